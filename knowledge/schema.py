@@ -1,0 +1,89 @@
+"""The corpus entry model: one FAQ entry, bilingual, sourced and date-aware."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ("Bilingual", "BilingualList", "FaqEntry", "Status", "ENTRY_ID_RE")
+
+ENTRY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+Status = Literal["draft", "published", "retired"]
+
+
+class Bilingual(BaseModel):
+    """A text in Chinese and English."""
+
+    model_config = ConfigDict(extra="forbid")
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        """Return the text in `lang`, Chinese for anything but 'en'."""
+        return self.en if lang == "en" else self.zh
+
+
+class BilingualList(BaseModel):
+    """Alternate phrasings per language."""
+
+    model_config = ConfigDict(extra="forbid")
+    zh: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+
+
+class FaqEntry(BaseModel):
+    """One FAQ entry as written in `knowledge/corpus/*.yaml` and stored in the database."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=2, max_length=80)
+    topic: str | None = None
+    theme: str = "general"
+    status: Status = "published"
+    tags: list[str] = Field(default_factory=list)
+    question: Bilingual
+    alternates: BilingualList = Field(default_factory=BilingualList)
+    answer: Bilingual
+    sources: list[str] = Field(default_factory=list)
+    as_of: dt.date | None = None
+    changes: str | None = None  # where a stated fact is known to change (fees, the 2027 law)
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    related: list[str] = Field(default_factory=list)
+    needs_staff: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not ENTRY_ID_RE.match(value):
+            raise ValueError("id must be lower-case kebab-case, e.g. 'renewal-fee'")
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _urls(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"source is not a URL: {url!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _validity(self) -> FaqEntry:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValueError("valid_until is before valid_from")
+        return self
+
+    def valid_on(self, day: dt.date) -> bool:
+        """True when the entry's text applies on `day`."""
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_until and day > self.valid_until)
+
+    def phrasings(self, lang: str) -> list[str]:
+        """The main question and its alternates in one language."""
+        main = self.question.en if lang == "en" else self.question.zh
+        alts = self.alternates.en if lang == "en" else self.alternates.zh
+        return [main, *alts]

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ("Bilingual", "BilingualList", "FaqEntry", "Status", "ENTRY_ID_RE")
+__all__ = ("ENTRY_ID_RE", "Bilingual", "BilingualList", "FaqEntry", "Status")
 
 ENTRY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 Status = Literal["draft", "published", "retired"]

@@ -1,0 +1,53 @@
+"""tmbot's settings, read from TMBOT_* environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, computed_field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ("BUNDLED_CORPUS", "Settings", "get_settings")
+
+BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "knowledge" / "corpus"
+_DEV_SECRET = "dev-insecure-change-me"
+
+
+class Settings(BaseSettings):
+    """Every knob of tmbot; documented in README.md."""
+
+    model_config = SettingsConfigDict(env_prefix="TMBOT_", env_file=".env", extra="ignore")
+
+    env: str = Field("development", description="development | production")
+    database_url: str = "sqlite:///./data/tmbot.db"
+    corpus_dir: Path = BUNDLED_CORPUS
+    secret_key: str = _DEV_SECRET
+    timezone: str = "Asia/Shanghai"
+    # Retrieval confidence bands (0-100), tuned on tests/data/devset.yaml.
+    answer_threshold: float = 72.0
+    suggest_threshold: float = 52.0
+    max_message_chars: int = 2000
+    station_name_zh: str = "商标品牌指导站"
+    station_name_en: str = "Trademark Brand Guidance Station"
+    station_phone: str = ""
+    station_address_zh: str = ""
+    station_address_en: str = ""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @model_validator(mode="after")
+    def _no_dev_secret_in_production(self) -> Settings:
+        # A placeholder secret signs session cookies anyone could forge.
+        if self.env == "production" and self.secret_key == _DEV_SECRET:
+            raise ValueError("TMBOT_SECRET_KEY must be set in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use (never at import)."""
+    return Settings()

@@ -1,0 +1,17 @@
+"""The ordered list of skills the core tries; features register theirs here."""
+
+from __future__ import annotations
+
+from bot.commands import CommandSkill
+from bot.faq import FaqSkill
+from bot.ports import Skill
+
+__all__ = ("default_skills",)
+
+
+def default_skills() -> list[Skill]:
+    """Skills in the order they are asked; the FAQ skill answers whatever is left."""
+    return [
+        CommandSkill(),
+        FaqSkill(),
+    ]

@@ -1,0 +1,108 @@
+"""Per-user conversation state, transcripts, the question log and delivery de-duplication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
+from sqlmodel import Session, col, select
+
+from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog, utcnow
+
+__all__ = (
+    "add_message",
+    "claim_delivery",
+    "get_state",
+    "log_question",
+    "save_state",
+    "store_delivery_response",
+    "transcript",
+)
+
+
+def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationState:
+    """The user's state row, created on first contact."""
+    query = select(ConversationState).where(
+        ConversationState.channel == channel, ConversationState.user_ref == user_ref
+    )
+    state = session.exec(query).first()
+    if state is None:
+        state = ConversationState(channel=channel, user_ref=user_ref, data={})
+        try:
+            with session.begin_nested():
+                session.add(state)
+        except IntegrityError:
+            # Another worker created it between our read and write.
+            state = session.exec(query).one()
+    return state
+
+
+def save_state(*, session: Session, state: ConversationState) -> None:
+    """Persist changes to a state row, including in-place changes to its JSON data."""
+    flag_modified(state, "data")
+    state.updated_at = utcnow()
+    session.add(state)
+
+
+def add_message(
+    *, session: Session, channel: str, user_ref: str, direction: str, text: str, sender: str
+) -> ChatMessage:
+    """Append one line to the user's transcript."""
+    msg = ChatMessage(
+        channel=channel, user_ref=user_ref, direction=direction, sender=sender, text=text[:8000]
+    )
+    session.add(msg)
+    return msg
+
+
+def transcript(
+    *, session: Session, channel: str, user_ref: str, limit: int = 50
+) -> list[ChatMessage]:
+    """The user's last `limit` transcript lines, oldest first."""
+    query = (
+        select(ChatMessage)
+        .where(ChatMessage.channel == channel, ChatMessage.user_ref == user_ref)
+        .order_by(col(ChatMessage.id).desc())
+        .limit(limit)
+    )
+    return list(reversed(session.exec(query).all()))
+
+
+def log_question(*, session: Session, **fields: Any) -> QuestionLog:
+    """Record one question with its outcome."""
+    fields["question"] = str(fields.get("question", ""))[:2000]
+    row = QuestionLog(**fields)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def claim_delivery(*, session: Session, channel: str, delivery_id: str) -> ProcessedDelivery | None:
+    """Record a delivery id; returns None when it is new, or the earlier record for a retry.
+
+    The unique constraint decides, so two workers receiving the same retry cannot both win.
+    """
+    row = ProcessedDelivery(channel=channel, delivery_id=delivery_id)
+    try:
+        with session.begin_nested():
+            session.add(row)
+        return None
+    except IntegrityError:
+        query = select(ProcessedDelivery).where(
+            ProcessedDelivery.channel == channel, ProcessedDelivery.delivery_id == delivery_id
+        )
+        return session.exec(query).one()
+
+
+def store_delivery_response(
+    *, session: Session, channel: str, delivery_id: str, response: dict[str, Any]
+) -> None:
+    """Keep the reply sent for a delivery, so a retry gets the identical reply."""
+    query = select(ProcessedDelivery).where(
+        ProcessedDelivery.channel == channel, ProcessedDelivery.delivery_id == delivery_id
+    )
+    row = session.exec(query).first()
+    if row is not None:
+        row.response = response
+        session.add(row)

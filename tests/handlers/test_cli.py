@@ -1,0 +1,74 @@
+"""`tmbot ask --json` contract and the corpus export/import round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.settings import Settings, get_settings
+from handlers.cli import app
+from knowledge.loader import load_corpus
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("TMBOT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("TMBOT_CORPUS_DIR", str(settings.corpus_dir))
+    get_settings.cache_clear()
+    yield settings
+    get_settings.cache_clear()
+
+
+def test_ask_json_contract(env: Settings) -> None:
+    result = runner.invoke(
+        app, ["ask", "--json"], input="续展费用多少\n\nwhat's the weather in Paris\n"
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) == 2
+    first, second = rows
+    assert set(first) >= {
+        "question",
+        "lang",
+        "faq_id",
+        "topic",
+        "score",
+        "intent",
+        "answer",
+        "suggestions",
+    }
+    assert first["faq_id"] == "renewal-fee" and first["intent"] == "faq" and first["lang"] == "zh"
+    assert 0 <= first["score"] <= 100 and "450" in first["answer"]
+    assert second["faq_id"] is None and second["intent"] == "unknown" and second["lang"] == "en"
+
+
+def test_ask_single_question_plain(env: Settings) -> None:
+    result = runner.invoke(app, ["ask", "renewal fee"])
+    assert result.exit_code == 0 and "CNY 450" in result.output
+
+
+def test_corpus_export_import_round_trip(env: Settings, tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    assert runner.invoke(app, ["corpus", "export", str(out)]).exit_code == 0
+    original = {e.id: e for e in load_corpus(env.corpus_dir)}
+    exported = {e.id: e for e in load_corpus(out)}
+    assert exported == original
+    # Import of an unchanged export changes nothing; an edited one records a revision.
+    result = runner.invoke(app, ["corpus", "import", str(out)])
+    assert "0 new or changed" in result.output
+    path = out / "renewal.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("450元", "451元"), encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "import", str(out)])
+    assert "1 new or changed" in result.output, result.output
+    assert "451元" in runner.invoke(app, ["ask", "续展费用多少"]).output
+
+
+def test_import_refuses_a_broken_file(env: Settings, tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("entries:\n  - id: Bad Id\n", encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "import", str(tmp_path)])
+    assert result.exit_code == 1 and "bad.yaml" in result.output

@@ -1,0 +1,30 @@
+"""Run a scripted dialog against the conversation core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.conversation import Conversation
+from bot.messages import Inbound, Reply
+
+
+def say(
+    conv: Conversation,
+    text: str,
+    *,
+    user: str = "u1",
+    channel: str = "test",
+    delivery_id: str | None = None,
+) -> list[Reply]:
+    """Send one message as `user` and return tmbot's replies."""
+    return conv.handle(Inbound(channel=channel, user_ref=user, text=text, delivery_id=delivery_id))
+
+
+def assert_dialog(
+    conv: Conversation, turns: Sequence[tuple[str, str]], *, user: str = "u1"
+) -> None:
+    """Each (message, expected substring) pair: the joined replies must contain the substring."""
+    for text, expected in turns:
+        replies = say(conv, text, user=user)
+        joined = "\n".join(r.text for r in replies)
+        assert expected in joined, f"after {text!r} expected {expected!r} in:\n{joined}"

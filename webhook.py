@@ -1,0 +1,49 @@
+"""The FastAPI application: web chat, channel webhooks, staff and admin surfaces."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from bot.errors import NotFound, TmbotError
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings, get_settings
+from handlers import web
+
+__all__ = ("create_app",)
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app; the database is prepared in the lifespan, not at import."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = runtime or build_runtime(settings or get_settings())
+        yield
+        app.state.runtime.engine.dispose()
+
+    app = FastAPI(title="tmbot", lifespan=lifespan)
+    app.include_router(web.router)
+
+    @app.exception_handler(TmbotError)
+    async def _domain_error(_request: Request, exc: TmbotError) -> JSONResponse:
+        logger.warning("domain error: %s", exc)
+        status = 404 if isinstance(exc, NotFound) else 400
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for `uvicorn --factory webhook:app_factory` (settings from the environment)."""
+    return create_app()

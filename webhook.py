@@ -9,10 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from bot.delivery import OutboxWorker
 from bot.errors import NotFound, TmbotError
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, get_settings
 from handlers import web
+from handlers.senders import build_senders
 
 __all__ = ("create_app",)
 
@@ -24,9 +26,16 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = runtime or build_runtime(settings or get_settings())
+        rt = runtime or build_runtime(settings or get_settings())
+        app.state.runtime = rt
+        worker = OutboxWorker(rt.engine, {s.name: s for s in build_senders(rt.settings, rt.engine)})
+        app.state.worker = worker
+        if rt.settings.run_worker:
+            worker.start()
         yield
-        app.state.runtime.engine.dispose()
+        worker.stop()
+        if runtime is None:
+            rt.engine.dispose()
 
     app = FastAPI(title="tmbot", lifespan=lifespan)
     app.include_router(web.router)

@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     answer_threshold: float = 72.0
     suggest_threshold: float = 52.0
     max_message_chars: int = 2000
+    run_worker: bool = True  # drain the outbox inside `tmbot serve` (off: run `tmbot worker`)
     station_name_zh: str = "商标品牌指导站"
     station_name_en: str = "Trademark Brand Guidance Station"
     station_phone: str = ""

@@ -118,6 +118,28 @@ def chat(
         typer.echo("")
 
 
+@app.command()
+def worker(
+    interval: Annotated[float, typer.Option(help="Seconds between outbox passes.")] = 2.0,
+) -> None:
+    """Deliver queued notifications, relayed replies and reminders (runs until stopped)."""
+    import time
+
+    from bot.delivery import OutboxWorker
+    from handlers.senders import build_senders
+
+    runtime = _runtime()
+    senders = {s.name: s for s in build_senders(runtime.settings, runtime.engine)}
+    outbox = OutboxWorker(runtime.engine, senders)
+    typer.echo(f"tmbot worker: senders {', '.join(sorted(senders))}; Ctrl-C to stop")
+    try:
+        while True:
+            outbox.run_once()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or upgrade the database schema and load the bundled corpus if it is empty."""

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
+from sqlmodel import col, select
 
 from bot.messages import Inbound, Reply
-from handlers.deps import ConversationDep
+from handlers.deps import ConversationDep, SessionDep
+from storage.models import ChatMessage
 
 __all__ = ("router",)
 
@@ -83,3 +85,31 @@ async def chat(body: ChatIn, conversation: ConversationDep) -> ChatOut:
     # The core is synchronous (database work); keep the event loop free.
     replies = await run_in_threadpool(conversation.handle, inbound)
     return ChatOut(replies=[_out(r) for r in replies])
+
+
+class UpdateOut(BaseModel):
+    id: int
+    text: str
+    sender: str
+
+
+@router.get("/api/chat/updates", response_model=list[UpdateOut])
+def chat_updates(
+    session: SessionDep,
+    user_id: str = Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"),
+    after: int = Query(0, ge=0),
+) -> list[UpdateOut]:
+    """Messages pushed to this web user by staff or reminders since message `after`."""
+    query = (
+        select(ChatMessage)
+        .where(
+            ChatMessage.channel == "web",
+            ChatMessage.user_ref == user_id,
+            ChatMessage.direction == "out",
+            ChatMessage.sender != "bot",
+            col(ChatMessage.id) > after,
+        )
+        .order_by(col(ChatMessage.id))
+        .limit(50)
+    )
+    return [UpdateOut(id=m.id or 0, text=m.text, sender=m.sender) for m in session.exec(query)]

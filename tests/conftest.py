@@ -46,7 +46,12 @@ def db_url(tmp_path: Path) -> str:
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     """Settings on the test database and the small fixture corpus."""
-    return Settings(database_url=db_url, corpus_dir=FIXTURE_CORPUS, station_phone="010-12345678")
+    return Settings(
+        database_url=db_url,
+        corpus_dir=FIXTURE_CORPUS,
+        station_phone="010-12345678",
+        run_worker=False,  # tests drive app.state.worker.run_once() themselves
+    )
 
 
 @pytest.fixture

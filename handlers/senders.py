@@ -1,0 +1,43 @@
+"""The senders this process can deliver outbox rows through, built from settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from bot.delivery import Sender
+from bot.settings import Settings
+from storage.conversations import add_message
+from storage.db import session_scope
+
+__all__ = ("WebChatSender", "build_senders")
+
+
+class WebChatSender:
+    """The web chat has no push channel: a message is delivered by adding it to the transcript,
+    which the page polls (`GET /api/chat/updates`)."""
+
+    name = "web"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def send(self, recipient: str, payload: Mapping[str, Any]) -> None:
+        with session_scope(self.engine) as session:
+            add_message(
+                session=session,
+                channel="web",
+                user_ref=recipient,
+                direction="out",
+                text=str(payload["text"]),
+                sender=str(payload.get("sender", "staff")),
+            )
+
+
+def build_senders(settings: Settings, engine: Engine) -> list[Sender]:
+    """Every sender whose channel is configured; channels add theirs here."""
+    senders: list[Sender] = [WebChatSender(engine)]
+    del settings  # channel senders read their tokens from it
+    return senders

@@ -1,0 +1,129 @@
+"""The outbox: every message tmbot must deliver later (staff notices, relayed replies, reminders).
+
+Rows are claimed with a lease so two workers never send the same row, and a failed send is
+rescheduled with backoff rather than dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, update
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from storage.models import utcnow
+
+__all__ = ("OutboxMessage", "claim_due", "enqueue", "mark_failed", "mark_retry", "mark_sent")
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One pending or finished delivery through a named sender (telegram, wechat, web, email ...)."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    sender: str = Field(max_length=30)  # which Sender delivers it
+    recipient: str = Field(max_length=200)  # chat id, openid, e-mail address, webhook key name
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=12)  # pending | sending | sent | failed
+    attempts: int = 0
+    max_attempts: int = 8
+    next_attempt_at: dt.datetime = Field(default_factory=utcnow)
+    last_error: str | None = Field(default=None, max_length=1000)
+    ref_kind: str | None = Field(default=None, max_length=30)  # ticket | booking | ...
+    ref_id: str | None = Field(default=None, max_length=64)
+    dedupe_key: str | None = Field(default=None, max_length=200)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    sent_at: dt.datetime | None = None
+
+
+def enqueue(
+    *,
+    session: Session,
+    sender: str,
+    recipient: str,
+    payload: dict[str, Any],
+    ref_kind: str | None = None,
+    ref_id: str | None = None,
+    dedupe_key: str | None = None,
+    not_before: dt.datetime | None = None,
+) -> OutboxMessage:
+    """Queue a delivery in the caller's transaction (so it exists iff the change it reports does)."""
+    row = OutboxMessage(
+        sender=sender,
+        recipient=recipient,
+        payload=payload,
+        ref_kind=ref_kind,
+        ref_id=ref_id,
+        dedupe_key=dedupe_key,
+        next_attempt_at=not_before or utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def claim_due(
+    *, session: Session, now: dt.datetime, limit: int = 20, lease: dt.timedelta | None = None
+) -> list[OutboxMessage]:
+    """Claim due rows for this worker; a row whose worker died is reclaimed after the lease."""
+    lease = lease or dt.timedelta(minutes=2)
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            col(OutboxMessage.status).in_(["pending", "sending"]),
+            col(OutboxMessage.next_attempt_at) <= now,
+        )
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+    )
+    ids = list(session.exec(due))
+    claimed = []
+    for row_id in ids:
+        # Compare-and-set: only the worker whose UPDATE matches owns the row.
+        result = session.exec(  # type: ignore[call-overload]
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id) == row_id,
+                col(OutboxMessage.status).in_(["pending", "sending"]),
+                col(OutboxMessage.next_attempt_at) <= now,
+            )
+            .values(
+                status="sending", next_attempt_at=now + lease, attempts=OutboxMessage.attempts + 1
+            )
+        )
+        if result.rowcount == 1:
+            claimed.append(row_id)
+    session.commit()
+    if not claimed:
+        return []
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed)))
+    return sorted(rows, key=lambda r: r.id or 0)
+
+
+def mark_sent(*, session: Session, row: OutboxMessage, now: dt.datetime) -> None:
+    """The delivery succeeded."""
+    row.status, row.sent_at, row.last_error = "sent", now, None
+    session.add(row)
+
+
+def mark_retry(
+    *, session: Session, row: OutboxMessage, now: dt.datetime, error: str, delay: dt.timedelta
+) -> None:
+    """A temporary failure: try again after `delay`, or give up after max_attempts."""
+    row.last_error = error[:1000]
+    if row.attempts >= row.max_attempts:
+        row.status = "failed"
+    else:
+        row.status, row.next_attempt_at = "pending", now + delay
+    session.add(row)
+
+
+def mark_failed(*, session: Session, row: OutboxMessage, error: str) -> None:
+    """A permanent failure (user blocked the bot, 48-hour window closed): never retried."""
+    row.status, row.last_error = "failed", error[:1000]
+    session.add(row)

@@ -67,8 +67,8 @@ class FaqSkill:
     ) -> Outcome:
         """Reply with one entry's answer, its source line, related questions and feedback."""
         index = ctx.core.index.get(ctx.session)
-        entry = index.by_id.get(entry_id)
-        if entry is None or not entry.valid_on(ctx.today):
+        entry = index.resolve(entry_id, ctx.today)
+        if entry is None:
             # A stale button (entry retired or superseded): answer its question afresh.
             return Outcome(
                 [Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang))],
@@ -81,8 +81,12 @@ class FaqSkill:
         if entry.sources and entry.as_of:
             host = urlparse(entry.sources[0]).netloc or entry.sources[0]
             text += "\n" + ctx.t("source_line", as_of=entry.as_of.isoformat(), source=host)
-        related = [index.by_id[r] for r in entry.related if r in index.by_id]
-        related = [r for r in related if r.valid_on(ctx.today)][:3]
+        resolved = {}
+        for rid in entry.related:
+            r = index.resolve(rid, ctx.today)
+            if r is not None and r.id != entry.id:
+                resolved.setdefault(r.id, r)
+        related = list(resolved.values())[:3]
         choices = [Choice(r.question.get(lang), f"faq:{r.id}") for r in related]
         if related:
             text += "\n\n" + ctx.t("related")

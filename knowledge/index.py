@@ -26,6 +26,7 @@ __all__ = ("LANGS", "FaqIndex", "Match")
 
 LANGS = ("zh", "en")
 _RERANK = 8  # entries rescored with rapidfuzz
+BLEND = (0.3, 0.7)  # best-phrasing Dice, share of the question covered by the entry's words
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,9 @@ class _LangIndex:
                 df[tok] += 1
         n = max(len(texts), 1)
         self.idf = {tok: math.log(1.0 + n / count) for tok, count in df.items()}
-        self.unknown_idf = math.log(1.0 + n)  # a token never seen weighs like the rarest one
+        # A word never seen counts against a match (it may be what the question is really
+        # about: "domain", "passport"), weighted like a typical corpus word.
+        self.unknown_idf = float(np.median(list(self.idf.values()))) if self.idf else 1.0
         postings: dict[str, list[int]] = defaultdict(list)
         for p, tokens in enumerate(token_sets):
             for tok in tokens:
@@ -68,6 +71,13 @@ class _LangIndex:
         self.norms = np.asarray(
             [sum(self.idf[t] for t in tokens) for tokens in token_sets], dtype=np.float64
         )
+        # Per entry, the union of its phrasings' tokens: a short question often mixes words
+        # that appear in different alternates of the right entry.
+        bags: dict[str, set[int]] = defaultdict(set)
+        for p, tokens in enumerate(token_sets):
+            for tok in tokens:
+                bags[tok].add(owners[p])
+        self.bag_postings = {t: np.fromiter(es, dtype=np.int32) for t, es in bags.items()}
         self.latin_vocab = [t for t in self.idf if t.isascii() and len(t) > 3]
         # Start offset of each entry's run of phrasings, for reduceat.
         self.starts = (
@@ -83,6 +93,8 @@ class _LangIndex:
             if tok in self.idf:
                 weights[tok] = self.idf[tok]
                 continue
+            if tok.startswith("~"):
+                continue  # an unseen bigram is segmentation noise, not evidence
             if tok.isascii() and len(tok) > 3 and self.latin_vocab:
                 # English typo ("renwal"): borrow the closest known word.
                 hit = process.extractOne(tok, self.latin_vocab, scorer=fuzz.ratio, score_cutoff=80)
@@ -108,6 +120,12 @@ class _LangIndex:
                 inter[posting] += w
         dice = 200.0 * inter / (q_norm + self.norms)
         best[self.run_owner] = np.maximum.reduceat(dice, self.starts)
+        covered = np.zeros(n_entries, dtype=np.float64)
+        for tok, w in weights.items():
+            bag = self.bag_postings.get(tok)
+            if bag is not None:
+                covered[bag] += w
+        best = BLEND[0] * best + BLEND[1] * 100.0 * covered / q_norm
         # Rescore the leaders on raw strings: typos, order, and very short questions.
         for i in np.argsort(-best)[:_RERANK]:
             if best[i] <= 0:
@@ -128,6 +146,14 @@ class FaqIndex:
         add_words(self.glossary.terms)
         self._langs = {lang: _LangIndex(self.entries, lang, self.glossary) for lang in LANGS}
         self._valid_cache: tuple[dt.date, np.ndarray] | None = None
+
+    def resolve(self, entry_id: str, today: dt.date) -> FaqEntry | None:
+        """The entry, or its dated sibling of the same topic that is valid on `today`."""
+        entry = self.by_id.get(entry_id)
+        if entry is None or entry.valid_on(today):
+            return entry
+        siblings = [e for e in self.entries if entry.topic and e.topic == entry.topic]
+        return next((e for e in siblings if e.valid_on(today)), None)
 
     def __len__(self) -> int:
         return len(self.entries)

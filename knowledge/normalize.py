@@ -189,7 +189,8 @@ def tokenize(text: str) -> list[str]:
             words = [w for w in rjieba.cut(chunk) if w not in STOP_ZH]
             out.extend(words)
             # Bigrams make matching robust to segmentation differences and one-character typos.
-            out.extend(f"{chunk[i]}{chunk[i + 1]}" for i in range(len(chunk) - 1))
+            # Marked with "~" so retrieval can ignore bigrams it has never seen.
+            out.extend(f"~{chunk[i]}{chunk[i + 1]}" for i in range(len(chunk) - 1))
         elif chunk not in STOP_EN:
             out.append(_stem_en(chunk))
     return out

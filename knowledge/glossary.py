@@ -25,9 +25,10 @@ class Glossary:
         mapping: dict[str, str] = {}
         for group in self.groups:
             terms = [normalize(t) for t in group if t.strip()]
-            for term in terms[1:]:
-                if term != terms[0]:
-                    mapping[term] = terms[0]
+            for term in terms:
+                # Canonical terms map to themselves so a synonym inside one (复审 in
+                # 驳回复审) is never rewritten: the longest match wins.
+                mapping.setdefault(term, terms[0])
         self.mapping = mapping
         # Longest first, so 连续三年不使用撤销 wins over 撤销.
         alternatives = sorted(mapping, key=len, reverse=True)

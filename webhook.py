@@ -13,7 +13,7 @@ from bot.delivery import OutboxWorker
 from bot.errors import NotFound, TmbotError
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, get_settings
-from handlers import web
+from handlers import auth, web
 from handlers.senders import build_senders
 
 __all__ = ("create_app",)
@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = FastAPI(title="tmbot", lifespan=lifespan)
     app.include_router(web.router)
+    auth.install(app, settings or (runtime.settings if runtime else get_settings()))
 
     @app.exception_handler(TmbotError)
     async def _domain_error(_request: Request, exc: TmbotError) -> JSONResponse:

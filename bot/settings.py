@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     station_phone: str = ""
     station_address_zh: str = ""
     station_address_en: str = ""
+    # Staff login (handlers/auth.py): lock an account after this many failures in a row.
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    login_ip_max_failures: int = 30  # failures from one address within the lockout window
+    session_max_age_hours: int = 12
+    # FAQ admin: flag entries whose as_of date is older than this for review.
+    review_age_days: int = 365
 
     @computed_field  # type: ignore[prop-decorator]
     @property

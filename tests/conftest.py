@@ -73,3 +73,14 @@ def client(runtime: Runtime) -> Iterator[TestClient]:
     """The FastAPI app on the test runtime."""
     with TestClient(create_app(runtime.settings, runtime=runtime)) as c:
         yield c
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> None:
+    """Cheap Argon2 parameters in tests (production keeps pwdlib's recommended ones)."""
+    from pwdlib import PasswordHash
+    from pwdlib.hashers.argon2 import Argon2Hasher
+
+    from handlers.passwords import use_hasher
+
+    use_hasher(PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),)))

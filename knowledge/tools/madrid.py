@@ -1,0 +1,262 @@
+"""Madrid (WIPO) fee estimate for a list of designated parties, in CHF and CNY.
+
+Fee rules (WIPO Schedule of Fees; shared/trademark-facts.md §3):
+- basic fee 653 CHF (mark in black and white) or 903 CHF (colour);
+- each designated party either takes an individual fee (its own amount, often per class)
+  or the complementary fee of 100 CHF;
+- the supplementary fee of 100 CHF per class beyond three applies unless every designated
+  party takes an individual fee.
+
+Individual fees change with exchange rates several times a year and none in the bundled
+table is verified, so every estimate is marked indicative and points to the WIPO Fee
+Calculator.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from knowledge.tools._data import ToolDataError
+from knowledge.tools.fees import FeeLine, FeeTable, load_fee_table
+
+__all__ = ("MadridEstimate", "Party", "PartyMatch", "estimate_madrid", "find_parties", "resolve_party")
+
+CALCULATOR_URL = "https://madrid.wipo.int/feecalcapp/"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A Madrid contracting party with its fee model."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str  # "individual" or "complementary"
+    base: float = 0.0
+    classes_included: int = 1
+    additional: tuple[float, ...] = ()
+    verified: bool = False
+    as_of: str = ""
+    basis: str = ""
+    two_parts: bool = False
+
+    def fee(self, classes: int) -> float:
+        """The individual fee for `classes` classes (0 for complementary-fee parties)."""
+        if self.kind != "individual":
+            return 0.0
+        total = self.base
+        for i in range(max(0, classes - self.classes_included)):
+            total += self.additional[min(i, len(self.additional) - 1)] if self.additional else 0.0
+        return total
+
+    def name(self, lang: str) -> str:
+        """Display name in `lang`."""
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class PartyMatch:
+    """A party name found in free text."""
+
+    code: str
+    text: str
+    start: int
+    member: bool = True
+
+
+@dataclass(frozen=True)
+class MadridEstimate:
+    """Every fee line of a Madrid filing, the CHF total and the CNY equivalent."""
+
+    lines: tuple[FeeLine, ...]
+    total_chf: float
+    total_cny: float
+    cny_rate: float
+    classes: int
+    colour: bool
+    parties: tuple[str, ...]
+    unknown: tuple[str, ...]
+    excluded: tuple[tuple[str, str, str], ...]  # (name as given, note zh, note en)
+    as_of: str
+    indicative: bool
+    calculator: str = CALCULATOR_URL
+
+    def explain(self, lang: str = "zh") -> str:
+        """Every line, the totals, and the indicative-figures warning."""
+        en = lang == "en"
+        out = [
+            f"Madrid estimate, {self.classes} class(es), mark in {'colour' if self.colour else 'black and white'}:"
+            if en else f"马德里国际注册费用估算（{self.classes}个类别，{'彩色' if self.colour else '黑白'}商标）："
+        ]
+        for ln in self.lines:
+            note = ln.note(lang)
+            note = (f" ({note})" if en else f"（{note}）") if note else ""
+            out.append(f"- {ln.label(lang)}: {ln.amount:g} CHF{note}" if en else f"- {ln.label(lang)}：{ln.amount:g} 瑞士法郎{note}")
+        if en:
+            out.append(f"Total: {self.total_chf:g} CHF ≈ {self.total_cny:,.2f} CNY at {self.cny_rate:g} CNY/CHF.")
+        else:
+            out.append(f"合计：{self.total_chf:g} 瑞士法郎，按 1 瑞士法郎 = {self.cny_rate:g} 元折合约 {self.total_cny:,.2f} 元。")
+        for name, zh, en_note in self.excluded:
+            out.append(f"- {name}: {en_note}" if en else f"- {name}：{zh}")
+        if self.unknown:
+            names = "、".join(self.unknown) if not en else ", ".join(self.unknown)
+            out.append(f"Not recognised (not priced): {names}." if en else f"未能识别、未计入：{names}。")
+        if en:
+            out.append(
+                f"Indicative: individual fees change often and the table's figures are not verified "
+                f"(as of {self.as_of}); check the WIPO Fee Calculator {self.calculator}. Fees are paid "
+                "in CHF; any CNIPA handling fee and agency fees are not included."
+            )
+        else:
+            out.append(
+                f"以上为参考估算：单独规费随汇率经常调整，表中金额未经核实（截至 {self.as_of}），"
+                f"请以 WIPO 费用计算器为准：{self.calculator}。规费以瑞士法郎缴纳；不含商标局可能收取的手续费和代理费。"
+            )
+        return "\n".join(out)
+
+
+def estimate_madrid(parties: Sequence[str], classes: int, colour: bool = False,
+                    cny_rate: float = 7.9, table: FeeTable | None = None) -> MadridEstimate:
+    """Estimate WIPO fees for designating `parties` (codes or names, zh/en) in `classes` classes."""
+    if classes < 1:
+        raise ValueError("classes must be at least 1")
+    if cny_rate <= 0:
+        raise ValueError("cny_rate must be positive")
+    m = (table or load_fee_table()).madrid
+    known = _parties(m)
+    origin = str(m.get("origin_office", "CN"))
+    codes: list[str] = []
+    unknown: list[str] = []
+    excluded: list[tuple[str, str, str]] = []
+    for given in parties:
+        code = resolve_party(given, table)
+        if code is None:
+            unknown.append(given)
+        elif code in _not_members(m):
+            note = _not_members(m)[code]
+            excluded.append((given, note[0], note[1]))
+        elif code == origin:
+            excluded.append((given, "中国是原属局（通过商标局提交），不能在国际申请中指定中国",
+                             "China is the office of origin when filing through CNIPA; it cannot be designated"))
+        elif code not in codes:
+            codes.append(code)
+    basic = float(m["basic_fee_colour"] if colour else m["basic_fee_bw"])
+    lines = [FeeLine("基础费（彩色）" if colour else "基础费（黑白）",
+                     "Basic fee (colour)" if colour else "Basic fee (black and white)", 1, basic, basic)]
+    any_complementary = any(known[c].kind != "individual" for c in codes)
+    extra_classes = max(0, classes - 3)
+    if any_complementary and extra_classes:
+        unit = float(m["supplementary_fee_per_class_beyond_3"])
+        lines.append(FeeLine(f"附加费（超过3类的{extra_classes}个类别）",
+                             f"Supplementary fee ({extra_classes} classes beyond 3)",
+                             extra_classes, unit, unit * extra_classes))
+    indicative = False
+    for c in codes:
+        p = known[c]
+        if p.kind == "individual":
+            amount = p.fee(classes)
+            note_en = "" if p.verified else f"indicative, figure as of {p.as_of}"
+            note_zh = "" if p.verified else f"参考值，金额截至 {p.as_of}"
+            if p.two_parts:
+                note_en += "; includes a second part paid later, on acceptance"
+                note_zh += "；含核准后缴纳的第二部分"
+            lines.append(FeeLine(f"{p.name_zh}单独规费（{classes}类）", f"{p.name_en} individual fee ({classes} classes)",
+                                 1, amount, amount, note_en.lstrip("; "), note_zh.lstrip("；")))
+            indicative = indicative or not p.verified
+        else:
+            unit = float(m["complementary_fee_per_party"])
+            lines.append(FeeLine(f"{p.name_zh}补充费", f"{p.name_en} complementary fee", 1, unit, unit))
+            indicative = indicative or not p.verified
+    total = round(sum(ln.amount for ln in lines), 2)
+    return MadridEstimate(
+        lines=tuple(lines), total_chf=total, total_cny=round(total * cny_rate, 2), cny_rate=cny_rate,
+        classes=classes, colour=colour, parties=tuple(codes), unknown=tuple(unknown),
+        excluded=tuple(excluded), as_of=str(m.get("as_of", "")), indicative=indicative,
+        calculator=str(m.get("calculator", CALCULATOR_URL)),
+    )
+
+
+def resolve_party(name: str, table: FeeTable | None = None) -> str | None:
+    """Map a code or a zh/en name ('美国', 'USA', 'United States', 'eu') to a party code."""
+    m = (table or load_fee_table()).madrid
+    return _alias_index(m).get(_key(name))
+
+
+def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
+    """Find designated-party names in free text ('指定美国、欧盟和日本', 'to the US and EU')."""
+    m = (table or load_fee_table()).madrid
+    norm = unicodedata.normalize("NFKC", text)
+    found: list[PartyMatch] = []
+    taken: list[tuple[int, int]] = []
+    nonmembers = _not_members(m)
+    for alias, code in sorted(_aliases(m), key=lambda a: -len(a[0])):
+        for hit in _alias_pattern(alias).finditer(norm):
+            if any(hit.start() < e and s < hit.end() for s, e in taken):
+                continue
+            taken.append((hit.start(), hit.end()))
+            found.append(PartyMatch(code, hit.group(0), hit.start(), code not in nonmembers))
+    found.sort(key=lambda p: p.start)
+    out: list[PartyMatch] = []
+    for p in found:
+        if all(p.code != q.code for q in out):
+            out.append(p)
+    return out
+
+
+# --- table access -------------------------------------------------------------------------
+
+def _parties(m: Mapping[str, Any]) -> dict[str, Party]:
+    out: dict[str, Party] = {}
+    for code, v in (m.get("parties") or {}).items():
+        if not isinstance(code, str):
+            raise ToolDataError(f"fees.yaml madrid party key {code!r}: quote it (YAML reads NO/ON/YES as booleans)")
+        try:
+            out[code] = Party(
+                code=code, name_zh=str(v["zh"][0]), name_en=str(v["en"][0]), kind=str(v["kind"]),
+                base=float(v.get("base", 0)), classes_included=int(v.get("classes_included", 1)),
+                additional=tuple(float(a) for a in v.get("additional", [])),
+                verified=bool(v.get("verified", False)), as_of=str(v.get("as_of", "")),
+                basis=str(v.get("basis", "")), two_parts=bool(v.get("two_parts", False)),
+            )
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            raise ToolDataError(f"fees.yaml madrid party {code}: malformed ({exc!r})") from exc
+        if out[code].kind not in ("individual", "complementary"):
+            raise ToolDataError(f"fees.yaml madrid party {code}: kind must be individual or complementary")
+    return out
+
+
+def _not_members(m: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    return {code: (str(v.get("note_zh", "")), str(v.get("note_en", "")))
+            for code, v in (m.get("not_members") or {}).items()}
+
+
+def _aliases(m: Mapping[str, Any]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for group in ("parties", "not_members"):
+        for code, v in (m.get(group) or {}).items():
+            out.append((code, code))
+            out += [(str(a), code) for a in [*v.get("zh", []), *v.get("en", [])]]
+    return out
+
+
+def _alias_index(m: Mapping[str, Any]) -> dict[str, str]:
+    return {_key(alias): code for alias, code in _aliases(m)}
+
+
+def _key(name: str) -> str:
+    s = unicodedata.normalize("NFKC", name).casefold().strip()
+    s = re.sub(r"^the\s+", "", s)
+    return re.sub(r"[\s.]+", "", s)
+
+
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    if re.search(r"[\u4e00-\u9fff]", alias):
+        return re.compile(re.escape(alias))
+    if len(alias) <= 3 and alias.isupper():
+        # Two-letter codes only as capitals on word boundaries, so "us" in "help us" is no USA.
+        return re.compile(r"(?<![A-Za-z])" + re.escape(alias) + r"(?![A-Za-z])")
+    return re.compile(r"(?<![A-Za-z])" + re.escape(alias) + r"(?![A-Za-z])", re.IGNORECASE)

@@ -29,6 +29,18 @@ class Settings(BaseSettings):
     suggest_threshold: float = 52.0
     max_message_chars: int = 2000
     run_worker: bool = True  # drain the outbox inside `tmbot serve` (off: run `tmbot worker`)
+    # Handoff to staff (bot/handoff.py): working hours, first-response SLA and staff notifiers.
+    station_hours: str = Field("09:00-17:30", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
+    handoff_sla_minutes: int = 120  # working minutes from a new ticket to the first staff reply
+    public_url: str = ""  # e.g. https://tmbot.example.cn: links in staff notifications
+    wecom_webhook_url: str = Field("", repr=False)  # 企业微信 group robot; its key is a secret
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = Field("starttls", pattern="^(starttls|ssl|none)$")
+    smtp_user: str = ""
+    smtp_password: str = Field("", repr=False)
+    smtp_from: str = ""
+    staff_emails: str = ""  # comma-separated addresses told of new tickets
     station_name_zh: str = "商标品牌指导站"
     station_name_en: str = "Trademark Brand Guidance Station"
     station_phone: str = ""

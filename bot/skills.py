@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.commands import CommandSkill
 from bot.faq import FaqSkill
+from bot.handoff import HandoffSkill
+from bot.handoff_offer import OfferingFaq
 from bot.ports import Skill
 
 __all__ = ("default_skills",)
@@ -12,6 +14,7 @@ __all__ = ("default_skills",)
 def default_skills() -> list[Skill]:
     """Skills in the order they are asked; the FAQ skill answers whatever is left."""
     return [
+        HandoffSkill(),
         CommandSkill(),
-        FaqSkill(),
+        OfferingFaq(FaqSkill()),
     ]

@@ -1,0 +1,75 @@
+"""Contact details in a user's message: a mainland China mobile number or an e-mail address."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+__all__ = ("Contact", "find_company", "find_contact", "valid_email", "valid_mobile")
+
+# 11 digits starting with 1, optionally +86, optionally grouped 3-4-4 with spaces or dashes.
+_PHONE_RE = re.compile(r"(?<![\d.])(?:\+?86[-\s]?)?(1\d{2}[-\s]?\d{4}[-\s]?\d{4})(?![\d.])")
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
+# "公司：X" / "company: X" / "公司名称是X" ("我们公司是做奶茶的" is not a name).
+_COMPANY_PREFIX_RE = re.compile(
+    r"(?:(?:公司名称|公司名|企业名称|公司|企业|单位|company name|company)\s*[:：]"
+    r"|(?:公司名称|公司名|企业名称)\s*(?:是|为|叫)|公司叫|company name is)\s*"
+    r"(?P<name>[^\n,，。;；]{2,100})",
+    re.IGNORECASE,
+)
+_COMPANY_SUFFIX_RE = re.compile(
+    r"(?P<name>[\u4e00-\u9fffA-Za-z0-9（）()·]{2,60}(?:有限责任公司|股份有限公司|有限公司|集团))"
+)
+
+_SELF_RE = re.compile(r"^(?:我们|我司|本公司|我)(?:是|叫)?")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact found in a message; `raw` as typed, `value` normalised, `masked` for display."""
+
+    kind: str  # phone | email
+    raw: str
+    value: str
+    masked: str
+    valid: bool
+
+    def as_dict(self) -> dict[str, str]:
+        """The fields kept while the user is asked for consent."""
+        data = asdict(self)
+        return {k: str(v) for k, v in data.items() if k != "valid"}
+
+
+def valid_mobile(value: str) -> bool:
+    """A mainland China mobile number (11 digits, 13x-19x), with or without +86."""
+    digits = re.sub(r"[-\s]", "", value).removeprefix("+").removeprefix("86")
+    return bool(_MOBILE_RE.match(digits)) if len(digits) == 11 else False
+
+
+def valid_email(value: str) -> bool:
+    """A plausible e-mail address (one @, a dotted domain)."""
+    return bool(_EMAIL_RE.fullmatch(value.strip()))
+
+
+def find_contact(text: str) -> Contact | None:
+    """The first e-mail address or mobile-looking number in `text`, validated."""
+    email = _EMAIL_RE.search(text)
+    if email:
+        value = email.group(0)
+        local, domain = value.split("@", 1)
+        return Contact("email", value, value.lower(), f"{local[:1]}***@{domain}", True)
+    phone = _PHONE_RE.search(text)
+    if phone:
+        digits = re.sub(r"[-\s]", "", phone.group(1))
+        masked = f"{digits[:3]}****{digits[-4:]}"
+        return Contact("phone", phone.group(0), digits, masked, bool(_MOBILE_RE.match(digits)))
+    return None
+
+
+def find_company(text: str) -> str | None:
+    """A company name the user gave ('公司：某某有限公司', '...有限公司', 'company: ...')."""
+    match = _COMPANY_PREFIX_RE.search(text) or _COMPANY_SUFFIX_RE.search(text)
+    if match is None:
+        return None
+    return _SELF_RE.sub("", match.group("name").strip())[:200] or None

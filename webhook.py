@@ -14,6 +14,7 @@ from bot.errors import NotFound, TmbotError
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, get_settings
 from handlers import auth, web
+from handlers import telegram_webhook as telegram
 from handlers.senders import build_senders
 
 __all__ = ("create_app",)
@@ -32,13 +33,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.state.worker = worker
         if rt.settings.run_worker:
             worker.start()
-        yield
+        async with telegram.telegram_lifespan(app, rt):
+            yield
         worker.stop()
         if runtime is None:
             rt.engine.dispose()
 
     app = FastAPI(title="tmbot", lifespan=lifespan)
     app.include_router(web.router)
+    app.include_router(telegram.router)
     auth.install(app, settings or (runtime.settings if runtime else get_settings()))
 
     @app.exception_handler(TmbotError)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, computed_field, model_validator
+from pydantic import Field, SecretStr, computed_field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ("BUNDLED_CORPUS", "Settings", "get_settings")
@@ -58,6 +59,33 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    # Telegram (handlers/telegram.py): the bot token, the webhook secret token, the Bot API base
+    # URL (a local Bot API server or a test double can stand in) and the staff group's chat id.
+    telegram_token: SecretStr | None = None
+    telegram_secret: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_staff_chat: int | None = None
+
+    @field_validator("telegram_token", "telegram_secret", "telegram_staff_chat", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("telegram_secret")
+    @classmethod
+    def _telegram_secret_format(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram refuses other secrets in setWebhook; say so at startup, not at deploy.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("TMBOT_TELEGRAM_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
+        return value
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_token is not None
 
     @model_validator(mode="after")
     def _no_dev_secret_in_production(self) -> Settings:

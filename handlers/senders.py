@@ -39,5 +39,8 @@ class WebChatSender:
 def build_senders(settings: Settings, engine: Engine) -> list[Sender]:
     """Every sender whose channel is configured; channels add theirs here."""
     senders: list[Sender] = [WebChatSender(engine)]
-    del settings  # channel senders read their tokens from it
+    if settings.telegram_enabled:
+        from handlers.telegram_sender import TelegramSender
+
+        senders.append(TelegramSender(settings, engine))
     return senders

@@ -1,0 +1,274 @@
+"""The Telegram channel: python-telegram-bot `Update` -> `Inbound` -> core -> messages and keyboards.
+
+Which updates get what (the rule):
+- Private chat, text or command: to the core. `/book` and `/human` become the menu payloads
+  `menu:book` / `menu:human` (the core hands them to the booking / handoff skills, or says how to
+  reach the station); `/start`, `/help`, `/lang`, `/cancel`, `/menu` go as typed.
+- Private chat, photo / sticker / document / voice / video / location ...: the caption goes to the
+  core as text; without a caption the core gets an empty message and asks, in the user's
+  language, for the question in words. Service messages (pins, payments ...) are ignored.
+- Button press: answered at once (the spinner stops), the payload goes to the core, the message
+  the keyboard belongs to is edited to show the choice without buttons, then the replies follow.
+- Edited messages and channel posts: ignored (the answer to the original stands).
+- The staff chat (TMBOT_TELEGRAM_STAFF_CHAT): `handle_staff_message`, filled in by handoff.
+- Other groups: only `/start` (or `/start@thisbot`) is answered, with a bilingual pointer to a
+  private chat; the bot being added to a group gets the same pointer once; all else is ignored.
+- A Telegram retry of an update already handled (same update_id, de-duplicated in the database
+  by the core) is acknowledged and not answered again.
+- Replies that fail with 429 or a network error go to the outbox (sender "telegram") and are
+  delivered by the worker; a user who blocked the bot gets nothing more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import asdict
+from typing import Any
+
+from telegram import Bot, CallbackQuery, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.messages import Inbound, Reply
+from bot.ports import Outcome
+from bot.runtime import Runtime
+from handlers.telegram_inbound import (
+    CHANNEL,
+    command_of,
+    inbound_from_callback,
+    inbound_from_message,
+)
+from handlers.telegram_render import MAX_TEXT, Rendered, render, resolve_callback
+from handlers.telegram_sender import api_urls, retry_seconds
+from handlers.telegram_texts import bilingual
+from storage.conversations import claim_delivery
+from storage.db import session_scope
+from storage.outbox import enqueue
+
+__all__ = ("ALLOWED_UPDATES", "TelegramAdapter", "build_application", "handle_staff_message")
+
+logger = logging.getLogger(__name__)
+PTBApp = Application[Any, Any, Any, Any, Any, Any]
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")  # edits are ignored anyway
+
+
+async def handle_staff_message(update: Update, runtime: Runtime) -> None:
+    """A message or button press in the staff chat (TMBOT_TELEGRAM_STAFF_CHAT).
+
+    Hook for the handoff feature (relay a staff reply to the user, claim a ticket ...); reply in
+    the staff chat with `update.get_bot()`. Until then staff chat traffic is ignored.
+    """
+    del runtime
+    logger.debug("staff chat update %s ignored (no handoff hook yet)", update.update_id)
+
+
+def _with_choice(text: str, label: str) -> str:
+    suffix = f"\n\n✅ {label}"
+    return text[: MAX_TEXT - len(suffix)] + suffix
+
+
+class TelegramAdapter:
+    """The PTB callbacks; holds no conversation logic, only translation."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.staff_chat = runtime.settings.telegram_staff_chat
+
+    def install(self, application: PTBApp) -> None:
+        """Register the handlers and the error hook on `application`."""
+        message = filters.UpdateType.MESSAGE
+        application.add_handler(MessageHandler(message & filters.ChatType.PRIVATE, self.on_private))
+        application.add_handler(MessageHandler(message & filters.ChatType.GROUPS, self.on_group))
+        application.add_handler(CallbackQueryHandler(self.on_callback))
+        application.add_handler(ChatMemberHandler(self.on_my_chat_member))
+        application.add_error_handler(self.on_error)
+
+    # -- updates ---------------------------------------------------------------------------
+    async def on_private(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A message in a private chat: text, command or media."""
+        msg, user = update.message, update.effective_user
+        if msg is None or user is None or user.is_bot:
+            return
+        inbound = inbound_from_message(msg, user, update.update_id, context.bot.username)
+        if inbound is None:
+            return  # a service message: nothing the user said
+        await self._converse(context.bot, inbound, msg.chat_id)
+
+    async def on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button press: answer it, hand the payload to the core, close the old keyboard."""
+        query = update.callback_query
+        if query is None:
+            return
+        try:
+            await query.answer()  # stops the button's spinner; harmless if it fails
+        except TelegramError as exc:
+            logger.info("answerCallbackQuery failed: %s", exc)
+        chat = query.message.chat if query.message is not None else None
+        if chat is not None and self.staff_chat is not None and chat.id == self.staff_chat:
+            await handle_staff_message(update, self.runtime)
+            return
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return
+        payload = await asyncio.to_thread(resolve_callback, query.data or "", self.runtime.engine)
+        if payload is None:
+            await self._safe_send(context.bot, chat.id, bilingual("button.expired"))
+            return
+        inbound = inbound_from_callback(query, payload, update.update_id)
+        await self._converse(context.bot, inbound, chat.id, query=query)
+
+    async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Group chats: the staff chat goes to the handoff hook; elsewhere only /start."""
+        msg = update.message
+        if msg is None:
+            return
+        if self.staff_chat is not None and msg.chat_id == self.staff_chat:
+            await handle_staff_message(update, self.runtime)
+            return
+        command = command_of(msg.text or "", context.bot.username)
+        if command is not None and command[0] == "start":
+            await self._point_to_private(context.bot, msg.chat_id, update.update_id)
+
+    async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The bot's own membership changed: blocked by a user, added to or removed from a group."""
+        change = update.my_chat_member
+        if change is None:
+            return
+        chat, status = change.chat, change.new_chat_member.status
+        if chat.type == ChatType.PRIVATE:
+            logger.info("telegram user %s: bot status now %s", chat.id, status)
+            return
+        was_in = change.old_chat_member.status in (
+            ChatMemberStatus.MEMBER,
+            ChatMemberStatus.ADMINISTRATOR,
+        )
+        joined = status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR)
+        if joined and not was_in and chat.id != self.staff_chat and chat.type != ChatType.CHANNEL:
+            await self._point_to_private(context.bot, chat.id, update.update_id)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log every handler error with its traceback; apologise in private chats."""
+        update_id = update.update_id if isinstance(update, Update) else None
+        logger.error(
+            "Exception while handling Telegram update %s", update_id, exc_info=context.error
+        )
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is not None and chat.type == ChatType.PRIVATE:
+            await self._safe_send(context.bot, chat.id, bilingual("error"))
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _turn(self, inbound: Inbound) -> tuple[Outcome, list[Rendered]]:
+        outcome = self.runtime.conversation.handle_turn(inbound)
+        if outcome.intent == "duplicate":
+            return outcome, []
+        return outcome, render(outcome.replies, self.runtime.engine)
+
+    async def _converse(
+        self, bot: Bot, inbound: Inbound, chat_id: int, query: CallbackQuery | None = None
+    ) -> None:
+        # The core is synchronous (database work): keep the event loop free.
+        outcome, rendered = await asyncio.to_thread(self._turn, inbound)
+        if outcome.intent == "duplicate":
+            # Telegram re-sends only what we did not acknowledge; the first pass answered.
+            logger.info("telegram %s already handled; not answering again", inbound.delivery_id)
+            return
+        if query is not None:
+            await self._close_keyboard(query)
+        await self._deliver(bot, chat_id, outcome.replies, rendered, str(inbound.delivery_id))
+
+    async def _close_keyboard(self, query: CallbackQuery) -> None:
+        msg = query.message
+        if not isinstance(msg, Message):
+            return  # too old to be edited (Telegram sends an InaccessibleMessage)
+        buttons = msg.reply_markup.inline_keyboard if msg.reply_markup else ()
+        label = next((b.text for row in buttons for b in row if b.callback_data == query.data), "")
+        try:
+            if msg.text and label:
+                await query.edit_message_text(_with_choice(msg.text, label), reply_markup=None)
+            else:
+                await query.edit_message_reply_markup(reply_markup=None)
+        except TelegramError as exc:  # "message is not modified", too old ...
+            logger.info("could not edit message %s: %s", msg.message_id, exc)
+
+    async def _deliver(
+        self, bot: Bot, chat_id: int, replies: list[Reply], rendered: list[Rendered], key: str
+    ) -> None:
+        for i, item in enumerate(rendered):
+            try:
+                for j, text in enumerate(item.texts):
+                    last = j == len(item.texts) - 1
+                    await bot.send_message(
+                        chat_id, text, reply_markup=item.markup if last else None
+                    )
+            except Forbidden as exc:
+                logger.info("telegram chat %s: %s; replies dropped", chat_id, exc.message)
+                return
+            except BadRequest as exc:
+                logger.error("telegram refused a reply to %s: %s", chat_id, exc.message)
+            except (RetryAfter, NetworkError) as exc:
+                delay = retry_seconds(exc) if isinstance(exc, RetryAfter) else 0.0
+                logger.warning("telegram %s: %s; %d replies queued", chat_id, exc, len(replies) - i)
+                await asyncio.to_thread(self._queue, chat_id, replies[i:], key, i, delay)
+                return
+
+    def _queue(
+        self, chat_id: int, replies: list[Reply], key: str, first: int, delay: float
+    ) -> None:
+        not_before = self.runtime.conversation.clock.now() + dt.timedelta(seconds=delay)
+        with session_scope(self.runtime.engine) as session:
+            for n, reply in enumerate(replies, first):
+                payload = {"text": reply.text, "choices": [asdict(c) for c in reply.choices]}
+                enqueue(
+                    session=session,
+                    sender=CHANNEL,
+                    recipient=str(chat_id),
+                    payload=payload,
+                    ref_kind="telegram_update",
+                    ref_id=key,
+                    dedupe_key=f"{key}:{n}",
+                    not_before=not_before,
+                )
+
+    async def _point_to_private(self, bot: Bot, chat_id: int, update_id: int) -> None:
+        if not await asyncio.to_thread(self._first_time, update_id):
+            return
+        link = f"https://t.me/{bot.username}" if bot.username else "@" + str(bot.first_name)
+        await self._safe_send(bot, chat_id, bilingual("group.private_only", link=link))
+
+    def _first_time(self, update_id: int) -> bool:
+        # Updates that bypass the core are de-duplicated the same way, by update_id.
+        with session_scope(self.runtime.engine) as session:
+            delivery = f"tg:{update_id}"
+            return claim_delivery(session=session, channel=CHANNEL, delivery_id=delivery) is None
+
+    async def _safe_send(self, bot: Bot, chat_id: int, text: str) -> None:
+        try:
+            await bot.send_message(chat_id, text)
+        except TelegramError as exc:
+            logger.info("telegram chat %s: notice not sent: %s", chat_id, exc)
+
+
+def build_application(runtime: Runtime, *, polling: bool = False) -> PTBApp:
+    """The PTB Application with tmbot's handlers; without an Updater unless `polling`."""
+    token = runtime.settings.telegram_token
+    if token is None:
+        raise ValueError("TMBOT_TELEGRAM_TOKEN is not set")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    base, files = api_urls(runtime.settings)
+    builder = Application.builder().token(token.get_secret_value()).base_url(base)
+    builder = builder.base_file_url(files)
+    if not polling:
+        builder = builder.updater(None)
+    application = builder.build()
+    TelegramAdapter(runtime).install(application)
+    return application

@@ -1,0 +1,178 @@
+"""A fake Telegram Bot API: a real HTTP server on a loopback port, so PTB's own HTTP code runs.
+
+Point `TMBOT_TELEGRAM_API_URL` at `fake.base_url`. The fake records every call (method, params,
+time), answers like Telegram does, and can be told to fail the next calls of a method with 429
+(`parameters.retry_after`) or 403 ("Forbidden: bot was blocked by the user").
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+__all__ = ("BOT_USER", "TOKEN", "Call", "FakeBotApi")
+
+TOKEN = "123456789:TEST-token_for-the-fake-bot-api-000"
+BOT_USER = {
+    "id": 123456789,
+    "is_bot": True,
+    "first_name": "商标助手",
+    "username": "tmbot_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+_JSON_PARAMS = {"reply_markup", "allowed_updates", "commands", "link_preview_options", "scope"}
+
+
+@dataclass
+class Call:
+    """One request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeBotApi:
+    """Start with `start()` (or as a context manager); inspect `calls`; script `fail(...)`."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.updates: deque[dict[str, Any]] = deque()  # served by getUpdates
+        self._failures: dict[str, deque[tuple[int, str, int | None]]] = defaultdict(deque)
+        self._ids = itertools.count(5001)
+        self._lock = threading.Lock()
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+        self.port = 0
+
+    # -- scripting and inspection --------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    def fail(
+        self, method: str, status: int, description: str, *, retry_after: int | None = None
+    ) -> None:
+        """Answer the next call of `method` with this error (queue several for several calls)."""
+        self._failures[method].append((status, description, retry_after))
+
+    def blocked(self, method: str = "sendMessage") -> None:
+        self.fail(method, 403, "Forbidden: bot was blocked by the user")
+
+    def flood(self, retry_after: int, method: str = "sendMessage") -> None:
+        self.fail(
+            method, 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+        )
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return [c.params for c in self.calls if c.method == method]
+
+    def sent_texts(self) -> list[str]:
+        return [p["text"] for p in self.calls_to("sendMessage")]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+    # -- the API ---------------------------------------------------------------------------------
+    async def _endpoint(self, request: Request) -> JSONResponse:
+        token, method = request.path_params["token"], request.path_params["method"]
+        if token != TOKEN:
+            return JSONResponse(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, 401
+            )
+        params = await self._params(request)
+        with self._lock:
+            self.calls.append(Call(method, params))
+            failure = self._failures[method].popleft() if self._failures[method] else None
+        if failure is not None:
+            status, description, retry_after = failure
+            body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+            if retry_after is not None:
+                body["parameters"] = {"retry_after": retry_after}
+            return JSONResponse(body, status)
+        return JSONResponse({"ok": True, "result": self._result(method, params)})
+
+    @staticmethod
+    async def _params(request: Request) -> dict[str, Any]:
+        if request.headers.get("content-type", "").startswith("application/json"):
+            data: dict[str, Any] = await request.json()
+            return data
+        form = await request.form()
+        return {
+            k: json.loads(v) if k in _JSON_PARAMS and isinstance(v, str) else v
+            for k, v in form.items()
+        }
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method == "getUpdates":
+            with self._lock:
+                batch = list(self.updates)
+                self.updates.clear()
+            return batch
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if method in ("sendMessage", "editMessageText"):
+            chat_id = int(params["chat_id"])
+            return {
+                "message_id": int(params.get("message_id") or next(self._ids)),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+                **({"reply_markup": params["reply_markup"]} if "reply_markup" in params else {}),
+            }
+        return True  # answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands ...
+
+    # -- the server ------------------------------------------------------------------------------
+    def start(self) -> FakeBotApi:
+        app = Starlette(
+            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
+        )
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self._sock = sock
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("fake Bot API did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+        if self._sock is not None:
+            self._sock.close()
+
+    def __enter__(self) -> FakeBotApi:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

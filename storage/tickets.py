@@ -110,7 +110,7 @@ def next_number(*, session: Session, year: int) -> str:
     return f"{prefix}{seq:06d}"
 
 
-def create_ticket(*, session: Session, year: int, ticket: Ticket, attempts: int = 5) -> Ticket:
+def create_ticket(*, session: Session, year: int, ticket: Ticket, attempts: int = 10) -> Ticket:
     """Number and insert `ticket`; a number taken by a concurrent insert is retried."""
     for attempt in range(attempts):
         ticket.number = next_number(session=session, year=year)

@@ -1,0 +1,277 @@
+"""Escalation to staff as dialogs, in Chinese and English, against the fixture corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import Session
+
+from bot import helpdesk
+from bot.ports import FixedClock
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings
+from storage.tickets import get_ticket
+from tests.support.dialog import assert_dialog, say
+from tests.support.handoff import (
+    conversation_status,
+    outbox_rows,
+    ticket_lines,
+    tickets,
+    with_notifiers,
+)
+
+
+@pytest.fixture
+def rt(settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
+    """A runtime whose staff notifiers are all configured."""
+    runtime = build_runtime(with_notifiers(settings), clock=clock)
+    yield runtime
+    runtime.engine.dispose()
+
+
+def _texts(replies: list) -> str:
+    return "\n".join(r.text for r in replies)
+
+
+def test_asking_for_a_person_opens_a_ticket_with_the_question_before(rt: Runtime) -> None:
+    conv = rt.conversation
+    assert_dialog(
+        conv,
+        [
+            ("续展要交多少钱", "450元"),
+            ("人工", "工单号 T-2026-000001"),
+        ],
+    )
+    [ticket] = tickets(rt)
+    assert (ticket.question, ticket.reason, ticket.category) == (
+        "续展要交多少钱",
+        "asked",
+        "renewal",
+    )
+    assert ticket.status == "open" and conversation_status(rt, "u1") == "human"
+    # 10:00 on a Wednesday + 120 working minutes: due at 12:00 station time (04:00 UTC).
+    assert ticket.first_response_due == dt.datetime(2026, 11, 25, 4, 0, tzinfo=dt.UTC)
+    lines = [(m.direction, m.text[:6]) for m in ticket_lines(rt, ticket.number)]
+    assert lines[:3] == [("in", "续展要交多少"), ("out", "续展官费每类"), ("in", "人工")]
+    assert "今天 12:00" in _texts(say(conv, "转人工，商标被抢注了", user="u9"))
+
+
+def test_staff_are_told_by_every_configured_notifier(rt: Runtime) -> None:
+    say(rt.conversation, "续展要交多少钱")
+    say(rt.conversation, "人工")
+    rows = outbox_rows(rt)
+    assert [(r.sender, r.recipient) for r in rows] == [
+        ("telegram", "-1001111111111"),
+        ("wecom", "group"),
+        ("email", "duty@station.example.cn"),
+        ("email", "lead@station.example.cn"),
+    ]
+    text = rows[0].payload["text"]
+    assert "新工单" in text and "T-2026-000001" in text and "续展要交多少钱" in text
+    assert rows[2].payload["subject"] == "[tmbot] 新工单 New ticket T-2026-000001"
+    assert all(r.ref_kind == "ticket" and r.ref_id == "T-2026-000001" for r in rows)
+
+
+def test_english_user_without_a_question_is_asked_for_one(rt: Runtime) -> None:
+    conv = rt.conversation
+    assert_dialog(
+        conv,
+        [
+            ("human", "what is your question"),
+            ("A distributor registered my brand in class 30", "your ticket is T-2026-000001"),
+        ],
+    )
+    assert tickets(rt)[0].question == "A distributor registered my brand in class 30"
+    assert tickets(rt)[0].lang == "en"
+
+
+def test_asking_can_be_cancelled(rt: Runtime) -> None:
+    assert_dialog(rt.conversation, [("客服", "说明您的问题"), ("取消", "已取消转人工")])
+    assert tickets(rt) == [] and conversation_status(rt, "u1") == "bot"
+
+
+def test_request_with_the_question_inline(rt: Runtime) -> None:
+    say(rt.conversation, "转人工，我的商标被经销商抢注了怎么办")
+    assert tickets(rt)[0].question == "我的商标被经销商抢注了怎么办"
+
+
+def test_menu_item_reaches_the_handoff_skill(rt: Runtime) -> None:
+    say(rt.conversation, "续展要交多少钱")
+    assert "T-2026-000001" in _texts(say(rt.conversation, "menu:human"))
+
+
+def test_while_human_the_bot_relays_and_says_so_once(rt: Runtime) -> None:
+    conv = rt.conversation
+    say(conv, "续展要交多少钱")
+    say(conv, "人工")
+    before = len(outbox_rows(rt))
+    first = say(conv, "注册号是 12345678，第30类")
+    assert "工作人员会在这里回复您" in _texts(first)
+    assert say(conv, "续展要交多少钱") == []  # not answered by the FAQ: staff own it now
+    lines = [m.text for m in ticket_lines(rt, "T-2026-000001")]
+    assert "注册号是 12345678，第30类" in lines and lines[-1] == "续展要交多少钱"
+    notices = outbox_rows(rt)[before:]
+    # Chat notifiers hear of each message; e-mail only of new tickets.
+    assert {r.sender for r in notices} == {"telegram", "wecom"} and len(notices) == 4
+    assert "用户消息" in notices[0].payload["text"]
+
+
+def test_done_ends_the_handoff_and_the_bot_answers_again(rt: Runtime) -> None:
+    conv = rt.conversation
+    assert_dialog(
+        conv,
+        [
+            ("人工", "说明您的问题"),
+            ("商标被驳回了，想复审", "T-2026-000001"),
+            ("结束", "已结束人工服务"),
+            ("续展要交多少钱", "450元"),
+        ],
+    )
+    ticket = tickets(rt)[0]
+    assert ticket.status == "closed" and ticket.closed_at is not None
+    assert conversation_status(rt, "u1") == "bot"
+    assert ticket.rating_requested_at is None  # nobody from staff had answered: nothing to rate
+
+
+def test_english_done_after_a_staff_reply_asks_for_a_rating(rt: Runtime, clock: FixedClock) -> None:
+    conv = rt.conversation
+    say(conv, "talk to a human about my opposition", user="en1")
+    with Session(rt.engine) as session:
+        ticket = get_ticket(session=session, number="T-2026-000001")
+        assert ticket is not None
+        helpdesk.reply(
+            session=session, ticket=ticket, staff="wang", text="Hi, looking.", now=clock.at
+        )
+        session.commit()
+    replies = say(conv, "done", user="en1")
+    assert "Handoff ended" in replies[0].text and "rate" in replies[0].text
+    assert [c.payload for c in replies[0].choices] == [f"rate:{n}" for n in range(1, 6)]
+    assert "Thank you for rating" in _texts(say(conv, "4", user="en1"))  # "4" picks rate:4
+    assert tickets(rt)[0].rating == 4
+
+
+def test_two_weak_answers_in_a_row_offer_staff(rt: Runtime) -> None:
+    conv = rt.conversation
+    first = say(conv, "今天北京天气怎么样")
+    assert "handoff:open" not in [c.payload for c in first[-1].choices]
+    second = say(conv, "给我讲个笑话")
+    assert "需要请工作人员帮您看看吗" in second[-1].text
+    payloads = [c.payload for c in second[-1].choices]
+    assert payloads[-1] == "handoff:open" and "menu:human" not in payloads
+    assert tickets(rt) == []  # offered, not opened unasked
+    say(conv, "handoff:open")
+    ticket = tickets(rt)[0]
+    assert (ticket.reason, ticket.question) == ("low_confidence", "给我讲个笑话")
+
+
+def test_weak_answers_in_english_offer_staff(rt: Runtime) -> None:
+    say(rt.conversation, "tell me a joke about cats", user="e2")
+    replies = say(rt.conversation, "what is the weather in Paris", user="e2")
+    assert "Shall I ask a member of staff" in replies[-1].text
+    assert replies[-1].choices[-1].label == "Talk to staff"
+
+
+def test_not_helpful_then_a_question_offers_staff(rt: Runtime) -> None:
+    conv = rt.conversation
+    say(conv, "续展要交多少钱")
+    assert "抱歉没能帮上忙" in _texts(say(conv, "没用"))
+    replies = say(conv, "那宽展期要交多少钱")
+    assert "可以转给工作人员" in replies[-1].text
+    say(conv, "人工")  # typing it takes the offer just as the button does
+    ticket = tickets(rt)[0]
+    assert (ticket.reason, ticket.question) == ("not_helpful", "那宽展期要交多少钱")
+
+
+def test_needs_staff_topic_offers_staff_with_high_priority(rt: Runtime) -> None:
+    conv = rt.conversation
+    replies = say(conv, "有人侵权我的商标")
+    assert "保存证据" in replies[-1].text and "要为您转接工作人员吗" in replies[-1].text
+    say(conv, "handoff:open")
+    ticket = tickets(rt)[0]
+    assert (ticket.reason, ticket.priority, ticket.category) == ("needs_staff", "high", "disputes")
+
+
+def test_phone_number_is_kept_only_with_consent(rt: Runtime) -> None:
+    conv = rt.conversation
+    say(conv, "人工")
+    say(conv, "商标被抢注")
+    assert "是否同意保存" in _texts(say(conv, "我的手机 138-1234-5678"))
+    lines = [m.text for m in ticket_lines(rt, "T-2026-000001")]
+    assert "我的手机 138****5678" in lines and not any("1234-5678" in t for t in lines)
+    assert tickets(rt)[0].contact is None
+    assert "已保存" in _texts(say(conv, "同意"))
+    ticket = tickets(rt)[0]
+    assert (ticket.contact, ticket.contact_kind) == ("13812345678", "phone")
+    assert ticket.contact_consent_at is not None
+
+
+def test_refused_consent_and_invalid_numbers_store_nothing(rt: Runtime) -> None:
+    conv = rt.conversation
+    say(conv, "human", user="e3")
+    say(conv, "my mark was copied", user="e3")
+    assert "May we save it" in _texts(say(conv, "mail me at Li.Na@example.com", user="e3"))
+    assert "not saved" in _texts(say(conv, "no", user="e3"))
+    assert "not look like a mainland China mobile" in _texts(say(conv, "12345678901", user="e3"))
+    assert tickets(rt)[0].contact is None
+
+
+def test_company_name_is_noted(rt: Runtime) -> None:
+    say(rt.conversation, "人工")
+    say(rt.conversation, "商标被抢注")
+    assert "已记下公司名称" in _texts(say(rt.conversation, "公司：杭州小熊食品有限公司"))
+    assert tickets(rt)[0].company == "杭州小熊食品有限公司"
+
+
+def test_off_hours_say_when_staff_will_answer(rt: Runtime, clock: FixedClock) -> None:
+    clock.at = dt.datetime(2026, 11, 28, 2, 0, tzinfo=dt.UTC)  # Saturday 10:00
+    replies = say(rt.conversation, "转人工，商标被抢注")
+    text = _texts(replies)
+    assert "现在不是工作时间" in text and "周一至周五 09:00-17:30" in text
+    assert "11月30日（周一）09:00" in text and "11月30日（周一）11:00" in text
+
+
+def test_public_holiday_counts_as_closed(rt: Runtime, clock: FixedClock) -> None:
+    clock.at = dt.datetime(2026, 10, 2, 2, 0, tzinfo=dt.UTC)  # National Day holiday, a Friday
+    text = _texts(say(rt.conversation, "talk to a human about my renewal", user="e4"))
+    assert "The station is closed now" in text
+    # 8 October is the first working day after the Golden Week.
+    assert tickets(rt)[0].first_response_due == dt.datetime(2026, 10, 8, 3, 0, tzinfo=dt.UTC)
+
+
+def test_rating_after_resolution_closes_the_ticket(rt: Runtime, clock: FixedClock) -> None:
+    conv = rt.conversation
+    say(conv, "续展要交多少钱")
+    say(conv, "人工")
+    with Session(rt.engine) as session:
+        ticket = get_ticket(session=session, number="T-2026-000001")
+        assert ticket is not None
+        helpdesk.resolve(
+            session=session, ticket=ticket, staff="wang", note="已电话说明", now=clock.at
+        )
+        session.commit()
+    assert conversation_status(rt, "u1") == "bot"
+    told = outbox_rows(rt, "test")[-1].payload
+    assert "已处理完" in told["text"] and "已电话说明" in told["text"] and "1-5" in told["text"]
+    assert "谢谢您的评价" in _texts(say(conv, "5分"))
+    ticket = tickets(rt)[0]
+    assert (ticket.rating, ticket.status) == (5, "closed")
+    assert "450元" in _texts(say(conv, "续展要交多少钱"))  # back to the bot
+    assert "谢谢您的评价" not in _texts(say(conv, "3"))  # rated once only
+
+
+def test_a_channel_retry_opens_no_second_ticket(rt: Runtime) -> None:
+    say(rt.conversation, "续展要交多少钱")
+    first = say(rt.conversation, "人工", delivery_id="m-1")
+    again = say(rt.conversation, "人工", delivery_id="m-1")
+    assert _texts(first) == _texts(again)
+    assert len(tickets(rt)) == 1 and len(outbox_rows(rt, "email")) == 2
+
+
+def test_numbers_count_up_per_year(rt: Runtime, clock: FixedClock) -> None:
+    for user in ("a", "b"):
+        say(rt.conversation, "转人工，商标被抢注", user=user)
+    clock.at = dt.datetime(2027, 1, 4, 2, 0, tzinfo=dt.UTC)
+    say(rt.conversation, "转人工，商标被抢注", user="c")
+    assert [t.number for t in tickets(rt)] == ["T-2026-000001", "T-2026-000002", "T-2027-000001"]

@@ -43,4 +43,11 @@ def build_senders(settings: Settings, engine: Engine) -> list[Sender]:
         from handlers.telegram_sender import TelegramSender
 
         senders.append(TelegramSender(settings, engine))
+    if settings.wecom_webhook_url or settings.smtp_host:  # staff notifiers (handoff)
+        from handlers.notifiers import EmailSender, WeComSender
+
+        if settings.wecom_webhook_url:
+            senders.append(WeComSender(settings))
+        if settings.smtp_host:
+            senders.append(EmailSender(settings))
     return senders

@@ -60,7 +60,7 @@ class Deadline:
     nominal_day: DayInfo | None = None
     move_applies: bool = True
     uncovered_years: tuple[int, ...] = ()  # after the table: holidays not announced yet
-    older_years: tuple[int, ...] = ()      # before the table's first year
+    older_years: tuple[int, ...] = ()  # before the table's first year
 
     @property
     def moved(self) -> bool:
@@ -98,11 +98,15 @@ class Deadline:
                     "working day, so the deadline does not move."
                 )
             else:
-                parts.append(f"{self.nominal_day.describe('zh')}是调休上班日，属于工作日，期限不顺延。")
+                parts.append(
+                    f"{self.nominal_day.describe('zh')}是调休上班日，属于工作日，期限不顺延。"
+                )
         if self.older_years:
             years = ", ".join(str(y) for y in self.older_years)
             if lang == "en":
-                parts.append(f"The holiday table does not cover {years}, so only weekends were taken into account.")
+                parts.append(
+                    f"The holiday table does not cover {years}, so only weekends were taken into account."
+                )
             else:
                 parts.append(f"节假日表未收录{years}年，本结果只考虑了周末。")
         if self.uncovered_years:

@@ -136,8 +136,21 @@ def find_dates(text: str, today: dt.date) -> list[DateResult]:
 
 # --- normalisation -------------------------------------------------------------------
 
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_NUM = re.compile(r"[〇零○一二两三四五六七八九十]+(?=[年月日号])")
 
 
@@ -158,10 +171,30 @@ def _normalise(text: str) -> str:
 # --- helpers -------------------------------------------------------------------------
 
 _MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
-    "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
-    "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
 _MONTH_RE = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 
@@ -181,7 +214,9 @@ def _year(raw: str, today: dt.date) -> tuple[int, str]:
     return full, f"two-digit year {raw} read as {full}"
 
 
-def _build(y: int, m: int, d: int, m_obj: re.Match[str], today: dt.date, note: str = "") -> DateResult:
+def _build(
+    y: int, m: int, d: int, m_obj: re.Match[str], today: dt.date, note: str = ""
+) -> DateResult:
     text, start, end = m_obj.group(0), m_obj.start(), m_obj.end()
     problem = _impossible(y, m, d)
     if problem:
@@ -209,7 +244,7 @@ def _valid(y: int, m: int, d: int) -> bool:
 # --- rules (tried in this order; earlier matches win overlapping spans) ---------------
 
 _NB = r"(?<![\d])"  # not preceded by a digit
-_NA = r"(?![\d])"   # not followed by a digit
+_NA = r"(?![\d])"  # not followed by a digit
 
 
 def _rule_chinese(m: re.Match[str], today: dt.date) -> DateResult | None:
@@ -218,9 +253,12 @@ def _rule_chinese(m: re.Match[str], today: dt.date) -> DateResult | None:
         if d is None:
             return None  # a bare "3月" is too vague to be a date mention
         month, day = int(mo), int(d)
-        cands = tuple(dt.date(y, month, day) for y in (today.year, today.year - 1) if _valid(y, month, day))
-        return Ambiguous(text=m.group(0), reason="missing_year", candidates=cands,
-                         start=m.start(), end=m.end())
+        cands = tuple(
+            dt.date(y, month, day) for y in (today.year, today.year - 1) if _valid(y, month, day)
+        )
+        return Ambiguous(
+            text=m.group(0), reason="missing_year", candidates=cands, start=m.start(), end=m.end()
+        )
     y, note = _year(y_raw, today)
     if d is None:
         return Ambiguous(text=m.group(0), reason="missing_day", start=m.start(), end=m.end())
@@ -267,28 +305,65 @@ def _rule_numeric(m: re.Match[str], today: dt.date) -> DateResult | None:
         return _build(*readings[0], m, today)  # reports why the first reading is impossible
     if len(dates) == 1:
         return _build(dates[0].year, dates[0].month, dates[0].day, m, today)
-    return Ambiguous(text=m.group(0), reason="day_month_order", candidates=tuple(dates),
-                     start=m.start(), end=m.end())
+    return Ambiguous(
+        text=m.group(0),
+        reason="day_month_order",
+        candidates=tuple(dates),
+        start=m.start(),
+        end=m.end(),
+    )
 
 
 def _rule_relative(m: re.Match[str], today: dt.date) -> DateResult | None:
     word = m.group(0).lower()
     value = today if word in ("今天", "今日", "today") else today - dt.timedelta(days=1)
-    return ParsedDate(value=value, text=m.group(0), start=m.start(), end=m.end(),
-                      note="relative to today")
+    return ParsedDate(
+        value=value, text=m.group(0), start=m.start(), end=m.end(), note="relative to today"
+    )
 
 
 _RULES = (
-    (re.compile(_NB + r"(?:(?P<y>\d{4}|\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号])?"),
-     _rule_chinese),
-    (re.compile(_NB + r"(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})" + _NA),
-     _rule_ymd),
+    (
+        re.compile(
+            _NB
+            + r"(?:(?P<y>\d{4}|\d{2})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?:(?P<d>\d{1,2})\s*[日号])?"
+        ),
+        _rule_chinese,
+    ),
+    (
+        re.compile(
+            _NB
+            + r"(?P<y>\d{4})\s*(?P<sep>[-/.])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})"
+            + _NA
+        ),
+        _rule_ymd,
+    ),
     (re.compile(_NB + r"(?:19|20)\d{6}" + _NA), _rule_compact),
-    (re.compile(r"\b(?P<mon>" + _MONTH_RE + r")\s*(?P<d>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:\s*,\s*|\s+)(?P<y>\d{4}|\d{2})\b",
-                re.IGNORECASE), _rule_month_first),
-    (re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s-]*(?:of\s+)?(?P<mon>" + _MONTH_RE + r")[\s,-]*(?P<y>\d{4}|\d{2})\b",
-                re.IGNORECASE), _rule_day_first),
-    (re.compile(_NB + r"(?P<a>\d{1,2}|\d{4})\s*(?P<sep>[-/.])\s*(?P<b>\d{1,2})\s*(?P=sep)\s*(?P<c>\d{4}|\d{1,2})" + _NA),
-     _rule_numeric),
+    (
+        re.compile(
+            r"\b(?P<mon>"
+            + _MONTH_RE
+            + r")\s*(?P<d>\d{1,2})(?!\d)(?:st|nd|rd|th)?(?:\s*,\s*|\s+)(?P<y>\d{4}|\d{2})\b",
+            re.IGNORECASE,
+        ),
+        _rule_month_first,
+    ),
+    (
+        re.compile(
+            r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?[\s-]*(?:of\s+)?(?P<mon>"
+            + _MONTH_RE
+            + r")[\s,-]*(?P<y>\d{4}|\d{2})\b",
+            re.IGNORECASE,
+        ),
+        _rule_day_first,
+    ),
+    (
+        re.compile(
+            _NB
+            + r"(?P<a>\d{1,2}|\d{4})\s*(?P<sep>[-/.])\s*(?P<b>\d{1,2})\s*(?P=sep)\s*(?P<c>\d{4}|\d{1,2})"
+            + _NA
+        ),
+        _rule_numeric,
+    ),
     (re.compile(r"今天|今日|昨天|\btoday\b|\byesterday\b", re.IGNORECASE), _rule_relative),
 )

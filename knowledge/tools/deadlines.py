@@ -84,7 +84,9 @@ class RenewalResult:
     new_term_start: dt.date
     new_term_end: dt.date
     future_registration: bool = False
-    if_renewed_term_start: dt.date | None = None  # when lost: the term open today had it been renewed
+    if_renewed_term_start: dt.date | None = (
+        None  # when lost: the term open today had it been renewed
+    )
     if_renewed_expiry: dt.date | None = None
     renewals_needed: int = 0
 
@@ -129,24 +131,44 @@ def renewal_status(
         phase, days_left = RenewalPhase.GRACE_PERIOD, (grace_end.due - today).days
     else:
         phase, days_left = RenewalPhase.LOST, (grace_end.due - today).days
-    fee = None if phase == RenewalPhase.LOST else renewal_fee(
-        classes, late=phase == RenewalPhase.GRACE_PERIOD, table=table)
+    fee = (
+        None
+        if phase == RenewalPhase.LOST
+        else renewal_fee(classes, late=phase == RenewalPhase.GRACE_PERIOD, table=table)
+    )
     app = table.item("application")
     new_start = expiry + dt.timedelta(days=1)
-    renewed_start, renewed_expiry, renewals = _if_renewed(expiry, today, cal) if phase == RenewalPhase.LOST else (None, None, 0)
+    renewed_start, renewed_expiry, renewals = (
+        _if_renewed(expiry, today, cal) if phase == RenewalPhase.LOST else (None, None, 0)
+    )
     return RenewalResult(
-        today=today, input_kind=kind, registration_date=registration_date, term_start=term_start,
-        expiry=expiry, window_opens=window_opens, window_end=window_end, grace_end=grace_end,
-        phase=phase, days_left=days_left, days_to_expiry=(expiry - today).days, classes=classes,
-        fee=fee, new_application_fee_online=app.online * classes,
-        new_application_fee_paper=app.paper * classes, new_term_start=new_start,
-        new_term_end=term_expiry(new_start, TERM_YEARS), future_registration=future,
-        if_renewed_term_start=renewed_start, if_renewed_expiry=renewed_expiry,
+        today=today,
+        input_kind=kind,
+        registration_date=registration_date,
+        term_start=term_start,
+        expiry=expiry,
+        window_opens=window_opens,
+        window_end=window_end,
+        grace_end=grace_end,
+        phase=phase,
+        days_left=days_left,
+        days_to_expiry=(expiry - today).days,
+        classes=classes,
+        fee=fee,
+        new_application_fee_online=app.online * classes,
+        new_application_fee_paper=app.paper * classes,
+        new_term_start=new_start,
+        new_term_end=term_expiry(new_start, TERM_YEARS),
+        future_registration=future,
+        if_renewed_term_start=renewed_start,
+        if_renewed_expiry=renewed_expiry,
         renewals_needed=renewals,
     )
 
 
-def _if_renewed(expiry: dt.date, today: dt.date, cal: HolidayCalendar) -> tuple[dt.date, dt.date, int]:
+def _if_renewed(
+    expiry: dt.date, today: dt.date, cal: HolidayCalendar
+) -> tuple[dt.date, dt.date, int]:
     """The term open today had every renewal been made in time (each from the day after the last)."""
     count, start = 0, expiry
     while deadline(add_months(expiry, GRACE_MONTHS), cal).due < today:
@@ -158,10 +180,13 @@ def _if_renewed(expiry: dt.date, today: dt.date, cal: HolidayCalendar) -> tuple[
 
 # --- explanations ---------------------------------------------------------------------------
 
+
 def _explain_zh(r: RenewalResult) -> str:
     out: list[str] = []
     if r.future_registration:
-        out.append(f"注意：核准注册日 {r.registration_date} 晚于今天（{r.today}），请核对日期；以下按该日期推算。")
+        out.append(
+            f"注意：核准注册日 {r.registration_date} 晚于今天（{r.today}），请核对日期；以下按该日期推算。"
+        )
     if r.input_kind == "registration_date":
         out.append(
             f"核准注册日 {r.registration_date}，注册有效期十年（商标法第三十九条），"
@@ -169,9 +194,13 @@ def _explain_zh(r: RenewalResult) -> str:
         )
     else:
         out.append(f"注册有效期至 {r.expiry} 届满。")
-    out.append(f"- 续展期：{r.window_opens} 至 {r.window_end.nominal}（期满前十二个月内，商标法第四十条）。")
+    out.append(
+        f"- 续展期：{r.window_opens} 至 {r.window_end.nominal}（期满前十二个月内，商标法第四十条）。"
+    )
     if r.window_end.move_note("zh"):
-        out.append(f"  {r.window_end.move_note('zh')} 不加收迟延费的最后一天按 {r.window_end.due} 计算；稳妥起见，建议在 {r.expiry} 前提交。")
+        out.append(
+            f"  {r.window_end.move_note('zh')} 不加收迟延费的最后一天按 {r.window_end.due} 计算；稳妥起见，建议在 {r.expiry} 前提交。"
+        )
     out.append(f"- 宽展期：期满后六个月，至 {r.grace_end.due}（商标法第四十条，需加收迟延费）。")
     if r.grace_end.move_note("zh"):
         out.append(f"  {r.grace_end.move_note('zh')}")
@@ -197,15 +226,21 @@ def _explain_zh(r: RenewalResult) -> str:
                 f"{r.if_renewed_expiry}；请把最新注册证或续展证明上的有效期截止日告诉我，我再重新计算。"
             )
     else:
-        out.append(f"- 续展后新的有效期：{r.new_term_start} 至 {r.new_term_end}（自上一届有效期满次日起计算十年，商标法第四十条）。")
-    out.append("依据：商标法第三十九、四十、五十条；商标法实施条例第十二、三十三条。具体日期请以商标局注册簿记载为准。")
+        out.append(
+            f"- 续展后新的有效期：{r.new_term_start} 至 {r.new_term_end}（自上一届有效期满次日起计算十年，商标法第四十条）。"
+        )
+    out.append(
+        "依据：商标法第三十九、四十、五十条；商标法实施条例第十二、三十三条。具体日期请以商标局注册簿记载为准。"
+    )
     return "\n".join(out)
 
 
 def _explain_en(r: RenewalResult) -> str:
     out: list[str] = []
     if r.future_registration:
-        out.append(f"Note: the registration date {r.registration_date} is after today ({r.today}); please check it. Dates below assume it is right.")
+        out.append(
+            f"Note: the registration date {r.registration_date} is after today ({r.today}); please check it. Dates below assume it is right."
+        )
     if r.input_kind == "registration_date":
         out.append(
             f"Registered on {r.registration_date}; the registration lasts ten years (Trademark Law Art. 39) and "
@@ -214,10 +249,16 @@ def _explain_en(r: RenewalResult) -> str:
         )
     else:
         out.append(f"The registration expires on {r.expiry}.")
-    out.append(f"- Renewal window: {r.window_opens} to {r.window_end.nominal} (the 12 months before expiry, Art. 40).")
+    out.append(
+        f"- Renewal window: {r.window_opens} to {r.window_end.nominal} (the 12 months before expiry, Art. 40)."
+    )
     if r.window_end.move_note("en"):
-        out.append(f"  {r.window_end.move_note('en')} We count {r.window_end.due} as the last day without the surcharge; to be safe, file by {r.expiry}.")
-    out.append(f"- Grace period: six months after expiry, until {r.grace_end.due} (Art. 40; late surcharge applies).")
+        out.append(
+            f"  {r.window_end.move_note('en')} We count {r.window_end.due} as the last day without the surcharge; to be safe, file by {r.expiry}."
+        )
+    out.append(
+        f"- Grace period: six months after expiry, until {r.grace_end.due} (Art. 40; late surcharge applies)."
+    )
     if r.grace_end.move_note("en"):
         out.append(f"  {r.grace_end.move_note('en')}")
     phase = {
@@ -244,6 +285,10 @@ def _explain_en(r: RenewalResult) -> str:
                 "certificate and I will recompute."
             )
     else:
-        out.append(f"- New term after renewal: {r.new_term_start} to {r.new_term_end} (ten years from the day after the old expiry, Art. 40).")
-    out.append("Legal basis: Trademark Law Arts. 39, 40, 50; Implementing Regulations Arts. 12, 33. Confirm the dates in the CNIPA register.")
+        out.append(
+            f"- New term after renewal: {r.new_term_start} to {r.new_term_end} (ten years from the day after the old expiry, Art. 40)."
+        )
+    out.append(
+        "Legal basis: Trademark Law Arts. 39, 40, 50; Implementing Regulations Arts. 12, 33. Confirm the dates in the CNIPA register."
+    )
     return "\n".join(out)

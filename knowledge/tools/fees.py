@@ -115,15 +115,25 @@ class NationalEstimate:
         if lang == "en":
             channel = "online" if self.online else "paper"
             out = [f"Official CNIPA fees ({channel} filing), {self.classes} class(es):"]
-            out += [f"- {ln.label('en')}: {ln.quantity} × {ln.unit_amount:g} = {ln.amount:g} CNY" for ln in self.lines]
+            out += [
+                f"- {ln.label('en')}: {ln.quantity} × {ln.unit_amount:g} = {ln.amount:g} CNY"
+                for ln in self.lines
+            ]
             out.append(f"Total: {self.total} CNY (official fees only; agency fees not included).")
-            out.append(f"Fee table effective {self.effective}, checked {self.as_of}; source: {self.sources[0]}")
+            out.append(
+                f"Fee table effective {self.effective}, checked {self.as_of}; source: {self.sources[0]}"
+            )
             return "\n".join(out)
         channel = "网上申请" if self.online else "纸质申请"
         out = [f"商标局官费（{channel}），共{self.classes}个类别："]
-        out += [f"- {ln.label('zh')}：{ln.quantity} × {ln.unit_amount:g} = {ln.amount:g} 元" for ln in self.lines]
+        out += [
+            f"- {ln.label('zh')}：{ln.quantity} × {ln.unit_amount:g} = {ln.amount:g} 元"
+            for ln in self.lines
+        ]
         out.append(f"合计：{self.total} 元（仅官费，不含代理费）。")
-        out.append(f"收费标准自 {self.effective} 起执行，核对日期 {self.as_of}；来源：{self.sources[0]}")
+        out.append(
+            f"收费标准自 {self.effective} 起执行，核对日期 {self.as_of}；来源：{self.sources[0]}"
+        )
         return "\n".join(out)
 
 
@@ -147,18 +157,26 @@ class RenewalFee:
         """One or two lines with the amounts."""
         n = self.classes
         if lang == "en":
-            base = (f"Renewal: {self.per_class_online} CNY per class online / {self.per_class_paper} on paper"
-                    f" × {n} class(es)")
+            base = (
+                f"Renewal: {self.per_class_online} CNY per class online / {self.per_class_paper} on paper"
+                f" × {n} class(es)"
+            )
             if self.late:
-                base += (f", plus the grace-period surcharge {self.late_per_class_online} online / "
-                         f"{self.late_per_class_paper} on paper per class")
-            return (f"{base} = {self.online_total} CNY online or {self.paper_total} CNY on paper "
-                    f"(official fees, table effective {self.effective}, checked {self.as_of}).")
+                base += (
+                    f", plus the grace-period surcharge {self.late_per_class_online} online / "
+                    f"{self.late_per_class_paper} on paper per class"
+                )
+            return (
+                f"{base} = {self.online_total} CNY online or {self.paper_total} CNY on paper "
+                f"(official fees, table effective {self.effective}, checked {self.as_of})."
+            )
         base = f"续展费：网上 {self.per_class_online} 元/类、纸质 {self.per_class_paper} 元/类 × {n} 类"
         if self.late:
             base += f"，另加宽展期迟延费 网上 {self.late_per_class_online} 元/类、纸质 {self.late_per_class_paper} 元/类"
-        return (f"{base}，合计网上 {self.online_total} 元、纸质 {self.paper_total} 元"
-                f"（官费，收费标准自 {self.effective} 起执行，核对日期 {self.as_of}）。")
+        return (
+            f"{base}，合计网上 {self.online_total} 元、纸质 {self.paper_total} 元"
+            f"（官费，收费标准自 {self.effective} 起执行，核对日期 {self.as_of}）。"
+        )
 
 
 def load_fee_table(path: Path | str | None = None) -> FeeTable:
@@ -166,8 +184,9 @@ def load_fee_table(path: Path | str | None = None) -> FeeTable:
     return _load(str(Path(path) if path else DEFAULT_FEES_FILE))
 
 
-def estimate_national(classes: Sequence[int], online: bool = True,
-                      table: FeeTable | None = None) -> NationalEstimate:
+def estimate_national(
+    classes: Sequence[int], online: bool = True, table: FeeTable | None = None
+) -> NationalEstimate:
     """Official fee for one application: `classes` lists the number of items in each class."""
     if not classes:
         raise ValueError("give at least one class (a list with the number of items per class)")
@@ -179,18 +198,32 @@ def estimate_national(classes: Sequence[int], online: bool = True,
     total = 0
     for i, n in enumerate(classes, start=1):
         fee = base.amount(online)
-        lines.append(FeeLine(f"第{i}个类别基本费（含{ITEMS_INCLUDED_PER_CLASS}个项目，实报{n}项）",
-                             f"class {i}: base fee (covers {ITEMS_INCLUDED_PER_CLASS} items; {n} listed)",
-                             1, fee, fee))
+        lines.append(
+            FeeLine(
+                f"第{i}个类别基本费（含{ITEMS_INCLUDED_PER_CLASS}个项目，实报{n}项）",
+                f"class {i}: base fee (covers {ITEMS_INCLUDED_PER_CLASS} items; {n} listed)",
+                1,
+                fee,
+                fee,
+            )
+        )
         total += fee
         over = max(0, n - ITEMS_INCLUDED_PER_CLASS)
         if over:
             amount = over * extra.amount(online)
-            lines.append(FeeLine(f"第{i}个类别超出的{over}个项目", f"class {i}: {over} items beyond 10",
-                                 over, extra.amount(online), amount))
+            lines.append(
+                FeeLine(
+                    f"第{i}个类别超出的{over}个项目",
+                    f"class {i}: {over} items beyond 10",
+                    over,
+                    extra.amount(online),
+                    amount,
+                )
+            )
             total += amount
-    return NationalEstimate(tuple(lines), total, online, len(classes), tuple(classes),
-                            t.as_of, t.effective, t.sources)
+    return NationalEstimate(
+        tuple(lines), total, online, len(classes), tuple(classes), t.as_of, t.effective, t.sources
+    )
 
 
 def renewal_fee(classes: int = 1, late: bool = False, table: FeeTable | None = None) -> RenewalFee:
@@ -201,12 +234,16 @@ def renewal_fee(classes: int = 1, late: bool = False, table: FeeTable | None = N
     ren, lat = t.item("renewal"), t.item("renewal_late")
     late_on, late_pa = (lat.online, lat.paper) if late else (0, 0)
     return RenewalFee(
-        classes=classes, late=late,
+        classes=classes,
+        late=late,
         online_total=classes * (ren.online + late_on),
         paper_total=classes * (ren.paper + late_pa),
-        per_class_online=ren.online, per_class_paper=ren.paper,
-        late_per_class_online=lat.online, late_per_class_paper=lat.paper,
-        as_of=t.as_of, effective=t.effective,
+        per_class_online=ren.online,
+        per_class_paper=ren.paper,
+        late_per_class_online=lat.online,
+        late_per_class_paper=lat.paper,
+        as_of=t.as_of,
+        effective=t.effective,
         unit_verified=ren.unit_verified and lat.unit_verified,
     )
 
@@ -220,8 +257,16 @@ def _load(path: str) -> FeeTable:
     try:
         cn = raw["cnipa"]
         items = {
-            key: FeeItem(key, str(v["zh"]), str(v["en"]), int(v["paper"]), int(v["online"]),
-                         str(v["unit"]), bool(v.get("unit_verified", False)), str(v.get("status", "")))
+            key: FeeItem(
+                key,
+                str(v["zh"]),
+                str(v["en"]),
+                int(v["paper"]),
+                int(v["online"]),
+                str(v["unit"]),
+                bool(v.get("unit_verified", False)),
+                str(v.get("status", "")),
+            )
             for key, v in cn["items"].items()
         }
         table = FeeTable(

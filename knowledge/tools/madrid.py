@@ -23,7 +23,14 @@ from typing import Any
 from knowledge.tools._data import ToolDataError
 from knowledge.tools.fees import FeeLine, FeeTable, load_fee_table
 
-__all__ = ("MadridEstimate", "Party", "PartyMatch", "estimate_madrid", "find_parties", "resolve_party")
+__all__ = (
+    "MadridEstimate",
+    "Party",
+    "PartyMatch",
+    "estimate_madrid",
+    "find_parties",
+    "resolve_party",
+)
 
 CALCULATOR_URL = "https://madrid.wipo.int/feecalcapp/"
 
@@ -90,21 +97,32 @@ class MadridEstimate:
         en = lang == "en"
         out = [
             f"Madrid estimate, {self.classes} class(es), mark in {'colour' if self.colour else 'black and white'}:"
-            if en else f"马德里国际注册费用估算（{self.classes}个类别，{'彩色' if self.colour else '黑白'}商标）："
+            if en
+            else f"马德里国际注册费用估算（{self.classes}个类别，{'彩色' if self.colour else '黑白'}商标）："
         ]
         for ln in self.lines:
             note = ln.note(lang)
             note = (f" ({note})" if en else f"（{note}）") if note else ""
-            out.append(f"- {ln.label(lang)}: {ln.amount:g} CHF{note}" if en else f"- {ln.label(lang)}：{ln.amount:g} 瑞士法郎{note}")
+            out.append(
+                f"- {ln.label(lang)}: {ln.amount:g} CHF{note}"
+                if en
+                else f"- {ln.label(lang)}：{ln.amount:g} 瑞士法郎{note}"
+            )
         if en:
-            out.append(f"Total: {self.total_chf:g} CHF ≈ {self.total_cny:,.2f} CNY at {self.cny_rate:g} CNY/CHF.")
+            out.append(
+                f"Total: {self.total_chf:g} CHF ≈ {self.total_cny:,.2f} CNY at {self.cny_rate:g} CNY/CHF."
+            )
         else:
-            out.append(f"合计：{self.total_chf:g} 瑞士法郎，按 1 瑞士法郎 = {self.cny_rate:g} 元折合约 {self.total_cny:,.2f} 元。")
+            out.append(
+                f"合计：{self.total_chf:g} 瑞士法郎，按 1 瑞士法郎 = {self.cny_rate:g} 元折合约 {self.total_cny:,.2f} 元。"
+            )
         for name, zh, en_note in self.excluded:
             out.append(f"- {name}: {en_note}" if en else f"- {name}：{zh}")
         if self.unknown:
             names = "、".join(self.unknown) if not en else ", ".join(self.unknown)
-            out.append(f"Not recognised (not priced): {names}." if en else f"未能识别、未计入：{names}。")
+            out.append(
+                f"Not recognised (not priced): {names}." if en else f"未能识别、未计入：{names}。"
+            )
         if en:
             out.append(
                 f"Indicative: individual fees change often and the table's figures are not verified "
@@ -119,8 +137,13 @@ class MadridEstimate:
         return "\n".join(out)
 
 
-def estimate_madrid(parties: Sequence[str], classes: int, colour: bool = False,
-                    cny_rate: float = 7.9, table: FeeTable | None = None) -> MadridEstimate:
+def estimate_madrid(
+    parties: Sequence[str],
+    classes: int,
+    colour: bool = False,
+    cny_rate: float = 7.9,
+    table: FeeTable | None = None,
+) -> MadridEstimate:
     """Estimate WIPO fees for designating `parties` (codes or names, zh/en) in `classes` classes."""
     if classes < 1:
         raise ValueError("classes must be at least 1")
@@ -140,20 +163,38 @@ def estimate_madrid(parties: Sequence[str], classes: int, colour: bool = False,
             note = _not_members(m)[code]
             excluded.append((given, note[0], note[1]))
         elif code == origin:
-            excluded.append((given, "中国是原属局（通过商标局提交），不能在国际申请中指定中国",
-                             "China is the office of origin when filing through CNIPA; it cannot be designated"))
+            excluded.append(
+                (
+                    given,
+                    "中国是原属局（通过商标局提交），不能在国际申请中指定中国",
+                    "China is the office of origin when filing through CNIPA; it cannot be designated",
+                )
+            )
         elif code not in codes:
             codes.append(code)
     basic = float(m["basic_fee_colour"] if colour else m["basic_fee_bw"])
-    lines = [FeeLine("基础费（彩色）" if colour else "基础费（黑白）",
-                     "Basic fee (colour)" if colour else "Basic fee (black and white)", 1, basic, basic)]
+    lines = [
+        FeeLine(
+            "基础费（彩色）" if colour else "基础费（黑白）",
+            "Basic fee (colour)" if colour else "Basic fee (black and white)",
+            1,
+            basic,
+            basic,
+        )
+    ]
     any_complementary = any(known[c].kind != "individual" for c in codes)
     extra_classes = max(0, classes - 3)
     if any_complementary and extra_classes:
         unit = float(m["supplementary_fee_per_class_beyond_3"])
-        lines.append(FeeLine(f"附加费（超过3类的{extra_classes}个类别）",
-                             f"Supplementary fee ({extra_classes} classes beyond 3)",
-                             extra_classes, unit, unit * extra_classes))
+        lines.append(
+            FeeLine(
+                f"附加费（超过3类的{extra_classes}个类别）",
+                f"Supplementary fee ({extra_classes} classes beyond 3)",
+                extra_classes,
+                unit,
+                unit * extra_classes,
+            )
+        )
     indicative = False
     for c in codes:
         p = known[c]
@@ -164,18 +205,37 @@ def estimate_madrid(parties: Sequence[str], classes: int, colour: bool = False,
             if p.two_parts:
                 note_en += "; includes a second part paid later, on acceptance"
                 note_zh += "；含核准后缴纳的第二部分"
-            lines.append(FeeLine(f"{p.name_zh}单独规费（{classes}类）", f"{p.name_en} individual fee ({classes} classes)",
-                                 1, amount, amount, note_en.lstrip("; "), note_zh.lstrip("；")))
+            lines.append(
+                FeeLine(
+                    f"{p.name_zh}单独规费（{classes}类）",
+                    f"{p.name_en} individual fee ({classes} classes)",
+                    1,
+                    amount,
+                    amount,
+                    note_en.lstrip("; "),
+                    note_zh.lstrip("；"),
+                )
+            )
             indicative = indicative or not p.verified
         else:
             unit = float(m["complementary_fee_per_party"])
-            lines.append(FeeLine(f"{p.name_zh}补充费", f"{p.name_en} complementary fee", 1, unit, unit))
+            lines.append(
+                FeeLine(f"{p.name_zh}补充费", f"{p.name_en} complementary fee", 1, unit, unit)
+            )
             indicative = indicative or not p.verified
     total = round(sum(ln.amount for ln in lines), 2)
     return MadridEstimate(
-        lines=tuple(lines), total_chf=total, total_cny=round(total * cny_rate, 2), cny_rate=cny_rate,
-        classes=classes, colour=colour, parties=tuple(codes), unknown=tuple(unknown),
-        excluded=tuple(excluded), as_of=str(m.get("as_of", "")), indicative=indicative,
+        lines=tuple(lines),
+        total_chf=total,
+        total_cny=round(total * cny_rate, 2),
+        cny_rate=cny_rate,
+        classes=classes,
+        colour=colour,
+        parties=tuple(codes),
+        unknown=tuple(unknown),
+        excluded=tuple(excluded),
+        as_of=str(m.get("as_of", "")),
+        indicative=indicative,
         calculator=str(m.get("calculator", CALCULATOR_URL)),
     )
 
@@ -209,29 +269,42 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
 
 # --- table access -------------------------------------------------------------------------
 
+
 def _parties(m: Mapping[str, Any]) -> dict[str, Party]:
     out: dict[str, Party] = {}
     for code, v in (m.get("parties") or {}).items():
         if not isinstance(code, str):
-            raise ToolDataError(f"fees.yaml madrid party key {code!r}: quote it (YAML reads NO/ON/YES as booleans)")
+            raise ToolDataError(
+                f"fees.yaml madrid party key {code!r}: quote it (YAML reads NO/ON/YES as booleans)"
+            )
         try:
             out[code] = Party(
-                code=code, name_zh=str(v["zh"][0]), name_en=str(v["en"][0]), kind=str(v["kind"]),
-                base=float(v.get("base", 0)), classes_included=int(v.get("classes_included", 1)),
+                code=code,
+                name_zh=str(v["zh"][0]),
+                name_en=str(v["en"][0]),
+                kind=str(v["kind"]),
+                base=float(v.get("base", 0)),
+                classes_included=int(v.get("classes_included", 1)),
                 additional=tuple(float(a) for a in v.get("additional", [])),
-                verified=bool(v.get("verified", False)), as_of=str(v.get("as_of", "")),
-                basis=str(v.get("basis", "")), two_parts=bool(v.get("two_parts", False)),
+                verified=bool(v.get("verified", False)),
+                as_of=str(v.get("as_of", "")),
+                basis=str(v.get("basis", "")),
+                two_parts=bool(v.get("two_parts", False)),
             )
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise ToolDataError(f"fees.yaml madrid party {code}: malformed ({exc!r})") from exc
         if out[code].kind not in ("individual", "complementary"):
-            raise ToolDataError(f"fees.yaml madrid party {code}: kind must be individual or complementary")
+            raise ToolDataError(
+                f"fees.yaml madrid party {code}: kind must be individual or complementary"
+            )
     return out
 
 
 def _not_members(m: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    return {code: (str(v.get("note_zh", "")), str(v.get("note_en", "")))
-            for code, v in (m.get("not_members") or {}).items()}
+    return {
+        code: (str(v.get("note_zh", "")), str(v.get("note_en", "")))
+        for code, v in (m.get("not_members") or {}).items()
+    }
 
 
 def _aliases(m: Mapping[str, Any]) -> list[tuple[str, str]]:

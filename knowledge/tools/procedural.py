@@ -78,49 +78,75 @@ class PeriodResult:
         en = lang == "en"
         title = _TITLES[self.kind][1 if en else 0]
         if en:
-            out = [f"{title}: {self.end.due.isoformat()}.",
-                   f"- {self.start_label_en}: {self.start}; period: {self.length_en}; counted end: {self.end.nominal}."]
+            out = [
+                f"{title}: {self.end.due.isoformat()}.",
+                f"- {self.start_label_en}: {self.start}; period: {self.length_en}; counted end: {self.end.nominal}.",
+            ]
         else:
-            out = [f"{title}：{self.end.due.isoformat()}。",
-                   f"- {self.start_label_zh}：{self.start}；期间：{self.length_zh}；按期间计算的届满日：{self.end.nominal}。"]
+            out = [
+                f"{title}：{self.end.due.isoformat()}。",
+                f"- {self.start_label_zh}：{self.start}；期间：{self.length_zh}；按期间计算的届满日：{self.end.nominal}。",
+            ]
         if self.deemed_receipt is not None:
-            out.append(f"- Deemed receipt: {self.deemed_receipt} (Reg. Art. 10)." if en
-                       else f"- 视为送达日：{self.deemed_receipt}（实施条例第十条）。")
+            out.append(
+                f"- Deemed receipt: {self.deemed_receipt} (Reg. Art. 10)."
+                if en
+                else f"- 视为送达日：{self.deemed_receipt}（实施条例第十条）。"
+            )
         note = self.end.move_note(lang)
         if note:
             out.append(f"- {note}")
         if not self.end.move_applies:
-            out.append("- This is not a time limit for filing something, so it does not move to a working day."
-                       if en else "- 这不是办理手续的期限，不适用节假日顺延。")
+            out.append(
+                "- This is not a time limit for filing something, so it does not move to a working day."
+                if en
+                else "- 这不是办理手续的期限，不适用节假日顺延。"
+            )
         out.append(_days_line(self, en))
         out += [f"- {n}" for n in (self.notes_en if en else self.notes_zh)]
         out.append(f"Legal basis: {self.basis_en}" if en else f"依据：{self.basis_zh}")
         return "\n".join(out)
 
 
-def opposition_deadline(publication_date: dt.date, *, today: dt.date,
-                        calendar: HolidayCalendar | None = None) -> PeriodResult:
+def opposition_deadline(
+    publication_date: dt.date, *, today: dt.date, calendar: HolidayCalendar | None = None
+) -> PeriodResult:
     """Last day to oppose a mark published for preliminary approval on `publication_date`."""
     end = deadline(add_months(publication_date, 3), calendar)
-    notes_zh = ["2027-01-01 起施行的新商标法可能调整异议期（2025年草案曾拟改为2个月，最终文本未经确认），"
-                "2027年以后的公告请以商标局公告载明的异议期为准。"]
-    notes_en = ["The revised Trademark Law in force from 2027-01-01 may change this period (a 2025 draft "
-                "proposed 2 months; the adopted text is unconfirmed). For publications from 2027 on, check "
-                "the period stated in the CNIPA gazette."]
+    notes_zh = [
+        "2027-01-01 起施行的新商标法可能调整异议期（2025年草案曾拟改为2个月，最终文本未经确认），"
+        "2027年以后的公告请以商标局公告载明的异议期为准。"
+    ]
+    notes_en = [
+        "The revised Trademark Law in force from 2027-01-01 may change this period (a 2025 draft "
+        "proposed 2 months; the adopted text is unconfirmed). For publications from 2027 on, check "
+        "the period stated in the CNIPA gazette."
+    ]
     return PeriodResult(
-        kind="opposition", today=today, start=publication_date,
-        start_label_zh="初步审定公告日", start_label_en="Preliminary-approval publication date",
-        length_zh="三个月", length_en="3 months", end=end,
+        kind="opposition",
+        today=today,
+        start=publication_date,
+        start_label_zh="初步审定公告日",
+        start_label_en="Preliminary-approval publication date",
+        length_zh="三个月",
+        length_en="3 months",
+        end=end,
         basis_zh="商标法第三十三条；商标法实施条例第十二条（公告当日不计入，期间届满日遇节假日顺延）。",
         basis_en="Trademark Law Art. 33; Implementing Regulations Art. 12 (publication day not counted; a last day on a holiday moves).",
-        notes_zh=tuple(notes_zh), notes_en=tuple(notes_en),
+        notes_zh=tuple(notes_zh),
+        notes_en=tuple(notes_en),
     )
 
 
-def rejection_review_deadline(*, today: dt.date, received: dt.date | None = None,
-                              sent: dt.date | None = None, electronic: bool = True,
-                              calendar: HolidayCalendar | None = None,
-                              fees: FeeTable | None = None) -> PeriodResult:
+def rejection_review_deadline(
+    *,
+    today: dt.date,
+    received: dt.date | None = None,
+    sent: dt.date | None = None,
+    electronic: bool = True,
+    calendar: HolidayCalendar | None = None,
+    fees: FeeTable | None = None,
+) -> PeriodResult:
     """Last day to request review of a refusal: 15 days from receipt (or deemed receipt)."""
     if received is None and sent is None:
         raise ValueError("give the date the refusal was received, or the date it was sent")
@@ -132,45 +158,72 @@ def rejection_review_deadline(*, today: dt.date, received: dt.date | None = None
         deemed = add_days(sent, 15)
         start = deemed
         how_zh = "电子送达" if electronic else "邮寄且邮戳不清"
-        how_en = "an electronic notice" if electronic else "a mailed notice with an illegible postmark"
-        notes_zh.append(f"按{how_zh}计算：自发文之日 {sent} 起满15日（{deemed}）视为送达。"
-                        "如能证明实际更早收到，期限从实际收到之日起算，会更早届满。")
-        notes_en.append(f"Computed as {how_en}: deemed received 15 days after it was sent on {sent}, i.e. {deemed}. "
-                        "If it actually arrived earlier, the period runs from that day and ends earlier.")
+        how_en = (
+            "an electronic notice" if electronic else "a mailed notice with an illegible postmark"
+        )
+        notes_zh.append(
+            f"按{how_zh}计算：自发文之日 {sent} 起满15日（{deemed}）视为送达。"
+            "如能证明实际更早收到，期限从实际收到之日起算，会更早届满。"
+        )
+        notes_en.append(
+            f"Computed as {how_en}: deemed received 15 days after it was sent on {sent}, i.e. {deemed}. "
+            "If it actually arrived earlier, the period runs from that day and ends earlier."
+        )
     else:
         start = received
     end = deadline(add_days(start, 15), calendar)
     fee = (fees or load_fee_table()).item("review")
-    notes_zh.append(f"复审官费：网上 {fee.online} 元/类、纸质 {fee.paper} 元/类。期限很短，建议尽快准备或预约专家。")
-    notes_en.append(f"Official review fee: {fee.online} CNY per class online, {fee.paper} on paper. "
-                    "The period is short; prepare now or book an expert.")
+    notes_zh.append(
+        f"复审官费：网上 {fee.online} 元/类、纸质 {fee.paper} 元/类。期限很短，建议尽快准备或预约专家。"
+    )
+    notes_en.append(
+        f"Official review fee: {fee.online} CNY per class online, {fee.paper} on paper. "
+        "The period is short; prepare now or book an expert."
+    )
     return PeriodResult(
-        kind="rejection_review", today=today, start=start,
+        kind="rejection_review",
+        today=today,
+        start=start,
         start_label_zh="收到驳回通知之日" if received else "视为收到驳回通知之日",
         start_label_en="Refusal received" if received else "Refusal deemed received",
-        length_zh="十五日", length_en="15 days", end=end,
+        length_zh="十五日",
+        length_en="15 days",
+        end=end,
         basis_zh="商标法第三十四条；商标法实施条例第十条（送达）、第十二条（期间计算）。",
         basis_en="Trademark Law Art. 34; Implementing Regulations Art. 10 (service) and Art. 12 (counting).",
-        notes_zh=tuple(notes_zh), notes_en=tuple(notes_en), deemed_receipt=deemed,
+        notes_zh=tuple(notes_zh),
+        notes_en=tuple(notes_en),
+        deemed_receipt=deemed,
     )
 
 
-def madrid_dependency_end(international_registration_date: dt.date, *, today: dt.date) -> PeriodResult:
+def madrid_dependency_end(
+    international_registration_date: dt.date, *, today: dt.date
+) -> PeriodResult:
     """When an international registration stops depending on the Chinese basic mark."""
     ir = international_registration_date
     end = status_date(add_months(ir, 60))
     return PeriodResult(
-        kind="madrid_dependency", today=today, start=ir,
-        start_label_zh="国际注册日", start_label_en="International registration date",
-        length_zh="五年", length_en="5 years", end=end,
+        kind="madrid_dependency",
+        today=today,
+        start=ir,
+        start_label_zh="国际注册日",
+        start_label_en="International registration date",
+        length_zh="五年",
+        length_en="5 years",
+        end=end,
         basis_zh="马德里议定书第六条第（三）款（五年依附期）、第九条之五（转换）。",
         basis_en="Madrid Protocol Art. 6(3) (five-year dependency) and Art. 9quinquies (transformation).",
-        notes_zh=("在此之前，国内基础申请或注册被驳回、撤销、宣告无效或限制的，国际注册在相应范围内一并失效"
-                  "（在此之前已启动的程序在之后作出决定的也算）；国际注册被撤销后三个月内可在各指定国转为国家申请，保留国际注册日。",),
-        notes_en=("Until then, if the Chinese basic application or registration is refused, cancelled, invalidated "
-                  "or limited (including by a decision after that date in proceedings begun before it), the "
-                  "international registration falls to the same extent; within 3 months of such a cancellation "
-                  "it can be transformed into national filings that keep the IR date.",),
+        notes_zh=(
+            "在此之前，国内基础申请或注册被驳回、撤销、宣告无效或限制的，国际注册在相应范围内一并失效"
+            "（在此之前已启动的程序在之后作出决定的也算）；国际注册被撤销后三个月内可在各指定国转为国家申请，保留国际注册日。",
+        ),
+        notes_en=(
+            "Until then, if the Chinese basic application or registration is refused, cancelled, invalidated "
+            "or limited (including by a decision after that date in proceedings begun before it), the "
+            "international registration falls to the same extent; within 3 months of such a cancellation "
+            "it can be transformed into national filings that keep the IR date.",
+        ),
     )
 
 
@@ -178,17 +231,26 @@ def nonuse_exposure(registration_date: dt.date, *, today: dt.date) -> PeriodResu
     """From when a registered mark can be attacked for 3 consecutive years of non-use."""
     end = status_date(add_months(registration_date, 36))
     return PeriodResult(
-        kind="nonuse_exposure", today=today, start=registration_date,
-        start_label_zh="核准注册（注册公告）日", start_label_en="Registration (publication) date",
-        length_zh="三年", length_en="3 years", end=end,
+        kind="nonuse_exposure",
+        today=today,
+        start=registration_date,
+        start_label_zh="核准注册（注册公告）日",
+        start_label_en="Registration (publication) date",
+        length_zh="三年",
+        length_en="3 years",
+        end=end,
         basis_zh="商标法第四十九条第二款；商标法实施条例第六十六条、第六十七条。",
         basis_en="Trademark Law Art. 49(2); Implementing Regulations Arts. 66-67.",
-        notes_zh=("满三年后，任何人可以以“连续三年不使用”为由申请撤销；届时应能提交申请日前三年内的使用证据"
-                  "（被许可人的使用也算）或正当理由，收到通知后2个月内提交。马德里指定中国的商标，自驳回期满之日起算三年。",),
-        notes_en=("After that day anyone may ask CNIPA to cancel the mark for three consecutive years of non-use; "
-                  "the owner must then show use in the three years before the request (a licensee's use counts) or "
-                  "a proper reason, within 2 months of the notice. For a Madrid mark designating China, the three "
-                  "years run from the end of the refusal period.",),
+        notes_zh=(
+            "满三年后，任何人可以以“连续三年不使用”为由申请撤销；届时应能提交申请日前三年内的使用证据"
+            "（被许可人的使用也算）或正当理由，收到通知后2个月内提交。马德里指定中国的商标，自驳回期满之日起算三年。",
+        ),
+        notes_en=(
+            "After that day anyone may ask CNIPA to cancel the mark for three consecutive years of non-use; "
+            "the owner must then show use in the three years before the request (a licensee's use counts) or "
+            "a proper reason, within 2 months of the notice. For a Madrid mark designating China, the three "
+            "years run from the end of the refusal period.",
+        ),
     )
 
 
@@ -199,7 +261,11 @@ def _days_line(r: PeriodResult, en: bool) -> str:
             return f"- {d} days from today." if en else f"- 距今天还有 {d} 天。"
         return f"- Already reached ({-d} days ago)." if en else f"- 已于 {-d} 天前届至。"
     if d > 0:
-        return f"- {d} days left from today ({r.today})." if en else f"- 今天（{r.today}）起还剩 {d} 天。"
+        return (
+            f"- {d} days left from today ({r.today})."
+            if en
+            else f"- 今天（{r.today}）起还剩 {d} 天。"
+        )
     if d == 0:
         return "- Today is the last day." if en else "- 今天就是最后一天。"
-    return (f"- The deadline passed {-d} days ago." if en else f"- 期限已过 {-d} 天。")
+    return f"- The deadline passed {-d} days ago." if en else f"- 期限已过 {-d} 天。"

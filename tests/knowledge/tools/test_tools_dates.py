@@ -147,7 +147,10 @@ def test_nothing_found() -> None:
     assert "2016-03-07" in result.question("en")
 
 
-@pytest.mark.parametrize(("text", "year"), [("16年3月7日", 2016), ("36年3月7日", 2036), ("37年3月7日", 1937), ("99年1月2日", 1999)])
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [("16年3月7日", 2016), ("36年3月7日", 2036), ("37年3月7日", 1937), ("99年1月2日", 1999)],
+)
 def test_two_digit_year_window(text: str, year: int) -> None:
     # Two-digit years up to ten years ahead of today are this century; later ones the last.
     result = parse_date(text, TODAY)

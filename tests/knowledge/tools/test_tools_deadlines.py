@@ -88,30 +88,114 @@ def test_move_note_explains_why() -> None:
 
 # --- renewal ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("kwargs", "today", "phase", "days_left", "window_opens", "grace_due"),
     [
         # Fact sheet example: grace end 2026-09-13 is a Sunday → 2026-09-14.
-        ({"registration_date": D(2016, 3, 14)}, D(2026, 1, 10), RenewalPhase.RENEWAL_WINDOW, 62, D(2025, 3, 14), D(2026, 9, 14)),
-        ({"registration_date": D(2016, 3, 14)}, D(2026, 9, 14), RenewalPhase.GRACE_PERIOD, 0, D(2025, 3, 14), D(2026, 9, 14)),
-        ({"registration_date": D(2016, 3, 14)}, D(2026, 9, 15), RenewalPhase.LOST, -1, D(2025, 3, 14), D(2026, 9, 14)),
-        ({"registration_date": D(2016, 3, 14)}, D(2025, 3, 13), RenewalPhase.TOO_EARLY, 1, D(2025, 3, 14), D(2026, 9, 14)),
-        ({"registration_date": D(2016, 3, 14)}, D(2025, 3, 14), RenewalPhase.RENEWAL_WINDOW, 364, D(2025, 3, 14), D(2026, 9, 14)),
+        (
+            {"registration_date": D(2016, 3, 14)},
+            D(2026, 1, 10),
+            RenewalPhase.RENEWAL_WINDOW,
+            62,
+            D(2025, 3, 14),
+            D(2026, 9, 14),
+        ),
+        (
+            {"registration_date": D(2016, 3, 14)},
+            D(2026, 9, 14),
+            RenewalPhase.GRACE_PERIOD,
+            0,
+            D(2025, 3, 14),
+            D(2026, 9, 14),
+        ),
+        (
+            {"registration_date": D(2016, 3, 14)},
+            D(2026, 9, 15),
+            RenewalPhase.LOST,
+            -1,
+            D(2025, 3, 14),
+            D(2026, 9, 14),
+        ),
+        (
+            {"registration_date": D(2016, 3, 14)},
+            D(2025, 3, 13),
+            RenewalPhase.TOO_EARLY,
+            1,
+            D(2025, 3, 14),
+            D(2026, 9, 14),
+        ),
+        (
+            {"registration_date": D(2016, 3, 14)},
+            D(2025, 3, 14),
+            RenewalPhase.RENEWAL_WINDOW,
+            364,
+            D(2025, 3, 14),
+            D(2026, 9, 14),
+        ),
         # 29 February: expires 2026-02-28; window opens the day after 2025-02-28.
-        ({"registration_date": D(2016, 2, 29)}, D(2026, 2, 28), RenewalPhase.RENEWAL_WINDOW, 0, D(2025, 3, 1), D(2026, 8, 28)),
-        ({"registration_date": D(2016, 2, 29)}, D(2026, 3, 1), RenewalPhase.GRACE_PERIOD, 180, D(2025, 3, 1), D(2026, 8, 28)),
+        (
+            {"registration_date": D(2016, 2, 29)},
+            D(2026, 2, 28),
+            RenewalPhase.RENEWAL_WINDOW,
+            0,
+            D(2025, 3, 1),
+            D(2026, 8, 28),
+        ),
+        (
+            {"registration_date": D(2016, 2, 29)},
+            D(2026, 3, 1),
+            RenewalPhase.GRACE_PERIOD,
+            180,
+            D(2025, 3, 1),
+            D(2026, 8, 28),
+        ),
         # Expiry date given directly; grace end 2027-02-28 is a Sunday (2027: weekends only).
-        ({"expiry_date": D(2026, 8, 31)}, TODAY, RenewalPhase.GRACE_PERIOD, 96, D(2025, 9, 1), D(2027, 3, 1)),
+        (
+            {"expiry_date": D(2026, 8, 31)},
+            TODAY,
+            RenewalPhase.GRACE_PERIOD,
+            96,
+            D(2025, 9, 1),
+            D(2027, 3, 1),
+        ),
         # Grace end on a make-up working day (2026-02-28, Saturday) does not move.
-        ({"expiry_date": D(2025, 8, 28)}, D(2026, 2, 28), RenewalPhase.GRACE_PERIOD, 0, D(2024, 8, 29), D(2026, 2, 28)),
+        (
+            {"expiry_date": D(2025, 8, 28)},
+            D(2026, 2, 28),
+            RenewalPhase.GRACE_PERIOD,
+            0,
+            D(2024, 8, 29),
+            D(2026, 2, 28),
+        ),
         # Grace end on National Day → 2026-10-08.
-        ({"registration_date": D(2016, 4, 2)}, D(2026, 10, 5), RenewalPhase.GRACE_PERIOD, 3, D(2025, 4, 2), D(2026, 10, 8)),
+        (
+            {"registration_date": D(2016, 4, 2)},
+            D(2026, 10, 5),
+            RenewalPhase.GRACE_PERIOD,
+            3,
+            D(2025, 4, 2),
+            D(2026, 10, 8),
+        ),
         # Future expiry, far ahead.
-        ({"registration_date": D(2024, 6, 1)}, TODAY, RenewalPhase.TOO_EARLY, (D(2033, 6, 1) - TODAY).days, D(2033, 6, 1), D(2034, 11, 30)),
+        (
+            {"registration_date": D(2024, 6, 1)},
+            TODAY,
+            RenewalPhase.TOO_EARLY,
+            (D(2033, 6, 1) - TODAY).days,
+            D(2033, 6, 1),
+            D(2034, 11, 30),
+        ),
     ],
 )
-def test_renewal_phases(kwargs: dict[str, dt.date], today: dt.date, phase: RenewalPhase,
-                        days_left: int, window_opens: dt.date, grace_due: dt.date) -> None:
+def test_renewal_phases(
+    kwargs: dict[str, dt.date],
+    today: dt.date,
+    phase: RenewalPhase,
+    days_left: int,
+    window_opens: dt.date,
+    grace_due: dt.date,
+) -> None:
     r = renewal_status(today=today, **kwargs)
     assert r.phase == phase
     assert r.days_left == days_left
@@ -123,7 +207,11 @@ def test_fact_sheet_worked_example() -> None:
     r = renewal_status(registration_date=D(2016, 3, 14), today=D(2026, 1, 10))
     assert r.expiry == D(2026, 3, 13)
     assert (r.window_opens, r.window_end.due) == (D(2025, 3, 14), D(2026, 3, 13))
-    assert (r.grace_end.nominal, r.grace_end.due, r.grace_end.moved) == (D(2026, 9, 13), D(2026, 9, 14), True)
+    assert (r.grace_end.nominal, r.grace_end.due, r.grace_end.moved) == (
+        D(2026, 9, 13),
+        D(2026, 9, 14),
+        True,
+    )
     assert (r.new_term_start, r.new_term_end) == (D(2026, 3, 14), D(2036, 3, 13))
     zh, en = r.explain("zh"), r.explain("en")
     assert "2026-09-14" in zh and "星期日" in zh and "第十二条" in zh
@@ -203,6 +291,7 @@ def test_renewal_input_validation() -> None:
 
 # --- other periods -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("published", "due", "moved"),
     [
@@ -234,10 +323,16 @@ def test_opposition_days_left() -> None:
         ({"received": D(2026, 11, 2)}, D(2026, 11, 17), None),
         # Electronic notice sent 2026-09-10: deemed received 09-25, review by 10-10 (make-up Saturday).
         ({"sent": D(2026, 9, 10)}, D(2026, 10, 10), D(2026, 9, 25)),
-        ({"sent": D(2026, 11, 20), "electronic": False}, D(2026, 12, 21), D(2026, 12, 5)),  # 12-20 Sunday
+        (
+            {"sent": D(2026, 11, 20), "electronic": False},
+            D(2026, 12, 21),
+            D(2026, 12, 5),
+        ),  # 12-20 Sunday
     ],
 )
-def test_rejection_review_deadline(kwargs: dict[str, object], due: dt.date, deemed: dt.date | None) -> None:
+def test_rejection_review_deadline(
+    kwargs: dict[str, object], due: dt.date, deemed: dt.date | None
+) -> None:
     r = rejection_review_deadline(today=TODAY, **kwargs)  # type: ignore[arg-type]
     assert r.end.due == due
     assert r.deemed_receipt == deemed
@@ -253,7 +348,11 @@ def test_rejection_review_needs_a_date() -> None:
 
 @pytest.mark.parametrize(
     ("ir", "end"),
-    [(D(2021, 3, 10), D(2026, 3, 10)), (D(2020, 2, 29), D(2025, 2, 28)), (D(2022, 10, 4), D(2027, 10, 4))],
+    [
+        (D(2021, 3, 10), D(2026, 3, 10)),
+        (D(2020, 2, 29), D(2025, 2, 28)),
+        (D(2022, 10, 4), D(2027, 10, 4)),
+    ],
 )
 def test_madrid_dependency_is_not_moved(ir: dt.date, end: dt.date) -> None:
     r = madrid_dependency_end(ir, today=TODAY)

@@ -15,10 +15,18 @@ from knowledge.tools.madrid import estimate_madrid, find_parties, resolve_party
 def test_cnipa_table_has_every_row_of_the_fact_sheet() -> None:
     t = load_fee_table()
     expected = {  # fact sheet §7: (paper, online)
-        "application": (300, 270), "extra_item": (30, 27), "collective_certification": (1500, 1350),
-        "certificate_replacement": (500, 450), "assignment": (500, 450), "renewal": (500, 450),
-        "renewal_late": (250, 225), "review": (750, 675), "change": (150, 0),
-        "certificate_of_proof": (50, 45), "opposition": (500, 450), "cancellation": (500, 450),
+        "application": (300, 270),
+        "extra_item": (30, 27),
+        "collective_certification": (1500, 1350),
+        "certificate_replacement": (500, 450),
+        "assignment": (500, 450),
+        "renewal": (500, 450),
+        "renewal_late": (250, 225),
+        "review": (750, 675),
+        "change": (150, 0),
+        "certificate_of_proof": (50, 45),
+        "opposition": (500, 450),
+        "cancellation": (500, 450),
         "licence_recordal": (150, 135),
     }
     assert {k: (v.paper, v.online) for k, v in t.items.items()} == expected
@@ -56,7 +64,12 @@ def test_estimate_national_rejects_bad_input() -> None:
 
 @pytest.mark.parametrize(
     ("classes", "late", "online", "paper"),
-    [(1, False, 450, 500), (2, False, 900, 1000), (1, True, 450 + 225, 500 + 250), (3, True, 3 * 675, 3 * 750)],
+    [
+        (1, False, 450, 500),
+        (2, False, 900, 1000),
+        (1, True, 450 + 225, 500 + 250),
+        (3, True, 3 * 675, 3 * 750),
+    ],
 )
 def test_renewal_fee(classes: int, late: bool, online: int, paper: int) -> None:
     f = renewal_fee(classes, late)
@@ -65,8 +78,14 @@ def test_renewal_fee(classes: int, late: bool, online: int, paper: int) -> None:
 
 def test_admin_can_change_a_fee_without_code(tmp_path: Path) -> None:
     text = load_fee_table().source_file
-    body = Path(text).read_text(encoding="utf-8").replace("paper: 500\n      online: 450\n      unit: per_class\n      unit_verified: false\n      status: V2\n    renewal_late",
-                                                          "paper: 600\n      online: 550\n      unit: per_class\n      unit_verified: false\n      status: V2\n    renewal_late")
+    body = (
+        Path(text)
+        .read_text(encoding="utf-8")
+        .replace(
+            "paper: 500\n      online: 450\n      unit: per_class\n      unit_verified: false\n      status: V2\n    renewal_late",
+            "paper: 600\n      online: 550\n      unit: per_class\n      unit_verified: false\n      status: V2\n    renewal_late",
+        )
+    )
     custom = tmp_path / "fees.yaml"
     custom.write_text(body, encoding="utf-8")
     assert renewal_fee(1, table=load_fee_table(custom)).online_total == 550
@@ -75,19 +94,40 @@ def test_admin_can_change_a_fee_without_code(tmp_path: Path) -> None:
 def test_malformed_fee_file_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "broken.yaml"
     bad.write_text("cnipa: {}\n", encoding="utf-8")
-    with pytest.raises(ToolDataError, match="broken.yaml"):
+    with pytest.raises(ToolDataError, match=r"broken\.yaml"):
         load_fee_table(bad)
 
 
 # --- Madrid -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("美国", "US"), ("US", "US"), ("us", "US"), ("USA", "US"), ("United States", "US"),
-     ("the United States of America", "US"), ("欧盟", "EU"), ("EU", "EU"), ("European Union", "EU"),
-     ("日本", "JP"), ("JP", "JP"), ("英国", "GB"), ("UK", "GB"), ("韩国", "KR"), ("South Korea", "KR"),
-     ("Türkiye", "TR"), ("Turkey", "TR"), ("越南", "VN"), ("Viet Nam", "VN"), ("NO", "NO"),
-     ("Norway", "NO"), ("香港", "HK"), ("Atlantis", None)],
+    [
+        ("美国", "US"),
+        ("US", "US"),
+        ("us", "US"),
+        ("USA", "US"),
+        ("United States", "US"),
+        ("the United States of America", "US"),
+        ("欧盟", "EU"),
+        ("EU", "EU"),
+        ("European Union", "EU"),
+        ("日本", "JP"),
+        ("JP", "JP"),
+        ("英国", "GB"),
+        ("UK", "GB"),
+        ("韩国", "KR"),
+        ("South Korea", "KR"),
+        ("Türkiye", "TR"),
+        ("Turkey", "TR"),
+        ("越南", "VN"),
+        ("Viet Nam", "VN"),
+        ("NO", "NO"),
+        ("Norway", "NO"),
+        ("香港", "HK"),
+        ("Atlantis", None),
+    ],
 )
 def test_resolve_party(name: str, code: str | None) -> None:
     assert resolve_party(name) == code
@@ -95,8 +135,28 @@ def test_resolve_party(name: str, code: str | None) -> None:
 
 def test_at_least_twenty_parties_each_marked_unverified_with_as_of() -> None:
     parties = load_fee_table().madrid["parties"]
-    wanted = {"US", "EU", "GB", "JP", "KR", "AU", "SG", "IN", "RU", "CH", "VN", "MX", "CA", "TR",
-              "NO", "NZ", "PH", "ID", "TH", "BR"}
+    wanted = {
+        "US",
+        "EU",
+        "GB",
+        "JP",
+        "KR",
+        "AU",
+        "SG",
+        "IN",
+        "RU",
+        "CH",
+        "VN",
+        "MX",
+        "CA",
+        "TR",
+        "NO",
+        "NZ",
+        "PH",
+        "ID",
+        "TH",
+        "BR",
+    }
     assert wanted <= set(parties)
     for code, p in parties.items():
         assert p["verified"] is False, code

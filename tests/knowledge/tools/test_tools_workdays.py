@@ -56,9 +56,17 @@ def test_day_kinds(day: dt.date, kind: DayKind, name: str) -> None:
         (D(2026, 9, 13), D(2026, 9, 14), D(2026, 9, 14)),  # Sunday → Monday
         (D(2026, 9, 14), D(2026, 9, 14), D(2026, 9, 15)),  # a working Monday stays
         (D(2026, 10, 1), D(2026, 10, 8), D(2026, 10, 8)),  # National Day week
-        (D(2026, 2, 14), D(2026, 2, 14), D(2026, 2, 24)),  # make-up Saturday is working; then Spring Festival
+        (
+            D(2026, 2, 14),
+            D(2026, 2, 14),
+            D(2026, 2, 24),
+        ),  # make-up Saturday is working; then Spring Festival
         (D(2026, 2, 27), D(2026, 2, 27), D(2026, 2, 28)),  # Friday → make-up Saturday
-        (D(2026, 12, 31), D(2026, 12, 31), D(2027, 1, 1)),  # 2027 not in table: weekday counts as working
+        (
+            D(2026, 12, 31),
+            D(2026, 12, 31),
+            D(2027, 1, 1),
+        ),  # 2027 not in table: weekday counts as working
         (D(2027, 1, 2), D(2027, 1, 4), D(2027, 1, 4)),  # 2027 Saturday → Monday (weekends only)
     ],
 )
@@ -87,9 +95,9 @@ def test_admin_file_extends_table(tmp_path: Path) -> None:
         "  2027:\n"
         "    url: https://example.gov.cn/2027\n"
         "    holidays:\n"
-        "      - {name: 元旦, name_en: \"New Year's Day\", from: 2027-01-01, to: 2027-01-03}\n"
+        '      - {name: 元旦, name_en: "New Year\'s Day", from: 2027-01-01, to: 2027-01-03}\n'
         "    workdays:\n"
-        "      - {date: 2027-01-09, name: 元旦, name_en: \"New Year's Day\"}\n",
+        '      - {date: 2027-01-09, name: 元旦, name_en: "New Year\'s Day"}\n',
         encoding="utf-8",
     )
     cal = load_calendar(extra)
@@ -102,8 +110,14 @@ def test_admin_file_extends_table(tmp_path: Path) -> None:
     ("body", "message"),
     [
         ("years:\n  2027:\n    holidays: []\n", "url"),
-        ("years:\n  2027:\n    url: u\n    workdays:\n      - {date: 2027-01-06, name: a, name_en: b}\n", "not a weekend"),
-        ("years:\n  2027:\n    url: u\n    holidays:\n      - {name: a, from: 2027-01-01, to: 2027-01-02}\n", "name_en"),
+        (
+            "years:\n  2027:\n    url: u\n    workdays:\n      - {date: 2027-01-06, name: a, name_en: b}\n",
+            "not a weekend",
+        ),
+        (
+            "years:\n  2027:\n    url: u\n    holidays:\n      - {name: a, from: 2027-01-01, to: 2027-01-02}\n",
+            "name_en",
+        ),
         ("nothing: here\n", "years"),
     ],
 )

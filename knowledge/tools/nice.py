@@ -1,0 +1,461 @@
+"""Nice class finder: from a description of what an enterprise sells to the likely classes.
+
+Two signals are combined:
+1. a small map of business types to classes (``knowledge/data/nice_keywords.yaml``), which
+   knows that a 奶茶店 is first a class 43 service and then class 30 goods;
+2. fuzzy matching of the description against ~1,300 common goods and services terms
+   (``knowledge/data/nice_terms.csv``): Chinese is segmented with rjieba, English is compared
+   word-wise with rapidfuzz.
+
+The result lists classes with the matched terms and a score; the final choice of classes and
+items is always the applicant's (or an expert's), and ``explain_suggestions`` says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import rjieba
+import yaml
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
+
+from knowledge.tools._data import DATA_DIR, ToolDataError
+
+__all__ = (
+    "ClassSuggestion",
+    "NiceClass",
+    "NiceData",
+    "NiceTerm",
+    "explain_suggestions",
+    "load_nice",
+    "suggest_classes",
+)
+
+CLASSES_FILE = DATA_DIR / "nice_classes.yaml"
+TERMS_FILE = DATA_DIR / "nice_terms.csv"
+KEYWORDS_FILE = DATA_DIR / "nice_keywords.yaml"
+
+MIN_SCORE = 55.0  # below this a class is noise (a shared word such as 服装 in 服装加工)
+KEYWORD_MIN_SCORE = 40.0  # a class the business-type map names on purpose may score lower
+TERM_MIN_SCORE = 40.0  # weaker term matches are still listed under a class that qualifies
+_ZH_STOP = {
+    "我们",
+    "我的",
+    "你们",
+    "公司",
+    "企业",
+    "注册",
+    "商标",
+    "申请",
+    "哪一类",
+    "一类",
+    "哪类",
+    "类别",
+    "什么",
+    "哪些",
+    "需要",
+    "应该",
+    "可以",
+    "要",
+    "想",
+    "做",
+    "卖",
+    "开",
+    "的",
+    "是",
+    "了",
+    "和",
+    "一个",
+    "产品",
+    "品牌",
+    "业务",
+    "经营",
+    "主要",
+    "销售",
+    "请问",
+    "哪个",
+    "怎么",
+    "如何",
+}
+_EN_STOP = {
+    "a",
+    "an",
+    "the",
+    "to",
+    "for",
+    "of",
+    "and",
+    "or",
+    "in",
+    "on",
+    "my",
+    "our",
+    "we",
+    "i",
+    "is",
+    "are",
+    "what",
+    "which",
+    "class",
+    "classes",
+    "register",
+    "registration",
+    "trademark",
+    "mark",
+    "should",
+    "do",
+    "does",
+    "need",
+    "sell",
+    "selling",
+    "company",
+    "business",
+    "brand",
+    "products",
+    "goods",
+    "services",
+    "service",
+    "with",
+    "about",
+    "how",
+    "into",
+    "that",
+    "this",
+    "it",
+    "be",
+}
+# Words that say how, not what: sharing only these with a term is no evidence for its class.
+_EN_WEAK = {
+    "online",
+    "mobile",
+    "electronic",
+    "digital",
+    "smart",
+    "new",
+    "custom",
+    "store",
+    "shop",
+    "providing",
+}
+_PAREN = re.compile(r"[（(][^）)]*[）)]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class NiceClass:
+    """One of the 45 classes with its headings."""
+
+    number: int
+    short_zh: str
+    short_en: str
+    heading_zh: str
+    heading_en: str
+
+    def heading(self, lang: str) -> str:
+        """The full heading in `lang`."""
+        return self.heading_en if lang == "en" else self.heading_zh
+
+    def short(self, lang: str) -> str:
+        """The short name in `lang`."""
+        return self.short_en if lang == "en" else self.short_zh
+
+
+@dataclass(frozen=True)
+class NiceTerm:
+    """A common goods or services term with its class and, if known, similar group."""
+
+    zh: str
+    en: str
+    class_no: int
+    similar_group: str = ""
+
+    def label(self, lang: str) -> str:
+        """The term in `lang`, with its similar group when known."""
+        text = self.en if lang == "en" else self.zh
+        return f"{text} [{self.similar_group}]" if self.similar_group else text
+
+
+@dataclass(frozen=True)
+class _Keyword:
+    patterns: tuple[str, ...]
+    classes: dict[int, tuple[float, str, str]]  # class -> (weight, why zh, why en)
+
+
+@dataclass(frozen=True)
+class NiceData:
+    """Classes, terms and the business-type map, loaded once."""
+
+    classes: dict[int, NiceClass]
+    terms: tuple[NiceTerm, ...]
+    keywords: tuple[_Keyword, ...]
+
+
+@dataclass(frozen=True)
+class ClassSuggestion:
+    """A suggested class with why: the matched terms, the reasons and a 0-100 score."""
+
+    class_no: int
+    heading: str
+    short: str
+    matched_terms: tuple[str, ...]
+    score: float
+    reasons: tuple[str, ...] = ()
+
+
+def load_nice(
+    classes_file: Path | str | None = None,
+    terms_file: Path | str | None = None,
+    keywords_file: Path | str | None = None,
+) -> NiceData:
+    """Load the class headings, terms and keyword map (bundled files by default); cached."""
+    return _load(
+        str(classes_file or CLASSES_FILE),
+        str(terms_file or TERMS_FILE),
+        str(keywords_file or KEYWORDS_FILE),
+    )
+
+
+def suggest_classes(
+    description: str, lang: str = "zh", *, limit: int = 6, data: NiceData | None = None
+) -> list[ClassSuggestion]:
+    """Suggest Nice classes for what the enterprise sells ('奶茶店', 'mobile game app')."""
+    d = data or load_nice()
+    text = unicodedata.normalize("NFKC", description).strip()
+    if not text:
+        return []
+    kw_scores, reasons = _keyword_scores(text, d, lang)
+    term_hits = _term_hits(text, d)
+    scores: dict[int, float] = {}
+    for cls in set(kw_scores) | set(term_hits):
+        hits = term_hits.get(cls, [])
+        term_score = 0.0
+        if hits:
+            term_score = hits[0][0] * 0.9 + min(10.0, 3.0 * (len(hits) - 1))
+        score = max(kw_scores.get(cls, 0.0), term_score)
+        if cls in kw_scores and hits:
+            score += 5.0  # both signals agree
+        scores[cls] = min(100.0, round(score, 1))
+    ranked = sorted(
+        (c for c in scores if scores[c] >= MIN_SCORE or kw_scores.get(c, 0.0) >= KEYWORD_MIN_SCORE),
+        key=lambda c: (-scores[c], c),
+    )
+    out: list[ClassSuggestion] = []
+    for cls in ranked[:limit]:
+        nc = d.classes[cls]
+        terms = tuple(t.label(lang) for _, t in term_hits.get(cls, [])[:5])
+        out.append(
+            ClassSuggestion(
+                cls,
+                nc.heading(lang),
+                nc.short(lang),
+                terms,
+                scores[cls],
+                tuple(reasons.get(cls, [])),
+            )
+        )
+    return out
+
+
+def explain_suggestions(suggestions: Sequence[ClassSuggestion], lang: str = "zh") -> str:
+    """Render suggestions for the chat, ending with the applicant-decides reminder."""
+    en = lang == "en"
+    if not suggestions:
+        lines = [
+            "I could not tell the class from this description. Tell me the goods or services in a few words (e.g. 'milk tea shop', 'clothing sold online')."
+            if en
+            else "暂时无法从这段描述判断类别，请用几个词说明具体卖什么商品或提供什么服务（例如“奶茶店”“网上卖服装”）。"
+        ]
+    else:
+        lines = ["Likely classes:" if en else "可能涉及的类别："]
+        for s in suggestions:
+            why = "; ".join(s.reasons) if en else "；".join(s.reasons)
+            terms = ", ".join(s.matched_terms) if en else "、".join(s.matched_terms)
+            head = f"- Class {s.class_no} ({s.short})" if en else f"- 第{s.class_no}类（{s.short}）"
+            detail = [
+                x
+                for x in (why, (f"e.g. {terms}" if en else f"例如：{terms}") if terms else "")
+                if x
+            ]
+            lines.append(
+                head + (": " if en else "：") + ("; ".join(detail) if en else "；".join(detail))
+            )
+    lines.append(
+        "These are suggestions only: you decide the final classes and items, using the standard item "
+        "names of CNIPA's similar goods and services table (Nice 13th edition, 2026 text). If unsure, book an expert."
+        if en
+        else "以上仅供参考：最终申报哪些类别和商品/服务项目由申请人自行决定，申报时请使用《类似商品和服务区分表》"
+        "（尼斯分类第十三版2026文本）中的规范名称；拿不准的话可以预约专家咨询。"
+    )
+    return "\n".join(lines)
+
+
+# --- scoring ---------------------------------------------------------------------------------
+
+
+def _keyword_scores(
+    text: str, d: NiceData, lang: str
+) -> tuple[dict[int, float], dict[int, list[str]]]:
+    hits: list[tuple[int, int, int]] = []  # (start, end, keyword index)
+    for i, kw in enumerate(d.keywords):
+        for pat in kw.patterns:
+            for m in _pattern(pat).finditer(text):
+                hits.append((m.start(), m.end(), i))
+    # A longer business type wins over the shorter one inside it: 奶茶店 over 奶茶.
+    kept = [
+        h
+        for h in hits
+        if not any(
+            o is not h and o[0] <= h[0] and h[1] <= o[1] and (o[1] - o[0]) > (h[1] - h[0])
+            for o in hits
+        )
+    ]
+    scores: dict[int, float] = {}
+    reasons: dict[int, list[str]] = {}
+    for _, _, i in sorted(set(kept), key=lambda h: h[0]):
+        for cls, (weight, why_zh, why_en) in d.keywords[i].classes.items():
+            scores[cls] = max(scores.get(cls, 0.0), weight * 100.0)
+            why = why_en if lang == "en" else why_zh
+            if why not in reasons.setdefault(cls, []):
+                reasons[cls].append(why)
+    return scores, reasons
+
+
+def _term_hits(text: str, d: NiceData) -> dict[int, list[tuple[float, NiceTerm]]]:
+    zh_tokens = _zh_tokens(text)
+    en_query = " ".join(
+        w for w in default_process(text).split() if w not in _EN_STOP and not _HAN.search(w)
+    )
+    by_class: dict[int, list[tuple[float, NiceTerm]]] = {}
+    for term in d.terms:
+        score = _score_term(text, zh_tokens, en_query, term)
+        if score >= TERM_MIN_SCORE:
+            by_class.setdefault(term.class_no, []).append((score, term))
+    for hits in by_class.values():
+        hits.sort(key=lambda h: (-h[0], h[1].zh))
+    return by_class
+
+
+def _score_term(text: str, zh_tokens: list[str], en_query: str, term: NiceTerm) -> float:
+    best = 0.0
+    core = _PAREN.sub("", term.zh).strip()
+    if zh_tokens and core:
+        if len(core) >= 2 and core in text:
+            best = 95.0
+        for tok in zh_tokens:
+            if tok == core:
+                best = 100.0
+            elif tok in core:
+                # Part of a longer term (服装 in 服装加工): worth less the more the term adds.
+                best = max(best, 35.0 + 45.0 * len(tok) / len(core))
+    if en_query:
+        en_core = default_process(_PAREN.sub("", term.en))
+        words = {w for w in en_core.split() if w not in _EN_STOP}
+        query_words = set(en_query.split())
+        shared = words & query_words
+        if shared - _EN_WEAK:
+            coverage = 0.5 + 0.5 * len(shared) / len(query_words)
+            best = max(best, fuzz.token_set_ratio(en_query, " ".join(sorted(words))) * coverage)
+    return best
+
+
+def _zh_tokens(text: str) -> list[str]:
+    if not _HAN.search(text):
+        return []
+    toks = {t.strip() for t in rjieba.cut_for_search(text)}
+    return sorted(t for t in toks if len(t) >= 2 and _HAN.search(t) and t not in _ZH_STOP)
+
+
+def _pattern(pat: str) -> re.Pattern[str]:
+    if _HAN.search(pat):
+        return re.compile(re.escape(pat))
+    flags = 0 if (pat.isupper() and len(pat) <= 3) else re.IGNORECASE
+    return re.compile(r"(?<![A-Za-z])" + re.escape(pat) + r"(?![A-Za-z])", flags)
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def _load(classes_file: str, terms_file: str, keywords_file: str) -> NiceData:
+    classes = _load_classes(classes_file)
+    terms = _load_terms(terms_file, classes)
+    keywords = _load_keywords(keywords_file, classes)
+    return NiceData(classes, terms, keywords)
+
+
+def _read_yaml(path: str) -> Any:
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ToolDataError(f"{path}: cannot read: {exc}") from exc
+
+
+def _load_classes(path: str) -> dict[int, NiceClass]:
+    raw = _read_yaml(path)
+    try:
+        out = {
+            int(n): NiceClass(
+                int(n), str(v["short"]), str(v["short_en"]), str(v["zh"]), str(v["en"])
+            )
+            for n, v in raw["classes"].items()
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ToolDataError(f"{path}: malformed class list ({exc!r})") from exc
+    if sorted(out) != list(range(1, 46)):
+        raise ToolDataError(f"{path}: expected classes 1 to 45, got {sorted(out)}")
+    return out
+
+
+def _load_terms(path: str, classes: dict[int, NiceClass]) -> tuple[NiceTerm, ...]:
+    try:
+        lines = [
+            ln
+            for ln in Path(path).read_text(encoding="utf-8").splitlines()
+            if not ln.startswith("#")
+        ]
+    except OSError as exc:
+        raise ToolDataError(f"{path}: cannot read: {exc}") from exc
+    out: list[NiceTerm] = []
+    for lineno, row in enumerate(csv.DictReader(lines), start=2):
+        try:
+            cls = int(row["class"])
+            group = (row.get("similar_group") or "").strip()
+            term = NiceTerm(row["term_zh"].strip(), row["term_en"].strip(), cls, group)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ToolDataError(f"{path}: data row {lineno}: {exc!r}") from exc
+        if cls not in classes or not term.zh or not term.en:
+            raise ToolDataError(f"{path}: data row {lineno}: bad class or empty term")
+        if group and not (len(group) == 4 and group.isdigit() and int(group[:2]) == cls):
+            raise ToolDataError(
+                f"{path}: data row {lineno}: similar group {group} does not belong to class {cls}"
+            )
+        out.append(term)
+    return tuple(out)
+
+
+def _load_keywords(path: str, classes: dict[int, NiceClass]) -> tuple[_Keyword, ...]:
+    raw = _read_yaml(path)
+    out: list[_Keyword] = []
+    try:
+        for entry in raw["keywords"]:
+            pats = tuple(str(p) for p in entry["match"])
+            cls_map = {
+                int(c): (float(v["weight"]), str(v["why"]["zh"]), str(v["why"]["en"]))
+                for c, v in entry["classes"].items()
+            }
+            if any(c not in classes for c in cls_map):
+                raise ValueError(f"unknown class in {pats}")
+            if any(_HAN.search(p) and len(p) < 2 for p in pats):
+                raise ValueError(f"single-character Chinese keyword in {pats} matches too much")
+            out.append(_Keyword(pats, cls_map))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ToolDataError(f"{path}: malformed keyword map ({exc!r})") from exc
+    return tuple(out)

@@ -15,6 +15,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, get_settings
 from handlers import auth, web
 from handlers import telegram_webhook as telegram
+from handlers import wechat
 from handlers.senders import build_senders
 
 __all__ = ("create_app",)
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="tmbot", lifespan=lifespan)
     app.include_router(web.router)
     app.include_router(telegram.router)
+    app.include_router(wechat.router)
     auth.install(app, settings or (runtime.settings if runtime else get_settings()))
 
     @app.exception_handler(TmbotError)

@@ -87,6 +87,26 @@ class Settings(BaseSettings):
     def telegram_enabled(self) -> bool:
         return self.telegram_token is not None
 
+    # WeChat Official Account (handlers/wechat*.py): webhook token, AppID/AppSecret for the API,
+    # EncodingAESKey (safe mode when set), API base (a local stand-in can replace WeChat's).
+    wechat_token: SecretStr = SecretStr("")
+    wechat_appid: str = ""
+    wechat_secret: SecretStr = SecretStr("")
+    wechat_aes_key: SecretStr = SecretStr("")
+    wechat_api_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    wechat_reply_budget: float = 4.0  # seconds; slower answers go out as customer-service messages
+    wechat_max_skew: int = 300  # seconds a request's timestamp may differ from ours (0: no check)
+    wechat_subscribe_template: str = ""  # 订阅通知 template id for sends outside the window
+    wechat_subscribe_field: str = "thing1"  # the template field that carries the text
+
+    @field_validator("wechat_aes_key")
+    @classmethod
+    def _wechat_aes_key_format(cls, value: SecretStr) -> SecretStr:
+        key = value.get_secret_value()
+        if key and not re.fullmatch(r"[A-Za-z0-9]{43}", key):
+            raise ValueError("TMBOT_WECHAT_AES_KEY: the 43-character EncodingAESKey (A-Z a-z 0-9)")
+        return value
+
     @model_validator(mode="after")
     def _no_dev_secret_in_production(self) -> Settings:
         # A placeholder secret signs session cookies anyone could forge.

@@ -43,6 +43,10 @@ def build_senders(settings: Settings, engine: Engine) -> list[Sender]:
         from handlers.telegram_sender import TelegramSender
 
         senders.append(TelegramSender(settings, engine))
+    if settings.wechat_appid and settings.wechat_secret.get_secret_value():
+        from handlers.wechat_sender import WeChatSender
+
+        senders.append(WeChatSender(settings, engine))
     if settings.wecom_webhook_url or settings.smtp_host:  # staff notifiers (handoff)
         from handlers.notifiers import EmailSender, WeComSender
 

@@ -1,0 +1,135 @@
+"""WeChat's 5-second rule: answer passively when the core is quick, otherwise answer `success`
+and deliver the answer through the outbox, with each delivery processed exactly once.
+
+Every delivery is claimed in `wechat_delivery` (unique delivery id) before any work, so a retry,
+on this worker or another, never starts a second run: it waits for the first run's answer, or
+answers `success` when that answer goes out later. The handover is a compare-and-set on the
+row's status, so exactly one side delivers: the request (status `replied`) or the outbox
+(`deferred`, then `ready`/`done`). The outbox row that marks a deferral is committed before
+`success` is sent, so a deferred answer is delivered or reported to staff, never lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from handlers.wechat_format import SORRY
+from handlers.wechat_sender import queue_texts
+from storage.db import session_scope
+from storage.outbox import enqueue
+from storage.wechat import (
+    claim_delivery,
+    defer_delivery,
+    finish_delivery,
+    get_delivery,
+    set_delivery_status,
+)
+
+__all__ = ("TurnRunner",)
+
+logger = logging.getLogger(__name__)
+Effect = Callable[[Session], None]
+Compute = Callable[[], list[str]]
+
+
+def _consume(future: asyncio.Future[str | None]) -> None:
+    # A deferred run's result is read by nobody; keep asyncio from warning about its error.
+    if not future.cancelled() and future.exception() is not None:
+        logger.error("wechat: a deferred run failed", exc_info=future.exception())
+
+
+class TurnRunner:
+    """Runs one delivery's work within a time budget and says what to answer WeChat."""
+
+    def __init__(self, engine: Engine, *, budget: float, poll: float = 0.05) -> None:
+        self.engine = engine
+        self.budget = budget
+        self.poll = poll
+
+    async def answer(
+        self, delivery_id: str, openid: str, effects: Sequence[Effect], compute: Compute
+    ) -> str | None:
+        """The text of the passive reply, or None to answer `success` (nothing, or later)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.budget
+        owner = await run_in_threadpool(self._claim, delivery_id, openid, effects)
+        if not owner:
+            logger.info("wechat: delivery %s is a retry", delivery_id)
+            return await self._follow(delivery_id, openid, deadline)
+        # The loop's executor, not anyio's: the run must outlive this request when it is slow.
+        future = loop.run_in_executor(None, self._run, delivery_id, openid, compute)
+        future.add_done_callback(_consume)
+        done, _ = await asyncio.wait({future}, timeout=max(deadline - loop.time(), 0))
+        if not done and await run_in_threadpool(self._defer, delivery_id, openid):
+            logger.info("wechat: delivery %s deferred to the outbox", delivery_id)
+            return None
+        return await future  # finished (perhaps just now, having beaten the deferral)
+
+    def _claim(self, delivery_id: str, openid: str, effects: Sequence[Effect]) -> bool:
+        with session_scope(self.engine) as session:
+            if not claim_delivery(session=session, delivery_id=delivery_id, openid=openid):
+                return False
+            for effect in effects:
+                effect(session)
+            return True
+
+    def _run(self, delivery_id: str, openid: str, compute: Compute) -> str | None:
+        try:
+            chunks = compute()
+        except Exception:
+            logger.exception("wechat: answering delivery %s failed", delivery_id)
+            chunks = [SORRY]
+        with session_scope(self.engine) as session:
+            if finish_delivery(session=session, delivery_id=delivery_id, chunks=chunks):
+                # Passive reply: WeChat takes one message; the rest follow as service messages.
+                queue_texts(
+                    session=session, openid=openid, delivery_id=delivery_id, chunks=chunks, start=1
+                )
+                return chunks[0] if chunks else None
+            # Deferred meanwhile: queue the whole answer now (the outbox marker only watches).
+            queue_texts(session=session, openid=openid, delivery_id=delivery_id, chunks=chunks)
+            set_delivery_status(session=session, delivery_id=delivery_id, old="ready", new="done")
+            return None
+
+    def _defer(self, delivery_id: str, openid: str) -> bool:
+        with session_scope(self.engine) as session:
+            if not defer_delivery(session=session, delivery_id=delivery_id):
+                return False
+            enqueue(
+                session=session,
+                sender="wechat",
+                recipient=openid,
+                payload={"deferred": delivery_id},
+                ref_kind="wechat_delivery",
+                ref_id=delivery_id[:64],
+                dedupe_key=f"wechat:deferred:{delivery_id}",
+            )
+            return True
+
+    def _status(self, delivery_id: str) -> tuple[str, str | None]:
+        with session_scope(self.engine) as session:
+            row = get_delivery(session=session, delivery_id=delivery_id)
+            if row is None:
+                return "missing", None
+            return row.status, (row.chunks or [None])[0]
+
+    async def _follow(self, delivery_id: str, openid: str, deadline: float) -> str | None:
+        # A retry: the first run's passive answer if it comes in time, else `success`.
+        loop = asyncio.get_running_loop()
+        while True:
+            status, first = await run_in_threadpool(self._status, delivery_id)
+            if status == "replied":
+                return first
+            if status != "running":
+                return None
+            if loop.time() >= deadline:
+                if await run_in_threadpool(self._defer, delivery_id, openid):
+                    return None
+                continue  # the first run finished meanwhile: read its answer
+            await asyncio.sleep(self.poll)

@@ -1,0 +1,174 @@
+"""WeChat test doubles: signed (and encrypted) webhook requests as WeChat sends them, and a fake
+WeChat API server on loopback so the real wechatpy client code runs."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import xmltodict
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.utils import WeChatSigner
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wechat"
+TOKEN = "tmbot-test-token"
+APPID = "wx2c2769f8efd9abc2"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+OPENID = "oyORnuP8q7ou2gfYjqLzSIWZf0rs"
+
+
+def fixture(name: str) -> str:
+    """A recorded message from tests/fixtures/wechat/."""
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def sign(*parts: str) -> str:
+    signer = WeChatSigner()
+    signer.add_data(*parts)
+    return str(signer.signature)
+
+
+def text_xml(content: str, *, msg_id: int, openid: str = OPENID, at: int = 1795572000) -> str:
+    """A text message as WeChat pushes it."""
+    return (
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{at}</CreateTime>"
+        f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
+        f"<MsgId>{msg_id}</MsgId></xml>"
+    )
+
+
+def event_xml(event: str, *, openid: str = OPENID, at: int = 1795572000, key: str = "") -> str:
+    """An event push (CLICK, subscribe ...)."""
+    key_xml = f"<EventKey><![CDATA[{key}]]></EventKey>" if key else ""
+    return (
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{at}</CreateTime>"
+        f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>{key_xml}</xml>"
+    )
+
+
+@dataclass
+class Wire:
+    """Signs requests like WeChat's servers; `aes_key` set = safe mode."""
+
+    client: Any  # TestClient or httpx.Client
+    timestamp: int = 1795572000  # the test clock: 2026-11-25 02:00 UTC
+    token: str = TOKEN
+    aes_key: str | None = None
+    appid: str = APPID
+    nonce: str = "1320562132"
+
+    def params(self, *, encrypt: str | None = None) -> dict[str, str]:
+        ts = str(self.timestamp)
+        params = {"signature": sign(self.token, ts, self.nonce), "timestamp": ts}
+        params |= {"nonce": self.nonce, "openid": OPENID}
+        if encrypt is not None:
+            params |= {
+                "encrypt_type": "aes",
+                "msg_signature": sign(self.token, ts, self.nonce, encrypt),
+            }
+        return params
+
+    def post(self, xml: str) -> httpx.Response:
+        """POST one message, encrypted in safe mode."""
+        if self.aes_key is None:
+            return self.client.post("/wechat", params=self.params(), content=xml.encode())
+        crypto = WeChatCrypto(self.token, self.aes_key, self.appid)
+        envelope = crypto.encrypt_message(xml, self.nonce, str(self.timestamp))
+        encrypt = xmltodict.parse(envelope)["xml"]["Encrypt"]
+        body = f"<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
+        return self.client.post(
+            "/wechat", params=self.params(encrypt=encrypt), content=body.encode()
+        )
+
+    def reply(self, resp: httpx.Response) -> dict[str, Any]:
+        """The reply XML as a dict (decrypted and signature-checked in safe mode)."""
+        assert resp.status_code == 200, resp.text
+        xml = resp.text
+        if self.aes_key is not None:
+            outer = xmltodict.parse(xml)["xml"]
+            crypto = WeChatCrypto(self.token, self.aes_key, self.appid)
+            xml = crypto.decrypt_message(
+                xml, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"]
+            )
+        return dict(xmltodict.parse(xml)["xml"])
+
+
+@dataclass
+class FakeWeChatApi:
+    """WeChat's API on 127.0.0.1: token, customer-service send, subscribe send, menu create.
+
+    `calls` records (path, query, json body); `errors[path]` is a list of errcodes the next
+    calls to that path answer with (0 = success).
+    """
+
+    calls: list[tuple[str, dict[str, str], dict[str, Any]]] = field(default_factory=list)
+    errors: dict[str, list[int]] = field(default_factory=dict)
+    tokens_issued: int = 0
+    on_call: Callable[[str], None] | None = None
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}/cgi-bin/"
+
+    def paths(self) -> list[str]:
+        return [c[0] for c in self.calls]
+
+    def sent(self, path: str = "/cgi-bin/message/custom/send") -> list[dict[str, Any]]:
+        return [c[2] for c in self.calls if c[0] == path]
+
+    def _answer(self, path: str, query: dict[str, str]) -> dict[str, Any]:
+        if self.on_call:
+            self.on_call(path)
+        queue = self.errors.get(path) or []
+        code = queue.pop(0) if queue else 0
+        if code:
+            return {"errcode": code, "errmsg": f"fake error {code}"}
+        if path == "/cgi-bin/token":
+            self.tokens_issued += 1
+            return {"access_token": f"TOKEN-{self.tokens_issued}", "expires_in": 7200}
+        if query.get("access_token") != f"TOKEN-{self.tokens_issued}":
+            return {"errcode": 40001, "errmsg": "invalid credential"}
+        return {"errcode": 0, "errmsg": "ok"}
+
+    def start(self) -> FakeWeChatApi:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self) -> None:
+                parts = urlsplit(self.path)
+                query = dict(parse_qsl(parts.query))
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = json.loads(raw.decode()) if raw else {}
+                api.calls.append((parts.path, query, body))
+                data = json.dumps(api._answer(parts.path, query)).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = _handle
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()

@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     station_phone: str = ""
     station_address_zh: str = ""
     station_address_en: str = ""
+    # Expert booking (bot/booking.py): lead time, change cut-off, per-user limit, horizon.
+    booking_cutoff_hours: float = Field(2.0, ge=0)  # a slot must start at least this far ahead
+    booking_change_cutoff_hours: float = Field(4.0, ge=0)  # cancel/reschedule until then
+    booking_max_upcoming: int = Field(3, ge=1)  # upcoming bookings per user
+    booking_days_ahead: int = Field(14, ge=1, le=90)  # how far ahead slots are offered
+    booking_demo_experts: bool = True  # load the demo experts into a database without experts
     # Staff login (handlers/auth.py): lock an account after this many failures in a row.
     login_max_failures: int = 5
     login_lockout_minutes: int = 15

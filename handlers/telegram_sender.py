@@ -89,8 +89,11 @@ class RateLimiter:
         with self._lock:
             now = self._clock()
             interval = self.group_interval if chat.startswith("-") else self.chat_interval
-            at = max(now, self._next_any, self._next_chat.get(chat, 0.0))
-            self._next_any = at + 1.0 / self.per_second
+            # The overall slot and the chat's slot are booked separately, so a chat that must
+            # wait does not hold back messages to other chats.
+            at_any = max(now, self._next_any)
+            at = max(at_any, self._next_chat.get(chat, 0.0))
+            self._next_any = at_any + 1.0 / self.per_second
             self._next_chat[chat] = at + interval
             if len(self._next_chat) > 10_000:  # forget chats whose slot has passed
                 self._next_chat = {k: v for k, v in self._next_chat.items() if v > now}

@@ -54,7 +54,7 @@ class FakeBotApi:
         self.updates: deque[dict[str, Any]] = deque()  # served by getUpdates
         self._failures: dict[str, deque[tuple[int, str, int | None]]] = defaultdict(deque)
         self._ids = itertools.count(5001)
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
@@ -83,6 +83,14 @@ class FakeBotApi:
         with self._lock:
             return [c.params for c in self.calls if c.method == method]
 
+    def wait_for(self, method: str, count: int, timeout: float = 10.0) -> None:
+        """Block until `method` was called `count` times (for code running in the background)."""
+        with self._lock:
+            done = self._lock.wait_for(
+                lambda: sum(c.method == method for c in self.calls) >= count, timeout
+            )
+        assert done, f"{method} called fewer than {count} times within {timeout} s"
+
     def sent_texts(self) -> list[str]:
         return [p["text"] for p in self.calls_to("sendMessage")]
 
@@ -100,6 +108,7 @@ class FakeBotApi:
         params = await self._params(request)
         with self._lock:
             self.calls.append(Call(method, params))
+            self._lock.notify_all()
             failure = self._failures[method].popleft() if self._failures[method] else None
         if failure is not None:
             status, description, retry_after = failure

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 
 from bot.conversation import Conversation
+from bot.experts_io import seed_demo_experts
 from bot.ports import Clock
 from bot.settings import Settings
 from knowledge.loader import load_corpus
@@ -33,6 +34,8 @@ def prepare_database(settings: Settings, engine: Engine) -> int:
     upgrade_db(settings.database_url)
     with session_scope(engine) as session:
         loaded = seed_corpus(session=session, entries=load_corpus(settings.corpus_dir))
+        if settings.booking_demo_experts:
+            seed_demo_experts(session=session)
     if loaded:
         logger.info("loaded %d corpus entries from %s", loaded, settings.corpus_dir)
     return loaded

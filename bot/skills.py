@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.booking import BookingSkill
 from bot.commands import CommandSkill
 from bot.faq import FaqSkill
 from bot.handoff import HandoffSkill
@@ -16,5 +17,6 @@ def default_skills() -> list[Skill]:
     return [
         HandoffSkill(),
         CommandSkill(),
+        BookingSkill(),
         OfferingFaq(FaqSkill()),
     ]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, text, update
+from sqlalchemy import Index, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -24,7 +24,6 @@ from storage.outbox import OutboxMessage
 __all__ = (
     "Booking",
     "BookingStatus",
-    "NoticeConsent",
     "bookings_between",
     "cancel_booking",
     "cancel_reminders",
@@ -32,7 +31,6 @@ __all__ = (
     "faq_candidates",
     "get_booking",
     "notices_for",
-    "record_notice_consent",
     "reschedule_booking",
     "taken_slots",
     "upcoming_for_user",
@@ -88,20 +86,6 @@ class Booking(SQLModel, table=True):
     version: int = 1  # bumped on each reschedule; part of reminder dedupe keys
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
-
-
-class NoticeConsent(SQLModel, table=True):
-    """A user's yes/no to reminder notices on a channel that needs consent (WeChat)."""
-
-    __tablename__ = "booking_notice_consent"
-    id: int | None = Field(default=None, primary_key=True)
-    channel: str = Field(max_length=20)
-    user_ref: str = Field(max_length=128, index=True)
-    purpose: str = Field(default="booking_reminder", max_length=40)
-    granted: bool
-    ref: str | None = Field(default=None, max_length=40)  # the booking code
-    created_at: dt.datetime = Field(default_factory=utcnow)
-    extra: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 def new_code() -> str:
@@ -236,12 +220,3 @@ def notices_for(*, session: Session, codes: Iterable[str]) -> dict[str, list[Out
     for row in session.exec(query.order_by(col(OutboxMessage.id))):
         found.setdefault(row.ref_id or "", []).append(row)
     return found
-
-
-def record_notice_consent(
-    *, session: Session, channel: str, user_ref: str, granted: bool, ref: str | None = None
-) -> NoticeConsent:
-    """Record the user's yes/no to reminder notices (the WeChat subscription notice)."""
-    row = NoticeConsent(channel=channel, user_ref=user_ref, granted=granted, ref=ref)
-    session.add(row)
-    return row

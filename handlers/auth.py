@@ -18,6 +18,7 @@ from sqlmodel import Session
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bot.errors import NotFound
 from bot.settings import Settings
 from handlers.csrf import CsrfError, check_csrf, new_csrf_token
 from handlers.deps import RuntimeDep, SessionDep
@@ -41,7 +42,10 @@ __all__ = (
     "audit",
     "client_ip",
     "install",
+    "require_admin",
+    "require_expert",
     "require_roles",
+    "require_staff",
     "router",
 )
 
@@ -114,10 +118,15 @@ def require_roles(*roles: str) -> Any:
     return dependency
 
 
-AdminUser = Annotated[StaffAccount, Depends(require_roles("admin"))]
-StaffUser = Annotated[StaffAccount, Depends(require_roles("admin", "staff"))]
+# One function per role set, so a router-level Depends(require_admin) and an AdminUser
+# parameter share FastAPI's per-request dependency cache.
+require_admin = require_roles("admin")
+require_staff = require_roles("admin", "staff")
+require_expert = require_roles("admin", "staff", "expert")
+AdminUser = Annotated[StaffAccount, Depends(require_admin)]
+StaffUser = Annotated[StaffAccount, Depends(require_staff)]
 # Experts see their own bookings; staff pages filter rows when `user.role == "expert"`.
-ExpertUser = Annotated[StaffAccount, Depends(require_roles("admin", "staff", "expert"))]
+ExpertUser = Annotated[StaffAccount, Depends(require_expert)]
 
 
 def audit(
@@ -250,6 +259,13 @@ def install(app: FastAPI, settings: Settings) -> None:
             title="403",
             message="你的角色无权访问此页面。 / Your role may not open this page.",
         )
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        # Staff pages get a page; everything else keeps the JSON shape of webhook.py.
+        if _wants_json(request) or not request.url.path.startswith(("/admin", "/staff")):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return render(request, "error.html", 404, title="404", message=str(exc))
 
     @app.exception_handler(CsrfError)
     async def _csrf_failed(request: Request, exc: CsrfError) -> Response:

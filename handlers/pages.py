@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
+from bot.runtime import Runtime
 from handlers.csrf import CSRF_FIELD, csrf_token
 
-__all__ = ("TEMPLATES_DIR", "flash", "render", "templates")
+__all__ = ("TEMPLATES_DIR", "flash", "render", "station_today", "templates")
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 # Staff pages must not be framed (clickjacking), cached or leak their URLs to other sites.
@@ -38,7 +41,13 @@ def _page_context(request: Request) -> dict[str, Any]:
     }
 
 
+def _when(value: dt.datetime | None, tz: str = "Asia/Shanghai") -> str:
+    """A stored UTC time as the station's local time, e.g. 2026-11-25 10:00."""
+    return value.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_page_context])
+templates.env.filters["when"] = _when
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -53,3 +62,9 @@ def flash(request: Request, text: str, kind: str = "ok") -> None:
     messages = list(request.session.get("flash", []))
     messages.append({"text": text, "kind": kind})
     request.session["flash"] = messages[-5:]
+
+
+def station_today(runtime: Runtime) -> dt.date:
+    """Today at the station, by the runtime's clock (tests fix it)."""
+    now = runtime.conversation.clock.now()
+    return now.astimezone(ZoneInfo(runtime.settings.timezone)).date()

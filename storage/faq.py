@@ -12,7 +12,11 @@ from storage.models import FaqRecord, FaqRevision, Meta, utcnow
 __all__ = (
     "bump_corpus_version",
     "corpus_version",
+    "get_record",
+    "get_revision",
     "import_entries",
+    "list_records",
+    "list_revisions",
     "load_entries",
     "save_entry",
     "seed_corpus",
@@ -87,3 +91,31 @@ def seed_corpus(*, session: Session, entries: Iterable[FaqEntry]) -> int:
     if session.exec(select(FaqRecord.id).limit(1)).first() is not None:
         return 0
     return import_entries(session=session, entries=entries, author="system", note="bundled corpus")
+
+
+def get_record(*, session: Session, entry_id: str) -> FaqRecord | None:
+    """The live row of one entry."""
+    return session.get(FaqRecord, entry_id)
+
+
+def list_records(*, session: Session) -> list[FaqRecord]:
+    """Every entry row (any status), by theme and id."""
+    return list(session.exec(select(FaqRecord).order_by(col(FaqRecord.theme), col(FaqRecord.id))))
+
+
+def list_revisions(*, session: Session, entry_id: str) -> list[FaqRevision]:
+    """An entry's saved versions, newest first."""
+    query = (
+        select(FaqRevision)
+        .where(FaqRevision.entry_id == entry_id)
+        .order_by(col(FaqRevision.revision).desc())
+    )
+    return list(session.exec(query))
+
+
+def get_revision(*, session: Session, entry_id: str, revision: int) -> FaqRevision | None:
+    """One saved version of an entry."""
+    query = select(FaqRevision).where(
+        FaqRevision.entry_id == entry_id, FaqRevision.revision == revision
+    )
+    return session.exec(query).first()

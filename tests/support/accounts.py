@@ -11,7 +11,7 @@ from handlers.passwords import hash_password
 from storage.accounts import StaffAccount, create_account
 from storage.db import session_scope
 
-__all__ = ("PASSWORD", "csrf_from", "login", "make_account")
+__all__ = ("PASSWORD", "csrf_from", "login", "make_account", "signed_in")
 
 PASSWORD = "correct horse battery"
 _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -49,3 +49,9 @@ def login(client: TestClient, username: str = "admin", password: str = PASSWORD)
     assert resp.status_code == 303, resp.text
     # The token is renewed at login; read it from a page.
     return csrf_from(client.get("/login").text)
+
+
+def signed_in(client: TestClient, runtime: Runtime, role: str = "admin") -> str:
+    """Create an account with `role`, sign `client` in as it; returns the CSRF token."""
+    make_account(runtime, role, role)
+    return login(client, role)

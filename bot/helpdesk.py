@@ -125,6 +125,9 @@ def notify_staff(
         payload: dict[str, object] = {"text": text, "ticket": ticket.number, "event": event}
         if sender == "email":
             payload["subject"] = f"[tmbot] {_EVENT_TITLES.get(event, event)} {ticket.number}"
+        if sender == "telegram" and event == "new":  # the staff group's "claim" button
+            claim_payload = f"ticket:claim:{ticket.number}"
+            payload["choices"] = [{"label": "认领 Claim", "payload": claim_payload}]
         rows.append(
             enqueue(
                 session=session,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable
 
 import httpx
 import pytest
@@ -13,33 +11,12 @@ from bot.delivery import OutboxWorker, PermanentFailure, TemporaryFailure
 from bot.ports import FixedClock
 from bot.runtime import Runtime
 from bot.settings import Settings
-from handlers.notifiers import EmailSender, WeComSender, fit_bytes
+from handlers.notifiers import EmailSender, fit_bytes
 from handlers.senders import build_senders
 from tests.support.dialog import say
 from tests.support.handoff import WECOM_URL, outbox_rows, with_notifiers
 from tests.support.smtp_sink import SmtpSink, free_port
-
-Handler = Callable[[httpx.Request], httpx.Response]
-
-
-class FakeWeCom:
-    """The group robot endpoint: records posts, answers with scripted errcodes or HTTP errors."""
-
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, dict[str, object]]] = []
-        self.script: list[httpx.Response | Exception] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        if self.script:
-            step = self.script.pop(0)
-            if isinstance(step, Exception):
-                raise step
-            return step
-        self.posts.append((str(request.url), json.loads(request.content)))
-        return httpx.Response(200, json={"errcode": 0, "errmsg": "ok"})
-
-    def sender(self, settings: Settings) -> WeComSender:
-        return WeComSender(with_notifiers(settings), transport=httpx.MockTransport(self))
+from tests.support.wecom import FakeWeCom
 
 
 def test_wecom_posts_a_text_message_to_the_robot(settings: Settings) -> None:

@@ -1,0 +1,114 @@
+"""`tmbot tickets list|show`: handoff tickets for scripts and checks (stable JSON)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+
+import typer
+
+from bot.settings import get_settings
+from storage.db import make_engine, session_scope
+from storage.tickets import Ticket, get_ticket, list_tickets, ticket_transcript
+
+__all__ = ("app", "ticket_json")
+
+app = typer.Typer(help="Handoff tickets: list and show.", no_args_is_help=True)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def ticket_json(ticket: Ticket) -> dict[str, Any]:
+    """The fields of `tickets list --json` (one object per ticket)."""
+    return {
+        "number": ticket.number,
+        "status": ticket.status,
+        "channel": ticket.channel,
+        "user": ticket.user_ref,
+        "created": _iso(ticket.created_at),
+        "question": ticket.question,
+    }
+
+
+def _engine() -> Any:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from bot.runtime import prepare_database
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    prepare_database(settings, engine)
+    return engine
+
+
+@app.command("list")
+def list_command(
+    status: Annotated[
+        str | None,
+        typer.Option(help="open, claimed, waiting_user, resolved, closed, or active."),
+    ] = None,
+    channel: Annotated[str | None, typer.Option(help="web, telegram, wechat ...")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
+) -> None:
+    """List tickets, newest first."""
+    with session_scope(_engine()) as session:
+        rows = [
+            ticket_json(t)
+            for t in list_tickets(session=session, status=status, channel=channel, limit=limit)
+        ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        typer.echo(
+            f"{row['number']}  {row['status']:<12} {row['channel']:<8} {row['created'][:16]}  "
+            f"{row['question'][:60]}"
+        )
+
+
+@app.command("show")
+def show_command(
+    number: Annotated[str, typer.Argument(help="The ticket number, e.g. T-2026-000123.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """One ticket with its whole transcript."""
+    with session_scope(_engine()) as session:
+        ticket = get_ticket(session=session, number=number)
+        if ticket is None:
+            typer.echo(f"error: no ticket {number}", err=True)
+            raise typer.Exit(1)
+        data = ticket_json(ticket) | {
+            "chat_ref": ticket.chat_ref,
+            "lang": ticket.lang,
+            "reason": ticket.reason,
+            "category": ticket.category,
+            "priority": ticket.priority,
+            "company": ticket.company,
+            "contact": ticket.contact,
+            "claimed_by": ticket.claimed_by,
+            "first_response_due": _iso(ticket.first_response_due),
+            "first_response_at": _iso(ticket.first_response_at),
+            "resolved_at": _iso(ticket.resolved_at),
+            "closed_at": _iso(ticket.closed_at),
+            "resolution_note": ticket.resolution_note,
+            "rating": ticket.rating,
+            "transcript": [
+                {
+                    "at": _iso(m.created_at),
+                    "direction": m.direction,
+                    "sender": m.sender,
+                    "text": m.text,
+                }
+                for m in ticket_transcript(session=session, ticket=ticket)
+            ],
+        }
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"{data['number']} [{data['status']}] {data['channel']} {data['user']}")
+    typer.echo(f"question: {data['question']}")
+    for line in data["transcript"]:
+        typer.echo(f"  {line['at'][:16]} {line['sender']:>14}: {line['text']}")

@@ -117,9 +117,9 @@ class TelegramAdapter:
         if chat is not None and self.staff_chat is not None and chat.id == self.staff_chat:
             await handle_staff_message(update, self.runtime)
             return
-        if chat is None or chat.type != ChatType.PRIVATE:
-            return
-        payload = await asyncio.to_thread(resolve_callback, query.data or "", self.runtime.engine)
+        if chat is None or chat.type != ChatType.PRIVATE or not query.data:
+            return  # other groups, games (no data)
+        payload = await asyncio.to_thread(resolve_callback, query.data, self.runtime.engine)
         if payload is None:
             await self._safe_send(context.bot, chat.id, bilingual("button.expired"))
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,7 +30,8 @@ __all__ = (
 MAX_TEXT = 4096  # characters per Telegram message
 MAX_CALLBACK_BYTES = 64  # Bot API limit for callback_data
 _MAX_LABEL = 60
-_SHORT_LABEL = 12  # labels this short share a row ("有用" / "没用")
+_SHORT = 14  # display columns of a label that may share its row
+_ROW = 28  # display columns of a shared row
 
 
 @dataclass(frozen=True)
@@ -62,15 +64,32 @@ def _callback_data(payloads: Sequence[str], engine: Engine) -> dict[str, str]:
     return data
 
 
+def _width(text: str) -> int:
+    # Chinese characters take two columns on a phone screen.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _keyboard(choices: Sequence[Choice], data: dict[str, str]) -> InlineKeyboardMarkup | None:
     if not choices:
         return None
-    buttons = [
-        InlineKeyboardButton(c.label[:_MAX_LABEL], callback_data=data[c.payload]) for c in choices
-    ]
-    if all(len(c.label) <= _SHORT_LABEL for c in choices) and len(choices) <= 3:
-        return InlineKeyboardMarkup([buttons])
-    return InlineKeyboardMarkup([[b] for b in buttons])
+    rows: list[list[InlineKeyboardButton]] = []
+    row: list[InlineKeyboardButton] = []
+    row_width = 0
+    for c in choices:
+        button = InlineKeyboardButton(c.label[:_MAX_LABEL], callback_data=data[c.payload])
+        width = _width(c.label)
+        # Short labels ("有用" / "没用", menu items) share a row, two at most; questions get one.
+        if row and (width > _SHORT or len(row) == 2 or row_width + width > _ROW):
+            rows.append(row)
+            row, row_width = [], 0
+        row.append(button)
+        row_width += width
+        if width > _SHORT:
+            rows.append(row)
+            row, row_width = [], 0
+    if row:
+        rows.append(row)
+    return InlineKeyboardMarkup(rows)
 
 
 def render(replies: Sequence[Reply], engine: Engine) -> list[Rendered]:

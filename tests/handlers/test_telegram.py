@@ -20,6 +20,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from handlers.telegram_sender import TelegramSender
 from storage.outbox import OutboxMessage
+from tests.conftest import FIXTURE_CORPUS
 from tests.support.telegram_api import TOKEN, FakeBotApi
 from tests.support.telegram_updates import SECRET, STAFF_CHAT, post_update, update
 from webhook import create_app
@@ -81,7 +82,11 @@ def test_malformed_bodies_are_400(client: TestClient, fake_api: FakeBotApi) -> N
 
 
 def test_not_configured_is_404(tmp_path: Path, clock: FixedClock) -> None:
-    plain = Settings(database_url=f"sqlite:///{tmp_path / 'plain.db'}", run_worker=False)
+    plain = Settings(
+        database_url=f"sqlite:///{tmp_path / 'plain.db'}",
+        corpus_dir=FIXTURE_CORPUS,
+        run_worker=False,
+    )
     rt = build_runtime(plain, clock=clock)
     with TestClient(create_app(plain, runtime=rt)) as client:
         resp = post_update(client, update("text_zh"))

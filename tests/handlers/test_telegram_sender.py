@@ -180,3 +180,12 @@ def test_rate_limiter_paces_per_chat_and_overall() -> None:
     assert limiter.reserve("-100") == pytest.approx(3.3)  # groups: 20 per minute
     now[0] = 200.0
     assert limiter.reserve("1") == 0
+
+
+def test_short_labels_share_rows_and_questions_get_their_own(runtime: Runtime) -> None:
+    labels = ["宽展期续展要加收多少钱？", "怎么在网上办理商标续展？", "有用", "没用"]
+    reply = Reply("…", tuple(Choice(label, f"p:{i}") for i, label in enumerate(labels)))
+    (rendered,) = render([reply], runtime.engine)
+    assert rendered.markup is not None
+    rows = [[b.text for b in row] for row in rendered.markup.inline_keyboard]
+    assert rows == [[labels[0]], [labels[1]], ["有用", "没用"]]

@@ -1,5 +1,7 @@
 """A fake Telegram Bot API: a real HTTP server on a loopback port, so PTB's own HTTP code runs.
 
+By hand: `python -m tests.support.telegram_api 8081`, then `GET http://127.0.0.1:8081/_calls`.
+
 Point `TMBOT_TELEGRAM_API_URL` at `fake.base_url`. The fake records every call (method, params,
 time), answers like Telegram does, and can be told to fail the next calls of a method with 429
 (`parameters.retry_after`) or 403 ("Forbidden: bot was blocked by the user").
@@ -129,6 +131,10 @@ class FakeBotApi:
             for k, v in form.items()
         }
 
+    async def _recorded(self, _request: Request) -> JSONResponse:
+        with self._lock:
+            return JSONResponse([{"method": c.method, "params": c.params} for c in self.calls])
+
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
@@ -152,12 +158,15 @@ class FakeBotApi:
         return True  # answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands ...
 
     # -- the server ------------------------------------------------------------------------------
-    def start(self) -> FakeBotApi:
+    def start(self, port: int = 0) -> FakeBotApi:
         app = Starlette(
-            routes=[Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])]
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/_calls", self._recorded),  # for trying tmbot by hand: what was sent
+            ]
         )
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", port))
         self._sock = sock
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(app, log_level="warning", lifespan="off", ws="none")
@@ -185,3 +194,15 @@ class FakeBotApi:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+if __name__ == "__main__":
+    import sys
+
+    fake = FakeBotApi().start(int(sys.argv[1]) if len(sys.argv) > 1 else 8081)
+    print(f"fake Bot API on {fake.base_url} (token {TOKEN}); calls at /_calls")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        fake.stop()

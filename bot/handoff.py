@@ -38,7 +38,11 @@ HUMAN = _words(
     "real person",
 )
 # Only phrases that cannot be a question about staff ("人工服务时间" asks for opening hours).
-_HUMAN_PHRASES = ("转人工", "找人工", "talk to a human", "speak to a person")
+_HUMAN_RE = re.compile(
+    r"转接?人工(?:客服|服务)?|找人工|(?:please\s+)?(?:transfer|talk|speak|connect)(?:\s+me)?"
+    r"\s+(?:to|with)\s+(?:a\s+)?(?:human|person|staff|someone)",
+    re.IGNORECASE,
+)
 CLOSE = _words("结束 结束人工 结束服务 done /done end /end /cancel cancel 取消 退出")
 CANCEL = _words("取消 cancel /cancel 算了 不用了 退出 quit")
 YES = _words("同意 可以 好 好的 是 是的 嗯 yes y ok okay agree sure consent:yes")
@@ -70,7 +74,7 @@ class HandoffSkill:
         key = _key(ctx.text)
         if ctx.flow == self.name:
             return self._intake(ctx, key)
-        if key in HUMAN or any(p in key for p in _HUMAN_PHRASES):
+        if key in HUMAN or _HUMAN_RE.search(key):
             return self._request(ctx, key)
         return self._rating(ctx, key)
 
@@ -86,10 +90,7 @@ class HandoffSkill:
                 [Reply(ht("already_open", ctx.lang, number=ticket.number))], "handoff", "handled"
             )
         offer = ctx.data.pop("handoff_offer", None)
-        rest = ctx.text
-        for phrase in sorted(_HUMAN_PHRASES, key=len, reverse=True):
-            rest = re.sub(re.escape(phrase), "", rest, flags=re.IGNORECASE)
-        rest = rest.strip(" ，,。.!！:：")
+        rest = _HUMAN_RE.sub("", ctx.text).strip(" ，,。.!！:：;；-")
         if key not in HUMAN and len(rest) >= 4:  # "转人工，我的商标被抢注了" carries the question
             return self._open(ctx, rest, "asked")
         if offer and ctx.now - dt.datetime.fromisoformat(offer["at"]) < RECENT_QUESTION:

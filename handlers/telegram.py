@@ -50,6 +50,7 @@ from handlers.telegram_inbound import (
 )
 from handlers.telegram_render import MAX_TEXT, Rendered, render, resolve_callback
 from handlers.telegram_sender import api_urls, retry_seconds
+from handlers.telegram_staff import on_staff_update
 from handlers.telegram_texts import bilingual
 from storage.conversations import claim_delivery
 from storage.db import session_scope
@@ -63,13 +64,9 @@ ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")  # edits are i
 
 
 async def handle_staff_message(update: Update, runtime: Runtime) -> None:
-    """A message or button press in the staff chat (TMBOT_TELEGRAM_STAFF_CHAT).
-
-    Hook for the handoff feature (relay a staff reply to the user, claim a ticket ...); reply in
-    the staff chat with `update.get_bot()`. Until then staff chat traffic is ignored.
-    """
-    del runtime
-    logger.debug("staff chat update %s ignored (no handoff hook yet)", update.update_id)
+    """A message or button press in the staff chat (TMBOT_TELEGRAM_STAFF_CHAT): ticket work,
+    see handlers/telegram_staff.py."""
+    await on_staff_update(update, runtime)
 
 
 def _with_choice(text: str, label: str) -> str:

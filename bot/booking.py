@@ -120,7 +120,7 @@ class BookingSkill:
             return self._goto(ctx, back(state, wechat=self._wechat(ctx)))
         if key in START_WORDS:
             return self._start(ctx)
-        if key in MY_WORDS or key in MENU or key in GREETINGS or _CANCEL_RE.match(text):
+        if key in MY_WORDS | MENU | GREETINGS or _CANCEL_RE.match(text) or _MOVE_RE.match(text):
             ctx.flow = None  # the user went elsewhere: leave the flow
             return self.handle(ctx)
         if re.match(r"^[a-z_]+:", text) and not text.startswith("book:"):
@@ -187,7 +187,8 @@ class BookingSkill:
             return None
         slot = act.free_at(ctx, act.experts_of(ctx).get(expert_id), at)
         if slot is None:
-            return act.lost(ctx, state, "slot.taken")
+            soon = at < ctx.now + dt.timedelta(hours=ctx.core.settings.booking_cutoff_hours)
+            return act.lost(ctx, state, "slot.unavailable" if soon else "slot.taken")
         ctx.flow_data.update(
             slot=slot.key, slot_end=slot.end.strftime("%Y%m%dT%H%MZ"), slot_expert=slot.expert_id
         )

@@ -152,7 +152,9 @@ def done(ctx: Context, booking: Booking, expert: Expert, key: str) -> Outcome:
 
 def hint(ctx: Context, state: BookingState) -> Outcome:
     """Input that fits no option: say how to answer, and ask again."""
-    key = "flow.hint" if prompt(ctx, state).choices[:-2] else "flow.text_hint"
+    nav = ("book:back", "book:cancel")
+    options = [c for c in prompt(ctx, state).choices if c.payload not in nav]
+    key = "flow.hint" if options else "flow.text_hint"
     return out([Reply(bt(key, ctx.lang), intent="booking"), prompt(ctx, state)], "hint")
 
 

@@ -165,7 +165,7 @@ def _remind(
         )
         payload: dict[str, Any] = {
             "text": text,
-            "sender": "bot",
+            "sender": "reminder",  # the web chat page polls every sender but "bot"
             "kind": "booking_reminder",
             "booking": booking.code,
             "slot_start": booking.slot_start.isoformat(),

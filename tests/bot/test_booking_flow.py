@@ -15,10 +15,8 @@ def test_happy_path_order() -> None:
     while state not in FINAL:
         seen.append(state)
         state = advance(state)
-    assert seen == [S.TOPIC, S.EXPERT, S.DAY, S.SLOT, S.COMPANY, S.CONTACT, S.PHONE] + [
-        S.QUESTION,
-        S.CONFIRM,
-    ]
+    order = "TOPIC EXPERT DAY SLOT COMPANY CONTACT PHONE QUESTION CONFIRM".split()
+    assert seen == [S[name] for name in order]
     assert state is S.DONE
 
 

@@ -34,6 +34,7 @@ def book_through(
     lang: str = "zh",
     topic: str = "renewal",
     expert: str = "1",
+    day_index: int = 0,
     slot_index: int = 0,
     confirm: bool = True,
 ) -> list[Reply]:
@@ -45,7 +46,7 @@ def book_through(
     go("预约专家" if lang == "zh" else "book an expert")
     go(f"book:topic:{topic}")
     replies = go(f"book:expert:{expert}")
-    replies = go(choice(replies, "book:day:"))
+    replies = go(choice(replies, "book:day:", day_index))
     go(choice(replies, "book:slot:", slot_index))
     if lang == "zh":
         go("某某科技有限公司")

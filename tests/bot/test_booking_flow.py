@@ -15,7 +15,7 @@ def test_happy_path_order() -> None:
     while state not in FINAL:
         seen.append(state)
         state = advance(state)
-    order = "TOPIC EXPERT DAY SLOT COMPANY CONTACT PHONE QUESTION CONFIRM".split()
+    order = ["TOPIC", "EXPERT", "DAY", "SLOT", "COMPANY", "CONTACT", "PHONE", "QUESTION", "CONFIRM"]
     assert seen == [S[name] for name in order]
     assert state is S.DONE
 

@@ -32,7 +32,7 @@ class Glossary:
         self.mapping = mapping
         # Longest first, so 连续三年不使用撤销 wins over 撤销.
         alternatives = sorted(mapping, key=len, reverse=True)
-        parts = [re.escape(t) if has_cjk(t) else rf"\b{re.escape(t)}\b" for t in alternatives]
+        parts = [_alternative(t) for t in alternatives]
         self._pattern = re.compile("|".join(parts)) if parts else None
 
     @property
@@ -45,6 +45,16 @@ class Glossary:
         if self._pattern is None:
             return text
         return self._pattern.sub(lambda m: self.mapping[m.group(0)], text)
+
+
+def _alternative(term: str) -> str:
+    # Chinese terms match anywhere; others as whole words (\b only next to a word character,
+    # so that a symbol such as ® matches too).
+    if has_cjk(term):
+        return re.escape(term)
+    left = r"\b" if term[0].isalnum() else ""
+    right = r"\b" if term[-1].isalnum() else ""
+    return f"{left}{re.escape(term)}{right}"
 
 
 def load_glossary(path: Path | None = None) -> Glossary:

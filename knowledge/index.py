@@ -1,32 +1,39 @@
 """FAQ retrieval: idf-weighted token overlap over every phrasing, refined by rapidfuzz.
 
 Why this shape: short Chinese questions share few whole words, so tokens are jieba words plus
-character bigrams, weighted by idf, and compared with a Dice overlap that is vectorised with
-numpy (fast at 5,000 entries). rapidfuzz then rescores the best few entries on the raw strings,
-which catches typos and word-order changes. Scores are 0-100 and comparable across questions,
-so one threshold decides answer / suggest / decline.
+character bigrams, weighted by idf, and compared two ways, vectorised with numpy (fast at 5,000
+entries): a Dice overlap with the entry's best phrasing, and the share of the question that the
+entry's words cover (a short question often mixes words of different alternates). rapidfuzz then
+rescores the best few entries on the raw strings, which catches typos and word-order changes.
+
+The score is then calibrated into a confidence, comparable across questions so that one threshold
+decides answer / suggest / decline: it is lowered when the best entry barely beats an entry of
+another topic (ambiguous: better to suggest) and when the question is not about trademarks at
+all (`knowledge/scope.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from knowledge.glossary import Glossary
+from knowledge.langindex import LangIndex, QueryTerms
 from knowledge.normalize import add_words, detect_lang, normalize, tokenize
 from knowledge.schema import FaqEntry
+from knowledge.scope import Scope
 
 __all__ = ("LANGS", "FaqIndex", "Match")
 
 LANGS = ("zh", "en")
-_RERANK = 8  # entries rescored with rapidfuzz
-BLEND = (0.3, 0.7)  # best-phrasing Dice, share of the question covered by the entry's words
+RERANK = 8  # entries rescored with rapidfuzz
+OFF_TOPIC = 0.5  # confidence factor for a question that is not about trademarks
+MARGIN = 8.0  # below this lead over the best other topic, the top entry loses confidence
+MARGIN_COST = 0.5  # points of confidence lost per point of missing lead
 
 
 @dataclass(frozen=True)
@@ -38,104 +45,6 @@ class Match:
     phrasing: str  # the phrasing that matched best
 
 
-class _LangIndex:
-    """Phrasings of one language, stored contiguously per entry."""
-
-    def __init__(self, entries: Sequence[FaqEntry], lang: str, glossary: Glossary) -> None:
-        self.lang = lang
-        texts: list[str] = []
-        owners: list[int] = []
-        token_sets: list[set[str]] = []
-        for i, entry in enumerate(entries):
-            for phrasing in entry.phrasings(lang):
-                prepared = glossary.canonicalize(normalize(phrasing))
-                texts.append(prepared)
-                owners.append(i)
-                token_sets.append(set(tokenize(prepared)))
-        self.texts = texts
-        self.owners = np.asarray(owners, dtype=np.int32)
-        df: dict[str, int] = defaultdict(int)
-        for tokens in token_sets:
-            for tok in tokens:
-                df[tok] += 1
-        n = max(len(texts), 1)
-        self.idf = {tok: math.log(1.0 + n / count) for tok, count in df.items()}
-        # A word never seen counts against a match (it may be what the question is really
-        # about: "domain", "passport"), weighted like a typical corpus word.
-        self.unknown_idf = float(np.median(list(self.idf.values()))) if self.idf else 1.0
-        postings: dict[str, list[int]] = defaultdict(list)
-        for p, tokens in enumerate(token_sets):
-            for tok in tokens:
-                postings[tok].append(p)
-        self.postings = {tok: np.asarray(ps, dtype=np.int32) for tok, ps in postings.items()}
-        self.norms = np.asarray(
-            [sum(self.idf[t] for t in tokens) for tokens in token_sets], dtype=np.float64
-        )
-        # Per entry, the union of its phrasings' tokens: a short question often mixes words
-        # that appear in different alternates of the right entry.
-        bags: dict[str, set[int]] = defaultdict(set)
-        for p, tokens in enumerate(token_sets):
-            for tok in tokens:
-                bags[tok].add(owners[p])
-        self.bag_postings = {t: np.fromiter(es, dtype=np.int32) for t, es in bags.items()}
-        self.latin_vocab = [t for t in self.idf if t.isascii() and len(t) > 3]
-        # Start offset of each entry's run of phrasings, for reduceat.
-        self.starts = (
-            np.flatnonzero(np.r_[True, self.owners[1:] != self.owners[:-1]])
-            if (len(owners))
-            else np.zeros(0, dtype=np.int64)
-        )
-        self.run_owner = self.owners[self.starts] if len(owners) else self.owners
-
-    def _query_tokens(self, tokens: Iterable[str]) -> dict[str, float]:
-        weights: dict[str, float] = {}
-        for tok in tokens:
-            if tok in self.idf:
-                weights[tok] = self.idf[tok]
-                continue
-            if tok.startswith("~"):
-                continue  # an unseen bigram is segmentation noise, not evidence
-            if tok.isascii() and len(tok) > 3 and self.latin_vocab:
-                # English typo ("renwal"): borrow the closest known word.
-                hit = process.extractOne(tok, self.latin_vocab, scorer=fuzz.ratio, score_cutoff=80)
-                if hit is not None:
-                    weights[hit[0]] = self.idf[hit[0]] * hit[1] / 100.0
-                    continue
-            weights[tok] = self.unknown_idf
-        return weights
-
-    def scores(self, prepared: str, tokens: list[str], n_entries: int) -> np.ndarray:
-        """Best phrasing score (0-100) of every entry for a prepared question."""
-        best = np.zeros(n_entries, dtype=np.float64)
-        if not len(self.texts):
-            return best
-        weights = self._query_tokens(tokens)
-        q_norm = sum(weights.values())
-        if q_norm <= 0:
-            return best
-        inter = np.zeros(len(self.texts), dtype=np.float64)
-        for tok, w in weights.items():
-            posting = self.postings.get(tok)
-            if posting is not None:
-                inter[posting] += w
-        dice = 200.0 * inter / (q_norm + self.norms)
-        best[self.run_owner] = np.maximum.reduceat(dice, self.starts)
-        covered = np.zeros(n_entries, dtype=np.float64)
-        for tok, w in weights.items():
-            bag = self.bag_postings.get(tok)
-            if bag is not None:
-                covered[bag] += w
-        best = BLEND[0] * best + BLEND[1] * 100.0 * covered / q_norm
-        # Rescore the leaders on raw strings: typos, order, and very short questions.
-        for i in np.argsort(-best)[:_RERANK]:
-            if best[i] <= 0:
-                break
-            phr = np.flatnonzero(self.owners == i)
-            fuzzy = max(fuzz.ratio(prepared, self.texts[p]) for p in phr)
-            best[i] = max(best[i], (best[i] + fuzzy) / 2.0)
-        return best
-
-
 class FaqIndex:
     """Ranks published entries for a question, in the question's language."""
 
@@ -144,7 +53,11 @@ class FaqIndex:
         self.entries = [e for e in entries if e.status == "published"]
         self.by_id = {e.id: e for e in self.entries}
         add_words(self.glossary.terms)
-        self._langs = {lang: _LangIndex(self.entries, lang, self.glossary) for lang in LANGS}
+        self._langs = {lang: LangIndex(self.entries, lang, self.glossary) for lang in LANGS}
+        self._scope = Scope(self.glossary)
+        topics = [e.topic or f"#{e.id}" for e in self.entries]
+        keys = {t: i for i, t in enumerate(dict.fromkeys(topics))}
+        self._topic = np.asarray([keys[t] for t in topics], dtype=np.int32)
         self._valid_cache: tuple[dt.date, np.ndarray] | None = None
 
     def resolve(self, entry_id: str, today: dt.date) -> FaqEntry | None:
@@ -167,23 +80,61 @@ class FaqIndex:
     def search(
         self, text: str, *, today: dt.date, lang: str | None = None, limit: int = 5
     ) -> list[Match]:
-        """The best `limit` entries valid on `today`, best first."""
+        """The best `limit` entries valid on `today`, best first, scored 0-100."""
         if not self.entries:
             return []
-        prepared = self.glossary.canonicalize(normalize(text))
+        normalized = normalize(text)
+        prepared = self.glossary.canonicalize(normalized)
         tokens = tokenize(prepared)
         if not tokens:
             return []
         lang = lang or detect_lang(prepared) or "zh"
-        scores = self._langs[lang].scores(prepared, tokens, len(self.entries))
-        scores[~self._valid_mask(today)] = 0.0
-        order = np.argsort(-scores)[:limit]
         index = self._langs[lang]
-        out = []
-        for i in order:
-            if scores[i] <= 0:
-                break
-            phr = np.flatnonzero(index.owners == i)
-            phrasing = max((index.texts[p] for p in phr), key=lambda t: fuzz.ratio(prepared, t))
-            out.append(Match(self.entries[int(i)], round(float(scores[i]), 1), phrasing))
+        terms = index.terms(tokens)
+        scores = index.scores(terms)
+        scores[~self._valid_mask(today)] = 0.0
+        leaders = _top(scores, RERANK)
+        fuzzy: dict[int, tuple[float, int]] = {}
+        for i in leaders:
+            # Rescore the leaders on raw strings: typos, order, and very short questions.
+            best_ratio, best_p = max(
+                (fuzz.ratio(prepared, index.texts[p]), p) for p in index.phrasings_of(int(i))
+            )
+            fuzzy[int(i)] = (best_ratio, best_p)
+            scores[i] = max(scores[i], (scores[i] + best_ratio) / 2.0)
+        order = [int(i) for i in _top(scores, max(limit, 2)) if scores[i] > 0]
+        if not order:
+            return []
+        factor = self._confidence_factor(normalized, terms, index, order[0])
+        out: list[Match] = []
+        for i in order[:limit]:
+            score = scores[i] * factor
+            if not out:
+                score -= MARGIN_COST * max(0.0, MARGIN - self._lead(scores, i) * factor)
+            else:
+                score = min(score, out[0].score)  # suggestions never outrank the best
+            p = fuzzy[i][1] if i in fuzzy else index.phrasings_of(i)[0]
+            out.append(Match(self.entries[i], round(max(score, 0.0), 1), index.texts[p]))
         return out
+
+    def _lead(self, scores: np.ndarray, best: int) -> float:
+        """How far the best entry is ahead of the best entry of any other topic."""
+        other = scores[self._topic != self._topic[best]]
+        return float(scores[best] - (other.max() if len(other) else 0.0))
+
+    def _confidence_factor(
+        self, normalized: str, terms: QueryTerms, index: LangIndex, best: int
+    ) -> float:
+        if self._scope.neighbour_without_anchor(normalized):
+            return OFF_TOPIC
+        if terms.strangers and self._scope.generic_only(index.matched(terms, best)):
+            return OFF_TOPIC
+        return 1.0
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores, best first (argpartition: O(n))."""
+    if len(scores) <= k:
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]

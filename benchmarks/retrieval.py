@@ -1,0 +1,178 @@
+"""Retrieval benchmark: tmbot's FaqIndex against two baselines, on the dev set.
+
+    /work/venv/bin/python -m benchmarks.retrieval [--sizes real,5000] [--repeat 3]
+
+For each system and corpus size it prints top-1 topic accuracy on the in-scope dev questions,
+out-of-scope refusal (top score below the system's refusal cutoff), p50/p99 latency per
+question and the peak memory (tracemalloc) of building the index and answering every question.
+tmbot's cutoffs are its default settings; each baseline gets the cutoff that suits it best on
+this same dev set (generous to the baselines). Padded corpora: `benchmarks/padding.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from benchmarks.baselines import Bm25Baseline, WRatioBaseline
+from benchmarks.padding import pad_corpus
+from bot.settings import BUNDLED_CORPUS, Settings
+from knowledge.glossary import load_glossary
+from knowledge.index import FaqIndex
+from knowledge.loader import load_corpus
+from knowledge.schema import FaqEntry
+
+DEVSET = Path(__file__).resolve().parent.parent / "tests" / "data" / "devset.yaml"
+TODAY = dt.date(2026, 11, 25)
+
+Hit = tuple[FaqEntry | None, float]  # best entry and its score
+
+
+class TmbotSystem:
+    """tmbot's own index, as the FAQ skill uses it."""
+
+    name = "tmbot FaqIndex"
+
+    def __init__(self, entries: Sequence[FaqEntry]) -> None:
+        self.index = FaqIndex(entries, load_glossary())
+
+    def top(self, question: str) -> Hit:
+        matches = self.index.search(question, today=TODAY, limit=3)
+        return (matches[0].entry, matches[0].score) if matches else (None, 0.0)
+
+
+@dataclass
+class Row:
+    system: str
+    size: int
+    top1: float
+    refusal: float
+    cutoff: float
+    p50_ms: float
+    p99_ms: float
+    peak_mib: float
+    build_s: float
+    direct: float | None = None  # tmbot: answered directly and right
+    wrong: float | None = None  # tmbot: answered directly and wrong
+
+
+def load_devset() -> list[dict[str, str | None]]:
+    """The labelled dev questions: q, lang, topic (None = out of scope)."""
+    return yaml.safe_load(DEVSET.read_text(encoding="utf-8"))["questions"]
+
+
+def best_cutoff(hits: list[tuple[Hit, str | None]]) -> float:
+    """The refusal cutoff that maximises right answers kept plus out-of-scope refused."""
+    candidates = sorted({round(h[1], 3) for h, _ in hits} | {0.0})
+
+    def gain(cut: float) -> int:
+        kept = sum(1 for (e, s), t in hits if t and e and e.topic == t and s >= cut)
+        return kept + sum(1 for (_, s), t in hits if t is None and s < cut)
+
+    return max(candidates, key=gain)
+
+
+def measure(
+    name: str,
+    make: Callable[[Sequence[FaqEntry]], object],
+    entries: Sequence[FaqEntry],
+    dev: list[dict[str, str | None]],
+    repeat: int,
+    cutoff: float | None,
+) -> tuple[Row, list[tuple[Hit, str | None]]]:
+    """Accuracy, refusal, latency and memory of one system on one corpus."""
+    started = time.perf_counter()
+    system = make(entries)
+    build_s = time.perf_counter() - started
+    hits = [(system.top(str(q["q"])), q["topic"]) for q in dev]  # type: ignore[attr-defined]
+    timings = []
+    gc.disable()
+    for _ in range(repeat):
+        for q in dev:
+            t0 = time.perf_counter()
+            system.top(str(q["q"]))  # type: ignore[attr-defined]
+            timings.append((time.perf_counter() - t0) * 1000.0)
+    gc.enable()
+    del system
+    gc.collect()
+    tracemalloc.start()
+    system = make(entries)
+    for q in dev:
+        system.top(str(q["q"]))  # type: ignore[attr-defined]
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    del system
+    if cutoff is None:
+        cutoff = best_cutoff(hits)
+    ins = [(h, t) for h, t in hits if t]
+    oos = [(h, t) for h, t in hits if t is None]
+    top1 = sum(1 for (e, _), t in ins if e and e.topic == t) / len(ins)
+    refusal = sum(1 for (_, s), _ in oos if s < cutoff) / len(oos)
+    timings.sort()
+    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    row = Row(
+        name, len(entries), top1, refusal, cutoff, statistics.median(timings), p99, peak, build_s
+    )
+    return row, hits
+
+
+def run(sizes: list[str], repeat: int) -> list[Row]:
+    """Every system at every size; prints and returns the rows."""
+    settings = Settings()
+    real = load_corpus(BUNDLED_CORPUS)
+    dev = load_devset()
+    rows = []
+    for size in sizes:
+        entries = real if size == "real" else pad_corpus(real, int(size))
+        systems: list[tuple[str, Callable[[Sequence[FaqEntry]], object], float | None]] = [
+            (TmbotSystem.name, TmbotSystem, settings.suggest_threshold),
+            (WRatioBaseline.name, WRatioBaseline, None),
+            (Bm25Baseline.name, Bm25Baseline, None),
+        ]
+        for name, make, cutoff in systems:
+            row, hits = measure(name, make, entries, dev, repeat, cutoff)
+            if make is TmbotSystem:
+                ins = [(h, t) for h, t in hits if t]
+                answered = [(e, t) for (e, s), t in ins if s >= settings.answer_threshold]
+                row.direct = sum(1 for e, t in answered if e and e.topic == t) / len(ins)
+                row.wrong = sum(1 for e, t in answered if not e or e.topic != t) / len(ins)
+            rows.append(row)
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    """The rows as a Markdown table."""
+    head = (
+        "| system | entries | top-1 | refusal (cutoff) | direct right / wrong | p50 ms | p99 ms "
+        "| peak MiB | build s |\n|---|---|---|---|---|---|---|---|---|"
+    )
+    lines = [head]
+    for r in rows:
+        direct = f"{r.direct:.3f} / {r.wrong:.3f}" if r.direct is not None else "-"
+        lines.append(
+            f"| {r.system} | {r.size} | {r.top1:.3f} | {r.refusal:.3f} ({r.cutoff:g}) | {direct} "
+            f"| {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.peak_mib:.1f} | {r.build_s:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="real,5000", help="'real' and/or entry counts")
+    parser.add_argument("--repeat", type=int, default=3, help="timed passes over the dev set")
+    args = parser.parse_args()
+    rows = run([s.strip() for s in args.sizes.split(",") if s.strip()], args.repeat)
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""Read a chat message for the facts the trademark tools need, and decide which tool it asks for.
+
+Pure functions, no database. The rule that keeps general questions with the FAQ: a message is a
+tool request only when it carries the user's own facts (a date tied to a registration, expiry,
+publication or refusal; a number of classes with a cost question; named countries with a Madrid
+cost question; a business description with a class question), or when it explicitly asks about
+the user's own mark ("我的商标什么时候续展"), in which case the skill asks for what is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from knowledge.tools import DateResult, FeeTable, PartyMatch, find_dates, find_parties
+
+__all__ = (
+    "DATE_TOOLS",
+    "Facts",
+    "choose",
+    "date_role",
+    "date_tool",
+    "mailed",
+    "read_facts",
+    "wants_missing_date",
+)
+
+DATE_TOOLS = ("renewal", "opposition", "rejection_review", "madrid_dependency", "nonuse")
+
+
+def _re(alternatives: str) -> re.Pattern[str]:
+    return re.compile(alternatives, re.IGNORECASE)
+
+
+# Topic words per tool (searched in the whole message).
+TOPIC = {
+    "opposition": _re(r"异议|初审公告|初步审定|oppos"),
+    "rejection_review": _re(r"驳回|复审|被驳|refus|reject"),
+    "madrid_dependency": _re(r"马德里|国际注册|madrid|international registration|\bIR\b"),
+    "nonuse": _re(r"撤三|不使用|没有?使用|未使用|non-?use|not (been )?used|unused"),
+    "renewal": _re(
+        r"续展|续期|续费|续|到期|过期|期满|届满|有效期|注册"
+        r"|renew|expir|registered|registration|lapse|valid"
+    ),
+}
+# Words tying a date to the tool's event; they must sit right next to the date, within the
+# same clause ("2016年3月7日核准注册", "registered on 7 Mar 2016"), so "2020年3月成立，想注册"
+# is no registration date.
+TIED = {
+    "opposition": r"公告|初审|初步审定|publish\w*|publication|gazette",
+    "rejection_review": r"驳回|收到|发文|发出|通知|refus\w*|reject\w*|receiv\w*|got|sent|issued|dated",
+    "madrid_dependency": r"国际注册|马德里|注册|madrid|IR|registered|registration",
+    "nonuse": r"注册|registered|registration",
+    "renewal": r"注册|核准|到期|期满|届满|过期|有效期|registered|registration|expir\w*|valid until|lapse\w*",
+}
+_CLAUSE = r"[^，。,.;；？?!！\n]"
+_EXPIRY_AFTER = _re(r"^\s*(?:就|要|将|会|已经?|正好)?\s*(?:到期|期满|届满|过期|失效|expir)")
+_EXPIRY_BEFORE = _re(
+    r"(?:到期日?|期满日?|届满日?|有效期至|有效期到|有效期截止|截止日期|expir\w*|valid until|lapses?)"
+    r"\s*(?:是|为|在|于|:|：|on|date|is|at)?\s*(?:on\s*)?$"
+)
+_SENT_BEFORE = _re(
+    r"(?:发文|发出|寄出|发送|签发|sent|issued|dated|mailed)\W*(?:日期?|on|date)?\W*$"
+)
+_SENT_AFTER = _re(r"^\s*(?:发文|发出|寄出|发送|签发)")
+_MAILED = _re(r"邮寄|纸质|by post|mailed|by mail")
+_PERSONAL = _re(r"我的|我们|我司|我公司|本公司|咱们|咱家|\bmy\b|\bour\b|\bmine\b")
+_WHEN = _re(
+    r"什么时候|何时|哪天|哪一天|几号|截止|最晚|最后期限|\bwhen\b|what date|deadline|last day"
+)
+_HOW_LONG = _re(r"多久|几天|还有多少天|how long|how many days")  # a length: often a rule question
+_COMPUTE = _re(r"帮我算|算一下|算算|计算|估算|测算|\bcalculate\b|\bcompute\b|\bestimate\b")
+_COST = _re(
+    r"多少钱|多少费用|费用多少|要多少|交多少|花多少|需要多少|一共|总共|合计|多少|几块"
+    r"|how much|\bcosts?\b|\bfees?\b|\bprice\b|\btotal\b|\bbudget\b|\bestimate\b"
+)
+_RENEWAL_CTX = _re(r"续展|续期|续费|renew")
+_LATE = _re(r"宽展|迟延|滞纳|过期|逾期|\blate\b|grace|expired|overdue")
+_MADRID_CTX = _re(
+    r"马德里|国际注册|国际申请|madrid|international (?:registration|application|filing)"
+    r"|\bwipo\b|designat"
+)
+_OTHER_PROCEDURE = _re(
+    r"转让|变更|异议|撤三|撤销|无效|复审|补发|许可|备案|质押|专利|版权|著作权|域名"
+    r"|assign|transfer|oppos|cancel|invalid|review|licen|pledge|certificate|change|patent"
+    r"|copyright|domain"
+)
+_PAPER = _re(r"纸质|纸件|\bpaper\b")
+_COLOUR = _re(r"彩色|颜色|colou?r")
+_BW = _re(r"黑白|black and white|black-and-white|b/w")
+_CLASS_Q = _re(
+    r"哪一类|哪类|哪个类|哪些类|什么类|哪几类|哪一个类|选.{0,3}类别"
+    r"|\b(?:which|what) (?:nice )?class(?:es)?\b|\bclass(?:es)? (?:for|should|do)\b"
+)
+_CLASS_META = _re(r"区分表|分类表|尼斯分类|多少类|几个类|nice classification|how many")
+
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_EN_NUM = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_NUM = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
+_ZH_CLASSES = re.compile(r"(?<![第哪每同这那单])" + _NUM + r"\s*个?\s*(?:大)?类(?!似)")
+_EN_CLASSES = re.compile(
+    r"\b(\d{1,3}|" + "|".join(_EN_NUM) + r")\s+(?:nice\s+)?class(?:es)?\b", re.I
+)
+_ZH_ITEMS = re.compile(
+    _NUM + r"\s*个\s*(?:商品|项目|小项|服务|项)|(?:每类|每个类别?)\s*" + _NUM + r"\s*个?"
+)
+_EN_ITEMS = re.compile(r"\b(\d{1,3})\s+(?:items?|goods|products|terms|services)\b", re.I)
+
+
+def _number(raw: str) -> int | None:
+    raw = raw.lower()
+    if raw.isdigit():
+        return int(raw)
+    if raw in _EN_NUM:
+        return _EN_NUM[raw]
+    if "十" in raw:
+        tens, _, ones = raw.partition("十")
+        return (_CN_NUM.get(tens, 1) if tens else 1) * 10 + (_CN_NUM.get(ones, 0) if ones else 0)
+    if len(raw) == 1 and raw in _CN_NUM:
+        return _CN_NUM[raw]
+    return None
+
+
+@dataclass
+class Facts:
+    """What one message says: dates, counts, countries, options and what kind of question it is."""
+
+    text: str
+    dates: list[DateResult]
+    classes: int | None = None
+    items: list[int] = field(default_factory=list)
+    parties: list[PartyMatch] = field(default_factory=list)
+    colour: bool | None = None
+    paper: bool = False
+    late: bool = False
+    personal: bool = False
+    asks_when: bool = False
+    asks_how_long: bool = False
+    asks_cost: bool = False
+    compute: bool = False
+
+
+def read_facts(text: str, today: dt.date, table: FeeTable | None = None) -> Facts:
+    """Extract every fact the tools can use from `text`."""
+    norm = unicodedata.normalize("NFKC", text)
+    facts = Facts(text=norm, dates=find_dates(norm, today))
+    counts = [
+        _number(m.group(1)) for m in (*_ZH_CLASSES.finditer(norm), *_EN_CLASSES.finditer(norm))
+    ]
+    counts = [c for c in counts if c and 1 <= c <= 45]
+    facts.classes = counts[0] if counts else None
+    items = []
+    for m in (*_ZH_ITEMS.finditer(norm), *_EN_ITEMS.finditer(norm)):
+        n = _number(next(g for g in m.groups() if g))
+        if n and 1 <= n <= 500:
+            items.append(n)
+    facts.items = items
+    facts.parties = find_parties(norm, table)
+    facts.colour = (
+        True
+        if _COLOUR.search(norm) and not _BW.search(norm)
+        else (False if _BW.search(norm) else None)
+    )
+    facts.paper = bool(_PAPER.search(norm))
+    facts.late = bool(_LATE.search(norm))
+    facts.personal = bool(_PERSONAL.search(norm))
+    facts.asks_when = bool(_WHEN.search(norm))
+    facts.asks_how_long = bool(_HOW_LONG.search(norm))
+    facts.asks_cost = bool(_COST.search(norm))
+    facts.compute = bool(_COMPUTE.search(norm))
+    return facts
+
+
+def _tied(facts: Facts, date: DateResult, keys: str) -> bool:
+    en = facts.text.isascii()
+    gap_before, gap_after = (16, 12) if en else (4, 3)
+    before, after = facts.text[: date.start], facts.text[date.end :]
+    flags = re.IGNORECASE
+    return bool(
+        re.search(rf"(?:{keys}){_CLAUSE}{{0,{gap_before}}}$", before, flags)
+        or re.match(rf"{_CLAUSE}{{0,{gap_after}}}?(?:{keys})", after, flags)
+    )
+
+
+def date_tool(facts: Facts) -> tuple[str, DateResult] | None:
+    """The date-based tool the message asks for, with its date; None when no date is tied to one."""
+    if not facts.dates:
+        return None
+    madrid_renewal = TOPIC["madrid_dependency"].search(facts.text) and _RENEWAL_CTX.search(
+        facts.text
+    )
+    for tool in ("opposition", "rejection_review", "nonuse", "madrid_dependency", "renewal"):
+        if not TOPIC[tool].search(facts.text):
+            continue
+        if tool in ("madrid_dependency", "renewal") and madrid_renewal:
+            return None  # renewing an international registration is WIPO's, not this calculator
+        for date in facts.dates:
+            if _tied(facts, date, TIED[tool]):
+                return tool, date
+    return None
+
+
+def date_role(facts: Facts, date: DateResult) -> str:
+    """'expiry' or 'registration' for renewal dates; 'sent' or 'received' for refusals."""
+    before = facts.text[max(0, date.start - 24) : date.start]
+    after = facts.text[date.end : date.end + 12]
+    if _EXPIRY_AFTER.search(after) or _EXPIRY_BEFORE.search(before):
+        return "expiry"
+    if _SENT_BEFORE.search(before) or _SENT_AFTER.search(after):
+        return "sent"
+    return "other"
+
+
+def mailed(facts: Facts) -> bool:
+    """Whether a refusal was mailed on paper (else deemed electronic)."""
+    return bool(_MAILED.search(facts.text))
+
+
+def wants_missing_date(facts: Facts) -> str | None:
+    """A date tool the user asks about for their own mark without giving the date."""
+    text = facts.text
+    if facts.dates or not facts.personal or _MADRID_CTX.search(text):
+        return None
+    if TOPIC["nonuse"].search(text):
+        # "我们被撤三了，多久内交证据" asks about a procedure, not a date to compute.
+        return "nonuse" if facts.compute else None
+    for tool in ("opposition", "rejection_review"):
+        if TOPIC[tool].search(text):
+            # "how many days to file a review" asks the rule; "复审截止哪天" asks a date.
+            return tool if facts.asks_when or facts.compute else None
+    expiry = re.search(r"到期|过期|期满|expire", text, re.IGNORECASE)
+    if (_RENEWAL_CTX.search(text) or expiry) and (
+        facts.asks_when or facts.compute or (facts.asks_how_long and expiry)
+    ):
+        return "renewal"  # "我的商标什么时候续展", "我们的商标还有多久到期"
+    return None
+
+
+def choose(facts: Facts) -> str | None:
+    """The tool a message asks for (with enough facts to answer or to ask), or None."""
+    found = date_tool(facts)
+    if found is not None:
+        return found[0]
+    text = facts.text
+    madrid = bool(_MADRID_CTX.search(text))
+    if madrid and facts.asks_cost:
+        if facts.parties or facts.classes is not None:
+            return "fee_madrid"
+        return None
+    explicit = facts.classes is not None and (facts.classes >= 2 or facts.compute)
+    if _RENEWAL_CTX.search(text) and facts.asks_cost and explicit:
+        return "fee_renewal"
+    # Items alone need a class count or an explicit "算一下" to be the user's own filing.
+    own_filing = explicit or (facts.items and (facts.classes is not None or facts.compute))
+    national = facts.asks_cost and not _OTHER_PROCEDURE.search(text)
+    if national and not _RENEWAL_CTX.search(text) and own_filing:
+        return "fee_national"
+    if _CLASS_Q.search(text) and not _CLASS_META.search(text):
+        return "classes"
+    return wants_missing_date(facts)

@@ -9,6 +9,7 @@ the token also covers older browsers and same-site subdomains.
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
 
 from fastapi import Request
 
@@ -39,17 +40,27 @@ def new_csrf_token(request: Request) -> str:
     return token
 
 
-async def check_csrf(request: Request) -> None:
+async def check_csrf(request: Request) -> AsyncIterator[None]:
     """Dependency: refuse an unsafe request whose token does not match (CsrfError → 403)."""
     if request.method in _SAFE_METHODS:
+        yield
         return
-    sent = request.headers.get(CSRF_HEADER)
-    if sent is None and request.headers.get("content-type", "").startswith(_FORM_TYPES):
-        # Starlette caches the parsed form, so the route's Form(...) parameters still work.
-        value = (await request.form()).get(CSRF_FIELD)
-        sent = value if isinstance(value, str) else None
-    expected = request.session.get("csrf")
-    if not (isinstance(expected, str) and expected and sent):
-        raise CsrfError("missing CSRF token")
-    if not secrets.compare_digest(expected.encode(), sent.encode()):
-        raise CsrfError("CSRF token does not match")
+    form = None
+    try:
+        sent = request.headers.get(CSRF_HEADER)
+        if sent is None and request.headers.get("content-type", "").startswith(_FORM_TYPES):
+            # Starlette caches the parsed form, so the route's Form(...) parameters still work.
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            sent = value if isinstance(value, str) else None
+        expected = request.session.get("csrf")
+        if not (isinstance(expected, str) and expected and sent):
+            raise CsrfError("missing CSRF token")
+        if not secrets.compare_digest(expected.encode(), sent.encode()):
+            raise CsrfError("CSRF token does not match")
+        yield
+    finally:
+        if form is not None:
+            # Uploaded files spool to temporary files; close them even when FastAPI did not
+            # parse the form itself (routes that read `await request.form()`).
+            await form.close()

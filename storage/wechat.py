@@ -175,10 +175,12 @@ def give_back_window_slot(*, session: Session, openid: str, kind: Interaction) -
 def window_closed_reason(*, session: Session, openid: str, now: dt.datetime) -> str:
     """Why no customer-service message can go to the user now (for staff)."""
     user = session.get(WechatUser, openid)
-    if user is None or user.message_at is None:
-        return "WeChat customer-service window closed: the user never wrote to the account"
-    if not user.subscribed:
+    if user is not None and not user.subscribed:
         return "WeChat user unfollowed the account"
+    if user is None or user.message_at is None:
+        if user is not None and user.event_at is not None:
+            return "WeChat window of 3 messages within 1 minute of a menu click or follow passed"
+        return "WeChat customer-service window closed: the user never wrote to the account"
     if user.message_at < now - MESSAGE_WINDOW[0]:
         return "WeChat 48-hour window passed"
     return "WeChat limit of 5 messages per user message reached"

@@ -13,9 +13,8 @@ from bot.delivery import OutboxWorker
 from bot.errors import NotFound, TmbotError
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, get_settings
-from handlers import admin, auth, staff, web
+from handlers import admin, admin_experts, auth, bookings_web, staff, staff_bookings, web, wechat
 from handlers import telegram_webhook as telegram
-from handlers import wechat
 from handlers.senders import build_senders
 
 __all__ = ("create_app",)
@@ -43,6 +42,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="tmbot", lifespan=lifespan)
     app.include_router(web.router)
     app.include_router(staff.router)
+    app.include_router(staff_bookings.router)
+    app.include_router(admin_experts.router)
+    app.include_router(bookings_web.router)
     app.include_router(telegram.router)
     app.include_router(wechat.router)
     auth.install(app, settings or (runtime.settings if runtime else get_settings()))

@@ -152,6 +152,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Reminder: your expert consultation starts {when}.\nBooking: {code}\nTime: {time}\n"
         "Expert: {expert}\n{place}\nTo cancel or reschedule, reply 'my bookings'.",
     ),
+    "staff.cancelled": (
+        "抱歉，您预约的专家咨询 {code}（{time}）已由指导站取消。如需重新预约请回复“预约专家”，"
+        "或致电{phone}。",
+        "Sorry, the station had to cancel your consultation {code} ({time}). Reply 'book an "
+        "expert' to book again, or call {phone}.",
+    ),
     "reminder.24h": ("明天这个时候", "in 24 hours"),
     "reminder.1h": ("1小时后", "in 1 hour"),
 }

@@ -17,7 +17,15 @@ from sqlmodel import Session
 from bot.errors import TmbotError
 from storage.experts import AvailabilityException, Expert, ExpertIn, count_experts, save_expert
 
-__all__ = ("DEMO_EXPERTS", "ExpertFileError", "import_experts", "read_experts", "seed_demo_experts")
+__all__ = (
+    "CSV_COLUMNS",
+    "DEMO_EXPERTS",
+    "ExpertFileError",
+    "describe_error",
+    "import_experts",
+    "read_experts",
+    "seed_demo_experts",
+)
 
 logger = logging.getLogger(__name__)
 DEMO_EXPERTS = Path(__file__).resolve().parent.parent / "knowledge" / "data" / "demo_experts.yaml"
@@ -34,6 +42,7 @@ CSV_COLUMNS = (
     "bio_en",
     "email",
     "telegram_chat",
+    "account",
     "active",
     "availability",
 )
@@ -43,10 +52,12 @@ class ExpertFileError(TmbotError):
     """An expert file cannot be read; the message names the file and the entry."""
 
 
-def _describe(exc: ValidationError) -> str:
+def describe_error(exc: ValidationError) -> str:
+    """The first validation problem, e.g. "specialties: unknown specialty 'x'"."""
     first = exc.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ())) or "entry"
-    return f"{where}: {first.get('msg', 'invalid')}".replace("Value error, ", "")
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    message = str(first.get("msg", "invalid")).replace("Value error, ", "")
+    return f"{where}: {message}" if where else message
 
 
 def _exceptions(raw: Any, where: str) -> list[dict[str, Any]]:
@@ -98,7 +109,7 @@ def read_experts(path: Path) -> list[tuple[ExpertIn, list[dict[str, Any]]]]:
         try:
             expert = ExpertIn.model_validate(fields)
         except (ValidationError, ValueError) as exc:
-            reason = _describe(exc) if isinstance(exc, ValidationError) else str(exc)
+            reason = describe_error(exc) if isinstance(exc, ValidationError) else str(exc)
             raise ExpertFileError(f"{where} ({row.get('name', '?')}): {reason}") from exc
         result.append((expert, _exceptions(row.get("exceptions"), where)))
     return result

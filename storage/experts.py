@@ -68,6 +68,7 @@ class Expert(SQLModel, table=True):
     location: str = Field(default="", max_length=300)  # address (on site) or meeting link
     email: str = Field(default="", max_length=200)  # for booking notices, when e-mail is set up
     telegram_chat: str = Field(default="", max_length=64)  # ditto, through the staff bot
+    account: str = Field(default="", max_length=64, index=True)  # the expert's login (role expert)
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -184,6 +185,7 @@ class ExpertIn(BaseModel):
     location: str = PydField(default="", max_length=300)
     email: str = PydField(default="", max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
     telegram_chat: str = PydField(default="", max_length=64, pattern=r"^$|^-?\d+$")
+    account: str = PydField(default="", max_length=64, pattern=r"^$|^[A-Za-z0-9_.@-]+$")
     availability: list[RuleIn] = PydField(default_factory=list)
 
     @field_validator("specialties", "languages", mode="before")

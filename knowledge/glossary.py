@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -30,10 +32,9 @@ class Glossary:
                 # 驳回复审) is never rewritten: the longest match wins.
                 mapping.setdefault(term, terms[0])
         self.mapping = mapping
-        # Longest first, so 连续三年不使用撤销 wins over 撤销.
-        alternatives = sorted(mapping, key=len, reverse=True)
-        parts = [_alternative(t) for t in alternatives]
-        self._pattern = re.compile("|".join(parts)) if parts else None
+        # One trie-shaped pattern that prefers the longest term at each position, so
+        # 连续三年不使用撤销 wins over 撤销 (and it is fast: one pass, no long alternation).
+        self._pattern = re.compile(_trie_pattern(mapping)) if mapping else None
 
     @property
     def terms(self) -> list[str]:
@@ -47,14 +48,34 @@ class Glossary:
         return self._pattern.sub(lambda m: self.mapping[m.group(0)], text)
 
 
-def _alternative(term: str) -> str:
+_WORD_EDGE = "\\b"  # trie key of a word boundary
+
+
+def _trie_pattern(terms: Iterable[str]) -> str:
     # Chinese terms match anywhere; others as whole words (\b only next to a word character,
     # so that a symbol such as ® matches too).
-    if has_cjk(term):
-        return re.escape(term)
-    left = r"\b" if term[0].isalnum() else ""
-    right = r"\b" if term[-1].isalnum() else ""
-    return f"{left}{re.escape(term)}{right}"
+    trie: dict[str, Any] = {}
+    for term in terms:
+        bounded = not has_cjk(term)
+        keys = [_WORD_EDGE] if bounded and term[0].isalnum() else []
+        keys += list(term)
+        keys += [_WORD_EDGE] if bounded and term[-1].isalnum() else []
+        node = trie
+        for key in keys:
+            node = node.setdefault(key, {})
+        node[""] = {}  # a term ends here
+    return _node_pattern(trie)
+
+
+def _node_pattern(node: dict[str, Any]) -> str:
+    # Longer continuations first, a word boundary last, and ending here only if nothing longer
+    # matches (a greedy optional group).
+    keys = sorted((k for k in node if k), key=lambda k: (k == _WORD_EDGE, k))
+    alts = [(k if k == _WORD_EDGE else re.escape(k)) + _node_pattern(node[k]) for k in keys]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    return f"(?:{body})?" if "" in node else body
 
 
 def load_glossary(path: Path | None = None) -> Glossary:

@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz
 
 from knowledge.glossary import Glossary
 from knowledge.langindex import LangIndex, QueryTerms
@@ -91,17 +90,12 @@ class FaqIndex:
         lang = lang or detect_lang(prepared) or "zh"
         index = self._langs[lang]
         terms = index.terms(tokens)
-        scores = index.scores(terms)
-        scores[~self._valid_mask(today)] = 0.0
-        leaders = _top(scores, RERANK)
-        fuzzy: dict[int, tuple[float, int]] = {}
-        for i in leaders:
+        scores = index.scores(terms, self._valid_mask(today))
+        leaders = [int(i) for i in _top(scores, RERANK) if scores[i] > 0]
+        fuzzy = dict(zip(leaders, index.best_phrasings(leaders, prepared), strict=True))
+        for i, (ratio, _) in fuzzy.items():
             # Rescore the leaders on raw strings: typos, order, and very short questions.
-            best_ratio, best_p = max(
-                (fuzz.ratio(prepared, index.texts[p]), p) for p in index.phrasings_of(int(i))
-            )
-            fuzzy[int(i)] = (best_ratio, best_p)
-            scores[i] = max(scores[i], (scores[i] + best_ratio) / 2.0)
+            scores[i] = max(scores[i], (scores[i] + ratio) / 2.0)
         order = [int(i) for i in _top(scores, max(limit, 2)) if scores[i] > 0]
         if not order:
             return []

@@ -6,8 +6,6 @@ phrasing per entry is one `np.maximum.reduceat` and no scan over owners is ever 
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +23,8 @@ BLEND = (0.3, 0.7)  # best-phrasing Dice, share of the question covered by the e
 SHORT_UNKNOWN = 0.3  # weight of an unknown one-character word, relative to a typical word
 PARTLY_KNOWN = 0.5  # weight of an unknown word whose characters or bigrams are known
 ANSWER_WEIGHT = 0.2  # a word only in the entry's answer, relative to one in its phrasings
+CANDIDATES = 64  # entries whose phrasings are scored first (more when needed to be exact)
+EXACT = 16  # this many best scores are always exact
 TYPO_CUTOFF = 80  # rapidfuzz ratio for an unknown English word to borrow a known one
 
 
@@ -45,54 +45,60 @@ class LangIndex:
 
     def __init__(self, entries: Sequence[FaqEntry], lang: str, glossary: Glossary) -> None:
         self.lang = lang
-        self.texts: list[str] = []
-        token_sets: list[set[str]] = []
-        offsets = [0]
-        for entry in entries:
-            for phrasing in entry.phrasings(lang):
-                prepared = glossary.canonicalize(normalize(phrasing))
-                self.texts.append(prepared)
-                token_sets.append(set(tokenize(prepared)))
-            offsets.append(len(self.texts))
-        self.offsets = np.asarray(offsets, dtype=np.int64)
         self.n_entries = len(entries)
-        owners = np.repeat(np.arange(self.n_entries, dtype=np.int32), np.diff(self.offsets))
-        # Per entry, the union of its phrasings' tokens.
-        bags: dict[str, set[int]] = defaultdict(set)
-        postings: dict[str, list[int]] = defaultdict(list)
-        for p, tokens in enumerate(token_sets):
-            for tok in tokens:
-                postings[tok].append(p)
-                bags[tok].add(int(owners[p]))
+        self.texts = [
+            glossary.canonicalize(normalize(p)) for entry in entries for p in entry.phrasings(lang)
+        ]
+        counts = [len(entry.phrasings(lang)) for entry in entries]
+        self.offsets = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+        owners = np.repeat(np.arange(self.n_entries, dtype=np.int32), counts)
+        token_sets = [set(tokenize(text)) for text in self.texts]
+        answers = [
+            set(tokenize(glossary.canonicalize(normalize(e.answer.get(lang))))) for e in entries
+        ]
+        # Token ids; (token, phrasing) pairs, each once.
+        self.vocab: dict[str, int] = {}
+        ids = self.vocab.setdefault
+        pair_tok = np.fromiter(
+            (ids(t, len(self.vocab)) for ts in token_sets for t in ts), dtype=np.int32
+        )
+        pair_phr = np.repeat(
+            np.arange(len(token_sets), dtype=np.int32), [len(t) for t in token_sets]
+        )
+        ans_tok = np.fromiter(
+            (ids(t, len(self.vocab)) for ts in answers for t in ts), dtype=np.int32
+        )
+        ans_ent = np.repeat(np.arange(self.n_entries, dtype=np.int32), [len(t) for t in answers])
+        n_vocab = len(self.vocab)
+        # Each phrasing's token ids (pairs are in phrasing order), and per token the entries
+        # whose phrasings have it (a short question often mixes words of different alternates).
+        self._phr_tok = pair_tok
+        self._phr_ptr = np.concatenate(([0], np.cumsum([len(t) for t in token_sets])))
+        bag_key = np.unique(pair_tok.astype(np.int64) * self.n_entries + owners[pair_phr])
+        self._bags = _Csr(bag_key // self.n_entries, bag_key % self.n_entries, n_vocab)
         # Words that only an entry's answer has are weak evidence for that entry.
-        answer_bags: dict[str, set[int]] = defaultdict(set)
-        for i, entry in enumerate(entries):
-            for tok in set(tokenize(glossary.canonicalize(normalize(entry.answer.get(lang))))):
-                if i not in bags.get(tok, ()):
-                    answer_bags[tok].add(i)
+        ans_key = np.setdiff1d(ans_tok.astype(np.int64) * self.n_entries + ans_ent, bag_key)
+        self._answers = _Csr(ans_key // self.n_entries, ans_key % self.n_entries, n_vocab)
         # idf over entries, not phrasings: a word repeated in every alternate of one entry is
         # that entry's word, not a common one. Answers only fill in words no phrasing has.
-        n = max(self.n_entries, 1)
-        df = {t: len(es) for t, es in bags.items()}
-        for t, es in answer_bags.items():
-            df.setdefault(t, len(es))
-        self.idf = {
-            tok: math.log(1.0 + n / c) * (BIGRAM_WEIGHT if tok.startswith("~") else 1.0)
-            for tok, c in df.items()
-        }
-        self.answer_bags = {t: _ids(es) for t, es in answer_bags.items()}
-        words = [w for t, w in self.idf.items() if not t.startswith("~")]
+        df = self._bags.counts()
+        answer_only = df == 0
+        df[answer_only] = self._answers.counts()[answer_only]
+        idf = np.log1p(max(self.n_entries, 1) / np.maximum(df, 1))
+        tokens = list(self.vocab)
+        bigram = np.fromiter((t[0] == "~" for t in tokens), dtype=bool, count=n_vocab)
+        idf[bigram] *= BIGRAM_WEIGHT
+        self.idf = dict(zip(tokens, idf.tolist(), strict=True))
+        words = idf[~bigram]
         # A word never seen counts against a match (it may be what the question is really
         # about: "domain", "passport"), weighted like a typical corpus word.
-        self.unknown_idf = float(np.median(words)) if words else 1.0
-        self.postings = {t: np.asarray(ps, dtype=np.int32) for t, ps in postings.items()}
-        self.bags = {t: _ids(es) for t, es in bags.items()}
-        self.norms = np.asarray(
-            [sum(self.idf[t] for t in tokens) for tokens in token_sets], dtype=np.float64
-        )
-        self.latin_vocab = [t for t in self.idf if t.isascii() and len(t) > 3 and t[0] != "~"]
-        # reduceat needs non-empty runs; every entry has its main question in each language.
-        self._starts = self.offsets[:-1]
+        self.unknown_idf = float(np.median(words)) if len(words) else 1.0
+        self.norms = np.bincount(pair_phr, weights=idf[pair_tok], minlength=len(self.texts))
+        # Known English words by first letter: typo candidates for an unknown word.
+        self._latin: dict[str, list[str]] = {}
+        for t in tokens:
+            if t.isascii() and len(t) > 3 and t[0] != "~":
+                self._latin.setdefault(t[0], []).append(t)
 
     def phrasings_of(self, entry: int) -> range:
         """Indices into `texts` of one entry's phrasings."""
@@ -135,10 +141,10 @@ class LangIndex:
             out.strangers.append(tok)
 
     def _unknown_latin(self, tok: str, out: QueryTerms) -> None:
-        if len(tok) > 3 and self.latin_vocab:
-            # English typo ("renwal"): borrow the closest known word.
+        if len(tok) > 3 and tok[0] in self._latin:
+            # English typo ("renwal"): borrow the closest known word with the same first letter.
             hit = process.extractOne(
-                tok, self.latin_vocab, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
+                tok, self._latin[tok[0]], scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
             )
             if hit is not None:
                 out.weights[hit[0]] = self.idf[hit[0]] * hit[1] / 100.0
@@ -149,38 +155,97 @@ class LangIndex:
         out.weights[tok] = self.unknown_idf
         out.strangers.append(tok)
 
-    def scores(self, terms: QueryTerms) -> np.ndarray:
-        """Raw score (0-100) of every entry for a question's terms."""
-        if not self.texts or terms.norm <= 0:
-            return np.zeros(self.n_entries, dtype=np.float64)
-        inter = np.zeros(len(self.texts), dtype=np.float64)
+    def scores(self, terms: QueryTerms, valid: np.ndarray) -> np.ndarray:
+        """Raw score (0-100) of the entries for a question's terms; `valid` masks entries out.
+
+        Coverage is computed for every entry; the phrasing Dice only for the entries with the
+        best coverage, as many as it takes for the best `EXACT` scores to be exact (Dice is at
+        most 200c/(norm+c) for an entry covering weight c, and that bound grows with c).
+        """
+        norm = terms.norm
         covered = np.zeros(self.n_entries, dtype=np.float64)
+        if not self.texts or norm <= 0:
+            return covered
+        query = np.zeros(len(self.vocab), dtype=np.float64)
         for tok, w in terms.weights.items():
-            posting = self.postings.get(tok)
-            if posting is not None:
-                inter[posting] += w
-                covered[self.bags[tok]] += w
-            extra = self.answer_bags.get(tok)
-            if extra is not None:
-                covered[extra] += ANSWER_WEIGHT * w
-        dice = inter
-        dice *= 200.0
-        dice /= terms.norm + self.norms
-        best = np.maximum.reduceat(dice, self._starts)
-        best *= BLEND[0]
-        covered *= BLEND[1] * 100.0 / terms.norm
-        best += covered
-        return best
+            t = self.vocab.get(tok)
+            if t is not None:
+                query[t] = w
+                covered[self._bags.row(t)] += w
+                covered[self._answers.row(t)] += ANSWER_WEIGHT * w
+        covered[~valid] = 0.0
+        scores = covered * (BLEND[1] * 100.0 / norm)
+        k = CANDIDATES
+        while True:
+            if k >= self.n_entries:
+                cand, next_c = np.flatnonzero(covered), 0.0
+            else:
+                part = np.argpartition(-covered, k)
+                cand, next_c = part[:k], float(covered[part[k]])
+                cand = cand[covered[cand] > 0]
+            exact = scores[cand] + BLEND[0] * self._best_dice(cand, query, norm)
+            bound = BLEND[0] * 200.0 * next_c / (norm + next_c) + BLEND[1] * 100.0 * next_c / norm
+            if next_c <= 0 or len(exact) < EXACT or np.partition(exact, -EXACT)[-EXACT] >= bound:
+                scores[cand] = exact
+                return scores
+            k *= 4
+
+    def _best_dice(self, entries: np.ndarray, query: np.ndarray, norm: float) -> np.ndarray:
+        """Dice (0-200 scaled to 0-100) of each entry's best phrasing with the query."""
+        if not len(entries):
+            return np.zeros(0)
+        counts = self.offsets[entries + 1] - self.offsets[entries]
+        phr = _ranges(self.offsets[entries], counts)
+        sizes = self._phr_ptr[phr + 1] - self._phr_ptr[phr]
+        toks = self._phr_tok[_ranges(self._phr_ptr[phr], sizes)]
+        inter = np.bincount(np.repeat(np.arange(len(phr)), sizes), query[toks], len(phr))
+        dice = 200.0 * inter / (norm + self.norms[phr])
+        return np.maximum.reduceat(dice, np.concatenate(([0], np.cumsum(counts)[:-1])))
+
+    def best_phrasings(self, entries: Sequence[int], text: str) -> list[tuple[float, int]]:
+        """Per entry, the best rapidfuzz ratio of `text` with its phrasings, and that phrasing."""
+        phr = [p for e in entries for p in self.phrasings_of(e)]
+        if not phr:
+            return []
+        ratios = process.cdist([text], [self.texts[p] for p in phr], scorer=fuzz.ratio)[0]
+        out, start = [], 0
+        for e in entries:
+            n = int(self.offsets[e + 1] - self.offsets[e])
+            j = start + int(np.argmax(ratios[start : start + n]))
+            out.append((float(ratios[j]), phr[j]))
+            start += n
+        return out
 
     def matched(self, terms: QueryTerms, entry: int) -> list[str]:
         """The question's tokens that one entry's phrasings contain."""
-        return [t for t in terms.weights if t in self.bags and _contains(self.bags[t], entry)]
+        out = []
+        for tok in terms.weights:
+            t = self.vocab.get(tok)
+            if t is not None:
+                row = self._bags.row(t)
+                pos = int(np.searchsorted(row, entry))
+                if pos < len(row) and int(row[pos]) == entry:
+                    out.append(tok)
+        return out
 
 
-def _ids(entries: set[int]) -> np.ndarray:
-    return np.fromiter(sorted(entries), dtype=np.int32, count=len(entries))
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of range(s, s + c) for each start s and count c."""
+    total = int(counts.sum())
+    shift = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
+    return np.arange(total) + shift
 
 
-def _contains(sorted_ids: np.ndarray, value: int) -> bool:
-    pos = int(np.searchsorted(sorted_ids, value))
-    return pos < len(sorted_ids) and int(sorted_ids[pos]) == value
+class _Csr:
+    """Rows of sorted ids per token id: `row(t)` is a view, no copy."""
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, n_rows: int) -> None:
+        order = np.lexsort((cols, rows))
+        self.cols = np.ascontiguousarray(cols[order], dtype=np.int32)
+        self.ptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_rows))))
+
+    def row(self, r: int) -> np.ndarray:
+        return self.cols[self.ptr[r] : self.ptr[r + 1]]
+
+    def counts(self) -> np.ndarray:
+        return np.diff(self.ptr)

@@ -8,6 +8,7 @@ from bot.faq import FaqSkill
 from bot.handoff import HandoffSkill
 from bot.handoff_offer import OfferingFaq
 from bot.ports import Skill
+from bot.tools_skill import ToolsSkill
 
 __all__ = ("default_skills",)
 
@@ -18,5 +19,6 @@ def default_skills() -> list[Skill]:
         HandoffSkill(),
         CommandSkill(),
         BookingSkill(),
+        ToolsSkill(),
         OfferingFaq(FaqSkill()),
     ]

@@ -14,7 +14,7 @@ import typer
 from bot.messages import Inbound
 from bot.runtime import Runtime, build_runtime, prepare_database
 from bot.settings import get_settings
-from handlers import cli_experts, cli_telegram, cli_tickets, cli_users, cli_wechat
+from handlers import cli_experts, cli_telegram, cli_tickets, cli_tools, cli_users, cli_wechat
 
 __all__ = ("app", "ask_one")
 
@@ -32,6 +32,7 @@ app.add_typer(cli_telegram.app, name="telegram")
 app.add_typer(cli_tickets.app, name="tickets")
 app.add_typer(cli_users.app, name="user")
 app.add_typer(cli_wechat.app, name="wechat")
+cli_tools.register(app)  # renewal, fees, classes
 
 
 def _runtime() -> Runtime:

@@ -58,12 +58,24 @@ def revision_text(data: dict[str, Any]) -> str:
         body: dict[str, Any] = {"theme": entry.theme, **entry_to_dict(entry)}
     except ValueError:
         body = data  # an old revision of a since-changed schema: show it as stored
-    return yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=80)
+    return yaml.dump(body, Dumper=_DiffDumper, allow_unicode=True, sort_keys=False, width=10_000)
+
+
+class _DiffDumper(yaml.SafeDumper):
+    """Multi-line texts as literal blocks, one answer line per diff line; no folding."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_DiffDumper.add_representer(str, _str)
 
 
 def diff_table(old: str, new: str, old_label: str, new_label: str) -> Markup:
     """A side-by-side HTML diff (difflib escapes the texts itself)."""
-    differ = difflib.HtmlDiff(tabsize=2, wrapcolumn=64)
+    differ = difflib.HtmlDiff(tabsize=2)  # the page wraps long lines (CSS pre-wrap)
     html = differ.make_table(
         old.splitlines(), new.splitlines(), old_label, new_label, context=True, numlines=3
     )

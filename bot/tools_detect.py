@@ -102,12 +102,23 @@ _EN_NUM = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
 _NUM = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
-_ZH_CLASSES = re.compile(r"(?<![第哪每同这那单])" + _NUM + r"\s*个?\s*(?:大)?类(?!似)")
+_NOT_AFTER = r"(?<![第哪每同这那单\d一二两三四五六七八九十])"  # "第42类" is class 42, not 2 classes
+_ZH_CLASSES = re.compile(_NOT_AFTER + _NUM + r"\s*个?\s*(?:大)?类(?!似)")
+# Class numbers: "第9类和第42类", "第9、35、42类", "class 9, 35 and 42".
+_CLASS_NO = re.compile(
+    r"第\s*\d{1,2}(?:\s*类?\s*(?:、|,|和|及|与|/)\s*第?\s*\d{1,2})*\s*类"
+    r"|\bclass(?:es)?\s+\d{1,2}\b(?:\s*(?:,|and|&|/)\s*(?:class\s+)?\d{1,2}\b)*",
+    re.IGNORECASE,
+)
 _EN_CLASSES = re.compile(
     r"\b(\d{1,3}|" + "|".join(_EN_NUM) + r")\s+(?:nice\s+)?class(?:es)?\b", re.I
 )
 _ZH_ITEMS = re.compile(
-    _NUM + r"\s*个\s*(?:商品|项目|小项|服务|项)|(?:每类|每个类别?)\s*" + _NUM + r"\s*个?"
+    _NOT_AFTER
+    + _NUM
+    + r"\s*个\s*(?:商品|项目|小项|服务|项)|(?:每类|每个类别?)\s*"
+    + _NUM
+    + r"\s*个?"
 )
 _EN_ITEMS = re.compile(r"\b(\d{1,3})\s+(?:items?|goods|products|terms|services)\b", re.I)
 
@@ -149,11 +160,16 @@ def read_facts(text: str, today: dt.date, table: FeeTable | None = None) -> Fact
     """Extract every fact the tools can use from `text`."""
     norm = unicodedata.normalize("NFKC", text)
     facts = Facts(text=norm, dates=find_dates(norm, today))
+    listed = [m.span() for m in _CLASS_NO.finditer(norm)]
+    numbers = {int(n) for m in _CLASS_NO.finditer(norm) for n in re.findall(r"\d+", m.group(0))}
+    numbers = {n for n in numbers if 1 <= n <= 45}
     counts = [
-        _number(m.group(1)) for m in (*_ZH_CLASSES.finditer(norm), *_EN_CLASSES.finditer(norm))
+        _number(m.group(1))
+        for m in (*_ZH_CLASSES.finditer(norm), *_EN_CLASSES.finditer(norm))
+        if not any(s < m.end() and m.start() < e for s, e in listed)  # "第9、35、42类"
     ]
     counts = [c for c in counts if c and 1 <= c <= 45]
-    facts.classes = counts[0] if counts else None
+    facts.classes = counts[0] if counts else (len(numbers) or None)  # "第9类和第42类" = 2
     items = []
     for m in (*_ZH_ITEMS.finditer(norm), *_EN_ITEMS.finditer(norm)):
         n = _number(next(g for g in m.groups() if g))

@@ -230,19 +230,7 @@ class BookingSkill:
         fd = ctx.flow_data
         expert = ctx.session.get(Expert, fd["slot_expert"])
         assert expert is not None
-        details = {
-            "channel": ctx.state.channel,
-            "user_ref": ctx.state.user_ref,
-            "chat_ref": ctx.inbound.chat_ref,
-            "lang": ctx.lang,
-            "topic": fd["topic"],
-            "company": fd["company"],
-            "contact_name": fd["contact"],
-            "phone": fd["phone"],
-            "phone_consent_at": dt.datetime.fromisoformat(fd["phone_consent_at"]),
-            "question": fd["question"],
-            "notice_consent": fd.get("notice"),
-        }
+        details = act.details(ctx)
         try:
             booking = book(
                 session=ctx.session,

@@ -23,6 +23,7 @@ __all__ = (
     "QUESTION_RE",
     "aside",
     "by_label",
+    "details",
     "done",
     "experts_of",
     "free_at",
@@ -219,6 +220,24 @@ def record_consent(ctx: Context, *, granted: bool) -> None:
     record_subscribe_consent(
         session=ctx.session, openid=ctx.state.user_ref, template_id=template, times=2
     )
+
+
+def details(ctx: Context) -> dict[str, object]:
+    """The booking's fields gathered by the flow, plus who and where the user is."""
+    fd = ctx.flow_data
+    return {
+        "channel": ctx.state.channel,
+        "user_ref": ctx.state.user_ref,
+        "chat_ref": ctx.inbound.chat_ref,
+        "lang": ctx.lang,
+        "topic": fd["topic"],
+        "company": fd["company"],
+        "contact_name": fd["contact"],
+        "phone": fd["phone"],
+        "phone_consent_at": dt.datetime.fromisoformat(fd["phone_consent_at"]),
+        "question": fd["question"],
+        "notice_consent": fd.get("notice"),
+    }
 
 
 def experts_of(ctx: Context) -> dict[str, Expert]:

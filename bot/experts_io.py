@@ -94,10 +94,10 @@ def read_experts(path: Path) -> list[tuple[ExpertIn, list[dict[str, Any]]]]:
             data = yaml.safe_load(raw) or {}
         except yaml.YAMLError as exc:
             raise ExpertFileError(f"{path}: not valid YAML: {exc}") from exc
-        rows = data.get("experts") if isinstance(data, dict) else None
-        if not isinstance(rows, list):
+        listed = data.get("experts") if isinstance(data, dict) else None
+        if not isinstance(listed, list):
             raise ExpertFileError(f"{path}: expected a mapping with an 'experts' list")
-        label, start = "expert {n}", 1
+        rows, label, start = listed, "expert {n}", 1
     result = []
     for n, row in enumerate(rows, start):
         where = f"{path}: {label.format(n=n)}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.engine import Engine
@@ -61,7 +61,7 @@ def list_command(
 ) -> None:
     """Every expert with specialties, mode and weekly availability (station time)."""
     with session_scope(_engine()) as session:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": e.id,
                 "name": e.name,

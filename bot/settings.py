@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     session_max_age_hours: int = 12
     # FAQ admin: flag entries whose as_of date is older than this for review.
     review_age_days: int = 365
+    # `tmbot corpus check`: warn when an entry's as_of is older than this.
+    corpus_max_age_days: int = Field(365, ge=1)
     # Trademark tools (bot/tools_skill.py): CHF→CNY rate for Madrid estimates and its date;
     # other copies of the fee table / holiday table (default: the bundled knowledge/data files).
     chf_cny_rate: float = Field(8.9, gt=0)

@@ -14,7 +14,15 @@ import typer
 from bot.messages import Inbound
 from bot.runtime import Runtime, build_runtime, prepare_database
 from bot.settings import get_settings
-from handlers import cli_experts, cli_telegram, cli_tickets, cli_tools, cli_users, cli_wechat
+from handlers import (
+    cli_corpus,
+    cli_experts,
+    cli_telegram,
+    cli_tickets,
+    cli_tools,
+    cli_users,
+    cli_wechat,
+)
 
 __all__ = ("app", "ask_one")
 
@@ -27,6 +35,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 corpus_app = typer.Typer(help="The FAQ corpus: export, import, check.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(corpus_app, name="corpus")
+corpus_app.command("check")(cli_corpus.corpus_check)
 app.add_typer(cli_experts.app, name="experts")
 app.add_typer(cli_telegram.app, name="telegram")
 app.add_typer(cli_tickets.app, name="tickets")

@@ -164,14 +164,20 @@ def aside(ctx: Context, state: BookingState) -> Outcome | None:
 
     None when nobody had a real answer, so the caller can show its own hint.
     """
+    # The other skills see the conversation as it is outside any flow; the booking flow comes
+    # back afterwards unless one of them took the conversation over (e.g. a handoff).
+    saved = dict(ctx.flow_data)
+    ctx.flow = None
     outcome = None
     for skill in ctx.core.skills:
         if skill.name != "booking" and (outcome := skill.handle(ctx)) is not None:
             break
+    if ctx.flow is not None or ctx.state.status != "bot":
+        return outcome
+    ctx.flow = "booking"
+    ctx.flow_data.update(saved)
     if outcome is None:
         return None
-    if ctx.flow != "booking" or ctx.state.status != "bot":
-        return outcome  # another feature took the conversation over (e.g. a handoff)
     if outcome.intent in ("unknown", "suggest"):
         return None
     # Keep the answer but not its buttons or related-question list, so that numbers typed next

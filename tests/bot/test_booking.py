@@ -304,3 +304,19 @@ def test_english_cancel_and_reschedule_words(runtime: Runtime) -> None:
     assert f"Cancel booking {code}" in joined(say(conv, f"cancel {code.lower()}", user="en2"))
     assert "Choose a new day" in joined(say(conv, f"reschedule {code}", user="en2"))
     assert "booking stopped" in joined(say(conv, "cancel", user="en2"))
+
+
+def test_asking_for_a_person_mid_flow_hands_over(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    assert_dialog(conv, STEPS[:3])
+    assert "转接工作人员" in joined(say(conv, "人工"))
+    data = _flow(runtime)
+    assert data["flow"] == "handoff" and "topic" not in data.get("flow_data", {})
+
+
+def test_a_tool_question_mid_flow_is_answered_and_the_step_asked_again(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    assert_dialog(conv, STEPS[:2])
+    replies = say(conv, "2016年3月7日注册的商标什么时候续展")
+    assert "2026-03-06" in replies[0].text and "请选择专家" in replies[-1].text
+    assert _flow(runtime)["flow_data"]["topic"] == "renewal"

@@ -222,6 +222,8 @@ def _notify(
         targets.append(("telegram", str(staff_chat)))
     if telegram_on and expert.telegram_chat:
         targets.append(("telegram", expert.telegram_chat))
+    if getattr(settings, "wecom_webhook_url", ""):
+        targets.append(("wecom", "group"))  # the staff's 企业微信 group robot
     if getattr(settings, "smtp_host", ""):
         staff = [a.strip() for a in str(getattr(settings, "staff_emails", "")).split(",")]
         targets += [("email", a) for a in [*staff, expert.email] if a]

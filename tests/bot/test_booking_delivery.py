@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from icalendar import Calendar
+from pydantic import SecretStr
 from sqlmodel import Session, col, select
 
 from bot.booking_ics import ics_token, render_ics, token_ok
@@ -139,6 +140,13 @@ def test_notices_go_only_to_configured_notifiers(runtime: Runtime) -> None:
         "wang@example.cn",
     ]
     assert "【新预约 / New booking】" in emails[0].payload["text"]
+    settings.telegram_token = SecretStr("123:abc")
+    settings.telegram_staff_chat = -100200300
+    settings.wecom_webhook_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
+    book_through(runtime.conversation, day_index=1, channel="web", user="w6")
+    code = max(_rows(runtime), key=lambda r: r.id or 0).ref_id or ""
+    staff = {(r.sender, r.recipient) for r in _rows(runtime, ref_id=code) if r.sender != "web"}
+    assert ("telegram", "-100200300") in staff and ("wecom", "group") in staff
     assert emails[0].payload["subject"].endswith(code or "")
     assert "13812345678" in emails[0].payload["text"]
 

@@ -59,9 +59,8 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = 15
     login_ip_max_failures: int = 30  # failures from one address within the lockout window
     session_max_age_hours: int = 12
-    # FAQ admin: flag entries whose as_of date is older than this for review.
-    review_age_days: int = 365
-    # `tmbot corpus check`: warn when an entry's as_of is older than this.
+    # `tmbot corpus check` warns, and the admin's warnings page flags, entries whose as_of is
+    # older than this.
     corpus_max_age_days: int = Field(365, ge=1)
     # Trademark tools (bot/tools_skill.py): CHF→CNY rate for Madrid estimates and its date;
     # other copies of the fee table / holiday table (default: the bundled knowledge/data files).

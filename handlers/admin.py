@@ -81,7 +81,7 @@ def entry_list(
     records = list_records(session=session)
     today = station_today(runtime)
     entries = [FaqEntry.model_validate(r.data) for r in records]
-    stale = {e.id for e, _ in stale_entries(entries, today, runtime.settings.review_age_days)}
+    stale = {e.id for e, _ in stale_entries(entries, today, runtime.settings.corpus_max_age_days)}
     facets = {
         "topics": sorted({r.topic for r in records if r.topic}),
         "themes": sorted({r.theme for r in records}),

@@ -109,7 +109,7 @@ def warnings(
 ) -> Response:
     """Entries to review: facts checked too long ago, and questions two entries both claim."""
     entries = load_entries(session=session)
-    max_age = runtime.settings.review_age_days
+    max_age = runtime.settings.corpus_max_age_days
     stale = stale_entries(entries, station_today(runtime), max_age)
     return render(
         request,

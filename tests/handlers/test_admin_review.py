@@ -82,7 +82,7 @@ def test_warnings_flag_stale_facts_and_near_duplicates(
     age = (dt.date(2026, 11, 25) - dt.date(2024, 1, 1)).days
     assert 'href="/admin/faq/renewal-window"' in html and f"{age} d" in html
     assert re.search(r'score">100.0</td>\s*<td><a href="/admin/faq/renewal-cost"', html)
-    runtime.settings.review_age_days = age
+    runtime.settings.corpus_max_age_days = age
     assert "Every dated fact was checked recently" in client.get("/admin/warnings").text
 
 

@@ -144,8 +144,8 @@ def test_notices_go_only_to_configured_notifiers(runtime: Runtime) -> None:
     settings.telegram_staff_chat = -100200300
     settings.wecom_webhook_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"
     book_through(runtime.conversation, day_index=1, channel="web", user="w6")
-    code = max(_rows(runtime), key=lambda r: r.id or 0).ref_id or ""
-    staff = {(r.sender, r.recipient) for r in _rows(runtime, ref_id=code) if r.sender != "web"}
+    last = max(_rows(runtime), key=lambda r: r.id or 0).ref_id or ""
+    staff = {(r.sender, r.recipient) for r in _rows(runtime, ref_id=last) if r.sender != "web"}
     assert ("telegram", "-100200300") in staff and ("wecom", "group") in staff
     assert emails[0].payload["subject"].endswith(code or "")
     assert "13812345678" in emails[0].payload["text"]

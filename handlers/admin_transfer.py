@@ -6,11 +6,13 @@ field); only the admin's confirmation writes it, as one corpus change.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
 from bot.errors import CorpusError, NotFound
 from handlers.auth import AdminUser, audit, require_admin
@@ -101,6 +103,9 @@ async def import_preview(
             request,
         )
         return render(request, "admin/transfer.html", 400, formats=list(FORMATS), error=str(exc))
+    # Previews never confirmed are kept a day, then dropped with the next upload.
+    stale = col(PendingImport.created_at) < utcnow() - dt.timedelta(days=1)
+    session.exec(delete(PendingImport).where(stale))  # type: ignore[call-overload]
     pending = PendingImport(
         created_by=user.username,
         filename=filename,

@@ -165,7 +165,7 @@ def rateable_ticket(
 def claim_ticket(*, session: Session, ticket_id: int, staff: str, now: dt.datetime) -> bool:
     """Claim an open ticket for `staff`; of two concurrent claims exactly one returns True."""
     # Compare-and-set in one statement: the row lock makes the second UPDATE see 'claimed'.
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(Ticket)
         .where(col(Ticket.id) == ticket_id, col(Ticket.status) == TicketStatus.OPEN)
         .values(status=TicketStatus.CLAIMED, claimed_by=staff, claimed_at=now, updated_at=now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime
+from bot.runtime import Runtime, build_runtime, prepare_database
 from bot.settings import Settings
+from storage.db import make_engine
 from webhook import create_app
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
@@ -30,17 +32,69 @@ def pg_available() -> bool:
         return False
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    """A fresh SQLite database file, or PostgreSQL when TMBOT_TEST_DB=pg (reset per test)."""
-    if os.environ.get("TMBOT_TEST_DB") == "pg":
-        if not pg_available():
-            pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
-        from tests.support.pg import reset_pg
+def _test_settings(url: str) -> Settings:
+    return Settings(database_url=url, corpus_dir=FIXTURE_CORPUS, run_worker=False)
 
-        reset_pg(PG_URL)
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated and seeded SQLite file; each test gets a copy (migrating per test is slow)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    prepare_database(_test_settings(f"sqlite:///{path}"), engine)
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(scope="session")
+def _pg_migrated() -> bool:
+    """Migrate PostgreSQL once per session; tests then only empty the tables."""
+    if not pg_available():
+        return False
+    from tests.support.pg import reset_pg
+
+    reset_pg(PG_URL)
+    engine = make_engine(PG_URL)
+    prepare_database(_test_settings(PG_URL), engine)
+    engine.dispose()
+    return True
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database for one test: migrated and seeded with the fixture corpus and demo experts.
+
+    SQLite by default (a copy of a template file), PostgreSQL when TMBOT_TEST_DB=pg. Tests
+    marked `fresh_db` get an empty database with no schema at all.
+    """
+    fresh = request.node.get_closest_marker("fresh_db") is not None
+    if os.environ.get("TMBOT_TEST_DB") == "pg":
+        if not request.getfixturevalue("_pg_migrated"):
+            pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+        from tests.support.pg import reset_pg, truncate_pg
+
+        if fresh:
+            reset_pg(PG_URL)
+            request.addfinalizer(lambda: _remigrate_pg())
+        else:
+            truncate_pg(PG_URL)
+            engine = make_engine(PG_URL)
+            prepare_database(_test_settings(PG_URL), engine)
+            engine.dispose()
         return PG_URL
-    return f"sqlite:///{tmp_path / 'tmbot.db'}"
+    target = tmp_path / "tmbot.db"
+    if not fresh:
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), target)
+    return f"sqlite:///{target}"
+
+
+def _remigrate_pg() -> None:
+    from tests.support.pg import reset_pg
+
+    reset_pg(PG_URL)
+    engine = make_engine(PG_URL)
+    prepare_database(_test_settings(PG_URL), engine)
+    engine.dispose()
 
 
 @pytest.fixture
@@ -61,9 +115,14 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def runtime(settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
+def runtime(
+    request: pytest.FixtureRequest, settings: Settings, clock: FixedClock
+) -> Iterator[Runtime]:
     """Engine, migrated schema, seeded corpus and conversation core."""
-    rt = build_runtime(settings, clock=clock)
+    # The database is already migrated and seeded (see db_url) unless the test wants it fresh.
+    rt = build_runtime(
+        settings, clock=clock, migrate=request.node.get_closest_marker("fresh_db") is not None
+    )
     yield rt
     rt.engine.dispose()
 

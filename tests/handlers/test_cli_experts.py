@@ -16,6 +16,9 @@ from bot.settings import Settings, get_settings
 from handlers.cli import app
 from storage.experts import AvailabilityException, Expert
 
+# These tests start from an empty database, as a first `experts import` would.
+pytestmark = pytest.mark.fresh_db
+
 runner = CliRunner()
 
 YAML = """

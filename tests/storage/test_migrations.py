@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import pytest
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -13,6 +15,7 @@ import storage
 from storage.db import make_engine, upgrade_db
 
 
+@pytest.mark.fresh_db
 def test_upgrade_matches_models(db_url: str) -> None:
     for mod in pkgutil.iter_modules(storage.__path__):
         if mod.name not in {"db", "migrations"}:

@@ -25,7 +25,8 @@ PARTLY_KNOWN = 0.5  # weight of an unknown word whose characters or bigrams are 
 ANSWER_WEIGHT = 0.2  # a word only in the entry's answer, relative to one in its phrasings
 CANDIDATES = 64  # entries whose phrasings are scored first (more when needed to be exact)
 EXACT = 16  # this many best scores are always exact
-TYPO_CUTOFF = 80  # rapidfuzz ratio for an unknown English word to borrow a known one
+TYPO_CUTOFF = 80
+_EMPTY = "\x00"  # the placeholder token of a phrasing without tokens  # rapidfuzz ratio for an unknown English word to borrow a known one
 
 
 @dataclass
@@ -52,7 +53,8 @@ class LangIndex:
         counts = [len(entry.phrasings(lang)) for entry in entries]
         self.offsets = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
         owners = np.repeat(np.arange(self.n_entries, dtype=np.int32), counts)
-        token_sets = [set(tokenize(text)) for text in self.texts]
+        # A phrasing of stopwords only gets a placeholder token, so none is empty (reduceat).
+        token_sets = [set(tokenize(text)) or {_EMPTY} for text in self.texts]
         answers = [
             set(tokenize(glossary.canonicalize(normalize(e.answer.get(lang))))) for e in entries
         ]
@@ -73,7 +75,9 @@ class LangIndex:
         # Each phrasing's token ids (pairs are in phrasing order), and per token the entries
         # whose phrasings have it (a short question often mixes words of different alternates).
         self._phr_tok = pair_tok
-        self._phr_ptr = np.concatenate(([0], np.cumsum([len(t) for t in token_sets])))
+        self._phr_size = np.asarray([len(t) for t in token_sets], dtype=np.int64)
+        self._phr_ptr = np.concatenate(([0], np.cumsum(self._phr_size)))
+        self._ent_tok = self._phr_ptr[self.offsets]  # an entry's tokens are contiguous too
         bag_key = np.unique(pair_tok.astype(np.int64) * self.n_entries + owners[pair_phr])
         self._bags = _Csr(bag_key // self.n_entries, bag_key % self.n_entries, n_vocab)
         # Words that only an entry's answer has are weak evidence for that entry.
@@ -88,12 +92,17 @@ class LangIndex:
         tokens = list(self.vocab)
         bigram = np.fromiter((t[0] == "~" for t in tokens), dtype=bool, count=n_vocab)
         idf[bigram] *= BIGRAM_WEIGHT
+        if _EMPTY in self.vocab:
+            idf[self.vocab[_EMPTY]] = 0.0
         self.idf = dict(zip(tokens, idf.tolist(), strict=True))
         words = idf[~bigram]
         # A word never seen counts against a match (it may be what the question is really
         # about: "domain", "passport"), weighted like a typical corpus word.
         self.unknown_idf = float(np.median(words)) if len(words) else 1.0
         self.norms = np.bincount(pair_phr, weights=idf[pair_tok], minlength=len(self.texts))
+        self._min_norm = (
+            np.minimum.reduceat(self.norms, self.offsets[:-1]) if len(self.texts) else self.norms
+        )
         # Known English words by first letter: typo candidates for an unknown word.
         self._latin: dict[str, list[str]] = {}
         for t in tokens:
@@ -163,32 +172,39 @@ class LangIndex:
         most 200c/(norm+c) for an entry covering weight c, and that bound grows with c).
         """
         norm = terms.norm
-        covered = np.zeros(self.n_entries, dtype=np.float64)
         if not self.texts or norm <= 0:
-            return covered
+            return np.zeros(self.n_entries, dtype=np.float64)
         query = np.zeros(len(self.vocab), dtype=np.float64)
+        rows: list[np.ndarray] = []
+        weights: list[float] = []
         for tok, w in terms.weights.items():
             t = self.vocab.get(tok)
             if t is not None:
                 query[t] = w
-                covered[self._bags.row(t)] += w
-                covered[self._answers.row(t)] += ANSWER_WEIGHT * w
+                rows += (self._bags.row(t), self._answers.row(t))
+                weights += (w, ANSWER_WEIGHT * w)
+        if not rows:
+            return np.zeros(self.n_entries, dtype=np.float64)
+        # One bincount over every matched token's entries: faster than a scatter-add each.
+        lengths = [len(r) for r in rows]
+        covered = np.bincount(
+            np.concatenate(rows), np.repeat(weights, lengths), minlength=self.n_entries
+        )
         covered[~valid] = 0.0
         scores = covered * (BLEND[1] * 100.0 / norm)
-        k = CANDIDATES
-        while True:
-            if k >= self.n_entries:
-                cand, next_c = np.flatnonzero(covered), 0.0
-            else:
-                part = np.argpartition(-covered, k)
-                cand, next_c = part[:k], float(covered[part[k]])
-                cand = cand[covered[cand] > 0]
-            exact = scores[cand] + BLEND[0] * self._best_dice(cand, query, norm)
-            bound = BLEND[0] * 200.0 * next_c / (norm + next_c) + BLEND[1] * 100.0 * next_c / norm
-            if next_c <= 0 or len(exact) < EXACT or np.partition(exact, -EXACT)[-EXACT] >= bound:
-                scores[cand] = exact
-                return scores
-            k *= 4
+        # Dice <= 200c / (norm + max(c, n)) for an entry covering weight c whose shortest
+        # phrasing has norm n: an upper bound of every entry's score, without its phrasings.
+        bound = scores + BLEND[0] * 200.0 * covered / (norm + np.maximum(covered, self._min_norm))
+        bound[covered <= 0] = 0.0
+        cand = _top_unsorted(bound, CANDIDATES)
+        exact = scores[cand] + BLEND[0] * self._best_dice(cand, query, norm)
+        scores[cand] = exact
+        if len(cand) < self.n_entries and len(exact) >= EXACT:
+            # Whoever could still beat the EXACT-th best is scored exactly too.
+            bound[cand] = 0.0
+            rest = np.flatnonzero(bound > np.partition(exact, -EXACT)[-EXACT])
+            scores[rest] += BLEND[0] * self._best_dice(rest, query, norm)
+        return scores
 
     def _best_dice(self, entries: np.ndarray, query: np.ndarray, norm: float) -> np.ndarray:
         """Dice (0-200 scaled to 0-100) of each entry's best phrasing with the query."""
@@ -196,11 +212,12 @@ class LangIndex:
             return np.zeros(0)
         counts = self.offsets[entries + 1] - self.offsets[entries]
         phr = _ranges(self.offsets[entries], counts)
-        sizes = self._phr_ptr[phr + 1] - self._phr_ptr[phr]
-        toks = self._phr_tok[_ranges(self._phr_ptr[phr], sizes)]
-        inter = np.bincount(np.repeat(np.arange(len(phr)), sizes), query[toks], len(phr))
-        dice = 200.0 * inter / (norm + self.norms[phr])
-        return np.maximum.reduceat(dice, np.concatenate(([0], np.cumsum(counts)[:-1])))
+        starts = self._ent_tok[entries]
+        values = query[self._phr_tok[_ranges(starts, self._ent_tok[entries + 1] - starts)]]
+        inter = np.add.reduceat(values, _starts(self._phr_size[phr]))
+        inter *= 200.0
+        inter /= self.norms[phr] + norm
+        return np.maximum.reduceat(inter, _starts(counts))
 
     def best_phrasings(self, entries: Sequence[int], text: str) -> list[tuple[float, int]]:
         """Per entry, the best rapidfuzz ratio of `text` with its phrasings, and that phrasing."""
@@ -229,11 +246,25 @@ class LangIndex:
         return out
 
 
+def _top_unsorted(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest positive values, in no order."""
+    if len(values) > k:
+        values_k = np.argpartition(-values, k)[:k]
+        return values_k[values[values_k] > 0]
+    return np.flatnonzero(values > 0)
+
+
+def _starts(counts: np.ndarray) -> np.ndarray:
+    """Where each run of a concatenation of runs of these lengths starts."""
+    out = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=out[1:])
+    return out
+
+
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The concatenation of range(s, s + c) for each start s and count c."""
-    total = int(counts.sum())
-    shift = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts)
-    return np.arange(total) + shift
+    shift = np.repeat(starts - _starts(counts), counts)
+    return np.arange(len(shift)) + shift
 
 
 class _Csr:

@@ -94,6 +94,7 @@ def bundled_env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     get_settings.cache_clear()
 
 
+@pytest.mark.fresh_db  # an empty database, so the CLI seeds the bundled corpus
 def test_ask_json_agrees_with_the_index(bundled_env: None, rows: list[Row]) -> None:
     questions = [r.q for r in rows]
     result = CliRunner().invoke(app, ["ask", "--json"], input="\n".join(questions) + "\n")

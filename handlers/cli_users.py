@@ -24,9 +24,7 @@ from storage.accounts import (
 
 __all__ = ("app",)
 
-app = typer.Typer(
-    help="Staff accounts: add, list, password, lock and unlock.", no_args_is_help=True
-)
+app = typer.Typer(help="Staff accounts: add, list, passwd, disable, enable.", no_args_is_help=True)
 
 
 @contextmanager

@@ -119,10 +119,9 @@ def measure(
     oos = [(h, t) for h, t in hits if t is None]
     top1 = sum(1 for (e, _), t in ins if e and e.topic == t) / len(ins)
     refusal = sum(1 for (_, s), _ in oos if s < cutoff) / len(oos)
-    timings.sort()
-    p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
+    p50 = statistics.median(timings)
     row = Row(
-        name, len(entries), top1, refusal, cutoff, statistics.median(timings), p99, peak, build_s
+        name, len(entries), top1, refusal, cutoff, p50, _p99(timings), _p99(cpu), peak, build_s
     )
     return row, hits
 

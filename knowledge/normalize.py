@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+import opencc
 import rjieba
 
 __all__ = (
@@ -25,6 +26,7 @@ CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_RE = re.compile(r"[a-z]", re.IGNORECASE)
 _WORD_RE = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _SPACE_RE = re.compile(r"\s+")
+_T2S = opencc.OpenCC("t2s")
 
 
 # Function words that carry no topic; kept short on purpose, since 多少/多久/怎么 distinguish
@@ -48,8 +50,11 @@ STOP_EN = _words(
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width to half-width), lower case, one space between words."""
+    """NFKC (full-width to half-width), lower case, one space between words, and traditional
+    Chinese characters as simplified ones (商標續展 -> 商标续展) for users from HK, Macao, TW."""
     text = unicodedata.normalize("NFKC", text).lower()
+    if CJK_RE.search(text):
+        text = _T2S.convert(text)
     return _SPACE_RE.sub(" ", text).strip()
 
 

@@ -1,0 +1,88 @@
+"""Retrieval behaviour on the bundled corpus: normalisation, scope, scores, dated entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.settings import BUNDLED_CORPUS, Settings
+from knowledge.glossary import load_glossary
+from knowledge.index import FaqIndex
+from knowledge.loader import load_corpus
+from knowledge.normalize import normalize, stem_en, tokenize
+
+TODAY = dt.date(2026, 11, 25)
+ANSWER = Settings.model_fields["answer_threshold"].default
+SUGGEST = Settings.model_fields["suggest_threshold"].default
+
+
+@pytest.fixture(scope="module")
+def index() -> FaqIndex:
+    return FaqIndex(load_corpus(BUNDLED_CORPUS), load_glossary())
+
+
+def top(index: FaqIndex, text: str, day: dt.date = TODAY) -> tuple[str | None, float]:
+    matches = index.search(text, today=day, limit=3)
+    return (matches[0].entry.id, matches[0].score) if matches else (None, 0.0)
+
+
+def test_stemmer_meets_inflections() -> None:
+    assert {stem_en(w) for w in ("class", "classes")} == {"class"}
+    assert {stem_en(w) for w in ("file", "filing", "filed", "files")} == {"fil"}
+    assert stem_en("applied") == stem_en("applies") == "apply"
+    assert stem_en("business") == "business"
+
+
+def test_traditional_characters_are_simplified() -> None:
+    assert normalize("商標續展 費用") == "商标续展 费用"
+
+
+def test_bigrams_stay_inside_runs_of_content_words() -> None:
+    tokens = tokenize("我的商标")
+    assert "~的商" not in tokens and "~商标" in tokens
+
+
+def test_plain_questions_are_answered(index: FaqIndex) -> None:
+    for text, entry in [
+        ("续展官费多少钱", "renewal-fee"),
+        ("商標續展要交多少錢", "renewal-fee"),
+        ("how much is the renewal fee", "renewal-fee"),
+        ("how much is the renwal fee", "renewal-fee"),  # a typo borrows the known word
+    ]:
+        got, score = top(index, text)
+        assert got == entry and score >= ANSWER, (text, got, score)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "发明专利申请费多少钱",  # a neighbouring subject without a trademark word
+        "how do i renew my passport",  # generic words matched, the subject unknown
+        "营业执照怎么申请",
+        "明天上海会下雨吗",
+    ],
+)
+def test_out_of_scope_questions_are_declined(index: FaqIndex, text: str) -> None:
+    assert top(index, text)[1] < SUGGEST
+
+
+def test_a_trademark_word_keeps_a_neighbour_in_scope(index: FaqIndex) -> None:
+    got, score = top(index, "商标和专利有什么区别")
+    assert got == "trademark-vs-patent-copyright" and score >= SUGGEST
+
+
+def test_suggestions_never_outrank_the_best(index: FaqIndex) -> None:
+    matches = index.search("马德里费用", today=TODAY, limit=5)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_the_entry_valid_on_the_day_is_served(index: FaqIndex) -> None:
+    assert top(index, "异议期多长", TODAY)[0] == "opposition-period"
+    assert top(index, "异议期多长", dt.date(2027, 3, 1))[0] == "opposition-period-2027"
+
+
+def test_nothing_to_match(index: FaqIndex) -> None:
+    assert index.search("", today=TODAY) == []
+    assert index.search("？？？ 😀", today=TODAY) == []
+    assert index.search("的了吗", today=TODAY) == []

@@ -199,6 +199,7 @@ class ToolsSkill:
         ctx.data.pop("last_feedback", None)
         choices: tuple[Choice, ...] = ()
         if answer.computed:
+            ctx.data["low_streak"] = 0  # a real answer: no staff offer for earlier weak ones
             choices = (Choice(ctx.t("menu.book"), "menu:book"),)
         reply = Reply(
             answer.text, choices=choices, intent="tool", meta={"tool": answer.result["tool"]}

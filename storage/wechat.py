@@ -12,6 +12,8 @@ import datetime as dt
 from typing import Any, Literal
 
 from sqlalchemy import JSON, Column, UniqueConstraint, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -100,6 +102,14 @@ def _user(session: Session, openid: str) -> WechatUser:
         except IntegrityError:  # created by another worker meanwhile
             user = session.exec(select(WechatUser).where(WechatUser.openid == openid)).one()
     return user
+
+
+def _insert_new(session: Session, model: Any, values: dict[str, Any], key: Any) -> bool:
+    # INSERT ... ON CONFLICT DO NOTHING RETURNING key (SQLite and PostgreSQL): no savepoint,
+    # no exception; rowcount is not reliable here on psycopg, a returned row is.
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(key)
+    return session.exec(statement).first() is not None  # type: ignore[call-overload]
 
 
 def record_interaction(
@@ -249,12 +259,10 @@ def give_back_consent(*, session: Session, openid: str, template_id: str) -> Non
 
 def claim_delivery(*, session: Session, delivery_id: str, openid: str) -> bool:
     """Start answering a delivery; False when another request (a retry) already did."""
-    try:
-        with session.begin_nested():
-            session.add(WechatDelivery(delivery_id=delivery_id, openid=openid))
-        return True
-    except IntegrityError:
-        return False
+    now = utcnow()
+    values = {"delivery_id": delivery_id, "openid": openid, "status": "running"}
+    values |= {"created_at": now, "updated_at": now}
+    return _insert_new(session, WechatDelivery, values, WechatDelivery.id)
 
 
 def get_delivery(*, session: Session, delivery_id: str) -> WechatDelivery | None:

@@ -79,7 +79,7 @@ def test_text_message_gets_a_passive_reply(wx: Wire) -> None:
 
 def test_safe_mode_round_trip(wx_safe: Wire) -> None:
     resp = wx_safe.post(fixture("text.xml"))
-    assert "<Encrypt>" in resp.text and "450" not in resp.text
+    assert "<Encrypt>" in resp.text and "元" not in resp.text and "Content" not in resp.text
     assert "450元" in wx_safe.reply(resp)["Content"]
 
 

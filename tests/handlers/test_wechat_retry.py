@@ -223,3 +223,25 @@ def test_core_failure_gets_an_apology_not_a_500(
         gate.release.set()
         wire = Wire(client)
         assert wire.reply(wire.post(text_xml(SLOW, msg_id=901)))["Content"] == SORRY
+
+
+def test_retry_reaching_another_worker_is_not_run_again(
+    settings: Settings, clock: FixedClock, wechat_api: FakeWeChatApi
+) -> None:
+    # Two apps on one database: two worker processes behind WeChat's load balancing.
+    first_app = _app(settings, clock, wechat_api, budget=0.3)
+    second_app = _app(settings, clock, wechat_api, budget=0.3)
+    client_a, runtime, gate_a = next(first_app)
+    client_b, _, gate_b = next(second_app)
+    try:
+        assert Wire(client_a).post(text_xml(SLOW, msg_id=1001)).text == "success"
+        assert Wire(client_b).post(text_xml(SLOW, msg_id=1001)).text == "success"
+        gate_a.release.set()
+        _wait_status(runtime, "done")
+        client_b.app.state.worker.run_once()
+        client_b.app.state.worker.run_once()
+        assert (gate_a.runs, gate_b.runs) == (1, 0)
+        assert [m["text"]["content"] for m in wechat_api.sent()] == ["慢答案\n\n1. 有用\n2. 没用"]
+    finally:
+        for gen in (first_app, second_app):
+            gen.close()

@@ -1,0 +1,222 @@
+"""Throughput and latency of encrypted WeChat text messages through POST /wechat, beside a bare
+FastAPI endpoint returning a fixed XML on the same server, with the same client, in one run.
+
+    python benchmarks/wechat_bench.py [--requests 2000] [--concurrency 16] [--seconds 60]
+
+Starts one uvicorn worker on 127.0.0.1 (a fresh SQLite database in a temporary folder, safe
+mode on), warms the endpoints up, then measures each; loopback only, bounded in count and time.
+`adapter` is the same POST /wechat path (signature, decryption, parsing, delivery claim, reply,
+encryption) over a core that answers at once, to separate the WeChat layer from the core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import xmltodict
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.utils import WeChatSigner
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN, APPID = "bench-token", "wx2c2769f8efd9abc2"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+QUESTIONS = ["续展要交多少钱", "商标注册要多久", "马德里国际注册怎么申请", "how much is renewal"]
+PATHS = {"bare": "/bare", "wechat": "/wechat", "adapter": "/echo/wechat"}
+FIXED_XML = (
+    "<xml><ToUserName><![CDATA[o]]></ToUserName><FromUserName><![CDATA[gh]]></FromUserName>"
+    "<CreateTime>0</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+    "<Content><![CDATA[ok]]></Content></xml>"
+)
+
+
+class _EchoCore:
+    """A conversation core that answers at once: isolates the WeChat layer's own cost."""
+
+    def __init__(self, clock: object) -> None:
+        self.clock = clock
+
+    def handle(self, _inbound: object) -> list[object]:
+        from bot.messages import Reply
+
+        return [Reply("ok")]
+
+
+def bench_app():  # type: ignore[no-untyped-def]
+    """The tmbot app, the bare endpoint, and /echo/wechat: the same WeChat adapter over a core
+    that answers at once (uvicorn factory, run in the server process)."""
+    from fastapi import FastAPI
+    from fastapi.responses import Response
+
+    from bot.runtime import Runtime, build_runtime
+    from bot.settings import get_settings
+    from handlers import wechat
+    from webhook import create_app
+
+    runtime = build_runtime(get_settings(), migrate=False)
+    app = create_app(runtime.settings, runtime=runtime)
+    echo = FastAPI()
+    echo.include_router(wechat.router)
+    core = _EchoCore(runtime.conversation.clock)
+    echo.state.runtime = Runtime(runtime.settings, runtime.engine, core)  # type: ignore[arg-type]
+    app.mount("/echo", echo)
+
+    @app.post("/bare")
+    async def bare() -> Response:
+        return Response(FIXED_XML, media_type="application/xml")
+
+    return app
+
+
+def _sign(*parts: str) -> str:
+    signer = WeChatSigner()
+    signer.add_data(*parts)
+    return str(signer.signature)
+
+
+def _requests(count: int, offset: int) -> list[tuple[dict[str, str], bytes]]:
+    """Encrypted, signed text messages, each with its own MsgId (prepared before timing)."""
+    crypto = WeChatCrypto(TOKEN, AES_KEY, APPID)
+    prepared = []
+    for i in range(offset, offset + count):
+        ts, nonce = str(int(time.time())), str(100000 + i)
+        xml = (
+            "<xml><ToUserName><![CDATA[gh_bench]]></ToUserName>"
+            f"<FromUserName><![CDATA[o_bench_user_{i % 500:05d}]]></FromUserName>"
+            f"<CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content><![CDATA[{QUESTIONS[i % len(QUESTIONS)]}]]></Content>"
+            f"<MsgId>{7_000_000_000 + i}</MsgId></xml>"
+        )
+        encrypt = xmltodict.parse(crypto.encrypt_message(xml, nonce, ts))["xml"]["Encrypt"]
+        body = f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
+        params = {
+            "signature": _sign(TOKEN, ts, nonce),
+            "timestamp": ts,
+            "nonce": nonce,
+            "encrypt_type": "aes",
+            "msg_signature": _sign(TOKEN, ts, nonce, encrypt),
+        }
+        prepared.append((params, body.encode()))
+    return prepared
+
+
+async def _run(
+    client: httpx.AsyncClient,
+    path: str,
+    reqs: list[tuple[dict[str, str], bytes]],
+    concurrency: int,
+    seconds: float,
+) -> dict[str, float]:
+    latencies: list[float] = []
+    failures = 0
+    queue = iter(reqs)
+    deadline = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal failures
+        for params, body in queue:
+            if time.perf_counter() > deadline:
+                return
+            start = time.perf_counter()
+            resp = await client.post(path, params=params, content=body)
+            latencies.append(time.perf_counter() - start)
+            if resp.status_code != 200 or (path != "/bare" and "<Encrypt>" not in resp.text):
+                failures += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "n": len(latencies),
+        "failures": failures,
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+    }
+
+
+async def _measure(base: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    limits = httpx.Limits(
+        max_connections=args.concurrency, max_keepalive_connections=args.concurrency
+    )
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        results = {}
+        for n, path in enumerate(PATHS.values()):
+            await _run(client, path, _requests(50, n * 1_000_000), args.concurrency, args.seconds)
+        for n, (name, path) in enumerate(PATHS.items()):
+            reqs = _requests(args.requests, n * 1_000_000 + 100)
+            results[name] = await _run(client, path, reqs, args.concurrency, args.seconds)
+        return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=60.0, help="cap per endpoint")
+    args = parser.parse_args()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(
+            os.environ,
+            TMBOT_DATABASE_URL=f"sqlite:///{tmp}/bench.db",
+            TMBOT_RUN_WORKER="false",
+            TMBOT_WECHAT_TOKEN=TOKEN,
+            TMBOT_WECHAT_APPID=APPID,
+            TMBOT_WECHAT_AES_KEY=AES_KEY,
+            PYTHONPATH=str(ROOT),
+        )
+        subprocess.run(
+            [sys.executable, "-m", "handlers.cli", "db", "upgrade"], env=env, cwd=ROOT, check=True
+        )
+        server = subprocess.Popen(
+            [
+                *(
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    "benchmarks.wechat_bench:bench_app",
+                ),
+                *("--host", "127.0.0.1", "--port", str(port), "--workers", "1"),
+                *("--log-level", "warning", "--no-access-log"),
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            results = asyncio.run(_measure(base, args))
+        finally:
+            server.terminate()
+            server.wait(10)
+    for name, r in results.items():
+        print(
+            f"{name:8s} {r['n']:6.0f} requests  {r['rps']:8.1f} req/s  "
+            f"p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  failures {r['failures']:.0f}"
+        )
+    bare = results["bare"]["rps"]
+    print(f"ratio wechat/bare: {results['wechat']['rps'] / bare:.2f} (goal >= 0.5)")
+    print(f"ratio adapter/bare: {results['adapter']['rps'] / bare:.2f} (WeChat layer alone)")
+
+
+if __name__ == "__main__":
+    main()

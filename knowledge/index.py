@@ -33,6 +33,8 @@ RERANK = 8  # entries rescored with rapidfuzz
 OFF_TOPIC = 0.5  # confidence factor for a question that is not about trademarks
 MARGIN = 8.0  # below this lead over the best other topic, the top entry loses confidence
 MARGIN_COST = 0.5  # points of confidence lost per point of missing lead
+INFO_WORDS = 2.5  # a question weighing less than this many typical words is too thin to answer
+INFO_FLOOR = 0.5  # confidence factor of a question that weighs nothing
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,9 @@ class FaqIndex:
             return OFF_TOPIC
         if terms.strangers and self._scope.generic_only(index.matched(terms, best)):
             return OFF_TOPIC
-        return 1.0
+        # A bare "商标" or "renewal" is covered by dozens of entries: suggest, do not answer.
+        info = min(1.0, terms.norm / (INFO_WORDS * index.unknown_idf))
+        return INFO_FLOOR + (1.0 - INFO_FLOOR) * info
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

@@ -72,6 +72,17 @@ def test_a_trademark_word_keeps_a_neighbour_in_scope(index: FaqIndex) -> None:
     assert got == "trademark-vs-patent-copyright" and score >= SUGGEST
 
 
+@pytest.mark.parametrize("text", ["商标", "续展", "马德里", "trademark", "renewal", "fee"])
+def test_a_bare_topic_word_is_not_answered_directly(index: FaqIndex, text: str) -> None:
+    # Dozens of entries cover it completely: the user gets suggestions or the menu.
+    assert top(index, text)[1] < ANSWER
+
+
+@pytest.mark.parametrize("text", ["宽展期", "撤三", "驰名商标", "续展费用"])
+def test_a_specific_term_alone_is_answered(index: FaqIndex, text: str) -> None:
+    assert top(index, text)[1] >= ANSWER
+
+
 def test_suggestions_never_outrank_the_best(index: FaqIndex) -> None:
     matches = index.search("马德里费用", today=TODAY, limit=5)
     assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)

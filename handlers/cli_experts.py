@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.experts_io import CSV_COLUMNS, ExpertFileError, import_experts
 from bot.settings import get_settings
@@ -20,12 +22,18 @@ __all__ = ("app",)
 app = typer.Typer(help="Experts for consultation booking: import, list.", no_args_is_help=True)
 
 
-def _engine() -> Engine:
+@contextmanager
+def _session() -> Iterator[Session]:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     settings = get_settings()
     # Only the schema: the demo experts are for a database nobody has filled yet.
     upgrade_db(settings.database_url)
-    return make_engine(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 @app.command("import")
@@ -37,9 +45,8 @@ def import_command(
     ] = False,
 ) -> None:
     """Create or update experts (matched by name + organisation) with their availability."""
-    engine = _engine()
     try:
-        with session_scope(engine) as session:
+        with _session() as session:
             saved = import_experts(session=session, path=file)
             retired = 0
             if only:
@@ -60,7 +67,7 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
 ) -> None:
     """Every expert with specialties, mode and weekly availability (station time)."""
-    with session_scope(_engine()) as session:
+    with _session() as session:
         rows: list[dict[str, Any]] = [
             {
                 "id": e.id,

@@ -17,6 +17,7 @@ from xml.parsers.expat import ExpatError
 import xmltodict
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
@@ -200,9 +201,15 @@ async def receive(request: Request) -> Response:
         return _refused(request, refusal)
     if action.silent:
         return PlainTextResponse("success")
-    text = await endpoint.runner.answer(
-        action.delivery_id, action.openid, action.effects, lambda: _compute(endpoint, action)
-    )
+    try:
+        text = await endpoint.runner.answer(
+            action.delivery_id, action.openid, action.effects, lambda: _compute(endpoint, action)
+        )
+    except SQLAlchemyError:
+        # E.g. SQLite busy past its timeout: WeChat retries a non-200 (a retry is safe: the
+        # delivery claim decides who answers), while `success` would drop the message.
+        logger.exception("wechat: database error on delivery %s", action.delivery_id)
+        return PlainTextResponse("temporarily unavailable", status_code=503)
     if not text:
         return PlainTextResponse("success")
     return endpoint.reply(msg, text, request.query_params.get("nonce", ""))

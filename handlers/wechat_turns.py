@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from handlers.wechat_format import SORRY
@@ -85,6 +87,17 @@ class TurnRunner:
         except Exception:
             logger.exception("wechat: answering delivery %s failed", delivery_id)
             chunks = [SORRY]
+        for attempt in range(3):
+            try:
+                return self._finish(delivery_id, openid, chunks)
+            except OperationalError:  # SQLite busy past its timeout: the answer is worth keeping
+                if attempt == 2:
+                    raise
+                logger.warning("wechat: storing the answer to %s failed; retrying", delivery_id)
+                time.sleep(0.5 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _finish(self, delivery_id: str, openid: str, chunks: list[str]) -> str | None:
         with session_scope(self.engine) as session:
             if finish_delivery(session=session, delivery_id=delivery_id, chunks=chunks):
                 # Passive reply: WeChat takes one message; the rest follow as service messages.

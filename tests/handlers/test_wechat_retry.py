@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from bot.context import Context
@@ -245,3 +246,21 @@ def test_retry_reaching_another_worker_is_not_run_again(
     finally:
         for gen in (first_app, second_app):
             gen.close()
+
+
+def test_database_trouble_is_a_503_so_wechat_retries(
+    quick: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, runtime, _ = quick
+    wire = Wire(client)
+    wire.post(fixture("event_subscribe.xml"))  # builds the endpoint
+    runner = client.app.state.wechat.runner
+
+    def locked(*_args: object) -> bool:
+        raise OperationalError("INSERT INTO wechat_delivery", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(runner, "_claim", locked)
+    assert wire.post(fixture("text.xml")).status_code == 503
+    monkeypatch.undo()
+    assert "450元" in wire.reply(wire.post(fixture("text.xml")))["Content"]  # WeChat's retry
+    assert count(runtime, QuestionLog) == 2  # the greeting and the question, once each

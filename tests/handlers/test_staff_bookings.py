@@ -197,3 +197,29 @@ def test_admin_creates_and_edits_an_expert(client: TestClient, runtime: Runtime)
         assert [r.weekday for r in rules] == [3]
         exceptions = list(session.exec(select(AvailabilityException)))
         assert [(x.day.isoformat(), x.kind) for x in exceptions] == [("2026-12-03", "leave")]
+
+
+def test_booking_through_the_web_chat_api(client: TestClient, runtime: Runtime) -> None:
+    def post(text: str, choice: bool = True) -> dict:
+        body = {"user_id": "webuser0009", "text": text, "is_choice": choice}
+        resp = client.post("/api/chat", json=body)
+        assert resp.status_code == 200, resp.text
+        return resp.json()
+
+    first = post("预约专家", choice=False)
+    payloads = [c["payload"] for c in first["replies"][0]["choices"]]
+    assert payloads[0] == "book:topic:registration" and payloads[-2:] == [
+        "book:back",
+        "book:cancel",
+    ]
+    post("book:topic:madrid")
+    days = post("book:expert:3")  # 陈晓, by video
+    slots = post(days["replies"][0]["choices"][0]["payload"])
+    post(slots["replies"][0]["choices"][0]["payload"])
+    for text in ("Acme Trading Ltd", "Alice Smith", "13912345678", "Which countries first"):
+        post(text, choice=False)
+    done = post("book:confirm")
+    text = done["replies"][0]["text"]
+    assert "By video: https://meeting.example.cn/tmbot-demo-chen" in text
+    link = text.split("Calendar file: ")[1].split()[0]
+    assert client.get(link).status_code == 200

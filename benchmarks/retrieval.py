@@ -59,6 +59,7 @@ class Row:
     cutoff: float
     p50_ms: float
     p99_ms: float
+    best_p99_ms: float  # p99 over questions of each question's fastest run (less scheduling noise)
     cpu_p99_ms: float  # thread CPU time: what the search costs, whatever else the machine runs
     peak_mib: float
     build_s: float
@@ -120,8 +121,19 @@ def measure(
     top1 = sum(1 for (e, _), t in ins if e and e.topic == t) / len(ins)
     refusal = sum(1 for (_, s), _ in oos if s < cutoff) / len(oos)
     p50 = statistics.median(timings)
+    best = [min(timings[i :: len(dev)]) for i in range(len(dev))]
     row = Row(
-        name, len(entries), top1, refusal, cutoff, p50, _p99(timings), _p99(cpu), peak, build_s
+        name,
+        len(entries),
+        top1,
+        refusal,
+        cutoff,
+        p50,
+        _p99(timings),
+        _p99(best),
+        _p99(cpu),
+        peak,
+        build_s,
     )
     return row, hits
 
@@ -159,14 +171,16 @@ def table(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
     head = (
         "| system | entries | top-1 | refusal (cutoff) | direct right / wrong | p50 ms | p99 ms "
-        "| CPU p99 ms | peak MiB | build s |\n|---|---|---|---|---|---|---|---|---|---|"
+        "| best-of-N p99 ms | CPU p99 ms | peak MiB | build s |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|"
     )
     lines = [head]
     for r in rows:
         direct = f"{r.direct:.3f} / {r.wrong:.3f}" if r.direct is not None else "-"
         lines.append(
             f"| {r.system} | {r.size} | {r.top1:.3f} | {r.refusal:.3f} ({r.cutoff:g}) | {direct} "
-            f"| {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.cpu_p99_ms:.2f} | {r.peak_mib:.1f} "
+            f"| {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.best_p99_ms:.2f} | {r.cpu_p99_ms:.2f} "
+            f"| {r.peak_mib:.1f} "
             f"| {r.build_s:.2f} |"
         )
     return "\n".join(lines)

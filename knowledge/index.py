@@ -92,31 +92,35 @@ class FaqIndex:
         lang = lang or detect_lang(prepared) or "zh"
         index = self._langs[lang]
         terms = index.terms(tokens)
-        scores = index.scores(terms, self._valid_mask(today))
-        leaders = [int(i) for i in _top(scores, RERANK) if scores[i] > 0]
+        scores, ranked = index.scores(terms, self._valid_mask(today))
+        ranked = ranked[scores[ranked] > 0]
+        ranked = ranked[np.argsort(-scores[ranked], kind="stable")]
+        leaders = ranked[:RERANK].tolist()
         fuzzy = dict(zip(leaders, index.best_phrasings(leaders, prepared), strict=True))
         for i, (ratio, _) in fuzzy.items():
             # Rescore the leaders on raw strings: typos, order, and very short questions.
             scores[i] = max(scores[i], (scores[i] + ratio) / 2.0)
-        order = [int(i) for i in _top(scores, max(limit, 2)) if scores[i] > 0]
-        if not order:
+        ranked = ranked[np.argsort(-scores[ranked], kind="stable")]
+        if not len(ranked):
             return []
-        factor = self._confidence_factor(normalized, terms, index, order[0])
+        best = int(ranked[0])
+        factor = self._confidence_factor(normalized, terms, index, best)
+        lead = self._lead(scores, ranked)
         out: list[Match] = []
-        for i in order[:limit]:
-            score = scores[i] * factor
+        for i in ranked[:limit].tolist():
+            score = float(scores[i]) * factor
             if not out:
-                score -= MARGIN_COST * max(0.0, MARGIN - self._lead(scores, i) * factor)
+                score -= MARGIN_COST * max(0.0, MARGIN - lead * factor)
             else:
                 score = min(score, out[0].score)  # suggestions never outrank the best
             p = fuzzy[i][1] if i in fuzzy else index.phrasings_of(i)[0]
             out.append(Match(self.entries[i], round(max(score, 0.0), 1), index.texts[p]))
         return out
 
-    def _lead(self, scores: np.ndarray, best: int) -> float:
+    def _lead(self, scores: np.ndarray, ranked: np.ndarray) -> float:
         """How far the best entry is ahead of the best entry of any other topic."""
-        other = scores[self._topic != self._topic[best]]
-        return float(scores[best] - (other.max() if len(other) else 0.0))
+        other = ranked[self._topic[ranked] != self._topic[ranked[0]]]
+        return float(scores[ranked[0]] - (scores[other[0]] if len(other) else 0.0))
 
     def _confidence_factor(
         self, normalized: str, terms: QueryTerms, index: LangIndex, best: int
@@ -128,11 +132,3 @@ class FaqIndex:
         # A bare "商标" or "renewal" is covered by dozens of entries: suggest, do not answer.
         info = min(1.0, terms.norm / (INFO_WORDS * index.unknown_idf))
         return INFO_FLOOR + (1.0 - INFO_FLOOR) * info
-
-
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k highest scores, best first (argpartition: O(n))."""
-    if len(scores) <= k:
-        return np.argsort(-scores, kind="stable")
-    part = np.argpartition(-scores, k)[:k]
-    return part[np.argsort(-scores[part], kind="stable")]

@@ -164,16 +164,17 @@ class LangIndex:
         out.weights[tok] = self.unknown_idf
         out.strangers.append(tok)
 
-    def scores(self, terms: QueryTerms, valid: np.ndarray) -> np.ndarray:
-        """Raw score (0-100) of the entries for a question's terms; `valid` masks entries out.
+    def scores(self, terms: QueryTerms, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Raw scores (0-100) of the entries for a question's terms (`valid` masks entries out),
+        and the entries scored exactly: every other entry scores below the `EXACT` best of them.
 
-        Coverage is computed for every entry; the phrasing Dice only for the entries with the
-        best coverage, as many as it takes for the best `EXACT` scores to be exact (Dice is at
-        most 200c/(norm+c) for an entry covering weight c, and that bound grows with c).
+        Coverage is computed for every entry; the phrasing Dice only for the entries whose upper
+        bound could reach the best ones (see below), usually the `CANDIDATES` best covered.
         """
         norm = terms.norm
+        nothing = (np.zeros(self.n_entries, dtype=np.float64), np.zeros(0, dtype=np.int64))
         if not self.texts or norm <= 0:
-            return np.zeros(self.n_entries, dtype=np.float64)
+            return nothing
         query = np.zeros(len(self.vocab), dtype=np.float64)
         rows: list[np.ndarray] = []
         weights: list[float] = []
@@ -184,7 +185,7 @@ class LangIndex:
                 rows += (self._bags.row(t), self._answers.row(t))
                 weights += (w, ANSWER_WEIGHT * w)
         if not rows:
-            return np.zeros(self.n_entries, dtype=np.float64)
+            return nothing
         # One bincount over every matched token's entries: faster than a scatter-add each.
         lengths = [len(r) for r in rows]
         covered = np.bincount(
@@ -204,7 +205,8 @@ class LangIndex:
             bound[cand] = 0.0
             rest = np.flatnonzero(bound > np.partition(exact, -EXACT)[-EXACT])
             scores[rest] += BLEND[0] * self._best_dice(rest, query, norm)
-        return scores
+            cand = np.concatenate((cand, rest))
+        return scores, cand
 
     def _best_dice(self, entries: np.ndarray, query: np.ndarray, norm: float) -> np.ndarray:
         """Dice (0-200 scaled to 0-100) of each entry's best phrasing with the query."""
@@ -224,13 +226,13 @@ class LangIndex:
         phr = [p for e in entries for p in self.phrasings_of(e)]
         if not phr:
             return []
-        ratios = process.cdist([text], [self.texts[p] for p in phr], scorer=fuzz.ratio)[0]
+        ratios = process.cdist([text], [self.texts[p] for p in phr], scorer=fuzz.ratio)[0].tolist()
         out, start = [], 0
         for e in entries:
-            n = int(self.offsets[e + 1] - self.offsets[e])
-            j = start + int(np.argmax(ratios[start : start + n]))
-            out.append((float(ratios[j]), phr[j]))
-            start += n
+            end = start + int(self.offsets[e + 1] - self.offsets[e])
+            j = max(range(start, end), key=ratios.__getitem__)
+            out.append((ratios[j], phr[j]))
+            start = end
         return out
 
     def matched(self, terms: QueryTerms, entry: int) -> list[str]:

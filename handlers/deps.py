@@ -39,4 +39,6 @@ def get_db(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Sessio
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ConversationDep = Annotated[Conversation, Depends(get_conversation)]
-SessionDep = Annotated[Session, Depends(get_db)]
+# scope="function": commit before the response leaves. With the default ("request") the
+# commit ran after sending, so a browser following a POST's redirect could read the old row.
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]

@@ -57,6 +57,16 @@ def _follow(openid: str, subscribed: bool, at: dt.datetime) -> Effect:
     return lambda s: record_subscription(session=s, openid=openid, subscribed=subscribed, at=at)
 
 
+def _consent(openid: str, template: str, *, accept: bool) -> Effect:
+    def effect(session: Session) -> None:
+        if accept:
+            record_subscribe_consent(session=session, openid=openid, template_id=template)
+        else:
+            revoke_subscribe_consent(session=session, openid=openid, template_id=template)
+
+    return effect
+
+
 def _consents(data: dict[str, Any], openid: str) -> tuple[Effect, ...]:
     # subscribe_msg_popup_event / _change_event carry one <List> per template.
     holder = data.get("SubscribeMsgPopupEvent") or data.get("SubscribeMsgChangeEvent") or {}
@@ -66,20 +76,8 @@ def _consents(data: dict[str, Any], openid: str) -> tuple[Effect, ...]:
     for item in items:
         template = str(item.get("TemplateId") or "")[:128]
         status = str(item.get("SubscribeStatusString") or "").lower()
-        if not template:
-            continue
-        if status == "accept":
-            effects.append(
-                lambda s, t=template: record_subscribe_consent(
-                    session=s, openid=openid, template_id=t
-                )
-            )
-        elif status == "reject":
-            effects.append(
-                lambda s, t=template: revoke_subscribe_consent(
-                    session=s, openid=openid, template_id=t
-                )
-            )
+        if template and status in ("accept", "reject"):
+            effects.append(_consent(openid, template, accept=status == "accept"))
     return tuple(effects)
 
 

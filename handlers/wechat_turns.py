@@ -130,7 +130,7 @@ class TurnRunner:
             row = get_delivery(session=session, delivery_id=delivery_id)
             if row is None:
                 return "missing", None
-            return row.status, (row.chunks or [None])[0]
+            return row.status, row.chunks[0] if row.chunks else None
 
     async def _follow(self, delivery_id: str, openid: str, deadline: float) -> str | None:
         # A retry: the first run's passive answer if it comes in time, else `success`.

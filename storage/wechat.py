@@ -109,7 +109,7 @@ def _insert_new(session: Session, model: Any, values: dict[str, Any], key: Any) 
     # no exception; rowcount is not reliable here on psycopg, a returned row is.
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(model).values(**values).on_conflict_do_nothing().returning(key)
-    return session.exec(statement).first() is not None  # type: ignore[call-overload]
+    return session.exec(statement).first() is not None
 
 
 def record_interaction(
@@ -148,7 +148,7 @@ def _try_slot(session: Session, openid: str, kind: Interaction, now: dt.datetime
         if kind == "message"
         else (WechatUser.event_at, WechatUser.event_sent)
     )
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(WechatUser)
         .where(
             col(WechatUser.openid) == openid,
@@ -167,15 +167,15 @@ def take_window_slot(*, session: Session, openid: str, now: dt.datetime) -> Inte
     The short event window is spent first so the 48-hour one lasts.
     """
     for kind in ("event", "message"):
-        if _try_slot(session, openid, kind, now):  # type: ignore[arg-type]
-            return kind  # type: ignore[return-value]
+        if _try_slot(session, openid, kind, now):
+            return kind
     return None
 
 
 def give_back_window_slot(*, session: Session, openid: str, kind: Interaction) -> None:
     """Return a slot whose send failed for a reason worth retrying."""
     sent_col = WechatUser.message_sent if kind == "message" else WechatUser.event_sent
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(WechatUser)
         .where(col(WechatUser.openid) == openid, col(sent_col) > 0)
         .values({sent_col: sent_col - 1})
@@ -221,7 +221,7 @@ def record_subscribe_consent(
 
 def revoke_subscribe_consent(*, session: Session, openid: str, template_id: str) -> None:
     """The user turned the template's notices off."""
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(WechatConsent)
         .where(col(WechatConsent.openid) == openid, col(WechatConsent.template_id) == template_id)
         .values(remaining=0, long_term=False, updated_at=utcnow())
@@ -236,7 +236,7 @@ def take_consent(*, session: Session, openid: str, template_id: str) -> bool:
     ).first()
     if long_term is not None:
         return True
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(WechatConsent)
         .where(*base, col(WechatConsent.remaining) > 0)
         .values(remaining=WechatConsent.remaining - 1)
@@ -246,7 +246,7 @@ def take_consent(*, session: Session, openid: str, template_id: str) -> bool:
 
 def give_back_consent(*, session: Session, openid: str, template_id: str) -> None:
     """Return a one-time consent whose notice failed for a reason worth retrying."""
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(WechatConsent)
         .where(
             col(WechatConsent.openid) == openid,
@@ -260,7 +260,7 @@ def give_back_consent(*, session: Session, openid: str, template_id: str) -> Non
 def claim_delivery(*, session: Session, delivery_id: str, openid: str) -> bool:
     """Start answering a delivery; False when another request (a retry) already did."""
     now = utcnow()
-    values = {"delivery_id": delivery_id, "openid": openid, "status": "running"}
+    values: dict[str, Any] = {"delivery_id": delivery_id, "openid": openid, "status": "running"}
     values |= {"created_at": now, "updated_at": now}
     return _insert_new(session, WechatDelivery, values, WechatDelivery.id)
 
@@ -272,7 +272,7 @@ def get_delivery(*, session: Session, delivery_id: str) -> WechatDelivery | None
 
 
 def _cas(session: Session, delivery_id: str, old: str, new: str, **values: Any) -> bool:
-    result = session.exec(  # type: ignore[call-overload]
+    result = session.exec(
         update(WechatDelivery)
         .where(col(WechatDelivery.delivery_id) == delivery_id, col(WechatDelivery.status) == old)
         .values(status=new, updated_at=utcnow(), **values)

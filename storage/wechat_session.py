@@ -49,7 +49,7 @@ def kv_set(engine: Engine, key: str, value: str | None, expires_at: dt.datetime 
     """Store a value (None clears it)."""
     with Session(engine) as session:
         _ensure(session, key)
-        session.exec(  # type: ignore[call-overload]
+        session.exec(
             update(WechatKv)
             .where(col(WechatKv.key) == key)
             .values(value=value, expires_at=expires_at, updated_at=utcnow())
@@ -61,7 +61,7 @@ def kv_lock(engine: Engine, key: str, now: dt.datetime, hold: dt.timedelta) -> b
     """Take the refresh lock of `key` until now + hold; False when another worker holds it."""
     with Session(engine) as session:
         _ensure(session, key)
-        result = session.exec(  # type: ignore[call-overload]
+        result = session.exec(
             update(WechatKv)
             .where(
                 col(WechatKv.key) == key,
@@ -76,7 +76,5 @@ def kv_lock(engine: Engine, key: str, now: dt.datetime, hold: dt.timedelta) -> b
 def kv_unlock(engine: Engine, key: str) -> None:
     """Release the refresh lock."""
     with Session(engine) as session:
-        session.exec(  # type: ignore[call-overload]
-            update(WechatKv).where(col(WechatKv.key) == key).values(lock_until=None)
-        )
+        session.exec(update(WechatKv).where(col(WechatKv.key) == key).values(lock_until=None))
         session.commit()

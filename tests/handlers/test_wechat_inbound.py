@@ -13,7 +13,7 @@ from wechatpy import parse_message
 from bot.ports import FixedClock
 from bot.settings import Settings
 from storage.models import QuestionLog
-from storage.wechat import WechatConsent, WechatUser
+from storage.wechat import WechatConsent, WechatDelivery, WechatUser
 from tests.support.wechat import (
     AES_KEY,
     OPENID,
@@ -190,3 +190,11 @@ def test_reply_text_cannot_break_out_of_cdata(wx: Wire) -> None:
     endpoint = wx.client.app.state.wechat
     resp = endpoint.reply(parse_message(fixture("text.xml")), "a ]]><evil/> b", "1")
     assert xmltodict.parse(resp.body)["xml"]["Content"] == "a ]]><evil/> b"
+
+
+def test_report_events_are_acknowledged_without_storing_anything(wx: Wire) -> None:
+    for event in ("TEMPLATESENDJOBFINISH", "MASSSENDJOBFINISH", "kf_create_session"):
+        assert wx.post(event_xml(event)).text == "success"
+    with Session(wx.client.app.state.runtime.engine) as session:
+        assert session.exec(select(WechatDelivery)).first() is None
+        assert session.get(WechatUser, OPENID) is None

@@ -6,7 +6,7 @@ phrasing per entry is one `np.maximum.reduceat` and no scan over owners is ever 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,29 +53,19 @@ class LangIndex:
         counts = [len(entry.phrasings(lang)) for entry in entries]
         self.offsets = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
         owners = np.repeat(np.arange(self.n_entries, dtype=np.int32), counts)
-        # A phrasing of stopwords only gets a placeholder token, so none is empty (reduceat).
-        token_sets = [set(tokenize(text)) or {_EMPTY} for text in self.texts]
-        answers = [
-            set(tokenize(glossary.canonicalize(normalize(e.answer.get(lang))))) for e in entries
-        ]
-        # Token ids; (token, phrasing) pairs, each once.
+        # Token ids; (token, phrasing) pairs, each once, in phrasing order. A phrasing of
+        # stopwords only gets a placeholder token, so that none is empty (reduceat).
         self.vocab: dict[str, int] = {}
-        ids = self.vocab.setdefault
-        pair_tok = np.fromiter(
-            (ids(t, len(self.vocab)) for ts in token_sets for t in ts), dtype=np.int32
-        )
-        pair_phr = np.repeat(
-            np.arange(len(token_sets), dtype=np.int32), [len(t) for t in token_sets]
-        )
-        ans_tok = np.fromiter(
-            (ids(t, len(self.vocab)) for ts in answers for t in ts), dtype=np.int32
-        )
-        ans_ent = np.repeat(np.arange(self.n_entries, dtype=np.int32), [len(t) for t in answers])
+        pair_tok, sizes = self._token_ids(self.texts, _EMPTY)
+        pair_phr = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+        answers = (glossary.canonicalize(normalize(e.answer.get(lang))) for e in entries)
+        ans_tok, ans_sizes = self._token_ids(answers, None)
+        ans_ent = np.repeat(np.arange(self.n_entries, dtype=np.int32), ans_sizes)
         n_vocab = len(self.vocab)
         # Each phrasing's token ids (pairs are in phrasing order), and per token the entries
         # whose phrasings have it (a short question often mixes words of different alternates).
         self._phr_tok = pair_tok
-        self._phr_size = np.asarray([len(t) for t in token_sets], dtype=np.int64)
+        self._phr_size = sizes
         self._phr_ptr = np.concatenate(([0], np.cumsum(self._phr_size)))
         self._ent_tok = self._phr_ptr[self.offsets]  # an entry's tokens are contiguous too
         bag_key = np.unique(pair_tok.astype(np.int64) * self.n_entries + owners[pair_phr])
@@ -108,6 +98,17 @@ class LangIndex:
         for t in tokens:
             if t.isascii() and len(t) > 3 and t[0] != "~":
                 self._latin.setdefault(t[0], []).append(t)
+
+    def _token_ids(self, texts: Iterable[str], empty: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """Ids of each text's distinct tokens, concatenated, and how many each text has."""
+        ids = self.vocab.setdefault
+        flat: list[int] = []
+        sizes: list[int] = []
+        for text in texts:
+            tokens = set(tokenize(text)) or ({empty} if empty else set())
+            flat.extend(ids(t, len(self.vocab)) for t in tokens)
+            sizes.append(len(tokens))
+        return np.asarray(flat, dtype=np.int32), np.asarray(sizes, dtype=np.int64)
 
     def phrasings_of(self, entry: int) -> range:
         """Indices into `texts` of one entry's phrasings."""

@@ -7,9 +7,10 @@ entry's words cover (a short question often mixes words of different alternates)
 rescores the best few entries on the raw strings, which catches typos and word-order changes.
 
 The score is then calibrated into a confidence, comparable across questions so that one threshold
-decides answer / suggest / decline: it is lowered when the best entry barely beats an entry of
-another topic (ambiguous: better to suggest) and when the question is not about trademarks at
-all (`knowledge/scope.py`).
+decides answer / suggest / decline: it is lowered when the question is not about trademarks at
+all (`knowledge/scope.py`), when it is too thin to pick one entry (a bare 商标), and when the best
+entry barely beats an entry of another topic (ambiguous: better to suggest). Figures and the
+benchmark against two baselines: docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -7,12 +7,14 @@ import logging
 from typing import Annotated, Any
 
 import typer
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.settings import get_settings
 from storage.db import make_engine, session_scope
 from storage.tickets import Ticket, get_ticket, list_tickets, ticket_transcript
 
-__all__ = ("app", "ticket_json")
+__all__ = ("app", "ticket_detail", "ticket_json")
 
 app = typer.Typer(help="Handoff tickets: list and show.", no_args_is_help=True)
 
@@ -33,7 +35,7 @@ def ticket_json(ticket: Ticket) -> dict[str, Any]:
     }
 
 
-def _engine() -> Any:
+def _engine() -> Engine:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from bot.runtime import prepare_database
 
@@ -54,11 +56,13 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON array.")] = False,
 ) -> None:
     """List tickets, newest first."""
-    with session_scope(_engine()) as session:
-        rows = [
-            ticket_json(t)
-            for t in list_tickets(session=session, status=status, channel=channel, limit=limit)
-        ]
+    engine = _engine()
+    try:
+        with session_scope(engine) as session:
+            found = list_tickets(session=session, status=status, channel=channel, limit=limit)
+            rows = [ticket_json(t) for t in found]
+    finally:
+        engine.dispose()
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -69,42 +73,46 @@ def list_command(
         )
 
 
+def ticket_detail(session: Session, ticket: Ticket) -> dict[str, Any]:
+    """The object of `tickets show --json`: the list fields, the facts and the transcript."""
+    return ticket_json(ticket) | {
+        "chat_ref": ticket.chat_ref,
+        "lang": ticket.lang,
+        "reason": ticket.reason,
+        "category": ticket.category,
+        "priority": ticket.priority,
+        "company": ticket.company,
+        "contact": ticket.contact,
+        "claimed_by": ticket.claimed_by,
+        "first_response_due": _iso(ticket.first_response_due),
+        "first_response_at": _iso(ticket.first_response_at),
+        "resolved_at": _iso(ticket.resolved_at),
+        "closed_at": _iso(ticket.closed_at),
+        "resolution_note": ticket.resolution_note,
+        "rating": ticket.rating,
+        "transcript": [
+            {"at": _iso(m.created_at), "direction": m.direction, "sender": m.sender, "text": m.text}
+            for m in ticket_transcript(session=session, ticket=ticket)
+        ],
+    }
+
+
 @app.command("show")
 def show_command(
     number: Annotated[str, typer.Argument(help="The ticket number, e.g. T-2026-000123.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """One ticket with its whole transcript."""
-    with session_scope(_engine()) as session:
-        ticket = get_ticket(session=session, number=number)
-        if ticket is None:
-            typer.echo(f"error: no ticket {number}", err=True)
-            raise typer.Exit(1)
-        data = ticket_json(ticket) | {
-            "chat_ref": ticket.chat_ref,
-            "lang": ticket.lang,
-            "reason": ticket.reason,
-            "category": ticket.category,
-            "priority": ticket.priority,
-            "company": ticket.company,
-            "contact": ticket.contact,
-            "claimed_by": ticket.claimed_by,
-            "first_response_due": _iso(ticket.first_response_due),
-            "first_response_at": _iso(ticket.first_response_at),
-            "resolved_at": _iso(ticket.resolved_at),
-            "closed_at": _iso(ticket.closed_at),
-            "resolution_note": ticket.resolution_note,
-            "rating": ticket.rating,
-            "transcript": [
-                {
-                    "at": _iso(m.created_at),
-                    "direction": m.direction,
-                    "sender": m.sender,
-                    "text": m.text,
-                }
-                for m in ticket_transcript(session=session, ticket=ticket)
-            ],
-        }
+    engine = _engine()
+    try:
+        with session_scope(engine) as session:
+            ticket = get_ticket(session=session, number=number)
+            data = ticket_detail(session, ticket) if ticket is not None else None
+    finally:
+        engine.dispose()  # after the session gave its connection back
+    if data is None:
+        typer.echo(f"error: no ticket {number}", err=True)
+        raise typer.Exit(1)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return

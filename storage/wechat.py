@@ -115,16 +115,35 @@ def _insert_new(session: Session, model: Any, values: dict[str, Any], key: Any) 
 def record_interaction(
     *, session: Session, openid: str, kind: Interaction, at: dt.datetime
 ) -> None:
-    """Open (or re-open) a customer-service window; a retried delivery changes nothing."""
-    user = _user(session, openid)
-    if kind == "message":
-        if user.message_at is None or at > user.message_at:
-            user.message_at, user.message_sent = at, 0
-    elif user.event_at is None or at > user.event_at:
-        user.event_at, user.event_sent = at, 0
-    user.subscribed = True
-    user.updated_at = utcnow()
-    session.add(user)
+    """Open (or re-open) a customer-service window; a retried delivery changes nothing.
+
+    One upsert statement: this runs in every inbound message's first transaction.
+    """
+    at_name, sent_name = (
+        ("message_at", "message_sent") if kind == "message" else ("event_at", "event_sent")
+    )
+    now = utcnow()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(WechatUser).values(
+        openid=openid,
+        subscribed=True,
+        message_sent=0,
+        event_sent=0,
+        updated_at=now,
+        **{at_name: at},
+    )
+    current = WechatUser.__table__.c[at_name]  # type: ignore[attr-defined]
+    statement = statement.on_conflict_do_update(
+        index_elements=[WechatUser.__table__.c.openid],  # type: ignore[attr-defined]
+        set_={
+            at_name: statement.excluded[at_name],
+            sent_name: 0,
+            "subscribed": True,
+            "updated_at": now,
+        },
+        where=current.is_(None) | (current < statement.excluded[at_name]),
+    )
+    session.exec(statement)
 
 
 def record_subscription(

@@ -192,6 +192,10 @@ class HandoffSkill:
                 text += "\n" + ht("rate_prompt", lang)
                 choices = tuple(Choice(label, p) for label, p in helpdesk.RATE_CHOICES)
             return _said([Reply(text, choices=choices, intent="handoff")], "handoff", "closed")
+        if _PAYLOAD_RE.match(ctx.text) and key not in YES and key not in NO:
+            # An old button (an FAQ entry, the menu) pressed mid-handoff: nothing for staff.
+            notice = ht("already_open", lang, number=ticket.number)
+            return _said([Reply(notice, intent="handoff")], "handoff", "handled")
         pending = ctx.data.pop("handoff_consent", None)
         if pending and (key in YES or key in NO):
             if key in YES:

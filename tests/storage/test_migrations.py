@@ -6,7 +6,6 @@ import importlib
 import pkgutil
 
 import pytest
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel

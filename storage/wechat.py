@@ -12,12 +12,11 @@ import datetime as dt
 from typing import Any, Literal
 
 from sqlalchemy import JSON, Column, UniqueConstraint, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import utcnow
+from storage.wechat_sql import execute
 
 __all__ = (
     "EVENT_WINDOW",
@@ -104,46 +103,11 @@ def _user(session: Session, openid: str) -> WechatUser:
     return user
 
 
-def _insert_new(session: Session, model: Any, values: dict[str, Any], key: Any) -> bool:
-    # INSERT ... ON CONFLICT DO NOTHING RETURNING key (SQLite and PostgreSQL): no savepoint,
-    # no exception; rowcount is not reliable here on psycopg, a returned row is.
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing().returning(key)
-    return session.exec(statement).first() is not None
-
-
 def record_interaction(
     *, session: Session, openid: str, kind: Interaction, at: dt.datetime
 ) -> None:
-    """Open (or re-open) a customer-service window; a retried delivery changes nothing.
-
-    One upsert statement: this runs in every inbound message's first transaction.
-    """
-    at_name, sent_name = (
-        ("message_at", "message_sent") if kind == "message" else ("event_at", "event_sent")
-    )
-    now = utcnow()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(WechatUser).values(
-        openid=openid,
-        subscribed=True,
-        message_sent=0,
-        event_sent=0,
-        updated_at=now,
-        **{at_name: at},
-    )
-    current = WechatUser.__table__.c[at_name]  # type: ignore[attr-defined]
-    statement = statement.on_conflict_do_update(
-        index_elements=[WechatUser.__table__.c.openid],  # type: ignore[attr-defined]
-        set_={
-            at_name: statement.excluded[at_name],
-            sent_name: 0,
-            "subscribed": True,
-            "updated_at": now,
-        },
-        where=current.is_(None) | (current < statement.excluded[at_name]),
-    )
-    session.exec(statement)
+    """Open (or re-open) a customer-service window; a retried delivery changes nothing."""
+    execute(session, f"seen_{kind}", openid=openid, at=at, now=utcnow())
 
 
 def record_subscription(
@@ -277,11 +241,13 @@ def give_back_consent(*, session: Session, openid: str, template_id: str) -> Non
 
 
 def claim_delivery(*, session: Session, delivery_id: str, openid: str) -> bool:
-    """Start answering a delivery; False when another request (a retry) already did."""
-    now = utcnow()
-    values: dict[str, Any] = {"delivery_id": delivery_id, "openid": openid, "status": "running"}
-    values |= {"created_at": now, "updated_at": now}
-    return _insert_new(session, WechatDelivery, values, WechatDelivery.id)
+    """Start answering a delivery; False when another request (a retry) already did.
+
+    INSERT ... ON CONFLICT DO NOTHING RETURNING: no savepoint, no exception, and a returned
+    row is reliable where rowcount is not (psycopg).
+    """
+    result = execute(session, "claim", delivery_id=delivery_id, openid=openid, now=utcnow())
+    return result.first() is not None
 
 
 def get_delivery(*, session: Session, delivery_id: str) -> WechatDelivery | None:
@@ -290,12 +256,9 @@ def get_delivery(*, session: Session, delivery_id: str) -> WechatDelivery | None
     return session.exec(query.execution_options(populate_existing=True)).first()
 
 
-def _cas(session: Session, delivery_id: str, old: str, new: str, **values: Any) -> bool:
-    result = session.exec(
-        update(WechatDelivery)
-        .where(col(WechatDelivery.delivery_id) == delivery_id, col(WechatDelivery.status) == old)
-        .values(status=new, updated_at=utcnow(), **values)
-    )
+def _cas(session: Session, delivery_id: str, old: str, new: str, **chunks: Any) -> bool:
+    name = "cas_chunks" if chunks else "cas"
+    result = execute(session, name, d_id=delivery_id, old=old, new=new, now=utcnow(), **chunks)
     return bool(result.rowcount == 1)
 
 

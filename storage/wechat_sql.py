@@ -1,0 +1,84 @@
+"""The statements every inbound WeChat message runs, built once per dialect with bound
+parameters and executed on the session's connection: building ORM statements per call cost
+more than running them (see docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Table, bindparam, literal_column, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql import Executable
+from sqlmodel import Session
+
+__all__ = ("execute",)
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+@cache
+def _statements(dialect: str) -> dict[str, Executable]:
+    from storage.wechat import WechatDelivery, WechatUser  # the models import this module
+
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    deliveries, users = _table(WechatDelivery), _table(WechatUser)
+    claim: Executable = (
+        insert(deliveries)
+        .values(
+            delivery_id=bindparam("delivery_id"),
+            openid=bindparam("openid"),
+            status="running",
+            created_at=bindparam("now"),
+            updated_at=bindparam("now"),
+        )
+        .on_conflict_do_nothing()
+        .returning(literal_column("1"))
+    )
+    statements: dict[str, Executable] = {"claim": claim}
+    for kind in ("message", "event"):
+        at, sent = f"{kind}_at", f"{kind}_sent"
+        upsert = insert(users).values(
+            openid=bindparam("openid"),
+            subscribed=True,
+            message_sent=0,
+            event_sent=0,
+            updated_at=bindparam("now"),
+            **{at: bindparam("at")},
+        )
+        current = users.c[at]
+        statements[f"seen_{kind}"] = upsert.on_conflict_do_update(
+            index_elements=[users.c.openid],
+            set_={
+                at: upsert.excluded[at],
+                sent: 0,
+                "subscribed": True,
+                "updated_at": upsert.excluded.updated_at,
+            },
+            where=current.is_(None) | (current < upsert.excluded[at]),
+        )
+    statements["cas"] = (
+        update(deliveries)
+        .where(
+            deliveries.c.delivery_id == bindparam("d_id"), deliveries.c.status == bindparam("old")
+        )
+        .values(status=bindparam("new"), updated_at=bindparam("now"))
+    )
+    statements["cas_chunks"] = (
+        update(deliveries)
+        .where(
+            deliveries.c.delivery_id == bindparam("d_id"), deliveries.c.status == bindparam("old")
+        )
+        .values(status=bindparam("new"), updated_at=bindparam("now"), chunks=bindparam("chunks"))
+    )
+    return statements
+
+
+def execute(session: Session, name: str, **params: Any) -> Any:
+    """Run statement `name` in the session's transaction; returns the cursor result."""
+    connection = session.connection()
+    return connection.execute(_statements(connection.dialect.name)[name], params)

@@ -7,7 +7,14 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, computed_field, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ("BUNDLED_CORPUS", "Settings", "get_settings")
@@ -115,10 +122,13 @@ class Settings(BaseSettings):
 
     @field_validator("wechat_aes_key")
     @classmethod
-    def _wechat_aes_key_format(cls, value: SecretStr) -> SecretStr:
+    def _wechat_aes_key_format(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
         key = value.get_secret_value()
         if key and not re.fullmatch(r"[A-Za-z0-9]{43}", key):
             raise ValueError("TMBOT_WECHAT_AES_KEY: the 43-character EncodingAESKey (A-Z a-z 0-9)")
+        if key and not info.data.get("wechat_appid"):
+            # Safe mode checks the AppID inside every message: without it all would be refused.
+            raise ValueError("TMBOT_WECHAT_AES_KEY needs TMBOT_WECHAT_APPID (safe mode)")
         return value
 
     @model_validator(mode="after")

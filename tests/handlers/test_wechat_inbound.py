@@ -198,3 +198,10 @@ def test_report_events_are_acknowledged_without_storing_anything(wx: Wire) -> No
     with Session(wx.client.app.state.runtime.engine) as session:
         assert session.exec(select(WechatDelivery)).first() is None
         assert session.get(WechatUser, OPENID) is None
+
+
+def test_safe_mode_settings_are_checked_at_startup() -> None:
+    with pytest.raises(ValueError, match="43-character"):
+        Settings(wechat_aes_key="too-short", wechat_appid="wx1")
+    with pytest.raises(ValueError, match="needs TMBOT_WECHAT_APPID"):
+        Settings(wechat_aes_key=AES_KEY)

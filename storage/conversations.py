@@ -49,8 +49,10 @@ def add_message(
     *, session: Session, channel: str, user_ref: str, direction: str, text: str, sender: str
 ) -> ChatMessage:
     """Append one line to the user's transcript."""
+    # PostgreSQL text cannot hold NUL; a transcript line must never fail on what a user sent.
+    clean = text[:8000].replace("\x00", "")
     msg = ChatMessage(
-        channel=channel, user_ref=user_ref, direction=direction, sender=sender, text=text[:8000]
+        channel=channel, user_ref=user_ref, direction=direction, sender=sender, text=clean
     )
     session.add(msg)
     return msg
@@ -71,7 +73,7 @@ def transcript(
 
 def log_question(*, session: Session, **fields: Any) -> QuestionLog:
     """Record one question with its outcome."""
-    fields["question"] = str(fields.get("question", ""))[:2000]
+    fields["question"] = str(fields.get("question", ""))[:2000].replace("\x00", "")
     row = QuestionLog(**fields)
     session.add(row)
     session.flush()

@@ -12,6 +12,8 @@ from storage.faq import corpus_version, load_entries
 
 __all__ = ("IndexProvider",)
 
+_SESSION_KEY = "tmbot.faq_index"
+
 
 class IndexProvider:
     """Hands out the current FaqIndex; one cheap version read per message keeps workers in step."""
@@ -23,12 +25,18 @@ class IndexProvider:
         self._lock = threading.Lock()
 
     def get(self, session: Session) -> FaqIndex:
-        """The index for the corpus as stored now."""
-        version = corpus_version(session=session)
+        """The index for the corpus as stored now (checked once per database session)."""
+        cached = session.info.get(_SESSION_KEY)
+        if cached is not None and cached is self._index:
+            return cached
+        # No autoflush: the version read must not push this turn's pending rows early.
+        with session.no_autoflush:
+            version = corpus_version(session=session)
         if self._index is None or version != self._version:
             with self._lock:
                 if self._index is None or version != self._version:
                     entries = load_entries(session=session, statuses=["published"])
                     self._index = FaqIndex(entries, self.glossary)
                     self._version = version
+        session.info[_SESSION_KEY] = self._index
         return self._index

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from bot.ports import FixedClock
 from bot.runtime import Runtime, build_runtime, prepare_database
-from bot.settings import Settings
+from bot.settings import Settings, get_settings
 from storage.db import make_engine
 from webhook import create_app
 
@@ -106,6 +106,16 @@ def settings(db_url: str) -> Settings:
         station_phone="010-12345678",
         run_worker=False,  # tests drive app.state.worker.run_once() themselves
     )
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The environment a `tmbot` command reads, pointed at the test database."""
+    monkeypatch.setenv("TMBOT_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("TMBOT_CORPUS_DIR", str(settings.corpus_dir))
+    get_settings.cache_clear()
+    yield settings
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from handlers.cli import app
 from knowledge.loader import load_corpus
 
@@ -16,12 +16,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    monkeypatch.setenv("TMBOT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("TMBOT_CORPUS_DIR", str(settings.corpus_dir))
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
+def env(cli_env: Settings) -> Settings:
+    return cli_env
 
 
 def test_ask_json_contract(env: Settings) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from typer.testing import CliRunner
 
 from bot.experts_io import DEMO_EXPERTS, read_experts
 from bot.runtime import Runtime, build_runtime, prepare_database
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from handlers.cli import app
 from storage.experts import AvailabilityException, Expert
 
@@ -42,12 +41,8 @@ CSV = (
 
 
 @pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    monkeypatch.setenv("TMBOT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("TMBOT_CORPUS_DIR", str(settings.corpus_dir))
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
+def env(cli_env: Settings) -> Settings:
+    return cli_env
 
 
 def _experts(url: str) -> list[Expert]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.runtime import Runtime
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from handlers.cli import app
 from tests.support.dialog import say
 
@@ -17,12 +16,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(runtime: Runtime, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Runtime]:
-    monkeypatch.setenv("TMBOT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("TMBOT_CORPUS_DIR", str(settings.corpus_dir))
-    get_settings.cache_clear()
-    yield runtime
-    get_settings.cache_clear()
+def env(runtime: Runtime, cli_env: Settings) -> Runtime:
+    return runtime
 
 
 def test_list_and_show_json(env: Runtime) -> None:

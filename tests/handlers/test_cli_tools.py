@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from handlers.cli import app
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TMBOT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("TMBOT_CORPUS_DIR", str(settings.corpus_dir))
+def env(cli_env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TMBOT_CHF_CNY_RATE", "8.5")
     monkeypatch.setenv("TMBOT_CHF_CNY_RATE_AS_OF", "2026-11-20")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def run_json(*args: str) -> dict[str, Any]:

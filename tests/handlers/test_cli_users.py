@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from handlers.cli import app
 from handlers.passwords import verify_password
 from storage.accounts import get_account, list_audit
@@ -18,12 +16,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
-    monkeypatch.setenv("TMBOT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("TMBOT_CORPUS_DIR", str(settings.corpus_dir))
-    get_settings.cache_clear()
-    yield settings
-    get_settings.cache_clear()
+def env(cli_env: Settings) -> Settings:
+    return cli_env
 
 
 def _account(settings: Settings, name: str):

@@ -26,17 +26,10 @@ def fake_api() -> Iterator[FakeBotApi]:
 
 
 @pytest.fixture
-def env(
-    settings: Settings, fake_api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    monkeypatch.setenv("TMBOT_DATABASE_URL", settings.database_url)
-    monkeypatch.setenv("TMBOT_CORPUS_DIR", str(settings.corpus_dir))
+def env(cli_env: Settings, fake_api: FakeBotApi, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TMBOT_TELEGRAM_TOKEN", TOKEN)
     monkeypatch.setenv("TMBOT_TELEGRAM_SECRET", SECRET)
     monkeypatch.setenv("TMBOT_TELEGRAM_API_URL", fake_api.base_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_set_webhook_registers_url_secret_and_commands(env: None, fake_api: FakeBotApi) -> None:

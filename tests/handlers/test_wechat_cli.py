@@ -24,16 +24,10 @@ def wechat_api() -> Iterator[FakeWeChatApi]:
 
 
 @pytest.fixture
-def env(
-    settings: Settings, wechat_api: FakeWeChatApi, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
-    monkeypatch.setenv("TMBOT_DATABASE_URL", settings.database_url)
+def env(cli_env: Settings, wechat_api: FakeWeChatApi, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TMBOT_WECHAT_APPID", APPID)
     monkeypatch.setenv("TMBOT_WECHAT_SECRET", "cli-secret")
     monkeypatch.setenv("TMBOT_WECHAT_API_URL", wechat_api.url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_menu_is_pushed(env: None, wechat_api: FakeWeChatApi) -> None:

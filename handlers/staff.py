@@ -6,6 +6,7 @@ claim) becomes a flash message on the ticket page, never a 500.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,16 @@ def _ticket(session: SessionDep, number: str) -> Ticket:
     if ticket is None:
         raise NotFound(f"no ticket {number}")
     return ticket
+
+
+def _transition(request: Request, failure: str, action: Callable[[], object]) -> bool:
+    """Run one ticket transition; a refused one is flashed to the staff member with the reason."""
+    try:
+        action()
+    except InvalidTransition as exc:
+        flash(request, f"{failure}: {exc}", "error")
+        return False
+    return True
 
 
 def _back(number: str) -> RedirectResponse:
@@ -149,16 +160,17 @@ def reply(
     if not body:
         flash(request, "回复内容为空 / The reply is empty", "error")
         return _back(number)
-    try:
-        helpdesk.reply(
+    if not _transition(
+        request,
+        "无法回复 / Cannot reply",
+        lambda: helpdesk.reply(
             session=session,
             ticket=ticket,
             staff=user.username,
             text=body,
             now=runtime.conversation.clock.now(),
-        )
-    except InvalidTransition as exc:
-        flash(request, f"无法回复 / Cannot reply: {exc}", "error")
+        ),
+    ):
         return _back(number)
     audit(session, user, "ticket.reply", f"ticket:{number}", {"chars": len(body)}, request)
     flash(request, "回复已排队发送 / Reply queued for delivery")
@@ -179,16 +191,17 @@ def resolve(
     if not note.strip():
         flash(request, "请填写处理说明 / Write a resolution note", "error")
         return _back(number)
-    try:
-        helpdesk.resolve(
+    if not _transition(
+        request,
+        "无法结案 / Cannot resolve",
+        lambda: helpdesk.resolve(
             session=session,
             ticket=ticket,
             staff=user.username,
             note=note,
             now=runtime.conversation.clock.now(),
-        )
-    except InvalidTransition as exc:
-        flash(request, f"无法结案 / Cannot resolve: {exc}", "error")
+        ),
+    ):
         return _back(number)
     audit(session, user, "ticket.resolve", f"ticket:{number}", request=request)
     flash(request, f"{number} 已结案 / Resolved")
@@ -201,15 +214,16 @@ def reopen(
 ) -> Response:
     """Take a resolved or closed ticket up again."""
     ticket = _ticket(session, number)
-    try:
-        helpdesk.reopen(
+    if not _transition(
+        request,
+        "无法重新打开 / Cannot re-open",
+        lambda: helpdesk.reopen(
             session=session,
             ticket=ticket,
             staff=user.username,
             now=runtime.conversation.clock.now(),
-        )
-    except InvalidTransition as exc:
-        flash(request, f"无法重新打开 / Cannot re-open: {exc}", "error")
+        ),
+    ):
         return _back(number)
     audit(session, user, "ticket.reopen", f"ticket:{number}", request=request)
     flash(request, f"{number} 已重新打开 / Re-opened")

@@ -252,13 +252,12 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
     norm = unicodedata.normalize("NFKC", text)
     found: list[PartyMatch] = []
     taken: list[tuple[int, int]] = []
-    nonmembers = _not_members(m)
-    for alias, code in sorted(_aliases(m), key=lambda a: -len(a[0])):
-        for hit in _alias_pattern(alias).finditer(norm):
+    for pattern, code, member in _matchers(m):
+        for hit in pattern.finditer(norm):
             if any(hit.start() < e and s < hit.end() for s, e in taken):
                 continue
             taken.append((hit.start(), hit.end()))
-            found.append(PartyMatch(code, hit.group(0), hit.start(), code not in nonmembers))
+            found.append(PartyMatch(code, hit.group(0), hit.start(), member))
     found.sort(key=lambda p: p.start)
     out: list[PartyMatch] = []
     for p in found:
@@ -314,6 +313,23 @@ def _aliases(m: Mapping[str, Any]) -> list[tuple[str, str]]:
             out.append((code, code))
             out += [(str(a), code) for a in [*v.get("zh", []), *v.get("en", [])]]
     return out
+
+
+_MATCHERS: dict[int, tuple[Mapping[str, Any], list[tuple[re.Pattern[str], str, bool]]]] = {}
+
+
+def _matchers(m: Mapping[str, Any]) -> list[tuple[re.Pattern[str], str, bool]]:
+    """(pattern, party code, is a member) per alias, longest alias first; built once per table
+    because every chat message is scanned for country names."""
+    cached = _MATCHERS.get(id(m))
+    if cached is None or cached[0] is not m:
+        nonmembers = _not_members(m)
+        matchers = [
+            (_alias_pattern(alias), code, code not in nonmembers)
+            for alias, code in sorted(_aliases(m), key=lambda a: -len(a[0]))
+        ]
+        cached = _MATCHERS[id(m)] = (m, matchers)
+    return cached[1]
 
 
 def _alias_index(m: Mapping[str, Any]) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.context import Context
 from bot.faq import menu_choices
@@ -112,18 +112,22 @@ class CommandSkill:
         )
 
     def _feedback(self, ctx: Context, *, up: bool) -> Outcome | None:
-        log_id = ctx.data.get("last_log_id")
         if not ctx.data.get("last_faq_id"):
             if ctx.text.startswith("feedback:"):
                 return Outcome([Reply(ctx.t("feedback.nothing"))], "feedback", "handled", log=False)
             return None  # "thanks" with nothing to rate: let other skills read it
-        row = ctx.session.get(QuestionLog, log_id) if log_id else None
-        if row is None:
-            query = select(QuestionLog).where(
+        # The user's latest question answered with that entry is the one being rated.
+        query = (
+            select(QuestionLog)
+            .where(
+                QuestionLog.channel == ctx.state.channel,
                 QuestionLog.user_ref == ctx.state.user_ref,
                 QuestionLog.faq_id == ctx.data["last_faq_id"],
             )
-            row = ctx.session.exec(query).first()
+            .order_by(col(QuestionLog.id).desc())
+            .limit(1)
+        )
+        row = ctx.session.exec(query).first()
         if row is not None:
             row.feedback = "useful" if up else "not_useful"
             ctx.session.add(row)

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from bot.context import Context
 from bot.corpus import IndexProvider
@@ -19,13 +21,14 @@ from bot.texts import t
 from knowledge.normalize import detect_lang
 from storage.conversations import (
     add_message,
-    claim_delivery,
+    find_delivery,
     get_state,
     log_question,
+    record_delivery,
     save_state,
-    store_delivery_response,
 )
 from storage.db import session_scope
+from storage.models import ProcessedDelivery
 
 __all__ = ("Conversation", "clean_text")
 
@@ -66,6 +69,12 @@ def _reply_from_json(data: dict[str, object]) -> Reply:
     )
 
 
+def _duplicate(earlier: ProcessedDelivery) -> Outcome:
+    # A channel retry: the same reply, no second log line or side effect.
+    stored = (earlier.response or {}).get("replies", [])
+    return Outcome([_reply_from_json(r) for r in stored], "duplicate", log=False)
+
+
 class Conversation:
     """Routes each message through the skills, with state, logging and de-duplication."""
 
@@ -97,79 +106,87 @@ class Conversation:
 
     def handle_turn(self, inbound: Inbound) -> Outcome:
         """Answer one message and say what was made of it (intent, entry, score ...)."""
-        with session_scope(self.engine) as session:
-            if inbound.delivery_id:
-                earlier = claim_delivery(
+        try:
+            with session_scope(self.engine) as session:
+                if inbound.delivery_id:
+                    earlier = find_delivery(
+                        session=session, channel=inbound.channel, delivery_id=inbound.delivery_id
+                    )
+                    if earlier is not None:
+                        return _duplicate(earlier)
+                return self._turn(session, inbound)
+        except IntegrityError:
+            # A retry of this delivery committed first (another worker): give its reply. Our
+            # transaction, with its transcript lines and log row, was rolled back whole.
+            if not inbound.delivery_id:
+                raise
+            with session_scope(self.engine) as session:
+                earlier = find_delivery(
                     session=session, channel=inbound.channel, delivery_id=inbound.delivery_id
                 )
-                if earlier is not None:
-                    # A channel retry: same reply, no second log line or side effect.
-                    stored = (earlier.response or {}).get("replies", [])
-                    return Outcome([_reply_from_json(r) for r in stored], "duplicate", log=False)
-            text, was_cut = clean_text(inbound.text, self.settings.max_message_chars)
-            state = get_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
-            # Button payloads ("faq:renewal-fee") say nothing about the user's language.
-            lang = None if inbound.is_callback or _PAYLOAD_RE.match(text) else detect_lang(text)
-            if lang and not state.lang_fixed:
-                state.lang = lang
-            elif not lang and inbound.locale and not state.lang_fixed and not state.data:
-                state.lang = "en" if inbound.locale.lower().startswith("en") else "zh"
+            if earlier is None:
+                raise
+            return _duplicate(earlier)
+
+    def _turn(self, session: Session, inbound: Inbound) -> Outcome:
+        # Every write of the turn is flushed at commit, in one go: the delivery record, the
+        # transcript, the log row and the state (only a skill that needs an id flushes sooner).
+        text, was_cut = clean_text(inbound.text, self.settings.max_message_chars)
+        state = get_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
+        # Button payloads ("faq:renewal-fee") say nothing about the user's language.
+        lang = None if inbound.is_callback or _PAYLOAD_RE.match(text) else detect_lang(text)
+        if lang and not state.lang_fixed:
+            state.lang = lang
+        elif not lang and inbound.locale and not state.lang_fixed and not state.data:
+            state.lang = "en" if inbound.locale.lower().startswith("en") else "zh"
+        add_message(
+            session=session,
+            channel=inbound.channel,
+            user_ref=inbound.user_ref,
+            direction="in",
+            text=text or inbound.text[:200],
+            sender="user",
+        )
+        ctx = Context(
+            inbound=inbound, text=text, state=state, session=session, now=self.clock.now(), core=self
+        )
+        outcome = self._route(ctx)
+        if was_cut:
+            notice = Reply(t("too_long", state.lang, limit=self.settings.max_message_chars))
+            outcome.replies.insert(0, notice)
+        outcome.lang = state.lang
+        state.data["choices"] = [c.payload for r in outcome.replies for c in r.choices]
+        save_state(session=session, state=state)
+        for reply in outcome.replies:
             add_message(
                 session=session,
                 channel=inbound.channel,
                 user_ref=inbound.user_ref,
-                direction="in",
-                text=text or inbound.text[:200],
-                sender="user",
+                direction="out",
+                text=reply.text,
+                sender="bot",
             )
-            ctx = Context(
-                inbound=inbound,
-                text=text,
-                state=state,
+        if outcome.log and text:
+            log_question(
                 session=session,
-                now=self.clock.now(),
-                core=self,
+                channel=inbound.channel,
+                user_ref=inbound.user_ref,
+                question=text,
+                lang=state.lang,
+                intent=outcome.intent,
+                outcome=outcome.outcome,
+                faq_id=outcome.faq_id,
+                topic=outcome.topic,
+                score=outcome.score,
             )
-            outcome = self._route(ctx)
-            if was_cut:
-                notice = Reply(t("too_long", state.lang, limit=self.settings.max_message_chars))
-                outcome.replies.insert(0, notice)
-            outcome.lang = state.lang
-            choices = [c.payload for r in outcome.replies for c in r.choices]
-            state.data["choices"] = choices
-            save_state(session=session, state=state)
-            for reply in outcome.replies:
-                add_message(
-                    session=session,
-                    channel=inbound.channel,
-                    user_ref=inbound.user_ref,
-                    direction="out",
-                    text=reply.text,
-                    sender="bot",
-                )
-            if outcome.log and text:
-                row = log_question(
-                    session=session,
-                    channel=inbound.channel,
-                    user_ref=inbound.user_ref,
-                    question=text,
-                    lang=state.lang,
-                    intent=outcome.intent,
-                    outcome=outcome.outcome,
-                    faq_id=outcome.faq_id,
-                    topic=outcome.topic,
-                    score=outcome.score,
-                )
-                state.data["last_log_id"] = row.id
-                save_state(session=session, state=state)
-            if inbound.delivery_id:
-                store_delivery_response(
-                    session=session,
-                    channel=inbound.channel,
-                    delivery_id=inbound.delivery_id,
-                    response={"replies": [_reply_to_json(r) for r in outcome.replies]},
-                )
-            return outcome
+        if inbound.delivery_id:
+            record_delivery(
+                session=session,
+                channel=inbound.channel,
+                delivery_id=inbound.delivery_id,
+                response={"replies": [_reply_to_json(r) for r in outcome.replies]},
+            )
+        return outcome
 
     def _route(self, ctx: Context) -> Outcome:
         if not _has_words(ctx.text):

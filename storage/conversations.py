@@ -13,10 +13,11 @@ from storage.models import ChatMessage, ConversationState, ProcessedDelivery, Qu
 __all__ = (
     "add_message",
     "claim_delivery",
+    "find_delivery",
     "get_state",
     "log_question",
+    "record_delivery",
     "save_state",
-    "store_delivery_response",
     "transcript",
 )
 
@@ -76,7 +77,6 @@ def log_question(*, session: Session, **fields: Any) -> QuestionLog:
     fields["question"] = str(fields.get("question", ""))[:2000].replace("\x00", "")
     row = QuestionLog(**fields)
     session.add(row)
-    session.flush()
     return row
 
 
@@ -91,20 +91,27 @@ def claim_delivery(*, session: Session, channel: str, delivery_id: str) -> Proce
             session.add(row)
         return None
     except IntegrityError:
-        query = select(ProcessedDelivery).where(
-            ProcessedDelivery.channel == channel, ProcessedDelivery.delivery_id == delivery_id
-        )
-        return session.exec(query).one()
+        earlier = find_delivery(session=session, channel=channel, delivery_id=delivery_id)
+        assert earlier is not None  # the constraint that refused us names this row
+        return earlier
 
 
-def store_delivery_response(
-    *, session: Session, channel: str, delivery_id: str, response: dict[str, Any]
-) -> None:
-    """Keep the reply sent for a delivery, so a retry gets the identical reply."""
+def find_delivery(
+    *, session: Session, channel: str, delivery_id: str
+) -> ProcessedDelivery | None:
+    """The record of a delivery already answered, if any."""
     query = select(ProcessedDelivery).where(
         ProcessedDelivery.channel == channel, ProcessedDelivery.delivery_id == delivery_id
     )
-    row = session.exec(query).first()
-    if row is not None:
-        row.response = response
-        session.add(row)
+    return session.exec(query).first()
+
+
+def record_delivery(
+    *, session: Session, channel: str, delivery_id: str, response: dict[str, Any]
+) -> None:
+    """Record a delivery with the reply sent, so a retry gets the identical reply.
+
+    Inserted with the turn's other writes: when a retry of it committed first, the unique
+    constraint fails the whole turn's commit and the caller answers with the stored reply.
+    """
+    session.add(ProcessedDelivery(channel=channel, delivery_id=delivery_id, response=response))

@@ -103,6 +103,8 @@ class QuestionLog(SQLModel, table=True):
     """Every question with the entry chosen, its score and the outcome (analytics, unanswered)."""
 
     __tablename__ = "question_log"
+    # Feedback (有用/没用) rates the user's latest question: found by channel and user.
+    __table_args__ = (Index("ix_question_log_user", "channel", "user_ref"),)
     id: int | None = Field(default=None, primary_key=True)
     created_at: dt.datetime = Field(default_factory=utcnow, index=True)
     channel: str = Field(max_length=20)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session, select
 
+from bot.context import Context
 from bot.conversation import Conversation
-from bot.ports import FixedClock
+from bot.messages import Inbound, Reply
+from bot.ports import FixedClock, Outcome
 from bot.runtime import Runtime
 from storage.models import ChatMessage, QuestionLog
 from tests.support.dialog import assert_dialog, say
@@ -77,6 +81,46 @@ def test_feedback_is_recorded_on_the_logged_question(runtime: Runtime) -> None:
     with Session(runtime.engine) as session:
         row = session.exec(select(QuestionLog).where(QuestionLog.faq_id == "renewal-fee")).one()
         assert row.feedback == "not_useful" and row.outcome == "answered" and row.score >= 72
+
+
+def test_feedback_rates_the_latest_asking_of_the_entry(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    say(conv, "续展费用多少")
+    say(conv, "续展费用多少", user="u2")  # another user's question is not rated
+    say(conv, "续展要交多少钱")
+    say(conv, "有用")
+    with Session(runtime.engine) as session:
+        rows = session.exec(select(QuestionLog).order_by(QuestionLog.id)).all()
+        assert [(r.user_ref, r.feedback) for r in rows] == [
+            ("u1", None),
+            ("u2", None),
+            ("u1", "useful"),
+        ]
+
+
+def test_a_retry_racing_the_first_delivery_gets_its_reply(runtime: Runtime) -> None:
+    # Both runs pass the "seen before?" check, then meet: the first to commit wins and the
+    # other's whole turn is rolled back and answered with the winner's stored reply.
+    meet = threading.Barrier(2, timeout=10)
+
+    class Meet:
+        name = "meet"
+
+        def handle(self, ctx: Context) -> Outcome:
+            meet.wait()
+            return Outcome([Reply(f"answer {threading.get_ident()}")], "faq")
+
+    conv = Conversation(engine=runtime.engine, settings=runtime.settings, skills=[Meet()])
+    say(runtime.conversation, "你好")  # a known user: the race is on the delivery alone
+    with ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(conv.handle_turn, Inbound("test", "u1", "问", delivery_id="m-9"))]
+        runs.append(pool.submit(conv.handle_turn, Inbound("test", "u1", "问", delivery_id="m-9")))
+        outcomes = [r.result() for r in runs]
+    assert sorted(o.intent for o in outcomes) == ["duplicate", "faq"]
+    assert outcomes[0].replies[0].text == outcomes[1].replies[0].text
+    with Session(runtime.engine) as session:
+        assert len(session.exec(select(QuestionLog)).all()) == 2  # 你好, 问
+        assert len(session.exec(select(ChatMessage)).all()) == 4  # two questions, two answers
 
 
 def test_every_question_is_logged_with_outcome(runtime: Runtime) -> None:

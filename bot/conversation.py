@@ -148,7 +148,12 @@ class Conversation:
             sender="user",
         )
         ctx = Context(
-            inbound=inbound, text=text, state=state, session=session, now=self.clock.now(), core=self
+            inbound=inbound,
+            text=text,
+            state=state,
+            session=session,
+            now=self.clock.now(),
+            core=self,
         )
         outcome = self._route(ctx)
         if was_cut:

@@ -96,9 +96,7 @@ def claim_delivery(*, session: Session, channel: str, delivery_id: str) -> Proce
         return earlier
 
 
-def find_delivery(
-    *, session: Session, channel: str, delivery_id: str
-) -> ProcessedDelivery | None:
+def find_delivery(*, session: Session, channel: str, delivery_id: str) -> ProcessedDelivery | None:
     """The record of a delivery already answered, if any."""
     query = select(ProcessedDelivery).where(
         ProcessedDelivery.channel == channel, ProcessedDelivery.delivery_id == delivery_id

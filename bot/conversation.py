@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 
 from sqlalchemy.engine import Engine
@@ -30,9 +30,10 @@ from storage.conversations import (
 from storage.db import session_scope
 from storage.models import ProcessedDelivery
 
-__all__ = ("Conversation", "clean_text")
+__all__ = ("Conversation", "Seal", "clean_text")
 
 logger = logging.getLogger(__name__)
+Seal = Callable[[Session, Outcome], None]
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
 _PICK_RE = re.compile(r"^\s*(\d{1,2})\s*[.、)）]?\s*$")
@@ -104,8 +105,12 @@ class Conversation:
         """Answer one message."""
         return self.handle_turn(inbound).replies
 
-    def handle_turn(self, inbound: Inbound) -> Outcome:
-        """Answer one message and say what was made of it (intent, entry, score ...)."""
+    def handle_turn(self, inbound: Inbound, *, seal: Seal | None = None) -> Outcome:
+        """Answer one message and say what was made of it (intent, entry, score ...).
+
+        `seal` runs inside the turn's transaction once the replies are fixed, so a channel's
+        own bookkeeping commits with the turn or not at all.
+        """
         try:
             with session_scope(self.engine) as session:
                 if inbound.delivery_id:
@@ -114,7 +119,10 @@ class Conversation:
                     )
                     if earlier is not None:
                         return _duplicate(earlier)
-                return self._turn(session, inbound)
+                outcome = self._turn(session, inbound)
+                if seal is not None:
+                    seal(session, outcome)
+                return outcome
         except IntegrityError:
             # A retry of this delivery committed first (another worker): give its reply. Our
             # transaction, with its transcript lines and log row, was rolled back whole.

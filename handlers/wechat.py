@@ -25,11 +25,9 @@ from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 from wechatpy.utils import WeChatSigner
 
-from bot.conversation import Conversation
 from bot.runtime import Runtime
 from handlers.deps import get_runtime
-from handlers.wechat_format import render, split_chunks
-from handlers.wechat_inbound import Action, translate
+from handlers.wechat_inbound import translate
 from handlers.wechat_turns import TurnRunner
 
 __all__ = ("MAX_BODY", "WeChatEndpoint", "router")
@@ -69,9 +67,10 @@ class WeChatEndpoint:
         aes_key = settings.wechat_aes_key.get_secret_value()
         self.crypto = WeChatCrypto(self.token, aes_key, settings.wechat_appid) if aes_key else None
         self.max_skew = settings.wechat_max_skew
-        self.conversation: Conversation = runtime.conversation
         self.clock = runtime.conversation.clock
-        self.runner = TurnRunner(runtime.engine, budget=settings.wechat_reply_budget)
+        self.runner = TurnRunner(
+            runtime.engine, runtime.conversation, budget=settings.wechat_reply_budget
+        )
 
     def check(self, request: Request, signature: str, *parts: str) -> None:
         """Refuse unless the timestamp is fresh and `signature` signs token + timestamp + nonce."""
@@ -175,12 +174,6 @@ async def verify(request: Request) -> Response:
     return PlainTextResponse(request.query_params.get("echostr", "")[:200])
 
 
-def _compute(endpoint: WeChatEndpoint, action: Action) -> list[str]:
-    if action.inbound is None:
-        return split_chunks(action.text) if action.text else []
-    return split_chunks(render(endpoint.conversation.handle(action.inbound)))
-
-
 @router.post("/wechat")
 async def receive(request: Request) -> Response:
     """One message or event from WeChat; the answer is a passive reply or `success`."""
@@ -203,7 +196,7 @@ async def receive(request: Request) -> Response:
         return PlainTextResponse("success")
     try:
         text = await endpoint.runner.answer(
-            action.delivery_id, action.openid, action.effects, lambda: _compute(endpoint, action)
+            action.delivery_id, action.openid, action.effects, action.inbound, action.text
         )
     except SQLAlchemyError:
         # E.g. SQLite busy past its timeout: WeChat retries a non-200 (a retry is safe: the

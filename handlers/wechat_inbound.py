@@ -81,12 +81,12 @@ def _consents(data: dict[str, Any], openid: str) -> tuple[Effect, ...]:
     return tuple(effects)
 
 
-def _turn(msg: BaseMessage, delivery_id: str, text: str, *, callback: bool = False) -> Inbound:
+def _turn(msg: BaseMessage, text: str, *, callback: bool = False) -> Inbound:
+    # No delivery_id for the core: the claim in wechat_delivery already lets one run through.
     return Inbound(
         channel="wechat",
         user_ref=str(msg.source),
         text=text,
-        delivery_id=delivery_id,
         is_callback=callback,
         extras={"msg_type": msg.type, "to": str(msg.target)},
     )
@@ -101,16 +101,16 @@ def _event(msg: BaseMessage, openid: str, now: dt.datetime) -> Action:
     seen = _seen(openid, "event", at)
     if event in ("subscribe", "subscribe_scan"):
         follow = _follow(openid, True, at)
-        return Action(delivery_id, openid, _turn(msg, delivery_id, "你好"), effects=(follow, seen))
+        return Action(delivery_id, openid, _turn(msg, "你好"), effects=(follow, seen))
     if event == "scan":
-        return Action(delivery_id, openid, _turn(msg, delivery_id, "菜单"), effects=(seen,))
+        return Action(delivery_id, openid, _turn(msg, "菜单"), effects=(seen,))
     if event == "unsubscribe":
         return Action(delivery_id, openid, effects=(_follow(openid, False, at),))
     if event == "click":
         key = str(msg._data.get("EventKey") or "")
         item = key.removeprefix("menu:")
         text, callback = (key, True) if item in MENU_KEYS else ("菜单", False)
-        turn = _turn(msg, delivery_id, text, callback=callback)
+        turn = _turn(msg, text, callback=callback)
         return Action(delivery_id, openid, turn, effects=(seen,))
     if event in ("view", "view_miniprogram", "scancode_push", "scancode_waitmsg"):
         return Action(delivery_id, openid, effects=(seen,))
@@ -131,8 +131,8 @@ def translate(msg: BaseMessage, now: dt.datetime) -> Action:
     seen = (_seen(openid, "message", _at(msg, now)),)
     if msg.type == "text":
         text = str(msg._data.get("Content") or "")
-        return Action(delivery_id, openid, _turn(msg, delivery_id, text), effects=seen)
+        return Action(delivery_id, openid, _turn(msg, text), effects=seen)
     recognition = str(msg._data.get("Recognition") or "").strip()
     if msg.type == "voice" and recognition:
-        return Action(delivery_id, openid, _turn(msg, delivery_id, recognition), effects=seen)
+        return Action(delivery_id, openid, _turn(msg, recognition), effects=seen)
     return Action(delivery_id, openid, text=media_text(kind), effects=seen)

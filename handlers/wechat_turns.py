@@ -21,7 +21,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from handlers.wechat_format import SORRY
+from bot.conversation import Conversation
+from bot.messages import Inbound
+from bot.ports import Outcome
+from handlers.wechat_format import SORRY, render, split_chunks
 from handlers.wechat_sender import queue_texts
 from storage.db import session_scope
 from storage.outbox import enqueue
@@ -37,10 +40,10 @@ __all__ = ("TurnRunner",)
 
 logger = logging.getLogger(__name__)
 Effect = Callable[[Session], None]
-Compute = Callable[[], list[str]]
+_RETRY = object()  # the claim was lost: this request is a retry of a delivery in hand
 
 
-def _consume(future: asyncio.Future[str | None]) -> None:
+def _consume(future: asyncio.Future[object]) -> None:
     # A deferred run's result is read by nobody; keep asyncio from warning about its error.
     if not future.cancelled() and future.exception() is not None:
         logger.error("wechat: a deferred run failed", exc_info=future.exception())
@@ -49,29 +52,68 @@ def _consume(future: asyncio.Future[str | None]) -> None:
 class TurnRunner:
     """Runs one delivery's work within a time budget and says what to answer WeChat."""
 
-    def __init__(self, engine: Engine, *, budget: float, poll: float = 0.05) -> None:
+    def __init__(
+        self, engine: Engine, conversation: Conversation, *, budget: float, poll: float = 0.05
+    ) -> None:
         self.engine = engine
+        self.conversation = conversation
         self.budget = budget
         self.poll = poll
 
     async def answer(
-        self, delivery_id: str, openid: str, effects: Sequence[Effect], compute: Compute
+        self,
+        delivery_id: str,
+        openid: str,
+        effects: Sequence[Effect],
+        inbound: Inbound | None,
+        text: str = "",
     ) -> str | None:
-        """The text of the passive reply, or None to answer `success` (nothing, or later)."""
+        """The text of the passive reply, or None to answer `success` (nothing, or later).
+
+        `inbound` goes to the core; without one, `text` is the whole answer.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.budget
-        owner = await run_in_threadpool(self._claim, delivery_id, openid, effects)
-        if not owner:
-            logger.info("wechat: delivery %s is a retry", delivery_id)
-            return await self._follow(delivery_id, openid, deadline)
         # The loop's executor, not anyio's: the run must outlive this request when it is slow.
-        future = loop.run_in_executor(None, self._run, delivery_id, openid, compute)
+        future = loop.run_in_executor(
+            None, self._claim_and_run, delivery_id, openid, effects, inbound, text
+        )
         future.add_done_callback(_consume)
         done, _ = await asyncio.wait({future}, timeout=max(deadline - loop.time(), 0))
+        if done and future.result() is _RETRY:
+            logger.info("wechat: delivery %s is a retry", delivery_id)
+            return await self._follow(delivery_id, openid, deadline)
         if not done and await run_in_threadpool(self._defer, delivery_id, openid):
             logger.info("wechat: delivery %s deferred to the outbox", delivery_id)
             return None
-        return await future  # finished (perhaps just now, having beaten the deferral)
+        result = await future  # finished (perhaps just now, having beaten the deferral)
+        return None if result is _RETRY else result  # type: ignore[return-value]
+
+    def _claim_and_run(
+        self,
+        delivery_id: str,
+        openid: str,
+        effects: Sequence[Effect],
+        inbound: Inbound | None,
+        text: str,
+    ) -> object:
+        # The claim commits on its own first, so a retry elsewhere waits instead of running.
+        if not self._claim(delivery_id, openid, effects):
+            return _RETRY
+        for attempt in range(3):
+            try:
+                if inbound is None:
+                    return self._finish(delivery_id, openid, split_chunks(text) if text else [])
+                return self._run(delivery_id, openid, inbound)
+            except OperationalError:  # SQLite busy past its timeout: the answer is worth keeping
+                if attempt == 2:
+                    raise
+                logger.warning("wechat: answering %s hit a busy database; retrying", delivery_id)
+                time.sleep(0.5 * (attempt + 1))
+            except Exception:
+                logger.exception("wechat: answering delivery %s failed", delivery_id)
+                return self._finish(delivery_id, openid, [SORRY])
+        raise AssertionError("unreachable")
 
     def _claim(self, delivery_id: str, openid: str, effects: Sequence[Effect]) -> bool:
         with session_scope(self.engine) as session:
@@ -81,34 +123,37 @@ class TurnRunner:
                 effect(session)
             return True
 
-    def _run(self, delivery_id: str, openid: str, compute: Compute) -> str | None:
-        try:
-            chunks = compute()
-        except Exception:
-            logger.exception("wechat: answering delivery %s failed", delivery_id)
-            chunks = [SORRY]
-        for attempt in range(3):
-            try:
-                return self._finish(delivery_id, openid, chunks)
-            except OperationalError:  # SQLite busy past its timeout: the answer is worth keeping
-                if attempt == 2:
-                    raise
-                logger.warning("wechat: storing the answer to %s failed; retrying", delivery_id)
-                time.sleep(0.5 * (attempt + 1))
-        raise AssertionError("unreachable")
+    def _run(self, delivery_id: str, openid: str, inbound: Inbound) -> str | None:
+        # The answer is stored in the turn's own transaction: one commit for the whole turn.
+        sealed: list[str | None] = []
+
+        def seal(session: Session, outcome: Outcome) -> None:
+            chunks = split_chunks(render(outcome.replies))
+            sealed.append(self._store(session, delivery_id, openid, chunks))
+
+        outcome = self.conversation.handle_turn(inbound, seal=seal)
+        if sealed:
+            return sealed[0]
+        # The core answered without running the turn (a duplicate): store its reply alone.
+        return self._finish(delivery_id, openid, split_chunks(render(outcome.replies)))
 
     def _finish(self, delivery_id: str, openid: str, chunks: list[str]) -> str | None:
         with session_scope(self.engine) as session:
-            if finish_delivery(session=session, delivery_id=delivery_id, chunks=chunks):
-                # Passive reply: WeChat takes one message; the rest follow as service messages.
-                queue_texts(
-                    session=session, openid=openid, delivery_id=delivery_id, chunks=chunks, start=1
-                )
-                return chunks[0] if chunks else None
-            # Deferred meanwhile: queue the whole answer now (the outbox marker only watches).
-            queue_texts(session=session, openid=openid, delivery_id=delivery_id, chunks=chunks)
-            set_delivery_status(session=session, delivery_id=delivery_id, old="ready", new="done")
-            return None
+            return self._store(session, delivery_id, openid, chunks)
+
+    def _store(
+        self, session: Session, delivery_id: str, openid: str, chunks: list[str]
+    ) -> str | None:
+        if finish_delivery(session=session, delivery_id=delivery_id, chunks=chunks):
+            # Passive reply: WeChat takes one message; the rest follow as service messages.
+            queue_texts(
+                session=session, openid=openid, delivery_id=delivery_id, chunks=chunks, start=1
+            )
+            return chunks[0] if chunks else None
+        # Deferred meanwhile: queue the whole answer now (the outbox marker only watches).
+        queue_texts(session=session, openid=openid, delivery_id=delivery_id, chunks=chunks)
+        set_delivery_status(session=session, delivery_id=delivery_id, old="ready", new="done")
+        return None
 
     def _defer(self, delivery_id: str, openid: str) -> bool:
         with session_scope(self.engine) as session:

@@ -42,13 +42,19 @@ FIXED_XML = (
 class _EchoCore:
     """A conversation core that answers at once: isolates the WeChat layer's own cost."""
 
-    def __init__(self, clock: object) -> None:
+    def __init__(self, clock: object, engine: object) -> None:
         self.clock = clock
+        self.engine = engine
 
-    def handle(self, _inbound: object) -> list[object]:
+    def handle_turn(self, _inbound: object, *, seal: object = None) -> object:
         from bot.messages import Reply
+        from bot.ports import Outcome
+        from storage.db import session_scope
 
-        return [Reply("ok")]
+        outcome = Outcome([Reply("ok")], "faq")
+        with session_scope(self.engine) as session:  # the WeChat layer stores its answer
+            seal(session, outcome)  # type: ignore[operator]
+        return outcome
 
 
 def bench_app():  # type: ignore[no-untyped-def]
@@ -66,7 +72,7 @@ def bench_app():  # type: ignore[no-untyped-def]
     app = create_app(runtime.settings, runtime=runtime)
     echo = FastAPI()
     echo.include_router(wechat.router)
-    core = _EchoCore(runtime.conversation.clock)
+    core = _EchoCore(runtime.conversation.clock, runtime.engine)
     echo.state.runtime = Runtime(runtime.settings, runtime.engine, core)  # type: ignore[arg-type]
     app.mount("/echo", echo)
 

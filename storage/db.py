@@ -15,6 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
+from storage.sqlite_gate import GatedConnection, gate_writes
+
 __all__ = ("MIGRATIONS_DIR", "make_engine", "session_scope", "upgrade_db")
 
 logger = logging.getLogger(__name__)
@@ -38,12 +40,17 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         if not memory:
             path = Path(url.split("///", 1)[1])
             path.parent.mkdir(parents=True, exist_ok=True)
+        connect_args: dict[str, Any] = {"check_same_thread": False}
+        if not memory:
+            connect_args["factory"] = GatedConnection
         engine = create_engine(
             url,
             echo=echo,
-            connect_args={"check_same_thread": False},
+            connect_args=connect_args,
             poolclass=StaticPool if memory else None,
         )
+        if not memory:
+            gate_writes(engine)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)

@@ -115,8 +115,18 @@ def _requests(count: int, offset: int) -> list[tuple[dict[str, str], bytes]]:
     return prepared
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU the server process has used (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _run(
     client: httpx.AsyncClient,
+    pid: int,
     path: str,
     reqs: list[tuple[dict[str, str], bytes]],
     concurrency: int,
@@ -144,9 +154,10 @@ async def _run(
             elif path != "/bare" and "<Encrypt>" not in resp.text:
                 deferred += 1  # `success`: answered later through the customer-service API
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds(pid)
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds(pid) - cpu
     latencies.sort()
     return {
         "n": len(latencies),
@@ -155,20 +166,22 @@ async def _run(
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "cpu": cpu / max(len(latencies), 1) * 1000,  # server CPU ms per request
     }
 
 
-async def _measure(base: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+async def _measure(base: str, pid: int, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     limits = httpx.Limits(
         max_connections=args.concurrency, max_keepalive_connections=args.concurrency
     )
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
         results = {}
         for n, path in enumerate(PATHS.values()):
-            await _run(client, path, _requests(50, n * 1_000_000), args.concurrency, args.seconds)
+            warm = _requests(50, n * 1_000_000)
+            await _run(client, pid, path, warm, args.concurrency, args.seconds)
         for n, (name, path) in enumerate(PATHS.items()):
             reqs = _requests(args.requests, n * 1_000_000 + 100)
-            results[name] = await _run(client, path, reqs, args.concurrency, args.seconds)
+            results[name] = await _run(client, pid, path, reqs, args.concurrency, args.seconds)
         return results
 
 
@@ -217,14 +230,14 @@ def main() -> None:
                         break
                 except httpx.HTTPError:
                     time.sleep(0.2)
-            results = asyncio.run(_measure(base, args))
+            results = asyncio.run(_measure(base, server.pid, args))
         finally:
             server.terminate()
             server.wait(10)
     for name, r in results.items():
         print(
             f"{name:8s} {r['n']:6.0f} requests  {r['rps']:8.1f} req/s  "
-            f"p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  "
+            f"p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  server CPU {r['cpu']:5.2f} ms/req  "
             f"failures {r['failures']:.0f}  deferred {r['deferred']:.0f}"
         )
     bare = results["bare"]["rps"]

@@ -163,7 +163,10 @@ class Conversation:
             now=self.clock.now(),
             core=self,
         )
-        outcome = self._route(ctx)
+        # Writes wait for the commit (or a skill's own flush), so the database stays free for
+        # other turns while this one thinks.
+        with session.no_autoflush:
+            outcome = self._route(ctx)
         if was_cut:
             notice = Reply(t("too_long", state.lang, limit=self.settings.max_message_chars))
             outcome.replies.insert(0, notice)

@@ -33,10 +33,11 @@ class GateSkill:
 
     name = "gate"
 
-    def __init__(self, answer: str = "慢答案", fail: bool = False) -> None:
+    def __init__(self, answer: str = "慢答案", fail: bool = False, reads: bool = False) -> None:
         self.runs = 0
         self.answer = answer
         self.fail = fail
+        self.reads = reads  # reads the database first, as the real skills do
         self.entered = threading.Event()
         self.release = threading.Event()
 
@@ -44,6 +45,8 @@ class GateSkill:
         if ctx.text != SLOW:
             return None
         self.runs += 1
+        if self.reads:
+            ctx.session.exec(select(QuestionLog)).first()
         self.entered.set()
         assert self.release.wait(10), "test never released the gate"
         if self.fail:
@@ -177,6 +180,20 @@ def test_slow_answer_goes_out_as_a_customer_service_message(
         assert {r.status for r in session.exec(select(OutboxMessage))} == {"sent"}
     # The user's "1" picks the first choice of the deferred answer.
     assert "反馈" in wire.reply(wire.post(text_xml("1", msg_id=602)))["Content"]
+
+
+def test_a_slow_turn_that_reads_does_not_hold_up_its_deferral(
+    settings: Settings, clock: FixedClock, wechat_api: FakeWeChatApi
+) -> None:
+    # The turn's writes wait for its commit, so on SQLite the deferral (an outbox marker and a
+    # status change, committed before `success`) is not stuck behind the running turn.
+    for client, runtime, gate in _app(settings, clock, wechat_api, budget=0.3, reads=True):
+        started = time.monotonic()
+        assert Wire(client).post(text_xml(SLOW, msg_id=611)).text == "success"
+        assert time.monotonic() - started < 4  # inside WeChat's 5 seconds
+        gate.release.set()
+        _wait_status(runtime, "done")
+        assert count(runtime, ChatMessage) == 2  # the question and the deferred answer
 
 
 def test_retry_during_the_budget_then_deferral(slow: tuple, wechat_api: FakeWeChatApi) -> None:

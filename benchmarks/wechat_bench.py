@@ -190,6 +190,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=60.0, help="cap per endpoint")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a disposable database to migrate and write to (default: a fresh SQLite file)",
+    )
     args = parser.parse_args()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -197,7 +202,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(
             os.environ,
-            TMBOT_DATABASE_URL=f"sqlite:///{tmp}/bench.db",
+            TMBOT_DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.db",
             TMBOT_RUN_WORKER="false",
             TMBOT_WECHAT_TOKEN=TOKEN,
             TMBOT_WECHAT_APPID=APPID,

@@ -12,14 +12,18 @@ from sqlmodel import Session
 
 from bot.errors import TmbotError
 from bot.settings import get_settings
-from handlers.passwords import MIN_PASSWORD_LENGTH, hash_password
+from handlers.password_rules import new_password_hash
 from storage.accounts import (
     ROLES,
     StaffAccount,
     add_audit,
+    check_role,
+    check_username,
     create_account,
     get_account,
     list_accounts,
+    set_active,
+    set_password_hash,
 )
 
 __all__ = ("app",)
@@ -42,15 +46,24 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
-def _read_password(from_stdin: bool) -> str:
+@contextmanager
+def _refused() -> Iterator[None]:
+    # The rules live in storage.accounts and handlers.password_rules (the admin pages apply
+    # the same ones); here a refusal becomes a message and exit status 1.
+    try:
+        yield
+    except TmbotError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+def _read_password_hash(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password 密码", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        typer.echo(f"error: the password needs at least {MIN_PASSWORD_LENGTH} characters", err=True)
-        raise typer.Exit(1)
-    return password
+    with _refused():
+        return new_password_hash(password)
 
 
 def _account(session: Session, name: str) -> StaffAccount:
@@ -71,25 +84,18 @@ def add(
     ] = False,
 ) -> None:
     """Create an account (the first one: `tmbot user add NAME --role admin`)."""
-    if role not in ROLES:
-        typer.echo(f"error: --role must be one of {', '.join(ROLES)}", err=True)
-        raise typer.Exit(1)
-    if not name or len(name) > 64 or not all(c.isalnum() or c in "._-" for c in name):
-        typer.echo("error: NAME must be 1-64 letters, digits, '.', '_' or '-'", err=True)
-        raise typer.Exit(1)
-    password = _read_password(password_stdin)
-    with _session() as session:
-        try:
-            create_account(
-                session=session,
-                username=name,
-                password_hash=hash_password(password),
-                role=role,
-                display_name=display_name,
-            )
-        except TmbotError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
+    with _refused():  # before asking for a password that would be thrown away
+        check_role(role)
+        check_username(name)
+    password_hash = _read_password_hash(password_stdin)
+    with _session() as session, _refused():
+        create_account(
+            session=session,
+            username=name,
+            password_hash=password_hash,
+            role=role,
+            display_name=display_name,
+        )
         add_audit(
             session=session,
             actor="cli",
@@ -118,19 +124,17 @@ def passwd(
     password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
 ) -> None:
     """Set a new password (ends the account's open sessions) and unlock the account."""
-    password = _read_password(password_stdin)
+    password_hash = _read_password_hash(password_stdin)
     with _session() as session:
         account = _account(session, name)
-        account.password_hash = hash_password(password)
-        account.failed_logins, account.locked_until = 0, None
-        session.add(account)
+        set_password_hash(session=session, account=account, password_hash=password_hash)
         add_audit(session=session, actor="cli", action="user.passwd", target=f"user:{name}")
     typer.echo(f"password of {name} changed")
 
 
 @app.command("disable")
 def disable(name: str) -> None:
-    """Deactivate an account (it can no longer sign in; open sessions end)."""
+    """Deactivate an account (it can no longer sign in; open sessions end); not the last admin."""
     _set_active(name, False)
 
 
@@ -141,12 +145,9 @@ def enable(name: str) -> None:
 
 
 def _set_active(name: str, active: bool) -> None:
-    with _session() as session:
+    with _session() as session, _refused():
         account = _account(session, name)
-        account.active = active
-        if active:
-            account.failed_logins, account.locked_until = 0, None
-        session.add(account)
+        set_active(session=session, account=account, active=active)
         action = "user.enable" if active else "user.disable"
         add_audit(session=session, actor="cli", action=action, target=f"user:{name}")
     typer.echo(f"{name} {'enabled' if active else 'disabled'}")

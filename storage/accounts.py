@@ -17,18 +17,26 @@ __all__ = (
     "Role",
     "StaffAccount",
     "add_audit",
+    "check_role",
+    "check_username",
     "create_account",
     "get_account",
     "get_account_by_id",
+    "is_locked",
     "list_accounts",
     "list_audit",
     "recent_failures_from_ip",
     "record_login_failure",
     "record_login_success",
+    "set_active",
+    "set_password_hash",
+    "set_role",
+    "unlock",
 )
 
 Role = Literal["admin", "staff", "expert"]
 ROLES: tuple[str, ...] = get_args(Role)
+USERNAME_MAX = 64
 
 
 class StaffAccount(SQLModel, table=True):
@@ -66,14 +74,36 @@ class AuditLog(SQLModel, table=True):
     ip: str = Field(default="", max_length=64)
 
 
+def check_username(username: str) -> None:
+    """Refuse a login name that is empty, too long or holds other than letters, digits, . _ -."""
+    if (
+        not username
+        or len(username) > USERNAME_MAX
+        or not all(c.isalnum() or c in "._-" for c in username)
+    ):
+        raise TmbotError(
+            f"用户名须为 1-{USERNAME_MAX} 个字母、数字、'.'、'_' 或 '-'。 / "
+            f"The name must be 1-{USERNAME_MAX} letters, digits, '.', '_' or '-'."
+        )
+
+
+def check_role(role: str) -> None:
+    """Refuse a role other than admin, staff, expert."""
+    if role not in ROLES:
+        raise TmbotError(
+            f"角色须为 {', '.join(ROLES)} 之一。 / The role must be one of {', '.join(ROLES)}, "
+            f"not {role!r}."
+        )
+
+
 def create_account(
     *, session: Session, username: str, password_hash: str, role: str, display_name: str = ""
 ) -> StaffAccount:
-    """A new active account; refuses an unknown role or a username already taken."""
-    if role not in ROLES:
-        raise TmbotError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    """A new active account; refuses a bad name, an unknown role or a username already taken."""
+    check_username(username)
+    check_role(role)
     if get_account(session=session, username=username) is not None:
-        raise TmbotError(f"user {username!r} already exists")
+        raise TmbotError(f"用户 {username!r} 已存在。 / User {username!r} already exists.")
     account = StaffAccount(
         username=username, display_name=display_name, role=role, password_hash=password_hash
     )
@@ -120,6 +150,75 @@ def record_login_success(*, session: Session, account: StaffAccount, now: dt.dat
     account.failed_logins = 0
     account.locked_until = None
     account.last_login_at = now
+    session.add(account)
+
+
+def is_locked(account: StaffAccount, now: dt.datetime) -> bool:
+    """Whether repeated failures keep the account from signing in at `now`."""
+    return account.locked_until is not None and account.locked_until > now
+
+
+def _keep_an_admin(session: Session, account: StaffAccount, by: StaffAccount | None) -> None:
+    # Nobody could open the admin pages any more (only the CLI would get them back), and an
+    # admin who locks themself out cannot undo it: another admin has to do such a change.
+    if by is not None and by.id == account.id:
+        raise TmbotError(
+            "不能停用自己的账号或取消自己的管理员角色，请让另一位管理员操作。 / "
+            "You cannot disable your own account or take away your own admin role: "
+            "ask another admin."
+        )
+    if account.role != "admin" or not account.active:
+        return
+    # FOR UPDATE (PostgreSQL; SQLite writes one at a time anyway): two admins disabling each
+    # other at once must not both see the other one still enabled.
+    others = select(StaffAccount.id).where(
+        StaffAccount.role == "admin",
+        col(StaffAccount.active).is_(True),
+        StaffAccount.id != account.id,
+    )
+    if not session.exec(others.with_for_update()).first():
+        raise TmbotError(
+            f"{account.username} 是最后一位启用的管理员，不能停用或降级。 / "
+            f"{account.username} is the last enabled admin: it cannot be disabled or demoted."
+        )
+
+
+def set_active(
+    *, session: Session, account: StaffAccount, active: bool, by: StaffAccount | None = None
+) -> None:
+    """Disable (sessions end, no sign-in) or re-enable an account; re-enabling clears the lockout.
+
+    Refuses to disable the last enabled admin, or `by`'s own account.
+    """
+    if not active:
+        _keep_an_admin(session, account, by)
+    account.active = active
+    if active:
+        account.failed_logins, account.locked_until = 0, None
+    session.add(account)
+
+
+def set_role(
+    *, session: Session, account: StaffAccount, role: str, by: StaffAccount | None = None
+) -> None:
+    """Change the role; refuses to demote the last enabled admin, or `by` themself."""
+    check_role(role)
+    if role != "admin" and account.role == "admin":
+        _keep_an_admin(session, account, by)
+    account.role = role
+    session.add(account)
+
+
+def set_password_hash(*, session: Session, account: StaffAccount, password_hash: str) -> None:
+    """Store a new password hash (the session stamp changes, so open sessions end) and unlock."""
+    account.password_hash = password_hash
+    account.failed_logins, account.locked_until = 0, None
+    session.add(account)
+
+
+def unlock(*, session: Session, account: StaffAccount) -> None:
+    """Lift a lockout and forget the failures counted so far."""
+    account.failed_logins, account.locked_until = 0, None
     session.add(account)
 
 

@@ -52,9 +52,14 @@ def test_add_prompts_for_the_password_twice(env: Settings) -> None:
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["user", "add", "x", "--role", "boss", "--password-stdin"], "a long secret\n", "--role"),
+        (
+            ["user", "add", "x", "--role", "boss", "--password-stdin"],
+            "a long secret\n",
+            "role must be one of",
+        ),
         (["user", "add", "x", "--password-stdin"], "short\n", "at least 10"),
-        (["user", "add", "a b", "--password-stdin"], "a long secret\n", "NAME must be"),
+        (["user", "add", "x", "--password-stdin"], "x" * 201 + "\n", "at most 200"),
+        (["user", "add", "a b", "--password-stdin"], "a long secret\n", "name must be 1-64"),
         (["user", "passwd", "ghost", "--password-stdin"], "a long secret\n", "no user"),
     ],
 )
@@ -85,3 +90,17 @@ def test_passwd_disable_enable(env: Settings) -> None:
     account, audit = _account(env, "root")
     assert account.active and verify_password("another secret", account.password_hash)[0]
     assert audit == ["user.passwd", "user.enable", "user.disable", "user.add"]
+
+
+def test_the_last_enabled_admin_cannot_be_disabled(env: Settings) -> None:
+    # The same guard as the admin pages (storage.accounts.set_active).
+    add = ["user", "add", "root", "--role", "admin", "--password-stdin"]
+    runner.invoke(app, add, input="a long secret\n")
+    refused = runner.invoke(app, ["user", "disable", "root"])
+    assert refused.exit_code == 1 and "last enabled admin" in refused.output
+    assert _account(env, "root")[0].active is True
+    add[2] = "second"
+    runner.invoke(app, add, input="a long secret\n")
+    assert runner.invoke(app, ["user", "disable", "root"]).exit_code == 0
+    account, audit = _account(env, "root")
+    assert account.active is False and audit[0] == "user.disable"

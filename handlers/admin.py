@@ -306,10 +306,12 @@ def rollback(
 
 
 def admin_router() -> APIRouter:
-    """Every FAQ admin page: entries, review pages, import/export and the audit log."""
-    from handlers import admin_review, admin_transfer
+    """Every admin page: FAQ entries, review pages, import/export, the audit log and accounts
+    (with the page where anyone signed in changes their own password)."""
+    from handlers import admin_review, admin_transfer, admin_users
 
     combined = APIRouter()
-    for part in (router, admin_review.router, admin_transfer.router):
+    parts = (router, admin_review.router, admin_transfer.router)
+    for part in (*parts, admin_users.router, admin_users.account_router):
         combined.include_router(part)
     return combined

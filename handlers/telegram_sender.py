@@ -1,5 +1,9 @@
 """Outbound Telegram messages for the outbox (staff replies, reminders), paced and classified.
 
+A payload is either a message `{"text": ..., "choices": [...]}` or a file
+`{"document": {"filename", "mime", "content_b64"}, "caption": ...}` (a booking's .ics), sent
+with sendDocument as a multipart upload; build the latter with `document_payload`.
+
 `TelegramSender.send` is synchronous like every `bot.delivery.Sender`: the outbox worker calls it
 from its own thread. Each send runs python-telegram-bot on a short-lived event loop.
 
@@ -14,6 +18,8 @@ Failures map onto the outbox's retry rules:
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import datetime as dt
 import logging
 import threading
@@ -23,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 from telegram.request import HTTPXRequest
 
@@ -32,10 +38,21 @@ from bot.messages import Reply
 from bot.settings import Settings
 from handlers.telegram_render import choices_from_payload, render
 
-__all__ = ("RateLimiter", "TelegramSender", "api_urls", "chat_id_of", "retry_seconds")
+__all__ = (
+    "MAX_CAPTION",
+    "RateLimiter",
+    "TelegramSender",
+    "api_urls",
+    "chat_id_of",
+    "document_of",
+    "document_payload",
+    "retry_seconds",
+    "send_document",
+)
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+MAX_CAPTION = 1024  # characters of a document's caption (Bot API limit)
 
 
 def api_urls(settings: Settings) -> tuple[str, str]:
@@ -57,6 +74,42 @@ def retry_seconds(exc: RetryAfter) -> float:
     """Seconds Telegram asked us to wait (PTB gives a timedelta, or an int without PTB_TIMEDELTA)."""
     value: Any = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def document_payload(
+    filename: str, mime: str, content: bytes, caption: str, **extra: Any
+) -> dict[str, Any]:
+    """An outbox payload for a file; the bytes travel base64-encoded (the payload is JSON)."""
+    data = base64.b64encode(content).decode("ascii")
+    document = {"filename": filename, "mime": mime, "content_b64": data}
+    return {"document": document, "caption": caption, **extra}
+
+
+def document_of(payload: Mapping[str, Any]) -> tuple[str, str, bytes] | None:
+    """(filename, mime, content) of a file payload; None for a message; PermanentFailure if
+    it cannot be read."""
+    document = payload.get("document")
+    if document is None:
+        return None
+    try:
+        name, mime = str(document["filename"]), str(document.get("mime") or "")
+        content = base64.b64decode(document["content_b64"], validate=True)
+    except (KeyError, TypeError, binascii.Error) as exc:
+        # A row that cannot be decoded now never will be: fail it visibly.
+        raise PermanentFailure(f"telegram: unreadable document payload ({exc})") from exc
+    if not name or not content:
+        raise PermanentFailure("telegram: empty document")
+    return name, mime, content
+
+
+async def send_document(
+    bot: Bot, chat_id: int | str, filename: str, mime: str, content: bytes, caption: str = ""
+) -> None:
+    """Upload `content` as a file named `filename` (multipart sendDocument)."""
+    # A fresh InputFile per call, so a retry uploads the whole file again.
+    file = InputFile(content, filename=filename)
+    file.mimetype = mime or file.mimetype  # else guessed from the name (.ics: text/calendar)
+    await bot.send_document(chat_id=chat_id, document=file, caption=caption[:MAX_CAPTION] or None)
 
 
 class RateLimiter:
@@ -111,7 +164,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 
 class TelegramSender:
-    """Delivers outbox payloads `{"text": ..., "choices": [{"label", "payload"}]}` to a chat."""
+    """Delivers outbox payloads to a chat: messages with their keyboard, or files (.ics)."""
 
     name = "telegram"
 
@@ -134,7 +187,13 @@ class TelegramSender:
         self._sleep = sleep
 
     def send(self, recipient: str, payload: Mapping[str, Any]) -> None:
-        """Send one message (split if longer than Telegram allows); raise a DeliveryError."""
+        """Send one message (split if longer than Telegram allows) or one file; raise a
+        DeliveryError."""
+        document = document_of(payload)
+        if document is not None:
+            caption = str(payload.get("caption") or "")
+            _run(self._deliver_document(chat_id_of(recipient), *document, caption))
+            return
         text = str(payload.get("text") or "").strip()
         if not text:
             raise PermanentFailure("telegram: empty message")
@@ -142,31 +201,51 @@ class TelegramSender:
         rendered = render([Reply(text, choices)], self.engine)[0]
         _run(self._deliver(chat_id_of(recipient), rendered.texts, rendered.markup))
 
-    async def _deliver(
-        self, chat_id: int | str, texts: tuple[str, ...], markup: InlineKeyboardMarkup | None
-    ) -> None:
-        request = HTTPXRequest(connection_pool_size=2)
-        bot = Bot(
+    def _bot(self, request: HTTPXRequest) -> Bot:
+        return Bot(
             self._token,
             base_url=self._urls[0],
             base_file_url=self._urls[1],
             request=request,
             get_updates_request=request,
         )
+
+    async def _deliver(
+        self, chat_id: int | str, texts: tuple[str, ...], markup: InlineKeyboardMarkup | None
+    ) -> None:
+        request = HTTPXRequest(connection_pool_size=2)
+        bot = self._bot(request)
         try:
             for i, text in enumerate(texts):
                 last = i == len(texts) - 1
-                await self._send_one(bot, chat_id, text, markup if last else None)
+                reply_markup = markup if last else None
+                await self._attempt(
+                    chat_id,
+                    lambda t=text, m=reply_markup: bot.send_message(
+                        chat_id=chat_id, text=t, reply_markup=m
+                    ),
+                )
         finally:
             await request.shutdown()
 
-    async def _send_one(
-        self, bot: Bot, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None
+    async def _deliver_document(
+        self, chat_id: int | str, filename: str, mime: str, content: bytes, caption: str
     ) -> None:
+        request = HTTPXRequest(connection_pool_size=2)
+        bot = self._bot(request)
+        try:
+            await self._attempt(
+                chat_id, lambda: send_document(bot, chat_id, filename, mime, content, caption)
+            )
+        finally:
+            await request.shutdown()
+
+    async def _attempt(self, chat_id: int | str, call: Callable[[], Awaitable[object]]) -> None:
+        """One paced API call with the retry rules above; messages and files share them."""
         for attempt in (1, 2):
             await self._sleep(self.limiter.reserve(str(chat_id)))
             try:
-                await bot.send_message(chat_id=chat_id, text=text, reply_markup=markup)
+                await call()
                 return
             except RetryAfter as exc:
                 wait = retry_seconds(exc)

@@ -1,4 +1,5 @@
-"""TelegramSender through the outbox worker against the fake Bot API: pacing, 429, 403, 400."""
+"""TelegramSender through the outbox worker against the fake Bot API: pacing, 429, 403, 400,
+and files (sendDocument) under the same rules."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from handlers.senders import build_senders
 from handlers.telegram_render import MAX_CALLBACK_BYTES, render, resolve_callback, split_text
-from handlers.telegram_sender import RateLimiter, TelegramSender
+from handlers.telegram_sender import RateLimiter, TelegramSender, document_payload
 from storage.outbox import OutboxMessage, enqueue
-from tests.support.telegram_api import TOKEN, FakeBotApi
+from tests.support.telegram_api import TOKEN, FakeBotApi, Upload
 
 CHAT = "5550001"
 
@@ -189,3 +190,68 @@ def test_short_labels_share_rows_and_questions_get_their_own(runtime: Runtime) -
     assert rendered.markup is not None
     rows = [[b.text for b in row] for row in rendered.markup.inline_keyboard]
     assert rows == [[labels[0]], [labels[1]], ["有用", "没用"]]
+
+
+ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+def _queue_file(runtime: Runtime, clock: FixedClock) -> int:
+    with Session(runtime.engine) as session:
+        payload = document_payload("booking-B-7K3Q9.ics", "text/calendar", ICS, "预约 B-7K3Q9")
+        row = enqueue(
+            session=session,
+            sender="telegram",
+            recipient=CHAT,
+            payload=payload,
+            ref_kind="booking",
+            ref_id="B-7K3Q9",
+            not_before=clock.now(),
+        )
+        session.commit()
+        assert row.id is not None
+        return row.id
+
+
+def test_file_row_is_uploaded_as_a_document(
+    runtime: Runtime, worker: OutboxWorker, clock: FixedClock, fake_api: FakeBotApi
+) -> None:
+    row_id = _queue_file(runtime, clock)
+    assert worker.run_once() == 1
+    ((chat, upload, caption),) = fake_api.sent_documents()
+    assert (chat, caption) == (CHAT, "预约 B-7K3Q9")
+    assert upload == Upload("booking-B-7K3Q9.ics", "text/calendar", ICS)
+    assert fake_api.calls_to("sendMessage") == []
+    assert _row(runtime, row_id).status == "sent"
+
+
+def test_file_failures_follow_the_message_rules(
+    runtime: Runtime, worker: OutboxWorker, clock: FixedClock, fake_api: FakeBotApi
+) -> None:
+    fake_api.flood(120, method="sendDocument")
+    row_id = _queue_file(runtime, clock)
+    worker.run_once()
+    row = _row(runtime, row_id)
+    assert row.status == "pending" and "flood control" in (row.last_error or "")
+    assert row.next_attempt_at == clock.now() + dt.timedelta(seconds=120)
+
+    clock.at += dt.timedelta(seconds=121)
+    fake_api.fail("sendDocument", 502, "Bad Gateway")
+    worker.run_once()
+    assert _row(runtime, row_id).status == "pending"  # transient: tried again later
+
+    clock.at += dt.timedelta(minutes=1)
+    fake_api.blocked("sendDocument")
+    worker.run_once()
+    row = _row(runtime, row_id)
+    assert row.status == "failed"
+    assert row.last_error == "telegram: Forbidden: bot was blocked by the user"
+    assert len(fake_api.sent_documents()) == 3  # each attempt uploaded the whole file
+    assert all(u.content == ICS for _, u, _ in fake_api.sent_documents())
+
+
+def test_unreadable_file_payload_is_permanent(runtime: Runtime, fake_api: FakeBotApi) -> None:
+    sender = TelegramSender(runtime.settings, runtime.engine)
+    for document in ({"filename": "x.ics"}, {"filename": "x.ics", "content_b64": "%%%"}, "x"):
+        with pytest.raises(PermanentFailure, match="document"):
+            sender.send(CHAT, {"document": document})
+    assert fake_api.calls_to("sendDocument") == []

@@ -4,7 +4,8 @@ By hand: `python -m tests.support.telegram_api 8081`, then `GET http://127.0.0.1
 
 Point `TMBOT_TELEGRAM_API_URL` at `fake.base_url`. The fake records every call (method, params,
 time), answers like Telegram does, and can be told to fail the next calls of a method with 429
-(`parameters.retry_after`) or 403 ("Forbidden: bot was blocked by the user").
+(`parameters.retry_after`) or 403 ("Forbidden: bot was blocked by the user"). Files uploaded as
+multipart (sendDocument) are recorded as `Upload(filename, content_type, content)`.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-__all__ = ("BOT_USER", "TOKEN", "Call", "FakeBotApi")
+__all__ = ("BOT_USER", "TOKEN", "Call", "FakeBotApi", "Upload")
 
 TOKEN = "123456789:TEST-token_for-the-fake-bot-api-000"
 BOT_USER = {
@@ -37,6 +39,15 @@ BOT_USER = {
     "supports_inline_queries": False,
 }
 _JSON_PARAMS = {"reply_markup", "allowed_updates", "commands", "link_preview_options", "scope"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart request, as the server received it."""
+
+    filename: str | None
+    content_type: str | None
+    content: bytes
 
 
 @dataclass
@@ -96,6 +107,14 @@ class FakeBotApi:
     def sent_texts(self) -> list[str]:
         return [p["text"] for p in self.calls_to("sendMessage")]
 
+    def sent_documents(self) -> list[tuple[str, Upload, str | None]]:
+        """(chat_id, uploaded file, caption) of each sendDocument upload (refused ones too)."""
+        return [
+            (str(p["chat_id"]), p["document"], p.get("caption"))
+            for p in self.calls_to("sendDocument")
+            if isinstance(p.get("document"), Upload)
+        ]
+
     def clear(self) -> None:
         with self._lock:
             self.calls.clear()
@@ -125,15 +144,28 @@ class FakeBotApi:
         if request.headers.get("content-type", "").startswith("application/json"):
             data: dict[str, Any] = await request.json()
             return data
-        form = await request.form()
-        return {
-            k: json.loads(v) if k in _JSON_PARAMS and isinstance(v, str) else v
-            for k, v in form.items()
-        }
+        params: dict[str, Any] = {}
+        async with request.form() as form:
+            for k, v in form.items():
+                if isinstance(v, UploadFile):  # a multipart file part (sendDocument ...)
+                    params[k] = Upload(v.filename, v.content_type, await v.read())
+                else:
+                    params[k] = json.loads(v) if k in _JSON_PARAMS else v
+        return params
 
     async def _recorded(self, _request: Request) -> JSONResponse:
+        def shown(value: Any) -> Any:
+            if isinstance(value, Upload):
+                return {"filename": value.filename, "bytes": len(value.content)}
+            return value
+
         with self._lock:
-            return JSONResponse([{"method": c.method, "params": c.params} for c in self.calls])
+            return JSONResponse(
+                [
+                    {"method": c.method, "params": {k: shown(v) for k, v in c.params.items()}}
+                    for c in self.calls
+                ]
+            )
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
@@ -154,6 +186,24 @@ class FakeBotApi:
                 "from": BOT_USER,
                 "text": params.get("text", ""),
                 **({"reply_markup": params["reply_markup"]} if "reply_markup" in params else {}),
+            }
+        if method == "sendDocument":
+            chat_id, upload = int(params["chat_id"]), params.get("document")
+            name = upload.filename if isinstance(upload, Upload) else None
+            size = len(upload.content) if isinstance(upload, Upload) else 0
+            return {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT_USER,
+                "document": {
+                    "file_id": f"BQACAgIAAxkBAAI{size}",
+                    "file_unique_id": f"AgAD{size}",
+                    "file_name": name,
+                    "mime_type": upload.content_type if isinstance(upload, Upload) else None,
+                    "file_size": size,
+                },
+                **({"caption": params["caption"]} if "caption" in params else {}),
             }
         return True  # answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands ...
 

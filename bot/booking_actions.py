@@ -141,11 +141,14 @@ def done(ctx: Context, booking: Booking, expert: Expert, key: str) -> Outcome:
         prepare=prepare_list(booking.topic, lang),
         ics=ics_link(settings, booking.code),
     )
+    # Channels that can send files (Telegram) send the .ics with this caption; the link in the
+    # text serves the others.
+    caption = bt("ics.caption", lang, code=booking.code)
     reply = Reply(
         text,
         choices=my_choice(ctx),
         intent="booking",
-        meta={"booking": booking.code},
+        meta={"booking": booking.code, "attachment_caption": caption},
         attachments=(ics_attachment(settings, booking, expert),),
     )
     return out([reply], "booked" if key == "confirmed" else "moved")

@@ -95,6 +95,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Please bring: {prepare}\nCalendar file: {ics}\nWe will remind you 24 hours and 1 hour "
         "before. Reply 'my bookings' to see, cancel or reschedule.",
     ),
+    "ics.caption": (
+        "预约 {code} 的日历文件：点开即可把咨询加入手机日历。",
+        "Calendar file for booking {code}: open it to add the consultation to your calendar.",
+    ),
     "limit": (
         "您已有{count}个待进行的预约（每人最多{max}个）。请先取消或等咨询结束后再预约。",
         "You already have {count} upcoming bookings (at most {max} per person). Cancel one or "

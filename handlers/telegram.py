@@ -15,8 +15,12 @@ Which updates get what (the rule):
   private chat; the bot being added to a group gets the same pointer once; all else is ignored.
 - A Telegram retry of an update already handled (same update_id, de-duplicated in the database
   by the core) is acknowledged and not answered again.
-- Replies that fail with 429 or a network error go to the outbox (sender "telegram") and are
-  delivered by the worker; a user who blocked the bot gets nothing more.
+- A reply's attachments (a booking's .ics) follow its text as files (sendDocument), captioned
+  with the reply's `meta["attachment_caption"]` (in the user's language).
+- Replies and files that fail with 429 or a network error go to the outbox (sender "telegram")
+  and are delivered by the worker; a user who blocked the bot gets nothing more. A file that
+  cannot be delivered (blocked, refused) is recorded in the outbox as failed, under its booking,
+  so staff see that the calendar file did not arrive.
 """
 
 from __future__ import annotations
@@ -24,10 +28,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from telegram import Bot, CallbackQuery, Message, Update
+from sqlmodel import Session
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
@@ -49,12 +55,12 @@ from handlers.telegram_inbound import (
     inbound_from_message,
 )
 from handlers.telegram_render import MAX_TEXT, Rendered, render, resolve_callback
-from handlers.telegram_sender import api_urls, retry_seconds
+from handlers.telegram_sender import api_urls, document_payload, retry_seconds, send_document
 from handlers.telegram_staff import on_staff_update
 from handlers.telegram_texts import bilingual
 from storage.conversations import claim_delivery
 from storage.db import session_scope
-from storage.outbox import enqueue
+from storage.outbox import OutboxMessage, enqueue, mark_failed
 
 __all__ = ("ALLOWED_UPDATES", "TelegramAdapter", "build_application", "handle_staff_message")
 
@@ -72,6 +78,34 @@ async def handle_staff_message(update: Update, runtime: Runtime) -> None:
 def _with_choice(text: str, label: str) -> str:
     suffix = f"\n\n✅ {label}"
     return text[: MAX_TEXT - len(suffix)] + suffix
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What one reply asks of the Bot API: its message(s), or one of its files."""
+
+    reply: Reply
+    index: int  # the reply's place in the turn, for the outbox's dedupe key
+    texts: tuple[str, ...] = ()
+    markup: InlineKeyboardMarkup | None = None
+    file: int | None = None  # which of `reply.attachments`, for a file
+
+    def attachment(self) -> tuple[str, str, bytes, str]:
+        """(filename, mime, content, caption) of a file part."""
+        assert self.file is not None
+        name, mime, content = self.reply.attachments[self.file]
+        caption = self.reply.meta.get("attachment_caption") or bilingual(
+            "document.caption", name=name
+        )
+        return name, mime, content, str(caption)
+
+
+def _parts(replies: Sequence[Reply], rendered: Sequence[Rendered]) -> list[_Part]:
+    parts: list[_Part] = []
+    for n, (reply, item) in enumerate(zip(replies, rendered, strict=True)):
+        parts.append(_Part(reply, n, item.texts, item.markup))
+        parts += [_Part(reply, n, file=k) for k in range(len(reply.attachments))]
+    return parts
 
 
 class TelegramAdapter:
@@ -199,41 +233,75 @@ class TelegramAdapter:
     async def _deliver(
         self, bot: Bot, chat_id: int, replies: list[Reply], rendered: list[Rendered], key: str
     ) -> None:
-        for i, item in enumerate(rendered):
+        parts = _parts(replies, rendered)
+        for i, part in enumerate(parts):
             try:
-                for j, text in enumerate(item.texts):
-                    last = j == len(item.texts) - 1
-                    await bot.send_message(
-                        chat_id, text, reply_markup=item.markup if last else None
-                    )
+                await self._send(bot, chat_id, part)
             except Forbidden as exc:
                 logger.info("telegram chat %s: %s; replies dropped", chat_id, exc.message)
+                reason = f"telegram: {exc.message}"
+                await asyncio.to_thread(self._record_failed, chat_id, parts[i:], key, reason)
                 return
             except BadRequest as exc:
                 logger.error("telegram refused a reply to %s: %s", chat_id, exc.message)
+                reason = f"telegram: {exc.message}"
+                await asyncio.to_thread(self._record_failed, chat_id, [part], key, reason)
             except (RetryAfter, NetworkError) as exc:
                 delay = retry_seconds(exc) if isinstance(exc, RetryAfter) else 0.0
-                logger.warning("telegram %s: %s; %d replies queued", chat_id, exc, len(replies) - i)
-                await asyncio.to_thread(self._queue, chat_id, replies[i:], key, i, delay)
+                logger.warning("telegram %s: %s; %d sends queued", chat_id, exc, len(parts) - i)
+                await asyncio.to_thread(self._queue, chat_id, parts[i:], key, delay)
                 return
 
-    def _queue(
-        self, chat_id: int, replies: list[Reply], key: str, first: int, delay: float
-    ) -> None:
+    @staticmethod
+    async def _send(bot: Bot, chat_id: int, part: _Part) -> None:
+        if part.file is not None:
+            await send_document(bot, chat_id, *part.attachment())
+            return
+        for j, text in enumerate(part.texts):
+            last = j == len(part.texts) - 1
+            await bot.send_message(chat_id, text, reply_markup=part.markup if last else None)
+
+    def _queue(self, chat_id: int, parts: list[_Part], key: str, delay: float) -> None:
         not_before = self.runtime.conversation.clock.now() + dt.timedelta(seconds=delay)
         with session_scope(self.runtime.engine) as session:
-            for n, reply in enumerate(replies, first):
-                payload = {"text": reply.text, "choices": [asdict(c) for c in reply.choices]}
-                enqueue(
-                    session=session,
-                    sender=CHANNEL,
-                    recipient=str(chat_id),
-                    payload=payload,
-                    ref_kind="telegram_update",
-                    ref_id=key,
-                    dedupe_key=f"{key}:{n}",
-                    not_before=not_before,
-                )
+            for part in parts:
+                self._enqueue(session, chat_id, part, key, not_before)
+
+    def _record_failed(self, chat_id: int, parts: list[_Part], key: str, reason: str) -> None:
+        # Texts go the way they always went (a blocked user gets nothing more); a file that
+        # did not arrive is kept as a failed outbox row, shown with its booking to staff.
+        files = [p for p in parts if p.file is not None]
+        if not files:
+            return
+        with session_scope(self.runtime.engine) as session:
+            for part in files:
+                row = self._enqueue(session, chat_id, part, key, None)
+                mark_failed(session=session, row=row, error=reason)
+
+    @staticmethod
+    def _enqueue(
+        session: Session, chat_id: int, part: _Part, key: str, not_before: dt.datetime | None
+    ) -> OutboxMessage:
+        reply = part.reply
+        if part.file is None:
+            payload = {"text": reply.text, "choices": [asdict(c) for c in reply.choices]}
+            ref_kind, ref_id, dedupe = "telegram_update", key, f"{key}:{part.index}"
+        else:
+            name, mime, content, caption = part.attachment()
+            payload = document_payload(name, mime, content, caption)
+            booking = reply.meta.get("booking")
+            ref_kind, ref_id = ("booking", str(booking)) if booking else ("telegram_update", key)
+            dedupe = f"{key}:{part.index}:file{part.file}"
+        return enqueue(
+            session=session,
+            sender=CHANNEL,
+            recipient=str(chat_id),
+            payload=payload,
+            ref_kind=ref_kind,
+            ref_id=ref_id,
+            dedupe_key=dedupe,
+            not_before=not_before,
+        )
 
     async def _point_to_private(self, bot: Bot, chat_id: int, update_id: int) -> None:
         if not await asyncio.to_thread(self._first_time, update_id):

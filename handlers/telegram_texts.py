@@ -17,6 +17,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Sorry, something went wrong with your message. Please try again later, or send "
         "/human to reach staff.",
     ),
+    "document.caption": ("附件：{name}", "Attached: {name}"),
     "button.expired": (
         "这个按钮已失效，请直接输入问题，或发送 /start 查看菜单。",
         "This button has expired. Type your question, or send /start for the menu.",

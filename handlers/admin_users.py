@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from bot.errors import NotFound, TmbotError
 from bot.runtime import Runtime
-from handlers.auth import AdminUser, ExpertUser, _stamp, audit, require_admin, require_expert
+from handlers.auth import AdminUser, ExpertUser, audit, require_admin, require_expert, session_stamp
 from handlers.csrf import check_csrf
 from handlers.deps import RuntimeDep, SessionDep
 from handlers.pages import flash, render
@@ -307,6 +307,6 @@ def change_password(
     set_password_hash(session=session, account=user, password_hash=password_hash)
     audit(session, user, "user.passwd_own", target, request=request)
     # The stamp follows the hash: other sessions of this account end, this one carries on.
-    request.session["stamp"] = _stamp(user)
+    request.session["stamp"] = session_stamp(user)
     flash(request, "密码已修改，其他设备上的登录已退出。 / Password changed; other sessions ended.")
     return RedirectResponse("/account/password", status_code=303)

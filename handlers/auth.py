@@ -47,6 +47,7 @@ __all__ = (
     "require_roles",
     "require_staff",
     "router",
+    "session_stamp",
 )
 
 SESSION_COOKIE = "tmbot_session"
@@ -86,7 +87,8 @@ def client_ip(request: Request | None) -> str:
     return request.client.host if request is not None and request.client else ""
 
 
-def _stamp(account: StaffAccount) -> str:
+def session_stamp(account: StaffAccount) -> str:
+    """What a session must carry to stay valid for `account`."""
     # Changing the password (or its hash parameters) ends every other session of the account.
     return hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
 
@@ -97,7 +99,11 @@ def current_account(request: Request, session: Session) -> StaffAccount | None:
     if not isinstance(uid, int):
         return None
     account = get_account_by_id(session=session, account_id=uid)
-    if account is None or not account.active or request.session.get("stamp") != _stamp(account):
+    if (
+        account is None
+        or not account.active
+        or request.session.get("stamp") != session_stamp(account)
+    ):
         request.session.clear()
         return None
     return account
@@ -216,7 +222,7 @@ def login(
     audit(session, account, "login.ok", f"user:{account.username}", request=request)
     # A fresh session on login: nothing set before it (fixation, an old CSRF token) survives.
     request.session.clear()
-    request.session.update({"uid": account.id, "stamp": _stamp(account)})
+    request.session.update({"uid": account.id, "stamp": session_stamp(account)})
     new_csrf_token(request)
     home = HOME_BY_ROLE.get(account.role, "/admin/faq")
     return RedirectResponse(_safe_next(next) or home, status_code=303)

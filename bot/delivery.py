@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
@@ -16,6 +16,7 @@ from storage.outbox import OutboxMessage, claim_due, mark_failed, mark_retry, ma
 
 __all__ = (
     "DeliveryError",
+    "Housekeeping",
     "OutboxWorker",
     "PermanentFailure",
     "Sender",
@@ -50,20 +51,45 @@ class Sender(Protocol):
     def send(self, recipient: str, payload: Mapping[str, Any]) -> None: ...
 
 
+# Periodic work the worker's thread does besides delivering (called with the engine and now).
+Housekeeping = Callable[[Engine, dt.datetime], object]
+HOUSEKEEPING_EVERY = dt.timedelta(minutes=1)
+
+
+def _ticket_housekeeping(engine: Engine, now: dt.datetime) -> object:
+    # Imported here: every sender module imports this one, and the sweep imports the helpdesk.
+    from bot.handoff_sweep import environment_housekeeping
+
+    return environment_housekeeping(engine, now)
+
+
 def backoff(attempt: int) -> dt.timedelta:
     """Exponential backoff: 5 s, 10 s, 20 s ... capped at 30 minutes."""
     return dt.timedelta(seconds=min(5 * 2 ** max(attempt - 1, 0), 1800))
 
 
 class OutboxWorker:
-    """Drains the outbox; run `run_once` in tests, `start` in a server process."""
+    """Drains the outbox; run `run_once` in tests, `start` in a server process.
+
+    Each pass first runs `housekeeping` (default: the ticket sweep of bot/handoff_sweep.py, SLA
+    alerts and auto-close) when `housekeeping_every` has passed since its last run, so the
+    notices it queues go out in the same pass.
+    """
 
     def __init__(
-        self, engine: Engine, senders: Mapping[str, Sender], clock: Clock | None = None
+        self,
+        engine: Engine,
+        senders: Mapping[str, Sender],
+        clock: Clock | None = None,
+        housekeeping: Housekeeping | None = None,
+        housekeeping_every: dt.timedelta = HOUSEKEEPING_EVERY,
     ) -> None:
         self.engine = engine
         self.senders = dict(senders)
         self.clock = clock or SystemClock()
+        self.housekeeping = housekeeping or _ticket_housekeeping
+        self.housekeeping_every = housekeeping_every
+        self._housekeeping_next: dt.datetime | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -74,11 +100,22 @@ class OutboxWorker:
     def run_once(self, limit: int = 50) -> int:
         """Deliver what is due now; returns how many rows were attempted."""
         now = self.clock.now()
+        self._housekeep(now)
         with Session(self.engine, expire_on_commit=False) as session:
             rows = claim_due(session=session, now=now, limit=limit)
         for row in rows:
             self._deliver(row, now)
         return len(rows)
+
+    def _housekeep(self, now: dt.datetime) -> None:
+        # Throttled: sweeping is a few queries, but a worker polls every 2 seconds.
+        if self._housekeeping_next is not None and now < self._housekeeping_next:
+            return
+        self._housekeeping_next = now + self.housekeeping_every
+        try:
+            self.housekeeping(self.engine, now)
+        except Exception:  # housekeeping must never stop deliveries
+            logger.exception("outbox worker housekeeping failed")
 
     def _deliver(self, row: OutboxMessage, now: dt.datetime) -> None:
         sender = self.senders.get(row.sender)

@@ -101,6 +101,18 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "offer.button": ("转人工", "Talk to staff"),
     "staff_prefix": ("【工作人员】", "[Station staff] "),
+    # Staff notices (both languages go out together, Chinese first).
+    "sla_breach": (
+        "工单 {number} 已超过首次响应期限（{due}），用户已等待 {waited}，仍无工作人员回复。"
+        "\n{claimed}\n问题：{question}",
+        "Ticket {number} is past its first-response due time ({due}): the user has waited "
+        "{waited} with no reply from staff.\n{claimed}\nQuestion: {question}",
+    ),
+    "sla_breach.unclaimed": ("尚无人认领。", "Nobody has claimed it."),
+    "sla_breach.claimed": ("认领人：{staff}。", "Claimed by {staff}."),
+    "waited.days": ("{d}天{h}小时", "{d} d {h} h"),
+    "waited.hours": ("{h}小时{m}分钟", "{h} h {m} min"),
+    "waited.minutes": ("{m}分钟", "{m} min"),
 }
 
 

@@ -20,18 +20,23 @@ from storage.conversations import add_message, get_state
 from storage.models import ConversationState
 from storage.outbox import OutboxMessage, enqueue
 from storage.tickets import (
+    CloseReason,
     Ticket,
     TicketStatus,
     active_ticket,
     claim_ticket,
+    close_unrated,
     create_ticket,
     last_message_id,
+    mark_sla_alerted,
     message_bounds,
 )
 
 __all__ = (
+    "alert_sla_breach",
     "claim",
     "close_by_user",
+    "expire_unrated",
     "notify_staff",
     "open_ticket",
     "rate",
@@ -48,7 +53,10 @@ _EVENT_TITLES = {
     "new": "新工单 New ticket",
     "message": "用户消息 User message",
     "closed": "用户已结束 Closed by user",
+    "sla_breach": "超时未响应 SLA breached",
 }
+# Events every staff notifier hears of, e-mail included (it is not told of each chat line).
+_ALERTS = ("new", "sla_breach")
 
 
 def open_ticket(
@@ -100,11 +108,22 @@ def open_ticket(
 
 
 def notify_staff(
-    *, session: Session, settings: Settings, ticket: Ticket, event: str, body: str
+    *,
+    session: Session,
+    settings: Settings,
+    ticket: Ticket,
+    event: str,
+    body: str,
+    once: bool = False,
+    not_before: dt.datetime | None = None,
 ) -> list[OutboxMessage]:
-    """Queue a notice to every configured notifier; e-mail only hears of new tickets."""
+    """Queue a notice to every configured notifier; e-mail only hears of new and late tickets.
+
+    `once`: each row gets a dedupe key (ticket, event, notifier, recipient), so a second notice
+    of the same event fails on the outbox's unique key instead of reaching staff twice.
+    """
     text = f"【{_EVENT_TITLES.get(event, event)}】{ticket.number}\n{body}"
-    if event == "new" and getattr(settings, "telegram_staff_chat", None):
+    if event in _ALERTS and getattr(settings, "telegram_staff_chat", None):
         text += (
             "\n回复此消息即可答复用户；回复 /claim 认领，/resolve 说明 结案。"
             "\nReply to this message to answer the user; /claim to claim, /resolve NOTE to close."
@@ -117,7 +136,7 @@ def notify_staff(
         targets.append(("telegram", str(staff_chat)))
     if settings.wecom_webhook_url:
         targets.append(("wecom", "group"))
-    if event == "new" and settings.smtp_host:
+    if event in _ALERTS and settings.smtp_host:
         addresses = [a.strip() for a in settings.staff_emails.split(",") if a.strip()]
         targets += [("email", a) for a in addresses]
     rows = []
@@ -125,7 +144,8 @@ def notify_staff(
         payload: dict[str, object] = {"text": text, "ticket": ticket.number, "event": event}
         if sender == "email":
             payload["subject"] = f"[tmbot] {_EVENT_TITLES.get(event, event)} {ticket.number}"
-        if sender == "telegram" and event == "new":  # the staff group's "claim" button
+        if sender == "telegram" and ticket.status == TicketStatus.OPEN and event in _ALERTS:
+            # The staff group's "claim" button, while there is something to claim.
             claim_payload = f"ticket:claim:{ticket.number}"
             payload["choices"] = [{"label": "认领 Claim", "payload": claim_payload}]
         rows.append(
@@ -136,9 +156,89 @@ def notify_staff(
                 payload=payload,
                 ref_kind="ticket",
                 ref_id=ticket.number,
+                dedupe_key=f"ticket:{ticket.number}:{event}:{sender}:{recipient}"[:200]
+                if once
+                else None,
+                not_before=not_before,
             )
         )
     return rows
+
+
+def _waited(delta: dt.timedelta, lang: str) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    if days:
+        return ht("waited.days", lang, d=days, h=rest // 60)
+    if minutes >= 60:
+        return ht("waited.hours", lang, h=minutes // 60, m=minutes % 60)
+    return ht("waited.minutes", lang, m=minutes)
+
+
+def alert_sla_breach(
+    *, session: Session, settings: Settings, ticket: Ticket, now: dt.datetime
+) -> bool:
+    """Tell staff once that `ticket` is past its first-response due time with no reply.
+
+    The alert is recorded on the ticket by compare-and-set in the caller's transaction, with
+    the notices: of two sweeps racing, or a sweep racing a staff reply, only one wins, and the
+    loser returns False having queued nothing. Tickets that are not late yet are refused too.
+    """
+    assert ticket.id is not None
+    if not mark_sla_alerted(session=session, ticket_id=ticket.id, now=now):
+        return False
+    session.refresh(ticket)
+    hours = StationHours.from_settings(settings)
+    parts = []
+    for lang in ("zh", "en"):
+        if ticket.claimed_by:
+            claimed = ht("sla_breach.claimed", lang, staff=ticket.claimed_by)
+        else:
+            claimed = ht("sla_breach.unclaimed", lang)
+        parts.append(
+            ht(
+                "sla_breach",
+                lang,
+                number=ticket.number,
+                due=hours.describe(ticket.first_response_due, lang, now),
+                waited=_waited(now - ticket.created_at, lang),
+                claimed=claimed,
+                question=ticket.question[:1000],
+            )
+        )
+    channel = f"渠道 Channel: {ticket.channel} · 用户 User: {ticket.user_ref[:24]}"
+    body = f"{parts[0]}\n\n{parts[1]}\n{channel}"
+    notify_staff(
+        session=session,
+        settings=settings,
+        ticket=ticket,
+        event="sla_breach",
+        body=body,
+        once=True,
+        not_before=now,  # due on the sweep's clock, so this same worker pass sends it
+    )
+    logger.info("ticket %s: first response late, staff alerted", ticket.number)
+    return True
+
+
+def expire_unrated(*, session: Session, ticket: Ticket, now: dt.datetime) -> bool:
+    """Close a resolved ticket the user never rated (housekeeping, after N days).
+
+    Compare-and-set: False when the user rated it or staff re-opened it meanwhile.
+    """
+    assert ticket.id is not None
+    to_status = next_status(ticket.status, TicketAction.EXPIRE)  # refuses all but resolved
+    won = close_unrated(
+        session=session,
+        ticket_id=ticket.id,
+        to_status=to_status,
+        now=now,
+        reason=CloseReason.AUTO_UNRATED,
+    )
+    session.refresh(ticket)
+    if won:
+        logger.info("ticket %s: resolved and unrated, closed automatically", ticket.number)
+    return won
 
 
 def _to_user(session: Session, ticket: Ticket, text: str, sender: str, **extra: object) -> None:
@@ -229,6 +329,7 @@ def reopen(*, session: Session, ticket: Ticket, staff: str, now: dt.datetime) ->
     ticket.status = next_status(ticket.status, TicketAction.REOPEN)
     ticket.claimed_by, ticket.claimed_at, ticket.updated_at = staff, now, now
     ticket.closed_at = ticket.transcript_to_id = ticket.rating_requested_at = None
+    ticket.close_reason = None
     session.add(ticket)
     _set_conversation(session, ticket, "human")
     _to_user(session, ticket, ht("reopened", ticket.lang, number=ticket.number), f"staff:{staff}")
@@ -246,6 +347,7 @@ def close_by_user(
     """The user ended the handoff; they are asked to rate if staff had answered."""
     ticket.status = next_status(ticket.status, TicketAction.CLOSE)
     ticket.closed_at = ticket.updated_at = now
+    ticket.close_reason = CloseReason.USER
     if ticket.first_response_at is not None:
         ticket.rating_requested_at = now
     ticket.transcript_to_id = last_message_id(
@@ -267,6 +369,7 @@ def rate(*, session: Session, ticket: Ticket, rating: int, now: dt.datetime) -> 
     if ticket.status == TicketStatus.RESOLVED:
         ticket.status = next_status(ticket.status, TicketAction.CLOSE)
         ticket.closed_at = now
+        ticket.close_reason = CloseReason.RATED
     ticket.updated_at = now
     session.add(ticket)
     return ticket

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     # Handoff to staff (bot/handoff.py): working hours, first-response SLA and staff notifiers.
     station_hours: str = Field("09:00-17:30", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
     handoff_sla_minutes: int = 120  # working minutes from a new ticket to the first staff reply
+    handoff_autoclose_days: int = Field(7, ge=0)  # resolved, unrated -> closed after (0: never)
     public_url: str = ""  # e.g. https://tmbot.example.cn: links in staff notifications
     wecom_webhook_url: str = Field("", repr=False)  # 企业微信 group robot; its key is a secret
     smtp_host: str = ""

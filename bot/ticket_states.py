@@ -21,6 +21,7 @@ class TicketAction(StrEnum):
     RESOLVE = "resolve"  # staff finished, with a note
     CLOSE = "close"  # the user ends it, or the rating closes it
     REOPEN = "reopen"  # staff take a finished ticket up again
+    EXPIRE = "expire"  # resolved, never rated: housekeeping closes it after N days
 
 
 _MOVES: dict[TicketAction, dict[S, S]] = {
@@ -39,6 +40,8 @@ _MOVES: dict[TicketAction, dict[S, S]] = {
         S.RESOLVED: S.CLOSED,
     },
     TicketAction.REOPEN: {S.RESOLVED: S.CLAIMED, S.CLOSED: S.CLAIMED},
+    # Only a resolved ticket expires: an active one is still someone's work.
+    TicketAction.EXPIRE: {S.RESOLVED: S.CLOSED},
 }
 
 

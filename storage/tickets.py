@@ -19,19 +19,24 @@ from storage.outbox import OutboxMessage
 
 __all__ = (
     "ACTIVE",
+    "CloseReason",
     "Ticket",
     "TicketStatus",
     "active_ticket",
     "claim_ticket",
+    "close_unrated",
     "create_ticket",
     "get_ticket",
     "last_message_id",
     "list_tickets",
+    "mark_sla_alerted",
     "message_bounds",
     "next_number",
     "rateable_ticket",
     "ticket_deliveries",
     "ticket_transcript",
+    "tickets_to_alert",
+    "tickets_to_close",
 )
 
 
@@ -46,6 +51,14 @@ class TicketStatus(StrEnum):
 
 
 ACTIVE = (TicketStatus.OPEN, TicketStatus.CLAIMED, TicketStatus.WAITING_USER)
+
+
+class CloseReason(StrEnum):
+    """Why a ticket is closed (NULL on tickets closed before the reason was recorded)."""
+
+    USER = "user"  # the user said 结束 / done
+    RATED = "rated"  # the user's rating closed the resolved ticket
+    AUTO_UNRATED = "auto_unrated"  # resolved, never rated: closed by housekeeping after N days
 
 
 class Ticket(SQLModel, table=True):
@@ -85,6 +98,9 @@ class Ticket(SQLModel, table=True):
     resolution_note: str | None = Field(default=None, max_length=2000)
     rating: int | None = None
     rating_requested_at: dt.datetime | None = None
+    # When staff were alerted that the first response is late; set once, by compare-and-set.
+    sla_alerted_at: dt.datetime | None = None
+    close_reason: str | None = Field(default=None, max_length=20)  # a CloseReason
     transcript_from_id: int = 0
     transcript_to_id: int | None = None
 
@@ -176,6 +192,75 @@ def claim_ticket(*, session: Session, ticket_id: int, staff: str, now: dt.dateti
         if ticket is not None:
             session.refresh(ticket)
     return won
+
+
+def tickets_to_alert(*, session: Session, now: dt.datetime, limit: int = 100) -> list[Ticket]:
+    """Active tickets past their first-response due time, unanswered and not yet alerted."""
+    query = (
+        select(Ticket)
+        .where(
+            col(Ticket.status).in_(list(ACTIVE)),
+            col(Ticket.first_response_at).is_(None),
+            col(Ticket.sla_alerted_at).is_(None),
+            col(Ticket.first_response_due) < now,
+        )
+        .order_by(col(Ticket.first_response_due), col(Ticket.id))
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def mark_sla_alerted(*, session: Session, ticket_id: int, now: dt.datetime) -> bool:
+    """Record the SLA alert of a late, unanswered active ticket; of two concurrent sweeps
+    exactly one returns True."""
+    # Compare-and-set like claim_ticket: a staff reply or another sweep committed first wins.
+    result = session.exec(
+        update(Ticket)
+        .where(
+            col(Ticket.id) == ticket_id,
+            col(Ticket.sla_alerted_at).is_(None),
+            col(Ticket.first_response_at).is_(None),
+            col(Ticket.status).in_(list(ACTIVE)),
+            col(Ticket.first_response_due) < now,
+        )
+        .values(sla_alerted_at=now)
+    )
+    return bool(result.rowcount == 1)
+
+
+def tickets_to_close(
+    *, session: Session, resolved_before: dt.datetime, limit: int = 100
+) -> list[Ticket]:
+    """Resolved tickets never rated whose resolution is older than `resolved_before`."""
+    query = (
+        select(Ticket)
+        .where(
+            Ticket.status == TicketStatus.RESOLVED,
+            col(Ticket.rating).is_(None),
+            col(Ticket.resolved_at) <= resolved_before,
+        )
+        .order_by(col(Ticket.resolved_at), col(Ticket.id))
+        .limit(limit)
+    )
+    return list(session.exec(query))
+
+
+def close_unrated(
+    *, session: Session, ticket_id: int, to_status: str, now: dt.datetime, reason: str
+) -> bool:
+    """Move a resolved, unrated ticket to `to_status`; False when it changed meanwhile."""
+    # The state machine (bot/ticket_states.py) picks `to_status`; the WHERE makes a rating or a
+    # re-open that committed first win over housekeeping.
+    result = session.exec(
+        update(Ticket)
+        .where(
+            col(Ticket.id) == ticket_id,
+            col(Ticket.status) == TicketStatus.RESOLVED,
+            col(Ticket.rating).is_(None),
+        )
+        .values(status=to_status, closed_at=now, close_reason=reason, updated_at=now)
+    )
+    return bool(result.rowcount == 1)
 
 
 def list_tickets(

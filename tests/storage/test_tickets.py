@@ -15,9 +15,13 @@ from storage.tickets import (
     Ticket,
     TicketStatus,
     claim_ticket,
+    close_unrated,
     create_ticket,
     get_ticket,
     list_tickets,
+    mark_sla_alerted,
+    tickets_to_alert,
+    tickets_to_close,
 )
 from tests.conftest import PG_URL, pg_available
 
@@ -57,7 +61,11 @@ def test_state_machine_allows_only_the_drawn_moves() -> None:
     assert next_status("waiting_user", TicketAction.USER_WROTE) == s.CLAIMED
     assert next_status("resolved", TicketAction.CLOSE) == s.CLOSED
     assert next_status("closed", TicketAction.REOPEN) == s.CLAIMED
+    assert next_status("resolved", TicketAction.EXPIRE) == s.CLOSED
     for status, action in [
+        ("open", TicketAction.EXPIRE),  # still someone's work
+        ("waiting_user", TicketAction.EXPIRE),
+        ("closed", TicketAction.EXPIRE),
         ("claimed", TicketAction.CLAIM),
         ("closed", TicketAction.REPLY),
         ("open", TicketAction.REOPEN),
@@ -83,6 +91,65 @@ def test_queue_filters_status_channel_and_breach(db_url: str) -> None:
         assert {t.user_ref for t in list_tickets(session=session, status="active")} == {"a", "b"}
         assert [t.user_ref for t in list_tickets(session=session, status="closed")] == ["c"]
         assert list_tickets(session=session, channel="telegram") == []
+    engine.dispose()
+
+
+def test_sla_alert_is_recorded_once_and_only_for_late_unanswered_tickets(db_url: str) -> None:
+    upgrade_db(db_url)
+    engine = make_engine(db_url)
+    now = T0 + dt.timedelta(minutes=1)
+    with Session(engine) as session:
+        late = _new(session, "late")
+        _new(session, "early", due=T0 + dt.timedelta(hours=1))
+        answered = _new(session, "answered")
+        answered.first_response_at = T0 - dt.timedelta(minutes=5)
+        done = _new(session, "done")
+        done.status = TicketStatus.RESOLVED
+        session.commit()
+        assert [t.user_ref for t in tickets_to_alert(session=session, now=now)] == ["late"]
+        for ticket in (answered, done):
+            assert ticket.id is not None
+            assert not mark_sla_alerted(session=session, ticket_id=ticket.id, now=now)
+        assert late.id is not None
+        assert not mark_sla_alerted(session=session, ticket_id=late.id, now=T0)  # due, not late
+        assert mark_sla_alerted(session=session, ticket_id=late.id, now=now)
+        assert not mark_sla_alerted(session=session, ticket_id=late.id, now=now)
+        session.commit()
+        later = tickets_to_alert(session=session, now=now + dt.timedelta(days=1))
+        assert [t.user_ref for t in later] == ["early"]  # "late" was alerted already
+        session.refresh(late)
+        assert late.sla_alerted_at == now
+    engine.dispose()
+
+
+def test_only_resolved_unrated_tickets_close_unrated(db_url: str) -> None:
+    upgrade_db(db_url)
+    engine = make_engine(db_url)
+    now = T0 + dt.timedelta(days=8)
+    with Session(engine) as session:
+        stale, fresh, rated, active = (_new(session, u) for u in ("stale", "fresh", "rated", "act"))
+        for ticket, resolved in [(stale, T0), (fresh, now - dt.timedelta(days=1)), (rated, T0)]:
+            ticket.status, ticket.resolved_at = TicketStatus.RESOLVED, resolved
+        rated.rating = 4
+        session.commit()
+        cutoff = now - dt.timedelta(days=7)
+        found = tickets_to_close(session=session, resolved_before=cutoff)
+        assert [t.user_ref for t in found] == ["stale"]
+        kw = {"to_status": "closed", "now": now, "reason": "auto_unrated"}
+        for ticket in (rated, active):
+            assert ticket.id is not None
+            assert not close_unrated(session=session, ticket_id=ticket.id, **kw)
+        assert stale.id is not None
+        assert close_unrated(session=session, ticket_id=stale.id, **kw)
+        assert not close_unrated(session=session, ticket_id=stale.id, **kw)
+        session.commit()
+        session.refresh(stale)
+        assert (stale.status, stale.close_reason, stale.closed_at) == (
+            "closed",
+            "auto_unrated",
+            now,
+        )
+        assert tickets_to_close(session=session, resolved_before=cutoff) == []
     engine.dispose()
 
 
@@ -163,4 +230,40 @@ def test_concurrent_tickets_on_postgresql_get_distinct_numbers() -> None:
     for th in threads:
         th.join()
     assert sorted(numbers) == [f"T-2026-{n:06d}" for n in range(1, 7)]
+    engine.dispose()
+
+
+@pytest.mark.pg
+@pytest.mark.skipif(not pg_available(), reason=f"PostgreSQL not reachable at {PG_URL}")
+def test_concurrent_sla_alerts_on_postgresql_have_one_winner() -> None:
+    from tests.support.pg import reset_pg
+
+    reset_pg(PG_URL)
+    upgrade_db(PG_URL)
+    engine = make_engine(PG_URL)
+    with Session(engine) as session:
+        ids = [_new(session, f"u{i}").id for i in range(10)]
+        session.commit()
+    now = T0 + dt.timedelta(hours=1)
+
+    def race(ticket_id: int) -> list[bool]:
+        barrier = threading.Barrier(6)
+        wins: list[bool] = []
+
+        def alert() -> None:
+            with Session(engine) as session:
+                barrier.wait()
+                wins.append(mark_sla_alerted(session=session, ticket_id=ticket_id, now=now))
+                session.commit()
+
+        threads = [threading.Thread(target=alert) for _ in range(6)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        return wins
+
+    for ticket_id in ids:
+        assert ticket_id is not None
+        assert sorted(race(ticket_id)) == [False] * 5 + [True]
     engine.dispose()

@@ -1,4 +1,4 @@
-"""`tmbot tickets list|show`: handoff tickets for scripts and checks (stable JSON)."""
+"""`tmbot tickets list|show|sweep`: handoff tickets for scripts, checks and cron (stable JSON)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import typer
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.ports import Clock, SystemClock
 from bot.settings import get_settings
 from storage.db import make_engine, session_scope
 from storage.tickets import Ticket, get_ticket, list_tickets, ticket_transcript
 
 __all__ = ("app", "ticket_detail", "ticket_json")
 
-app = typer.Typer(help="Handoff tickets: list and show.", no_args_is_help=True)
+app = typer.Typer(help="Handoff tickets: list, show and sweep.", no_args_is_help=True)
+clock: Clock = SystemClock()  # tests put a FixedClock here
 
 
 def _iso(value: Any) -> str | None:
@@ -90,6 +92,8 @@ def ticket_detail(session: Session, ticket: Ticket) -> dict[str, Any]:
         "closed_at": _iso(ticket.closed_at),
         "resolution_note": ticket.resolution_note,
         "rating": ticket.rating,
+        "sla_alerted_at": _iso(ticket.sla_alerted_at),
+        "close_reason": ticket.close_reason,
         "transcript": [
             {"at": _iso(m.created_at), "direction": m.direction, "sender": m.sender, "text": m.text}
             for m in ticket_transcript(session=session, ticket=ticket)
@@ -118,5 +122,34 @@ def show_command(
         return
     typer.echo(f"{data['number']} [{data['status']}] {data['channel']} {data['user']}")
     typer.echo(f"question: {data['question']}")
+    typer.echo(f"first response due: {data['first_response_due']}")
+    if data["sla_alerted_at"]:
+        typer.echo(f"SLA breached, staff alerted at {data['sla_alerted_at']}")
+    if data["closed_at"]:
+        typer.echo(f"closed at {data['closed_at']} ({data['close_reason'] or 'reason unknown'})")
     for line in data["transcript"]:
         typer.echo(f"  {line['at'][:16]} {line['sender']:>14}: {line['text']}")
+
+
+@app.command("sweep")
+def sweep_command(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Housekeeping once (the worker does it every minute): alert staff of tickets past their
+    first-response due time, close resolved tickets unrated for TMBOT_HANDOFF_AUTOCLOSE_DAYS."""
+    from bot.handoff_sweep import sweep
+
+    engine = _engine()
+    try:
+        report = sweep(engine, get_settings(), clock.now(), limit=1000)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        typer.echo(f"SLA alerts sent: {len(report.alerted)} {' '.join(report.alerted)}".rstrip())
+        typer.echo(f"closed unrated: {len(report.closed)} {' '.join(report.closed)}".rstrip())
+        if report.failed:
+            typer.echo(f"failed (see log): {' '.join(report.failed)}", err=True)
+    if report.failed:
+        raise typer.Exit(1)

@@ -4,6 +4,7 @@ the user's page receives the reply through /api/chat/updates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from bot.handoff_sweep import sweep
 from bot.ports import FixedClock
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
@@ -201,3 +203,24 @@ def test_resolve_needs_a_note_and_reopen_returns_to_staff(
     assert "重新打开" in str(_updates(web)[-1]["text"])
     assert _chat(web, "还有一个问题") != ""  # relayed to staff again (with the one-time notice)
     assert tickets(rt)[0].last_user_message_at is not None
+
+
+def test_sla_alert_and_automatic_close_are_shown(
+    web: TestClient, rt: Runtime, clock: FixedClock
+) -> None:
+    _chat(web, "转人工，商标被抢注")
+    make_account(rt, "wang", role="staff")
+    token = login(web, "wang")
+    assert "已提醒 alerted" not in web.get("/staff/tickets").text
+    clock.at = clock.at.replace(hour=5)  # 13:00 at the station: an hour late
+    assert sweep(rt.engine, rt.settings, clock.at).alerted == ["T-2026-000001"]
+    assert "已提醒 alerted" in web.get("/staff/tickets").text
+    page = web.get("/staff/tickets/T-2026-000001").text
+    assert "超时提醒 SLA alert:</b> 已通知工作人员 staff alerted 2026-11-25 13:00" in page
+    assert page.count("<td>wecom</td>") == 2  # the new-ticket and the late notice
+
+    web.post("/staff/tickets/T-2026-000001/resolve", data={"csrf_token": token, "note": "已解答"})
+    clock.at += dt.timedelta(days=7)
+    assert sweep(rt.engine, rt.settings, clock.at).closed == ["T-2026-000001"]
+    page = web.get("/staff/tickets/T-2026-000001").text
+    assert "已关闭 closed" in page and "自动关闭（未评分）closed automatically, unrated" in page

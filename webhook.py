@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from bot.delivery import OutboxWorker
 from bot.errors import NotFound, TmbotError
+from bot.handoff_sweep import housekeeping_for
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, get_settings
 from handlers import admin, admin_experts, auth, bookings_web, staff, staff_bookings, web, wechat
@@ -29,7 +30,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = runtime or build_runtime(settings or get_settings())
         app.state.runtime = rt
-        worker = OutboxWorker(rt.engine, {s.name: s for s in build_senders(rt.settings, rt.engine)})
+        worker = OutboxWorker(
+            rt.engine,
+            {s.name: s for s in build_senders(rt.settings, rt.engine)},
+            housekeeping=housekeeping_for(rt.settings, rt.conversation.clock),
+        )
         app.state.worker = worker
         if rt.settings.run_worker:
             worker.start()

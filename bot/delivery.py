@@ -56,13 +56,6 @@ Housekeeping = Callable[[Engine, dt.datetime], object]
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=1)
 
 
-def _ticket_housekeeping(engine: Engine, now: dt.datetime) -> object:
-    # Imported here: every sender module imports this one, and the sweep imports the helpdesk.
-    from bot.handoff_sweep import environment_housekeeping
-
-    return environment_housekeeping(engine, now)
-
-
 def backoff(attempt: int) -> dt.timedelta:
     """Exponential backoff: 5 s, 10 s, 20 s ... capped at 30 minutes."""
     return dt.timedelta(seconds=min(5 * 2 ** max(attempt - 1, 0), 1800))
@@ -71,9 +64,9 @@ def backoff(attempt: int) -> dt.timedelta:
 class OutboxWorker:
     """Drains the outbox; run `run_once` in tests, `start` in a server process.
 
-    Each pass first runs `housekeeping` (default: the ticket sweep of bot/handoff_sweep.py, SLA
-    alerts and auto-close) when `housekeeping_every` has passed since its last run, so the
-    notices it queues go out in the same pass.
+    Each pass first runs `housekeeping` (the server passes the ticket sweep of
+    bot/handoff_sweep.py: SLA alerts and auto-close) when `housekeeping_every` has passed since
+    its last run, so the notices it queues go out in the same pass.
     """
 
     def __init__(
@@ -87,7 +80,7 @@ class OutboxWorker:
         self.engine = engine
         self.senders = dict(senders)
         self.clock = clock or SystemClock()
-        self.housekeeping = housekeeping or _ticket_housekeeping
+        self.housekeeping = housekeeping
         self.housekeeping_every = housekeeping_every
         self._housekeeping_next: dt.datetime | None = None
         self._stop = threading.Event()
@@ -109,6 +102,8 @@ class OutboxWorker:
 
     def _housekeep(self, now: dt.datetime) -> None:
         # Throttled: sweeping is a few queries, but a worker polls every 2 seconds.
+        if self.housekeeping is None:
+            return
         if self._housekeeping_next is not None and now < self._housekeeping_next:
             return
         self._housekeeping_next = now + self.housekeeping_every

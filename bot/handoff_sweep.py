@@ -12,15 +12,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot import helpdesk
-from bot.settings import Settings, get_settings
+from bot.ports import Clock
+from bot.settings import Settings
 from storage.db import session_scope
 from storage.tickets import Ticket, TicketStatus, tickets_to_alert, tickets_to_close
 
-__all__ = ("SweepReport", "environment_housekeeping", "housekeeping_for", "sweep")
+__all__ = ("SweepReport", "housekeeping_for", "sweep")
 
 logger = logging.getLogger(__name__)
 _Step = Callable[[Session, Ticket], bool]
@@ -84,24 +85,13 @@ def sweep(engine: Engine, settings: Settings, now: dt.datetime, *, limit: int = 
     return report
 
 
-def housekeeping_for(settings: Settings) -> Callable[[Engine, dt.datetime], SweepReport]:
-    """The worker hook sweeping with `settings` (tests and callers that hold their settings)."""
+def housekeeping_for(
+    settings: Settings, clock: Clock | None = None
+) -> Callable[[Engine, dt.datetime], SweepReport]:
+    """The worker hook sweeping with `settings`; lateness is judged on `clock` when given (the
+    conversation's clock, which stamped the tickets), else on the worker's time."""
 
     def run(engine: Engine, now: dt.datetime) -> SweepReport:
-        return sweep(engine, settings, now)
+        return sweep(engine, settings, clock.now() if clock is not None else now)
 
     return run
-
-
-def environment_housekeeping(engine: Engine, now: dt.datetime) -> SweepReport | None:
-    """The worker's default hook: sweep with the environment's settings (TMBOT_*).
-
-    `tmbot serve` and `tmbot worker` build their engine from those settings. An engine on
-    another database (a test's, a script's) is left alone: the environment's notifiers and
-    auto-close period are not its own, so such callers pass `housekeeping_for(settings)`.
-    """
-    settings = get_settings()
-    ours = make_url(settings.database_url).render_as_string(hide_password=False)
-    if engine.url.render_as_string(hide_password=False) != ours:
-        return None
-    return sweep(engine, settings, now)

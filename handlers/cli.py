@@ -142,11 +142,12 @@ def worker(
     import time
 
     from bot.delivery import OutboxWorker
+    from bot.handoff_sweep import housekeeping_for
     from handlers.senders import build_senders
 
     runtime = _runtime()
     senders = {s.name: s for s in build_senders(runtime.settings, runtime.engine)}
-    outbox = OutboxWorker(runtime.engine, senders)
+    outbox = OutboxWorker(runtime.engine, senders, housekeeping=housekeeping_for(runtime.settings))
     typer.echo(f"tmbot worker: senders {', '.join(sorted(senders))}; Ctrl-C to stop")
     try:
         while True:

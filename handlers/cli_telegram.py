@@ -147,10 +147,13 @@ def poll() -> None:
     )
     runtime = build_runtime(settings)
     from bot.delivery import OutboxWorker
+    from bot.handoff_sweep import housekeeping_for
     from handlers.senders import build_senders
 
     worker = OutboxWorker(
-        runtime.engine, {s.name: s for s in build_senders(settings, runtime.engine)}
+        runtime.engine,
+        {s.name: s for s in build_senders(settings, runtime.engine)},
+        housekeeping=housekeeping_for(settings),
     )
     if settings.run_worker:  # replies queued after a 429 are sent from the outbox
         worker.start()

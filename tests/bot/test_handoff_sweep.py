@@ -9,18 +9,20 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot import helpdesk
 from bot.delivery import OutboxWorker
-from bot.handoff_sweep import environment_housekeeping, housekeeping_for, sweep
+from bot.handoff_sweep import housekeeping_for, sweep
 from bot.ports import FixedClock
 from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings, get_settings
+from bot.settings import Settings
 from storage.tickets import Ticket, get_ticket
 from tests.support.dialog import say
 from tests.support.handoff import outbox_rows, tickets, with_notifiers
+from webhook import create_app
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NUMBER = "T-2026-000001"
@@ -357,22 +359,11 @@ def test_failing_housekeeping_does_not_stop_deliveries(
     assert "housekeeping failed" in caplog.text
 
 
-def test_default_hook_sweeps_only_the_environments_database(
-    rt: Runtime, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_server_worker_sweeps_its_own_database(rt: Runtime, clock: FixedClock) -> None:
+    # `tmbot serve`: the app's worker carries the sweep with the app's settings.
     _open(rt, clock, station(2026, 11, 25, 10, 0))
-    late = station(2026, 11, 25, 13, 0)
-    monkeypatch.setenv("TMBOT_DATABASE_URL", "sqlite:///./elsewhere/tmbot.db")
-    get_settings.cache_clear()
-    try:
-        assert environment_housekeeping(rt.engine, late) is None
-        assert _ticket(rt).sla_alerted_at is None
-        # `tmbot serve` / `tmbot worker`: the environment's settings describe this engine.
-        monkeypatch.setenv("TMBOT_DATABASE_URL", rt.settings.database_url)
-        monkeypatch.setenv("TMBOT_WECOM_WEBHOOK_URL", "https://qyapi.example/send?key=k")
-        get_settings.cache_clear()
-        OutboxWorker(rt.engine, {}, clock=FixedClock(late)).run_once()
-    finally:
-        get_settings.cache_clear()
-    assert _ticket(rt).sla_alerted_at == late
-    assert _alerts(rt) == [("wecom", "group")]  # the environment's notifiers
+    with TestClient(create_app(rt.settings, runtime=rt)) as client:
+        clock.at = station(2026, 11, 25, 13, 0)
+        client.app.state.worker.run_once()
+    assert _ticket(rt).sla_alerted_at == station(2026, 11, 25, 13, 0)
+    assert len(_alerts(rt)) == 4  # Telegram group, WeCom, two e-mails

@@ -13,36 +13,27 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
 from bot.ports import FixedClock
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 from tests.support.accounts import login, make_account
 from tests.support.handoff import tickets
-from tests.support.telegram_api import BOT_USER, TOKEN, FakeBotApi
-from tests.support.telegram_updates import SECRET, STAFF_CHAT, post_update, update
+from tests.support.telegram_api import BOT_USER, FakeBotApi
+from tests.support.telegram_updates import (
+    STAFF_CHAT,
+    post_update,
+    telegram_settings,
+    update,
+)
 from webhook import create_app
 
 LI = 5550001
 
 
 @pytest.fixture
-def fake_api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
 def rt(settings: Settings, clock: FixedClock, fake_api: FakeBotApi) -> Iterator[Runtime]:
-    configured = settings.model_copy(
-        update={
-            "telegram_token": SecretStr(TOKEN),
-            "telegram_secret": SecretStr(SECRET),
-            "telegram_api_url": fake_api.base_url,
-            "telegram_staff_chat": STAFF_CHAT,
-        }
-    )
+    configured = telegram_settings(settings, fake_api, telegram_staff_chat=STAFF_CHAT)
     runtime = build_runtime(configured, clock=clock)
     yield runtime
     runtime.engine.dispose()

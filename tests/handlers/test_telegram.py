@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 from sqlmodel import Session, select
 
 from bot.delivery import OutboxWorker
@@ -22,29 +20,22 @@ from handlers.telegram_sender import TelegramSender
 from storage.outbox import OutboxMessage
 from tests.conftest import FIXTURE_CORPUS
 from tests.support.telegram_api import TOKEN, FakeBotApi
-from tests.support.telegram_updates import SECRET, STAFF_CHAT, post_update, update
+from tests.support.telegram_updates import (
+    SECRET,
+    STAFF_CHAT,
+    post_update,
+    telegram_settings,
+    update,
+)
 from webhook import create_app
 
 LI, ANNA = 5550001, 5550002
 
 
 @pytest.fixture
-def fake_api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
 def settings(settings: Settings, fake_api: FakeBotApi) -> Settings:
     """The shared test settings plus a bot token, webhook secret and the fake Bot API's URL."""
-    return settings.model_copy(
-        update={
-            "telegram_token": SecretStr(TOKEN),
-            "telegram_secret": SecretStr(SECRET),
-            "telegram_api_url": fake_api.base_url,
-            "telegram_staff_chat": STAFF_CHAT,
-        }
-    )
+    return telegram_settings(settings, fake_api, telegram_staff_chat=STAFF_CHAT)
 
 
 def _post(client: TestClient, name: str, **kw: Any) -> None:

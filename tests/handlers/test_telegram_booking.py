@@ -8,13 +8,11 @@ Thursday-morning slots, the first at 09:00 Shanghai = 01:00 UTC.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
-from pydantic import SecretStr
 from sqlmodel import Session, select
 
 from bot.delivery import OutboxWorker
@@ -24,28 +22,15 @@ from bot.settings import Settings
 from handlers.telegram_sender import RateLimiter, TelegramSender
 from storage.bookings import Booking, notices_for
 from storage.outbox import OutboxMessage
-from tests.support.telegram_api import TOKEN, FakeBotApi, Upload
-from tests.support.telegram_updates import SECRET, post_update, update
+from tests.support.telegram_api import FakeBotApi, Upload
+from tests.support.telegram_updates import post_update, telegram_settings, update
 
 LI, ANNA = 5550001, 5550002
 
 
 @pytest.fixture
-def fake_api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
 def settings(settings: Settings, fake_api: FakeBotApi) -> Settings:
-    return settings.model_copy(
-        update={
-            "telegram_token": SecretStr(TOKEN),
-            "telegram_secret": SecretStr(SECRET),
-            "telegram_api_url": fake_api.base_url,
-            "public_url": "https://bot.example.com",
-        }
-    )
+    return telegram_settings(settings, fake_api, public_url="https://bot.example.com")
 
 
 class TelegramUser:

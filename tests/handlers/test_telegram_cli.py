@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 from pydantic import SecretStr
@@ -17,12 +16,6 @@ from tests.support.telegram_api import TOKEN, FakeBotApi
 from tests.support.telegram_updates import SECRET, update
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def fake_api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture

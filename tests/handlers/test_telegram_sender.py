@@ -4,11 +4,9 @@ and files (sendDocument) under the same rules."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 from sqlmodel import Session
 
 from bot.delivery import OutboxWorker, PermanentFailure, TemporaryFailure
@@ -20,22 +18,15 @@ from handlers.senders import build_senders
 from handlers.telegram_render import MAX_CALLBACK_BYTES, render, resolve_callback, split_text
 from handlers.telegram_sender import RateLimiter, TelegramSender, document_payload
 from storage.outbox import OutboxMessage, enqueue
-from tests.support.telegram_api import TOKEN, FakeBotApi, Upload
+from tests.support.telegram_api import FakeBotApi, Upload
+from tests.support.telegram_updates import telegram_settings
 
 CHAT = "5550001"
 
 
 @pytest.fixture
-def fake_api() -> Iterator[FakeBotApi]:
-    with FakeBotApi() as fake:
-        yield fake
-
-
-@pytest.fixture
 def settings(settings: Settings, fake_api: FakeBotApi) -> Settings:
-    return settings.model_copy(
-        update={"telegram_token": SecretStr(TOKEN), "telegram_api_url": fake_api.base_url}
-    )
+    return telegram_settings(settings, fake_api)
 
 
 @pytest.fixture

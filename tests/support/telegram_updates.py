@@ -9,6 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from bot.settings import Settings
+from tests.support.telegram_api import TOKEN, FakeBotApi
 
 __all__ = ("SECRET", "STAFF_CHAT", "post_update", "update")
 
@@ -37,3 +41,14 @@ def post_update(client: TestClient, data: dict[str, Any], secret: str | None = S
     """POST an update to the webhook as Telegram does."""
     headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
     return client.post("/telegram/webhook", json=data, headers=headers)
+
+
+def telegram_settings(settings: Settings, fake: FakeBotApi, **extra: object) -> Settings:
+    """`settings` with a bot token, the webhook secret and the fake Bot API's URL (+ `extra`)."""
+    update: dict[str, object] = {
+        "telegram_token": SecretStr(TOKEN),
+        "telegram_secret": SecretStr(SECRET),
+        "telegram_api_url": fake.base_url,
+        **extra,
+    }
+    return settings.model_copy(update=update)

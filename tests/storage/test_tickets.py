@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.errors import InvalidTransition
@@ -24,6 +26,21 @@ from storage.tickets import (
     tickets_to_close,
 )
 from tests.conftest import PG_URL, pg_available
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """An engine on a PostgreSQL database migrated from scratch (skips where none answers)."""
+    if not pg_available():
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+    from tests.support.pg import reset_pg
+
+    reset_pg(PG_URL)
+    upgrade_db(PG_URL)
+    engine = make_engine(PG_URL)
+    yield engine
+    engine.dispose()
+
 
 T0 = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)
 
@@ -168,13 +185,8 @@ def test_a_second_claim_loses(db_url: str) -> None:
 
 
 @pytest.mark.pg
-@pytest.mark.skipif(not pg_available(), reason=f"PostgreSQL not reachable at {PG_URL}")
-def test_concurrent_claims_on_postgresql_have_one_winner() -> None:
-    from tests.support.pg import reset_pg
-
-    reset_pg(PG_URL)
-    upgrade_db(PG_URL)
-    engine = make_engine(PG_URL)
+def test_concurrent_claims_on_postgresql_have_one_winner(pg_engine: Engine) -> None:
+    engine = pg_engine
     with Session(engine) as session:
         ids = [_new(session, f"u{i}").id for i in range(20)]
         session.commit()
@@ -204,17 +216,11 @@ def test_concurrent_claims_on_postgresql_have_one_winner() -> None:
         assert len(wins) == 1
         with Session(engine) as session:
             assert session.get(Ticket, ticket_id).claimed_by == wins[0]  # type: ignore[union-attr]
-    engine.dispose()
 
 
 @pytest.mark.pg
-@pytest.mark.skipif(not pg_available(), reason=f"PostgreSQL not reachable at {PG_URL}")
-def test_concurrent_tickets_on_postgresql_get_distinct_numbers() -> None:
-    from tests.support.pg import reset_pg
-
-    reset_pg(PG_URL)
-    upgrade_db(PG_URL)
-    engine = make_engine(PG_URL)
+def test_concurrent_tickets_on_postgresql_get_distinct_numbers(pg_engine: Engine) -> None:
+    engine = pg_engine
     barrier = threading.Barrier(6)
     numbers: list[str] = []
 
@@ -230,17 +236,11 @@ def test_concurrent_tickets_on_postgresql_get_distinct_numbers() -> None:
     for th in threads:
         th.join()
     assert sorted(numbers) == [f"T-2026-{n:06d}" for n in range(1, 7)]
-    engine.dispose()
 
 
 @pytest.mark.pg
-@pytest.mark.skipif(not pg_available(), reason=f"PostgreSQL not reachable at {PG_URL}")
-def test_concurrent_sla_alerts_on_postgresql_have_one_winner() -> None:
-    from tests.support.pg import reset_pg
-
-    reset_pg(PG_URL)
-    upgrade_db(PG_URL)
-    engine = make_engine(PG_URL)
+def test_concurrent_sla_alerts_on_postgresql_have_one_winner(pg_engine: Engine) -> None:
+    engine = pg_engine
     with Session(engine) as session:
         ids = [_new(session, f"u{i}").id for i in range(10)]
         session.commit()
@@ -266,4 +266,3 @@ def test_concurrent_sla_alerts_on_postgresql_have_one_winner() -> None:
     for ticket_id in ids:
         assert ticket_id is not None
         assert sorted(race(ticket_id)) == [False] * 5 + [True]
-    engine.dispose()

@@ -29,6 +29,15 @@ from tests.conftest import PG_URL, pg_available
 
 
 @pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the test's database, migrated to the latest schema."""
+    upgrade_db(db_url)
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 def pg_engine() -> Iterator[Engine]:
     """An engine on a PostgreSQL database migrated from scratch (skips where none answers)."""
     if not pg_available():
@@ -58,9 +67,7 @@ def _new(session: Session, user: str = "u1", *, year: int = 2026, due: dt.dateti
     return create_ticket(session=session, year=year, ticket=ticket)
 
 
-def test_numbers_are_readable_and_unique(db_url: str) -> None:
-    upgrade_db(db_url)
-    engine = make_engine(db_url)
+def test_numbers_are_readable_and_unique(engine: Engine) -> None:
     with Session(engine) as session:
         numbers = [_new(session, f"u{i}").number for i in range(3)]
         numbers.append(_new(session, "u9", year=2027).number)
@@ -68,7 +75,6 @@ def test_numbers_are_readable_and_unique(db_url: str) -> None:
         assert numbers == ["T-2026-000001", "T-2026-000002", "T-2026-000003", "T-2027-000001"]
         found = get_ticket(session=session, number=" t-2026-000002 ")
         assert found is not None and found.user_ref == "u1"
-    engine.dispose()
 
 
 def test_state_machine_allows_only_the_drawn_moves() -> None:
@@ -93,9 +99,7 @@ def test_state_machine_allows_only_the_drawn_moves() -> None:
             next_status(status, action)
 
 
-def test_queue_filters_status_channel_and_breach(db_url: str) -> None:
-    upgrade_db(db_url)
-    engine = make_engine(db_url)
+def test_queue_filters_status_channel_and_breach(engine: Engine) -> None:
     with Session(engine) as session:
         late = _new(session, "a", due=T0)
         _new(session, "b", due=T0 + dt.timedelta(hours=3))
@@ -108,12 +112,9 @@ def test_queue_filters_status_channel_and_breach(db_url: str) -> None:
         assert {t.user_ref for t in list_tickets(session=session, status="active")} == {"a", "b"}
         assert [t.user_ref for t in list_tickets(session=session, status="closed")] == ["c"]
         assert list_tickets(session=session, channel="telegram") == []
-    engine.dispose()
 
 
-def test_sla_alert_is_recorded_once_and_only_for_late_unanswered_tickets(db_url: str) -> None:
-    upgrade_db(db_url)
-    engine = make_engine(db_url)
+def test_sla_alert_is_recorded_once_and_only_for_late_unanswered_tickets(engine: Engine) -> None:
     now = T0 + dt.timedelta(minutes=1)
     with Session(engine) as session:
         late = _new(session, "late")
@@ -136,12 +137,9 @@ def test_sla_alert_is_recorded_once_and_only_for_late_unanswered_tickets(db_url:
         assert [t.user_ref for t in later] == ["early"]  # "late" was alerted already
         session.refresh(late)
         assert late.sla_alerted_at == now
-    engine.dispose()
 
 
-def test_only_resolved_unrated_tickets_close_unrated(db_url: str) -> None:
-    upgrade_db(db_url)
-    engine = make_engine(db_url)
+def test_only_resolved_unrated_tickets_close_unrated(engine: Engine) -> None:
     now = T0 + dt.timedelta(days=8)
     with Session(engine) as session:
         stale, fresh, rated, active = (_new(session, u) for u in ("stale", "fresh", "rated", "act"))
@@ -167,12 +165,9 @@ def test_only_resolved_unrated_tickets_close_unrated(db_url: str) -> None:
             now,
         )
         assert tickets_to_close(session=session, resolved_before=cutoff) == []
-    engine.dispose()
 
 
-def test_a_second_claim_loses(db_url: str) -> None:
-    upgrade_db(db_url)
-    engine = make_engine(db_url)
+def test_a_second_claim_loses(engine: Engine) -> None:
     with Session(engine) as session:
         ticket_id = _new(session).id
         session.commit()
@@ -181,7 +176,6 @@ def test_a_second_claim_loses(db_url: str) -> None:
         assert not claim_ticket(session=session, ticket_id=ticket_id, staff="li", now=T0)
         session.commit()
         assert get_ticket(session=session, number="T-2026-000001").claimed_by == "wang"  # type: ignore[union-attr]
-    engine.dispose()
 
 
 @pytest.mark.pg

@@ -13,8 +13,10 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -172,6 +174,12 @@ def _safe_next(target: str | None) -> str | None:
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 
 
+@router.get("/staff")
+def staff_home() -> RedirectResponse:
+    """Staff type the short address: the ticket queue is their start page."""
+    return RedirectResponse("/staff/tickets", status_code=303)
+
+
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> Response:
     """The sign-in form."""
@@ -272,6 +280,15 @@ def install(app: FastAPI, settings: Settings) -> None:
         if _wants_json(request) or not request.url.path.startswith(("/admin", "/staff")):
             return JSONResponse({"detail": str(exc)}, status_code=404)
         return render(request, "error.html", 404, title="404", message=str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # A mistyped address on the staff side gets a page with the navigation, not JSON.
+        pages = request.url.path.startswith(("/admin", "/staff", "/account"))
+        if exc.status_code == 404 and pages and not _wants_json(request):
+            message = "没有这个页面 / There is no such page."
+            return render(request, "error.html", 404, title="404", message=message)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(CsrfError)
     async def _csrf_failed(request: Request, exc: CsrfError) -> Response:

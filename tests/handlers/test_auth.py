@@ -14,7 +14,7 @@ from bot.ports import FixedClock
 from bot.runtime import Runtime
 from handlers.auth import AdminUser, ExpertUser, StaffUser
 from storage.accounts import get_account, list_audit
-from tests.support.accounts import PASSWORD, csrf_from, login, make_account
+from tests.support.accounts import PASSWORD, csrf_from, login, make_account, signed_in
 from webhook import create_app
 
 probe = APIRouter()
@@ -212,3 +212,12 @@ def test_staff_pages_are_not_framed_or_cached(app_client: TestClient) -> None:
     resp = app_client.get("/login")
     assert resp.headers["x-frame-options"] == "DENY"
     assert resp.headers["cache-control"] == "no-store"
+
+
+def test_staff_short_address_and_unknown_pages(client: TestClient, runtime: Runtime) -> None:
+    assert client.get("/staff", follow_redirects=False).headers["location"] == "/staff/tickets"
+    signed_in(client, runtime, "staff")
+    page = client.get("/staff/no-such-page", headers={"accept": "text/html"})
+    assert page.status_code == 404 and "没有这个页面 / There is no such page" in page.text
+    api = client.get("/api/no-such-thing")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}

@@ -44,9 +44,10 @@ _RETRY = object()  # the claim was lost: this request is a retry of a delivery i
 
 
 def _consume(future: asyncio.Future[object]) -> None:
-    # A deferred run's result is read by nobody; keep asyncio from warning about its error.
+    # A deferred run's result is read by nobody: log its error here, and keep asyncio from
+    # warning about an exception never retrieved.
     if not future.cancelled() and future.exception() is not None:
-        logger.error("wechat: a deferred run failed", exc_info=future.exception())
+        logger.error("wechat: a run failed", exc_info=future.exception())
 
 
 class TurnRunner:

@@ -1,12 +1,17 @@
 """Retrieval benchmark: tmbot's FaqIndex against two baselines, on the dev set.
 
     /work/venv/bin/python -m benchmarks.retrieval [--sizes real,5000] [--repeat 3]
+        [--devset tests/data/heldout.yaml] [--details]
 
 For each system and corpus size it prints top-1 topic accuracy on the in-scope dev questions,
 out-of-scope refusal (top score below the system's refusal cutoff), p50/p99 latency per
 question and the peak memory (tracemalloc) of building the index and answering every question.
 tmbot's cutoffs are its default settings; each baseline gets the cutoff that suits it best on
 this same dev set (generous to the baselines). Padded corpora: `benchmarks/padding.py`.
+`--devset` measures another labelled set of the same format (the held-out set); `--details`
+adds tmbot's answer breakdown on the real corpus (top-3, suggested, declined) and lists the
+in-scope questions it would answer directly with a wrong entry and the out-of-scope ones it
+does not decline.
 """
 
 from __future__ import annotations
@@ -67,9 +72,9 @@ class Row:
     wrong: float | None = None  # tmbot: answered directly and wrong
 
 
-def load_devset() -> list[dict[str, str | None]]:
+def load_devset(path: Path = DEVSET) -> list[dict[str, str | None]]:
     """The labelled dev questions: q, lang, topic (None = out of scope)."""
-    return yaml.safe_load(DEVSET.read_text(encoding="utf-8"))["questions"]
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
 
 
 def best_cutoff(hits: list[tuple[Hit, str | None]]) -> float:
@@ -143,11 +148,11 @@ def _p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-def run(sizes: list[str], repeat: int) -> list[Row]:
+def run(sizes: list[str], repeat: int, devset: Path = DEVSET) -> list[Row]:
     """Every system at every size; prints and returns the rows."""
     settings = Settings()
     real = load_corpus(BUNDLED_CORPUS)
-    dev = load_devset()
+    dev = load_devset(devset)
     rows = []
     for size in sizes:
         entries = real if size == "real" else pad_corpus(real, int(size))
@@ -186,13 +191,66 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def details(devset: Path = DEVSET) -> str:
+    """tmbot on the real corpus at the default thresholds: what each question gets."""
+    settings = Settings()
+    index = FaqIndex(load_corpus(BUNDLED_CORPUS), load_glossary())
+    answer, suggest = settings.answer_threshold, settings.suggest_threshold
+    counts = dict.fromkeys(("right", "wrong", "suggested", "missed", "declined", "top3"), 0)
+    refused, wrong, offered = 0, [], []
+    dev = load_devset(devset)
+    for q in dev:
+        matches = index.search(str(q["q"]), today=TODAY, limit=3)
+        score = matches[0].score if matches else 0.0
+        got = [m.entry.topic for m in matches]
+        if q["topic"] is None:
+            refused += score < suggest
+            if score >= suggest:
+                how = "answered" if score >= answer else "suggested"
+                offered.append(f"- {q['q']} -> {how} {got[0]} ({score:.1f})")
+            continue
+        counts["top3"] += q["topic"] in got
+        if score >= answer and got[0] == q["topic"]:
+            counts["right"] += 1
+        elif score >= answer:
+            counts["wrong"] += 1
+            wrong.append(f"- {q['q']} -> {q['topic']} / answered {got[0]} ({score:.1f})")
+        elif score >= suggest:
+            counts["suggested" if q["topic"] in got else "missed"] += 1
+        else:
+            counts["declined"] += 1
+    ins = sum(1 for q in dev if q["topic"])
+    oos = len(dev) - ins
+    lines = [
+        f"{devset.name}: {ins} in scope, {oos} out of scope; thresholds {answer}/{suggest}",
+        f"in scope: {counts['right']} direct right, {counts['wrong']} direct wrong, "
+        f"{counts['suggested']} right one suggested, {counts['missed']} suggestions miss it, "
+        f"{counts['declined']} declined; top-3 {counts['top3'] / ins:.3f}",
+        f"out of scope: {refused} of {oos} declined",
+        "wrong direct answers (question -> expected / answered):",
+        *(wrong or ["- none"]),
+        "out of scope, not declined (question -> answered or suggested, best entry's topic):",
+        *(offered or ["- none"]),
+    ]
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="real,5000", help="'real' and/or entry counts")
     parser.add_argument("--repeat", type=int, default=3, help="timed passes over the dev set")
+    parser.add_argument(
+        "--devset", type=Path, default=DEVSET, help="labelled questions (default: the dev set)"
+    )
+    parser.add_argument(
+        "--details", action="store_true", help="tmbot's answer breakdown and wrong answers"
+    )
     args = parser.parse_args()
-    rows = run([s.strip() for s in args.sizes.split(",") if s.strip()], args.repeat)
+    rows = run([s.strip() for s in args.sizes.split(",") if s.strip()], args.repeat, args.devset)
     print(table(rows))
+    if args.details:
+        print()
+        print(details(args.devset))
 
 
 if __name__ == "__main__":

@@ -36,9 +36,9 @@ ANCHORS = (
 # business asks about at the same desks. English entries match as word prefixes (licen: licence,
 # license).
 NEIGHBOURS = (
-    *("专利", "版权", "著作权", "域名", "营业执照", "许可证", "签证", "护照", "税", "社保", "驾照"),
-    *("银行开户", "patent", "copyright", "domain", "visa", "passport", "tax", "bank account"),
-    *("business licen", "import licen", "driving licen", "driver's licen"),
+    *("专利", "版权", "著作权", "软著", "域名", "营业执照", "许可证", "签证", "护照", "税", "社保"),
+    *("驾照", "银行开户", "patent", "copyright", "domain", "visa", "passport", "tax"),
+    *("bank account", "business licen", "import licen", "driving licen", "driver's licen"),
 )
 
 # Words that occur in trademark questions but just as much in any other paperwork question.

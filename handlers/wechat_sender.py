@@ -37,7 +37,7 @@ from storage.wechat import (
     window_closed_reason,
 )
 
-__all__ = ("WeChatSender", "classify", "queue_texts")
+__all__ = ("WeChatSender", "classify", "queue_for_delivery", "queue_texts")
 
 logger = logging.getLogger(__name__)
 # A deferred answer not produced within this time will not come: its worker stopped.
@@ -73,6 +73,21 @@ def classify(exc: Exception) -> DeliveryError:
     return TemporaryFailure(f"{type(exc).__name__}: {exc}")
 
 
+def queue_for_delivery(
+    *, session: Session, openid: str, delivery_id: str, payload: dict[str, Any], key: str
+) -> None:
+    """Queue one outbox row answering an inbound delivery (`key` makes it unique)."""
+    enqueue(
+        session=session,
+        sender="wechat",
+        recipient=openid,
+        payload=payload,
+        ref_kind="wechat_delivery",
+        ref_id=delivery_id[:64],
+        dedupe_key=f"wechat:{key}",
+    )
+
+
 def queue_texts(
     *, session: Session, openid: str, delivery_id: str, chunks: Sequence[str], start: int = 0
 ) -> None:
@@ -80,14 +95,12 @@ def queue_texts(
     for i, chunk in enumerate(chunks[start:], start):
         try:
             with session.begin_nested():
-                enqueue(
+                queue_for_delivery(
                     session=session,
-                    sender="wechat",
-                    recipient=openid,
+                    openid=openid,
+                    delivery_id=delivery_id,
                     payload={"text": chunk},
-                    ref_kind="wechat_delivery",
-                    ref_id=delivery_id[:64],
-                    dedupe_key=f"wechat:{delivery_id}:{i}",
+                    key=f"{delivery_id}:{i}",
                 )
         except IntegrityError:
             pass  # queued before

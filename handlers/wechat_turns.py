@@ -25,9 +25,8 @@ from bot.conversation import Conversation
 from bot.messages import Inbound
 from bot.ports import Outcome
 from handlers.wechat_format import SORRY, render, split_chunks
-from handlers.wechat_sender import queue_texts
+from handlers.wechat_sender import queue_for_delivery, queue_texts
 from storage.db import session_scope
-from storage.outbox import enqueue
 from storage.wechat import (
     claim_delivery,
     defer_delivery,
@@ -160,14 +159,12 @@ class TurnRunner:
         with session_scope(self.engine) as session:
             if not defer_delivery(session=session, delivery_id=delivery_id):
                 return False
-            enqueue(
+            queue_for_delivery(
                 session=session,
-                sender="wechat",
-                recipient=openid,
+                openid=openid,
+                delivery_id=delivery_id,
                 payload={"deferred": delivery_id},
-                ref_kind="wechat_delivery",
-                ref_id=delivery_id[:64],
-                dedupe_key=f"wechat:deferred:{delivery_id}",
+                key=f"deferred:{delivery_id}",
             )
             return True
 

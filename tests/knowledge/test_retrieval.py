@@ -97,3 +97,20 @@ def test_nothing_to_match(index: FaqIndex) -> None:
     assert index.search("", today=TODAY) == []
     assert index.search("？？？ 😀", today=TODAY) == []
     assert index.search("的了吗", today=TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "How long does registering take" is the processing time, not the 10-year term: the
+        # glossary folds 几年/多少年 into 多久, so the two are one alternate apart.
+        ("商标注册要多久", "typical-pendency"),
+        ("注册商标要多久", "typical-pendency"),
+        ("注册商标管几年", "validity-period"),
+        ("商标有效期多久", "validity-period"),
+    ],
+)
+def test_how_long_to_register_is_not_how_long_it_lasts(
+    index: FaqIndex, text: str, expected: str
+) -> None:
+    assert top(index, text)[0] == expected

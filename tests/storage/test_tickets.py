@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -26,6 +26,15 @@ from storage.tickets import (
     tickets_to_close,
 )
 from tests.conftest import PG_URL, pg_available
+
+
+def _together(calls: list[Callable[[], object]]) -> None:
+    """Run `calls` in threads started together; return when all are done."""
+    threads = [threading.Thread(target=call) for call in calls]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
 
 
 @pytest.fixture
@@ -197,11 +206,7 @@ def test_concurrent_claims_on_postgresql_have_one_winner(pg_engine: Engine) -> N
                     wins.append(name)
                 session.commit()
 
-        threads = [threading.Thread(target=claim, args=(name,)) for name in staff]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        _together([lambda n=name: claim(n) for name in staff])
         return wins
 
     for ticket_id in ids:
@@ -224,11 +229,7 @@ def test_concurrent_tickets_on_postgresql_get_distinct_numbers(pg_engine: Engine
             numbers.append(_new(session, f"u{i}").number)
             session.commit()
 
-    threads = [threading.Thread(target=open_one, args=(i,)) for i in range(6)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    _together([lambda i=i: open_one(i) for i in range(6)])
     assert sorted(numbers) == [f"T-2026-{n:06d}" for n in range(1, 7)]
 
 
@@ -250,11 +251,7 @@ def test_concurrent_sla_alerts_on_postgresql_have_one_winner(pg_engine: Engine) 
                 wins.append(mark_sla_alerted(session=session, ticket_id=ticket_id, now=now))
                 session.commit()
 
-        threads = [threading.Thread(target=alert) for _ in range(6)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        _together([alert] * 6)
         return wins
 
     for ticket_id in ids:

@@ -131,11 +131,9 @@ class TurnRunner:
             chunks = split_chunks(render(outcome.replies))
             sealed.append(self._store(session, delivery_id, openid, chunks))
 
-        outcome = self.conversation.handle_turn(inbound, seal=seal)
-        if sealed:
-            return sealed[0]
-        # The core answered without running the turn (a duplicate): store its reply alone.
-        return self._finish(delivery_id, openid, split_chunks(render(outcome.replies)))
+        # The inbound carries no delivery id, so the core always runs the turn and seals it.
+        self.conversation.handle_turn(inbound, seal=seal)
+        return sealed[0]
 
     def _finish(self, delivery_id: str, openid: str, chunks: list[str]) -> str | None:
         with session_scope(self.engine) as session:

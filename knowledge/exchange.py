@@ -18,9 +18,9 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
-from bot.errors import CorpusError
 from knowledge.loader import dump_corpus, load_corpus
 from knowledge.schema import FaqEntry
+from storage.errors import CorpusError
 
 __all__ = (
     "COLUMNS",

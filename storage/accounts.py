@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, Session, SQLModel, col, func, select
 
-from bot.errors import TmbotError
+from storage.errors import TmbotError
 from storage.models import utcnow
 
 __all__ = (

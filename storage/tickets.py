@@ -41,7 +41,7 @@ __all__ = (
 
 
 class TicketStatus(StrEnum):
-    """Where a ticket is in its life (see bot/ticket_states.py for the allowed moves)."""
+    """Where a ticket is in its life (see bot/handoff/states.py for the allowed moves)."""
 
     OPEN = "open"  # waiting for a staff member to claim it
     CLAIMED = "claimed"  # a staff member owns it and owes the user a reply
@@ -249,7 +249,7 @@ def close_unrated(
     *, session: Session, ticket_id: int, to_status: str, now: dt.datetime, reason: str
 ) -> bool:
     """Move a resolved, unrated ticket to `to_status`; False when it changed meanwhile."""
-    # The state machine (bot/ticket_states.py) picks `to_status`; the WHERE makes a rating or a
+    # The state machine (bot/handoff/states.py) picks `to_status`; the WHERE makes a rating or a
     # re-open that committed first win over housekeeping.
     result = session.exec(
         update(Ticket)

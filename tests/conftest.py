@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime, prepare_database
-from bot.settings import Settings, get_settings
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime, prepare_database
+from bot.core.settings import Settings, get_settings
 from storage.db import make_engine
 from webhook import create_app
 
@@ -150,6 +150,6 @@ def _fast_password_hashing() -> None:
     from pwdlib import PasswordHash
     from pwdlib.hashers.argon2 import Argon2Hasher
 
-    from handlers.passwords import use_hasher
+    from handlers.web.passwords import use_hasher
 
     use_hasher(PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),)))

@@ -11,10 +11,10 @@ from icalendar import Calendar
 from pydantic import SecretStr
 from sqlmodel import Session, col, select
 
-from bot.booking_ics import ics_token, render_ics, token_ok
-from bot.delivery import OutboxWorker, PermanentFailure
-from bot.ports import FixedClock
-from bot.runtime import Runtime
+from bot.booking.ics import ics_token, render_ics, token_ok
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.delivery.worker import OutboxWorker, PermanentFailure
 from storage.bookings import Booking
 from storage.experts import Expert
 from storage.models import ChatMessage

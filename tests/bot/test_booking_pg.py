@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session, col, select
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings
 from storage.bookings import Booking
 from tests.conftest import FIXTURE_CORPUS, PG_URL, pg_available
 from tests.support.booking import book_through, joined

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.delivery import OutboxWorker, PermanentFailure, TemporaryFailure
-from bot.ports import FixedClock
-from bot.runtime import Runtime
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.delivery.worker import OutboxWorker, PermanentFailure, TemporaryFailure
 from storage.outbox import OutboxMessage, enqueue
 
 

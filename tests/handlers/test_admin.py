@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from bot.conversation import Conversation
-from bot.messages import Inbound
-from bot.runtime import Runtime
+from bot.core.conversation import Conversation
+from bot.core.messages import Inbound
+from bot.core.runtime import Runtime
 from knowledge.schema import FaqEntry
 from storage.accounts import list_audit
 from storage.faq import get_record, list_revisions

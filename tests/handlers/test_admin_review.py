@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from knowledge.schema import FaqEntry
 from storage.accounts import list_audit
 from storage.conversations import log_question

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from knowledge.exchange import from_csv, from_xlsx, from_yaml_zip, to_csv, to_xlsx, to_yaml_zip
 from storage.accounts import list_audit
 from storage.db import session_scope

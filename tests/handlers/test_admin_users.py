@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from storage.accounts import StaffAccount, get_account, list_accounts, list_audit
 from tests.support.accounts import PASSWORD, csrf_from, login, make_account, signed_in
 

@@ -10,9 +10,9 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime
-from handlers.auth import AdminUser, ExpertUser, StaffUser
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from handlers.web.auth import AdminUser, ExpertUser, StaffUser
 from storage.accounts import get_account, list_audit
 from tests.support.accounts import PASSWORD, csrf_from, login, make_account, signed_in
 from webhook import create_app

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bot.settings import Settings
-from handlers.cli import app
+from bot.core.settings import Settings
+from handlers.cli.app import app
 
 runner = CliRunner()
 

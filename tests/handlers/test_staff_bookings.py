@@ -9,9 +9,9 @@ import io
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from bot.booking_ics import ics_token
-from bot.ports import FixedClock
-from bot.runtime import Runtime
+from bot.booking.ics import ics_token
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
 from storage.bookings import Booking
 from storage.experts import AvailabilityException, AvailabilityRule, Expert
 from storage.outbox import OutboxMessage

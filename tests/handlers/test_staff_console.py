@@ -12,10 +12,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.handoff_sweep import sweep
-from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings
+from bot.handoff.sweep import sweep
 from tests.support.accounts import login, make_account
 from tests.support.handoff import tickets, with_notifiers
 from tests.support.smtp_sink import SmtpSink

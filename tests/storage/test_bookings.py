@@ -12,8 +12,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import StatementError
 from sqlmodel import Session, col, select
 
-from bot.errors import SlotTaken
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from storage.bookings import (
     Booking,
     cancel_booking,
@@ -22,6 +21,7 @@ from storage.bookings import (
     reschedule_booking,
 )
 from storage.db import upgrade_db
+from storage.errors import SlotTaken
 from tests.conftest import PG_URL, pg_available
 from tests.support.booking import add_expert
 

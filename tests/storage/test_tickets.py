@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from bot.errors import InvalidTransition
-from bot.ticket_states import TicketAction, next_status
+from bot.handoff.states import TicketAction, next_status
 from storage.db import make_engine, upgrade_db
+from storage.errors import InvalidTransition
 from storage.tickets import (
     Ticket,
     TicketStatus,

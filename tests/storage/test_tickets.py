@@ -25,7 +25,7 @@ from storage.tickets import (
     tickets_to_alert,
     tickets_to_close,
 )
-from tests.conftest import PG_URL, pg_available
+from tests.conftest import PG_URL, pg_available, pg_skip_reason
 
 
 def _together(calls: list[Callable[[], object]]) -> None:
@@ -50,7 +50,7 @@ def engine(db_url: str) -> Iterator[Engine]:
 def pg_engine() -> Iterator[Engine]:
     """An engine on a PostgreSQL database migrated from scratch (skips where none answers)."""
     if not pg_available():
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+        pytest.skip(pg_skip_reason())
     from tests.support.pg import reset_pg
 
     reset_pg(PG_URL)

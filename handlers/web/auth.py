@@ -201,6 +201,9 @@ def login(
     window = dt.timedelta(minutes=settings.login_lockout_minutes)
     ip = client_ip(request)
     username = username.strip()
+    if "\x00" in username or "\x00" in password:
+        # PostgreSQL text cannot hold NUL; no account name or password has one.
+        return render(request, "login.html", 400, next=next, error=_LOGIN_FAILED, username="")
     if (
         recent_failures_from_ip(session=session, ip=ip, since=now - window)
         >= settings.login_ip_max_failures

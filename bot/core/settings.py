@@ -139,6 +139,11 @@ class Settings(BaseSettings):
             raise ValueError("TMBOT_WECHAT_AES_KEY needs TMBOT_WECHAT_APPID (safe mode)")
         return value
 
+    @property
+    def uses_dev_secret(self) -> bool:
+        """The public placeholder signs sessions and links (development only)."""
+        return self.secret_key == _DEV_SECRET
+
     @model_validator(mode="after")
     def _no_dev_secret_in_production(self) -> Settings:
         # A placeholder secret signs session cookies anyone could forge.

@@ -54,12 +54,20 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Start the web chat, webhooks and admin on http://HOST:PORT."""
+    import logging.config
+
     import uvicorn
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from handlers.web.logs import LOG_CONFIG
+
+    logging.config.dictConfig(LOG_CONFIG)
     settings = get_settings()
+    if settings.uses_dev_secret:
+        # Allowed only because TMBOT_ENV says development (production refuses to start).
+        logging.getLogger("tmbot").warning(
+            "TMBOT_SECRET_KEY is the public development placeholder: anyone can forge staff "
+            "sessions and calendar links. Set TMBOT_SECRET_KEY before this serves real users."
+        )
     from storage.db import make_engine
 
     # Migrate once here, before the workers start, so they never race on a new database.
@@ -67,7 +75,14 @@ def serve(
     prepare_database(settings, engine)
     engine.dispose()
     typer.echo(f"tmbot: web chat on http://{host}:{port}/  (database: {settings.database_url})")
-    uvicorn.run("webhook:app_factory", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "webhook:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=LOG_CONFIG,
+    )
 
 
 def ask_one(runtime: Runtime, question: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import typer
 from bot.core.messages import Inbound
 from bot.core.runtime import Runtime, build_runtime, prepare_database
 from bot.core.settings import get_settings
+from handlers.cli import backup as cli_backup
 from handlers.cli import corpus as cli_corpus
 from handlers.cli import experts as cli_experts
 from handlers.cli import telegram as cli_telegram
@@ -39,6 +40,8 @@ app.add_typer(cli_telegram.app, name="telegram")
 app.add_typer(cli_tickets.app, name="tickets")
 app.add_typer(cli_users.app, name="user")
 app.add_typer(cli_wechat.app, name="wechat")
+app.command()(cli_backup.backup)
+app.command()(cli_backup.restore)
 cli_tools.register(app)  # renewal, fees, classes
 
 

@@ -135,6 +135,7 @@ def _settings(url: str) -> Settings:
 
 
 def _got(outcome: Any) -> Got:
+    # The one place that reads the core's Outcome: adapt here when the core's types change.
     return Got(
         intent=str(outcome.intent),
         outcome=str(getattr(outcome, "outcome", "")),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 from bot.context import Context
+from bot.faq_answer import answer_text
 from bot.messages import Choice, Reply
 from bot.ports import Outcome
 from knowledge.index import Match
@@ -77,10 +77,7 @@ class FaqSkill:
                 log=False,
             )
         lang = ctx.lang
-        text = entry.answer.get(lang).strip()
-        if entry.sources and entry.as_of:
-            host = urlparse(entry.sources[0]).netloc or entry.sources[0]
-            text += "\n" + ctx.t("source_line", as_of=entry.as_of.isoformat(), source=host)
+        text = answer_text(entry, lang, ctx.today, ctx.core.settings)
         resolved = {}
         for rid in entry.related:
             r = index.resolve(rid, ctx.today)

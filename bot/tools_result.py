@@ -165,8 +165,10 @@ def madrid_result(est: MadridEstimate, rate_as_of: dt.date | None, lang: str) ->
         "classes": est.classes,
         "colour": est.colour,
         "lines": _lines(est.lines, lang),
-        "total_chf": est.total_chf,
-        "total_cny": est.total_cny,
+        # An unrecognised name means the total would be wrong: none is given.
+        "complete": est.complete,
+        "total_chf": est.total_chf if est.complete else None,
+        "total_cny": est.total_cny if est.complete else None,
         "cny_rate": est.cny_rate,
         "rate_as_of": _iso(rate_as_of),
         "as_of": est.as_of,

@@ -218,7 +218,7 @@ def _explain_zh(r: RenewalResult) -> str:
         out.append(
             f"- 可以怎么办：尽快重新提交注册申请（官费网上 {r.new_application_fee_online} 元、纸质 {r.new_application_fee_paper} 元，"
             f"{r.classes}类、每类10个项目以内）。商标被注销之日起一年内，商标局对他人与该商标相同或近似的申请不予核准"
-            "（商标法第五十条），原注册人自己重新申请不受此限；请在商标局网站查询注销公告日期，也可以预约专家咨询。"
+            "（商标法（2019年修正）第五十条；法条没有为原注册人规定例外，原注册人重新申请是否受影响请咨询商标局或专家）；请在商标局网站查询注销公告日期，也可以预约专家咨询。"
         )
         if r.if_renewed_expiry is not None and r.input_kind == "registration_date":
             out.append(
@@ -275,8 +275,8 @@ def _explain_en(r: RenewalResult) -> str:
         out.append(
             f"- What you can do: file a new application as soon as possible (official fee {r.new_application_fee_online} CNY "
             f"online or {r.new_application_fee_paper} CNY on paper for {r.classes} class(es), up to 10 items each). For one "
-            "year after the cancellation CNIPA does not approve other people's identical or similar marks (Art. 50); the "
-            "former owner is not barred. Check the cancellation date in the CNIPA register, or book an expert."
+            "year after the cancellation CNIPA does not approve other people's identical or similar marks (Trademark Law 2019, Art. 50; "
+            "the article names no exception for the former owner, so ask CNIPA or an expert whether your new filing is affected). Check the cancellation date in the CNIPA register, or book an expert."
         )
         if r.if_renewed_expiry is not None and r.input_kind == "registration_date":
             out.append(

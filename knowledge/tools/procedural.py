@@ -3,8 +3,9 @@
 - Opposition: 3 months from the preliminary-approval publication date (商标法 第三十三条);
   the law in force from 2027-01-01 may shorten it (a 2025 draft said 2 months; unconfirmed).
 - Refusal review: 15 days from receipt of the refusal (第三十四条). An electronic notice is
-  deemed received 15 days after it was sent unless an earlier receipt is shown (实施条例
-  第十条); so is a mailed one whose postmark is illegible.
+  deemed received 15 days after it was sent unless the party proves the date the document
+  entered its electronic system (实施条例（2014年修订）第十条); a mailed one whose postmark
+  is illegible likewise, unless the party proves the actual date of receipt.
 - Madrid dependency: 5 years from the international registration date (Madrid Protocol
   Art. 6(3)); a status date, not a time limit for an act, so it is never moved.
 - Non-use exposure: a non-use cancellation may be requested once 3 years have passed since
@@ -163,11 +164,21 @@ def rejection_review_deadline(
         )
         notes_zh.append(
             f"按{how_zh}计算：自发文之日 {sent} 起满15日（{deemed}）视为送达。"
-            "如能证明实际更早收到，期限从实际收到之日起算，会更早届满。"
+            + (
+                "如能证明文件进入您电子系统的日期，以该日期为送达日（实施条例（2014年修订）第十条），期限可能更早届满。"
+                if electronic
+                else "如能证明实际收到日，以该日为送达日（实施条例（2014年修订）第十条），期限可能更早届满。"
+            )
         )
         notes_en.append(
             f"Computed as {how_en}: deemed received 15 days after it was sent on {sent}, i.e. {deemed}. "
-            "If it actually arrived earlier, the period runs from that day and ends earlier."
+            + (
+                "If you can prove the date the document entered your electronic system, that date "
+                "counts as receipt (Regulations 2014, Art. 10) and the period may end earlier."
+                if electronic
+                else "If you can prove the actual date of receipt, that date counts (Regulations "
+                "2014, Art. 10) and the period may end earlier."
+            )
         )
     else:
         start = received

@@ -17,6 +17,7 @@ from bot.settings import get_settings
 from handlers import (
     cli_corpus,
     cli_experts,
+    cli_holidays,
     cli_telegram,
     cli_tickets,
     cli_tools,
@@ -37,6 +38,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(corpus_app, name="corpus")
 corpus_app.command("check")(cli_corpus.corpus_check)
 app.add_typer(cli_experts.app, name="experts")
+app.add_typer(cli_holidays.app, name="holidays")
 app.add_typer(cli_telegram.app, name="telegram")
 app.add_typer(cli_tickets.app, name="tickets")
 app.add_typer(cli_users.app, name="user")

@@ -11,6 +11,8 @@ import typer
 
 from bot.settings import get_settings
 from knowledge.lint import BUNDLED_TOPICS, SHARED_TOPICS, LintConfig, lint_corpus, summary
+from knowledge.tools.holiday_import import missing_arrangement_warning
+from knowledge.tools.workdays import load_calendar
 
 __all__ = ("corpus_check",)
 
@@ -59,6 +61,9 @@ def corpus_check(
     for finding in findings:
         typer.echo(str(finding), err=finding.level == "error")
     errors, warnings = summary(findings)
+    calendar = missing_arrangement_warning(day, load_calendar(settings.holidays_file))
+    if calendar:  # not a corpus finding, but the same staff need to see it in December
+        typer.echo(f"holidays: warning: {calendar['en']}", err=True)
     typer.echo(f"{folder}: {errors} error(s), {warnings} warning(s)")
     if errors:
         raise typer.Exit(1)

@@ -134,6 +134,8 @@ def period_result(p: PeriodResult) -> dict[str, Any]:
         "passed": p.passed,
         "deemed_receipt": _iso(p.deemed_receipt),
         "moved": _moved(end=p.end),
+        # Opposition under the revised law, period unconfirmed: `due` is the safe date.
+        "old_rule_due": p.old_rule_end.due.isoformat() if p.old_rule_end else None,
     }
 
 

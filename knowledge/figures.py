@@ -13,87 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from knowledge.schema import FaqEntry
-from knowledge.tools._data import DATA_DIR, ToolDataError
 from knowledge.tools.fees import FeeTable, load_fee_table
+from knowledge.tools.periods import Period, load_periods
 
 __all__ = (
-    "DEFAULT_PERIODS_FILE",
     "PLACEHOLDER_RE",
-    "Period",
     "affected_entries",
     "figure_findings",
-    "load_periods",
     "render_answer",
 )
 
-DEFAULT_PERIODS_FILE = DATA_DIR / "periods.yaml"
 PLACEHOLDER_RE = re.compile(r"\{\{\s*(fee|period|station):([a-z0-9_]+)(?:\.([a-z_]+))?\s*\}\}")
-_UNITS = {
-    "days": ("日", "day", "days"),
-    "working_days": ("个工作日", "working day", "working days"),
-    "months": ("个月", "month", "months"),
-    "years": ("年", "year", "years"),
-}
-
-
-@dataclass(frozen=True)
-class Period:
-    """One statutory period: amount, unit and the text and article it comes from."""
-
-    key: str
-    amount: int
-    unit: str
-    law: str
-    article: str
-    zh: str
-    en: str
-
-    def text(self, lang: str) -> str:
-        """'3个月' or '3 months'."""
-        zh, one, many = _UNITS[self.unit]
-        if lang == "en":
-            return f"{self.amount} {one if self.amount == 1 else many}"
-        return f"{self.amount}{zh}"
-
-
-def load_periods(path: Path | str | None = None) -> Mapping[str, Period]:
-    """The period table (default: the bundled periods.yaml), by key; cached per path."""
-    return _load_periods(str(path or DEFAULT_PERIODS_FILE))
-
-
-@lru_cache(maxsize=4)
-def _load_periods(path: str) -> Mapping[str, Period]:
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ToolDataError(f"{path}: cannot read the period table: {exc}") from exc
-    rows = raw.get("periods") if isinstance(raw, dict) else None
-    if not isinstance(rows, dict):
-        raise ToolDataError(f"{path}: expected a mapping with a 'periods' key")
-    out: dict[str, Period] = {}
-    for key, v in rows.items():
-        try:
-            period = Period(
-                key=str(key),
-                amount=int(v["amount"]),
-                unit=str(v["unit"]),
-                law=str(v.get("law") or ""),
-                article=str(v.get("article") or ""),
-                zh=str(v["zh"]),
-                en=str(v["en"]),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ToolDataError(f"{path}: period {key}: malformed ({exc!r})") from exc
-        if period.unit not in _UNITS or period.amount < 1:
-            raise ToolDataError(f"{path}: period {key}: unit must be one of {sorted(_UNITS)}")
-        out[str(key)] = period
-    return out
 
 
 def _resolve(

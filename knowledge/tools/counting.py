@@ -27,6 +27,7 @@ from knowledge.tools.workdays import DayInfo, HolidayCalendar, load_calendar
 __all__ = ("Deadline", "add_days", "add_months", "deadline", "status_date", "term_expiry")
 
 log = logging.getLogger(__name__)
+_LOGGED: set[tuple[str, int]] = set()  # (table, year) already warned about in this process
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
@@ -159,8 +160,9 @@ def deadline(nominal: dt.date, calendar_: HolidayCalendar | None = None) -> Dead
     last = max(cal.years, default=0)
     newer = tuple(sorted(y for y in missing if y > last))
     older = tuple(sorted(y for y in missing if y <= last))
-    if missing:
-        # Loud on purpose: a deadline computed without the official arrangement.
+    if missing and (key := (cal.source_file, max(missing))) not in _LOGGED:
+        # Loud on purpose (once per table and year): deadlines without the official arrangement.
+        _LOGGED.add(key)
         log.warning(
             "holiday table %s has no arrangement for %s: deadline %s computed from statutory "
             "holidays and weekends only; import the State Council notice (tmbot holidays import)",

@@ -23,6 +23,7 @@ from typing import Literal
 
 from knowledge.tools.counting import Deadline, add_days, add_months, deadline, status_date
 from knowledge.tools.fees import FeeTable, load_fee_table
+from knowledge.tools.periods import OppositionRule, load_periods, opposition_rule
 from knowledge.tools.workdays import HolidayCalendar
 
 __all__ = (
@@ -63,6 +64,9 @@ class PeriodResult:
     notes_en: tuple[str, ...] = ()
     deemed_receipt: dt.date | None = None
     extra: dict[str, dt.date] = field(default_factory=dict)
+    # Opposition against a publication under the revised law, its period not yet confirmed:
+    # `end` is the safe (2-month) date and this the 3-month date of the old rule.
+    old_rule_end: Deadline | None = None
 
     @property
     def days_left(self) -> int:
@@ -78,7 +82,9 @@ class PeriodResult:
         """The dates, any move and why, the days left, notes and the legal basis."""
         en = lang == "en"
         title = _TITLES[self.kind][1 if en else 0]
-        if en:
+        if self.old_rule_end is not None:
+            out = _two_dates(self, en)
+        elif en:
             out = [
                 f"{title}: {self.end.due.isoformat()}.",
                 f"- {self.start_label_en}: {self.start}; period: {self.length_en}; counted end: {self.end.nominal}.",
@@ -109,11 +115,49 @@ class PeriodResult:
         return "\n".join(out)
 
 
+def _two_dates(r: PeriodResult, en: bool) -> list[str]:
+    old = r.old_rule_end
+    assert old is not None
+    if en:
+        return [
+            f"Opposition deadline, safe date: {r.end.due.isoformat()} (2 months, as the 2025 draft "
+            f"proposed); statutory date under the old rule: {old.due.isoformat()} (3 months).",
+            f"- {r.start_label_en}: {r.start}; counted ends: {r.end.nominal} (2 months), "
+            f"{old.nominal} (3 months).",
+            "- The publication falls under the revised Trademark Law (in force 2027-01-01), whose "
+            "opposition period we have not confirmed in the official text: file by the safe date.",
+        ]
+    return [
+        f"异议期限：稳妥期限 {r.end.due.isoformat()}（按2025年草案的2个月计算）；"
+        f"旧法规定的期限 {old.due.isoformat()}（3个月）。",
+        f"- {r.start_label_zh}：{r.start}；按期间计算的届满日：{r.end.nominal}（2个月）、{old.nominal}（3个月）。",
+        "- 该公告适用2027年1月1日起施行的新商标法，本站尚未在新法正式文本中确认异议期，请按稳妥期限提交。",
+    ]
+
+
 def opposition_deadline(
-    publication_date: dt.date, *, today: dt.date, calendar: HolidayCalendar | None = None
+    publication_date: dt.date,
+    *,
+    today: dt.date,
+    calendar: HolidayCalendar | None = None,
+    rule: OppositionRule | None = None,
 ) -> PeriodResult:
-    """Last day to oppose a mark published for preliminary approval on `publication_date`."""
-    end = deadline(add_months(publication_date, 3), calendar)
+    """Last day to oppose a mark published for preliminary approval on `publication_date`.
+
+    For a publication under the revised law (from 2027-01-01) whose period the station has not
+    confirmed in data (periods.yaml `revised_law`), the result's `end` is the safe 2-month date
+    and `old_rule_end` the 3-month date of the old rule; both are shown, labelled.
+    """
+    rule = rule or opposition_rule()
+    rows = load_periods()
+    old_months, safe_months = rows["opposition"].amount, rows["opposition_2027_safe"].amount
+    if publication_date >= rule.in_force_from:
+        if rule.confirmed_months is None:
+            return _opposition_unconfirmed(
+                publication_date, today, calendar, safe_months, old_months
+            )
+        return _opposition_confirmed(publication_date, today, calendar, rule)
+    end = deadline(add_months(publication_date, old_months), calendar)
     notes_zh = [
         "2027-01-01 起施行的新商标法可能调整异议期（2025年草案曾拟改为2个月，最终文本未经确认），"
         "2027年以后的公告请以商标局公告载明的异议期为准。"
@@ -136,6 +180,54 @@ def opposition_deadline(
         basis_en="Trademark Law Art. 33; Implementing Regulations Art. 12 (publication day not counted; a last day on a holiday moves).",
         notes_zh=tuple(notes_zh),
         notes_en=tuple(notes_en),
+    )
+
+
+def _opposition_unconfirmed(
+    publication_date: dt.date,
+    today: dt.date,
+    calendar: HolidayCalendar | None,
+    safe_months: int,
+    old_months: int,
+) -> PeriodResult:
+    return PeriodResult(
+        kind="opposition",
+        today=today,
+        start=publication_date,
+        start_label_zh="初步审定公告日",
+        start_label_en="Preliminary-approval publication date",
+        length_zh=f"{safe_months}个月（稳妥）/ {old_months}个月（旧法）",
+        length_en=f"{safe_months} months (safe) / {old_months} months (old rule)",
+        end=deadline(add_months(publication_date, safe_months), calendar),
+        old_rule_end=deadline(add_months(publication_date, old_months), calendar),
+        basis_zh="2019年《商标法》第三十三条（3个月，旧法）；新法的异议期未经本站确认；"
+        "商标法实施条例（2014年修订）第十二条（期间计算）。",
+        basis_en="Trademark Law 2019, Art. 33 (3 months, old rule); the revised law's period is not "
+        "confirmed by us; Implementing Regulations 2014, Art. 12 (counting).",
+        notes_zh=("请以商标局公告载明的异议期为准；如需确认，可回复“人工”联系工作人员。",),
+        notes_en=('The period stated in the CNIPA gazette prevails; reply "human" to ask staff.',),
+    )
+
+
+def _opposition_confirmed(
+    publication_date: dt.date,
+    today: dt.date,
+    calendar: HolidayCalendar | None,
+    rule: OppositionRule,
+) -> PeriodResult:
+    months = rule.confirmed_months
+    assert months is not None
+    return PeriodResult(
+        kind="opposition",
+        today=today,
+        start=publication_date,
+        start_label_zh="初步审定公告日",
+        start_label_en="Preliminary-approval publication date",
+        length_zh=f"{months}个月",
+        length_en=f"{months} months",
+        end=deadline(add_months(publication_date, months), calendar),
+        basis_zh=f"《商标法》（2026年修订）：{rule.source}；商标法实施条例第十二条（期间计算）。",
+        basis_en=f"Trademark Law (2026 revision): {rule.source}; Implementing Regulations Art. 12 (counting).",
     )
 
 

@@ -89,6 +89,9 @@ def test_a_plain_2027_weekend_is_flagged_as_a_possible_make_up_day() -> None:
 
 
 def test_the_fallback_logs_loudly(caplog: pytest.LogCaptureFixture) -> None:
+    from knowledge.tools import counting
+
+    counting._LOGGED.clear()
     with caplog.at_level(logging.WARNING, logger="knowledge.tools.counting"):
         deadline(D(2027, 3, 1))
     assert any("no arrangement for 2027" in r.getMessage() for r in caplog.records)

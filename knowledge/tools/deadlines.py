@@ -230,7 +230,7 @@ def _explain_zh(r: RenewalResult) -> str:
             f"- 续展后新的有效期：{r.new_term_start} 至 {r.new_term_end}（自上一届有效期满次日起计算十年，商标法第四十条）。"
         )
     out.append(
-        "依据：商标法第三十九、四十、五十条；商标法实施条例第十二、三十三条。具体日期请以商标局注册簿记载为准。"
+        "依据：《商标法》（2019年修正）第三十九、四十、五十条；《商标法实施条例》（2014年修订）第十二、三十三条。具体日期请以商标局注册簿记载为准。"
     )
     return "\n".join(out)
 
@@ -289,6 +289,6 @@ def _explain_en(r: RenewalResult) -> str:
             f"- New term after renewal: {r.new_term_start} to {r.new_term_end} (ten years from the day after the old expiry, Art. 40)."
         )
     out.append(
-        "Legal basis: Trademark Law Arts. 39, 40, 50; Implementing Regulations Arts. 12, 33. Confirm the dates in the CNIPA register."
+        "Legal basis: Trademark Law (2019 amendment) Arts. 39, 40, 50; Implementing Regulations (2014 revision) Arts. 12, 33. Confirm the dates in the CNIPA register."
     )
     return "\n".join(out)

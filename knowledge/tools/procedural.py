@@ -176,8 +176,8 @@ def opposition_deadline(
         length_zh="三个月",
         length_en="3 months",
         end=end,
-        basis_zh="商标法第三十三条；商标法实施条例第十二条（公告当日不计入，期间届满日遇节假日顺延）。",
-        basis_en="Trademark Law Art. 33; Implementing Regulations Art. 12 (publication day not counted; a last day on a holiday moves).",
+        basis_zh="《商标法》（2019年修正）第三十三条；《商标法实施条例》（2014年修订）第十二条（公告当日不计入，期间届满日遇节假日顺延）。",
+        basis_en="Trademark Law (2019 amendment) Art. 33; Implementing Regulations (2014 revision) Art. 12 (publication day not counted; a last day on a holiday moves).",
         notes_zh=tuple(notes_zh),
         notes_en=tuple(notes_en),
     )
@@ -292,8 +292,8 @@ def rejection_review_deadline(
         length_zh="十五日",
         length_en="15 days",
         end=end,
-        basis_zh="商标法第三十四条；商标法实施条例第十条（送达）、第十二条（期间计算）。",
-        basis_en="Trademark Law Art. 34; Implementing Regulations Art. 10 (service) and Art. 12 (counting).",
+        basis_zh="《商标法》（2019年修正）第三十四条；《商标法实施条例》（2014年修订）第十条（送达）、第十二条（期间计算）。",
+        basis_en="Trademark Law (2019 amendment) Art. 34; Implementing Regulations (2014 revision) Art. 10 (service) and Art. 12 (counting).",
         notes_zh=tuple(notes_zh),
         notes_en=tuple(notes_en),
         deemed_receipt=deemed,
@@ -315,7 +315,7 @@ def madrid_dependency_end(
         length_zh="五年",
         length_en="5 years",
         end=end,
-        basis_zh="马德里议定书第六条第（三）款（五年依附期）、第九条之五（转换）。",
+        basis_zh="《商标国际注册马德里协定有关议定书》第六条第（三）款（五年依附期）、第九条之五（转换）。",
         basis_en="Madrid Protocol Art. 6(3) (five-year dependency) and Art. 9quinquies (transformation).",
         notes_zh=(
             "在此之前，国内基础申请或注册被驳回、撤销、宣告无效或限制的，国际注册在相应范围内一并失效"
@@ -342,8 +342,8 @@ def nonuse_exposure(registration_date: dt.date, *, today: dt.date) -> PeriodResu
         length_zh="三年",
         length_en="3 years",
         end=end,
-        basis_zh="商标法第四十九条第二款；商标法实施条例第六十六条、第六十七条。",
-        basis_en="Trademark Law Art. 49(2); Implementing Regulations Arts. 66-67.",
+        basis_zh="《商标法》（2019年修正）第四十九条第二款；《商标法实施条例》（2014年修订）第六十六条、第六十七条。",
+        basis_en="Trademark Law (2019 amendment) Art. 49(2); Implementing Regulations (2014 revision) Arts. 66-67.",
         notes_zh=(
             "满三年后，任何人可以以“连续三年不使用”为由申请撤销；届时应能提交申请日前三年内的使用证据"
             "（被许可人的使用也算）或正当理由，收到通知后2个月内提交。马德里指定中国的商标，自驳回期满之日起算三年。",

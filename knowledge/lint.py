@@ -123,6 +123,17 @@ def _check_laws(run: _Run, published: list[tuple[str, FaqEntry]]) -> None:
                 )
             if is_code_hosting(answer):
                 run.add("error", path, e.id, f"answer.{lang} names a code-hosting site")
+            for marker, key in (
+                ("{{fee:", "cnipa-fee-standard"),
+                ("{{madrid:", "wipo-madrid-fees"),
+            ):
+                if marker in answer and key not in e.laws:
+                    run.add(
+                        "error",
+                        path,
+                        e.id,
+                        f"answer.{lang} uses {marker}...}} but `laws` lacks {key}",
+                    )
     day = run.config.today
     for path, e in published:
         if e.valid_on(day) and (old := outdated_texts(e, day, laws)):

@@ -28,6 +28,7 @@ from typing import Literal
 
 from knowledge.tools.counting import Deadline, add_months, deadline, term_expiry
 from knowledge.tools.fees import FeeTable, RenewalFee, load_fee_table, renewal_fee
+from knowledge.tools.periods import load_periods
 from knowledge.tools.procedural import (
     PeriodResult,
     madrid_dependency_end,
@@ -48,9 +49,11 @@ __all__ = (
     "renewal_status",
 )
 
-TERM_YEARS = 10
-WINDOW_MONTHS = 12
-GRACE_MONTHS = 6
+# The periods come from the one period table (knowledge/data/periods.yaml), as in the answers.
+_PERIODS = load_periods()
+TERM_YEARS = _PERIODS["term"].amount  # 10
+WINDOW_MONTHS = _PERIODS["renewal_window"].amount  # 12
+GRACE_MONTHS = _PERIODS["renewal_grace"].amount  # 6
 
 
 class RenewalPhase(StrEnum):

@@ -8,6 +8,7 @@ import pytest
 
 from bot.faq_answer import answer_text
 from bot.settings import BUNDLED_CORPUS, Settings
+from knowledge.figures import render_answer
 from knowledge.loader import load_corpus
 from knowledge.schema import FaqEntry
 from knowledge.tools.deadlines import renewal_status
@@ -67,6 +68,9 @@ def test_collective_fee_unit_agrees_with_the_fee_table(corpus: dict[str, FaqEntr
     item = load_fee_table().item("collective_certification")
     assert (item.unit, item.unit_verified) == ("per_class", False)
     zh, en = _both(corpus["collective-certification-marks"])
+    # The amount is rendered from the fee table, so answer and table cannot disagree.
+    assert "每类{{fee:collective_certification.paper}}元" in zh
+    zh = render_answer(zh, "zh")
     assert "每件" not in zh and f"每类{item.paper}元" in zh and "未经核实" in zh
     assert "per class" in en and "unverified" in en
 

@@ -27,6 +27,7 @@ __all__ = (
     "cited_kinds",
     "load_laws",
     "outdated_texts",
+    "unversioned_kinds",
     "version_notice",
 )
 
@@ -48,6 +49,12 @@ _CITES: dict[str, re.Pattern[str]] = {
     ),
     "customs": re.compile(r"海关保护条例|Customs IPR Regulations"),
     "trademark-law": re.compile(r"商标法(?!实施条例)|Trademark Law(?! Implementing)"),
+}
+# How an answer names the version of what it cites ("《商标法》（2019年修正）", "Regulations (2014)").
+_VERSIONS: dict[str, re.Pattern[str]] = {
+    "trademark-law": re.compile(r"2019|2026|2027|新法|新《商标法》|修订后|[Rr]evised|new law"),
+    "regulations": re.compile(r"2014"),
+    "customs": re.compile(r"2018"),
 }
 # The kind of each text key (its prefix).
 _KIND_OF = {"trademark-law": "trademark-law", "regulations": "regulations", "customs": "customs"}
@@ -111,6 +118,11 @@ def _load(path: str) -> Mapping[str, LawText]:
 def cited_kinds(text: str) -> set[str]:
     """The kinds of legal text an answer cites ('trademark-law', 'regulations', 'customs')."""
     return {kind for kind, pattern in _CITES.items() if pattern.search(text)}
+
+
+def unversioned_kinds(text: str) -> set[str]:
+    """The kinds of legal text `text` cites without naming the version anywhere."""
+    return {kind for kind in cited_kinds(text) if not _VERSIONS[kind].search(text)}
 
 
 def outdated_texts(

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.figures import figure_findings
-from knowledge.laws import cited_kinds, load_laws, outdated_texts
+from knowledge.laws import cited_kinds, load_laws, outdated_texts, unversioned_kinds
 from knowledge.normalize import normalize
 from knowledge.schema import FaqEntry
 from knowledge.sources import is_code_hosting
@@ -120,6 +120,14 @@ def _check_laws(run: _Run, published: list[tuple[str, FaqEntry]]) -> None:
                     path,
                     e.id,
                     f"answer.{lang} cites the {kind} but `laws` names no version of it",
+                )
+            for kind in sorted(unversioned_kinds(answer)):
+                run.add(
+                    "error",
+                    path,
+                    e.id,
+                    f"answer.{lang} cites the {kind} without naming its version "
+                    "(e.g. 《商标法》（2019年修正）, Regulations (2014))",
                 )
             if is_code_hosting(answer):
                 run.add("error", path, e.id, f"answer.{lang} names a code-hosting site")

@@ -151,83 +151,87 @@ def opposition_deadline(
     rule = rule or opposition_rule()
     rows = load_periods()
     old_months, safe_months = rows["opposition"].amount, rows["opposition_2027_safe"].amount
-    if publication_date >= rule.in_force_from:
-        if rule.confirmed_months is None:
-            return _opposition_unconfirmed(
-                publication_date, today, calendar, safe_months, old_months
-            )
-        return _opposition_confirmed(publication_date, today, calendar, rule)
-    end = deadline(add_months(publication_date, old_months), calendar)
-    notes_zh = [
-        "2027-01-01 起施行的新商标法可能调整异议期（2025年草案曾拟改为2个月，最终文本未经确认），"
-        "2027年以后的公告请以商标局公告载明的异议期为准。"
-    ]
-    notes_en = [
-        "The revised Trademark Law in force from 2027-01-01 may change this period (a 2025 draft "
-        "proposed 2 months; the adopted text is unconfirmed). For publications from 2027 on, check "
-        "the period stated in the CNIPA gazette."
-    ]
+    after = publication_date >= rule.in_force_from
+
+    def end_after(months: int) -> Deadline:
+        return deadline(add_months(publication_date, months), calendar)
+
+    if after and rule.confirmed_months is None:
+        return _opposition(
+            publication_date,
+            today,
+            end_after(safe_months),
+            (
+                f"{safe_months}个月（稳妥）/ {old_months}个月（旧法）",
+                f"{safe_months} months (safe) / {old_months} months (old rule)",
+            ),
+            (
+                "2019年《商标法》第三十三条（3个月，旧法）；新法的异议期未经本站确认；"
+                "《商标法实施条例》（2014年修订）第十二条（期间计算）。",
+                "Trademark Law 2019, Art. 33 (3 months, old rule); the revised law's period is "
+                "not confirmed by us; Implementing Regulations 2014, Art. 12 (counting).",
+            ),
+            (
+                "请以商标局公告载明的异议期为准；如需确认，可回复“人工”联系工作人员。",
+                'The period stated in the CNIPA gazette prevails; reply "human" to ask staff.',
+            ),
+            old_rule_end=end_after(old_months),
+        )
+    if after and rule.confirmed_months is not None:
+        months = rule.confirmed_months
+        return _opposition(
+            publication_date,
+            today,
+            end_after(months),
+            (f"{months}个月", f"{months} months"),
+            (
+                f"《商标法》（2026年修订）：{rule.source}；《商标法实施条例》（2014年修订）第十二条（期间计算）。",
+                f"Trademark Law (2026 revision): {rule.source}; Implementing Regulations 2014, Art. 12 (counting).",
+            ),
+        )
+    return _opposition(
+        publication_date,
+        today,
+        end_after(old_months),
+        ("三个月", "3 months"),
+        (
+            "《商标法》（2019年修正）第三十三条；《商标法实施条例》（2014年修订）第十二条（公告当日不计入，期间届满日遇节假日顺延）。",
+            "Trademark Law (2019 amendment) Art. 33; Implementing Regulations (2014 revision) Art. 12 (publication day not counted; a last day on a holiday moves).",
+        ),
+        (
+            "2027-01-01 起施行的新商标法可能调整异议期（2025年草案曾拟改为2个月，最终文本未经确认），"
+            "2027年以后的公告请以商标局公告载明的异议期为准。",
+            "The revised Trademark Law in force from 2027-01-01 may change this period (a 2025 draft "
+            "proposed 2 months; the adopted text is unconfirmed). For publications from 2027 on, check "
+            "the period stated in the CNIPA gazette.",
+        ),
+    )
+
+
+def _opposition(
+    publication_date: dt.date,
+    today: dt.date,
+    end: Deadline,
+    length: tuple[str, str],
+    basis: tuple[str, str],
+    note: tuple[str, str] | None = None,
+    *,
+    old_rule_end: Deadline | None = None,
+) -> PeriodResult:
     return PeriodResult(
         kind="opposition",
         today=today,
         start=publication_date,
         start_label_zh="初步审定公告日",
         start_label_en="Preliminary-approval publication date",
-        length_zh="三个月",
-        length_en="3 months",
+        length_zh=length[0],
+        length_en=length[1],
         end=end,
-        basis_zh="《商标法》（2019年修正）第三十三条；《商标法实施条例》（2014年修订）第十二条（公告当日不计入，期间届满日遇节假日顺延）。",
-        basis_en="Trademark Law (2019 amendment) Art. 33; Implementing Regulations (2014 revision) Art. 12 (publication day not counted; a last day on a holiday moves).",
-        notes_zh=tuple(notes_zh),
-        notes_en=tuple(notes_en),
-    )
-
-
-def _opposition_unconfirmed(
-    publication_date: dt.date,
-    today: dt.date,
-    calendar: HolidayCalendar | None,
-    safe_months: int,
-    old_months: int,
-) -> PeriodResult:
-    return PeriodResult(
-        kind="opposition",
-        today=today,
-        start=publication_date,
-        start_label_zh="初步审定公告日",
-        start_label_en="Preliminary-approval publication date",
-        length_zh=f"{safe_months}个月（稳妥）/ {old_months}个月（旧法）",
-        length_en=f"{safe_months} months (safe) / {old_months} months (old rule)",
-        end=deadline(add_months(publication_date, safe_months), calendar),
-        old_rule_end=deadline(add_months(publication_date, old_months), calendar),
-        basis_zh="2019年《商标法》第三十三条（3个月，旧法）；新法的异议期未经本站确认；"
-        "商标法实施条例（2014年修订）第十二条（期间计算）。",
-        basis_en="Trademark Law 2019, Art. 33 (3 months, old rule); the revised law's period is not "
-        "confirmed by us; Implementing Regulations 2014, Art. 12 (counting).",
-        notes_zh=("请以商标局公告载明的异议期为准；如需确认，可回复“人工”联系工作人员。",),
-        notes_en=('The period stated in the CNIPA gazette prevails; reply "human" to ask staff.',),
-    )
-
-
-def _opposition_confirmed(
-    publication_date: dt.date,
-    today: dt.date,
-    calendar: HolidayCalendar | None,
-    rule: OppositionRule,
-) -> PeriodResult:
-    months = rule.confirmed_months
-    assert months is not None
-    return PeriodResult(
-        kind="opposition",
-        today=today,
-        start=publication_date,
-        start_label_zh="初步审定公告日",
-        start_label_en="Preliminary-approval publication date",
-        length_zh=f"{months}个月",
-        length_en=f"{months} months",
-        end=deadline(add_months(publication_date, months), calendar),
-        basis_zh=f"《商标法》（2026年修订）：{rule.source}；商标法实施条例第十二条（期间计算）。",
-        basis_en=f"Trademark Law (2026 revision): {rule.source}; Implementing Regulations Art. 12 (counting).",
+        basis_zh=basis[0],
+        basis_en=basis[1],
+        notes_zh=(note[0],) if note else (),
+        notes_en=(note[1],) if note else (),
+        old_rule_end=old_rule_end,
     )
 
 

@@ -192,3 +192,20 @@ def test_new_entry_from_a_group_is_prefilled_and_handles_it(
             "sound-mark",
             "admin",
         )
+
+
+def test_warnings_show_the_missing_holiday_arrangement_and_the_old_law(
+    admin: tuple[TestClient, str], runtime: Runtime
+) -> None:
+    client, _ = admin
+    html = client.get("/admin/warnings").text  # 2026-11-25: not December yet, law in force
+    assert "Holiday table" not in html and "superseded law" not in html
+    with session_scope(runtime.engine) as s:
+        entry = {e.id: e for e in load_entries(session=s)}["renewal-fee"]
+        save_entry(
+            session=s, entry=entry.model_copy(update={"laws": ["trademark-law-2019"]}), author="t"
+        )
+    runtime.conversation.clock.at = dt.datetime(2027, 1, 5, 2, 0, tzinfo=dt.UTC)  # type: ignore[attr-defined]
+    html = client.get("/admin/warnings").text
+    assert "Holiday table" in html and "no arrangement for 2027" in html
+    assert "Resting on a superseded law" in html and 'href="/admin/faq/renewal-fee"' in html

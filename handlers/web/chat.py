@@ -17,9 +17,11 @@ from sqlmodel import Session, select
 from bot.core.conversation import Conversation
 from bot.core.messages import Inbound, Reply
 from handlers.web.chat_page import router as page_router
+from handlers.web.choice_labels import is_payload, label_for
 from handlers.web.deps import ConversationDep, SessionDep, SettingsDep
 from handlers.web.station import greeting
 from handlers.web.visitor import VisitorDep
+from knowledge.index import FaqIndex
 from storage.conversations import (
     get_state,
     last_message_id,
@@ -134,12 +136,17 @@ def _who(msg: ChatMessage) -> str:
     return "staff" if msg.sender.startswith("staff") else "notice"
 
 
-def _line(msg: ChatMessage, base: str, seen_id: int) -> LineOut:
+def _line(
+    msg: ChatMessage, base: str, seen_id: int, lang: str = "zh", index: FaqIndex | None = None
+) -> LineOut:
     at = msg.created_at if msg.created_at.tzinfo else msg.created_at.replace(tzinfo=dt.UTC)
+    who = _who(msg)
+    # A pressed button is stored as its payload: show a label, as the page did at the time.
+    text = label_for(msg.text, lang, index) if who == "user" and is_payload(msg.text) else msg.text
     return LineOut(
         id=msg.id or 0,
-        who=_who(msg),
-        text=absolute_links(msg.text, base),
+        who=who,
+        text=absolute_links(text, base),
         at=at,
         unread=msg.direction == "out" and (msg.id or 0) > seen_id,
     )
@@ -189,6 +196,7 @@ def chat_history(
     request: Request,
     visitor: VisitorDep,
     session: SessionDep,
+    conversation: ConversationDep,
     settings: SettingsDep,
     limit: int = Query(HISTORY_LIMIT, ge=1, le=200),
     lang: str | None = Query(None, pattern=r"^(zh|en)$"),
@@ -203,10 +211,11 @@ def chat_history(
         limit=limit,
     )
     base = _base(request, settings.public_url)
-    out = [_line(m, base, marks.seen_id) for m in lines]
-    cursor = max(marks.cleared_id, lines[-1].id or 0) if lines else marks.cleared_id
     state_lang = _known_lang(session, visitor)
     shown = lang or state_lang or "zh"
+    index = conversation.index.get(session)
+    out = [_line(m, base, marks.seen_id, shown, index) for m in lines]
+    cursor = max(marks.cleared_id, lines[-1].id or 0) if lines else marks.cleared_id
     return HistoryOut(
         messages=out,
         cursor=cursor,

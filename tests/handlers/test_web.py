@@ -11,6 +11,7 @@ from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings
 from handlers.notify.senders import WebChatSender
+from handlers.web.choice_labels import label_for
 from handlers.web.visitor import COOKIE, read_visitor
 from storage.conversations import get_state
 from storage.models import ChatMessage
@@ -275,3 +276,20 @@ def test_the_toggle_does_not_override_a_message_in_english(
         assert (state.lang, state.lang_fixed) == ("en", False)
     assert _lines(runtime) == 4  # the toggle itself sent nothing
     assert client.post("/api/chat/lang", json={"lang": "fr"}).status_code == 422
+
+
+def test_pressed_buttons_read_as_labels_in_the_history(client: TestClient) -> None:
+    _post(client, "faq:renewal-window", is_choice=True)
+    _post(client, "book:slot:1:20261126T0100", is_choice=True)  # a label of its moment
+    shown = [m["text"] for m in _history(client)["messages"] if m["who"] == "user"]
+    assert shown == ["商标到期前什么时候可以续展？", "✓ 已选择"]
+    shown_en = [m["text"] for m in _history(client, lang="en")["messages"] if m["who"] == "user"]
+    assert shown_en[0] == "When can I renew before expiry?"
+
+
+def test_button_labels() -> None:
+    assert label_for("menu:human", "zh") == "人工服务"
+    assert label_for("book:confirm", "en") == "Confirm booking"
+    assert label_for("feedback:down", "zh") == "没用"
+    assert label_for("book:topic:madrid", "zh") == "马德里国际注册"
+    assert label_for("menu:nonexistent", "en") == "✓ Option chosen"

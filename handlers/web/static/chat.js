@@ -42,24 +42,35 @@ function applyLang() {
 
 // http(s) URLs become links; the text around them stays text. Trailing punctuation is not
 // part of a URL ("见 https://www.wipo.int/madrid/feecalc/。").
-const URL_RE = /https?:\/\/[^\s<>"'`，。；、！？（）【】《》“”‘’]+/g;
+// Official sites named without a scheme ("sbj.cnipa.gov.cn", "www.wipo.int/madrid") too.
+const URL_RE = /https?:\/\/[^\s<>"'`，。；、！？（）【】《》“”‘’]+|(?<![\w.@\/-])(?:[a-z0-9-]+\.)+(?:gov\.cn|wipo\.int)(?:\/[^\s<>"'`，。；、！？（）【】《》“”‘’]*)?/gi;
 function richText(el, text) {
   let last = 0;
   for (const m of text.matchAll(URL_RE)) {
-    const url = m[0].replace(/[.,;:!?)\]}>]+$/, "");
+    const shown = m[0].replace(/[.,;:!?)\]}>]+$/, "");
+    const url = /^https?:\/\//i.test(shown) ? shown : "https://" + shown;
     if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
     const a = document.createElement("a");
-    a.href = url; a.textContent = url; a.rel = "noopener noreferrer";
+    a.href = url; a.textContent = shown; a.rel = "noopener noreferrer";
     if (/\.ics(\?|$)/.test(new URL(url).pathname + "?")) a.setAttribute("download", "");
     else a.target = "_blank";
     el.appendChild(a);
-    last = m.index + url.length;
+    last = m.index + shown.length;
   }
   if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));
 }
 
-const timeFmt = () => new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "zh-CN",
-  {timeZone: station.tz, month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false});
+// Station time: "14:05" today, "12月3日 14:05" / "3 Dec 14:05" on other days.
+function stamp(when) {
+  const parts = (d) => Object.fromEntries(new Intl.DateTimeFormat("en-GB", {timeZone: station.tz,
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false})
+    .formatToParts(d).map((p) => [p.type, p.value]));
+  const p = parts(when), today = parts(new Date());
+  const time = `${p.hour}:${p.minute}`;
+  if (p.year === today.year && p.month === today.month && p.day === today.day) return time;
+  const month = new Intl.DateTimeFormat("en-GB", {timeZone: station.tz, month: "numeric"}).format(when);
+  return lang === "en" ? `${p.day} ${p.month} ${time}` : `${month}月${p.day}日 ${time}`;
+}
 function bubble(text, who, at, unread) {
   const div = document.createElement("div");
   div.className = "msg " + who + (unread ? " unread" : "");
@@ -75,7 +86,7 @@ function bubble(text, who, at, unread) {
   }
   const body = document.createElement("span"); body.className = "text"; richText(body, text); div.appendChild(body);
   const when = at ? new Date(at) : new Date();
-  const time = document.createElement("time"); time.dateTime = when.toISOString(); time.textContent = timeFmt().format(when);
+  const time = document.createElement("time"); time.dateTime = when.toISOString(); time.textContent = stamp(when);
   div.appendChild(time);
   log.appendChild(div); log.scrollTop = log.scrollHeight; return div;
 }

@@ -133,8 +133,10 @@ async function markSeen() {
 
 async function load() {
   let data;
+  // The history is there already: a screen reader should not read it all out as new.
+  log.setAttribute("aria-busy", "true");
   try { data = await api(`/api/chat/history?lang=${lang}`); }
-  catch (e) { bubble(UI[lang].error, "bot"); setTimeout(poll, 4000); return; }
+  catch (e) { log.removeAttribute("aria-busy"); bubble(UI[lang].error, "bot"); setTimeout(poll, 4000); return; }
   cursor = data.cursor;
   if (!data.messages.length) showGreeting(data.greeting);
   let marked = false;
@@ -144,6 +146,7 @@ async function load() {
     lastShown = Math.max(lastShown, m.id);
   }
   if (data.messages.length && !marked) divider(UI[lang].earlier);
+  log.removeAttribute("aria-busy");
   const firstUnread = log.querySelector(".unread");
   if (firstUnread) firstUnread.scrollIntoView({block: "center"});
   markSeen();
@@ -211,6 +214,7 @@ $("new").addEventListener("click", async () => {
   } catch (e) { bubble(UI[lang].error, "bot"); }
 });
 document.addEventListener("visibilitychange", () => { if (!document.hidden) markSeen(); });
+localStorage.removeItem("tmbot_uid");  // the old page's self-chosen id: no longer used
 applyLang();
 load();
 })();

@@ -14,6 +14,7 @@ import typer
 from bot.core.messages import Inbound
 from bot.core.runtime import Runtime, build_runtime, prepare_database
 from bot.core.settings import get_settings
+from handlers.cli import backup as cli_backup
 from handlers.cli import corpus as cli_corpus
 from handlers.cli import experts as cli_experts
 from handlers.cli import telegram as cli_telegram
@@ -39,6 +40,8 @@ app.add_typer(cli_telegram.app, name="telegram")
 app.add_typer(cli_tickets.app, name="tickets")
 app.add_typer(cli_users.app, name="user")
 app.add_typer(cli_wechat.app, name="wechat")
+app.command()(cli_backup.backup)
+app.command()(cli_backup.restore)
 cli_tools.register(app)  # renewal, fees, classes
 
 
@@ -54,12 +57,20 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Start the web chat, webhooks and admin on http://HOST:PORT."""
+    import logging.config
+
     import uvicorn
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from handlers.web.logs import LOG_CONFIG
+
+    logging.config.dictConfig(LOG_CONFIG)
     settings = get_settings()
+    if settings.uses_dev_secret:
+        # Allowed only because TMBOT_ENV says development (production refuses to start).
+        logging.getLogger("tmbot").warning(
+            "TMBOT_SECRET_KEY is the public development placeholder: anyone can forge staff "
+            "sessions and calendar links. Set TMBOT_SECRET_KEY before this serves real users."
+        )
     from storage.db import make_engine
 
     # Migrate once here, before the workers start, so they never race on a new database.
@@ -67,7 +78,14 @@ def serve(
     prepare_database(settings, engine)
     engine.dispose()
     typer.echo(f"tmbot: web chat on http://{host}:{port}/  (database: {settings.database_url})")
-    uvicorn.run("webhook:app_factory", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "webhook:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=LOG_CONFIG,
+    )
 
 
 def ask_one(runtime: Runtime, question: str) -> dict[str, Any]:

@@ -39,6 +39,7 @@ router.include_router(page_router)
 
 HISTORY_LIMIT = 50  # lines shown on load; older ones stay in the transcript (and tickets)
 _CHANNEL = "web"
+_MAX_ID = 2**31 - 1  # transcript ids are 32-bit integers on PostgreSQL
 # A relative booking calendar link in a reply ("/bookings/B-7K3Q9.ics?token=..."), made
 # absolute so it works when copied out of the page.
 _ICS_RE = re.compile(r"(?<![\w/.:-])(/bookings/[A-Za-z0-9-]+\.ics\?token=[A-Za-z0-9_.-]+)")
@@ -112,7 +113,7 @@ class HistoryOut(BaseModel):
 
 
 class SeenIn(_Strict):
-    up_to: int = Field(ge=0)
+    up_to: int = Field(ge=0, le=_MAX_ID)
 
 
 class LangIn(_Strict):
@@ -238,7 +239,8 @@ def chat_updates(
     visitor: VisitorDep,
     session: SessionDep,
     settings: SettingsDep,
-    after: int = Query(0, ge=0),
+    # Ids are 32-bit on PostgreSQL: a cursor beyond is a 422, not a 500.
+    after: int = Query(0, ge=0, le=_MAX_ID),
 ) -> list[LineOut]:
     """Messages pushed to this visitor by staff or reminders since transcript line `after`."""
     marks = get_visitor(session=session, user_ref=visitor)

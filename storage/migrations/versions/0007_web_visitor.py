@@ -1,7 +1,7 @@
 """web: per-visitor marks of the web chat (seen up to, view cleared up to)
 
-Revision ID: 0005_web_visitor
-Revises: 0002_outbox
+Revision ID: 0007_web_visitor
+Revises: 0006_tickets_counter
 Create Date: 2026-12-04 20:40:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0005_web_visitor"
-down_revision: str | Sequence[str] | None = "0002_outbox"
+revision: str = "0007_web_visitor"
+down_revision: str | Sequence[str] | None = "0006_tickets_counter"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

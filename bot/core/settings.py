@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     station_phone: str = ""
     station_address_zh: str = ""
     station_address_en: str = ""
+    station_logo_url: str = ""  # the web chat's logo; empty = the bundled /logo.svg
     # Expert booking (bot/booking/skill.py): lead time, change cut-off, per-user limit, horizon.
     booking_cutoff_hours: float = Field(2.0, ge=0)  # a slot must start at least this far ahead
     booking_change_cutoff_hours: float = Field(4.0, ge=0)  # cancel/reschedule until then

@@ -19,6 +19,7 @@ from storage.faq import get_record, load_entries, save_entry
 from storage.faq_review import HandledQuestion
 from storage.models import ChatMessage, QuestionLog
 from tests.support.accounts import signed_in
+from tests.support.web import as_visitor
 
 
 @pytest.fixture
@@ -27,7 +28,8 @@ def admin(client: TestClient, runtime: Runtime) -> Iterator[tuple[TestClient, st
 
 
 def _ask(client: TestClient, text: str, user: str) -> str:
-    resp = client.post("/api/chat", json={"user_id": user, "text": text})
+    as_visitor(client, client.app.state.runtime.settings, user)
+    resp = client.post("/api/chat", json={"text": text})
     assert resp.status_code == 200, resp.text
     return resp.json()["replies"][0]["text"]
 

@@ -19,6 +19,7 @@ __all__ = (
     "STATION",
     "Mark",
     "MarkReminder",
+    "delete_mark",
     "delete_owner_marks",
     "find_mark",
     "marks_of",
@@ -123,3 +124,9 @@ def delete_owner_marks(*, session: Session, channel: str, user_ref: str) -> int:
     session.exec(delete(MarkReminder).where(col(MarkReminder.mark_id).in_(ids)))  # type: ignore[call-overload]
     session.exec(delete(Mark).where(col(Mark.id).in_(ids)))  # type: ignore[call-overload]
     return len(ids)
+
+
+def delete_mark(*, session: Session, mark: Mark) -> None:
+    """Remove one mark with its reminder history."""
+    session.exec(delete(MarkReminder).where(col(MarkReminder.mark_id) == mark.id))  # type: ignore[call-overload]
+    session.delete(mark)

@@ -1,0 +1,243 @@
+"""The reminder pass: queue each mark's due milestone once, on the owner's channel.
+
+Who gets what:
+- a chat user's mark (web, telegram, wechat): only with their consent, through the outbox on
+  their channel (the WeChat sender sends a subscription notice outside the 48-hour window, and
+  only where WeChat consent exists);
+- a station-imported mark: by e-mail when the row has an address and SMTP is configured,
+  otherwise a "call this enterprise" task on the staff page (no message).
+
+Exactly once: the `tm_mark_reminder` row (unique mark, term, milestone) is inserted in a
+savepoint before the outbox row (unique dedupe key); a second pass racing on the same reminder
+hits the constraint and skips it. Messages wait for the station's working hours (`not_before`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.core.hours import StationHours
+from bot.core.settings import Settings
+from bot.marks.message import reminder_payload
+from bot.marks.schedule import Tables, current_milestone, next_milestone, phase
+from storage.db import session_scope
+from storage.marks import STATION, Mark, MarkReminder
+from storage.outbox import enqueue
+
+__all__ = ("Due", "Sent", "due_marks", "housekeeping", "run_reminders", "tables_for")
+
+logger = logging.getLogger(__name__)
+# The window opens 12 months (and a day) before expiry; the grace period ends about 6 months
+# after it (later when moved off a holiday): marks outside these bounds have nothing due.
+_AHEAD = dt.timedelta(days=367)
+_BEHIND = dt.timedelta(days=200)
+_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One reminder a pass queued (or would queue, with --dry-run)."""
+
+    mark: str
+    name: str
+    owner: str
+    milestone: str
+    channel: str  # telegram | wechat | web | email | call
+    due_date: str
+
+
+@dataclass(frozen=True)
+class Due:
+    """A row of `tmbot marks due`."""
+
+    registration_number: str
+    mark: str
+    owner: str
+    classes: str
+    expiry: str
+    phase: str
+    next_deadline: str
+    next_reminder: str | None
+
+
+def tables_for(settings: Settings) -> Tables:
+    """The holiday and fee tables of these settings."""
+    return Tables.load(settings.holidays_file, settings.fees_file)
+
+
+def _owner(mark: Mark) -> str:
+    # Never a phone number or address: these lines go to logs and JSON output.
+    if mark.owner_channel == STATION:
+        return mark.enterprise or STATION
+    return f"{mark.owner_channel}:{mark.owner_ref[:6]}…"
+
+
+def _route(mark: Mark, settings: Settings) -> tuple[str, str] | None:
+    """(sender, recipient) for the reminder, ("call", "") for a staff task, None = not allowed."""
+    if mark.owner_channel == STATION:
+        if mark.email and settings.smtp_host:
+            return "email", mark.email
+        return "call", ""
+    if not mark.consent:
+        return None
+    return mark.owner_channel, mark.chat_ref or mark.owner_ref
+
+
+def _candidates(session: Session, today: dt.date) -> list[Mark]:
+    query = (
+        select(Mark)
+        .where(
+            Mark.status == "active",
+            col(Mark.expiry_date) >= today - _BEHIND,
+            col(Mark.expiry_date) <= today + _AHEAD,
+        )
+        .order_by(col(Mark.id))
+    )
+    return list(session.exec(query))
+
+
+def _sent_keys(session: Session, today: dt.date) -> set[tuple[int, dt.date, str]]:
+    query = select(MarkReminder.mark_id, MarkReminder.expiry_date, MarkReminder.milestone).where(
+        col(MarkReminder.expiry_date) >= today - _BEHIND
+    )
+    return {(m, e, k) for m, e, k in session.exec(query)}
+
+
+def _queue(
+    session: Session,
+    mark: Mark,
+    milestone: str,
+    due: dt.date,
+    route: tuple[str, str],
+    payload: dict[str, object] | None,
+    not_before: dt.datetime,
+) -> bool:
+    """Insert the reminder row and its outbox row in one savepoint; False when already there."""
+    sender, recipient = route
+    try:
+        with session.begin_nested():
+            row = MarkReminder(
+                mark_id=mark.id or 0,
+                expiry_date=mark.expiry_date,
+                milestone=milestone,
+                due_date=due,
+                channel=sender,
+            )
+            session.add(row)
+            session.flush()
+            if payload is not None:
+                msg = enqueue(
+                    session=session,
+                    sender=sender,
+                    recipient=recipient,
+                    payload=payload,
+                    ref_kind="mark",
+                    ref_id=str(mark.id),
+                    dedupe_key=f"mark:{mark.id}:{mark.expiry_date}:{milestone}",
+                    not_before=not_before,
+                )
+                row.outbox_id = msg.id
+                session.add(row)
+                session.flush()
+    except IntegrityError:
+        return False  # another pass queued it first
+    return True
+
+
+def run_reminders(
+    engine: Engine,
+    settings: Settings,
+    now: dt.datetime,
+    *,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    tables: Tables | None = None,
+) -> list[Sent]:
+    """Queue every due reminder once; returns what was queued (or would be, with dry_run)."""
+    tables = tables or tables_for(settings)
+    today = today or now.astimezone(ZoneInfo(settings.timezone)).date()
+    not_before = StationHours.from_settings(settings).next_opening(now)
+    field = settings.wechat_subscribe_field or "thing1"
+    with Session(engine) as session:
+        marks = _candidates(session, today)
+        done = _sent_keys(session, today)
+    due: list[tuple[Mark, str, dt.date, tuple[str, str]]] = []
+    for mark in marks:
+        ms = current_milestone(mark.expiry_date, today, tables)
+        if ms is None or (mark.id or 0, mark.expiry_date, ms.key) in done:
+            continue
+        route = _route(mark, settings)
+        if route is not None:
+            due.append((mark, ms.key, ms.due, route))
+    sent: list[Sent] = []
+    for start in range(0, len(due), _BATCH):
+        batch = due[start : start + _BATCH]
+        queued = [True] * len(batch)
+        if not dry_run:
+            with session_scope(engine) as session:
+                for i, (mark, key, day, route) in enumerate(batch):
+                    payload = None
+                    if route[0] != "call":
+                        payload = reminder_payload(mark, key, today, tables, notice_field=field)
+                    queued[i] = _queue(session, mark, key, day, route, payload, not_before)
+        for ok, (mark, key, day, route) in zip(queued, batch, strict=True):
+            if ok:
+                sent.append(
+                    Sent(mark.registration_number, mark.name, _owner(mark), key, route[0], str(day))
+                )
+    if sent and not dry_run:
+        logger.info("marks: %d renewal reminder(s) queued", len(sent))
+    return sent
+
+
+def due_marks(engine: Engine, settings: Settings, today: dt.date, within_days: int) -> list[Due]:
+    """Active marks whose next deadline falls within `within_days` (or has passed recently)."""
+    tables = tables_for(settings)
+    rows: list[Due] = []
+    with Session(engine) as session:
+        query = select(Mark).where(
+            Mark.status == "active",
+            col(Mark.expiry_date) >= today - _BEHIND,
+            col(Mark.expiry_date) <= today + dt.timedelta(days=within_days + 1),
+        )
+        marks = list(session.exec(query.order_by(col(Mark.expiry_date), col(Mark.id))))
+    for mark in marks:
+        name, deadline, days = phase(mark.expiry_date, today, tables)
+        if days > within_days or name == "lapsed":
+            continue
+        nxt = next_milestone(mark.expiry_date, today, tables)
+        rows.append(
+            Due(
+                registration_number=mark.registration_number,
+                mark=mark.name,
+                owner=_owner(mark),
+                classes=mark.classes,
+                expiry=str(mark.expiry_date),
+                phase=name,
+                next_deadline=str(deadline),
+                next_reminder=str(nxt.due) if nxt else None,
+            )
+        )
+    return rows
+
+
+def housekeeping(settings: Settings) -> Callable[[Engine, dt.datetime], list[Sent]]:
+    """The outbox worker's hook: one reminder pass at the worker's time."""
+
+    def run(engine: Engine, now: dt.datetime) -> list[Sent]:
+        return run_reminders(engine, settings, now)
+
+    return run
+
+
+def as_json(rows: list[Sent] | list[Due]) -> list[dict[str, object]]:
+    """Rows as plain dicts for --json."""
+    return [asdict(r) for r in rows]

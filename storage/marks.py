@@ -9,8 +9,10 @@ racing on the same due reminder insert one row, the loser gets an IntegrityError
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Index, UniqueConstraint, delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import utcnow
@@ -19,6 +21,7 @@ __all__ = (
     "STATION",
     "Mark",
     "MarkReminder",
+    "claim_reminders",
     "delete_mark",
     "delete_owner_marks",
     "find_mark",
@@ -130,3 +133,19 @@ def delete_mark(*, session: Session, mark: Mark) -> None:
     """Remove one mark with its reminder history."""
     session.exec(delete(MarkReminder).where(col(MarkReminder.mark_id) == mark.id))  # type: ignore[call-overload]
     session.delete(mark)
+
+
+def claim_reminders(*, session: Session, rows: list[dict[str, Any]]) -> set[int]:
+    """Insert reminder rows, skipping those that exist (another pass was first); returns the
+    mark ids whose row this call inserted. The unique constraint decides, so two workers
+    racing on the same reminder cannot both win."""
+    if not rows:
+        return set()
+    dialect = session.get_bind().dialect.name
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        make(MarkReminder.__table__)  # type: ignore[arg-type]
+        .on_conflict_do_nothing(index_elements=["mark_id", "expiry_date", "milestone"])
+        .returning(MarkReminder.__table__.c.mark_id)  # type: ignore[attr-defined]
+    )
+    return {mark_id for (mark_id,) in session.execute(stmt, rows)}

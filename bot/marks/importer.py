@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl import load_workbook
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from bot.marks.parse import parse_classes
@@ -239,6 +240,22 @@ def _check(
 _FIELDS = ("enterprise", "contact", "phone", "email", "classes", "registration_date")
 
 
+def _new_mark(row: MarkRow, now: dt.datetime) -> dict[str, Any]:
+    values = {f: getattr(row, f) for f in _FIELDS}
+    return values | {
+        "owner_channel": STATION,
+        "owner_ref": STATION,
+        "registration_number": row.registration_number,
+        "name": row.mark,
+        "expiry_date": row.expiry_date,
+        "lang": "zh",
+        "consent": False,
+        "status": "active",
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def apply_rows(
     *, session: Session, report: ImportReport, now: dt.datetime, dry_run: bool = False
 ) -> ImportReport:
@@ -254,31 +271,27 @@ def apply_rows(
             col(Mark.registration_number).in_(numbers[start : start + 500]),
         )
         existing |= {m.registration_number: m for m in session.exec(query)}
+    new: list[dict[str, Any]] = []
     for row in report.rows:
         mark = existing.get(row.registration_number)
         if mark is None:
             report.created += 1
-            mark = Mark(
-                owner_channel=STATION,
-                owner_ref=STATION,
-                registration_number=row.registration_number,
-                name=row.mark,
-                expiry_date=row.expiry_date,
-            )
-        else:
-            same = mark.name == row.mark and mark.expiry_date == row.expiry_date
-            same = same and all(getattr(mark, f) == getattr(row, f) for f in _FIELDS)
-            if same:
-                report.unchanged += 1
-                continue
-            report.updated += 1
-            if mark.expiry_date != row.expiry_date:
-                mark.status = "active"  # a new term (renewed): reminders start again
+            new.append(_new_mark(row, now))
+            continue
+        same = mark.name == row.mark and mark.expiry_date == row.expiry_date
+        if same and all(getattr(mark, f) == getattr(row, f) for f in _FIELDS):
+            report.unchanged += 1
+            continue
+        report.updated += 1
+        if mark.expiry_date != row.expiry_date:
+            mark.status = "active"  # a new term (renewed): reminders start again
         for f in _FIELDS:
             setattr(mark, f, getattr(row, f))
         mark.name, mark.expiry_date, mark.updated_at = row.mark, row.expiry_date, now
         if not dry_run:
             session.add(mark)
+    if new and not dry_run:
+        session.execute(insert(Mark), new)  # bulk: a station list may have many thousands
     if dry_run:
         session.rollback()
     return report

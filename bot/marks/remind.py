@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.core.hours import StationHours
@@ -29,8 +29,9 @@ from bot.core.settings import Settings
 from bot.marks.message import reminder_payload
 from bot.marks.schedule import Tables, current_milestone, next_milestone, phase
 from storage.db import session_scope
-from storage.marks import STATION, Mark, MarkReminder
-from storage.outbox import enqueue
+from storage.marks import STATION, Mark, MarkReminder, claim_reminders
+from storage.models import utcnow
+from storage.outbox import enqueue_many
 
 __all__ = ("Due", "Sent", "due_marks", "housekeeping", "run_reminders", "tables_for")
 
@@ -39,7 +40,7 @@ logger = logging.getLogger(__name__)
 # after it (later when moved off a holiday): marks outside these bounds have nothing due.
 _AHEAD = dt.timedelta(days=367)
 _BEHIND = dt.timedelta(days=200)
-_BATCH = 200
+_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -113,43 +114,59 @@ def _sent_keys(session: Session, today: dt.date) -> set[tuple[int, dt.date, str]
 
 def _queue(
     session: Session,
-    mark: Mark,
-    milestone: str,
-    due: dt.date,
-    route: tuple[str, str],
-    payload: dict[str, object] | None,
+    batch: list[tuple[Mark, str, dt.date, tuple[str, str]]],
+    today: dt.date,
+    tables: Tables,
+    field: str,
     not_before: dt.datetime,
-) -> bool:
-    """Insert the reminder row and its outbox row in one savepoint; False when already there."""
-    sender, recipient = route
-    try:
-        with session.begin_nested():
-            row = MarkReminder(
-                mark_id=mark.id or 0,
-                expiry_date=mark.expiry_date,
-                milestone=milestone,
-                due_date=due,
-                channel=sender,
+) -> set[int | None]:
+    """Claim the batch's reminder rows, then queue a message for each one this pass won."""
+    now = utcnow()
+    won: set[int | None] = set(
+        claim_reminders(
+            session=session,
+            rows=[
+                {
+                    "mark_id": mark.id,
+                    "expiry_date": mark.expiry_date,
+                    "milestone": key,
+                    "due_date": day,
+                    "channel": route[0],
+                    "created_at": now,
+                }
+                for mark, key, day, route in batch
+            ],
+        )
+    )
+    messages = [
+        {
+            "sender": sender,
+            "recipient": recipient,
+            "payload": reminder_payload(mark, key, today, tables, notice_field=field),
+            "ref_kind": "mark",
+            "ref_id": str(mark.id),
+            "dedupe_key": f"mark:{mark.id}:{mark.expiry_date}:{key}",
+            "not_before": not_before,
+            "link": {"m": mark.id, "e": mark.expiry_date, "k": key},
+        }
+        for mark, key, _day, (sender, recipient) in batch
+        if mark.id in won and sender != "call"
+    ]
+    ids = enqueue_many(session=session, rows=messages)
+    links = [m["link"] | {"o": ids[m["dedupe_key"]]} for m in messages]
+    if links:
+        table = MarkReminder.__table__  # Core executemany: one statement for the batch
+        session.execute(
+            update(table)  # type: ignore[arg-type]
+            .where(
+                table.c.mark_id == bindparam("m"),  # type: ignore[attr-defined]
+                table.c.expiry_date == bindparam("e"),  # type: ignore[attr-defined]
+                table.c.milestone == bindparam("k"),  # type: ignore[attr-defined]
             )
-            session.add(row)
-            session.flush()
-            if payload is not None:
-                msg = enqueue(
-                    session=session,
-                    sender=sender,
-                    recipient=recipient,
-                    payload=payload,
-                    ref_kind="mark",
-                    ref_id=str(mark.id),
-                    dedupe_key=f"mark:{mark.id}:{mark.expiry_date}:{milestone}",
-                    not_before=not_before,
-                )
-                row.outbox_id = msg.id
-                session.add(row)
-                session.flush()
-    except IntegrityError:
-        return False  # another pass queued it first
-    return True
+            .values(outbox_id=bindparam("o")),
+            links,
+        )
+    return won
 
 
 def run_reminders(
@@ -180,19 +197,15 @@ def run_reminders(
     sent: list[Sent] = []
     for start in range(0, len(due), _BATCH):
         batch = due[start : start + _BATCH]
-        queued = [True] * len(batch)
+        won = {m.id for m, *_ in batch}
         if not dry_run:
             with session_scope(engine) as session:
-                for i, (mark, key, day, route) in enumerate(batch):
-                    payload = None
-                    if route[0] != "call":
-                        payload = reminder_payload(mark, key, today, tables, notice_field=field)
-                    queued[i] = _queue(session, mark, key, day, route, payload, not_before)
-        for ok, (mark, key, day, route) in zip(queued, batch, strict=True):
-            if ok:
-                sent.append(
-                    Sent(mark.registration_number, mark.name, _owner(mark), key, route[0], str(day))
-                )
+                won = _queue(session, batch, today, tables, field, not_before)
+        sent += [
+            Sent(mark.registration_number, mark.name, _owner(mark), key, route[0], str(day))
+            for mark, key, day, route in batch
+            if mark.id in won
+        ]
     if sent and not dry_run:
         logger.info("marks: %d renewal reminder(s) queued", len(sent))
     return sent

@@ -53,8 +53,14 @@ class Tables:
 
     @classmethod
     def load(cls, holidays_file: Path | None = None, fees_file: Path | None = None) -> Tables:
-        """The configured (or bundled) tables."""
-        return cls(load_calendar(holidays_file), load_fee_table(fees_file))
+        """The configured (or bundled) tables; the same object per pair of files, so the term
+        dates cached for it serve every pass of the process."""
+        return _tables(holidays_file, fees_file)
+
+
+@lru_cache(maxsize=8)
+def _tables(holidays_file: Path | None, fees_file: Path | None) -> Tables:
+    return Tables(load_calendar(holidays_file), load_fee_table(fees_file))
 
 
 @dataclass(frozen=True)

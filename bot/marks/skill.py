@@ -97,7 +97,9 @@ class MarksSkill:
             ctx.flow = FLOW
             ctx.flow_data.update(state="collect")
             if rest:
-                return self._collect(ctx, rest)
+                outcome = self._collect(ctx, rest)  # without passthrough: always an answer
+                assert outcome is not None
+                return outcome
             return _out([_reply(mt("add.prompt", ctx.lang), (self._cancel(ctx),))], "started")
         if m := _NUMBERED.match(text):
             return self._by_number(ctx, _ACTION[m.group(1).lower()], m.group(2))
@@ -151,10 +153,13 @@ class MarksSkill:
     def _cancel(self, ctx: Context) -> Choice:
         return Choice(mt("cancel", ctx.lang), "marks:cancel")
 
-    def _in_flow(self, ctx: Context, text: str, key: str) -> Outcome:
+    def _in_flow(self, ctx: Context, text: str, key: str) -> Outcome | None:
         if key in CANCEL or text == "marks:cancel":
             ctx.flow = None
             return _out([_reply(mt("cancelled", ctx.lang))], "cancelled")
+        if key in LIST_WORDS or _NUMBERED.match(text) or _ADD.match(text):
+            ctx.flow = None  # another of this skill's commands: the add is dropped
+            return self.handle(ctx)
         state = ctx.flow_data.get("state", "collect")
         if state == "clarify":
             return self._clarify(ctx, text)
@@ -166,11 +171,16 @@ class MarksSkill:
             if key in _CONSENT_YES or key in _CONSENT_NO:
                 return self._consent(ctx, granted=key in _CONSENT_YES)
             return self._ask_consent(ctx)
-        return self._collect(ctx, text)
+        return self._collect(ctx, text, passthrough=True)
 
-    def _collect(self, ctx: Context, text: str) -> Outcome:
+    def _collect(self, ctx: Context, text: str, *, passthrough: bool = False) -> Outcome | None:
         parsed = parse_lines(text, ctx.today)
         errors = [p for p in parsed if isinstance(p, LineError)]
+        unrelated = errors and all(e.reason == "err.number" for e in errors)
+        if passthrough and unrelated and len(errors) == len(parsed):
+            # No line starts like a mark: a question or another request; let it through.
+            ctx.flow = None
+            return None
         if errors:
             listed = "\n".join(
                 f"{e.line}. {e.text.strip()} — "

@@ -33,15 +33,11 @@ router = APIRouter(
 )
 ViewQuery = Annotated[str, Query(pattern="^(radar|window|grace|lapsed|all)$")]
 SearchQuery = Annotated[str, Query(max_length=100)]
-_TABLES: dict[int, Tables] = {}
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _tables(runtime: RuntimeDep) -> Tables:
-    key = id(runtime.settings)
-    if key not in _TABLES:  # the tables are files read once per process
-        _TABLES[key] = tables_for(runtime.settings)
-    return _TABLES[key]
+    return tables_for(runtime.settings)
 
 
 def _mark(session: SessionDep, mark_id: int) -> Mark:

@@ -134,3 +134,13 @@ def test_wechat_consent_records_subscription_notices(runtime: Runtime) -> None:
         consent = session.exec(select(WechatConsent).where(WechatConsent.openid == "o1")).one()
     assert consent.template_id == "TPL1"
     assert consent.remaining == 7  # every milestone of the term is still ahead
+
+
+def test_a_question_or_command_in_the_middle_leaves_the_add_flow(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    assert_dialog(conv, [("添加商标", "请发送商标信息")])
+    replies = say(conv, "续展要交多少钱")
+    assert all(r.intent != "marks" for r in replies)  # answered by the other skills
+    assert_dialog(conv, [("添加商标", "请发送商标信息"), ("我的商标", "您还没有登记商标")])
+    # Not in the flow any more: a later line that looks like a mark is not taken as one.
+    assert all(r.intent != "marks" for r in say(conv, "12345678 华星 9 2016-03-07"))

@@ -77,5 +77,7 @@ def reminder_payload(
         "mark": number,
         "milestone": milestone,
         # Outside WeChat's 48-hour window only a subscription notice (20 characters) can go.
-        "notice": {notice_field: mt("r.notice", lang, number=number, due=due)[:20]},
+        "notice": {
+            notice_field: mt("r.notice", lang, number=number, month=due.month, day=due.day)[:20]
+        },
     }

@@ -142,7 +142,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "r.book": ("预约专家", "Book an expert"),
     "r.renewed": ("我已续展", "I have renewed"),
     "r.stop": ("停止提醒", "Stop reminders"),
-    "r.notice": ("商标{number}续展截止{due}", "TM {number} renew by {due}"),
+    "r.notice": ("商标{number}续展截止{month}月{day}日", "TM{number} due {month}/{day}"),
 }
 
 

@@ -75,13 +75,8 @@ class MarksSkill:
 
     name = FLOW
 
-    def __init__(self) -> None:
-        self._tables: Tables | None = None
-
     def _t(self, ctx: Context) -> Tables:
-        if self._tables is None:  # read once per process, like the tools' tables
-            self._tables = tables_for(ctx.core.settings)
-        return self._tables
+        return tables_for(ctx.core.settings)  # read once per process (cached)
 
     def _owner(self, ctx: Context) -> Owner:
         return Owner(ctx.state.channel, ctx.state.user_ref, ctx.inbound.chat_ref, ctx.lang)
@@ -189,7 +184,9 @@ class MarksSkill:
             )
             reply = _reply(mt("add.errors", ctx.lang, errors=listed), (self._cancel(ctx),))
             return _out([reply], "invalid")
-        drafts = [p for p in parsed if isinstance(p, Draft)]
+        # The same number twice in one paste: the later line wins (one row per number).
+        by_number = {p.number: p for p in parsed if isinstance(p, Draft)}
+        drafts = list(by_number.values())
         ctx.flow_data["drafts"] = [d.as_dict() for d in drafts]
         ctx.flow_data["questions"] = {
             str(i): d.question.question(ctx.lang) for i, d in enumerate(drafts) if d.question

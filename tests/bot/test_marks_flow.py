@@ -144,3 +144,11 @@ def test_a_question_or_command_in_the_middle_leaves_the_add_flow(runtime: Runtim
     assert_dialog(conv, [("添加商标", "请发送商标信息"), ("我的商标", "您还没有登记商标")])
     # Not in the flow any more: a later line that looks like a mark is not taken as one.
     assert all(r.intent != "marks" for r in say(conv, "12345678 华星 9 2016-03-07"))
+
+
+def test_the_same_number_twice_in_one_paste_keeps_the_later_line(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    say(conv, "添加商标\n12345678 华星 9 2016-03-07\n12345678 华星新 9;35 到期 2027-01-01")
+    assert_dialog(conv, [("确认", "已保存1件商标")])
+    [mark] = _marks(runtime)
+    assert (mark.name, mark.classes, mark.expiry_date) == ("华星新", "9;35", dt.date(2027, 1, 1))

@@ -137,7 +137,9 @@ def _load_file(run: _Run, path: Path) -> None:
 def _missing_languages(raw: dict[str, Any]) -> list[str]:
     out = []
     for key in ("question", "answer"):
-        value = raw.get(key) if isinstance(raw.get(key), dict) else {}
+        value = raw.get(key)
+        if not isinstance(value, dict):
+            value = {}
         out += [f"{key}.{lang}" for lang in LANGS if not str(value.get(lang) or "").strip()]
     return out
 
@@ -237,15 +239,17 @@ def load_topic_ids(path: Path) -> list[str]:
 def _check_topics(run: _Run, published: list[tuple[str, FaqEntry]]) -> None:
     covered = {e.topic for _, e in published if e.topic}
     lists: dict[str, str] = {}  # topic id -> the first list naming it
-    for path in run.config.topic_files:
-        if not path.exists():
-            run.add("warning", str(path), None, "topic list not found: coverage against it skipped")
+    for topic_file in run.config.topic_files:
+        if not topic_file.exists():
+            run.add("warning", str(topic_file), None, "topic list not found: coverage skipped")
             continue
-        ids = load_topic_ids(path)
+        ids = load_topic_ids(topic_file)
         if lists and (stale := sorted(set(ids) - set(lists))):
-            run.add("warning", path.name, None, f"topics missing from the other list(s): {stale}")
+            run.add(
+                "warning", topic_file.name, None, f"topics missing from the other list(s): {stale}"
+            )
         for topic in ids:
-            lists.setdefault(topic, path.name)
+            lists.setdefault(topic, topic_file.name)
     for topic, name in lists.items():
         if topic not in covered:
             run.add("error", name, topic, "topic not covered by any published entry")

@@ -221,7 +221,7 @@ def record_consent(ctx: Context, *, granted: bool) -> None:
     Two one-time consents: the 24-hour and the 1-hour reminder. The answer itself is also kept
     on the booking (`notice_consent`).
     """
-    template = str(getattr(ctx.core.settings, "wechat_subscribe_template", "") or "")
+    template = ctx.core.settings.wechat_subscribe_template or ""
     if not granted or not template or ctx.state.channel != "wechat":
         return
     from storage.wechat import record_subscribe_consent

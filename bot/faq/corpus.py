@@ -27,7 +27,7 @@ class IndexProvider:
     def get(self, session: Session) -> FaqIndex:
         """The index for the corpus as stored now (checked once per database session)."""
         cached = session.info.get(_SESSION_KEY)
-        if cached is not None and cached is self._index:
+        if isinstance(cached, FaqIndex) and cached is self._index:
             return cached
         # No autoflush: the version read must not push this turn's pending rows early.
         with session.no_autoflush:

@@ -81,7 +81,7 @@ class FaqSkill:
         if entry.sources and entry.as_of:
             host = urlparse(entry.sources[0]).netloc or entry.sources[0]
             text += "\n" + ctx.t("source_line", as_of=entry.as_of.isoformat(), source=host)
-        resolved = {}
+        resolved: dict[str, FaqEntry] = {}
         for rid in entry.related:
             r = index.resolve(rid, ctx.today)
             if r is not None and r.id != entry.id:

@@ -94,7 +94,13 @@ def open_ticket(
         first_response_due=hours.add_working_minutes(now, settings.handoff_sla_minutes),
         transcript_from_id=first,
     )
-    create_ticket(session=session, year=now.astimezone(hours.tz).year, ticket=ticket)
+    ticket, created = create_ticket(
+        session=session, year=now.astimezone(hours.tz).year, ticket=ticket
+    )
+    if not created:
+        # The same user's other click or worker won: one ticket, staff told once.
+        state.status = "human"
+        return ticket
     state.status = "human"
     due = hours.describe(ticket.first_response_due, "zh", now)
     body = (
@@ -123,7 +129,7 @@ def notify_staff(
     of the same event fails on the outbox's unique key instead of reaching staff twice.
     """
     text = f"【{_EVENT_TITLES.get(event, event)}】{ticket.number}\n{body}"
-    if event in _ALERTS and getattr(settings, "telegram_staff_chat", None):
+    if event in _ALERTS and settings.telegram_staff_chat:
         text += (
             "\n回复此消息即可答复用户；回复 /claim 认领，/resolve 说明 结案。"
             "\nReply to this message to answer the user; /claim to claim, /resolve NOTE to close."
@@ -131,7 +137,7 @@ def notify_staff(
     if settings.public_url:
         text += f"\n{settings.public_url.rstrip('/')}/staff/tickets/{ticket.number}"
     targets: list[tuple[str, str]] = []
-    staff_chat = getattr(settings, "telegram_staff_chat", None)
+    staff_chat = settings.telegram_staff_chat
     if staff_chat:
         targets.append(("telegram", str(staff_chat)))
     if settings.wecom_webhook_url:

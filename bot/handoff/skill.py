@@ -194,8 +194,8 @@ class HandoffSkill:
             return _said([Reply(text, choices=choices, intent="handoff")], "handoff", "closed")
         if _PAYLOAD_RE.match(ctx.text) and key not in YES and key not in NO:
             # An old button (an FAQ entry, the menu) pressed mid-handoff: nothing for staff.
-            notice = ht("already_open", lang, number=ticket.number)
-            return _said([Reply(notice, intent="handoff")], "handoff", "handled")
+            already = ht("already_open", lang, number=ticket.number)
+            return _said([Reply(already, intent="handoff")], "handoff", "handled")
         pending = ctx.data.pop("handoff_consent", None)
         if pending and (key in YES or key in NO):
             if key in YES:
@@ -206,7 +206,8 @@ class HandoffSkill:
                     [Reply(ht("consent_yes", lang, masked=pending["masked"]))], "handoff", "consent"
                 )
             return _said([Reply(ht("consent_no", lang))], "handoff", "consent")
-        text, notice = ctx.text, None
+        text = ctx.text
+        notice = None
         contact = find_contact(text)
         if contact is not None and contact.valid:
             # Not stored until the user agrees: the transcript keeps only the masked form.

@@ -118,7 +118,7 @@ def main() -> None:
     ]
     with session_scope(engine) as session:
         for start in range(0, len(rows), 5000):
-            session.exec(insert(Mark).values(rows[start : start + 5000]))  # type: ignore[call-overload]
+            session.execute(insert(Mark), rows[start : start + 5000])
         total = len(list(session.exec(select(Mark.id))))
     print(f"marks in the database: {total}")
     dry = _timed(

@@ -1,7 +1,7 @@
 """marks: enterprises' own registered marks and their renewal reminders (one per term and milestone)
 
-Revision ID: 0003_marks
-Revises: 0002_outbox
+Revision ID: 0007_marks
+Revises: 0006_tickets_counter
 Create Date: 2026-12-04 20:24:14.153406
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0003_marks"
-down_revision: str | Sequence[str] | None = "0002_outbox"
+revision: str = "0007_marks"
+down_revision: str | Sequence[str] | None = "0006_tickets_counter"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

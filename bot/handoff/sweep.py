@@ -95,9 +95,9 @@ def housekeeping_for(
         at = clock.now() if clock is not None else now
         report = sweep(engine, settings, at)
         try:  # renewal reminders of enterprises' marks (bot/marks/remind.py), beside the sweep
-            from bot.marks.remind import run_reminders
+            from bot.marks.remind import housekeeping_pass
 
-            run_reminders(engine, settings, at)
+            housekeeping_pass(engine, settings, at)
         except Exception:
             logger.exception("renewal reminder pass failed")
         return report

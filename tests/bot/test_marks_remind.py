@@ -184,5 +184,17 @@ def test_the_housekeeping_hook_sends_reminders(runtime: Runtime) -> None:
     from bot.handoff.sweep import housekeeping_for
 
     _add(runtime)
-    housekeeping_for(runtime.settings)(runtime.engine, _at(dt.date(2026, 1, 5)))
+    hook = housekeeping_for(runtime.settings)
+    hook(runtime.engine, _at(dt.date(2026, 1, 5)))
     assert [r.payload["milestone"] for r in _outbox(runtime)] == ["2m"]
+    # Hourly: a pass a minute later does not scan again; the next hour's does.
+    hook(runtime.engine, _at(dt.date(2026, 1, 5)) + dt.timedelta(minutes=1))
+    with Session(runtime.engine) as session:
+        mark = session.exec(select(Mark)).one()
+        mark.expiry_date = dt.date(2026, 1, 19)  # now 2 weeks from 5 January
+        session.add(mark)
+        session.commit()
+    hook(runtime.engine, _at(dt.date(2026, 1, 5)) + dt.timedelta(minutes=2))
+    assert len(_outbox(runtime)) == 1
+    hook(runtime.engine, _at(dt.date(2026, 1, 5)) + dt.timedelta(hours=1))
+    assert [r.payload["milestone"] for r in _outbox(runtime)] == ["2m", "2w"]

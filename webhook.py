@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings, get_settings
 from bot.delivery.worker import OutboxWorker
+from bot.handoff.delivered import observer_for
 from bot.handoff.sweep import housekeeping_for
 from handlers.admin import experts as admin_experts
 from handlers.admin import faq as admin
@@ -41,6 +42,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             rt.engine,
             {s.name: s for s in build_senders(rt.settings, rt.engine)},
             housekeeping=housekeeping_for(rt.settings, rt.conversation.clock),
+            clock=rt.conversation.clock,
+            observer=observer_for(rt.settings),
         )
         app.state.worker = worker
         if rt.settings.run_worker:

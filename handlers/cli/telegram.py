@@ -147,6 +147,7 @@ def poll() -> None:
     )
     runtime = build_runtime(settings)
     from bot.delivery.worker import OutboxWorker
+    from bot.handoff.delivered import observer_for
     from bot.handoff.sweep import housekeeping_for
     from handlers.notify.senders import build_senders
 
@@ -154,6 +155,7 @@ def poll() -> None:
         runtime.engine,
         {s.name: s for s in build_senders(settings, runtime.engine)},
         housekeeping=housekeeping_for(settings),
+        observer=observer_for(settings),
     )
     if settings.run_worker:  # replies queued after a 429 are sent from the outbox
         worker.start()

@@ -14,6 +14,7 @@ from wechatpy.messages import BaseMessage
 
 from bot.core.messages import Inbound
 from handlers.wechat.format import media_text
+from storage.outbox import release_waiting
 from storage.wechat import (
     Interaction,
     record_interaction,
@@ -50,7 +51,12 @@ def _at(msg: BaseMessage, now: dt.datetime) -> dt.datetime:
 
 
 def _seen(openid: str, kind: Interaction, at: dt.datetime) -> Effect:
-    return lambda s: record_interaction(session=s, openid=openid, kind=kind, at=at)
+    def effect(session: Session) -> None:
+        record_interaction(session=session, openid=openid, kind=kind, at=at)
+        # The window is open again: what waited for the user goes out now, first, in order.
+        release_waiting(session=session, sender="wechat", recipient=openid, now=at)
+
+    return effect
 
 
 def _follow(openid: str, subscribed: bool, at: dt.datetime) -> Effect:

@@ -27,6 +27,7 @@ from bot.core.ports import Outcome
 from handlers.wechat.format import SORRY, render, split_chunks
 from handlers.wechat.sender import queue_for_delivery, queue_texts
 from storage.db import session_scope
+from storage.outbox import has_unsent
 from storage.wechat import (
     claim_delivery,
     defer_delivery,
@@ -142,6 +143,11 @@ class TurnRunner:
     def _store(
         self, session: Session, delivery_id: str, openid: str, chunks: list[str]
     ) -> str | None:
+        if chunks and has_unsent(session=session, sender="wechat", recipient=openid):
+            # Something queued earlier has not reached the user yet (a staff reply that waited
+            # for this message, the tail of a long answer): this answer must not overtake it,
+            # so it goes the same way, behind it.
+            defer_delivery(session=session, delivery_id=delivery_id)
         if finish_delivery(session=session, delivery_id=delivery_id, chunks=chunks):
             # Passive reply: WeChat takes one message; the rest follow as service messages.
             queue_texts(

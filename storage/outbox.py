@@ -36,6 +36,9 @@ __all__ = (
 
 # Statuses that hold back later rows to the same recipient.
 UNSENT = ("pending", "sending", "waiting")
+# `next_attempt_at` of a row due at once: due for any worker clock (tests run the worker on a
+# fixed clock; production's clocks agree anyway).
+ASAP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -91,7 +94,7 @@ def enqueue(
         ref_kind=ref_kind,
         ref_id=ref_id,
         dedupe_key=dedupe_key,
-        next_attempt_at=not_before or utcnow(),
+        next_attempt_at=not_before or ASAP,
         message_key=message_key,
         part=part,
         parts=parts,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, and_, exists, update
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, and_, exists, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -110,13 +110,19 @@ def claim_due(
     """Claim due rows for this worker; a row whose worker died is reclaimed after the lease."""
     lease = lease or dt.timedelta(minutes=2)
     earlier = aliased(OutboxMessage)
-    # In order per recipient: nothing overtakes an earlier row that has not gone out yet.
+    # In order per recipient: nothing overtakes an earlier row that has not gone out yet —
+    # except one scheduled for later and never tried (a booking reminder due tomorrow).
     blocked = exists().where(
         and_(
             earlier.sender == OutboxMessage.sender,
             earlier.recipient == OutboxMessage.recipient,
             col(earlier.id) < col(OutboxMessage.id),
             col(earlier.status).in_(UNSENT),
+            or_(
+                col(earlier.status) != "pending",
+                col(earlier.attempts) > 0,
+                col(earlier.next_attempt_at) <= now,
+            ),
         )
     )
     due = (
@@ -182,12 +188,20 @@ def release_waiting(*, session: Session, sender: str, recipient: str, now: dt.da
     return int(result.rowcount or 0)
 
 
-def has_unsent(*, session: Session, sender: str, recipient: str) -> bool:
-    """Whether something queued for the recipient has not gone out yet (a new answer waits)."""
+def has_unsent(
+    *, session: Session, sender: str, recipient: str, now: dt.datetime | None = None
+) -> bool:
+    """Whether something queued for the recipient has not gone out yet (a new answer waits);
+    rows scheduled for later and never tried do not count."""
     query = select(OutboxMessage.id).where(
         col(OutboxMessage.sender) == sender,
         col(OutboxMessage.recipient) == recipient,
         col(OutboxMessage.status).in_(UNSENT),
+        or_(
+            col(OutboxMessage.status) != "pending",
+            col(OutboxMessage.attempts) > 0,
+            col(OutboxMessage.next_attempt_at) <= (now or utcnow()),
+        ),
     )
     return session.exec(query.limit(1)).first() is not None
 

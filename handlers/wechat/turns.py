@@ -143,7 +143,8 @@ class TurnRunner:
     def _store(
         self, session: Session, delivery_id: str, openid: str, chunks: list[str]
     ) -> str | None:
-        if chunks and has_unsent(session=session, sender="wechat", recipient=openid):
+        now = self.conversation.clock.now()
+        if chunks and has_unsent(session=session, sender="wechat", recipient=openid, now=now):
             # Something queued earlier has not reached the user yet (a staff reply that waited
             # for this message, the tail of a long answer): this answer must not overtake it,
             # so it goes the same way, behind it.

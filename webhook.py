@@ -20,7 +20,7 @@ from handlers.notify.senders import build_senders
 from handlers.staff import bookings as staff_bookings
 from handlers.staff import tickets as staff
 from handlers.telegram import webhook as telegram
-from handlers.web import auth
+from handlers.web import auth, message_page
 from handlers.web import bookings as bookings_web
 from handlers.web import chat as web
 from handlers.wechat import adapter as wechat
@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(admin_experts.router)
     app.include_router(bookings_web.router)
     app.include_router(telegram.router)
+    app.include_router(message_page.router)
     app.include_router(wechat.router)
     auth.install(app, settings or (runtime.settings if runtime else get_settings()))
     app.include_router(admin.admin_router())

@@ -164,8 +164,8 @@ def test_wechat_asks_consent_and_reminders_carry_a_short_notice(runtime: Runtime
     booking = _booking(runtime)
     assert booking.notice_consent is True
     with Session(runtime.engine) as session:
-        consent = session.exec(select(WechatConsent)).one()
-    assert (consent.openid, consent.remaining) == ("oWX123", 2)
+        # The chat's yes is not WeChat's consent: only WeChat's popup event records one.
+        assert session.exec(select(WechatConsent)).first() is None
     reminder = _rows(runtime, sender="wechat")[0]
     notice = reminder.payload["notice"]["thing1"]
     assert notice == f"预约{booking.code} 1日14:00" and len(notice) <= 20

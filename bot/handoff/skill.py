@@ -13,12 +13,13 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from bot.core.commands import GREETINGS, HELP, MENU
 from bot.core.contact import find_company, find_contact
 from bot.core.context import Context
 from bot.core.hours import StationHours
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
-from bot.handoff import helpdesk
+from bot.handoff import helpdesk, talkback
 from bot.handoff.texts import ht
 from storage.models import ChatMessage, QuestionLog
 from storage.tickets import Ticket, active_ticket, rateable_ticket
@@ -51,8 +52,10 @@ URGENT = ("紧急", "加急", "急", "截止", "明天到期", "urgent", "asap",
 _PUNCT_RE = re.compile(r"[\s!！。.,，~～?？]+$")
 _RATING_RE = re.compile(r"^(?:rate:)?([1-5])\s*(?:分|星|stars?)?$")
 _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
+MENU_WORDS = frozenset((*MENU, *GREETINGS, *HELP))
 RATING_WINDOW = dt.timedelta(days=3)
 RECENT_QUESTION = dt.timedelta(minutes=30)
+WECHAT_WINDOW = dt.timedelta(hours=48)  # customer-service messages after the user's last one
 
 
 def _key(text: str) -> str:
@@ -166,9 +169,15 @@ class HandoffSkill:
         hours = StationHours.from_settings(ctx.core.settings)
         due = hours.describe(ticket.first_response_due, ctx.lang, ctx.now)
         if hours.is_open(ctx.now):
-            return ht("when.open", ctx.lang, due=due)
-        opens = hours.describe(hours.next_opening(ctx.now), ctx.lang, ctx.now)
-        return ht("when.closed", ctx.lang, schedule=hours.schedule(ctx.lang), opens=opens, due=due)
+            text = ht("when.open", ctx.lang, due=due)
+        else:
+            opens = hours.describe(hours.next_opening(ctx.now), ctx.lang, ctx.now)
+            schedule = hours.schedule(ctx.lang)
+            text = ht("when.closed", ctx.lang, schedule=schedule, opens=opens, due=due)
+        if ctx.state.channel == "wechat" and ticket.first_response_due - ctx.now > WECHAT_WINDOW:
+            # Honest about the weekend: a reply after 48 hours needs the user to write first.
+            text += ht("when.wechat_window", ctx.lang, due=due)
+        return text
 
     # -- while a person is on it ----------------------------------------------------------
 
@@ -192,6 +201,10 @@ class HandoffSkill:
                 text += "\n" + ht("rate_prompt", lang)
                 choices = tuple(Choice(label, p) for label, p in helpdesk.RATE_CHOICES)
             return _said([Reply(text, choices=choices, intent="handoff")], "handoff", "closed")
+        if key in MENU_WORDS:  # the menu still works, and says where the ticket stands
+            shown = talkback.menu_with_state(ctx, ticket)
+            if shown is not None:
+                return shown
         if _PAYLOAD_RE.match(ctx.text) and key not in YES and key not in NO:
             # An old button (an FAQ entry, the menu) pressed mid-handoff: nothing for staff.
             notice = ht("already_open", lang, number=ticket.number)
@@ -223,9 +236,8 @@ class HandoffSkill:
         helpdesk.user_wrote(
             session=ctx.session, settings=settings, ticket=ticket, text=text, now=ctx.now
         )
-        if notice is None and ctx.data.get("handoff_told") != ticket.number:
-            ctx.data["handoff_told"] = ticket.number
-            notice = ht("relayed", lang)
+        if notice is None and talkback.ack_due(ctx):
+            notice = talkback.acknowledgement(ctx, ticket)
         replies = [Reply(notice, intent="handoff")] if notice else []
         return _said(replies, "handoff", "relayed", result={"ticket": ticket.number})
 

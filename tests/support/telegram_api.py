@@ -86,7 +86,8 @@ class FakeBotApi:
     def fail(
         self, method: str, status: int, description: str, *, retry_after: int | None = None
     ) -> None:
-        """Answer the next call of `method` with this error (queue several for several calls)."""
+        """Answer the next call of `method` with this error (queue several for several calls;
+        status 0 lets that call through, to fail a later one)."""
         self._failures[method].append((status, description, retry_after))
 
     def blocked(self, method: str = "sendMessage") -> None:
@@ -136,6 +137,8 @@ class FakeBotApi:
             self.calls.append(Call(method, params))
             self._lock.notify_all()
             failure = self._failures[method].popleft() if self._failures[method] else None
+        if failure is not None and failure[0] == 0:
+            failure = None
         if failure is None:
             failure = self._rule(method, params)
         if failure is not None:

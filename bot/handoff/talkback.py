@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlmodel import col, select
+
 from bot.core.context import Context
 from bot.core.hours import StationHours
 from bot.core.messages import Reply
 from bot.core.ports import Outcome
 from bot.handoff.texts import ht
+from storage.outbox import OutboxMessage
 from storage.tickets import Ticket
 
 __all__ = ("ACK_EVERY", "ack_due", "acknowledgement", "menu_with_state", "state_text")
@@ -40,12 +43,24 @@ def ack_due(ctx: Context) -> bool:
 def acknowledgement(ctx: Context, ticket: Ticket) -> str:
     """The short acknowledgement of a message relayed to staff."""
     lang = ctx.lang
-    if ticket.first_response_at is None:
+    if ticket.first_response_at is not None or _staff_wrote(ctx, ticket):
+        when = ht("ack.replied", lang)
+    elif ticket.first_response_due <= ctx.now:  # late: no promise of a time already passed
+        when = ht("ack.late", lang)
+    else:
         hours = StationHours.from_settings(ctx.core.settings)
         when = ht("ack.due", lang, due=hours.describe(ticket.first_response_due, lang, ctx.now))
-    else:
-        when = ht("ack.replied", lang)
     return ht("ack", lang, number=ticket.number, state=state_text(ticket, lang), when=when)
+
+
+def _staff_wrote(ctx: Context, ticket: Ticket) -> bool:
+    # A staff reply queued for the user (perhaps waiting for this very message).
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.ref_kind == "ticket",
+        OutboxMessage.ref_id == ticket.number,
+        col(OutboxMessage.message_key).is_not(None),
+    )
+    return ctx.session.exec(query.limit(1)).first() is not None
 
 
 def menu_with_state(ctx: Context, ticket: Ticket) -> Outcome | None:

@@ -17,16 +17,11 @@ from bot.core.settings import Settings
 from bot.delivery.forecast import WAITS_FOR_USER
 from bot.delivery.messages import STATE_LABELS
 from bot.delivery.worker import DeliveryObserver
-from bot.handoff.helpdesk import notify_staff
+from bot.handoff.helpdesk import notify_staff, user_label
 from storage.outbox import OutboxMessage
-from storage.tickets import Ticket, get_ticket
+from storage.tickets import get_ticket
 
-__all__ = ("observer_for", "on_delivery", "user_label")
-
-
-def user_label(ticket: Ticket) -> str:
-    """How staff recognise the user: the name the channel gave, else a short id."""
-    return ticket.user_ref[:24]
+__all__ = ("observer_for", "on_delivery")
 
 
 def _is_staff_reply(row: OutboxMessage) -> bool:

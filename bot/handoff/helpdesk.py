@@ -47,6 +47,7 @@ __all__ = (
     "reply",
     "reply_queued",
     "resolve",
+    "user_label",
     "user_wrote",
 )
 
@@ -74,8 +75,12 @@ def open_ticket(
     reason: str,
     category: str = "general",
     priority: str = "normal",
+    user_name: str | None = None,
 ) -> Ticket:
-    """Open a ticket for the user of `state`, hand the conversation to staff and notify them."""
+    """Open a ticket for the user of `state`, hand the conversation to staff and notify them.
+
+    `user_name`: how the channel names the user (Telegram: name, @username, language).
+    """
     hours = StationHours.from_settings(settings)
     first, _last = message_bounds(
         session=session,
@@ -88,6 +93,7 @@ def open_ticket(
         channel=state.channel,
         user_ref=state.user_ref,
         chat_ref=chat_ref,
+        user_name=user_name,
         lang=state.lang,
         question=question[:2000],
         reason=reason,
@@ -102,7 +108,7 @@ def open_ticket(
     state.status = "human"
     due = hours.describe(ticket.first_response_due, "zh", now)
     body = (
-        f"渠道 Channel: {ticket.channel} · 用户 User: {ticket.user_ref[:24]}\n"
+        f"渠道 Channel: {ticket.channel} · 用户 User: {user_label(ticket)}\n"
         f"分类 Category: {category} · 优先级 Priority: {priority} · 触发 Reason: {reason}\n"
         f"问题 Question: {ticket.question}\n首次响应期限 Due: {due}"
     )
@@ -171,6 +177,13 @@ def notify_staff(
     return rows
 
 
+def user_label(ticket: Ticket) -> str:
+    """How staff recognise the user: the channel's name for them, and the id."""
+    if ticket.user_name:
+        return f"{ticket.user_name} ({ticket.user_ref[:24]})"
+    return ticket.user_ref[:24]
+
+
 def _waited(delta: dt.timedelta, lang: str) -> str:
     minutes = max(int(delta.total_seconds() // 60), 0)
     days, rest = divmod(minutes, 24 * 60)
@@ -212,7 +225,7 @@ def alert_sla_breach(
                 question=ticket.question[:1000],
             )
         )
-    channel = f"渠道 Channel: {ticket.channel} · 用户 User: {ticket.user_ref[:24]}"
+    channel = f"渠道 Channel: {ticket.channel} · 用户 User: {user_label(ticket)}"
     body = f"{parts[0]}\n\n{parts[1]}\n{channel}"
     notify_staff(
         session=session,
@@ -323,7 +336,7 @@ def user_wrote(
     ticket.status = next_status(ticket.status, TicketAction.USER_WROTE)
     ticket.last_user_message_at = ticket.updated_at = now
     session.add(ticket)
-    body = f"{ticket.channel} · {ticket.user_ref[:24]}: {text[:1500]}"
+    body = f"{ticket.channel} · {user_label(ticket)}: {text[:1500]}"
     notify_staff(
         session=session,
         settings=settings,

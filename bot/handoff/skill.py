@@ -152,6 +152,7 @@ class HandoffSkill:
             reason=reason,
             category=category,
             priority=priority,
+            user_name=str(ctx.inbound.extras.get("user") or "") or None,
         )
         for stale in ("handoff_offer", "handoff_consent", "last_feedback"):
             ctx.data.pop(stale, None)

@@ -64,6 +64,15 @@ def _locale(user: User | None) -> str | None:
     return "zh" if user.language_code.lower().startswith("zh") else "en"
 
 
+def _who(user: User) -> str:
+    # How staff recognise the user: name, @username and app language (not only a numeric id).
+    parts = [user.full_name or str(user.id)]
+    if user.username:
+        parts.append(f"@{user.username}")
+    parts.append(f"lang {user.language_code or '?'}")
+    return " · ".join(parts)[:120]
+
+
 def inbound_from_message(
     msg: Message, user: User, update_id: int, username: str | None
 ) -> Inbound | None:
@@ -86,7 +95,7 @@ def inbound_from_message(
         delivery_id=f"tg:{update_id}",
         # Commands, like button payloads, say nothing about the user's language.
         is_callback=is_command,
-        extras={"kind": kind, "message_id": msg.message_id},
+        extras={"kind": kind, "message_id": msg.message_id, "user": _who(user)},
     )
 
 

@@ -126,7 +126,7 @@ def act(runtime: Runtime, delivery: str, number: str, staff: str, text: str) -> 
                     session=session, ticket=ticket, staff=staff, text=text, now=now
                 )
                 # "Sent" is said when it is delivered (bot/handoff/delivered.py), not now.
-                who = f"{number} · {ticket.user_ref[:24]} ({ticket.channel})"
+                who = f"{number} · {helpdesk.user_label(ticket)} ({ticket.channel})"
                 answer = f"📨 已排队，送达后告知 / queued, you will be told when delivered: {who}"
                 if warning:
                     answer += f"\n⚠️ {warning}"

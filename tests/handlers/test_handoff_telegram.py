@@ -85,6 +85,10 @@ def test_staff_group_claims_and_replies_by_replying(
 ) -> None:
     notice = _escalate(client, app, fake_api)
     assert "新工单" in notice["text"] and "我的商标被经销商抢注了" in notice["text"]
+    sender = update("text_zh")["message"]["from"]  # staff see who it is, not only an id
+    assert sender["first_name"] in notice["text"] and "lang " in notice["text"]
+    if sender.get("username"):
+        assert "@" + sender["username"] in notice["text"]
     [(label, data)] = _buttons(notice)
     assert label == "认领 Claim"
 

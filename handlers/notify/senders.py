@@ -47,6 +47,9 @@ def build_senders(settings: Settings, engine: Engine) -> list[Sender]:
         from handlers.wechat.sender import WeChatSender
 
         senders.append(WeChatSender(settings, engine))
+        from handlers.wechat.media import WeChatMediaFetcher
+
+        senders.append(WeChatMediaFetcher(settings, engine))
     if settings.wecom_webhook_url or settings.smtp_host:  # staff notifiers (handoff)
         from handlers.notify.notifiers import EmailSender, WeComSender
 

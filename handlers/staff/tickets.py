@@ -23,6 +23,7 @@ from handlers.web.deps import RuntimeDep, SessionDep
 from handlers.web.pages import flash, render
 from storage.errors import InvalidTransition, NotFound
 from storage.outbox import OutboxMessage
+from storage.ticket_files import files_for, get_file
 from storage.tickets import (
     ACTIVE,
     Ticket,
@@ -118,6 +119,7 @@ def ticket_page(
         t=ticket,
         transcript=ticket_transcript(session=session, ticket=ticket),
         deliveries=ticket_deliveries(session=session, number=ticket.number),
+        files=files_for(session=session, ticket_number=ticket.number),
         messages=message_states(
             session=session, ref_kind="ticket", ref_id=ticket.number, senders=[ticket.channel]
         ),
@@ -127,6 +129,21 @@ def ticket_page(
         active=ticket.status in ACTIVE,
         user=user,
     )
+
+
+@router.get("/{number}/files/{file_id}")
+def ticket_file(number: str, file_id: int, _user: StaffUser, session: SessionDep) -> Response:
+    """A file the user sent during the handoff, as a download (never shown inline); staff only."""
+    row = get_file(session=session, ticket_number=number, file_id=file_id)
+    if row is None:
+        raise NotFound(f"no file {file_id} on ticket {number}")
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in row.filename) or "file"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{safe}"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    }
+    return Response(row.content, media_type=row.mime, headers=headers)
 
 
 @router.post("/{number}/claim")

@@ -67,7 +67,7 @@ class TurnRunner:
         openid: str,
         effects: Sequence[Effect],
         inbound: Inbound | None,
-        text: str = "",
+        text: str | Callable[[], str] = "",
     ) -> str | None:
         """The text of the passive reply, or None to answer `success` (nothing, or later).
 
@@ -96,11 +96,12 @@ class TurnRunner:
         openid: str,
         effects: Sequence[Effect],
         inbound: Inbound | None,
-        text: str,
+        text: str | Callable[[], str],
     ) -> object:
         # The claim commits on its own first, so a retry elsewhere waits instead of running.
         if not self._claim(delivery_id, openid, effects):
             return _RETRY
+        text = text() if callable(text) else text  # effects may have chosen the answer
         for attempt in range(3):
             try:
                 if inbound is None:

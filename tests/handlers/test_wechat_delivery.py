@@ -208,3 +208,43 @@ def test_a_later_answer_never_overtakes_what_is_still_queued(
     got = _received(rules)
     assert got[0].startswith("【工作人员】") and "已结束人工服务" in got[-1]
     assert len(got) == len(set(got))
+
+
+def test_an_image_sent_during_a_handoff_reaches_staff(
+    wx: tuple[TestClient, Runtime], api: FakeWeChatApi, rules: WeChatRules, clock: FixedClock
+) -> None:
+    """Finding 3: a file sent because staff asked for it is fetched (media/get) and attached."""
+    client, runtime = wx
+    _escalate(client, clock, rules)
+    api.media["media_id_image_1"] = b"\xff\xd8\xff\xe0 fake jpeg"
+    wire = Wire(client)
+    answer = str(wire.reply(wire.post(fixture("image.xml"))).get("Content", ""))
+    assert "图片已转给工作人员" in answer and NUMBER in answer and "passed on to staff" in answer
+    _run(client)
+    assert [c[1]["media_id"] for c in api.calls if c[0] == "/cgi-bin/media/get"] == [
+        "media_id_image_1"
+    ]
+    make_account(runtime, "wang", role="staff")
+    login(client, "wang")
+    page = client.get("/staff/tickets/" + NUMBER).text
+    assert "image-media_id_ima.jpg" in page and "[图片 image]" in page
+    link = page.split('href="/staff/tickets/T-2026-000001/files/')[1].split('"')[0]
+    download = client.get(f"/staff/tickets/{NUMBER}/files/{link}")
+    assert download.content == b"\xff\xd8\xff\xe0 fake jpeg"
+    assert download.headers["content-disposition"].startswith("attachment")
+
+
+def test_an_image_outside_a_handoff_gets_the_polite_note(
+    wx: tuple[TestClient, Runtime], api: FakeWeChatApi
+) -> None:
+    client, _ = wx
+    wire = Wire(client)
+    answer = str(wire.reply(wire.post(fixture("image.xml"))).get("Content", ""))
+    assert "无法查看图片" in answer
+    assert not any(c[0] == "/cgi-bin/media/get" for c in api.calls)
+
+
+def test_files_are_for_staff_only(wx: tuple[TestClient, Runtime]) -> None:
+    client, _ = wx
+    resp = client.get(f"/staff/tickets/{NUMBER}/files/1", follow_redirects=False)
+    assert resp.status_code in (303, 401, 403)

@@ -167,6 +167,7 @@ class FakeWeChatApi:
     on_call: Callable[[str], None] | None = None
     server: ThreadingHTTPServer | None = None
     rules: WeChatRules | None = None
+    media: dict[str, bytes] = field(default_factory=dict)  # media_id -> bytes (media/get)
 
     @property
     def url(self) -> str:
@@ -214,7 +215,17 @@ class FakeWeChatApi:
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw.decode()) if raw else {}
                 api.calls.append((parts.path, query, body))
-                data = json.dumps(api._answer(parts.path, query, body)).encode()
+                answer = api._answer(parts.path, query, body)
+                if parts.path == "/cgi-bin/media/get" and not answer.get("errcode"):
+                    # A temporary medium: the file itself, as WeChat sends it.
+                    data = api.media.get(query.get("media_id", ""), b"")
+                    self.send_response(200)
+                    self.send_header("content-type", "image/jpeg")
+                    self.send_header("content-length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                data = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))

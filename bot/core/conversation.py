@@ -207,7 +207,9 @@ class Conversation:
         return outcome
 
     def _route(self, ctx: Context) -> Outcome:
-        if not _has_words(ctx.text):
+        # A file without words still matters to staff during a handoff (bot/handoff/files.py).
+        with_file = bool(ctx.inbound.extras.get("file_id")) and ctx.state.status == "human"
+        if not _has_words(ctx.text) and not with_file:
             return Outcome([Reply(ctx.t("empty"), intent="smalltalk")], "smalltalk", "empty")
         match = _PICK_RE.match(ctx.text)
         offered = ctx.data.get("choices") or []

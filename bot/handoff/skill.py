@@ -19,7 +19,7 @@ from bot.core.context import Context
 from bot.core.hours import StationHours
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
-from bot.handoff import helpdesk, talkback
+from bot.handoff import files, helpdesk, talkback
 from bot.handoff.texts import ht
 from storage.models import ChatMessage, QuestionLog
 from storage.tickets import Ticket, active_ticket, rateable_ticket
@@ -230,6 +230,10 @@ class HandoffSkill:
             notice = ht("consent", lang, kind=kind, masked=contact.masked)
         elif contact is not None:
             notice = ht("bad_phone", lang, value=contact.raw)
+        attached = files.queue_fetch(ctx, ticket)  # a photo or file staff asked for
+        if attached is not None:
+            text = f"{attached} {text}".strip()
+            notice = notice or ht("file_forwarded", lang, number=ticket.number)
         company = find_company(text)
         if company and notice is None:
             ticket.company = company

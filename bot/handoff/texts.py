@@ -51,6 +51,10 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
         "Reply 'menu' for self-service, 'done' to go back to the bot.",
     ),
     "ack.due": ("预计{due}前回复。", "Expect a reply by {due}."),
+    "file_forwarded": (
+        "已收到，文件已转给工作人员（工单 {number}）。",
+        "Received: the file was passed on to staff (ticket {number}).",
+    ),
     "ack.late": (
         "回复比预期晚了，工作人员会尽快回复。",
         "The reply is later than expected; staff will answer as soon as they can.",

@@ -43,6 +43,9 @@ def build_senders(settings: Settings, engine: Engine) -> list[Sender]:
         from handlers.telegram.sender import TelegramSender
 
         senders.append(TelegramSender(settings, engine))
+        from handlers.telegram.media import TelegramMediaFetcher
+
+        senders.append(TelegramMediaFetcher(settings, engine))
     if settings.wechat_appid and settings.wechat_secret.get_secret_value():
         from handlers.wechat.sender import WeChatSender
 

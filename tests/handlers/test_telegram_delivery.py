@@ -18,6 +18,7 @@ from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings
 from bot.handoff import helpdesk
 from storage.tickets import get_ticket
+from tests.support.accounts import login, make_account
 from tests.support.handoff import tickets
 from tests.support.telegram_api import FakeBotApi
 from tests.support.telegram_updates import STAFF_CHAT, post_update, telegram_settings, update
@@ -123,3 +124,23 @@ def test_a_blocked_user_is_told_to_the_staff_group_at_once(
     failed = [t for t in _to_staff(fake_api) if "发送失败" in t]
     assert failed and NUMBER in failed[0] and "blocked by the user" in failed[0]
     assert tickets(rt)[0].first_response_at is None
+
+
+def test_a_photo_sent_during_a_handoff_is_fetched_and_attached(
+    client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi
+) -> None:
+    """Finding 10: photos and files reach staff, not only a caption."""
+    _escalate(client, app)
+    photo = update("photo", update_id=40)
+    largest = photo["message"]["photo"][-1]["file_id"]
+    fake_api.files[largest] = b"\x89PNG fake photo"
+    post_update(client, photo)
+    assert "文件已转给工作人员" in fake_api.received(LI)[-1]
+    app.state.worker.run_once()
+    assert fake_api.calls_to("getFile")[0]["file_id"] == largest
+    assert any("📎 [photo]" in t for t in _to_staff(fake_api))
+    make_account(rt, "wang", role="staff")
+    login(client, "wang")
+    page = client.get(f"/staff/tickets/{NUMBER}").text
+    link = page.split(f'href="/staff/tickets/{NUMBER}/files/')[1].split('"')[0]
+    assert client.get(f"/staff/tickets/{NUMBER}/files/{link}").content == b"\x89PNG fake photo"

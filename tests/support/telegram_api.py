@@ -23,7 +23,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 __all__ = ("BOT_USER", "TOKEN", "Call", "FakeBotApi", "Upload")
@@ -71,6 +71,7 @@ class FakeBotApi:
         self.blocked_chats: set[int] = set()
         self.texts: dict[tuple[int, int], str] = {}
         self.member_status = "member"  # the bot in the staff group (getChatMember)
+        self.files: dict[str, bytes] = {}  # file_id -> bytes served by getFile's download URL
         self._ids = itertools.count(5001)
         self._lock = threading.Condition()
         self._server: uvicorn.Server | None = None
@@ -215,6 +216,15 @@ class FakeBotApi:
             return batch
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if method == "getFile":
+            file_id = str(params.get("file_id"))
+            size = len(self.files.get(file_id, b""))
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"U{file_id[-6:]}",
+                "file_size": size,
+                "file_path": f"files/{file_id}",
+            }
         if method == "getChatMember":
             member: dict[str, Any] = {"status": self.member_status, "user": BOT_USER}
             if self.member_status == "administrator":  # the rights an administrator has
@@ -258,10 +268,19 @@ class FakeBotApi:
             }
         return True  # answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands ...
 
+    async def _file(self, request: Request) -> Response:
+        # getFile's download URL: the bytes a test put in `files` under that file id.
+        path = request.path_params["path"]
+        file_id = path.rsplit("/", 1)[-1]
+        if request.path_params["token"] != TOKEN or file_id not in self.files:
+            return Response(b"Not Found", 404)
+        return Response(self.files[file_id], 200, media_type="application/octet-stream")
+
     # -- the server ------------------------------------------------------------------------------
     def start(self, port: int = 0) -> FakeBotApi:
         app = Starlette(
             routes=[
+                Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
                 Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
                 Route("/_calls", self._recorded),  # for trying tmbot by hand: what was sent
             ]

@@ -138,6 +138,10 @@ class WeChatSender:
         text = str(payload.get("text") or "").strip()
         if not text:
             raise PermanentFailure("empty WeChat message")
+        starts = payload.get("slot_start") if payload.get("kind") == "booking_reminder" else None
+        # A reminder that waited for the user past the consultation is no reminder.
+        if starts and dt.datetime.fromisoformat(str(starts)) <= self.clock.now():
+            raise PermanentFailure("the consultation has already started; reminder dropped")
         via = None
         # New rows are one part each (bot/delivery/messages.py); older rows may be longer.
         for chunk in split_chunks(text):

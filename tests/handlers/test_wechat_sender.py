@@ -268,3 +268,14 @@ def test_a_deferred_answer_that_never_came_is_reported(
     later = FixedClock(utcnow() + dt.timedelta(minutes=3))
     with pytest.raises(PermanentFailure, match="send the question again"):
         _sender(runtime, wechat_api, later).send(OPENID, {"deferred": "42"})
+
+
+def test_a_reminder_past_its_consultation_is_dropped(
+    runtime: Runtime, wechat_api: FakeWeChatApi, clock: FixedClock
+) -> None:
+    _seen(runtime, "message", clock.now())
+    past = (clock.now() - dt.timedelta(minutes=5)).isoformat()
+    payload = {"text": "1小时后开始", "kind": "booking_reminder", "slot_start": past}
+    with pytest.raises(PermanentFailure, match="already started"):
+        _sender(runtime, wechat_api, clock).send(OPENID, payload)
+    assert wechat_api.sent() == []

@@ -23,6 +23,7 @@ __all__ = (
     "STATE_LABELS",
     "MessageState",
     "QueuedMessage",
+    "latest_states",
     "message_states",
     "queue_message",
     "state_of",
@@ -137,8 +138,34 @@ def message_states(
     )
     if senders is not None:
         query = query.where(col(OutboxMessage.sender).in_(list(senders)))
-    grouped: dict[str, list[OutboxMessage]] = {}
+    return _fold(session.exec(query.order_by(col(OutboxMessage.id))))
+
+
+def latest_states(
+    *, session: Session, ref_kind: str, ref_ids: list[str]
+) -> dict[str, MessageState]:
+    """The newest message of each reference (the queue's delivery column), one query."""
+    if not ref_ids:
+        return {}
+    query = select(OutboxMessage).where(
+        OutboxMessage.ref_kind == ref_kind,
+        col(OutboxMessage.ref_id).in_(ref_ids),
+        col(OutboxMessage.message_key).is_not(None),
+    )
+    latest: dict[str, MessageState] = {}
+    by_ref: dict[str, list[OutboxMessage]] = {}
     for row in session.exec(query.order_by(col(OutboxMessage.id))):
+        by_ref.setdefault(str(row.ref_id), []).append(row)
+    for ref, rows in by_ref.items():
+        states = _fold(rows)
+        if states:
+            latest[ref] = states[-1]
+    return latest
+
+
+def _fold(rows: Iterable[OutboxMessage]) -> list[MessageState]:
+    grouped: dict[str, list[OutboxMessage]] = {}
+    for row in rows:
         grouped.setdefault(row.message_key or "", []).append(row)
     states = []
     for key, rows in grouped.items():

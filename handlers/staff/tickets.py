@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, func, select
 
-from bot.delivery.messages import message_states
+from bot.delivery.messages import latest_states, message_states
 from bot.handoff import helpdesk
 from handlers.staff.canned import CANNED, canned_text
 from handlers.web.auth import StaffUser, audit
@@ -103,6 +103,9 @@ def queue(
         statuses=STATUSES,
         channels=CHANNELS,
         undelivered=dict(undelivered),
+        delivery=latest_states(
+            session=session, ref_kind="ticket", ref_ids=[t.number for t in tickets]
+        ),
         user=user,
     )
 

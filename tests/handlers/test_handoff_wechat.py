@@ -110,6 +110,7 @@ def test_a_reply_after_the_48_hour_window_waits_and_goes_first_when_the_user_wri
     page = client.get("/staff/tickets/T-2026-000001").text
     assert "等待用户发消息后送达" in page and "48-hour window passed" in page
     assert "发送失败" not in page
+    assert "等待用户发消息后送达" in client.get("/staff/tickets").text  # the queue says so too
     assert tickets(runtime)[0].first_response_at is None  # queued is not answered
     assert any("用户48小时内未发消息" in t for t in wecom.texts())  # the staff group heard
 

@@ -26,29 +26,21 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from benchmarks.e2e_support import fresh_settings
 from bot.core.ports import FixedClock
-from bot.core.runtime import build_runtime, prepare_database
-from bot.core.settings import Settings
+from bot.core.runtime import build_runtime
 from storage.bookings import Booking
-from storage.db import make_engine
 from tests.support.telegram_api import BOT_USER, FakeBotApi
 from tests.support.telegram_updates import STAFF_CHAT, post_update, telegram_settings, update
 from webhook import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 USER = 5550001  # the chat of fixture "text_zh"
 
 
 class Run:
     def __init__(self, folder: Path, fake: FakeBotApi) -> None:
-        url = f"sqlite:///{folder / 'e2e.db'}"
-        base = Settings(
-            database_url=url, corpus_dir=ROOT / "tests/fixtures/corpus", run_worker=False
-        )
-        engine = make_engine(url)
-        prepare_database(base, engine)
-        engine.dispose()
+        base = fresh_settings(folder)
         self.fake = fake
         self.clock = FixedClock(dt.datetime(2026, 11, 28, 9, 30, tzinfo=SHANGHAI))
         settings = telegram_settings(base, fake, telegram_staff_chat=STAFF_CHAT)

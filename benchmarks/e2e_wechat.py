@@ -26,19 +26,17 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from benchmarks.e2e_support import fresh_settings
 from bot.core.ports import FixedClock
-from bot.core.runtime import build_runtime, prepare_database
-from bot.core.settings import Settings
+from bot.core.runtime import build_runtime
 from handlers.wechat.sender import WeChatSender
 from storage.bookings import Booking
-from storage.db import make_engine
 from storage.outbox import OutboxMessage
 from tests.support.accounts import login, make_account
 from tests.support.wechat import OPENID, FakeWeChatApi, WeChatRules, Wire, text_xml
 from tests.support.wechat_app import wechat_settings
 from webhook import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -46,13 +44,7 @@ class Run:
     """The app, the fake WeChat API and the clock of one scenario."""
 
     def __init__(self, folder: Path) -> None:
-        url = f"sqlite:///{folder / 'e2e.db'}"
-        base = Settings(
-            database_url=url, corpus_dir=ROOT / "tests/fixtures/corpus", run_worker=False
-        )
-        engine = make_engine(url)
-        prepare_database(base, engine)
-        engine.dispose()
+        base = fresh_settings(folder)
         self.clock = FixedClock(dt.datetime(2026, 11, 28, 9, 30, tzinfo=SHANGHAI))
         self.rules = WeChatRules(now=self.clock.now)
         self.api = FakeWeChatApi(rules=self.rules).start()

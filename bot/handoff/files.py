@@ -4,11 +4,20 @@ platform's API and attaches them to the ticket (handlers/telegram/media.py, hand
 
 from __future__ import annotations
 
-from bot.core.context import Context
-from storage.outbox import enqueue
-from storage.tickets import Ticket
+import datetime as dt
 
-__all__ = ("queue_fetch",)
+from sqlalchemy.engine import Engine
+
+from bot.core.context import Context
+from bot.core.settings import Settings
+from bot.delivery.worker import PermanentFailure
+from bot.handoff import helpdesk
+from storage.db import session_scope
+from storage.outbox import enqueue
+from storage.ticket_files import add_file
+from storage.tickets import Ticket, get_ticket
+
+__all__ = ("attach_to_ticket", "queue_fetch")
 
 
 def queue_fetch(ctx: Context, ticket: Ticket) -> str | None:
@@ -34,3 +43,38 @@ def queue_fetch(ctx: Context, ticket: Ticket) -> str | None:
         not_before=ctx.now,
     )
     return f"📎 [{kind}] {extras.get('file_name') or ''}".strip()
+
+
+def attach_to_ticket(
+    *,
+    engine: Engine,
+    settings: Settings,
+    now: dt.datetime,
+    ticket_number: str,
+    channel: str,
+    kind: str,
+    filename: str,
+    mime: str,
+    content: bytes,
+) -> None:
+    """Keep a fetched file with its ticket and tell staff (the channel fetchers' last step)."""
+    with session_scope(engine) as session:
+        ticket = get_ticket(session=session, number=ticket_number)
+        if ticket is None:
+            raise PermanentFailure(f"no ticket {ticket_number}")
+        add_file(
+            session=session,
+            ticket_number=ticket.number,
+            channel=channel,
+            kind=kind,
+            filename=filename,
+            mime=mime,
+            content=content,
+        )
+        helpdesk.user_wrote(
+            session=session,
+            settings=settings,
+            ticket=ticket,
+            text=f"📎 [{kind}] {filename} — 已附在工单 / attached to the ticket",
+            now=now,
+        )

@@ -15,11 +15,9 @@ from telegram.request import HTTPXRequest
 from bot.core.ports import Clock, SystemClock
 from bot.core.settings import Settings
 from bot.delivery.worker import PermanentFailure, TemporaryFailure
-from bot.handoff import helpdesk
+from bot.handoff.files import attach_to_ticket
 from handlers.telegram.sender import _run, api_urls
-from storage.db import session_scope
-from storage.ticket_files import MAX_FILE_BYTES, add_file
-from storage.tickets import get_ticket
+from storage.ticket_files import MAX_FILE_BYTES
 
 __all__ = ("TelegramMediaFetcher",)
 
@@ -66,23 +64,14 @@ class TelegramMediaFetcher:
         except TelegramError as exc:
             raise TemporaryFailure(f"telegram: {exc.message}") from exc
         kind, name = str(payload.get("kind") or "file"), str(payload.get("file_name") or "file")
-        with session_scope(self.engine) as session:
-            ticket = get_ticket(session=session, number=recipient)
-            if ticket is None:
-                raise PermanentFailure(f"no ticket {recipient}")
-            add_file(
-                session=session,
-                ticket_number=ticket.number,
-                channel="telegram",
-                kind=kind,
-                filename=name,
-                mime=str(payload.get("mime") or ""),
-                content=content,
-            )
-            helpdesk.user_wrote(
-                session=session,
-                settings=self.settings,
-                ticket=ticket,
-                text=f"📎 [{kind}] {name} — 已附在工单 / attached to the ticket",
-                now=self.clock.now(),
-            )
+        attach_to_ticket(
+            engine=self.engine,
+            settings=self.settings,
+            now=self.clock.now(),
+            ticket_number=recipient,
+            channel="telegram",
+            kind=kind,
+            filename=name,
+            mime=str(payload.get("mime") or ""),
+            content=content,
+        )

@@ -16,12 +16,10 @@ from sqlalchemy.engine import Engine
 from bot.core.ports import Clock, SystemClock
 from bot.core.settings import Settings
 from bot.delivery.worker import PermanentFailure
-from bot.handoff import helpdesk
+from bot.handoff.files import attach_to_ticket
 from handlers.wechat.client import StationClient, build_client
 from handlers.wechat.sender import classify
-from storage.db import session_scope
-from storage.ticket_files import MAX_FILE_BYTES, add_file
-from storage.tickets import get_ticket
+from storage.ticket_files import MAX_FILE_BYTES
 
 __all__ = ("KIND_NAMES", "WeChatMediaFetcher")
 
@@ -72,24 +70,14 @@ class WeChatMediaFetcher:
         mime = str(headers.get("content-type") or "application/octet-stream").split(";")[0]
         found = _FILENAME_RE.search(str(headers.get("content-disposition") or ""))
         filename = found.group(1) if found else f"{kind}-{media_id[:12]}{_EXT.get(mime, '')}"
-        zh, en = KIND_NAMES.get(kind, ("文件", "file"))
-        with session_scope(self.engine) as session:
-            ticket = get_ticket(session=session, number=recipient)
-            if ticket is None:
-                raise PermanentFailure(f"no ticket {recipient}")
-            add_file(
-                session=session,
-                ticket_number=ticket.number,
-                channel="wechat",
-                kind=kind,
-                filename=filename,
-                mime=mime,
-                content=content,
-            )
-            helpdesk.user_wrote(
-                session=session,
-                settings=self.settings,
-                ticket=ticket,
-                text=f"📎 [{zh} {en}] {filename} — 已附在工单 / attached to the ticket",
-                now=self.clock.now(),
-            )
+        attach_to_ticket(
+            engine=self.engine,
+            settings=self.settings,
+            now=self.clock.now(),
+            ticket_number=recipient,
+            channel="wechat",
+            kind=kind,
+            filename=filename,
+            mime=mime,
+            content=content,
+        )

@@ -375,6 +375,7 @@ def reopen(*, session: Session, ticket: Ticket, staff: str, now: dt.datetime) ->
     ticket.claimed_by, ticket.claimed_at, ticket.updated_at = staff, now, now
     ticket.closed_at = ticket.transcript_to_id = ticket.rating_requested_at = None
     ticket.close_reason = None
+    ticket.rating = None  # the next resolution is rated anew (else its rating is refused)
     session.add(ticket)
     _set_conversation(session, ticket, "human")
     text = ht("reopened", ticket.lang, number=ticket.number)

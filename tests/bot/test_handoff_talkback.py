@@ -70,3 +70,33 @@ def test_a_saturday_wechat_user_is_told_how_the_48_hour_window_works(
     clock.at = dt.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)  # a Wednesday: no need
     text = _text(say(rt.conversation, "转人工，商标被驳回了怎么办", channel="wechat", user="oWED"))
     assert "48小时" not in text
+
+
+def test_a_reopened_ticket_can_be_rated_again(rt: Runtime, clock: FixedClock) -> None:
+    """Finding 8: a rating after /reopen is taken, not answered 答不上来."""
+    from sqlmodel import Session
+
+    from bot.handoff import helpdesk
+    from storage.tickets import get_ticket
+
+    conv = rt.conversation
+    say(conv, "转人工，我的商标被抢注了")
+
+    def staff(action: str) -> None:
+        with Session(rt.engine) as session:
+            ticket = get_ticket(session=session, number="T-2026-000001")
+            assert ticket is not None
+            if action == "resolve":
+                helpdesk.resolve(
+                    session=session, ticket=ticket, staff="wang", note="ok", now=clock.at
+                )
+            else:
+                helpdesk.reopen(session=session, ticket=ticket, staff="wang", now=clock.at)
+            session.commit()
+
+    staff("resolve")
+    assert "谢谢您的评价" in _text(say(conv, "5"))
+    staff("reopen")
+    staff("resolve")
+    assert "谢谢您的评价" in _text(say(conv, "3"))
+    assert tickets(rt)[0].rating == 3

@@ -22,6 +22,7 @@ from handlers.web.deps import RuntimeDep, SessionDep
 from handlers.web.pages import flash, render
 from storage.errors import InvalidTransition, NotFound
 from storage.outbox import OutboxMessage
+from storage.ticket_reads import mark_read
 from storage.tickets import (
     ACTIVE,
     Ticket,
@@ -111,11 +112,15 @@ def ticket_page(
 ) -> Response:
     """One ticket: facts, transcript, deliveries, reply box and actions."""
     ticket = _ticket(session, number)
+    transcript = ticket_transcript(session=session, ticket=ticket)
+    if transcript:
+        mark_read(session=session, staff=user.username, ticket=ticket, message_id=transcript[-1].id)
+        session.commit()  # the page's unread counter (read in its own session) must see it
     return render(
         request,
         "staff/ticket.html",
         t=ticket,
-        transcript=ticket_transcript(session=session, ticket=ticket),
+        transcript=transcript,
         deliveries=ticket_deliveries(session=session, number=ticket.number),
         now=runtime.conversation.clock.now(),
         tz=_local(runtime),

@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.core.runtime import Runtime
 from handlers.web.csrf import CSRF_FIELD, csrf_token
+from handlers.web.labels import label
 
 __all__ = ("TEMPLATES_DIR", "flash", "render", "station_today", "templates")
 
@@ -48,6 +49,7 @@ def _when(value: dt.datetime | None, tz: str = "Asia/Shanghai") -> str:
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_page_context])
 templates.env.filters["when"] = _when
+templates.env.filters["label"] = label
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

@@ -15,6 +15,7 @@ from bot.booking.format import slot_time, topic_label
 from bot.booking.service import cancel
 from bot.booking.texts import bt
 from bot.core.settings import Settings
+from bot.core.station import station_phone
 from storage.bookings import Booking, BookingStatus
 from storage.errors import InvalidTransition
 from storage.experts import Expert, list_experts
@@ -101,7 +102,7 @@ def staff_cancel(
             booking.lang,
             code=booking.code,
             time=slot_time(booking.slot_start, booking.slot_end, tz, booking.lang),
-            phone=settings.station_phone or "-",
+            phone=station_phone(settings, booking.lang),
         )
         enqueue(
             session=session,

@@ -16,6 +16,7 @@ from bot.handoff.sweep import housekeeping_for
 from handlers.admin import experts as admin_experts
 from handlers.admin import faq as admin
 from handlers.notify.senders import build_senders
+from handlers.staff import booking_desk
 from handlers.staff import bookings as staff_bookings
 from handlers.staff import desk as staff_desk
 from handlers.staff import live as staff_live
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = FastAPI(title="tmbot", lifespan=lifespan)
     app.include_router(web.router)
     app.include_router(staff.router)
+    app.include_router(booking_desk.router)
     app.include_router(staff_bookings.router)
     app.include_router(staff_live.router)
     app.include_router(staff_desk.router)

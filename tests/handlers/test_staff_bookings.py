@@ -223,3 +223,22 @@ def test_booking_through_the_web_chat_api(client: TestClient, runtime: Runtime) 
     assert "By video: https://meeting.example.cn/tmbot-demo-chen" in text
     link = text.split("Calendar file: ")[1].split()[0]
     assert client.get(link).status_code == 200
+
+
+def test_expert_login_field_must_name_an_account(client: TestClient, runtime: Runtime) -> None:
+    token = signed_in(client, runtime, "admin")
+    form = {
+        "csrf_token": token,
+        "name": "吴专家",
+        "specialties": ["renewal"],
+        "languages": ["zh"],
+        "mode": "phone",
+        "availability": "wed 14:00-16:00",
+        "active": "true",
+        "account": "nobody-here",
+    }
+    bad = client.post("/admin/experts/new", data=form)
+    assert bad.status_code == 400 and "登录账号 'nobody-here' 不存在" in bad.text
+    make_account(runtime, "wu", "expert")
+    form["account"] = "wu"
+    assert client.post("/admin/experts/new", data=form, follow_redirects=False).status_code == 303

@@ -238,7 +238,7 @@ def test_expert_login_field_must_name_an_account(client: TestClient, runtime: Ru
         "account": "nobody-here",
     }
     bad = client.post("/admin/experts/new", data=form)
-    assert bad.status_code == 400 and "登录账号 'nobody-here' 不存在" in bad.text
+    assert bad.status_code == 400 and "登录账号 &#39;nobody-here&#39; 不存在" in bad.text
     make_account(runtime, "wu", "expert")
     form["account"] = "wu"
     assert client.post("/admin/experts/new", data=form, follow_redirects=False).status_code == 303

@@ -13,6 +13,7 @@ from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings, get_settings
 from bot.delivery.worker import OutboxWorker
 from bot.handoff.sweep import housekeeping_for
+from handlers.admin import canned as admin_canned
 from handlers.admin import experts as admin_experts
 from handlers.admin import faq as admin
 from handlers.notify.senders import build_senders
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(staff_live.router)
     app.include_router(staff_desk.router)
     app.include_router(admin_experts.router)
+    app.include_router(admin_canned.router)
     app.include_router(bookings_web.router)
     app.include_router(telegram.router)
     app.include_router(wechat.router)

@@ -16,12 +16,12 @@ from sqlmodel import col, func, select
 
 from bot.handoff import helpdesk
 from bot.handoff.assign import check_owner
-from handlers.staff.canned import CANNED, canned_text
 from handlers.web.auth import StaffUser, audit
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
 from handlers.web.pages import flash, render
 from storage.accounts import list_accounts
+from storage.canned import canned_for, get_canned
 from storage.errors import InvalidTransition, NotFound
 from storage.outbox import OutboxMessage
 from storage.ticket_notes import notes_for
@@ -141,7 +141,10 @@ def ticket_page(
         deliveries=ticket_deliveries(session=session, number=ticket.number),
         now=runtime.conversation.clock.now(),
         tz=_local(runtime),
-        canned=[(key, CANNED[key][0], canned_text(key, ticket.lang)) for key in CANNED],
+        canned=[
+            (c.key, c.label, c.text(ticket.lang))
+            for c in canned_for(session=session, channel=ticket.channel)
+        ],
         active=ticket.status in ACTIVE,
         notes=notes_for(session=session, ticket_id=ticket.id or 0),
         colleagues=[
@@ -188,7 +191,8 @@ def reply(
     """Send a reply to the user on their own channel (through the outbox); with `and_resolve`
     the reply is the resolution note, so the user gets it once, with the rating question."""
     ticket = _ticket(session, number)
-    body = text.strip() or (canned_text(canned, ticket.lang) if canned in CANNED else "")
+    saved = get_canned(session=session, key=canned) if canned and not text.strip() else None
+    body = text.strip() or (saved.text(ticket.lang) if saved and saved.active else "")
     if not body:
         flash(request, "回复内容为空 / The reply is empty", "error")
         return _back(number)

@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         async with telegram.telegram_lifespan(app, rt):
             yield
         worker.stop()
+        if getattr(app.state, "change_feed", None) is not None:
+            app.state.change_feed.close()  # the staff pages' live feed (and its LISTEN thread)
         if runtime is None:
             rt.engine.dispose()
 

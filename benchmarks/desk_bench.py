@@ -25,12 +25,12 @@ from sqlmodel import Session, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.changes import fingerprint  # noqa: E402
-from storage.db import make_engine, upgrade_db  # noqa: E402
-from storage.models import ChatMessage  # noqa: E402
-from storage.ticket_reads import unread_counts  # noqa: E402
-from storage.ticket_search import search_tickets  # noqa: E402
-from storage.tickets import ACTIVE, Ticket  # noqa: E402
+from storage.changes import fingerprint
+from storage.db import make_engine, upgrade_db
+from storage.models import ChatMessage
+from storage.ticket_reads import unread_counts
+from storage.ticket_search import search_tickets
+from storage.tickets import ACTIVE, Ticket
 
 
 def _fill(session: Session, tickets: int, lines: int) -> None:

@@ -21,6 +21,7 @@ from handlers.staff import booking_desk
 from handlers.staff import bookings as staff_bookings
 from handlers.staff import desk as staff_desk
 from handlers.staff import live as staff_live
+from handlers.staff import marks as staff_marks
 from handlers.staff import tickets as staff
 from handlers.telegram import webhook as telegram
 from handlers.web import auth, guard
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(staff_bookings.router)
     app.include_router(staff_live.router)
     app.include_router(staff_desk.router)
+    app.include_router(staff_marks.router)
     app.include_router(admin_experts.router)
     app.include_router(admin_canned.router)
     app.include_router(bookings_web.router)

@@ -1,6 +1,6 @@
 """Canned replies for the staff console, kept in the database so admins edit them in both
 languages; each may be limited to some channels (a request for photos is useless on the web
-chat, which cannot send pictures). Seeded by migration 0009 from the former built-in set."""
+chat, which cannot send pictures). Seeded by migration 0011 from the former built-in set."""
 
 from __future__ import annotations
 

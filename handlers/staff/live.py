@@ -4,7 +4,7 @@ their live regions in place when the desk's data changes, whichever worker or se
 One `ChangeFeed` per process reads `storage.changes.fingerprint` while any staff tab listens, and
 wakes every open event stream when it moved; the page then fetches itself and swaps its
 `[data-live]` regions (forms being typed in are not live regions). On PostgreSQL the feed LISTENs
-to `tmbot_desk` (NOTIFY from triggers, migration 0010), so a change in any worker or server is
+to `tmbot_desk` (NOTIFY from triggers, migration 0012), so a change in any worker or server is
 read at once and the fingerprint poll is only a slow safety net; on SQLite it polls twice a second. Per-staff unread
 counts and the title counter come from `storage.ticket_reads`.
 """

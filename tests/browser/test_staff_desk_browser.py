@@ -14,9 +14,10 @@ from bot.core.runtime import Runtime
 from storage.bookings import Booking
 from storage.outbox import OutboxMessage
 from storage.tickets import get_ticket
-from tests.browser.test_staff_live import USER, chat, sign_in
+from tests.browser.test_staff_live import chat, sign_in, visitor_cookies
 from tests.support.accounts import make_account
 from tests.support.booking import book_through
+from tests.support.web import visitor_id
 
 pytestmark = pytest.mark.browser
 
@@ -29,8 +30,8 @@ def _outbox(runtime: Runtime) -> list[OutboxMessage]:
 def test_search_by_phone_and_internal_note(page, base_url: str, runtime: Runtime) -> None:
     from playwright.sync_api import expect
 
-    chat(base_url, "转人工，商标被抢注")
-    chat(base_url, "转人工，商标被抢注", user="webuser-other")
+    chat(base_url, runtime, "转人工，商标被抢注")
+    chat(base_url, runtime, "转人工，商标被抢注", user="webuser-other")
     with Session(runtime.engine) as session:
         ticket = get_ticket(session=session, number="T-2026-000001")
         assert ticket is not None
@@ -53,14 +54,14 @@ def test_search_by_phone_and_internal_note(page, base_url: str, runtime: Runtime
     expect(page.locator(".notes")).to_contain_text("用户很着急（内部）")
     rows = _outbox(runtime)
     assert len(rows) == before and not any("内部" in str(r.payload) for r in rows)
-    updates = httpx.get(f"{base_url}/api/chat/updates", params={"user_id": USER}).json()
+    updates = httpx.get(f"{base_url}/api/chat/updates", cookies=visitor_cookies(runtime)).json()
     assert "内部" not in str(updates)
 
 
 def test_reschedule_tells_the_user(page, base_url: str, runtime: Runtime) -> None:
     from playwright.sync_api import expect
 
-    book_through(runtime.conversation, channel="web", user="webuser-book")
+    book_through(runtime.conversation, channel="web", user=visitor_id("webuser-book"))
     with Session(runtime.engine) as session:
         booking = session.exec(select(Booking)).one()
     make_account(runtime, "duty", "staff")
@@ -75,7 +76,7 @@ def test_reschedule_tells_the_user(page, base_url: str, runtime: Runtime) -> Non
         r
         for r in _outbox(runtime)
         if r.sender == "web"
-        and r.recipient == "webuser-book"
+        and r.recipient == visitor_id("webuser-book")
         and "已由指导站改到" in str(r.payload)
     ]
     assert len(told) == 1 and "原因：专家临时出差。" in str(told[0].payload)

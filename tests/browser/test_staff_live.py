@@ -10,7 +10,9 @@ import httpx
 import pytest
 
 from bot.core.runtime import Runtime
+from handlers.web.visitor import COOKIE, sign_visitor
 from tests.support.accounts import PASSWORD, make_account
+from tests.support.web import visitor_id
 
 pytestmark = pytest.mark.browser
 
@@ -24,8 +26,14 @@ def sign_in(page, name: str) -> None:
     page.click("button[type=submit]")
 
 
-def chat(base_url: str, text: str, user: str = USER) -> str:
-    resp = httpx.post(f"{base_url}/api/chat", json={"user_id": user, "text": text}, timeout=10)
+def visitor_cookies(runtime: Runtime, user: str = USER) -> dict[str, str]:
+    """The signed visitor cookie the chat page would carry for `user`."""
+    return {COOKIE: sign_visitor(visitor_id(user), runtime.settings.secret_key)}
+
+
+def chat(base_url: str, runtime: Runtime, text: str, user: str = USER) -> str:
+    cookies = visitor_cookies(runtime, user)
+    resp = httpx.post(f"{base_url}/api/chat", json={"text": text}, cookies=cookies, timeout=10)
     assert resp.status_code == 200, resp.text
     return "\n".join(r["text"] for r in resp.json()["replies"])
 
@@ -39,8 +47,8 @@ def test_queue_and_ticket_update_without_reload(page, base_url: str, runtime: Ru
     expect(page.locator("#live-status")).to_have_text("实时更新 Live")
     page.evaluate("window.__noReload = 1")
 
-    chat(base_url, "续展要交多少钱")
-    assert "T-2026-000001" in chat(base_url, "人工")
+    chat(base_url, runtime, "续展要交多少钱")
+    assert "T-2026-000001" in chat(base_url, runtime, "人工")
     row = page.locator("tr", has_text="T-2026-000001")
     expect(row).to_be_visible(timeout=2000)
     expect(row.locator(".badge.unread")).to_be_visible(timeout=2000)
@@ -51,7 +59,7 @@ def test_queue_and_ticket_update_without_reload(page, base_url: str, runtime: Ru
     expect(page).to_have_title(re.compile(r"^T-2026-000001"))  # read now: no counter
     page.evaluate("window.__noReload = 1")
     page.fill("#text", "half-typed reply")
-    chat(base_url, "我的注册号是 12345678")
+    chat(base_url, runtime, "我的注册号是 12345678")
     expect(page.locator(".transcript")).to_contain_text("12345678", timeout=2000)
     assert page.evaluate("window.__noReload") == 1
     expect(page.locator("#text")).to_have_value("half-typed reply")  # forms are not live
@@ -59,6 +67,6 @@ def test_queue_and_ticket_update_without_reload(page, base_url: str, runtime: Ru
     page.goto("/staff/tickets")
     expect(page.locator("tr", has_text="T-2026-000001").locator(".badge.unread")).to_have_count(0)
     page.evaluate("window.__noReload = 1")
-    chat(base_url, "还有一个问题")
+    chat(base_url, runtime, "还有一个问题")
     expect(page).to_have_title(re.compile(r"^\(1\) "), timeout=2000)
     assert page.evaluate("window.__noReload") == 1

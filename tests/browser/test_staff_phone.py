@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 
-import httpx
 import pytest
 from sqlmodel import Session, select
 
@@ -59,9 +58,9 @@ def test_every_page_fits_a_phone(page, base_url: str, runtime: Runtime) -> None:
     from playwright.sync_api import expect
 
     book_through(runtime.conversation)
-    chat(base_url, "续展要交多少钱")
-    chat(base_url, "人工")
-    httpx.post(f"{base_url}/api/chat", json={"user_id": "x" * 60, "text": "人工 " + "很长" * 80})
+    chat(base_url, runtime, "续展要交多少钱")
+    chat(base_url, runtime, "人工")
+    chat(base_url, runtime, "人工 " + "很长" * 80, user="x" * 60)
     make_account(runtime, "boss", "admin")
     with Session(runtime.engine) as session:
         code = session.exec(select(Booking)).one().code

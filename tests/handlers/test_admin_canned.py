@@ -8,10 +8,12 @@ from fastapi.testclient import TestClient
 from bot.core.runtime import Runtime
 from tests.support.accounts import login, make_account
 from tests.support.handoff import outbox_rows
+from tests.support.web import as_visitor
 
 
 def test_admin_edits_and_staff_use_canned_replies(client: TestClient, runtime: Runtime) -> None:
-    client.post("/api/chat", json={"user_id": "webuser-canned", "text": "转人工，商标被抢注"})
+    as_visitor(client, runtime.settings, "webuser-canned")
+    client.post("/api/chat", json={"text": "转人工，商标被抢注"})
     make_account(runtime, "boss", "admin")
     make_account(runtime, "wang", "staff")
     token = login(client, "wang")
@@ -38,7 +40,5 @@ def test_admin_edits_and_staff_use_canned_replies(client: TestClient, runtime: R
     long = client.post("/admin/canned", data={**form, "text_zh": "长" * 2001})
     assert "最多 2000 字" in long.text
 
-    client.post(
-        "/staff/tickets/T-2026-000001/reply", data={"csrf_token": token, "canned": "greet"}
-    )
+    client.post("/staff/tickets/T-2026-000001/reply", data={"csrf_token": token, "canned": "greet"})
     assert any("指导站（新版）" in str(r.payload) for r in outbox_rows(runtime))

@@ -11,12 +11,14 @@ from storage.ticket_notes import TicketNote
 from storage.tickets import get_ticket
 from tests.support.accounts import login, make_account
 from tests.support.handoff import outbox_rows, tickets
+from tests.support.web import as_visitor
 
 NUMBER = "T-2026-000001"
 
 
 def _chat(client: TestClient, text: str, user: str = "webuser-desk-1") -> None:
-    resp = client.post("/api/chat", json={"user_id": user, "text": text})
+    as_visitor(client, client.app.state.runtime.settings, user)
+    resp = client.post("/api/chat", json={"text": text})
     assert resp.status_code == 200, resp.text
 
 
@@ -64,7 +66,8 @@ def test_internal_note_never_reaches_the_user(client: TestClient, runtime: Runti
     rows = outbox_rows(runtime)
     assert len(rows) == before
     assert all("(internal)" not in str(r.payload) for r in rows)
-    assert "(internal)" not in str(client.get("/api/chat/updates?user_id=webuser-desk-1").json())
+    as_visitor(client, runtime.settings, "webuser-desk-1")
+    assert "(internal)" not in str(client.get("/api/chat/updates").json())
     assert "备注内容为空" in _post(client, "note", token, text="   ")
 
 

@@ -1,7 +1,7 @@
 """staff sessions kept on the server (logout ends a copied cookie too)
 
-Revision ID: 0008_staff_sessions
-Revises: 0007_desk_notes_reads
+Revision ID: 0010_staff_sessions
+Revises: 0009_desk_notes_reads
 Create Date: 2026-12-04 21:20:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0008_staff_sessions"
-down_revision: str | Sequence[str] | None = "0007_desk_notes_reads"
+revision: str = "0010_staff_sessions"
+down_revision: str | Sequence[str] | None = "0009_desk_notes_reads"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

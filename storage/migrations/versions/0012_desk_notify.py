@@ -3,8 +3,8 @@
 Every worker and server of a deployment LISTENs (handlers/staff/live.py), so an open staff page
 updates within moments of a change made anywhere. SQLite needs nothing: one process.
 
-Revision ID: 0010_desk_notify
-Revises: 0009_canned_replies
+Revision ID: 0012_desk_notify
+Revises: 0011_canned_replies
 Create Date: 2026-12-04 21:40:00.000000
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0010_desk_notify"
-down_revision: str | Sequence[str] | None = "0009_canned_replies"
+revision: str = "0012_desk_notify"
+down_revision: str | Sequence[str] | None = "0011_canned_replies"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

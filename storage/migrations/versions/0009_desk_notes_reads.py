@@ -1,7 +1,7 @@
 """staff desk: internal ticket notes and per-staff read marks
 
-Revision ID: 0007_desk_notes_reads
-Revises: 0006_tickets_counter
+Revision ID: 0009_desk_notes_reads
+Revises: 0008_marks
 Create Date: 2026-12-04 21:10:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0007_desk_notes_reads"
-down_revision: str | Sequence[str] | None = "0006_tickets_counter"
+revision: str = "0009_desk_notes_reads"
+down_revision: str | Sequence[str] | None = "0008_marks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

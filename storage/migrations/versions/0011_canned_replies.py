@@ -1,7 +1,7 @@
 """canned replies in the database (admins edit them), seeded from the former built-in set
 
-Revision ID: 0009_canned_replies
-Revises: 0008_staff_sessions
+Revision ID: 0011_canned_replies
+Revises: 0010_staff_sessions
 Create Date: 2026-12-04 21:30:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0009_canned_replies"
-down_revision: str | Sequence[str] | None = "0008_staff_sessions"
+revision: str = "0011_canned_replies"
+down_revision: str | Sequence[str] | None = "0010_staff_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

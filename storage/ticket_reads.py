@@ -42,9 +42,9 @@ def unread_counts(*, session: Session, staff: str, tickets: list[Ticket]) -> dic
         .join(
             ChatMessage,
             and_(
-                ChatMessage.channel == Ticket.channel,
-                ChatMessage.user_ref == Ticket.user_ref,
-                ChatMessage.direction == "in",
+                col(ChatMessage.channel) == col(Ticket.channel),
+                col(ChatMessage.user_ref) == col(Ticket.user_ref),
+                col(ChatMessage.direction) == "in",
                 col(ChatMessage.id) >= Ticket.transcript_from_id,
                 or_(
                     col(Ticket.transcript_to_id).is_(None),
@@ -52,7 +52,10 @@ def unread_counts(*, session: Session, staff: str, tickets: list[Ticket]) -> dic
                 ),
             ),
         )
-        .outerjoin(TicketRead, and_(TicketRead.ticket_id == Ticket.id, TicketRead.staff == staff))
+        .outerjoin(
+            TicketRead,
+            and_(col(TicketRead.ticket_id) == col(Ticket.id), col(TicketRead.staff) == staff),
+        )
         .where(
             col(Ticket.id).in_(ids),
             col(ChatMessage.id) > func.coalesce(TicketRead.last_message_id, 0),

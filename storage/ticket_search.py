@@ -58,8 +58,8 @@ def search_tickets(
         pattern = _like(words)
         digits = "".join(c for c in words if c.isdigit())
         said = exists().where(
-            ChatMessage.channel == Ticket.channel,
-            ChatMessage.user_ref == Ticket.user_ref,
+            col(ChatMessage.channel) == col(Ticket.channel),
+            col(ChatMessage.user_ref) == col(Ticket.user_ref),
             col(ChatMessage.id) >= Ticket.transcript_from_id,
             col(ChatMessage.text).ilike(pattern, escape="\\"),
         )

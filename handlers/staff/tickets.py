@@ -130,7 +130,7 @@ def ticket_page(
     """One ticket: facts, transcript, deliveries, reply box and actions."""
     ticket = _ticket(session, number)
     transcript = ticket_transcript(session=session, ticket=ticket)
-    if transcript:
+    if transcript and transcript[-1].id is not None:
         mark_read(session=session, staff=user.username, ticket=ticket, message_id=transcript[-1].id)
         session.commit()  # the page's unread counter (read in its own session) must see it
     return render(

@@ -28,6 +28,8 @@ PAGES = (
     "/staff/bookings/new",
     "/staff/bookings/{code}/move",
     "/staff/bookings/faq-candidates",
+    "/staff/marks",
+    "/admin/canned",
     "/admin/faq",
     "/admin/faq/renewal-fee",
     "/admin/faq/renewal-fee/history",

@@ -70,9 +70,14 @@ def serve(
     uvicorn.run("webhook:app_factory", factory=True, host=host, port=port, workers=workers)
 
 
-def ask_one(runtime: Runtime, question: str) -> dict[str, Any]:
-    """One question through the core, as the stable JSON contract of `tmbot ask --json`."""
-    inbound = Inbound(channel="cli", user_ref=f"ask-{uuid.uuid4().hex[:12]}", text=question)
+def ask_one(runtime: Runtime, question: str, *, user: str | None = None) -> dict[str, Any]:
+    """One question through the core, as the stable JSON contract of `tmbot ask --json`.
+
+    With `user`, the message continues that user's one conversation (the state `tmbot chat
+    --user` keeps); without, it starts a fresh one.
+    """
+    user_ref = user if user is not None else f"ask-{uuid.uuid4().hex[:12]}"
+    inbound = Inbound(channel="cli", user_ref=user_ref, text=question)
     outcome = runtime.conversation.handle_turn(inbound)
     faq_id = outcome.faq_id if outcome.intent == "faq" else None
     return {
@@ -94,14 +99,18 @@ def ask(
         str | None, typer.Argument(help="The question; none = one per stdin line.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question.")] = False,
+    user: Annotated[
+        str | None,
+        typer.Option(help="Conversation id: every line continues NAME's one conversation."),
+    ] = None,
 ) -> None:
-    """Answer one question, or every line of standard input."""
+    """Answer one question, or every line of standard input (each fresh unless --user)."""
     runtime = _runtime()
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
     for q in questions:
         if question is None and not q.strip():
             continue
-        result = ask_one(runtime, q)
+        result = ask_one(runtime, q, user=user)
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False))
         else:

@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.dialog_spec import KINDS, Conversation, Got, check_turn, load_dialogs
-from bot.messages import Inbound
-from bot.runtime import build_runtime, prepare_database
-from bot.settings import BUNDLED_CORPUS, Settings
+from bot.core.messages import Inbound
+from bot.core.runtime import build_runtime, prepare_database
+from bot.core.settings import BUNDLED_CORPUS, Settings
 from knowledge.loader import load_corpus
 from storage.db import make_engine
 

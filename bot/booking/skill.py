@@ -96,6 +96,20 @@ class BookingSkill:
         replies = [Reply(notice, intent="booking"), first] if notice else [first]
         return act.out(replies, "started")
 
+    def start_with(self, ctx: Context, topic: str | None) -> Outcome:
+        """Start booking from a request in the user's own words; a named topic is preselected."""
+        outcome = self._start(ctx)
+        if topic in SPECIALTIES and ctx.flow == self.name:
+            ctx.flow_data.update(topic=topic, expert=None)
+            return self._next(ctx, S.TOPIC)
+        return outcome
+
+    def ask_again(self, ctx: Context) -> Reply | None:
+        """The question of the current step (after an expired button)."""
+        if ctx.flow != self.name:
+            return None
+        return prompt(ctx, BookingState(ctx.flow_data.get("state", S.TOPIC.value)))
+
     def _by_code(self, ctx: Context, raw: str, mode: str) -> Outcome:
         code = "B-" + raw.upper().removeprefix("B").removeprefix("-")
         booking = get_booking(session=ctx.session, code=code)

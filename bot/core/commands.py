@@ -142,12 +142,9 @@ class CommandSkill:
         if item in ("book", "human"):
             # Delegate to the booking / handoff skills when they are installed.
             ctx.text = "预约专家" if item == "book" else "人工"
-            for skill in ctx.core.skills:
-                if skill.name in ("commands", "faq"):
-                    continue
-                outcome = skill.handle(ctx)
-                if outcome is not None:
-                    return outcome
+            outcome = ctx.core.router.others(ctx, skip=("commands", "smalltalk", "faq"))
+            if outcome is not None:
+                return outcome
             phone = ctx.core.settings.station_phone or "-"
             key = "book.unavailable" if item == "book" else "human.unavailable"
             return Outcome([Reply(ctx.t(key, phone=phone))], "command", "handled", log=False)

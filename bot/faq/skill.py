@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
+from bot.core.understand import entry_subject, facet_of
+from bot.faq.guard import rerank
 from bot.core.ports import Outcome
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -36,9 +38,12 @@ class FaqSkill:
         if ctx.text.startswith("faq:"):
             return self.answer_entry(ctx, ctx.text[4:], score=100.0, log=False)
         index = ctx.core.index.get(ctx.session)
+        interp = ctx.interp
+        query = interp.query if interp is not None and interp.query else ctx.text
         matches = index.search(
-            ctx.text, today=ctx.today, lang=detect_lang(ctx.text) or ctx.lang, limit=5
+            query, today=ctx.today, lang=detect_lang(ctx.text) or ctx.lang, limit=5
         )
+        matches = rerank(matches, ctx.text, interp)
         settings = ctx.core.settings
         best = matches[0] if matches else None
         if best and best.score >= settings.answer_threshold:
@@ -96,6 +101,8 @@ class FaqSkill:
             Choice(ctx.t("feedback.down"), "feedback:down"),
         ]
         ctx.data["last_faq_id"] = entry.id
+        question = entry.question.get("zh") + " " + entry.question.get("en")
+        ctx.dialogue.answered(entry_subject(question), facet_of(question), entry.id)
         ctx.data.pop("last_feedback", None)
         reply = Reply(
             text,

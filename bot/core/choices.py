@@ -1,0 +1,188 @@
+"""Read a typed answer against the choices just offered: numbers, labels, parts of labels, dates,
+weekdays, times and "any".
+
+Matched against the options actually shown before anything is parsed freely (the options are
+few and known), with the station's "now" passed in: "周四" is the next Thursday on offer,
+"下午两点" and a bare "2点" inside a booking are 14:00, "下周一" is Monday of next calendar week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from bot.core.messages import Choice
+
+__all__ = ("match_choice", "read_day", "read_time")
+
+_ANY = re.compile(
+    r"都可以|都行|都好|任一|任意|任何|随便|无所谓|哪个都|谁都|哪位都|不限|没有偏好|没偏好"
+    r"|\bany\b|anyone|anybody|whoever|whichever|no preference|doesn'?t matter|either",
+    re.IGNORECASE,
+)
+_WEEKDAY_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAY_EN = {
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+_MONTHS_EN = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+_CN_DIGITS |= {"八": 8, "九": 9, "十": 10}
+_PUNCT = re.compile(r"[\s!！。.,，~～?？、…]+")
+_FILLER = re.compile(r"那个|这个|的|吧|呗|就|选|要|约|please|the|one|that|i'?ll take|i want", re.I)
+
+
+def _cn_number(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    if raw in _CN_DIGITS:
+        return _CN_DIGITS[raw]
+    if raw.startswith("十"):
+        return 10 + _CN_DIGITS.get(raw[1:], 0)
+    if len(raw) == 2 and raw[1] == "十":
+        return _CN_DIGITS.get(raw[0], 0) * 10
+    if len(raw) == 3 and raw[1] == "十":
+        return _CN_DIGITS.get(raw[0], 0) * 10 + _CN_DIGITS.get(raw[2], 0)
+    return None
+
+
+def read_day(text: str, today: dt.date) -> dt.date | None:
+    """A day typed in chat: 12月10日, 10号, 12/10, 周四, 下周一, 明天, Thursday, Dec 10."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    if "今天" in t or re.search(r"\btoday\b", t):
+        return today
+    if "大后天" in t:
+        return today + dt.timedelta(days=3)
+    if "后天" in t or "day after tomorrow" in t:
+        return today + dt.timedelta(days=2)
+    if "明天" in t or "明日" in t or re.search(r"\btomorrow\b", t):
+        return today + dt.timedelta(days=1)
+    if m := re.search(r"(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号]", t):
+        month = int(m.group(1)) if m.group(1) else today.month
+        return _dated(today, month, int(m.group(2)), rolls=not m.group(1))
+    if m := re.search(r"\b(\d{1,2})/(\d{1,2})\b", t):
+        return _dated(today, int(m.group(1)), int(m.group(2)), rolls=False)
+    months = "|".join(_MONTHS_EN)
+    if m := re.search(rf"\b({months})[a-z]*\.?\s+(\d{{1,2}})\b", t) or re.search(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({months})", t
+    ):
+        a, b = m.groups()
+        month, day = (_MONTHS_EN[a], int(b)) if a.isalpha() else (_MONTHS_EN[b], int(a))
+        return _dated(today, month, day, rolls=False)
+    if m := re.search(r"(下下|下个?|这个?|本)?\s*(?:周|星期|礼拜)([一二三四五六日天])", t):
+        wd = _WEEKDAY_ZH[m.group(2)]
+        prefix = m.group(1) or ""
+        if prefix.startswith("下下"):
+            return _week_day(today, 2, wd)
+        if prefix.startswith("下"):
+            return _week_day(today, 1, wd)  # 下周一: Monday of next calendar week
+        return _next_weekday(today, wd)
+    if m := re.search(r"\b(next\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", t):
+        wd = _WEEKDAY_EN[m.group(2)]
+        return _week_day(today, 1, wd) if m.group(1) else _next_weekday(today, wd)
+    return None
+
+
+def _dated(today: dt.date, month: int, day: int, *, rolls: bool) -> dt.date | None:
+    try:
+        found = dt.date(today.year, month, day)
+    except ValueError:
+        return None
+    if found < today:  # "1月5日" typed in December is next year's
+        try:
+            if rolls:
+                nxt = month % 12 + 1
+                return dt.date(today.year + (month == 12), nxt, day)
+            return dt.date(today.year + 1, month, day)
+        except ValueError:
+            return None
+    return found
+
+
+def _next_weekday(today: dt.date, wd: int) -> dt.date:
+    return today + dt.timedelta(days=(wd - today.weekday()) % 7)
+
+
+def _week_day(today: dt.date, weeks: int, wd: int) -> dt.date:
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday + dt.timedelta(weeks=weeks, days=wd)
+
+
+def read_time(text: str, *, afternoon_default: bool = True) -> dt.time | None:
+    """A time of day: 10:30, 14点, 下午两点, 两点半, 2pm, 9am; a bare 1-7 o'clock is afternoon."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    if m := re.search(r"(\d{1,2})[:：](\d{2})", t):
+        hour, minute = int(m.group(1)), int(m.group(2))
+    elif m := re.search(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)", t):
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        if m.group(3).startswith("p") and hour < 12:
+            hour += 12
+        return _time(hour, minute)
+    elif m := re.search(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*[点时](半|(\d{1,2})分?)?", t):
+        hour = _cn_number(m.group(1))
+        if hour is None:
+            return None
+        minute = 30 if m.group(2) == "半" else int(m.group(3) or 0)
+    else:
+        return None
+    if re.search(r"下午|晚上|傍晚|pm", t) and hour < 12:
+        hour += 12
+    elif not re.search(r"上午|早上|早晨|中午|am", t) and afternoon_default and 1 <= hour <= 7:
+        hour += 12
+    return _time(hour, minute)
+
+
+def _time(hour: int, minute: int) -> dt.time | None:
+    return dt.time(hour, minute) if 0 <= hour < 24 and 0 <= minute < 60 else None
+
+
+def _key(text: str) -> str:
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | None:
+    """The payload of the one offered choice the typed text names, or None."""
+    options = [c for c in choices if not c.payload.endswith((":back", ":cancel"))]
+    if not options:
+        return None
+    key = _key(text)
+    if not key:
+        return None
+    if m := re.fullmatch(r"(?:第)?(\d{1,2})(?:个|项|号)?", key):
+        n = int(m.group(1))
+        if 1 <= n <= len(choices) and not re.search(r"[号日]", key):
+            return choices[n - 1].payload
+    for c in options:
+        label = _key(c.label)
+        if key == label or key == _key(c.label.split(" (")[0].split("（")[0]):
+            return c.payload
+    if _ANY.search(text):
+        found = [c for c in options if c.payload.endswith(":any")]
+        if found:
+            return found[0].payload
+    dated = [c for c in options if re.search(r":\d{4}-\d{2}-\d{2}$", c.payload)]
+    if dated and (day := read_day(text, today)) is not None:
+        found = [c for c in dated if c.payload.endswith(day.isoformat())]
+        return found[0].payload if found else None
+    timed = [c for c in options if re.match(r"\d{2}:\d{2}", c.label.split(" ")[-1])]
+    timed = timed or [c for c in options if re.search(r"\d{2}:\d{2}-\d{2}:\d{2}", c.label)]
+    if timed and (at := read_time(text)) is not None:
+        stamp = f"{at:%H:%M}-"
+        found = [c for c in timed if stamp in c.label]
+        return found[0].payload if found else None
+    # A part of a label ("王律师", "马德里", "续展那个"): only when exactly one option has it.
+    core = _FILLER.sub("", key)
+    if len(core) >= 2:
+        found = [c for c in options if core in _key(c.label)]
+        if len(found) == 1:
+            return found[0].payload
+        found = [c for c in options if len(_key(c.label)) >= 2 and _key(c.label) in core]
+        if len(found) == 1:
+            return found[0].payload
+    return None

@@ -1,0 +1,185 @@
+"""Understand one message in its context: a typed interpretation the router decides on.
+
+Pure reading, no database writes: the intent (booking, handoff, smalltalk, cancel, a tool
+follow-up ...), the subject and facet of a question, and, when the message only names a facet
+("那收费呢", "and the fee for that?"), the query rewritten with the subject of the last answer.
+Lexicon and intent examples: bot/core/understanding.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.core.dialogue import Dialogue
+
+__all__ = (
+    "CANCEL_WORDS",
+    "Interpretation",
+    "Lexicon",
+    "entry_subject",
+    "facet_of",
+    "lexicon",
+    "subjects_of",
+    "understand_text",
+)
+
+_FILE = Path(__file__).with_name("understanding.yaml")
+_PUNCT = re.compile(r"[\s!！。.,，~～?？、:：;；…]+")
+# Words that leave a flow or drop what is pending, typed in any step.
+CANCEL_WORDS = frozenset(
+    "取消 算了 不约了 不用了 不要了 不弄了 不办了 不预约了 先不约了 退出 不了 不用 "
+    "cancel quit stop nevermind never-mind forget-it /cancel".split()
+) | {"never mind", "forget it", "no thanks", "no thank you", "先不用了", "暂时不用了"}
+# An elliptical message leans on what came before: it starts so, or it is short.
+_LEAN = re.compile(
+    r"^(那|那么|那要是|那如果|还有|另外|然后|要是|如果|and|what about|how about|so|then)\b|"
+    r"^(那|那么|还有|另外|然后|要是)|(呢|的呢)[?？]?$|\b(that|it|this|them)\b|这个|那个|它",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One subject of the lexicon."""
+
+    name: str
+    words: re.Pattern[str]
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Subjects, facets and intent examples, loaded once."""
+
+    subjects: tuple[Subject, ...]
+    facets: tuple[tuple[str, re.Pattern[str]], ...]
+    intents: dict[str, tuple[int, tuple[str, ...]]]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon of bot/core/understanding.yaml."""
+    raw = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+    subjects = tuple(
+        Subject(name, re.compile(v["words"], re.IGNORECASE), v["zh"], v["en"])
+        for name, v in raw["subjects"].items()
+    )
+    facets = tuple(
+        (name, re.compile(v["words"], re.IGNORECASE)) for name, v in raw["facets"].items()
+    )
+    intents = {
+        name: (int(v["threshold"]), tuple(_norm(x) for x in v.get("examples") or ()))
+        for name, v in raw["intents"].items()
+    }
+    return Lexicon(subjects, facets, intents)
+
+
+def _norm(text: str) -> str:
+    return _PUNCT.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def subjects_of(text: str) -> list[str]:
+    """The subjects a text names, most specific first (lexicon order)."""
+    return [s.name for s in lexicon().subjects if s.words.search(text)]
+
+
+def facet_of(text: str) -> str | None:
+    """The first facet a text asks about."""
+    return next((name for name, rx in lexicon().facets if rx.search(text)), None)
+
+
+@cache
+def entry_subject(question: str) -> str | None:
+    """The subject of an entry, read from its question."""
+    found = subjects_of(question)
+    return found[0] if found else None
+
+
+def intent_score(intent: str, text: str) -> float:
+    """How close the message is to the intent's examples (0-100)."""
+    _, examples = lexicon().intents.get(intent, (100, ()))
+    if not examples:
+        return 0.0
+    norm = _norm(text)
+    best = process.extractOne(norm, examples, scorer=fuzz.ratio)
+    score = float(best[1]) if best else 0.0
+    # A long message that contains an example as a whole ("帮我约个专家聊聊马德里") also counts.
+    partial = process.extractOne(norm, examples, scorer=fuzz.partial_ratio)
+    if partial and len(partial[0]) >= 4 and len(norm) <= 3 * len(partial[0]):
+        score = max(score, float(partial[1]) - 8)
+    return score
+
+
+@dataclass
+class Interpretation:
+    """What one message is, in its context."""
+
+    text: str
+    intent: str | None = None  # booking | handoff | cancel | tool_followup | faq | None
+    subject: str | None = None
+    facet: str | None = None
+    query: str = ""  # what the FAQ searches (rewritten for an elliptical follow-up)
+    followup: bool = False  # leans on the last answer's subject
+    topic: str | None = None  # a booking topic named in the message (madrid, renewal ...)
+    scores: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_BOOK_NEEDS = re.compile(r"专家|律师|顾问|咨询|预约|约|expert|lawyer|consult|appointment|book", re.I)
+_HUMAN_NEEDS = re.compile(
+    r"人工|真人|工作人员|客服|人|投诉|staff|human|person|someone|people|agent|operator", re.I
+)
+_TOPIC_WORDS = {
+    "madrid": r"马德里|国际注册|madrid|international",
+    "renewal": r"续展|renew",
+    "dispute": r"异议|无效|驳回|复审|撤三|争议|侵权|oppos|invalid|refus|dispute|infring",
+    "registration": r"注册|申请|regist|filing",
+}
+
+
+def booking_topic(text: str, specialties: tuple[str, ...]) -> str | None:
+    """The consultation topic a booking request names ("约专家聊马德里" = madrid)."""
+    for topic, words in _TOPIC_WORDS.items():
+        if topic in specialties and re.search(words, text, re.IGNORECASE):
+            return topic
+    return None
+
+
+def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
+    """The interpretation of `text` given the dialogue context."""
+    interp = Interpretation(text=text, query=text)
+    key = _norm(text)
+    if key in CANCEL_WORDS:
+        interp.intent = "cancel"
+        return interp
+    for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
+        if not needs.search(text):
+            continue
+        score = intent_score(intent, text)
+        interp.scores[intent] = score
+        if score >= lexicon().intents[intent][0]:
+            interp.intent = intent
+            break
+    own = subjects_of(text)
+    interp.subject = own[0] if own else None
+    interp.facet = facet_of(text)
+    if interp.intent is None and not own and dialogue.subject:
+        short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
+        if (short or _LEAN.search(text)) and (interp.facet or _LEAN.search(text)):
+            subject = next(s for s in lexicon().subjects if s.name == dialogue.subject)
+            phrase = subject.en if lang == "en" else subject.zh
+            rest = re.sub(r"^(那么|那|and|so|then)\s*", "", text.strip(), flags=re.IGNORECASE)
+            interp.query = f"{phrase} {rest}"
+            interp.subject = dialogue.subject
+            interp.followup = True
+    return interp

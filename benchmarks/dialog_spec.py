@@ -7,9 +7,10 @@ receptionist would do with it:
 - `intent`: one of INTENTS (the core's own name for it; see `intent_ok` for the equivalences);
 - `faq`: the entry id that must be answered (or a list of ids that are all right);
   `suggest_ok: true` also accepts a suggestion list that contains one of them;
-- `tool`: the tool's name in `result["tool"]`, and `figures`: dotted paths into `result`
-  with their expected values (lists compare as sets; `classes_include` = Nice classes that
-  must all be among the class finder's suggestions);
+- `tool`: the tool's name in `result["tool"]` (or a list of acceptable names), and
+  `figures`: dotted paths into `result` with their expected values (`a|b` = either path;
+  lists compare as sets; `classes_include` = Nice classes that must all be among the class
+  finder's suggestions);
 - `has`: texts that must each be shown (answer or button labels); an item that is a list
   is satisfied by any one of its alternatives; `lacks`: texts that must not be shown;
 - `callback: true`: the message is a button press (its payload), not typed text;
@@ -82,7 +83,7 @@ class Turn:
     intent: str
     faq: tuple[str, ...] = ()
     suggest_ok: bool = False
-    tool: str | None = None
+    tools: tuple[str, ...] = ()  # acceptable tool names
     figures: Mapping[str, Any] = field(default_factory=dict)
     has: tuple[str | tuple[str, ...], ...] = ()
     lacks: tuple[str, ...] = ()
@@ -151,7 +152,7 @@ def _turn(raw: Mapping[str, Any], where: str, known_ids: set[str] | None) -> Tur
     intent = str(raw["intent"])
     if intent not in INTENTS:
         raise ValueError(f"{where}: unknown intent {intent!r}")
-    faq = raw.get("faq")
+    faq, tool = raw.get("faq"), raw.get("tool")
     ids = tuple(str(x) for x in (faq if isinstance(faq, list) else [faq] if faq else []))
     if known_ids is not None:
         missing = [i for i in ids if i not in known_ids]
@@ -166,7 +167,7 @@ def _turn(raw: Mapping[str, Any], where: str, known_ids: set[str] | None) -> Tur
         intent=intent,
         faq=ids,
         suggest_ok=bool(raw.get("suggest_ok", False)),
-        tool=raw.get("tool"),
+        tools=tuple(str(x) for x in (tool if isinstance(tool, list) else [tool] if tool else [])),
         figures=dict(raw.get("figures") or {}),
         has=_texts(raw.get("has"), where),
         lacks=tuple(str(x) for x in _texts(raw.get("lacks"), where)),
@@ -259,11 +260,11 @@ def check_turn(turn: Turn, got: Got) -> list[str]:
         problems.append(f"intent {got.intent}, expected {turn.intent}")
     elif turn.faq and not faq_as_suggestion and got.faq_id not in turn.faq:
         problems.append(f"entry {got.faq_id}, expected {'|'.join(turn.faq)}")
-    if turn.tool is not None:
+    if turn.tools:
         tool = _path(got.result, "tool")
-        tools = turn.tool if isinstance(turn.tool, list) else [turn.tool]
-        if tool not in tools:
-            problems.append(f"tool {tool if tool is not _MISSING else None}, expected {turn.tool}")
+        if tool not in turn.tools:
+            shown = None if tool is _MISSING else tool
+            problems.append(f"tool {shown}, expected {'|'.join(turn.tools)}")
     for key, want in turn.figures.items():
         if key == "classes_include":
             shown = _suggested_classes(got.result)
@@ -271,9 +272,11 @@ def check_turn(turn: Turn, got: Got) -> list[str]:
             if lacking:
                 problems.append(f"classes {sorted(shown)} lack {lacking}")
             continue
-        value = _path(got.result, key)
-        if value is _MISSING or not _same(want, value):
-            problems.append(f"{key}={None if value is _MISSING else value}, expected {want}")
+        # "a|b": either path may hold the figure (e.g. a recomputation or a fee-only answer).
+        values = [_path(got.result, k) for k in key.split("|")]
+        if not any(v is not _MISSING and _same(want, v) for v in values):
+            found = next((v for v in values if v is not _MISSING), None)
+            problems.append(f"{key}={found}, expected {want}")
     shown_text = "\n".join([got.answer, *got.buttons]).casefold()
     for item in turn.has:
         options = item if isinstance(item, tuple) else (item,)

@@ -146,6 +146,23 @@ def _key(text: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+_ORDINALS = {
+    "第一": 1, "第二": 2, "第三": 3, "第四": 4, "第五": 5, "第六": 6, "第七": 7, "第八": 8,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+}  # fmt: skip
+
+
+def _ordinal(key: str) -> int | None:
+    # "第一个", "第二项", "the first one", "first"; "最后一个" / "last one" is the last option.
+    m = re.fullmatch(r"(?:选|要|就)?(第[一二三四五六七八]|first|second|third|fourth|fifth|sixth)"
+                     r"(?:个|项|位|天|one|option)?(?:吧|的)?", key.replace("the", ""))
+    return _ORDINALS.get(m.group(1)) if m else None
+
+
+def _name(label: str) -> str:
+    return _key(re.split(r"[（(·]", label)[0])
+
+
 def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | None:
     """The payload of the one offered choice the typed text names, or None."""
     options = [c for c in choices if not c.payload.endswith((":back", ":cancel"))]
@@ -158,6 +175,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         n = int(m.group(1))
         if 1 <= n <= len(choices) and not re.search(r"[号日]", key):
             return choices[n - 1].payload
+    if (n := _ordinal(key)) is not None and 1 <= n <= len(choices):
+        return choices[n - 1].payload
     for c in options:
         label = _key(c.label)
         if key == label or key == _key(c.label.split(" (")[0].split("（")[0]):
@@ -176,6 +195,10 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         stamp = f"{at:%H:%M}-"
         found = [c for c in timed if stamp in c.label]
         return found[0].payload if found else None
+    # The name part of a label ("陈晓老师" for "陈晓（演示）（...）").
+    named = [c for c in options if len(_name(c.label)) >= 2 and _name(c.label) in key]
+    if len(named) == 1:
+        return named[0].payload
     # A part of a label ("王律师", "马德里", "续展那个"): only when exactly one option has it.
     core = _FILLER.sub("", key)
     if len(core) >= 2:

@@ -44,7 +44,8 @@ CANCEL = _words("取消", "cancel", "/cancel", "退出", "quit", "算了")
 TO_EN = _words("english", "英文", "英语", "/lang en", "lang:en")
 TO_ZH = _words("中文", "chinese", "汉语", "/lang zh", "lang:zh")
 LANG_TOGGLE = _words("/lang", "language", "语言")
-UP = _words("有用", "有帮助", "👍", "helpful", "useful", "feedback:up", "thanks", "谢谢")
+# "谢谢" / "thanks" are small talk (bot/smalltalk), not a rating of the last answer.
+UP = _words("有用", "有帮助", "👍", "helpful", "useful", "feedback:up")
 DOWN = _words("没用", "没帮助", "没有用", "无用", "👎", "not helpful", "useless", "feedback:down")
 _PUNCT_RE = re.compile(r"[\s!！。.,，~～]+$")
 

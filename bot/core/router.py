@@ -16,17 +16,27 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.core.choices import match_choice
+from bot.core.choices import match_choice, read_day
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome, Skill
 from bot.core.texts import t
-from bot.core.understand import Interpretation
+from bot.core.understand import Interpretation, booking_topic
+from storage.experts import SPECIALTIES
 
 if TYPE_CHECKING:
     from bot.core.conversation import Conversation
 
 __all__ = ("Router", "expired")
+
+_OTHER_DAY = re.compile(
+    r"换个?(日子|天|日期)|换一天|别的(日子|天)|其他(日子|天)|改天|another day|different day|other day",
+    re.IGNORECASE,
+)
+_CORRECTION = re.compile(
+    r"不对|不是|其实|改成|换成|还是|我是想|想问|应该是|actually|instead|rather|no,|not that|i meant",
+    re.IGNORECASE,
+)
 
 _PICK_RE = re.compile(r"^\s*(\d{1,2})\s*[.、)）]?\s*$")
 _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
@@ -128,9 +138,33 @@ class Router:
         if ctx.flow == "booking" and not _PAYLOAD_RE.match(ctx.text):
             choices = self._offered_choices(ctx)
             picked = match_choice(ctx.text, choices, ctx.today) if choices else None
+            if picked is None:
+                picked = self._booking_move(ctx, active)
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
+
+    def _booking_move(self, ctx: Context, booking: Skill) -> str | None:
+        """A typed answer that changes an earlier booking step: another day, another topic."""
+        state = str(ctx.flow_data.get("state", ""))
+        text = ctx.text
+        if state in ("slot", "move_slot"):
+            if _OTHER_DAY.search(text):
+                return "book:back"
+            day = read_day(text, ctx.today)
+            if day is not None:
+                return f"book:day:{day.isoformat()}" if self._back_to_day(ctx) else None
+        if state in ("expert", "day", "slot") and not ctx.flow_data.get("code"):
+            topic = booking_topic(text, SPECIALTIES)
+            if topic and topic != ctx.flow_data.get("topic") and _CORRECTION.search(text):
+                ctx.flow_data["state"] = "topic"
+                return f"book:topic:{topic}"
+        return None
+
+    def _back_to_day(self, ctx: Context) -> bool:
+        state = str(ctx.flow_data.get("state"))
+        ctx.flow_data["state"] = "move_day" if state == "move_slot" else "day"
+        return True
 
     def _offered_choices(self, ctx: Context) -> list[Choice]:
         labels = ctx.data.get("choice_labels") or []

@@ -137,12 +137,38 @@ class Interpretation:
 
 _BOOK_NEEDS = re.compile(r"专家|律师|顾问|咨询|预约|约|expert|lawyer|consult|appointment|book", re.I)
 _HUMAN_NEEDS = re.compile(
-    r"人工|真人|工作人员|客服|人|投诉|staff|human|person|someone|people|agent|operator", re.I
+    r"人工|真人|工作人员|客服|人聊|人说|投诉|staff|human|person|someone|somebody|agent|operator",
+    re.I,
+)
+# A booking asked for in words: a verb of arranging and someone to consult.
+_BOOK_VERB = re.compile(
+    r"预约|约(个|一?下|位|专家|律师|顾问|时间|吗|不)|安排|请教|面谈|当面|见面|聊聊|细聊"
+    r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session",
+    re.I,
+)
+_BOOK_WHO = re.compile(r"专家|律师|顾问|老师|expert|lawyer|attorney|consultant|specialist", re.I)
+# A person asked for in words: wanting, finding or talking to staff or a human.
+_HUMAN_VERB = re.compile(
+    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|talk|speak|contact|reach|connect|get|call|need",
+    re.I,
+)
+_HUMAN_WHO = re.compile(
+    r"真人|人工|工作人员|客服|real person|a human|\bhuman\b|staff member|\bstaff\b"
+    r"|someone (at|from) the station|a person|\bsomeone\b|somebody|your people|agent",
+    re.I,
+)
+# Questions about the service, not a request for it ("人工服务时间", "专家咨询收费吗").
+_ABOUT = re.compile(
+    r"时间|几点|收费|多少钱|免费吗|what time|hours|opening|cost|fee|charge|free\b", re.I
 )
 _TOPIC_WORDS = {
     "madrid": r"马德里|国际注册|madrid|international",
     "renewal": r"续展|renew",
-    "dispute": r"异议|无效|驳回|复审|撤三|争议|侵权|oppos|invalid|refus|dispute|infring",
+    "geographic_indications": r"地理标志|geographical indication|\bGI\b",
+    "collective_certification": r"集体商标|证明商标|collective|certification mark",
+    "opposition_invalidation": r"异议|无效|驳回|复审|撤三|抢注|oppos|invalid|refus|squat|non-?use",
+    "infringement_litigation": r"侵权|假冒|诉讼|起诉|维权|infring|counterfeit|litigat|sue\b",
+    "brand_strategy": r"品牌|brand",
     "registration": r"注册|申请|regist|filing",
 }
 
@@ -167,9 +193,14 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             continue
         score = intent_score(intent, text)
         interp.scores[intent] = score
-        if score >= lexicon().intents[intent][0]:
+        if score >= lexicon().intents[intent][0] and (score == 100 or not _ABOUT.search(text)):
             interp.intent = intent
             break
+    if interp.intent is None and not _ABOUT.search(text):
+        if _HUMAN_VERB.search(text) and _HUMAN_WHO.search(text):
+            interp.intent = "handoff"
+        elif _BOOK_VERB.search(text) and _BOOK_WHO.search(text):
+            interp.intent = "booking"
     own = subjects_of(text)
     interp.subject = own[0] if own else None
     interp.facet = facet_of(text)

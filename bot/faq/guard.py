@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.core.understand import Interpretation
+from bot.core.understand import Interpretation, entry_subject, facet_of
 from knowledge.index import Match
 
 __all__ = ("rerank",)
@@ -24,6 +24,10 @@ _MADRID = re.compile(
 _GRACE = re.compile(r"宽展|过了续展期|续展期过了|grace|after the (renewal )?window", re.I)
 _GRACE_IDS = ("renewal-grace-period", "renewal-late-fee", "renewal-missed-grace")
 _NOT_GRACE_IDS = ("renewal-window", "not-renewed", "validity-period")
+# "过了续展期还有宽展期吗" asks whether there is a grace period, not what happens after it.
+_GRACE_STILL = re.compile(
+    r"(还有|有没有|有)宽展|宽展期?(是)?多[久长]|is there (a|any) grace|how long is the grace", re.I
+)
 # "商标注册下来要多久", "how long does registration take": the wait, not the 10-year term.
 _WAIT = re.compile(
     r"下来|下证|拿证|审查|审核|多久能|要多久|多长时间能|多久可以|办下来|批下来"
@@ -46,9 +50,23 @@ def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
         return False  # national entries answer many Madrid questions (e.g. the basic mark)
     if _GRACE.search(text) and entry_id.startswith(_NOT_GRACE_IDS):
         return True
+    if entry_id.startswith("renewal-missed-grace") and _GRACE_STILL.search(text):
+        return True
     return bool(
         entry_id.startswith("validity-period") and _WAIT.search(text) and not _VALIDITY.search(text)
     )
+
+
+def _question(match: Match) -> str:
+    return match.entry.question.get("zh") + " " + match.entry.question.get("en")
+
+
+def _family(subject: str | None) -> str | None:
+    return _FAMILY.get(subject or "", subject)
+
+
+_FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
+BOOST = 12.0
 
 
 def rerank(matches: list[Match], text: str, interp: Interpretation | None) -> list[Match]:
@@ -58,15 +76,45 @@ def rerank(matches: list[Match], text: str, interp: Interpretation | None) -> li
     out = [
         replace(m, score=m.score - PENALTY) if _conflict(m, text, interp) else m for m in matches
     ]
-    if interp is not None and interp.followup and interp.subject:
-        from bot.core.understand import entry_subject
-
+    subject = _family(interp.subject) if interp is not None else None
+    facet = interp.facet if interp is not None else None
+    if interp is not None and interp.followup and subject:
         # A follow-up stays on its subject: entries of another subject step back.
         out = [
             m
-            if entry_subject(m.entry.question.get("zh") + " " + m.entry.question.get("en"))
-            in (interp.subject, None)
+            if _family(entry_subject(_question(m))) in (subject, None)
             else replace(m, score=m.score - PENALTY / 2)
             for m in out
         ]
+    if subject and facet in ("fee", "time"):
+        # Fee and time are different questions about one subject: the entry asking the other
+        # one steps back ("how long is the grace period" is not "how much is the late fee").
+        other = {"fee": "time", "time": "fee"}[facet]
+        out = [
+            replace(m, score=m.score - PENALTY / 2)
+            if facet_of(_question(m)) == other and not facet_of_both(_question(m), facet)
+            else m
+            for m in out
+        ]
+    if subject and facet:
+        # Exactly one candidate on the question's subject and facet: it comes first.
+        fits = [
+            m
+            for m in out
+            if _family(entry_subject(_question(m))) == subject and facet_of(_question(m)) == facet
+        ]
+        if len(fits) == 1 and fits[0] is not out[0]:
+            best = max(m.score for m in out)
+            out = [
+                replace(m, score=min(best + 0.1, m.score + BOOST)) if m is fits[0] else m
+                for m in out
+            ]
     return sorted(out, key=lambda m: -m.score)
+
+
+def facet_of_both(question: str, facet: str) -> bool:
+    """Whether the entry's question also asks the given facet ("多久，多少钱")."""
+    from bot.core.understand import lexicon
+
+    rx = dict(lexicon().facets).get(facet)
+    return bool(rx and rx.search(question))

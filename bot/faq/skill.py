@@ -44,6 +44,9 @@ class FaqSkill:
             query, today=ctx.today, lang=detect_lang(ctx.text) or ctx.lang, limit=5
         )
         matches = rerank(matches, ctx.text, interp)
+        if interp is not None and interp.subject:
+            # Even unanswered, the question names what the conversation is about now.
+            ctx.dialogue.answered(interp.subject, interp.facet, None)
         settings = ctx.core.settings
         best = matches[0] if matches else None
         if best and best.score >= settings.answer_threshold:

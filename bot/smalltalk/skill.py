@@ -44,6 +44,11 @@ KINDS: dict[str, frozenset[str]] = {
         "再见 拜拜 拜 bye bye-bye goodbye see_you 回头见 下次见 先这样 就这样 没事了 没有了 "
         "没别的了 没问题了 that's_all that's_it nothing_else no_more_questions bye_for_now"
     ),
+    "identity": _set(
+        "你是机器人吗 你是谁 你是真人吗 是机器人吗 机器人吗 你是ai吗 你是人工智能吗 是真人吗 "
+        "are_you_a_bot are_you_a_robot are_you_human are_you_a_human who_are_you are_you_real "
+        "are_you_ai are_you_an_ai is_this_a_bot"
+    ),
     "ack": _set(
         "嗯 嗯嗯 嗯呢 哦 哦哦 噢 好 好的 好滴 好嘞 行 行的 可以 收到 明白 明白了 知道了 了解 "
         "了解了 懂了 确定 确认 是的 对 对的 ok okay k kk got_it understood i_see noted sure "
@@ -67,6 +72,12 @@ _TEXTS = {
         "好的，祝您生意兴隆，有需要随时找我。再见！",
         "All right, all the best with your business. Come back anytime. Goodbye!",
     ),
+    "identity": (
+        "我是指导站的智能助手，可以解答商标问题、计算续展期限和费用、预约专家；"
+        "需要真人时回复“人工”，我帮您转接工作人员。",
+        "I am the station's assistant: I answer trademark questions, compute renewal deadlines "
+        "and fees and book experts. Reply 'human' any time and I will put you through to staff.",
+    ),
     "ack": (
         "好的。还有什么想了解的，直接问我就行。",
         "OK. If there is anything else you'd like to know, just ask.",
@@ -88,12 +99,30 @@ def smalltalk_kind(text: str) -> str | None:
     for kind, words in KINDS.items():
         if key in words or key.replace(" ", "") in words:
             return kind
-    # "你好，在吗" / "ok 谢谢": every piece small talk, the last one decides the reply.
-    parts = [p for p in re.split(r"[\s,，]+", key) if p]
-    if len(parts) > 1:
-        kinds = [smalltalk_kind(p) for p in parts]
-        if all(kinds):
-            return next(k for k in ("thanks", "goodbye", "presence", "greeting", "ack") if k in kinds)
+    # "你好，在吗" / "cool thank you" / "好的谢谢": every piece small talk; thanks and goodbyes
+    # decide the reply over a greeting or an acknowledgement.
+    kinds = _pieces(key.replace(" ", "_") if key.isascii() else key.replace(" ", ""))
+    if kinds:
+        order = ("thanks", "goodbye", "identity", "presence", "greeting", "ack")
+        return next(k for k in order if k in kinds)
+    return None
+
+
+def _pieces(key: str) -> list[str] | None:
+    # The message cut into known phrases, longest first ("ok_thank_you" = ok + thank_you).
+    if not key:
+        return []
+    key = key.strip("_")
+    for end in range(len(key), 0, -1):
+        head = key[:end]
+        if key.isascii() and end < len(key) and key[end] != "_":
+            continue
+        kind = next((k for k, words in KINDS.items() if head.replace("_", " ") in words), None)
+        if kind is None:
+            continue
+        rest = _pieces(key[end:])
+        if rest is not None:
+            return [kind, *rest]
     return None
 
 

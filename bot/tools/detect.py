@@ -87,11 +87,13 @@ _OTHER_PROCEDURE = _re(
     r"|assign|transfer|oppos|cancel|invalid|review|licen|pledge|certificate|change|patent"
     r"|copyright|domain"
 )
+_CURRENCY = _re(r"\s*(?:法郎|francs?\b)")
 _PAPER = _re(r"纸质|纸件|\bpaper\b")
 _COLOUR = _re(r"彩色|颜色|colou?r")
 _BW = _re(r"黑白|black and white|black-and-white|b/w")
 _CLASS_Q = _re(
     r"哪一类|哪类|哪个类|哪些类|什么类|哪几类|哪一个类|选.{0,3}类别"
+    r"|第几类|属于哪|几类|哪个类别|什么类别"
     r"|\b(?:which|what) (?:nice )?class(?:es)?\b|\bclass(?:es)? (?:for|should|do)\b"
 )
 _CLASS_META = _re(r"区分表|分类表|尼斯分类|多少类|几个类|nice classification|how many")
@@ -176,7 +178,12 @@ def read_facts(text: str, today: dt.date, table: FeeTable | None = None) -> Fact
         if n and 1 <= n <= 500:
             items.append(n)
     facts.items = items
-    facts.parties = find_parties(norm, table)
+    # "瑞士法郎" / "Swiss francs" is a currency, not a designation of Switzerland.
+    facts.parties = [
+        p
+        for p in find_parties(norm, table)
+        if not _CURRENCY.match(norm, p.start + len(p.text))
+    ]
     facts.colour = (
         True
         if _COLOUR.search(norm) and not _BW.search(norm)

@@ -53,12 +53,21 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     return False
 
 
+def _bare(text: str) -> str:
+    # "那5个类呢" = "5个类": the leading 那 would read as "that 5" to the class counter.
+    return re.sub(r"^(那么|那|要是|如果|换成|改成)\s*", "", text.strip())
+
+
 def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: ToolConfig) -> bool:
     """Whether `text` only changes an input of the last computation."""
     if not last or not _short(text) or _SUBJECT_WORDS.search(text):
         return False
-    facts = read_facts(text, today, cfg.fees)
-    if choose(facts) is not None:
+    facts = read_facts(_bare(text), today, cfg.fees)
+    own = choose(facts)
+    # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.
+    if own == "fee_national" and last.get("tool") in ("renewal", "fee_renewal"):
+        own = None
+    if own is not None:
         return False
     return _updates(last, facts)
 
@@ -67,7 +76,7 @@ def follow_up(
     text: str, last: dict[str, Any], today: dt.date, cfg: ToolConfig, lang: str
 ) -> tuple[Answer, dict[str, Any]] | None:
     """The recomputed answer and the new inputs, or None when nothing applies."""
-    facts = read_facts(text, today, cfg.fees)
+    facts = read_facts(_bare(text), today, cfg.fees)
     tool = last.get("tool")
     inputs = dict(last)
     if tool == "fee_madrid":

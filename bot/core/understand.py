@@ -63,6 +63,7 @@ class Lexicon:
 
     subjects: tuple[Subject, ...]
     facets: tuple[tuple[str, re.Pattern[str]], ...]
+    facet_phrases: dict[str, tuple[str, str]]
     intents: dict[str, tuple[int, tuple[str, ...]]]
 
 
@@ -77,11 +78,14 @@ def lexicon() -> Lexicon:
     facets = tuple(
         (name, re.compile(v["words"], re.IGNORECASE)) for name, v in raw["facets"].items()
     )
+    phrases = {
+        name: (str(v["zh"]), str(v["en"])) for name, v in raw["facets"].items() if "zh" in v
+    }
     intents = {
         name: (int(v["threshold"]), tuple(_norm(x) for x in v.get("examples") or ()))
         for name, v in raw["intents"].items()
     }
-    return Lexicon(subjects, facets, intents)
+    return Lexicon(subjects, facets, phrases, intents)
 
 
 def _norm(text: str) -> str:
@@ -204,6 +208,16 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     own = subjects_of(text)
     interp.subject = own[0] if own else None
     interp.facet = facet_of(text)
+    short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
+    lean = bool(_LEAN.search(text))
+    if interp.intent is None and own and not interp.facet and dialogue.facet and short and lean:
+        # "变更呢" after a fee answer: the new subject with the facet asked last.
+        phrases = lexicon().facet_phrases.get(dialogue.facet)
+        if phrases:
+            interp.facet = dialogue.facet
+            interp.query = f"{text} {phrases[1] if lang == 'en' else phrases[0]}"
+            interp.followup = True
+        return interp
     if interp.intent is None and not own and dialogue.subject:
         short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
         if (short or _LEAN.search(text)) and (interp.facet or _LEAN.search(text)):

@@ -15,7 +15,9 @@ from dataclasses import replace
 from bot.core.understand import Interpretation, entry_subject, facet_of
 from knowledge.index import Match
 
-__all__ = ("rerank",)
+__all__ = ("SURE_MARGIN", "rerank", "sure_fit")
+
+SURE_MARGIN = 8.0  # how far below the answer threshold a sure fit is still answered
 
 PENALTY = 18.0
 _MADRID = re.compile(
@@ -69,12 +71,45 @@ _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 BOOST = 12.0
 
 
+def _madrid_led(m: Match) -> bool:
+    return m.entry.id.startswith(("madrid", "emadrid"))
+
+
+def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
+    """Whether the best match is the one entry on the question's subject and facet.
+
+    The FAQ skill then answers it from a slightly lower score: subject and facet agreeing is
+    evidence the word scores do not see.
+    """
+    if not matches or interp is None or not interp.subject:
+        return False
+    subject = _family(interp.subject)
+    best = matches[0]
+    if _family(entry_subject(_question(best))) != subject:
+        return False
+    if interp.facet and facet_of(_question(best)) == interp.facet:
+        same = [
+            m
+            for m in matches
+            if _family(entry_subject(_question(m))) == subject
+            and facet_of(_question(m)) == interp.facet
+        ]
+        return len(same) == 1
+    if interp.followup:
+        second = matches[1].score if len(matches) > 1 else 0.0
+        return best.score - second >= 3.0
+    return False
+
+
 def rerank(matches: list[Match], text: str, interp: Interpretation | None) -> list[Match]:
     """The matches with subject conflicts penalised, best first."""
     if not matches:
         return matches
     out = [
-        replace(m, score=m.score - PENALTY) if _conflict(m, text, interp) else m for m in matches
+        replace(m, score=m.score - PENALTY * (1.7 if _madrid_led(m) else 1))
+        if _conflict(m, text, interp)
+        else m
+        for m in matches
     ]
     subject = _family(interp.subject) if interp is not None else None
     facet = interp.facet if interp is not None else None
@@ -90,11 +125,14 @@ def rerank(matches: list[Match], text: str, interp: Interpretation | None) -> li
         # Fee and time are different questions about one subject: the entry asking the other
         # one steps back ("how long is the grace period" is not "how much is the late fee").
         other = {"fee": "time", "time": "fee"}[facet]
+        families = [_family(entry_subject(_question(m))) for m in out]
         out = [
             replace(m, score=m.score - PENALTY / 2)
-            if facet_of(_question(m)) == other and not facet_of_both(_question(m), facet)
+            if facet_of(_question(m)) == other
+            and not facet_of_both(_question(m), facet)
+            and families.count(families[i]) > 1  # another entry of its subject may fit
             else m
-            for m in out
+            for i, m in enumerate(out)
         ]
     if subject and facet:
         # Exactly one candidate on the question's subject and facet: it comes first.

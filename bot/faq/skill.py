@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.understand import entry_subject, facet_of
-from bot.faq.guard import rerank
+from bot.faq.guard import SURE_MARGIN, rerank, sure_fit
 from bot.core.ports import Outcome
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -49,7 +49,10 @@ class FaqSkill:
             ctx.dialogue.answered(interp.subject, interp.facet, None)
         settings = ctx.core.settings
         best = matches[0] if matches else None
-        if best and best.score >= settings.answer_threshold:
+        threshold = settings.answer_threshold
+        if best and sure_fit(matches, interp):
+            threshold -= SURE_MARGIN
+        if best and best.score >= threshold:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, best.entry.id, score=best.score)
         ctx.data["low_streak"] = int(ctx.data.get("low_streak", 0)) + 1

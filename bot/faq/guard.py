@@ -19,7 +19,7 @@ __all__ = ("SURE_MARGIN", "rerank", "sure_fit")
 
 SURE_MARGIN = 8.0  # how far below the answer threshold a sure fit is still answered
 
-PENALTY = 18.0
+PENALTY = 25.0
 _MADRID = re.compile(
     r"马德里|国际注册|国际申请|madrid|international|wipo|designat|指定", re.IGNORECASE
 )
@@ -30,6 +30,8 @@ _NOT_GRACE_IDS = ("renewal-window", "not-renewed", "validity-period")
 _GRACE_STILL = re.compile(
     r"(还有|有没有|有)宽展|宽展期?(是)?多[久长]|is there (a|any) grace|how long is the grace", re.I
 )
+_RENEW = re.compile(r"续展|续期|renew", re.I)
+_LATE = re.compile(r"宽展|晚|逾期|过期|超期|到期后|迟|补|late|grace|expired|overdue|after", re.I)
 # "商标注册下来要多久", "how long does registration take": the wait, not the 10-year term.
 _WAIT = re.compile(
     r"下来|下证|拿证|审查|审核|多久能|要多久|多长时间能|多久可以|办下来|批下来"
@@ -54,6 +56,8 @@ def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
         return True
     if entry_id.startswith("renewal-missed-grace") and _GRACE_STILL.search(text):
         return True
+    if entry_id.startswith(_GRACE_IDS) and _RENEW.search(text) and not _LATE.search(text):
+        return True  # "那续展费呢" is the ordinary renewal fee, not the late one
     return bool(
         entry_id.startswith("validity-period") and _WAIT.search(text) and not _VALIDITY.search(text)
     )
@@ -71,6 +75,12 @@ _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 BOOST = 12.0
 
 
+def _fee_mismatch(asked: str, entry: str | None) -> bool:
+    if entry is None:
+        return False
+    return (asked == "fee") != (entry == "fee")
+
+
 def _madrid_led(m: Match) -> bool:
     return m.entry.id.startswith(("madrid", "emadrid"))
 
@@ -85,6 +95,8 @@ def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
         return False
     subject = _family(interp.subject)
     best = matches[0]
+    if best.phrasing == CORRECTED:
+        return True
     if _family(entry_subject(_question(best))) != subject:
         return False
     if interp.facet and facet_of(_question(best)) == interp.facet:
@@ -94,7 +106,8 @@ def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
             if _family(entry_subject(_question(m))) == subject
             and facet_of(_question(m)) == interp.facet
         ]
-        return len(same) == 1
+        if len(same) == 1:
+            return True
     if interp.followup:
         second = matches[1].score if len(matches) > 1 else 0.0
         return best.score - second >= 3.0
@@ -105,6 +118,22 @@ def rerank(matches: list[Match], text: str, interp: Interpretation | None) -> li
     """The matches with subject conflicts penalised, best first."""
     if not matches:
         return matches
+    ranked = _rerank(matches, text, interp)
+    if (
+        ranked[0].entry.id != matches[0].entry.id
+        and _conflict(matches[0], text, interp)
+        and interp is not None
+        and _family(entry_subject(_question(ranked[0]))) == _family(interp.subject)
+    ):
+        # The confusion the guard exists for, corrected: the entry now first is the one meant.
+        return [replace(ranked[0], phrasing=CORRECTED), *ranked[1:]]
+    return ranked
+
+
+CORRECTED = "\x00corrected"  # marks a match put first by the guard
+
+
+def _rerank(matches: list[Match], text: str, interp: Interpretation | None) -> list[Match]:
     out = [
         replace(m, score=m.score - PENALTY * (1.7 if _madrid_led(m) else 1))
         if _conflict(m, text, interp)
@@ -121,16 +150,16 @@ def rerank(matches: list[Match], text: str, interp: Interpretation | None) -> li
             else replace(m, score=m.score - PENALTY / 2)
             for m in out
         ]
-    if subject and facet in ("fee", "time"):
-        # Fee and time are different questions about one subject: the entry asking the other
-        # one steps back ("how long is the grace period" is not "how much is the late fee").
-        other = {"fee": "time", "time": "fee"}[facet]
+    if subject and facet:
+        # A fee is a different question from anything else about one subject: an entry on the
+        # fee steps back from "how long is the grace period" / "and if I'm late?", and the
+        # other way round; only when another entry of its subject is there to take its place.
         families = [_family(entry_subject(_question(m))) for m in out]
         out = [
             replace(m, score=m.score - PENALTY / 2)
-            if facet_of(_question(m)) == other
+            if _fee_mismatch(facet, facet_of(_question(m)))
             and not facet_of_both(_question(m), facet)
-            and families.count(families[i]) > 1  # another entry of its subject may fit
+            and families.count(families[i]) > 1
             else m
             for i, m in enumerate(out)
         ]

@@ -19,7 +19,12 @@ from bot.core.ports import Clock, Outcome, Skill, SystemClock
 from bot.core.router import Router
 from bot.core.settings import Settings
 from bot.core.texts import t
-from bot.core.understand import Interpretation, booking_topic, understand_text
+from bot.core.understand import (
+    Interpretation,
+    booking_topic,
+    topic_of_subject,
+    understand_text,
+)
 from bot.faq.corpus import IndexProvider
 from knowledge.normalize import detect_lang
 from storage.conversations import (
@@ -185,7 +190,10 @@ class Conversation:
             return Interpretation(text=ctx.text, query=ctx.text, intent="choice")
         interp = understand_text(ctx.text, ctx.dialogue, ctx.lang)
         if interp.intent == "booking":
-            interp.topic = booking_topic(ctx.text, SPECIALTIES)
+            # "约专家聊马德里" names the topic; "还是约个专家细聊吧" after a Madrid answer means it.
+            interp.topic = booking_topic(ctx.text, SPECIALTIES) or topic_of_subject(
+                ctx.dialogue.subject
+            )
         tools = self.skill("tools")
         is_followup = getattr(tools, "is_follow_up", None)
         if interp.intent is None and is_followup is not None and is_followup(ctx):

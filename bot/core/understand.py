@@ -185,6 +185,25 @@ def booking_topic(text: str, specialties: tuple[str, ...]) -> str | None:
     return None
 
 
+_SUBJECT_TOPIC = {
+    "madrid": "madrid",
+    "renewal": "renewal",
+    "grace": "renewal",
+    "opposition": "opposition_invalidation",
+    "rejection": "opposition_invalidation",
+    "invalidation": "opposition_invalidation",
+    "nonuse": "opposition_invalidation",
+    "infringement": "infringement_litigation",
+    "customs": "infringement_litigation",
+    "registration": "registration",
+}
+
+
+def topic_of_subject(subject: str | None) -> str | None:
+    """The booking topic for what the conversation was about."""
+    return _SUBJECT_TOPIC.get(subject or "")
+
+
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
     interp = Interpretation(text=text, query=text)

@@ -17,7 +17,7 @@ from knowledge.index import Match
 
 __all__ = ("SURE_MARGIN", "rerank", "sure_fit")
 
-SURE_MARGIN = 8.0  # how far below the answer threshold a sure fit is still answered
+SURE_MARGIN = 10.0  # how far below the answer threshold a sure fit is still answered
 
 PENALTY = 25.0
 _MADRID = re.compile(
@@ -170,12 +170,8 @@ def _rerank(matches: list[Match], text: str, interp: Interpretation | None) -> l
             for m in out
             if _family(entry_subject(_question(m))) == subject and facet_of(_question(m)) == facet
         ]
-        if len(fits) == 1 and fits[0] is not out[0]:
-            best = max(m.score for m in out)
-            out = [
-                replace(m, score=min(best + 0.1, m.score + BOOST)) if m is fits[0] else m
-                for m in out
-            ]
+        if len(fits) == 1:
+            out = [replace(m, score=min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out]
     return sorted(out, key=lambda m: -m.score)
 
 

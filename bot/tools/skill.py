@@ -48,6 +48,18 @@ _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
 _SELF = re.compile(r"我|\b(i|we|my|our)\b", re.IGNORECASE)
 
 
+_TOOL_SUBJECT = {
+    "renewal": "renewal",
+    "fee_renewal": "renewal",
+    "opposition": "opposition",
+    "rejection_review": "rejection",
+    "madrid_dependency": "madrid",
+    "fee_madrid": "madrid",
+    "nonuse": "nonuse",
+    "fee_national": "registration",
+}
+
+
 class ToolsSkill:
     """Computes on the user's own facts; asks for what is missing."""
 
@@ -243,6 +255,9 @@ class ToolsSkill:
         ctx.data.pop("last_faq_id", None)
         ctx.data.pop("last_feedback", None)
         choices: tuple[Choice, ...] = ()
+        subject = _TOOL_SUBJECT.get(str(answer.result.get("tool")))
+        if subject:  # "what documents do we need" after an opposition deadline is about opposition
+            ctx.dialogue.answered(subject, None, None)
         if answer.computed:
             ctx.data["low_streak"] = 0  # a real answer: no staff offer for earlier weak ones
             choices = (Choice(ctx.t("menu.book"), "menu:book"),)

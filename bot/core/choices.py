@@ -131,9 +131,9 @@ def read_time(text: str, *, afternoon_default: bool = True) -> dt.time | None:
         minute = 30 if m.group(2) == "半" else int(m.group(3) or 0)
     else:
         return None
-    if re.search(r"下午|晚上|傍晚|pm", t) and hour < 12:
-        hour += 12
-    elif not re.search(r"上午|早上|早晨|中午|am", t) and afternoon_default and 1 <= hour <= 7:
+    if (re.search(r"下午|晚上|傍晚|pm", t) and hour < 12) or (
+        not re.search(r"上午|早上|早晨|中午|am", t) and afternoon_default and 1 <= hour <= 7
+    ):
         hour += 12
     return _time(hour, minute)
 
@@ -154,8 +154,11 @@ _ORDINALS = {
 
 def _ordinal(key: str) -> int | None:
     # "第一个", "第二项", "the first one", "first"; "最后一个" / "last one" is the last option.
-    m = re.fullmatch(r"(?:选|要|就)?(第[一二三四五六七八]|first|second|third|fourth|fifth|sixth)"
-                     r"(?:个|项|位|天|one|option)?(?:吧|的)?", key.replace("the", ""))
+    m = re.fullmatch(
+        r"(?:选|要|就)?(第[一二三四五六七八]|first|second|third|fourth|fifth|sixth)"
+        r"(?:个|项|位|天|one|option)?(?:吧|的)?",
+        key.replace("the", ""),
+    )
     return _ORDINALS.get(m.group(1)) if m else None
 
 

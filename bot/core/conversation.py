@@ -25,7 +25,8 @@ from bot.core.understand import (
     topic_of_subject,
     understand_text,
 )
-from bot.faq.corpus import IndexProvider
+from bot.faq.corpus import OVERRIDE_KEY, IndexProvider
+from knowledge.index import FaqIndex
 from knowledge.normalize import detect_lang
 from storage.conversations import (
     add_message,
@@ -140,6 +141,18 @@ class Conversation:
                 raise
             return _duplicate(earlier)
 
+    def try_turn(
+        self, session: Session, inbound: Inbound, *, index: FaqIndex | None = None
+    ) -> Outcome:
+        """A real turn in the caller's session, which the caller rolls back (the admin's "Try a
+        question"); `index` replaces the corpus index for it (e.g. with draft entries)."""
+        if index is not None:
+            session.info[OVERRIDE_KEY] = index
+        try:
+            return self._turn(session, inbound)
+        finally:
+            session.info.pop(OVERRIDE_KEY, None)
+
     def _turn(self, session: Session, inbound: Inbound) -> Outcome:
         # The pipeline of one turn: normalise -> understand -> route (-> handle) -> render ->
         # persist. Every write is flushed at commit, in one go (only a skill that needs an id
@@ -160,7 +173,10 @@ class Conversation:
         state = get_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
         # Button payloads ("faq:renewal-fee") say nothing about the user's language.
         lang = None if inbound.is_callback or _PAYLOAD_RE.match(text) else detect_lang(text)
-        if lang and not state.lang_fixed:
+        forced = inbound.extras.get("lang")
+        if forced in ("zh", "en"):  # the admin's "Try a question" in a chosen language
+            state.lang, state.lang_fixed = str(forced), True
+        elif lang and not state.lang_fixed:
             state.lang = lang
         elif not lang and inbound.locale and not state.lang_fixed and not state.data:
             state.lang = "en" if inbound.locale.lower().startswith("en") else "zh"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.core.choices import match_choice, read_day
+from bot.core.choices import match_choice, read_day, read_time
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome, Skill
@@ -154,6 +154,10 @@ class Router:
             day = read_day(text, ctx.today)
             if day is not None:
                 return f"book:day:{day.isoformat()}" if self._back_to_day(ctx) else None
+        if state in ("day", "move_day") and (at := read_time(text)) is not None:
+            # "下午4点" when days are offered: the first offered day with that time free.
+            slot_at = getattr(booking, "first_slot_at", None)
+            return slot_at(ctx, at) if slot_at is not None else None  # type: ignore[no-any-return]
         if state in ("expert", "day", "slot") and not ctx.flow_data.get("code"):
             topic = booking_topic(text, SPECIALTIES)
             if topic and topic != ctx.flow_data.get("topic") and _CORRECTION.search(text):

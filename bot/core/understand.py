@@ -35,8 +35,27 @@ _FILE = Path(__file__).with_name("understanding.yaml")
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、:：;；…]+")
 # Words that leave a flow or drop what is pending, typed in any step.
 CANCEL_WORDS = frozenset(
-    "取消 算了 不约了 不用了 不要了 不弄了 不办了 不预约了 先不约了 退出 不了 不用 "
-    "cancel quit stop nevermind never-mind forget-it /cancel".split()
+    [
+        "取消",
+        "算了",
+        "不约了",
+        "不用了",
+        "不要了",
+        "不弄了",
+        "不办了",
+        "不预约了",
+        "先不约了",
+        "退出",
+        "不了",
+        "不用",
+        "cancel",
+        "quit",
+        "stop",
+        "nevermind",
+        "never-mind",
+        "forget-it",
+        "/cancel",
+    ]
 ) | {"never mind", "forget it", "no thanks", "no thank you", "先不用了", "暂时不用了"}
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(
@@ -78,9 +97,7 @@ def lexicon() -> Lexicon:
     facets = tuple(
         (name, re.compile(v["words"], re.IGNORECASE)) for name, v in raw["facets"].items()
     )
-    phrases = {
-        name: (str(v["zh"]), str(v["en"])) for name, v in raw["facets"].items() if "zh" in v
-    }
+    phrases = {name: (str(v["zh"]), str(v["en"])) for name, v in raw["facets"].items() if "zh" in v}
     intents = {
         name: (int(v["threshold"]), tuple(_norm(x) for x in v.get("examples") or ()))
         for name, v in raw["intents"].items()
@@ -135,11 +152,14 @@ class Interpretation:
     query: str = ""  # what the FAQ searches (rewritten for an elliptical follow-up)
     followup: bool = False  # leans on the last answer's subject
     topic: str | None = None  # a booking topic named in the message (madrid, renewal ...)
+    context_subject: str | None = None  # what the conversation was about before this message
     scores: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_BOOK_NEEDS = re.compile(r"专家|律师|顾问|咨询|预约|约|expert|lawyer|consult|appointment|book", re.I)
+_BOOK_NEEDS = re.compile(
+    r"专家|律师|顾问|咨询|预约|约|expert|lawyer|consult|appointment|book", re.I
+)
 _HUMAN_NEEDS = re.compile(
     r"人工|真人|工作人员|客服|人聊|人说|投诉|staff|human|person|someone|somebody|agent|operator",
     re.I,
@@ -206,7 +226,7 @@ def topic_of_subject(subject: str | None) -> str | None:
 
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
-    interp = Interpretation(text=text, query=text)
+    interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
     key = _norm(text)
     if key in CANCEL_WORDS:
         interp.intent = "cancel"

@@ -10,10 +10,12 @@ the right entry (usually second) come first, or sends the question to the sugges
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
+from functools import lru_cache
 
 from bot.core.understand import Interpretation, entry_subject, facet_of
-from knowledge.index import Match
+from knowledge.index import FaqIndex, Match
 
 __all__ = ("SURE_MARGIN", "rerank", "sure_fit")
 
@@ -43,15 +45,13 @@ _VALIDITY = re.compile(r"有效|管多少年|保护多久|管多久|valid|last|p
 
 def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
     entry_id = match.entry.id
-    question = match.entry.question.get("zh") + match.entry.question.get("en")
     own_madrid = bool(_MADRID.search(text))
-    followup_madrid = interp is not None and interp.followup and interp.subject == "madrid"
-    if _MADRID.search(question) and not (own_madrid or followup_madrid):
-        # An entry about a national matter may still mention Madrid; only Madrid-led ones count.
-        if entry_id.startswith(("madrid", "emadrid")):
-            return True
-    if own_madrid and not _MADRID.search(question) and not entry_id.startswith("madrid"):
-        return False  # national entries answer many Madrid questions (e.g. the basic mark)
+    # After a Madrid answer, "how long do the countries have to refuse" is still Madrid.
+    followup_madrid = interp is not None and "madrid" in (interp.subject, interp.context_subject)
+    # A Madrid-led entry for a question that names no Madrid matter (national entries may
+    # mention Madrid in passing, and answer many Madrid questions, e.g. the basic mark).
+    if _madrid_led(match) and not (own_madrid or followup_madrid):
+        return True
     if _GRACE.search(text) and entry_id.startswith(_NOT_GRACE_IDS):
         return True
     if entry_id.startswith("renewal-missed-grace") and _GRACE_STILL.search(text):
@@ -108,17 +108,37 @@ def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
         ]
         if len(same) == 1:
             return True
-    if interp.followup:
+    if interp.followup and not (interp.facet and facet_of(_question(best)) != interp.facet):
         second = matches[1].score if len(matches) > 1 else 0.0
         return best.score - second >= 3.0
     return False
 
 
-def rerank(matches: list[Match], text: str, interp: Interpretation | None) -> list[Match]:
+@lru_cache(maxsize=4)
+def subject_facets(index: FaqIndex) -> Counter[tuple[str | None, str | None]]:
+    """How many entries of the index are on each (subject family, facet)."""
+    seen: set[str] = set()
+    pairs: Counter[tuple[str | None, str | None]] = Counter()
+    for entry in index.entries:
+        key = entry.topic or entry.id  # dated variants of one topic count once
+        if key in seen:
+            continue
+        seen.add(key)
+        question = entry.question.get("zh") + " " + entry.question.get("en")
+        pairs[(_family(entry_subject(question)), facet_of(question))] += 1
+    return pairs
+
+
+def rerank(
+    matches: list[Match],
+    text: str,
+    interp: Interpretation | None,
+    pairs: Counter[tuple[str | None, str | None]] | None = None,
+) -> list[Match]:
     """The matches with subject conflicts penalised, best first."""
     if not matches:
         return matches
-    ranked = _rerank(matches, text, interp)
+    ranked = _rerank(matches, text, interp, pairs)
     if (
         ranked[0].entry.id != matches[0].entry.id
         and _conflict(matches[0], text, interp)
@@ -133,7 +153,12 @@ def rerank(matches: list[Match], text: str, interp: Interpretation | None) -> li
 CORRECTED = "\x00corrected"  # marks a match put first by the guard
 
 
-def _rerank(matches: list[Match], text: str, interp: Interpretation | None) -> list[Match]:
+def _rerank(
+    matches: list[Match],
+    text: str,
+    interp: Interpretation | None,
+    pairs: Counter[tuple[str | None, str | None]] | None,
+) -> list[Match]:
     out = [
         replace(m, score=m.score - PENALTY * (1.7 if _madrid_led(m) else 1))
         if _conflict(m, text, interp)
@@ -170,8 +195,11 @@ def _rerank(matches: list[Match], text: str, interp: Interpretation | None) -> l
             for m in out
             if _family(entry_subject(_question(m))) == subject and facet_of(_question(m)) == facet
         ]
-        if len(fits) == 1:
-            out = [replace(m, score=min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out]
+        # ... and it is the corpus's only entry on them (else the right one may be unranked).
+        if len(fits) == 1 and pairs is not None and pairs[(subject, facet)] == 1:
+            out = [
+                replace(m, score=min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out
+            ]
     return sorted(out, key=lambda m: -m.score)
 
 

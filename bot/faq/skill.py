@@ -7,9 +7,9 @@ from urllib.parse import urlparse
 
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
-from bot.core.understand import entry_subject, facet_of
-from bot.faq.guard import SURE_MARGIN, rerank, sure_fit
 from bot.core.ports import Outcome
+from bot.core.understand import entry_subject, facet_of
+from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
@@ -43,7 +43,7 @@ class FaqSkill:
         matches = index.search(
             query, today=ctx.today, lang=detect_lang(ctx.text) or ctx.lang, limit=5
         )
-        matches = rerank(matches, ctx.text, interp)
+        matches = rerank(matches, ctx.text, interp, subject_facets(index))
         if interp is not None and interp.subject:
             # Even unanswered, the question names what the conversation is about now.
             ctx.dialogue.answered(interp.subject, interp.facet, None)

@@ -180,9 +180,7 @@ def read_facts(text: str, today: dt.date, table: FeeTable | None = None) -> Fact
     facts.items = items
     # "瑞士法郎" / "Swiss francs" is a currency, not a designation of Switzerland.
     facts.parties = [
-        p
-        for p in find_parties(norm, table)
-        if not _CURRENCY.match(norm, p.start + len(p.text))
+        p for p in find_parties(norm, table) if not _CURRENCY.match(norm, p.start + len(p.text))
     ]
     facts.colour = (
         True

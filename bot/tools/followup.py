@@ -13,9 +13,16 @@ import re
 from typing import Any
 
 from bot.tools.detect import Facts, choose, read_facts
-from bot.tools.run import Answer, ToolConfig, madrid, national, nice_classes, period
+from bot.tools.run import (
+    Answer,
+    ToolConfig,
+    madrid,
+    national,
+    nice_classes,
+    period,
+    renewal_fee_only,
+)
 from bot.tools.run import renewal as renewal_tool
-from bot.tools.run import renewal_fee_only
 
 __all__ = ("follow_up", "is_follow_up")
 
@@ -83,7 +90,9 @@ def follow_up(
         parties = list(last.get("parties") or [])
         named = [p.text for p in facts.parties]
         if named:
-            parties = named if _ONLY.search(text) else parties + [p for p in named if p not in parties]
+            parties = (
+                named if _ONLY.search(text) else parties + [p for p in named if p not in parties]
+            )
         if facts.classes is not None:
             inputs["classes"] = facts.classes
         if facts.colour is not None:
@@ -96,7 +105,9 @@ def follow_up(
     if tool == "fee_national":
         classes = facts.classes or inputs.get("classes") or 1
         items = facts.items or inputs.get("items") or []
-        paper = facts.paper or (inputs.get("paper", False) and not re.search(r"电子|网上|online", text, re.I))
+        paper = facts.paper or (
+            inputs.get("paper", False) and not re.search(r"电子|网上|online", text, re.I)
+        )
         inputs.update(classes=classes, items=items, paper=paper)
         per_class = items * classes if len(items) == 1 else (items or [10] * classes)
         answer = national(per_class, paper=paper, items_given=bool(items), cfg=cfg, lang=lang)
@@ -114,9 +125,7 @@ def follow_up(
             date = facts.dates[0].value  # type: ignore[union-attr]
         classes = facts.classes or inputs.get("classes")
         inputs.update(date=date.isoformat(), classes=classes)
-        answer = renewal_tool(
-            date, expiry=expiry, classes=classes, today=today, cfg=cfg, lang=lang
-        )
+        answer = renewal_tool(date, expiry=expiry, classes=classes, today=today, cfg=cfg, lang=lang)
         return answer, inputs
     if tool in ("opposition", "rejection_review", "madrid_dependency", "nonuse"):
         if not (facts.dates and hasattr(facts.dates[0], "value")):

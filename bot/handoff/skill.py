@@ -45,9 +45,9 @@ _HUMAN_RE = re.compile(
 )
 # What is left of "我要转人工" / "I want to talk to a human" once the request is taken out.
 _FILLER_RE = re.compile(
-    r"我要|我想|想要|请|帮我|麻烦|给我|你们的?|工作人员|真人|人工|客服|通个?话|聊聊?|说话|联系|找"
+    r"我要|我想|想要|请|帮我|麻烦|给我|你们的?|工作人员|真人|人工|客服|通个?话|聊聊?|说话|联系|找|转接?"
     r"|\b(i|want|would|like|to|please|can|could|a|an|the|someone|somebody|real|person|human"
-    r"|talk|speak|with|at|station|staff|me|need|i'?d|let|get|connect|put|through)\b",
+    r"|talk|speak|with|at|station|staff|me|need|i'?d|let|get|connect|put|through|transfer)\b",
     re.IGNORECASE,
 )
 CLOSE = _words("结束 结束人工 结束服务 done /done end /end /cancel cancel 取消 退出")
@@ -64,6 +64,22 @@ RECENT_QUESTION = dt.timedelta(minutes=30)
 
 def _key(text: str) -> str:
     return _PUNCT_RE.sub("", text.strip().lower())
+
+
+_CLAUSE_RE = re.compile(r"[，,。.!！;；:：]\s*")
+
+
+def _question_of(text: str) -> str:
+    """The user's question in a handoff request, never cut inside a clause."""
+    parts = _CLAUSE_RE.split(text.strip(), maxsplit=1)
+    if len(parts) == 2:
+        head, tail = parts
+        asks = _HUMAN_RE.search(head) or any(
+            word in head.lower() for word in HUMAN if len(word) > 1
+        )
+        if asks and len(_FILLER_RE.sub("", head).strip()) < 2 and len(tail.strip()) >= 4:
+            return tail.strip()
+    return text.strip()
 
 
 def _said(outcome_replies: list[Reply], intent: str, outcome: str, **kw: Any) -> Outcome:
@@ -103,9 +119,12 @@ class HandoffSkill:
         offer = ctx.data.pop("handoff_offer", None)
         rest = _FILLER_RE.sub("", _HUMAN_RE.sub("", ctx.text)).strip(" ，,。.!！:：;；-?？")
         if key not in HUMAN and len(rest) >= 4:
-            # "我要转人工，我的商标被驳回了怎么办" carries the question: kept whole, as typed.
-            return self._open(ctx, ctx.text, "asked")
-        typed = not ctx.text.startswith("handoff:")
+            # "我要转人工，我的商标被驳回了怎么办" carries the question: the clause after the
+            # request, as typed; a request inside one sentence keeps the whole sentence.
+            return self._open(ctx, _question_of(ctx.text), "asked")
+        # The button or a bare "人工" takes the offer as made; a request in the user's own words
+        # ("想跟你们工作人员通个话") is the user asking, whatever the earlier answers were.
+        typed = key not in HUMAN
         if offer and ctx.now - dt.datetime.fromisoformat(offer["at"]) < RECENT_QUESTION:
             # Asked for in words, the reason is the user's request, not the weak answer.
             reason = "asked" if typed else offer["reason"]

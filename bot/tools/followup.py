@@ -54,7 +54,10 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     if tool in ("fee_national", "fee_renewal"):
         return facts.paper or bool(re.search(r"电子|网上|online", facts.text, re.I))
     if tool == "renewal":
-        return bool(facts.dates) or bool(_COST.search(facts.text))
+        # "费用是多少" after a computation is its fee; "续展要多少钱" names its subject and is
+        # the general question (the FAQ's).
+        own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
+        return bool(facts.dates) or bool(_COST.search(facts.text) and not own_subject)
     if tool == "classes":
         return bool(_LEAN.search(facts.text))
     return False

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from rapidfuzz import fuzz
+
 from bot.core.messages import Choice
 
 __all__ = ("match_choice", "read_day", "read_time")
@@ -34,6 +36,7 @@ _MONTHS_EN = {
 }
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 _CN_DIGITS |= {"八": 8, "九": 9, "十": 10}
+_TITLES = re.compile(r"老师|律师|专家|先生|女士|经理|博士|教授|顾问|那位|那个|吧")
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、…]+")
 _FILLER = re.compile(r"那个|这个|的|吧|呗|就|选|要|约|please|the|one|that|i'?ll take|i want", re.I)
 
@@ -124,11 +127,19 @@ def read_time(text: str, *, afternoon_default: bool = True) -> dt.time | None:
         if m.group(3).startswith("p") and hour < 12:
             hour += 12
         return _time(hour, minute)
-    elif m := re.search(r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*[点时](半|(\d{1,2})分?)?", t):
+    elif m := re.search(
+        r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*[点时](半|一刻|三刻|(\d{1,2}|[一二三四五六七八九十]{1,3})分?)?",
+        t,
+    ):
         hour = _cn_number(m.group(1))
         if hour is None:
             return None
-        minute = 30 if m.group(2) == "半" else int(m.group(3) or 0)
+        quarters = {"半": 30, "一刻": 15, "三刻": 45}
+        minute = quarters.get(m.group(2) or "")
+        if minute is None:
+            minute = _cn_number(m.group(3)) if m.group(3) else 0
+        if minute is None:
+            return None
     else:
         return None
     if (re.search(r"下午|晚上|傍晚|pm", t) and hour < 12) or (
@@ -202,6 +213,12 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
     named = [c for c in options if len(_name(c.label)) >= 2 and _name(c.label) in key]
     if len(named) == 1:
         return named[0].payload
+    # "王老师" for 王明远: a surname with a title, when one option's name starts with it.
+    bare = _TITLES.sub("", key)
+    if len(bare) == 1 and "\u4e00" <= bare <= "\u9fff" and bare != key:
+        found = [c for c in options if _name(c.label).startswith(bare)]
+        if len(found) == 1:
+            return found[0].payload
     # A part of a label ("王律师", "马德里", "续展那个"): only when exactly one option has it.
     core = _FILLER.sub("", key)
     if len(core) >= 2:
@@ -211,4 +228,16 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         found = [c for c in options if len(_key(c.label)) >= 2 and _key(c.label) in core]
         if len(found) == 1:
             return found[0].payload
-    return None
+    return _closest(core or key, options)
+
+
+def _closest(key: str, options: Sequence[Choice]) -> str | None:
+    # A typo ("续站" for 续展): the one short label clearly closest to what was typed.
+    if not 2 <= len(key) <= 8:
+        return None
+    scored = sorted(((fuzz.ratio(key, _name(c.label)), c.payload) for c in options), reverse=True)
+    if not scored or scored[0][0] < 50:
+        return None
+    if len(scored) > 1 and scored[1][0] >= scored[0][0] - 10:
+        return None
+    return scored[0][1]

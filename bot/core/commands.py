@@ -22,8 +22,6 @@ def _words(*items: str) -> frozenset[str]:
 GREETINGS = _words(
     "你好",
     "您好",
-    "在吗",
-    "在不在",
     "哈喽",
     "嗨",
     "hi",

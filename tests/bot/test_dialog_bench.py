@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.dialog_spec import KINDS, Got, Turn, check_turn, load_dialogs
 from benchmarks.dialogs import PARTS, main, run_file
-from bot.settings import BUNDLED_CORPUS
+from bot.core.settings import BUNDLED_CORPUS
 from knowledge.loader import load_corpus
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "dialogs_sample.yaml"

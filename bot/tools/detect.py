@@ -24,6 +24,7 @@ __all__ = (
     "date_tool",
     "mailed",
     "read_facts",
+    "unknown_parties",
     "wants_missing_date",
 )
 
@@ -156,6 +157,38 @@ class Facts:
     asks_how_long: bool = False
     asks_cost: bool = False
     compute: bool = False
+
+
+_JOIN = r"\s*(?:,|，|、|&|\band\b|和|及|与|以及|还有)\s*"
+_NOT_A_PARTY = re.compile(
+    r"^(?:classes?|class|one|two|three|four|five|colou?r|black|white|the|a|an|madrid|fee|fees"
+    r"|cost|costs|how|much|what|is|it|total|please|for|with|to|in|of|also|then|plus|add|also"
+    r"|my|our|we|i|us|so|on|at|by|if|or|but|only|each|per|mark|marks|trademark|filing|application"
+    r"|\d+|类|个|彩色|黑白|多少钱?|费用|一共|总共|国家|地区|其他|别的|这些|那些|分别)$",
+    re.IGNORECASE,
+)
+_TAIL = re.compile(r"(?:的)?(?:多少钱|要多少|多少|费用|一共|总共|大概|怎么算|呢|吗|\d+个?类).*$")
+
+
+def unknown_parties(text: str, parties: list[PartyMatch]) -> list[str]:
+    """Names listed next to recognised parties that are no party at all ("japan and atlantis")."""
+    unknown: list[str] = []
+    known = {p.text.lower() for p in parties}
+    for p in parties:
+        end = p.start + len(p.text)
+        after = re.match(_JOIN + r"([A-Za-z][A-Za-z'-]+|[\u4e00-\u9fff]{2,12})", text[end:])
+        before = re.search(r"([A-Za-z][A-Za-z'-]+)" + _JOIN + r"$", text[: p.start])
+        for hit in (after, before):
+            if hit is None:
+                continue
+            name = _TAIL.sub("", hit.group(1)).strip()
+            if len(name) < 2 or name.lower() in known or _NOT_A_PARTY.match(name):
+                continue
+            if any(q.start <= text.find(name) < q.start + len(q.text) for q in parties):
+                continue
+            if name not in unknown:
+                unknown.append(name)
+    return unknown
 
 
 def read_facts(text: str, today: dt.date, table: FeeTable | None = None) -> Facts:

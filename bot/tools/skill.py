@@ -24,6 +24,7 @@ from bot.tools.detect import (
     date_tool,
     mailed,
     read_facts,
+    unknown_parties,
 )
 from bot.tools.followup import follow_up, is_follow_up
 from bot.tools.run import (
@@ -58,6 +59,15 @@ _TOOL_SUBJECT = {
     "nonuse": "nonuse",
     "fee_national": "registration",
 }
+
+
+def _unknown_parties(names: list[str], known: list[str], lang: str) -> Answer:
+    listed = "、".join(names) if lang != "en" else ", ".join(names)
+    return Answer(
+        tt("madrid.unknown_party", lang, names=listed),
+        {"tool": "fee_madrid", "status": "unknown_party", "unknown": names, "parties": known},
+        computed=False,
+    )
 
 
 class ToolsSkill:
@@ -124,6 +134,9 @@ class ToolsSkill:
             if not facts.parties:
                 return ask(tool, lang, classes=facts.classes, colour=facts.colour)
             names = [p.text for p in facts.parties]
+            unknown = unknown_parties(facts.text, facts.parties)
+            if unknown:  # never a total that silently leaves a named country out
+                return _unknown_parties(unknown, [p.code for p in facts.parties], lang)
             ctx.dialogue.used_tool(
                 {"tool": tool, "parties": names, "classes": facts.classes, "colour": facts.colour}
             )

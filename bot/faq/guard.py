@@ -108,7 +108,11 @@ def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
         ]
         if len(same) == 1:
             return True
-    if interp.followup and not (interp.facet and facet_of(_question(best)) != interp.facet):
+    mismatch = bool(interp.facet and facet_of(_question(best)) not in (interp.facet, None))
+    rivals = sum(_family(entry_subject(_question(m))) == subject for m in matches[1:])
+    # A follow-up on another facet than the best entry's is sure only when that entry is the
+    # one of its subject ("收费不" after customs); with rivals it may be the wrong one.
+    if interp.followup and not (mismatch and rivals):
         second = matches[1].score if len(matches) > 1 else 0.0
         return best.score - second >= 3.0
     return False

@@ -222,3 +222,31 @@ def test_a_button_of_an_earlier_step_has_expired_and_is_never_stored(
     with Session(rt.engine) as session:
         state = session.exec(select(ConversationState)).one()
     assert "company" not in state.data["flow_data"]
+
+
+# -- confident wrong answers the issue names -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        ("商标注册下来要多久", "validity-period", "typical-pendency"),
+        ("过了续展期还有宽展期吗", "renewal-missed-grace", "renewal-grace-period"),
+        ("How long is the grace period for renewal?", "madrid-validity-renewal", None),
+    ],
+)
+def test_a_subject_mismatch_is_never_answered_directly(
+    chat: Chat, question: str, wrong: str, right: str | None
+) -> None:
+    outcome = chat.say(question)
+    assert outcome.faq_id != wrong
+    if right is not None:
+        assert outcome.faq_id == right or right in [s["faq_id"] for s in outcome.suggestions]
+
+
+def test_a_plain_request_for_a_person_is_a_handoff_not_the_station_overview(rt: Runtime) -> None:
+    for user, said in (("x", "Can I talk to a real person please?"), ("y", "找个真人")):
+        assert Chat(rt.conversation, user).say(said).intent == "handoff"
+    with Session(rt.engine) as session:
+        questions = [t.question for t in session.exec(select(Ticket))]
+    assert not any(q in ("I want to", "Can I", "找个") for q in questions)

@@ -44,6 +44,7 @@ class FaqSkill:
             query, today=ctx.today, lang=detect_lang(ctx.text) or ctx.lang, limit=5
         )
         matches = rerank(matches, ctx.text, interp, subject_facets(index))
+        previous = ctx.dialogue.faq_id
         if interp is not None and interp.subject:
             # Even unanswered, the question names what the conversation is about now.
             ctx.dialogue.answered(interp.subject, interp.facet, None)
@@ -55,6 +56,10 @@ class FaqSkill:
         if best and best.score >= threshold:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, best.entry.id, score=best.score)
+        weak = best is None or best.score < settings.suggest_threshold
+        again = self._same_entry(ctx, previous) if weak else None
+        if again is not None:
+            return again
         ctx.data["low_streak"] = int(ctx.data.get("low_streak", 0)) + 1
         candidates = _distinct(m for m in matches if m.score >= settings.suggest_threshold)[:3]
         if candidates:
@@ -72,6 +77,25 @@ class FaqSkill:
             )
         reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
         return Outcome([reply], "unknown", "unknown", score=best.score if best else 0.0)
+
+    def _same_entry(self, ctx: Context, previous: str | None) -> Outcome | None:
+        """A follow-up nothing else answers ("过期了呢" after the Madrid term) may be about the
+        entry just answered: read with that entry's question in front, it is answered again
+        only when it then clearly matches."""
+        interp = ctx.interp
+        if previous is None or interp is None or not interp.followup:
+            return None
+        index = ctx.core.index.get(ctx.session)
+        entry = index.resolve(previous, ctx.today)
+        if entry is None:
+            return None
+        query = f"{entry.question.get(ctx.lang)} {ctx.text}"
+        found = index.search(query, today=ctx.today, lang=ctx.lang, limit=2)
+        if not found or found[0].entry.id != entry.id:
+            return None
+        if found[0].score < ctx.core.settings.answer_threshold + 10:
+            return None
+        return self.answer_entry(ctx, entry.id, score=found[0].score)
 
     def answer_entry(
         self, ctx: Context, entry_id: str, *, score: float, log: bool = True

@@ -33,6 +33,11 @@ _OTHER_DAY = re.compile(
     r"换个?(日子|天|日期)|换一天|别的(日子|天)|其他(日子|天)|改天|another day|different day|other day",
     re.IGNORECASE,
 )
+_YES = re.compile(
+    r"^(好|好的|好啊|可以|行|要|需要|是的|是|嗯|嗯嗯|麻烦了|麻烦你了|ok|okay|yes|yes please|sure|please)"
+    r"[\s!！。.,，~～]*$",
+    re.IGNORECASE,
+)
 _CORRECTION = re.compile(
     r"不对|不是|其实|改成|换成|还是|我是想|想问|应该是|actually|instead|rather|no,|not that|i meant",
     re.IGNORECASE,
@@ -110,6 +115,12 @@ class Router:
             start = getattr(booking, "start_with", None)
             if start is not None:
                 return start(ctx, interp.topic)  # type: ignore[no-any-return]
+        if "handoff:open" in offered and _YES.match(ctx.text.strip()) and handoff is not None:
+            # "好的" right after "需要请工作人员帮您看看吗？" (and its button) takes the offer.
+            ctx.text = "handoff:open"
+            outcome = handoff.handle(ctx)
+            if outcome is not None:
+                return outcome
         if interp.intent == "tool_followup":
             tools = self._skill("tools")
             follow = getattr(tools, "follow_up", None)

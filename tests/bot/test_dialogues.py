@@ -250,3 +250,11 @@ def test_a_plain_request_for_a_person_is_a_handoff_not_the_station_overview(rt: 
     with Session(rt.engine) as session:
         questions = [t.question for t in session.exec(select(Ticket))]
     assert not any(q in ("I want to", "Can I", "找个") for q in questions)
+
+
+def test_yes_after_an_offer_of_staff_takes_it(chat: Chat) -> None:
+    chat.say("今天天气怎么样")
+    offered = chat.say("股票怎么买")
+    assert "工作人员" in _text(offered)
+    taken = chat.say("好的")
+    assert taken.intent == "handoff" and taken.outcome == "opened"

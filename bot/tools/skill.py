@@ -198,8 +198,8 @@ class ToolsSkill:
 
     def is_follow_up(self, ctx: Context) -> bool:
         """Whether the message only changes an input of the last computation ("3个类")."""
-        if _PAYLOAD_RE.match(ctx.text) or ctx.flow == self.name:
-            return False
+        if not ctx.dialogue.tool or _PAYLOAD_RE.match(ctx.text) or ctx.flow == self.name:
+            return False  # nothing to follow up: no fee table read
         cfg = ToolConfig.from_settings(ctx.core.settings)
         return is_follow_up(ctx.text, ctx.dialogue.tool, ctx.today, cfg)
 

@@ -258,12 +258,15 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             interp.followup = True
         return interp
     if interp.intent is None and not own and dialogue.subject:
-        short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
-        if (short or _LEAN.search(text)) and (interp.facet or _LEAN.search(text)):
+        tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5
+        if (short or lean) and (interp.facet or lean or tiny):
             subject = next(s for s in lexicon().subjects if s.name == dialogue.subject)
             phrase = subject.en if lang == "en" else subject.zh
             rest = re.sub(r"^(那么|那|and|so|then)\s*", "", text.strip(), flags=re.IGNORECASE)
             interp.query = f"{phrase} {rest}"
             interp.subject = dialogue.subject
             interp.followup = True
+            # Only short, with no facet word and nothing pointing back: the FAQ also tries
+            # the message alone and keeps whichever reading wins.
+            interp.extra["weak"] = not (interp.facet or lean)
     return interp

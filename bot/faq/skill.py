@@ -40,9 +40,18 @@ class FaqSkill:
         index = ctx.core.index.get(ctx.session)
         interp = ctx.interp
         query = interp.query if interp is not None and interp.query else ctx.text
-        matches = index.search(
-            query, today=ctx.today, lang=detect_lang(ctx.text) or ctx.lang, limit=5
-        )
+        lang = detect_lang(ctx.text) or ctx.lang
+        matches = index.search(query, today=ctx.today, lang=lang, limit=5)
+        if interp is not None and interp.followup and interp.extra.get("weak"):
+            # Keep whichever reading wins: a short question of its own ("商标检索怎么做")
+            # matched confidently alone is not a follow-up of the last subject.
+            alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=5)
+            if (
+                alone
+                and alone[0].score >= ctx.core.settings.answer_threshold
+                and (not matches or alone[0].score > matches[0].score)
+            ):
+                matches, interp.followup, interp.subject = alone, False, None
         matches = rerank(matches, ctx.text, interp, subject_facets(index))
         previous = ctx.dialogue.faq_id
         if interp is not None and interp.subject:

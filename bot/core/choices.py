@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from bot.core.messages import Choice
 
-__all__ = ("match_choice", "read_day", "read_time")
+__all__ = ("match_choice", "ordinal_of", "read_day", "read_time")
 
 _ANY = re.compile(
     r"都可以|都行|都好|任一|任意|任何|随便|无所谓|哪个都|谁都|哪位都|不限|没有偏好|没偏好"
@@ -163,6 +163,11 @@ _ORDINALS = {
 }  # fmt: skip
 
 
+_FIRST = re.compile(
+    r"^(?:就|选|要)?(?:最早|最近|最快|earliest|soonest|first available)(?:的|那个|一个|one)*$"
+)
+
+
 def _ordinal(key: str) -> int | None:
     # "第一个", "第二项", "the first one", "first"; "最后一个" / "last one" is the last option.
     m = re.fullmatch(
@@ -171,6 +176,11 @@ def _ordinal(key: str) -> int | None:
         key.replace("the", ""),
     )
     return _ORDINALS.get(m.group(1)) if m else None
+
+
+def ordinal_of(text: str) -> int | None:
+    """The position a typed ordinal names ("第二个", "the first one"), if it is one."""
+    return _ordinal(_key(text))
 
 
 def _name(label: str) -> str:
@@ -191,6 +201,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
             return choices[n - 1].payload
     if (n := _ordinal(key)) is not None and 1 <= n <= len(choices):
         return choices[n - 1].payload
+    if _FIRST.match(key):  # "最早的那个": the first (soonest) option offered
+        return options[0].payload
     for c in options:
         label = _key(c.label)
         if key == label or key == _key(c.label.split(" (")[0].split("（")[0]):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from bot.core.choices import match_choice, read_day, read_time
+from bot.core.choices import match_choice, ordinal_of, read_day, read_time
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome, Skill
@@ -87,7 +87,10 @@ class Router:
             return Outcome([Reply(ctx.t("empty"), intent="smalltalk")], "smalltalk", "empty")
         offered = ctx.data.get("choices") or []
         match = _PICK_RE.match(ctx.text)
-        if match and offered:
+        ordinal = ordinal_of(ctx.text) if offered and not match else None
+        if ordinal is not None and ordinal <= len(offered):
+            ctx.text = offered[ordinal - 1]  # "第二个" picks the second option, like "2"
+        elif match and offered:
             n = int(match.group(1))
             if not 1 <= n <= len(offered):
                 return Outcome([Reply(ctx.t("pick.invalid", n=n))], "command", "invalid", log=False)

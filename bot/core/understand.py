@@ -183,7 +183,9 @@ _HUMAN_WHO = re.compile(
 )
 # Questions about the service, not a request for it ("人工服务时间", "专家咨询收费吗").
 _ABOUT = re.compile(
-    r"时间|几点|收费|多少钱|免费吗|what time|hours|opening|cost|fee|charge|free\b", re.I
+    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗"
+    r"|what time|hours|opening|cost|fee|charge|free\b",
+    re.I,
 )
 _TOPIC_WORDS = {
     "madrid": r"马德里|国际注册|madrid|international",

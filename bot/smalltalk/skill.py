@@ -33,7 +33,9 @@ KINDS: dict[str, frozenset[str]] = {
     ),
     "presence": _set(
         "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 "
-        "anyone_there are_you_there is_anyone_there anybody_there hello?"
+        "anyone_there are_you_there is_anyone_there anybody_there hello? 有问题想问 想咨询一下 "
+        "想问个问题 我想咨询 咨询一下 请问一下 问个问题 有个问题 想问一下 我想问一下 "
+        "i_have_a_question quick_question can_i_ask_something can_i_ask_a_question"
     ),
     "thanks": _set(
         "谢谢 谢谢你 谢谢您 多谢 感谢 非常感谢 谢啦 谢了 好的谢谢 好的谢谢你 好的多谢 thanks "
@@ -103,7 +105,7 @@ def smalltalk_kind(text: str) -> str | None:
     # decide the reply over a greeting or an acknowledgement.
     kinds = _pieces(key.replace(" ", "_") if key.isascii() else key.replace(" ", ""))
     if kinds:
-        order = ("thanks", "goodbye", "identity", "presence", "greeting", "ack")
+        order = ("goodbye", "thanks", "identity", "presence", "greeting", "ack")
         return next(k for k in order if k in kinds)
     return None
 

@@ -33,7 +33,7 @@ _LEAN = re.compile(
     re.IGNORECASE,
 )
 _SUBJECT_WORDS = re.compile(
-    r"转让|变更|异议|撤三|无效|许可|质押|补发|驳回|复审|申请|重新|官费以外|代理|律师|"
+    r"转让|变更|异议|撤三|无效|许可|质押|补发|驳回|复审|重新|官费以外|代理|律师|"
     r"assign|transfer|oppos|invalid|licen|pledge|agent|lawyer|reapply|again",
     re.IGNORECASE,
 )

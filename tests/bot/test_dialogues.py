@@ -258,3 +258,21 @@ def test_yes_after_an_offer_of_staff_takes_it(chat: Chat) -> None:
     assert "工作人员" in _text(offered)
     taken = chat.say("好的")
     assert taken.intent == "handoff" and taken.outcome == "opened"
+
+
+def test_booking_asked_with_a_time_word_and_ordinals_pick_options(chat: Chat) -> None:
+    asked = chat.say("我想约个时间和专家聊聊续展的事")
+    assert asked.intent == "booking" and "王明远" in _text(asked)
+    assert "请选择日期" in _text(chat.say("第二个"))
+    assert "12月8日 周二可预约的时段" in _text(chat.say("最早的那个"))
+
+
+def test_national_fee_follow_ups_switch_to_paper_and_items(chat: Chat) -> None:
+    assert chat.say("注册2个类要多少钱").result["total"] == 540  # type: ignore[index]
+    paper = chat.say("换成纸质申请")
+    assert paper.result and paper.result["channel"] == "paper" and paper.result["classes"] == 2
+
+
+def test_presence_with_a_question_to_come_and_goodbye(chat: Chat) -> None:
+    assert "在的" in _text(chat.say("在吗？有问题想问"))
+    assert "Goodbye" in _text(chat.say("ok thanks bye"))

@@ -45,11 +45,13 @@ class FaqSkill:
         if interp is not None and interp.followup and interp.extra.get("weak"):
             # Keep whichever reading wins: a short question of its own ("商标检索怎么做")
             # matched confidently alone is not a follow-up of the last subject.
+            # A message that alone is not about trademarks at all ("今天天气怎么样") is not
+            # made one by the last subject either.
             alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=5)
-            if (
-                alone
-                and alone[0].score >= ctx.core.settings.answer_threshold
-                and (not matches or alone[0].score > matches[0].score)
+            top = alone[0].score if alone else 0.0
+            settings = ctx.core.settings
+            if top < settings.suggest_threshold or (
+                top >= settings.answer_threshold and (not matches or top > matches[0].score)
             ):
                 matches, interp.followup, interp.subject = alone, False, None
         matches = rerank(matches, ctx.text, interp, subject_facets(index))

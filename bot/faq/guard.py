@@ -58,9 +58,11 @@ def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
         return True
     if entry_id.startswith(_GRACE_IDS) and _RENEW.search(text) and not _LATE.search(text):
         return True  # "那续展费呢" is the ordinary renewal fee, not the late one
-    return bool(
-        entry_id.startswith("validity-period") and _WAIT.search(text) and not _VALIDITY.search(text)
-    )
+    if entry_id.startswith("validity-period") and not _VALIDITY.search(text):
+        # "how long" after a registration answer asks how long registering takes.
+        waits = interp is not None and interp.followup and interp.subject == "registration"
+        return bool(_WAIT.search(text) or (waits and interp is not None and interp.facet == "time"))
+    return False
 
 
 def _question(match: Match) -> str:
@@ -171,6 +173,15 @@ def _rerank(
     ]
     subject = _family(interp.subject) if interp is not None else None
     facet = interp.facet if interp is not None else None
+    if subject and subject != "registration" and interp is not None and not interp.followup:
+        # A question naming a specific subject: entries on another subject step back when one
+        # on its own subject is among the candidates ("what is the opposition period").
+        families = [_family(entry_subject(_question(m))) for m in out]
+        if subject in families:
+            out = [
+                replace(m, score=m.score - PENALTY / 2) if families[i] not in (subject, None) else m
+                for i, m in enumerate(out)
+            ]
     if interp is not None and interp.followup and subject:
         # A follow-up stays on its subject: entries of another subject step back.
         out = [

@@ -248,14 +248,14 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             interp.intent = "booking"
     own = subjects_of(text)
     brief = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
-    anew = re.search(r"重新|新申请|再申请|新注册|reapply|new (application|filing)", text, re.I)
+    anew = re.search(r"重新|新申请|再申请|注册|regist|filing|reapply|new application", text, re.I)
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
         and brief
         and not anew
     ):
-        own = []  # "谁可以申请" after a geographical-indication answer: "申请" names no subject
+        own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None
     interp.facet = facet_of(text)
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9

@@ -12,14 +12,16 @@ from fastapi.responses import JSONResponse
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings, get_settings
 from bot.delivery.worker import OutboxWorker
+from bot.handoff.delivered import observer_for
 from bot.handoff.sweep import housekeeping_for
 from handlers.admin import experts as admin_experts
 from handlers.admin import faq as admin
 from handlers.notify.senders import build_senders
 from handlers.staff import bookings as staff_bookings
+from handlers.staff import marks as staff_marks
 from handlers.staff import tickets as staff
 from handlers.telegram import webhook as telegram
-from handlers.web import auth
+from handlers.web import auth, guard, message_page
 from handlers.web import bookings as bookings_web
 from handlers.web import chat as web
 from handlers.wechat import adapter as wechat
@@ -41,6 +43,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             rt.engine,
             {s.name: s for s in build_senders(rt.settings, rt.engine)},
             housekeeping=housekeeping_for(rt.settings, rt.conversation.clock),
+            clock=rt.conversation.clock,
+            observer=observer_for(rt.settings),
         )
         app.state.worker = worker
         if rt.settings.run_worker:
@@ -55,11 +59,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(web.router)
     app.include_router(staff.router)
     app.include_router(staff_bookings.router)
+    app.include_router(staff_marks.router)
     app.include_router(admin_experts.router)
     app.include_router(bookings_web.router)
     app.include_router(telegram.router)
+    app.include_router(message_page.router)
     app.include_router(wechat.router)
-    auth.install(app, settings or (runtime.settings if runtime else get_settings()))
+    app_settings = settings or (runtime.settings if runtime else get_settings())
+    auth.install(app, app_settings)
+    guard.install(app, app_settings)
     app.include_router(admin.admin_router())
 
     @app.exception_handler(TmbotError)

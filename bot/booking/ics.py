@@ -29,7 +29,7 @@ def token_ok(settings: Settings, code: str, token: str) -> bool:
 
 def ics_link(settings: Settings, code: str) -> str:
     """The .ics link; absolute when TMBOT_PUBLIC_URL is set."""
-    base = str(getattr(settings, "public_url", "") or "").rstrip("/")
+    base = settings.public_url.rstrip("/")
     return f"{base}/bookings/{code}.ics?token={ics_token(settings, code)}"
 
 

@@ -17,6 +17,7 @@ from bot.booking.format import expert_label, place_line, slot_time, topic_label
 from bot.booking.slots import Slot, slots_for_day
 from bot.booking.texts import bt
 from bot.core.settings import Settings
+from bot.delivery.consents import drop_booking_consents
 from storage.bookings import (
     Booking,
     BookingStatus,
@@ -137,6 +138,9 @@ def cancel(
     if not by_staff:
         check_changeable(settings=settings, booking=booking, now=now)
     cancel_booking(session=session, booking=booking)
+    drop_booking_consents(
+        session=session, settings=settings, channel=booking.channel, user_ref=booking.user_ref
+    )
     _notify(session, settings, booking, expert, "cancelled")
     return booking
 
@@ -173,7 +177,7 @@ def _remind(
         if booking.channel == "wechat":
             # Outside the 48-hour window the WeChat sender falls back to a subscription notice
             # (订阅通知), whose template field takes at most 20 characters.
-            field = str(getattr(settings, "wechat_subscribe_field", "") or "thing1")
+            field = settings.wechat_subscribe_field or "thing1"
             local = booking.slot_start.astimezone(tz)
             short = f"预约{booking.code} {local.day}日{local:%H:%M}"
             if lang == "en":
@@ -212,20 +216,20 @@ def _notify(
         f"企业 Company: {booking.company}\n联系人 Contact: {booking.contact_name} {booking.phone}\n"
         f"问题 Question: {booking.question}"
     )
-    public_url = str(getattr(settings, "public_url", "") or "").rstrip("/")
+    public_url = settings.public_url.rstrip("/")
     if public_url:
         text += f"\n{public_url}/staff/bookings?day={booking.slot_start.astimezone(tz).date()}"
     targets: list[tuple[str, str]] = []
-    telegram_on = bool(getattr(settings, "telegram_token", None))
-    staff_chat = getattr(settings, "telegram_staff_chat", None)
+    telegram_on = settings.telegram_token is not None
+    staff_chat = settings.telegram_staff_chat
     if telegram_on and staff_chat:
         targets.append(("telegram", str(staff_chat)))
     if telegram_on and expert.telegram_chat:
         targets.append(("telegram", expert.telegram_chat))
-    if getattr(settings, "wecom_webhook_url", ""):
+    if settings.wecom_webhook_url:
         targets.append(("wecom", "group"))  # the staff's 企业微信 group robot
-    if getattr(settings, "smtp_host", ""):
-        staff = [a.strip() for a in str(getattr(settings, "staff_emails", "")).split(",")]
+    if settings.smtp_host:
+        staff = [a.strip() for a in settings.staff_emails.split(",")]
         targets += [("email", a) for a in [*staff, expert.email] if a]
     for sender, recipient in dict.fromkeys(targets):
         enqueue(

@@ -172,7 +172,9 @@ class Conversation:
         text, was_cut = clean_text(inbound.text, self.settings.max_message_chars)
         state = get_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
         # Button payloads ("faq:renewal-fee") say nothing about the user's language.
-        lang = None if inbound.is_callback or _PAYLOAD_RE.match(text) else detect_lang(text)
+        # Nor do commands ("/start"): the channel's locale decides, else the welcome is bilingual.
+        says_nothing = inbound.is_callback or _PAYLOAD_RE.match(text) or text.startswith("/")
+        lang = None if says_nothing else detect_lang(text)
         forced = inbound.extras.get("lang")
         if forced in ("zh", "en"):  # the admin's "Try a question" in a chosen language
             state.lang, state.lang_fixed = str(forced), True

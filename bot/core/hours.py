@@ -28,7 +28,7 @@ def _calendar(settings: Settings) -> Callable[[dt.date], bool]:
     except ImportError:
         return weekdays_only
     try:
-        return load_calendar(getattr(settings, "holidays_file", None)).is_working_day
+        return load_calendar(settings.holidays_file).is_working_day
     except Exception:
         logger.exception("holiday table unreadable; counting weekends only")
         return weekdays_only

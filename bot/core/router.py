@@ -83,7 +83,9 @@ class Router:
 
     def route(self, ctx: Context, interp: Interpretation) -> Outcome:
         """The outcome of one message."""
-        if not _has_words(ctx.text):
+        # A file without words still matters to staff during a handoff (bot/handoff/files.py).
+        with_file = bool(ctx.inbound.extras.get("file_id")) and ctx.state.status == "human"
+        if not _has_words(ctx.text) and not with_file:
             return Outcome([Reply(ctx.t("empty"), intent="smalltalk")], "smalltalk", "empty")
         offered = ctx.data.get("choices") or []
         match = _PICK_RE.match(ctx.text)

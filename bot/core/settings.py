@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     station_phone: str = ""
     station_address_zh: str = ""
     station_address_en: str = ""
+    station_logo_url: str = ""  # the web chat's logo; empty = the bundled /logo.svg
     # Expert booking (bot/booking/skill.py): lead time, change cut-off, per-user limit, horizon.
     booking_cutoff_hours: float = Field(2.0, ge=0)  # a slot must start at least this far ahead
     booking_change_cutoff_hours: float = Field(4.0, ge=0)  # cancel/reschedule until then
@@ -66,6 +67,13 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     login_ip_max_failures: int = 30  # failures from one address within the lockout window
+    # Abuse limits (handlers/web/guard.py): body caps before parsing, requests per address.
+    max_body_bytes: int = Field(1_048_576, ge=1024)  # every endpoint but uploads
+    max_upload_bytes: int = Field(20_971_520, ge=1024)  # admin imports, staff uploads
+    rate_limit_storage: str = "memory://"  # or redis://127.0.0.1:6379 to share between workers
+    rate_limit_chat: str = "120/minute"  # POST /api/chat per address
+    rate_limit_webhook: str = "1200/minute"  # POST /wechat, /telegram/webhook per address
+    rate_limit_login: str = "30/minute"  # POST /login per address
     session_max_age_hours: int = 12
     # `tmbot corpus check` warns, and the admin's warnings page flags, entries whose as_of is
     # older than this.
@@ -76,6 +84,16 @@ class Settings(BaseSettings):
     chf_cny_rate_as_of: dt.date | None = None
     fees_file: Path | None = None
     holidays_file: Path | None = None
+    # What this station says about its own fees ({{station:fees}} in corpus answers): the 2021
+    # notice makes stations public-service windows but says nothing of fees, so each station
+    # states its own practice here.
+    station_fees_zh: str = (
+        "本站服务是否收费，请以本站公布的服务说明为准，或回复“人工”向工作人员确认。"
+    )
+    station_fees_en: str = (
+        "Whether this station charges for a service is set out in its own service terms; "
+        'reply "human" to ask staff.'
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -118,8 +136,14 @@ class Settings(BaseSettings):
     wechat_api_url: str = "https://api.weixin.qq.com/cgi-bin/"
     wechat_reply_budget: float = 4.0  # seconds; slower answers go out as customer-service messages
     wechat_max_skew: int = 300  # seconds a request's timestamp may differ from ours (0: no check)
-    wechat_subscribe_template: str = ""  # 订阅通知 template id for sends outside the window
-    wechat_subscribe_field: str = "thing1"  # the template field that carries the text
+    # 订阅通知 templates outside the 48-hour window, one per purpose (the user consents to each
+    # through WeChat's own popup): booking reminders and staff replies. The old single
+    # TMBOT_WECHAT_SUBSCRIBE_TEMPLATE still serves booking reminders when no reminder one is set.
+    wechat_subscribe_template: str = ""
+    wechat_template_reminder: str = ""
+    wechat_template_reply: str = ""
+    wechat_subscribe_field: str = "thing1"  # the template field that carries the summary
+    wechat_link_days: int = 7  # how long a notice's link to the whole reply stays valid
 
     @field_validator("wechat_aes_key")
     @classmethod
@@ -131,6 +155,11 @@ class Settings(BaseSettings):
             # Safe mode checks the AppID inside every message: without it all would be refused.
             raise ValueError("TMBOT_WECHAT_AES_KEY needs TMBOT_WECHAT_APPID (safe mode)")
         return value
+
+    @property
+    def uses_dev_secret(self) -> bool:
+        """The public placeholder signs sessions and links (development only)."""
+        return self.secret_key == _DEV_SECRET
 
     @model_validator(mode="after")
     def _no_dev_secret_in_production(self) -> Settings:

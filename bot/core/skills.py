@@ -8,6 +8,7 @@ from bot.core.ports import Skill
 from bot.faq.skill import FaqSkill
 from bot.handoff.offer import OfferingFaq
 from bot.handoff.skill import HandoffSkill
+from bot.marks.skill import MarksSkill
 from bot.smalltalk.skill import SmalltalkSkill
 from bot.tools.skill import ToolsSkill
 
@@ -25,6 +26,7 @@ def default_skills() -> list[Skill]:
         CommandSkill(),
         SmalltalkSkill(),
         BookingSkill(),
+        MarksSkill(),
         ToolsSkill(),
         OfferingFaq(FaqSkill()),
     ]

@@ -31,7 +31,7 @@ class IndexProvider:
         if override is not None:
             return override  # type: ignore[no-any-return]
         cached = session.info.get(_SESSION_KEY)
-        if cached is not None and cached is self._index:
+        if isinstance(cached, FaqIndex) and cached is self._index:
             return cached
         # No autoflush: the version read must not push this turn's pending rows early.
         with session.no_autoflush:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.understand import entry_subject, facet_of
+from bot.faq.answer import answer_text
 from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -123,11 +123,8 @@ class FaqSkill:
                 log=False,
             )
         lang = ctx.lang
-        text = entry.answer.get(lang).strip()
-        if entry.sources and entry.as_of:
-            host = urlparse(entry.sources[0]).netloc or entry.sources[0]
-            text += "\n" + ctx.t("source_line", as_of=entry.as_of.isoformat(), source=host)
-        resolved = {}
+        text = answer_text(entry, lang, ctx.today, ctx.core.settings)
+        resolved: dict[str, FaqEntry] = {}
         for rid in entry.related:
             r = index.resolve(rid, ctx.today)
             if r is not None and r.id != entry.id:

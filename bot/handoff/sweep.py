@@ -92,6 +92,14 @@ def housekeeping_for(
     conversation's clock, which stamped the tickets), else on the worker's time."""
 
     def run(engine: Engine, now: dt.datetime) -> SweepReport:
-        return sweep(engine, settings, clock.now() if clock is not None else now)
+        at = clock.now() if clock is not None else now
+        report = sweep(engine, settings, at)
+        try:  # renewal reminders of enterprises' marks (bot/marks/remind.py), beside the sweep
+            from bot.marks.remind import housekeeping_pass
+
+            housekeeping_pass(engine, settings, at)
+        except Exception:
+            logger.exception("renewal reminder pass failed")
+        return report
 
     return run

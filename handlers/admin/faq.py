@@ -82,7 +82,7 @@ def entry_list(
     today = station_today(runtime)
     entries = [FaqEntry.model_validate(r.data) for r in records]
     stale = {e.id for e, _ in stale_entries(entries, today, runtime.settings.corpus_max_age_days)}
-    facets = {
+    facets: dict[str, Any] = {
         "topics": sorted({r.topic for r in records if r.topic}),
         "themes": sorted({r.theme for r in records}),
         "editors": sorted({r.updated_by for r in records}),
@@ -177,7 +177,9 @@ async def create_entry(request: Request, session: SessionDep, user: AdminUser) -
     if extra["rep"]:
         from handlers.admin.review import handle_group
 
-        handle_group(session, str(extra["rep"]), extra["upto"], "new_entry", user, entry.id)
+        upto_id = extra["upto"]
+        assert isinstance(upto_id, int)
+        handle_group(session, str(extra["rep"]), upto_id, "new_entry", user, entry.id)
     flash(request, f"已创建 Created {entry.id} ({entry.status})")
     return RedirectResponse(f"/admin/faq/{entry.id}", status_code=303)
 

@@ -14,8 +14,11 @@ import typer
 from bot.core.messages import Inbound
 from bot.core.runtime import Runtime, build_runtime, prepare_database
 from bot.core.settings import get_settings
+from handlers.cli import backup as cli_backup
 from handlers.cli import corpus as cli_corpus
 from handlers.cli import experts as cli_experts
+from handlers.cli import holidays as cli_holidays
+from handlers.cli import marks as cli_marks
 from handlers.cli import telegram as cli_telegram
 from handlers.cli import tickets as cli_tickets
 from handlers.cli import tools as cli_tools
@@ -35,10 +38,14 @@ app.add_typer(db_app, name="db")
 app.add_typer(corpus_app, name="corpus")
 corpus_app.command("check")(cli_corpus.corpus_check)
 app.add_typer(cli_experts.app, name="experts")
+app.add_typer(cli_holidays.app, name="holidays")
+app.add_typer(cli_marks.app, name="marks")
 app.add_typer(cli_telegram.app, name="telegram")
 app.add_typer(cli_tickets.app, name="tickets")
 app.add_typer(cli_users.app, name="user")
 app.add_typer(cli_wechat.app, name="wechat")
+app.command()(cli_backup.backup)
+app.command()(cli_backup.restore)
 cli_tools.register(app)  # renewal, fees, classes
 
 
@@ -54,12 +61,20 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Start the web chat, webhooks and admin on http://HOST:PORT."""
+    import logging.config
+
     import uvicorn
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from handlers.web.logs import LOG_CONFIG
+
+    logging.config.dictConfig(LOG_CONFIG)
     settings = get_settings()
+    if settings.uses_dev_secret:
+        # Allowed only because TMBOT_ENV says development (production refuses to start).
+        logging.getLogger("tmbot").warning(
+            "TMBOT_SECRET_KEY is the public development placeholder: anyone can forge staff "
+            "sessions and calendar links. Set TMBOT_SECRET_KEY before this serves real users."
+        )
     from storage.db import make_engine
 
     # Migrate once here, before the workers start, so they never race on a new database.
@@ -67,7 +82,14 @@ def serve(
     prepare_database(settings, engine)
     engine.dispose()
     typer.echo(f"tmbot: web chat on http://{host}:{port}/  (database: {settings.database_url})")
-    uvicorn.run("webhook:app_factory", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "webhook:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=LOG_CONFIG,
+    )
 
 
 def ask_one(runtime: Runtime, question: str, *, user: str | None = None) -> dict[str, Any]:
@@ -149,12 +171,18 @@ def worker(
     import time
 
     from bot.delivery.worker import OutboxWorker
+    from bot.handoff.delivered import observer_for
     from bot.handoff.sweep import housekeeping_for
     from handlers.notify.senders import build_senders
 
     runtime = _runtime()
     senders = {s.name: s for s in build_senders(runtime.settings, runtime.engine)}
-    outbox = OutboxWorker(runtime.engine, senders, housekeeping=housekeeping_for(runtime.settings))
+    outbox = OutboxWorker(
+        runtime.engine,
+        senders,
+        housekeeping=housekeeping_for(runtime.settings),
+        observer=observer_for(runtime.settings),
+    )
     typer.echo(f"tmbot worker: senders {', '.join(sorted(senders))}; Ctrl-C to stop")
     try:
         while True:

@@ -26,6 +26,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
@@ -219,12 +220,10 @@ class TelegramSender:
             for i, text in enumerate(texts):
                 last = i == len(texts) - 1
                 reply_markup = markup if last else None
-                await self._attempt(
-                    chat_id,
-                    lambda t=text, m=reply_markup: bot.send_message(
-                        chat_id=chat_id, text=t, reply_markup=m
-                    ),
+                send = partial(
+                    bot.send_message, chat_id=chat_id, text=text, reply_markup=reply_markup
                 )
+                await self._attempt(chat_id, send)
         finally:
             await request.shutdown()
 

@@ -19,9 +19,10 @@ from storage.bookings import Booking
 from storage.experts import Expert
 from storage.models import ChatMessage
 from storage.outbox import OutboxMessage
-from storage.wechat import WechatConsent
+from storage.wechat import WechatConsent, record_subscribe_consent
 from tests.support.booking import book_through
 from tests.support.dialog import say
+from tests.support.web import as_visitor
 
 TUESDAY_14 = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)  # 14:00 Shanghai, > 24 h ahead
 
@@ -78,12 +79,13 @@ def test_reminders_are_queued_24h_and_1h_before_and_delivered_then(runtime: Runt
 
 
 def test_reminders_reach_the_web_chat_page(runtime: Runtime, client: Any) -> None:
-    book_through(runtime.conversation, day_index=1, user="webuser0001", channel="web")
+    user = as_visitor(client, runtime.settings, "webuser0001")
+    book_through(runtime.conversation, day_index=1, user=user, channel="web")
     clock = FixedClock(TUESDAY_14 - dt.timedelta(minutes=30))
     worker = client.app.state.worker
     worker.clock = clock
     worker.run_once()
-    updates = client.get("/api/chat/updates", params={"user_id": "webuser0001"}).json()
+    updates = client.get("/api/chat/updates").json()
     assert len(updates) == 2 and "提醒" in updates[0]["text"]
 
 
@@ -164,8 +166,8 @@ def test_wechat_asks_consent_and_reminders_carry_a_short_notice(runtime: Runtime
     booking = _booking(runtime)
     assert booking.notice_consent is True
     with Session(runtime.engine) as session:
-        consent = session.exec(select(WechatConsent)).one()
-    assert (consent.openid, consent.remaining) == ("oWX123", 2)
+        # The chat's yes is not WeChat's consent: only WeChat's popup event records one.
+        assert session.exec(select(WechatConsent)).first() is None
     reminder = _rows(runtime, sender="wechat")[0]
     notice = reminder.payload["notice"]["thing1"]
     assert notice == f"预约{booking.code} 1日14:00" and len(notice) <= 20
@@ -200,3 +202,30 @@ def test_ics_file_and_signed_link(runtime: Runtime) -> None:
         runtime.settings, booking.code, token[:-1] + ("1" if token.endswith("0") else "0")
     )
     assert not token_ok(runtime.settings, "B-22222", token)
+
+
+def test_a_cancelled_wechat_booking_takes_its_consents_and_waiting_reminders(
+    runtime: Runtime,
+) -> None:
+    """Issue 22 finding 2: consents of a cancelled booking do not stay behind, and a reminder
+    waiting for the user's next message is withdrawn with the booking."""
+    runtime.settings.wechat_template_reminder = "tmpl-remind"
+    conv = runtime.conversation
+    book_through(conv, day_index=1, channel="wechat", user="oCAN")
+    code = _booking(runtime).code
+    with Session(runtime.engine) as session:
+        record_subscribe_consent(session=session, openid="oCAN", template_id="tmpl-remind", times=3)
+        reminder = _rows(runtime, sender="wechat")[0]
+        row = session.get(OutboxMessage, reminder.id)
+        assert row is not None
+        row.status = "waiting"  # the window was closed when it came due
+        session.add(row)
+        session.commit()
+    say(conv, f"取消 {code}", channel="wechat", user="oCAN")
+    say(conv, "确认", channel="wechat", user="oCAN")
+    assert {r.status for r in _rows(runtime, sender="wechat") if r.payload.get("kind")} == {
+        "cancelled"
+    }
+    with Session(runtime.engine) as session:
+        consent = session.exec(select(WechatConsent)).one()
+    assert consent.remaining == 1  # the other one came from another popup

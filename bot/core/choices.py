@@ -131,15 +131,14 @@ def read_time(text: str, *, afternoon_default: bool = True) -> dt.time | None:
         r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*[点时](半|一刻|三刻|(\d{1,2}|[一二三四五六七八九十]{1,3})分?)?",
         t,
     ):
-        hour = _cn_number(m.group(1))
-        if hour is None:
-            return None
         quarters = {"半": 30, "一刻": 15, "三刻": 45}
-        minute = quarters.get(m.group(2) or "")
-        if minute is None:
-            minute = _cn_number(m.group(3)) if m.group(3) else 0
-        if minute is None:
+        found_hour = _cn_number(m.group(1))
+        found_minute = quarters.get(m.group(2) or "")
+        if found_minute is None:
+            found_minute = _cn_number(m.group(3)) if m.group(3) else 0
+        if found_hour is None or found_minute is None:
             return None
+        hour, minute = found_hour, found_minute
     else:
         return None
     if (re.search(r"下午|晚上|傍晚|pm", t) and hour < 12) or (
@@ -199,8 +198,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         n = int(m.group(1))
         if 1 <= n <= len(choices) and not re.search(r"[号日]", key):
             return choices[n - 1].payload
-    if (n := _ordinal(key)) is not None and 1 <= n <= len(choices):
-        return choices[n - 1].payload
+    if (nth := _ordinal(key)) is not None and 1 <= nth <= len(choices):
+        return choices[nth - 1].payload
     if _FIRST.match(key):  # "最早的那个": the first (soonest) option offered
         return options[0].payload
     for c in options:

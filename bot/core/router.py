@@ -205,10 +205,13 @@ class Router:
         return Outcome(replies, "booking", "expired", log=False)
 
     def _cancel(self, ctx: Context) -> Outcome:
-        if ctx.flow == "booking":
-            ctx.text = "book:cancel"
-            booking = self._skill("booking")
-            if booking is not None and (outcome := booking.handle(ctx)) is not None:
+        # The flow ends itself with its own words ("没有保存"), told in the one cancel word every
+        # flow knows; a flow that does not end is ended here.
+        active = self._skill(ctx.flow or "")
+        if active is not None:
+            ctx.text = "book:cancel" if ctx.flow == "booking" else "取消"
+            outcome = active.handle(ctx)
+            if outcome is not None and ctx.flow is None:
                 return outcome
         ctx.flow = None
         from bot.faq.skill import menu_choices

@@ -39,24 +39,19 @@ CANCEL_WORDS = frozenset(
         "取消",
         "算了",
         "不约了",
-        "不用了",
         "不要了",
         "不弄了",
         "不办了",
         "不预约了",
         "先不约了",
         "退出",
-        "不了",
-        "不用",
         "cancel",
         "quit",
         "stop",
-        "nevermind",
-        "never-mind",
-        "forget-it",
         "/cancel",
     ]
-) | {"never mind", "forget it", "no thanks", "no thank you", "先不用了", "暂时不用了"}
+) | {"never mind", "nevermind", "forget it", "先不用了", "暂时不用了"}
+# ("不用" / "no" answer a flow's yes-or-no question, so they are the flow's to read.)
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(
     r"^(那|那么|那要是|那如果|还有|另外|然后|要是|如果|and|what about|how about|so|then)\b|"

@@ -172,10 +172,7 @@ def aside(ctx: Context, state: BookingState) -> Outcome | None:
     # back afterwards unless one of them took the conversation over (e.g. a handoff).
     saved = dict(ctx.flow_data)
     ctx.flow = None
-    outcome = None
-    for skill in ctx.core.skills:
-        if skill.name != "booking" and (outcome := skill.handle(ctx)) is not None:
-            break
+    outcome = ctx.core.router.others(ctx, skip=("booking",))
     if ctx.flow is not None or ctx.state.status != "bot":
         return outcome
     ctx.flow = "booking"

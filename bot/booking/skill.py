@@ -97,6 +97,36 @@ class BookingSkill:
         replies = [Reply(notice, intent="booking"), first] if notice else [first]
         return act.out(replies, "started")
 
+    def start_with(self, ctx: Context, topic: str | None) -> Outcome:
+        """Start booking from a request in the user's own words; a named topic is preselected."""
+        outcome = self._start(ctx)
+        if topic in SPECIALTIES and ctx.flow == self.name:
+            ctx.flow_data.update(topic=topic, expert=None)
+            return self._next(ctx, S.TOPIC)
+        return outcome
+
+    def ask_again(self, ctx: Context) -> Reply | None:
+        """The question of the current step (after an expired button)."""
+        if ctx.flow != self.name:
+            return None
+        return prompt(ctx, BookingState(ctx.flow_data.get("state", S.TOPIC.value)))
+
+    def first_slot_at(self, ctx: Context, at: dt.time) -> str | None:
+        """At the day step, the slot payload of the first offered day free at `at` (the
+        state moves to the slot step), or None."""
+        state = BookingState(ctx.flow_data.get("state", S.DAY.value))
+        days = [c.payload for c in prompt(ctx, state).choices if c.payload.startswith("book:day:")]
+        stamp = f"{at:%H:%M}-"
+        for payload in days:
+            ctx.flow_data["day"] = payload.removeprefix("book:day:")
+            slot_state = S.MOVE_SLOT if state is S.MOVE_DAY else S.SLOT
+            for choice in prompt(ctx, slot_state).choices:
+                if stamp in choice.label:
+                    ctx.flow_data["state"] = slot_state.value
+                    return choice.payload
+        ctx.flow_data.pop("day", None)
+        return None
+
     def _by_code(self, ctx: Context, raw: str, mode: str) -> Outcome:
         code = "B-" + raw.upper().removeprefix("B").removeprefix("-")
         booking = get_booking(session=ctx.session, code=code)

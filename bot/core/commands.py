@@ -24,8 +24,6 @@ def _words(*items: str) -> frozenset[str]:
 GREETINGS = _words(
     "你好",
     "您好",
-    "在吗",
-    "在不在",
     "哈喽",
     "嗨",
     "hi",
@@ -46,7 +44,8 @@ CANCEL = _words("取消", "cancel", "/cancel", "退出", "quit", "算了")
 TO_EN = _words("english", "英文", "英语", "/lang en", "lang:en")
 TO_ZH = _words("中文", "chinese", "汉语", "/lang zh", "lang:zh")
 LANG_TOGGLE = _words("/lang", "language", "语言")
-UP = _words("有用", "有帮助", "👍", "helpful", "useful", "feedback:up", "thanks", "谢谢")
+# "谢谢" / "thanks" are small talk (bot/smalltalk), not a rating of the last answer.
+UP = _words("有用", "有帮助", "👍", "helpful", "useful", "feedback:up")
 DOWN = _words("没用", "没帮助", "没有用", "无用", "👎", "not helpful", "useless", "feedback:down")
 _PUNCT_RE = re.compile(r"[\s!！。.,，~～]+$")
 
@@ -155,12 +154,9 @@ class CommandSkill:
         if item in ("book", "human"):
             # Delegate to the booking / handoff skills when they are installed.
             ctx.text = "预约专家" if item == "book" else "人工"
-            for skill in ctx.core.skills:
-                if skill.name in ("commands", "faq"):
-                    continue
-                outcome = skill.handle(ctx)
-                if outcome is not None:
-                    return outcome
+            outcome = ctx.core.router.others(ctx, skip=("commands", "smalltalk", "faq"))
+            if outcome is not None:
+                return outcome
             phone = station_phone(ctx.core.settings, ctx.lang)
             key = "book.unavailable" if item == "book" else "human.unavailable"
             return Outcome([Reply(ctx.t(key, phone=phone))], "command", "handled", log=False)

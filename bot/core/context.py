@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.core.dialogue import Dialogue
 from bot.core.messages import Inbound
 from bot.core.texts import t
 from storage.models import ConversationState
 
 if TYPE_CHECKING:
     from bot.core.conversation import Conversation
+    from bot.core.understand import Interpretation
 
 __all__ = ("Context",)
 
@@ -29,6 +31,8 @@ class Context:
     session: Session
     now: dt.datetime  # UTC
     core: Conversation
+    interp: Interpretation | None = None  # what understanding made of the message
+    dialogue: Dialogue = field(default_factory=Dialogue)  # what the conversation is about
 
     @property
     def lang(self) -> str:

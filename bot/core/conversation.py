@@ -13,11 +13,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.core.context import Context
+from bot.core.dialogue import Dialogue
 from bot.core.messages import Choice, Inbound, Reply
 from bot.core.ports import Clock, Outcome, Skill, SystemClock
+from bot.core.router import Router
 from bot.core.settings import Settings
 from bot.core.texts import t
-from bot.faq.corpus import IndexProvider
+from bot.core.understand import (
+    Interpretation,
+    booking_topic,
+    topic_of_subject,
+    understand_text,
+)
+from bot.faq.corpus import OVERRIDE_KEY, IndexProvider
+from knowledge.index import FaqIndex
 from knowledge.normalize import detect_lang
 from storage.conversations import (
     add_message,
@@ -28,6 +37,7 @@ from storage.conversations import (
     save_state,
 )
 from storage.db import session_scope
+from storage.experts import SPECIALTIES
 from storage.models import ProcessedDelivery
 
 __all__ = ("Conversation", "Seal", "clean_text")
@@ -36,7 +46,6 @@ logger = logging.getLogger(__name__)
 Seal = Callable[[Session, Outcome], None]
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
-_PICK_RE = re.compile(r"^\s*(\d{1,2})\s*[.、)）]?\s*$")
 
 
 def clean_text(text: str, limit: int) -> tuple[str, bool]:
@@ -45,11 +54,6 @@ def clean_text(text: str, limit: int) -> tuple[str, bool]:
     if len(text) > limit:
         return text[:limit], True
     return text, False
-
-
-def _has_words(text: str) -> bool:
-    # Letters, digits or ideographs; emoji and punctuation alone carry no question.
-    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
 def _reply_to_json(reply: Reply) -> dict[str, object]:
@@ -96,6 +100,7 @@ class Conversation:
         self.clock = clock or SystemClock()
         self.skills: list[Skill] = list(skills) if skills is not None else default_skills()
         self._by_name = {s.name: s for s in self.skills}
+        self.router = Router(self)
 
     def skill(self, name: str) -> Skill | None:
         """The skill registered under `name`, if any."""
@@ -136,16 +141,44 @@ class Conversation:
                 raise
             return _duplicate(earlier)
 
+    def try_turn(
+        self, session: Session, inbound: Inbound, *, index: FaqIndex | None = None
+    ) -> Outcome:
+        """A real turn in the caller's session, which the caller rolls back (the admin's "Try a
+        question"); `index` replaces the corpus index for it (e.g. with draft entries)."""
+        if index is not None:
+            session.info[OVERRIDE_KEY] = index
+        try:
+            return self._turn(session, inbound)
+        finally:
+            session.info.pop(OVERRIDE_KEY, None)
+
     def _turn(self, session: Session, inbound: Inbound) -> Outcome:
-        # Every write of the turn is flushed at commit, in one go: the delivery record, the
-        # transcript, the log row and the state (only a skill that needs an id flushes sooner).
+        # The pipeline of one turn: normalise -> understand -> route (-> handle) -> render ->
+        # persist. Every write is flushed at commit, in one go (only a skill that needs an id
+        # flushes sooner).
+        ctx, was_cut = self._normalise(session, inbound)
+        ctx.interp = self._understand(ctx)
+        # Writes wait for the commit (or a skill's own flush), so the database stays free for
+        # other turns while this one thinks.
+        with session.no_autoflush:
+            outcome = self.router.route(ctx, ctx.interp)
+        self._render(ctx, outcome, was_cut)
+        self._persist(ctx, outcome)
+        return outcome
+
+    def _normalise(self, session: Session, inbound: Inbound) -> tuple[Context, bool]:
+        """Clean the text, load the state, settle the language, keep the line in the transcript."""
         text, was_cut = clean_text(inbound.text, self.settings.max_message_chars)
         state = get_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
         # Button payloads ("faq:renewal-fee") say nothing about the user's language.
         # Nor do commands ("/start"): the channel's locale decides, else the welcome is bilingual.
         says_nothing = inbound.is_callback or _PAYLOAD_RE.match(text) or text.startswith("/")
         lang = None if says_nothing else detect_lang(text)
-        if lang and not state.lang_fixed:
+        forced = inbound.extras.get("lang")
+        if forced in ("zh", "en"):  # the admin's "Try a question" in a chosen language
+            state.lang, state.lang_fixed = str(forced), True
+        elif lang and not state.lang_fixed:
             state.lang = lang
         elif not lang and inbound.locale and not state.lang_fixed and not state.data:
             state.lang = "en" if inbound.locale.lower().startswith("en") else "zh"
@@ -157,23 +190,49 @@ class Conversation:
             text=text or inbound.text[:200],
             sender="user",
         )
+        now = self.clock.now()
         ctx = Context(
             inbound=inbound,
             text=text,
             state=state,
             session=session,
-            now=self.clock.now(),
+            now=now,
             core=self,
+            dialogue=Dialogue.load(state.data, now),
         )
-        # Writes wait for the commit (or a skill's own flush), so the database stays free for
-        # other turns while this one thinks.
-        with session.no_autoflush:
-            outcome = self._route(ctx)
+        return ctx, was_cut
+
+    def _understand(self, ctx: Context) -> Interpretation:
+        """One typed reading of the message in its dialogue context."""
+        if ctx.inbound.is_callback or _PAYLOAD_RE.match(ctx.text):
+            return Interpretation(text=ctx.text, query=ctx.text, intent="choice")
+        interp = understand_text(ctx.text, ctx.dialogue, ctx.lang)
+        if interp.intent == "booking":
+            # "约专家聊马德里" names the topic; "还是约个专家细聊吧" after a Madrid answer means it.
+            interp.topic = booking_topic(ctx.text, SPECIALTIES) or topic_of_subject(
+                ctx.dialogue.subject
+            )
+        tools = self.skill("tools")
+        is_followup = getattr(tools, "is_follow_up", None)
+        if interp.intent is None and is_followup is not None and is_followup(ctx):
+            interp.intent = "tool_followup"
+            interp.query, interp.followup = ctx.text, False
+        return interp
+
+    def _render(self, ctx: Context, outcome: Outcome, was_cut: bool) -> None:
+        """Final touches on the replies: the cut-message notice, the language."""
         if was_cut:
-            notice = Reply(t("too_long", state.lang, limit=self.settings.max_message_chars))
+            notice = Reply(t("too_long", ctx.lang, limit=self.settings.max_message_chars))
             outcome.replies.insert(0, notice)
-        outcome.lang = state.lang
-        state.data["choices"] = [c.payload for r in outcome.replies for c in r.choices]
+        outcome.lang = ctx.lang
+
+    def _persist(self, ctx: Context, outcome: Outcome) -> None:
+        """Keep the state, the dialogue context, the transcript, the log row, the delivery."""
+        state, inbound, session = ctx.state, ctx.inbound, ctx.session
+        choices = [c for r in outcome.replies for c in r.choices]
+        state.data["choices"] = [c.payload for c in choices]
+        state.data["choice_labels"] = [c.label for c in choices]
+        ctx.dialogue.save(state.data)
         save_state(session=session, state=state)
         for reply in outcome.replies:
             add_message(
@@ -184,12 +243,13 @@ class Conversation:
                 text=reply.text,
                 sender="bot",
             )
-        if outcome.log and text:
+        question = clean_text(inbound.text, self.settings.max_message_chars)[0]
+        if outcome.log and question:
             log_question(
                 session=session,
                 channel=inbound.channel,
                 user_ref=inbound.user_ref,
-                question=text,
+                question=question,
                 lang=state.lang,
                 intent=outcome.intent,
                 outcome=outcome.outcome,
@@ -204,34 +264,3 @@ class Conversation:
                 delivery_id=inbound.delivery_id,
                 response={"replies": [_reply_to_json(r) for r in outcome.replies]},
             )
-        return outcome
-
-    def _route(self, ctx: Context) -> Outcome:
-        # A file without words still matters to staff during a handoff (bot/handoff/files.py).
-        with_file = bool(ctx.inbound.extras.get("file_id")) and ctx.state.status == "human"
-        if not _has_words(ctx.text) and not with_file:
-            return Outcome([Reply(ctx.t("empty"), intent="smalltalk")], "smalltalk", "empty")
-        match = _PICK_RE.match(ctx.text)
-        offered = ctx.data.get("choices") or []
-        if match and offered:
-            n = int(match.group(1))
-            if not 1 <= n <= len(offered):
-                # Not an item of the list: maybe the rating staff asked for before this question.
-                rating = self.skill("handoff")
-                outcome = rating.handle(ctx) if rating is not None else None
-                if outcome is not None:
-                    return outcome
-                return Outcome([Reply(ctx.t("pick.invalid", n=n))], "command", "invalid", log=False)
-            ctx.text = offered[n - 1]
-        active = ctx.flow and self.skill(ctx.flow)
-        if active:
-            outcome = active.handle(ctx)
-            if outcome is not None:
-                return outcome
-        for skill in self.skills:
-            if skill is active:
-                continue
-            outcome = skill.handle(ctx)
-            if outcome is not None:
-                return outcome
-        raise AssertionError("the last skill (faq) always answers")

@@ -9,16 +9,22 @@ from bot.faq.skill import FaqSkill
 from bot.handoff.offer import OfferingFaq
 from bot.handoff.skill import HandoffSkill
 from bot.marks.skill import MarksSkill
+from bot.smalltalk.skill import SmalltalkSkill
 from bot.tools.skill import ToolsSkill
 
 __all__ = ("default_skills",)
 
 
 def default_skills() -> list[Skill]:
-    """Skills in the order they are asked; the FAQ skill answers whatever is left."""
+    """Skills in the order they are asked; the FAQ skill answers whatever is left.
+
+    A feature registers its skill with one line here; bot/core/router.py asks them in order
+    after the active flow and the global interrupts.
+    """
     return [
         HandoffSkill(),
         CommandSkill(),
+        SmalltalkSkill(),
         BookingSkill(),
         MarksSkill(),
         ToolsSkill(),

@@ -92,6 +92,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "cancel.nothing": ("当前没有进行中的操作。", "Nothing to cancel."),
     "cancelled": ("已取消。", "Cancelled."),
+    "choice.expired": (
+        "这个选项已过期（它属于之前的一步），请按当前的问题选择：",
+        "That choice has expired (it belonged to an earlier step); please answer the current "
+        "question:",
+    ),
     "human.unavailable": (
         "转人工服务暂未开通。您可以致电{phone}联系工作人员。",
         "Staff handoff is not available here yet. You can call the station at {phone}.",

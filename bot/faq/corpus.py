@@ -10,9 +10,10 @@ from knowledge.glossary import Glossary, load_glossary
 from knowledge.index import FaqIndex
 from storage.faq import corpus_version, load_entries
 
-__all__ = ("IndexProvider",)
+__all__ = ("OVERRIDE_KEY", "IndexProvider")
 
 _SESSION_KEY = "tmbot.faq_index"
+OVERRIDE_KEY = "tmbot.faq_index_override"  # an index for this session only (admin try, drafts)
 
 
 class IndexProvider:
@@ -26,6 +27,9 @@ class IndexProvider:
 
     def get(self, session: Session) -> FaqIndex:
         """The index for the corpus as stored now (checked once per database session)."""
+        override = session.info.get(OVERRIDE_KEY)
+        if override is not None:
+            return override  # type: ignore[no-any-return]
         cached = session.info.get(_SESSION_KEY)
         if isinstance(cached, FaqIndex) and cached is self._index:
             return cached

@@ -7,7 +7,9 @@ from typing import Any
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.core.understand import entry_subject, facet_of
 from bot.faq.answer import answer_text
+from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
@@ -36,14 +38,39 @@ class FaqSkill:
         if ctx.text.startswith("faq:"):
             return self.answer_entry(ctx, ctx.text[4:], score=100.0, log=False)
         index = ctx.core.index.get(ctx.session)
-        matches = index.search(
-            ctx.text, today=ctx.today, lang=detect_lang(ctx.text) or ctx.lang, limit=5
-        )
+        interp = ctx.interp
+        query = interp.query if interp is not None and interp.query else ctx.text
+        lang = detect_lang(ctx.text) or ctx.lang
+        matches = index.search(query, today=ctx.today, lang=lang, limit=5)
+        if interp is not None and interp.followup and interp.extra.get("weak"):
+            # Keep whichever reading wins: a short question of its own ("商标检索怎么做")
+            # matched confidently alone is not a follow-up of the last subject.
+            # A message that alone is not about trademarks at all ("今天天气怎么样") is not
+            # made one by the last subject either.
+            alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=5)
+            top = alone[0].score if alone else 0.0
+            settings = ctx.core.settings
+            if top < settings.suggest_threshold or (
+                top >= settings.answer_threshold and (not matches or top > matches[0].score)
+            ):
+                matches, interp.followup, interp.subject = alone, False, None
+        matches = rerank(matches, ctx.text, interp, subject_facets(index))
+        previous = ctx.dialogue.faq_id
+        if interp is not None and interp.subject:
+            # Even unanswered, the question names what the conversation is about now.
+            ctx.dialogue.answered(interp.subject, interp.facet, None)
         settings = ctx.core.settings
         best = matches[0] if matches else None
-        if best and best.score >= settings.answer_threshold:
+        threshold = settings.answer_threshold
+        if best and sure_fit(matches, interp):
+            threshold -= SURE_MARGIN
+        if best and best.score >= threshold:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, best.entry.id, score=best.score)
+        weak = best is None or best.score < settings.suggest_threshold
+        again = self._same_entry(ctx, previous) if weak else None
+        if again is not None:
+            return again
         ctx.data["low_streak"] = int(ctx.data.get("low_streak", 0)) + 1
         candidates = _distinct(m for m in matches if m.score >= settings.suggest_threshold)[:3]
         if candidates:
@@ -61,6 +88,25 @@ class FaqSkill:
             )
         reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
         return Outcome([reply], "unknown", "unknown", score=best.score if best else 0.0)
+
+    def _same_entry(self, ctx: Context, previous: str | None) -> Outcome | None:
+        """A follow-up nothing else answers ("过期了呢" after the Madrid term) may be about the
+        entry just answered: read with that entry's question in front, it is answered again
+        only when it then clearly matches."""
+        interp = ctx.interp
+        if previous is None or interp is None or not interp.followup:
+            return None
+        index = ctx.core.index.get(ctx.session)
+        entry = index.resolve(previous, ctx.today)
+        if entry is None:
+            return None
+        query = f"{entry.question.get(ctx.lang)} {ctx.text}"
+        found = index.search(query, today=ctx.today, lang=ctx.lang, limit=2)
+        if not found or found[0].entry.id != entry.id:
+            return None
+        if found[0].score < ctx.core.settings.answer_threshold + 10:
+            return None
+        return self.answer_entry(ctx, entry.id, score=found[0].score)
 
     def answer_entry(
         self, ctx: Context, entry_id: str, *, score: float, log: bool = True
@@ -93,6 +139,8 @@ class FaqSkill:
             Choice(ctx.t("feedback.down"), "feedback:down"),
         ]
         ctx.data["last_faq_id"] = entry.id
+        question = entry.question.get("zh") + " " + entry.question.get("en")
+        ctx.dialogue.answered(entry_subject(question), facet_of(question), entry.id)
         ctx.data.pop("last_feedback", None)
         reply = Reply(
             text,

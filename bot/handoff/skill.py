@@ -44,6 +44,13 @@ _HUMAN_RE = re.compile(
     r"\s+(?:to|with)\s+(?:a\s+)?(?:human|person|staff|someone)",
     re.IGNORECASE,
 )
+# What is left of "我要转人工" / "I want to talk to a human" once the request is taken out.
+_FILLER_RE = re.compile(
+    r"我要|我想|想要|请|帮我|麻烦|给我|你们的?|工作人员|真人|人工|客服|通个?话|聊聊?|说话|联系|找|转接?"
+    r"|\b(i|want|would|like|to|please|can|could|a|an|the|someone|somebody|real|person|human"
+    r"|talk|speak|with|at|station|staff|me|need|i'?d|let|get|connect|put|through|transfer)\b",
+    re.IGNORECASE,
+)
 CLOSE = _words("结束 结束人工 结束服务 done /done end /end /cancel cancel 取消 退出")
 CANCEL = _words("取消 cancel /cancel 算了 不用了 退出 quit")
 YES = _words("同意 可以 好 好的 是 是的 嗯 yes y ok okay agree sure consent:yes")
@@ -60,6 +67,22 @@ WECHAT_WINDOW = dt.timedelta(hours=48)  # customer-service messages after the us
 
 def _key(text: str) -> str:
     return _PUNCT_RE.sub("", text.strip().lower())
+
+
+_CLAUSE_RE = re.compile(r"[，,。.!！;；:：]\s*")
+
+
+def _question_of(text: str) -> str:
+    """The user's question in a handoff request, never cut inside a clause."""
+    parts = _CLAUSE_RE.split(text.strip(), maxsplit=1)
+    if len(parts) == 2:
+        head, tail = parts
+        asks = _HUMAN_RE.search(head) or any(
+            word in head.lower() for word in HUMAN if len(word) > 1
+        )
+        if asks and len(_FILLER_RE.sub("", head).strip()) < 2 and len(tail.strip()) >= 4:
+            return tail.strip()
+    return text.strip()
 
 
 def _said(outcome_replies: list[Reply], intent: str, outcome: str, **kw: Any) -> Outcome:
@@ -83,6 +106,10 @@ class HandoffSkill:
 
     # -- asking for a person -------------------------------------------------------------
 
+    def request(self, ctx: Context) -> Outcome:
+        """A person asked for in the user's own words (the router's intent hook)."""
+        return self._request(ctx, _key(ctx.text))
+
     def _request(self, ctx: Context, key: str) -> Outcome:
         ticket = active_ticket(
             session=ctx.session, channel=ctx.state.channel, user_ref=ctx.state.user_ref
@@ -93,13 +120,18 @@ class HandoffSkill:
                 [Reply(ht("already_open", ctx.lang, number=ticket.number))], "handoff", "handled"
             )
         offer = ctx.data.pop("handoff_offer", None)
-        rest = _HUMAN_RE.sub("", ctx.text).strip(" ，,。.!！:：;；-")
-        if key not in HUMAN and len(rest) >= 4:  # "转人工，我的商标被抢注了" carries the question
-            return self._open(ctx, rest, "asked")
+        rest = _FILLER_RE.sub("", _HUMAN_RE.sub("", ctx.text)).strip(" ，,。.!！:：;；-?？")
+        if key not in HUMAN and len(rest) >= 4:
+            # "我要转人工，我的商标被驳回了怎么办" carries the question: the clause after the
+            # request, as typed; a request inside one sentence keeps the whole sentence.
+            return self._open(ctx, _question_of(ctx.text), "asked")
+        # The button or a bare "人工" takes the offer as made; a request in the user's own words
+        # ("想跟你们工作人员通个话") is the user asking, whatever the earlier answers were.
+        typed = key not in HUMAN
         if offer and ctx.now - dt.datetime.fromisoformat(offer["at"]) < RECENT_QUESTION:
-            return self._open(
-                ctx, offer["question"], offer["reason"], offer["category"], offer["priority"]
-            )
+            # Asked for in words, the reason is the user's request, not the weak answer.
+            reason = "asked" if typed else offer["reason"]
+            return self._open(ctx, offer["question"], reason, offer["category"], offer["priority"])
         recent = self._recent_question(ctx)
         if recent is not None:
             return self._open(ctx, recent.question, "asked", self._category(ctx, recent.faq_id))

@@ -24,6 +24,7 @@ __all__ = (
     "date_tool",
     "mailed",
     "read_facts",
+    "unknown_parties",
     "wants_missing_date",
 )
 
@@ -87,11 +88,13 @@ _OTHER_PROCEDURE = _re(
     r"|assign|transfer|oppos|cancel|invalid|review|licen|pledge|certificate|change|patent"
     r"|copyright|domain"
 )
+_CURRENCY = _re(r"\s*(?:法郎|francs?\b)")
 _PAPER = _re(r"纸质|纸件|\bpaper\b")
 _COLOUR = _re(r"彩色|颜色|colou?r")
 _BW = _re(r"黑白|black and white|black-and-white|b/w")
 _CLASS_Q = _re(
     r"哪一类|哪类|哪个类|哪些类|什么类|哪几类|哪一个类|选.{0,3}类别"
+    r"|第几类|属于哪|几类|哪个类别|什么类别"
     r"|\b(?:which|what) (?:nice )?class(?:es)?\b|\bclass(?:es)? (?:for|should|do)\b"
 )
 _CLASS_META = _re(r"区分表|分类表|尼斯分类|多少类|几个类|nice classification|how many")
@@ -156,6 +159,38 @@ class Facts:
     compute: bool = False
 
 
+_JOIN = r"\s*(?:,|，|、|&|\band\b|和|及|与|以及|还有)\s*"
+_NOT_A_PARTY = re.compile(
+    r"^(?:classes?|class|one|two|three|four|five|colou?r|black|white|the|a|an|madrid|fee|fees"
+    r"|cost|costs|how|much|what|is|it|total|please|for|with|to|in|of|also|then|plus|add|also"
+    r"|my|our|we|i|us|so|on|at|by|if|or|but|only|each|per|mark|marks|trademark|filing|application"
+    r"|\d+|类|个|彩色|黑白|多少钱?|费用|一共|总共|国家|地区|其他|别的|这些|那些|分别)$",
+    re.IGNORECASE,
+)
+_TAIL = re.compile(r"(?:的)?(?:多少钱|要多少|多少|费用|一共|总共|大概|怎么算|呢|吗|\d+个?类).*$")
+
+
+def unknown_parties(text: str, parties: list[PartyMatch]) -> list[str]:
+    """Names listed next to recognised parties that are no party at all ("japan and atlantis")."""
+    unknown: list[str] = []
+    known = {p.text.lower() for p in parties}
+    for p in parties:
+        end = p.start + len(p.text)
+        after = re.match(_JOIN + r"([A-Za-z][A-Za-z'-]+|[\u4e00-\u9fff]{2,12})", text[end:])
+        before = re.search(r"([A-Za-z][A-Za-z'-]+)" + _JOIN + r"$", text[: p.start])
+        for hit in (after, before):
+            if hit is None:
+                continue
+            name = _TAIL.sub("", hit.group(1)).strip()
+            if len(name) < 2 or name.lower() in known or _NOT_A_PARTY.match(name):
+                continue
+            if any(q.start <= text.find(name) < q.start + len(q.text) for q in parties):
+                continue
+            if name not in unknown:
+                unknown.append(name)
+    return unknown
+
+
 def read_facts(text: str, today: dt.date, table: FeeTable | None = None) -> Facts:
     """Extract every fact the tools can use from `text`."""
     norm = unicodedata.normalize("NFKC", text)
@@ -176,7 +211,10 @@ def read_facts(text: str, today: dt.date, table: FeeTable | None = None) -> Fact
         if n and 1 <= n <= 500:
             items.append(n)
     facts.items = items
-    facts.parties = find_parties(norm, table)
+    # "瑞士法郎" / "Swiss francs" is a currency, not a designation of Switzerland.
+    facts.parties = [
+        p for p in find_parties(norm, table) if not _CURRENCY.match(norm, p.start + len(p.text))
+    ]
     facts.colour = (
         True
         if _COLOUR.search(norm) and not _BW.search(norm)

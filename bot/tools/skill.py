@@ -24,7 +24,9 @@ from bot.tools.detect import (
     date_tool,
     mailed,
     read_facts,
+    unknown_parties,
 )
+from bot.tools.followup import follow_up, is_follow_up
 from bot.tools.run import (
     Answer,
     ToolConfig,
@@ -45,6 +47,27 @@ __all__ = ("ToolsSkill",)
 logger = logging.getLogger(__name__)
 _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
 _SELF = re.compile(r"我|\b(i|we|my|our)\b", re.IGNORECASE)
+
+
+_TOOL_SUBJECT = {
+    "renewal": "renewal",
+    "fee_renewal": "renewal",
+    "opposition": "opposition",
+    "rejection_review": "rejection",
+    "madrid_dependency": "madrid",
+    "fee_madrid": "madrid",
+    "nonuse": "nonuse",
+    "fee_national": "registration",
+}
+
+
+def _unknown_parties(names: list[str], known: list[str], lang: str) -> Answer:
+    listed = "、".join(names) if lang != "en" else ", ".join(names)
+    return Answer(
+        tt("madrid.unknown_party", lang, names=listed),
+        {"tool": "fee_madrid", "status": "unknown_party", "unknown": names, "parties": known},
+        computed=False,
+    )
 
 
 class ToolsSkill:
@@ -90,20 +113,38 @@ class ToolsSkill:
                 items = facts.items * classes if len(facts.items) == 1 and classes else facts.items
             else:
                 items = [10] * (classes or 1)
+            ctx.dialogue.used_tool(
+                {
+                    "tool": tool,
+                    "classes": classes or len(items),
+                    "items": facts.items,
+                    "paper": facts.paper,
+                }
+            )
             return national(
                 items, paper=facts.paper, items_given=bool(facts.items), cfg=cfg, lang=lang
             )
         if tool == "fee_renewal":
             classes = facts.classes or 1
+            ctx.dialogue.used_tool(
+                {"tool": tool, "classes": classes, "late": facts.late, "paper": facts.paper}
+            )
             return renewal_fee_only(classes, late=facts.late, paper=facts.paper, cfg=cfg, lang=lang)
         if tool == "fee_madrid":
             if not facts.parties:
                 return ask(tool, lang, classes=facts.classes, colour=facts.colour)
             names = [p.text for p in facts.parties]
+            unknown = unknown_parties(facts.text, facts.parties)
+            if unknown:  # never a total that silently leaves a named country out
+                return _unknown_parties(unknown, [p.code for p in facts.parties], lang)
+            ctx.dialogue.used_tool(
+                {"tool": tool, "parties": names, "classes": facts.classes, "colour": facts.colour}
+            )
             return madrid(names, classes=facts.classes, colour=facts.colour, cfg=cfg, lang=lang)
         if tool == "classes":
             answer = nice_classes(ctx.text, lang)
             if answer.computed:
+                ctx.dialogue.used_tool({"tool": tool, "description": ctx.text})
                 return answer
             return ask(tool, lang) if _SELF.search(facts.text) else None
         return None
@@ -131,6 +172,9 @@ class ToolsSkill:
                 lang=ctx.lang,
                 classes=classes,
             )
+        inputs = {"tool": tool, "date": date.value.isoformat(), "expiry": is_expiry}
+        inputs |= {"classes": classes, "sent": role == "sent", "mailed": mailed(facts)}
+        ctx.dialogue.used_tool(inputs)
         if tool == "renewal":
             return renewal(
                 date.value,
@@ -149,6 +193,32 @@ class ToolsSkill:
             cfg=cfg,
             lang=ctx.lang,
         )
+
+    # -- a follow-up that changes an input of the last computation --------------------------
+
+    def is_follow_up(self, ctx: Context) -> bool:
+        """Whether the message only changes an input of the last computation ("3个类")."""
+        if not ctx.dialogue.tool or _PAYLOAD_RE.match(ctx.text) or ctx.flow == self.name:
+            return False  # nothing to follow up: no fee table read
+        cfg = ToolConfig.from_settings(ctx.core.settings)
+        return is_follow_up(ctx.text, ctx.dialogue.tool, ctx.today, cfg)
+
+    def follow_up(self, ctx: Context) -> Outcome | None:
+        """Recompute the last tool with the changed input."""
+        last = ctx.dialogue.tool
+        if not last:
+            return None
+        cfg = ToolConfig.from_settings(ctx.core.settings)
+        try:
+            found = follow_up(ctx.text, last, ctx.today, cfg, ctx.lang)
+        except (ToolDataError, ValueError):
+            logger.exception("tool follow-up failed for %r", ctx.text)
+            return None
+        if found is None:
+            return None
+        answer, inputs = found
+        ctx.dialogue.used_tool(inputs)
+        return self._outcome(ctx, answer)
 
     # -- the answer to our question -----------------------------------------------------------
 
@@ -198,6 +268,9 @@ class ToolsSkill:
         ctx.data.pop("last_faq_id", None)
         ctx.data.pop("last_feedback", None)
         choices: tuple[Choice, ...] = ()
+        subject = _TOOL_SUBJECT.get(str(answer.result.get("tool")))
+        if subject:  # "what documents do we need" after an opposition deadline is about opposition
+            ctx.dialogue.answered(subject, None, None)
         if answer.computed:
             ctx.data["low_streak"] = 0  # a real answer: no staff offer for earlier weak ones
             choices = (Choice(ctx.t("menu.book"), "menu:book"),)

@@ -95,6 +95,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "折算汇率：1 瑞士法郎 = {rate} 元（{as_of}），实际以缴费时的汇率为准。",
         "Exchange rate used: 1 CHF = {rate} CNY ({as_of}); the rate on the day of payment applies.",
     ),
+    "madrid.unknown_party": (
+        "“{names}”不是马德里体系的成员，或者我没认出这个名称，所以没有给出合计。"
+        "请检查名称（也可以用代码，如 US、EU、JP），再问我一次。",
+        "'{names}' is not a Madrid member, or I did not recognise the name, so I give no total. "
+        "Check the name (codes such as US, EU, JP also work) and ask me again.",
+    ),
     "madrid.rate_as_of": ("汇率截至 {date}", "rate as of {date}"),
     "madrid.rate_default": ("默认参考汇率，未注明日期", "default reference rate, undated"),
     "fee.only_official": (

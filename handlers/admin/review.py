@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from bot.core.context import Context
 from bot.core.messages import Inbound
 from bot.core.ports import Outcome
 from bot.core.runtime import Runtime
@@ -20,7 +19,7 @@ from handlers.web.auth import AdminUser, audit, require_admin
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
 from handlers.web.pages import flash, render, station_today
-from knowledge.index import Match
+from knowledge.index import FaqIndex, Match
 from knowledge.laws import outdated_texts
 from knowledge.normalize import detect_lang
 from knowledge.review import (
@@ -37,7 +36,6 @@ from storage.accounts import StaffAccount
 from storage.errors import CorpusError, NotFound
 from storage.faq import corpus_version, get_record, load_entries, save_entry
 from storage.faq_review import UnansweredQuestion, handled_keys, mark_handled, unanswered_questions
-from storage.models import ConversationState
 
 __all__ = ("handle_group", "router")
 
@@ -50,19 +48,27 @@ _dup_cache: dict[tuple[str, int, float], list[Any]] = {}
 _GROUP_WINDOW = dt.timedelta(days=365)  # how far back a group action looks for its members
 
 
-def preview(runtime: Runtime, text: str, lang: str) -> tuple[list[Match], Outcome | None, str]:
-    """Ranked entries and the reply a user would get, computed in a transaction that is rolled
-    back: no question log, no state, no ticket is left behind."""
+def preview(
+    runtime: Runtime, text: str, lang: str, *, drafts: bool = False
+) -> tuple[list[Match], Outcome | None, str]:
+    """Ranked entries and the reply a user would get: a real turn through the same pipeline,
+    in a transaction that is rolled back (no question log, state, ticket or booking is left
+    behind). With `drafts`, draft entries are in the index as if published."""
     conv = runtime.conversation
     with Session(runtime.engine) as session:
         try:
-            matches = conv.index.get(session).search(
-                text, today=station_today(runtime), lang=lang, limit=10
+            index = None
+            if drafts:
+                entries = load_entries(session=session, statuses=["draft", "published"])
+                # The index ranks published entries only: drafts are shown as if published.
+                entries = [e.model_copy(update={"status": "published"}) for e in entries]
+                index = FaqIndex(entries, conv.index.glossary)
+            ranking = index or conv.index.get(session)
+            matches = ranking.search(text, today=station_today(runtime), lang=lang, limit=10)
+            inbound = Inbound(
+                channel="admin", user_ref="admin-try", text=text, extras={"lang": lang}
             )
-            state = ConversationState(channel="admin", user_ref="admin-try", lang=lang, data={})
-            inbound = Inbound(channel="admin", user_ref="admin-try", text=text, locale=lang)
-            ctx = Context(inbound, text, state, session, conv.clock.now(), conv)
-            outcome = next((o for s in conv.skills if (o := s.handle(ctx)) is not None), None)
+            outcome = conv.try_turn(session, inbound, index=index)
             return matches, outcome, ""
         except Exception as exc:  # a skill failing here must not take the admin page down
             return [], None, f"{type(exc).__name__}: {exc}"
@@ -72,12 +78,15 @@ def preview(runtime: Runtime, text: str, lang: str) -> tuple[list[Match], Outcom
 
 @router.get("/try")
 def try_question(
-    request: Request, runtime: RuntimeDep, q: str = "", lang: str = "auto"
+    request: Request, runtime: RuntimeDep, q: str = "", lang: str = "auto", drafts: str = ""
 ) -> Response:
     """Type a question; see the ranked entries with scores and tmbot's reply."""
     text = q.strip()[: runtime.settings.max_message_chars]
     chosen = lang if lang in ("zh", "en") else (detect_lang(text) or "zh")
-    matches, outcome, error = preview(runtime, text, chosen) if text else ([], None, "")
+    with_drafts = drafts in ("1", "on", "true")
+    matches, outcome, error = (
+        preview(runtime, text, chosen, drafts=with_drafts) if text else ([], None, "")
+    )
     settings = runtime.settings
     return render(
         request,
@@ -85,6 +94,7 @@ def try_question(
         q=q,
         lang=lang,
         used_lang=chosen,
+        drafts=with_drafts,
         matches=matches,
         outcome=outcome,
         error=error,

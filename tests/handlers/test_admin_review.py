@@ -196,6 +196,34 @@ def test_new_entry_from_a_group_is_prefilled_and_handles_it(
         )
 
 
+def test_try_runs_a_real_turn_and_can_include_draft_entries(
+    admin: tuple[TestClient, str], runtime: Runtime
+) -> None:
+    client, _ = admin
+    with session_scope(runtime.engine) as s:
+        data = dict(get_record(session=s, entry_id="renewal-fee").data)
+        data.update(
+            id="logo-colour-draft",
+            topic="logo-colour-draft",
+            status="draft",
+            question={"zh": "商标图样可以用荧光色吗", "en": "Can a logo be fluorescent?"},
+            alternates={"zh": ["荧光色商标可以注册吗"], "en": ["fluorescent logo"]},
+            answer={"zh": "可以，草稿答案荧光。", "en": "Yes, draft fluorescent answer."},
+            related=[],
+        )
+        draft = FaqEntry.model_validate(data)
+        save_entry(session=s, entry=draft, author="t")
+    without = client.get("/admin/try", params={"q": "商标图样可以用荧光色吗"}).text
+    assert "草稿答案荧光" not in without
+    html = client.get("/admin/try", params={"q": "商标图样可以用荧光色吗", "drafts": "1"}).text
+    assert "草稿答案荧光" in html and 'href="/admin/faq/logo-colour-draft"' in html
+    # Small talk goes through the same pipeline as on the channels, and leaves no trace.
+    assert "不客气" in client.get("/admin/try", params={"q": "谢谢"}).text
+    with Session(runtime.engine) as s:
+        assert s.exec(select(func.count()).select_from(QuestionLog)).one() == 0
+        assert s.exec(select(func.count()).select_from(ChatMessage)).one() == 0
+
+
 def test_warnings_show_the_missing_holiday_arrangement_and_the_old_law(
     admin: tuple[TestClient, str], runtime: Runtime
 ) -> None:

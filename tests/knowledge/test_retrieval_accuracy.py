@@ -16,6 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from bot.core.settings import BUNDLED_CORPUS, Settings, get_settings
+from bot.faq.guard import SURE_MARGIN
 from handlers.cli.app import app
 from knowledge.glossary import load_glossary
 from knowledge.index import FaqIndex
@@ -106,12 +107,19 @@ def test_ask_json_agrees_with_the_index(bundled_env: None, rows: list[Row]) -> N
             # Out of scope: never a specific entry, whatever skill replied.
             assert answer["faq_id"] is None and answer["topic"] is None, answer
         elif answer["intent"] == "faq":
-            # The core answers with the index's best entry (or its dated sibling).
-            assert answer["topic"] == row.got[0] and row.score >= ANSWER, answer
+            # The core answers with one of the index's best entries (or a dated sibling): its
+            # subject guard may put the second first, and answers the one entry on the
+            # question's subject and facet a little below the threshold (bot/faq/guard.py).
+            assert answer["topic"] in row.got[:3] and row.score >= ANSWER - SURE_MARGIN, answer
     oos = [a for r, a in zip(rows, answers, strict=True) if r.topic is None]
     refused = sum(a["intent"] != "suggest" for a in oos) / len(oos)
     ins = [(r, a) for r, a in zip(rows, answers, strict=True) if r.topic]
     direct = sum(a["topic"] == r.topic for r, a in ins) / len(ins)
-    print(f"\ntmbot ask --json: direct right {direct:.3f}, out of scope refused {refused:.3f}")
+    wrong = sum(a["intent"] == "faq" and a["topic"] != r.topic for r, a in ins) / len(ins)
+    print(
+        f"\ntmbot ask --json: direct right {direct:.3f}, direct wrong {wrong:.3f},"
+        f" out of scope refused {refused:.3f}"
+    )
+    assert wrong <= 0.02
     assert refused >= MIN_REFUSAL
     assert direct >= MIN_DIRECT - 0.05  # other skills (tools, booking) may take a few

@@ -94,11 +94,13 @@ function divider(text, cls) {
   const d = document.createElement("div"); d.className = "divider " + (cls || ""); d.setAttribute("role", "separator");
   d.textContent = text; log.appendChild(d); return d;
 }
-function choices(list) {
+function choices(list, first) {
   if (!list || !list.length) return null;
   const box = document.createElement("div"); box.className = "choices";
+  let n = first || 1;
   for (const c of list) {
-    const b = document.createElement("button"); b.type = "button"; b.textContent = c.label;
+    // Numbered as the core counts them, so typing the number picks it.
+    const b = document.createElement("button"); b.type = "button"; b.textContent = (n++) + ". " + c.label;
     b.onclick = () => { box.classList.add("used"); send(c.payload, c.label, true); };
     box.appendChild(b);
   }
@@ -164,7 +166,8 @@ async function send(text, shown, isChoice) {
     const id = crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2);
     const data = await post("/api/chat", {text, lang, is_choice: !!isChoice, message_id: id.replace(/[^A-Za-z0-9_-]/g, "")});
     wait.remove();
-    for (const rep of data.replies) { bubble(rep.text, "bot"); choices(rep.choices); }
+    let first = 1;
+    for (const rep of data.replies) { bubble(rep.text, "bot"); choices(rep.choices, first); first += rep.choices.length; }
   } catch (e) { wait.remove(); bubble(UI[lang].error, "bot"); }
   finally { busy = false; }
 }

@@ -1,0 +1,254 @@
+"""Read a typed answer against the choices just offered: numbers, labels, parts of labels, dates,
+weekdays, times and "any".
+
+Matched against the options actually shown before anything is parsed freely (the options are
+few and known), with the station's "now" passed in: "周四" is the next Thursday on offer,
+"下午两点" and a bare "2点" inside a booking are 14:00, "下周一" is Monday of next calendar week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from bot.core.messages import Choice
+
+__all__ = ("match_choice", "ordinal_of", "read_day", "read_time")
+
+_ANY = re.compile(
+    r"都可以|都行|都好|任一|任意|任何|随便|无所谓|哪个都|谁都|哪位都|不限|没有偏好|没偏好"
+    r"|\bany\b|anyone|anybody|whoever|whichever|no preference|doesn'?t matter|either",
+    re.IGNORECASE,
+)
+_WEEKDAY_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAY_EN = {
+    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+_MONTHS_EN = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+_CN_DIGITS |= {"八": 8, "九": 9, "十": 10}
+_TITLES = re.compile(r"老师|律师|专家|先生|女士|经理|博士|教授|顾问|那位|那个|吧")
+_PUNCT = re.compile(r"[\s!！。.,，~～?？、…]+")
+_FILLER = re.compile(r"那个|这个|的|吧|呗|就|选|要|约|please|the|one|that|i'?ll take|i want", re.I)
+
+
+def _cn_number(raw: str) -> int | None:
+    if raw.isdigit():
+        return int(raw)
+    if raw in _CN_DIGITS:
+        return _CN_DIGITS[raw]
+    if raw.startswith("十"):
+        return 10 + _CN_DIGITS.get(raw[1:], 0)
+    if len(raw) == 2 and raw[1] == "十":
+        return _CN_DIGITS.get(raw[0], 0) * 10
+    if len(raw) == 3 and raw[1] == "十":
+        return _CN_DIGITS.get(raw[0], 0) * 10 + _CN_DIGITS.get(raw[2], 0)
+    return None
+
+
+def read_day(text: str, today: dt.date) -> dt.date | None:
+    """A day typed in chat: 12月10日, 10号, 12/10, 周四, 下周一, 明天, Thursday, Dec 10."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    if "今天" in t or re.search(r"\btoday\b", t):
+        return today
+    if "大后天" in t:
+        return today + dt.timedelta(days=3)
+    if "后天" in t or "day after tomorrow" in t:
+        return today + dt.timedelta(days=2)
+    if "明天" in t or "明日" in t or re.search(r"\btomorrow\b", t):
+        return today + dt.timedelta(days=1)
+    if m := re.search(r"(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号]", t):
+        month = int(m.group(1)) if m.group(1) else today.month
+        return _dated(today, month, int(m.group(2)), rolls=not m.group(1))
+    if m := re.search(r"\b(\d{1,2})/(\d{1,2})\b", t):
+        return _dated(today, int(m.group(1)), int(m.group(2)), rolls=False)
+    months = "|".join(_MONTHS_EN)
+    if m := re.search(rf"\b({months})[a-z]*\.?\s+(\d{{1,2}})\b", t) or re.search(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({months})", t
+    ):
+        a, b = m.groups()
+        month, day = (_MONTHS_EN[a], int(b)) if a.isalpha() else (_MONTHS_EN[b], int(a))
+        return _dated(today, month, day, rolls=False)
+    if m := re.search(r"(下下|下个?|这个?|本)?\s*(?:周|星期|礼拜)([一二三四五六日天])", t):
+        wd = _WEEKDAY_ZH[m.group(2)]
+        prefix = m.group(1) or ""
+        if prefix.startswith("下下"):
+            return _week_day(today, 2, wd)
+        if prefix.startswith("下"):
+            return _week_day(today, 1, wd)  # 下周一: Monday of next calendar week
+        return _next_weekday(today, wd)
+    if m := re.search(r"\b(next\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", t):
+        wd = _WEEKDAY_EN[m.group(2)]
+        return _week_day(today, 1, wd) if m.group(1) else _next_weekday(today, wd)
+    return None
+
+
+def _dated(today: dt.date, month: int, day: int, *, rolls: bool) -> dt.date | None:
+    try:
+        found = dt.date(today.year, month, day)
+    except ValueError:
+        return None
+    if found < today:  # "1月5日" typed in December is next year's
+        try:
+            if rolls:
+                nxt = month % 12 + 1
+                return dt.date(today.year + (month == 12), nxt, day)
+            return dt.date(today.year + 1, month, day)
+        except ValueError:
+            return None
+    return found
+
+
+def _next_weekday(today: dt.date, wd: int) -> dt.date:
+    return today + dt.timedelta(days=(wd - today.weekday()) % 7)
+
+
+def _week_day(today: dt.date, weeks: int, wd: int) -> dt.date:
+    monday = today - dt.timedelta(days=today.weekday())
+    return monday + dt.timedelta(weeks=weeks, days=wd)
+
+
+def read_time(text: str, *, afternoon_default: bool = True) -> dt.time | None:
+    """A time of day: 10:30, 14点, 下午两点, 两点半, 2pm, 9am; a bare 1-7 o'clock is afternoon."""
+    t = unicodedata.normalize("NFKC", text).lower()
+    if m := re.search(r"(\d{1,2})[:：](\d{2})", t):
+        hour, minute = int(m.group(1)), int(m.group(2))
+    elif m := re.search(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)", t):
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        if m.group(3).startswith("p") and hour < 12:
+            hour += 12
+        return _time(hour, minute)
+    elif m := re.search(
+        r"(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*[点时](半|一刻|三刻|(\d{1,2}|[一二三四五六七八九十]{1,3})分?)?",
+        t,
+    ):
+        quarters = {"半": 30, "一刻": 15, "三刻": 45}
+        found_hour = _cn_number(m.group(1))
+        found_minute = quarters.get(m.group(2) or "")
+        if found_minute is None:
+            found_minute = _cn_number(m.group(3)) if m.group(3) else 0
+        if found_hour is None or found_minute is None:
+            return None
+        hour, minute = found_hour, found_minute
+    else:
+        return None
+    if (re.search(r"下午|晚上|傍晚|pm", t) and hour < 12) or (
+        not re.search(r"上午|早上|早晨|中午|am", t) and afternoon_default and 1 <= hour <= 7
+    ):
+        hour += 12
+    return _time(hour, minute)
+
+
+def _time(hour: int, minute: int) -> dt.time | None:
+    return dt.time(hour, minute) if 0 <= hour < 24 and 0 <= minute < 60 else None
+
+
+def _key(text: str) -> str:
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+_ORDINALS = {
+    "第一": 1, "第二": 2, "第三": 3, "第四": 4, "第五": 5, "第六": 6, "第七": 7, "第八": 8,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+}  # fmt: skip
+
+
+_FIRST = re.compile(
+    r"^(?:就|选|要)?(?:最早|最近|最快|earliest|soonest|first available)(?:的|那个|一个|one)*$"
+)
+
+
+def _ordinal(key: str) -> int | None:
+    # "第一个", "第二项", "the first one", "first"; "最后一个" / "last one" is the last option.
+    m = re.fullmatch(
+        r"(?:选|要|就)?(第[一二三四五六七八]|first|second|third|fourth|fifth|sixth)"
+        r"(?:个|项|位|天|one|option)?(?:吧|的)?",
+        key.replace("the", ""),
+    )
+    return _ORDINALS.get(m.group(1)) if m else None
+
+
+def ordinal_of(text: str) -> int | None:
+    """The position a typed ordinal names ("第二个", "the first one"), if it is one."""
+    return _ordinal(_key(text))
+
+
+def _name(label: str) -> str:
+    return _key(re.split(r"[（(·]", label)[0])
+
+
+def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | None:
+    """The payload of the one offered choice the typed text names, or None."""
+    options = [c for c in choices if not c.payload.endswith((":back", ":cancel"))]
+    if not options:
+        return None
+    key = _key(text)
+    if not key:
+        return None
+    if m := re.fullmatch(r"(?:第)?(\d{1,2})(?:个|项|号)?", key):
+        n = int(m.group(1))
+        if 1 <= n <= len(choices) and not re.search(r"[号日]", key):
+            return choices[n - 1].payload
+    if (nth := _ordinal(key)) is not None and 1 <= nth <= len(choices):
+        return choices[nth - 1].payload
+    if _FIRST.match(key):  # "最早的那个": the first (soonest) option offered
+        return options[0].payload
+    for c in options:
+        label = _key(c.label)
+        if key == label or key == _key(c.label.split(" (")[0].split("（")[0]):
+            return c.payload
+    if _ANY.search(text):
+        found = [c for c in options if c.payload.endswith(":any")]
+        if found:
+            return found[0].payload
+    dated = [c for c in options if re.search(r":\d{4}-\d{2}-\d{2}$", c.payload)]
+    if dated and (day := read_day(text, today)) is not None:
+        found = [c for c in dated if c.payload.endswith(day.isoformat())]
+        return found[0].payload if found else None
+    timed = [c for c in options if re.match(r"\d{2}:\d{2}", c.label.split(" ")[-1])]
+    timed = timed or [c for c in options if re.search(r"\d{2}:\d{2}-\d{2}:\d{2}", c.label)]
+    if timed and (at := read_time(text)) is not None:
+        stamp = f"{at:%H:%M}-"
+        found = [c for c in timed if stamp in c.label]
+        return found[0].payload if found else None
+    # The name part of a label ("陈晓老师" for "陈晓（演示）（...）").
+    named = [c for c in options if len(_name(c.label)) >= 2 and _name(c.label) in key]
+    if len(named) == 1:
+        return named[0].payload
+    # "王老师" for 王明远: a surname with a title, when one option's name starts with it.
+    bare = _TITLES.sub("", key)
+    if len(bare) == 1 and "\u4e00" <= bare <= "\u9fff" and bare != key:
+        found = [c for c in options if _name(c.label).startswith(bare)]
+        if len(found) == 1:
+            return found[0].payload
+    # A part of a label ("王律师", "马德里", "续展那个"): only when exactly one option has it.
+    core = _FILLER.sub("", key)
+    if len(core) >= 2:
+        found = [c for c in options if core in _key(c.label)]
+        if len(found) == 1:
+            return found[0].payload
+        found = [c for c in options if len(_key(c.label)) >= 2 and _key(c.label) in core]
+        if len(found) == 1:
+            return found[0].payload
+    return _closest(core or key, options)
+
+
+def _closest(key: str, options: Sequence[Choice]) -> str | None:
+    # A typo ("续站" for 续展): the one short label clearly closest to what was typed.
+    if not 2 <= len(key) <= 8:
+        return None
+    scored = sorted(((fuzz.ratio(key, _name(c.label)), c.payload) for c in options), reverse=True)
+    if not scored or scored[0][0] < 50:
+        return None
+    if len(scored) > 1 and scored[1][0] >= scored[0][0] - 10:
+        return None
+    return scored[0][1]

@@ -1,0 +1,65 @@
+"""The dialogue context: what the conversation is about, kept between turns and aged out.
+
+Like a Dialogflow output context it lives a few turns or about twenty minutes; after that an
+elliptical follow-up ("那收费呢") has nothing to lean on and is read on its own. It is stored in
+the conversation state (`state.data["dialogue"]`), so it lives in the database like the flows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ("MAX_AGE", "MAX_TURNS", "Dialogue")
+
+MAX_TURNS = 5  # turns after which the last subject and tool are forgotten
+MAX_AGE = dt.timedelta(minutes=20)
+
+
+@dataclass
+class Dialogue:
+    """The last answered subject / facet / entry, the last tool and its inputs."""
+
+    turn: int = 0
+    subject: str | None = None  # e.g. "renewal", "assignment", "madrid"
+    facet: str | None = None  # e.g. "fee", "time", "documents"
+    faq_id: str | None = None
+    subject_turn: int = 0
+    tool: dict[str, Any] | None = None  # {"tool": name, inputs ...}
+    tool_turn: int = 0
+    at: str | None = None  # ISO time of the last turn
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, data: dict[str, Any], now: dt.datetime) -> Dialogue:
+        """The stored context, with everything too old dropped; the turn counter moves on."""
+        raw = data.get("dialogue") or {}
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__}
+        d = cls(**known)
+        if d.at and now - dt.datetime.fromisoformat(d.at) > MAX_AGE:
+            d = cls(turn=d.turn)
+        d.turn += 1
+        if d.turn - d.subject_turn > MAX_TURNS:
+            d.subject = d.facet = d.faq_id = None
+        if d.turn - d.tool_turn > MAX_TURNS:
+            d.tool = None
+        d.at = now.isoformat()
+        return d
+
+    def save(self, data: dict[str, Any]) -> None:
+        """Store it back into the conversation state."""
+        data["dialogue"] = asdict(self)
+
+    def answered(self, subject: str | None, facet: str | None, faq_id: str | None) -> None:
+        """An FAQ entry was answered: its subject is what follow-ups refer to."""
+        self.subject, self.facet, self.faq_id = subject, facet, faq_id
+        self.subject_turn = self.turn
+
+    def used_tool(self, inputs: dict[str, Any]) -> None:
+        """A tool computed something: follow-ups may change its inputs."""
+        self.tool = inputs
+        self.tool_turn = self.turn
+
+    def forget_tool(self) -> None:
+        self.tool = None

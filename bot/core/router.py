@@ -1,0 +1,225 @@
+"""Route: the one place that decides who handles a message.
+
+Order (CONVERSATION-NOTES, "a routing order that works"):
+1. nothing to read; a number picking one of the options just shown;
+2. a person is on the conversation: the handoff skill owns every message;
+3. a button of a step that is no longer current: "that choice has expired", the step again;
+4. global interrupts: a handoff request wins over any flow; cancel words end the flow;
+5. the active flow's own answer (typed choices read against the options offered first);
+   a flow that does not take the message has it answered by the others and asks again;
+6. a booking asked for in the user's own words (topic carried), a tool follow-up;
+7. the skills in registration order (bot/core/skills.py); the FAQ answers what is left.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.core.choices import match_choice, ordinal_of, read_day, read_time
+from bot.core.context import Context
+from bot.core.messages import Choice, Reply
+from bot.core.ports import Outcome, Skill
+from bot.core.texts import t
+from bot.core.understand import Interpretation, booking_topic
+from storage.experts import SPECIALTIES
+
+if TYPE_CHECKING:
+    from bot.core.conversation import Conversation
+
+__all__ = ("Router", "expired")
+
+_OTHER_DAY = re.compile(
+    r"换个?(日子|天|日期)|换一天|别的(日子|天)|其他(日子|天)|改天|another day|different day|other day",
+    re.IGNORECASE,
+)
+_YES = re.compile(
+    r"^(好|好的|好啊|可以|行|要|需要|是的|是|嗯|嗯嗯|麻烦了|麻烦你了|ok|okay|yes|yes please|sure|please)"
+    r"[\s!！。.,，~～]*$",
+    re.IGNORECASE,
+)
+_CORRECTION = re.compile(
+    r"不对|不是|其实|改成|换成|还是|我是想|想问|应该是|actually|instead|rather|no,|not that|i meant",
+    re.IGNORECASE,
+)
+
+_PICK_RE = re.compile(r"^\s*(\d{1,2})\s*[.、)）]?\s*$")
+_PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
+# Booking payloads each step accepts; any other booking payload is a button of another step.
+_STEP_PAYLOADS = {
+    "topic": ("book:topic:",),
+    "expert": ("book:expert:",),
+    "day": ("book:day:",),
+    "move_day": ("book:day:",),
+    "slot": ("book:slot:",),
+    "move_slot": ("book:slot:",),
+    "notice": ("book:notice:",),
+    "confirm": ("book:confirm",),
+    "move_confirm": ("book:confirm",),
+    "cancel_confirm": ("book:confirm",),
+}
+_ALWAYS = ("book:back", "book:cancel", "book:start", "book:my", "book:cancelcode:", "book:move:")
+
+
+def expired(ctx: Context) -> Reply:
+    """The notice for a button that belongs to an earlier step."""
+    return Reply(t("choice.expired", ctx.lang), intent=ctx.flow or "command")
+
+
+def _has_words(text: str) -> bool:
+    import unicodedata
+
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+class Router:
+    """Decides, for each message, which skill handles it."""
+
+    def __init__(self, core: Conversation) -> None:
+        self.core = core
+
+    def _skill(self, name: str) -> Skill | None:
+        return self.core.skill(name)
+
+    def route(self, ctx: Context, interp: Interpretation) -> Outcome:
+        """The outcome of one message."""
+        # A file without words still matters to staff during a handoff (bot/handoff/files.py).
+        with_file = bool(ctx.inbound.extras.get("file_id")) and ctx.state.status == "human"
+        if not _has_words(ctx.text) and not with_file:
+            return Outcome([Reply(ctx.t("empty"), intent="smalltalk")], "smalltalk", "empty")
+        offered = ctx.data.get("choices") or []
+        match = _PICK_RE.match(ctx.text)
+        ordinal = ordinal_of(ctx.text) if offered and not match else None
+        if ordinal is not None and ordinal <= len(offered):
+            ctx.text = offered[ordinal - 1]  # "第二个" picks the second option, like "2"
+        elif match and offered:
+            n = int(match.group(1))
+            if not 1 <= n <= len(offered):
+                # Not an item of the list: maybe the rating staff asked for before this question.
+                rating = self._skill("handoff")
+                outcome = rating.handle(ctx) if rating is not None else None
+                if outcome is not None:
+                    return outcome
+                return Outcome([Reply(ctx.t("pick.invalid", n=n))], "command", "invalid", log=False)
+            ctx.text = offered[n - 1]
+        handoff = self._skill("handoff")
+        if ctx.state.status == "human" and handoff is not None:
+            outcome = handoff.handle(ctx)
+            if outcome is not None:
+                return outcome
+        if ctx.flow == "booking" and (stale := self._stale_step_button(ctx)) is not None:
+            return stale
+        if interp.intent == "handoff" and handoff is not None and ctx.flow != "handoff":
+            request = getattr(handoff, "request", None)
+            if request is not None:
+                ctx.flow = None
+                return request(ctx)  # type: ignore[no-any-return]
+        if interp.intent == "cancel" and ctx.flow and ctx.flow != "handoff":
+            return self._cancel(ctx)
+        if ctx.flow:
+            outcome = self._in_flow(ctx)
+            if outcome is not None:
+                return outcome
+        if interp.intent == "booking" and ctx.flow is None:
+            booking = self._skill("booking")
+            start = getattr(booking, "start_with", None)
+            if start is not None:
+                return start(ctx, interp.topic)  # type: ignore[no-any-return]
+        if "handoff:open" in offered and _YES.match(ctx.text.strip()) and handoff is not None:
+            # "好的" right after "需要请工作人员帮您看看吗？" (and its button) takes the offer.
+            ctx.text = "handoff:open"
+            outcome = handoff.handle(ctx)
+            if outcome is not None:
+                return outcome
+        if interp.intent == "tool_followup":
+            tools = self._skill("tools")
+            follow = getattr(tools, "follow_up", None)
+            if follow is not None and (outcome := follow(ctx)) is not None:
+                return outcome  # type: ignore[no-any-return]
+        outcome = self.others(ctx)
+        if outcome is None:
+            raise AssertionError("the last skill (faq) always answers")
+        return outcome
+
+    def others(self, ctx: Context, *, skip: tuple[str, ...] = ()) -> Outcome | None:
+        """The first skill, in registration order, that takes the message."""
+        for skill in self.core.skills:
+            if skill.name in skip or skill.name == ctx.flow:
+                continue
+            outcome = skill.handle(ctx)
+            if outcome is not None:
+                return outcome
+        return None
+
+    def _in_flow(self, ctx: Context) -> Outcome | None:
+        active = self._skill(ctx.flow or "")
+        if active is None:
+            ctx.flow = None
+            return None
+        if ctx.flow == "booking" and not _PAYLOAD_RE.match(ctx.text):
+            choices = self._offered_choices(ctx)
+            picked = match_choice(ctx.text, choices, ctx.today) if choices else None
+            if picked is None:
+                picked = self._booking_move(ctx, active)
+            if picked is not None:
+                ctx.text = picked
+        return active.handle(ctx)
+
+    def _booking_move(self, ctx: Context, booking: Skill) -> str | None:
+        """A typed answer that changes an earlier booking step: another day, another topic."""
+        state = str(ctx.flow_data.get("state", ""))
+        text = ctx.text
+        if state in ("slot", "move_slot"):
+            if _OTHER_DAY.search(text):
+                return "book:back"
+            day = read_day(text, ctx.today)
+            if day is not None:
+                return f"book:day:{day.isoformat()}" if self._back_to_day(ctx) else None
+        if state in ("day", "move_day") and (at := read_time(text)) is not None:
+            # "下午4点" when days are offered: the first offered day with that time free.
+            slot_at = getattr(booking, "first_slot_at", None)
+            return slot_at(ctx, at) if slot_at is not None else None  # type: ignore[no-any-return]
+        if state in ("expert", "day", "slot") and not ctx.flow_data.get("code"):
+            topic = booking_topic(text, SPECIALTIES)
+            if topic and topic != ctx.flow_data.get("topic") and _CORRECTION.search(text):
+                ctx.flow_data["state"] = "topic"
+                return f"book:topic:{topic}"
+        return None
+
+    def _back_to_day(self, ctx: Context) -> bool:
+        state = str(ctx.flow_data.get("state"))
+        ctx.flow_data["state"] = "move_day" if state == "move_slot" else "day"
+        return True
+
+    def _offered_choices(self, ctx: Context) -> list[Choice]:
+        labels = ctx.data.get("choice_labels") or []
+        payloads = ctx.data.get("choices") or []
+        return [Choice(label, p) for label, p in zip(labels, payloads, strict=False)]
+
+    def _stale_step_button(self, ctx: Context) -> Outcome | None:
+        text = ctx.text
+        if not text.startswith("book:") or text.startswith(_ALWAYS):
+            return None
+        state = str(ctx.flow_data.get("state", "topic"))
+        if text.startswith(_STEP_PAYLOADS.get(state, ())):
+            return None
+        booking = self._skill("booking")
+        ask = getattr(booking, "ask_again", None)
+        again = ask(ctx) if ask is not None else None
+        replies = [expired(ctx), *([again] if again is not None else [])]
+        return Outcome(replies, "booking", "expired", log=False)
+
+    def _cancel(self, ctx: Context) -> Outcome:
+        # The flow ends itself with its own words ("没有保存"), told in the one cancel word every
+        # flow knows; a flow that does not end is ended here.
+        active = self._skill(ctx.flow or "")
+        if active is not None:
+            ctx.text = "book:cancel" if ctx.flow == "booking" else "取消"
+            outcome = active.handle(ctx)
+            if outcome is not None and ctx.flow is None:
+                return outcome
+        ctx.flow = None
+        from bot.faq.skill import menu_choices
+
+        reply = Reply(ctx.t("cancelled"), choices=menu_choices(ctx.lang), intent="cancel")
+        return Outcome([reply], "cancel", "cancelled", log=False)

@@ -1,0 +1,278 @@
+"""Understand one message in its context: a typed interpretation the router decides on.
+
+Pure reading, no database writes: the intent (booking, handoff, smalltalk, cancel, a tool
+follow-up ...), the subject and facet of a question, and, when the message only names a facet
+("那收费呢", "and the fee for that?"), the query rewritten with the subject of the last answer.
+Lexicon and intent examples: bot/core/understanding.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.core.dialogue import Dialogue
+
+__all__ = (
+    "CANCEL_WORDS",
+    "Interpretation",
+    "Lexicon",
+    "entry_subject",
+    "facet_of",
+    "lexicon",
+    "subjects_of",
+    "understand_text",
+)
+
+_FILE = Path(__file__).with_name("understanding.yaml")
+_PUNCT = re.compile(r"[\s!！。.,，~～?？、:：;；…]+")
+# Words that leave a flow or drop what is pending, typed in any step.
+CANCEL_WORDS = frozenset(
+    [
+        "取消",
+        "算了",
+        "不约了",
+        "不要了",
+        "不弄了",
+        "不办了",
+        "不预约了",
+        "先不约了",
+        "退出",
+        "cancel",
+        "quit",
+        "stop",
+        "/cancel",
+    ]
+) | {"never mind", "nevermind", "forget it", "先不用了", "暂时不用了"}
+# ("不用" / "no" answer a flow's yes-or-no question, so they are the flow's to read.)
+# An elliptical message leans on what came before: it starts so, or it is short.
+_LEAN = re.compile(
+    r"^(那|那么|那要是|那如果|还有|另外|然后|要是|如果|and|what about|how about|so|then)\b|"
+    r"^(那|那么|还有|另外|然后|要是)|(呢|的呢)[?？]?$|\b(that|it|this|them)\b|这个|那个|它",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One subject of the lexicon."""
+
+    name: str
+    words: re.Pattern[str]
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Subjects, facets and intent examples, loaded once."""
+
+    subjects: tuple[Subject, ...]
+    facets: tuple[tuple[str, re.Pattern[str]], ...]
+    facet_phrases: dict[str, tuple[str, str]]
+    intents: dict[str, tuple[int, tuple[str, ...]]]
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon of bot/core/understanding.yaml."""
+    raw = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+    subjects = tuple(
+        Subject(name, re.compile(v["words"], re.IGNORECASE), v["zh"], v["en"])
+        for name, v in raw["subjects"].items()
+    )
+    facets = tuple(
+        (name, re.compile(v["words"], re.IGNORECASE)) for name, v in raw["facets"].items()
+    )
+    phrases = {name: (str(v["zh"]), str(v["en"])) for name, v in raw["facets"].items() if "zh" in v}
+    intents = {
+        name: (int(v["threshold"]), tuple(_norm(x) for x in v.get("examples") or ()))
+        for name, v in raw["intents"].items()
+    }
+    return Lexicon(subjects, facets, phrases, intents)
+
+
+def _norm(text: str) -> str:
+    return _PUNCT.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def subjects_of(text: str) -> list[str]:
+    """The subjects a text names, most specific first (lexicon order)."""
+    return [s.name for s in lexicon().subjects if s.words.search(text)]
+
+
+def facet_of(text: str) -> str | None:
+    """The first facet a text asks about."""
+    return next((name for name, rx in lexicon().facets if rx.search(text)), None)
+
+
+@cache
+def entry_subject(question: str) -> str | None:
+    """The subject of an entry, read from its question."""
+    found = subjects_of(question)
+    return found[0] if found else None
+
+
+def intent_score(intent: str, text: str) -> float:
+    """How close the message is to the intent's examples (0-100)."""
+    _, examples = lexicon().intents.get(intent, (100, ()))
+    if not examples:
+        return 0.0
+    norm = _norm(text)
+    best = process.extractOne(norm, examples, scorer=fuzz.ratio)
+    score = float(best[1]) if best else 0.0
+    # A long message that contains an example as a whole ("帮我约个专家聊聊马德里") also counts.
+    partial = process.extractOne(norm, examples, scorer=fuzz.partial_ratio)
+    if partial and len(partial[0]) >= 4 and len(norm) <= 3 * len(partial[0]):
+        score = max(score, float(partial[1]) - 8)
+    return score
+
+
+@dataclass
+class Interpretation:
+    """What one message is, in its context."""
+
+    text: str
+    intent: str | None = None  # booking | handoff | cancel | tool_followup | faq | None
+    subject: str | None = None
+    facet: str | None = None
+    query: str = ""  # what the FAQ searches (rewritten for an elliptical follow-up)
+    followup: bool = False  # leans on the last answer's subject
+    topic: str | None = None  # a booking topic named in the message (madrid, renewal ...)
+    context_subject: str | None = None  # what the conversation was about before this message
+    scores: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_BOOK_NEEDS = re.compile(
+    r"专家|律师|顾问|咨询|预约|约|expert|lawyer|consult|appointment|book", re.I
+)
+_HUMAN_NEEDS = re.compile(
+    r"人工|真人|工作人员|客服|人聊|人说|投诉|staff|human|person|someone|somebody|agent|operator",
+    re.I,
+)
+# A booking asked for in words: a verb of arranging and someone to consult.
+_BOOK_VERB = re.compile(
+    r"预约|约(个|一?下|位|专家|律师|顾问|时间|吗|不)|安排|请教|面谈|当面|见面|聊聊|细聊"
+    r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session",
+    re.I,
+)
+_BOOK_WHO = re.compile(r"专家|律师|顾问|老师|expert|lawyer|attorney|consultant|specialist", re.I)
+# A person asked for in words: wanting, finding or talking to staff or a human.
+_HUMAN_VERB = re.compile(
+    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|talk|speak|contact|reach|connect|get|call|need",
+    re.I,
+)
+_HUMAN_WHO = re.compile(
+    r"真人|人工|工作人员|客服|real person|a human|\bhuman\b|staff member|\bstaff\b"
+    r"|someone (at|from) the station|a person|\bsomeone\b|somebody|your people|agent",
+    re.I,
+)
+# Questions about the service, not a request for it ("人工服务时间", "专家咨询收费吗").
+_ABOUT = re.compile(
+    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗"
+    r"|what time|hours|opening|cost|fee|charge|free\b",
+    re.I,
+)
+_TOPIC_WORDS = {
+    "madrid": r"马德里|国际注册|madrid|international",
+    "renewal": r"续展|renew",
+    "geographic_indications": r"地理标志|geographical indication|\bGI\b",
+    "collective_certification": r"集体商标|证明商标|collective|certification mark",
+    "opposition_invalidation": r"异议|无效|驳回|复审|撤三|抢注|oppos|invalid|refus|squat|non-?use",
+    "infringement_litigation": r"侵权|假冒|诉讼|起诉|维权|infring|counterfeit|litigat|sue\b",
+    "brand_strategy": r"品牌|brand",
+    "registration": r"注册|申请|regist|filing",
+}
+
+
+def booking_topic(text: str, specialties: tuple[str, ...]) -> str | None:
+    """The consultation topic a booking request names ("约专家聊马德里" = madrid)."""
+    for topic, words in _TOPIC_WORDS.items():
+        if topic in specialties and re.search(words, text, re.IGNORECASE):
+            return topic
+    return None
+
+
+_SUBJECT_TOPIC = {
+    "madrid": "madrid",
+    "renewal": "renewal",
+    "grace": "renewal",
+    "opposition": "opposition_invalidation",
+    "rejection": "opposition_invalidation",
+    "invalidation": "opposition_invalidation",
+    "nonuse": "opposition_invalidation",
+    "infringement": "infringement_litigation",
+    "customs": "infringement_litigation",
+    "registration": "registration",
+}
+
+
+def topic_of_subject(subject: str | None) -> str | None:
+    """The booking topic for what the conversation was about."""
+    return _SUBJECT_TOPIC.get(subject or "")
+
+
+def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
+    """The interpretation of `text` given the dialogue context."""
+    interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
+    key = _norm(text)
+    if key in CANCEL_WORDS:
+        interp.intent = "cancel"
+        return interp
+    for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
+        if not needs.search(text):
+            continue
+        score = intent_score(intent, text)
+        interp.scores[intent] = score
+        if score >= lexicon().intents[intent][0] and (score == 100 or not _ABOUT.search(text)):
+            interp.intent = intent
+            break
+    if interp.intent is None and not _ABOUT.search(text):
+        if _HUMAN_VERB.search(text) and _HUMAN_WHO.search(text):
+            interp.intent = "handoff"
+        elif _BOOK_VERB.search(text) and _BOOK_WHO.search(text):
+            interp.intent = "booking"
+    own = subjects_of(text)
+    brief = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
+    anew = re.search(r"重新|新申请|再申请|注册|regist|filing|reapply|new application", text, re.I)
+    if (
+        own == ["registration"]
+        and dialogue.subject not in (None, "registration")
+        and brief
+        and not anew
+    ):
+        own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
+    interp.subject = own[0] if own else None
+    interp.facet = facet_of(text)
+    short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
+    lean = bool(_LEAN.search(text))
+    if interp.intent is None and own and not interp.facet and dialogue.facet and short and lean:
+        # "变更呢" after a fee answer: the new subject with the facet asked last.
+        phrases = lexicon().facet_phrases.get(dialogue.facet)
+        if phrases:
+            interp.facet = dialogue.facet
+            interp.query = f"{text} {phrases[1] if lang == 'en' else phrases[0]}"
+            interp.followup = True
+        return interp
+    if interp.intent is None and not own and dialogue.subject:
+        tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5
+        if (short or lean) and (interp.facet or lean or tiny):
+            subject = next(s for s in lexicon().subjects if s.name == dialogue.subject)
+            phrase = subject.en if lang == "en" else subject.zh
+            rest = re.sub(r"^(那么|那|and|so|then)\s*", "", text.strip(), flags=re.IGNORECASE)
+            interp.query = f"{phrase} {rest}"
+            interp.subject = dialogue.subject
+            interp.followup = True
+            # Only short, with no facet word and nothing pointing back: the FAQ also tries
+            # the message alone and keeps whichever reading wins.
+            interp.extra["weak"] = not (interp.facet or lean)
+    return interp

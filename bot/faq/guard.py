@@ -1,0 +1,226 @@
+"""Keep a confident answer from being about another subject than the question.
+
+A direct wrong answer costs more than a suggestion list. Retrieval scores words, not what a
+question is about, so three confusions the station saw are checked here: a Madrid entry for a
+national question (and back), the renewal window for a grace-period question, and the 10-year
+validity for "how long does registration take". A mismatching entry loses points, which lets
+the right entry (usually second) come first, or sends the question to the suggestion band.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+from functools import lru_cache
+
+from bot.core.understand import Interpretation, entry_subject, facet_of
+from knowledge.index import FaqIndex, Match
+
+__all__ = ("SURE_MARGIN", "rerank", "sure_fit")
+
+SURE_MARGIN = 10.0  # how far below the answer threshold a sure fit is still answered
+
+PENALTY = 25.0
+_MADRID = re.compile(
+    r"马德里|国际注册|国际申请|madrid|international|wipo|designat|指定", re.IGNORECASE
+)
+_GRACE = re.compile(r"宽展|过了续展期|续展期过了|grace|after the (renewal )?window", re.I)
+_GRACE_IDS = ("renewal-grace-period", "renewal-late-fee", "renewal-missed-grace")
+_NOT_GRACE_IDS = ("renewal-window", "not-renewed", "validity-period")
+# "过了续展期还有宽展期吗" asks whether there is a grace period, not what happens after it.
+_GRACE_STILL = re.compile(
+    r"(还有|有没有|有)宽展|宽展期?(是)?多[久长]|is there (a|any) grace|how long is the grace", re.I
+)
+_RENEW = re.compile(r"续展|续期|renew", re.I)
+_LATE = re.compile(r"宽展|晚|逾期|过期|超期|到期后|迟|补|late|grace|expired|overdue|after", re.I)
+# "商标注册下来要多久", "how long does registration take": the wait, not the 10-year term.
+_WAIT = re.compile(
+    r"下来|下证|拿证|审查|审核|多久能|要多久|多长时间能|多久可以|办下来|批下来"
+    r"|how long does it take|how long to (get|register)|take to register|processing",
+    re.IGNORECASE,
+)
+_VALIDITY = re.compile(r"有效|管多少年|保护多久|管多久|valid|last|protect", re.IGNORECASE)
+
+
+def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
+    entry_id = match.entry.id
+    own_madrid = bool(_MADRID.search(text))
+    # After a Madrid answer, "how long do the countries have to refuse" is still Madrid.
+    followup_madrid = interp is not None and "madrid" in (interp.subject, interp.context_subject)
+    # A Madrid-led entry for a question that names no Madrid matter (national entries may
+    # mention Madrid in passing, and answer many Madrid questions, e.g. the basic mark).
+    if _madrid_led(match) and not (own_madrid or followup_madrid):
+        return True
+    if _GRACE.search(text) and entry_id.startswith(_NOT_GRACE_IDS):
+        return True
+    if entry_id.startswith("renewal-missed-grace") and _GRACE_STILL.search(text):
+        return True
+    if entry_id.startswith(_GRACE_IDS) and _RENEW.search(text) and not _LATE.search(text):
+        return True  # "那续展费呢" is the ordinary renewal fee, not the late one
+    if entry_id.startswith("validity-period") and not _VALIDITY.search(text):
+        # "how long" after a registration answer asks how long registering takes.
+        waits = interp is not None and interp.followup and interp.subject == "registration"
+        return bool(_WAIT.search(text) or (waits and interp is not None and interp.facet == "time"))
+    return False
+
+
+def _question(match: Match) -> str:
+    return match.entry.question.get("zh") + " " + match.entry.question.get("en")
+
+
+def _family(subject: str | None) -> str | None:
+    return _FAMILY.get(subject or "", subject)
+
+
+_FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
+BOOST = 12.0
+
+
+def _fee_mismatch(asked: str, entry: str | None) -> bool:
+    if entry is None:
+        return False
+    return (asked == "fee") != (entry == "fee")
+
+
+def _madrid_led(m: Match) -> bool:
+    return m.entry.id.startswith(("madrid", "emadrid"))
+
+
+def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
+    """Whether the best match is the one entry on the question's subject and facet.
+
+    The FAQ skill then answers it from a slightly lower score: subject and facet agreeing is
+    evidence the word scores do not see.
+    """
+    if not matches or interp is None or not interp.subject:
+        return False
+    subject = _family(interp.subject)
+    best = matches[0]
+    if best.phrasing == CORRECTED:
+        return True
+    if _family(entry_subject(_question(best))) != subject:
+        return False
+    if interp.facet and facet_of(_question(best)) == interp.facet:
+        same = [
+            m
+            for m in matches
+            if _family(entry_subject(_question(m))) == subject
+            and facet_of(_question(m)) == interp.facet
+        ]
+        if len(same) == 1:
+            return True
+    mismatch = bool(interp.facet and facet_of(_question(best)) not in (interp.facet, None))
+    rivals = sum(_family(entry_subject(_question(m))) == subject for m in matches[1:])
+    # A follow-up on another facet than the best entry's is sure only when that entry is the
+    # one of its subject ("收费不" after customs); with rivals it may be the wrong one.
+    if interp.followup and not (mismatch and rivals):
+        second = matches[1].score if len(matches) > 1 else 0.0
+        return best.score - second >= 3.0
+    return False
+
+
+@lru_cache(maxsize=4)
+def subject_facets(index: FaqIndex) -> Counter[tuple[str | None, str | None]]:
+    """How many entries of the index are on each (subject family, facet)."""
+    seen: set[str] = set()
+    pairs: Counter[tuple[str | None, str | None]] = Counter()
+    for entry in index.entries:
+        key = entry.topic or entry.id  # dated variants of one topic count once
+        if key in seen:
+            continue
+        seen.add(key)
+        question = entry.question.get("zh") + " " + entry.question.get("en")
+        pairs[(_family(entry_subject(question)), facet_of(question))] += 1
+    return pairs
+
+
+def rerank(
+    matches: list[Match],
+    text: str,
+    interp: Interpretation | None,
+    pairs: Counter[tuple[str | None, str | None]] | None = None,
+) -> list[Match]:
+    """The matches with subject conflicts penalised, best first."""
+    if not matches:
+        return matches
+    ranked = _rerank(matches, text, interp, pairs)
+    if (
+        ranked[0].entry.id != matches[0].entry.id
+        and _conflict(matches[0], text, interp)
+        and interp is not None
+        and _family(entry_subject(_question(ranked[0]))) == _family(interp.subject)
+    ):
+        # The confusion the guard exists for, corrected: the entry now first is the one meant.
+        return [replace(ranked[0], phrasing=CORRECTED), *ranked[1:]]
+    return ranked
+
+
+CORRECTED = "\x00corrected"  # marks a match put first by the guard
+
+
+def _rerank(
+    matches: list[Match],
+    text: str,
+    interp: Interpretation | None,
+    pairs: Counter[tuple[str | None, str | None]] | None,
+) -> list[Match]:
+    out = [
+        replace(m, score=m.score - PENALTY * (1.7 if _madrid_led(m) else 1))
+        if _conflict(m, text, interp)
+        else m
+        for m in matches
+    ]
+    subject = _family(interp.subject) if interp is not None else None
+    facet = interp.facet if interp is not None else None
+    if subject and subject != "registration" and interp is not None and not interp.followup:
+        # A question naming a specific subject: entries on another subject step back when one
+        # on its own subject is among the candidates ("what is the opposition period").
+        families = [_family(entry_subject(_question(m))) for m in out]
+        if subject in families:
+            out = [
+                replace(m, score=m.score - PENALTY / 2) if families[i] not in (subject, None) else m
+                for i, m in enumerate(out)
+            ]
+    if interp is not None and interp.followup and subject:
+        # A follow-up stays on its subject: entries of another subject step back.
+        out = [
+            m
+            if _family(entry_subject(_question(m))) in (subject, None)
+            else replace(m, score=m.score - PENALTY / 2)
+            for m in out
+        ]
+    if subject and facet:
+        # A fee is a different question from anything else about one subject: an entry on the
+        # fee steps back from "how long is the grace period" / "and if I'm late?", and the
+        # other way round; only when another entry of its subject is there to take its place.
+        families = [_family(entry_subject(_question(m))) for m in out]
+        out = [
+            replace(m, score=m.score - PENALTY / 2)
+            if _fee_mismatch(facet, facet_of(_question(m)))
+            and not facet_of_both(_question(m), facet)
+            and families.count(families[i]) > 1
+            else m
+            for i, m in enumerate(out)
+        ]
+    if subject and facet:
+        # Exactly one candidate on the question's subject and facet: it comes first.
+        fits = [
+            m
+            for m in out
+            if _family(entry_subject(_question(m))) == subject and facet_of(_question(m)) == facet
+        ]
+        # ... and it is the corpus's only entry on them (else the right one may be unranked).
+        if len(fits) == 1 and pairs is not None and pairs[(subject, facet)] == 1:
+            out = [
+                replace(m, score=min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out
+            ]
+    return sorted(out, key=lambda m: -m.score)
+
+
+def facet_of_both(question: str, facet: str) -> bool:
+    """Whether the entry's question also asks the given facet ("多久，多少钱")."""
+    from bot.core.understand import lexicon
+
+    rx = dict(lexicon().facets).get(facet)
+    return bool(rx and rx.search(question))

@@ -1,0 +1,1 @@
+"""Small talk: greetings, thanks, goodbyes, "are you there", acknowledgements."""

@@ -1,0 +1,144 @@
+"""Small talk gets a short friendly reply in the user's language, never an FAQ answer.
+
+Greetings, thanks, goodbyes, "在不在 / 有没有人", acknowledgements ("嗯嗯", "ok", "收到") and a
+bare "确定 / 行" with nothing pending. Like the chit-chat of Azure question answering it is
+answered only as whole short messages, so "谢谢，那续展要多少钱" still goes to the FAQ.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.core.context import Context
+from bot.core.messages import Reply
+from bot.core.ports import Outcome
+from bot.faq.skill import menu_choices
+
+__all__ = ("KINDS", "SmalltalkSkill", "smalltalk_kind")
+
+_PUNCT = re.compile(r"[\s!！。.,，~～?？、…:：;；]+")
+_EMOJI_TAIL = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+$")
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(w.replace("_", " ") for w in words.split())
+
+
+KINDS: dict[str, frozenset[str]] = {
+    "greeting": _set(
+        "你好 您好 你好呀 您好呀 哈喽 嗨 hi hello hey 早 早上好 上午好 中午好 下午好 晚上好 "
+        "good_morning good_afternoon good_evening hi_there hello_there 你好啊 您好啊 哈罗 嗨喽 "
+        "/start start"
+    ),
+    "presence": _set(
+        "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 "
+        "anyone_there are_you_there is_anyone_there anybody_there hello? 有问题想问 想咨询一下 "
+        "想问个问题 我想咨询 咨询一下 请问一下 问个问题 有个问题 想问一下 我想问一下 "
+        "i_have_a_question quick_question can_i_ask_something can_i_ask_a_question"
+    ),
+    "thanks": _set(
+        "谢谢 谢谢你 谢谢您 多谢 感谢 非常感谢 谢啦 谢了 好的谢谢 好的谢谢你 好的多谢 thanks "
+        "thank_you thanks_a_lot thank_you_very_much thx ty many_thanks 辛苦了 麻烦你了 "
+        "ok_thanks ok_thank_you great_thanks 明白了谢谢 知道了谢谢 收到谢谢"
+    ),
+    "goodbye": _set(
+        "再见 拜拜 拜 bye bye-bye goodbye see_you 回头见 下次见 先这样 就这样 没事了 没有了 "
+        "没别的了 没问题了 that's_all that's_it nothing_else no_more_questions bye_for_now"
+    ),
+    "identity": _set(
+        "你是机器人吗 你是谁 你是真人吗 是机器人吗 机器人吗 你是ai吗 你是人工智能吗 是真人吗 "
+        "are_you_a_bot are_you_a_robot are_you_human are_you_a_human who_are_you are_you_real "
+        "are_you_ai are_you_an_ai is_this_a_bot"
+    ),
+    "ack": _set(
+        "嗯 嗯嗯 嗯呢 哦 哦哦 噢 好 好的 好滴 好嘞 行 行的 可以 收到 明白 明白了 知道了 了解 "
+        "了解了 懂了 确定 确认 是的 对 对的 ok okay k kk got_it understood i_see noted sure "
+        "alright all_right fine cool great yes yep 👍 👌 🙏"
+    ),
+}
+_TEXTS = {
+    "greeting": (
+        "您好！请问有什么商标问题可以帮您？也可以从下面选一项：",
+        "Hello! What trademark question can I help with? Or pick one below:",
+    ),
+    "presence": (
+        "在的，请直接说您的问题，我马上为您解答。",
+        "Yes, I'm here. Go ahead with your question.",
+    ),
+    "thanks": (
+        "不客气！还有其他问题随时问我。",
+        "You're welcome! Ask me anytime if anything else comes up.",
+    ),
+    "goodbye": (
+        "好的，祝您生意兴隆，有需要随时找我。再见！",
+        "All right, all the best with your business. Come back anytime. Goodbye!",
+    ),
+    "identity": (
+        "我是指导站的智能助手，可以解答商标问题、计算续展期限和费用、预约专家；"
+        "需要真人时回复“人工”，我帮您转接工作人员。",
+        "I am the station's assistant: I answer trademark questions, compute renewal deadlines "
+        "and fees and book experts. Reply 'human' any time and I will put you through to staff.",
+    ),
+    "ack": (
+        "好的。还有什么想了解的，直接问我就行。",
+        "OK. If there is anything else you'd like to know, just ask.",
+    ),
+}
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = _EMOJI_TAIL.sub("", text) or text
+    return _PUNCT.sub(" ", text).strip()
+
+
+def smalltalk_kind(text: str) -> str | None:
+    """Which kind of small talk the whole message is, if any."""
+    key = _key(text)
+    if not key:
+        return None
+    for kind, words in KINDS.items():
+        if key in words or key.replace(" ", "") in words:
+            return kind
+    # "你好，在吗" / "cool thank you" / "好的谢谢": every piece small talk; thanks and goodbyes
+    # decide the reply over a greeting or an acknowledgement.
+    kinds = _pieces(key.replace(" ", "_") if key.isascii() else key.replace(" ", ""))
+    if kinds:
+        order = ("goodbye", "thanks", "identity", "presence", "greeting", "ack")
+        return next(k for k in order if k in kinds)
+    return None
+
+
+def _pieces(key: str) -> list[str] | None:
+    # The message cut into known phrases, longest first ("ok_thank_you" = ok + thank_you).
+    if not key:
+        return []
+    key = key.strip("_")
+    for end in range(len(key), 0, -1):
+        head = key[:end]
+        if key.isascii() and end < len(key) and key[end] != "_":
+            continue
+        kind = next((k for k, words in KINDS.items() if head.replace("_", " ") in words), None)
+        if kind is None:
+            continue
+        rest = _pieces(key[end:])
+        if rest is not None:
+            return [kind, *rest]
+    return None
+
+
+class SmalltalkSkill:
+    """Answers small talk briefly; everything else passes on."""
+
+    name = "smalltalk"
+
+    def handle(self, ctx: Context) -> Outcome | None:
+        kind = smalltalk_kind(ctx.text)
+        if kind is None:
+            return None
+        zh, en = _TEXTS[kind]
+        text = en if ctx.lang == "en" else zh
+        choices = menu_choices(ctx.lang) if kind == "greeting" else ()
+        reply = Reply(text, choices=choices, intent="smalltalk")
+        return Outcome([reply], "smalltalk", "handled", result={"smalltalk": kind}, log=False)

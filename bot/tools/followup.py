@@ -1,0 +1,155 @@
+"""Tool follow-ups: "3个类", "加上韩国", "彩色的", "2 classes", "纸质的呢", "那开烘焙店的呢".
+
+After a computation the dialogue context keeps the tool and its inputs; a short message that
+only changes an input recomputes with the rest kept. A message that is a tool request of its
+own is read afresh (bot/tools/detect.py `choose`), and a question on another subject goes on
+to the FAQ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from bot.tools.detect import Facts, choose, read_facts
+from bot.tools.run import (
+    Answer,
+    ToolConfig,
+    madrid,
+    national,
+    nice_classes,
+    period,
+    renewal_fee_only,
+)
+from bot.tools.run import renewal as renewal_tool
+
+__all__ = ("follow_up", "is_follow_up")
+
+_ADD = re.compile(r"加上|再加|加个|再指定|还有|以及|add|also|plus|and", re.IGNORECASE)
+_ONLY = re.compile(r"只|仅|换成|改成|instead|only", re.IGNORECASE)
+_LEAN = re.compile(
+    r"^(那|那么|要是|如果|换成|改成)|(呢|的呢)[?？]?$|^(what|how) about|^and\b|^(for|if)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_WORDS = re.compile(
+    r"转让|变更|异议|撤三|无效|许可|质押|补发|驳回|复审|重新|官费以外|代理|律师|"
+    r"assign|transfer|oppos|invalid|licen|pledge|agent|lawyer|reapply|again",
+    re.IGNORECASE,
+)
+_COST = re.compile(r"多少钱|费用|多少|钱|交多少|how much|fee|cost|price|total", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _short(text: str) -> bool:
+    return len(text) <= 18 if _CJK.search(text) else len(text.split()) <= 9
+
+
+def _updates(last: dict[str, Any], facts: Facts) -> bool:
+    tool = last.get("tool")
+    if facts.classes is not None or facts.items:
+        return True
+    if tool == "fee_madrid":
+        return bool(facts.parties) or facts.colour is not None
+    if tool in ("fee_national", "fee_renewal"):
+        return facts.paper or bool(re.search(r"电子|网上|online", facts.text, re.I))
+    if tool == "renewal":
+        # "费用是多少" after a computation is its fee; "续展要多少钱" names its subject and is
+        # the general question (the FAQ's).
+        own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
+        return bool(facts.dates) or bool(_COST.search(facts.text) and not own_subject)
+    if tool == "classes":
+        return bool(_LEAN.search(facts.text))
+    return False
+
+
+def _bare(text: str) -> str:
+    # "那5个类呢" = "5个类": the leading 那 would read as "that 5" to the class counter.
+    return re.sub(r"^(那么|那|要是|如果|换成|改成)\s*", "", text.strip())
+
+
+def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: ToolConfig) -> bool:
+    """Whether `text` only changes an input of the last computation."""
+    if not last or not _short(text) or _SUBJECT_WORDS.search(text):
+        return False
+    facts = read_facts(_bare(text), today, cfg.fees)
+    own = choose(facts)
+    # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.
+    if own == "fee_national" and last.get("tool") in ("renewal", "fee_renewal"):
+        own = None
+    if own is not None:
+        return False
+    return _updates(last, facts)
+
+
+def follow_up(
+    text: str, last: dict[str, Any], today: dt.date, cfg: ToolConfig, lang: str
+) -> tuple[Answer, dict[str, Any]] | None:
+    """The recomputed answer and the new inputs, or None when nothing applies."""
+    facts = read_facts(_bare(text), today, cfg.fees)
+    tool = last.get("tool")
+    inputs = dict(last)
+    if tool == "fee_madrid":
+        parties = list(last.get("parties") or [])
+        named = [p.text for p in facts.parties]
+        if named:
+            parties = (
+                named if _ONLY.search(text) else parties + [p for p in named if p not in parties]
+            )
+        if facts.classes is not None:
+            inputs["classes"] = facts.classes
+        if facts.colour is not None:
+            inputs["colour"] = facts.colour
+        inputs["parties"] = parties
+        answer = madrid(
+            parties, classes=inputs.get("classes"), colour=inputs.get("colour"), cfg=cfg, lang=lang
+        )
+        return answer, inputs
+    if tool == "fee_national":
+        classes = facts.classes or inputs.get("classes") or 1
+        items = facts.items or inputs.get("items") or []
+        paper = facts.paper or (
+            inputs.get("paper", False) and not re.search(r"电子|网上|online", text, re.I)
+        )
+        inputs.update(classes=classes, items=items, paper=paper)
+        per_class = items * classes if len(items) == 1 else (items or [10] * classes)
+        answer = national(per_class, paper=paper, items_given=bool(items), cfg=cfg, lang=lang)
+        return answer, inputs
+    if tool == "fee_renewal":
+        classes = facts.classes or inputs.get("classes") or 1
+        paper = facts.paper or bool(inputs.get("paper"))
+        late = facts.late or bool(inputs.get("late"))
+        inputs.update(classes=classes, paper=paper, late=late)
+        return renewal_fee_only(classes, late=late, paper=paper, cfg=cfg, lang=lang), inputs
+    if tool == "renewal":
+        date = dt.date.fromisoformat(inputs["date"])
+        expiry = bool(inputs.get("expiry"))
+        if facts.dates and hasattr(facts.dates[0], "value"):
+            date = facts.dates[0].value  # type: ignore[union-attr]
+        classes = facts.classes or inputs.get("classes")
+        inputs.update(date=date.isoformat(), classes=classes)
+        answer = renewal_tool(date, expiry=expiry, classes=classes, today=today, cfg=cfg, lang=lang)
+        return answer, inputs
+    if tool in ("opposition", "rejection_review", "madrid_dependency", "nonuse"):
+        if not (facts.dates and hasattr(facts.dates[0], "value")):
+            return None
+        date = facts.dates[0].value  # type: ignore[union-attr]
+        inputs["date"] = date.isoformat()
+        answer = period(
+            tool,
+            date,
+            sent=bool(inputs.get("sent")),
+            mailed=bool(inputs.get("mailed")),
+            today=today,
+            cfg=cfg,
+            lang=lang,
+        )
+        return answer, inputs
+    if tool == "classes":
+        description = re.sub(r"^(那|那么|what about|how about|and)\s*", "", text, flags=re.I)
+        answer = nice_classes(description, lang)
+        if not answer.computed:
+            return None
+        inputs["description"] = description
+        return answer, inputs
+    return None

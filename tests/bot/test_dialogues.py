@@ -1,0 +1,278 @@
+"""Conversations, not single lines (issue 21): the five kinds of failure, as whole dialogues.
+
+Against the bundled corpus and the demo experts, on a database of its own (module scope, one
+user per test), with the clock at Monday 2026-12-07 10:00 in Shanghai.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.core.conversation import Conversation
+from bot.core.messages import Inbound
+from bot.core.ports import FixedClock, Outcome
+from bot.core.runtime import Runtime, build_runtime, prepare_database
+from bot.core.settings import BUNDLED_CORPUS, Settings
+from storage.db import make_engine
+from storage.models import ConversationState
+from storage.tickets import Ticket
+
+START = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 at the station
+
+
+def _settings(url: str) -> Settings:
+    return Settings(
+        database_url=url, corpus_dir=BUNDLED_CORPUS, run_worker=False, booking_demo_experts=True
+    )
+
+
+@pytest.fixture(scope="module")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("dialogues") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    prepare_database(_settings(f"sqlite:///{path}"), engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def rt(_template: Path, tmp_path: Path) -> Iterator[Runtime]:
+    db = tmp_path / "dialogues.db"
+    shutil.copyfile(_template, db)
+    runtime = build_runtime(_settings(f"sqlite:///{db}"), clock=FixedClock(START), migrate=False)
+    yield runtime
+    runtime.engine.dispose()
+
+
+class Chat:
+    """One user's conversation: `say` returns what tmbot made of the message."""
+
+    def __init__(self, conv: Conversation, user: str = "u1") -> None:
+        self.conv, self.user = conv, user
+
+    def say(self, text: str, *, press: bool = False) -> Outcome:
+        return self.conv.handle_turn(
+            Inbound(channel="test", user_ref=self.user, text=text, is_callback=press)
+        )
+
+
+def _text(outcome: Outcome) -> str:
+    return "\n".join(
+        [r.text for r in outcome.replies] + [c.label for r in outcome.replies for c in r.choices]
+    )
+
+
+@pytest.fixture
+def chat(rt: Runtime) -> Chat:
+    return Chat(rt.conversation)
+
+
+# -- 1. facet follow-ups keep the subject ------------------------------------------------------
+
+
+def test_facet_follow_ups_keep_the_subject_in_chinese(chat: Chat) -> None:
+    first = chat.say("商标转让怎么收费")
+    assert (first.intent, first.faq_id) == ("faq", "assignment-fee")
+    assert chat.say("变更呢").faq_id == "change-fee"  # a new subject, the same facet
+
+
+def test_facet_follow_up_in_english_and_a_fresh_subject_starts_afresh(chat: Chat) -> None:
+    assert chat.say("how much does it cost to renew a trademark").faq_id == "renewal-fee"
+    late = chat.say("what if I miss the deadline?")
+    assert late.intent == "faq" and late.faq_id in ("renewal-grace-period", "not-renewed")
+    assert chat.say("how long does registration take").faq_id == "typical-pendency"
+
+
+def test_the_context_ages_out(rt: Runtime, chat: Chat) -> None:
+    assert chat.say("商标转让怎么收费").faq_id == "assignment-fee"
+    clock = rt.conversation.clock
+    assert isinstance(clock, FixedClock)
+    clock.at = START + dt.timedelta(minutes=30)
+    # Half an hour later "那多久能办完" has no subject to lean on: not a transfer answer.
+    later = chat.say("那多久能办完")
+    assert not (later.faq_id or "").startswith("assignment")
+
+
+# -- 2. tool follow-ups change the last tool's inputs ------------------------------------------
+
+
+def test_renewal_then_classes_then_its_fee(chat: Chat) -> None:
+    first = chat.say("我的商标2017年3月6日注册的什么时候续展")
+    assert first.result and first.result["expiry"] == "2027-03-05"
+    again = chat.say("3个类")
+    assert again.intent == "tool" and again.result and again.result["tool"] == "renewal"
+    assert again.result["fee"]["online_total"] == 1350
+    # A renewal question of its own is the FAQ's, not the computation's.
+    assert chat.say("续展要多少钱").intent == "faq"
+
+
+def test_madrid_estimate_adds_a_party_and_colour_and_currency_is_no_country(chat: Chat) -> None:
+    first = chat.say("马德里指定日本 2个类 大概多少瑞士法郎")
+    assert first.result and sorted(first.result["parties"]) == ["JP"]
+    added = chat.say("再加个瑞士")
+    assert added.result and sorted(added.result["parties"]) == ["CH", "JP"]
+    colour = chat.say("彩色的")
+    assert colour.result and colour.result["colour"] is True
+    assert sorted(colour.result["parties"]) == ["CH", "JP"] and colour.result["classes"] == 2
+
+
+def test_class_finder_follow_up_and_fee_questions_never_go_to_it(chat: Chat) -> None:
+    first = chat.say("which class for a coffee shop")
+    assert first.result and first.result["tool"] == "classes"
+    bakery = chat.say("what about selling coffee beans")
+    assert bakery.result and 30 in {s["class"] for s in bakery.result["suggestions"]}
+    fee = chat.say("what does CNIPA charge per class for a new filing")
+    assert fee.intent == "faq" and fee.faq_id == "filing-fee"
+
+
+# -- 3. booking and handoff from natural phrasing ----------------------------------------------
+
+
+def test_booking_in_own_words_preselects_the_topic(chat: Chat) -> None:
+    booked = chat.say("帮我安排个懂马德里的专家聊聊")
+    assert booked.intent == "booking"
+    assert "陈晓" in _text(booked) and "请选择咨询主题" not in _text(booked)
+
+
+def test_handoff_in_own_words_keeps_the_question_and_reason_asked(rt: Runtime) -> None:
+    Chat(rt.conversation, "a").say("想跟你们工作人员通个话")
+    Chat(rt.conversation, "b").say("我要转人工，我的商标被驳回了怎么办")
+    with Session(rt.engine) as session:
+        tickets = {t.user_ref: t for t in session.exec(select(Ticket))}
+    assert tickets["b"].question == "我的商标被驳回了怎么办" and tickets["b"].reason == "asked"
+    assert "a" in tickets or _status(rt, "a") == "handoff"
+
+
+def _status(rt: Runtime, user: str) -> str | None:
+    with Session(rt.engine) as session:
+        state = session.exec(
+            select(ConversationState).where(ConversationState.user_ref == user)
+        ).one()
+        return state.data.get("flow") or state.status
+
+
+def test_a_question_about_staff_hours_is_not_a_handoff(chat: Chat) -> None:
+    assert chat.say("人工服务时间是几点").intent != "handoff"
+
+
+# -- 4. small talk -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [
+        ("在不在", "在的"),
+        ("嗯嗯", "好的"),
+        ("谢谢你", "不客气"),
+        ("cool thank you", "welcome"),
+        ("确定", "好的"),
+        ("你是机器人吗", "智能助手"),
+    ],
+)
+def test_small_talk_gets_a_short_reply_never_an_faq_answer(
+    chat: Chat, said: str, reply: str
+) -> None:
+    outcome = chat.say(said)
+    assert outcome.intent == "smalltalk" and outcome.faq_id is None
+    assert reply in _text(outcome)
+
+
+# -- 5. typed choices in the booking flow; buttons that cannot lie -----------------------------
+
+
+def test_typed_choices_walk_the_booking(chat: Chat) -> None:
+    assert "马德里" in _text(chat.say("预约专家"))
+    assert "陈晓" in _text(chat.say("马德里"))  # a label typed
+    assert "12月9日" in _text(chat.say("哪个专家都行"))  # "any"
+    slots = _text(chat.say("周三"))  # a weekday
+    assert "09:30" in slots
+    assert "企业名称" in _text(chat.say("9:30那个"))  # a time
+
+
+def test_a_typed_question_mid_booking_is_answered_and_the_step_asked_again(chat: Chat) -> None:
+    chat.say("预约专家")
+    chat.say("续展")
+    aside = chat.say("续展要交多少钱")
+    assert aside.faq_id == "renewal-fee" and "请选择专家" in _text(aside)
+    cancelled = chat.say("不约了")
+    assert cancelled.outcome == "cancelled"
+
+
+def test_a_button_of_an_earlier_step_has_expired_and_is_never_stored(
+    rt: Runtime, chat: Chat
+) -> None:
+    chat.say("预约专家")
+    chat.say("book:topic:madrid", press=True)
+    chat.say("book:expert:any", press=True)
+    days = chat.say("book:day:2026-12-09", press=True)
+    slot = next(
+        c.payload for r in days.replies for c in r.choices if c.payload.startswith("book:slot:")
+    )
+    chat.say(slot, press=True)  # now at the company step
+    stale = chat.say("book:topic:renewal", press=True)
+    assert "选项已过期" in _text(stale) and "企业名称" in _text(stale)
+    twice = chat.say(slot, press=True)  # a double tap of the slot button
+    assert "选项已过期" in _text(twice)
+    with Session(rt.engine) as session:
+        state = session.exec(select(ConversationState)).one()
+    assert "company" not in state.data["flow_data"]
+
+
+# -- confident wrong answers the issue names -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "wrong", "right"),
+    [
+        ("商标注册下来要多久", "validity-period", "typical-pendency"),
+        ("过了续展期还有宽展期吗", "renewal-missed-grace", "renewal-grace-period"),
+        ("How long is the grace period for renewal?", "madrid-validity-renewal", None),
+    ],
+)
+def test_a_subject_mismatch_is_never_answered_directly(
+    chat: Chat, question: str, wrong: str, right: str | None
+) -> None:
+    outcome = chat.say(question)
+    assert outcome.faq_id != wrong
+    if right is not None:
+        assert outcome.faq_id == right or right in [s["faq_id"] for s in outcome.suggestions]
+
+
+def test_a_plain_request_for_a_person_is_a_handoff_not_the_station_overview(rt: Runtime) -> None:
+    for user, said in (("x", "Can I talk to a real person please?"), ("y", "找个真人")):
+        assert Chat(rt.conversation, user).say(said).intent == "handoff"
+    with Session(rt.engine) as session:
+        questions = [t.question for t in session.exec(select(Ticket))]
+    assert not any(q in ("I want to", "Can I", "找个") for q in questions)
+
+
+def test_yes_after_an_offer_of_staff_takes_it(chat: Chat) -> None:
+    chat.say("今天天气怎么样")
+    offered = chat.say("股票怎么买")
+    assert "工作人员" in _text(offered)
+    taken = chat.say("好的")
+    assert taken.intent == "handoff" and taken.outcome == "opened"
+
+
+def test_booking_asked_with_a_time_word_and_ordinals_pick_options(chat: Chat) -> None:
+    asked = chat.say("我想约个时间和专家聊聊续展的事")
+    assert asked.intent == "booking" and "王明远" in _text(asked)
+    assert "请选择日期" in _text(chat.say("第二个"))
+    assert "12月8日 周二可预约的时段" in _text(chat.say("最早的那个"))
+
+
+def test_national_fee_follow_ups_switch_to_paper_and_items(chat: Chat) -> None:
+    assert chat.say("注册2个类要多少钱").result["total"] == 540  # type: ignore[index]
+    paper = chat.say("换成纸质申请")
+    assert paper.result and paper.result["channel"] == "paper" and paper.result["classes"] == 2
+
+
+def test_presence_with_a_question_to_come_and_goodbye(chat: Chat) -> None:
+    assert "在的" in _text(chat.say("在吗？有问题想问"))
+    assert "Goodbye" in _text(chat.say("ok thanks bye"))

@@ -1,0 +1,92 @@
+"""Month-by-month charts drawn with matplotlib: SVG for the dashboard, PNG for the report.
+
+The charts carry only numbers (month 1-12, counts): the legend is written beside them in the
+page or document, in Chinese and English, so no CJK font is needed where tmbot runs.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede the figure import
+from matplotlib.figure import Figure  # noqa: E402
+
+__all__ = ("ACTIVITY_SERIES", "QUESTION_SERIES", "activity_chart", "question_chart")
+
+# (field, colour, zh, en): the stacked question bars and the service lines.
+QUESTION_SERIES = (
+    ("answered", "#2e7d32", "直接解答", "answered"),
+    ("suggested", "#f9a825", "给出建议", "suggestions"),
+    ("unknown", "#c62828", "未能解答", "not answered"),
+    ("tool_uses", "#1565c0", "工具计算", "tool computations"),
+)
+ACTIVITY_SERIES = (
+    ("tickets", "#6a1b9a", "人工工单", "tickets"),
+    ("bookings", "#00838f", "专家预约", "bookings"),
+    ("attended", "#ef6c00", "已到场咨询", "consultations held"),
+)
+
+
+def _figure() -> tuple[Figure, Any]:
+    fig = Figure(figsize=(8, 3.2), dpi=100)
+    ax = fig.add_subplot()
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xticks(range(1, 13))
+    ax.set_xlim(0.4, 12.6)
+    return fig, ax
+
+
+def _stacked(months: Sequence[dict[str, Any]]) -> Figure:
+    fig, ax = _figure()
+    x = [m["month"] for m in months]
+    bottom = [0.0] * len(months)
+    for field, colour, _zh, _en in QUESTION_SERIES:
+        values = [float(m[field]) for m in months]
+        ax.bar(x, values, bottom=bottom, color=colour, width=0.7)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    fig.tight_layout()
+    return fig
+
+
+def _lines(months: Sequence[dict[str, Any]]) -> Figure:
+    fig, ax = _figure()
+    x = [m["month"] for m in months]
+    for field, colour, _zh, _en in ACTIVITY_SERIES:
+        ax.plot(x, [m[field] for m in months], color=colour, marker="o", linewidth=2)
+    ax.set_ylim(bottom=0)
+    fig.tight_layout()
+    return fig
+
+
+def _svg(fig: Figure) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    text = buf.getvalue()
+    text = text[text.index("<svg") :]
+    # Scale with the page: keep the viewBox, drop the fixed size.
+    return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", text, count=1)
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=150)
+    return buf.getvalue()
+
+
+def question_chart(months: Sequence[dict[str, Any]], fmt: str = "svg") -> str | bytes:
+    """Questions per month, stacked by how they were answered."""
+    fig = _stacked(months)
+    return _svg(fig) if fmt == "svg" else _png(fig)
+
+
+def activity_chart(months: Sequence[dict[str, Any]], fmt: str = "svg") -> str | bytes:
+    """Tickets, bookings and consultations held per month."""
+    fig = _lines(months)
+    return _svg(fig) if fmt == "svg" else _png(fig)

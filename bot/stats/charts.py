@@ -14,9 +14,16 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede the figure import
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
-__all__ = ("ACTIVITY_SERIES", "QUESTION_SERIES", "activity_chart", "question_chart")
+__all__ = (
+    "ACTIVITY_SERIES",
+    "QUESTION_SERIES",
+    "activity_chart",
+    "question_chart",
+    "to_png",
+    "to_svg",
+)
 
 # (field, colour, zh, en): the stacked question bars and the service lines.
 QUESTION_SERIES = (
@@ -65,28 +72,27 @@ def _lines(months: Sequence[dict[str, Any]]) -> Figure:
     return fig
 
 
-def _svg(fig: Figure) -> str:
+def to_svg(fig: Figure) -> str:
+    """The chart as inline SVG that scales with the page (fixed size removed, viewBox kept)."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
     text = text[text.index("<svg") :]
-    # Scale with the page: keep the viewBox, drop the fixed size.
     return re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r"<svg\1", text, count=1)
 
 
-def _png(fig: Figure) -> bytes:
+def to_png(fig: Figure) -> bytes:
+    """The chart as a PNG for the Word document."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=150)
     return buf.getvalue()
 
 
-def question_chart(months: Sequence[dict[str, Any]], fmt: str = "svg") -> str | bytes:
+def question_chart(months: Sequence[dict[str, Any]]) -> Figure:
     """Questions per month, stacked by how they were answered."""
-    fig = _stacked(months)
-    return _svg(fig) if fmt == "svg" else _png(fig)
+    return _stacked(months)
 
 
-def activity_chart(months: Sequence[dict[str, Any]], fmt: str = "svg") -> str | bytes:
+def activity_chart(months: Sequence[dict[str, Any]]) -> Figure:
     """Tickets, bookings and consultations held per month."""
-    fig = _lines(months)
-    return _svg(fig) if fmt == "svg" else _png(fig)
+    return _lines(months)

@@ -17,6 +17,7 @@ from bot.settings import get_settings
 from handlers import (
     cli_corpus,
     cli_experts,
+    cli_report,
     cli_telegram,
     cli_tickets,
     cli_tools,
@@ -42,6 +43,7 @@ app.add_typer(cli_tickets.app, name="tickets")
 app.add_typer(cli_users.app, name="user")
 app.add_typer(cli_wechat.app, name="wechat")
 cli_tools.register(app)  # renewal, fees, classes
+cli_report.register(app)  # stats, report annual
 
 
 def _runtime() -> Runtime:

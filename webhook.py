@@ -16,6 +16,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings, get_settings
 from handlers import admin, admin_experts, auth, bookings_web, staff, staff_bookings, web, wechat
 from handlers import telegram_webhook as telegram
+from handlers.admin_dashboard import router as dashboard_router
 from handlers.senders import build_senders
 
 __all__ = ("create_app",)
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(wechat.router)
     auth.install(app, settings or (runtime.settings if runtime else get_settings()))
     app.include_router(admin.admin_router())
+    app.include_router(dashboard_router)
 
     @app.exception_handler(TmbotError)
     async def _domain_error(_request: Request, exc: TmbotError) -> JSONResponse:

@@ -83,8 +83,6 @@ def test_dashboard_year(client: TestClient, runtime: Runtime) -> None:
     assert f"{first}" in html
     assert html.count("<svg") == 2  # the two month-by-month charts, server-rendered
     assert "<script" not in html  # nothing loaded from elsewhere: no JavaScript at all
-        r'xmlns(:\w+)?="[^"]+"|<metadata>.*?</metadata>', "", html.split("<main>")[1], flags=re.S
-    ).replace('href="/', "")
     # No personal data: no user ids, company names or phone numbers.
     for private in ("u1", "甲公司", "13800000000", "张三"):
         assert private not in html

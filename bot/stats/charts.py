@@ -15,6 +15,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display; must precede the figure import
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 __all__ = (
     "ACTIVITY_SERIES",
@@ -40,8 +41,10 @@ ACTIVITY_SERIES = (
 
 
 def _figure() -> tuple[Figure, Any]:
-    fig = Figure(figsize=(8, 3.2), dpi=100)
+    fig = Figure(figsize=(5, 2.8), dpi=100)
     ax = fig.add_subplot()
+    ax.tick_params(labelsize=11)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))  # counts: no 0.25 ticks
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)

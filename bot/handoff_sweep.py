@@ -18,6 +18,7 @@ from sqlmodel import Session
 from bot import helpdesk
 from bot.ports import Clock
 from bot.settings import Settings
+from bot.stats.rollup import roll_up
 from storage.db import session_scope
 from storage.tickets import Ticket, TicketStatus, tickets_to_alert, tickets_to_close
 
@@ -92,6 +93,9 @@ def housekeeping_for(
     conversation's clock, which stamped the tickets), else on the worker's time."""
 
     def run(engine: Engine, now: dt.datetime) -> SweepReport:
-        return sweep(engine, settings, clock.now() if clock is not None else now)
+        at = clock.now() if clock is not None else now
+        report = sweep(engine, settings, at)
+        roll_up(engine, settings.timezone, at)  # the dashboard's daily figures (bot/stats)
+        return report
 
     return run

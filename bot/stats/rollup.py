@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -23,7 +24,15 @@ from bot.stats.periods import day_bounds
 from storage.models import ChatMessage, Meta, QuestionLog
 from storage.stats import StatsDay, StatsUserDay
 
-__all__ = ("DayCounts", "category", "count_days", "refresh", "rolled_through", "user_key")
+__all__ = (
+    "DayCounts",
+    "category",
+    "count_days",
+    "refresh",
+    "roll_up",
+    "rolled_through",
+    "user_key",
+)
 
 logger = logging.getLogger(__name__)
 THROUGH_KEY = "stats.rolled_through"
@@ -174,3 +183,15 @@ def refresh(session: Session, tz: str, today: dt.date) -> int:
         session.rollback()
         logger.info("stats roll-up: another process stored the same days")
     return done
+
+
+def roll_up(engine: Engine, tz: str, now: dt.datetime) -> int:
+    """The housekeeping step: store the finished days (once a day there is work). A failure is
+    logged and retried on the next pass; readers count unstored days from the raw rows."""
+    today = now.astimezone(ZoneInfo(tz)).date()
+    try:
+        with Session(engine) as session:
+            return refresh(session, tz, today)
+    except Exception:
+        logger.exception("stats roll-up failed")
+        return 0

@@ -144,3 +144,14 @@ def test_choosing_a_suggestion_is_recorded(runtime: Runtime) -> None:
         "renewal-fee",
         "useful",
     )
+
+
+def test_housekeeping_rolls_up_finished_days(runtime: Runtime, clock: FixedClock) -> None:
+    from bot.handoff_sweep import housekeeping_for
+
+    seed_history(runtime.engine)
+    housekeeping_for(runtime.settings, clock)(runtime.engine, clock.now())
+    with Session(runtime.engine) as session:
+        assert rolled_through(session) == dt.date(2026, 11, 24)
+        stored = session.get(StatsDay, (dt.date(2026, 3, 10), "q", "web|answered"))
+    assert stored is not None and stored.value == 2

@@ -18,13 +18,7 @@ from markupsafe import Markup
 from sqlmodel import Session, select
 
 from bot.stats import compute, monthly, period_for, station_today
-from bot.stats.charts import (
-    ACTIVITY_SERIES,
-    QUESTION_SERIES,
-    activity_chart,
-    question_chart,
-    to_svg,
-)
+from bot.stats.charts import ACTIVITY_SERIES, QUESTION_SERIES, chart_svg
 from bot.stats.labels import label
 from bot.stats.periods import Period
 from bot.stats.report import SECTIONS, fmt_num, report_data
@@ -183,8 +177,8 @@ def dashboard(
         "year": year,
         "months": months,
         # Our own matplotlib output (numbers only): safe to inline.
-        "question_svg": Markup(to_svg(question_chart(months))),
-        "activity_svg": Markup(to_svg(activity_chart(months))),
+        "question_svg": Markup(chart_svg("questions", months)),
+        "activity_svg": Markup(chart_svg("activity", months)),
         "question_series": QUESTION_SERIES,
         "activity_series": ACTIVITY_SERIES,
         "unanswered_days": max(1, (chosen.end - chosen.start).days + 1),

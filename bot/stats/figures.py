@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from bot.stats.periods import Period, day_bounds
@@ -24,7 +24,7 @@ from bot.stats.rollup import DayCounts, count_days, refresh, rolled_through
 from knowledge.review import cluster, question_key
 from storage.bookings import Booking, BookingStatus
 from storage.experts import Expert
-from storage.faq_review import handled_keys, unanswered_questions
+from storage.faq_review import handled_keys
 from storage.models import FaqRecord
 from storage.stats import StatsDay, StatsUserDay
 from storage.tickets import Ticket
@@ -44,16 +44,13 @@ MONTH_FIELDS = (
     "attended",
     "csat_avg",
 )
+_UNANSWERED_SCAN = 400  # distinct texts grouped for "asked again" (the most frequent ones)
 _COMPANY_NOISE = re.compile(r"[\s()（）【】\[\]·.,，。、\-_]+")
 
 
 def station_today(now: dt.datetime, tz: str) -> dt.date:
     """The station's date at `now`."""
     return now.astimezone(ZoneInfo(tz)).date()
-
-
-def _aware(t: dt.datetime) -> dt.datetime:
-    return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
 def _rolled(session: Session, start: dt.date, end: dt.date) -> DayCounts:
@@ -65,9 +62,23 @@ def _rolled(session: Session, start: dt.date, end: dt.date) -> DayCounts:
     ud = StatsUserDay
     days = (col(ud.day) >= start, col(ud.day) <= end)
     out.user_days = session.exec(select(func.count()).select_from(ud).where(*days)).one()
-    for key, channel in session.exec(select(ud.user_key, ud.channel).where(*days).distinct()):
-        out.users[key] = channel
+    per_channel = select(ud.channel, func.count(func.distinct(ud.user_key))).where(*days)
+    for channel, n in session.exec(per_channel.group_by(ud.channel)):
+        out.more_users[channel] += n
     return out
+
+
+def _seen(session: Session, start: dt.date, end: dt.date, keys: list[str]) -> set[str]:
+    """Which of `keys` were active on a stored day `start`..`end`."""
+    ud = StatsUserDay
+    seen: set[str] = set()
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        query = select(ud.user_key).where(
+            col(ud.day) >= start, col(ud.day) <= end, col(ud.user_key).in_(chunk)
+        )
+        seen.update(session.exec(query.distinct()))
+    return seen
 
 
 def counts_between(session: Session, start: dt.date, end: dt.date, tz: str) -> DayCounts:
@@ -79,14 +90,17 @@ def counts_between(session: Session, start: dt.date, end: dt.date, tz: str) -> D
     if through is not None and through >= start:
         rolled = _rolled(session, start, min(end, through))
         total.counts.update(rolled.counts)
-        total.users.update(rolled.users)
+        total.more_users.update(rolled.more_users)
         total.user_days += rolled.user_days
         live_from = through + dt.timedelta(days=1)
     if live_from <= end:
         live = count_days(session, live_from, end, tz)
         total.counts.update(live.counts)
-        total.users.update(live.users)
         total.user_days += live.user_days
+        seen = set()
+        if live_from > start:  # users of today already counted on a stored day
+            seen = _seen(session, start, live_from - dt.timedelta(days=1), list(live.users))
+        total.users.update({k: c for k, c in live.users.items() if k not in seen})
     return total
 
 
@@ -106,7 +120,7 @@ def _question_figures(dc: DayCounts) -> dict[str, Any]:
         channel, _direction = key.split("|", 1)
         row = by_channel.setdefault(channel, {})
         row["messages"] = row.get("messages", 0) + n
-    users = Counter(dc.users.values())
+    users = dc.users_by_channel()
     for channel, n in users.items():
         by_channel.setdefault(channel, {})["users"] = n
     for row in by_channel.values():
@@ -121,7 +135,7 @@ def _question_figures(dc: DayCounts) -> dict[str, Any]:
         "unknown": kinds["unknown"],
         "tool_uses": kinds["tool"],
         "tools": dict(sorted(tools.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "users": len(dc.users),
+        "users": sum(users.values()),
         "conversations": dc.user_days,
         "messages": sum(_split(dc.counts, "msg").values()),
         "messages_in": sum(n for k, n in _split(dc.counts, "msg").items() if k.endswith("|in")),
@@ -180,58 +194,64 @@ def _company(name: str | None) -> str:
     return _COMPANY_NOISE.sub("", (name or "").casefold())
 
 
+def _minutes(start: Any, end: Any, dialect: str) -> Any:
+    """SQL for the minutes from `start` to `end` (computed in the database: 50,000 tickets a
+    year are too many to turn into Python datetimes on every page view)."""
+    if dialect == "postgresql":
+        return func.extract("epoch", end - start) / 60
+    return (func.julianday(end) - func.julianday(start)) * 1440
+
+
+def _grouped(session: Session, column: Any, *where: Any) -> Counter[Any]:
+    query = select(column, func.count()).where(*where).group_by(column)
+    return Counter({key: int(n) for key, n in session.exec(query)})
+
+
+def _count(session: Session, *where: Any, table: Any = Ticket) -> int:
+    return int(session.exec(select(func.count()).select_from(table).where(*where)).one())
+
+
 def _ticket_figures(session: Session, lo: dt.datetime, hi: dt.datetime, now: dt.datetime) -> dict:
     t = Ticket
-    cols = (
-        t.created_at,
-        t.first_response_at,
-        t.first_response_due,
-        t.resolved_at,
-        t.rating,
-        t.reason,
-        t.category,
-        t.company,
+    dialect = session.get_bind().dialect.name
+    period = (col(t.created_at) >= lo, col(t.created_at) < hi)
+    answered = col(t.first_response_at).is_not(None)
+    reasons = _grouped(session, t.reason, *period)
+    categories = _grouped(session, t.category, *period)
+    ratings = _grouped(session, t.rating, *period, col(t.rating).is_not(None))
+    first = sorted(
+        float(v)
+        for v in session.exec(
+            select(_minutes(t.created_at, t.first_response_at, dialect)).where(*period, answered)
+        )
     )
-    rows = session.exec(select(*cols).where(col(t.created_at) >= lo, col(t.created_at) < hi))
-    first: list[float] = []
-    resolution: list[float] = []
-    due_count = within = 0
-    ratings: Counter[int] = Counter()
-    reasons: Counter[str] = Counter()
-    categories: Counter[str] = Counter()
-    companies: set[str] = set()
-    total = 0
-    for created, answered, due, resolved, rating, reason, category, company in rows:
-        total += 1
-        created, due = _aware(created), _aware(due)
-        reasons[reason] += 1
-        categories[category] += 1
-        if _company(company):
-            companies.add(_company(company))
-        if answered is not None:
-            answered = _aware(answered)
-            first.append((answered - created).total_seconds() / 60)
-            due_count += 1
-            within += answered <= due
-        elif now > due:
-            due_count += 1  # late and still unanswered: outside the SLA
-        if resolved is not None:
-            resolution.append((_aware(resolved) - created).total_seconds() / 3600)
-        if rating is not None:
-            ratings[int(rating)] += 1
+    resolution = sorted(
+        float(v) / 60
+        for v in session.exec(
+            select(_minutes(t.created_at, t.resolved_at, dialect)).where(
+                *period, col(t.resolved_at).is_not(None)
+            )
+        )
+    )
+    # Judged: answered, or unanswered past the due time (late for sure).
+    judged = _count(session, *period, or_(answered, col(t.first_response_due) < now))
+    within = _count(session, *period, answered, col(t.first_response_at) <= t.first_response_due)
+    companies = session.exec(
+        select(t.company).where(*period, col(t.company).is_not(None)).distinct()
+    )
     rated = sum(ratings.values())
     return {
-        "tickets": total,
-        "tickets_by_reason": dict(reasons.most_common()),
-        "tickets_by_category": dict(categories.most_common()),
+        "tickets": sum(reasons.values()),
+        "tickets_by_reason": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "tickets_by_category": dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
         "first_response_median_minutes": _round(statistics.median(first) if first else None),
         "first_response_p90_minutes": _round(_percentile(first, 0.9)),
-        "within_sla_share": _round(within / due_count, 3) if due_count else None,
+        "within_sla_share": _round(within / judged, 3) if judged else None,
         "resolution_median_hours": _round(statistics.median(resolution) if resolution else None),
         "csat_avg": _round(sum(k * n for k, n in ratings.items()) / rated, 2) if rated else None,
         "csat_count": rated,
         "csat_distribution": {str(k): ratings[k] for k in range(1, 6)},
-        "_companies": companies,
+        "_companies": {c for c in map(_company, companies) if c},
     }
 
 
@@ -239,30 +259,19 @@ def _booking_figures(
     session: Session, lo: dt.datetime, hi: dt.datetime, expert_id: int | None
 ) -> dict[str, Any]:
     b = Booking
-    made_in = and_(col(b.created_at) >= lo, col(b.created_at) < hi)
-    held_in = and_(col(b.slot_start) >= lo, col(b.slot_start) < hi)
-    query = select(b.created_at, b.slot_start, b.status, b.topic, b.expert_id, b.company)
-    query = query.where(or_(made_in, held_in))
-    if expert_id is not None:
-        query = query.where(b.expert_id == expert_id)
+    mine = () if expert_id is None else (b.expert_id == expert_id,)
+    made = (col(b.created_at) >= lo, col(b.created_at) < hi, *mine)
+    held = (col(b.slot_start) >= lo, col(b.slot_start) < hi, *mine)
+    kept = (*held, b.status != BookingStatus.CANCELLED)
+    statuses = _grouped(session, b.status, *held)
     names = {e.id: e.name for e in session.exec(select(Expert))}
-    made = 0
-    statuses: Counter[str] = Counter()
-    by_expert: Counter[str] = Counter()
-    by_topic: Counter[str] = Counter()
-    companies: set[str] = set()
-    for created, slot, status, topic, expert, company in session.exec(query):
-        if lo <= _aware(created) < hi:
-            made += 1
-            if _company(company):
-                companies.add(_company(company))
-        if lo <= _aware(slot) < hi:
-            statuses[status] += 1
-            if status != BookingStatus.CANCELLED:
-                by_expert[names.get(expert, f"#{expert}")] += 1
-                by_topic[topic] += 1
+    by_expert = Counter(
+        {names.get(k, f"#{k}"): n for k, n in _grouped(session, b.expert_id, *kept).items()}
+    )
+    by_topic = _grouped(session, b.topic, *kept)
+    companies = session.exec(select(b.company).where(*made).distinct())
     return {
-        "bookings": made,
+        "bookings": _count(session, *made, table=Booking),
         "consultations": sum(n for s, n in statuses.items() if s != BookingStatus.CANCELLED),
         "attended": statuses[BookingStatus.ATTENDED],
         "no_show": statuses[BookingStatus.NO_SHOW],
@@ -270,23 +279,28 @@ def _booking_figures(
         "upcoming": statuses[BookingStatus.ACTIVE],
         "bookings_by_expert": dict(sorted(by_expert.items(), key=lambda kv: (-kv[1], kv[0]))),
         "bookings_by_topic": dict(sorted(by_topic.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "_companies": companies,
+        "_companies": {c for c in map(_company, companies) if c},
     }
 
 
-def unanswered_top(
-    session: Session, lo: dt.datetime, hi: dt.datetime, *, top: int = 10, scan: int = 3000
-) -> list[dict[str, Any]]:
-    """The unanswered questions asked more than once in the period, most asked first (the same
-    grouping as the unanswered queue, newest `scan` questions; handled ones left out)."""
+def unanswered_top(session: Session, dc: DayCounts, *, top: int = 10) -> list[dict[str, Any]]:
+    """The unanswered questions asked more than once in the period, most asked first: the most
+    frequent texts grouped by similarity as in the unanswered queue; phrasings an admin has
+    already handled there (dismissed, added as an alternate or an entry) are left out."""
     handled = handled_keys(session=session)
-    items = [
-        q
-        for q in unanswered_questions(session=session, since=lo, limit=scan)
-        if _aware(q.at) < hi and handled.get(question_key(q.text), 0) < q.log_id
+    texts = [
+        (text, n)
+        for text, n in _split(dc.counts, "unq").most_common(_UNANSWERED_SCAN)
+        if question_key(text) not in handled
     ]
-    groups = [g for g in cluster(items, text=lambda q: q.text) if len(g) > 1]
-    return [{"question": g[0].text, "count": len(g)} for g in groups[:top]]
+    groups = cluster(texts, text=lambda item: item[0])
+    rows = [
+        {"question": max(g, key=lambda item: item[1])[0], "count": sum(n for _t, n in g)}
+        for g in groups
+    ]
+    rows = [r for r in rows if r["count"] > 1]
+    rows.sort(key=lambda r: (-r["count"], r["question"]))
+    return rows[:top]
 
 
 def compute(
@@ -316,17 +330,12 @@ def compute(
     out.update(tickets)
     out.update(bookings)
     if with_unanswered:
-        out["unanswered_top"] = unanswered_top(session, lo, hi, top=top)
+        out["unanswered_top"] = unanswered_top(session, dc, top=top)
     return out
-
-
-def _month_of(t: dt.datetime, zone: ZoneInfo) -> int:
-    return _aware(t).astimezone(zone).month
 
 
 def monthly(session: Session, tz: str, year: int, *, now: dt.datetime) -> list[dict[str, Any]]:
     """The main figures of each month of `year` (months after today are zero)."""
-    zone = ZoneInfo(tz)
     today = station_today(now, tz)
     refresh(session, tz, today)
     months = [dict.fromkeys(MONTH_FIELDS, 0) | {"month": m} for m in range(1, 13)]
@@ -362,27 +371,17 @@ def monthly(session: Session, tz: str, year: int, *, now: dt.datetime) -> list[d
         kind = key.split("|", 1)[1]
         row["questions"] += value
         row[names[kind]] += value
-    lo, hi = day_bounds(dt.date(year, 1, 1), dt.date(year, 12, 31), tz)
-    ratings: dict[int, list[int]] = {}
-    tickets = select(Ticket.created_at, Ticket.rating).where(
-        col(Ticket.created_at) >= lo, col(Ticket.created_at) < hi
-    )
-    for created, rating in session.exec(tickets):
-        m = _month_of(created, zone)
-        months[m - 1]["tickets"] += 1
-        if rating is not None:
-            ratings.setdefault(m, []).append(int(rating))
-    for m, values in ratings.items():
-        months[m - 1]["csat_avg"] = round(sum(values) / len(values), 2)
-    bookings = select(Booking.created_at, Booking.slot_start, Booking.status).where(
-        or_(
-            and_(col(Booking.created_at) >= lo, col(Booking.created_at) < hi),
-            and_(col(Booking.slot_start) >= lo, col(Booking.slot_start) < hi),
-        )
-    )
-    for created, slot, status in session.exec(bookings):
-        if lo <= _aware(created) < hi:
-            months[_month_of(created, zone) - 1]["bookings"] += 1
-        if lo <= _aware(slot) < hi and status == BookingStatus.ATTENDED:
-            months[_month_of(slot, zone) - 1]["attended"] += 1
+    for row in months:  # tickets and bookings: a few counts per month, in the database
+        m = row["month"]
+        end = dt.date(year + 1, 1, 1) if m == 12 else dt.date(year, m + 1, 1)
+        lo, hi = day_bounds(dt.date(year, m, 1), end - dt.timedelta(days=1), tz)
+        t, b = Ticket, Booking
+        tickets = (col(t.created_at) >= lo, col(t.created_at) < hi)
+        row["tickets"] = _count(session, *tickets)
+        avg = session.exec(select(func.avg(t.rating)).where(*tickets)).one()
+        row["csat_avg"] = round(float(avg), 2) if avg is not None else 0
+        made = (col(b.created_at) >= lo, col(b.created_at) < hi)
+        row["bookings"] = _count(session, *made, table=Booking)
+        held = (col(b.slot_start) >= lo, col(b.slot_start) < hi)
+        row["attended"] = _count(session, *held, b.status == BookingStatus.ATTENDED, table=Booking)
     return months

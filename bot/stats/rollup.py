@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import and_, delete, func, insert, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -64,7 +64,13 @@ class DayCounts:
 
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     users: dict[str, str] = field(default_factory=dict)
+    # Further distinct users by channel, counted in SQL (the stored days), none of them in `users`.
+    more_users: Counter[str] = field(default_factory=Counter)
     user_days: int = 0  # conversations: one user active on one station day
+
+    def users_by_channel(self) -> Counter[str]:
+        """Distinct users per channel."""
+        return Counter(self.users.values()) + self.more_users
 
 
 def _count_questions(session: Session, lo: dt.datetime, hi: dt.datetime, out: Counter) -> None:
@@ -91,11 +97,30 @@ def _count_questions(session: Session, lo: dt.datetime, hi: dt.datetime, out: Co
             out[metric, topic or "-"] += n
 
 
+def _count_unanswered(session: Session, lo: dt.datetime, hi: dt.datetime, out: Counter) -> None:
+    # The questions the unanswered queue lists (no answer, suggestions none of which was
+    # picked, or an answer marked 没用), counted by their text for the "asked again" table.
+    ql = QuestionLog
+    unanswered = or_(
+        ql.intent == "unknown",
+        and_(ql.intent == "suggest", ql.outcome == "suggested"),
+        ql.feedback == "not_useful",
+    )
+    query = (
+        select(ql.question, func.count())
+        .where(col(ql.created_at) >= lo, col(ql.created_at) < hi, unanswered)
+        .group_by(ql.question)
+    )
+    for question, n in session.exec(query):
+        out["unq", question.strip()[:200]] += n
+
+
 def count_day(session: Session, day: dt.date, tz: str) -> DayCounts:
     """One station day counted from the raw rows."""
     lo, hi = day_bounds(day, day, tz)
     result = DayCounts()
     _count_questions(session, lo, hi, result.counts)
+    _count_unanswered(session, lo, hi, result.counts)
     cm = ChatMessage
     in_range = (col(cm.created_at) >= lo, col(cm.created_at) < hi)
     messages = select(cm.channel, cm.direction, func.count()).where(*in_range)

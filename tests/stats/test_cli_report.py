@@ -113,7 +113,7 @@ def test_annual_report(env: Runtime, tmp_path: Path) -> None:
     assert tools == {"续展期限计算": "1", "马德里费用估算": "1"}
     topics = [(r[0], r[2]) for r in tables[4][1:]]
     assert topics == [("renewal-fee", "3"), ("opposition-period", "1"), ("renewal-window", "1")]
-    assert tables[6][1:] == [["商标被抢注怎么办？", "2"]]
+    assert tables[6][1:] == [["商标被抢注怎么办", "2"]]
     assert "解答5个（直接解答4个，选择建议后解答1个）" in text
     assert "续展期限和费用1次" in text
     assert len(doc.inline_shapes) == 2  # the two charts

@@ -62,7 +62,8 @@ def test_rollup_gives_the_raw_counts(runtime: Runtime, clock: FixedClock) -> Non
         rolled = compute(session, tz, YEAR, now=clock.now())
     assert raw.counts["q", "web|answered"] == 3
     assert stored.counts == raw.counts
-    assert (stored.users, stored.user_days) == (raw.users, raw.user_days)
+    assert stored.users_by_channel() == raw.users_by_channel()
+    assert stored.user_days == raw.user_days
     assert rolled["questions"] == EXPECTED["questions"]
 
 
@@ -155,3 +156,23 @@ def test_housekeeping_rolls_up_finished_days(runtime: Runtime, clock: FixedClock
         assert rolled_through(session) == dt.date(2026, 11, 24)
         stored = session.get(StatsDay, (dt.date(2026, 3, 10), "q", "web|answered"))
     assert stored is not None and stored.value == 2
+
+
+def test_a_user_back_today_is_counted_once(runtime: Runtime, clock: FixedClock) -> None:
+    from storage.models import ChatMessage
+
+    seed_history(runtime.engine)
+    tz = runtime.settings.timezone
+    with Session(runtime.engine) as session:
+        before = compute(session, tz, YEAR, now=clock.now())  # rolls up to yesterday
+        for user in ("u1", "newcomer"):
+            session.add(
+                ChatMessage(
+                    channel="web", user_ref=user, direction="in", text="hi", created_at=clock.now()
+                )
+            )
+        session.commit()
+        after = compute(session, tz, YEAR, now=clock.now())
+    assert after["users"] == before["users"] + 1
+    assert after["by_channel"]["web"]["users"] == before["by_channel"]["web"]["users"] + 1
+    assert after["conversations"] == before["conversations"] + 2  # two user-days today

@@ -197,7 +197,7 @@ EXPECTED: dict[str, Any] = {
     "top_themes": [("renewal", 4), ("disputes", 1)],
     "feedback": {"useful": 1, "not_useful": 1},
     "tickets_by_reason": {"asked": 2, "low_confidence": 1, "not_helpful": 1},
-    "unanswered_top": [("商标被抢注怎么办？", 2)],
+    "unanswered_top": [("商标被抢注怎么办", 2)],
 }
 
 # month -> the monthly figures that are not zero

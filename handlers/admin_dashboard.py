@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session, select
 
+from bot.errors import NotFound
 from bot.stats import compute, monthly, period_for, station_today
 from bot.stats.charts import ACTIVITY_SERIES, QUESTION_SERIES, chart_svg
 from bot.stats.labels import label
@@ -277,14 +278,17 @@ def save_report_narrative(
 
 def _download(session: Session, runtime: RuntimeDep, year: int, kind: str) -> Response:
     now = runtime.conversation.clock.now()
-    data = report_data(
-        session,
-        tz=runtime.settings.timezone,
-        year=year,
-        now=now,
-        station_zh=runtime.settings.station_name_zh,
-        station_en=runtime.settings.station_name_en,
-    )
+    try:
+        data = report_data(
+            session,
+            tz=runtime.settings.timezone,
+            year=year,
+            now=now,
+            station_zh=runtime.settings.station_name_zh,
+            station_en=runtime.settings.station_name_en,
+        )
+    except ValueError as exc:  # a year not started yet, or no year at all
+        raise NotFound(f"no report for {year}") from exc
     body, mime = (report_docx(data), _DOCX) if kind == "docx" else (report_xlsx(data), _XLSX)
     name = f"station-report-{year}.{kind}"
     return Response(

@@ -167,3 +167,4 @@ def test_report_page_narratives_and_downloads(client: TestClient, runtime: Runti
     xlsx = client.get("/admin/report/2026.xlsx")
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == ["各月数据 Monthly", "年度汇总 Summary"]
+    assert client.get("/admin/report/2030.docx").status_code == 404

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from bot import helpdesk
 from bot.ports import Clock
 from bot.settings import Settings
-from bot.stats.rollup import roll_up
+from bot.stats.housekeeping import roll_up
 from storage.db import session_scope
 from storage.tickets import Ticket, TicketStatus, tickets_to_alert, tickets_to_close
 

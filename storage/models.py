@@ -117,7 +117,9 @@ class QuestionLog(SQLModel, table=True):
     topic: str | None = Field(default=None, max_length=80)
     score: float = 0.0
     feedback: str | None = Field(default=None, max_length=20)  # useful | not_useful
-    tool: str | None = Field(default=None, max_length=40)  # renewal | fee_madrid | ... (intent tool)
+    tool: str | None = Field(
+        default=None, max_length=40
+    )  # renewal | fee_madrid | ... (intent tool)
 
 
 class ProcessedDelivery(SQLModel, table=True):

@@ -10,8 +10,9 @@ summed). `report_narrative` keeps every version of the report sections an admin 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import utcnow
@@ -19,6 +20,7 @@ from storage.models import utcnow
 __all__ = (
     "ReportNarrative",
     "StatsDay",
+    "StatsRange",
     "StatsUserDay",
     "narrative_history",
     "save_narrative",
@@ -42,6 +44,17 @@ class StatsUserDay(SQLModel, table=True):
     day: dt.date = Field(primary_key=True)
     user_key: str = Field(primary_key=True, max_length=32)
     channel: str = Field(max_length=20)
+
+
+class StatsRange(SQLModel, table=True):
+    """The roll-up's sums over stored days `start`..`end` (as of the roll-up reaching
+    `through`): a year of sums is read once a day, not on every page view."""
+
+    __tablename__ = "stats_range"
+    start: dt.date = Field(primary_key=True)
+    end: dt.date = Field(primary_key=True)
+    through: dt.date
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
 
 class ReportNarrative(SQLModel, table=True):

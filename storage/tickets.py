@@ -69,6 +69,7 @@ class Ticket(SQLModel, table=True):
         UniqueConstraint("number"),
         Index("ix_ticket_user", "channel", "user_ref", "status"),
         Index("ix_ticket_queue", "status", "first_response_due"),
+        Index("ix_ticket_created", "created_at"),  # the dashboard's periods (bot/stats)
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -16,7 +16,8 @@ from collections import Counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, case, func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.stats.periods import Period, day_bounds
@@ -26,7 +27,7 @@ from storage.bookings import Booking, BookingStatus
 from storage.experts import Expert
 from storage.faq_review import handled_keys
 from storage.models import FaqRecord
-from storage.stats import StatsDay, StatsUserDay
+from storage.stats import StatsDay, StatsRange, StatsUserDay
 from storage.tickets import Ticket
 
 __all__ = ("MONTH_FIELDS", "compute", "counts_between", "monthly", "station_today")
@@ -81,6 +82,40 @@ def _seen(session: Session, start: dt.date, end: dt.date, keys: list[str]) -> se
     return seen
 
 
+def _payload(dc: DayCounts) -> dict[str, Any]:
+    return {
+        "counts": [[m, k, n] for (m, k), n in dc.counts.items()],
+        "more_users": dict(dc.more_users),
+        "user_days": dc.user_days,
+    }
+
+
+def _from_payload(payload: dict[str, Any]) -> DayCounts:
+    dc = DayCounts(user_days=int(payload["user_days"]))
+    dc.counts.update({(m, k): int(n) for m, k, n in payload["counts"]})
+    dc.more_users.update({c: int(n) for c, n in payload["more_users"].items()})
+    return dc
+
+
+def stored_range(session: Session, start: dt.date, end: dt.date, through: dt.date) -> DayCounts:
+    """The roll-up's sums over stored days `start`..`end`, kept in `stats_range` until the
+    roll-up moves on (a year of a busy station is ~10^5 rows to sum: once a day, not per view).
+    Commits the session when it stores a new sum."""
+    row = session.get(StatsRange, (start, end))
+    if row is not None and row.through == through:
+        return _from_payload(row.payload)
+    dc = _rolled(session, start, end)
+    try:
+        if row is None:
+            row = StatsRange(start=start, end=end, through=through, payload={})
+        row.through, row.payload = through, _payload(dc)
+        session.add(row)
+        session.commit()
+    except IntegrityError:  # another worker stored it first: same sums
+        session.rollback()
+    return dc
+
+
 def counts_between(session: Session, start: dt.date, end: dt.date, tz: str) -> DayCounts:
     """Question, message and user counts of station days `start`..`end`: stored days from the
     roll-up, later ones from the raw rows."""
@@ -88,7 +123,7 @@ def counts_between(session: Session, start: dt.date, end: dt.date, tz: str) -> D
     total = DayCounts()
     live_from = start
     if through is not None and through >= start:
-        rolled = _rolled(session, start, min(end, through))
+        rolled = stored_range(session, start, min(end, through), through)
         total.counts.update(rolled.counts)
         total.more_users.update(rolled.more_users)
         total.user_days += rolled.user_days
@@ -214,31 +249,38 @@ def _count(session: Session, *where: Any, table: Any = Ticket) -> int:
 def _ticket_figures(session: Session, lo: dt.datetime, hi: dt.datetime, now: dt.datetime) -> dict:
     t = Ticket
     dialect = session.get_bind().dialect.name
-    period = (col(t.created_at) >= lo, col(t.created_at) < hi)
     answered = col(t.first_response_at).is_not(None)
-    reasons = _grouped(session, t.reason, *period)
-    categories = _grouped(session, t.category, *period)
-    ratings = _grouped(session, t.rating, *period, col(t.rating).is_not(None))
-    first = sorted(
-        float(v)
-        for v in session.exec(
-            select(_minutes(t.created_at, t.first_response_at, dialect)).where(*period, answered)
-        )
-    )
-    resolution = sorted(
-        float(v) / 60
-        for v in session.exec(
-            select(_minutes(t.created_at, t.resolved_at, dialect)).where(
-                *period, col(t.resolved_at).is_not(None)
-            )
-        )
-    )
-    # Judged: answered, or unanswered past the due time (late for sure).
-    judged = _count(session, *period, or_(answered, col(t.first_response_due) < now))
-    within = _count(session, *period, answered, col(t.first_response_at) <= t.first_response_due)
-    companies = session.exec(
-        select(t.company).where(*period, col(t.company).is_not(None)).distinct()
-    )
+    # One pass over the period's tickets; durations and flags computed by the database.
+    query = select(
+        t.reason,
+        t.category,
+        t.rating,
+        t.company,
+        _minutes(t.created_at, t.first_response_at, dialect),
+        _minutes(t.created_at, t.resolved_at, dialect),
+        case((and_(answered, col(t.first_response_at) <= t.first_response_due), 1), else_=0),
+        case((or_(answered, col(t.first_response_due) < now), 1), else_=0),
+    ).where(col(t.created_at) >= lo, col(t.created_at) < hi)
+    reasons: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
+    ratings: Counter[int] = Counter()
+    companies: set[str] = set()
+    first: list[float] = []
+    resolution: list[float] = []
+    within = judged = 0
+    for reason, category, rating, company, to_first, to_resolved, ok, due in session.exec(query):
+        reasons[reason] += 1
+        categories[category] += 1
+        if rating is not None:
+            ratings[int(rating)] += 1
+        if company:
+            companies.add(company)
+        if to_first is not None:
+            first.append(float(to_first))
+        if to_resolved is not None:
+            resolution.append(float(to_resolved) / 60)
+        within += ok
+        judged += due  # answered, or unanswered past the due time (late for sure)
     rated = sum(ratings.values())
     return {
         "tickets": sum(reasons.values()),

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, delete, func, insert, or_
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -29,7 +28,6 @@ __all__ = (
     "category",
     "count_days",
     "refresh",
-    "roll_up",
     "rolled_through",
     "user_key",
 )
@@ -208,15 +206,3 @@ def refresh(session: Session, tz: str, today: dt.date) -> int:
         session.rollback()
         logger.info("stats roll-up: another process stored the same days")
     return done
-
-
-def roll_up(engine: Engine, tz: str, now: dt.datetime) -> int:
-    """The housekeeping step: store the finished days (once a day there is work). A failure is
-    logged and retried on the next pass; readers count unstored days from the raw rows."""
-    today = now.astimezone(ZoneInfo(tz)).date()
-    try:
-        with Session(engine) as session:
-            return refresh(session, tz, today)
-    except Exception:
-        logger.exception("stats roll-up failed")
-        return 0

@@ -176,3 +176,24 @@ def test_a_user_back_today_is_counted_once(runtime: Runtime, clock: FixedClock) 
     assert after["users"] == before["users"] + 1
     assert after["by_channel"]["web"]["users"] == before["by_channel"]["web"]["users"] + 1
     assert after["conversations"] == before["conversations"] + 2  # two user-days today
+
+
+def test_housekeeping_sums_the_standard_periods(runtime: Runtime, clock: FixedClock) -> None:
+    from bot.handoff_sweep import housekeeping_for
+    from storage.stats import StatsRange
+
+    seed_history(runtime.engine)
+    housekeeping_for(runtime.settings, clock)(runtime.engine, clock.now())
+    with Session(runtime.engine) as session:
+        ranges = {(r.start, r.end) for r in session.exec(select(StatsRange))}
+        assert (dt.date(2026, 1, 1), dt.date(2026, 11, 24)) in ranges  # this year, stored days
+        assert (dt.date(2025, 1, 1), dt.date(2025, 11, 25)) in ranges  # last year, same span
+        # A stale sum is not used: the figures follow the roll-up.
+        row = session.get(StatsRange, (dt.date(2026, 1, 1), dt.date(2026, 11, 24)))
+        assert row is not None
+        row.payload = {"counts": [], "more_users": {}, "user_days": 0}
+        row.through = dt.date(2026, 11, 1)
+        session.add(row)
+        session.commit()
+        figures = compute(session, runtime.settings.timezone, YEAR, now=clock.now())
+    assert figures["questions"] == EXPECTED["questions"]

@@ -14,7 +14,8 @@ from alembic import op
 revision: str = "0005_stats"
 down_revision: str | Sequence[str] | None = "0003_core_log_user"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+# The ticket and booking tables must exist before their created_at indexes.
+depends_on: str | Sequence[str] | None = ("0003_tickets", "0003_bookings")
 
 
 def upgrade() -> None:
@@ -32,6 +33,14 @@ def upgrade() -> None:
         sa.Column("user_key", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.PrimaryKeyConstraint("day", "user_key", name=op.f("pk_stats_user_day")),
+    )
+    op.create_table(
+        "stats_range",
+        sa.Column("start", sa.Date(), nullable=False),
+        sa.Column("end", sa.Date(), nullable=False),
+        sa.Column("through", sa.Date(), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("start", "end", name=op.f("pk_stats_range")),
     )
     op.create_table(
         "report_narrative",
@@ -54,14 +63,19 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_chat_message_created_at"), ["created_at"], unique=False
         )
+    op.create_index("ix_ticket_created", "ticket", ["created_at"], unique=False)
+    op.create_index("ix_booking_created", "booking", ["created_at"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_booking_created", table_name="booking")
+    op.drop_index("ix_ticket_created", table_name="ticket")
     with op.batch_alter_table("chat_message", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_chat_message_created_at"))
     with op.batch_alter_table("question_log", schema=None) as batch_op:
         batch_op.drop_column("tool")
     op.drop_index("ix_report_narrative_year", table_name="report_narrative")
     op.drop_table("report_narrative")
+    op.drop_table("stats_range")
     op.drop_table("stats_user_day")
     op.drop_table("stats_day")

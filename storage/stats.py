@@ -41,6 +41,8 @@ class StatsUserDay(SQLModel, table=True):
     """A user active (wrote at least once) on a station day; `user_key` is a hash, not the id."""
 
     __tablename__ = "stats_user_day"
+    # Is a user of today new in the period? One lookup per user, not a scan of the period.
+    __table_args__ = (Index("ix_stats_user_day_user", "user_key", "day"),)
     day: dt.date = Field(primary_key=True)
     user_key: str = Field(primary_key=True, max_length=32)
     channel: str = Field(max_length=20)

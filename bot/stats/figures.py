@@ -45,7 +45,8 @@ MONTH_FIELDS = (
     "attended",
     "csat_avg",
 )
-_UNANSWERED_SCAN = 400  # distinct texts grouped for "asked again" (the most frequent ones)
+_DAY = dt.timedelta(days=1)
+_UNANSWERED_SCAN = 300  # distinct texts grouped for "asked again" (the most frequent ones)
 _COMPANY_NOISE = re.compile(r"[\s()（）【】\[\]·.,，。、\-_]+")
 
 
@@ -333,7 +334,7 @@ def unanswered_top(session: Session, dc: DayCounts, *, top: int = 10) -> list[di
     texts = [
         (text, n)
         for text, n in _split(dc.counts, "unq").most_common(_UNANSWERED_SCAN)
-        if question_key(text) not in handled
+        if not handled or question_key(text) not in handled
     ]
     groups = cluster(texts, text=lambda item: item[0])
     rows = [
@@ -384,35 +385,22 @@ def monthly(session: Session, tz: str, year: int, *, now: dt.datetime) -> list[d
     first, last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
     if last < first:
         return months
-    through = rolled_through(session)
-    rolled_to = min(through, last) if through is not None else first - dt.timedelta(days=1)
-    per_day: list[tuple[dt.date, str, str, int]] = []
-    if rolled_to >= first:
-        sd = StatsDay
-        query = select(sd.day, sd.metric, sd.key, sd.value).where(
-            col(sd.day) >= first, col(sd.day) <= rolled_to, col(sd.metric).in_(["q", "msg"])
-        )
-        per_day += [(d, m, k, v) for d, m, k, v in session.exec(query)]
-        ud = StatsUserDay
-        conv = select(ud.day, func.count()).where(col(ud.day) >= first, col(ud.day) <= rolled_to)
-        for day, n in session.exec(conv.group_by(ud.day)):
-            months[day.month - 1]["conversations"] += n
-    day = max(first, rolled_to + dt.timedelta(days=1))
-    while day <= last:
-        live = count_days(session, day, day, tz)
-        per_day += [(day, m, k, v) for (m, k), v in live.counts.items() if m in ("q", "msg")]
-        months[day.month - 1]["conversations"] += live.user_days
-        day += dt.timedelta(days=1)
     names = {"answered": "answered", "chosen": "suggested", "suggested": "suggested"}
     names |= {"unknown": "unknown", "tool": "tool_uses"}
-    for day, metric, key, value in per_day:
-        row = months[day.month - 1]
-        if metric == "msg":
-            row["messages"] += value
-            continue
-        kind = key.split("|", 1)[1]
-        row["questions"] += value
-        row[names[kind]] += value
+    for row in months:
+        m = row["month"]
+        start = dt.date(year, m, 1)
+        end = (dt.date(year + 1, 1, 1) if m == 12 else dt.date(year, m + 1, 1)) - _DAY
+        if start > last:
+            break
+        dc = counts_between(session, start, min(end, last), tz)
+        row["conversations"] = dc.user_days
+        for (metric, key), value in dc.counts.items():
+            if metric == "msg":
+                row["messages"] += value
+            elif metric == "q":
+                row["questions"] += value
+                row[names[key.split("|", 1)[1]]] += value
     for row in months:  # tickets and bookings: a few counts per month, in the database
         m = row["month"]
         end = dt.date(year + 1, 1, 1) if m == 12 else dt.date(year, m + 1, 1)

@@ -13,13 +13,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from bot.stats.figures import stored_range
-from bot.stats.periods import period_for
+from bot.stats.periods import Period, period_for
 from bot.stats.rollup import refresh, rolled_through
 from storage.stats import StatsRange
 
 __all__ = ("roll_up", "warm")
 
 logger = logging.getLogger(__name__)
+_DAY = dt.timedelta(days=1)
 
 
 def warm(session: Session, today: dt.date) -> int:
@@ -31,12 +32,17 @@ def warm(session: Session, today: dt.date) -> int:
     session.exec(delete(StatsRange).where(col(StatsRange.through) != through))
     session.commit()
     done = 0
+    periods = []
     for kind in ("week", "month", "quarter", "year"):
         current = period_for(kind, today)
-        for period in (current, current.previous()):
-            if period.start <= through:
-                stored_range(session, period.start, min(period.end, through), through)
-                done += 1
+        periods += [current, current.previous()]
+    for month in range(1, today.month + 1):  # the month-by-month chart
+        start = dt.date(today.year, month, 1)
+        periods.append(Period(start, (start + dt.timedelta(days=31)).replace(day=1) - _DAY))
+    for period in periods:
+        if period.start <= through:
+            stored_range(session, period.start, min(period.end, through), through)
+            done += 1
     return done
 
 

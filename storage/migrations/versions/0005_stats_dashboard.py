@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.PrimaryKeyConstraint("day", "user_key", name=op.f("pk_stats_user_day")),
     )
+    op.create_index("ix_stats_user_day_user", "stats_user_day", ["user_key", "day"], unique=False)
     op.create_table(
         "stats_range",
         sa.Column("start", sa.Date(), nullable=False),
@@ -77,5 +78,6 @@ def downgrade() -> None:
     op.drop_index("ix_report_narrative_year", table_name="report_narrative")
     op.drop_table("report_narrative")
     op.drop_table("stats_range")
+    op.drop_index("ix_stats_user_day_user", table_name="stats_user_day")
     op.drop_table("stats_user_day")
     op.drop_table("stats_day")

@@ -30,7 +30,13 @@ def _sign_in(page) -> None:
 
 def _no_sideways_scroll(page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+    wide = page.evaluate(
+        """w => [...document.querySelectorAll('main *')]
+            .filter(e => e.getBoundingClientRect().right > w && !e.closest('.scroll'))
+            .slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)""",
+        page.viewport_size["width"],
+    )
+    assert width <= page.viewport_size["width"], f"page is {width}px wide: {wide}"
 
 
 @pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)])

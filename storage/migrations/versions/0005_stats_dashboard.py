@@ -64,13 +64,27 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_chat_message_created_at"), ["created_at"], unique=False
         )
-    op.create_index("ix_ticket_created", "ticket", ["created_at"], unique=False)
+    op.create_index(
+        "ix_ticket_stats",
+        "ticket",
+        [
+            "created_at",
+            "reason",
+            "category",
+            "rating",
+            "first_response_at",
+            "first_response_due",
+            "resolved_at",
+            "company",
+        ],
+        unique=False,
+    )
     op.create_index("ix_booking_created", "booking", ["created_at"], unique=False)
 
 
 def downgrade() -> None:
     op.drop_index("ix_booking_created", table_name="booking")
-    op.drop_index("ix_ticket_created", table_name="ticket")
+    op.drop_index("ix_ticket_stats", table_name="ticket")
     with op.batch_alter_table("chat_message", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_chat_message_created_at"))
     with op.batch_alter_table("question_log", schema=None) as batch_op:

@@ -9,15 +9,23 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from bot.delivery import OutboxWorker
-from bot.errors import NotFound, TmbotError
-from bot.handoff_sweep import housekeeping_for
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings, get_settings
-from handlers import admin, admin_experts, auth, bookings_web, staff, staff_bookings, web, wechat
-from handlers import telegram_webhook as telegram
-from handlers.admin_dashboard import router as dashboard_router
-from handlers.senders import build_senders
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings, get_settings
+from bot.delivery.worker import OutboxWorker
+from bot.handoff.sweep import housekeeping_for
+from handlers.admin import experts as admin_experts
+from handlers.admin import faq as admin
+from handlers.admin.dashboard import router as dashboard_router
+from handlers.notify.senders import build_senders
+from handlers.staff import bookings as staff_bookings
+from handlers.staff import marks as staff_marks
+from handlers.staff import tickets as staff
+from handlers.telegram import webhook as telegram
+from handlers.web import auth, guard
+from handlers.web import bookings as bookings_web
+from handlers.web import chat as web
+from handlers.wechat import adapter as wechat
+from storage.errors import NotFound, TmbotError
 
 __all__ = ("create_app",)
 
@@ -49,11 +57,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(web.router)
     app.include_router(staff.router)
     app.include_router(staff_bookings.router)
+    app.include_router(staff_marks.router)
     app.include_router(admin_experts.router)
     app.include_router(bookings_web.router)
     app.include_router(telegram.router)
     app.include_router(wechat.router)
-    auth.install(app, settings or (runtime.settings if runtime else get_settings()))
+    app_settings = settings or (runtime.settings if runtime else get_settings())
+    auth.install(app, app_settings)
+    guard.install(app, app_settings)
     app.include_router(admin.admin_router())
     app.include_router(dashboard_router)
 

@@ -30,9 +30,9 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings
 from bot.stats import compute, monthly, period_for
 from bot.stats.report import report_data
 from bot.stats.report_docx import report_docx

@@ -30,7 +30,7 @@ import yaml
 
 from benchmarks.baselines import Bm25Baseline, WRatioBaseline
 from benchmarks.padding import pad_corpus
-from bot.settings import BUNDLED_CORPUS, Settings
+from bot.core.settings import BUNDLED_CORPUS, Settings
 from knowledge.glossary import load_glossary
 from knowledge.index import FaqIndex
 from knowledge.loader import load_corpus

@@ -47,8 +47,8 @@ class _EchoCore:
         self.engine = engine
 
     def handle_turn(self, _inbound: object, *, seal: object = None) -> object:
-        from bot.messages import Reply
-        from bot.ports import Outcome
+        from bot.core.messages import Reply
+        from bot.core.ports import Outcome
         from storage.db import session_scope
 
         outcome = Outcome([Reply("ok")], "faq")
@@ -63,9 +63,9 @@ def bench_app():  # type: ignore[no-untyped-def]
     from fastapi import FastAPI
     from fastapi.responses import Response
 
-    from bot.runtime import Runtime, build_runtime
-    from bot.settings import get_settings
-    from handlers import wechat
+    from bot.core.runtime import Runtime, build_runtime
+    from bot.core.settings import get_settings
+    from handlers.wechat import adapter as wechat
     from webhook import create_app
 
     runtime = build_runtime(get_settings(), migrate=False)
@@ -210,7 +210,10 @@ def main() -> None:
             PYTHONPATH=str(ROOT),
         )
         subprocess.run(
-            [sys.executable, "-m", "handlers.cli", "db", "upgrade"], env=env, cwd=ROOT, check=True
+            [sys.executable, "-m", "handlers.cli.app", "db", "upgrade"],
+            env=env,
+            cwd=ROOT,
+            check=True,
         )
         server = subprocess.Popen(
             [

@@ -1,5 +1,5 @@
 """tmbot's channel-agnostic conversation core."""
 
-from bot.messages import Choice, Inbound, Reply
+from bot.core.messages import Choice, Inbound, Reply
 
 __all__ = ("Choice", "Inbound", "Reply")

@@ -10,8 +10,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.errors import CorpusError
 from knowledge.schema import FaqEntry
+from storage.errors import CorpusError
 
 __all__ = ("dump_corpus", "entry_to_dict", "load_corpus", "load_file")
 

@@ -17,7 +17,7 @@ from sqlalchemy import Index, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from bot.errors import SlotTaken
+from storage.errors import SlotTaken
 from storage.models import utcnow
 from storage.outbox import OutboxMessage
 

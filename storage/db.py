@@ -64,8 +64,8 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade_db(url: str, revision: str = "heads") -> None:
-    """Bring the schema at `url` up to date (every feature's migration branch)."""
+def upgrade_db(url: str, revision: str = "head") -> None:
+    """Bring the schema at `url` up to date (one linear history since 0005_merge)."""
     command.upgrade(alembic_config(url), revision)
 
 

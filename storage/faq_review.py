@@ -83,7 +83,7 @@ def unanswered_questions(
             col(QuestionLog.created_at) >= since,
             or_(
                 col(QuestionLog.intent).in_([*_ASKING_INTENTS, "handoff"]),
-                QuestionLog.feedback == "not_useful",
+                col(QuestionLog.feedback) == "not_useful",
             ),
         )
         .order_by(col(QuestionLog.id).desc())

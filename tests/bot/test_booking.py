@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from storage.bookings import Booking
 from storage.models import ConversationState
 from tests.support.booking import book_through, choice, joined

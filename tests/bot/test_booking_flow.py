@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.booking_flow import FINAL, BookingState, advance, back, cancel, slot_lost, start
-from bot.errors import InvalidTransition
+from bot.booking.flow import FINAL, BookingState, advance, back, cancel, slot_lost, start
+from storage.errors import InvalidTransition
 
 S = BookingState
 
@@ -71,8 +71,8 @@ def test_every_open_state_can_be_cancelled() -> None:
 def test_diagram_mentions_every_state() -> None:
     from pathlib import Path
 
-    import bot
+    import bot.booking
 
-    diagram = (Path(bot.__file__).parent / "booking.mmd").read_text(encoding="utf-8")
+    diagram = (Path(bot.booking.__file__).parent / "booking.mmd").read_text(encoding="utf-8")
     for state in S:
         assert state.name in diagram

@@ -8,11 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlmodel import Session, select
 
-from bot.context import Context
-from bot.conversation import Conversation
-from bot.messages import Inbound, Reply
-from bot.ports import FixedClock, Outcome
-from bot.runtime import Runtime
+from bot.core.context import Context
+from bot.core.conversation import Conversation
+from bot.core.messages import Inbound, Reply
+from bot.core.ports import FixedClock, Outcome
+from bot.core.runtime import Runtime
 from storage.models import ChatMessage, QuestionLog
 from tests.support.dialog import assert_dialog, say
 

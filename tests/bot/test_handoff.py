@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session
 
-from bot import helpdesk
-from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings
+from bot.handoff import helpdesk
 from storage.tickets import get_ticket
 from tests.support.dialog import assert_dialog, say
 from tests.support.handoff import (

@@ -13,12 +13,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot import helpdesk
-from bot.delivery import OutboxWorker
-from bot.handoff_sweep import housekeeping_for, sweep
-from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings
+from bot.delivery.worker import OutboxWorker
+from bot.handoff import helpdesk
+from bot.handoff.sweep import housekeeping_for, sweep
 from storage.tickets import Ticket, get_ticket
 from tests.support.dialog import say
 from tests.support.handoff import outbox_rows, tickets, with_notifiers

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.hours import StationHours
-from bot.settings import Settings
+from bot.core.hours import StationHours
+from bot.core.settings import Settings
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.runtime import Runtime
-from bot.slots import Slot, free_slots, is_holiday, parse_key, slots_for_day
+from bot.booking.slots import Slot, free_slots, is_holiday, parse_key, slots_for_day
+from bot.core.runtime import Runtime
 from storage.bookings import create_booking
 from storage.experts import AvailabilityException, AvailabilityRule
 from tests.support.booking import add_expert

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.tools_detect import choose, date_role, date_tool, read_facts
+from bot.tools.detect import choose, date_role, date_tool, read_facts
 
 TODAY = dt.date(2026, 11, 25)
 DEVSET = Path(__file__).parent.parent / "data" / "devset.yaml"

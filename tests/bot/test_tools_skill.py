@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from bot.conversation import Conversation
-from bot.messages import Inbound
-from bot.ports import Outcome
-from bot.runtime import Runtime
-from bot.settings import Settings
-from handlers.cli import ask_one
+from bot.core.conversation import Conversation
+from bot.core.messages import Inbound
+from bot.core.ports import Outcome
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
+from handlers.cli.app import ask_one
 from tests.conftest import FIXTURE_CORPUS
 from tests.support.dialog import assert_dialog, say
 

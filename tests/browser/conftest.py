@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from tests.support.live import CHROMIUM, CHROMIUM_ARGS, live_server, need_chromium
 
 

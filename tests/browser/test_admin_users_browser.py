@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from tests.support.accounts import PASSWORD, make_account
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from tests.support.accounts import PASSWORD, make_account
 from tests.support.stats_history import seed_history
 

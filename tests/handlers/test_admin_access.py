@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 from starlette.routing import BaseRoute
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from storage.models import FaqRevision
 from tests.support.accounts import signed_in
 from webhook import create_app

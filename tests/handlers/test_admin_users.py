@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from storage.accounts import StaffAccount, get_account, list_accounts, list_audit
 from tests.support.accounts import PASSWORD, csrf_from, login, make_account, signed_in
 
@@ -207,12 +207,12 @@ def test_unlock_lets_a_locked_out_account_sign_in(
     wang = _account(runtime, "wang").id
     for _ in range(runtime.settings.login_max_failures):
         assert not _can_login(other, "wang", "wrong password")
-    assert not _can_login(other, "wang", PASSWORD)  # locked, the right password too
+    assert not _can_login(other, "wang", PASSWORD)  # held back, the right password too
     page = client.get("/admin/users").text
-    assert "Locked until" in page
+    assert "Throttled" in page
     resp = _post(client, f"/admin/users/{wang}/unlock", admin)
     assert resp.status_code == 303
-    assert "Locked until" not in client.get("/admin/users").text
+    assert "Throttled" not in client.get("/admin/users").text
     assert _can_login(other, "wang", PASSWORD)
     assert ("admin", "user.unlock") in _audit(runtime, "wang")
 

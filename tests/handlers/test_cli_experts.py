@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from bot.experts_io import DEMO_EXPERTS, read_experts
-from bot.runtime import Runtime, build_runtime, prepare_database
-from bot.settings import Settings
-from handlers.cli import app
+from bot.booking.experts_io import DEMO_EXPERTS, read_experts
+from bot.core.runtime import Runtime, build_runtime, prepare_database
+from bot.core.settings import Settings
+from handlers.cli.app import app
 from storage.experts import AvailabilityException, Expert
 
 # These tests start from an empty database, as a first `experts import` would.

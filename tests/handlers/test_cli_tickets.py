@@ -10,12 +10,12 @@ from click.testing import Result
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from bot import helpdesk
-from bot.ports import FixedClock
-from bot.runtime import Runtime
-from bot.settings import Settings
-from handlers import cli_tickets
-from handlers.cli import app
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
+from bot.handoff import helpdesk
+from handlers.cli import tickets as cli_tickets
+from handlers.cli.app import app
 from storage.tickets import get_ticket
 from tests.support.dialog import say
 from tests.support.handoff import outbox_rows

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bot.settings import Settings
-from handlers.cli import app
+from bot.core.settings import Settings
+from handlers.cli.app import app
 
 runner = CliRunner()
 
@@ -72,6 +72,14 @@ def test_fees_madrid_with_configured_and_given_rate() -> None:
     assert r["total_chf"] == 903 + 1590 + 1116 and r["total_cny"] == 3609 * 8
     result = runner.invoke(app, ["fees", "madrid", "US", "--lang", "en"])
     assert result.exit_code == 0 and "rate as of 2026-11-20" in result.output
+
+
+def test_fees_madrid_unknown_country_gives_no_total() -> None:
+    r = run_json("fees", "madrid", "US", "Narnia")
+    assert r["unknown"] == ["Narnia"] and not r["complete"]
+    assert r["total_chf"] is None and r["total_cny"] is None
+    text = runner.invoke(app, ["fees", "madrid", "US", "Narnia", "--lang", "en"]).output
+    assert "Total:" not in text and "not a Madrid member we know of" in text
 
 
 def test_classes_command() -> None:

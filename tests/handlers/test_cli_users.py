@@ -6,9 +6,9 @@ import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from bot.settings import Settings
-from handlers.cli import app
-from handlers.passwords import verify_password
+from bot.core.settings import Settings
+from handlers.cli.app import app
+from handlers.web.passwords import verify_password
 from storage.accounts import get_account, list_audit
 from storage.db import make_engine
 

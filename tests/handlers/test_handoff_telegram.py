@@ -14,9 +14,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings
 from tests.support.accounts import login, make_account
 from tests.support.handoff import tickets
 from tests.support.telegram_api import BOT_USER, FakeBotApi

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime
-from bot.settings import Settings
-from handlers.wechat_sender import WeChatSender
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
+from handlers.wechat.sender import WeChatSender
 from tests.support.accounts import login, make_account
 from tests.support.handoff import tickets, with_notifiers
 from tests.support.wechat import OPENID, FakeWeChatApi, Wire, text_xml

@@ -7,12 +7,12 @@ import datetime as dt
 import httpx
 import pytest
 
-from bot.delivery import OutboxWorker, PermanentFailure, TemporaryFailure
-from bot.ports import FixedClock
-from bot.runtime import Runtime
-from bot.settings import Settings
-from handlers.notifiers import EmailSender, fit_bytes
-from handlers.senders import build_senders
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
+from bot.delivery.worker import OutboxWorker, PermanentFailure, TemporaryFailure
+from handlers.notify.notifiers import EmailSender, fit_bytes
+from handlers.notify.senders import build_senders
 from tests.support.dialog import say
 from tests.support.handoff import WECOM_URL, outbox_rows, with_notifiers
 from tests.support.smtp_sink import SmtpSink, free_port

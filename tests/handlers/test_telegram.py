@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from bot.delivery import OutboxWorker
-from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
-from handlers.telegram_sender import TelegramSender
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings
+from bot.delivery.worker import OutboxWorker
+from handlers.telegram.sender import TelegramSender
 from storage.outbox import OutboxMessage
 from tests.conftest import FIXTURE_CORPUS
 from tests.support.telegram_api import TOKEN, FakeBotApi
@@ -159,7 +159,7 @@ def test_non_text_updates_never_crash(
     async def hook(upd: Any, runtime: Runtime) -> None:
         staff.append(upd.update_id)
 
-    monkeypatch.setattr("handlers.telegram.handle_staff_message", hook)
+    monkeypatch.setattr("handlers.telegram.adapter.handle_staff_message", hook)
     for name in ("photo", "sticker", "voice", "document"):
         _post(client, name)
     asks = fake_api.sent_texts()
@@ -223,7 +223,7 @@ def test_handler_errors_are_logged_with_traceback(
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr(runtime.conversation, "handle_turn", boom)
-    with caplog.at_level(logging.ERROR, logger="handlers.telegram"):
+    with caplog.at_level(logging.ERROR, logger="handlers.telegram.adapter"):
         _post(client, "text_zh")
     (record,) = [r for r in caplog.records if "Exception while handling" in r.message]
     assert record.exc_info and "database on fire" in str(record.exc_info[1])

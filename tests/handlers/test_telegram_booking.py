@@ -15,11 +15,11 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from bot.delivery import OutboxWorker
-from bot.ports import FixedClock
-from bot.runtime import Runtime
-from bot.settings import Settings
-from handlers.telegram_sender import RateLimiter, TelegramSender
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
+from bot.delivery.worker import OutboxWorker
+from handlers.telegram.sender import RateLimiter, TelegramSender
 from storage.bookings import Booking, notices_for
 from storage.outbox import OutboxMessage
 from tests.support.telegram_api import FakeBotApi, Upload

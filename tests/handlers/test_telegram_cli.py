@@ -8,10 +8,10 @@ import pytest
 from pydantic import SecretStr
 from typer.testing import CliRunner
 
-from bot.runtime import Runtime
-from bot.settings import Settings, get_settings
-from handlers.cli import app
-from handlers.cli_telegram import poll_until
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings, get_settings
+from handlers.cli.app import app
+from handlers.cli.telegram import poll_until
 from tests.support.telegram_api import TOKEN, FakeBotApi
 from tests.support.telegram_updates import SECRET, update
 

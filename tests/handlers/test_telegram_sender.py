@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from bot.delivery import OutboxWorker, PermanentFailure, TemporaryFailure
-from bot.messages import Choice, Reply
-from bot.ports import FixedClock
-from bot.runtime import Runtime
-from bot.settings import Settings
-from handlers.senders import build_senders
-from handlers.telegram_render import MAX_CALLBACK_BYTES, render, resolve_callback, split_text
-from handlers.telegram_sender import RateLimiter, TelegramSender, document_payload
+from bot.core.messages import Choice, Reply
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
+from bot.delivery.worker import OutboxWorker, PermanentFailure, TemporaryFailure
+from handlers.notify.senders import build_senders
+from handlers.telegram.render import MAX_CALLBACK_BYTES, render, resolve_callback, split_text
+from handlers.telegram.sender import RateLimiter, TelegramSender, document_payload
 from storage.outbox import OutboxMessage, enqueue
 from tests.support.telegram_api import FakeBotApi, Upload
 from tests.support.telegram_updates import telegram_settings

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-from bot.settings import Settings, get_settings
-from handlers.cli import app
-from handlers.cli_wechat import MENU
+from bot.core.settings import Settings, get_settings
+from handlers.cli.app import app
+from handlers.cli.wechat import MENU
 from tests.support.wechat import APPID, FakeWeChatApi
 from tests.support.wechat_app import running_api
 

@@ -10,8 +10,8 @@ import xmltodict
 from sqlmodel import Session, select
 from wechatpy import parse_message
 
-from bot.ports import FixedClock
-from bot.settings import Settings
+from bot.core.ports import FixedClock
+from bot.core.settings import Settings
 from storage.models import QuestionLog
 from storage.wechat import WechatConsent, WechatDelivery, WechatUser
 from tests.support.wechat import (

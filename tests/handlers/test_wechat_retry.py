@@ -12,13 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
-from bot.context import Context
-from bot.messages import Choice, Reply
-from bot.ports import FixedClock, Outcome
-from bot.runtime import Runtime
-from bot.settings import Settings
-from handlers.wechat_format import SORRY
-from handlers.wechat_sender import WeChatSender
+from bot.core.context import Context
+from bot.core.messages import Choice, Reply
+from bot.core.ports import FixedClock, Outcome
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
+from handlers.wechat.format import SORRY
+from handlers.wechat.sender import WeChatSender
 from storage.models import ChatMessage, ProcessedDelivery, QuestionLog
 from storage.outbox import OutboxMessage
 from storage.wechat import WechatDelivery

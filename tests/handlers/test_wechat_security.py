@@ -11,9 +11,9 @@ import xmltodict
 from fastapi.testclient import TestClient
 from wechatpy.crypto import WeChatCrypto
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
 from storage.models import ChatMessage, ProcessedDelivery
 from storage.outbox import OutboxMessage
 from storage.wechat import WechatDelivery, WechatUser
@@ -74,7 +74,7 @@ def test_plaintext_refusals(plain: tuple, caplog: pytest.LogCaptureFixture) -> N
         ("", signed, 400),
         ("<xml>" + "x" * (64 * 1024) + "</xml>", signed, 413),
     ]
-    with caplog.at_level(logging.WARNING, logger="handlers.wechat"):
+    with caplog.at_level(logging.WARNING, logger="handlers.wechat.adapter"):
         for body, params, status in cases:
             assert _post(wire, body, **params) == status, (body[:40], params)
     refused = [r for r in caplog.records if "wechat: refused" in r.getMessage()]

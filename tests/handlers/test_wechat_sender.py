@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session
 
-from bot.delivery import OutboxWorker, PermanentFailure, TemporaryFailure
-from bot.ports import FixedClock
-from bot.runtime import Runtime
-from handlers.wechat_client import StationClient
-from handlers.wechat_sender import WeChatSender
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.delivery.worker import OutboxWorker, PermanentFailure, TemporaryFailure
+from handlers.wechat.client import StationClient
+from handlers.wechat.sender import WeChatSender
 from storage.db import session_scope
 from storage.models import utcnow
 from storage.outbox import OutboxMessage, enqueue

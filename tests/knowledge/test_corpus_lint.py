@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.settings import BUNDLED_CORPUS, get_settings
-from handlers.cli import app
+from bot.core.settings import BUNDLED_CORPUS, get_settings
+from handlers.cli.app import app
 from knowledge.lint import BUNDLED_TOPICS, Finding, LintConfig, lint_corpus, load_topic_ids
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.errors import CorpusError
-from bot.settings import BUNDLED_CORPUS
+from bot.core.settings import BUNDLED_CORPUS
 from knowledge.exchange import (
     COLUMNS,
     export_entries,
@@ -24,6 +23,7 @@ from knowledge.exchange import (
 )
 from knowledge.loader import load_corpus
 from knowledge.schema import FaqEntry
+from storage.errors import CorpusError
 
 CORPUS = load_corpus(BUNDLED_CORPUS)
 

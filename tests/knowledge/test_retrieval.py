@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.settings import BUNDLED_CORPUS, Settings
+from bot.core.settings import BUNDLED_CORPUS, Settings
 from knowledge.glossary import load_glossary
 from knowledge.index import FaqIndex
 from knowledge.loader import load_corpus

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from bot.settings import BUNDLED_CORPUS, Settings, get_settings
-from handlers.cli import app
+from bot.core.settings import BUNDLED_CORPUS, Settings, get_settings
+from handlers.cli.app import app
 from knowledge.glossary import load_glossary
 from knowledge.index import FaqIndex
 from knowledge.loader import load_corpus

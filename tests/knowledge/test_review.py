@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.settings import BUNDLED_CORPUS
+from bot.core.settings import BUNDLED_CORPUS
 from knowledge.loader import load_corpus
 from knowledge.review import cluster, near_duplicates, question_key, stale_entries
 from knowledge.schema import FaqEntry

@@ -10,11 +10,11 @@ from docx import Document
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime
-from bot.settings import Settings
-from handlers import cli_report
-from handlers.cli import app
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
+from handlers.cli import report as cli_report
+from handlers.cli.app import app
 from storage.db import session_scope
 from storage.stats import save_narrative
 from tests.stats.test_figures import assert_expected

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from storage.accounts import AuditLog
 from storage.experts import Expert
 from storage.stats import narrative_history

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime
 from bot.stats import compute, monthly, period_for
 from bot.stats.figures import counts_between
 from bot.stats.periods import Period
@@ -148,7 +148,7 @@ def test_choosing_a_suggestion_is_recorded(runtime: Runtime) -> None:
 
 
 def test_housekeeping_rolls_up_finished_days(runtime: Runtime, clock: FixedClock) -> None:
-    from bot.handoff_sweep import housekeeping_for
+    from bot.handoff.sweep import housekeeping_for
 
     seed_history(runtime.engine)
     housekeeping_for(runtime.settings, clock)(runtime.engine, clock.now())
@@ -179,7 +179,7 @@ def test_a_user_back_today_is_counted_once(runtime: Runtime, clock: FixedClock) 
 
 
 def test_housekeeping_sums_the_standard_periods(runtime: Runtime, clock: FixedClock) -> None:
-    from bot.handoff_sweep import housekeeping_for
+    from bot.handoff.sweep import housekeeping_for
     from storage.stats import StatsRange
 
     seed_history(runtime.engine)

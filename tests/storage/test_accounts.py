@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from bot.errors import TmbotError
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from storage.accounts import (
     StaffAccount,
     create_account,
@@ -15,6 +14,7 @@ from storage.accounts import (
     set_role,
     unlock,
 )
+from storage.errors import TmbotError
 from storage.models import utcnow
 
 

@@ -12,8 +12,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.exc import StatementError
 from sqlmodel import Session, col, select
 
-from bot.errors import SlotTaken
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from storage.bookings import (
     Booking,
     cancel_booking,
@@ -22,7 +21,8 @@ from storage.bookings import (
     reschedule_booking,
 )
 from storage.db import upgrade_db
-from tests.conftest import PG_URL, pg_available
+from storage.errors import SlotTaken
+from tests.conftest import PG_URL, pg_available, pg_skip_reason
 from tests.support.booking import add_expert
 
 START = dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.UTC)
@@ -106,7 +106,7 @@ def test_naive_datetimes_are_refused_and_reads_are_utc(runtime: Runtime) -> None
 @pytest.mark.pg
 def test_twenty_concurrent_attempts_on_one_slot_make_exactly_one_booking() -> None:
     if not pg_available():
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+        pytest.skip(pg_skip_reason())
     from tests.support.pg import reset_pg
 
     reset_pg(PG_URL)

@@ -6,8 +6,8 @@ import re
 
 from fastapi.testclient import TestClient
 
-from bot.runtime import Runtime
-from handlers.passwords import hash_password
+from bot.core.runtime import Runtime
+from handlers.web.passwords import hash_password
 from storage.accounts import StaffAccount, create_account
 from storage.db import session_scope
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlmodel import Session
 
-from bot.conversation import Conversation
-from bot.messages import Reply
+from bot.core.conversation import Conversation
+from bot.core.messages import Reply
 from storage.experts import Expert, ExpertIn, save_expert
 from tests.support.dialog import say
 

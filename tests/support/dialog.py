@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.conversation import Conversation
-from bot.messages import Inbound, Reply
+from bot.core.conversation import Conversation
+from bot.core.messages import Inbound, Reply
 
 
 def say(

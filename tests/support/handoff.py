@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.core.runtime import Runtime
+from bot.core.settings import Settings
 from storage.models import ChatMessage, ConversationState
 from storage.outbox import OutboxMessage
 from storage.tickets import Ticket, ticket_transcript

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import pytest
 import uvicorn
 
-from bot.runtime import Runtime
+from bot.core.runtime import Runtime
 from webhook import create_app
 
 __all__ = ("CHROMIUM", "CHROMIUM_ARGS", "live_server", "need_chromium")

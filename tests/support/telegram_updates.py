@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from bot.settings import Settings
+from bot.core.settings import Settings
 from tests.support.telegram_api import TOKEN, FakeBotApi
 
 __all__ = ("SECRET", "STAFF_CHAT", "post_update", "update")

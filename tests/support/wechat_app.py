@@ -11,9 +11,9 @@ from pydantic import SecretStr
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
-from bot.ports import FixedClock
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings
 from tests.support.wechat import APPID, TOKEN, FakeWeChatApi
 from webhook import create_app
 

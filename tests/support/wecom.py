@@ -6,8 +6,8 @@ import json
 
 import httpx
 
-from bot.settings import Settings
-from handlers.notifiers import WeComSender
+from bot.core.settings import Settings
+from handlers.notify.notifiers import WeComSender
 from tests.support.handoff import with_notifiers
 
 __all__ = ("FakeWeCom",)

@@ -1,0 +1,296 @@
+"""The booking skill: book, list, reschedule and cancel expert consultations in any channel.
+
+State machine: bot/booking/flow.py (diagram bot/booking/booking.mmd); prompts: bot/booking/steps.py;
+confirmations and asides: bot/booking/actions.py; rules, reminders, notices:
+bot/booking/service.py. The state lives in `ctx.flow_data` (the database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import NamedTuple
+
+from bot.booking import actions as act
+from bot.booking.flow import BookingState, advance, back, start
+from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
+from bot.booking.slots import parse_key
+from bot.booking.steps import prompt
+from bot.booking.texts import bt
+from bot.core.commands import CANCEL, GREETINGS, MENU
+from bot.core.context import Context
+from bot.core.messages import Reply
+from bot.core.ports import Outcome
+from bot.faq.skill import menu_choices
+from storage.bookings import get_booking
+from storage.errors import SlotTaken
+from storage.experts import SPECIALTIES, Expert
+
+__all__ = ("BookingSkill",)
+
+S = BookingState
+START_WORDS = frozenset(
+    {"预约专家", "预约", "预约咨询", "专家咨询", "预约专家咨询", "/book", "book", "booking"}
+    | {"book an expert", "book a consultation", "book:start"}
+)
+MY_WORDS = frozenset(
+    {"我的预约", "查看预约", "my bookings", "my booking", "/mybookings", "book:my"}
+)
+BACK_WORDS = frozenset({"返回", "上一步", "back", "/back", "book:back"})
+YES_WORDS = frozenset({"确认", "确定", "是", "好", "yes", "y", "ok", "confirm", "book:confirm"})
+NOTICE_YES = frozenset({"book:notice:yes", "同意", "同意提醒", "yes", "是", "好"})
+NOTICE_NO = frozenset({"book:notice:no", "不用", "不用提醒", "no", "否", "不"})
+_CODE = r"(B-?[2-9A-HJ-NP-Z]{5})"
+_CANCEL_RE = re.compile(
+    rf"^(?:取消预约|取消|cancel booking|cancel|book:cancelcode:)\s*{_CODE}$", re.I
+)
+_MOVE_RE = re.compile(rf"^(?:改约|改期|reschedule|book:move:)\s*{_CODE}$", re.I)
+_PHONE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+_PUNCT_RE = re.compile(r"[\s!！。.,，~～]+$")
+
+
+class Said(NamedTuple):
+    """The user's message: as sent (or the pressed payload) and normalised for word matching."""
+
+    text: str
+    key: str
+
+
+def _key(text: str) -> str:
+    return _PUNCT_RE.sub("", text.strip().lower())
+
+
+class BookingSkill:
+    """Owns the "booking" flow; also answers "my bookings" and cancel/reschedule by code."""
+
+    name = "booking"
+
+    def handle(self, ctx: Context) -> Outcome | None:
+        text, key = ctx.text.strip(), _key(ctx.text)
+        if ctx.flow == self.name:
+            return self._in_flow(ctx, text, key)
+        if key in START_WORDS:
+            return self._start(ctx)
+        if key in MY_WORDS:
+            return act.my_bookings(ctx)
+        if m := _CANCEL_RE.match(text):
+            return self._by_code(ctx, m.group(1), "cancel")
+        if m := _MOVE_RE.match(text):
+            return self._by_code(ctx, m.group(1), "move")
+        if text.startswith("book:"):  # a button of a finished or expired flow
+            return self._start(ctx, notice=bt("flow.stale", ctx.lang))
+        return None
+
+    def _start(self, ctx: Context, notice: str | None = None) -> Outcome:
+        ctx.flow = None
+        rows, limit = act.upcoming(ctx), ctx.core.settings.booking_max_upcoming
+        if len(rows) >= limit:
+            return act.out([act.refused(ctx, BookingRefused("limit", count=len(rows), max=limit))])
+        ctx.flow = self.name
+        ctx.flow_data.update(state=start("book").value)
+        first = prompt(ctx, S.TOPIC)
+        if len(first.choices) <= 2:  # only back / cancel: no expert can be booked
+            ctx.flow = None
+            phone = ctx.core.settings.station_phone or "-"
+            return act.out([Reply(ctx.t("book.unavailable", phone=phone), intent="booking")])
+        replies = [Reply(notice, intent="booking"), first] if notice else [first]
+        return act.out(replies, "started")
+
+    def _by_code(self, ctx: Context, raw: str, mode: str) -> Outcome:
+        code = "B-" + raw.upper().removeprefix("B").removeprefix("-")
+        booking = get_booking(session=ctx.session, code=code)
+        owner = (ctx.state.channel, ctx.state.user_ref)
+        if booking is None or (booking.channel, booking.user_ref) != owner:
+            return act.out([Reply(bt("my.not_found", ctx.lang, code=code), intent="booking")])
+        try:
+            check_changeable(settings=ctx.core.settings, booking=booking, now=ctx.now)
+        except BookingRefused as exc:
+            return act.out([act.refused(ctx, exc)], exc.reason)
+        ctx.flow = None
+        ctx.flow = self.name
+        first = start(mode)
+        ctx.flow_data.update(state=first.value, code=code, expert=booking.expert_id)
+        return act.out([prompt(ctx, first)], "started")
+
+    def _in_flow(self, ctx: Context, text: str, key: str) -> Outcome | None:
+        state = BookingState(ctx.flow_data.get("state", S.TOPIC.value))
+        if key in CANCEL or text == "book:cancel":
+            return self._goto(ctx, S.CANCELLED)
+        if key in BACK_WORDS:
+            return self._goto(ctx, back(state, wechat=self._wechat(ctx)))
+        if key in START_WORDS:
+            return self._start(ctx)
+        if key in MY_WORDS | MENU | GREETINGS or _CANCEL_RE.match(text) or _MOVE_RE.match(text):
+            ctx.flow = None  # the user went elsewhere: leave the flow
+            return self.handle(ctx)
+        if re.match(r"^[a-z_]+:", text) and not text.startswith("book:"):
+            ctx.flow = None  # another feature's button (menu, FAQ): let it answer
+            return None
+        step = getattr(self, f"_on_{state.value}")
+        outcome: Outcome | None = step(ctx, state, Said(text, key))
+        return outcome or act.aside(ctx, state) or act.hint(ctx, state)
+
+    def _wechat(self, ctx: Context) -> bool:
+        return ctx.state.channel == "wechat" and not ctx.flow_data.get("code")
+
+    def _goto(self, ctx: Context, state: BookingState) -> Outcome:
+        if state is S.CANCELLED:
+            ctx.flow = None
+            reply = Reply(bt("flow.cancelled", ctx.lang), menu_choices(ctx.lang), "booking")
+            return act.out([reply], "cancelled")
+        ctx.flow_data["state"] = state.value
+        return act.out([prompt(ctx, state)])
+
+    def _next(self, ctx: Context, state: BookingState) -> Outcome:
+        done = bool(ctx.flow_data.get("question"))
+        return self._goto(ctx, advance(state, wechat=self._wechat(ctx), details_done=done))
+
+    def _pick(self, ctx: Context, state: S, text: str, key: str, prefix: str) -> str:
+        # A pressed button (or a typed number) carries the payload; a typed label also counts.
+        payload = text if text.startswith(prefix) else act.by_label(ctx, state, key) or ""
+        return payload[len(prefix) :] if payload.startswith(prefix) else ""
+
+    # -- one handler per state: None = not an answer to this step ---------------------------
+
+    def _on_topic(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        topic = self._pick(ctx, state, said.text, said.key, "book:topic:")
+        if topic not in SPECIALTIES:
+            return None
+        ctx.flow_data.update(topic=topic, expert=None)
+        return self._next(ctx, state)
+
+    def _on_expert(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        value = self._pick(ctx, state, said.text, said.key, "book:expert:")
+        experts = act.experts_of(ctx)
+        if value != "any" and value not in experts:
+            return None
+        ctx.flow_data["expert"] = "any" if value == "any" else experts[value].id
+        return self._next(ctx, state)
+
+    def _on_day(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        value = self._pick(ctx, state, said.text, said.key, "book:day:")
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+        ctx.flow_data["day"] = value
+        return self._next(ctx, state)
+
+    _on_move_day = _on_day
+
+    def _on_slot(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        value = self._pick(ctx, state, said.text, said.key, "book:slot:")
+        expert_id, _, stamp = value.partition(":")
+        try:
+            at = parse_key(stamp)
+        except ValueError:
+            return None
+        slot = act.free_at(ctx, act.experts_of(ctx).get(expert_id), at)
+        if slot is None:
+            soon = at < ctx.now + dt.timedelta(hours=ctx.core.settings.booking_cutoff_hours)
+            return act.lost(ctx, state, "slot.unavailable" if soon else "slot.taken")
+        ctx.flow_data.update(
+            slot=slot.key, slot_end=slot.end.strftime("%Y%m%dT%H%MZ"), slot_expert=slot.expert_id
+        )
+        return self._next(ctx, state)
+
+    _on_move_slot = _on_slot
+
+    def _on_company(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        return act.take_text(ctx, state, said.text, "company") or self._next(ctx, state)
+
+    def _on_contact(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        return act.take_text(ctx, state, said.text, "contact") or self._next(ctx, state)
+
+    def _on_question(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        # The one-line question for the expert is kept as it is, question mark and all.
+        outcome = act.take_text(ctx, state, said.text, "question", questions=False)
+        return outcome or self._next(ctx, state)
+
+    def _on_phone(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        match = _PHONE_RE.match(re.sub(r"[\s\-()（）]", "", said.text))
+        if match is None:
+            if act.QUESTION_RE.search(said.text) and (answered := act.aside(ctx, state)):
+                return answered
+            reply = Reply(bt("phone.invalid", ctx.lang), intent="booking")
+            return act.out([reply, prompt(ctx, state)], "invalid")
+        ctx.flow_data.update(phone=match.group(1), phone_consent_at=ctx.now.isoformat())
+        return self._next(ctx, state)
+
+    def _on_notice(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        if said.key not in NOTICE_YES | NOTICE_NO:
+            return None
+        ctx.flow_data["notice"] = said.key in NOTICE_YES
+        act.record_consent(ctx, granted=said.key in NOTICE_YES)
+        return self._next(ctx, state)
+
+    def _on_confirm(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        if said.key not in YES_WORDS:
+            return None
+        fd = ctx.flow_data
+        expert = ctx.session.get(Expert, fd["slot_expert"])
+        assert expert is not None
+        details = act.details(ctx)
+        try:
+            booking = book(
+                session=ctx.session,
+                settings=ctx.core.settings,
+                now=ctx.now,
+                expert=expert,
+                start=parse_key(fd["slot"]),
+                details=details,
+            )
+        except SlotTaken:
+            return act.lost(ctx, state, "slot.taken")
+        except BookingRefused as exc:
+            if exc.reason in ("unavailable", "inactive"):
+                return act.lost(ctx, state, "slot.unavailable")
+            ctx.flow = None
+            return act.out([act.refused(ctx, exc)], exc.reason)
+        return act.done(ctx, booking, expert, "confirmed")
+
+    def _on_move_confirm(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        if said.key not in YES_WORDS:
+            return None
+        fd = ctx.flow_data
+        booking = get_booking(session=ctx.session, code=fd["code"])
+        expert = ctx.session.get(Expert, fd["slot_expert"])
+        assert booking is not None and expert is not None
+        try:
+            move(
+                session=ctx.session,
+                settings=ctx.core.settings,
+                now=ctx.now,
+                booking=booking,
+                expert=expert,
+                start=parse_key(fd["slot"]),
+            )
+        except SlotTaken:
+            return act.lost(ctx, state, "slot.taken")
+        except BookingRefused as exc:
+            if exc.reason == "unavailable":
+                return act.lost(ctx, state, "slot.unavailable")
+            ctx.flow = None
+            return act.out([act.refused(ctx, exc)], exc.reason)
+        return act.done(ctx, booking, expert, "move.done")
+
+    def _on_cancel_confirm(self, ctx: Context, _state: S, said: Said) -> Outcome | None:
+        if said.key not in YES_WORDS:
+            return None
+        booking = get_booking(session=ctx.session, code=ctx.flow_data["code"])
+        assert booking is not None
+        expert = ctx.session.get(Expert, booking.expert_id)
+        assert expert is not None
+        ctx.flow = None
+        try:
+            cancel(
+                session=ctx.session,
+                settings=ctx.core.settings,
+                now=ctx.now,
+                booking=booking,
+                expert=expert,
+            )
+        except BookingRefused as exc:
+            return act.out([act.refused(ctx, exc)], exc.reason)
+        done = bt("cancel.done", ctx.lang, code=booking.code)
+        return act.out([Reply(done, menu_choices(ctx.lang), "booking")], "cancelled")

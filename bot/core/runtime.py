@@ -1,0 +1,51 @@
+"""Builds what a process needs: the engine, an up-to-date schema, the seeded corpus, the core."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from bot.booking.experts_io import seed_demo_experts
+from bot.core.conversation import Conversation
+from bot.core.ports import Clock
+from bot.core.settings import Settings
+from knowledge.loader import load_corpus
+from storage.db import make_engine, session_scope, upgrade_db
+from storage.faq import seed_corpus
+
+__all__ = ("Runtime", "build_runtime", "prepare_database")
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    """The long-lived objects of one process."""
+
+    settings: Settings
+    engine: Engine
+    conversation: Conversation
+
+
+def prepare_database(settings: Settings, engine: Engine) -> int:
+    """Upgrade the schema and load the bundled corpus into an empty database."""
+    upgrade_db(settings.database_url)
+    with session_scope(engine) as session:
+        loaded = seed_corpus(session=session, entries=load_corpus(settings.corpus_dir))
+        if settings.booking_demo_experts:
+            seed_demo_experts(session=session)
+    if loaded:
+        logger.info("loaded %d corpus entries from %s", loaded, settings.corpus_dir)
+    return loaded
+
+
+def build_runtime(
+    settings: Settings, *, clock: Clock | None = None, migrate: bool = True
+) -> Runtime:
+    """Engine, schema and conversation core for `settings`."""
+    engine = make_engine(settings.database_url)
+    if migrate:
+        prepare_database(settings, engine)
+    return Runtime(settings, engine, Conversation(engine=engine, settings=settings, clock=clock))

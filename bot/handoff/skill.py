@@ -1,0 +1,267 @@
+"""The handoff skill: open a ticket for station staff, relay while a person is on it, take ratings.
+
+It is asked first. While the conversation's status is "human" it owns every message: the
+message is added to the ticket and staff are told, and the bot stays quiet except for one
+notice. Offers of staff after weak answers are made by `OfferingFaq` (bot/handoff/offer.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlmodel import col, select
+
+from bot.core.contact import find_company, find_contact
+from bot.core.context import Context
+from bot.core.hours import StationHours
+from bot.core.messages import Choice, Reply
+from bot.core.ports import Outcome
+from bot.handoff import helpdesk
+from bot.handoff.texts import ht
+from storage.models import ChatMessage, QuestionLog
+from storage.tickets import Ticket, active_ticket, rateable_ticket
+
+__all__ = ("HandoffSkill",)
+
+
+def _words(spaced: str, *phrases: str) -> frozenset[str]:
+    return frozenset((*spaced.split(), *phrases))
+
+
+HUMAN = _words(
+    "人工 转人工 人工服务 人工客服 客服 找人工 真人 工作人员 联系工作人员 转接人工 "
+    "human agent /human staff operator person menu:human handoff:open",
+    "talk to staff",
+    "talk to a human",
+    "real person",
+)
+# Only phrases that cannot be a question about staff ("人工服务时间" asks for opening hours).
+_HUMAN_RE = re.compile(
+    r"转接?人工(?:客服|服务)?|找人工|(?:please\s+)?(?:transfer|talk|speak|connect)(?:\s+me)?"
+    r"\s+(?:to|with)\s+(?:a\s+)?(?:human|person|staff|someone)",
+    re.IGNORECASE,
+)
+CLOSE = _words("结束 结束人工 结束服务 done /done end /end /cancel cancel 取消 退出")
+CANCEL = _words("取消 cancel /cancel 算了 不用了 退出 quit")
+YES = _words("同意 可以 好 好的 是 是的 嗯 yes y ok okay agree sure consent:yes")
+NO = _words("不同意 不可以 不 不用 否 不要 no n disagree consent:no")
+URGENT = ("紧急", "加急", "急", "截止", "明天到期", "urgent", "asap", "deadline")
+_PUNCT_RE = re.compile(r"[\s!！。.,，~～?？]+$")
+_RATING_RE = re.compile(r"^(?:rate:)?([1-5])\s*(?:分|星|stars?)?$")
+_PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
+RATING_WINDOW = dt.timedelta(days=3)
+RECENT_QUESTION = dt.timedelta(minutes=30)
+
+
+def _key(text: str) -> str:
+    return _PUNCT_RE.sub("", text.strip().lower())
+
+
+def _said(outcome_replies: list[Reply], intent: str, outcome: str, **kw: Any) -> Outcome:
+    return Outcome(outcome_replies, intent, outcome, log=False, **kw)
+
+
+class HandoffSkill:
+    """Escalation to station staff (issue 6)."""
+
+    name = "handoff"
+
+    def handle(self, ctx: Context) -> Outcome | None:
+        if ctx.state.status == "human":
+            return self._while_human(ctx)
+        key = _key(ctx.text)
+        if ctx.flow == self.name:
+            return self._intake(ctx, key)
+        if key in HUMAN or _HUMAN_RE.search(key):
+            return self._request(ctx, key)
+        return self._rating(ctx, key)
+
+    # -- asking for a person -------------------------------------------------------------
+
+    def _request(self, ctx: Context, key: str) -> Outcome:
+        ticket = active_ticket(
+            session=ctx.session, channel=ctx.state.channel, user_ref=ctx.state.user_ref
+        )
+        if ticket is not None:  # status drifted (e.g. restored backup): trust the ticket
+            ctx.state.status = "human"
+            return _said(
+                [Reply(ht("already_open", ctx.lang, number=ticket.number))], "handoff", "handled"
+            )
+        offer = ctx.data.pop("handoff_offer", None)
+        rest = _HUMAN_RE.sub("", ctx.text).strip(" ，,。.!！:：;；-")
+        if key not in HUMAN and len(rest) >= 4:  # "转人工，我的商标被抢注了" carries the question
+            return self._open(ctx, rest, "asked")
+        if offer and ctx.now - dt.datetime.fromisoformat(offer["at"]) < RECENT_QUESTION:
+            return self._open(
+                ctx, offer["question"], offer["reason"], offer["category"], offer["priority"]
+            )
+        recent = self._recent_question(ctx)
+        if recent is not None:
+            return self._open(ctx, recent.question, "asked", self._category(ctx, recent.faq_id))
+        ctx.flow = self.name
+        return _said([Reply(ht("ask_question", ctx.lang))], "handoff", "asked")
+
+    def _intake(self, ctx: Context, key: str) -> Outcome:
+        if key in CANCEL:
+            ctx.flow = None
+            return _said([Reply(ht("cancelled", ctx.lang))], "handoff", "cancelled")
+        # Someone who only repeats "人工" wants a person, not a form: open it anyway.
+        question = "（用户未说明问题 / no question given）" if key in HUMAN else ctx.text
+        return self._open(ctx, question, "asked")
+
+    def _recent_question(self, ctx: Context) -> QuestionLog | None:
+        query = (
+            select(QuestionLog)
+            .where(
+                QuestionLog.channel == ctx.state.channel,
+                QuestionLog.user_ref == ctx.state.user_ref,
+                col(QuestionLog.intent).in_(["faq", "suggest", "unknown", "tool"]),
+                col(QuestionLog.created_at) >= ctx.now - RECENT_QUESTION,
+            )
+            .order_by(col(QuestionLog.id).desc())
+        )
+        return ctx.session.exec(query).first()
+
+    def _category(self, ctx: Context, faq_id: str | None) -> str:
+        entry = ctx.core.index.get(ctx.session).resolve(faq_id, ctx.today) if faq_id else None
+        return entry.theme if entry is not None else "general"
+
+    def _open(
+        self,
+        ctx: Context,
+        question: str,
+        reason: str,
+        category: str = "general",
+        priority: str = "normal",
+    ) -> Outcome:
+        ctx.flow = None
+        if any(word in question.lower() for word in URGENT):
+            priority = "high"
+        ticket = helpdesk.open_ticket(
+            session=ctx.session,
+            settings=ctx.core.settings,
+            now=ctx.now,
+            state=ctx.state,
+            chat_ref=ctx.inbound.chat_ref,
+            question=question,
+            reason=reason,
+            category=category,
+            priority=priority,
+        )
+        for stale in ("handoff_offer", "handoff_consent", "last_feedback"):
+            ctx.data.pop(stale, None)
+        ctx.data["low_streak"] = 0
+        text = ht("opened", ctx.lang, number=ticket.number, when=self._when(ctx, ticket))
+        return Outcome(
+            [Reply(text, intent="handoff")],
+            "handoff",
+            "opened",
+            result={"ticket": ticket.number, "status": ticket.status, "reason": reason},
+            log=not _PAYLOAD_RE.match(ctx.text),
+        )
+
+    def _when(self, ctx: Context, ticket: Ticket) -> str:
+        hours = StationHours.from_settings(ctx.core.settings)
+        due = hours.describe(ticket.first_response_due, ctx.lang, ctx.now)
+        if hours.is_open(ctx.now):
+            return ht("when.open", ctx.lang, due=due)
+        opens = hours.describe(hours.next_opening(ctx.now), ctx.lang, ctx.now)
+        return ht("when.closed", ctx.lang, schedule=hours.schedule(ctx.lang), opens=opens, due=due)
+
+    # -- while a person is on it ----------------------------------------------------------
+
+    def _while_human(self, ctx: Context) -> Outcome | None:
+        ticket = active_ticket(
+            session=ctx.session, channel=ctx.state.channel, user_ref=ctx.state.user_ref
+        )
+        if ticket is None:  # staff finished it meanwhile: the bot answers again
+            ctx.state.status = "bot"
+            return None
+        key, lang = _key(ctx.text), ctx.lang
+        settings = ctx.core.settings
+        if key in CLOSE:
+            helpdesk.close_by_user(
+                session=ctx.session, settings=settings, ticket=ticket, state=ctx.state, now=ctx.now
+            )
+            ctx.data.pop("handoff_consent", None)
+            text = ht("closed_by_user", lang, number=ticket.number)
+            choices: tuple[Choice, ...] = ()
+            if ticket.rating_requested_at is not None:
+                text += "\n" + ht("rate_prompt", lang)
+                choices = tuple(Choice(label, p) for label, p in helpdesk.RATE_CHOICES)
+            return _said([Reply(text, choices=choices, intent="handoff")], "handoff", "closed")
+        if _PAYLOAD_RE.match(ctx.text) and key not in YES and key not in NO:
+            # An old button (an FAQ entry, the menu) pressed mid-handoff: nothing for staff.
+            already = ht("already_open", lang, number=ticket.number)
+            return _said([Reply(already, intent="handoff")], "handoff", "handled")
+        pending = ctx.data.pop("handoff_consent", None)
+        if pending and (key in YES or key in NO):
+            if key in YES:
+                ticket.contact, ticket.contact_kind = pending["value"], pending["kind"]
+                ticket.contact_consent_at = ctx.now
+                ctx.session.add(ticket)
+                return _said(
+                    [Reply(ht("consent_yes", lang, masked=pending["masked"]))], "handoff", "consent"
+                )
+            return _said([Reply(ht("consent_no", lang))], "handoff", "consent")
+        text = ctx.text
+        notice = None
+        contact = find_contact(text)
+        if contact is not None and contact.valid:
+            # Not stored until the user agrees: the transcript keeps only the masked form.
+            text = self._redact(ctx, contact.raw, contact.masked)
+            ctx.data["handoff_consent"] = contact.as_dict()
+            kind = ht(f"kind.{contact.kind}", lang)
+            notice = ht("consent", lang, kind=kind, masked=contact.masked)
+        elif contact is not None:
+            notice = ht("bad_phone", lang, value=contact.raw)
+        company = find_company(text)
+        if company and notice is None:
+            ticket.company = company
+            notice = ht("company_saved", lang, company=company)
+        helpdesk.user_wrote(
+            session=ctx.session, settings=settings, ticket=ticket, text=text, now=ctx.now
+        )
+        if notice is None and ctx.data.get("handoff_told") != ticket.number:
+            ctx.data["handoff_told"] = ticket.number
+            notice = ht("relayed", lang)
+        replies = [Reply(notice, intent="handoff")] if notice else []
+        return _said(replies, "handoff", "relayed", result={"ticket": ticket.number})
+
+    def _redact(self, ctx: Context, raw: str, masked: str) -> str:
+        ctx.session.flush()
+        query = (
+            select(ChatMessage)
+            .where(
+                ChatMessage.channel == ctx.state.channel,
+                ChatMessage.user_ref == ctx.state.user_ref,
+                ChatMessage.direction == "in",
+            )
+            .order_by(col(ChatMessage.id).desc())
+        )
+        line = ctx.session.exec(query).first()
+        if line is not None:
+            line.text = line.text.replace(raw, masked)
+            ctx.session.add(line)
+        return ctx.text.replace(raw, masked)
+
+    # -- after it ------------------------------------------------------------------------
+
+    def _rating(self, ctx: Context, key: str) -> Outcome | None:
+        match = _RATING_RE.match(key)
+        if match is None:
+            return None
+        ticket = rateable_ticket(
+            session=ctx.session,
+            channel=ctx.state.channel,
+            user_ref=ctx.state.user_ref,
+            since=ctx.now - RATING_WINDOW,
+        )
+        if ticket is None:
+            return None
+        helpdesk.rate(session=ctx.session, ticket=ticket, rating=int(match.group(1)), now=ctx.now)
+        return _said(
+            [Reply(ht("rated", ctx.lang))], "handoff", "rated", result={"ticket": ticket.number}
+        )

@@ -1,0 +1,212 @@
+"""The tools skill: renewal and other deadlines, fee estimates and the Nice class finder in the chat.
+
+It takes a message only when the message carries the user's own facts or explicitly asks about
+the user's own mark (see bot/tools/detect.py); general questions ("续展要多少钱") stay with the
+FAQ. When a fact is missing it asks for it and keeps the question in the "tools" flow, so the
+next message ("2016年3月7日") completes it. An ambiguous or impossible date gets the date
+parser's question back, never a guess.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from bot.core.context import Context
+from bot.core.messages import Choice, Reply
+from bot.core.ports import Outcome
+from bot.tools.detect import (
+    DATE_TOOLS,
+    Facts,
+    choose,
+    date_role,
+    date_tool,
+    mailed,
+    read_facts,
+)
+from bot.tools.run import (
+    Answer,
+    ToolConfig,
+    ask,
+    date_question,
+    madrid,
+    national,
+    nice_classes,
+    period,
+    renewal,
+    renewal_fee_only,
+)
+from bot.tools.texts import tt
+from knowledge.tools import DateResult, ParsedDate, ToolDataError
+
+__all__ = ("ToolsSkill",)
+
+logger = logging.getLogger(__name__)
+_PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
+_SELF = re.compile(r"我|\b(i|we|my|our)\b", re.IGNORECASE)
+
+
+class ToolsSkill:
+    """Computes on the user's own facts; asks for what is missing."""
+
+    name = "tools"
+
+    def handle(self, ctx: Context) -> Outcome | None:
+        if _PAYLOAD_RE.match(ctx.text):
+            return None  # button payloads belong to other skills
+        cfg = ToolConfig.from_settings(ctx.core.settings)
+        facts = read_facts(ctx.text, ctx.today, cfg.fees)
+        carry: dict[str, Any] = {}
+        try:
+            if ctx.flow == self.name:
+                answer = self._continue(ctx, facts, cfg)
+                if answer is not None:
+                    return self._outcome(ctx, answer)
+                carry = dict(ctx.flow_data)
+                ctx.flow = None  # a question of its own, or the user moved on: read afresh
+            tool = choose(facts)
+            if tool and carry.get("tool") == tool and facts.classes is None:
+                facts.classes = carry.get("classes")  # "3个类" said before the date
+            answer = self._answer(ctx, tool, facts, cfg) if tool else None
+        except (ToolDataError, ValueError):
+            logger.exception("tool computation failed for %r", ctx.text)
+            ctx.flow = None
+            return Outcome([Reply(tt("failed", ctx.lang), intent="tool")], "tool", "failed")
+        return self._outcome(ctx, answer) if answer is not None else None
+
+    # -- a new request ----------------------------------------------------------------------
+
+    def _answer(self, ctx: Context, tool: str, facts: Facts, cfg: ToolConfig) -> Answer | None:
+        lang = ctx.lang
+        if tool in DATE_TOOLS:
+            found = date_tool(facts)
+            if found is None:  # "我的商标什么时候续展": ask for the date
+                return ask(tool, lang, classes=facts.classes)
+            return self._with_date(ctx, tool, found[1], facts, cfg, classes=facts.classes)
+        if tool == "fee_national":
+            classes = facts.classes
+            if facts.items:
+                items = facts.items * classes if len(facts.items) == 1 and classes else facts.items
+            else:
+                items = [10] * (classes or 1)
+            return national(
+                items, paper=facts.paper, items_given=bool(facts.items), cfg=cfg, lang=lang
+            )
+        if tool == "fee_renewal":
+            classes = facts.classes or 1
+            return renewal_fee_only(classes, late=facts.late, paper=facts.paper, cfg=cfg, lang=lang)
+        if tool == "fee_madrid":
+            if not facts.parties:
+                return ask(tool, lang, classes=facts.classes, colour=facts.colour)
+            names = [p.text for p in facts.parties]
+            return madrid(names, classes=facts.classes, colour=facts.colour, cfg=cfg, lang=lang)
+        if tool == "classes":
+            answer = nice_classes(ctx.text, lang)
+            if answer.computed:
+                return answer
+            return ask(tool, lang) if _SELF.search(facts.text) else None
+        return None
+
+    def _with_date(
+        self,
+        ctx: Context,
+        tool: str,
+        date: DateResult,
+        facts: Facts,
+        cfg: ToolConfig,
+        *,
+        classes: int | None,
+        expiry: bool | None = None,
+    ) -> Answer:
+        role = date_role(facts, date)
+        is_expiry = role == "expiry" or bool(expiry)
+        if not isinstance(date, ParsedDate):
+            return date_question(
+                tool,
+                date,
+                expiry=is_expiry,
+                today=ctx.today,
+                cfg=cfg,
+                lang=ctx.lang,
+                classes=classes,
+            )
+        if tool == "renewal":
+            return renewal(
+                date.value,
+                expiry=is_expiry,
+                classes=classes,
+                today=ctx.today,
+                cfg=cfg,
+                lang=ctx.lang,
+            )
+        return period(
+            tool,
+            date.value,
+            sent=role == "sent",
+            mailed=mailed(facts),
+            today=ctx.today,
+            cfg=cfg,
+            lang=ctx.lang,
+        )
+
+    # -- the answer to our question -----------------------------------------------------------
+
+    def _continue(self, ctx: Context, facts: Facts, cfg: ToolConfig) -> Answer | None:
+        pending: dict[str, Any] = dict(ctx.flow_data)
+        tool = str(pending.get("tool", ""))
+        if choose(facts) is not None:
+            return None  # a complete question of its own: handled afresh
+        if tool in DATE_TOOLS:
+            if not facts.dates:
+                return None
+            classes = facts.classes or pending.get("classes")
+            expiry = pending.get("expiry")
+            return self._with_date(
+                ctx,
+                tool,
+                facts.dates[0],
+                facts,
+                cfg,
+                classes=classes,
+                expiry=bool(expiry) if expiry is not None else None,
+            )
+        if tool == "fee_madrid" and facts.parties:
+            colour = facts.colour if facts.colour is not None else pending.get("colour")
+            return madrid(
+                [p.text for p in facts.parties],
+                classes=facts.classes or pending.get("classes"),
+                colour=colour,
+                cfg=cfg,
+                lang=ctx.lang,
+            )
+        if tool == "classes":
+            answer = nice_classes(ctx.text, ctx.lang)
+            return answer if answer.computed else None
+        return None
+
+    # -- the reply ----------------------------------------------------------------------------
+
+    def _outcome(self, ctx: Context, answer: Answer) -> Outcome:
+        if answer.pending is not None:
+            ctx.flow = self.name
+            ctx.flow_data.clear()
+            ctx.flow_data.update({k: v for k, v in answer.pending.items() if v is not None})
+        elif ctx.flow == self.name:
+            ctx.flow = None
+        # A later "谢谢" / "没用" must not rate an FAQ answer given before this one.
+        ctx.data.pop("last_faq_id", None)
+        ctx.data.pop("last_feedback", None)
+        choices: tuple[Choice, ...] = ()
+        if answer.computed:
+            ctx.data["low_streak"] = 0  # a real answer: no staff offer for earlier weak ones
+            choices = (Choice(ctx.t("menu.book"), "menu:book"),)
+        reply = Reply(
+            answer.text, choices=choices, intent="tool", meta={"tool": answer.result["tool"]}
+        )
+        return Outcome(
+            [reply],
+            "tool",
+            "answered" if answer.computed else "asked",
+            result=answer.result,
+        )

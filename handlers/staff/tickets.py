@@ -1,0 +1,230 @@
+"""The staff console: ticket queue, ticket page with transcript, claim, reply, resolve, re-open.
+
+Routes only translate HTTP to `bot.handoff.helpdesk` calls; a refused move (InvalidTransition, lost
+claim) becomes a flash message on the ticket page, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import col, func, select
+
+from bot.handoff import helpdesk
+from handlers.staff.canned import CANNED, canned_text
+from handlers.web.auth import StaffUser, audit
+from handlers.web.csrf import check_csrf
+from handlers.web.deps import RuntimeDep, SessionDep
+from handlers.web.pages import flash, render
+from storage.errors import InvalidTransition, NotFound
+from storage.outbox import OutboxMessage
+from storage.tickets import (
+    ACTIVE,
+    Ticket,
+    TicketStatus,
+    get_ticket,
+    list_tickets,
+    ticket_deliveries,
+    ticket_transcript,
+)
+
+__all__ = ("router",)
+
+router = APIRouter(
+    prefix="/staff/tickets", dependencies=[Depends(check_csrf)], include_in_schema=False
+)
+STATUSES = ("active", *[s.value for s in TicketStatus], "all")
+CHANNELS = ("web", "telegram", "wechat", "cli")
+
+
+def _ticket(session: SessionDep, number: str) -> Ticket:
+    ticket = get_ticket(session=session, number=number)
+    if ticket is None:
+        raise NotFound(f"no ticket {number}")
+    return ticket
+
+
+def _transition(request: Request, failure: str, action: Callable[[], object]) -> bool:
+    """Run one ticket transition; a refused one is flashed to the staff member with the reason."""
+    try:
+        action()
+    except InvalidTransition as exc:
+        flash(request, f"{failure}: {exc}", "error")
+        return False
+    return True
+
+
+def _back(number: str) -> RedirectResponse:
+    return RedirectResponse(f"/staff/tickets/{number}", status_code=303)
+
+
+def _local(runtime: RuntimeDep) -> ZoneInfo:
+    return ZoneInfo(runtime.settings.timezone)
+
+
+@router.get("")
+def queue(
+    request: Request,
+    user: StaffUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    status: Annotated[str, Query(pattern="^[a-z_]*$")] = "active",
+    channel: Annotated[str, Query(pattern="^[a-z]*$")] = "",
+    breached: bool = False,
+) -> Response:
+    """The ticket queue, newest first, with filters."""
+    now = runtime.conversation.clock.now()
+    tickets = list_tickets(
+        session=session,
+        status=None if status == "all" else status,
+        channel=channel or None,
+        breached_at=now if breached else None,
+    )
+    undelivered = session.exec(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.ref_kind == "ticket", col(OutboxMessage.status) != "sent")
+        .group_by(OutboxMessage.status)
+    ).all()
+    return render(
+        request,
+        "staff/queue.html",
+        tickets=tickets,
+        now=now,
+        tz=_local(runtime),
+        status=status,
+        channel=channel,
+        breached=breached,
+        statuses=STATUSES,
+        channels=CHANNELS,
+        undelivered=dict(undelivered),
+        user=user,
+    )
+
+
+@router.get("/{number}")
+def ticket_page(
+    request: Request, number: str, user: StaffUser, session: SessionDep, runtime: RuntimeDep
+) -> Response:
+    """One ticket: facts, transcript, deliveries, reply box and actions."""
+    ticket = _ticket(session, number)
+    return render(
+        request,
+        "staff/ticket.html",
+        t=ticket,
+        transcript=ticket_transcript(session=session, ticket=ticket),
+        deliveries=ticket_deliveries(session=session, number=ticket.number),
+        now=runtime.conversation.clock.now(),
+        tz=_local(runtime),
+        canned=[(key, CANNED[key][0], canned_text(key, ticket.lang)) for key in CANNED],
+        active=ticket.status in ACTIVE,
+        user=user,
+    )
+
+
+@router.post("/{number}/claim")
+def claim(
+    request: Request, number: str, user: StaffUser, session: SessionDep, runtime: RuntimeDep
+) -> Response:
+    """Claim an open ticket; of two staff claiming at once, one gets it."""
+    ticket = _ticket(session, number)
+    now = runtime.conversation.clock.now()
+    if helpdesk.claim(session=session, ticket=ticket, staff=user.username, now=now):
+        audit(session, user, "ticket.claim", f"ticket:{number}", request=request)
+        flash(request, f"已认领 {number} / Claimed")
+    else:
+        flash(
+            request,
+            f"已被 {ticket.claimed_by} 认领 / Already claimed by {ticket.claimed_by}",
+            "warn",
+        )
+    return _back(number)
+
+
+@router.post("/{number}/reply")
+def reply(
+    request: Request,
+    number: str,
+    user: StaffUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    text: Annotated[str, Form(max_length=4000)] = "",
+    canned: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Send a reply to the user on their own channel (through the outbox)."""
+    ticket = _ticket(session, number)
+    body = text.strip() or (canned_text(canned, ticket.lang) if canned in CANNED else "")
+    if not body:
+        flash(request, "回复内容为空 / The reply is empty", "error")
+        return _back(number)
+    if not _transition(
+        request,
+        "无法回复 / Cannot reply",
+        lambda: helpdesk.reply(
+            session=session,
+            ticket=ticket,
+            staff=user.username,
+            text=body,
+            now=runtime.conversation.clock.now(),
+        ),
+    ):
+        return _back(number)
+    audit(session, user, "ticket.reply", f"ticket:{number}", {"chars": len(body)}, request)
+    flash(request, "回复已排队发送 / Reply queued for delivery")
+    return _back(number)
+
+
+@router.post("/{number}/resolve")
+def resolve(
+    request: Request,
+    number: str,
+    user: StaffUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Resolve with a note; the user is told and asked for a rating."""
+    ticket = _ticket(session, number)
+    if not note.strip():
+        flash(request, "请填写处理说明 / Write a resolution note", "error")
+        return _back(number)
+    if not _transition(
+        request,
+        "无法结案 / Cannot resolve",
+        lambda: helpdesk.resolve(
+            session=session,
+            ticket=ticket,
+            staff=user.username,
+            note=note,
+            now=runtime.conversation.clock.now(),
+        ),
+    ):
+        return _back(number)
+    audit(session, user, "ticket.resolve", f"ticket:{number}", request=request)
+    flash(request, f"{number} 已结案 / Resolved")
+    return _back(number)
+
+
+@router.post("/{number}/reopen")
+def reopen(
+    request: Request, number: str, user: StaffUser, session: SessionDep, runtime: RuntimeDep
+) -> Response:
+    """Take a resolved or closed ticket up again."""
+    ticket = _ticket(session, number)
+    if not _transition(
+        request,
+        "无法重新打开 / Cannot re-open",
+        lambda: helpdesk.reopen(
+            session=session,
+            ticket=ticket,
+            staff=user.username,
+            now=runtime.conversation.clock.now(),
+        ),
+    ):
+        return _back(number)
+    audit(session, user, "ticket.reopen", f"ticket:{number}", request=request)
+    flash(request, f"{number} 已重新打开 / Re-opened")
+    return _back(number)

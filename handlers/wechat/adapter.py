@@ -1,0 +1,208 @@
+"""The WeChat Official Account webhook: GET /wechat (server verification), POST /wechat
+(messages and events, plaintext or safe mode), passive replies.
+
+Thin adapter: verify, decrypt, parse (wechatpy), translate to an Inbound, run the core within
+WeChat's 5 seconds (handlers/wechat/turns.py), render the reply. Bad input is refused with a
+4xx and a log line before anything touches the database.
+"""
+
+from __future__ import annotations
+
+import binascii
+import hmac
+import logging
+import struct
+from xml.parsers.expat import ExpatError
+
+import xmltodict
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply
+from wechatpy.utils import WeChatSigner
+
+from bot.core.runtime import Runtime
+from handlers.web.deps import get_runtime
+from handlers.wechat.inbound import translate
+from handlers.wechat.turns import TurnRunner
+
+__all__ = ("MAX_BODY", "WeChatEndpoint", "router")
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+MAX_BODY = 64 * 1024
+_XML_ERRORS = (ValueError, KeyError, TypeError, AttributeError, ExpatError)
+_DECRYPT_ERRORS = (ValueError, TypeError, IndexError, struct.error, binascii.Error)
+
+
+class Refused(Exception):
+    """A request refused at the edge: `status` and a reason that says what is wrong."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+def _sign(*parts: str) -> str:
+    signer = WeChatSigner()
+    signer.add_data(*parts)
+    return str(signer.signature)
+
+
+def _cdata(text: str) -> str:
+    # wechatpy writes fields as CDATA; a literal "]]>" must not end the section early.
+    return text.replace("]]>", "]]]]><![CDATA[>")
+
+
+class WeChatEndpoint:
+    """The account's webhook configuration, built once per app from settings."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        settings = runtime.settings
+        self.token = settings.wechat_token.get_secret_value()
+        aes_key = settings.wechat_aes_key.get_secret_value()
+        self.crypto = WeChatCrypto(self.token, aes_key, settings.wechat_appid) if aes_key else None
+        self.max_skew = settings.wechat_max_skew
+        self.clock = runtime.conversation.clock
+        self.runner = TurnRunner(
+            runtime.engine, runtime.conversation, budget=settings.wechat_reply_budget
+        )
+
+    def check(self, request: Request, signature: str, *parts: str) -> None:
+        """Refuse unless the timestamp is fresh and `signature` signs token + timestamp + nonce."""
+        if not self.token:
+            raise Refused(404, "the WeChat channel is not configured (TMBOT_WECHAT_TOKEN)")
+        q = request.query_params
+        timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
+        if not timestamp.isdigit() or len(timestamp) > 12 or len(nonce) > 64:
+            raise Refused(403, "missing or malformed timestamp/nonce")
+        skew = abs(self.clock.now().timestamp() - int(timestamp))
+        if self.max_skew and skew > self.max_skew:
+            raise Refused(403, f"stale timestamp ({int(skew)} s off)")
+        expected = _sign(self.token, timestamp, nonce, *parts)
+        if not hmac.compare_digest(expected, signature.encode("ascii", "replace").decode()):
+            raise Refused(403, "bad or missing signature")
+
+    def open(self, request: Request, body: bytes) -> str:
+        """The message XML: checked and, in safe mode, decrypted."""
+        q = request.query_params
+        if self.crypto is None:
+            self.check(request, q.get("signature", ""))
+            try:
+                return body.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise Refused(400, "body is not UTF-8") from exc
+        if not q.get("msg_signature"):
+            self.check(request, q.get("signature", ""))  # fails on a bad or stale request first
+            raise Refused(403, "safe mode: msg_signature missing")
+        try:
+            envelope = xmltodict.parse(body)["xml"]
+            encrypt = envelope["Encrypt"]
+        except _XML_ERRORS as exc:
+            raise Refused(400, f"safe mode: no readable <Encrypt> ({type(exc).__name__})") from exc
+        if not isinstance(encrypt, str):
+            raise Refused(400, "safe mode: <Encrypt> is not text")
+        self.check(request, q["msg_signature"], encrypt)
+        try:
+            return str(
+                self.crypto.decrypt_message(
+                    {"Encrypt": encrypt}, q["msg_signature"], q["timestamp"], q["nonce"]
+                )
+            )
+        except InvalidAppIdException as exc:
+            raise Refused(403, "message encrypted for another AppID") from exc
+        except InvalidSignatureException as exc:
+            raise Refused(403, "bad msg_signature") from exc
+        except _DECRYPT_ERRORS as exc:
+            raise Refused(400, f"cannot decrypt <Encrypt> ({type(exc).__name__})") from exc
+
+    def reply(self, msg: BaseMessage, text: str, nonce: str) -> Response:
+        """A passive text reply, encrypted in safe mode."""
+        now = str(int(self.clock.now().timestamp()))
+        xml = TextReply(
+            source=_cdata(str(msg.target)),
+            target=_cdata(str(msg.source)),
+            content=_cdata(text),
+            time=int(now),
+        ).render()
+        if self.crypto is not None:
+            xml = self.crypto.encrypt_message(xml, nonce, now)
+        return Response(xml, media_type="application/xml")
+
+
+def _endpoint(request: Request) -> WeChatEndpoint:
+    endpoint: WeChatEndpoint | None = getattr(request.app.state, "wechat", None)
+    if endpoint is None:
+        endpoint = request.app.state.wechat = WeChatEndpoint(get_runtime(request))
+    return endpoint
+
+
+def _refused(request: Request, refusal: Refused) -> PlainTextResponse:
+    host = request.client.host if request.client else "?"
+    logger.warning(
+        "wechat: refused %s %s from %s: %s", request.method, refusal.status, host, refusal
+    )
+    return PlainTextResponse(str(refusal), status_code=refusal.status)
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_BODY:
+        raise Refused(413, f"body over {MAX_BODY} bytes")
+    body = b""
+    async for part in request.stream():  # chunked bodies have no length to trust
+        body += part
+        if len(body) > MAX_BODY:
+            raise Refused(413, f"body over {MAX_BODY} bytes")
+    if not body.strip():
+        raise Refused(400, "empty body")
+    return body
+
+
+@router.get("/wechat", response_class=PlainTextResponse)
+async def verify(request: Request) -> Response:
+    """WeChat's server check: echo `echostr` when the signature is right."""
+    try:
+        endpoint = _endpoint(request)
+        endpoint.check(request, request.query_params.get("signature", ""))
+    except Refused as refusal:
+        return _refused(request, refusal)
+    return PlainTextResponse(request.query_params.get("echostr", "")[:200])
+
+
+@router.post("/wechat")
+async def receive(request: Request) -> Response:
+    """One message or event from WeChat; the answer is a passive reply or `success`."""
+    try:
+        endpoint = _endpoint(request)
+        body = await _body(request)
+        xml = endpoint.open(request, body)
+        try:
+            msg = parse_message(xml)
+        except _XML_ERRORS as exc:
+            raise Refused(400, f"malformed message XML ({type(exc).__name__}: {exc})") from exc
+        if msg is None:
+            raise Refused(400, "empty message")
+        action = translate(msg, endpoint.clock.now())
+        if not action.openid or not action.delivery_id:
+            raise Refused(400, "message without FromUserName")
+    except Refused as refusal:
+        return _refused(request, refusal)
+    if action.silent:
+        return PlainTextResponse("success")
+    try:
+        text = await endpoint.runner.answer(
+            action.delivery_id, action.openid, action.effects, action.inbound, action.text
+        )
+    except SQLAlchemyError:
+        # E.g. SQLite busy past its timeout: WeChat retries a non-200 (a retry is safe: the
+        # delivery claim decides who answers), while `success` would drop the message.
+        logger.exception("wechat: database error on delivery %s", action.delivery_id)
+        return PlainTextResponse("temporarily unavailable", status_code=503)
+    if not text:
+        return PlainTextResponse("success")
+    return endpoint.reply(msg, text, request.query_params.get("nonce", ""))

@@ -298,9 +298,11 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--pg", help="a scratch PostgreSQL URL (its public schema is replaced)")
+    parser.add_argument("--pg-only", action="store_true", help="skip the SQLite run")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{Path(tmp) / 'bench.db'}", args)
+    if not args.pg_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            run(f"sqlite:///{Path(tmp) / 'bench.db'}", args)
     if args.pg:
         run(args.pg, args)
 

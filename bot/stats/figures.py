@@ -241,6 +241,14 @@ def _count(session: Session, *where: Any, table: Any = Ticket) -> int:
 def _median_p90(session: Session, minutes: Any, *where: Any) -> tuple[float | None, float | None]:
     """Median and nearest-rank p90 of `minutes`, picked by the database from the sorted values
     (no 50,000 rows brought into Python)."""
+    if session.get_bind().dialect.name == "postgresql":  # one pass, ordered by the database
+        median, p90 = session.exec(
+            select(
+                func.percentile_cont(0.5).within_group(minutes),
+                func.percentile_disc(0.9).within_group(minutes),
+            ).where(*where)
+        ).one()
+        return (None, None) if median is None else (float(median), float(p90))
     n = _count(session, *where)
     if not n:
         return None, None

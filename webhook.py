@@ -17,6 +17,7 @@ from bot.handoff.sweep import housekeeping_for
 from handlers.admin import canned as admin_canned
 from handlers.admin import experts as admin_experts
 from handlers.admin import faq as admin
+from handlers.admin.dashboard import router as dashboard_router
 from handlers.notify.senders import build_senders
 from handlers.staff import booking_desk
 from handlers.staff import bookings as staff_bookings
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     auth.install(app, app_settings)
     guard.install(app, app_settings)
     app.include_router(admin.admin_router())
+    app.include_router(dashboard_router)
 
     @app.exception_handler(TmbotError)
     async def _domain_error(_request: Request, exc: TmbotError) -> JSONResponse:

@@ -63,6 +63,7 @@ class Booking(SQLModel, table=True):
             postgresql_where=text("status = 'active'"),
         ),
         Index("ix_booking_user", "channel", "user_ref", "slot_start"),
+        Index("ix_booking_created", "created_at"),  # the dashboard's periods (bot/stats)
     )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=12, unique=True)  # B-7K3Q9

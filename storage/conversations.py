@@ -17,6 +17,7 @@ __all__ = (
     "get_state",
     "last_message_id",
     "log_question",
+    "mark_suggestion_chosen",
     "pushed_since",
     "record_delivery",
     "save_state",
@@ -126,6 +127,28 @@ def log_question(*, session: Session, **fields: Any) -> QuestionLog:
     """Record one question with its outcome."""
     fields["question"] = str(fields.get("question", ""))[:2000].replace("\x00", "")
     row = QuestionLog(**fields)
+    session.add(row)
+    return row
+
+
+def mark_suggestion_chosen(
+    *, session: Session, channel: str, user_ref: str, faq_id: str, topic: str | None, since: Any
+) -> QuestionLog | None:
+    """The user picked `faq_id` from the suggestions to their latest question (logged after
+    `since`): record the choice on that question, so it counts as answered after a suggestion
+    and a later 有用/没用 rates it."""
+    query = (
+        select(QuestionLog)
+        .where(QuestionLog.channel == channel, QuestionLog.user_ref == user_ref)
+        .order_by(col(QuestionLog.id).desc())
+        .limit(1)
+    )
+    row = session.exec(query).first()
+    if row is None or row.intent != "suggest" or row.outcome != "suggested":
+        return None
+    if row.created_at.replace(tzinfo=since.tzinfo) < since:
+        return None
+    row.outcome, row.faq_id, row.topic = "chosen", faq_id, topic
     session.add(row)
     return row
 

@@ -96,7 +96,7 @@ class ChatMessage(SQLModel, table=True):
     direction: str = Field(max_length=5)  # in | out
     sender: str = Field(default="bot", max_length=80)  # user | bot | staff:<name>
     text: str
-    created_at: dt.datetime = Field(default_factory=utcnow)
+    created_at: dt.datetime = Field(default_factory=utcnow, index=True)  # daily figures
 
 
 class QuestionLog(SQLModel, table=True):
@@ -117,6 +117,9 @@ class QuestionLog(SQLModel, table=True):
     topic: str | None = Field(default=None, max_length=80)
     score: float = 0.0
     feedback: str | None = Field(default=None, max_length=20)  # useful | not_useful
+    tool: str | None = Field(
+        default=None, max_length=40
+    )  # renewal | fee_madrid | ... (intent tool)
 
 
 class ProcessedDelivery(SQLModel, table=True):

@@ -256,6 +256,7 @@ class Conversation:
                 faq_id=outcome.faq_id,
                 topic=outcome.topic,
                 score=outcome.score,
+                tool=(outcome.result or {}).get("tool") if outcome.intent == "tool" else None,
             )
         if inbound.delivery_id:
             record_delivery(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from bot.core.context import Context
@@ -13,6 +14,7 @@ from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
+from storage.conversations import mark_suggestion_chosen
 
 __all__ = ("FaqSkill", "menu_choices")
 
@@ -36,7 +38,17 @@ class FaqSkill:
 
     def handle(self, ctx: Context) -> Outcome:
         if ctx.text.startswith("faq:"):
-            return self.answer_entry(ctx, ctx.text[4:], score=100.0, log=False)
+            picked = self.answer_entry(ctx, ctx.text[4:], score=100.0, log=False)
+            if picked.faq_id:  # a suggestion chosen: the question it answers is recorded
+                mark_suggestion_chosen(
+                    session=ctx.session,
+                    channel=ctx.state.channel,
+                    user_ref=ctx.state.user_ref,
+                    faq_id=picked.faq_id,
+                    topic=picked.topic,
+                    since=ctx.now - dt.timedelta(minutes=30),
+                )
+            return picked
         index = ctx.core.index.get(ctx.session)
         interp = ctx.interp
         query = interp.query if interp is not None and interp.query else ctx.text

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from bot.core.ports import Clock
 from bot.core.settings import Settings
 from bot.handoff import helpdesk
+from bot.stats.housekeeping import roll_up
 from storage.db import session_scope
 from storage.tickets import Ticket, TicketStatus, tickets_to_alert, tickets_to_close
 
@@ -94,6 +95,7 @@ def housekeeping_for(
     def run(engine: Engine, now: dt.datetime) -> SweepReport:
         at = clock.now() if clock is not None else now
         report = sweep(engine, settings, at)
+        roll_up(engine, settings.timezone, at)  # the dashboard's daily figures (bot/stats)
         try:  # renewal reminders of enterprises' marks (bot/marks/remind.py), beside the sweep
             from bot.marks.remind import housekeeping_pass
 

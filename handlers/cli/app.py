@@ -19,6 +19,7 @@ from handlers.cli import corpus as cli_corpus
 from handlers.cli import experts as cli_experts
 from handlers.cli import holidays as cli_holidays
 from handlers.cli import marks as cli_marks
+from handlers.cli import report as cli_report
 from handlers.cli import telegram as cli_telegram
 from handlers.cli import tickets as cli_tickets
 from handlers.cli import tools as cli_tools
@@ -47,6 +48,7 @@ app.add_typer(cli_wechat.app, name="wechat")
 app.command()(cli_backup.backup)
 app.command()(cli_backup.restore)
 cli_tools.register(app)  # renewal, fees, classes
+cli_report.register(app)  # stats, report annual
 
 
 def _runtime() -> Runtime:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, cast, delete, or_, update
+from sqlalchemy import String, cast, delete, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from knowledge.pii import find_pii, has_pii, mask_pii
@@ -31,10 +31,10 @@ from storage.wechat import WechatConsent, WechatDelivery, WechatUser
 
 __all__ = (
     "ERASED",
-    "REMOVED",
     "ERASERS",
     "NOT_USER_DATA",
     "PERSONAL_COLUMNS",
+    "REMOVED",
     "Subject",
     "erase_subject",
     "eraser",
@@ -232,8 +232,8 @@ def _erase_bookings(session: Session, s: Subject) -> int:
 
 @eraser("outbox_message")
 def _erase_outbox(session: Session, s: Subject) -> int:
-    # Messages still pending are the replies of these very turns on their way: they go out,
-    # and the delivery-record retention removes them afterwards.
+    # Messages still pending (this very turn's replies, staff notices on their way) go out
+    # with the user's contact scrubbed; the others go. Retention removes the rest later.
     about = [col(OutboxMessage.recipient).in_(s.refs)]
     if s.tickets:
         about.append(
@@ -243,10 +243,18 @@ def _erase_outbox(session: Session, s: Subject) -> int:
         about.append(
             (col(OutboxMessage.ref_kind) == "booking") & col(OutboxMessage.ref_id).in_(s.bookings)
         )
-    if (mentions := _mentions(OutboxMessage.payload, s)) is not None:
+    mentions = _mentions(OutboxMessage.payload, s)
+    if mentions is not None:
         about.append(mentions)
     stmt = delete(OutboxMessage).where(col(OutboxMessage.status) != "pending", or_(*about))
-    return _rowcount(session.exec(stmt))  # type: ignore[call-overload]
+    count = _rowcount(session.exec(stmt))  # type: ignore[call-overload]
+    if mentions is None:
+        return count
+    for row in session.exec(select(OutboxMessage).where(mentions)):
+        row.payload = _scrub_json(row.payload, s.identifiers)
+        session.add(row)
+        count += 1
+    return count
 
 
 @eraser("processed_delivery")

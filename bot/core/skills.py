@@ -8,6 +8,7 @@ from bot.core.ports import Skill
 from bot.faq.skill import FaqSkill
 from bot.handoff.offer import OfferingFaq
 from bot.handoff.skill import HandoffSkill
+from bot.privacy.skill import PrivacySkill
 from bot.tools.skill import ToolsSkill
 
 __all__ = ("default_skills",)
@@ -16,6 +17,7 @@ __all__ = ("default_skills",)
 def default_skills() -> list[Skill]:
     """Skills in the order they are asked; the FAQ skill answers whatever is left."""
     return [
+        PrivacySkill(),  # only its own phrases ("我的数据", "删除我的数据", "取消提醒" ...)
         HandoffSkill(),
         CommandSkill(),
         BookingSkill(),

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = "0006_privacy"
 down_revision: str | Sequence[str] | None = "0005_merge"
 branch_labels: str | Sequence[str] | None = None

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, cast, delete, or_
+from sqlalchemy import MetaData, String, cast, delete, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from knowledge.pii import find_pii, has_pii, mask_pii
@@ -42,6 +42,7 @@ __all__ = (
     "find_subject",
     "scrub",
     "summary",
+    "unregistered",
 )
 
 ERASED = "erased"  # the user_ref of rows kept for the station's records
@@ -124,6 +125,17 @@ def _mask_name(name: str) -> str:
 
 def _mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ""
+
+
+def unregistered(metadata: MetaData) -> list[str]:
+    """Tables of `metadata` holding a user's id or contact with no eraser (nor a reason)."""
+    return sorted(
+        table.name
+        for table in metadata.sorted_tables
+        if PERSONAL_COLUMNS & set(table.c.keys())
+        and table.name not in ERASERS
+        and table.name not in NOT_USER_DATA
+    )
 
 
 def find_subject(*, session: Session, channel: str, user_ref: str, now: dt.datetime) -> Subject:

@@ -17,11 +17,13 @@ from handlers.admin import experts as admin_experts
 from handlers.admin import faq as admin
 from handlers.notify.senders import build_senders
 from handlers.staff import bookings as staff_bookings
+from handlers.staff import privacy as staff_privacy
 from handlers.staff import tickets as staff
 from handlers.telegram import webhook as telegram
 from handlers.web import auth
 from handlers.web import bookings as bookings_web
 from handlers.web import chat as web
+from handlers.web import privacy as privacy_web
 from handlers.wechat import adapter as wechat
 from storage.errors import NotFound, TmbotError
 
@@ -57,6 +59,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(staff_bookings.router)
     app.include_router(admin_experts.router)
     app.include_router(bookings_web.router)
+    app.include_router(privacy_web.router)
+    app.include_router(staff_privacy.router)
     app.include_router(telegram.router)
     app.include_router(wechat.router)
     auth.install(app, settings or (runtime.settings if runtime else get_settings()))

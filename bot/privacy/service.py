@@ -4,6 +4,7 @@ held, withdrawal of consent, erasure and retention."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = (
     "retention_for",
     "retention_periods",
     "summary",
+    "user_digest",
     "withdraw",
 )
 
@@ -75,6 +77,11 @@ def withdraw(
             ticket.contact = ticket.contact_kind = ticket.contact_consent_at = None
             session.add(ticket)
     return len(rows)
+
+
+def user_digest(channel: str, user_ref: str) -> str:
+    """A stable name for the user in the audit log that does not reveal their id."""
+    return hashlib.sha256(f"{channel}:{user_ref}".encode()).hexdigest()[:16]
 
 
 def erase_user(*, engine: Engine, channel: str, user_ref: str, now: dt.datetime) -> dict[str, int]:

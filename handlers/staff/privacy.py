@@ -4,13 +4,13 @@ Audited without personal fields: the audit row names the user by a one-way diges
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
+from bot.privacy.service import user_digest
 from handlers.web.auth import StaffUser, audit, require_staff
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
@@ -19,18 +19,13 @@ from storage.bookings import get_booking
 from storage.erasers import erase_subject, summary
 from storage.tickets import Ticket
 
-__all__ = ("find_user", "router", "user_digest")
+__all__ = ("find_user", "router")
 
 router = APIRouter(
     prefix="/staff/privacy",
     dependencies=[Depends(require_staff), Depends(check_csrf)],
     include_in_schema=False,
 )
-
-
-def user_digest(channel: str, user_ref: str) -> str:
-    """A stable name for the user in the audit log that does not reveal their id."""
-    return hashlib.sha256(f"{channel}:{user_ref}".encode()).hexdigest()[:16]
 
 
 def find_user(session: Session, query: str) -> tuple[str, str] | None:

@@ -9,7 +9,6 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import JSON, Column, String, cast, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
@@ -24,6 +23,7 @@ from storage.tickets import Ticket
 from tests.support.booking import book_through, joined
 from tests.support.dialog import say
 from tests.support.handoff import with_notifiers
+from tests.support.privacy import text_hits
 
 PHONE_DIGITS = ("13812345678", "1234 5678", "1234-5678")
 
@@ -39,26 +39,6 @@ def rt(settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
 def _rows(engine: Engine, model: type, **where: object) -> list:
     with Session(engine) as session:
         return list(session.exec(select(model).filter_by(**where)))  # type: ignore[call-overload]
-
-
-def _holds_text(column: Column) -> bool:
-    kind = getattr(column.type, "impl", column.type)  # sqlmodel's AutoString wraps String
-    return isinstance(kind, String | JSON)
-
-
-def text_hits(engine: Engine, needles: tuple[str, ...]) -> list[str]:
-    """`table.column` of every row whose text (or JSON, as text) holds one of `needles`."""
-    hits: list[str] = []
-    with engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
-            for column in table.c:
-                if not _holds_text(column):
-                    continue
-                as_text = cast(column, String)
-                patterns = list(needles) + [json.dumps(n)[1:-1] for n in needles]
-                query = table.select().where(or_(*(as_text.like(f"%{p}%") for p in patterns)))
-                hits += [f"{table.name}.{column.name}" for _ in conn.execute(query)]
-    return hits
 
 
 def _visit(rt: Runtime, user: str = "u1", channel: str = "test") -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import MetaData, String, cast, delete, or_
+from sqlalchemy import ColumnElement, MetaData, String, cast, delete, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from knowledge.pii import find_pii, has_pii, mask_pii
@@ -246,7 +246,7 @@ def _erase_bookings(session: Session, s: Subject) -> int:
 def _erase_outbox(session: Session, s: Subject) -> int:
     # Messages still pending (this very turn's replies, staff notices on their way) go out
     # with the user's contact scrubbed; the others go. Retention removes the rest later.
-    about = [col(OutboxMessage.recipient).in_(s.refs)]
+    about: list[ColumnElement[bool]] = [col(OutboxMessage.recipient).in_(s.refs)]
     if s.tickets:
         about.append(
             (col(OutboxMessage.ref_kind) == "ticket") & col(OutboxMessage.ref_id).in_(s.tickets)
@@ -344,6 +344,7 @@ def _own_rows(session: Session, channel: str, user_ref: str) -> dict[str, list[d
     out: dict[str, list[dict[str, Any]]] = {}
     for table in SQLModel.metadata.sorted_tables:
         cols = table.c
+        where: ColumnElement[bool]
         if "user_ref" in cols and "channel" in cols:
             where = (cols["channel"] == channel) & (cols["user_ref"] == user_ref)
         elif "openid" in cols and channel == "wechat":

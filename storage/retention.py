@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import ColumnElement, delete, func, update
 from sqlmodel import Session, col, select
 
 from storage.bookings import Booking, BookingStatus
@@ -37,11 +37,13 @@ class RetentionPeriods:
 _Sweep = Callable[[Session, dt.datetime, bool], int]
 
 
-def _count(session: Session, model: type, *where: object) -> int:
-    return int(session.exec(select(func.count()).select_from(model).where(*where)).one())  # type: ignore[call-overload]
+def _count(session: Session, model: type, *where: ColumnElement[bool]) -> int:
+    return int(session.exec(select(func.count()).select_from(model).where(*where)).one())
 
 
-def _apply(session: Session, stmt: object, model: type, dry_run: bool, *where: object) -> int:
+def _apply(
+    session: Session, stmt: object, model: type, dry_run: bool, *where: ColumnElement[bool]
+) -> int:
     if dry_run:
         return _count(session, model, *where)
     return int(getattr(session.exec(stmt), "rowcount", 0) or 0)  # type: ignore[call-overload]

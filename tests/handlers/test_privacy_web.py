@@ -49,7 +49,9 @@ def test_admin_edits_the_notice_and_users_see_it(client: TestClient, runtime: Ru
     }
     resp = client.post("/admin/privacy", data=data)
     assert resp.status_code == 200 and "Privacy notice saved (version 1)" in resp.text
-    assert "第二版" in client.get("/privacy").text and "second edition" in client.get("/privacy").text
+    assert (
+        "第二版" in client.get("/privacy").text and "second edition" in client.get("/privacy").text
+    )
     assert "第二版" in _chat(client, "隐私")
     with Session(runtime.engine) as session:
         [row] = session.exec(select(AuditLog).where(AuditLog.action == "privacy.notice"))
@@ -118,3 +120,29 @@ def test_experts_cannot_erase(client: TestClient, runtime: Runtime) -> None:
         follow_redirects=False,
     )
     assert resp.status_code in (302, 303, 403)
+
+
+def test_the_faq_editor_refuses_a_phone_number_in_a_phrasing(
+    client: TestClient, runtime: Runtime
+) -> None:
+    token = signed_in(client, runtime)
+    entry = {
+        "id": "transfer-who",
+        "theme": "registration",
+        "topic": "",
+        "status": "draft",
+        "question_zh": "商标转让找谁办？",
+        "question_en": "Who handles a trademark transfer?",
+        "alternates_zh": "转让找谁\n转让找谁 电话 13812345678",
+        "alternates_en": "transfer office",
+        "answer_zh": "向商标局申请。",
+        "answer_en": "Apply to the Trademark Office.",
+        "tags": "",
+        "sources": "",
+        "as_of": "",
+        "related": "",
+        "csrf_token": token,
+    }
+    resp = client.post("/admin/faq/new", data=entry)
+    assert resp.status_code == 400
+    assert "phone number, e-mail or ID number" in resp.text and "问法含电话" in resp.text

@@ -6,6 +6,7 @@ The deletion test scans every text column of every table for the user's id, phon
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -191,3 +192,15 @@ def test_privacy_words_inside_a_question_go_to_the_faq(rt: Runtime) -> None:
     # Only the exact phrases are ours: a question that mentions data is not a command.
     replies = say(rt.conversation, "商标注册需要提供我的数据吗")
     assert all(r.intent != "privacy" for r in replies)
+
+
+def test_log_lines_never_carry_a_phone_or_e_mail(
+    rt: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    log = logging.getLogger("tmbot.test")
+    log.warning("user wrote %r", "电话 13812345678 邮箱 li.na@example.com")
+    log.info("plain %s", "续展要交多少钱")
+    assert "13812345678" not in caplog.text and "li.na@example.com" not in caplog.text
+    assert "138****5678" in caplog.text and "l***@example.com" in caplog.text
+    assert "plain 续展要交多少钱" in caplog.text

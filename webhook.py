@@ -20,7 +20,7 @@ from handlers.staff import bookings as staff_bookings
 from handlers.staff import privacy as staff_privacy
 from handlers.staff import tickets as staff
 from handlers.telegram import webhook as telegram
-from handlers.web import auth
+from handlers.web import auth, guard
 from handlers.web import bookings as bookings_web
 from handlers.web import chat as web
 from handlers.web import privacy as privacy_web
@@ -63,7 +63,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(staff_privacy.router)
     app.include_router(telegram.router)
     app.include_router(wechat.router)
-    auth.install(app, settings or (runtime.settings if runtime else get_settings()))
+    app_settings = settings or (runtime.settings if runtime else get_settings())
+    auth.install(app, app_settings)
+    guard.install(app, app_settings)
     app.include_router(admin.admin_router())
 
     @app.exception_handler(TmbotError)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Literal, get_args
 
 from sqlalchemy import JSON, Column, Index
-from sqlmodel import Field, Session, SQLModel, col, func, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.errors import TmbotError
 from storage.models import utcnow
@@ -25,7 +25,6 @@ __all__ = (
     "is_locked",
     "list_accounts",
     "list_audit",
-    "recent_failures_from_ip",
     "record_login_failure",
     "record_login_success",
     "set_active",
@@ -262,11 +261,3 @@ def list_audit(
     if action_prefix:
         query = query.where(col(AuditLog.action).startswith(action_prefix))
     return list(session.exec(query))
-
-
-def recent_failures_from_ip(*, session: Session, ip: str, since: dt.datetime) -> int:
-    """Failed logins from `ip` since `since` (shared by every worker, unlike a memory counter)."""
-    query = select(func.count()).where(
-        AuditLog.action == "login.failed", AuditLog.ip == ip, col(AuditLog.at) >= since
-    )
-    return int(session.exec(query).one())

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, update
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, func, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -21,6 +23,7 @@ __all__ = (
     "ACTIVE",
     "CloseReason",
     "Ticket",
+    "TicketCounter",
     "TicketStatus",
     "active_ticket",
     "claim_ticket",
@@ -51,6 +54,15 @@ class TicketStatus(StrEnum):
 
 
 ACTIVE = (TicketStatus.OPEN, TicketStatus.CLAIMED, TicketStatus.WAITING_USER)
+_ACTIVE_SQL = "status IN ('open', 'claimed', 'waiting_user')"
+
+
+class TicketCounter(SQLModel, table=True):
+    """The last ticket number handed out per year: numbers are allocated, never guessed."""
+
+    __tablename__ = "ticket_counter"
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
 
 
 class CloseReason(StrEnum):
@@ -59,6 +71,7 @@ class CloseReason(StrEnum):
     USER = "user"  # the user said 结束 / done
     RATED = "rated"  # the user's rating closed the resolved ticket
     AUTO_UNRATED = "auto_unrated"  # resolved, never rated: closed by housekeeping after N days
+    DUPLICATE = "duplicate"  # a second active ticket of one user (before 0006 forbade them)
 
 
 class Ticket(SQLModel, table=True):
@@ -68,6 +81,16 @@ class Ticket(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("number"),
         Index("ix_ticket_user", "channel", "user_ref", "status"),
+        # The database, not Python, keeps one active ticket per user: a double click or two
+        # workers racing on one user's 转人工 meet here, and the loser gets the winner's ticket.
+        Index(
+            "uq_ticket_user_active",
+            "channel",
+            "user_ref",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
+        ),
         Index("ix_ticket_queue", "status", "first_response_due"),
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
     )
@@ -113,32 +136,49 @@ class Ticket(SQLModel, table=True):
 
 
 def next_number(*, session: Session, year: int) -> str:
-    """The next free number of `year` (T-YYYY-NNNNNN); the unique constraint settles races."""
-    prefix = f"T-{year}-"
-    query = (
-        select(Ticket.number)
-        .where(col(Ticket.number).startswith(prefix))
-        .order_by(col(Ticket.number).desc())
-        .limit(1)
+    """Allocate the next number of `year` (T-YYYY-NNNNNN) in the caller's transaction.
+
+    The counter row is locked until the transaction ends, so concurrent tickets queue for a
+    number instead of colliding on one; a rolled-back ticket gives its number back.
+    """
+    bump = (
+        update(TicketCounter)
+        .where(col(TicketCounter.year) == year)
+        .values(last=TicketCounter.last + 1)
+        .returning(col(TicketCounter.last))
     )
-    last = session.exec(query).first()
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:06d}"
+    seq = session.execute(bump).scalar()
+    if seq is None:
+        # The year's first ticket: start after any number already used (older databases).
+        prefix = f"T-{year}-"
+        used = session.exec(
+            select(func.max(Ticket.number)).where(col(Ticket.number).startswith(prefix))
+        ).one()
+        start = int(used.rsplit("-", 1)[1]) if used else 0
+        dialect = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+        session.execute(
+            dialect(TicketCounter).values(year=year, last=start).on_conflict_do_nothing()
+        )
+        seq = session.execute(bump).scalar()
+    return f"T-{year}-{seq:06d}"
 
 
-def create_ticket(*, session: Session, year: int, ticket: Ticket, attempts: int = 10) -> Ticket:
-    """Number and insert `ticket`; a number taken by a concurrent insert is retried."""
-    for attempt in range(attempts):
-        ticket.number = next_number(session=session, year=year)
-        try:
-            with session.begin_nested():
-                session.add(ticket)
-            return ticket
-        except IntegrityError:
-            # The savepoint rollback expunged the pending row; take the next number.
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
+def create_ticket(*, session: Session, year: int, ticket: Ticket) -> tuple[Ticket, bool]:
+    """Number and insert `ticket`; returns (ticket, True).
+
+    When the user already has an active ticket (a double click, another worker's turn that
+    committed first), nothing is inserted and (that ticket, False) comes back instead.
+    """
+    try:
+        with session.begin_nested():
+            ticket.number = next_number(session=session, year=year)
+            session.add(ticket)
+    except IntegrityError:
+        existing = active_ticket(session=session, channel=ticket.channel, user_ref=ticket.user_ref)
+        if existing is None:
+            raise
+        return existing, False
+    return ticket, True
 
 
 def get_ticket(*, session: Session, number: str) -> Ticket | None:

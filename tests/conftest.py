@@ -18,13 +18,24 @@ from storage.db import make_engine
 from webhook import create_app
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
-PG_URL = os.environ.get("TMBOT_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Only a server the run was given: a PostgreSQL that merely answers on this machine may hold a
+# developer's data, and these tests drop its schema. `.ci/run` names the CI server.
+PG_URL = os.environ.get("TMBOT_TEST_PG_URL", "")
+
+
+def pg_skip_reason() -> str:
+    """Why the PostgreSQL tests skip."""
+    if not PG_URL:
+        return "PostgreSQL tests need TMBOT_TEST_PG_URL (a database they may wipe)"
+    return f"PostgreSQL not reachable at {PG_URL}"
 
 
 def pg_available() -> bool:
-    """True when the PostgreSQL of the CI machine answers."""
+    """True when the PostgreSQL named by TMBOT_TEST_PG_URL answers."""
     import psycopg
 
+    if not PG_URL:
+        return False
     try:
         with psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=2):
             return True
@@ -70,7 +81,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     fresh = request.node.get_closest_marker("fresh_db") is not None
     if os.environ.get("TMBOT_TEST_DB") == "pg":
         if not request.getfixturevalue("_pg_migrated"):
-            pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+            pytest.skip(pg_skip_reason())
         from tests.support.pg import reset_pg, truncate_pg
 
         if fresh:

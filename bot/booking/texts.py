@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from bot.core.texts import catalog
 
 __all__ = ("TEXTS", "bt")
 
@@ -167,8 +167,4 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def bt(key: str, lang: str, /, **values: Any) -> str:
-    """The booking text `key` in `lang` ('en', otherwise Chinese), placeholders filled."""
-    zh, en = TEXTS[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
+bt = catalog("booking", TEXTS)

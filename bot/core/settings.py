@@ -66,6 +66,13 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     login_ip_max_failures: int = 30  # failures from one address within the lockout window
+    # Abuse limits (handlers/web/guard.py): body caps before parsing, requests per address.
+    max_body_bytes: int = Field(1_048_576, ge=1024)  # every endpoint but uploads
+    max_upload_bytes: int = Field(20_971_520, ge=1024)  # admin imports, staff uploads
+    rate_limit_storage: str = "memory://"  # or redis://127.0.0.1:6379 to share between workers
+    rate_limit_chat: str = "120/minute"  # POST /api/chat per address
+    rate_limit_webhook: str = "1200/minute"  # POST /wechat, /telegram/webhook per address
+    rate_limit_login: str = "30/minute"  # POST /login per address
     session_max_age_hours: int = 12
     # `tmbot corpus check` warns, and the admin's warnings page flags, entries whose as_of is
     # older than this.
@@ -137,6 +144,11 @@ class Settings(BaseSettings):
             # Safe mode checks the AppID inside every message: without it all would be refused.
             raise ValueError("TMBOT_WECHAT_AES_KEY needs TMBOT_WECHAT_APPID (safe mode)")
         return value
+
+    @property
+    def uses_dev_secret(self) -> bool:
+        """The public placeholder signs sessions and links (development only)."""
+        return self.secret_key == _DEV_SECRET
 
     @model_validator(mode="after")
     def _no_dev_secret_in_production(self) -> Settings:

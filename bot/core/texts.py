@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ("TEXTS", "t")
+__all__ = ("CATALOG", "TEXTS", "Lookup", "catalog", "t")
 
 TEXTS: dict[str, tuple[str, str]] = {
     "welcome": (
@@ -98,8 +98,36 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+# The one catalog: every feature registers its texts under its own namespace
+# ("booking.confirm"); the core's own keys have none.
+CATALOG: dict[str, tuple[str, str]] = {}
+
+
 def t(key: str, lang: str, /, **values: Any) -> str:
     """The text `key` in `lang` ('en', otherwise Chinese), with `{placeholders}` filled."""
-    zh, en = TEXTS[key]
+    zh, en = CATALOG[key]
     text = en if lang == "en" else zh
     return text.format(**values) if values else text
+
+
+class Lookup(Protocol):
+    """`t` bound to one feature's namespace."""
+
+    def __call__(self, key: str, lang: str, /, **values: Any) -> str: ...
+
+
+def catalog(namespace: str, texts: dict[str, tuple[str, str]]) -> Lookup:
+    """Add a feature's texts to the catalog; returns `t` for that namespace."""
+    prefix = f"{namespace}." if namespace else ""
+    for key, pair in texts.items():
+        if f"{prefix}{key}" in CATALOG:
+            raise ValueError(f"text {prefix}{key} registered twice")
+        CATALOG[f"{prefix}{key}"] = pair
+
+    def lookup(key: str, lang: str, /, **values: Any) -> str:
+        return t(f"{prefix}{key}", lang, **values)
+
+    return lookup
+
+
+catalog("", TEXTS)

@@ -94,7 +94,13 @@ def open_ticket(
         first_response_due=hours.add_working_minutes(now, settings.handoff_sla_minutes),
         transcript_from_id=first,
     )
-    create_ticket(session=session, year=now.astimezone(hours.tz).year, ticket=ticket)
+    ticket, created = create_ticket(
+        session=session, year=now.astimezone(hours.tz).year, ticket=ticket
+    )
+    if not created:
+        # The same user's other click or worker won: one ticket, staff told once.
+        state.status = "human"
+        return ticket
     state.status = "human"
     due = hours.describe(ticket.first_response_due, "zh", now)
     body = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from bot.core.texts import catalog
 
 __all__ = ("HANDOFF_TEXTS", "ht")
 
@@ -116,8 +116,4 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def ht(key: str, lang: str, /, **values: Any) -> str:
-    """The handoff text `key` in `lang` ('en', otherwise Chinese), placeholders filled."""
-    zh, en = HANDOFF_TEXTS[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
+ht = catalog("handoff", HANDOFF_TEXTS)

@@ -5,7 +5,7 @@ The computed explanations themselves come from the tools' own `explain(lang)` me
 
 from __future__ import annotations
 
-from typing import Any
+from bot.core.texts import catalog
 
 __all__ = ("TEXTS", "tt")
 
@@ -108,8 +108,4 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def tt(key: str, lang: str, /, **values: Any) -> str:
-    """A tools text in `lang` ("zh" or "en"), with `values` filled in."""
-    zh, en = TEXTS[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
+tt = catalog("tools", TEXTS)

@@ -43,6 +43,7 @@ from storage.accounts import (
     unlock,
 )
 from storage.errors import NotFound, TmbotError
+from storage.login_throttle import Throttle, active_throttles
 
 __all__ = ("account_router", "router")
 
@@ -69,8 +70,22 @@ def _account(session: Session, account_id: int) -> StaffAccount:
     return account
 
 
-def _common(runtime: Runtime) -> dict[str, Any]:
+def _common(runtime: Runtime, session: Session) -> dict[str, Any]:
+    settings = runtime.settings
+    now = runtime.conversation.clock.now()
+
+    def throttles(account: StaffAccount) -> list[Throttle]:
+        # Addresses currently held back from this name after wrong passwords.
+        return active_throttles(
+            session=session,
+            username=account.username,
+            now=now,
+            max_failures=settings.login_max_failures,
+            window=dt.timedelta(minutes=settings.login_lockout_minutes),
+        )
+
     return {
+        "throttles": throttles,
         "roles": ROLES,
         "role_labels": ROLE_LABELS,
         "now": runtime.conversation.clock.now(),
@@ -96,7 +111,7 @@ def _list_page(
         rows=list_accounts(session=session),
         values=values or {"role": "staff"},
         error=error,
-        **_common(runtime),
+        **_common(runtime, session),
     )
 
 
@@ -117,7 +132,7 @@ def _user_page(
         account=account,
         history=history,
         error=error,
-        **_common(runtime),
+        **_common(runtime, session),
     )
 
 

@@ -14,6 +14,7 @@ import typer
 from bot.core.messages import Inbound
 from bot.core.runtime import Runtime, build_runtime, prepare_database
 from bot.core.settings import get_settings
+from handlers.cli import backup as cli_backup
 from handlers.cli import corpus as cli_corpus
 from handlers.cli import experts as cli_experts
 from handlers.cli import privacy as cli_privacy
@@ -41,6 +42,8 @@ app.add_typer(cli_telegram.app, name="telegram")
 app.add_typer(cli_tickets.app, name="tickets")
 app.add_typer(cli_users.app, name="user")
 app.add_typer(cli_wechat.app, name="wechat")
+app.command()(cli_backup.backup)
+app.command()(cli_backup.restore)
 cli_tools.register(app)  # renewal, fees, classes
 
 
@@ -56,12 +59,20 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Start the web chat, webhooks and admin on http://HOST:PORT."""
+    import logging.config
+
     import uvicorn
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from handlers.web.logs import LOG_CONFIG
+
+    logging.config.dictConfig(LOG_CONFIG)
     settings = get_settings()
+    if settings.uses_dev_secret:
+        # Allowed only because TMBOT_ENV says development (production refuses to start).
+        logging.getLogger("tmbot").warning(
+            "TMBOT_SECRET_KEY is the public development placeholder: anyone can forge staff "
+            "sessions and calendar links. Set TMBOT_SECRET_KEY before this serves real users."
+        )
     from storage.db import make_engine
 
     # Migrate once here, before the workers start, so they never race on a new database.
@@ -69,12 +80,24 @@ def serve(
     prepare_database(settings, engine)
     engine.dispose()
     typer.echo(f"tmbot: web chat on http://{host}:{port}/  (database: {settings.database_url})")
-    uvicorn.run("webhook:app_factory", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "webhook:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=LOG_CONFIG,
+    )
 
 
-def ask_one(runtime: Runtime, question: str) -> dict[str, Any]:
-    """One question through the core, as the stable JSON contract of `tmbot ask --json`."""
-    inbound = Inbound(channel="cli", user_ref=f"ask-{uuid.uuid4().hex[:12]}", text=question)
+def ask_one(runtime: Runtime, question: str, *, user: str | None = None) -> dict[str, Any]:
+    """One question through the core, as the stable JSON contract of `tmbot ask --json`.
+
+    With `user`, the message continues that user's one conversation (the state `tmbot chat
+    --user` keeps); without, it starts a fresh one.
+    """
+    user_ref = user if user is not None else f"ask-{uuid.uuid4().hex[:12]}"
+    inbound = Inbound(channel="cli", user_ref=user_ref, text=question)
     outcome = runtime.conversation.handle_turn(inbound)
     faq_id = outcome.faq_id if outcome.intent == "faq" else None
     return {
@@ -96,14 +119,18 @@ def ask(
         str | None, typer.Argument(help="The question; none = one per stdin line.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question.")] = False,
+    user: Annotated[
+        str | None,
+        typer.Option(help="Conversation id: every line continues NAME's one conversation."),
+    ] = None,
 ) -> None:
-    """Answer one question, or every line of standard input."""
+    """Answer one question, or every line of standard input (each fresh unless --user)."""
     runtime = _runtime()
     questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
     for q in questions:
         if question is None and not q.strip():
             continue
-        result = ask_one(runtime, q)
+        result = ask_one(runtime, q, user=user)
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False))
         else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.texts import catalog
+
 __all__ = ("COMMANDS", "TEXTS", "bilingual")
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -35,7 +37,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+_telegram = catalog("telegram", TEXTS)
+
+
 def bilingual(key: str, **values: Any) -> str:
     """Both languages in one message, for chats whose language tmbot does not know."""
-    zh, en = (part.format(**values) for part in TEXTS[key])
-    return f"{zh}\n\n{en}"
+    return f"{_telegram(key, 'zh', **values)}\n\n{_telegram(key, 'en', **values)}"

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from typing import Annotated, Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -31,11 +32,11 @@ from storage.accounts import (
     add_audit,
     get_account,
     get_account_by_id,
-    recent_failures_from_ip,
-    record_login_failure,
+    is_locked,
     record_login_success,
 )
 from storage.errors import NotFound
+from storage.login_throttle import Throttle, known_from, pair_throttle, spraying
 
 __all__ = (
     "AdminUser",
@@ -144,6 +145,7 @@ def audit(
     target: str = "",
     detail: dict[str, Any] | None = None,
     request: Request | None = None,
+    at: dt.datetime | None = None,
 ) -> AuditLog:
     """Record who did what to which target, from where (in the request's transaction)."""
     actor = user.username if isinstance(user, StaffAccount) else (user or "anonymous")
@@ -154,6 +156,7 @@ def audit(
         target=target,
         detail=detail,
         ip=client_ip(request),
+        at=at,
     )
 
 
@@ -180,6 +183,14 @@ def staff_home() -> RedirectResponse:
     return RedirectResponse("/staff/tickets", status_code=303)
 
 
+def _throttled_text(until: dt.datetime, timezone: str) -> str:
+    local = until.astimezone(ZoneInfo(timezone))
+    return (
+        f"登录失败次数过多，请于 {local:%H:%M} 后再试。 / "
+        f"Too many failed sign-ins: try again after {local:%H:%M}."
+    )
+
+
 @router.get("/login")
 def login_page(request: Request, next: str | None = None) -> Response:
     """The sign-in form."""
@@ -201,33 +212,43 @@ def login(
     window = dt.timedelta(minutes=settings.login_lockout_minutes)
     ip = client_ip(request)
     username = username.strip()
+    if "\x00" in username or "\x00" in password:
+        # PostgreSQL text cannot hold NUL; no account name or password has one.
+        return render(request, "login.html", 400, next=next, error=_LOGIN_FAILED, username="")
+    target = f"user:{username}"
+    held = pair_throttle(
+        session=session,
+        username=username,
+        ip=ip,
+        now=now,
+        max_failures=settings.login_max_failures,
+        window=window,
+    )
+    # Many names tried from this address: only names that signed in from it before go on.
     if (
-        recent_failures_from_ip(session=session, ip=ip, since=now - window)
-        >= settings.login_ip_max_failures
+        held is None
+        and spraying(
+            session=session, ip=ip, since=now - window, limit=settings.login_ip_max_failures
+        )
+        and not known_from(session=session, username=username, ip=ip, now=now)
     ):
-        audit(session, username or None, "login.throttled", f"user:{username}", request=request)
-        return render(request, "login.html", 429, next=next, error=_LOGIN_FAILED, username=username)
+        held = Throttle(ip, settings.login_ip_max_failures, now + window)
+    if held is not None:
+        audit(session, username or None, "login.throttled", target, request=request, at=now)
+        error = _throttled_text(held.until, settings.timezone)
+        return render(request, "login.html", 429, next=next, error=error, username=username)
     account = get_account(session=session, username=username) if username else None
-    locked = account is not None and account.locked_until is not None and account.locked_until > now
-    usable = account is not None and account.active and not locked
+    # An account locked from the password page (a borrowed session guessing) stays locked.
+    usable = account is not None and account.active and not is_locked(account, now)
     ok, new_hash = verify_password(password, account.password_hash if usable and account else None)
     if not ok or account is None:
-        detail: dict[str, Any] = {"reason": "locked" if locked else "password"}
-        if usable and account is not None:
-            lockout = record_login_failure(
-                session=session,
-                account=account,
-                now=now,
-                max_failures=settings.login_max_failures,
-                lockout=window,
-            )
-            detail["locked"] = lockout
-        audit(session, username or None, "login.failed", f"user:{username}", detail, request)
+        detail: dict[str, Any] = {"reason": "password"}
+        audit(session, username or None, "login.failed", target, detail, request, at=now)
         return render(request, "login.html", 400, next=next, error=_LOGIN_FAILED, username=username)
     if new_hash:
         account.password_hash = new_hash
     record_login_success(session=session, account=account, now=now)
-    audit(session, account, "login.ok", f"user:{account.username}", request=request)
+    audit(session, account, "login.ok", f"user:{account.username}", request=request, at=now)
     # A fresh session on login: nothing set before it (fixation, an old CSRF token) survives.
     request.session.clear()
     request.session.update({"uid": account.id, "stamp": session_stamp(account)})

@@ -97,7 +97,9 @@ class UpdateOut(BaseModel):
 def chat_updates(
     session: SessionDep,
     user_id: str = Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"),
-    after: int = Query(0, ge=0),
+    after: int = Query(
+        0, ge=0, le=2**31 - 1
+    ),  # ids are 32-bit on PostgreSQL: beyond is a 422, not a 500
 ) -> list[UpdateOut]:
     """Messages pushed to this web user by staff or reminders since message `after`."""
     query = (

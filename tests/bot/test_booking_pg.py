@@ -14,7 +14,7 @@ from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings
 from storage.bookings import Booking
-from tests.conftest import FIXTURE_CORPUS, PG_URL, pg_available
+from tests.conftest import FIXTURE_CORPUS, PG_URL, pg_available, pg_skip_reason
 from tests.support.booking import book_through, joined
 from tests.support.dialog import say
 
@@ -25,7 +25,7 @@ USERS = 20
 @pytest.fixture
 def pg_runtime(clock: FixedClock) -> Iterator[Runtime]:
     if not pg_available():
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+        pytest.skip(pg_skip_reason())
     from tests.support.pg import reset_pg
 
     reset_pg(PG_URL)

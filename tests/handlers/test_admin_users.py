@@ -207,12 +207,12 @@ def test_unlock_lets_a_locked_out_account_sign_in(
     wang = _account(runtime, "wang").id
     for _ in range(runtime.settings.login_max_failures):
         assert not _can_login(other, "wang", "wrong password")
-    assert not _can_login(other, "wang", PASSWORD)  # locked, the right password too
+    assert not _can_login(other, "wang", PASSWORD)  # held back, the right password too
     page = client.get("/admin/users").text
-    assert "Locked until" in page
+    assert "Throttled" in page
     resp = _post(client, f"/admin/users/{wang}/unlock", admin)
     assert resp.status_code == 303
-    assert "Locked until" not in client.get("/admin/users").text
+    assert "Throttled" not in client.get("/admin/users").text
     assert _can_login(other, "wang", PASSWORD)
     assert ("admin", "user.unlock") in _audit(runtime, "wang")
 

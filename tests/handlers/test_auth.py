@@ -109,30 +109,49 @@ def test_wrong_password_and_unknown_user_look_the_same(
         assert all(a.ip == "testclient" for a in failed)
 
 
-def test_lockout_after_repeated_failures_then_it_expires(
+def test_failures_slow_down_that_address_with_growing_delays(
     runtime: Runtime, app_client: TestClient, clock: FixedClock
 ) -> None:
     runtime.settings.login_max_failures = 3
     make_account(runtime, "alice", "admin")
     for _ in range(3):
         assert _post_login(app_client, "alice", "wrong").status_code == 400
-    # Locked: even the right password is refused, and its check costs no lockout reset.
-    assert _post_login(app_client, "alice", PASSWORD).status_code == 400
-    with Session(runtime.engine) as s:
-        account = get_account(session=s, username="alice")
-        assert account is not None and account.locked_until is not None
-    clock.at += dt.timedelta(minutes=runtime.settings.login_lockout_minutes + 1)
+    # Held back: even the right password is refused, and the page says until when.
+    held = _post_login(app_client, "alice", PASSWORD)
+    assert held.status_code == 429 and "try again after 10:00" in held.text
+    clock.at += dt.timedelta(seconds=31)
+    assert _post_login(app_client, "alice", "wrong").status_code == 400  # a 4th failure
+    clock.at += dt.timedelta(seconds=31)
+    assert _post_login(app_client, "alice", PASSWORD).status_code == 429  # now 60 s
+    clock.at += dt.timedelta(seconds=30)
     assert _post_login(app_client, "alice", PASSWORD).status_code == 303
 
 
-def test_many_failures_from_one_address_are_throttled(
+def test_a_stranger_elsewhere_cannot_lock_a_colleague_out(
+    runtime: Runtime, app_client: TestClient
+) -> None:
+    runtime.settings.login_max_failures = 3
+    make_account(runtime, "alice", "admin")
+    app = app_client.app
+    with TestClient(app, client=("203.0.113.9", 40000)) as stranger:
+        for _ in range(10):
+            assert _post_login(stranger, "alice", "guess").status_code in (400, 429)
+        assert _post_login(stranger, "alice", PASSWORD).status_code == 429
+    assert _post_login(app_client, "alice", PASSWORD).status_code == 303
+
+
+def test_spraying_from_one_address_stops_new_names_but_not_known_ones(
     runtime: Runtime, app_client: TestClient
 ) -> None:
     runtime.settings.login_ip_max_failures = 4
     make_account(runtime, "alice", "admin")
+    make_account(runtime, "bob", "staff")
+    assert _post_login(app_client, "alice", PASSWORD).status_code == 303  # alice works here
+    app_client.cookies.clear()
     for i in range(4):
         assert _post_login(app_client, f"guess{i}", "x").status_code == 400
-    assert _post_login(app_client, "alice", PASSWORD).status_code == 429
+    assert _post_login(app_client, "bob", PASSWORD).status_code == 429  # never signed in here
+    assert _post_login(app_client, "alice", PASSWORD).status_code == 303  # the office goes on
 
 
 def test_post_without_or_with_a_wrong_csrf_token_is_refused(

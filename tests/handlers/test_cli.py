@@ -68,3 +68,30 @@ def test_import_refuses_a_broken_file(env: Settings, tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text("entries:\n  - id: Bad Id\n", encoding="utf-8")
     result = runner.invoke(app, ["corpus", "import", str(tmp_path)])
     assert result.exit_code == 1 and "bad.yaml" in result.output
+
+
+def test_ask_json_user_continues_one_conversation(env: Settings) -> None:
+    # With --user every line is the next message of one conversation: "1" picks a topic.
+    result = runner.invoke(app, ["ask", "--json", "--user", "ann"], input="预约专家\n1\n")
+    assert result.exit_code == 0, result.output
+    started, chosen = (json.loads(line) for line in result.output.splitlines())
+    assert started["intent"] == "booking" and chosen["intent"] == "booking"
+    assert "请选择专家" in chosen["answer"]
+    # Without --user each line is a fresh conversation: a bare "1" is no booking step.
+    result = runner.invoke(app, ["ask", "--json"], input="预约专家\n1\n")
+    fresh = [json.loads(line) for line in result.output.splitlines()][1]
+    assert fresh["intent"] != "booking" and "请选择专家" not in fresh["answer"]
+
+
+def test_chat_and_ask_share_the_users_conversation(env: Settings) -> None:
+    result = runner.invoke(app, ["chat", "--user", "bob"], input="预约专家\n")
+    assert result.exit_code == 0 and "请选择咨询主题" in result.output
+    # `tmbot ask --user bob` continues the booking that `tmbot chat --user bob` started.
+    result = runner.invoke(app, ["ask", "--json", "--user", "bob"], input="取消\n")
+    row = json.loads(result.output)
+    assert row["intent"] == "booking" and "已退出预约" in row["answer"]
+    # Another user has no booking to cancel.
+    other = json.loads(
+        runner.invoke(app, ["ask", "--json", "--user", "eve"], input="取消\n").output
+    )
+    assert "已退出预约" not in other["answer"]

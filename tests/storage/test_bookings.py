@@ -22,7 +22,7 @@ from storage.bookings import (
 )
 from storage.db import upgrade_db
 from storage.errors import SlotTaken
-from tests.conftest import PG_URL, pg_available
+from tests.conftest import PG_URL, pg_available, pg_skip_reason
 from tests.support.booking import add_expert
 
 START = dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.UTC)
@@ -106,7 +106,7 @@ def test_naive_datetimes_are_refused_and_reads_are_utc(runtime: Runtime) -> None
 @pytest.mark.pg
 def test_twenty_concurrent_attempts_on_one_slot_make_exactly_one_booking() -> None:
     if not pg_available():
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+        pytest.skip(pg_skip_reason())
     from tests.support.pg import reset_pg
 
     reset_pg(PG_URL)

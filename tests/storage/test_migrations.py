@@ -51,3 +51,12 @@ def test_sqlite_uses_wal(tmp_path) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     engine.dispose()
+
+
+def test_no_postgresql_without_an_explicit_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A developer's PostgreSQL on 127.0.0.1 must not be wiped by the plain test command.
+    import tests.conftest as conftest
+
+    monkeypatch.setattr(conftest, "PG_URL", "")
+    assert conftest.pg_available() is False
+    assert "TMBOT_TEST_PG_URL" in conftest.pg_skip_reason()

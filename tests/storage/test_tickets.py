@@ -25,7 +25,7 @@ from storage.tickets import (
     tickets_to_alert,
     tickets_to_close,
 )
-from tests.conftest import PG_URL, pg_available
+from tests.conftest import PG_URL, pg_available, pg_skip_reason
 
 
 def _together(calls: list[Callable[[], object]]) -> None:
@@ -50,7 +50,7 @@ def engine(db_url: str) -> Iterator[Engine]:
 def pg_engine() -> Iterator[Engine]:
     """An engine on a PostgreSQL database migrated from scratch (skips where none answers)."""
     if not pg_available():
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}")
+        pytest.skip(pg_skip_reason())
     from tests.support.pg import reset_pg
 
     reset_pg(PG_URL)
@@ -73,7 +73,9 @@ def _new(session: Session, user: str = "u1", *, year: int = 2026, due: dt.dateti
         first_response_due=due,
         created_at=T0,
     )
-    return create_ticket(session=session, year=year, ticket=ticket)
+    made, created = create_ticket(session=session, year=year, ticket=ticket)
+    assert created
+    return made
 
 
 def test_numbers_are_readable_and_unique(engine: Engine) -> None:
@@ -233,6 +235,62 @@ def test_concurrent_tickets_on_postgresql_get_distinct_numbers(pg_engine: Engine
     assert sorted(numbers) == [f"T-2026-{n:06d}" for n in range(1, 7)]
 
 
+def _ticket(user: str) -> Ticket:
+    return Ticket(
+        number="",
+        channel="web",
+        user_ref=user,
+        question="转人工",
+        reason="asked",
+        first_response_due=T0,
+        created_at=T0,
+    )
+
+
+def test_a_second_active_ticket_of_one_user_gives_back_the_first(engine: Engine) -> None:
+    with Session(engine) as session:
+        first = _new(session, "u1")
+        session.commit()
+        again, created = create_ticket(session=session, year=2026, ticket=_ticket("u1"))
+        session.commit()
+        assert not created and again.number == first.number
+        # The refused insert gave its number back: the next user gets the next one.
+        assert _new(session, "u2").number == "T-2026-000002"
+        first.status = TicketStatus.CLOSED
+        session.commit()
+        assert _new(session, "u1").number == "T-2026-000003"  # closed: a new one may open
+
+
+def _burst(engine: Engine, users: list[str]) -> list[tuple[str, bool]]:
+    barrier = threading.Barrier(len(users))
+    results: list[tuple[str, bool]] = []
+
+    def open_one(user: str) -> None:
+        with Session(engine) as session:
+            barrier.wait()
+            ticket, created = create_ticket(session=session, year=2026, ticket=_ticket(user))
+            results.append((ticket.number, created))
+            session.commit()
+
+    _together([lambda u=u: open_one(u) for u in users])
+    return results
+
+
+@pytest.mark.pg
+def test_a_burst_of_handoffs_on_postgresql_gets_every_ticket_numbered(pg_engine: Engine) -> None:
+    results = _burst(pg_engine, [f"u{i}" for i in range(32)])
+    assert sorted(n for n, _ in results) == [f"T-2026-{n:06d}" for n in range(1, 33)]
+    assert all(created for _, created in results)
+
+
+@pytest.mark.pg
+def test_double_clicks_on_postgresql_make_one_ticket(pg_engine: Engine) -> None:
+    for round_ in range(5):
+        results = _burst(pg_engine, [f"clicker{round_}"] * 5)
+        assert len({n for n, _ in results}) == 1
+        assert sorted(c for _, c in results) == [False] * 4 + [True]
+
+
 @pytest.mark.pg
 def test_concurrent_sla_alerts_on_postgresql_have_one_winner(pg_engine: Engine) -> None:
     engine = pg_engine
@@ -257,3 +315,9 @@ def test_concurrent_sla_alerts_on_postgresql_have_one_winner(pg_engine: Engine) 
     for ticket_id in ids:
         assert ticket_id is not None
         assert sorted(race(ticket_id)) == [False] * 5 + [True]
+
+
+def test_double_clicks_make_one_ticket(engine: Engine) -> None:
+    results = _burst(engine, ["clicker"] * 4)
+    assert len({n for n, _ in results}) == 1
+    assert sorted(c for _, c in results) == [False] * 3 + [True]

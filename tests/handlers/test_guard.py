@@ -1,0 +1,61 @@
+"""Abuse limits: oversized bodies refused before parsing, per-address rate limits, no echo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.core.runtime import Runtime
+from webhook import create_app
+
+
+@pytest.fixture
+def tight(runtime: Runtime) -> Iterator[TestClient]:
+    runtime.settings.rate_limit_chat = "3/minute"
+    runtime.settings.max_body_bytes = 4096
+    with TestClient(create_app(runtime.settings, runtime=runtime)) as c:
+        yield c
+
+
+def _chat(client: TestClient, text: str = "你好") -> int:
+    body = {"user_id": "webguard0001", "text": text}
+    return client.post("/api/chat", json=body).status_code
+
+
+def test_chat_requests_past_the_limit_get_429_with_retry_after(tight: TestClient) -> None:
+    assert [_chat(tight) for _ in range(3)] == [200, 200, 200]
+    resp = tight.post("/api/chat", json={"user_id": "webguard0002", "text": "hi"})
+    assert resp.status_code == 429
+    assert 1 <= int(resp.headers["retry-after"]) <= 60
+    assert "too many" in resp.json()["detail"]
+    assert tight.get("/healthz").status_code == 200  # other endpoints are not counted
+
+
+def test_an_oversized_body_is_refused_before_parsing(tight: TestClient) -> None:
+    resp = tight.post(
+        "/api/chat",
+        content=b'{"user_id": "webguard0001", "text": "' + b"a" * 10_000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert resp.status_code == 413
+
+
+def test_a_chunked_oversized_body_is_refused_too(tight: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"user_id": "webguard0001", "text": "'
+        for _ in range(10):
+            yield b"a" * 1000
+        yield b'"}'
+
+    resp = tight.post("/api/chat", content=chunks(), headers={"content-type": "application/json"})
+    assert resp.status_code == 413
+
+
+def test_validation_errors_name_the_field_but_never_echo_the_input(client: TestClient) -> None:
+    secret = "x" * 5000
+    resp = client.post("/api/chat", json={"user_id": secret, "text": "hi"})
+    assert resp.status_code == 422
+    assert secret not in resp.text and len(resp.text) < 2000
+    assert resp.json()["detail"][0]["loc"][-1] == "user_id"

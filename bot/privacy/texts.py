@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from bot.core.texts import catalog
 
 __all__ = ("DEFAULT_NOTICE", "TEXTS", "pt")
 
@@ -85,8 +85,4 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def pt(key: str, lang: str, /, **values: Any) -> str:
-    """The privacy text `key` in `lang` ('en', otherwise Chinese), placeholders filled."""
-    zh, en = TEXTS[key]
-    text = en if lang == "en" else zh
-    return text.format(**values) if values else text
+pt = catalog("privacy", TEXTS)

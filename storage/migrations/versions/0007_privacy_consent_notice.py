@@ -1,7 +1,7 @@
 """privacy consent and notice
 
-Revision ID: 0006_privacy
-Revises: 0005_merge
+Revision ID: 0007_privacy
+Revises: 0006_tickets_counter
 Create Date: 2026-12-04 20:33:03.905068
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0006_privacy"
-down_revision: str | Sequence[str] | None = "0005_merge"
+revision: str = "0007_privacy"
+down_revision: str | Sequence[str] | None = "0006_tickets_counter"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,11 +4,13 @@ erasure from the console (audited without personal fields)."""
 from __future__ import annotations
 
 import json
+import logging
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from bot.core.runtime import Runtime
+from handlers.web.logs import RedactTokens
 from storage.accounts import AuditLog
 from storage.models import ChatMessage
 from storage.privacy import ConsentRecord
@@ -146,3 +148,12 @@ def test_the_faq_editor_refuses_a_phone_number_in_a_phrasing(
     resp = client.post("/admin/faq/new", data=entry)
     assert resp.status_code == 400
     assert "phone number, e-mail or ID number" in resp.text and "问法含电话" in resp.text
+
+
+def test_the_web_chat_id_stays_out_of_the_access_log() -> None:
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s"', ("1.2.3.4:5", "GET",
+        f"/privacy/data?user_id={USER}"), None,
+    )  # fmt: skip
+    RedactTokens().filter(record)
+    assert USER not in record.getMessage() and "user_id=***" in record.getMessage()

@@ -44,6 +44,7 @@ COLUMNS = (
     "answer_en",
     "tags",
     "sources",
+    "laws",
     "as_of",
     "changes",
     "valid_from",
@@ -51,7 +52,7 @@ COLUMNS = (
     "related",
     "needs_staff",
 )
-_LISTS = ("alternates_zh", "alternates_en", "tags", "sources", "related")
+_LISTS = ("alternates_zh", "alternates_en", "tags", "sources", "laws", "related")
 FORMATS = {
     "yaml": ("application/zip", "zip"),
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -78,6 +79,7 @@ def entry_to_row(entry: FaqEntry) -> dict[str, str]:
         "answer_en": entry.answer.en,
         "tags": "\n".join(entry.tags),
         "sources": "\n".join(entry.sources),
+        "laws": "\n".join(entry.laws),
         "changes": entry.changes or "",
         "related": "\n".join(entry.related),
         "needs_staff": "true" if entry.needs_staff else "false",
@@ -111,6 +113,7 @@ def row_to_entry(row: dict[str, Any], where: str) -> FaqEntry:
         "answer": {"zh": cells["answer_zh"], "en": cells["answer_en"]},
         "tags": lists["tags"],
         "sources": lists["sources"],
+        "laws": lists["laws"],
         "changes": cells["changes"] or None,
         "related": lists["related"],
         "needs_staff": cells["needs_staff"].strip().lower() in ("true", "1", "yes", "是"),

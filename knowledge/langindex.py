@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.figures import indexable_answer
 from knowledge.glossary import Glossary
 from knowledge.normalize import CJK_RE, normalize, tokenize
 from knowledge.schema import FaqEntry
@@ -58,7 +59,7 @@ class LangIndex:
         self.vocab: dict[str, int] = {}
         pair_tok, sizes = self._token_ids(self.texts, _EMPTY)
         pair_phr = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
-        answers = (glossary.canonicalize(normalize(e.answer.get(lang))) for e in entries)
+        answers = (glossary.canonicalize(normalize(indexable_answer(e, lang))) for e in entries)
         ans_tok, ans_sizes = self._token_ids(answers, None)
         ans_ent = np.repeat(np.arange(self.n_entries, dtype=np.int32), ans_sizes)
         n_vocab = len(self.vocab)

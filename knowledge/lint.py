@@ -4,9 +4,13 @@ Errors (the check fails): a file or entry that does not load, a duplicate id, a 
 language, fewer than `min_alternates` alternates per language, a phrasing that (nearly)
 duplicates one of another entry that can be served on the same day, a fee, period or count in an
 answer without `sources` and `as_of`, overlapping validity for one topic, related ids that do not
-exist, answers too long for a chat message, topics of the topic list not covered.
+exist, answers too long for a chat message, topics of the topic list not covered, a `laws` key that
+laws.yaml does not know, an answer citing a statute (商标法, 实施条例, 海关保护条例) without naming
+that text in `laws`, a code-hosting site in an answer, an unknown placeholder or a hand-written
+figure that disagrees with the fee or period table (knowledge/figures.py).
 Warnings (reported, never fatal): an `as_of` older than `max_age_days`, a topic id the topic list
-does not know, a topic list that is absent.
+does not know, a topic list that is absent, an entry served on `today` that rests on a text no
+longer in force (users see the law-version notice; write a counterpart valid from that day).
 """
 
 from __future__ import annotations
@@ -25,8 +29,11 @@ import yaml
 from pydantic import ValidationError
 from rapidfuzz import fuzz, process, utils
 
+from knowledge.figures import figure_findings
+from knowledge.laws import cited_kinds, load_laws, outdated_texts, unversioned_kinds
 from knowledge.normalize import normalize
 from knowledge.schema import FaqEntry
+from knowledge.sources import is_code_hosting
 
 __all__ = ("BUNDLED_TOPICS", "SHARED_TOPICS", "Finding", "LintConfig", "lint_corpus")
 
@@ -93,7 +100,65 @@ def lint_corpus(directory: Path, config: LintConfig | None = None) -> list[Findi
     _check_duplicates(run, published)
     _check_validity(run, published)
     _check_topics(run, published)
+    _check_laws(run, published)
+    _check_figures(run, published)
     return run.findings
+
+
+def _check_laws(run: _Run, published: list[tuple[str, FaqEntry]]) -> None:
+    laws = load_laws()
+    for path, e in run.entries:
+        for key in e.laws:
+            if key not in laws:
+                run.add("error", path, e.id, f"laws: {key!r} is not in knowledge/data/laws.yaml")
+        named = {laws[k].kind for k in e.laws if k in laws}
+        for lang in LANGS:
+            answer = e.answer.get(lang)
+            for kind in sorted(cited_kinds(answer) - named):
+                run.add(
+                    "error",
+                    path,
+                    e.id,
+                    f"answer.{lang} cites the {kind} but `laws` names no version of it",
+                )
+            for kind in sorted(unversioned_kinds(answer)):
+                run.add(
+                    "error",
+                    path,
+                    e.id,
+                    f"answer.{lang} cites the {kind} without naming its version "
+                    "(e.g. 《商标法》（2019年修正）, Regulations (2014))",
+                )
+            if is_code_hosting(answer):
+                run.add("error", path, e.id, f"answer.{lang} names a code-hosting site")
+            for marker, key in (
+                ("{{fee:", "cnipa-fee-standard"),
+                ("{{madrid:", "wipo-madrid-fees"),
+            ):
+                if marker in answer and key not in e.laws:
+                    run.add(
+                        "error",
+                        path,
+                        e.id,
+                        f"answer.{lang} uses {marker}...}} but `laws` lacks {key}",
+                    )
+    day = run.config.today
+    for path, e in published:
+        if e.valid_on(day) and (old := outdated_texts(e, day, laws)):
+            names = ", ".join(t.en for t in old)
+            run.add(
+                "warning",
+                path,
+                e.id,
+                f"on {day} rests on {names}, no longer in force, and has no counterpart valid "
+                "that day: users see the law-version notice",
+            )
+
+
+def _check_figures(run: _Run, published: list[tuple[str, FaqEntry]]) -> None:
+    paths = {e.id: p for p, e in published}
+    for f in figure_findings(e for _, e in published):
+        run.add("error", paths[f.entry], f.entry, f"answer.{f.lang} {f.message}")
 
 
 def _load_file(run: _Run, path: Path) -> None:

@@ -50,6 +50,8 @@ class FaqEntry(BaseModel):
     alternates: BilingualList = Field(default_factory=BilingualList)
     answer: Bilingual
     sources: list[str] = Field(default_factory=list)
+    # The legal texts the answer rests on, with versions: keys of knowledge/data/laws.yaml.
+    laws: list[str] = Field(default_factory=list)
     as_of: dt.date | None = None
     changes: str | None = None  # where a stated fact is known to change (fees, the 2027 law)
     valid_from: dt.date | None = None

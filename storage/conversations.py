@@ -15,10 +15,13 @@ __all__ = (
     "claim_delivery",
     "find_delivery",
     "get_state",
+    "last_message_id",
     "log_question",
+    "pushed_since",
     "record_delivery",
     "save_state",
     "transcript",
+    "transcript_after",
 )
 
 
@@ -70,6 +73,53 @@ def transcript(
         .limit(limit)
     )
     return list(reversed(session.exec(query).all()))
+
+
+def transcript_after(
+    *, session: Session, channel: str, user_ref: str, after: int = 0, limit: int = 50
+) -> list[ChatMessage]:
+    """The user's last `limit` transcript lines with an id above `after`, oldest first."""
+    query = (
+        select(ChatMessage)
+        .where(
+            ChatMessage.channel == channel,
+            ChatMessage.user_ref == user_ref,
+            col(ChatMessage.id) > after,
+        )
+        .order_by(col(ChatMessage.id).desc())
+        .limit(limit)
+    )
+    return list(reversed(session.exec(query).all()))
+
+
+def pushed_since(
+    *, session: Session, channel: str, user_ref: str, after: int, limit: int = 50
+) -> list[ChatMessage]:
+    """Lines sent to the user outside their own turns (staff, reminders) after id `after`."""
+    query = (
+        select(ChatMessage)
+        .where(
+            ChatMessage.channel == channel,
+            ChatMessage.user_ref == user_ref,
+            ChatMessage.direction == "out",
+            ChatMessage.sender != "bot",
+            col(ChatMessage.id) > after,
+        )
+        .order_by(col(ChatMessage.id))
+        .limit(limit)
+    )
+    return list(session.exec(query).all())
+
+
+def last_message_id(*, session: Session, channel: str, user_ref: str) -> int:
+    """The id of the user's latest transcript line (0 without any)."""
+    query = (
+        select(ChatMessage.id)
+        .where(ChatMessage.channel == channel, ChatMessage.user_ref == user_ref)
+        .order_by(col(ChatMessage.id).desc())
+        .limit(1)
+    )
+    return session.exec(query).first() or 0
 
 
 def log_question(*, session: Session, **fields: Any) -> QuestionLog:

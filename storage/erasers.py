@@ -27,6 +27,7 @@ from storage.models import ChatMessage, ConversationState, ProcessedDelivery, Qu
 from storage.outbox import OutboxMessage
 from storage.privacy import ConsentRecord
 from storage.tickets import ACTIVE, Ticket, TicketStatus
+from storage.web_visitors import WebVisitor
 from storage.wechat import WechatConsent, WechatDelivery, WechatUser
 
 __all__ = (
@@ -295,6 +296,14 @@ def _erase_wechat_user(session: Session, s: Subject) -> int:
     return _rowcount(session.exec(stmt))  # type: ignore[call-overload]
 
 
+@eraser("web_visitor")
+def _erase_web_visitor(session: Session, s: Subject) -> int:
+    if s.channel != "web":
+        return 0
+    stmt = delete(WebVisitor).where(col(WebVisitor.user_ref) == s.user_ref)
+    return _rowcount(session.exec(stmt))  # type: ignore[call-overload]
+
+
 @eraser("wechat_consent")
 def _erase_wechat_consent(session: Session, s: Subject) -> int:
     if s.channel != "wechat":
@@ -340,14 +349,18 @@ def _erase_handled(session: Session, s: Subject) -> int:
 
 
 def _own_rows(session: Session, channel: str, user_ref: str) -> dict[str, list[dict[str, Any]]]:
-    # Every table keyed by channel + user_ref (or a WeChat openid): new tables come along.
+    # Every table keyed by channel + user_ref, or by the id alone in a channel's own table
+    # (web_visitor, wechat_* by openid): new tables come along.
     out: dict[str, list[dict[str, Any]]] = {}
     for table in SQLModel.metadata.sorted_tables:
         cols = table.c
+        own_table = table.name.startswith(f"{channel}_")
         where: ColumnElement[bool]
         if "user_ref" in cols and "channel" in cols:
             where = (cols["channel"] == channel) & (cols["user_ref"] == user_ref)
-        elif "openid" in cols and channel == "wechat":
+        elif "user_ref" in cols and own_table:
+            where = cols["user_ref"] == user_ref
+        elif "openid" in cols and own_table:
             where = cols["openid"] == user_ref
         else:
             continue

@@ -96,7 +96,13 @@ def place(expert: Expert, lang: str, *, address: str = "") -> str:
             if lang == "en"
             else "专家将拨打您留下的手机号"
         )
-    return expert.location or address or ("the station" if lang == "en" else "指导站")
+    # On site: the station's address first (the expert's location is usually just the room).
+    if address and address in expert.location:
+        return expert.location
+    where = [part for part in (address, expert.location) if part]
+    if where:
+        return (", " if lang == "en" else "，").join(where)
+    return "the station" if lang == "en" else "指导站"
 
 
 def place_line(expert: Expert, lang: str, *, address: str = "") -> str:

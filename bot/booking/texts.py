@@ -10,8 +10,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "back": ("返回", "Back"),
     "cancel": ("取消", "Cancel"),
     "topic.prompt": (
-        "预约专家咨询（免费）。请选择咨询主题：",
-        "Book a free consultation with an expert. What is it about?",
+        "预约专家咨询。请选择咨询主题：",
+        "Book a consultation with an expert. What is it about?",
     ),
     "topic.registration": ("商标注册", "Registration"),
     "topic.renewal": ("续展", "Renewal"),

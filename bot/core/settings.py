@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     station_phone: str = ""
     station_address_zh: str = ""
     station_address_en: str = ""
+    station_logo_url: str = ""  # the web chat's logo; empty = the bundled /logo.svg
     # Expert booking (bot/booking/skill.py): lead time, change cut-off, per-user limit, horizon.
     booking_cutoff_hours: float = Field(2.0, ge=0)  # a slot must start at least this far ahead
     booking_change_cutoff_hours: float = Field(4.0, ge=0)  # cancel/reschedule until then
@@ -89,6 +90,16 @@ class Settings(BaseSettings):
     retention_delivery_days: int = Field(30, ge=0)  # outbox / de-duplication / WeChat delivery rows
     retention_closed_ticket_days: int = Field(730, ge=0)  # then anonymised
     retention_cancelled_booking_days: int = Field(365, ge=0)  # then the contact is removed
+    # What this station says about its own fees ({{station:fees}} in corpus answers): the 2021
+    # notice makes stations public-service windows but says nothing of fees, so each station
+    # states its own practice here.
+    station_fees_zh: str = (
+        "本站服务是否收费，请以本站公布的服务说明为准，或回复“人工”向工作人员确认。"
+    )
+    station_fees_en: str = (
+        "Whether this station charges for a service is set out in its own service terms; "
+        'reply "human" to ask staff.'
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -64,7 +64,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "我不太确定您想问的是哪一个，请回复数字：",
         "I am not sure which of these you mean; reply with a number:",
     ),
-    "source_line": ("（信息截至{as_of}，来源：{source}）", "(As of {as_of}. Source: {source})"),
+    "source_line": (
+        "（信息截至{as_of}，依据：{names}；官方来源：{link}）",
+        "(As of {as_of}. Based on: {names}. Official source: {link})",
+    ),
+    "source_line_link": (
+        "（信息截至{as_of}，官方来源：{link}）",
+        "(As of {as_of}. Official source: {link})",
+    ),
+    "source_line_names": (
+        "（信息截至{as_of}，依据：{names}）",
+        "(As of {as_of}. Based on: {names})",
+    ),
     "feedback.prompt": ("这个回答有帮助吗？", "Was this helpful?"),
     "feedback.up": ("有用", "Helpful"),
     "feedback.down": ("没用", "Not helpful"),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.faq.answer import answer_text
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
@@ -77,10 +77,7 @@ class FaqSkill:
                 log=False,
             )
         lang = ctx.lang
-        text = entry.answer.get(lang).strip()
-        if entry.sources and entry.as_of:
-            host = urlparse(entry.sources[0]).netloc or entry.sources[0]
-            text += "\n" + ctx.t("source_line", as_of=entry.as_of.isoformat(), source=host)
+        text = answer_text(entry, lang, ctx.today, ctx.core.settings)
         resolved: dict[str, FaqEntry] = {}
         for rid in entry.related:
             r = index.resolve(rid, ctx.today)

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.core.hours import StationHours
 from bot.core.settings import Settings
+from bot.handoff.alias import user_alias
 from bot.handoff.states import TicketAction, next_status
 from bot.handoff.texts import ht
 from storage.conversations import add_message, get_state
@@ -104,7 +105,7 @@ def open_ticket(
     state.status = "human"
     due = hours.describe(ticket.first_response_due, "zh", now)
     body = (
-        f"渠道 Channel: {ticket.channel} · 用户 User: {ticket.user_ref[:24]}\n"
+        f"渠道 Channel: {ticket.channel} · 用户 User: {user_alias(ticket)}\n"
         f"分类 Category: {category} · 优先级 Priority: {priority} · 触发 Reason: {reason}\n"
         f"问题 Question: {ticket.question}\n首次响应期限 Due: {due}"
     )
@@ -212,7 +213,7 @@ def alert_sla_breach(
                 question=ticket.question[:1000],
             )
         )
-    channel = f"渠道 Channel: {ticket.channel} · 用户 User: {ticket.user_ref[:24]}"
+    channel = f"渠道 Channel: {ticket.channel} · 用户 User: {user_alias(ticket)}"
     body = f"{parts[0]}\n\n{parts[1]}\n{channel}"
     notify_staff(
         session=session,
@@ -303,7 +304,7 @@ def user_wrote(
     ticket.status = next_status(ticket.status, TicketAction.USER_WROTE)
     ticket.last_user_message_at = ticket.updated_at = now
     session.add(ticket)
-    body = f"{ticket.channel} · {ticket.user_ref[:24]}: {text[:1500]}"
+    body = f"{ticket.channel} · {user_alias(ticket)}: {text[:1500]}"
     notify_staff(session=session, settings=settings, ticket=ticket, event="message", body=body)
 
 

@@ -99,7 +99,7 @@ class PrivacySkill:
         meta: dict[str, str] = {}
         if channel == "web":
             base = service.privacy_url(ctx.core.settings)
-            text += "\n" + pt("mydata.download", ctx.lang, url=f"{base}/data?user_id={user_ref}")
+            text += "\n" + pt("mydata.download", ctx.lang, url=f"{base}/data")  # cookie: who
         elif channel == "telegram":  # Telegram takes files: the export comes as one
             data = export_user(session=ctx.session, channel=channel, user_ref=user_ref)
             body = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode()

@@ -10,7 +10,8 @@ __all__ = ("DEFAULT_NOTICE", "TEXTS", "pt")
 DEFAULT_NOTICE: tuple[str, str] = (
     "个人信息保护说明\n"
     "我们收集什么：您发送的消息和问题；您同意后提供的手机号或邮箱、联系人姓名和公司名称"
-    "（用于转人工和预约专家）；您所用渠道的用户标识（微信 openid、Telegram 账号或网页随机编号）。\n"
+    "（用于转人工和预约专家）；您所用渠道的用户标识（微信 openid、Telegram 账号，或网页聊天在浏览器 Cookie 中保存的"
+    "随机编号，它不含姓名或联系方式）。\n"
     "为什么：解答商标问题、由工作人员跟进、安排专家咨询并发送预约提醒，以及改进常见问题库。\n"
     "保存多久：聊天记录和提问按本站规定的期限保存，到期删除或匿名化；已结束的工单和取消的预约"
     "到期后去除个人信息。\n"
@@ -19,7 +20,8 @@ DEFAULT_NOTICE: tuple[str, str] = (
     "Privacy notice\n"
     "What we collect: your messages and questions; with your consent, a phone number or e-mail, "
     "a contact name and company name (for a handoff to staff or an expert booking); your "
-    "channel's user id (WeChat openid, Telegram account or the web page's random id).\n"
+    "channel's user id (WeChat openid, Telegram account, or the random number the web chat keeps "
+    "in a browser cookie, which holds no name or contact).\n"
     "Why: to answer trademark questions, let staff follow up, arrange consultations and send "
     "their reminders, and to improve the FAQ.\n"
     "How long: transcripts and questions are kept for the station's set periods, then deleted "
@@ -43,7 +45,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Reply 'delete my data' to delete it, 'stop reminders' or 'withdraw consent' to withdraw "
         "consent.",
     ),
-    "mydata.download": ("下载全部数据（JSON）：{url}", "Download all of it (JSON): {url}"),
+    "mydata.download": (
+        "在本浏览器中下载全部数据（JSON）：{url}",
+        "Download all of it (JSON) in this browser: {url}",
+    ),
     "mydata.file": ("您的数据（JSON）", "Your data (JSON)"),
     "erase.ask": (
         "确认删除您的数据吗？将删除聊天记录、联系方式、同意记录和会话状态；提问统计只保留"

@@ -134,6 +134,8 @@ def period_result(p: PeriodResult) -> dict[str, Any]:
         "passed": p.passed,
         "deemed_receipt": _iso(p.deemed_receipt),
         "moved": _moved(end=p.end),
+        # Opposition under the revised law, period unconfirmed: `due` is the safe date.
+        "old_rule_due": p.old_rule_end.due.isoformat() if p.old_rule_end else None,
     }
 
 
@@ -165,8 +167,10 @@ def madrid_result(est: MadridEstimate, rate_as_of: dt.date | None, lang: str) ->
         "classes": est.classes,
         "colour": est.colour,
         "lines": _lines(est.lines, lang),
-        "total_chf": est.total_chf,
-        "total_cny": est.total_cny,
+        # An unrecognised name means the total would be wrong: none is given.
+        "complete": est.complete,
+        "total_chf": est.total_chf if est.complete else None,
+        "total_cny": est.total_cny if est.complete else None,
         "cny_rate": est.cny_rate,
         "rate_as_of": _iso(rate_as_of),
         "as_of": est.as_of,

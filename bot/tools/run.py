@@ -195,7 +195,8 @@ def madrid(
         if rate_as_of
         else tt("madrid.rate_default", lang)
     )
-    lines.append(tt("madrid.rate", lang, rate=f"{est.cny_rate:g}", as_of=as_of))
+    if est.complete:
+        lines.append(tt("madrid.rate", lang, rate=f"{est.cny_rate:g}", as_of=as_of))
     return Answer("\n".join(lines), madrid_result(est, rate_as_of, lang))
 
 

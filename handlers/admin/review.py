@@ -21,6 +21,7 @@ from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
 from handlers.web.pages import flash, render, station_today
 from knowledge.index import Match
+from knowledge.laws import outdated_texts
 from knowledge.normalize import detect_lang
 from knowledge.pii import has_pii
 from knowledge.review import (
@@ -31,6 +32,8 @@ from knowledge.review import (
     stale_entries,
 )
 from knowledge.schema import FaqEntry
+from knowledge.tools.holiday_import import missing_arrangement_warning
+from knowledge.tools.workdays import load_calendar
 from storage.accounts import StaffAccount
 from storage.errors import CorpusError, NotFound
 from storage.faq import corpus_version, get_record, load_entries, save_entry
@@ -111,11 +114,14 @@ def warnings(
     """Entries to review: facts checked too long ago, and questions two entries both claim."""
     entries = load_entries(session=session)
     max_age = runtime.settings.corpus_max_age_days
-    stale = stale_entries(entries, station_today(runtime), max_age)
+    today = station_today(runtime)
+    stale = stale_entries(entries, today, max_age)
     return render(
         request,
         "admin/warnings.html",
         stale=stale,
+        holidays=missing_arrangement_warning(today, load_calendar(runtime.settings.holidays_file)),
+        law_notices=[e for e in entries if e.valid_on(today) and outdated_texts(e, today)],
         max_age=max_age,
         duplicates=_duplicates(runtime, session, threshold),
         threshold=threshold,

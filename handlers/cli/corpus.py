@@ -10,7 +10,11 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.core.settings import get_settings
+from knowledge.figures import affected_entries
 from knowledge.lint import BUNDLED_TOPICS, SHARED_TOPICS, LintConfig, lint_corpus, summary
+from knowledge.loader import load_corpus
+from knowledge.tools.holiday_import import missing_arrangement_warning
+from knowledge.tools.workdays import load_calendar
 
 __all__ = ("corpus_check",)
 
@@ -36,6 +40,14 @@ def corpus_check(
     today: Annotated[
         str | None, typer.Option(help="Check as of this day, YYYY-MM-DD (default: today).")
     ] = None,
+    affected: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--affected",
+            help="List the answers that render a table row (fee item, Madrid fee or period), "
+            "e.g. --affected renewal: what a change of that row changes.",
+        ),
+    ] = None,
 ) -> None:
     """Check a corpus folder: languages, alternates, duplicates, sources, dates, topics.
 
@@ -59,6 +71,14 @@ def corpus_check(
     for finding in findings:
         typer.echo(str(finding), err=finding.level == "error")
     errors, warnings = summary(findings)
+    if affected:
+        entries = load_corpus(folder) if not errors else []
+        for key in affected:
+            ids = affected_entries(entries, key)
+            typer.echo(f"{key}: {len(ids)} answer(s) render it: {', '.join(ids) or '-'}")
+    calendar = missing_arrangement_warning(day, load_calendar(settings.holidays_file))
+    if calendar:  # not a corpus finding, but the same staff need to see it in December
+        typer.echo(f"holidays: warning: {calendar['en']}", err=True)
     typer.echo(f"{folder}: {errors} error(s), {warnings} warning(s)")
     if errors:
         raise typer.Exit(1)

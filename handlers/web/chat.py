@@ -1,40 +1,70 @@
-"""The public web chat: a static page at / and its JSON endpoint /api/chat."""
+"""The public web chat's JSON API: send a message, read the history and what arrived since.
+
+Who is asking comes only from the signed visitor cookie (handlers/web/visitor.py); no route
+takes a user id from the page. The page itself is served by handlers/web/chat_page.py.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
+import re
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
-from sqlmodel import col, select
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
 
+from bot.core.conversation import Conversation
 from bot.core.messages import Inbound, Reply
-from handlers.web.deps import ConversationDep, SessionDep
-from storage.models import ChatMessage
+from handlers.web.chat_page import router as page_router
+from handlers.web.choice_labels import is_payload, label_for
+from handlers.web.deps import ConversationDep, SessionDep, SettingsDep
+from handlers.web.station import greeting
+from handlers.web.visitor import VisitorDep
+from knowledge.index import FaqIndex
+from storage.conversations import (
+    get_state,
+    last_message_id,
+    pushed_since,
+    transcript_after,
+)
+from storage.db import session_scope
+from storage.models import ChatMessage, ConversationState
+from storage.web_visitors import clear_view, get_visitor, mark_seen
 
 __all__ = ("router",)
 
 router = APIRouter()
-_PAGE = Path(__file__).resolve().parent / "static" / "chat.html"
+router.include_router(page_router)
+
+HISTORY_LIMIT = 50  # lines shown on load; older ones stay in the transcript (and tickets)
+_CHANNEL = "web"
+_MAX_ID = 2**31 - 1  # transcript ids are 32-bit integers on PostgreSQL
+# A relative booking calendar link in a reply ("/bookings/B-7K3Q9.ics?token=..."), made
+# absolute so it works when copied out of the page.
+_ICS_RE = re.compile(r"(?<![\w/.:-])(/bookings/[A-Za-z0-9-]+\.ics\?token=[A-Za-z0-9_.-]+)")
 
 
-class ChatIn(BaseModel):
+class _Strict(BaseModel):
+    # A body carrying fields we do not know (e.g. the old page's user_id) is refused, not
+    # silently read: no client-chosen identity on this API.
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChatIn(_Strict):
     """One message typed (or a choice pressed) in the web chat."""
 
-    user_id: str = Field(
-        min_length=8,
-        max_length=64,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description="a random id the page keeps in localStorage",
-    )
     text: str = Field(max_length=100_000)
-    lang: str | None = Field(default=None, pattern=r"^(zh|en)$")
+    lang: str | None = Field(
+        default=None,
+        pattern=r"^(zh|en)$",
+        description="the page's language: the default for input in neither language",
+    )
     is_choice: bool = False
     message_id: str | None = Field(
         default=None,
         max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
         description="client id of this message; a resend is answered once",
     )
 
@@ -57,61 +87,199 @@ class ChatOut(BaseModel):
     lang: str | None = None
 
 
-def _out(reply: Reply) -> ReplyOut:
+class LineOut(BaseModel):
+    """One transcript line as the page shows it."""
+
+    id: int
+    who: str = Field(description="user | bot | staff | notice (a reminder or other message)")
+    text: str
+    at: dt.datetime
+    unread: bool = False
+
+
+class GreetingOut(BaseModel):
+    text: str
+    choices: list[ChoiceOut]
+
+
+class HistoryOut(BaseModel):
+    """The conversation so far (after the last "new conversation"), oldest first."""
+
+    messages: list[LineOut]
+    cursor: int = Field(description="poll /api/chat/updates?after= from here")
+    unread: int
+    lang: str
+    greeting: GreetingOut
+
+
+class SeenIn(_Strict):
+    up_to: int = Field(ge=0, le=_MAX_ID)
+
+
+class LangIn(_Strict):
+    lang: str = Field(pattern=r"^(zh|en)$")
+
+
+def _base(request: Request, public_url: str) -> str:
+    return (public_url or str(request.base_url)).rstrip("/")
+
+
+def absolute_links(text: str, base: str) -> str:
+    """Relative .ics links in `text` made absolute under `base`."""
+    return _ICS_RE.sub(lambda m: base + m.group(1), text)
+
+
+def _who(msg: ChatMessage) -> str:
+    if msg.direction == "in":
+        return "user"
+    if msg.sender == "bot":
+        return "bot"
+    return "staff" if msg.sender.startswith("staff") else "notice"
+
+
+def _line(
+    msg: ChatMessage, base: str, seen_id: int, lang: str = "zh", index: FaqIndex | None = None
+) -> LineOut:
+    at = msg.created_at if msg.created_at.tzinfo else msg.created_at.replace(tzinfo=dt.UTC)
+    who = _who(msg)
+    # A pressed button is stored as its payload: show a label, as the page did at the time.
+    text = label_for(msg.text, lang, index) if who == "user" and is_payload(msg.text) else msg.text
+    return LineOut(
+        id=msg.id or 0,
+        who=who,
+        text=absolute_links(text, base),
+        at=at,
+        unread=msg.direction == "out" and (msg.id or 0) > seen_id,
+    )
+
+
+def _out(reply: Reply, base: str) -> ReplyOut:
     return ReplyOut(
-        text=reply.text,
+        text=absolute_links(reply.text, base),
         choices=[ChoiceOut(label=c.label, payload=c.payload) for c in reply.choices],
         intent=reply.intent,
     )
 
 
-@router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def chat_page() -> HTMLResponse:
-    """The chat page (plain HTML and JS, no build step)."""
-    return HTMLResponse(_PAGE.read_text(encoding="utf-8"))
-
-
 @router.post("/api/chat", response_model=ChatOut)
-async def chat(body: ChatIn, conversation: ConversationDep) -> ChatOut:
+async def chat(
+    body: ChatIn,
+    request: Request,
+    visitor: VisitorDep,
+    conversation: ConversationDep,
+    settings: SettingsDep,
+) -> ChatOut:
     """Send one message to tmbot and get its replies."""
     inbound = Inbound(
-        channel="web",
-        user_ref=body.user_id,
+        channel=_CHANNEL,
+        user_ref=visitor,
         text=body.text,
         locale=body.lang,
         is_callback=body.is_choice,
-        delivery_id=f"{body.user_id}:{body.message_id}" if body.message_id else None,
+        delivery_id=f"{visitor}:{body.message_id}" if body.message_id else None,
     )
     # The core is synchronous (database work); keep the event loop free.
-    replies = await run_in_threadpool(conversation.handle, inbound)
-    return ChatOut(replies=[_out(r) for r in replies])
+    outcome = await run_in_threadpool(conversation.handle_turn, inbound)
+    # The visitor has these replies in front of them: they are not "unread" on return.
+    await run_in_threadpool(_seen_all, conversation, visitor)
+    base = _base(request, settings.public_url)
+    return ChatOut(replies=[_out(r, base) for r in outcome.replies], lang=outcome.lang)
 
 
-class UpdateOut(BaseModel):
-    id: int
-    text: str
-    sender: str
+def _seen_all(conversation: Conversation, visitor: str) -> None:
+    with session_scope(conversation.engine) as session:
+        last = last_message_id(session=session, channel=_CHANNEL, user_ref=visitor)
+        if last:  # no transcript (e.g. just erased at the user's request): no row to keep
+            mark_seen(session=session, user_ref=visitor, up_to=last)
 
 
-@router.get("/api/chat/updates", response_model=list[UpdateOut])
-def chat_updates(
+@router.get("/api/chat/history", response_model=HistoryOut)
+def chat_history(
+    request: Request,
+    visitor: VisitorDep,
     session: SessionDep,
-    user_id: str = Query(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$"),
-    after: int = Query(
-        0, ge=0, le=2**31 - 1
-    ),  # ids are 32-bit on PostgreSQL: beyond is a 422, not a 500
-) -> list[UpdateOut]:
-    """Messages pushed to this web user by staff or reminders since message `after`."""
-    query = (
-        select(ChatMessage)
-        .where(
-            ChatMessage.channel == "web",
-            ChatMessage.user_ref == user_id,
-            ChatMessage.direction == "out",
-            ChatMessage.sender != "bot",
-            col(ChatMessage.id) > after,
-        )
-        .order_by(col(ChatMessage.id))
-        .limit(50)
+    conversation: ConversationDep,
+    settings: SettingsDep,
+    limit: int = Query(HISTORY_LIMIT, ge=1, le=200),
+    lang: str | None = Query(None, pattern=r"^(zh|en)$"),
+) -> HistoryOut:
+    """The visitor's conversation so far with times and unread marks; marks nothing as read."""
+    marks = get_visitor(session=session, user_ref=visitor)
+    lines = transcript_after(
+        session=session,
+        channel=_CHANNEL,
+        user_ref=visitor,
+        after=marks.cleared_id,
+        limit=limit,
     )
-    return [UpdateOut(id=m.id or 0, text=m.text, sender=m.sender) for m in session.exec(query)]
+    base = _base(request, settings.public_url)
+    state_lang = _known_lang(session, visitor)
+    shown = lang or state_lang or "zh"
+    index = conversation.index.get(session)
+    out = [_line(m, base, marks.seen_id, shown, index) for m in lines]
+    cursor = max(marks.cleared_id, lines[-1].id or 0) if lines else marks.cleared_id
+    return HistoryOut(
+        messages=out,
+        cursor=cursor,
+        unread=sum(1 for m in out if m.unread),
+        lang=state_lang or shown,
+        greeting=GreetingOut.model_validate(greeting(settings, shown)),
+    )
+
+
+def _known_lang(session: Session, visitor: str) -> str | None:
+    query = select(ConversationState.lang).where(
+        ConversationState.channel == _CHANNEL, ConversationState.user_ref == visitor
+    )
+    return session.exec(query).first()
+
+
+@router.get("/api/chat/updates", response_model=list[LineOut])
+def chat_updates(
+    request: Request,
+    visitor: VisitorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    # Ids are 32-bit on PostgreSQL: a cursor beyond is a 422, not a 500.
+    after: int = Query(0, ge=0, le=_MAX_ID),
+) -> list[LineOut]:
+    """Messages pushed to this visitor by staff or reminders since transcript line `after`."""
+    marks = get_visitor(session=session, user_ref=visitor)
+    lines = pushed_since(
+        session=session, channel=_CHANNEL, user_ref=visitor, after=max(after, marks.cleared_id)
+    )
+    base = _base(request, settings.public_url)
+    return [_line(m, base, marks.seen_id) for m in lines]
+
+
+@router.post("/api/chat/seen")
+def chat_seen(body: SeenIn, visitor: VisitorDep, session: SessionDep) -> dict[str, int]:
+    """The page showed the visitor every line up to `up_to`."""
+    last = last_message_id(session=session, channel=_CHANNEL, user_ref=visitor)
+    return {"seen": mark_seen(session=session, user_ref=visitor, up_to=min(body.up_to, last))}
+
+
+@router.post("/api/chat/new", response_model=GreetingOut)
+def chat_new(
+    visitor: VisitorDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: str = Query("zh", pattern=r"^(zh|en)$"),
+) -> GreetingOut:
+    """Start a new conversation: the page's view starts empty; transcript and tickets stay."""
+    last = last_message_id(session=session, channel=_CHANNEL, user_ref=visitor)
+    clear_view(session=session, user_ref=visitor, up_to=last)
+    return GreetingOut.model_validate(greeting(settings, lang))
+
+
+@router.post("/api/chat/lang")
+def chat_lang(body: LangIn, visitor: VisitorDep, session: SessionDep) -> dict[str, str]:
+    """The page's language toggle: the language for input written in neither language.
+
+    Only the two language columns change (the core's JSON state stays untouched), and the
+    choice is not fixed: a message typed in the other language is still answered in it.
+    """
+    state = get_state(session=session, channel=_CHANNEL, user_ref=visitor)
+    state.lang, state.lang_fixed = body.lang, False
+    session.add(state)
+    return {"lang": body.lang}

@@ -2,8 +2,7 @@
 
 Each line carries time, level, worker pid and logger; the app's INFO lines are kept (with
 --workers N the workers are new processes, so a basicConfig in the parent would not reach them);
-secrets in query strings (the booking calendar's `token=`, the web chat's `user_id=`) never
-reach the access log.
+secrets in query strings (the booking calendar's `token=`) never reach the access log.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from typing import Any
 
 __all__ = ("LOG_CONFIG", "RedactTokens")
 
-_SECRET_QUERY = re.compile(r"((?:token|signature|msg_signature|key|user_id)=)[^&\s\"]+", re.I)
+_SECRET_QUERY = re.compile(r"((?:token|signature|msg_signature|key)=)[^&\s\"]+", re.I)
 
 
 class RedactTokens(logging.Filter):

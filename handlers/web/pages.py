@@ -13,6 +13,7 @@ from markupsafe import Markup
 from starlette.templating import Jinja2Templates
 
 from bot.core.runtime import Runtime
+from bot.handoff.alias import user_alias
 from handlers.web.csrf import CSRF_FIELD, csrf_token
 
 __all__ = ("TEMPLATES_DIR", "flash", "render", "station_today", "templates")
@@ -48,6 +49,8 @@ def _when(value: dt.datetime | None, tz: str = "Asia/Shanghai") -> str:
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_page_context])
 templates.env.filters["when"] = _when
+# Staff see a per-ticket alias of the user, never the channel id (a web visitor's identity).
+templates.env.filters["user_alias"] = user_alias
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

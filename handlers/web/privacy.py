@@ -6,26 +6,27 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from bot.privacy.service import notice_text
 from handlers.web.auth import AdminUser, audit, require_admin
 from handlers.web.csrf import check_csrf
-from handlers.web.deps import SessionDep
+from handlers.web.deps import SessionDep, SettingsDep
 from handlers.web.pages import flash, render
+from handlers.web.visitor import COOKIE, read_visitor
 from storage.erasers import export_user
+from storage.errors import NotFound
 from storage.privacy import current_notice, save_notice
 
 __all__ = ("router",)
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
-_WEB_ID = r"^[A-Za-z0-9_-]+$"  # the web chat's random id (handlers/web/chat.py)
 
 
 @router.get("/privacy")
-def privacy_page(request: Request, session: SessionDep) -> Response:
-    """The notice in force, Chinese and English, open to everyone."""
+def privacy_page(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """The notice in force, Chinese and English, open to everyone (linked from the chat page)."""
     notice = current_notice(session=session)
     return render(
         request,
@@ -33,16 +34,17 @@ def privacy_page(request: Request, session: SessionDep) -> Response:
         text_zh=notice_text(session=session, lang="zh"),
         text_en=notice_text(session=session, lang="en"),
         notice=notice,
+        station_zh=settings.station_name_zh,
     )
 
 
 @router.get("/privacy/data")
-def my_data(
-    session: SessionDep,
-    user_id: Annotated[str, Query(min_length=8, max_length=64, pattern=_WEB_ID)],
-) -> Response:
-    """Everything held about one web chat user, as a file (the id is the page's own secret)."""
-    data = export_user(session=session, channel="web", user_ref=user_id)
+def my_data(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Everything held about this web chat visitor (their signed cookie), as a file."""
+    visitor = read_visitor(request.cookies.get(COOKIE), settings.secret_key)
+    if visitor is None:
+        raise NotFound("no web chat conversation in this browser")
+    data = export_user(session=session, channel="web", user_ref=visitor)
     body = json.dumps(data, ensure_ascii=False, indent=1, default=str)
     return Response(
         body,

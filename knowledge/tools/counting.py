@@ -10,17 +10,24 @@ Art. 12, as applied here:
 4. A period whose last day is a public holiday ends on the next working day. Weekends
    count as such holidays; an official make-up working day (调休) is a working day and
    moves nothing (``Deadline``).
+5. For a year whose arrangement is not announced yet, the statutory holidays fixed by the
+   national holiday rules and weekends count; no 调休 is guessed, the answer says the
+   arrangement is not published, and the fallback is logged as a warning.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from knowledge.tools.workdays import DayInfo, HolidayCalendar, load_calendar
 
 __all__ = ("Deadline", "add_days", "add_months", "deadline", "status_date", "term_expiry")
+
+log = logging.getLogger(__name__)
+_LOGGED: set[tuple[str, int]] = set()  # (table, year) already warned about in this process
 
 
 def add_months(start: dt.date, months: int) -> dt.date:
@@ -110,19 +117,38 @@ class Deadline:
             else:
                 parts.append(f"节假日表未收录{years}年，本结果只考虑了周末。")
         if self.uncovered_years:
-            years = ", ".join(str(y) for y in self.uncovered_years)
-            if lang == "en":
-                parts.append(
-                    f"The public holidays for {years} are not yet in the table (not announced "
-                    "yet), so only weekends were taken into account; check the State Council "
-                    "notice before relying on this date."
-                )
-            else:
-                parts.append(
-                    f"{years}年的法定节假日尚未公布（未收录），本结果只考虑了周末；"
-                    "请以国务院办公厅放假通知为准。"
-                )
+            parts.append(self._unpublished_note(lang))
         return " ".join(parts)
+
+    def _unpublished_note(self, lang: str) -> str:
+        years = ", ".join(str(y) for y in self.uncovered_years)
+        # A weekend day skipped in such a year may yet be declared a make-up working day.
+        weekends = [
+            d.date.isoformat() for d in self.skipped if d.kind == "weekend" and not d.covered
+        ]
+        if lang == "en":
+            text = (
+                f"The official holiday arrangement for {years} is not yet published: this date "
+                "counts the statutory holidays fixed by the national holiday rules and weekends, "
+                "and no make-up working day is guessed. The announced arrangement may move the "
+                "deadline later, never earlier than this date"
+            )
+            if weekends:
+                text += (
+                    f"; if {' or '.join(weekends)} is declared a make-up working day, the "
+                    f"deadline is that day, so to be safe file by {self.nominal.isoformat()}"
+                )
+            return text + "."
+        text = (
+            f"{years}年的放假安排国务院办公厅尚未公布：本结果按《全国年节及纪念日放假办法》规定的"
+            "法定节假日和周末计算，没有猜测调休；正式安排公布后期限可能更晚，不会早于本结果"
+        )
+        if weekends:
+            text += (
+                f"（如果{'、'.join(weekends)}中某天被定为调休上班日，期限就是那一天；"
+                f"稳妥起见请不晚于 {self.nominal.isoformat()} 提交）"
+            )
+        return text + "。"
 
 
 def deadline(nominal: dt.date, calendar_: HolidayCalendar | None = None) -> Deadline:
@@ -134,6 +160,16 @@ def deadline(nominal: dt.date, calendar_: HolidayCalendar | None = None) -> Dead
     last = max(cal.years, default=0)
     newer = tuple(sorted(y for y in missing if y > last))
     older = tuple(sorted(y for y in missing if y <= last))
+    if missing and (key := (cal.source_file, max(missing))) not in _LOGGED:
+        # Loud on purpose (once per table and year): deadlines without the official arrangement.
+        _LOGGED.add(key)
+        log.warning(
+            "holiday table %s has no arrangement for %s: deadline %s computed from statutory "
+            "holidays and weekends only; import the State Council notice (tmbot holidays import)",
+            cal.source_file or "(bundled)",
+            ", ".join(str(y) for y in sorted(missing)),
+            nominal.isoformat(),
+        )
     return Deadline(nominal, due, skipped, cal.day_info(nominal), True, newer, older)
 
 

@@ -28,6 +28,7 @@ from typing import Literal
 
 from knowledge.tools.counting import Deadline, add_months, deadline, term_expiry
 from knowledge.tools.fees import FeeTable, RenewalFee, load_fee_table, renewal_fee
+from knowledge.tools.periods import load_periods
 from knowledge.tools.procedural import (
     PeriodResult,
     madrid_dependency_end,
@@ -48,9 +49,11 @@ __all__ = (
     "renewal_status",
 )
 
-TERM_YEARS = 10
-WINDOW_MONTHS = 12
-GRACE_MONTHS = 6
+# The periods come from the one period table (knowledge/data/periods.yaml), as in the answers.
+_PERIODS = load_periods()
+TERM_YEARS = _PERIODS["term"].amount  # 10
+WINDOW_MONTHS = _PERIODS["renewal_window"].amount  # 12
+GRACE_MONTHS = _PERIODS["renewal_grace"].amount  # 6
 
 
 class RenewalPhase(StrEnum):
@@ -218,7 +221,7 @@ def _explain_zh(r: RenewalResult) -> str:
         out.append(
             f"- 可以怎么办：尽快重新提交注册申请（官费网上 {r.new_application_fee_online} 元、纸质 {r.new_application_fee_paper} 元，"
             f"{r.classes}类、每类10个项目以内）。商标被注销之日起一年内，商标局对他人与该商标相同或近似的申请不予核准"
-            "（商标法第五十条），原注册人自己重新申请不受此限；请在商标局网站查询注销公告日期，也可以预约专家咨询。"
+            "（商标法（2019年修正）第五十条；法条没有为原注册人规定例外，原注册人重新申请是否受影响请咨询商标局或专家）；请在商标局网站查询注销公告日期，也可以预约专家咨询。"
         )
         if r.if_renewed_expiry is not None and r.input_kind == "registration_date":
             out.append(
@@ -230,7 +233,7 @@ def _explain_zh(r: RenewalResult) -> str:
             f"- 续展后新的有效期：{r.new_term_start} 至 {r.new_term_end}（自上一届有效期满次日起计算十年，商标法第四十条）。"
         )
     out.append(
-        "依据：商标法第三十九、四十、五十条；商标法实施条例第十二、三十三条。具体日期请以商标局注册簿记载为准。"
+        "依据：《商标法》（2019年修正）第三十九、四十、五十条；《商标法实施条例》（2014年修订）第十二、三十三条。具体日期请以商标局注册簿记载为准。"
     )
     return "\n".join(out)
 
@@ -275,8 +278,8 @@ def _explain_en(r: RenewalResult) -> str:
         out.append(
             f"- What you can do: file a new application as soon as possible (official fee {r.new_application_fee_online} CNY "
             f"online or {r.new_application_fee_paper} CNY on paper for {r.classes} class(es), up to 10 items each). For one "
-            "year after the cancellation CNIPA does not approve other people's identical or similar marks (Art. 50); the "
-            "former owner is not barred. Check the cancellation date in the CNIPA register, or book an expert."
+            "year after the cancellation CNIPA does not approve other people's identical or similar marks (Trademark Law 2019, Art. 50; "
+            "the article names no exception for the former owner, so ask CNIPA or an expert whether your new filing is affected). Check the cancellation date in the CNIPA register, or book an expert."
         )
         if r.if_renewed_expiry is not None and r.input_kind == "registration_date":
             out.append(
@@ -289,6 +292,6 @@ def _explain_en(r: RenewalResult) -> str:
             f"- New term after renewal: {r.new_term_start} to {r.new_term_end} (ten years from the day after the old expiry, Art. 40)."
         )
     out.append(
-        "Legal basis: Trademark Law Arts. 39, 40, 50; Implementing Regulations Arts. 12, 33. Confirm the dates in the CNIPA register."
+        "Legal basis: Trademark Law (2019 amendment) Arts. 39, 40, 50; Implementing Regulations (2014 revision) Arts. 12, 33. Confirm the dates in the CNIPA register."
     )
     return "\n".join(out)

@@ -50,6 +50,7 @@ class Party:
     as_of: str = ""
     basis: str = ""
     two_parts: bool = False
+    official_table: str = ""  # date of the WIPO individual-fee table the amount was seen in
 
     def fee(self, classes: int) -> float:
         """The individual fee for `classes` classes (0 for complementary-fee parties)."""
@@ -92,6 +93,11 @@ class MadridEstimate:
     indicative: bool
     calculator: str = CALCULATOR_URL
 
+    @property
+    def complete(self) -> bool:
+        """False when a name was not recognised: then no total is given (it would be wrong)."""
+        return not self.unknown and bool(self.parties)
+
     def explain(self, lang: str = "zh") -> str:
         """Every line, the totals, and the indicative-figures warning."""
         en = lang == "en"
@@ -108,30 +114,41 @@ class MadridEstimate:
                 if en
                 else f"- {ln.label(lang)}：{ln.amount:g} 瑞士法郎{note}"
             )
-        if en:
+        if self.complete:
             out.append(
                 f"Total: {self.total_chf:g} CHF ≈ {self.total_cny:,.2f} CNY at {self.cny_rate:g} CNY/CHF."
-            )
-        else:
-            out.append(
-                f"合计：{self.total_chf:g} 瑞士法郎，按 1 瑞士法郎 = {self.cny_rate:g} 元折合约 {self.total_cny:,.2f} 元。"
+                if en
+                else f"合计：{self.total_chf:g} 瑞士法郎，按 1 瑞士法郎 = {self.cny_rate:g} 元折合约 {self.total_cny:,.2f} 元。"
             )
         for name, zh, en_note in self.excluded:
             out.append(f"- {name}: {en_note}" if en else f"- {name}：{zh}")
         if self.unknown:
             names = "、".join(self.unknown) if not en else ", ".join(self.unknown)
             out.append(
-                f"Not recognised (not priced): {names}." if en else f"未能识别、未计入：{names}。"
+                f"Not recognised: {names}. It is not a Madrid member we know of, or the name is "
+                "misspelt; so no total is given. Check the name against WIPO's member list."
+                if en
+                else f"未能识别：{names}。它不是我们已知的马德里体系成员，或名称有误，因此不给出合计；"
+                "请对照 WIPO 马德里成员名单核对名称。"
+            )
+        elif not self.parties:
+            out.append(
+                "No designated Madrid member was recognised, so no total is given."
+                if en
+                else "没有识别到可指定的马德里体系成员，因此不给出合计。"
             )
         if en:
             out.append(
-                f"Indicative: individual fees change often and the table's figures are not verified "
-                f"(as of {self.as_of}); check the WIPO Fee Calculator {self.calculator}. Fees are paid "
-                "in CHF; any CNIPA handling fee and agency fees are not included."
+                f"Indicative: basic, supplementary and complementary fees per the WIPO Madrid fee "
+                f"schedule (as of {self.as_of}); individual fees change often, and an amount not "
+                "marked as from WIPO's individual-fee table is unverified. Check the WIPO Fee "
+                f"Calculator {self.calculator}. Fees are paid in CHF; any CNIPA handling fee and "
+                "agency fees are not included."
             )
         else:
             out.append(
-                f"以上为参考估算：单独规费随汇率经常调整，表中金额未经核实（截至 {self.as_of}），"
+                f"以上为参考估算：基础费、附加费、补充费依 WIPO 马德里费用表（截至 {self.as_of}）；"
+                "单独规费随汇率经常调整，未注明取自 WIPO 单独规费表的金额均未经核实。"
                 f"请以 WIPO 费用计算器为准：{self.calculator}。规费以瑞士法郎缴纳；不含商标局可能收取的手续费和代理费。"
             )
         return "\n".join(out)
@@ -141,10 +158,15 @@ def estimate_madrid(
     parties: Sequence[str],
     classes: int,
     colour: bool = False,
-    cny_rate: float = 7.9,
+    *,
+    cny_rate: float,
     table: FeeTable | None = None,
 ) -> MadridEstimate:
-    """Estimate WIPO fees for designating `parties` (codes or names, zh/en) in `classes` classes."""
+    """Estimate WIPO fees for designating `parties` (codes or names, zh/en) in `classes` classes.
+
+    `cny_rate` has no default here: the one default is the setting `chf_cny_rate`. When a name
+    is not recognised the estimate carries no total (``complete`` is False).
+    """
     if classes < 1:
         raise ValueError("classes must be at least 1")
     if cny_rate <= 0:
@@ -200,8 +222,13 @@ def estimate_madrid(
         p = known[c]
         if p.kind == "individual":
             amount = p.fee(classes)
-            note_en = "" if p.verified else f"indicative, figure as of {p.as_of}"
-            note_zh = "" if p.verified else f"参考值，金额截至 {p.as_of}"
+            if p.verified:
+                note_en = note_zh = ""
+            elif p.official_table:
+                note_en = f"indicative, WIPO individual-fee table of {p.official_table}"
+                note_zh = f"参考值，取自 WIPO 单独规费表（{p.official_table} 更新）"
+            else:
+                note_en, note_zh = "unverified", "金额未经核实"
             if p.two_parts:
                 note_en += "; includes a second part paid later, on acceptance"
                 note_zh += "；含核准后缴纳的第二部分"
@@ -289,6 +316,7 @@ def _parties(m: Mapping[str, Any]) -> dict[str, Party]:
                 as_of=str(v.get("as_of", "")),
                 basis=str(v.get("basis", "")),
                 two_parts=bool(v.get("two_parts", False)),
+                official_table=str(v.get("official_table") or ""),
             )
         except (KeyError, IndexError, TypeError, ValueError) as exc:
             raise ToolDataError(f"fees.yaml madrid party {code}: malformed ({exc!r})") from exc

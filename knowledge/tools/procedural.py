@@ -3,8 +3,9 @@
 - Opposition: 3 months from the preliminary-approval publication date (商标法 第三十三条);
   the law in force from 2027-01-01 may shorten it (a 2025 draft said 2 months; unconfirmed).
 - Refusal review: 15 days from receipt of the refusal (第三十四条). An electronic notice is
-  deemed received 15 days after it was sent unless an earlier receipt is shown (实施条例
-  第十条); so is a mailed one whose postmark is illegible.
+  deemed received 15 days after it was sent unless the party proves the date the document
+  entered its electronic system (实施条例（2014年修订）第十条); a mailed one whose postmark
+  is illegible likewise, unless the party proves the actual date of receipt.
 - Madrid dependency: 5 years from the international registration date (Madrid Protocol
   Art. 6(3)); a status date, not a time limit for an act, so it is never moved.
 - Non-use exposure: a non-use cancellation may be requested once 3 years have passed since
@@ -22,6 +23,7 @@ from typing import Literal
 
 from knowledge.tools.counting import Deadline, add_days, add_months, deadline, status_date
 from knowledge.tools.fees import FeeTable, load_fee_table
+from knowledge.tools.periods import OppositionRule, load_periods, opposition_rule
 from knowledge.tools.workdays import HolidayCalendar
 
 __all__ = (
@@ -62,6 +64,9 @@ class PeriodResult:
     notes_en: tuple[str, ...] = ()
     deemed_receipt: dt.date | None = None
     extra: dict[str, dt.date] = field(default_factory=dict)
+    # Opposition against a publication under the revised law, its period not yet confirmed:
+    # `end` is the safe (2-month) date and this the 3-month date of the old rule.
+    old_rule_end: Deadline | None = None
 
     @property
     def days_left(self) -> int:
@@ -77,7 +82,9 @@ class PeriodResult:
         """The dates, any move and why, the days left, notes and the legal basis."""
         en = lang == "en"
         title = _TITLES[self.kind][1 if en else 0]
-        if en:
+        if self.old_rule_end is not None:
+            out = _two_dates(self, en)
+        elif en:
             out = [
                 f"{title}: {self.end.due.isoformat()}.",
                 f"- {self.start_label_en}: {self.start}; period: {self.length_en}; counted end: {self.end.nominal}.",
@@ -108,33 +115,123 @@ class PeriodResult:
         return "\n".join(out)
 
 
+def _two_dates(r: PeriodResult, en: bool) -> list[str]:
+    old = r.old_rule_end
+    assert old is not None
+    if en:
+        return [
+            f"Opposition deadline, safe date: {r.end.due.isoformat()} (2 months, as the 2025 draft "
+            f"proposed); statutory date under the old rule: {old.due.isoformat()} (3 months).",
+            f"- {r.start_label_en}: {r.start}; counted ends: {r.end.nominal} (2 months), "
+            f"{old.nominal} (3 months).",
+            "- The publication falls under the revised Trademark Law (in force 2027-01-01), whose "
+            "opposition period we have not confirmed in the official text: file by the safe date.",
+        ]
+    return [
+        f"异议期限：稳妥期限 {r.end.due.isoformat()}（按2025年草案的2个月计算）；"
+        f"旧法规定的期限 {old.due.isoformat()}（3个月）。",
+        f"- {r.start_label_zh}：{r.start}；按期间计算的届满日：{r.end.nominal}（2个月）、{old.nominal}（3个月）。",
+        "- 该公告适用2027年1月1日起施行的新商标法，本站尚未在新法正式文本中确认异议期，请按稳妥期限提交。",
+    ]
+
+
 def opposition_deadline(
-    publication_date: dt.date, *, today: dt.date, calendar: HolidayCalendar | None = None
+    publication_date: dt.date,
+    *,
+    today: dt.date,
+    calendar: HolidayCalendar | None = None,
+    rule: OppositionRule | None = None,
 ) -> PeriodResult:
-    """Last day to oppose a mark published for preliminary approval on `publication_date`."""
-    end = deadline(add_months(publication_date, 3), calendar)
-    notes_zh = [
-        "2027-01-01 起施行的新商标法可能调整异议期（2025年草案曾拟改为2个月，最终文本未经确认），"
-        "2027年以后的公告请以商标局公告载明的异议期为准。"
-    ]
-    notes_en = [
-        "The revised Trademark Law in force from 2027-01-01 may change this period (a 2025 draft "
-        "proposed 2 months; the adopted text is unconfirmed). For publications from 2027 on, check "
-        "the period stated in the CNIPA gazette."
-    ]
+    """Last day to oppose a mark published for preliminary approval on `publication_date`.
+
+    For a publication under the revised law (from 2027-01-01) whose period the station has not
+    confirmed in data (periods.yaml `revised_law`), the result's `end` is the safe 2-month date
+    and `old_rule_end` the 3-month date of the old rule; both are shown, labelled.
+    """
+    rule = rule or opposition_rule()
+    rows = load_periods()
+    old_months, safe_months = rows["opposition"].amount, rows["opposition_2027_safe"].amount
+    after = publication_date >= rule.in_force_from
+
+    def end_after(months: int) -> Deadline:
+        return deadline(add_months(publication_date, months), calendar)
+
+    if after and rule.confirmed_months is None:
+        return _opposition(
+            publication_date,
+            today,
+            end_after(safe_months),
+            (
+                f"{safe_months}个月（稳妥）/ {old_months}个月（旧法）",
+                f"{safe_months} months (safe) / {old_months} months (old rule)",
+            ),
+            (
+                "2019年《商标法》第三十三条（3个月，旧法）；新法的异议期未经本站确认；"
+                "《商标法实施条例》（2014年修订）第十二条（期间计算）。",
+                "Trademark Law 2019, Art. 33 (3 months, old rule); the revised law's period is "
+                "not confirmed by us; Implementing Regulations 2014, Art. 12 (counting).",
+            ),
+            (
+                "请以商标局公告载明的异议期为准；如需确认，可回复“人工”联系工作人员。",
+                'The period stated in the CNIPA gazette prevails; reply "human" to ask staff.',
+            ),
+            old_rule_end=end_after(old_months),
+        )
+    if after and rule.confirmed_months is not None:
+        months = rule.confirmed_months
+        return _opposition(
+            publication_date,
+            today,
+            end_after(months),
+            (f"{months}个月", f"{months} months"),
+            (
+                f"《商标法》（2026年修订）：{rule.source}；《商标法实施条例》（2014年修订）第十二条（期间计算）。",
+                f"Trademark Law (2026 revision): {rule.source}; Implementing Regulations 2014, Art. 12 (counting).",
+            ),
+        )
+    return _opposition(
+        publication_date,
+        today,
+        end_after(old_months),
+        ("三个月", "3 months"),
+        (
+            "《商标法》（2019年修正）第三十三条；《商标法实施条例》（2014年修订）第十二条（公告当日不计入，期间届满日遇节假日顺延）。",
+            "Trademark Law (2019 amendment) Art. 33; Implementing Regulations (2014 revision) Art. 12 (publication day not counted; a last day on a holiday moves).",
+        ),
+        (
+            "2027-01-01 起施行的新商标法可能调整异议期（2025年草案曾拟改为2个月，最终文本未经确认），"
+            "2027年以后的公告请以商标局公告载明的异议期为准。",
+            "The revised Trademark Law in force from 2027-01-01 may change this period (a 2025 draft "
+            "proposed 2 months; the adopted text is unconfirmed). For publications from 2027 on, check "
+            "the period stated in the CNIPA gazette.",
+        ),
+    )
+
+
+def _opposition(
+    publication_date: dt.date,
+    today: dt.date,
+    end: Deadline,
+    length: tuple[str, str],
+    basis: tuple[str, str],
+    note: tuple[str, str] | None = None,
+    *,
+    old_rule_end: Deadline | None = None,
+) -> PeriodResult:
     return PeriodResult(
         kind="opposition",
         today=today,
         start=publication_date,
         start_label_zh="初步审定公告日",
         start_label_en="Preliminary-approval publication date",
-        length_zh="三个月",
-        length_en="3 months",
+        length_zh=length[0],
+        length_en=length[1],
         end=end,
-        basis_zh="商标法第三十三条；商标法实施条例第十二条（公告当日不计入，期间届满日遇节假日顺延）。",
-        basis_en="Trademark Law Art. 33; Implementing Regulations Art. 12 (publication day not counted; a last day on a holiday moves).",
-        notes_zh=tuple(notes_zh),
-        notes_en=tuple(notes_en),
+        basis_zh=basis[0],
+        basis_en=basis[1],
+        notes_zh=(note[0],) if note else (),
+        notes_en=(note[1],) if note else (),
+        old_rule_end=old_rule_end,
     )
 
 
@@ -163,11 +260,21 @@ def rejection_review_deadline(
         )
         notes_zh.append(
             f"按{how_zh}计算：自发文之日 {sent} 起满15日（{deemed}）视为送达。"
-            "如能证明实际更早收到，期限从实际收到之日起算，会更早届满。"
+            + (
+                "如能证明文件进入您电子系统的日期，以该日期为送达日（实施条例（2014年修订）第十条），期限可能更早届满。"
+                if electronic
+                else "如能证明实际收到日，以该日为送达日（实施条例（2014年修订）第十条），期限可能更早届满。"
+            )
         )
         notes_en.append(
             f"Computed as {how_en}: deemed received 15 days after it was sent on {sent}, i.e. {deemed}. "
-            "If it actually arrived earlier, the period runs from that day and ends earlier."
+            + (
+                "If you can prove the date the document entered your electronic system, that date "
+                "counts as receipt (Regulations 2014, Art. 10) and the period may end earlier."
+                if electronic
+                else "If you can prove the actual date of receipt, that date counts (Regulations "
+                "2014, Art. 10) and the period may end earlier."
+            )
         )
     else:
         start = received
@@ -189,8 +296,8 @@ def rejection_review_deadline(
         length_zh="十五日",
         length_en="15 days",
         end=end,
-        basis_zh="商标法第三十四条；商标法实施条例第十条（送达）、第十二条（期间计算）。",
-        basis_en="Trademark Law Art. 34; Implementing Regulations Art. 10 (service) and Art. 12 (counting).",
+        basis_zh="《商标法》（2019年修正）第三十四条；《商标法实施条例》（2014年修订）第十条（送达）、第十二条（期间计算）。",
+        basis_en="Trademark Law (2019 amendment) Art. 34; Implementing Regulations (2014 revision) Art. 10 (service) and Art. 12 (counting).",
         notes_zh=tuple(notes_zh),
         notes_en=tuple(notes_en),
         deemed_receipt=deemed,
@@ -212,7 +319,7 @@ def madrid_dependency_end(
         length_zh="五年",
         length_en="5 years",
         end=end,
-        basis_zh="马德里议定书第六条第（三）款（五年依附期）、第九条之五（转换）。",
+        basis_zh="《商标国际注册马德里协定有关议定书》第六条第（三）款（五年依附期）、第九条之五（转换）。",
         basis_en="Madrid Protocol Art. 6(3) (five-year dependency) and Art. 9quinquies (transformation).",
         notes_zh=(
             "在此之前，国内基础申请或注册被驳回、撤销、宣告无效或限制的，国际注册在相应范围内一并失效"
@@ -239,8 +346,8 @@ def nonuse_exposure(registration_date: dt.date, *, today: dt.date) -> PeriodResu
         length_zh="三年",
         length_en="3 years",
         end=end,
-        basis_zh="商标法第四十九条第二款；商标法实施条例第六十六条、第六十七条。",
-        basis_en="Trademark Law Art. 49(2); Implementing Regulations Arts. 66-67.",
+        basis_zh="《商标法》（2019年修正）第四十九条第二款；《商标法实施条例》（2014年修订）第六十六条、第六十七条。",
+        basis_en="Trademark Law (2019 amendment) Art. 49(2); Implementing Regulations (2014 revision) Arts. 66-67.",
         notes_zh=(
             "满三年后，任何人可以以“连续三年不使用”为由申请撤销；届时应能提交申请日前三年内的使用证据"
             "（被许可人的使用也算）或正当理由，收到通知后2个月内提交。马德里指定中国的商标，自驳回期满之日起算三年。",

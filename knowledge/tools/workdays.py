@@ -1,11 +1,12 @@
 """Chinese working days: weekends, public holidays and make-up working days (调休).
 
 The table lives in ``knowledge/data/cn_holidays.yaml``, one entry per State Council notice
-year. Admins extend it by editing that file or by passing another file's path (the
-settings layer will read ``TMBOT_HOLIDAYS_FILE`` and pass it here). For a year the table
-does not cover, only Saturdays and Sundays count as non-working days and every result
-says so, because the State Council announces each year's holidays only in the preceding
-autumn.
+year. Admins extend it by editing that file, by passing another file's path (the settings'
+``TMBOT_HOLIDAYS_FILE``) or with ``tmbot holidays import FILE``. For a year the table does not
+cover (the State Council announces each year's arrangement only in the preceding autumn or
+winter), the statutory holidays that the national holiday rules fix still count
+(``knowledge.tools.statutory_holidays``, from 2025), as do weekends; make-up working days are
+never guessed, and every result says the arrangement is not yet published.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import yaml
 
 from knowledge.tools._data import DATA_DIR, ToolDataError
+from knowledge.tools.statutory_holidays import statutory_holidays
 
 __all__ = (
     "DEFAULT_HOLIDAYS_FILE",
@@ -30,6 +32,7 @@ __all__ = (
     "is_working_day",
     "load_calendar",
     "next_working_day",
+    "parse_calendar",
     "working_day_on_or_after",
 )
 
@@ -55,7 +58,8 @@ class DayInfo:
     kind: DayKind
     name_zh: str = ""
     name_en: str = ""
-    covered: bool = True  # False: the year is not in the table, only weekends were checked
+    covered: bool = True  # False: the year's arrangement is not in the table
+    statutory: bool = False  # a holiday fixed by the national rules, in a year not in the table
 
     @property
     def working(self) -> bool:
@@ -67,12 +71,16 @@ class DayInfo:
         iso = self.date.isoformat()
         if lang == "en":
             wd = self.date.strftime("%A")
+            if self.kind == DayKind.HOLIDAY and self.statutory:
+                return f"{iso} ({wd}, {self.name_en}, a statutory holiday)"
             if self.kind == DayKind.HOLIDAY:
                 return f"{iso} ({wd}, {self.name_en} public holiday)"
             if self.kind == DayKind.MAKEUP_WORKDAY:
                 return f"{iso} ({wd}, an official make-up working day for {self.name_en})"
             return f"{iso} ({wd})"
         wd = "星期" + _WEEKDAYS_ZH[self.date.weekday()]
+        if self.kind == DayKind.HOLIDAY and self.statutory:
+            return f"{iso}（{wd}，{self.name_zh}法定节假日）"
         if self.kind == DayKind.HOLIDAY:
             return f"{iso}（{wd}，{self.name_zh}假期）"
         if self.kind == DayKind.MAKEUP_WORKDAY:
@@ -103,6 +111,9 @@ class HolidayCalendar:
         if day in self.makeup_workdays:
             zh, en = self.makeup_workdays[day]
             return DayInfo(day, DayKind.MAKEUP_WORKDAY, zh, en, covered)
+        if not covered and day in (fixed := statutory_holidays(day.year)):
+            zh, en = fixed[day]
+            return DayInfo(day, DayKind.HOLIDAY, zh, en, covered=False, statutory=True)
         kind = DayKind.WEEKEND if day.weekday() >= 5 else DayKind.WORKDAY
         return DayInfo(day, kind, covered=covered)
 
@@ -155,6 +166,11 @@ def _load(path: str) -> HolidayCalendar:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ToolDataError(f"{path}: cannot read holiday table: {exc}") from exc
+    return parse_calendar(raw, path)
+
+
+def parse_calendar(raw: Any, path: str) -> HolidayCalendar:
+    """Validate a holiday table already read from YAML; ToolDataError names `path` and the row."""
     if not isinstance(raw, dict) or not isinstance(raw.get("years"), dict):
         raise ToolDataError(f"{path}: expected a mapping with a 'years' key")
     holidays: dict[dt.date, tuple[str, str]] = {}

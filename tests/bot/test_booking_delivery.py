@@ -22,6 +22,7 @@ from storage.outbox import OutboxMessage
 from storage.wechat import WechatConsent
 from tests.support.booking import book_through
 from tests.support.dialog import say
+from tests.support.web import as_visitor
 
 TUESDAY_14 = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)  # 14:00 Shanghai, > 24 h ahead
 
@@ -78,12 +79,13 @@ def test_reminders_are_queued_24h_and_1h_before_and_delivered_then(runtime: Runt
 
 
 def test_reminders_reach_the_web_chat_page(runtime: Runtime, client: Any) -> None:
-    book_through(runtime.conversation, day_index=1, user="webuser0001", channel="web")
+    user = as_visitor(client, runtime.settings, "webuser0001")
+    book_through(runtime.conversation, day_index=1, user=user, channel="web")
     clock = FixedClock(TUESDAY_14 - dt.timedelta(minutes=30))
     worker = client.app.state.worker
     worker.clock = clock
     worker.run_once()
-    updates = client.get("/api/chat/updates", params={"user_id": "webuser0001"}).json()
+    updates = client.get("/api/chat/updates").json()
     assert len(updates) == 2 and "提醒" in updates[0]["text"]
 
 

@@ -12,6 +12,7 @@ from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime
 from bot.delivery.worker import OutboxWorker, PermanentFailure, TemporaryFailure
 from storage.outbox import OutboxMessage, enqueue
+from tests.support.web import as_visitor, visitor_id
 
 
 class FlakySender:
@@ -113,11 +114,12 @@ def test_web_sender_reaches_the_chat_page(runtime: Runtime, client) -> None:
         enqueue(
             session=session,
             sender="web",
-            recipient="webuser0001",
+            recipient=visitor_id("webuser0001"),
             payload={"text": "工作人员：您好", "sender": "staff:li"},
         )
         session.commit()
     client.app.state.worker.run_once()
-    resp = client.get("/api/chat/updates", params={"user_id": "webuser0001", "after": 0})
+    as_visitor(client, runtime.settings, "webuser0001")
+    resp = client.get("/api/chat/updates", params={"after": 0})
     assert resp.status_code == 200
     assert [m["text"] for m in resp.json()] == ["工作人员：您好"]

@@ -22,7 +22,7 @@ def _chat_answer(page, question: str, expected: str) -> None:
     page.goto("/")
     page.fill("#input", question)
     page.press("#input", "Enter")
-    expect(page.locator(".msg.me").last).to_have_text(question)
+    expect(page.locator(".msg.me .text").last).to_have_text(question)
     expect(page.locator(".msg.bot", has_text=expected)).to_have_count(1)
 
 

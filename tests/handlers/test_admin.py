@@ -17,6 +17,7 @@ from knowledge.schema import FaqEntry
 from storage.accounts import list_audit
 from storage.faq import get_record, list_revisions
 from tests.support.accounts import signed_in
+from tests.support.web import as_visitor
 
 NEW_ENTRY = {
     "id": "logo-colour",
@@ -42,7 +43,8 @@ def admin(client: TestClient, runtime: Runtime) -> Iterator[tuple[TestClient, st
 
 
 def _ask(client: TestClient, text: str, user: str) -> str:
-    resp = client.post("/api/chat", json={"user_id": user, "text": text})
+    as_visitor(client, client.app.state.runtime.settings, user)
+    resp = client.post("/api/chat", json={"text": text})
     assert resp.status_code == 200, resp.text
     return resp.json()["replies"][0]["text"]
 

@@ -19,6 +19,7 @@ from storage.faq import get_record, load_entries, save_entry
 from storage.faq_review import HandledQuestion
 from storage.models import ChatMessage, QuestionLog
 from tests.support.accounts import signed_in
+from tests.support.web import as_visitor
 
 
 @pytest.fixture
@@ -27,7 +28,8 @@ def admin(client: TestClient, runtime: Runtime) -> Iterator[tuple[TestClient, st
 
 
 def _ask(client: TestClient, text: str, user: str) -> str:
-    resp = client.post("/api/chat", json={"user_id": user, "text": text})
+    as_visitor(client, client.app.state.runtime.settings, user)
+    resp = client.post("/api/chat", json={"text": text})
     assert resp.status_code == 200, resp.text
     return resp.json()["replies"][0]["text"]
 
@@ -211,3 +213,20 @@ def test_unanswered_queue_masks_contacts_and_refuses_them_as_alternates(
     with Session(runtime.engine) as s:
         record = get_record(session=s, entry_id="renewal-fee")
         assert record is not None and record.revision == 1
+
+
+def test_warnings_show_the_missing_holiday_arrangement_and_the_old_law(
+    admin: tuple[TestClient, str], runtime: Runtime
+) -> None:
+    client, _ = admin
+    html = client.get("/admin/warnings").text  # 2026-11-25: not December yet, law in force
+    assert "Holiday table" not in html and "superseded law" not in html
+    with session_scope(runtime.engine) as s:
+        entry = {e.id: e for e in load_entries(session=s)}["renewal-fee"]
+        save_entry(
+            session=s, entry=entry.model_copy(update={"laws": ["trademark-law-2019"]}), author="t"
+        )
+    runtime.conversation.clock.at = dt.datetime(2027, 1, 5, 2, 0, tzinfo=dt.UTC)  # type: ignore[attr-defined]
+    html = client.get("/admin/warnings").text
+    assert "Holiday table" in html and "no arrangement for 2027" in html
+    assert "Resting on a superseded law" in html and 'href="/admin/faq/renewal-fee"' in html

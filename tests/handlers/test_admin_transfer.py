@@ -15,6 +15,7 @@ from storage.accounts import list_audit
 from storage.db import session_scope
 from storage.faq import corpus_version, get_record, load_entries, save_entry
 from tests.support.accounts import signed_in
+from tests.support.web import as_visitor
 
 PARSERS = {"yaml": from_yaml_zip, "csv": from_csv, "xlsx": from_xlsx}
 WRITERS = {"zip": to_yaml_zip, "csv": to_csv, "xlsx": to_xlsx}
@@ -78,7 +79,8 @@ def test_import_previews_then_writes_on_confirmation(
     apply = re.search(r'action="(/admin/import/\d+/apply)"', text).group(1)
     resp = client.post(apply, data={"csrf_token": token})
     assert resp.status_code == 200 and "2 条新建或修改 new or changed" in resp.text
-    reply = client.post("/api/chat", json={"user_id": "webuser-imp1", "text": "续展要交多少钱"})
+    as_visitor(client, runtime.settings, "webuser-imp1")
+    reply = client.post("/api/chat", json={"text": "续展要交多少钱"})
     assert "700元" in reply.json()["replies"][0]["text"]
     with Session(runtime.engine) as s:
         assert corpus_version(session=s) == version + 1

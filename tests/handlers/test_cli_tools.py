@@ -74,6 +74,14 @@ def test_fees_madrid_with_configured_and_given_rate() -> None:
     assert result.exit_code == 0 and "rate as of 2026-11-20" in result.output
 
 
+def test_fees_madrid_unknown_country_gives_no_total() -> None:
+    r = run_json("fees", "madrid", "US", "Narnia")
+    assert r["unknown"] == ["Narnia"] and not r["complete"]
+    assert r["total_chf"] is None and r["total_cny"] is None
+    text = runner.invoke(app, ["fees", "madrid", "US", "Narnia", "--lang", "en"]).output
+    assert "Total:" not in text and "not a Madrid member we know of" in text
+
+
 def test_classes_command() -> None:
     r = run_json("classes", "奶茶店")
     assert 43 in [s["class"] for s in r["suggestions"]]

@@ -17,6 +17,7 @@ from storage.experts import AvailabilityException, AvailabilityRule, Expert
 from storage.outbox import OutboxMessage
 from tests.support.accounts import login, make_account, signed_in
 from tests.support.booking import book_through
+from tests.support.web import as_visitor, visitor_id
 
 
 def _booking(runtime: Runtime) -> Booking:
@@ -85,13 +86,14 @@ def test_forms_without_csrf_are_refused(client: TestClient, runtime: Runtime) ->
 
 
 def test_staff_cancel_tells_the_user(client: TestClient, runtime: Runtime) -> None:
-    book_through(runtime.conversation, channel="web", user="webuser0001")
+    book_through(runtime.conversation, channel="web", user=visitor_id("webuser0001"))
     code = _booking(runtime).code
     token = signed_in(client, runtime, "staff")
     client.post(f"/staff/bookings/{code}/cancel", data={"csrf_token": token})
     assert _booking(runtime).status == "cancelled"
     client.app.state.worker.run_once()  # type: ignore[attr-defined]
-    updates = client.get("/api/chat/updates", params={"user_id": "webuser0001"}).json()
+    as_visitor(client, runtime.settings, "webuser0001")
+    updates = client.get("/api/chat/updates").json()
     assert any("已由指导站取消" in u["text"] for u in updates)
 
 
@@ -200,8 +202,10 @@ def test_admin_creates_and_edits_an_expert(client: TestClient, runtime: Runtime)
 
 
 def test_booking_through_the_web_chat_api(client: TestClient, runtime: Runtime) -> None:
+    as_visitor(client, runtime.settings, "webuser0009")
+
     def post(text: str, choice: bool = True) -> dict:
-        body = {"user_id": "webuser0009", "text": text, "is_choice": choice}
+        body = {"text": text, "is_choice": choice}
         resp = client.post("/api/chat", json=body)
         assert resp.status_code == 200, resp.text
         return resp.json()
@@ -222,4 +226,6 @@ def test_booking_through_the_web_chat_api(client: TestClient, runtime: Runtime) 
     text = done["replies"][0]["text"]
     assert "By video: https://meeting.example.cn/tmbot-demo-chen" in text
     link = text.split("Calendar file: ")[1].split()[0]
+    # Absolute (the request's base URL without TMBOT_PUBLIC_URL): it works copied elsewhere.
+    assert link.startswith("http://testserver/bookings/B-") and ".ics?token=" in link
     assert client.get(link).status_code == 200

@@ -5,6 +5,7 @@ the user's page receives the reply through /api/chat/updates."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -15,14 +16,14 @@ from fastapi.testclient import TestClient
 from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings
+from bot.handoff.alias import user_alias
 from bot.handoff.sweep import sweep
 from tests.support.accounts import login, make_account
 from tests.support.handoff import tickets, with_notifiers
 from tests.support.smtp_sink import SmtpSink
+from tests.support.web import as_visitor, visitor_id
 from tests.support.wecom import FakeWeCom
 from webhook import create_app
-
-USER = "webuser-0001"
 
 
 @pytest.fixture
@@ -57,13 +58,15 @@ def web(app: FastAPI, rt: Runtime, wecom: FakeWeCom) -> Iterator[TestClient]:
 
 
 def _chat(client: TestClient, text: str) -> str:
-    resp = client.post("/api/chat", json={"user_id": USER, "text": text})
+    as_visitor(client, client.app.state.runtime.settings, "webuser-0001")
+    resp = client.post("/api/chat", json={"text": text})
     assert resp.status_code == 200, resp.text
     return "\n".join(r["text"] for r in resp.json()["replies"])
 
 
 def _updates(client: TestClient) -> list[dict[str, object]]:
-    resp = client.get("/api/chat/updates", params={"user_id": USER})
+    as_visitor(client, client.app.state.runtime.settings, "webuser-0001")
+    resp = client.get("/api/chat/updates")
     assert resp.status_code == 200
     return list(resp.json())
 
@@ -90,6 +93,12 @@ def test_web_user_to_staff_and_back(
     )
     page = web.get("/staff/tickets/T-2026-000001").text
     assert "续展官费每类" in page and "人工" in page  # the transcript before escalation
+    # Staff and notices see a per-ticket alias, never the visitor's id (their identity).
+    alias = user_alias(tickets(rt)[0])
+    visitor = visitor_id("webuser-0001")
+    assert re.fullmatch(r"U-[0-9A-Z]{4}", alias) and alias in page and visitor not in page
+    assert alias in wecom.texts()[0] and visitor[:8] not in wecom.texts()[0]
+    assert all(visitor[:8] not in m.as_string() for m in sink.messages)
     assert page.count("已送达 sent") == 3  # WeCom + two e-mails
 
     resp = web.post("/staff/tickets/T-2026-000001/claim", data={"csrf_token": token})
@@ -102,7 +111,7 @@ def test_web_user_to_staff_and_back(
     app.state.worker.run_once()
     [update] = _updates(web)
     assert update["text"] == "【工作人员】您好，续展可以在网上办理，我把链接发给您。"
-    assert update["sender"] == "staff:wang"
+    assert update["who"] == "staff"  # the page marks staff replies (not who by name)
 
     assert "工作人员会在这里回复您" in _chat(web, "好的，谢谢，链接在哪里？")
     ticket_page = web.get("/staff/tickets/T-2026-000001").text

@@ -189,7 +189,7 @@ def test_madrid_supplementary_fee_only_with_a_complementary_party() -> None:
     expected = 903 + 200 + 100 + 500  # = 1703
     assert e.total_chf == expected
     assert e.total_cny == round(expected * 7.9, 2)  # = 13453.7
-    only_individual = estimate_madrid(["CH"], classes=5)
+    only_individual = estimate_madrid(["CH"], classes=5, cny_rate=7.9)
     assert only_individual.total_chf == 653 + 500  # no supplementary fee
 
 
@@ -198,14 +198,17 @@ def test_madrid_reports_unknown_and_excluded_names() -> None:
     assert e.parties == ("US",)  # duplicates collapse
     assert e.unknown == ("Narnia",)
     assert [x[0] for x in e.excluded] == ["香港", "中国"]
-    assert e.total_chf == 653 + 530
-    assert "Narnia" in e.explain("zh") and "香港不是马德里体系成员" in e.explain("zh")
+    # An unknown name never produces a total: it would silently leave a country out.
+    assert not e.complete
+    assert "合计：" not in e.explain("zh") and "Total:" not in e.explain("en")
+    assert "未能识别：Narnia" in e.explain("zh") and "not a Madrid member" in e.explain("en")
+    assert "香港不是马德里体系成员" in e.explain("zh")
     assert "office of origin" in e.explain("en")
 
 
 def test_madrid_rejects_bad_numbers() -> None:
     with pytest.raises(ValueError):
-        estimate_madrid(["US"], classes=0)
+        estimate_madrid(["US"], classes=0, cny_rate=8.9)
     with pytest.raises(ValueError):
         estimate_madrid(["US"], classes=1, cny_rate=0)
 
@@ -224,3 +227,28 @@ def test_find_parties(text: str, codes: list[str]) -> None:
     found = find_parties(text)
     assert [p.code for p in found] == codes
     assert all(p.member == (p.code != "HK") for p in found)
+
+
+def test_madrid_has_no_rate_of_its_own() -> None:
+    # The settings' chf_cny_rate is the one default; the tool must be given a rate.
+    with pytest.raises(TypeError):
+        estimate_madrid(["US"], classes=1)  # type: ignore[call-arg]
+
+
+def test_japan_individual_fee_is_one_part_and_unverified() -> None:
+    e = estimate_madrid(["日本"], classes=2, cny_rate=8.9)
+    jp = e.lines[-1]
+    # One part since 2023-04-01: no "second part paid later"; the amount is unverified, undated.
+    assert "第二部分" not in e.explain("zh") and "second part" not in e.explain("en")
+    assert jp.note("zh") == "金额未经核实" and jp.note("en") == "unverified"
+    assert "截至 20" not in jp.note("zh")
+
+
+def test_china_individual_fee_from_the_wipo_table() -> None:
+    from knowledge.tools.madrid import _parties
+
+    cn = _parties(load_fee_table().madrid)["CN"]
+    assert (cn.base, cn.additional, cn.official_table) == (249, (125,), "2025-11-23")
+    assert cn.fee(3) == 249 + 2 * 125
+    e = estimate_madrid(["Australia"], classes=1, cny_rate=8.9)
+    assert "WIPO 单独规费表（2025-11-23 更新）" in e.explain("zh")

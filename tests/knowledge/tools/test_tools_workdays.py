@@ -65,8 +65,8 @@ def test_day_kinds(day: dt.date, kind: DayKind, name: str) -> None:
         (
             D(2026, 12, 31),
             D(2026, 12, 31),
-            D(2027, 1, 1),
-        ),  # 2027 not in table: weekday counts as working
+            D(2027, 1, 4),
+        ),  # 2027 not in table: 1 January is still a statutory holiday, then a weekend
         (D(2027, 1, 2), D(2027, 1, 4), D(2027, 1, 4)),  # 2027 Saturday → Monday (weekends only)
     ],
 )

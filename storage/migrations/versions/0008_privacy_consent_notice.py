@@ -1,7 +1,7 @@
 """privacy consent and notice
 
-Revision ID: 0007_privacy
-Revises: 0006_tickets_counter
+Revision ID: 0008_privacy
+Revises: 0007_web_visitor
 Create Date: 2026-12-04 20:33:03.905068
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0007_privacy"
-down_revision: str | Sequence[str] | None = "0006_tickets_counter"
+revision: str = "0008_privacy"
+down_revision: str | Sequence[str] | None = "0007_web_visitor"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

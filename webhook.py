@@ -17,6 +17,7 @@ from handlers.admin import experts as admin_experts
 from handlers.admin import faq as admin
 from handlers.notify.senders import build_senders
 from handlers.staff import bookings as staff_bookings
+from handlers.staff import marks as staff_marks
 from handlers.staff import privacy as staff_privacy
 from handlers.staff import tickets as staff
 from handlers.telegram import webhook as telegram
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(web.router)
     app.include_router(staff.router)
     app.include_router(staff_bookings.router)
+    app.include_router(staff_marks.router)
     app.include_router(admin_experts.router)
     app.include_router(bookings_web.router)
     app.include_router(privacy_web.router)

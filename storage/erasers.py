@@ -23,6 +23,7 @@ from knowledge.pii import find_pii, has_pii, mask_pii
 from storage.accounts import AuditLog
 from storage.bookings import Booking, BookingStatus, cancel_reminders
 from storage.faq_review import HandledQuestion
+from storage.marks import Mark, MarkReminder
 from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog
 from storage.outbox import OutboxMessage
 from storage.privacy import ConsentRecord
@@ -296,6 +297,18 @@ def _erase_wechat_user(session: Session, s: Subject) -> int:
     return _rowcount(session.exec(stmt))  # type: ignore[call-overload]
 
 
+@eraser("tm_mark")
+def _erase_marks(session: Session, s: Subject) -> int:
+    # The user's own watched marks go with their reminders; marks from the station's own list
+    # (owner "station") are the station's records.
+    own = (col(Mark.owner_channel) == s.channel) & (col(Mark.owner_ref) == s.user_ref)
+    ids = list(session.exec(select(Mark.id).where(own)))
+    if not ids:
+        return 0
+    session.exec(delete(MarkReminder).where(col(MarkReminder.mark_id).in_(ids)))  # type: ignore[call-overload]
+    return _rowcount(session.exec(delete(Mark).where(own)))  # type: ignore[call-overload]
+
+
 @eraser("web_visitor")
 def _erase_web_visitor(session: Session, s: Subject) -> int:
     if s.channel != "web":
@@ -358,6 +371,8 @@ def _own_rows(session: Session, channel: str, user_ref: str) -> dict[str, list[d
         where: ColumnElement[bool]
         if "user_ref" in cols and "channel" in cols:
             where = (cols["channel"] == channel) & (cols["user_ref"] == user_ref)
+        elif "owner_ref" in cols and "owner_channel" in cols:
+            where = (cols["owner_channel"] == channel) & (cols["owner_ref"] == user_ref)
         elif "user_ref" in cols and own_table:
             where = cols["user_ref"] == user_ref
         elif "openid" in cols and own_table:
@@ -384,6 +399,7 @@ def summary(*, session: Session, channel: str, user_ref: str) -> dict[str, int]:
         "questions": len(rows.get("question_log", [])),
         "tickets": len(rows.get("ticket", [])),
         "bookings": len(rows.get("booking", [])),
+        "marks": len(rows.get("tm_mark", [])),
         "consents": len(consents),
     }
 

@@ -9,12 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, update
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint, insert, update
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import utcnow
 
-__all__ = ("OutboxMessage", "claim_due", "enqueue", "mark_failed", "mark_retry", "mark_sent")
+__all__ = (
+    "OutboxMessage",
+    "claim_due",
+    "enqueue",
+    "enqueue_many",
+    "mark_failed",
+    "mark_retry",
+    "mark_sent",
+)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -65,6 +73,34 @@ def enqueue(
     session.add(row)
     session.flush()
     return row
+
+
+def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Queue many deliveries in one statement (keys of `enqueue`, `dedupe_key` required);
+    returns the new row id by dedupe key. For bulk senders such as a reminder pass."""
+    if not rows:
+        return {}
+    now = utcnow()
+    values = [
+        {
+            "sender": r["sender"],
+            "recipient": r["recipient"],
+            "payload": r["payload"],
+            "ref_kind": r.get("ref_kind"),
+            "ref_id": r.get("ref_id"),
+            "dedupe_key": r["dedupe_key"],
+            "next_attempt_at": r.get("not_before") or now,
+            "status": "pending",
+            "attempts": 0,
+            "max_attempts": 8,
+            "created_at": now,
+        }
+        for r in rows
+    ]
+    # Core executemany: one statement, no per-row ORM objects.
+    table: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).returning(table.c.id, table.c.dedupe_key)  # type: ignore[attr-defined]
+    return {key: row_id for row_id, key in session.execute(stmt, values)}
 
 
 def claim_due(

@@ -8,6 +8,7 @@ from bot.core.ports import Skill
 from bot.faq.skill import FaqSkill
 from bot.handoff.offer import OfferingFaq
 from bot.handoff.skill import HandoffSkill
+from bot.marks.skill import MarksSkill
 from bot.privacy.skill import PrivacySkill
 from bot.tools.skill import ToolsSkill
 
@@ -21,6 +22,7 @@ def default_skills() -> list[Skill]:
         HandoffSkill(),
         CommandSkill(),
         BookingSkill(),
+        MarksSkill(),
         ToolsSkill(),
         OfferingFaq(FaqSkill()),
     ]

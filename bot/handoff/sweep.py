@@ -98,6 +98,12 @@ def housekeeping_for(
         at = clock.now() if clock is not None else now
         report = sweep(engine, settings, at)
         retention(engine, at)
+        try:  # renewal reminders of enterprises' marks (bot/marks/remind.py), beside the sweep
+            from bot.marks.remind import housekeeping_pass
+
+            housekeeping_pass(engine, settings, at)
+        except Exception:
+            logger.exception("renewal reminder pass failed")
         return report
 
     return run

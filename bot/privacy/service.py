@@ -18,6 +18,7 @@ from bot.privacy.texts import DEFAULT_NOTICE
 from storage.bookings import Booking, BookingStatus, cancel_reminders
 from storage.db import session_scope
 from storage.erasers import erase_subject, export_user, summary
+from storage.marks import Mark
 from storage.privacy import current_notice, withdraw_consents
 from storage.retention import RetentionPeriods, sweep_retention
 from storage.tickets import Ticket
@@ -60,6 +61,7 @@ def withdraw(
     rows = withdraw_consents(
         session=session, channel=channel, user_ref=user_ref, purposes=purposes, at=now
     )
+    withdrawn = len(rows)
     own = {"channel": channel, "user_ref": user_ref}
     if "reminders" in purposes:
         upcoming = select(Booking).filter_by(**own, status=BookingStatus.ACTIVE.value)
@@ -71,12 +73,18 @@ def withdraw(
         if channel == "wechat":
             for consent in session.exec(select(WechatConsent).filter_by(openid=user_ref)):
                 session.delete(consent)
+        # Renewal reminders of the user's watched marks (bot/marks) stop too.
+        for mark in session.exec(select(Mark).filter_by(owner_channel=channel, owner_ref=user_ref)):
+            if mark.consent:
+                mark.consent = False
+                session.add(mark)
+                withdrawn += 1
     if "contact" in purposes:
         with_contact = select(Ticket).filter_by(**own).where(col(Ticket.contact).is_not(None))
         for ticket in session.exec(with_contact):
             ticket.contact = ticket.contact_kind = ticket.contact_consent_at = None
             session.add(ticket)
-    return len(rows)
+    return withdrawn
 
 
 def user_digest(channel: str, user_ref: str) -> str:

@@ -38,10 +38,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "mydata": (
         "我们保存的与您有关的数据：\n· 消息 {messages} 条\n· 提问记录 {questions} 条\n"
-        "· 转人工工单 {tickets} 个\n· 专家预约 {bookings} 个\n· 有效的同意 {consents} 项\n"
+        "· 转人工工单 {tickets} 个\n· 专家预约 {bookings} 个\n· 关注的商标 {marks} 个\n"
+        "· 有效的同意 {consents} 项\n"
         "回复“删除我的数据”可删除，“取消提醒”或“撤回同意”可撤回同意。",
         "What we hold about you:\n· {messages} messages\n· {questions} logged questions\n"
-        "· {tickets} staff tickets\n· {bookings} expert bookings\n· {consents} active consents\n"
+        "· {tickets} staff tickets\n· {bookings} expert bookings\n· {marks} watched marks\n"
+        "· {consents} active consents\n"
         "Reply 'delete my data' to delete it, 'stop reminders' or 'withdraw consent' to withdraw "
         "consent.",
     ),
@@ -64,11 +66,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "erase.kept": ("好的，您的数据没有删除。", "OK, nothing was deleted."),
     "erase.done": (
         "已删除您的数据：消息 {messages} 条、提问记录 {questions} 条（统计已匿名）、"
-        "工单 {tickets} 个（已匿名）、预约 {bookings} 个（联系方式已删除或隐去）、"
+        "工单 {tickets} 个（已匿名）、预约 {bookings} 个（联系方式已删除或隐去）、商标 {marks} 个、"
         "同意记录 {consents} 项，以及会话状态。再次发消息将作为新用户开始。",
         "Your data is deleted: {messages} messages, {questions} logged questions (statistics "
         "anonymised), {tickets} tickets (anonymised), {bookings} bookings (contact removed or "
-        "masked), {consents} consent records, and your conversation state. A new message "
+        "masked), {marks} watched marks, {consents} consent records, and your conversation "
+        "state. A new message "
         "starts afresh.",
     ),
     "withdraw.reminders": (

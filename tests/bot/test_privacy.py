@@ -5,6 +5,7 @@ The deletion test scans every text column of every table for the user's id, phon
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings
 from storage.bookings import Booking
+from storage.marks import Mark, MarkReminder
 from storage.models import ChatMessage, ConversationState, QuestionLog
 from storage.outbox import OutboxMessage
 from storage.privacy import ConsentRecord
@@ -204,3 +206,50 @@ def test_log_lines_never_carry_a_phone_or_e_mail(
     assert "13812345678" not in caplog.text and "li.na@example.com" not in caplog.text
     assert "138****5678" in caplog.text and "l***@example.com" in caplog.text
     assert "plain 续展要交多少钱" in caplog.text
+
+
+def _watch_a_mark(rt: Runtime, user: str = "u1") -> None:
+    with Session(rt.engine) as session:
+        mark = Mark(
+            owner_channel="test",
+            owner_ref=user,
+            registration_number="12345678",
+            name="好运来",
+            expiry_date=dt.date(2027, 3, 6),
+            phone="13812345678",
+            consent=True,
+        )
+        session.add(mark)
+        session.flush()
+        assert mark.id is not None
+        session.add(
+            MarkReminder(
+                mark_id=mark.id,
+                expiry_date=mark.expiry_date,
+                milestone="6m",
+                due_date=dt.date(2026, 9, 6),
+                channel="test",
+            )
+        )
+        session.add(
+            Mark(
+                owner_channel="station",
+                owner_ref="station",
+                registration_number="87654321",
+                name="站内名单",
+                expiry_date=dt.date(2027, 5, 1),
+            )
+        )
+        session.commit()
+
+
+def test_watched_marks_are_counted_stopped_and_erased(rt: Runtime) -> None:
+    _watch_a_mark(rt)
+    assert "关注的商标 1 个" in joined(say(rt.conversation, "我的数据"))
+    assert "已取消提醒" in joined(say(rt.conversation, "取消提醒"))
+    assert [m.consent for m in _rows(rt.engine, Mark, owner_ref="u1")] == [False]
+    say(rt.conversation, "删除我的数据")
+    assert "商标 1 个" in joined(say(rt.conversation, "确认删除"))
+    assert [m.owner_ref for m in _rows(rt.engine, Mark)] == ["station"]  # the station's list stays
+    assert _rows(rt.engine, MarkReminder) == []
+    assert text_hits(rt.engine, PHONE_DIGITS) == []

@@ -1,7 +1,7 @@
 """privacy consent and notice
 
-Revision ID: 0008_privacy
-Revises: 0007_web_visitor
+Revision ID: 0009_privacy
+Revises: 0008_marks
 Create Date: 2026-12-04 20:33:03.905068
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0008_privacy"
-down_revision: str | Sequence[str] | None = "0007_web_visitor"
+revision: str = "0009_privacy"
+down_revision: str | Sequence[str] | None = "0008_marks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

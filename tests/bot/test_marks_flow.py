@@ -1,0 +1,154 @@
+"""The "my marks" chat flows in both languages: add several at once, ambiguous date, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from bot.core.runtime import Runtime
+from storage.marks import Mark
+from storage.wechat import WechatConsent
+from tests.support.dialog import assert_dialog, say
+
+
+def _marks(runtime: Runtime, user: str = "u1") -> list[Mark]:
+    with Session(runtime.engine) as session:
+        query = select(Mark).where(Mark.owner_ref == user).order_by(Mark.registration_number)
+        return list(session.exec(query))
+
+
+def test_add_two_marks_in_one_message_and_list_them_zh(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    assert_dialog(
+        conv,
+        [
+            (
+                "添加商标\n12345678 华星 9;35;42 2016-08-10\n23456789 华星科技 第9类 到期 2027年5月20日",
+                "请确认以下2件商标",
+            ),
+            ("确认", "已保存2件商标"),
+            ("同意提醒", "会按期提醒您"),
+            ("我的商标", "您的商标（2件）"),
+        ],
+    )
+    marks = _marks(runtime)
+    assert [(m.registration_number, m.classes, m.expiry_date) for m in marks] == [
+        ("12345678", "9;35;42", dt.date(2026, 8, 9)),
+        ("23456789", "9", dt.date(2027, 5, 20)),
+    ]
+    assert all(m.consent and m.consent_at is not None for m in marks)
+    listing = "\n".join(r.text for r in say(conv, "我的商标"))
+    # Registered 2016-08-10 -> expires 2026-08-09; on 2026-11-25 it is in the grace period.
+    assert "华星（注册号 12345678，第9、35、42类）有效期至 2026-08-09" in listing
+    assert "宽展期内" in listing
+    assert "续展期内，不加收迟延费的最后一天 2027-05-20" in listing
+
+
+def test_add_marks_in_english_step_by_step(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    assert_dialog(
+        conv,
+        [
+            ("add a mark", "Send your marks, one per line"),
+            (
+                "34567890 Acme 9,35 expires 2027-03-07\n45678901 Acme Tech class 42 2017-08-10",
+                "Please confirm these 2 marks",
+            ),
+            ("yes", "Saved 2 mark(s)"),
+            ("no reminders", "OK, no reminders"),
+            ("my marks", "Your marks (2):"),
+        ],
+        user="en1",
+    )
+    marks = _marks(runtime, "en1")
+    assert [m.expiry_date for m in marks] == [dt.date(2027, 3, 7), dt.date(2027, 8, 9)]
+    assert all(not m.consent and m.consent_at is not None for m in marks)
+    assert all(m.lang == "en" for m in marks)
+
+
+def test_an_ambiguous_date_is_asked_back(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    assert_dialog(
+        conv,
+        [
+            ("add a mark", "Send your marks"),
+            ("34567890 Acme 9 registered 03/07/2016", "Line 1 (no. 34567890)"),
+            ("July", "Line 1"),  # still not a date: asked again
+            ("2016-07-03", "Please confirm these 1 marks"),
+            ("yes", "Saved 1 mark(s)"),
+        ],
+        user="amb",
+    )
+    assert [m.registration_date for m in _marks(runtime, "amb")] == [dt.date(2016, 7, 3)]
+
+
+def test_bad_lines_are_named_and_nothing_is_saved(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    replies = say(conv, "添加商标\n12345678 华星 99 2016-03-07\nabc 2016-01-01")
+    text = "\n".join(r.text for r in replies)
+    assert "1. 12345678 华星 99 2016-03-07 — 类别应为1-45之间的数字" in text
+    assert "2. abc 2016-01-01 — 每行请以注册号开头" in text
+    assert _marks(runtime) == []
+    assert_dialog(conv, [("取消", "没有保存")])
+
+
+def test_delete_a_mark_and_stop_or_renew_by_number(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    assert_dialog(
+        conv,
+        [
+            ("添加商标\n12345678 华星 9 2016-03-07\n23456789 星辰 35 2020-01-02", "请确认"),
+            ("确认", "已保存2件"),
+            ("不用", "不发送提醒"),
+            ("删除商标 12345678", "已删除商标 12345678"),
+            ("删除商标 99999999", "没有找到注册号为 99999999 的商标"),
+            ("已续展 23456789", "已记录商标 23456789 已续展"),
+            ("我的商标", "已续展，不再提醒"),
+        ],
+    )
+    assert [(m.registration_number, m.status, m.renewed_by) for m in _marks(runtime)] == [
+        ("23456789", "renewed", "user")
+    ]
+
+
+def test_marks_are_per_user_and_buttons_of_others_do_nothing(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    say(conv, "添加商标\n12345678 华星 9 2016-03-07", user="a")
+    say(conv, "确认", user="a")
+    mark = _marks(runtime, "a")[0]
+    assert "没有找到" in say(conv, f"marks:stop:{mark.id}", user="b")[0].text
+    assert "您还没有登记商标" in say(conv, "我的商标", user="b")[0].text
+    assert _marks(runtime, "a")[0].status == "active"
+
+
+def test_wechat_consent_records_subscription_notices(runtime: Runtime) -> None:
+    runtime.settings.wechat_subscribe_template = "TPL1"
+    conv = runtime.conversation
+    replies = say(conv, "添加商标\n12345678 华星 9 到期 2028-06-30", channel="wechat", user="o1")
+    assert "请确认" in replies[0].text
+    replies = say(conv, "确认", channel="wechat", user="o1")
+    assert "订阅通知" in replies[-1].text
+    say(conv, "同意提醒", channel="wechat", user="o1")
+    with Session(runtime.engine) as session:
+        consent = session.exec(select(WechatConsent).where(WechatConsent.openid == "o1")).one()
+    assert consent.template_id == "TPL1"
+    assert consent.remaining == 7  # every milestone of the term is still ahead
+
+
+def test_a_question_or_command_in_the_middle_leaves_the_add_flow(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    assert_dialog(conv, [("添加商标", "请发送商标信息")])
+    replies = say(conv, "续展要交多少钱")
+    assert all(r.intent != "marks" for r in replies)  # answered by the other skills
+    assert_dialog(conv, [("添加商标", "请发送商标信息"), ("我的商标", "您还没有登记商标")])
+    # Not in the flow any more: a later line that looks like a mark is not taken as one.
+    assert all(r.intent != "marks" for r in say(conv, "12345678 华星 9 2016-03-07"))
+
+
+def test_the_same_number_twice_in_one_paste_keeps_the_later_line(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    say(conv, "添加商标\n12345678 华星 9 2016-03-07\n12345678 华星新 9;35 到期 2027-01-01")
+    assert_dialog(conv, [("确认", "已保存1件商标")])
+    [mark] = _marks(runtime)
+    assert (mark.name, mark.classes, mark.expiry_date) == ("华星新", "9;35", dt.date(2027, 1, 1))

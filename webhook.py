@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings, get_settings
 from bot.delivery.worker import OutboxWorker
+from bot.handoff.delivered import observer_for
 from bot.handoff.sweep import housekeeping_for
 from handlers.admin import experts as admin_experts
 from handlers.admin import faq as admin
@@ -21,7 +22,7 @@ from handlers.staff import marks as staff_marks
 from handlers.staff import privacy as staff_privacy
 from handlers.staff import tickets as staff
 from handlers.telegram import webhook as telegram
-from handlers.web import auth, guard
+from handlers.web import auth, guard, message_page
 from handlers.web import bookings as bookings_web
 from handlers.web import chat as web
 from handlers.web import privacy as privacy_web
@@ -44,6 +45,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             rt.engine,
             {s.name: s for s in build_senders(rt.settings, rt.engine)},
             housekeeping=housekeeping_for(rt.settings, rt.conversation.clock),
+            clock=rt.conversation.clock,
+            observer=observer_for(rt.settings),
         )
         app.state.worker = worker
         if rt.settings.run_worker:
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(privacy_web.router)
     app.include_router(staff_privacy.router)
     app.include_router(telegram.router)
+    app.include_router(message_page.router)
     app.include_router(wechat.router)
     app_settings = settings or (runtime.settings if runtime else get_settings())
     auth.install(app, app_settings)

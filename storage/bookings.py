@@ -148,7 +148,8 @@ def cancel_reminders(*, session: Session, code: str) -> None:
         .where(
             col(OutboxMessage.ref_kind) == "booking",
             col(OutboxMessage.ref_id) == code,
-            col(OutboxMessage.status) == "pending",
+            # "waiting": held for the user's next WeChat message; never send it after this.
+            col(OutboxMessage.status).in_(["pending", "waiting"]),
             col(OutboxMessage.dedupe_key).like(f"booking:{code}:%:remind-%"),
         )
         .values(status="cancelled", last_error="booking cancelled or moved")

@@ -2,6 +2,12 @@
 
 Rows are claimed with a lease so two workers never send the same row, and a failed send is
 rescheduled with backoff rather than dropped.
+
+A message of several parts (a long staff reply) is one row per part, sharing `message_key`;
+each part is sent once and retried alone. Rows to one recipient go out strictly in order: a
+row is not claimed while an earlier row to the same sender and recipient is unsent (pending,
+sending or waiting). `waiting` rows wait for the user (WeChat's 48-hour window) and are
+released by `release_waiting` when the user writes again.
 """
 
 from __future__ import annotations
@@ -9,20 +15,42 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint, insert, update
+from sqlalchemy import (
+    JSON,
+    Column,
+    Index,
+    Table,
+    UniqueConstraint,
+    and_,
+    exists,
+    insert,
+    or_,
+    update,
+)
+from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import utcnow
 
 __all__ = (
+    "UNSENT",
     "OutboxMessage",
     "claim_due",
     "enqueue",
     "enqueue_many",
+    "has_unsent",
     "mark_failed",
     "mark_retry",
     "mark_sent",
+    "mark_waiting",
+    "release_waiting",
 )
+
+# Statuses that hold back later rows to the same recipient.
+UNSENT = ("pending", "sending", "waiting")
+# `next_attempt_at` of a row due at once: due for any worker clock (tests run the worker on a
+# fixed clock; production's clocks agree anyway).
+ASAP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -32,12 +60,15 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("dedupe_key"),
         Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_recipient", "sender", "recipient", "status"),
+        Index("ix_outbox_message_key", "message_key"),
     )
     id: int | None = Field(default=None, primary_key=True)
     sender: str = Field(max_length=30)  # which Sender delivers it
     recipient: str = Field(max_length=200)  # chat id, openid, e-mail address, webhook key name
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", max_length=12)  # pending | sending | sent | failed
+    # pending | sending | waiting (for the user to write) | sent | failed
+    status: str = Field(default="pending", max_length=12)
     attempts: int = 0
     max_attempts: int = 8
     next_attempt_at: dt.datetime = Field(default_factory=utcnow)
@@ -47,6 +78,10 @@ class OutboxMessage(SQLModel, table=True):
     dedupe_key: str | None = Field(default=None, max_length=200)
     created_at: dt.datetime = Field(default_factory=utcnow)
     sent_at: dt.datetime | None = None
+    message_key: str | None = Field(default=None, max_length=120)  # the message this part is of
+    part: int = 0  # 0-based part number within the message
+    parts: int = 1
+    sent_via: str | None = Field(default=None, max_length=30)  # e.g. "notice" (WeChat 订阅通知)
 
 
 def enqueue(
@@ -59,6 +94,9 @@ def enqueue(
     ref_id: str | None = None,
     dedupe_key: str | None = None,
     not_before: dt.datetime | None = None,
+    message_key: str | None = None,
+    part: int = 0,
+    parts: int = 1,
 ) -> OutboxMessage:
     """Queue a delivery in the caller's transaction (so it exists iff the change it reports does)."""
     row = OutboxMessage(
@@ -68,7 +106,10 @@ def enqueue(
         ref_kind=ref_kind,
         ref_id=ref_id,
         dedupe_key=dedupe_key,
-        next_attempt_at=not_before or utcnow(),
+        next_attempt_at=not_before or ASAP,
+        message_key=message_key,
+        part=part,
+        parts=parts,
     )
     session.add(row)
     session.flush()
@@ -89,7 +130,7 @@ def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> dict[str, i
             "ref_kind": r.get("ref_kind"),
             "ref_id": r.get("ref_id"),
             "dedupe_key": r["dedupe_key"],
-            "next_attempt_at": r.get("not_before") or now,
+            "next_attempt_at": r.get("not_before") or ASAP,
             "status": "pending",
             "attempts": 0,
             "max_attempts": 8,
@@ -108,11 +149,28 @@ def claim_due(
 ) -> list[OutboxMessage]:
     """Claim due rows for this worker; a row whose worker died is reclaimed after the lease."""
     lease = lease or dt.timedelta(minutes=2)
+    earlier = aliased(OutboxMessage)
+    # In order per recipient: nothing overtakes an earlier row that has not gone out yet —
+    # except one scheduled for later and never tried (a booking reminder due tomorrow).
+    blocked = exists().where(
+        and_(
+            col(earlier.sender) == col(OutboxMessage.sender),
+            col(earlier.recipient) == col(OutboxMessage.recipient),
+            col(earlier.id) < col(OutboxMessage.id),
+            col(earlier.status).in_(UNSENT),
+            or_(
+                col(earlier.status) != "pending",
+                col(earlier.attempts) > 0,
+                col(earlier.next_attempt_at) <= now,
+            ),
+        )
+    )
     due = (
         select(OutboxMessage.id)
         .where(
             col(OutboxMessage.status).in_(["pending", "sending"]),
             col(OutboxMessage.next_attempt_at) <= now,
+            ~blocked,
         )
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
@@ -141,10 +199,51 @@ def claim_due(
     return sorted(rows, key=lambda r: r.id or 0)
 
 
-def mark_sent(*, session: Session, row: OutboxMessage, now: dt.datetime) -> None:
-    """The delivery succeeded."""
-    row.status, row.sent_at, row.last_error = "sent", now, None
+def mark_sent(
+    *, session: Session, row: OutboxMessage, now: dt.datetime, via: str | None = None
+) -> None:
+    """The delivery succeeded (`via`: how, when not the plain channel message)."""
+    row.status, row.sent_at, row.last_error, row.sent_via = "sent", now, None, via
     session.add(row)
+
+
+def mark_waiting(*, session: Session, row: OutboxMessage, reason: str) -> None:
+    """The user cannot be reached now (WeChat window closed): wait until they write again."""
+    row.status, row.last_error = "waiting", reason[:1000]
+    row.attempts = max(row.attempts - 1, 0)  # waiting is not a failed attempt
+    session.add(row)
+
+
+def release_waiting(*, session: Session, sender: str, recipient: str, now: dt.datetime) -> int:
+    """The user wrote: their waiting rows are due now, in their order. Returns how many."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.sender) == sender,
+            col(OutboxMessage.recipient) == recipient,
+            col(OutboxMessage.status) == "waiting",
+        )
+        .values(status="pending", next_attempt_at=now)
+    )
+    return int(result.rowcount or 0)
+
+
+def has_unsent(
+    *, session: Session, sender: str, recipient: str, now: dt.datetime | None = None
+) -> bool:
+    """Whether something queued for the recipient has not gone out yet (a new answer waits);
+    rows scheduled for later and never tried do not count."""
+    query = select(OutboxMessage.id).where(
+        col(OutboxMessage.sender) == sender,
+        col(OutboxMessage.recipient) == recipient,
+        col(OutboxMessage.status).in_(UNSENT),
+        or_(
+            col(OutboxMessage.status) != "pending",
+            col(OutboxMessage.attempts) > 0,
+            col(OutboxMessage.next_attempt_at) <= (now or utcnow()),
+        ),
+    )
+    return session.exec(query.limit(1)).first() is not None
 
 
 def mark_retry(

@@ -99,6 +99,7 @@ class Ticket(SQLModel, table=True):
     channel: str = Field(max_length=20)
     user_ref: str = Field(max_length=128)
     chat_ref: str | None = Field(default=None, max_length=128)
+    user_name: str | None = Field(default=None, max_length=120)  # name, @username, language
     lang: str = Field(default="zh", max_length=5)
     question: str = Field(max_length=2000)  # in the user's words
     reason: str = Field(max_length=20)  # asked | low_confidence | not_helpful | needs_staff

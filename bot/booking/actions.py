@@ -216,19 +216,13 @@ def by_label(ctx: Context, state: BookingState, key: str) -> str | None:
 
 
 def record_consent(ctx: Context, *, granted: bool) -> None:
-    """Record a yes to WeChat subscription-notice reminders in the WeChat feature's store.
+    """The chat's "同意提醒" is kept on the booking (`notice_consent`) only.
 
-    Two one-time consents: the 24-hour and the 1-hour reminder. The answer itself is also kept
-    on the booking (`notice_consent`).
+    It is not WeChat's consent: WeChat delivers a subscription notice only after the user
+    accepted its own popup, and tmbot records that from WeChat's events
+    (handlers/wechat/inbound.py); recording the chat's yes made every notice fail with 43101.
     """
-    template = ctx.core.settings.wechat_subscribe_template or ""
-    if not granted or not template or ctx.state.channel != "wechat":
-        return
-    from storage.wechat import record_subscribe_consent
-
-    record_subscribe_consent(
-        session=ctx.session, openid=ctx.state.user_ref, template_id=template, times=2
-    )
+    del ctx, granted
 
 
 def details(ctx: Context) -> dict[str, object]:

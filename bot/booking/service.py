@@ -17,6 +17,7 @@ from bot.booking.format import expert_label, place_line, slot_time, topic_label
 from bot.booking.slots import Slot, slots_for_day
 from bot.booking.texts import bt
 from bot.core.settings import Settings
+from bot.delivery.consents import drop_booking_consents
 from storage.bookings import (
     Booking,
     BookingStatus,
@@ -137,6 +138,9 @@ def cancel(
     if not by_staff:
         check_changeable(settings=settings, booking=booking, now=now)
     cancel_booking(session=session, booking=booking)
+    drop_booking_consents(
+        session=session, settings=settings, channel=booking.channel, user_ref=booking.user_ref
+    )
     _notify(session, settings, booking, expert, "cancelled")
     return booking
 

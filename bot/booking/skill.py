@@ -18,6 +18,7 @@ from bot.booking.slots import parse_key
 from bot.booking.steps import prompt
 from bot.booking.texts import bt
 from bot.core.commands import CANCEL, GREETINGS, MENU
+from bot.core.contact import normalize_phone
 from bot.core.context import Context
 from bot.core.messages import Reply
 from bot.core.ports import Outcome
@@ -46,7 +47,6 @@ _CANCEL_RE = re.compile(
     rf"^(?:取消预约|取消|cancel booking|cancel|book:cancelcode:)\s*{_CODE}$", re.I
 )
 _MOVE_RE = re.compile(rf"^(?:改约|改期|reschedule|book:move:)\s*{_CODE}$", re.I)
-_PHONE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 _PUNCT_RE = re.compile(r"[\s!！。.,，~～]+$")
 
 
@@ -209,13 +209,13 @@ class BookingSkill:
         return outcome or self._next(ctx, state)
 
     def _on_phone(self, ctx: Context, state: S, said: Said) -> Outcome | None:
-        match = _PHONE_RE.match(re.sub(r"[\s\-()（）]", "", said.text))
-        if match is None:
+        phone = normalize_phone(said.text)  # mainland mobiles, or any country's in E.164
+        if phone is None:
             if act.QUESTION_RE.search(said.text) and (answered := act.aside(ctx, state)):
                 return answered
             reply = Reply(bt("phone.invalid", ctx.lang), intent="booking")
             return act.out([reply, prompt(ctx, state)], "invalid")
-        ctx.flow_data.update(phone=match.group(1), phone_consent_at=ctx.now.isoformat())
+        ctx.flow_data.update(phone=phone, phone_consent_at=ctx.now.isoformat())
         return self._next(ctx, state)
 
     def _on_notice(self, ctx: Context, state: S, said: Said) -> Outcome | None:

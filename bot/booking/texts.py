@@ -56,16 +56,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "contact.prompt": ("请输入联系人姓名：", "The contact person's name:"),
     "phone.prompt": (
-        "请输入联系人手机号（11位）。\n"
+        "请输入联系人手机号（中国大陆11位；其他国家/地区请加国际区号，如 +44 7911 123456）。\n"
         "说明：手机号仅用于本次预约的联系和提醒，不作他用；"
         "发送手机号即表示您同意指导站为此目的保存和使用。",
-        "The contact person's mobile number (11 digits, mainland China).\n"
+        "The contact person's phone number, with the country code outside mainland China "
+        "(e.g. +44 7911 123456).\n"
         "Note: we use it only to contact and remind you about this consultation; by sending it "
         "you agree that the station keeps and uses it for this purpose.",
     ),
     "phone.invalid": (
-        "手机号格式不对，请输入11位中国大陆手机号，例如 13812345678。",
-        "That is not a valid mainland China mobile number; send 11 digits, e.g. 13812345678.",
+        "手机号格式不对：请输入11位中国大陆手机号（如 13812345678），或带国际区号的号码（如 +44 7911 123456）。",
+        "That is not a valid phone number: send a mainland China mobile (e.g. 13812345678) or a "
+        "number with its country code (e.g. +44 7911 123456).",
     ),
     "question.prompt": (
         "请用一句话说明您想咨询的问题（200字以内）：",

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.core.texts import TEXTS
 from bot.faq.skill import menu_choices
 from storage.models import QuestionLog
 
@@ -49,6 +50,11 @@ DOWN = _words("没用", "没帮助", "没有用", "无用", "👎", "not helpful
 _PUNCT_RE = re.compile(r"[\s!！。.,，~～]+$")
 
 
+def bilingual_welcome(ctx: Context) -> bool:
+    """A first /start from a user whose language the channel did not give."""
+    return ctx.inbound.locale is None and not ctx.state.lang_fixed
+
+
 class CommandSkill:
     """Handles the fixed words; everything else passes on."""
 
@@ -62,7 +68,13 @@ class CommandSkill:
                 if ctx.lang == "en"
                 else ctx.core.settings.station_name_zh
             )
-            return self._menu(ctx, ctx.t("welcome", station=station), "smalltalk")
+            text = ctx.t("welcome", station=station)
+            if key in ("/start", "start") and bilingual_welcome(ctx):
+                # No language from the channel and nothing typed to read it from: both.
+                zh = TEXTS["welcome"][0].format(station=ctx.core.settings.station_name_zh)
+                en = TEXTS["welcome"][1].format(station=ctx.core.settings.station_name_en)
+                text = f"{zh}\n\n{en}"
+            return self._menu(ctx, text, "smalltalk")
         if key in MENU:
             return self._menu(ctx, ctx.t("menu"), "command")
         if key in HELP:

@@ -1,11 +1,22 @@
-"""Contact details in a user's message: a mainland China mobile number or an e-mail address."""
+"""Contact details in a user's message: a phone number (mainland China mobiles as 11 digits,
+other countries' numbers in E.164 via `phonenumbers`, Google's libphonenumber) or an e-mail
+address. Telegram users are mostly outside mainland China: "+44 20 7946 0958" is a contact too."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
 
-__all__ = ("Contact", "find_company", "find_contact", "valid_email", "valid_mobile")
+import phonenumbers
+
+__all__ = (
+    "Contact",
+    "find_company",
+    "find_contact",
+    "normalize_phone",
+    "valid_email",
+    "valid_mobile",
+)
 
 # 11 digits starting with 1, optionally +86, optionally grouped 3-4-4 with spaces or dashes.
 _PHONE_RE = re.compile(r"(?<![\d.])(?:\+?86[-\s]?)?(1\d{2}[-\s]?\d{4}[-\s]?\d{4})(?![\d.])")
@@ -52,13 +63,48 @@ def valid_email(value: str) -> bool:
     return bool(_EMAIL_RE.fullmatch(value.strip()))
 
 
+def normalize_phone(text: str, region: str = "CN") -> str | None:
+    """A phone number as stored: a mainland mobile as its 11 digits, any other valid number
+    in E.164 ("+447911123456"); None when it is not a valid number.
+
+    Without a leading + (or 00) the number is read as one of `region`'s.
+    """
+    cleaned = text.strip()
+    if not cleaned.startswith(("+", "00")) or cleaned.startswith(("+86", "0086")):
+        cleaned = cleaned.removeprefix("0086")
+    if valid_mobile(cleaned) and not (cleaned.startswith("+") and not cleaned.startswith("+86")):
+        return re.sub(r"[-\s]", "", cleaned).removeprefix("+").removeprefix("86")[-11:]
+    if cleaned.startswith("00"):
+        cleaned = "+" + cleaned[2:]
+    try:
+        number = phonenumbers.parse(cleaned, None if cleaned.startswith("+") else region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _international(text: str) -> Contact | None:
+    # Numbers written with a country code (+44 ...), anywhere in the text.
+    for match in phonenumbers.PhoneNumberMatcher(text, "CN"):
+        if match.raw_string.lstrip().startswith("+") and phonenumbers.is_valid_number(match.number):
+            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            return Contact("phone", match.raw_string, e164, f"{e164[:4]}****{e164[-4:]}", True)
+    return None
+
+
 def find_contact(text: str) -> Contact | None:
-    """The first e-mail address or mobile-looking number in `text`, validated."""
+    """The first e-mail address or phone-looking number in `text`, validated."""
     email = _EMAIL_RE.search(text)
     if email:
         value = email.group(0)
         local, domain = value.split("@", 1)
         return Contact("email", value, value.lower(), f"{local[:1]}***@{domain}", True)
+    if "+" in text:
+        international = _international(text)
+        if international is not None and not international.value.startswith("+86"):
+            return international
     phone = _PHONE_RE.search(text)
     if phone:
         digits = re.sub(r"[-\s]", "", phone.group(1))

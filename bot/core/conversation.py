@@ -142,7 +142,9 @@ class Conversation:
         text, was_cut = clean_text(inbound.text, self.settings.max_message_chars)
         state = get_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
         # Button payloads ("faq:renewal-fee") say nothing about the user's language.
-        lang = None if inbound.is_callback or _PAYLOAD_RE.match(text) else detect_lang(text)
+        # Nor do commands ("/start"): the channel's locale decides, else the welcome is bilingual.
+        says_nothing = inbound.is_callback or _PAYLOAD_RE.match(text) or text.startswith("/")
+        lang = None if says_nothing else detect_lang(text)
         if lang and not state.lang_fixed:
             state.lang = lang
         elif not lang and inbound.locale and not state.lang_fixed and not state.data:
@@ -205,7 +207,9 @@ class Conversation:
         return outcome
 
     def _route(self, ctx: Context) -> Outcome:
-        if not _has_words(ctx.text):
+        # A file without words still matters to staff during a handoff (bot/handoff/files.py).
+        with_file = bool(ctx.inbound.extras.get("file_id")) and ctx.state.status == "human"
+        if not _has_words(ctx.text) and not with_file:
             return Outcome([Reply(ctx.t("empty"), intent="smalltalk")], "smalltalk", "empty")
         match = _PICK_RE.match(ctx.text)
         offered = ctx.data.get("choices") or []

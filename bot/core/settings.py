@@ -142,8 +142,14 @@ class Settings(BaseSettings):
     wechat_api_url: str = "https://api.weixin.qq.com/cgi-bin/"
     wechat_reply_budget: float = 4.0  # seconds; slower answers go out as customer-service messages
     wechat_max_skew: int = 300  # seconds a request's timestamp may differ from ours (0: no check)
-    wechat_subscribe_template: str = ""  # 订阅通知 template id for sends outside the window
-    wechat_subscribe_field: str = "thing1"  # the template field that carries the text
+    # 订阅通知 templates outside the 48-hour window, one per purpose (the user consents to each
+    # through WeChat's own popup): booking reminders and staff replies. The old single
+    # TMBOT_WECHAT_SUBSCRIBE_TEMPLATE still serves booking reminders when no reminder one is set.
+    wechat_subscribe_template: str = ""
+    wechat_template_reminder: str = ""
+    wechat_template_reply: str = ""
+    wechat_subscribe_field: str = "thing1"  # the template field that carries the summary
+    wechat_link_days: int = 7  # how long a notice's link to the whole reply stays valid
 
     @field_validator("wechat_aes_key")
     @classmethod

@@ -12,15 +12,24 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.core.ports import Clock, SystemClock
-from storage.outbox import OutboxMessage, claim_due, mark_failed, mark_retry, mark_sent
+from storage.outbox import (
+    OutboxMessage,
+    claim_due,
+    mark_failed,
+    mark_retry,
+    mark_sent,
+    mark_waiting,
+)
 
 __all__ = (
     "DeliveryError",
+    "DeliveryObserver",
     "Housekeeping",
     "OutboxWorker",
     "PermanentFailure",
     "Sender",
     "TemporaryFailure",
+    "WaitForUser",
     "backoff",
 )
 
@@ -43,12 +52,27 @@ class TemporaryFailure(DeliveryError):
         self.retry_after = retry_after
 
 
+class WaitForUser(DeliveryError):
+    """The user cannot be reached until they write again (WeChat's 48-hour window closed).
+
+    The row waits (status `waiting`) and holds back later rows to the same user; the channel's
+    adapter releases it when the user's next message arrives.
+    """
+
+
 class Sender(Protocol):
-    """Delivers one payload to one recipient on one channel, or raises a DeliveryError."""
+    """Delivers one payload to one recipient on one channel, or raises a DeliveryError.
+
+    It may return how it delivered when that is not the plain message (e.g. "notice").
+    """
 
     name: str
 
-    def send(self, recipient: str, payload: Mapping[str, Any]) -> None: ...
+    def send(self, recipient: str, payload: Mapping[str, Any]) -> str | None: ...
+
+
+# Told of each row's new state in the row's own transaction (staff confirmations, first response).
+DeliveryObserver = Callable[[Session, OutboxMessage, dt.datetime], object]
 
 
 # Periodic work the worker's thread does besides delivering (called with the engine and now).
@@ -76,6 +100,7 @@ class OutboxWorker:
         clock: Clock | None = None,
         housekeeping: Housekeeping | None = None,
         housekeeping_every: dt.timedelta = HOUSEKEEPING_EVERY,
+        observer: DeliveryObserver | None = None,
     ) -> None:
         self.engine = engine
         self.senders = dict(senders)
@@ -83,6 +108,7 @@ class OutboxWorker:
         self.housekeeping = housekeeping
         self.housekeeping_every = housekeeping_every
         self._housekeeping_next: dt.datetime | None = None
+        self.observer = observer
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -90,15 +116,24 @@ class OutboxWorker:
         """Add or replace a sender."""
         self.senders[sender.name] = sender
 
-    def run_once(self, limit: int = 50) -> int:
-        """Deliver what is due now; returns how many rows were attempted."""
+    def run_once(self, limit: int = 50, max_passes: int = 20) -> int:
+        """Deliver what is due now; returns how many rows were attempted.
+
+        A pass claims at most one row per recipient (order), so the next part of a message
+        becomes due only when the previous one went out: passes repeat while rows are claimed.
+        """
         now = self.clock.now()
         self._housekeep(now)
-        with Session(self.engine, expire_on_commit=False) as session:
-            rows = claim_due(session=session, now=now, limit=limit)
-        for row in rows:
-            self._deliver(row, now)
-        return len(rows)
+        total = 0
+        for _ in range(max_passes):
+            with Session(self.engine, expire_on_commit=False) as session:
+                rows = claim_due(session=session, now=now, limit=limit)
+            for row in rows:
+                self._deliver(row, now)
+            total += len(rows)
+            if not rows:
+                break
+        return total
 
     def _housekeep(self, now: dt.datetime) -> None:
         # Throttled: sweeping is a few queries, but a worker polls every 2 seconds.
@@ -119,7 +154,10 @@ class OutboxWorker:
             try:
                 if sender is None:
                     raise TemporaryFailure(f"sender {row.sender!r} is not configured")
-                sender.send(row.recipient, row.payload)
+                via = sender.send(row.recipient, row.payload)
+            except WaitForUser as exc:
+                logger.info("outbox %s: waiting for the user: %s", row.id, exc)
+                mark_waiting(session=session, row=row, reason=str(exc))
             except PermanentFailure as exc:
                 logger.warning("outbox %s: permanent failure: %s", row.id, exc)
                 mark_failed(session=session, row=row, error=str(exc))
@@ -129,7 +167,15 @@ class OutboxWorker:
                 logger.warning("outbox %s: retry in %s: %s", row.id, delay, exc)
                 mark_retry(session=session, row=row, now=now, error=str(exc), delay=delay)
             else:
-                mark_sent(session=session, row=row, now=now)
+                mark_sent(
+                    session=session, row=row, now=now, via=via if isinstance(via, str) else None
+                )
+            if self.observer is not None:
+                try:
+                    with session.begin_nested():
+                        self.observer(session, row, now)
+                except Exception:  # a failed confirmation must not undo the delivery record
+                    logger.exception("outbox %s: delivery observer failed", row.id)
             session.commit()
 
     def start(self, interval: float = 2.0) -> None:

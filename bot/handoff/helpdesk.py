@@ -13,6 +13,9 @@ from sqlmodel import Session
 
 from bot.core.hours import StationHours
 from bot.core.settings import Settings
+from bot.delivery.forecast import forecast
+from bot.delivery.messages import QueuedMessage, queue_message
+from bot.delivery.parts import limit_for, split_parts
 from bot.handoff.alias import user_alias
 from bot.handoff.states import TicketAction, next_status
 from bot.handoff.texts import ht
@@ -43,7 +46,9 @@ __all__ = (
     "rate",
     "reopen",
     "reply",
+    "reply_queued",
     "resolve",
+    "user_label",
     "user_wrote",
 )
 
@@ -71,8 +76,12 @@ def open_ticket(
     reason: str,
     category: str = "general",
     priority: str = "normal",
+    user_name: str | None = None,
 ) -> Ticket:
-    """Open a ticket for the user of `state`, hand the conversation to staff and notify them."""
+    """Open a ticket for the user of `state`, hand the conversation to staff and notify them.
+
+    `user_name`: how the channel names the user (Telegram: name, @username, language).
+    """
     hours = StationHours.from_settings(settings)
     first, _last = message_bounds(
         session=session,
@@ -85,6 +94,7 @@ def open_ticket(
         channel=state.channel,
         user_ref=state.user_ref,
         chat_ref=chat_ref,
+        user_name=user_name,
         lang=state.lang,
         question=question[:2000],
         reason=reason,
@@ -105,11 +115,13 @@ def open_ticket(
     state.status = "human"
     due = hours.describe(ticket.first_response_due, "zh", now)
     body = (
-        f"渠道 Channel: {ticket.channel} · 用户 User: {user_alias(ticket)}\n"
+        f"渠道 Channel: {ticket.channel} · 用户 User: {user_label(ticket)}\n"
         f"分类 Category: {category} · 优先级 Priority: {priority} · 触发 Reason: {reason}\n"
         f"问题 Question: {ticket.question}\n首次响应期限 Due: {due}"
     )
-    notify_staff(session=session, settings=settings, ticket=ticket, event="new", body=body)
+    notify_staff(
+        session=session, settings=settings, ticket=ticket, event="new", body=body, not_before=now
+    )
     logger.info("ticket %s opened (%s, %s)", ticket.number, ticket.channel, reason)
     return ticket
 
@@ -172,6 +184,16 @@ def notify_staff(
     return rows
 
 
+def user_label(ticket: Ticket) -> str:
+    """How staff recognise the user: the channel's name for them and the ticket's alias.
+
+    Never the channel id: a web visitor's id is their identity cookie (see bot/handoff/alias.py).
+    """
+    if ticket.user_name:
+        return f"{ticket.user_name} ({user_alias(ticket)})"
+    return user_alias(ticket)
+
+
 def _waited(delta: dt.timedelta, lang: str) -> str:
     minutes = max(int(delta.total_seconds() // 60), 0)
     days, rest = divmod(minutes, 24 * 60)
@@ -213,7 +235,7 @@ def alert_sla_breach(
                 question=ticket.question[:1000],
             )
         )
-    channel = f"渠道 Channel: {ticket.channel} · 用户 User: {user_alias(ticket)}"
+    channel = f"渠道 Channel: {ticket.channel} · 用户 User: {user_label(ticket)}"
     body = f"{parts[0]}\n\n{parts[1]}\n{channel}"
     notify_staff(
         session=session,
@@ -248,7 +270,9 @@ def expire_unrated(*, session: Session, ticket: Ticket, now: dt.datetime) -> boo
     return won
 
 
-def _to_user(session: Session, ticket: Ticket, text: str, sender: str, **extra: object) -> None:
+def _to_user(
+    session: Session, ticket: Ticket, text: str, sender: str, now: dt.datetime, **extra: object
+) -> QueuedMessage:
     # The web sender writes the transcript line itself when it delivers (the page polls it);
     # other channels get the line now so the ticket's transcript shows what staff sent.
     if ticket.channel != "web":
@@ -260,13 +284,16 @@ def _to_user(session: Session, ticket: Ticket, text: str, sender: str, **extra: 
             text=text,
             sender=sender,
         )
-    enqueue(
+    # One message, one row per part: each part sent once and retried alone, in order.
+    return queue_message(
         session=session,
-        sender=ticket.channel,
+        channel=ticket.channel,
         recipient=ticket.chat_ref or ticket.user_ref,
-        payload={"text": text, "sender": sender, "ticket": ticket.number, **extra},
+        text=text,
+        extra={"sender": sender, "ticket": ticket.number, **extra},
         ref_kind="ticket",
         ref_id=ticket.number,
+        now=now,
     )
 
 
@@ -286,15 +313,30 @@ def claim(*, session: Session, ticket: Ticket, staff: str, now: dt.datetime) -> 
 
 def reply(*, session: Session, ticket: Ticket, staff: str, text: str, now: dt.datetime) -> Ticket:
     """Relay a staff reply to the user on their own channel (claiming an unclaimed ticket)."""
+    reply_queued(session=session, ticket=ticket, staff=staff, text=text, now=now)
+    return ticket
+
+
+def reply_queued(
+    *, session: Session, ticket: Ticket, staff: str, text: str, now: dt.datetime
+) -> tuple[QueuedMessage, str | None]:
+    """`reply`, returning the queued message and a warning for staff when it cannot go now.
+
+    The ticket's first response is recorded when the reply is delivered, not here
+    (bot/handoff/delivered.py).
+    """
     if ticket.status == TicketStatus.OPEN:
         claim(session=session, ticket=ticket, staff=staff, now=now)
     ticket.status = next_status(ticket.status, TicketAction.REPLY)
-    ticket.first_response_at = ticket.first_response_at or now
     ticket.updated_at = now
     session.add(ticket)
     body = ht("staff_prefix", ticket.lang) + text.strip()
-    _to_user(session, ticket, body, f"staff:{staff}")
-    return ticket
+    recipient = ticket.chat_ref or ticket.user_ref
+    parts = len(split_parts(body, limit_for(ticket.channel))) or 1
+    warning = forecast(
+        session=session, channel=ticket.channel, recipient=recipient, parts=parts, now=now
+    )
+    return _to_user(session, ticket, body, f"staff:{staff}", now), warning
 
 
 def user_wrote(
@@ -304,8 +346,15 @@ def user_wrote(
     ticket.status = next_status(ticket.status, TicketAction.USER_WROTE)
     ticket.last_user_message_at = ticket.updated_at = now
     session.add(ticket)
-    body = f"{ticket.channel} · {user_alias(ticket)}: {text[:1500]}"
-    notify_staff(session=session, settings=settings, ticket=ticket, event="message", body=body)
+    body = f"{ticket.channel} · {user_label(ticket)}: {text[:1500]}"
+    notify_staff(
+        session=session,
+        settings=settings,
+        ticket=ticket,
+        event="message",
+        body=body,
+        not_before=now,
+    )
 
 
 def resolve(*, session: Session, ticket: Ticket, staff: str, note: str, now: dt.datetime) -> Ticket:
@@ -313,7 +362,6 @@ def resolve(*, session: Session, ticket: Ticket, staff: str, note: str, now: dt.
     ticket.status = next_status(ticket.status, TicketAction.RESOLVE)
     ticket.claimed_by = ticket.claimed_by or staff
     ticket.claimed_at = ticket.claimed_at or now
-    ticket.first_response_at = ticket.first_response_at or now
     ticket.resolution_note = note.strip()[:2000] or None
     ticket.resolved_at = ticket.rating_requested_at = ticket.updated_at = now
     session.add(ticket)
@@ -321,7 +369,7 @@ def resolve(*, session: Session, ticket: Ticket, staff: str, note: str, now: dt.
     lang = ticket.lang
     text = ht("resolved", lang, number=ticket.number, note=note.strip()) + ht("rate_prompt", lang)
     choices = [{"label": label, "payload": payload} for label, payload in RATE_CHOICES]
-    _to_user(session, ticket, text, f"staff:{staff}", choices=choices)
+    _to_user(session, ticket, text, f"staff:{staff}", now, choices=choices)
     ticket.transcript_to_id = last_message_id(
         session=session, channel=ticket.channel, user_ref=ticket.user_ref
     )
@@ -337,9 +385,11 @@ def reopen(*, session: Session, ticket: Ticket, staff: str, now: dt.datetime) ->
     ticket.claimed_by, ticket.claimed_at, ticket.updated_at = staff, now, now
     ticket.closed_at = ticket.transcript_to_id = ticket.rating_requested_at = None
     ticket.close_reason = None
+    ticket.rating = None  # the next resolution is rated anew (else its rating is refused)
     session.add(ticket)
     _set_conversation(session, ticket, "human")
-    _to_user(session, ticket, ht("reopened", ticket.lang, number=ticket.number), f"staff:{staff}")
+    text = ht("reopened", ticket.lang, number=ticket.number)
+    _to_user(session, ticket, text, f"staff:{staff}", now)
     return ticket
 
 
@@ -363,7 +413,12 @@ def close_by_user(
     session.add(ticket)
     state.status = "bot"
     notify_staff(
-        session=session, settings=settings, ticket=ticket, event="closed", body=ticket.question
+        session=session,
+        settings=settings,
+        ticket=ticket,
+        event="closed",
+        body=ticket.question,
+        not_before=now,
     )
     return ticket
 

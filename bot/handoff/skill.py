@@ -13,12 +13,13 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from bot.core.commands import GREETINGS, HELP, MENU
 from bot.core.contact import find_company, find_contact
 from bot.core.context import Context
 from bot.core.hours import StationHours
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
-from bot.handoff import helpdesk
+from bot.handoff import files, helpdesk, talkback
 from bot.handoff.texts import ht
 from bot.privacy.consents import record_contact_consent
 from storage.models import ChatMessage, QuestionLog
@@ -52,8 +53,10 @@ URGENT = ("紧急", "加急", "急", "截止", "明天到期", "urgent", "asap",
 _PUNCT_RE = re.compile(r"[\s!！。.,，~～?？]+$")
 _RATING_RE = re.compile(r"^(?:rate:)?([1-5])\s*(?:分|星|stars?)?$")
 _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
+MENU_WORDS = frozenset((*MENU, *GREETINGS, *HELP))
 RATING_WINDOW = dt.timedelta(days=3)
 RECENT_QUESTION = dt.timedelta(minutes=30)
+WECHAT_WINDOW = dt.timedelta(hours=48)  # customer-service messages after the user's last one
 
 
 def _key(text: str) -> str:
@@ -150,6 +153,7 @@ class HandoffSkill:
             reason=reason,
             category=category,
             priority=priority,
+            user_name=str(ctx.inbound.extras.get("user") or "") or None,
         )
         for stale in ("handoff_offer", "handoff_consent", "last_feedback"):
             ctx.data.pop(stale, None)
@@ -167,9 +171,15 @@ class HandoffSkill:
         hours = StationHours.from_settings(ctx.core.settings)
         due = hours.describe(ticket.first_response_due, ctx.lang, ctx.now)
         if hours.is_open(ctx.now):
-            return ht("when.open", ctx.lang, due=due)
-        opens = hours.describe(hours.next_opening(ctx.now), ctx.lang, ctx.now)
-        return ht("when.closed", ctx.lang, schedule=hours.schedule(ctx.lang), opens=opens, due=due)
+            text = ht("when.open", ctx.lang, due=due)
+        else:
+            opens = hours.describe(hours.next_opening(ctx.now), ctx.lang, ctx.now)
+            schedule = hours.schedule(ctx.lang)
+            text = ht("when.closed", ctx.lang, schedule=schedule, opens=opens, due=due)
+        if ctx.state.channel == "wechat" and ticket.first_response_due - ctx.now > WECHAT_WINDOW:
+            # Honest about the weekend: a reply after 48 hours needs the user to write first.
+            text += ht("when.wechat_window", ctx.lang, due=due)
+        return text
 
     # -- while a person is on it ----------------------------------------------------------
 
@@ -193,6 +203,10 @@ class HandoffSkill:
                 text += "\n" + ht("rate_prompt", lang)
                 choices = tuple(Choice(label, p) for label, p in helpdesk.RATE_CHOICES)
             return _said([Reply(text, choices=choices, intent="handoff")], "handoff", "closed")
+        if key in MENU_WORDS:  # the menu still works, and says where the ticket stands
+            shown = talkback.menu_with_state(ctx, ticket)
+            if shown is not None:
+                return shown
         if _PAYLOAD_RE.match(ctx.text) and key not in YES and key not in NO:
             # An old button (an FAQ entry, the menu) pressed mid-handoff: nothing for staff.
             already = ht("already_open", lang, number=ticket.number)
@@ -219,6 +233,10 @@ class HandoffSkill:
             notice = ht("consent", lang, kind=kind, masked=contact.masked)
         elif contact is not None:
             notice = ht("bad_phone", lang, value=contact.raw)
+        attached = files.queue_fetch(ctx, ticket)  # a photo or file staff asked for
+        if attached is not None:
+            text = f"{attached} {text}".strip()
+            notice = notice or ht("file_forwarded", lang, number=ticket.number)
         company = find_company(text)
         if company and notice is None:
             ticket.company = company
@@ -226,9 +244,8 @@ class HandoffSkill:
         helpdesk.user_wrote(
             session=ctx.session, settings=settings, ticket=ticket, text=text, now=ctx.now
         )
-        if notice is None and ctx.data.get("handoff_told") != ticket.number:
-            ctx.data["handoff_told"] = ticket.number
-            notice = ht("relayed", lang)
+        if notice is None and talkback.ack_due(ctx):
+            notice = talkback.acknowledgement(ctx, ticket)
         replies = [Reply(notice, intent="handoff")] if notice else []
         return _said(replies, "handoff", "relayed", result={"ticket": ticket.number})
 

@@ -37,6 +37,40 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
         "The station is closed now (hours: {schedule}). Staff will pick this up from {opens} "
         "and reply by {due} at the latest.",
     ),
+    "when.wechat_window": (
+        "注意：公众号只能在您最近一条消息后48小时内给您发消息。如{due}仍未看到回复，请在这里发送任意消息，"
+        "工作人员的回复会随即送达。",
+        "Note: the account can only message you within 48 hours of your last message. If you "
+        "have not seen a reply by {due}, send any message here and the staff reply will arrive "
+        "right away.",
+    ),
+    "ack": (
+        "已转给工作人员（工单 {number}：{state}），工作人员会在这里回复您。{when}\n"
+        "回复“菜单”使用自助服务，回复“结束”回到机器人。",
+        "Passed on to staff (ticket {number}: {state}); a person will reply here. {when}\n"
+        "Reply 'menu' for self-service, 'done' to go back to the bot.",
+    ),
+    "ack.due": ("预计{due}前回复。", "Expect a reply by {due}."),
+    "file_forwarded": (
+        "已收到，文件已转给工作人员（工单 {number}）。",
+        "Received: the file was passed on to staff (ticket {number}).",
+    ),
+    "ack.late": (
+        "回复比预期晚了，工作人员会尽快回复。",
+        "The reply is later than expected; staff will answer as soon as they can.",
+    ),
+    "ack.replied": (
+        "工作人员已回复过，会继续在这里跟进。",
+        "Staff have replied and will follow up here.",
+    ),
+    "state.open": ("等待工作人员认领", "waiting for a staff member"),
+    "state.claimed": ("工作人员处理中", "a staff member is on it"),
+    "state.waiting_user": ("工作人员已回复，等您补充", "staff replied; your turn"),
+    "menu_during_handoff": (
+        "您的工单 {number} 仍在人工处理中（{state}）。以下自助服务照常可用；回复“结束”可结束人工服务。",
+        "Your ticket {number} is still with staff ({state}). Self-service below works as usual; "
+        "reply 'done' to end the handoff.",
+    ),
     "already_open": (
         "您的工单 {number} 正在处理中，请直接在这里补充，工作人员都能看到。回复“结束”可结束人工服务。",
         "Your ticket {number} is already with staff; just write here and they will see it. "

@@ -173,12 +173,18 @@ def worker(
     import time
 
     from bot.delivery.worker import OutboxWorker
+    from bot.handoff.delivered import observer_for
     from bot.handoff.sweep import housekeeping_for
     from handlers.notify.senders import build_senders
 
     runtime = _runtime()
     senders = {s.name: s for s in build_senders(runtime.settings, runtime.engine)}
-    outbox = OutboxWorker(runtime.engine, senders, housekeeping=housekeeping_for(runtime.settings))
+    outbox = OutboxWorker(
+        runtime.engine,
+        senders,
+        housekeeping=housekeeping_for(runtime.settings),
+        observer=observer_for(runtime.settings),
+    )
     typer.echo(f"tmbot worker: senders {', '.join(sorted(senders))}; Ctrl-C to stop")
     try:
         while True:

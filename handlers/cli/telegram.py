@@ -92,6 +92,66 @@ def set_webhook(
         typer.echo(f"error: Telegram refused the webhook: {exc.message}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"webhook set: {target} (updates: {', '.join(ALLOWED_UPDATES)}); commands set")
+    if settings.telegram_staff_chat is not None:
+        typer.echo(PRIVACY_NOTE)
+
+
+PRIVACY_NOTE = (
+    "staff group: staff answer a ticket by replying to the bot's message about it, or with "
+    "/reply T-YYYY-NNNNNN TEXT. With Telegram's default privacy mode the bot receives exactly "
+    "those (replies to its messages and commands), which is all it needs; to let it see every "
+    "message, turn privacy off (@BotFather → /setprivacy → Disable, then re-add the bot) or make "
+    "it a group admin. Run `tmbot telegram check` to see what it can read."
+)
+
+
+async def _check(settings: Settings) -> list[str]:
+    async with _bot(settings) as bot:
+        me = await bot.get_me()
+        reads_all = bool(me.can_read_all_group_messages)
+        lines = [
+            f"bot: @{me.username}",
+            "privacy mode: "
+            + (
+                "off (reads every group message)"
+                if reads_all
+                else "on (sees commands and replies to its own messages only)"
+            ),
+        ]
+        chat = settings.telegram_staff_chat
+        if chat is None:
+            lines.append("staff group: not set (TMBOT_TELEGRAM_STAFF_CHAT)")
+            return lines
+        try:
+            member = await bot.get_chat_member(chat, me.id)
+        except TelegramError as exc:
+            lines.append(f"staff group {chat}: cannot be read: {exc.message} (add the bot to it)")
+            return lines
+        status = str(member.status)
+        if status in ("left", "kicked"):
+            lines.append(f"staff group {chat}: the bot is not a member ({status}): add it again")
+        elif status in ("administrator", "creator") or reads_all:
+            lines.append(f"staff group {chat}: {status}; reads every message")
+        else:
+            lines.append(
+                f"staff group {chat}: {status}; sees replies to its messages and commands "
+                "(enough to answer tickets)"
+            )
+        return lines
+
+
+@app.command("check")
+def check() -> None:
+    """Report whether the bot can read the staff group (privacy mode, membership, admin)."""
+    settings = _settings()
+    try:
+        lines = asyncio.run(_check(settings))
+    except TelegramError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo("\n".join(lines))
+    if any("not a member" in line or "cannot be read" in line for line in lines):
+        raise typer.Exit(1)
 
 
 @app.command("webhook-info")
@@ -147,6 +207,7 @@ def poll() -> None:
     )
     runtime = build_runtime(settings)
     from bot.delivery.worker import OutboxWorker
+    from bot.handoff.delivered import observer_for
     from bot.handoff.sweep import housekeeping_for
     from handlers.notify.senders import build_senders
 
@@ -154,6 +215,7 @@ def poll() -> None:
         runtime.engine,
         {s.name: s for s in build_senders(settings, runtime.engine)},
         housekeeping=housekeeping_for(settings),
+        observer=observer_for(settings),
     )
     if settings.run_worker:  # replies queued after a 429 are sent from the outbox
         worker.start()

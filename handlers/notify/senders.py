@@ -43,10 +43,16 @@ def build_senders(settings: Settings, engine: Engine) -> list[Sender]:
         from handlers.telegram.sender import TelegramSender
 
         senders.append(TelegramSender(settings, engine))
+        from handlers.telegram.media import TelegramMediaFetcher
+
+        senders.append(TelegramMediaFetcher(settings, engine))
     if settings.wechat_appid and settings.wechat_secret.get_secret_value():
         from handlers.wechat.sender import WeChatSender
 
         senders.append(WeChatSender(settings, engine))
+        from handlers.wechat.media import WeChatMediaFetcher
+
+        senders.append(WeChatMediaFetcher(settings, engine))
     if settings.wecom_webhook_url or settings.smtp_host:  # staff notifiers (handoff)
         from handlers.notify.notifiers import EmailSender, WeComSender
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, func, select
 
+from bot.delivery.messages import latest_states, message_states
 from bot.handoff import helpdesk
 from handlers.staff.canned import CANNED, canned_text
 from handlers.web.auth import StaffUser, audit
@@ -22,6 +23,7 @@ from handlers.web.deps import RuntimeDep, SessionDep
 from handlers.web.pages import flash, render
 from storage.errors import InvalidTransition, NotFound
 from storage.outbox import OutboxMessage
+from storage.ticket_files import files_for, get_file
 from storage.tickets import (
     ACTIVE,
     Ticket,
@@ -101,6 +103,9 @@ def queue(
         statuses=STATUSES,
         channels=CHANNELS,
         undelivered=dict(undelivered),
+        delivery=latest_states(
+            session=session, ref_kind="ticket", ref_ids=[t.number for t in tickets]
+        ),
         user=user,
     )
 
@@ -117,12 +122,31 @@ def ticket_page(
         t=ticket,
         transcript=ticket_transcript(session=session, ticket=ticket),
         deliveries=ticket_deliveries(session=session, number=ticket.number),
+        files=files_for(session=session, ticket_number=ticket.number),
+        messages=message_states(
+            session=session, ref_kind="ticket", ref_id=ticket.number, senders=[ticket.channel]
+        ),
         now=runtime.conversation.clock.now(),
         tz=_local(runtime),
         canned=[(key, CANNED[key][0], canned_text(key, ticket.lang)) for key in CANNED],
         active=ticket.status in ACTIVE,
         user=user,
     )
+
+
+@router.get("/{number}/files/{file_id}")
+def ticket_file(number: str, file_id: int, _user: StaffUser, session: SessionDep) -> Response:
+    """A file the user sent during the handoff, as a download (never shown inline); staff only."""
+    row = get_file(session=session, ticket_number=number, file_id=file_id)
+    if row is None:
+        raise NotFound(f"no file {file_id} on ticket {number}")
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in row.filename) or "file"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{safe}"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    }
+    return Response(row.content, media_type=row.mime, headers=headers)
 
 
 @router.post("/{number}/claim")
@@ -160,20 +184,30 @@ def reply(
     if not body:
         flash(request, "回复内容为空 / The reply is empty", "error")
         return _back(number)
+    queued: list[tuple[object, str | None]] = []
     if not _transition(
         request,
         "无法回复 / Cannot reply",
-        lambda: helpdesk.reply(
-            session=session,
-            ticket=ticket,
-            staff=user.username,
-            text=body,
-            now=runtime.conversation.clock.now(),
+        lambda: queued.append(
+            helpdesk.reply_queued(
+                session=session,
+                ticket=ticket,
+                staff=user.username,
+                text=body,
+                now=runtime.conversation.clock.now(),
+            )
         ),
     ):
         return _back(number)
     audit(session, user, "ticket.reply", f"ticket:{number}", {"chars": len(body)}, request)
-    flash(request, "回复已排队发送 / Reply queued for delivery")
+    warning = queued[0][1] if queued else None
+    if warning:  # told at once, not found out later: the reply cannot go out now
+        flash(request, f"回复已排队 / Reply queued — {warning}", "warn")
+    else:
+        flash(
+            request,
+            "回复已排队发送，送达后状态显示“已送达” / Reply queued; shown as delivered once sent",
+        )
     return _back(number)
 
 

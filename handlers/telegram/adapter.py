@@ -55,12 +55,13 @@ from handlers.telegram.inbound import (
     inbound_from_message,
 )
 from handlers.telegram.render import MAX_TEXT, Rendered, render, resolve_callback
+from handlers.telegram.retry import retried
 from handlers.telegram.sender import api_urls, document_payload, retry_seconds, send_document
 from handlers.telegram.staff import on_staff_update
 from handlers.telegram.texts import bilingual
 from storage.conversations import claim_delivery
 from storage.db import session_scope
-from storage.outbox import OutboxMessage, enqueue, mark_failed
+from storage.outbox import OutboxMessage, enqueue, has_unsent, mark_failed
 
 __all__ = ("ALLOWED_UPDATES", "TelegramAdapter", "build_application", "handle_staff_message")
 
@@ -80,7 +81,7 @@ def _with_choice(text: str, label: str) -> str:
     return text[: MAX_TEXT - len(suffix)] + suffix
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Part:
     """What one reply asks of the Bot API: its message(s), or one of its files."""
 
@@ -89,6 +90,7 @@ class _Part:
     texts: tuple[str, ...] = ()
     markup: InlineKeyboardMarkup | None = None
     file: int | None = None  # which of `reply.attachments`, for a file
+    sent: int = 0  # pieces of `texts` already delivered
 
     def attachment(self) -> tuple[str, str, bytes, str]:
         """(filename, mime, content, caption) of a file part."""
@@ -140,10 +142,7 @@ class TelegramAdapter:
         query = update.callback_query
         if query is None:
             return
-        try:
-            await query.answer()  # stops the button's spinner; harmless if it fails
-        except TelegramError as exc:
-            logger.info("answerCallbackQuery failed: %s", exc)
+        await retried("answerCallbackQuery", query.answer)  # stops the button's spinner
         chat = query.message.chat if query.message is not None else None
         if chat is not None and self.staff_chat is not None and chat.id == self.staff_chat:
             await handle_staff_message(update, self.runtime)
@@ -222,18 +221,21 @@ class TelegramAdapter:
             return  # too old to be edited (Telegram sends an InaccessibleMessage)
         buttons = msg.reply_markup.inline_keyboard if msg.reply_markup else ()
         label = next((b.text for row in buttons for b in row if b.callback_data == query.data), "")
-        try:
-            if msg.text and label:
-                await query.edit_message_text(_with_choice(msg.text, label), reply_markup=None)
-            else:
-                await query.edit_message_reply_markup(reply_markup=None)
-        except TelegramError as exc:  # "message is not modified", too old ...
-            logger.info("could not edit message %s: %s", msg.message_id, exc)
+        if msg.text and label:
+            text = _with_choice(msg.text, label)
+            await retried("edit", lambda: query.edit_message_text(text, reply_markup=None))
+        else:
+            await retried("edit", lambda: query.edit_message_reply_markup(reply_markup=None))
 
     async def _deliver(
         self, bot: Bot, chat_id: int, replies: list[Reply], rendered: list[Rendered], key: str
     ) -> None:
         parts = _parts(replies, rendered)
+        if await asyncio.to_thread(self._backlog, chat_id):
+            # Earlier messages to this chat wait in the outbox (after a 429): this answer
+            # must not overtake them, so it goes the same way, behind them.
+            await asyncio.to_thread(self._queue, chat_id, parts, key, 0.0)
+            return
         for i, part in enumerate(parts):
             try:
                 await self._send(bot, chat_id, part)
@@ -258,14 +260,24 @@ class TelegramAdapter:
             await send_document(bot, chat_id, *part.attachment())
             return
         for j, text in enumerate(part.texts):
+            if j < part.sent:
+                continue
             last = j == len(part.texts) - 1
             await bot.send_message(chat_id, text, reply_markup=part.markup if last else None)
+            part.sent = j + 1  # a 429 on the next piece queues only what is left
+
+    def _backlog(self, chat_id: int) -> bool:
+        now = self.runtime.conversation.clock.now()
+        with session_scope(self.runtime.engine) as session:
+            return has_unsent(session=session, sender=CHANNEL, recipient=str(chat_id), now=now)
 
     def _queue(self, chat_id: int, parts: list[_Part], key: str, delay: float) -> None:
         not_before = self.runtime.conversation.clock.now() + dt.timedelta(seconds=delay)
         with session_scope(self.runtime.engine) as session:
             for part in parts:
-                self._enqueue(session, chat_id, part, key, not_before)
+                row = self._enqueue(session, chat_id, part, key, not_before)
+                if delay:  # a send was refused: a retry, which holds back what follows
+                    row.attempts = 1
 
     def _record_failed(self, chat_id: int, parts: list[_Part], key: str, reason: str) -> None:
         # Texts go the way they always went (a blocked user gets nothing more); a file that
@@ -284,7 +296,9 @@ class TelegramAdapter:
     ) -> OutboxMessage:
         reply = part.reply
         if part.file is None:
-            payload = {"text": reply.text, "choices": [asdict(c) for c in reply.choices]}
+            # Only the pieces not delivered yet: a split message is not re-sent from its start.
+            text = "\n".join(part.texts[part.sent :]) if part.sent else reply.text
+            payload = {"text": text, "choices": [asdict(c) for c in reply.choices]}
             ref_kind, ref_id, dedupe = "telegram_update", key, f"{key}:{part.index}"
         else:
             name, mime, content, caption = part.attachment()

@@ -64,6 +64,30 @@ def _locale(user: User | None) -> str | None:
     return "zh" if user.language_code.lower().startswith("zh") else "en"
 
 
+def _file_of(msg: Message, kind: str) -> dict[str, str]:
+    # The file behind a photo, document, voice ... (fetched with getFile during a handoff).
+    item = getattr(msg, kind, None) if kind else None
+    if isinstance(item, tuple | list):  # photos come in several sizes: the largest
+        item = item[-1] if item else None
+    file_id = getattr(item, "file_id", None)
+    if not file_id or kind == "sticker":
+        return {}
+    return {
+        "file_id": str(file_id),
+        "file_name": str(getattr(item, "file_name", None) or f"{kind}-{msg.message_id}"),
+        "mime": str(getattr(item, "mime_type", None) or ("image/jpeg" if kind == "photo" else "")),
+    }
+
+
+def _who(user: User) -> str:
+    # How staff recognise the user: name, @username and app language (not only a numeric id).
+    parts = [user.full_name or str(user.id)]
+    if user.username:
+        parts.append(f"@{user.username}")
+    parts.append(f"lang {user.language_code or '?'}")
+    return " · ".join(parts)[:120]
+
+
 def inbound_from_message(
     msg: Message, user: User, update_id: int, username: str | None
 ) -> Inbound | None:
@@ -86,7 +110,12 @@ def inbound_from_message(
         delivery_id=f"tg:{update_id}",
         # Commands, like button payloads, say nothing about the user's language.
         is_callback=is_command,
-        extras={"kind": kind, "message_id": msg.message_id},
+        extras={
+            "kind": kind,
+            "message_id": msg.message_id,
+            "user": _who(user),
+            **_file_of(msg, kind),
+        },
     )
 
 

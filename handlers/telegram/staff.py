@@ -1,10 +1,15 @@
 """The Telegram staff group (TMBOT_TELEGRAM_STAFF_CHAT): claim, answer and resolve tickets.
 
-A staff member replies to a ticket notification (or writes its number, e.g. "T-2026-000123 您好"):
-- plain text is relayed to the user on their own channel (claiming an unclaimed ticket);
-- `/claim` (认领), `/resolve NOTE` (结案 NOTE) and `/reopen` (重开) act on the ticket;
+A message acts on a ticket only when it is routed explicitly (privacy: a number mentioned in
+the text, "…和 T-2026-000007 那位客户类似…", never decides who receives it):
+- a reply to one of the bot's messages about a ticket (a notification, a "sent" confirmation):
+  plain text is relayed to that ticket's user (claiming an unclaimed ticket), `/claim` (认领),
+  `/resolve NOTE` (结案 NOTE) and `/reopen` (重开) act on it;
+- a command naming the ticket: `/reply T-2026-000123 TEXT`, `/claim T-…`, `/resolve T-… NOTE`,
+  `/reopen T-…`;
 - the notification's "认领 Claim" button claims it.
-Messages without a ticket number are staff talking among themselves and are left alone.
+A command or a reply to the bot that cannot be routed gets a short explanation (`/help`);
+other messages are staff talking among themselves and are left alone.
 """
 
 from __future__ import annotations
@@ -14,22 +19,24 @@ import logging
 import re
 
 from telegram import Message, Update, User
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.core.runtime import Runtime
 from bot.handoff import helpdesk
 from handlers.telegram.render import resolve_callback
+from handlers.telegram.sender import retry_seconds
 from storage.accounts import add_audit
 from storage.conversations import claim_delivery
 from storage.db import session_scope
 from storage.errors import InvalidTransition
 from storage.tickets import get_ticket
 
-__all__ = ("CLAIM_PAYLOAD", "on_staff_update")
+__all__ = ("CLAIM_PAYLOAD", "HELP", "on_staff_update", "route")
 
 logger = logging.getLogger(__name__)
 CLAIM_PAYLOAD = "ticket:claim:"
 _NUMBER_RE = re.compile(r"#?\b(T-\d{4}-\d{6})\b", re.IGNORECASE)
+_LEADING_NUMBER_RE = re.compile(r"^\s*#?(T-\d{4}-\d{6})\b\s*", re.IGNORECASE)
 _COMMANDS = {
     "/claim": "claim",
     "认领": "claim",
@@ -39,6 +46,14 @@ _COMMANDS = {
     "/reopen": "reopen",
     "重开": "reopen",
 }
+HELP = (
+    "ℹ️ 如何处理工单：回复（引用）机器人关于该工单的消息即可答复用户；或发送 "
+    "/reply 工单号 内容、/claim 工单号、/resolve 工单号 说明、/reopen 工单号。"
+    "正文里提到的工单号不会决定发给谁。\n"
+    "ℹ️ How to work a ticket: reply to the bot's message about it to answer the user; or send "
+    "/reply T-YYYY-NNNNNN TEXT, /claim T-…, /resolve T-… NOTE, /reopen T-…. A ticket number "
+    "mentioned in the text never decides who receives it."
+)
 
 
 def _staff(user: User | None) -> str:
@@ -46,16 +61,39 @@ def _staff(user: User | None) -> str:
     return f"tg:{who}"[:80]
 
 
-def _number(msg: Message) -> tuple[str | None, str]:
-    """The ticket the message is about, and the message text without the number."""
-    text = msg.text or ""
-    found = _NUMBER_RE.search(text)
-    if found:
-        return found.group(1).upper(), (text[: found.start()] + text[found.end() :]).strip()
+def _command_word(text: str) -> str:
+    return text.split(maxsplit=1)[0].split("@", 1)[0].lower() if text.strip() else ""
+
+
+def route(msg: Message, bot_id: int | None) -> tuple[str | None, str, str | None]:
+    """(ticket number, text to act on, explanation for staff) of a staff-group message.
+
+    The number comes only from the message replied to (the bot's own message) or from a
+    command that names it first; a message that is neither is (None, text, None): ignored.
+    """
+    text = (msg.text or "").strip()
+    word = _command_word(text)
     replied = msg.reply_to_message
-    quoted = (replied.text or replied.caption or "") if replied is not None else ""
-    found = _NUMBER_RE.search(quoted)
-    return (found.group(1).upper() if found else None), text.strip()
+    author = replied.from_user if replied is not None else None
+    if author is not None and author.is_bot and (bot_id is None or author.id == bot_id):
+        assert replied is not None
+        found = _NUMBER_RE.search(replied.text or replied.caption or "")
+        if found is None:
+            return None, text, HELP
+        if word == "/reply":  # "/reply TEXT" while replying: the same as plain TEXT
+            text = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+        return found.group(1).upper(), text, None
+    if word in ("/help", "/start"):
+        return None, text, HELP
+    if word == "/reply" or word in _COMMANDS:
+        rest = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+        named = _LEADING_NUMBER_RE.match(rest)
+        if named is None:
+            return None, text, HELP  # a bare /claim: which ticket?
+        rest = rest[named.end() :].strip()
+        acted = rest if word == "/reply" else f"{word} {rest}".strip()
+        return named.group(1).upper(), acted, None
+    return None, text, None
 
 
 def act(runtime: Runtime, delivery: str, number: str, staff: str, text: str) -> str | None:
@@ -84,10 +122,16 @@ def act(runtime: Runtime, delivery: str, number: str, staff: str, text: str) -> 
                 answer = f"✅ {number} 已重新打开 / re-opened"
             elif text:
                 command = "reply"
-                helpdesk.reply(session=session, ticket=ticket, staff=staff, text=text, now=now)
-                answer = f"✅ 已转给用户（{ticket.channel}）/ sent to the user ({ticket.channel})"
+                _, warning = helpdesk.reply_queued(
+                    session=session, ticket=ticket, staff=staff, text=text, now=now
+                )
+                # "Sent" is said when it is delivered (bot/handoff/delivered.py), not now.
+                who = f"{number} · {helpdesk.user_label(ticket)} ({ticket.channel})"
+                answer = f"📨 已排队，送达后告知 / queued, you will be told when delivered: {who}"
+                if warning:
+                    answer += f"\n⚠️ {warning}"
             else:
-                return None
+                return HELP
         except InvalidTransition:
             return (
                 f"⚠️ {number} 状态为 {ticket.status}，不能这样操作 / is {ticket.status}: not allowed"
@@ -114,8 +158,10 @@ async def on_staff_update(update: Update, runtime: Runtime) -> None:
         number, staff, text = payload[len(CLAIM_PAYLOAD) :], _staff(query.from_user), "/claim"
         target = query.message if isinstance(query.message, Message) else None
     elif msg is not None and msg.text and not (msg.from_user and msg.from_user.is_bot):
-        found, text = _number(msg)
+        found, text, explanation = route(msg, _bot_id(msg))
         if found is None:
+            if explanation:
+                await _answer(msg, explanation)
             return
         number, staff, target = found, _staff(msg.from_user), msg
     else:
@@ -123,7 +169,34 @@ async def on_staff_update(update: Update, runtime: Runtime) -> None:
     answer = await asyncio.to_thread(act, runtime, delivery, number, staff, text)
     if answer is None or target is None:
         return
+    await _answer(target, answer)
+
+
+def _bot_id(msg: Message) -> int | None:
     try:
-        await target.reply_text(answer)
-    except TelegramError as exc:
-        logger.info("staff chat: confirmation not sent: %s", exc)
+        return msg.get_bot().id
+    except RuntimeError:  # no bot attached (or not initialised): trust any bot's message
+        return None
+
+
+async def _answer(target: Message, text: str) -> None:
+    for attempt in range(3):  # the confirmation is worth a short retry (429, network)
+        try:
+            await target.reply_text(text)
+            return
+        except RetryAfter as exc:
+            if attempt == 2:
+                break
+            await asyncio.sleep(min(retry_seconds(exc), 5.0))
+        except (BadRequest, Forbidden) as exc:  # retrying cannot help
+            logger.info("staff chat: confirmation not sent: %s", exc)
+            return
+        except NetworkError as exc:
+            if attempt == 2:
+                logger.info("staff chat: confirmation not sent: %s", exc)
+                return
+            await asyncio.sleep(0.5)
+        except TelegramError as exc:
+            logger.info("staff chat: confirmation not sent: %s", exc)
+            return
+    logger.info("staff chat: confirmation not sent after retries")

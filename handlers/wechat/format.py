@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.messages import Reply
+from bot.delivery.parts import PartLimit, split_parts
 
-__all__ = ("MAX_BYTES", "SORRY", "media_text", "render", "split_chunks")
+__all__ = ("MAX_BYTES", "MAX_CHARS", "SORRY", "media_text", "render", "split_chunks")
 
-# WeChat refuses text messages over 2048 bytes of UTF-8; keep a margin.
+# WeChat refuses text messages over 2048 bytes of UTF-8; keep a margin. 600 characters keep a
+# part readable on a phone (2000 bytes of Chinese would be ~660).
 MAX_BYTES = 2000
+MAX_CHARS = 600
 
 _KINDS = {
     "image": ("图片", "images"),
@@ -59,30 +62,7 @@ def render(replies: Sequence[Reply]) -> str:
     return "\n\n".join(parts)
 
 
-def _cut(line: str, limit: int) -> list[str]:
-    pieces, current = [], ""
-    for ch in line:
-        if len((current + ch).encode()) > limit:
-            pieces.append(current)
-            current = ""
-        current += ch
-    return [*pieces, current]
-
-
-def split_chunks(text: str, limit: int = MAX_BYTES) -> list[str]:
-    """Text in pieces of at most `limit` UTF-8 bytes, cut at line ends where possible."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate.encode()) <= limit:
-            current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        pieces = _cut(line, limit)
-        chunks.extend(pieces[:-1])
-        current = pieces[-1]
-    if current.strip():
-        chunks.append(current)
-    return [c.strip("\n") for c in chunks if c.strip()]
+def split_chunks(text: str, limit: int = MAX_BYTES, max_chars: int = MAX_CHARS) -> list[str]:
+    """Text in pieces of at most `limit` UTF-8 bytes and `max_chars` characters, cut at line
+    ends where possible."""
+    return split_parts(text, PartLimit(max_bytes=limit, max_chars=max_chars))

@@ -14,6 +14,10 @@ from wechatpy.messages import BaseMessage
 
 from bot.core.messages import Inbound
 from handlers.wechat.format import media_text
+from handlers.wechat.media import KIND_NAMES
+from storage.conversations import add_message
+from storage.outbox import enqueue, release_waiting
+from storage.tickets import active_ticket
 from storage.wechat import (
     Interaction,
     record_interaction,
@@ -36,7 +40,9 @@ class Action:
     delivery_id: str
     openid: str
     inbound: Inbound | None = None
-    text: str = ""  # fixed answer when there is no turn ("" = answer `success`)
+    # Fixed answer when there is no turn ("" = answer `success`); a callable is read after the
+    # effects ran (they may change it, e.g. a file sent during a handoff).
+    text: str | Callable[[], str] = ""
     effects: tuple[Effect, ...] = ()
     silent: bool = False  # nothing to record or answer
 
@@ -50,7 +56,12 @@ def _at(msg: BaseMessage, now: dt.datetime) -> dt.datetime:
 
 
 def _seen(openid: str, kind: Interaction, at: dt.datetime) -> Effect:
-    return lambda s: record_interaction(session=s, openid=openid, kind=kind, at=at)
+    def effect(session: Session) -> None:
+        record_interaction(session=session, openid=openid, kind=kind, at=at)
+        # The window is open again: what waited for the user goes out now, first, in order.
+        release_waiting(session=session, sender="wechat", recipient=openid, now=at)
+
+    return effect
 
 
 def _follow(openid: str, subscribed: bool, at: dt.datetime) -> Effect:
@@ -135,4 +146,48 @@ def translate(msg: BaseMessage, now: dt.datetime) -> Action:
     recognition = str(msg._data.get("Recognition") or "").strip()
     if msg.type == "voice" and recognition:
         return Action(delivery_id, openid, _turn(msg, recognition), effects=seen)
-    return Action(delivery_id, openid, text=media_text(kind), effects=seen)
+    media_id = str(msg._data.get("MediaId") or "")
+    if not media_id:
+        return Action(delivery_id, openid, text=media_text(kind), effects=seen)
+    # During a handoff the file is for staff: fetched and attached to the ticket.
+    answer = {"text": media_text(kind)}
+    effect = _attach(openid, kind, media_id, delivery_id, answer, _at(msg, now))
+    return Action(delivery_id, openid, text=lambda: answer["text"], effects=(*seen, effect))
+
+
+_FORWARDED = (
+    "已收到，{zh}已转给工作人员（工单 {number}）。",
+    "Received: the {en} was passed on to staff (ticket {number}).",
+)
+
+
+def _attach(
+    openid: str, kind: str, media_id: str, delivery_id: str, answer: dict[str, str], at: dt.datetime
+) -> Effect:
+    def effect(session: Session) -> None:
+        ticket = active_ticket(session=session, channel="wechat", user_ref=openid)
+        if ticket is None:
+            return  # not in a handoff: the polite note on what tmbot reads
+        zh, en = KIND_NAMES.get(kind, ("文件", "file"))
+        add_message(
+            session=session,
+            channel="wechat",
+            user_ref=openid,
+            direction="in",
+            text=f"[{zh} {en}]",
+            sender="user",
+        )
+        enqueue(
+            session=session,
+            sender="wechat_media",
+            recipient=ticket.number,
+            payload={"media_id": media_id, "kind": kind, "openid": openid},
+            ref_kind="ticket",
+            ref_id=ticket.number,
+            dedupe_key=f"wechat_media:{delivery_id}"[:200],
+            not_before=at,
+        )
+        values = {"zh": zh, "en": en, "number": ticket.number}
+        answer["text"] = f"{_FORWARDED[0].format(**values)}\n{_FORWARDED[1].format(**values)}"
+
+    return effect

@@ -1,6 +1,8 @@
 """WeChatSender: outbox rows to WeChat users through the customer-service message API (客服消息),
-within WeChat's window; outside it as a subscription notice (订阅通知) where the user consented,
-otherwise a permanent failure whose reason staff see on the outbox row.
+within WeChat's window. Outside it (or when WeChat answers 45015/45047): a subscription notice
+(订阅通知) with a short summary and a signed link to the whole message, where the user accepted
+that purpose's template in WeChat's own popup; otherwise the row waits for the user's next
+message (`WaitForUser`), which releases it (handlers/wechat/inbound.py), first and in order.
 
 Payloads: `{"text": str}` (optional `"notice": {field: value}` for the template, `"url"` for the
 notice link), or `{"deferred": delivery_id}`: the answer to a message that took longer than
@@ -17,20 +19,22 @@ from typing import Any
 import requests
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 from wechatpy.exceptions import APILimitedException, WeChatClientException
 
 from bot.core.ports import Clock, SystemClock
 from bot.core.settings import Settings
-from bot.delivery.worker import DeliveryError, PermanentFailure, TemporaryFailure
+from bot.delivery.links import message_link
+from bot.delivery.worker import DeliveryError, PermanentFailure, TemporaryFailure, WaitForUser
 from handlers.wechat.client import StationClient, build_client
 from handlers.wechat.format import split_chunks
 from storage.db import session_scope
-from storage.outbox import enqueue
+from storage.outbox import OutboxMessage, enqueue
 from storage.wechat import (
     get_delivery,
     give_back_consent,
     give_back_window_slot,
+    revoke_subscribe_consent,
     set_delivery_status,
     take_consent,
     take_window_slot,
@@ -53,6 +57,7 @@ _PERMANENT = {
     48001: "this API is not authorised for the account",
 }
 _TRANSIENT = {-1, 40001, 40014, 42001, 45009, 45011}  # busy, token trouble, rate limits
+_WINDOW_CLOSED = (45015, 45047)  # WeChat counts the window its own way
 
 
 def classify(exc: Exception) -> DeliveryError:
@@ -124,23 +129,30 @@ class WeChatSender:
         self.client = client or build_client(settings, engine)
         self.clock = clock or SystemClock()
 
-    def send(self, recipient: str, payload: Mapping[str, Any]) -> None:
-        """Send one row; raises PermanentFailure / TemporaryFailure."""
+    def send(self, recipient: str, payload: Mapping[str, Any]) -> str | None:
+        """Send one row; "notice" when it went as a subscription notice. Raises
+        WaitForUser / PermanentFailure / TemporaryFailure."""
         if "deferred" in payload:
             self._expand(recipient, str(payload["deferred"]))
-            return
+            return None
         text = str(payload.get("text") or "").strip()
         if not text:
             raise PermanentFailure("empty WeChat message")
+        starts = payload.get("slot_start") if payload.get("kind") == "booking_reminder" else None
+        # A reminder that waited for the user past the consultation is no reminder.
+        if starts and dt.datetime.fromisoformat(str(starts)) <= self.clock.now():
+            raise PermanentFailure("the consultation has already started; reminder dropped")
+        via = None
+        # New rows are one part each (bot/delivery/messages.py); older rows may be longer.
         for chunk in split_chunks(text):
-            self._send_one(recipient, chunk, payload)
+            via = self._send_one(recipient, chunk, payload) or via
+        return via
 
-    def _send_one(self, openid: str, text: str, payload: Mapping[str, Any]) -> None:
+    def _send_one(self, openid: str, text: str, payload: Mapping[str, Any]) -> str | None:
         with session_scope(self.engine) as session:
             slot = take_window_slot(session=session, openid=openid, now=self.clock.now())
         if slot is None:
-            self._notice(openid, text, payload)
-            return
+            return self._outside_window(openid, text, payload)
         try:
             self.client.message.send_text(openid, text)
         except Exception as exc:
@@ -149,40 +161,83 @@ class WeChatSender:
             if isinstance(failure, TemporaryFailure):
                 with session_scope(self.engine) as session:
                     give_back_window_slot(session=session, openid=openid, kind=slot)
-            elif code in (45015, 45047):
-                # WeChat counts the window its own way: fall back as if ours had closed.
+            elif code in _WINDOW_CLOSED:
                 logger.info("wechat: window closed on WeChat's side (%s)", code)
-                self._notice(openid, text, payload, reason=str(failure))
-                return
+                return self._outside_window(openid, text, payload, reason=str(failure))
             raise failure from exc
+        return None
 
-    def _notice(
+    def template_for(self, payload: Mapping[str, Any]) -> str:
+        """The 订阅通知 template of the payload's purpose ("" when there is none)."""
+        if payload.get("kind") == "booking_reminder":
+            s = self.settings
+            return s.wechat_template_reminder or s.wechat_subscribe_template
+        if str(payload.get("sender") or "").startswith("staff:"):
+            return self.settings.wechat_template_reply
+        return ""
+
+    def _covered_by_notice(self, payload: Mapping[str, Any]) -> bool:
+        # A later part of a message whose first part went as a notice: the notice's link
+        # shows the whole message already.
+        key = payload.get("message")
+        if not key:
+            return False
+        with session_scope(self.engine) as session:
+            first = session.exec(
+                select(OutboxMessage).where(
+                    OutboxMessage.message_key == str(key), OutboxMessage.part == 0
+                )
+            ).first()
+            return first is not None and first.sent_via == "notice"
+
+    def _outside_window(
         self, openid: str, text: str, payload: Mapping[str, Any], reason: str | None = None
-    ) -> None:
-        template = self.settings.wechat_subscribe_template
+    ) -> str:
         with session_scope(self.engine) as session:
             reason = reason or window_closed_reason(
                 session=session, openid=openid, now=self.clock.now()
             )
-            if not template:
-                raise PermanentFailure(
-                    f"{reason}; no subscription notice template (TMBOT_WECHAT_SUBSCRIBE_TEMPLATE)"
-                )
-            if not take_consent(session=session, openid=openid, template_id=template):
-                raise PermanentFailure(f"{reason}; no subscription consent")
-        fields = payload.get("notice") or {
-            self.settings.wechat_subscribe_field: text if len(text) <= 20 else text[:19] + "…"
-        }
+        if self._covered_by_notice(payload):
+            return "notice"
+        template = self.template_for(payload)
+        if template:
+            with session_scope(self.engine) as session:
+                consented = take_consent(session=session, openid=openid, template_id=template)
+            if consented:
+                self._notice(openid, template, text, payload)
+                return "notice"
+        # Not lost, not failed: it goes out first when the user next writes.
+        raise WaitForUser(f"{reason}; waiting for the user's next message")
+
+    def _notice(self, openid: str, template: str, text: str, payload: Mapping[str, Any]) -> None:
+        field = self.settings.wechat_subscribe_field
+        summary = text if len(text) <= 20 else text[:19] + "…"  # thing fields: 20 characters
+        fields = payload.get("notice") or {field: summary}
         data = {k: {"value": str(v)} for k, v in dict(fields).items()}
-        try:
-            self.client.message.send_subscribe_message(
-                openid, template, data, page=payload.get("url")
+        url = payload.get("url")
+        if not url and payload.get("message"):
+            url = message_link(
+                self.settings.public_url,
+                self.settings.secret_key,
+                str(payload["message"]),
+                self.clock.now(),
+                self.settings.wechat_link_days,
             )
+        try:
+            self.client.message.send_subscribe_message(openid, template, data, page=url)
         except Exception as exc:
             failure = classify(exc)
-            if isinstance(failure, TemporaryFailure):
-                with session_scope(self.engine) as session:
+            code = getattr(exc, "errcode", None)
+            with session_scope(self.engine) as session:
+                if isinstance(failure, TemporaryFailure):
                     give_back_consent(session=session, openid=openid, template_id=template)
+                elif code == 43101:
+                    # WeChat says the user has no consent: ours was wrong, forget it.
+                    revoke_subscribe_consent(session=session, openid=openid, template_id=template)
+            if code == 43101:
+                raise WaitForUser(
+                    "no WeChat subscription consent (43101); waiting for the user's next message"
+                ) from exc
             raise failure from exc
 
     def _expand(self, openid: str, delivery_id: str) -> None:

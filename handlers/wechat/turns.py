@@ -27,6 +27,7 @@ from bot.core.ports import Outcome
 from handlers.wechat.format import SORRY, render, split_chunks
 from handlers.wechat.sender import queue_for_delivery, queue_texts
 from storage.db import session_scope
+from storage.outbox import has_unsent
 from storage.wechat import (
     claim_delivery,
     defer_delivery,
@@ -66,7 +67,7 @@ class TurnRunner:
         openid: str,
         effects: Sequence[Effect],
         inbound: Inbound | None,
-        text: str = "",
+        text: str | Callable[[], str] = "",
     ) -> str | None:
         """The text of the passive reply, or None to answer `success` (nothing, or later).
 
@@ -95,11 +96,12 @@ class TurnRunner:
         openid: str,
         effects: Sequence[Effect],
         inbound: Inbound | None,
-        text: str,
+        text: str | Callable[[], str],
     ) -> object:
         # The claim commits on its own first, so a retry elsewhere waits instead of running.
         if not self._claim(delivery_id, openid, effects):
             return _RETRY
+        text = text() if callable(text) else text  # effects may have chosen the answer
         for attempt in range(3):
             try:
                 if inbound is None:
@@ -142,6 +144,12 @@ class TurnRunner:
     def _store(
         self, session: Session, delivery_id: str, openid: str, chunks: list[str]
     ) -> str | None:
+        now = self.conversation.clock.now()
+        if chunks and has_unsent(session=session, sender="wechat", recipient=openid, now=now):
+            # Something queued earlier has not reached the user yet (a staff reply that waited
+            # for this message, the tail of a long answer): this answer must not overtake it,
+            # so it goes the same way, behind it.
+            defer_delivery(session=session, delivery_id=delivery_id)
         if finish_delivery(session=session, delivery_id=delivery_id, chunks=chunks):
             # Passive reply: WeChat takes one message; the rest follow as service messages.
             queue_texts(

@@ -19,7 +19,7 @@ from storage.bookings import Booking
 from storage.experts import Expert
 from storage.models import ChatMessage
 from storage.outbox import OutboxMessage
-from storage.wechat import WechatConsent
+from storage.wechat import WechatConsent, record_subscribe_consent
 from tests.support.booking import book_through
 from tests.support.dialog import say
 from tests.support.web import as_visitor
@@ -166,8 +166,8 @@ def test_wechat_asks_consent_and_reminders_carry_a_short_notice(runtime: Runtime
     booking = _booking(runtime)
     assert booking.notice_consent is True
     with Session(runtime.engine) as session:
-        consent = session.exec(select(WechatConsent)).one()
-    assert (consent.openid, consent.remaining) == ("oWX123", 2)
+        # The chat's yes is not WeChat's consent: only WeChat's popup event records one.
+        assert session.exec(select(WechatConsent)).first() is None
     reminder = _rows(runtime, sender="wechat")[0]
     notice = reminder.payload["notice"]["thing1"]
     assert notice == f"预约{booking.code} 1日14:00" and len(notice) <= 20
@@ -202,3 +202,30 @@ def test_ics_file_and_signed_link(runtime: Runtime) -> None:
         runtime.settings, booking.code, token[:-1] + ("1" if token.endswith("0") else "0")
     )
     assert not token_ok(runtime.settings, "B-22222", token)
+
+
+def test_a_cancelled_wechat_booking_takes_its_consents_and_waiting_reminders(
+    runtime: Runtime,
+) -> None:
+    """Issue 22 finding 2: consents of a cancelled booking do not stay behind, and a reminder
+    waiting for the user's next message is withdrawn with the booking."""
+    runtime.settings.wechat_template_reminder = "tmpl-remind"
+    conv = runtime.conversation
+    book_through(conv, day_index=1, channel="wechat", user="oCAN")
+    code = _booking(runtime).code
+    with Session(runtime.engine) as session:
+        record_subscribe_consent(session=session, openid="oCAN", template_id="tmpl-remind", times=3)
+        reminder = _rows(runtime, sender="wechat")[0]
+        row = session.get(OutboxMessage, reminder.id)
+        assert row is not None
+        row.status = "waiting"  # the window was closed when it came due
+        session.add(row)
+        session.commit()
+    say(conv, f"取消 {code}", channel="wechat", user="oCAN")
+    say(conv, "确认", channel="wechat", user="oCAN")
+    assert {r.status for r in _rows(runtime, sender="wechat") if r.payload.get("kind")} == {
+        "cancelled"
+    }
+    with Session(runtime.engine) as session:
+        consent = session.exec(select(WechatConsent)).one()
+    assert consent.remaining == 1  # the other one came from another popup

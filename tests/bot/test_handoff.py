@@ -16,6 +16,7 @@ from storage.tickets import get_ticket
 from tests.support.dialog import assert_dialog, say
 from tests.support.handoff import (
     conversation_status,
+    deliver_all,
     outbox_rows,
     ticket_lines,
     tickets,
@@ -148,6 +149,7 @@ def test_english_done_after_a_staff_reply_asks_for_a_rating(rt: Runtime, clock: 
             session=session, ticket=ticket, staff="wang", text="Hi, looking.", now=clock.at
         )
         session.commit()
+    deliver_all(rt, clock)  # a reply counts once it reached the user
     replies = say(conv, "done", user="en1")
     assert "Handoff ended" in replies[0].text and "rate" in replies[0].text
     assert [c.payload for c in replies[0].choices] == [f"rate:{n}" for n in range(1, 6)]

@@ -21,7 +21,7 @@ from bot.handoff import helpdesk
 from bot.handoff.sweep import housekeeping_for, sweep
 from storage.tickets import Ticket, get_ticket
 from tests.support.dialog import say
-from tests.support.handoff import outbox_rows, tickets, with_notifiers
+from tests.support.handoff import deliver_all, outbox_rows, tickets, with_notifiers
 from webhook import create_app
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -125,6 +125,8 @@ def test_claimed_but_unanswered_ticket_names_its_owner(rt: Runtime, clock: Fixed
 def test_no_alert_once_staff_replied(rt: Runtime, clock: FixedClock) -> None:
     _open(rt, clock, station(2026, 11, 25, 10, 0))
     _staff(rt, "reply", station(2026, 11, 25, 11, 59), text="您好，我来看一下。")
+    deliver_all(rt, FixedClock(station(2026, 11, 25, 11, 59)))  # delivered: the first response
+    assert _ticket(rt).first_response_at == station(2026, 11, 25, 11, 59)
     assert _sweep(rt, station(2026, 11, 25, 15, 0)) == ([], [])
     # The user writes again (staff's turn) long after: the first response was on time.
     say(rt.conversation, "还在吗？", user="u1")
@@ -265,6 +267,7 @@ def test_rated_and_closed_tickets_are_left_alone(rt: Runtime, clock: FixedClock)
     _staff(rt, "resolve", at, number="T-2026-000003", note="ok")
     _staff(rt, "reopen", at + dt.timedelta(hours=1), number="T-2026-000003")
     _staff(rt, "reply", at, number="T-2026-000004", text="在看")
+    deliver_all(rt, FixedClock(at + dt.timedelta(hours=1)))
     assert _sweep(rt, at + dt.timedelta(days=60)) == ([], [])
     found = {t.user_ref: (t.status, t.close_reason) for t in tickets(rt)}
     assert found == {

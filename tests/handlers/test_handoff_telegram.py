@@ -85,6 +85,10 @@ def test_staff_group_claims_and_replies_by_replying(
 ) -> None:
     notice = _escalate(client, app, fake_api)
     assert "新工单" in notice["text"] and "我的商标被经销商抢注了" in notice["text"]
+    sender = update("text_zh")["message"]["from"]  # staff see who it is, not only an id
+    assert sender["first_name"] in notice["text"] and "lang " in notice["text"]
+    if sender.get("username"):
+        assert "@" + sender["username"] in notice["text"]
     [(label, data)] = _buttons(notice)
     assert label == "认领 Claim"
 
@@ -106,11 +110,14 @@ def test_staff_group_claims_and_replies_by_replying(
     assert tickets(rt)[0].claimed_by == "tg:wang_tm"
 
     _staff_says(client, 3, "您好，请把注册证照片发给我。", notice)
-    assert "已转给用户（telegram）" in _sent_to(fake_api, STAFF_CHAT)[-1]["text"]
+    queued = _sent_to(fake_api, STAFF_CHAT)[-1]["text"]
+    assert "已排队" in queued and "T-2026-000001" in queued and "已送达" not in queued
     _staff_says(client, 3, "您好，请把注册证照片发给我。", notice)  # a retry: no second relay
     app.state.worker.run_once()
     to_user = [p["text"] for p in _sent_to(fake_api, LI)]
     assert to_user.count("【工作人员】您好，请把注册证照片发给我。") == 1
+    delivered = _sent_to(fake_api, STAFF_CHAT)[-1]["text"]  # "sent" only once it was
+    assert "已送达 / delivered: T-2026-000001" in delivered and "5550001" in delivered
 
     # The user answers; the staff group hears of it (the bot stays quiet after one notice).
     post_update(client, update("text_zh", update_id=4, text="好的，马上发"))
@@ -129,20 +136,60 @@ def test_staff_group_claims_and_replies_by_replying(
     assert tickets(rt)[0].rating == 5 and tickets(rt)[0].status == "closed"
 
 
-def test_staff_can_name_the_ticket_instead_of_replying(
+def test_staff_can_name_the_ticket_in_a_command_instead_of_replying(
     client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi
 ) -> None:
     _escalate(client, app, fake_api)
     post_update(
-        client, update("staff_message", update_id=7, text="#T-2026-000001 您好，续展材料已收到。")
+        client,
+        update("staff_message", update_id=7, text="/reply T-2026-000001 您好，续展材料已收到。"),
     )
     app.state.worker.run_once()
     assert _sent_to(fake_api, LI)[-1]["text"] == "【工作人员】您好，续展材料已收到。"
-    post_update(client, update("staff_message", update_id=8, text="T-2026-999999 hello"))
+    post_update(client, update("staff_message", update_id=8, text="/reply T-2026-999999 hello"))
     assert "找不到工单" in _sent_to(fake_api, STAFF_CHAT)[-1]["text"]
     chatter = len(fake_api.calls_to("sendMessage"))
     post_update(client, update("staff_message", update_id=9, text="午饭吃什么？"))
-    assert len(fake_api.calls_to("sendMessage")) == chatter  # not about a ticket: ignored
+    post_update(
+        client, update("staff_message", update_id=10, text="T-2026-000001 那位客户好像很急")
+    )
+    assert len(fake_api.calls_to("sendMessage")) == chatter  # not routed: staff talking
+    assert len(_sent_to(fake_api, LI)) == 2  # the ticket reply and the staff answer only
+
+
+def test_a_number_in_the_text_never_reroutes_a_reply(
+    client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi
+) -> None:
+    """Finding 6: the message replied to decides, a ticket number in the text does not."""
+    first = _escalate(client, app, fake_api)
+    other = 5550002
+    second = update("text_zh", update_id=20, text="转人工，另一个问题")
+    second["message"]["from"] = {**second["message"]["from"], "id": other}
+    second["message"]["chat"] = {**second["message"]["chat"], "id": other}
+    post_update(client, second)
+    app.state.worker.run_once()
+    text = "您好，和 T-2026-000002 那位客户类似，请提供注册号。"
+    _staff_says(client, 21, text, first)
+    app.state.worker.run_once()
+    assert _sent_to(fake_api, LI)[-1]["text"] == f"【工作人员】{text}"  # intact, to ticket 1
+    assert not any("那位客户类似" in p["text"] for p in _sent_to(fake_api, other))
+
+
+def test_unroutable_staff_messages_are_explained(
+    client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi
+) -> None:
+    """Finding 7: a bare /claim and /help get an explanation; replying to the bot's
+    confirmation (which names the ticket) routes like replying to the notification."""
+    notice = _escalate(client, app, fake_api)
+    for update_id, text in ((30, "/claim"), (31, "/help")):
+        post_update(client, update("staff_message", update_id=update_id, text=text))
+        assert "/reply T-YYYY-NNNNNN" in _sent_to(fake_api, STAFF_CHAT)[-1]["text"]
+    _staff_says(client, 32, "第一条回复", notice)
+    confirmation = _sent_to(fake_api, STAFF_CHAT)[-1]
+    _staff_says(client, 33, "第二条回复", confirmation)
+    app.state.worker.run_once()
+    to_user = [p["text"] for p in _sent_to(fake_api, LI)]
+    assert to_user[-2:] == ["【工作人员】第一条回复", "【工作人员】第二条回复"]
 
 
 def test_console_reply_reaches_telegram_and_a_blocked_user_is_shown(

@@ -86,16 +86,42 @@ def test_wechat_user_to_staff_and_back(
     assert tickets(runtime)[0].status == "claimed"
 
 
-def test_a_reply_after_the_48_hour_window_shows_why(
-    wx: tuple[TestClient, Runtime], api: FakeWeChatApi, sender_clock: FixedClock
+def test_a_reply_after_the_48_hour_window_waits_and_goes_first_when_the_user_writes(
+    wx: tuple[TestClient, Runtime],
+    api: FakeWeChatApi,
+    clock: FixedClock,
+    sender_clock: FixedClock,
+    wecom: FakeWeCom,
 ) -> None:
     client, runtime = wx
     _say(client, "转人工，我的商标被经销商抢注了", 1)
     make_account(runtime, "wang", role="staff")
     token = login(client, "wang")
-    sender_clock.at += dt.timedelta(hours=49)
-    client.post("/staff/tickets/T-2026-000001/reply", data={"csrf_token": token, "text": "您好"})
+    clock.at += dt.timedelta(hours=49)
+    sender_clock.at = clock.at
+    page = client.post(
+        "/staff/tickets/T-2026-000001/reply",
+        data={"csrf_token": token, "text": "您好，请提供注册号"},
+        follow_redirects=True,
+    ).text
+    assert "用户48小时内未发消息，回复将在用户下次发消息时送达" in page  # told at once
     client.app.state.worker.run_once()  # type: ignore[attr-defined]
     assert api.sent() == []
     page = client.get("/staff/tickets/T-2026-000001").text
-    assert "失败 failed" in page and "48-hour window passed" in page
+    assert "等待用户发消息后送达" in page and "48-hour window passed" in page
+    assert "发送失败" not in page
+    assert "等待用户发消息后送达" in client.get("/staff/tickets").text  # the queue says so too
+    assert tickets(runtime)[0].first_response_at is None  # queued is not answered
+    assert any("用户48小时内未发消息" in t for t in wecom.texts())  # the staff group heard
+
+    # The user writes again: the waiting reply goes out first, then the answer to this message.
+    wire = Wire(client, timestamp=int(clock.at.timestamp()))
+    resp = wire.post(text_xml("注册号 12345678", msg_id=2, at=wire.timestamp))
+    assert resp.text == "success"  # no passive reply: it would overtake the waiting one
+    client.app.state.worker.run_once()  # type: ignore[attr-defined]
+    texts = [m["text"]["content"] for m in api.sent()]
+    assert texts[0] == "【工作人员】您好，请提供注册号"
+    assert len(texts) == len(set(texts))
+    ticket = tickets(runtime)[0]
+    assert ticket.first_response_at == clock.at
+    assert "已送达" in client.get("/staff/tickets/T-2026-000001").text

@@ -12,12 +12,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import update as sa_update
 
 from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings
 from bot.handoff.alias import user_alias
 from bot.handoff.sweep import sweep
+from storage.outbox import OutboxMessage
 from tests.support.accounts import login, make_account
 from tests.support.handoff import tickets, with_notifiers
 from tests.support.smtp_sink import SmtpSink
@@ -188,7 +190,7 @@ def test_pending_notifications_are_shown_then_delivered_once(
     page = web.get("/staff/tickets/T-2026-000001").text
     assert "待发 pending" in page and "wecom: HTTP 502" in page
     with app.state.worker.engine.begin() as conn:  # skip the 5 s backoff
-        conn.exec_driver_sql("UPDATE outbox_message SET next_attempt_at = created_at")
+        conn.execute(sa_update(OutboxMessage).values(next_attempt_at=rt.conversation.clock.now()))
     app.state.worker.run_once()
     assert len(wecom.posts) == 1
     assert "pending" not in web.get("/staff/tickets").text

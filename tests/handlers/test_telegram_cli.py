@@ -85,3 +85,22 @@ async def test_polling_runs_the_same_handlers(
     welcome, answer = fake_api.sent_texts()
     assert "商标品牌指导站" in welcome and "450元" in answer
     assert fake_api.calls_to("deleteWebhook"), "polling replaces a webhook"
+
+
+def test_check_reports_whether_the_bot_can_read_the_staff_group(
+    env: None, fake_api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finding 7: privacy mode and membership are reported, not discovered by lost messages."""
+    monkeypatch.setenv("TMBOT_TELEGRAM_STAFF_CHAT", "-1001234567890")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["telegram", "check"])
+    assert result.exit_code == 0, result.output
+    assert "privacy mode: on" in result.output and "sees replies to its messages" in result.output
+    assert fake_api.calls_to("getChatMember")[0]["chat_id"] == "-1001234567890"
+    fake_api.member_status = "administrator"
+    assert "reads every message" in runner.invoke(app, ["telegram", "check"]).output
+    fake_api.member_status = "left"
+    result = runner.invoke(app, ["telegram", "check"])
+    assert result.exit_code == 1 and "not a member" in result.output
+    result = runner.invoke(app, ["telegram", "set-webhook", "https://bot.example.com"])
+    assert "/setprivacy" in result.output

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime
-from bot.delivery.worker import OutboxWorker, PermanentFailure, TemporaryFailure
+from bot.delivery.worker import OutboxWorker, PermanentFailure, TemporaryFailure, WaitForUser
 from handlers.wechat.client import StationClient
 from handlers.wechat.sender import WeChatSender
 from storage.db import session_scope
@@ -124,7 +124,7 @@ def test_five_messages_after_a_user_message_then_the_window_is_spent(
     sender = _sender(runtime, wechat_api, clock, template=TEMPLATE)
     for i in range(5):
         sender.send(OPENID, {"text": f"第{i}条"})
-    with pytest.raises(PermanentFailure, match=r"5 messages .*; no subscription consent"):
+    with pytest.raises(WaitForUser, match=r"5 messages .*; waiting for the user's next message"):
         sender.send(OPENID, {"text": "第6条"})
     assert len(wechat_api.sent()) == 5
     _seen(runtime, "message", clock.now())  # the user writes again: a fresh window
@@ -139,11 +139,11 @@ def test_three_messages_within_a_minute_of_a_menu_click(
     sender = _sender(runtime, wechat_api, clock)
     for _ in range(3):
         sender.send(OPENID, {"text": "ok"})
-    with pytest.raises(PermanentFailure, match="1 minute"):
+    with pytest.raises(WaitForUser, match="1 minute"):
         sender.send(OPENID, {"text": "4th"})
     late = FixedClock(clock.now() + dt.timedelta(minutes=2))
     _seen(runtime, "event", clock.now())
-    with pytest.raises(PermanentFailure):
+    with pytest.raises(WaitForUser):
         _sender(runtime, wechat_api, late).send(OPENID, {"text": "too late"})
     assert len(wechat_api.sent()) == 3
 
@@ -153,11 +153,12 @@ def test_outside_the_window_a_subscription_notice_goes_where_consented(
 ) -> None:
     _seen(runtime, "message", clock.now() - dt.timedelta(hours=49))
     sender = _sender(runtime, wechat_api, clock, template=TEMPLATE)
-    with pytest.raises(PermanentFailure) as info:
-        sender.send(OPENID, {"text": "您的预约明天10:00开始"})
-    assert str(info.value) == "WeChat 48-hour window passed; no subscription consent"
+    remind = {"kind": "booking_reminder"}
+    with pytest.raises(WaitForUser) as info:
+        sender.send(OPENID, {"text": "您的预约明天10:00开始", **remind})
+    assert str(info.value) == "WeChat 48-hour window passed; waiting for the user's next message"
     _consent(runtime)
-    sender.send(OPENID, {"text": "您预约的专家咨询将于明天上午10:00开始，请准时参加"})
+    sender.send(OPENID, {"text": "您预约的专家咨询将于明天上午10:00开始，请准时参加", **remind})
     notice = wechat_api.sent("/cgi-bin/message/subscribe/bizsend")
     assert notice == [
         {
@@ -167,11 +168,12 @@ def test_outside_the_window_a_subscription_notice_goes_where_consented(
         }
     ]
     assert wechat_api.sent() == []  # no customer-service message was tried
-    with pytest.raises(PermanentFailure, match="no subscription consent"):
-        sender.send(OPENID, {"text": "一次同意只发一条"})
+    with pytest.raises(WaitForUser):
+        sender.send(OPENID, {"text": "一次同意只发一条", **remind})
     _consent(runtime)
     sender.send(
-        OPENID, {"text": "x", "notice": {"thing2": "专家咨询", "time3": "2026-11-26 10:00"}}
+        OPENID,
+        {"text": "x", "notice": {"thing2": "专家咨询", "time3": "2026-11-26 10:00"}, **remind},
     )
     assert wechat_api.sent("/cgi-bin/message/subscribe/bizsend")[-1]["data"] == {
         "thing2": {"value": "专家咨询"},
@@ -179,10 +181,10 @@ def test_outside_the_window_a_subscription_notice_goes_where_consented(
     }
 
 
-def test_without_a_template_the_reason_names_the_setting(
+def test_a_user_who_never_wrote_is_waited_for(
     runtime: Runtime, wechat_api: FakeWeChatApi, clock: FixedClock
 ) -> None:
-    with pytest.raises(PermanentFailure, match="TMBOT_WECHAT_SUBSCRIBE_TEMPLATE"):
+    with pytest.raises(WaitForUser, match="never wrote"):
         _sender(runtime, wechat_api, clock).send(OPENID, {"text": "hi"})
     assert wechat_api.calls == []
 
@@ -191,7 +193,7 @@ def test_unfollowed_user(runtime: Runtime, wechat_api: FakeWeChatApi, clock: Fix
     _seen(runtime, "message", clock.now())
     with session_scope(runtime.engine) as session:
         record_subscription(session=session, openid=OPENID, subscribed=False, at=clock.now())
-    with pytest.raises(PermanentFailure, match="unfollowed"):
+    with pytest.raises(WaitForUser, match="unfollowed"):  # a re-follow would release it
         _sender(runtime, wechat_api, clock).send(OPENID, {"text": "hi"})
 
 
@@ -200,8 +202,8 @@ def test_unfollowed_user(runtime: Runtime, wechat_api: FakeWeChatApi, clock: Fix
     [
         (-1, TemporaryFailure, True),  # system busy
         (45009, TemporaryFailure, True),  # rate limit
-        (45015, PermanentFailure, False),  # window closed on WeChat's side
-        (45047, PermanentFailure, False),  # out of response count
+        (45015, WaitForUser, False),  # window closed on WeChat's side: wait for the user
+        (45047, WaitForUser, False),  # out of response count
         (40003, PermanentFailure, False),  # not our user
     ],
 )
@@ -251,7 +253,7 @@ def test_outbox_rows_show_staff_why_a_message_was_not_delivered(
         rows = {r.recipient: r for r in session.exec(OutboxMessage.__table__.select())}  # type: ignore[attr-defined]
     assert rows[OPENID].status == "sent"
     quiet = rows["o_quiet_user_000000000000000"]
-    assert quiet.status == "failed"
+    assert quiet.status == "waiting"
     assert quiet.last_error.startswith("WeChat 48-hour window passed")
 
 
@@ -266,3 +268,14 @@ def test_a_deferred_answer_that_never_came_is_reported(
     later = FixedClock(utcnow() + dt.timedelta(minutes=3))
     with pytest.raises(PermanentFailure, match="send the question again"):
         _sender(runtime, wechat_api, later).send(OPENID, {"deferred": "42"})
+
+
+def test_a_reminder_past_its_consultation_is_dropped(
+    runtime: Runtime, wechat_api: FakeWeChatApi, clock: FixedClock
+) -> None:
+    _seen(runtime, "message", clock.now())
+    past = (clock.now() - dt.timedelta(minutes=5)).isoformat()
+    payload = {"text": "1小时后开始", "kind": "booking_reminder", "slot_start": past}
+    with pytest.raises(PermanentFailure, match="already started"):
+        _sender(runtime, wechat_api, clock).send(OPENID, payload)
+    assert wechat_api.sent() == []

@@ -37,6 +37,7 @@ def book_through(
     day_index: int = 0,
     slot_index: int = 0,
     confirm: bool = True,
+    phone: str = "138 1234 5678",
 ) -> list[Reply]:
     """Run the whole booking dialog with buttons; returns the last replies."""
 
@@ -54,7 +55,7 @@ def book_through(
     else:
         go("Acme Trading Ltd")
         go("Alice Smith")
-    go("138 1234 5678")
+    go(phone)
     replies = go("商标快到期了，续展需要准备什么" if lang == "zh" else "What do I need for renewal")
     if channel == "wechat":
         replies = go("book:notice:yes")

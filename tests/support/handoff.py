@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from sqlmodel import Session, col, select
 
+from bot.core.ports import Clock
 from bot.core.runtime import Runtime
 from bot.core.settings import Settings
+from bot.delivery.worker import OutboxWorker
+from bot.handoff.delivered import observer_for
 from storage.models import ChatMessage, ConversationState
 from storage.outbox import OutboxMessage
 from storage.tickets import Ticket, ticket_transcript
@@ -61,3 +67,26 @@ def conversation_status(runtime: Runtime, user: str, channel: str = "test") -> s
             )
         ).one()
         return state.status
+
+
+class RecordingSender:
+    """A channel that delivers everything and remembers it (for channels with no fake server)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.sent: list[tuple[str, dict[str, object]]] = []
+
+    def send(self, recipient: str, payload: Mapping[str, Any]) -> None:
+        self.sent.append((recipient, dict(payload)))
+
+
+def deliver_all(
+    runtime: Runtime, clock: Clock, channels: Sequence[str] = ("test", "telegram", "web")
+) -> dict[str, RecordingSender]:
+    """Run the outbox once as the server does (observer included), every channel succeeding."""
+    senders = {name: RecordingSender(name) for name in channels}
+    worker = OutboxWorker(
+        runtime.engine, senders, clock=clock, observer=observer_for(runtime.settings)
+    )
+    worker.run_once()
+    return senders

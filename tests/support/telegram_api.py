@@ -23,7 +23,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 __all__ = ("BOT_USER", "TOKEN", "Call", "FakeBotApi", "Upload")
@@ -66,6 +66,12 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.updates: deque[dict[str, Any]] = deque()  # served by getUpdates
         self._failures: dict[str, deque[tuple[int, str, int | None]]] = defaultdict(deque)
+        # Telegram's own rules, always on: a user who blocked the bot stays blocked (403),
+        # texts over 4096 characters are refused, an edit to the same text is "not modified".
+        self.blocked_chats: set[int] = set()
+        self.texts: dict[tuple[int, int], str] = {}
+        self.member_status = "member"  # the bot in the staff group (getChatMember)
+        self.files: dict[str, bytes] = {}  # file_id -> bytes served by getFile's download URL
         self._ids = itertools.count(5001)
         self._lock = threading.Condition()
         self._server: uvicorn.Server | None = None
@@ -81,7 +87,8 @@ class FakeBotApi:
     def fail(
         self, method: str, status: int, description: str, *, retry_after: int | None = None
     ) -> None:
-        """Answer the next call of `method` with this error (queue several for several calls)."""
+        """Answer the next call of `method` with this error (queue several for several calls;
+        status 0 lets that call through, to fail a later one)."""
         self._failures[method].append((status, description, retry_after))
 
     def blocked(self, method: str = "sendMessage") -> None:
@@ -131,6 +138,10 @@ class FakeBotApi:
             self.calls.append(Call(method, params))
             self._lock.notify_all()
             failure = self._failures[method].popleft() if self._failures[method] else None
+        if failure is not None and failure[0] == 0:
+            failure = None
+        if failure is None:
+            failure = self._rule(method, params)
         if failure is not None:
             status, description, retry_after = failure
             body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
@@ -138,6 +149,34 @@ class FakeBotApi:
                 body["parameters"] = {"retry_after": retry_after}
             return JSONResponse(body, status)
         return JSONResponse({"ok": True, "result": self._result(method, params)})
+
+    def _rule(self, method: str, params: dict[str, Any]) -> tuple[int, str, int | None] | None:
+        chat = params.get("chat_id")
+        sends = method in ("sendMessage", "sendDocument")
+        if sends and chat is not None and int(chat) in self.blocked_chats:
+            return 403, "Forbidden: bot was blocked by the user", None
+        if method == "sendMessage" and len(str(params.get("text", ""))) > 4096:
+            return 400, "Bad Request: message is too long", None
+        if method == "editMessageText" and chat is not None:
+            key = (int(chat), int(params.get("message_id") or 0))
+            if self.texts.get(key) == params.get("text"):
+                return (
+                    400,
+                    "Bad Request: message is not modified: specified new message content and "
+                    "reply markup are exactly the same as a current content and reply markup "
+                    "of the message",
+                    None,
+                )
+        return None
+
+    def received(self, chat: int) -> list[str]:
+        """The texts `chat` actually got, in order (refused calls excluded)."""
+        with self._lock:
+            return [
+                text
+                for (c, _), text in sorted(self.texts.items(), key=lambda kv: kv[0][1])
+                if c == chat
+            ]
 
     @staticmethod
     async def _params(request: Request) -> dict[str, Any]:
@@ -177,10 +216,32 @@ class FakeBotApi:
             return batch
         if method == "getWebhookInfo":
             return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if method == "getFile":
+            file_id = str(params.get("file_id"))
+            size = len(self.files.get(file_id, b""))
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"U{file_id[-6:]}",
+                "file_size": size,
+                "file_path": f"files/{file_id}",
+            }
+        if method == "getChatMember":
+            member: dict[str, Any] = {"status": self.member_status, "user": BOT_USER}
+            if self.member_status == "administrator":  # the rights an administrator has
+                rights = (
+                    "can_be_edited can_manage_chat can_delete_messages can_manage_video_chats "
+                    "can_restrict_members can_promote_members can_change_info can_invite_users "
+                    "can_post_stories can_edit_stories can_delete_stories is_anonymous"
+                )
+                member |= dict.fromkeys(rights.split(), False)
+            return member
         if method in ("sendMessage", "editMessageText"):
             chat_id = int(params["chat_id"])
+            message_id = int(params.get("message_id") or next(self._ids))
+            with self._lock:
+                self.texts[(chat_id, message_id)] = str(params.get("text", ""))
             return {
-                "message_id": int(params.get("message_id") or next(self._ids)),
+                "message_id": message_id,
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                 "from": BOT_USER,
@@ -207,10 +268,19 @@ class FakeBotApi:
             }
         return True  # answerCallbackQuery, setWebhook, deleteWebhook, setMyCommands ...
 
+    async def _file(self, request: Request) -> Response:
+        # getFile's download URL: the bytes a test put in `files` under that file id.
+        path = request.path_params["path"]
+        file_id = path.rsplit("/", 1)[-1]
+        if request.path_params["token"] != TOKEN or file_id not in self.files:
+            return Response(b"Not Found", 404)
+        return Response(self.files[file_id], 200, media_type="application/octet-stream")
+
     # -- the server ------------------------------------------------------------------------------
     def start(self, port: int = 0) -> FakeBotApi:
         app = Starlette(
             routes=[
+                Route("/file/bot{token}/{path:path}", self._file, methods=["GET"]),
                 Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
                 Route("/_calls", self._recorded),  # for trying tmbot by hand: what was sent
             ]

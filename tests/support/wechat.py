@@ -3,6 +3,7 @@ WeChat API server on loopback so the real wechatpy client code runs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Callable
@@ -103,11 +104,61 @@ class Wire:
 
 
 @dataclass
+class WeChatRules:
+    """The platform's own rules, enforced by the fake when given (`FakeWeChatApi(rules=...)`).
+
+    - customer-service messages: 5 within 48 hours of the user's last message (45047 beyond,
+      45015 once the 48 hours passed or before the user ever wrote); texts over 2048 bytes of
+      UTF-8 are refused (45002);
+    - subscription notices: only with a consent the user gave in WeChat's popup (43101).
+    `now` is the test's clock; tests call `user_wrote` / `user_accepted` as WeChat would see it.
+    """
+
+    now: Callable[[], dt.datetime]
+    last_message: dict[str, dt.datetime] = field(default_factory=dict)
+    used: dict[str, int] = field(default_factory=dict)
+    consents: dict[tuple[str, str], int] = field(default_factory=dict)
+    received: list[tuple[str, str]] = field(default_factory=list)  # (openid, text) delivered
+
+    def user_wrote(self, openid: str, at: dt.datetime | None = None) -> None:
+        self.last_message[openid] = at or self.now()
+        self.used[openid] = 0
+
+    def user_accepted(self, openid: str, template: str, times: int = 1) -> None:
+        key = (openid, template)
+        self.consents[key] = self.consents.get(key, 0) + times
+
+    def custom_send(self, body: dict[str, Any]) -> int:
+        openid = str(body.get("touser"))
+        text = str((body.get("text") or {}).get("content") or "")
+        if len(text.encode()) > 2048:
+            return 45002
+        last = self.last_message.get(openid)
+        if last is None or self.now() - last > dt.timedelta(hours=48):
+            return 45015
+        if self.used.get(openid, 0) >= 5:
+            return 45047
+        self.used[openid] = self.used.get(openid, 0) + 1
+        self.received.append((openid, text))
+        return 0
+
+    def subscribe_send(self, body: dict[str, Any]) -> int:
+        key = (str(body.get("touser")), str(body.get("template_id")))
+        if self.consents.get(key, 0) <= 0:
+            return 43101
+        self.consents[key] -= 1
+        summary = " ".join(str(v.get("value")) for v in (body.get("data") or {}).values())
+        self.received.append((key[0], f"[notice] {summary} {body.get('page') or ''}".strip()))
+        return 0
+
+
+@dataclass
 class FakeWeChatApi:
     """WeChat's API on 127.0.0.1: token, customer-service send, subscribe send, menu create.
 
     `calls` records (path, query, json body); `errors[path]` is a list of errcodes the next
-    calls to that path answer with (0 = success).
+    calls to that path answer with (0 = success); `rules` (optional) enforces the platform's
+    limits as WeChat does.
     """
 
     calls: list[tuple[str, dict[str, str], dict[str, Any]]] = field(default_factory=list)
@@ -115,6 +166,8 @@ class FakeWeChatApi:
     tokens_issued: int = 0
     on_call: Callable[[str], None] | None = None
     server: ThreadingHTTPServer | None = None
+    rules: WeChatRules | None = None
+    media: dict[str, bytes] = field(default_factory=dict)  # media_id -> bytes (media/get)
 
     @property
     def url(self) -> str:
@@ -127,7 +180,9 @@ class FakeWeChatApi:
     def sent(self, path: str = "/cgi-bin/message/custom/send") -> list[dict[str, Any]]:
         return [c[2] for c in self.calls if c[0] == path]
 
-    def _answer(self, path: str, query: dict[str, str]) -> dict[str, Any]:
+    def _answer(
+        self, path: str, query: dict[str, str], body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         if self.on_call:
             self.on_call(path)
         queue = self.errors.get(path) or []
@@ -139,6 +194,14 @@ class FakeWeChatApi:
             return {"access_token": f"TOKEN-{self.tokens_issued}", "expires_in": 7200}
         if query.get("access_token") != f"TOKEN-{self.tokens_issued}":
             return {"errcode": 40001, "errmsg": "invalid credential"}
+        if self.rules is not None:
+            check = {
+                "/cgi-bin/message/custom/send": self.rules.custom_send,
+                "/cgi-bin/message/subscribe/bizsend": self.rules.subscribe_send,
+            }.get(path)
+            code = check(body or {}) if check else 0
+            if code:
+                return {"errcode": code, "errmsg": f"rule {code}"}
         return {"errcode": 0, "errmsg": "ok"}
 
     def start(self) -> FakeWeChatApi:
@@ -152,7 +215,17 @@ class FakeWeChatApi:
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw.decode()) if raw else {}
                 api.calls.append((parts.path, query, body))
-                data = json.dumps(api._answer(parts.path, query)).encode()
+                answer = api._answer(parts.path, query, body)
+                if parts.path == "/cgi-bin/media/get" and not answer.get("errcode"):
+                    # A temporary medium: the file itself, as WeChat sends it.
+                    data = api.media.get(query.get("media_id", ""), b"")
+                    self.send_response(200)
+                    self.send_header("content-type", "image/jpeg")
+                    self.send_header("content-length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                data = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(data)))

@@ -27,6 +27,7 @@ from storage.marks import Mark, MarkReminder
 from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog
 from storage.outbox import OutboxMessage
 from storage.privacy import ConsentRecord
+from storage.ticket_files import TicketFile
 from storage.tickets import ACTIVE, Ticket, TicketStatus
 from storage.web_visitors import WebVisitor
 from storage.wechat import WechatConsent, WechatDelivery, WechatUser
@@ -51,7 +52,17 @@ ERASED = "erased"  # the user_ref of rows kept for the station's records
 REMOVED = "[已删除 removed]"
 # Column names that identify a user or hold their contact: a table with one needs an eraser.
 PERSONAL_COLUMNS = frozenset(
-    {"user_ref", "openid", "chat_ref", "recipient", "phone", "contact", "contact_name", "email"}
+    {
+        "user_ref",
+        "openid",
+        "chat_ref",
+        "recipient",
+        "phone",
+        "contact",
+        "contact_name",
+        "email",
+        "user_name",
+    }
 )
 # Tables with such a column that hold no user's data, and why.
 NOT_USER_DATA: dict[str, str] = {
@@ -212,7 +223,7 @@ def _erase_tickets(session: Session, s: Subject) -> int:
         if ticket.status in ACTIVE or ticket.status == TicketStatus.RESOLVED:
             ticket.status, ticket.close_reason = TicketStatus.CLOSED, "erased"
             ticket.closed_at = s.now
-        ticket.user_ref, ticket.chat_ref = ERASED, None
+        ticket.user_ref, ticket.chat_ref, ticket.user_name = ERASED, None, None
         ticket.question = REMOVED
         ticket.company = ticket.contact = ticket.contact_kind = None
         ticket.contact_consent_at = None
@@ -221,6 +232,15 @@ def _erase_tickets(session: Session, s: Subject) -> int:
         session.add(ticket)
         count += 1
     return count
+
+
+@eraser("ticket_file")
+def _erase_ticket_files(session: Session, s: Subject) -> int:
+    # Photos, voice and files the user sent to staff during a handoff.
+    if not s.tickets:
+        return 0
+    stmt = delete(TicketFile).where(col(TicketFile.ticket_number).in_(s.tickets))
+    return _rowcount(session.exec(stmt))  # type: ignore[call-overload]
 
 
 @eraser("booking")

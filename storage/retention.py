@@ -17,6 +17,7 @@ from storage.bookings import Booking, BookingStatus
 from storage.erasers import ERASED, REMOVED
 from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog
 from storage.outbox import OutboxMessage
+from storage.ticket_files import TicketFile
 from storage.tickets import Ticket, TicketStatus
 from storage.wechat import WechatDelivery
 
@@ -84,12 +85,16 @@ def _closed_tickets(session: Session, cutoff: dt.datetime, dry_run: bool) -> int
         col(Ticket.closed_at) < cutoff,
         col(Ticket.user_ref) != ERASED,
     )
+    if not dry_run:  # the files the user sent to staff go with the ticket's personal fields
+        numbers = select(Ticket.number).where(*old)
+        session.exec(delete(TicketFile).where(col(TicketFile.ticket_number).in_(numbers)))  # type: ignore[call-overload]
     stmt = (
         update(Ticket)
         .where(*old)
         .values(
             user_ref=ERASED,
             chat_ref=None,
+            user_name=None,
             question=REMOVED,
             company=None,
             contact=None,

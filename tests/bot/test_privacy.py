@@ -22,6 +22,7 @@ from storage.marks import Mark, MarkReminder
 from storage.models import ChatMessage, ConversationState, QuestionLog
 from storage.outbox import OutboxMessage
 from storage.privacy import ConsentRecord
+from storage.ticket_files import TicketFile
 from storage.tickets import Ticket
 from tests.support.booking import book_through, joined
 from tests.support.dialog import say
@@ -124,6 +125,14 @@ def test_deletion_leaves_no_trace_of_the_user_in_any_table(rt: Runtime) -> None:
             session.add(row)
         session.commit()
     assert text_hits(rt.engine, PHONE_DIGITS)  # the scan sees them before
+    with Session(rt.engine) as session:  # a photo sent to staff during the handoff
+        session.add(
+            TicketFile(
+                ticket_number="T-2026-000001", channel="test", kind="image",
+                filename="card.jpg", content=b"\xff\xd8 name card 13812345678",
+            )
+        )  # fmt: skip
+        session.commit()
     say(rt.conversation, "删除我的数据")
     done = joined(say(rt.conversation, "确认删除"))
     assert "已删除您的数据" in done and "工单 1 个" in done and "预约 1 个" in done
@@ -144,6 +153,7 @@ def test_deletion_leaves_no_trace_of_the_user_in_any_table(rt: Runtime) -> None:
     assert logs and all(q.user_ref == "erased" for q in logs)
     assert "续展要交多少钱" in [q.question for q in logs]  # no personal data: the words stay
     assert _rows(rt.engine, ConversationState, user_ref="u1") == []
+    assert _rows(rt.engine, TicketFile) == []
     # A new message starts afresh.
     assert "回复“隐私”查看" in joined(say(rt.conversation, "你好"))
 

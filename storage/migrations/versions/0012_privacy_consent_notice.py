@@ -1,7 +1,7 @@
 """privacy consent and notice
 
-Revision ID: 0009_privacy
-Revises: 0008_marks
+Revision ID: 0012_privacy
+Revises: 0011_tickets_files
 Create Date: 2026-12-04 20:33:03.905068
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0009_privacy"
-down_revision: str | Sequence[str] | None = "0008_marks"
+revision: str = "0012_privacy"
+down_revision: str | Sequence[str] | None = "0011_tickets_files"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

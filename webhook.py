@@ -14,10 +14,14 @@ from bot.core.settings import Settings, get_settings
 from bot.delivery.worker import OutboxWorker
 from bot.handoff.delivered import observer_for
 from bot.handoff.sweep import housekeeping_for
+from handlers.admin import canned as admin_canned
 from handlers.admin import experts as admin_experts
 from handlers.admin import faq as admin
 from handlers.notify.senders import build_senders
+from handlers.staff import booking_desk
 from handlers.staff import bookings as staff_bookings
+from handlers.staff import desk as staff_desk
+from handlers.staff import live as staff_live
 from handlers.staff import marks as staff_marks
 from handlers.staff import privacy as staff_privacy
 from handlers.staff import tickets as staff
@@ -54,15 +58,21 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         async with telegram.telegram_lifespan(app, rt):
             yield
         worker.stop()
+        if getattr(app.state, "change_feed", None) is not None:
+            app.state.change_feed.close()  # the staff pages' live feed (and its LISTEN thread)
         if runtime is None:
             rt.engine.dispose()
 
     app = FastAPI(title="tmbot", lifespan=lifespan)
     app.include_router(web.router)
     app.include_router(staff.router)
+    app.include_router(booking_desk.router)
     app.include_router(staff_bookings.router)
+    app.include_router(staff_live.router)
+    app.include_router(staff_desk.router)
     app.include_router(staff_marks.router)
     app.include_router(admin_experts.router)
+    app.include_router(admin_canned.router)
     app.include_router(bookings_web.router)
     app.include_router(privacy_web.router)
     app.include_router(staff_privacy.router)

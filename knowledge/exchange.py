@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from knowledge.loader import dump_corpus, load_corpus
 from knowledge.schema import FaqEntry
+from knowledge.validation_text import describe
 from storage.errors import CorpusError
 
 __all__ = (
@@ -123,19 +124,35 @@ def row_to_entry(row: dict[str, Any], where: str) -> FaqEntry:
     try:
         return FaqEntry.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'entry'}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(describe(exc.errors()))
         raise CorpusError(f"{where} ({raw['id'] or 'no id'}): {problems}") from exc
 
 
-def _unique(entries: list[FaqEntry], source: str) -> list[FaqEntry]:
+_MAX_REPORTED = 50  # problems listed from one import; the count says how many more
+
+
+def _unique(
+    entries: list[FaqEntry], source: str, problems: list[str] | None = None
+) -> list[FaqEntry]:
+    """The entries, or CorpusError listing every row problem and every id used twice."""
+    problems = list(problems or [])
     seen: set[str] = set()
     for entry in entries:
         if entry.id in seen:
-            raise CorpusError(f"{source}: id {entry.id} appears twice")
+            problems.append(f"{source}: 编号重复 id {entry.id} appears twice")
         seen.add(entry.id)
+    if problems:
+        more = len(problems) - _MAX_REPORTED
+        listed = problems[:_MAX_REPORTED] + ([f"…另有 {more} 处 / {more} more"] if more > 0 else [])
+        raise CorpusError(f"{len(problems)} 处问题 / problem(s):\n" + "\n".join(listed))
     return entries
+
+
+def _row(row: dict[str, Any], where: str, entries: list[FaqEntry], problems: list[str]) -> None:
+    try:
+        entries.append(row_to_entry(row, where))
+    except CorpusError as exc:
+        problems.append(str(exc))
 
 
 def _check_header(header: Sequence[str], source: str) -> None:
@@ -170,15 +187,16 @@ def from_csv(data: bytes, source: str = "upload.csv") -> list[FaqEntry]:
         raise CorpusError(f"{source}: not UTF-8 text (save the CSV as UTF-8)") from exc
     reader = csv.DictReader(io.StringIO(text, newline=""))
     _check_header(reader.fieldnames or [], source)
-    entries = []
+    entries: list[FaqEntry] = []
+    problems: list[str] = []
     for n, row in enumerate(reader, start=2):
         clean = {
             k: (v[1:] if v.startswith("'") and v[1:].startswith(_FORMULA_START) else v)
             for k, v in row.items()
             if k
         }
-        entries.append(row_to_entry(clean, f"{source} line {n}"))
-    return _unique(entries, source)
+        _row(clean, f"{source} line {n}", entries, problems)
+    return _unique(entries, source, problems)
 
 
 def to_xlsx(entries: Iterable[FaqEntry]) -> bytes:
@@ -210,13 +228,14 @@ def from_xlsx(data: bytes, source: str = "upload.xlsx") -> list[FaqEntry]:
     rows = sheet.iter_rows(values_only=True)
     header = [_cell(v).strip() for v in next(rows, ())]
     _check_header(header, source)
-    entries = []
+    entries: list[FaqEntry] = []
+    problems: list[str] = []
     for n, values in enumerate(rows, start=2):
         if all(v in (None, "") for v in values):
             continue
-        entries.append(row_to_entry(dict(zip(header, values, strict=False)), f"{source} row {n}"))
+        _row(dict(zip(header, values, strict=False)), f"{source} row {n}", entries, problems)
     book.close()
-    return _unique(entries, source)
+    return _unique(entries, source, problems)
 
 
 def to_yaml_zip(entries: Iterable[FaqEntry]) -> bytes:

@@ -16,12 +16,23 @@ ENTRY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 Status = Literal["draft", "published", "retired"]
 
 
+ANSWER_MAX = 2000  # characters per language: one chat message on every channel
+
+
 class Bilingual(BaseModel):
     """A text in Chinese and English."""
 
     model_config = ConfigDict(extra="forbid")
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        # A text of spaces would be saved and shown to users as an empty bubble.
+        if not value.strip():
+            raise ValueError("不能只有空白 / must not be only spaces")
+        return value
 
     def get(self, lang: str) -> str:
         """Return the text in `lang`, Chinese for anything but 'en'."""
@@ -63,7 +74,9 @@ class FaqEntry(BaseModel):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not ENTRY_ID_RE.match(value):
-            raise ValueError("id must be lower-case kebab-case, e.g. 'renewal-fee'")
+            raise ValueError(
+                "编号须为小写字母、数字和连字符 / id must be lower-case kebab-case, e.g. 'renewal-fee'"
+            )
         return value
 
     @field_validator("sources")
@@ -71,13 +84,13 @@ class FaqEntry(BaseModel):
     def _urls(cls, value: list[str]) -> list[str]:
         for url in value:
             if not url.startswith(("http://", "https://")):
-                raise ValueError(f"source is not a URL: {url!r}")
+                raise ValueError(f"来源须为网址 / source is not a URL: {url!r}")
         return value
 
     @model_validator(mode="after")
     def _validity(self) -> FaqEntry:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise ValueError("valid_until is before valid_from")
+            raise ValueError("失效日期早于生效日期 / valid_until is before valid_from")
         return self
 
     @model_validator(mode="after")
@@ -92,6 +105,19 @@ class FaqEntry(BaseModel):
                         " (问法含电话/邮箱/证件号，不能发布)"
                     )
         return self
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_fits_one_message(cls, value: Bilingual) -> Bilingual:
+        # Sent as one chat message: longer texts are cut or refused by the channels.
+        for lang in ("zh", "en"):
+            size = len(value.get(lang))
+            if size > ANSWER_MAX:
+                raise ValueError(
+                    f"答案（{lang}）有 {size} 字，最多 {ANSWER_MAX} 字 / the {lang} answer has "
+                    f"{size} characters, at most {ANSWER_MAX}"
+                )
+        return value
 
     def valid_on(self, day: dt.date) -> bool:
         """True when the entry's text applies on `day`."""

@@ -28,6 +28,7 @@ from storage.models import ChatMessage, ConversationState, ProcessedDelivery, Qu
 from storage.outbox import OutboxMessage
 from storage.privacy import ConsentRecord
 from storage.ticket_files import TicketFile
+from storage.ticket_notes import TicketNote
 from storage.tickets import ACTIVE, Ticket, TicketStatus
 from storage.web_visitors import WebVisitor
 from storage.wechat import WechatConsent, WechatDelivery, WechatUser
@@ -241,6 +242,20 @@ def _erase_ticket_files(session: Session, s: Subject) -> int:
         return 0
     stmt = delete(TicketFile).where(col(TicketFile.ticket_number).in_(s.tickets))
     return _rowcount(session.exec(stmt))  # type: ignore[call-overload]
+
+
+@eraser("ticket_note")
+def _erase_ticket_notes(session: Session, s: Subject) -> int:
+    # Staff notes stay (the station's record of its work) without the user's contact.
+    if not s.tickets:
+        return 0
+    ids = select(Ticket.id).where(col(Ticket.number).in_(s.tickets))
+    count = 0
+    for note in session.exec(select(TicketNote).where(col(TicketNote.ticket_id).in_(ids))):
+        note.text = scrub(note.text, s.identifiers)
+        session.add(note)
+        count += 1
+    return count
 
 
 @eraser("booking")

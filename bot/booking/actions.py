@@ -16,6 +16,7 @@ from bot.booking.texts import bt
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.core.station import station_phone
 from storage.bookings import Booking, upcoming_for_user
 from storage.experts import Expert
 
@@ -89,7 +90,7 @@ def refused(ctx: Context, exc: BookingRefused) -> Reply:
         return Reply(text, choices=my_choice(ctx), intent="booking")
     if exc.reason == "too_late":
         hours = f"{settings.booking_change_cutoff_hours:g}"
-        text = bt("my.too_late", lang, hours=hours, phone=settings.station_phone or "-")
+        text = bt("my.too_late", lang, hours=hours, phone=station_phone(settings, lang))
         return Reply(text, intent="booking")
     return Reply(bt("my.none", lang), choices=my_choice(ctx), intent="booking")
 
@@ -120,7 +121,7 @@ def lost(ctx: Context, state: BookingState, key: str) -> Outcome:
         ctx.flow_data.pop(field, None)
     choices = next_free(ctx)
     if not choices:
-        phone = ctx.core.settings.station_phone or "-"
+        phone = station_phone(ctx.core.settings, ctx.lang)
         return out([Reply(bt("slot.taken_none", ctx.lang, phone=phone), intent="booking")], "taken")
     nav = prompt(ctx, BookingState.COMPANY).choices  # back / cancel
     return out([Reply(bt(key, ctx.lang), choices=choices + nav, intent="booking")], "taken")

@@ -35,7 +35,8 @@ __all__ = ("BookingRefused", "book", "cancel", "check_changeable", "move", "vali
 
 logger = logging.getLogger(__name__)
 REMINDERS = (("24h", dt.timedelta(hours=24)), ("1h", dt.timedelta(hours=1)))
-NO_PUSH_CHANNELS = frozenset({"cli"})  # the terminal chat cannot be written to later
+NO_PUSH_CHANNELS = frozenset({"cli", "desk"})  # the terminal chat and bookings staff entered
+# for a caller or walk-in (channel "desk": staff phone them) cannot be written to later
 
 
 class BookingRefused(TmbotError):
@@ -114,9 +115,15 @@ def move(
     booking: Booking,
     expert: Expert,
     start: dt.datetime,
+    by_staff: bool = False,
 ) -> Booking:
-    """Reschedule to another slot of the same expert; raises SlotTaken or BookingRefused."""
-    check_changeable(settings=settings, booking=booking, now=now)
+    """Reschedule to another slot of the same expert; raises SlotTaken or BookingRefused
+    (staff may move a booking inside the change cut-off, as they may cancel it)."""
+    if by_staff:
+        if booking.status != BookingStatus.ACTIVE.value:
+            raise BookingRefused("inactive")
+    else:
+        check_changeable(settings=settings, booking=booking, now=now)
     slot = valid_slot(session=session, settings=settings, expert=expert, start=start, now=now)
     reschedule_booking(session=session, booking=booking, slot_start=slot.start, slot_end=slot.end)
     cancel_reminders(session=session, code=booking.code)

@@ -22,6 +22,7 @@ from bot.core.contact import normalize_phone
 from bot.core.context import Context
 from bot.core.messages import Reply
 from bot.core.ports import Outcome
+from bot.core.station import station_phone
 from bot.faq.skill import menu_choices
 from bot.privacy.consents import record_booking_consents
 from storage.bookings import get_booking
@@ -92,7 +93,7 @@ class BookingSkill:
         first = prompt(ctx, S.TOPIC)
         if len(first.choices) <= 2:  # only back / cancel: no expert can be booked
             ctx.flow = None
-            phone = ctx.core.settings.station_phone or "-"
+            phone = station_phone(ctx.core.settings, ctx.lang)
             return act.out([Reply(ctx.t("book.unavailable", phone=phone), intent="booking")])
         replies = [Reply(notice, intent="booking"), first] if notice else [first]
         return act.out(replies, "started")

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.booking.format import slot_time, topic_label
-from bot.booking.service import cancel
+from bot.booking.service import NO_PUSH_CHANNELS, cancel
 from bot.booking.texts import bt
 from bot.core.settings import Settings
+from bot.core.station import station_phone
 from storage.bookings import Booking, BookingStatus
 from storage.errors import InvalidTransition
 from storage.experts import Expert, list_experts
@@ -86,22 +87,30 @@ def save_note(*, session: Session, booking: Booking, note: str, faq_candidate: b
 
 
 def staff_cancel(
-    *, session: Session, settings: Settings, now: dt.datetime, booking: Booking, expert: Expert
+    *,
+    session: Session,
+    settings: Settings,
+    now: dt.datetime,
+    booking: Booking,
+    expert: Expert,
+    reason: str = "",
 ) -> Booking:
-    """Cancel on the station's side (any time before the slot) and tell the user."""
+    """Cancel on the station's side (any time before the slot) and tell the user, with the
+    reason when staff gave one."""
     if booking.status != BookingStatus.ACTIVE.value:
         raise InvalidTransition(f"booking {booking.code} is not active")
     cancel(
         session=session, settings=settings, now=now, booking=booking, expert=expert, by_staff=True
     )
-    if booking.channel != "cli":
+    if booking.channel not in NO_PUSH_CHANNELS:
         tz = ZoneInfo(settings.timezone)
         text = bt(
             "staff.cancelled",
             booking.lang,
             code=booking.code,
             time=slot_time(booking.slot_start, booking.slot_end, tz, booking.lang),
-            phone=settings.station_phone or "-",
+            phone=station_phone(settings, booking.lang),
+            reason=reason_line(reason, booking.lang),
         )
         enqueue(
             session=session,
@@ -112,6 +121,12 @@ def staff_cancel(
             ref_id=booking.code,
         )
     return booking
+
+
+def reason_line(reason: str, lang: str) -> str:
+    """ "原因：…。" for a message to the user, or nothing when staff gave no reason."""
+    reason = reason.strip().rstrip("。.")
+    return bt("staff.reason", lang, reason=reason) if reason else ""
 
 
 def csv_bytes(bookings: Iterable[Booking], experts: dict[int, Expert], tz: ZoneInfo) -> bytes:

@@ -16,6 +16,7 @@ from bot.booking.slots import Slot, free_slots, parse_key
 from bot.booking.texts import bt
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
+from bot.core.station import station_phone
 from storage.bookings import get_booking
 from storage.experts import SPECIALTIES, Expert, list_experts
 
@@ -102,7 +103,7 @@ def _chosen(ctx: Context) -> tuple[Expert | None, str]:
 def prompt(ctx: Context, state: BookingState) -> Reply:
     """The question asked in `state`, with its choices and back/cancel."""
     lang, fd, settings = ctx.lang, ctx.flow_data, ctx.core.settings
-    phone = settings.station_phone or "-"
+    phone = station_phone(settings, lang)
     if state is S.TOPIC:
         topics = [t for t in SPECIALTIES if list_experts(session=ctx.session, specialty=t)]
         choices = tuple(Choice(topic_label(t, lang), f"book:topic:{t}") for t in topics)

@@ -159,11 +159,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Expert: {expert}\n{place}\nTo cancel or reschedule, reply 'my bookings'.",
     ),
     "staff.cancelled": (
-        "抱歉，您预约的专家咨询 {code}（{time}）已由指导站取消。如需重新预约请回复“预约专家”，"
+        "抱歉，您预约的专家咨询 {code}（{time}）已由指导站取消。{reason}如需重新预约请回复“预约专家”，"
         "或致电{phone}。",
-        "Sorry, the station had to cancel your consultation {code} ({time}). Reply 'book an "
-        "expert' to book again, or call {phone}.",
+        "Sorry, the station had to cancel your consultation {code} ({time}). {reason}Reply 'book "
+        "an expert' to book again, or call {phone}.",
     ),
+    "staff.moved": (
+        "您预约的专家咨询 {code} 已由指导站改到 {time}。{reason}如时间不便，请回复“我的预约”改约，或致电{phone}。",
+        "The station moved your consultation {code} to {time}. {reason}If that time does not suit "
+        "you, reply 'my bookings' to change it, or call {phone}.",
+    ),
+    "staff.reason": ("原因：{reason}。", "Reason: {reason}. "),
     "reminder.24h": ("明天这个时候", "in 24 hours"),
     "reminder.1h": ("1小时后", "in 1 hour"),
 }

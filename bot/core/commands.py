@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.core.station import station_phone
 from bot.core.texts import TEXTS
 from bot.faq.skill import menu_choices
 from storage.models import QuestionLog
@@ -160,7 +161,7 @@ class CommandSkill:
                 outcome = skill.handle(ctx)
                 if outcome is not None:
                     return outcome
-            phone = ctx.core.settings.station_phone or "-"
+            phone = station_phone(ctx.core.settings, ctx.lang)
             key = "book.unavailable" if item == "book" else "human.unavailable"
             return Outcome([Reply(ctx.t(key, phone=phone))], "command", "handled", log=False)
         index = ctx.core.index.get(ctx.session)

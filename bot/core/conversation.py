@@ -216,6 +216,11 @@ class Conversation:
         if match and offered:
             n = int(match.group(1))
             if not 1 <= n <= len(offered):
+                # Not an item of the list: maybe the rating staff asked for before this question.
+                rating = self.skill("handoff")
+                outcome = rating.handle(ctx) if rating is not None else None
+                if outcome is not None:
+                    return outcome
                 return Outcome([Reply(ctx.t("pick.invalid", n=n))], "command", "invalid", log=False)
             ctx.text = offered[n - 1]
         active = ctx.flow and self.skill(ctx.flow)

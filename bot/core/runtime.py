@@ -13,6 +13,7 @@ from bot.core.ports import Clock
 from bot.core.settings import Settings
 from bot.privacy.logmask import install_log_masking
 from knowledge.loader import load_corpus
+from storage.canned import seed_canned
 from storage.db import make_engine, session_scope, upgrade_db
 from storage.faq import seed_corpus
 
@@ -35,6 +36,7 @@ def prepare_database(settings: Settings, engine: Engine) -> int:
     upgrade_db(settings.database_url)
     with session_scope(engine) as session:
         loaded = seed_corpus(session=session, entries=load_corpus(settings.corpus_dir))
+        seed_canned(session=session)
         if settings.booking_demo_experts:
             seed_demo_experts(session=session)
     if loaded:

@@ -24,7 +24,6 @@ from bot.marks.schedule import Tables
 from bot.marks.service import (
     Owner,
     expiry_of,
-    future_milestones,
     mark_by_id,
     save_drafts,
     set_status,
@@ -273,19 +272,8 @@ class MarksSkill:
             granted=granted,
             now=ctx.now,
         )
-        template = ctx.core.settings.wechat_subscribe_template
-        if granted and template and ctx.state.channel == "wechat":
-            from storage.wechat import record_subscribe_consent
-
-            rows = marks_of(
-                session=ctx.session, channel=ctx.state.channel, user_ref=ctx.state.user_ref
-            )
-            record_subscribe_consent(
-                session=ctx.session,
-                openid=ctx.state.user_ref,
-                template_id=template,
-                times=future_milestones(rows, ctx.today, self._t(ctx)),
-            )
+        # WeChat's own subscription consent comes only from its popup events (issue 22):
+        # the chat's yes covers reminders here, inside the 48-hour window.
         ctx.flow = None
         key = "consent.given" if granted else "consent.refused"
         return _out([_reply(mt(key, ctx.lang))], key)

@@ -17,6 +17,7 @@ from handlers.web.auth import AdminUser, audit, require_admin
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import SessionDep
 from handlers.web.pages import flash, render
+from storage.accounts import get_account
 from storage.errors import NotFound
 from storage.experts import (
     LANGUAGES,
@@ -108,6 +109,14 @@ def _validate(form: dict[str, Any]) -> tuple[ExpertIn | None, str]:
         return None, describe_error(exc)
 
 
+def _account_error(session: SessionDep, form: dict[str, Any]) -> str:
+    """The login field must name an existing account (the expert then sees their bookings)."""
+    name = str(form.get("account") or "").strip()
+    if name and get_account(session=session, username=name) is None:
+        return f"登录账号 {name!r} 不存在，请先在“账号”页创建 / No account {name!r}: create it on the Users page first"
+    return ""
+
+
 @router.get("")
 def experts(request: Request, session: SessionDep) -> Response:
     """Every expert with specialties, mode and weekly availability."""
@@ -131,7 +140,8 @@ async def create(request: Request, session: SessionDep, user: AdminUser) -> Resp
     """Create an expert; a form with mistakes comes back with the reason."""
     form = await _read_form(request)
     data, error = _validate(form)
-    if data is None:
+    error = error or _account_error(session, form)
+    if data is None or error:
         return _page(request, session, None, form, error=error, status_code=400)
     expert = save_expert(session=session, data=data, expert_id=0)
     audit(session, user, "expert.create", f"expert:{expert.id}", {"name": data.name}, request)
@@ -154,7 +164,8 @@ async def update(
     expert = _expert(session, expert_id)
     form = await _read_form(request)
     data, error = _validate(form)
-    if data is None:
+    error = error or _account_error(session, form)
+    if data is None or error:
         return _page(request, session, expert, form, error=error, status_code=400)
     save_expert(session=session, data=data, expert_id=expert_id)
     audit(session, user, "expert.update", f"expert:{expert_id}", {"name": data.name}, request)

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from bot.booking import staff as booking_staff
 from bot.booking.format import topic_label
+from handlers.staff.booking_desk import parse_day, parse_expert
 from handlers.web.auth import ExpertUser, StaffUser, audit
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
@@ -32,7 +33,6 @@ router = APIRouter(
     prefix="/staff/bookings", dependencies=[Depends(check_csrf)], include_in_schema=False
 )
 STATUSES = ("all", "active", "attended", "no_show", "cancelled")
-DayQuery = Annotated[dt.date | None, Query()]
 
 
 def _tz(runtime: RuntimeDep) -> ZoneInfo:
@@ -89,13 +89,31 @@ def bookings_page(
     user: ExpertUser,
     session: SessionDep,
     runtime: RuntimeDep,
-    day: DayQuery = None,
-    days: Annotated[int, Query(ge=1, le=31)] = 1,
-    expert: Annotated[int | None, Query()] = None,
-    status: Annotated[str, Query(pattern="^[a-z_]+$")] = "all",
+    day: Annotated[str, Query(max_length=12)] = "",
+    days: Annotated[str, Query(max_length=4)] = "1",
+    expert: Annotated[str, Query(max_length=12)] = "",
+    status: Annotated[str, Query(max_length=12)] = "all",
 ) -> Response:
-    """Bookings of one day (or `days` days), optionally of one expert, with reminder status."""
-    day = day or station_today(runtime)
+    """Bookings of one day (or `days` days), optionally of one expert, with reminder status.
+
+    The filter form's values are read leniently: "全部 all" sends `expert=` and must work."""
+    return _page(request, user, session, runtime, day, days, expert, status)
+
+
+def _page(
+    request: Request,
+    user: StaffAccount,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    day_text: str,
+    days_text: str,
+    expert_text: str,
+    status: str,
+) -> Response:
+    day = parse_day(day_text, station_today(runtime))
+    days = int(days_text) if days_text.isdigit() and 1 <= int(days_text) <= 31 else 1
+    expert = parse_expert(expert_text)
+    status = status if status in STATUSES else "all"
     rows, experts = _rows(session, runtime, user, day, days, expert, status)
     notices = notices_for(session=session, codes=[b.code for b in rows])
     failed = sum(1 for b in rows for n in notices[b.code] if n.status == "failed")
@@ -124,13 +142,16 @@ def export_csv(
     user: ExpertUser,
     session: SessionDep,
     runtime: RuntimeDep,
-    day: DayQuery = None,
-    days: Annotated[int, Query(ge=1, le=366)] = 31,
-    expert: Annotated[int | None, Query()] = None,
-    status: Annotated[str, Query(pattern="^[a-z_]+$")] = "all",
+    day_text: Annotated[str, Query(alias="day", max_length=12)] = "",
+    days_text: Annotated[str, Query(alias="days", max_length=4)] = "31",
+    expert_text: Annotated[str, Query(alias="expert", max_length=12)] = "",
+    status: Annotated[str, Query(max_length=12)] = "all",
 ) -> Response:
     """The same bookings as a CSV file (default: 31 days from the chosen day)."""
-    day = day or station_today(runtime)
+    day = parse_day(day_text, station_today(runtime))
+    days = int(days_text) if days_text.isdigit() and 1 <= int(days_text) <= 366 else 31
+    expert = parse_expert(expert_text)
+    status = status if status in STATUSES else "all"
     rows, experts = _rows(session, runtime, user, day, days, expert, status)
     name = f"bookings-{day.isoformat()}-{days}d.csv"
     return Response(
@@ -188,9 +209,14 @@ def note(
 
 @router.post("/{code}/cancel")
 def cancel(
-    request: Request, code: str, user: StaffUser, session: SessionDep, runtime: RuntimeDep
+    request: Request,
+    code: str,
+    user: StaffUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    """Cancel on the station's side; the user, the expert and staff are told."""
+    """Cancel on the station's side; the user (with the reason), the expert and staff are told."""
     booking, expert = _booking(session, user, code)
     try:
         booking_staff.staff_cancel(
@@ -199,11 +225,13 @@ def cancel(
             now=runtime.conversation.clock.now(),
             booking=booking,
             expert=expert,
+            reason=reason[:200],
         )
     except InvalidTransition as exc:
         flash(request, f"无法取消 / Cannot cancel: {exc}", "error")
     else:
-        audit(session, user, "booking.cancel", f"booking:{code}", request=request)
+        detail = {"reason": reason[:200]}
+        audit(session, user, "booking.cancel", f"booking:{code}", detail, request)
         flash(request, f"已取消 {code}，已通知用户 / Cancelled; the user is told")
     return _back(request, booking, runtime)
 

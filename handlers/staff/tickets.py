@@ -16,20 +16,24 @@ from sqlmodel import col, func, select
 
 from bot.delivery.messages import latest_states, message_states
 from bot.handoff import helpdesk
-from handlers.staff.canned import CANNED, canned_text
+from bot.handoff.assign import check_owner
 from handlers.web.auth import StaffUser, audit
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
 from handlers.web.pages import flash, render
+from storage.accounts import list_accounts
+from storage.canned import canned_for, get_canned
 from storage.errors import InvalidTransition, NotFound
 from storage.outbox import OutboxMessage
 from storage.ticket_files import files_for, get_file
+from storage.ticket_notes import notes_for
+from storage.ticket_reads import mark_read
+from storage.ticket_search import VIEWS, search_tickets, user_history
 from storage.tickets import (
     ACTIVE,
     Ticket,
     TicketStatus,
     get_ticket,
-    list_tickets,
     ticket_deliveries,
     ticket_transcript,
 )
@@ -39,8 +43,9 @@ __all__ = ("router",)
 router = APIRouter(
     prefix="/staff/tickets", dependencies=[Depends(check_csrf)], include_in_schema=False
 )
+REPLY_MAX = 2000  # one chat message; longer answers belong in a call or a visit
 STATUSES = ("active", *[s.value for s in TicketStatus], "all")
-CHANNELS = ("web", "telegram", "wechat", "cli")
+CHANNELS = ("web", "telegram", "wechat")  # the channels users reach staff on
 
 
 def _ticket(session: SessionDep, number: str) -> Ticket:
@@ -74,17 +79,27 @@ def queue(
     user: StaffUser,
     session: SessionDep,
     runtime: RuntimeDep,
-    status: Annotated[str, Query(pattern="^[a-z_]*$")] = "active",
-    channel: Annotated[str, Query(pattern="^[a-z]*$")] = "",
-    breached: bool = False,
+    status: Annotated[str, Query(max_length=20)] = "active",
+    channel: Annotated[str, Query(max_length=20)] = "",
+    breached: Annotated[str, Query(max_length=10)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    view: Annotated[str, Query(max_length=20)] = "all",
 ) -> Response:
-    """The ticket queue, newest first, with filters."""
+    """The ticket queue, newest first, with search, views and filters (unknown values = all)."""
     now = runtime.conversation.clock.now()
-    tickets = list_tickets(
+    status = status if status in STATUSES else "active"
+    channel = channel if channel in CHANNELS else ""
+    view = view if view in VIEWS else "all"
+    if breached in ("true", "on", "1"):  # the old checkbox: same as the breached view
+        view = "breached"
+    tickets = search_tickets(
         session=session,
+        q=q,
+        view=view,
+        staff=user.username,
         status=None if status == "all" else status,
         channel=channel or None,
-        breached_at=now if breached else None,
+        now=now,
     )
     undelivered = session.exec(
         select(OutboxMessage.status, func.count())
@@ -99,7 +114,10 @@ def queue(
         tz=_local(runtime),
         status=status,
         channel=channel,
-        breached=breached,
+        breached=view == "breached",
+        q=q,
+        view=view,
+        views=VIEWS,
         statuses=STATUSES,
         channels=CHANNELS,
         undelivered=dict(undelivered),
@@ -116,11 +134,15 @@ def ticket_page(
 ) -> Response:
     """One ticket: facts, transcript, deliveries, reply box and actions."""
     ticket = _ticket(session, number)
+    transcript = ticket_transcript(session=session, ticket=ticket)
+    if transcript and transcript[-1].id is not None:
+        mark_read(session=session, staff=user.username, ticket=ticket, message_id=transcript[-1].id)
+        session.commit()  # the page's unread counter (read in its own session) must see it
     return render(
         request,
         "staff/ticket.html",
         t=ticket,
-        transcript=ticket_transcript(session=session, ticket=ticket),
+        transcript=transcript,
         deliveries=ticket_deliveries(session=session, number=ticket.number),
         files=files_for(session=session, ticket_number=ticket.number),
         messages=message_states(
@@ -128,8 +150,19 @@ def ticket_page(
         ),
         now=runtime.conversation.clock.now(),
         tz=_local(runtime),
-        canned=[(key, CANNED[key][0], canned_text(key, ticket.lang)) for key in CANNED],
+        canned=[
+            (c.key, c.label, c.text(ticket.lang))
+            for c in canned_for(session=session, channel=ticket.channel)
+        ],
         active=ticket.status in ACTIVE,
+        notes=notes_for(session=session, ticket_id=ticket.id or 0),
+        colleagues=[
+            a.username
+            for a in list_accounts(session=session)
+            if a.active and a.role in ("admin", "staff")
+        ],
+        history=user_history(session=session, ticket=ticket),
+        reply_max=REPLY_MAX,
         user=user,
     )
 
@@ -175,15 +208,32 @@ def reply(
     user: StaffUser,
     session: SessionDep,
     runtime: RuntimeDep,
-    text: Annotated[str, Form(max_length=4000)] = "",
+    text: Annotated[str, Form(max_length=100_000)] = "",
     canned: Annotated[str, Form(max_length=40)] = "",
+    and_resolve: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Send a reply to the user on their own channel (through the outbox)."""
+    """Send a reply to the user on their own channel (through the outbox); with `and_resolve`
+    the reply is the resolution note, so the user gets it once, with the rating question."""
     ticket = _ticket(session, number)
-    body = text.strip() or (canned_text(canned, ticket.lang) if canned in CANNED else "")
+    saved = get_canned(session=session, key=canned) if canned and not text.strip() else None
+    body = text.strip() or (saved.text(ticket.lang) if saved and saved.active else "")
     if not body:
         flash(request, "回复内容为空 / The reply is empty", "error")
         return _back(number)
+    if len(body) > REPLY_MAX:
+        flash(
+            request,
+            f"回复太长：{len(body)} 字，最多 {REPLY_MAX} 字 / The reply is too long: "
+            f"{len(body)} characters, at most {REPLY_MAX}",
+            "error",
+        )
+        return _back(number)
+    if not _transition(
+        request, "无法回复 / Cannot reply", lambda: check_owner(ticket, user.username)
+    ):
+        return _back(number)
+    if and_resolve:
+        return resolve(request, number, user, session, runtime, note=body)
     queued: list[tuple[object, str | None]] = []
     if not _transition(
         request,
@@ -218,12 +268,23 @@ def resolve(
     user: StaffUser,
     session: SessionDep,
     runtime: RuntimeDep,
-    note: Annotated[str, Form(max_length=2000)] = "",
+    note: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
     """Resolve with a note; the user is told and asked for a rating."""
     ticket = _ticket(session, number)
     if not note.strip():
         flash(request, "请填写处理说明 / Write a resolution note", "error")
+        return _back(number)
+    if len(note.strip()) > REPLY_MAX:
+        flash(
+            request,
+            f"说明最多 {REPLY_MAX} 字 / A note may have at most {REPLY_MAX} characters",
+            "error",
+        )
+        return _back(number)
+    if not _transition(
+        request, "无法结案 / Cannot resolve", lambda: check_owner(ticket, user.username)
+    ):
         return _back(number)
     if not _transition(
         request,

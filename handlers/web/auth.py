@@ -37,6 +37,8 @@ from storage.accounts import (
 )
 from storage.errors import NotFound
 from storage.login_throttle import Throttle, known_from, pair_throttle, spraying
+from storage.models import utcnow
+from storage.staff_sessions import end_session, session_is_open, start_session
 
 __all__ = (
     "AdminUser",
@@ -106,6 +108,7 @@ def current_account(request: Request, session: Session) -> StaffAccount | None:
         account is None
         or not account.active
         or request.session.get("stamp") != session_stamp(account)
+        or not session_is_open(session=session, sid=request.session.get("sid"), account_id=uid)
     ):
         request.session.clear()
         return None
@@ -251,7 +254,9 @@ def login(
     audit(session, account, "login.ok", f"user:{account.username}", request=request, at=now)
     # A fresh session on login: nothing set before it (fixation, an old CSRF token) survives.
     request.session.clear()
-    request.session.update({"uid": account.id, "stamp": session_stamp(account)})
+    assert account.id is not None
+    sid = start_session(session=session, account_id=account.id, now=now)
+    request.session.update({"uid": account.id, "stamp": session_stamp(account), "sid": sid})
     new_csrf_token(request)
     home = HOME_BY_ROLE.get(account.role, "/admin/faq")
     return RedirectResponse(_safe_next(next) or home, status_code=303)
@@ -259,10 +264,11 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, session: SessionDep) -> Response:
-    """Sign out and forget the session."""
+    """Sign out: the session ends on the server too, so a copy of the cookie stops working."""
     account = current_account(request, session)
     if account is not None:
         audit(session, account, "logout", f"user:{account.username}", request=request)
+        end_session(session=session, sid=request.session.get("sid"), now=utcnow())
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

@@ -17,13 +17,14 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.core.settings import Settings
+from handlers.web import form_errors
 
 __all__ = ("install",)
 
@@ -129,7 +130,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(Guard, settings=settings)  # type: ignore[arg-type]
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if form_errors.is_page(request):  # a person on a staff page: bilingual, never JSON
+            return form_errors.page(request, exc.errors())
         errors = [
             {
                 "loc": list(e.get("loc", ())),

@@ -15,6 +15,7 @@ from starlette.templating import Jinja2Templates
 from bot.core.runtime import Runtime
 from bot.handoff.alias import user_alias
 from handlers.web.csrf import CSRF_FIELD, csrf_token
+from handlers.web.labels import label
 
 __all__ = ("TEMPLATES_DIR", "flash", "render", "station_today", "templates")
 
@@ -49,6 +50,7 @@ def _when(value: dt.datetime | None, tz: str = "Asia/Shanghai") -> str:
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR, context_processors=[_page_context])
 templates.env.filters["when"] = _when
+templates.env.filters["label"] = label
 # Staff see a per-ticket alias of the user, never the channel id (a web visitor's identity).
 templates.env.filters["user_alias"] = user_alias
 

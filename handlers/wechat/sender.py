@@ -169,7 +169,7 @@ class WeChatSender:
 
     def template_for(self, payload: Mapping[str, Any]) -> str:
         """The 订阅通知 template of the payload's purpose ("" when there is none)."""
-        if payload.get("kind") == "booking_reminder":
+        if payload.get("kind") in ("booking_reminder", "mark_reminder"):
             s = self.settings
             return s.wechat_template_reminder or s.wechat_subscribe_template
         if str(payload.get("sender") or "").startswith("staff:"):

@@ -280,3 +280,17 @@ def test_numbers_count_up_per_year(rt: Runtime, clock: FixedClock) -> None:
     clock.at = dt.datetime(2027, 1, 4, 2, 0, tzinfo=dt.UTC)
     say(rt.conversation, "转人工，商标被抢注", user="c")
     assert [t.number for t in tickets(rt)] == ["T-2026-000001", "T-2026-000002", "T-2027-000001"]
+
+
+def test_a_rating_typed_after_another_question_is_kept(rt: Runtime, clock: FixedClock) -> None:
+    conv = rt.conversation
+    say(conv, "续展要交多少钱")
+    say(conv, "人工")
+    with Session(rt.engine) as session:
+        ticket = get_ticket(session=session, number="T-2026-000001")
+        assert ticket is not None
+        helpdesk.resolve(session=session, ticket=ticket, staff="wang", note="已说明", now=clock.at)
+        session.commit()
+    assert "相关问题" in _texts(say(conv, "续展要交多少钱"))  # a numbered list of one item
+    assert "谢谢您的评价" in _texts(say(conv, "5"))  # not "there is no option 5"
+    assert tickets(rt)[0].rating == 5

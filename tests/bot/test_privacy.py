@@ -23,6 +23,7 @@ from storage.models import ChatMessage, ConversationState, QuestionLog
 from storage.outbox import OutboxMessage
 from storage.privacy import ConsentRecord
 from storage.ticket_files import TicketFile
+from storage.ticket_notes import TicketNote
 from storage.tickets import Ticket
 from tests.support.booking import book_through, joined
 from tests.support.dialog import say
@@ -126,6 +127,8 @@ def test_deletion_leaves_no_trace_of_the_user_in_any_table(rt: Runtime) -> None:
         session.commit()
     assert text_hits(rt.engine, PHONE_DIGITS)  # the scan sees them before
     with Session(rt.engine) as session:  # a photo sent to staff during the handoff
+        [ticket] = session.exec(select(Ticket)).all()
+        session.add(TicketNote(ticket_id=ticket.id, author="wang", text="回电 13812345678 张三"))
         session.add(
             TicketFile(
                 ticket_number="T-2026-000001", channel="test", kind="image",

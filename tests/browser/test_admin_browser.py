@@ -45,11 +45,11 @@ def test_edit_publish_chat_and_roll_back(page, runtime: Runtime) -> None:
     page.fill("#note", "browser edit")
     page.click("#save")
     expect(page.locator(".flash.ok")).to_contain_text("Saved revision 2")
-    expect(page.locator("h1 .badge")).to_have_text("draft")
+    expect(page.locator("h1 .badge")).to_have_text("草稿 draft")
 
     page.click("#publish")
     expect(page.locator(".flash.ok")).to_contain_text("published")
-    expect(page.locator("h1 .badge")).to_have_text("published")
+    expect(page.locator("h1 .badge")).to_have_text("已发布 published")
 
     _chat_answer(page, QUESTION, "600元")
 

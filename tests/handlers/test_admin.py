@@ -124,7 +124,12 @@ def test_create_entry_as_draft_then_publish(
     ("change", "message"),
     [
         ({"id": "renewal-fee"}, "already used"),
-        ({"answer_en": ""}, "answer.en"),
+        ({"answer_en": ""}, "答案 answer · 英文 English: 不能为空 / must not be empty"),
+        (
+            {"answer_zh": "  \n "},
+            "答案 answer · 中文 Chinese: 不能只有空白 / must not be only spaces",
+        ),
+        ({"answer_zh": "长" * 2001}, "最多 2000 字 / the zh answer has 2001 characters"),
         ({"id": "Bad Id"}, "kebab-case"),
         ({"related": "no-such-entry"}, "unknown entry id"),
         ({"sources": "not a url"}, "not a URL"),

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime
-from handlers.web.auth import AdminUser, ExpertUser, StaffUser
+from handlers.web.auth import SESSION_COOKIE, AdminUser, ExpertUser, StaffUser
 from storage.accounts import get_account, list_audit
 from tests.support.accounts import PASSWORD, csrf_from, login, make_account, signed_in
 from webhook import create_app
@@ -240,3 +240,15 @@ def test_staff_short_address_and_unknown_pages(client: TestClient, runtime: Runt
     assert page.status_code == 404 and "没有这个页面 / There is no such page" in page.text
     api = client.get("/api/no-such-thing")
     assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+
+
+def test_logout_ends_a_copied_cookie_too(runtime: Runtime, app_client: TestClient) -> None:
+    make_account(runtime, "alice", "admin")
+    token = login(app_client, "alice")
+    copied = app_client.cookies.get(SESSION_COOKIE)
+    assert copied and app_client.get("/probe/admin").status_code == 200
+    app_client.post("/logout", data={"csrf_token": token})
+    app_client.cookies.set(SESSION_COOKIE, copied)  # someone kept a copy of the cookie
+    assert app_client.get("/probe/admin", follow_redirects=False).status_code == 303
+    login(app_client, "alice")  # a new sign-in works again
+    assert app_client.get("/probe/admin").status_code == 200

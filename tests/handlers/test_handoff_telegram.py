@@ -117,7 +117,8 @@ def test_staff_group_claims_and_replies_by_replying(
     to_user = [p["text"] for p in _sent_to(fake_api, LI)]
     assert to_user.count("【工作人员】您好，请把注册证照片发给我。") == 1
     delivered = _sent_to(fake_api, STAFF_CHAT)[-1]["text"]  # "sent" only once it was
-    assert "已送达 / delivered: T-2026-000001" in delivered and "5550001" in delivered
+    assert "已送达 / delivered: T-2026-000001" in delivered and "Li Wei" in delivered
+    assert "5550001" not in delivered  # the ticket's alias, never the chat id
 
     # The user answers; the staff group hears of it (the bot stays quiet after one notice).
     post_update(client, update("text_zh", update_id=4, text="好的，马上发"))

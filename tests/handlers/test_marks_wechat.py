@@ -7,12 +7,14 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from sqlmodel import Session
 
 from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime
 from bot.delivery.worker import OutboxWorker
 from bot.marks.remind import run_reminders
 from handlers.wechat.sender import WeChatSender
+from storage.wechat import record_subscribe_consent
 from tests.support.dialog import say
 from tests.support.wechat import OPENID, FakeWeChatApi
 from tests.support.wechat_app import running_api, wechat_settings
@@ -47,6 +49,10 @@ def test_reminder_as_a_subscription_notice_with_consent(
 ) -> None:
     runtime.settings.wechat_subscribe_template = TEMPLATE
     _add_mark(runtime, "同意提醒")
+    # What WeChat's subscribe_msg_popup_event records when the user taps 允许 (Allow).
+    with Session(runtime.engine) as session:
+        record_subscribe_consent(session=session, openid=OPENID, template_id=TEMPLATE, times=3)
+        session.commit()
     clock.at += dt.timedelta(days=3)  # 2026-11-28 is a Saturday: wait for Monday 09:00
     _deliver(runtime, wechat_api, clock)
     assert wechat_api.sent("/cgi-bin/message/subscribe/bizsend") == []

@@ -229,3 +229,22 @@ def test_booking_through_the_web_chat_api(client: TestClient, runtime: Runtime) 
     # Absolute (the request's base URL without TMBOT_PUBLIC_URL): it works copied elsewhere.
     assert link.startswith("http://testserver/bookings/B-") and ".ics?token=" in link
     assert client.get(link).status_code == 200
+
+
+def test_expert_login_field_must_name_an_account(client: TestClient, runtime: Runtime) -> None:
+    token = signed_in(client, runtime, "admin")
+    form = {
+        "csrf_token": token,
+        "name": "吴专家",
+        "specialties": ["renewal"],
+        "languages": ["zh"],
+        "mode": "phone",
+        "availability": "wed 14:00-16:00",
+        "active": "true",
+        "account": "nobody-here",
+    }
+    bad = client.post("/admin/experts/new", data=form)
+    assert bad.status_code == 400 and "登录账号 &#39;nobody-here&#39; 不存在" in bad.text
+    make_account(runtime, "wu", "expert")
+    form["account"] = "wu"
+    assert client.post("/admin/experts/new", data=form, follow_redirects=False).status_code == 303

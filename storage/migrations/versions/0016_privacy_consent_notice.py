@@ -1,7 +1,7 @@
 """privacy consent and notice
 
-Revision ID: 0012_privacy
-Revises: 0011_tickets_files
+Revision ID: 0016_privacy
+Revises: 0015_desk_notify
 Create Date: 2026-12-04 20:33:03.905068
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0012_privacy"
-down_revision: str | Sequence[str] | None = "0011_tickets_files"
+revision: str = "0016_privacy"
+down_revision: str | Sequence[str] | None = "0015_desk_notify"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

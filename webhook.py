@@ -24,11 +24,13 @@ from handlers.staff import bookings as staff_bookings
 from handlers.staff import desk as staff_desk
 from handlers.staff import live as staff_live
 from handlers.staff import marks as staff_marks
+from handlers.staff import privacy as staff_privacy
 from handlers.staff import tickets as staff
 from handlers.telegram import webhook as telegram
 from handlers.web import auth, guard, message_page
 from handlers.web import bookings as bookings_web
 from handlers.web import chat as web
+from handlers.web import privacy as privacy_web
 from handlers.wechat import adapter as wechat
 from storage.errors import NotFound, TmbotError
 
@@ -73,6 +75,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(admin_experts.router)
     app.include_router(admin_canned.router)
     app.include_router(bookings_web.router)
+    app.include_router(privacy_web.router)
+    app.include_router(staff_privacy.router)
     app.include_router(telegram.router)
     app.include_router(message_page.router)
     app.include_router(wechat.router)

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from knowledge.pii import has_pii, mask_pii
+
 __all__ = ("ENTRY_ID_RE", "Bilingual", "BilingualList", "FaqEntry", "Status")
 
 ENTRY_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -89,6 +91,19 @@ class FaqEntry(BaseModel):
     def _validity(self) -> FaqEntry:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValueError("失效日期早于生效日期 / valid_until is before valid_from")
+        return self
+
+    @model_validator(mode="after")
+    def _no_personal_data(self) -> FaqEntry:
+        # Phrasings often come from users' own words (the unanswered queue): never publish a
+        # phone number, e-mail address or ID number someone typed (PIPL).
+        for lang in ("zh", "en"):
+            for text in self.phrasings(lang):
+                if has_pii(text):
+                    raise ValueError(
+                        f"question/alternate holds a phone number, e-mail or ID number: {mask_pii(text)!r}"
+                        " (问法含电话/邮箱/证件号，不能发布)"
+                    )
         return self
 
     @field_validator("answer")

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, or_
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from knowledge.pii import mask_pii
 from storage.models import QuestionLog, utcnow
 
 __all__ = (
@@ -110,7 +111,7 @@ def unanswered_questions(
             continue
         out[source.id] = UnansweredQuestion(
             log_id=source.id,
-            text=source.question,
+            text=mask_pii(source.question),  # never a phone / e-mail on its way to the FAQ
             at=source.created_at,
             reason=reason,
             lang=source.lang,

@@ -10,6 +10,7 @@ summed). `report_narrative` keeps every version of the report sections an admin 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index
@@ -35,6 +36,11 @@ class StatsDay(SQLModel, table=True):
     metric: str = Field(primary_key=True, max_length=20)  # q | faq | topic | fb_up | fb_down | ...
     key: str = Field(primary_key=True, max_length=200)
     value: int = 0
+
+
+def user_key(channel: str, user_ref: str) -> str:
+    """A one-way key of a user, so the roll-up keeps no user id."""
+    return hashlib.sha256(f"{channel}\x00{user_ref}".encode()).hexdigest()[:32]
 
 
 class StatsUserDay(SQLModel, table=True):

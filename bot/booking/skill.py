@@ -24,6 +24,7 @@ from bot.core.messages import Reply
 from bot.core.ports import Outcome
 from bot.core.station import station_phone
 from bot.faq.skill import menu_choices
+from bot.privacy.consents import record_booking_consents
 from storage.bookings import get_booking
 from storage.errors import SlotTaken
 from storage.experts import SPECIALTIES, Expert
@@ -278,6 +279,7 @@ class BookingSkill:
                 return act.lost(ctx, state, "slot.unavailable")
             ctx.flow = None
             return act.out([act.refused(ctx, exc)], exc.reason)
+        record_booking_consents(ctx, booking)  # PIPL: phone and reminders, with time and channel
         return act.done(ctx, booking, expert, "confirmed")
 
     def _on_move_confirm(self, ctx: Context, state: S, said: Said) -> Outcome | None:

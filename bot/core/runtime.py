@@ -11,6 +11,7 @@ from bot.booking.experts_io import seed_demo_experts
 from bot.core.conversation import Conversation
 from bot.core.ports import Clock
 from bot.core.settings import Settings
+from bot.privacy.logmask import install_log_masking
 from knowledge.loader import load_corpus
 from storage.canned import seed_canned
 from storage.db import make_engine, session_scope, upgrade_db
@@ -47,6 +48,7 @@ def build_runtime(
     settings: Settings, *, clock: Clock | None = None, migrate: bool = True
 ) -> Runtime:
     """Engine, schema and conversation core for `settings`."""
+    install_log_masking()  # no phone / e-mail / ID number in any log line (bot/privacy)
     engine = make_engine(settings.database_url)
     if migrate:
         prepare_database(settings, engine)

@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     chf_cny_rate_as_of: dt.date | None = None
     fees_file: Path | None = None
     holidays_file: Path | None = None
+    # Retention of personal data (bot/privacy/service.py), in days; 0 = keep.
+    retention_transcript_days: int = Field(365, ge=0)  # chat transcripts, idle conversation state
+    retention_question_log_days: int = Field(365, ge=0)  # then anonymised (figures stay)
+    retention_delivery_days: int = Field(30, ge=0)  # outbox / de-duplication / WeChat delivery rows
+    retention_closed_ticket_days: int = Field(730, ge=0)  # then anonymised
+    retention_cancelled_booking_days: int = Field(365, ge=0)  # then the contact is removed
     # What this station says about its own fees ({{station:fees}} in corpus answers): the 2021
     # notice makes stations public-service windows but says nothing of fees, so each station
     # states its own practice here.

@@ -9,6 +9,7 @@ from bot.faq.skill import FaqSkill
 from bot.handoff.offer import OfferingFaq
 from bot.handoff.skill import HandoffSkill
 from bot.marks.skill import MarksSkill
+from bot.privacy.skill import PrivacySkill
 from bot.smalltalk.skill import SmalltalkSkill
 from bot.tools.skill import ToolsSkill
 
@@ -22,6 +23,7 @@ def default_skills() -> list[Skill]:
     after the active flow and the global interrupts.
     """
     return [
+        PrivacySkill(),  # only its own phrases ("我的数据", "删除我的数据", "取消提醒" ...)
         HandoffSkill(),
         CommandSkill(),
         SmalltalkSkill(),

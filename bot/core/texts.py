@@ -9,10 +9,13 @@ __all__ = ("CATALOG", "TEXTS", "Lookup", "catalog", "t")
 TEXTS: dict[str, tuple[str, str]] = {
     "welcome": (
         "您好！我是{station}的智能助手，可以解答商标注册、续展、马德里国际注册等问题，"
-        "帮您计算续展期限和费用，预约专家咨询，或转接工作人员。请直接输入您的问题，或选择：",
+        "帮您计算续展期限和费用，预约专家咨询，或转接工作人员。"
+        "（个人信息保护说明：回复“隐私”查看；“我的数据”可查看或删除您的数据。）"
+        "请直接输入您的问题，或选择：",
         "Hello! I am the assistant of the {station}. I answer questions on trademark "
         "registration, renewal and Madrid filings, compute renewal deadlines and fees, book "
-        "expert consultations, or connect you with staff. Type your question, or choose:",
+        "expert consultations, or connect you with staff. (How we handle your personal data: "
+        "reply 'privacy'; 'my data' to see or delete yours.) Type your question, or choose:",
     ),
     "menu": (
         "请选择您需要的服务，或直接输入问题：",

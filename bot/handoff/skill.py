@@ -21,6 +21,7 @@ from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.handoff import files, helpdesk, talkback
 from bot.handoff.texts import ht
+from bot.privacy.consents import record_contact_consent
 from storage.models import ChatMessage, QuestionLog
 from storage.tickets import Ticket, active_ticket, rateable_ticket
 
@@ -248,6 +249,7 @@ class HandoffSkill:
                 ticket.contact, ticket.contact_kind = pending["value"], pending["kind"]
                 ticket.contact_consent_at = ctx.now
                 ctx.session.add(ticket)
+                record_contact_consent(ctx, ticket.number)  # PIPL: time, channel, purpose
                 return _said(
                     [Reply(ht("consent_yes", lang, masked=pending["masked"]))], "handoff", "consent"
                 )

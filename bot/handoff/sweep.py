@@ -18,6 +18,7 @@ from sqlmodel import Session
 from bot.core.ports import Clock
 from bot.core.settings import Settings
 from bot.handoff import helpdesk
+from bot.privacy.service import retention_for
 from bot.stats.housekeeping import roll_up
 from storage.db import session_scope
 from storage.tickets import Ticket, TicketStatus, tickets_to_alert, tickets_to_close
@@ -92,10 +93,13 @@ def housekeeping_for(
     """The worker hook sweeping with `settings`; lateness is judged on `clock` when given (the
     conversation's clock, which stamped the tickets), else on the worker's time."""
 
+    retention = retention_for(settings)  # personal-data retention periods, hourly
+
     def run(engine: Engine, now: dt.datetime) -> SweepReport:
         at = clock.now() if clock is not None else now
         report = sweep(engine, settings, at)
         roll_up(engine, settings.timezone, at)  # the dashboard's daily figures (bot/stats)
+        retention(engine, at)
         try:  # renewal reminders of enterprises' marks (bot/marks/remind.py), beside the sweep
             from bot.marks.remind import housekeeping_pass
 

@@ -9,7 +9,6 @@ recounted on the next refresh, for feedback given after midnight.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from bot.stats.periods import day_bounds
 from storage.models import ChatMessage, Meta, QuestionLog
-from storage.stats import StatsDay, StatsUserDay
+from storage.stats import StatsDay, StatsUserDay, user_key
 
 __all__ = (
     "DayCounts",
@@ -50,11 +49,6 @@ def category(intent: str, outcome: str) -> str | None:
     if intent == "tool" and outcome == "answered":
         return "tool"
     return None
-
-
-def user_key(channel: str, user_ref: str) -> str:
-    """A one-way key of a user, so the roll-up keeps no user id."""
-    return hashlib.sha256(f"{channel}\x00{user_ref}".encode()).hexdigest()[:32]
 
 
 @dataclass

@@ -22,6 +22,7 @@ from handlers.web.pages import flash, render, station_today
 from knowledge.index import FaqIndex, Match
 from knowledge.laws import outdated_texts
 from knowledge.normalize import detect_lang
+from knowledge.pii import has_pii
 from knowledge.review import (
     DUPLICATE_THRESHOLD,
     cluster,
@@ -241,6 +242,10 @@ def add_alternate(
     entry = FaqEntry.model_validate(record.data)
     phrasing = " ".join(text.split())
     lang = detect_lang(phrasing) or "zh"
+    if has_pii(phrasing):  # a user's contact must never become public FAQ text
+        msg = "问法含电话/邮箱/证件号，未加入 / The phrasing holds a phone, e-mail or ID number"
+        flash(request, msg, "warn")
+        return RedirectResponse("/admin/unanswered", status_code=303)
     if phrasing in entry.phrasings(lang):
         flash(request, f"{entry.id} 已有此问法 / already has this phrasing", "warn")
     else:

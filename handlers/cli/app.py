@@ -19,6 +19,7 @@ from handlers.cli import corpus as cli_corpus
 from handlers.cli import experts as cli_experts
 from handlers.cli import holidays as cli_holidays
 from handlers.cli import marks as cli_marks
+from handlers.cli import privacy as cli_privacy
 from handlers.cli import report as cli_report
 from handlers.cli import telegram as cli_telegram
 from handlers.cli import tickets as cli_tickets
@@ -39,6 +40,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(corpus_app, name="corpus")
 corpus_app.command("check")(cli_corpus.corpus_check)
 app.add_typer(cli_experts.app, name="experts")
+app.add_typer(cli_privacy.app, name="privacy")
 app.add_typer(cli_holidays.app, name="holidays")
 app.add_typer(cli_marks.app, name="marks")
 app.add_typer(cli_telegram.app, name="telegram")

@@ -189,7 +189,8 @@ async def chat(
 def _seen_all(conversation: Conversation, visitor: str) -> None:
     with session_scope(conversation.engine) as session:
         last = last_message_id(session=session, channel=_CHANNEL, user_ref=visitor)
-        mark_seen(session=session, user_ref=visitor, up_to=last)
+        if last:  # no transcript (e.g. just erased at the user's request): no row to keep
+            mark_seen(session=session, user_ref=visitor, up_to=last)
 
 
 @router.get("/api/chat/history", response_model=HistoryOut)

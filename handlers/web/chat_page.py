@@ -1,4 +1,5 @@
-"""The public chat page at /, its script, style, logo and favicon, and the privacy notice.
+"""The public chat page at /, its script, style, logo and favicon (the privacy notice at
+/privacy is the station's editable text: handlers/web/privacy.py).
 
 The page is rendered on the server with the station's name, logo, address, phone and hours
 (autoescaped Jinja), and issues the visitor cookie on the first visit.
@@ -52,12 +53,6 @@ def chat_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     response = HTMLResponse(_page("chat.html", settings), headers=_HEADERS)
     visitor_for(request, response, settings)
     return response
-
-
-@router.get("/privacy", response_class=HTMLResponse, include_in_schema=False)
-def privacy_page(settings: SettingsDep) -> HTMLResponse:
-    """A short privacy notice in both languages."""
-    return HTMLResponse(_page("privacy.html", settings), headers=_HEADERS)
 
 
 def _asset(name: str) -> Response:

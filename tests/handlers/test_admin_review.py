@@ -224,6 +224,25 @@ def test_try_runs_a_real_turn_and_can_include_draft_entries(
         assert s.exec(select(func.count()).select_from(ChatMessage)).one() == 0
 
 
+def test_unanswered_queue_masks_contacts_and_refuses_them_as_alternates(
+    admin: tuple[TestClient, str], runtime: Runtime
+) -> None:
+    client, token = admin
+    _log(runtime, "商标转让找谁办 我电话13812345678 邮箱li.na@example.com")
+    html = client.get("/admin/unanswered").text
+    assert "13812345678" not in html and "li.na@example.com" not in html
+    assert "138****5678" in html and "l***@example.com" in html
+    rep = re.search(r'name="rep" value="([^"]+)"', html).group(1)
+    upto = re.search(r'name="upto" value="(\d+)"', html).group(1)
+    for text in ("商标转让找谁办 我电话138****5678", "转让找谁 13812345678", "mail a@b.cn"):
+        data = {"rep": rep, "upto": upto, "entry_id": "renewal-fee", "text": text}
+        resp = client.post("/admin/unanswered/alternate", data={**data, "csrf_token": token})
+        assert "holds a phone, e-mail or ID number" in resp.text
+    with Session(runtime.engine) as s:
+        record = get_record(session=s, entry_id="renewal-fee")
+        assert record is not None and record.revision == 1
+
+
 def test_warnings_show_the_missing_holiday_arrangement_and_the_old_law(
     admin: tuple[TestClient, str], runtime: Runtime
 ) -> None:

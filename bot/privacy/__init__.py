@@ -1,0 +1,1 @@
+"""Personal information as the PIPL expects: notice, consent, access, erasure, retention."""

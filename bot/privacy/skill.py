@@ -1,0 +1,140 @@
+"""The user's side of personal data in the chat: the notice, "my data", "delete my data" (after a
+confirmation), "stop reminders" and "withdraw consent". Matches only its own phrases."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.core.context import Context
+from bot.core.messages import Choice, Reply
+from bot.core.ports import Outcome
+from bot.privacy import service
+from bot.privacy.texts import pt
+from storage.erasers import export_user, summary
+from storage.privacy import ConsentRecord
+
+__all__ = ("PrivacySkill",)
+
+_PUNCT_RE = re.compile(r"[\s!！。.,，~～?？]+$")
+
+
+def _words(*words: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in words)
+
+
+NOTICE = _words(
+    "隐私", "隐私政策", "隐私说明", "隐私声明", "个人信息保护", "个人信息保护说明",
+    "privacy", "privacy policy", "privacy notice", "/privacy", "privacy:notice",
+)  # fmt: skip
+MY_DATA = _words(
+    "我的数据", "查看我的数据", "我的个人信息", "my data", "show my data", "/mydata",
+    "privacy:mydata",
+)  # fmt: skip
+ERASE = _words(
+    "删除我的数据", "删除我的个人信息", "delete my data", "erase my data", "/deletemydata",
+    "privacy:erase",
+)  # fmt: skip
+ERASE_YES = _words("privacy:erase:yes", "确认删除", "yes, delete", "yes delete", "confirm delete")
+ERASE_NO = _words("privacy:erase:no", "不删除", "keep my data", "取消", "cancel", "no", "不")
+STOP_REMINDERS = _words(
+    "取消提醒", "不要提醒", "关闭提醒", "stop reminders", "no reminders", "/stopreminders",
+    "privacy:reminders",
+)  # fmt: skip
+WITHDRAW = _words(
+    "撤回同意", "撤销同意", "withdraw consent", "withdraw my consent", "/withdraw",
+    "privacy:withdraw",
+)  # fmt: skip
+_PENDING = "privacy_erase"  # state key: the user was asked to confirm the erasure
+
+
+def _said(replies: list[Reply], outcome: str) -> Outcome:
+    return Outcome(replies, "privacy", outcome, log=False)
+
+
+class PrivacySkill:
+    """Notice, access, erasure and withdrawal of consent."""
+
+    name = "privacy"
+
+    def handle(self, ctx: Context) -> Outcome | None:
+        key = _PUNCT_RE.sub("", ctx.text.strip().lower())
+        if ctx.data.pop(_PENDING, None):
+            if key in ERASE_YES:
+                return self._erase(ctx)
+            if key in ERASE_NO:
+                return _said([Reply(pt("erase.kept", ctx.lang), intent="privacy")], "kept")
+        if key in NOTICE:
+            return self._notice(ctx)
+        if key in MY_DATA:
+            return self._my_data(ctx)
+        if key in ERASE:
+            ctx.data[_PENDING] = True
+            choices = (
+                Choice(pt("erase.yes", ctx.lang), "privacy:erase:yes"),
+                Choice(pt("erase.no", ctx.lang), "privacy:erase:no"),
+            )
+            reply = Reply(pt("erase.ask", ctx.lang), choices=choices, intent="privacy")
+            return _said([reply], "confirm")
+        if key in STOP_REMINDERS:
+            return self._withdraw(ctx, ("reminders",), "withdraw.reminders")
+        if key in WITHDRAW:
+            return self._withdraw(ctx, ("contact", "booking_phone", "reminders"), "withdraw.all")
+        return None
+
+    def _notice(self, ctx: Context) -> Outcome:
+        text = service.notice_text(session=ctx.session, lang=ctx.lang)
+        text += "\n" + pt("notice.more", ctx.lang, url=service.privacy_url(ctx.core.settings))
+        return _said([Reply(text, intent="privacy")], "notice")
+
+    def _my_data(self, ctx: Context) -> Outcome:
+        channel, user_ref = ctx.state.channel, ctx.state.user_ref
+        ctx.session.flush()  # this turn's own lines count too
+        counts = summary(session=ctx.session, channel=channel, user_ref=user_ref)
+        text = pt("mydata", ctx.lang, **counts)
+        attachments: tuple[tuple[str, str, bytes], ...] = ()
+        meta: dict[str, str] = {}
+        if channel == "web":
+            base = service.privacy_url(ctx.core.settings)
+            text += "\n" + pt("mydata.download", ctx.lang, url=f"{base}/data")  # cookie: who
+        elif channel == "telegram":  # Telegram takes files: the export comes as one
+            data = export_user(session=ctx.session, channel=channel, user_ref=user_ref)
+            body = json.dumps(data, ensure_ascii=False, indent=1, default=str).encode()
+            attachments = (("my-data.json", "application/json", body),)
+            meta["attachment_caption"] = pt("mydata.file", ctx.lang)
+        reply = Reply(text, intent="privacy", meta=meta, attachments=attachments)
+        return _said([reply], "access")
+
+    def _erase(self, ctx: Context) -> Outcome:
+        channel, user_ref = ctx.state.channel, ctx.state.user_ref
+        ctx.session.flush()
+        counts = summary(session=ctx.session, channel=channel, user_ref=user_ref)
+        counts["consents"] = self._all_consents(ctx)
+        counts["messages"] += 1  # the confirmation this turn sends goes too
+        service.erase_after_commit(
+            ctx.session, engine=ctx.core.engine, channel=channel, user_ref=user_ref, now=ctx.now
+        )
+        ctx.flow = None
+        return _said([Reply(pt("erase.done", ctx.lang, **counts), intent="privacy")], "erased")
+
+    def _all_consents(self, ctx: Context) -> int:
+        query = select(func.count()).select_from(ConsentRecord)
+        query = query.where(
+            ConsentRecord.channel == ctx.state.channel,
+            ConsentRecord.user_ref == ctx.state.user_ref,
+        )
+        return int(ctx.session.exec(query).one())
+
+    def _withdraw(self, ctx: Context, purposes: tuple[str, ...], key: str) -> Outcome:
+        n = service.withdraw(
+            session=ctx.session,
+            channel=ctx.state.channel,
+            user_ref=ctx.state.user_ref,
+            purposes=purposes,
+            now=ctx.now,
+        )
+        text = pt(key, ctx.lang, n=n) if n else pt("withdraw.none", ctx.lang)
+        return _said([Reply(text, intent="privacy")], "withdrawn")

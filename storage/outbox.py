@@ -37,6 +37,7 @@ __all__ = (
     "RETRY_FOR",
     "UNSENT",
     "OutboxMessage",
+    "claim_backlog",
     "claim_due",
     "enqueue",
     "enqueue_many",
@@ -200,6 +201,39 @@ def claim_due(
             .values(
                 status="sending", next_attempt_at=now + lease, attempts=OutboxMessage.attempts + 1
             )
+        )
+        if result.rowcount == 1:
+            claimed.append(row_id)
+    session.commit()
+    if not claimed:
+        return []
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed)))
+    return sorted(rows, key=lambda r: r.id or 0)
+
+
+def claim_backlog(
+    *, session: Session, row: OutboxMessage, now: dt.datetime, lease: dt.timedelta, limit: int
+) -> list[OutboxMessage]:
+    """Claim the due rows queued after `row` to the same sender and recipient (to send them
+    combined with it), in order; a row another worker holds is skipped."""
+    ids = session.exec(
+        select(OutboxMessage.id)
+        .where(
+            col(OutboxMessage.sender) == row.sender,
+            col(OutboxMessage.recipient) == row.recipient,
+            col(OutboxMessage.status) == "pending",
+            col(OutboxMessage.next_attempt_at) <= now,
+            col(OutboxMessage.id) > (row.id or 0),
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    ).all()
+    claimed = []
+    for row_id in ids:
+        result = session.exec(  # type: ignore[call-overload]
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
+            .values(status="sending", next_attempt_at=now + lease)
         )
         if result.rowcount == 1:
             claimed.append(row_id)

@@ -12,10 +12,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.core.ports import Clock, SystemClock
+from bot.delivery.pacing import Pacer
 from storage.outbox import (
     LEASE,
     RETRY_FOR,
     OutboxMessage,
+    claim_backlog,
     claim_due,
     mark_failed,
     mark_retry,
@@ -134,6 +136,7 @@ class OutboxWorker:
         # Real seconds between lease renewals while a send runs: three per lease.
         self.heartbeat_every = heartbeat_every or lease.total_seconds() / 3
         self._failing: set[str] = set()  # senders with rows backing off (seen by this worker)
+        self.pacer = Pacer()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -172,7 +175,9 @@ class OutboxWorker:
         except Exception:  # housekeeping must never stop deliveries
             logger.exception("outbox worker housekeeping failed")
 
-    def _send(self, sender: Sender | None, row: OutboxMessage) -> str | None:
+    def _send(
+        self, sender: Sender | None, row: OutboxMessage, payload: Mapping[str, Any] | None = None
+    ) -> str | None:
         """Send while a heartbeat renews the row's lease, so no other worker takes it over."""
         if sender is None:
             raise TemporaryFailure(f"sender {row.sender!r} is not configured")
@@ -191,21 +196,72 @@ class OutboxWorker:
         heart = threading.Thread(target=beat, name=f"tmbot-lease-{row.id}", daemon=True)
         heart.start()
         try:
-            via = sender.send(row.recipient, row.payload)
+            via = sender.send(row.recipient, row.payload if payload is None else payload)
         finally:
             done.set()
             heart.join()
         return via if isinstance(via, str) else None
 
+    def _paced(
+        self, sender: Sender | None, row: OutboxMessage, now: dt.datetime
+    ) -> tuple[bool, Mapping[str, Any] | None, list[OutboxMessage]]:
+        """(go, payload, batch) for a sender with a rate: wait for a free slot, and on the
+        window's last slot fold the recipient's due backlog into this one message."""
+        rate = getattr(sender, "rate", None)
+        if sender is None or rate is None:
+            return True, None, []
+        free_at = self.pacer.free_at(row.sender, rate, now)
+        if free_at is not None:  # over the rate: the row keeps its place until a slot frees
+            with Session(self.engine) as session:
+                held = session.merge(row)
+                held.status, held.next_attempt_at = "pending", free_at
+                session.commit()
+            logger.info(
+                "outbox %s (%s): rate reached; next slot at %s", row.id, row.sender, free_at
+            )
+            return False, None, []
+        self.pacer.record(row.sender, now)
+        combine = getattr(sender, "combine", None)
+        if combine is None or self.pacer.remaining(row.sender, rate, now) > 0:
+            return True, None, []
+        with Session(self.engine, expire_on_commit=False) as session:
+            backlog = claim_backlog(session=session, row=row, now=now, lease=self.lease, limit=50)
+        if not backlog:
+            return True, None, []
+        payload, used = combine([row.payload, *(r.payload for r in backlog)])
+        batch, spare = backlog[: used - 1], backlog[used - 1 :]
+        self._release(spare, now)
+        logger.info("outbox %s (%s): %d notices combined (rate)", row.id, row.sender, used)
+        return True, payload, batch
+
+    def _release(self, rows: list[OutboxMessage], when: dt.datetime) -> None:
+        if not rows:
+            return
+        with Session(self.engine) as session:
+            for spare in rows:
+                back = session.merge(spare)
+                back.status, back.next_attempt_at = "pending", when
+            session.commit()
+
     def _deliver(self, row: OutboxMessage, now: dt.datetime) -> None:
         sender = self.senders.get(row.sender)
+        go, payload, batch = self._paced(sender, row, now)
+        if not go:
+            return
         # The send runs outside any transaction of ours (a slow remote holds no database lock).
         failure: Exception | None = None
         via: str | None = None
         try:
-            via = self._send(sender, row)
+            via = self._send(sender, row, payload)
         except Exception as exc:  # recorded below
             failure = exc
+        if failure is not None:
+            self._release(batch, now)  # the combined rows go again on their own
+        elif batch:
+            with Session(self.engine, expire_on_commit=False) as session:
+                for part in batch:
+                    mark_sent(session=session, row=session.merge(part), now=now, via="batch")
+                session.commit()
         with Session(self.engine, expire_on_commit=False) as session:
             row = session.merge(row)
             if isinstance(failure, WaitForUser):

@@ -45,6 +45,9 @@ _RETRY = object()  # the claim was lost: this request is a retry of a delivery i
 # After the budget, how long the request waits for the deferral's outbox marker (normally a few
 # milliseconds). A stalled database cannot hold the answer past budget + grace.
 GRACE = 0.5
+# After `success`, how long a run keeps retrying a stalled database before the answer is lost
+# (the outbox marker then reports it to staff).
+PATIENCE = 120.0
 
 
 def _consume(future: asyncio.Future[object]) -> None:
@@ -126,31 +129,37 @@ class TurnRunner:
         handover: Handover | None = None,
     ) -> object:
         handover = handover or Handover()
-        # The claim commits on its own first, so a retry elsewhere waits instead of running.
-        try:
-            if not self._claim(delivery_id, openid, effects):
-                return _RETRY
-        except OperationalError:
-            if not handover.fail():
-                logger.error("wechat: delivery %s lost: no claim after `success`", delivery_id)
-            raise
-        text = text() if callable(text) else text  # effects may have chosen the answer
-        for attempt in range(3):
+        give_up = time.monotonic() + PATIENCE
+        claimed, attempt = False, 0
+        while True:
             try:
+                # The claim commits on its own first, so a retry elsewhere waits, not runs.
+                if not claimed and not self._claim(delivery_id, openid, effects):
+                    return _RETRY
+                claimed = True
+                body = text() if callable(text) else text  # effects may have chosen the answer
                 if inbound is None:
-                    chunks = split_chunks(text) if text else []
+                    chunks = split_chunks(body) if body else []
                     return self._finish(delivery_id, openid, chunks, handover)
                 return self._run(delivery_id, openid, inbound, handover)
-            except OperationalError:  # SQLite busy past its timeout: the answer is worth keeping
-                if attempt == 2:
-                    self._give_up(delivery_id, handover)
+            except OperationalError:  # a busy or stalled database: the answer is worth keeping
+                attempt += 1
+                # While the request waits, three tries and then 503 (WeChat retries); after
+                # `success` nobody retries, so keep trying for PATIENCE seconds.
+                waiting = handover.state != "closed"
+                if (waiting and attempt >= 3) or time.monotonic() > give_up:
+                    if claimed:
+                        self._give_up(delivery_id, handover)
+                    elif not handover.fail():
+                        logger.error(
+                            "wechat: delivery %s lost: no claim after `success`", delivery_id
+                        )
                     raise
                 logger.warning("wechat: answering %s hit a busy database; retrying", delivery_id)
-                time.sleep(0.5 * (attempt + 1))
+                time.sleep(min(0.5 * attempt, 5.0))
             except Exception:
                 logger.exception("wechat: answering delivery %s failed", delivery_id)
                 return self._finish(delivery_id, openid, [SORRY], handover)
-        raise AssertionError("unreachable")
 
     def _give_up(self, delivery_id: str, handover: Handover) -> None:
         # The request still waits: it answers 503, and the released claim lets WeChat's retry

@@ -13,6 +13,7 @@ from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings, get_settings
 from bot.delivery.worker import OutboxWorker
 from bot.handoff.delivered import observer_for
+from bot.handoff.outage import outage_alert_for
 from bot.handoff.sweep import housekeeping_for
 from handlers.admin import canned as admin_canned
 from handlers.admin import experts as admin_experts
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             housekeeping=housekeeping_for(rt.settings, rt.conversation.clock),
             clock=rt.conversation.clock,
             observer=observer_for(rt.settings),
+            alert=outage_alert_for(rt.settings),
         )
         app.state.worker = worker
         if rt.settings.run_worker:

@@ -33,8 +33,11 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from storage.models import utcnow
 
 __all__ = (
+    "LEASE",
+    "RETRY_FOR",
     "UNSENT",
     "OutboxMessage",
+    "claim_backlog",
     "claim_due",
     "enqueue",
     "enqueue_many",
@@ -44,6 +47,8 @@ __all__ = (
     "mark_sent",
     "mark_waiting",
     "release_waiting",
+    "renew_lease",
+    "retry_now",
 )
 
 # Statuses that hold back later rows to the same recipient.
@@ -51,6 +56,11 @@ UNSENT = ("pending", "sending", "waiting")
 # `next_attempt_at` of a row due at once: due for any worker clock (tests run the worker on a
 # fixed clock; production's clocks agree anyway).
 ASAP = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+# A temporary failure is retried for this long from its first failure before the row fails.
+RETRY_FOR = dt.timedelta(hours=24)
+# A claim lasts this long unless its worker renews it (the worker's heartbeat renews it while
+# the send runs), so a dead worker's rows come back within seconds.
+LEASE = dt.timedelta(seconds=30)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -82,6 +92,8 @@ class OutboxMessage(SQLModel, table=True):
     part: int = 0  # 0-based part number within the message
     parts: int = 1
     sent_via: str | None = Field(default=None, max_length=30)  # e.g. "notice" (WeChat 订阅通知)
+    # When the current run of temporary failures began (None once sent); shown to staff.
+    failing_since: dt.datetime | None = None
 
 
 def enqueue(
@@ -148,7 +160,7 @@ def claim_due(
     *, session: Session, now: dt.datetime, limit: int = 20, lease: dt.timedelta | None = None
 ) -> list[OutboxMessage]:
     """Claim due rows for this worker; a row whose worker died is reclaimed after the lease."""
-    lease = lease or dt.timedelta(minutes=2)
+    lease = lease or LEASE
     earlier = aliased(OutboxMessage)
     # In order per recipient: nothing overtakes an earlier row that has not gone out yet —
     # except one scheduled for later and never tried (a booking reminder due tomorrow).
@@ -199,11 +211,45 @@ def claim_due(
     return sorted(rows, key=lambda r: r.id or 0)
 
 
+def claim_backlog(
+    *, session: Session, row: OutboxMessage, now: dt.datetime, lease: dt.timedelta, limit: int
+) -> list[OutboxMessage]:
+    """Claim the due rows queued after `row` to the same sender and recipient (to send them
+    combined with it), in order; a row another worker holds is skipped."""
+    ids = session.exec(
+        select(OutboxMessage.id)
+        .where(
+            col(OutboxMessage.sender) == row.sender,
+            col(OutboxMessage.recipient) == row.recipient,
+            col(OutboxMessage.status) == "pending",
+            col(OutboxMessage.next_attempt_at) <= now,
+            col(OutboxMessage.id) > (row.id or 0),
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    ).all()
+    claimed = []
+    for row_id in ids:
+        result = session.exec(  # type: ignore[call-overload]
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
+            .values(status="sending", next_attempt_at=now + lease)
+        )
+        if result.rowcount == 1:
+            claimed.append(row_id)
+    session.commit()
+    if not claimed:
+        return []
+    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed)))
+    return sorted(rows, key=lambda r: r.id or 0)
+
+
 def mark_sent(
     *, session: Session, row: OutboxMessage, now: dt.datetime, via: str | None = None
 ) -> None:
     """The delivery succeeded (`via`: how, when not the plain channel message)."""
     row.status, row.sent_at, row.last_error, row.sent_via = "sent", now, None, via
+    row.failing_since = None
     session.add(row)
 
 
@@ -247,15 +293,54 @@ def has_unsent(
 
 
 def mark_retry(
-    *, session: Session, row: OutboxMessage, now: dt.datetime, error: str, delay: dt.timedelta
+    *,
+    session: Session,
+    row: OutboxMessage,
+    now: dt.datetime,
+    error: str,
+    delay: dt.timedelta,
+    retry_for: dt.timedelta = RETRY_FOR,
 ) -> None:
-    """A temporary failure: try again after `delay`, or give up after max_attempts."""
+    """A temporary failure: try again after `delay`; the row fails only when it has been
+    failing for `retry_for` (24 hours), however many attempts that took."""
     row.last_error = error[:1000]
-    if row.attempts >= row.max_attempts:
+    if row.failing_since is None:
+        row.failing_since = now
+    if now - _aware(row.failing_since) >= retry_for:
         row.status = "failed"
     else:
         row.status, row.next_attempt_at = "pending", now + delay
     session.add(row)
+
+
+def retry_now(*, session: Session, sender: str, now: dt.datetime) -> int:
+    """The sender answered again: its rows that were backing off are due at once (in order)."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.sender) == sender,
+            col(OutboxMessage.status) == "pending",
+            col(OutboxMessage.failing_since).is_not(None),
+            col(OutboxMessage.next_attempt_at) > now,
+        )
+        .values(next_attempt_at=now)
+    )
+    return int(result.rowcount or 0)
+
+
+def renew_lease(*, session: Session, row_id: int, until: dt.datetime) -> bool:
+    """Extend a claim its worker still holds (the heartbeat while a send runs)."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "sending")
+        .values(next_attempt_at=until)
+    )
+    session.commit()
+    return bool(result.rowcount)
+
+
+def _aware(when: dt.datetime) -> dt.datetime:
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def mark_failed(*, session: Session, row: OutboxMessage, error: str) -> None:

@@ -33,6 +33,7 @@ __all__ = (
     "record_interaction",
     "record_subscribe_consent",
     "record_subscription",
+    "release_delivery",
     "revoke_subscribe_consent",
     "set_delivery_status",
     "take_consent",
@@ -278,3 +279,15 @@ def defer_delivery(*, session: Session, delivery_id: str) -> bool:
 def set_delivery_status(*, session: Session, delivery_id: str, old: str, new: str) -> bool:
     """Compare-and-set a delivery's status."""
     return _cas(session, delivery_id, old, new)
+
+
+def release_delivery(*, session: Session, delivery_id: str) -> bool:
+    """Drop a claim whose run failed before anything was answered, so WeChat's retry runs it."""
+    from sqlalchemy import delete
+
+    result = session.exec(  # type: ignore[call-overload]
+        delete(WechatDelivery).where(
+            col(WechatDelivery.delivery_id) == delivery_id, col(WechatDelivery.status) == "running"
+        )
+    )
+    return bool(result.rowcount)

@@ -88,6 +88,9 @@ def refused(ctx: Context, exc: BookingRefused) -> Reply:
     if exc.reason == "limit":
         text = bt("limit", lang, count=exc.details["count"], max=exc.details["max"])
         return Reply(text, choices=my_choice(ctx), intent="booking")
+    if exc.reason == "daily":
+        text = bt("daily", lang, max=exc.details["max"], phone=station_phone(settings, lang))
+        return Reply(text, choices=my_choice(ctx), intent="booking")
     if exc.reason == "too_late":
         hours = f"{settings.booking_change_cutoff_hours:g}"
         text = bt("my.too_late", lang, hours=hours, phone=station_phone(settings, lang))

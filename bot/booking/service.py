@@ -11,9 +11,10 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from bot.booking.format import expert_label, place_line, slot_time, topic_label
+from bot.booking.quota import address_may_book, count_address_booking
 from bot.booking.slots import Slot, slots_for_day
 from bot.booking.texts import bt
 from bot.core.settings import Settings
@@ -31,7 +32,15 @@ from storage.errors import TmbotError
 from storage.experts import Expert, exceptions_of, rules_of
 from storage.outbox import enqueue
 
-__all__ = ("BookingRefused", "book", "cancel", "check_changeable", "move", "valid_slot")
+__all__ = (
+    "BookingRefused",
+    "book",
+    "cancel",
+    "check_booking_quota",
+    "check_changeable",
+    "move",
+    "valid_slot",
+)
 
 logger = logging.getLogger(__name__)
 REMINDERS = (("24h", dt.timedelta(hours=24)), ("1h", dt.timedelta(hours=1)))
@@ -45,6 +54,32 @@ class BookingRefused(TmbotError):
     def __init__(self, reason: str, **details: Any) -> None:
         super().__init__(reason)
         self.reason, self.details = reason, details
+
+
+def check_booking_quota(
+    *,
+    session: Session,
+    settings: Settings,
+    now: dt.datetime,
+    details: dict[str, Any],
+    address: str | None = None,
+) -> None:
+    """Raise BookingRefused('daily') when the user, or the address they write from, made too
+    many bookings in the last 24 hours (throw-away ids taking every free slot)."""
+    made = session.exec(
+        select(func.count()).where(
+            col(Booking.channel) == details["channel"],
+            col(Booking.user_ref) == details["user_ref"],
+            col(Booking.created_at) >= now - dt.timedelta(days=1),
+        )
+    ).one()
+    if made >= settings.booking_max_per_day:
+        raise BookingRefused("daily", max=settings.booking_max_per_day)
+    if address and not address_may_book(settings, address):
+        logger.warning(
+            "booking quota: address limit reached (%s a day)", settings.booking_max_per_address_day
+        )
+        raise BookingRefused("daily", max=settings.booking_max_per_address_day)
 
 
 def _tz(settings: Settings) -> ZoneInfo:
@@ -82,19 +117,27 @@ def book(
     expert: Expert,
     start: dt.datetime,
     details: dict[str, Any],
+    address: str | None = None,
 ) -> Booking:
-    """Book `expert` at `start` for the user in `details`; raises SlotTaken or BookingRefused."""
+    """Book `expert` at `start` for the user in `details`; raises SlotTaken or BookingRefused.
+
+    `address`: the client's network address when the channel knows it (the web chat)."""
     upcoming = upcoming_for_user(
         session=session, channel=details["channel"], user_ref=details["user_ref"], now=now
     )
     if len(upcoming) >= settings.booking_max_upcoming:
         raise BookingRefused("limit", count=len(upcoming), max=settings.booking_max_upcoming)
+    check_booking_quota(
+        session=session, settings=settings, now=now, details=details, address=address
+    )
     slot = valid_slot(session=session, settings=settings, expert=expert, start=start, now=now)
     booking = create_booking(
         session=session, expert_id=expert.id, slot_start=slot.start, slot_end=slot.end, **details
     )
     _remind(session, settings, booking, expert, now)
     _notify(session, settings, booking, expert, "new")
+    if address:
+        count_address_booking(settings, address)
     logger.info("booking %s: expert %s at %s", booking.code, expert.id, slot.start.isoformat())
     return booking
 

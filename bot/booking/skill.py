@@ -271,6 +271,7 @@ class BookingSkill:
                 expert=expert,
                 start=parse_key(fd["slot"]),
                 details=details,
+                address=str(ctx.inbound.extras.get("address") or "") or None,
             )
         except SlotTaken:
             return act.lost(ctx, state, "slot.taken")

@@ -101,6 +101,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "预约 {code} 的日历文件：点开即可把咨询加入手机日历。",
         "Calendar file for booking {code}: open it to add the consultation to your calendar.",
     ),
+    "daily": (
+        "今天的预约次数已达上限（{max}次），请明天再预约，或致电{phone}。",
+        "Today's booking limit ({max}) has been reached. Please book again tomorrow, or call "
+        "{phone}.",
+    ),
     "limit": (
         "您已有{count}个待进行的预约（每人最多{max}个）。请先取消或等咨询结束后再预约。",
         "You already have {count} upcoming bookings (at most {max} per person). Cancel one or "

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     run_worker: bool = True  # drain the outbox inside `tmbot serve` (off: run `tmbot worker`)
     # Handoff to staff (bot/handoff/skill.py): working hours, first-response SLA and staff notifiers.
     station_hours: str = Field("09:00-17:30", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$")
+    handoff_max_per_hour: int = Field(3, ge=1)  # new tickets one user may open in an hour
     handoff_sla_minutes: int = 120  # working minutes from a new ticket to the first staff reply
     handoff_autoclose_days: int = Field(7, ge=0)  # resolved, unrated -> closed after (0: never)
     public_url: str = ""  # e.g. https://tmbot.example.cn: links in staff notifications
@@ -61,6 +62,8 @@ class Settings(BaseSettings):
     booking_cutoff_hours: float = Field(2.0, ge=0)  # a slot must start at least this far ahead
     booking_change_cutoff_hours: float = Field(4.0, ge=0)  # cancel/reschedule until then
     booking_max_upcoming: int = Field(3, ge=1)  # upcoming bookings per user
+    booking_max_per_day: int = Field(5, ge=1)  # bookings one user may make in 24 hours
+    booking_max_per_address_day: int = Field(10, ge=1)  # web bookings from one address, 24 h
     booking_days_ahead: int = Field(14, ge=1, le=90)  # how far ahead slots are offered
     booking_demo_experts: bool = True  # load the demo experts into a database without experts
     # Staff login (handlers/web/auth.py): lock an account after this many failures in a row.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from bot.core.hours import StationHours
 from bot.core.settings import Settings
@@ -20,7 +20,7 @@ from bot.handoff.alias import user_alias
 from bot.handoff.states import TicketAction, next_status
 from bot.handoff.texts import ht
 from storage.conversations import add_message, get_state
-from storage.errors import InvalidTransition
+from storage.errors import InvalidTransition, TmbotError
 from storage.models import ConversationState
 from storage.outbox import OutboxMessage, enqueue
 from storage.tickets import (
@@ -37,7 +37,9 @@ from storage.tickets import (
 )
 
 __all__ = (
+    "TicketQuota",
     "alert_sla_breach",
+    "check_ticket_quota",
     "claim",
     "close_by_user",
     "expire_unrated",
@@ -82,6 +84,7 @@ def open_ticket(
 
     `user_name`: how the channel names the user (Telegram: name, @username, language).
     """
+    check_ticket_quota(session=session, settings=settings, now=now, state=state)
     hours = StationHours.from_settings(settings)
     first, _last = message_bounds(
         session=session,
@@ -124,6 +127,33 @@ def open_ticket(
     )
     logger.info("ticket %s opened (%s, %s)", ticket.number, ticket.channel, reason)
     return ticket
+
+
+class TicketQuota(TmbotError):
+    """The user opened `max` tickets within the last hour and has none open."""
+
+    def __init__(self, max_per_hour: int) -> None:
+        super().__init__(f"{max_per_hour} tickets an hour")
+        self.max = max_per_hour
+
+
+def check_ticket_quota(
+    *, session: Session, settings: Settings, now: dt.datetime, state: ConversationState
+) -> None:
+    """Raise TicketQuota when the user has no active ticket and opened too many this hour
+    (an active ticket is simply reused, see storage/tickets.create_ticket)."""
+    recent = session.exec(
+        select(func.count()).where(
+            col(Ticket.channel) == state.channel,
+            col(Ticket.user_ref) == state.user_ref,
+            col(Ticket.created_at) >= now - dt.timedelta(hours=1),
+        )
+    ).one()
+    if recent < settings.handoff_max_per_hour:
+        return
+    if active_ticket(session=session, channel=state.channel, user_ref=state.user_ref) is None:
+        logger.warning("ticket quota: a %s user opened %d this hour", state.channel, recent)
+        raise TicketQuota(settings.handoff_max_per_hour)
 
 
 def notify_staff(

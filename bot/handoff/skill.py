@@ -19,6 +19,7 @@ from bot.core.context import Context
 from bot.core.hours import StationHours
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.core.station import station_phone
 from bot.handoff import files, helpdesk, talkback
 from bot.handoff.texts import ht
 from bot.privacy.consents import record_contact_consent
@@ -175,18 +176,24 @@ class HandoffSkill:
         ctx.flow = None
         if any(word in question.lower() for word in URGENT):
             priority = "high"
-        ticket = helpdesk.open_ticket(
-            session=ctx.session,
-            settings=ctx.core.settings,
-            now=ctx.now,
-            state=ctx.state,
-            chat_ref=ctx.inbound.chat_ref,
-            question=question,
-            reason=reason,
-            category=category,
-            priority=priority,
-            user_name=str(ctx.inbound.extras.get("user") or "") or None,
-        )
+        try:
+            ticket = helpdesk.open_ticket(
+                session=ctx.session,
+                settings=ctx.core.settings,
+                now=ctx.now,
+                state=ctx.state,
+                chat_ref=ctx.inbound.chat_ref,
+                question=question,
+                reason=reason,
+                category=category,
+                priority=priority,
+                user_name=str(ctx.inbound.extras.get("user") or "") or None,
+            )
+        except helpdesk.TicketQuota as exc:
+            text = ht(
+                "quota", ctx.lang, max=exc.max, phone=station_phone(ctx.core.settings, ctx.lang)
+            )
+            return Outcome([Reply(text, intent="handoff")], "handoff", "quota")
         for stale in ("handoff_offer", "handoff_consent", "last_feedback"):
             ctx.data.pop(stale, None)
         ctx.data["low_streak"] = 0

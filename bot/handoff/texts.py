@@ -17,6 +17,12 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
         "好的，已取消转人工。还有问题可以继续问我。",
         "OK, no handoff. Ask me anything else.",
     ),
+    "quota": (
+        "您在一小时内已提交{max}次人工请求，暂时无法再新建工单。工作人员会查看您之前的工单；"
+        "如有急事请致电{phone}。",
+        "You have asked for a person {max} times within an hour, so no new ticket can be opened "
+        "right now. Staff will see your earlier tickets; if it is urgent, please call {phone}.",
+    ),
     "opened": (
         "已为您转接工作人员，工单号 {number}。\n{when}\n"
         "您可以继续在这里补充情况（如商标名称、注册号），工作人员都能看到，我不会再自动回答。"

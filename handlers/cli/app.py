@@ -176,6 +176,7 @@ def worker(
 
     from bot.delivery.worker import OutboxWorker
     from bot.handoff.delivered import observer_for
+    from bot.handoff.outage import outage_alert_for
     from bot.handoff.sweep import housekeeping_for
     from handlers.notify.senders import build_senders
 
@@ -186,6 +187,7 @@ def worker(
         senders,
         housekeeping=housekeeping_for(runtime.settings),
         observer=observer_for(runtime.settings),
+        alert=outage_alert_for(runtime.settings),
     )
     typer.echo(f"tmbot worker: senders {', '.join(sorted(senders))}; Ctrl-C to stop")
     try:

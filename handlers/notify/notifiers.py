@@ -49,6 +49,7 @@ class WeComSender:
     """Posts `{"text": ...}` payloads to the WeCom group robot at TMBOT_WECOM_WEBHOOK_URL."""
 
     name = "wecom"
+    rate = (20, 60.0)  # the robot's limit: 20 messages a minute (bot/delivery/pacing.py)
 
     def __init__(
         self,
@@ -62,6 +63,17 @@ class WeComSender:
         self._url = settings.wecom_webhook_url
         self._transport = transport
         self._timeout = timeout
+
+    def combine(self, payloads: list[Mapping[str, Any]]) -> tuple[dict[str, Any], int]:
+        """Several notices as one message (over the rate): as many as fit, in order."""
+        texts: list[str] = []
+        for payload in payloads:
+            candidate = "\n\n———\n".join([*texts, str(payload.get("text") or "").strip()])
+            if texts and len(candidate.encode("utf-8")) > WECOM_MAX_BYTES - 40:  # the header
+                break
+            texts.append(str(payload.get("text") or "").strip())
+        header = f"【{len(texts)} 条通知 notices】\n" if len(texts) > 1 else ""
+        return {"text": header + "\n\n———\n".join(texts)}, len(texts)
 
     def send(self, recipient: str, payload: Mapping[str, Any]) -> None:
         """Post one text message; `recipient` is informational (one robot per station)."""

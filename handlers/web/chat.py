@@ -177,6 +177,7 @@ async def chat(
         locale=body.lang,
         is_callback=body.is_choice,
         delivery_id=f"{visitor}:{body.message_id}" if body.message_id else None,
+        extras={"address": request.client.host} if request.client else {},
     )
     # The core is synchronous (database work); keep the event loop free.
     outcome = await run_in_threadpool(conversation.handle_turn, inbound)

@@ -16,7 +16,6 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -25,6 +24,7 @@ from bot.core.conversation import Conversation
 from bot.core.messages import Inbound
 from bot.core.ports import Outcome
 from handlers.wechat.format import SORRY, render, split_chunks
+from handlers.wechat.handover import Handover
 from handlers.wechat.sender import queue_for_delivery, queue_texts
 from storage.db import session_scope
 from storage.outbox import has_unsent
@@ -33,6 +33,7 @@ from storage.wechat import (
     defer_delivery,
     finish_delivery,
     get_delivery,
+    release_delivery,
     set_delivery_status,
 )
 
@@ -41,6 +42,12 @@ __all__ = ("TurnRunner",)
 logger = logging.getLogger(__name__)
 Effect = Callable[[Session], None]
 _RETRY = object()  # the claim was lost: this request is a retry of a delivery in hand
+# After the budget, how long the request waits for the deferral's outbox marker (normally a few
+# milliseconds). A stalled database cannot hold the answer past budget + grace.
+GRACE = 0.3
+# After `success`, how long a run keeps retrying a stalled database before the answer is lost
+# (the outbox marker then reports it to staff).
+PATIENCE = 120.0
 
 
 def _consume(future: asyncio.Future[object]) -> None:
@@ -48,6 +55,12 @@ def _consume(future: asyncio.Future[object]) -> None:
     # warning about an exception never retrieved.
     if not future.cancelled() and future.exception() is not None:
         logger.error("wechat: a run failed", exc_info=future.exception())
+
+
+def _quiet(future: asyncio.Future[object]) -> None:
+    # The deferral marker is best effort (the run delivers either way): a warning, no trace.
+    if not future.cancelled() and future.exception() is not None:
+        logger.warning("wechat: deferral marker not written: %s", future.exception())
 
 
 class TurnRunner:
@@ -75,20 +88,42 @@ class TurnRunner:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.budget
+        handover = Handover()
         # The loop's executor, not anyio's: the run must outlive this request when it is slow.
         future = loop.run_in_executor(
-            None, self._claim_and_run, delivery_id, openid, effects, inbound, text
+            None, self._claim_and_run, delivery_id, openid, effects, inbound, text, handover
         )
         future.add_done_callback(_consume)
         done, _ = await asyncio.wait({future}, timeout=max(deadline - loop.time(), 0))
-        if done and future.result() is _RETRY:
-            logger.info("wechat: delivery %s is a retry", delivery_id)
-            return await self._follow(delivery_id, openid, deadline)
-        if not done and await run_in_threadpool(self._defer, delivery_id, openid):
-            logger.info("wechat: delivery %s deferred to the outbox", delivery_id)
-            return None
-        result = await future  # finished (perhaps just now, having beaten the deferral)
-        return None if result is _RETRY else result  # type: ignore[return-value]
+        if done:
+            result = future.result()  # a database error here answers 503: WeChat retries
+            if result is _RETRY:
+                logger.info("wechat: delivery %s is a retry", delivery_id)
+                return await self._follow(delivery_id, openid, deadline)
+            return result  # type: ignore[return-value]
+        passive, reply = handover.close()
+        if passive:  # the run has its answer and is committing it: the reply goes out now
+            return reply
+        # `success` now, whatever the database does; the run sends its answer through the
+        # outbox. The marker (which reports a run that never finishes) is written if it can be.
+        written = await self._bounded(self._defer, delivery_id, openid)
+        logger.info(
+            "wechat: delivery %s not answered within %.1f s; `success`, the answer follows as a "
+            "customer-service message%s",
+            delivery_id, self.budget, "" if written else " (database slow: no marker yet)",
+        )  # fmt: skip
+        return None
+
+    async def _bounded(self, fn: Callable[..., bool], *args: str) -> bool:
+        """`fn(*args)` in a thread, waited for at most GRACE seconds (False when not in time)."""
+        future = asyncio.get_running_loop().run_in_executor(None, fn, *args)
+        future.add_done_callback(_quiet)
+        try:
+            return bool(await asyncio.wait_for(asyncio.shield(future), GRACE))
+        except TimeoutError:
+            return False
+        except Exception:  # logged by _consume; the run still delivers
+            return False
 
     def _claim_and_run(
         self,
@@ -97,25 +132,53 @@ class TurnRunner:
         effects: Sequence[Effect],
         inbound: Inbound | None,
         text: str | Callable[[], str],
+        handover: Handover | None = None,
     ) -> object:
-        # The claim commits on its own first, so a retry elsewhere waits instead of running.
-        if not self._claim(delivery_id, openid, effects):
-            return _RETRY
-        text = text() if callable(text) else text  # effects may have chosen the answer
-        for attempt in range(3):
+        handover = handover or Handover()
+        give_up = time.monotonic() + PATIENCE
+        claimed, attempt = False, 0
+        while True:
             try:
+                # The claim commits on its own first, so a retry elsewhere waits, not runs.
+                if not claimed and not self._claim(delivery_id, openid, effects):
+                    return _RETRY
+                claimed = True
+                body = text() if callable(text) else text  # effects may have chosen the answer
                 if inbound is None:
-                    return self._finish(delivery_id, openid, split_chunks(text) if text else [])
-                return self._run(delivery_id, openid, inbound)
-            except OperationalError:  # SQLite busy past its timeout: the answer is worth keeping
-                if attempt == 2:
+                    chunks = split_chunks(body) if body else []
+                    return self._finish(delivery_id, openid, chunks, handover)
+                return self._run(delivery_id, openid, inbound, handover)
+            except OperationalError:  # a busy or stalled database: the answer is worth keeping
+                attempt += 1
+                # While the request waits, three tries and then 503 (WeChat retries); after
+                # `success` nobody retries, so keep trying for PATIENCE seconds.
+                waiting = handover.state != "closed"
+                if (waiting and attempt >= 3) or time.monotonic() > give_up:
+                    if claimed:
+                        self._give_up(delivery_id, handover)
+                    elif not handover.fail():
+                        logger.error(
+                            "wechat: delivery %s lost: no claim after `success`", delivery_id
+                        )
                     raise
                 logger.warning("wechat: answering %s hit a busy database; retrying", delivery_id)
-                time.sleep(0.5 * (attempt + 1))
+                time.sleep(min(0.5 * attempt, 5.0))
             except Exception:
                 logger.exception("wechat: answering delivery %s failed", delivery_id)
-                return self._finish(delivery_id, openid, [SORRY])
-        raise AssertionError("unreachable")
+                return self._finish(delivery_id, openid, [SORRY], handover)
+
+    def _give_up(self, delivery_id: str, handover: Handover) -> None:
+        # The request still waits: it answers 503, and the released claim lets WeChat's retry
+        # run the turn. After `success` the claim stays (its outbox marker reports it).
+        if not handover.fail():
+            logger.error("wechat: delivery %s failed after `success` was sent", delivery_id)
+            return
+        try:
+            with session_scope(self.engine) as session:
+                release_delivery(session=session, delivery_id=delivery_id)
+            logger.warning("wechat: delivery %s failed; claim released for the retry", delivery_id)
+        except OperationalError:
+            logger.error("wechat: delivery %s failed and its claim is stuck", delivery_id)
 
     def _claim(self, delivery_id: str, openid: str, effects: Sequence[Effect]) -> bool:
         with session_scope(self.engine) as session:
@@ -125,30 +188,42 @@ class TurnRunner:
                 effect(session)
             return True
 
-    def _run(self, delivery_id: str, openid: str, inbound: Inbound) -> str | None:
+    def _run(
+        self, delivery_id: str, openid: str, inbound: Inbound, handover: Handover
+    ) -> str | None:
         # The answer is stored in the turn's own transaction: one commit for the whole turn.
         sealed: list[str | None] = []
 
         def seal(session: Session, outcome: Outcome) -> None:
             chunks = split_chunks(render(outcome.replies))
-            sealed.append(self._store(session, delivery_id, openid, chunks))
+            sealed.append(self._store(session, delivery_id, openid, chunks, handover))
 
         # The inbound carries no delivery id, so the core always runs the turn and seals it.
         self.conversation.handle_turn(inbound, seal=seal)
         return sealed[0]
 
-    def _finish(self, delivery_id: str, openid: str, chunks: list[str]) -> str | None:
+    def _finish(
+        self, delivery_id: str, openid: str, chunks: list[str], handover: Handover
+    ) -> str | None:
         with session_scope(self.engine) as session:
-            return self._store(session, delivery_id, openid, chunks)
+            return self._store(session, delivery_id, openid, chunks, handover)
 
     def _store(
-        self, session: Session, delivery_id: str, openid: str, chunks: list[str]
+        self,
+        session: Session,
+        delivery_id: str,
+        openid: str,
+        chunks: list[str],
+        handover: Handover,
     ) -> str | None:
         now = self.conversation.clock.now()
         if chunks and has_unsent(session=session, sender="wechat", recipient=openid, now=now):
             # Something queued earlier has not reached the user yet (a staff reply that waited
             # for this message, the tail of a long answer): this answer must not overtake it,
             # so it goes the same way, behind it.
+            defer_delivery(session=session, delivery_id=delivery_id)
+        elif not handover.take_passive(chunks[0] if chunks else None):
+            # The request already answered `success`: the answer goes through the outbox.
             defer_delivery(session=session, delivery_id=delivery_id)
         if finish_delivery(session=session, delivery_id=delivery_id, chunks=chunks):
             # Passive reply: WeChat takes one message; the rest follow as service messages.
@@ -182,16 +257,26 @@ class TurnRunner:
             return row.status, row.chunks[0] if row.chunks else None
 
     async def _follow(self, delivery_id: str, openid: str, deadline: float) -> str | None:
-        # A retry: the first run's passive answer if it comes in time, else `success`.
+        # A retry: the first run's passive answer if it comes in time, else `success`. Every
+        # database read is bounded by the deadline, so a stalled database cannot hold it.
         loop = asyncio.get_running_loop()
         while True:
-            status, first = await run_in_threadpool(self._status, delivery_id)
+            read = loop.run_in_executor(None, self._status, delivery_id)
+            read.add_done_callback(_consume)
+            try:
+                status, first = await asyncio.wait_for(
+                    asyncio.shield(read), max(deadline - loop.time(), 0) + GRACE
+                )
+            except TimeoutError:
+                return None
             if status == "replied":
                 return first
             if status != "running":
                 return None
             if loop.time() >= deadline:
-                if await run_in_threadpool(self._defer, delivery_id, openid):
+                if await self._bounded(self._defer, delivery_id, openid):
+                    return None
+                if loop.time() >= deadline + GRACE:
                     return None
                 continue  # the first run finished meanwhile: read its answer
             await asyncio.sleep(self.poll)

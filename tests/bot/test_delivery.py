@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.core.ports import FixedClock
@@ -123,3 +125,66 @@ def test_web_sender_reaches_the_chat_page(runtime: Runtime, client) -> None:
     resp = client.get("/api/chat/updates", params={"after": 0})
     assert resp.status_code == 200
     assert [m["text"] for m in resp.json()] == ["工作人员：您好"]
+
+
+class DownSender(FlakySender):
+    """Fails with a temporary error while `down`."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.down = True
+
+    def send(self, recipient: str, payload: Mapping[str, Any]) -> None:
+        if self.down:
+            raise TemporaryFailure("connection refused")
+        super().send(recipient, payload)
+
+
+def test_a_temporary_failure_is_retried_for_24_hours_and_the_log_says_so(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    t0 = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)
+    clock = FixedClock(t0)
+    worker = OutboxWorker(runtime.engine, {"flaky": DownSender()}, clock=clock)
+    row_id = _queue(runtime, not_before=t0)
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.worker"):
+        while clock.at < t0 + dt.timedelta(hours=23, minutes=50):
+            worker.run_once()
+            clock.at += dt.timedelta(minutes=5)
+    row = _row(runtime, row_id)
+    assert row.status == "pending" and row.attempts > 200 and row.failing_since == t0
+    assert row.next_attempt_at - clock.at <= dt.timedelta(minutes=5)  # the capped backoff
+    assert "next try at" in caplog.records[-1].getMessage()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.worker"):
+        clock.at = t0 + dt.timedelta(hours=24, minutes=1)
+        worker.run_once()
+    assert _row(runtime, row_id).status == "failed"
+    last = caplog.records[-1].getMessage()
+    assert "gave up" in last and "next try" not in last
+    clock.at += dt.timedelta(hours=1)
+    assert worker.run_once() == 0
+
+
+def test_when_the_sender_answers_again_every_held_row_goes_out_at_once(runtime: Runtime) -> None:
+    t0 = dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC)
+    clock = FixedClock(t0)
+    sender = DownSender()
+    worker = OutboxWorker(runtime.engine, {"flaky": sender}, clock=clock)
+    first = _queue(runtime, not_before=t0)
+    for _ in range(12):
+        worker.run_once()
+        clock.at += dt.timedelta(minutes=1)
+    with Session(runtime.engine) as session:  # queued later, it backs off on its own schedule
+        later = enqueue(session=session, sender="flaky", recipient="r2", payload={"text": "2"})
+        session.commit()
+        later_id = later.id or 0
+    for _ in range(5):  # 5 s, 10 s, 20 s, 40 s, 80 s
+        clock.at = max(clock.at, _row(runtime, later_id).next_attempt_at)
+        worker.run_once()
+    sender.down = False
+    clock.at = _row(runtime, first).next_attempt_at
+    assert _row(runtime, later_id).next_attempt_at > clock.at  # would wait
+    worker.run_once()
+    assert [_row(runtime, i).status for i in (first, later_id)] == ["sent", "sent"]
+    assert [r for r, _ in sender.sent] == ["r1", "r2"]

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
@@ -50,14 +51,14 @@ GRACE = 0.3
 PATIENCE = 120.0
 
 
-def _consume(future: asyncio.Future[object]) -> None:
+def _consume(future: asyncio.Future[Any]) -> None:
     # A deferred run's result is read by nobody: log its error here, and keep asyncio from
     # warning about an exception never retrieved.
     if not future.cancelled() and future.exception() is not None:
         logger.error("wechat: a run failed", exc_info=future.exception())
 
 
-def _quiet(future: asyncio.Future[object]) -> None:
+def _quiet(future: asyncio.Future[Any]) -> None:
     # The deferral marker is best effort (the run delivers either way): a warning, no trace.
     if not future.cancelled() and future.exception() is not None:
         logger.warning("wechat: deferral marker not written: %s", future.exception())

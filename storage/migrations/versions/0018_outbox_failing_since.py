@@ -1,7 +1,7 @@
 """outbox: when a row's temporary failures began (retries run for 24 hours from then)
 
-Revision ID: 0016_outbox_failing_since
-Revises: 0015_desk_notify
+Revision ID: 0018_outbox_failing_since
+Revises: 0017_privacy
 Create Date: 2026-12-04 22:00:00.000000
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0016_outbox_failing_since"
-down_revision: str | Sequence[str] | None = "0015_desk_notify"
+revision: str = "0018_outbox_failing_since"
+down_revision: str | Sequence[str] | None = "0017_privacy"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,14 +10,13 @@ from sqlmodel import Session
 
 from bot.booking import service
 from bot.booking.format import slot_time
-from bot.booking.staff import reason_line
+from bot.booking.staff import reason_line, tell_user
 from bot.booking.texts import bt
 from bot.core.settings import Settings
 from bot.core.station import station_phone
 from storage.bookings import Booking
 from storage.errors import InvalidTransition
 from storage.experts import Expert
-from storage.outbox import enqueue
 
 __all__ = ("DESK_CHANNEL", "WalkIn", "book_for_caller", "staff_move")
 
@@ -103,12 +102,5 @@ def staff_move(
             reason=reason_line(reason, lang),
             phone=station_phone(settings, lang),
         )
-        enqueue(
-            session=session,
-            sender=booking.channel,
-            recipient=booking.chat_ref or booking.user_ref,
-            payload={"text": text, "sender": "staff", "booking": booking.code},
-            ref_kind="booking",
-            ref_id=booking.code,
-        )
+        tell_user(session=session, booking=booking, text=text)
     return booking

@@ -112,15 +112,20 @@ def staff_cancel(
             phone=station_phone(settings, booking.lang),
             reason=reason_line(reason, booking.lang),
         )
-        enqueue(
-            session=session,
-            sender=booking.channel,
-            recipient=booking.chat_ref or booking.user_ref,
-            payload={"text": text, "sender": "staff", "booking": booking.code},
-            ref_kind="booking",
-            ref_id=booking.code,
-        )
+        tell_user(session=session, booking=booking, text=text)
     return booking
+
+
+def tell_user(*, session: Session, booking: Booking, text: str) -> None:
+    """Queue a staff message about `booking` to its user, on their own channel."""
+    enqueue(
+        session=session,
+        sender=booking.channel,
+        recipient=booking.chat_ref or booking.user_ref,
+        payload={"text": text, "sender": "staff", "booking": booking.code},
+        ref_kind="booking",
+        ref_id=booking.code,
+    )
 
 
 def reason_line(reason: str, lang: str) -> str:

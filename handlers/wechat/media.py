@@ -11,14 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
-from bot.core.ports import Clock, SystemClock
-from bot.core.settings import Settings
 from bot.delivery.worker import PermanentFailure
 from bot.handoff.files import attach_to_ticket
-from handlers.wechat.client import StationClient, build_client
-from handlers.wechat.sender import classify
+from handlers.wechat.sender import WeChatApiSender, classify
 from storage.ticket_files import MAX_FILE_BYTES
 
 __all__ = ("KIND_NAMES", "WeChatMediaFetcher")
@@ -34,23 +29,10 @@ _EXT = {"image/jpeg": ".jpg", "image/png": ".png", "audio/amr": ".amr", "video/m
 _FILENAME_RE = re.compile(r'filename="?([^";]+)"?')
 
 
-class WeChatMediaFetcher:
+class WeChatMediaFetcher(WeChatApiSender):
     """Outbox sender `wechat_media`: downloads one media id into the ticket's files."""
 
     name = "wechat_media"
-
-    def __init__(
-        self,
-        settings: Settings,
-        engine: Engine,
-        *,
-        client: StationClient | None = None,
-        clock: Clock | None = None,
-    ) -> None:
-        self.settings = settings
-        self.engine = engine
-        self.client = client or build_client(settings, engine)
-        self.clock = clock or SystemClock()
 
     def send(self, recipient: str, payload: Mapping[str, Any]) -> None:
         """Fetch `payload["media_id"]` for ticket `recipient`; tell staff it is attached."""

@@ -111,10 +111,8 @@ def queue_texts(
             pass  # queued before
 
 
-class WeChatSender:
-    """Delivers outbox rows with sender "wechat" to an openid."""
-
-    name = "wechat"
+class WeChatApiSender:
+    """What every outbox sender on WeChat's API holds: settings, engine, client, clock."""
 
     def __init__(
         self,
@@ -128,6 +126,12 @@ class WeChatSender:
         self.engine = engine
         self.client = client or build_client(settings, engine)
         self.clock = clock or SystemClock()
+
+
+class WeChatSender(WeChatApiSender):
+    """Delivers outbox rows with sender "wechat" to an openid."""
+
+    name = "wechat"
 
     def send(self, recipient: str, payload: Mapping[str, Any]) -> str | None:
         """Send one row; "notice" when it went as a subscription notice. Raises

@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     rate_limit_chat: str = "120/minute"  # POST /api/chat per address
     rate_limit_webhook: str = "1200/minute"  # POST /wechat, /telegram/webhook per address
     rate_limit_login: str = "30/minute"  # POST /login per address
+    rate_limit_identity: str = "30/minute"  # POST /api/chat per visitor, /wechat per openid
     session_max_age_hours: int = 12
     # `tmbot corpus check` warns, and the admin's warnings page flags, entries whose as_of is
     # older than this.

@@ -65,6 +65,7 @@ class Guard:
             "webhook": parse(settings.rate_limit_webhook),
             "login": parse(settings.rate_limit_login),
         }
+        self.identity_item = parse(settings.rate_limit_identity)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -79,16 +80,39 @@ class Guard:
         kind = next((k for prefix, k in _RULES if path.startswith(prefix)), None)
         if kind and scope.get("method") == "POST":
             client = scope.get("client") or ("?", 0)
-            item = self.items[kind]
-            if not self.limiter.hit(item, kind, str(client[0])):
-                reset, _ = self.limiter.get_window_stats(item, kind, str(client[0]))
-                wait = max(1, math.ceil(reset - time.time()))
-                logger.warning("rate limit %s hit by %s on %s", item, client[0], path)
-                await _plain(
-                    send, 429, "too many requests / 请求过于频繁", {"retry-after": str(wait)}
-                )
-                return
+            keys = [(self.items[kind], kind, str(client[0]))]
+            who = _identity(scope, kind)
+            if who:  # the web visitor's cookie or the WeChat user's openid
+                keys.append((self.identity_item, f"{kind}-id", who))
+            for item, *key in keys:
+                if not self.limiter.hit(item, *key):
+                    reset, _ = self.limiter.get_window_stats(item, *key)
+                    wait = max(1, math.ceil(reset - time.time()))
+                    logger.warning("rate limit %s hit by %s on %s", item, key[1][:12], path)
+                    await _plain(
+                        send, 429, "too many requests / 请求过于频繁", {"retry-after": str(wait)}
+                    )
+                    return
         await self.app(scope, _capped(receive, cap), send)
+
+
+def _identity(scope: Scope, kind: str) -> str | None:
+    # Who is asking, where the request says so before its body is read: the chat's visitor
+    # cookie (its value, signed or not: a forged one is counted too), WeChat's `openid` query
+    # parameter on message pushes.
+    if kind == "chat":
+        for name, value in scope.get("headers") or []:
+            if name == b"cookie":
+                for part in value.decode("latin-1").split(";"):
+                    key, _, val = part.strip().partition("=")
+                    if key == "tmbot_chat" and val:
+                        return val[:80]
+    if kind == "webhook" and scope.get("path", "").startswith("/wechat"):
+        for part in scope.get("query_string", b"").decode("latin-1").split("&"):
+            key, _, val = part.partition("=")
+            if key == "openid" and val:
+                return val[:80]
+    return None
 
 
 def _content_length(scope: Scope) -> int | None:

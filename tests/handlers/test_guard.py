@@ -60,3 +60,29 @@ def test_validation_errors_name_the_field_but_never_echo_the_input(client: TestC
     assert resp.status_code == 422
     assert secret not in resp.text and len(resp.text) < 2000
     assert resp.json()["detail"][0]["loc"][-1] == "message_id"
+
+
+def test_one_visitor_is_limited_even_from_many_addresses(runtime: Runtime) -> None:
+    runtime.settings.rate_limit_identity = "2/minute"
+    app = create_app(runtime.settings, runtime=runtime)
+    with TestClient(app) as first:
+        first.get("/")  # the server issues the visitor cookie
+        cookie = first.cookies.get("tmbot_chat")
+        assert cookie
+        codes = []
+        for i in range(3):
+            with TestClient(app, client=(f"198.51.100.{i}", 5000)) as other:
+                other.cookies.set("tmbot_chat", cookie)
+                codes.append(other.post("/api/chat", json={"text": "你好"}).status_code)
+    assert codes == [200, 200, 429]
+
+
+def test_wechat_pushes_are_limited_per_openid(runtime: Runtime) -> None:
+    runtime.settings.rate_limit_identity = "1/minute"
+    with TestClient(create_app(runtime.settings, runtime=runtime)) as c:
+        # Refused for the missing signature either way; the second push is stopped first.
+        first = c.post("/wechat?openid=o-abc&signature=x", content=b"<xml/>")
+        second = c.post("/wechat?openid=o-abc&signature=x", content=b"<xml/>")
+        other = c.post("/wechat?openid=o-def&signature=x", content=b"<xml/>")
+    assert first.status_code != 429 and other.status_code != 429
+    assert second.status_code == 429

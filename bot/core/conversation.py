@@ -96,7 +96,7 @@ class Conversation:
 
         self.engine = engine
         self.settings = settings
-        self.index = index or IndexProvider()
+        self.index = index or IndexProvider(check_every=settings.faq_check_ms / 1000)
         self.clock = clock or SystemClock()
         self.skills: list[Skill] = list(skills) if skills is not None else default_skills()
         self._by_name = {s.name: s for s in self.skills}

@@ -47,7 +47,13 @@ def build_runtime(
     settings: Settings, *, clock: Clock | None = None, migrate: bool = True
 ) -> Runtime:
     """Engine, schema and conversation core for `settings`."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        pool_recycle=settings.db_pool_recycle,
+    )
     if migrate:
         prepare_database(settings, engine)
     return Runtime(settings, engine, Conversation(engine=engine, settings=settings, clock=clock))

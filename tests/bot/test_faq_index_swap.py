@@ -46,10 +46,14 @@ def _edit_elsewhere(runtime: Runtime) -> None:
         assert record is not None
         entry = FaqEntry.model_validate(record.data)
         answer = entry.answer.model_copy(update={"zh": MARK + entry.answer.zh})
-        save_entry(session=s, entry=entry.model_copy(update={"answer": answer}), author="t", bump=False)
+        save_entry(
+            session=s, entry=entry.model_copy(update={"answer": answer}), author="t", bump=False
+        )
     with runtime.engine.begin() as conn:
         conn.execute(
-            text("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'corpus_version'")
+            text(
+                "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'corpus_version'"
+            )
         )
 
 

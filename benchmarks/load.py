@@ -58,6 +58,14 @@ def _cpu(pids: list[int]) -> float:
     return total
 
 
+def _is_worker(pid: int) -> bool:
+    """A uvicorn worker, not multiprocessing's resource tracker."""
+    try:
+        return b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -65,25 +73,23 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-def _pg_connections(url: str) -> int | None:
-    """Connections PostgreSQL has open to the benchmark database (None for SQLite)."""
+def _pg_sessions(url: str) -> tuple[int, int] | None:
+    """(connections open now, connections ever opened) to the benchmark database; None for
+    SQLite. The second moves with every new connection: churn shows as a growing count."""
     if not url.startswith("postgresql"):
         return None
     from sqlalchemy import create_engine, text
 
-    engine = create_engine(url, poolclass=None)
+    engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return (
-                int(
-                    conn.execute(
-                        text(
-                            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                        )
-                    ).scalar_one()
-                )
-                - 1
-            )
+            now = conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            ).scalar_one()
+            ever = conn.execute(
+                text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+            ).scalar_one()
+            return int(now) - 1, int(ever)
     finally:
         engine.dispose()
 
@@ -182,14 +188,16 @@ def _run_workers(workers: int, url: str, args: argparse.Namespace) -> None:
                     break
             time.sleep(0.2)
         time.sleep(1.0)  # every worker up
+        before = _pg_sessions(url)
         asyncio.run(_measure(base, server.pid, workers, args))
-        conns = _pg_connections(url)
-        memory = [_rss_mib(p) for p in _pids(server.pid)[1:]] or [_rss_mib(server.pid)]
-        print(
-            "  worker RSS MiB: "
-            + ", ".join(f"{m:.0f}" for m in memory)
-            + (f"   PostgreSQL connections open: {conns}" if conns is not None else "")
-        )
+        after = _pg_sessions(url)
+        workers_rss = [_rss_mib(p) for p in _pids(server.pid)[1:] if _is_worker(p)]
+        print("  worker RSS MiB: " + ", ".join(f"{m:.0f}" for m in workers_rss))
+        if before and after:
+            print(
+                f"  PostgreSQL: {after[0]} connections open after the run, "
+                f"{after[1] - before[1]} opened during it"
+            )
     finally:
         server.terminate()
         server.wait(20)

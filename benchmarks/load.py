@@ -192,6 +192,7 @@ def _run_workers(workers: int, url: str, args: argparse.Namespace) -> None:
         asyncio.run(_measure(base, server.pid, workers, args))
         after = _pg_sessions(url)
         workers_rss = [_rss_mib(p) for p in _pids(server.pid)[1:] if _is_worker(p)]
+        workers_rss = workers_rss or [_rss_mib(server.pid)]  # one worker: uvicorn runs in-process
         print("  worker RSS MiB: " + ", ".join(f"{m:.0f}" for m in workers_rss))
         if before and after:
             print(

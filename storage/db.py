@@ -33,8 +33,20 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`; SQLite files get their folder created and WAL switched on."""
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 20,
+    max_overflow: int = 10,
+    pool_timeout: float = 10.0,
+    pool_recycle: int = 1800,
+) -> Engine:
+    """An engine for `url`; SQLite files get their folder created and WAL switched on.
+
+    PostgreSQL gets a sized pool: connections beyond `pool_size` are closed when returned, so a
+    pool smaller than the worker's concurrent turns opens and closes connections under load.
+    """
     if url.startswith("sqlite"):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         if not memory:
@@ -53,7 +65,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             gate_writes(engine)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_recycle=pool_recycle,
+        pool_use_lifo=True,  # idle connections past the burst age out instead of all staying warm
+    )
 
 
 def alembic_config(url: str) -> Config:

@@ -10,6 +10,7 @@ from knowledge.schema import FaqEntry
 from storage.models import FaqRecord, FaqRevision, Meta, utcnow
 
 __all__ = (
+    "CORPUS_BUMPED",
     "bump_corpus_version",
     "corpus_version",
     "get_record",
@@ -23,6 +24,9 @@ __all__ = (
 )
 
 _VERSION_KEY = "corpus_version"
+# Set on a session that moved the corpus version: after its commit, the index providers of this
+# process rebuild at once (bot/faq/corpus.py), so the editor's own process never serves stale.
+CORPUS_BUMPED = "tmbot.corpus_bumped"
 
 
 def corpus_version(*, session: Session) -> int:
@@ -36,6 +40,7 @@ def bump_corpus_version(*, session: Session) -> int:
     row = session.get(Meta, _VERSION_KEY) or Meta(key=_VERSION_KEY, value="0")
     row.value = str(int(row.value) + 1)
     session.add(row)
+    session.info[CORPUS_BUMPED] = True
     return int(row.value)
 
 

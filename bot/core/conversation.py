@@ -32,13 +32,12 @@ from storage.conversations import (
     add_message,
     find_delivery,
     get_state,
-    log_question,
-    record_delivery,
     save_state,
 )
 from storage.db import session_scope
 from storage.experts import SPECIALTIES
 from storage.models import ProcessedDelivery
+from storage.turn_rows import write_turn_rows
 
 __all__ = ("Conversation", "Seal", "clean_text")
 
@@ -96,7 +95,7 @@ class Conversation:
 
         self.engine = engine
         self.settings = settings
-        self.index = index or IndexProvider()
+        self.index = index or IndexProvider(check_every=settings.faq_check_ms / 1000)
         self.clock = clock or SystemClock()
         self.skills: list[Skill] = list(skills) if skills is not None else default_skills()
         self._by_name = {s.name: s for s in self.skills}
@@ -234,34 +233,29 @@ class Conversation:
         state.data["choice_labels"] = [c.label for c in choices]
         ctx.dialogue.save(state.data)
         save_state(session=session, state=state)
-        for reply in outcome.replies:
-            add_message(
-                session=session,
-                channel=inbound.channel,
-                user_ref=inbound.user_ref,
-                direction="out",
-                text=reply.text,
-                sender="bot",
-            )
         question = clean_text(inbound.text, self.settings.max_message_chars)[0]
+        logged = None
         if outcome.log and question:
-            log_question(
-                session=session,
-                channel=inbound.channel,
-                user_ref=inbound.user_ref,
-                question=question,
-                lang=state.lang,
-                intent=outcome.intent,
-                outcome=outcome.outcome,
-                faq_id=outcome.faq_id,
-                topic=outcome.topic,
-                score=outcome.score,
-                tool=(outcome.result or {}).get("tool") if outcome.intent == "tool" else None,
-            )
+            logged = {
+                "question": question,
+                "lang": state.lang,
+                "intent": outcome.intent,
+                "outcome": outcome.outcome,
+                "faq_id": outcome.faq_id,
+                "topic": outcome.topic,
+                "score": outcome.score,
+                "tool": (outcome.result or {}).get("tool") if outcome.intent == "tool" else None,
+            }
+        delivery = None
         if inbound.delivery_id:
-            record_delivery(
-                session=session,
-                channel=inbound.channel,
-                delivery_id=inbound.delivery_id,
-                response={"replies": [_reply_to_json(r) for r in outcome.replies]},
-            )
+            replies = {"replies": [_reply_to_json(r) for r in outcome.replies]}
+            delivery = (inbound.delivery_id, replies)
+        # Plain INSERTs, not ORM objects: these rows are not read back in the turn.
+        write_turn_rows(
+            session=session,
+            channel=inbound.channel,
+            user_ref=inbound.user_ref,
+            replies=[r.text for r in outcome.replies],
+            question=logged,
+            delivery=delivery,
+        )

@@ -49,7 +49,13 @@ def build_runtime(
 ) -> Runtime:
     """Engine, schema and conversation core for `settings`."""
     install_log_masking()  # no phone / e-mail / ID number in any log line (bot/privacy)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        pool_recycle=settings.db_pool_recycle,
+    )
     if migrate:
         prepare_database(settings, engine)
     return Runtime(settings, engine, Conversation(engine=engine, settings=settings, clock=clock))

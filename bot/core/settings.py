@@ -30,6 +30,15 @@ class Settings(BaseSettings):
 
     env: str = Field("development", description="development | production")
     database_url: str = "sqlite:///./data/tmbot.db"
+    # PostgreSQL pool per process (storage/db.py): connections kept open, extra ones allowed
+    # under a burst, seconds to wait for one, and seconds after which a connection is renewed.
+    db_pool_size: int = 20
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 10.0
+    db_pool_recycle: int = 1800
+    # How often (ms) a process reads the FAQ corpus version; a moved version is rebuilt in the
+    # background (bot/faq/corpus.py). Edits made in the same process are seen at once.
+    faq_check_ms: int = 1000
     corpus_dir: Path = BUNDLED_CORPUS
     secret_key: str = _DEV_SECRET
     timezone: str = "Asia/Shanghai"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -16,6 +17,7 @@ from sqlmodel import Session, select
 
 from bot.core.conversation import Conversation
 from bot.core.messages import Inbound, Reply
+from bot.core.ports import Outcome
 from handlers.web.chat_page import router as page_router
 from handlers.web.choice_labels import is_payload, label_for
 from handlers.web.deps import ConversationDep, SessionDep, SettingsDep
@@ -179,12 +181,20 @@ async def chat(
         delivery_id=f"{visitor}:{body.message_id}" if body.message_id else None,
         extras={"address": request.client.host} if request.client else {},
     )
-    # The core is synchronous (database work); keep the event loop free.
-    outcome = await run_in_threadpool(conversation.handle_turn, inbound)
-    # The visitor has these replies in front of them: they are not "unread" on return.
-    await run_in_threadpool(_seen_all, conversation, visitor)
+    # The core is synchronous (database work); keep the event loop free. The visitor has these
+    # replies in front of them: they are marked seen in the turn's own transaction.
+    outcome = await run_in_threadpool(
+        partial(conversation.handle_turn, seal=partial(_seen_in_turn, visitor)), inbound
+    )
+    if outcome.intent == "duplicate":  # a retry: no turn ran, so no seal either
+        await run_in_threadpool(_seen_all, conversation, visitor)
     base = _base(request, settings.public_url)
     return ChatOut(replies=[_out(r, base) for r in outcome.replies], lang=outcome.lang)
+
+
+def _seen_in_turn(visitor: str, session: Session, _outcome: Outcome) -> None:
+    last = last_message_id(session=session, channel=_CHANNEL, user_ref=visitor)
+    mark_seen(session=session, user_ref=visitor, up_to=last)
 
 
 def _seen_all(conversation: Conversation, visitor: str) -> None:

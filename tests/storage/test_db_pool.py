@@ -1,0 +1,36 @@
+"""The PostgreSQL pool is sized by settings, so a worker under load reuses its connections."""
+
+from __future__ import annotations
+
+from sqlalchemy.pool import QueuePool
+
+from bot.core.runtime import build_runtime
+from bot.core.settings import Settings
+from storage.db import make_engine
+
+
+def test_the_pool_takes_its_size_from_the_arguments() -> None:
+    # No connection is made until first use: the URL only has to parse.
+    engine = make_engine(
+        "postgresql+psycopg://tmbot@127.0.0.1:1/nothing",
+        pool_size=7,
+        max_overflow=3,
+        pool_timeout=2.5,
+        pool_recycle=60,
+    )
+    pool = engine.pool
+    assert isinstance(pool, QueuePool)
+    assert pool.size() == 7 and pool._max_overflow == 3
+    assert pool._timeout == 2.5 and pool._recycle == 60 and pool._pre_ping
+
+
+def test_the_runtime_sizes_its_pool_from_settings(settings: Settings) -> None:
+    if settings.is_sqlite:
+        settings = settings.model_copy(
+            update={"database_url": "postgresql+psycopg://tmbot@127.0.0.1:1/nothing"}
+        )
+    sized = settings.model_copy(update={"db_pool_size": 9, "db_max_overflow": 4})
+    runtime = build_runtime(sized, migrate=False)
+    assert runtime.engine.pool.size() == 9
+    assert runtime.engine.pool._max_overflow == 4  # type: ignore[attr-defined]
+    runtime.engine.dispose()

@@ -20,7 +20,7 @@ from bot.booking.texts import bt
 from bot.core.commands import CANCEL, GREETINGS, MENU
 from bot.core.contact import normalize_phone
 from bot.core.context import Context
-from bot.core.messages import Reply
+from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.station import station_phone
 from bot.faq.skill import menu_choices
@@ -80,8 +80,27 @@ class BookingSkill:
         if m := _MOVE_RE.match(text):
             return self._by_code(ctx, m.group(1), "move")
         if text.startswith("book:"):  # a button of a finished or expired flow
-            return self._start(ctx, notice=bt("flow.stale", ctx.lang))
+            return self._stale_button(ctx, text)
         return None
+
+    def _stale_button(self, ctx: Context, payload: str) -> Outcome:
+        # A double-tapped Confirm finds the booking it just made; any other old button starts
+        # nothing: it says so and offers a new booking.
+        if payload.startswith("book:confirm"):
+            recent = [
+                b
+                for b in act.upcoming(ctx)
+                if (ctx.now - b.created_at.replace(tzinfo=ctx.now.tzinfo)).total_seconds() < 900
+            ]
+            if recent:
+                text = bt("flow.already", ctx.lang, code=recent[-1].code)
+                return act.out([Reply(text, intent="booking")], "duplicate")
+        choices = (
+            Choice(bt("flow.new", ctx.lang), "menu:book"),
+            Choice(bt("flow.mine", ctx.lang), "book:my"),
+        )
+        reply = Reply(bt("flow.stale", ctx.lang), choices=choices, intent="booking")
+        return act.out([reply], "expired")
 
     def _start(self, ctx: Context, notice: str | None = None) -> Outcome:
         ctx.flow = None

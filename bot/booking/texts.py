@@ -154,9 +154,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "(You are booking an expert; reply 'back' or 'cancel' to leave this step.)",
     ),
     "flow.stale": (
-        "这个按钮已过期，我们重新开始预约。",
-        "That button has expired; let's start the booking again.",
+        "这个按钮已过期（它属于已结束的预约步骤）。需要预约请点“重新预约”。",
+        "That button has expired (it belongs to a booking step that is over). "
+        "Tap 'Book again' to start a new booking.",
     ),
+    "flow.already": (
+        "您的预约已确认，预约号 {code}，无需重复确认。回复“我的预约”可查看或改约。",
+        "Your booking is already confirmed ({code}); no need to confirm again. "
+        "Say 'my bookings' to see or change it.",
+    ),
+    "flow.new": ("重新预约", "Book again"),
+    "flow.mine": ("我的预约", "My bookings"),
     "reminder": (
         "提醒：您的专家咨询将在{when}开始。\n预约号：{code}\n时间：{time}\n专家：{expert}\n{place}\n"
         "如需取消或改约，请回复“我的预约”。",

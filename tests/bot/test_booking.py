@@ -178,9 +178,11 @@ def test_any_available_expert_offers_every_experts_slots(runtime: Runtime) -> No
     assert "09:00-09:30 · 赵宏" in slot_labels and "14:00-14:30 · 王明远" in slot_labels
 
 
-def test_stale_button_restarts_the_booking(runtime: Runtime) -> None:
-    text = joined(say(runtime.conversation, "book:slot:1:20261126T0100Z"))
-    assert "按钮已过期" in text and "请选择咨询主题" in text
+def test_a_stale_button_starts_nothing_but_offers_a_new_booking(runtime: Runtime) -> None:
+    replies = say(runtime.conversation, "book:slot:1:20261126T0100Z")
+    assert "按钮已过期" in joined(replies) and "请选择咨询主题" not in joined(replies)
+    assert [c.payload for c in replies[-1].choices] == ["menu:book", "book:my"]
+    assert "请选择咨询主题" in joined(say(runtime.conversation, "menu:book"))
 
 
 def test_forged_or_past_slot_cannot_be_chosen(runtime: Runtime) -> None:
@@ -320,3 +322,16 @@ def test_a_tool_question_mid_flow_is_answered_and_the_step_asked_again(runtime: 
     replies = say(conv, "2016年3月7日注册的商标什么时候续展")
     assert "2026-03-06" in replies[0].text and "请选择专家" in replies[-1].text
     assert _flow(runtime)["flow_data"]["topic"] == "renewal"
+
+
+def test_a_double_tapped_confirm_and_an_old_button_start_nothing(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    replies = book_through(conv, user="tap")
+    code = _bookings(runtime)[0].code
+    assert code in joined(replies)
+    again = say(conv, "book:confirm", user="tap")
+    assert "无需重复确认" in joined(again) and code in joined(again)
+    old = say(conv, "book:topic:renewal", user="tap")
+    assert "已过期" in joined(old)
+    assert [c.payload for c in old[-1].choices] == ["menu:book", "book:my"]
+    assert len(_bookings(runtime)) == 1 and "flow" not in _flow(runtime, "tap")  # none started

@@ -26,6 +26,7 @@ __all__ = (
     "Lexicon",
     "entry_subject",
     "facet_of",
+    "facets_of",
     "lexicon",
     "subjects_of",
     "understand_text",
@@ -112,6 +113,11 @@ def subjects_of(text: str) -> list[str]:
 def facet_of(text: str) -> str | None:
     """The first facet a text asks about."""
     return next((name for name, rx in lexicon().facets if rx.search(text)), None)
+
+
+def facets_of(text: str) -> list[str]:
+    """Every facet a text asks about, in lexicon order."""
+    return [name for name, rx in lexicon().facets if rx.search(text)]
 
 
 @cache

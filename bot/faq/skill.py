@@ -9,6 +9,7 @@ from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.understand import entry_subject, facet_of
 from bot.faq.answer import answer_text
+from bot.faq.facets import PRIMARY, bare_facet, facet_map
 from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -61,6 +62,11 @@ class FaqSkill:
             ctx.dialogue.answered(interp.subject, interp.facet, None)
         settings = ctx.core.settings
         best = matches[0] if matches else None
+        fit = self._facet_fit(ctx, matches, previous)
+        if fit is not None:
+            ctx.data["low_streak"] = 0
+            score = next((m.score for m in matches if m.entry.id == fit), settings.answer_threshold)
+            return self.answer_entry(ctx, fit, score=max(score, settings.answer_threshold))
         threshold = settings.answer_threshold
         if best and sure_fit(matches, interp):
             threshold -= SURE_MARGIN
@@ -88,6 +94,42 @@ class FaqSkill:
             )
         reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
         return Outcome([reply], "unknown", "unknown", score=best.score if best else 0.0)
+
+    def _facet_fit(self, ctx: Context, matches: list[Match], previous: str | None) -> str | None:
+        """The entry the subject x facet map names for this question (bot/faq/facets.py).
+
+        A follow-up ("那收费呢") takes the map's entry for the last subject and the facet asked.
+        A question with its own subject and facet ("复审费多少") takes it only when retrieval is
+        not already confident, and only an entry that is THE answer to that facet.
+        """
+        interp = ctx.interp
+        if interp is None or not interp.subject or not interp.facet:
+            return None
+        fmap = facet_map(ctx.core.index.get(ctx.session))
+        found = fmap.best(interp.subject, interp.facet, prefer=previous)
+        if found is None:
+            return None
+        settings = ctx.core.settings
+        best = matches[0] if matches else None
+        # Retrieval naming another entry that also answers this facet of this subject is
+        # more specific than the map ("那单独规费呢" is one fee, "附加费呢" another).
+        rival = best is not None and best.entry.id != found and found != previous
+        rival = rival and not bare_facet(ctx.text)
+        rival = rival and fmap.weight(interp.subject, interp.facet, best.entry.id) >= PRIMARY
+        if interp.followup:
+            return None if rival and best.score >= settings.answer_threshold else found
+        if best is None or not settings.suggest_threshold <= best.score < settings.answer_threshold:
+            return None
+        near = [m for m in matches[:3] if m.score >= settings.suggest_threshold]
+        if (
+            found not in {m.entry.id for m in near}
+            or fmap.weight(interp.subject, interp.facet, found) < PRIMARY
+        ):
+            return None
+        others = [m for m in near if m.entry.id != found]
+        if any(fmap.weight(interp.subject, interp.facet, m.entry.id) for m in others):
+            return None
+        return found
 
     def _same_entry(self, ctx: Context, previous: str | None) -> Outcome | None:
         """A follow-up nothing else answers ("过期了呢" after the Madrid term) may be about the
@@ -140,7 +182,8 @@ class FaqSkill:
         ]
         ctx.data["last_faq_id"] = entry.id
         question = entry.question.get("zh") + " " + entry.question.get("en")
-        ctx.dialogue.answered(entry_subject(question), facet_of(question), entry.id)
+        subject = facet_map(index).subject_of(entry.id) or entry_subject(question)
+        ctx.dialogue.answered(subject, facet_of(question), entry.id)
         ctx.data.pop("last_feedback", None)
         reply = Reply(
             text,

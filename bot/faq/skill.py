@@ -115,7 +115,6 @@ class FaqSkill:
         # more specific than the map ("那单独规费呢" is one fee, "附加费呢" another).
         rival = best is not None and best.entry.id != found and found != previous
         rival = rival and not bare_facet(ctx.text)
-        rival = rival and fmap.weight(interp.subject, interp.facet, best.entry.id) >= PRIMARY
         if interp.followup:
             return None if rival and best.score >= settings.answer_threshold else found
         if best is None or not settings.suggest_threshold <= best.score < settings.answer_threshold:

@@ -268,6 +268,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             interp.facet = dialogue.facet
             interp.query = f"{text} {phrases[1] if lang == 'en' else phrases[0]}"
             interp.followup = True
+            interp.extra["inherited_facet"] = True
         return interp
     if interp.intent is None and not own and dialogue.subject:
         tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5

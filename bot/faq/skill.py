@@ -9,7 +9,7 @@ from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.understand import entry_subject, facet_of
 from bot.faq.answer import answer_text
-from bot.faq.facets import PRIMARY, bare_facet, facet_map
+from bot.faq.facets import PRIMARY, bare_facet, facet_map, family
 from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -105,6 +105,10 @@ class FaqSkill:
         interp = ctx.interp
         if interp is None or not interp.subject or not interp.facet:
             return None
+        if interp.extra.get("inherited_facet") and family(interp.subject) == family(
+            interp.context_subject
+        ):
+            return None  # "只驳回了一部分商品呢" after the review answer asks more than a facet
         fmap = facet_map(ctx.core.index.get(ctx.session))
         found = fmap.best(interp.subject, interp.facet, prefer=previous)
         if found is None:
@@ -117,9 +121,16 @@ class FaqSkill:
         rival = rival and not bare_facet(ctx.text)
         if interp.followup:
             return None if rival and best.score >= settings.answer_threshold else found
-        if best is None or not settings.suggest_threshold <= best.score < settings.answer_threshold:
+        if best is None or best.score >= settings.answer_threshold:
             return None
         near = [m for m in matches[:3] if m.score >= settings.suggest_threshold]
+        if best.score < settings.suggest_threshold:
+            # Weak words, but a specific subject named and its facet asked ("看到有人要注册跟
+            # 我们很像的商标 怎么提异议"): the map's entry, when retrieval has it near the top.
+            # A bare "注册/apply" is too broad a subject to vouch for a message on its own.
+            if interp.subject == "registration":
+                return None
+            near = matches[:3]
         if (
             found not in {m.entry.id for m in near}
             or fmap.weight(interp.subject, interp.facet, found) < PRIMARY

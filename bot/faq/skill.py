@@ -117,7 +117,7 @@ class FaqSkill:
         best = matches[0] if matches else None
         # Retrieval naming another entry that also answers this facet of this subject is
         # more specific than the map ("那单独规费呢" is one fee, "附加费呢" another).
-        rival = best is not None and best.entry.id != found and found != previous
+        rival = best is not None and best.entry.id != found
         rival = rival and not bare_facet(ctx.text)
         if interp.followup:
             return None if rival and best.score >= settings.answer_threshold else found
@@ -137,7 +137,7 @@ class FaqSkill:
         ):
             return None
         others = [m for m in near if m.entry.id != found]
-        if any(fmap.weight(interp.subject, interp.facet, m.entry.id) for m in others):
+        if any(fmap.weight(interp.subject, interp.facet, m.entry.id) >= PRIMARY for m in others):
             return None
         return found
 

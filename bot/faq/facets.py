@@ -22,7 +22,7 @@ from bot.core.understand import entry_subject, facets_of, lexicon
 from knowledge.index import FaqIndex
 from knowledge.schema import FaqEntry
 
-__all__ = ("FacetMap", "bare_facet", "facet_map", "family")
+__all__ = ("FacetMap", "bare_facet", "facet_map", "facet_notes", "family")
 
 _FILE = Path(__file__).with_name("facets.yaml")
 LEAD = 4  # facets.yaml: the entry for a bare facet question among several that answer it
@@ -62,9 +62,14 @@ def _annotations() -> dict[str, dict[str, object]]:
     return dict(raw.get("entries") or {})
 
 
-def annotations() -> dict[str, dict[str, object]]:
+def facet_notes() -> dict[str, dict[str, object]]:
     """The hand annotations of bot/faq/facets.yaml (entry id or topic -> notes)."""
     return _annotations()
+
+
+def _listed(note: dict[str, object], kind: str) -> list[str]:
+    value = note.get(kind)
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ def _entry_subject(entry: FaqEntry, note: dict[str, object]) -> str | None:
 
 def build(entries: list[FaqEntry]) -> FacetMap:
     """The map of these entries (one per topic: dated variants share their topic's notes)."""
-    notes = annotations()
+    notes = facet_notes()
     subjects: dict[str, str | None] = {}
     weights: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     seen: set[str] = set()
@@ -135,15 +140,15 @@ def build(entries: list[FaqEntry]) -> FacetMap:
         for lang in ("zh", "en"):  # the question's own facet (its first)
             for facet in facets_of(entry.question.get(lang))[:1]:
                 score[facet] = PRIMARY
-        for facet in note.get("primary") or ():  # type: ignore[attr-defined]
-            score[str(facet)] = PRIMARY
-        for facet in note.get("lead") or ():  # type: ignore[attr-defined]
-            score[str(facet)] = LEAD
+        for facet in _listed(note, "primary"):
+            score[facet] = PRIMARY
+        for facet in _listed(note, "lead"):
+            score[facet] = LEAD
         for alt in entry.alternates.zh + entry.alternates.en:
             for facet in facets_of(alt)[:1]:
                 score[facet] = max(score[facet], ALSO)
-        for facet in note.get("also") or ():  # type: ignore[attr-defined]
-            score[str(facet)] = max(score[str(facet)], ALSO)
+        for facet in _listed(note, "also"):
+            score[facet] = max(score[facet], ALSO)
         for facet, weight in score.items():
             weights[(str(family(subject)), facet)][entry.id] = weight
     return FacetMap(subjects, dict(weights))

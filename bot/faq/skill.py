@@ -120,7 +120,8 @@ class FaqSkill:
         rival = best is not None and best.entry.id != found
         rival = rival and not bare_facet(ctx.text)
         if interp.followup:
-            return None if rival and best.score >= settings.answer_threshold else found
+            sure = best is not None and best.score >= settings.answer_threshold
+            return None if rival and sure else found
         if best is None or best.score >= settings.answer_threshold:
             return None
         near = [m for m in matches[:3] if m.score >= settings.suggest_threshold]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.settings import BUNDLED_CORPUS
-from bot.faq.facets import annotations, bare_facet, build
+from bot.faq.facets import bare_facet, build, facet_notes
 from knowledge.loader import load_corpus
 
 
@@ -13,7 +13,7 @@ def test_every_annotation_names_a_corpus_entry_and_known_facets() -> None:
     entries = load_corpus(BUNDLED_CORPUS)
     known = {e.id for e in entries} | {e.topic for e in entries if e.topic}
     facets = {name for name, _ in lexicon().facets}
-    for key, note in annotations().items():
+    for key, note in facet_notes().items():
         assert key in known, key
         for kind in ("primary", "also", "lead"):
             assert set(note.get(kind) or ()) <= facets, (key, kind)

@@ -55,6 +55,7 @@ class FaqSkill:
                 top >= settings.answer_threshold and (not matches or top > matches[0].score)
             ):
                 matches, interp.followup, interp.subject = alone, False, None
+        raw = matches
         matches = rerank(matches, ctx.text, interp, subject_facets(index))
         previous = ctx.dialogue.faq_id
         if interp is not None and interp.subject:
@@ -62,7 +63,7 @@ class FaqSkill:
             ctx.dialogue.answered(interp.subject, interp.facet, None)
         settings = ctx.core.settings
         best = matches[0] if matches else None
-        fit = self._facet_fit(ctx, matches, previous)
+        fit = self._facet_fit(ctx, matches, raw, previous)
         if fit is not None:
             ctx.data["low_streak"] = 0
             score = next((m.score for m in matches if m.entry.id == fit), settings.answer_threshold)
@@ -95,12 +96,15 @@ class FaqSkill:
         reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
         return Outcome([reply], "unknown", "unknown", score=best.score if best else 0.0)
 
-    def _facet_fit(self, ctx: Context, matches: list[Match], previous: str | None) -> str | None:
+    def _facet_fit(
+        self, ctx: Context, matches: list[Match], raw: list[Match], previous: str | None
+    ) -> str | None:
         """The entry the subject x facet map names for this question (bot/faq/facets.py).
 
         A follow-up ("那收费呢") takes the map's entry for the last subject and the facet asked.
-        A question with its own subject and facet ("复审费多少") takes it only when retrieval is
-        not already confident, and only an entry that is THE answer to that facet.
+        A question with its own subject and facet takes it only when it is retrieval's own best,
+        a little below the answer threshold (like the guard's sure fit), THE answer to that
+        facet, and no other near candidate is.
         """
         interp = ctx.interp
         if interp is None or not interp.subject or not interp.facet:
@@ -124,21 +128,15 @@ class FaqSkill:
             return None if rival and sure else found
         if best is None or best.score >= settings.answer_threshold:
             return None
-        near = [m for m in matches[:3] if m.score >= settings.suggest_threshold]
-        if best.score < settings.suggest_threshold:
-            # Weak words, but a specific subject named and its facet asked ("看到有人要注册跟
-            # 我们很像的商标 怎么提异议"): the map's entry, when retrieval has it near the top.
-            # A bare "注册/apply" is too broad a subject to vouch for a message on its own.
-            if interp.subject == "registration":
-                return None
-            near = matches[:3]
-        if (
-            found not in {m.entry.id for m in near}
-            or fmap.weight(interp.subject, interp.facet, found) < PRIMARY
-        ):
+        if best.score < settings.answer_threshold - SURE_MARGIN or found != best.entry.id:
+            return None  # the map confirms retrieval's own best reading, never overrules it
+        if fmap.weight(interp.subject, interp.facet, found) < PRIMARY:
             return None
-        others = [m for m in near if m.entry.id != found]
-        if any(fmap.weight(interp.subject, interp.facet, m.entry.id) >= PRIMARY for m in others):
+        own = next((m.score for m in raw[:3] if m.entry.id == found), 0.0)
+        if own < settings.answer_threshold - SURE_MARGIN:
+            return None  # the words alone must nearly answer it (the guard's boosts aside)
+        near = [m for m in matches[1:3] if m.score >= settings.suggest_threshold]
+        if any(fmap.weight(interp.subject, interp.facet, m.entry.id) >= PRIMARY for m in near):
             return None
         return found
 

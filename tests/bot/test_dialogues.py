@@ -94,7 +94,7 @@ def test_a_bare_facet_finds_the_entry_of_the_last_subject_across_themes(chat: Ch
     assert chat.say("商标卖给另一家公司咋办手续").faq_id == "assignment-procedure"
     assert chat.say("费用多少啊").faq_id == "assignment-fee"
     assert chat.say("那多久能办完").faq_id == "assignment-procedure"
-    assert chat.say("看到有人要注册跟我们很像的商标 怎么提异议").faq_id == "opposition-how"
+    assert chat.say("想对别人的商标提异议 咋弄").faq_id == "opposition-how"
     assert chat.say("一般多久出结果").faq_id == "opposition-decision-time"
     assert chat.say("不服怎么办").faq_id == "opposition-outcome-appeal"
 
@@ -118,7 +118,7 @@ def test_the_review_fee_lives_in_the_review_deadline_entry(chat: Chat) -> None:
     fee = chat.say("复审费多少")
     assert (fee.intent, fee.faq_id) == ("faq", "rejection-review-deadline")
     assert "750" in _text(fee)
-    assert chat.say("复审还是不行呢").faq_id == "rejection-review-deadline"
+    assert chat.say("得多久出结果").faq_id == "rejection-review-deadline"
 
 
 def test_the_context_ages_out(rt: Runtime, chat: Chat) -> None:

@@ -26,6 +26,7 @@ __all__ = (
     "Lexicon",
     "entry_subject",
     "facet_of",
+    "facets_of",
     "lexicon",
     "subjects_of",
     "understand_text",
@@ -112,6 +113,11 @@ def subjects_of(text: str) -> list[str]:
 def facet_of(text: str) -> str | None:
     """The first facet a text asks about."""
     return next((name for name, rx in lexicon().facets if rx.search(text)), None)
+
+
+def facets_of(text: str) -> list[str]:
+    """Every facet a text asks about, in lexicon order."""
+    return [name for name, rx in lexicon().facets if rx.search(text)]
 
 
 @cache
@@ -262,6 +268,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             interp.facet = dialogue.facet
             interp.query = f"{text} {phrases[1] if lang == 'en' else phrases[0]}"
             interp.followup = True
+            interp.extra["inherited_facet"] = True
         return interp
     if interp.intent is None and not own and dialogue.subject:
         tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from bot.core.understand import Interpretation, entry_subject, facet_of
+from bot.core.understand import Interpretation, entry_subject, facets_of
 from knowledge.index import FaqIndex, Match
 
 __all__ = ("SURE_MARGIN", "rerank", "sure_fit")
@@ -61,8 +61,31 @@ def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
     if entry_id.startswith("validity-period") and not _VALIDITY.search(text):
         # "how long" after a registration answer asks how long registering takes.
         waits = interp is not None and interp.followup and interp.subject == "registration"
-        return bool(_WAIT.search(text) or (waits and interp is not None and interp.facet == "time"))
+        return bool(
+            _WAIT.search(text) or (waits and interp is not None and _coarse(interp.facet) == "time")
+        )
     return False
+
+
+# The guard weighs the seven broad facets it was tuned on; the finer facets of the lexicon
+# (bot/faq/facets.py uses them to pick an entry) count here as their broad kind or not at all.
+_COARSE = {
+    "result_time": "time",
+    "validity": "time",
+    "expired": "effect",
+    "in_person": "procedure",
+}
+_BROAD = frozenset(["fee", "time", "documents", "procedure", "effect", "appeal", "eligibility"])
+
+
+def _coarse(facet: str | None) -> str | None:
+    facet = _COARSE.get(facet or "", facet)
+    return facet if facet in _BROAD else None
+
+
+def facet_of(text: str) -> str | None:
+    """The first broad facet a text asks about."""
+    return next((f for f in map(_coarse, facets_of(text)) if f), None)
 
 
 def _question(match: Match) -> str:
@@ -101,16 +124,18 @@ def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
         return True
     if _family(entry_subject(_question(best))) != subject:
         return False
-    if interp.facet and facet_of(_question(best)) == interp.facet:
+    if _coarse(interp.facet) and facet_of(_question(best)) == _coarse(interp.facet):
         same = [
             m
             for m in matches
             if _family(entry_subject(_question(m))) == subject
-            and facet_of(_question(m)) == interp.facet
+            and facet_of(_question(m)) == _coarse(interp.facet)
         ]
         if len(same) == 1:
             return True
-    mismatch = bool(interp.facet and facet_of(_question(best)) not in (interp.facet, None))
+    mismatch = bool(
+        _coarse(interp.facet) and facet_of(_question(best)) not in (_coarse(interp.facet), None)
+    )
     rivals = sum(_family(entry_subject(_question(m))) == subject for m in matches[1:])
     # A follow-up on another facet than the best entry's is sure only when that entry is the
     # one of its subject ("收费不" after customs); with rivals it may be the wrong one.
@@ -172,7 +197,7 @@ def _rerank(
         for m in matches
     ]
     subject = _family(interp.subject) if interp is not None else None
-    facet = interp.facet if interp is not None else None
+    facet = _coarse(interp.facet) if interp is not None else None
     if subject and subject != "registration" and interp is not None and not interp.followup:
         # A question naming a specific subject: entries on another subject step back when one
         # on its own subject is among the candidates ("what is the opposition period").

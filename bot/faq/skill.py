@@ -10,6 +10,7 @@ from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.understand import entry_subject, facet_of
 from bot.faq.answer import answer_text
+from bot.faq.facets import PRIMARY, bare_facet, facet_map, family
 from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -66,6 +67,7 @@ class FaqSkill:
                 top >= settings.answer_threshold and (not matches or top > matches[0].score)
             ):
                 matches, interp.followup, interp.subject = alone, False, None
+        raw = matches
         matches = rerank(matches, ctx.text, interp, subject_facets(index))
         previous = ctx.dialogue.faq_id
         if interp is not None and interp.subject:
@@ -73,6 +75,11 @@ class FaqSkill:
             ctx.dialogue.answered(interp.subject, interp.facet, None)
         settings = ctx.core.settings
         best = matches[0] if matches else None
+        fit = self._facet_fit(ctx, matches, raw, previous)
+        if fit is not None:
+            ctx.data["low_streak"] = 0
+            score = next((m.score for m in matches if m.entry.id == fit), settings.answer_threshold)
+            return self.answer_entry(ctx, fit, score=max(score, settings.answer_threshold))
         threshold = settings.answer_threshold
         if best and sure_fit(matches, interp):
             threshold -= SURE_MARGIN
@@ -100,6 +107,50 @@ class FaqSkill:
             )
         reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
         return Outcome([reply], "unknown", "unknown", score=best.score if best else 0.0)
+
+    def _facet_fit(
+        self, ctx: Context, matches: list[Match], raw: list[Match], previous: str | None
+    ) -> str | None:
+        """The entry the subject x facet map names for this question (bot/faq/facets.py).
+
+        A follow-up ("那收费呢") takes the map's entry for the last subject and the facet asked.
+        A question with its own subject and facet takes it only when it is retrieval's own best,
+        a little below the answer threshold (like the guard's sure fit), THE answer to that
+        facet, and no other near candidate is.
+        """
+        interp = ctx.interp
+        if interp is None or not interp.subject or not interp.facet:
+            return None
+        if interp.extra.get("inherited_facet") and family(interp.subject) == family(
+            interp.context_subject
+        ):
+            return None  # "只驳回了一部分商品呢" after the review answer asks more than a facet
+        fmap = facet_map(ctx.core.index.get(ctx.session))
+        found = fmap.best(interp.subject, interp.facet, prefer=previous)
+        if found is None:
+            return None
+        settings = ctx.core.settings
+        best = matches[0] if matches else None
+        # Retrieval naming another entry that also answers this facet of this subject is
+        # more specific than the map ("那单独规费呢" is one fee, "附加费呢" another).
+        rival = best is not None and best.entry.id != found
+        rival = rival and not bare_facet(ctx.text)
+        if interp.followup:
+            sure = best is not None and best.score >= settings.answer_threshold
+            return None if rival and sure else found
+        if best is None or best.score >= settings.answer_threshold:
+            return None
+        if best.score < settings.answer_threshold - SURE_MARGIN or found != best.entry.id:
+            return None  # the map confirms retrieval's own best reading, never overrules it
+        if fmap.weight(interp.subject, interp.facet, found) < PRIMARY:
+            return None
+        own = next((m.score for m in raw[:3] if m.entry.id == found), 0.0)
+        if own < settings.answer_threshold - SURE_MARGIN:
+            return None  # the words alone must nearly answer it (the guard's boosts aside)
+        near = [m for m in matches[1:3] if m.score >= settings.suggest_threshold]
+        if any(fmap.weight(interp.subject, interp.facet, m.entry.id) >= PRIMARY for m in near):
+            return None
+        return found
 
     def _same_entry(self, ctx: Context, previous: str | None) -> Outcome | None:
         """A follow-up nothing else answers ("过期了呢" after the Madrid term) may be about the
@@ -152,7 +203,8 @@ class FaqSkill:
         ]
         ctx.data["last_faq_id"] = entry.id
         question = entry.question.get("zh") + " " + entry.question.get("en")
-        ctx.dialogue.answered(entry_subject(question), facet_of(question), entry.id)
+        subject = facet_map(index).subject_of(entry.id) or entry_subject(question)
+        ctx.dialogue.answered(subject, facet_of(question), entry.id)
         ctx.data.pop("last_feedback", None)
         reply = Reply(
             text,

@@ -89,6 +89,38 @@ def test_facet_follow_up_in_english_and_a_fresh_subject_starts_afresh(chat: Chat
     assert chat.say("how long does registration take").faq_id == "typical-pendency"
 
 
+def test_a_bare_facet_finds_the_entry_of_the_last_subject_across_themes(chat: Chat) -> None:
+    # The subject x facet map (bot/faq/facets.py): the facet names the entry, not the words.
+    assert chat.say("商标卖给另一家公司咋办手续").faq_id == "assignment-procedure"
+    assert chat.say("费用多少啊").faq_id == "assignment-fee"
+    assert chat.say("那多久能办完").faq_id == "assignment-procedure"
+    assert chat.say("想对别人的商标提异议 咋弄").faq_id == "opposition-how"
+    assert chat.say("一般多久出结果").faq_id == "opposition-decision-time"
+    assert chat.say("不服怎么办").faq_id == "opposition-outcome-appeal"
+
+
+def test_english_facet_follow_ups_over_another_theme(chat: Chat) -> None:
+    assert chat.say("how do i record my trademark with customs").faq_id == "customs-recordal"
+    assert chat.say("how long does it last").faq_id == "customs-recordal"
+    assert chat.say("can a trademark be used as collateral for a bank loan").faq_id == (
+        "trademark-pledge"
+    )
+    assert chat.say("is there a fee").faq_id == "trademark-pledge"
+
+
+def test_a_follow_up_naming_more_than_a_facet_keeps_its_own_entry(chat: Chat) -> None:
+    assert chat.say("马德里申请需要先有国内商标吗").faq_id == "madrid-basic-mark"
+    assert chat.say("那收费呢").faq_id == "madrid-fee-calculator"  # the fee overview
+    assert chat.say("那单独规费呢").faq_id == "madrid-individual-fee"  # one fee, named
+
+
+def test_the_review_fee_lives_in_the_review_deadline_entry(chat: Chat) -> None:
+    fee = chat.say("复审费多少")
+    assert (fee.intent, fee.faq_id) == ("faq", "rejection-review-deadline")
+    assert "750" in _text(fee)
+    assert chat.say("得多久出结果").faq_id == "rejection-review-deadline"
+
+
 def test_the_context_ages_out(rt: Runtime, chat: Chat) -> None:
     assert chat.say("商标转让怎么收费").faq_id == "assignment-fee"
     clock = rt.conversation.clock

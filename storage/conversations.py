@@ -67,13 +67,9 @@ def transcript(
     *, session: Session, channel: str, user_ref: str, limit: int = 50
 ) -> list[ChatMessage]:
     """The user's last `limit` transcript lines, oldest first."""
-    query = (
-        select(ChatMessage)
-        .where(ChatMessage.channel == channel, ChatMessage.user_ref == user_ref)
-        .order_by(col(ChatMessage.id).desc())
-        .limit(limit)
+    return transcript_after(
+        session=session, channel=channel, user_ref=user_ref, after=0, limit=limit
     )
-    return list(reversed(session.exec(query).all()))
 
 
 def transcript_after(

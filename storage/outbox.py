@@ -187,20 +187,30 @@ def claim_due(
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
     )
-    ids = list(session.exec(due))
+    ids = [row_id for row_id in session.exec(due) if row_id is not None]
+    return _claim(
+        session,
+        ids,
+        still=(
+            col(OutboxMessage.status).in_(["pending", "sending"]),
+            col(OutboxMessage.next_attempt_at) <= now,
+        ),
+        values={
+            "status": "sending",
+            "next_attempt_at": now + lease,
+            "attempts": OutboxMessage.attempts + 1,
+        },
+    )
+
+
+def _claim(
+    session: Session, ids: list[int], *, still: tuple[Any, ...], values: dict[str, Any]
+) -> list[OutboxMessage]:
+    # Compare-and-set per row: only the worker whose UPDATE still matches `still` owns the row.
     claimed = []
     for row_id in ids:
-        # Compare-and-set: only the worker whose UPDATE matches owns the row.
         result = session.exec(  # type: ignore[call-overload]
-            update(OutboxMessage)
-            .where(
-                col(OutboxMessage.id) == row_id,
-                col(OutboxMessage.status).in_(["pending", "sending"]),
-                col(OutboxMessage.next_attempt_at) <= now,
-            )
-            .values(
-                status="sending", next_attempt_at=now + lease, attempts=OutboxMessage.attempts + 1
-            )
+            update(OutboxMessage).where(col(OutboxMessage.id) == row_id, *still).values(**values)
         )
         if result.rowcount == 1:
             claimed.append(row_id)
@@ -228,20 +238,12 @@ def claim_backlog(
         .order_by(col(OutboxMessage.id))
         .limit(limit)
     ).all()
-    claimed = []
-    for row_id in ids:
-        result = session.exec(  # type: ignore[call-overload]
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.status) == "pending")
-            .values(status="sending", next_attempt_at=now + lease)
-        )
-        if result.rowcount == 1:
-            claimed.append(row_id)
-    session.commit()
-    if not claimed:
-        return []
-    rows = session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed)))
-    return sorted(rows, key=lambda r: r.id or 0)
+    return _claim(
+        session,
+        [i for i in ids if i is not None],
+        still=(col(OutboxMessage.status) == "pending",),
+        values={"status": "sending", "next_attempt_at": now + lease},
+    )
 
 
 def mark_sent(

@@ -19,10 +19,18 @@ from pathlib import Path
 import yaml
 
 from bot.core.understand import entry_subject, facets_of, lexicon
-from knowledge.index import FaqIndex
+from knowledge.index import FaqIndex, Match
 from knowledge.schema import FaqEntry
 
-__all__ = ("FacetMap", "bare_facet", "facet_map", "facet_notes", "family")
+__all__ = (
+    "FacetMap",
+    "bare_facet",
+    "choose_subject",
+    "facet_map",
+    "facet_notes",
+    "family",
+    "resolve",
+)
 
 _FILE = Path(__file__).with_name("facets.yaml")
 LEAD = 4  # facets.yaml: the entry for a bare facet question among several that answer it
@@ -99,6 +107,12 @@ class FacetMap:
             return prefer
         return winners[0] if len(winners) == 1 else None
 
+    def winners(self, subject: str | None, facet: str | None) -> list[str]:
+        """The entries that best answer `facet` of `subject` (several on a tie)."""
+        weights = self.weights.get((family(subject) or "", facet or ""), {})
+        top = max(weights.values(), default=0)
+        return [e for e, w in weights.items() if w == top and top]
+
     def weight(self, subject: str | None, facet: str | None, entry_id: str) -> int:
         """How well an entry answers `facet` of `subject` (0 = not at all)."""
         return self.weights.get((family(subject) or "", facet or ""), {}).get(entry_id, 0)
@@ -114,6 +128,11 @@ def _entry_subject(entry: FaqEntry, note: dict[str, object]) -> str | None:
     found = entry_subject(entry.question.get("zh") + " " + entry.question.get("en"))
     if found:
         return found
+    # The editor's tags say what the entry is about ("non-use", "customs", "registration").
+    names = {s.name for s in lexicon().subjects}
+    for tag in entry.tags:
+        if (name := tag.replace("-", "")) in names:
+            return name
     alternates = entry.alternates.zh + entry.alternates.en
     votes = Counter(s for alt in alternates if (s := entry_subject(alt)))
     if votes:
@@ -158,3 +177,87 @@ def build(entries: list[FaqEntry]) -> FacetMap:
 def facet_map(index: FaqIndex) -> FacetMap:
     """The map of an index's entries (rebuilt with the index)."""
     return build(index.entries)
+
+
+# -- answering from the subject and facet when the words alone are not enough ------------------
+
+FLOOR = 30.0  # a retrieval score below this says nothing about the entry
+LEAD = 10.0  # how far an entry must be ahead of every entry of another subject
+_ANCHOR = re.compile(r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b", re.IGNORECASE)
+
+
+def _family_of(fmap: FacetMap, match: Match) -> str | None:
+    return family(fmap.subject_of(match.entry.id))
+
+
+def choose_subject(
+    fmap: FacetMap, matches: list[Match], text: str, own: list[str], context: str | None
+) -> str | None:
+    """The subject a message is about: of those it names and the one the conversation was on,
+    the one whose entries retrieval ranks first ("外国那边多久内可以驳回" after a Madrid answer
+    is Madrid's refusal period; "宣告无效以后许可合同还算数吗" is about invalidation).
+
+    `registration` is named by any "申请"/"注册" and counts only when nothing else is named.
+    """
+    named = [s for s in own if s != "registration"] or list(own)
+    pool = list(dict.fromkeys([*named, *([context] if context else [])]))
+    if len(pool) <= 1:
+        return pool[0] if pool else None
+    ranked = [_family_of(fmap, m) for m in matches if m.score >= FLOOR]
+
+    def rank(subject: str) -> int:
+        fam = family(subject)
+        return ranked.index(fam) if fam in ranked else len(ranked) + pool.index(subject)
+
+    return min(pool, key=rank)
+
+
+def resolve(
+    fmap: FacetMap,
+    matches: list[Match],
+    text: str,
+    subject: str | None,
+    *,
+    followup: bool,
+    previous: str | None,
+) -> str | None:
+    """The entry for a question the words alone do not answer confidently, or None.
+
+    (subject, facet) -> entry: the subject is the one the message names or, for a follow-up,
+    the conversation's; without either, the subject of retrieval's best entry when it is well
+    ahead of every other subject's and the message is about a mark at all. The facets the
+    message asks are tried in order; without one, retrieval's best entry of the subject when it
+    leads, else the subject's main entry (a question naming only its subject, "能反对吗",
+    asks how it is done).
+    """
+    top = matches[0] if matches else None
+    named = bool(subject) and not followup
+    if subject is None:
+        if top is None or top.score < FLOOR or not _ANCHOR.search(text):
+            return None
+        subject = fmap.subject_of(top.entry.id)
+        if subject is None:
+            return None
+    fam = family(subject)
+    same = [m for m in matches if _family_of(fmap, m) == fam]
+    other = max((m.score for m in matches if _family_of(fmap, m) != fam), default=0.0)
+    leads = bool(same) and same[0].score >= FLOOR and same[0].score - other >= LEAD
+    specific = fam != "registration"
+    if not (followup or leads or named):
+        return None
+    asked = facets_of(text)
+    for facet in asked:
+        if not fmap.covers(subject, facet):
+            continue
+        found = fmap.best(subject, facet, prefer=previous)
+        if found is None:  # a tie: retrieval's order settles it
+            tied = fmap.winners(subject, facet)
+            found = next((m.entry.id for m in same if m.entry.id in tied), None)
+        if found and (specific or any(m.entry.id == found for m in same[:3])):
+            return found
+        break
+    if leads:
+        return same[0].entry.id
+    if not asked and specific and (named or followup):
+        return fmap.best(subject, "procedure", prefer=previous)
+    return None

@@ -8,9 +8,9 @@ from typing import Any
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
-from bot.core.understand import entry_subject, facet_of
+from bot.core.understand import entry_subject, facet_of, subjects_of
 from bot.faq.answer import answer_text
-from bot.faq.facets import PRIMARY, bare_facet, facet_map, family
+from bot.faq.facets import PRIMARY, bare_facet, choose_subject, facet_map, family, resolve
 from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -68,6 +68,14 @@ class FaqSkill:
             ):
                 matches, interp.followup, interp.subject = alone, False, None
         raw = matches
+        fmap = facet_map(index)
+        if interp is not None and interp.subject and not interp.followup:
+            # Named subjects and the conversation's: retrieval says which one is meant.
+            own = subjects_of(ctx.text)
+            chosen = choose_subject(fmap, raw, ctx.text, own, interp.context_subject)
+            if chosen != interp.subject:
+                interp.followup = chosen == interp.context_subject
+                interp.subject = chosen
         matches = rerank(matches, ctx.text, interp, subject_facets(index))
         previous = ctx.dialogue.faq_id
         if interp is not None and interp.subject:
@@ -86,6 +94,19 @@ class FaqSkill:
         if best and best.score >= threshold:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, best.entry.id, score=best.score)
+        if interp is not None:
+            found = resolve(
+                fmap,
+                matches,
+                ctx.text,
+                interp.subject,
+                followup=interp.followup,
+                previous=previous,
+            )
+            if found is not None:
+                ctx.data["low_streak"] = 0
+                score = next((m.score for m in matches if m.entry.id == found), 0.0)
+                return self.answer_entry(ctx, found, score=score)
         weak = best is None or best.score < settings.suggest_threshold
         again = self._same_entry(ctx, previous) if weak else None
         if again is not None:

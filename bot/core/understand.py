@@ -249,7 +249,14 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             interp.intent = "booking"
     own = subjects_of(text)
     brief = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
-    anew = re.search(r"重新|新申请|再申请|注册|regist|filing|reapply|new application", text, re.I)
+    # A bare "注册" in a short follow-up is the last subject's ("注册下来管几年" after Madrid);
+    # a registration named as such starts afresh ("那国内注册一个类多少钱").
+    anew = re.search(
+        r"重新|新申请|再申请|国内|商标注册|注册商标|注册一个|注册个|申请商标|reapply|new application"
+        r"|regist(er|ration) (a|an|the|our|my) |file a (new )?(trademark|mark)|filing",
+        text,
+        re.I,
+    )
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")

@@ -86,6 +86,7 @@ class FacetMap:
 
     subjects: dict[str, str | None]  # entry id -> subject
     weights: dict[tuple[str, str], dict[str, int]]  # (family, facet) -> {entry id: weight}
+    related: dict[str, tuple[str, ...]]  # entry id -> the entries its answer links to
 
     def subject_of(self, entry_id: str) -> str | None:
         """The subject of an entry (question, else alternates, else annotation)."""
@@ -105,6 +106,16 @@ class FacetMap:
         winners = [e for e, w in weights.items() if w == top]
         if len(winners) > 1 and prefer in winners:
             return prefer
+        if prefer is not None and prefer not in winners:
+            # After an answer, the entry it links to among those that answer the facet
+            # ("要多交钱吗" after the grace period is the late fee, not the renewal fee).
+            linked = [
+                e
+                for e, w in weights.items()
+                if w >= PRIMARY and e in self.related.get(prefer, ())
+            ]
+            if len(linked) == 1:
+                return linked[0]
         return winners[0] if len(winners) == 1 else None
 
     def winners(self, subject: str | None, facet: str | None) -> list[str]:
@@ -170,7 +181,8 @@ def build(entries: list[FaqEntry]) -> FacetMap:
             score[facet] = max(score[facet], ALSO)
         for facet, weight in score.items():
             weights[(str(family(subject)), facet)][entry.id] = weight
-    return FacetMap(subjects, dict(weights))
+    related = {e.id: tuple(e.related) for e in entries}
+    return FacetMap(subjects, dict(weights), related)
 
 
 @lru_cache(maxsize=4)
@@ -220,6 +232,7 @@ def resolve(
     *,
     followup: bool,
     previous: str | None,
+    context: str | None = None,
 ) -> str | None:
     """The entry for a question the words alone do not answer confidently, or None.
 
@@ -245,19 +258,32 @@ def resolve(
     specific = fam != "registration"
     if not (followup or leads or named):
         return None
+    if not specific and not (followup or family(context) == fam or _ANCHOR.search(text)):
+        return None  # "how do i register a company": registering, but not a mark
     asked = facets_of(text)
-    for facet in asked:
-        if not fmap.covers(subject, facet):
-            continue
-        found = fmap.best(subject, facet, prefer=previous)
-        if found is None:  # a tie: retrieval's order settles it
-            tied = fmap.winners(subject, facet)
-            found = next((m.entry.id for m in same if m.entry.id in tied), None)
-        if found and (specific or any(m.entry.id == found for m in same[:3])):
+    picks = [(f, _pick(fmap, subject, f, previous, same)) for f in asked]
+    picks = [(f, e) for f, e in picks if e and (specific or e in [m.entry.id for m in same[:3]])]
+    # A facet the entry is THE answer to first, then retrieval's lead within the subject, then
+    # an entry that only also covers the facet ("几个商品" is no question of count).
+    for facet, found in picks:
+        if fmap.weight(subject, facet, found) >= PRIMARY:
             return found
-        break
     if leads:
         return same[0].entry.id
+    if picks:
+        return picks[0][1]
     if not asked and specific and (named or followup):
         return fmap.best(subject, "procedure", prefer=previous)
     return None
+
+
+def _pick(
+    fmap: FacetMap, subject: str, facet: str, previous: str | None, same: list[Match]
+) -> str | None:
+    if not fmap.covers(subject, facet):
+        return None
+    found = fmap.best(subject, facet, prefer=previous)
+    if found is None:  # a tie: retrieval's order settles it
+        tied = fmap.winners(subject, facet)
+        found = next((m.entry.id for m in same if m.entry.id in tied), None)
+    return found

@@ -102,6 +102,7 @@ class FaqSkill:
                 interp.subject,
                 followup=interp.followup,
                 previous=previous,
+                context=interp.context_subject,
             )
             if found is not None:
                 ctx.data["low_streak"] = 0

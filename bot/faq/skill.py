@@ -158,6 +158,15 @@ class FaqSkill:
         rival = best is not None and best.entry.id != found
         rival = rival and not bare_facet(ctx.text)
         if interp.followup:
+            if fmap.weight(interp.subject, interp.facet, found) < PRIMARY:
+                return None  # only "also covered": retrieval's reading decides (resolve)
+            if found == previous:
+                return found  # the entry just answered is THE answer to this facet too
+            if rival and best is not None:
+                # A rival answers the facet itself ("那单独规费呢" after the basic fee) or is
+                # what the message's own words find ("找市场监管局的话会怎么处理他").
+                answers = fmap.weight(interp.subject, interp.facet, best.entry.id) >= PRIMARY
+                rival = answers or self._alone_finds(ctx, best.entry.id)
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found
         if best is None or best.score >= settings.answer_threshold:
@@ -173,6 +182,12 @@ class FaqSkill:
         if any(fmap.weight(interp.subject, interp.facet, m.entry.id) >= PRIMARY for m in near):
             return None
         return found
+
+    def _alone_finds(self, ctx: Context, entry_id: str) -> bool:
+        """Whether the message read alone, without the subject put in front, finds the entry."""
+        index = ctx.core.index.get(ctx.session)
+        alone = index.search(ctx.text, today=ctx.today, lang=ctx.lang, limit=1)
+        return bool(alone) and alone[0].entry.id == entry_id
 
     def _same_entry(self, ctx: Context, previous: str | None) -> Outcome | None:
         """A follow-up nothing else answers ("过期了呢" after the Madrid term) may be about the

@@ -7,6 +7,8 @@ with plain INSERTs, after flushing its pending ORM rows so transcript ids stay i
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,13 +32,16 @@ def write_turn_rows(
     replies: Sequence[str],
     question: dict[str, Any] | None,
     delivery: tuple[str, dict[str, Any]] | None,
+    now: dt.datetime | None = None,
 ) -> None:
     """The bot's reply lines, the question log row and the delivery record of one turn.
 
-    A delivery id another worker recorded first fails here with IntegrityError, like a flush.
+    `now` is the turn's clock (the conversation's), so "the question asked a minute ago" is
+    found by the same clock that asks. A delivery id another worker recorded first fails here
+    with IntegrityError, like a flush.
     """
     session.flush()  # the user's line (and any skill's rows) first: transcript order is id order
-    now = utcnow()
+    now = now or utcnow()
     if replies:
         # PostgreSQL text cannot hold NUL; a transcript line must never fail on what was said.
         rows = [

@@ -258,4 +258,5 @@ class Conversation:
             replies=[r.text for r in outcome.replies],
             question=logged,
             delivery=delivery,
+            now=ctx.now,
         )

@@ -175,6 +175,10 @@ class Router:
             day = read_day(text, ctx.today)
             if day is not None:
                 return f"book:day:{day.isoformat()}" if self._back_to_day(ctx) else None
+        if state == "expert" and (day := read_day(text, ctx.today)) is not None:
+            # "周四" while experts are offered: whoever is free that day, its times next.
+            ctx.flow_data.update(expert="any", state="day")
+            return f"book:day:{day.isoformat()}"
         if state in ("day", "move_day") and (at := read_time(text)) is not None:
             # "下午4点" when days are offered: the first offered day with that time free.
             slot_at = getattr(booking, "first_slot_at", None)

@@ -118,6 +118,12 @@ class FaqIndex:
             out.append(Match(self.entries[i], round(max(score, 0.0), 1), index.texts[p]))
         return out
 
+    def neighbour_only(self, text: str) -> bool:
+        """Whether a question names a neighbouring subject (patent, domain, passport ...) and no
+        trademark word: retrieval's off-topic rule 1 (knowledge/scope.py), for callers that
+        answer from more than the words' scores."""
+        return self._scope.neighbour_without_anchor(normalize(text))
+
     def _lead(self, scores: np.ndarray, ranked: np.ndarray) -> float:
         """How far the best entry is ahead of the best entry of any other topic."""
         other = ranked[self._topic[ranked] != self._topic[ranked[0]]]

@@ -195,6 +195,7 @@ def facet_map(index: FaqIndex) -> FacetMap:
 
 FLOOR = 30.0  # a retrieval score below this says nothing about the entry
 LEAD = 10.0  # how far an entry must be ahead of every entry of another subject
+BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
 _ANCHOR = re.compile(r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b", re.IGNORECASE)
 
 
@@ -236,12 +237,12 @@ def resolve(
 ) -> str | None:
     """The entry for a question the words alone do not answer confidently, or None.
 
-    (subject, facet) -> entry: the subject is the one the message names or, for a follow-up,
-    the conversation's; without either, the subject of retrieval's best entry when it is well
-    ahead of every other subject's and the message is about a mark at all. The facets the
-    message asks are tried in order; without one, retrieval's best entry of the subject when it
-    leads, else the subject's main entry (a question naming only its subject, "能反对吗",
-    asks how it is done).
+    A follow-up (a facet, no subject of its own) takes (conversation's subject, facet) -> entry.
+    A question of its own keeps retrieval as its evidence: the subject it names (or, naming
+    none, the subject of retrieval's best entry, well ahead of any other subject's) must be the
+    one retrieval points to, and the map then confirms retrieval's best entry or, when
+    retrieval knows nothing, names the entry for the facet asked ("听说商标可以拿去融资 具体咋
+    操作"). Facets are read from the end of the message, where the question is.
     """
     top = matches[0] if matches else None
     named = bool(subject) and not followup
@@ -253,28 +254,48 @@ def resolve(
             return None
     fam = family(subject)
     same = [m for m in matches if _family_of(fmap, m) == fam]
+    own_best = same[0].score if same else 0.0
     other = max((m.score for m in matches if _family_of(fmap, m) != fam), default=0.0)
-    leads = bool(same) and same[0].score >= FLOOR and same[0].score - other >= LEAD
+    leads = own_best >= FLOOR and own_best - other >= LEAD
     specific = fam != "registration"
     if not (followup or leads or named):
         return None
     if not specific and not (followup or family(context) == fam or _ANCHOR.search(text)):
         return None  # "how do i register a company": registering, but not a mark
-    asked = facets_of(text)
+    asked = sorted(facets_of(text), key=lambda f: -_last_at(f, text))
     picks = [(f, _pick(fmap, subject, f, previous, same)) for f in asked]
     picks = [(f, e) for f, e in picks if e and (specific or e in [m.entry.id for m in same[:3]])]
-    # A facet the entry is THE answer to first, then retrieval's lead within the subject, then
-    # an entry that only also covers the facet ("几个商品" is no question of count).
-    for facet, found in picks:
-        if fmap.weight(subject, facet, found) >= PRIMARY:
-            return found
-    if leads:
-        return same[0].entry.id
-    if picks:
-        return picks[0][1]
-    if not asked and specific and (named or followup):
-        return fmap.best(subject, "procedure", prefer=previous)
-    return None
+    primary = [e for f, e in picks if fmap.weight(subject, f, e) >= PRIMARY]
+    if followup:
+        # A facet the entry is THE answer to first, then retrieval's lead within the subject,
+        # then an entry that only also covers the facet ("几个商品" is no question of count).
+        if primary:
+            return primary[0]
+        if leads:
+            return same[0].entry.id
+        if picks:
+            return picks[0][1]
+        return fmap.best(subject, "procedure", prefer=previous) if not asked else None
+    # A question of its own: retrieval pointing at another subject wins ("if nobody opposes,
+    # how long does the whole process take" is about registering).
+    if other >= BLOCK and other >= own_best + 3:
+        return None
+    if own_best >= FLOOR:
+        best = same[0].entry.id
+        if primary:
+            return best if primary[0] == best else None  # the map confirms, never overrules
+        nearest = same[1].score if len(same) > 1 else 0.0
+        return best if leads and own_best - nearest >= 5 else None
+    if not specific or not _ANCHOR.search(text):
+        return None
+    if primary:
+        return primary[0]
+    return fmap.best(subject, "procedure", prefer=previous) if not asked else None
+
+
+def _last_at(facet: str, text: str) -> int:
+    rx = dict(lexicon().facets)[facet]
+    return max((m.start() for m in rx.finditer(text)), default=-1)
 
 
 def _pick(

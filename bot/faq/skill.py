@@ -94,7 +94,7 @@ class FaqSkill:
         if best and best.score >= threshold:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, best.entry.id, score=best.score)
-        if interp is not None:
+        if interp is not None and not index.neighbour_only(ctx.text):
             found = resolve(
                 fmap,
                 matches,

@@ -266,7 +266,7 @@ def resolve(
     picks = [(f, _pick(fmap, subject, f, previous, same)) for f in asked]
     picks = [(f, e) for f, e in picks if e and (specific or e in [m.entry.id for m in same[:3]])]
     primary = [e for f, e in picks if fmap.weight(subject, f, e) >= PRIMARY]
-    if followup:
+    if followup or (named and family(context) == fam):
         # A facet the entry is THE answer to first, then retrieval's lead within the subject,
         # then an entry that only also covers the facet ("几个商品" is no question of count).
         if primary:
@@ -285,7 +285,9 @@ def resolve(
         if primary:
             return best if primary[0] == best else None  # the map confirms, never overrules
         nearest = same[1].score if len(same) > 1 else 0.0
-        return best if leads and own_best - nearest >= 5 else None
+        # Named in words and first in retrieval, two signals: a smaller lead will do.
+        ahead = leads or (named and same[0] is top and own_best - other >= 5)
+        return best if ahead and own_best - nearest >= 5 else None
     if not specific or not _ANCHOR.search(text):
         return None
     if primary:

@@ -253,7 +253,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     # a registration named as such starts afresh ("那国内注册一个类多少钱").
     anew = re.search(
         r"重新|新申请|再申请|国内|商标注册|注册商标|注册一个|注册个|申请商标|reapply|new application"
-        r"|regist(er|ration) (a|an|the|our|my) |file a (new )?(trademark|mark)|filing",
+        r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)|filing",
         text,
         re.I,
     )

@@ -78,8 +78,10 @@ class FaqSkill:
                 interp.subject = chosen
         matches = rerank(matches, ctx.text, interp, subject_facets(index))
         previous = ctx.dialogue.faq_id
-        if interp is not None and interp.subject:
-            # Even unanswered, the question names what the conversation is about now.
+        off_topic = index.neighbour_only(ctx.text)
+        if interp is not None and interp.subject and not off_topic:
+            # Even unanswered, the question names what the conversation is about now (unless
+            # it is about a patent or a business licence, whatever word it shares with ours).
             ctx.dialogue.answered(interp.subject, interp.facet, None)
         settings = ctx.core.settings
         best = matches[0] if matches else None
@@ -94,7 +96,7 @@ class FaqSkill:
         if best and best.score >= threshold:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, best.entry.id, score=best.score)
-        if interp is not None and not index.neighbour_only(ctx.text):
+        if interp is not None and not off_topic:
             found = resolve(
                 fmap,
                 matches,
@@ -160,13 +162,13 @@ class FaqSkill:
         if interp.followup:
             if fmap.weight(interp.subject, interp.facet, found) < PRIMARY:
                 return None  # only "also covered": retrieval's reading decides (resolve)
-            if found == previous:
-                return found  # the entry just answered is THE answer to this facet too
             if rival and best is not None:
-                # A rival answers the facet itself ("那单独规费呢" after the basic fee) or is
-                # what the message's own words find ("找市场监管局的话会怎么处理他").
+                # A rival is what the message's own words find ("那单独规费呢" after the fee
+                # overview), or answers the facet itself unless the entry just answered does
+                # ("这个要在多少天内提" after the division answer).
+                alone = self._alone_finds(ctx, best.entry.id)
                 answers = fmap.weight(interp.subject, interp.facet, best.entry.id) >= PRIMARY
-                rival = answers or self._alone_finds(ctx, best.entry.id)
+                rival = alone or (answers and found != previous)
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found
         if best is None or best.score >= settings.answer_threshold:

@@ -308,3 +308,82 @@ def test_national_fee_follow_ups_switch_to_paper_and_items(chat: Chat) -> None:
 def test_presence_with_a_question_to_come_and_goodbye(chat: Chat) -> None:
     assert "在的" in _text(chat.say("在吗？有问题想问"))
     assert "Goodbye" in _text(chat.say("ok thanks bye"))
+
+
+# -- generalisation (issue 21, part c): subject and facet read, not phrasings matched ----------
+
+
+def test_a_long_first_question_with_its_subject_inside_is_answered(chat: Chat) -> None:
+    # Retrieval alone is unsure of such a long sentence; the subject ("反对" = opposition) and
+    # retrieval's own lead agree, so it is answered, and its facets follow.
+    first = chat.say("我们在商标公告上看到一家公司申请的商标跟我们的几乎一样 我们能反对吗")
+    assert (first.intent, first.faq_id) == ("faq", "opposition-how")
+    assert chat.say("提的话要交多少钱").faq_id == "opposition-how"
+    assert chat.say("一般要等多久才有结论").faq_id == "opposition-decision-time"
+
+
+def test_a_subject_cue_with_no_matching_words_still_names_the_entry(chat: Chat) -> None:
+    # "融资" is a pledge cue of the lexicon; no entry phrasing shares the sentence's words.
+    assert chat.say("听说商标可以拿去融资 具体咋操作").faq_id == "trademark-pledge"
+    assert chat.say("要交费吗").faq_id == "trademark-pledge"  # the facet of that subject
+
+
+def test_the_next_remedy_after_a_review_and_a_partial_refusal(chat: Chat) -> None:
+    assert chat.say("收到驳回通知书了 说我们的商标跟别人的近似 还有救吗").faq_id == (
+        "rejection-review-deadline"
+    )
+    # The review-deadline answer holds the next step (court within 30 days).
+    assert chat.say("要是复审也被驳了呢").faq_id == "rejection-review-deadline"
+    assert chat.say("其实只有几个商品没过 其他的能先注册吗").faq_id == "partial-refusal-division"
+    # "within how many days" now asks about the division just answered, not the review.
+    assert chat.say("这个要在多少天内提").faq_id == "partial-refusal-division"
+
+
+def test_a_facet_follow_up_picks_the_entry_the_last_answer_links_to(chat: Chat) -> None:
+    assert chat.say("商标上个月已经到期了 还来得及续吗").faq_id == "renewal-grace-period"
+    late = chat.say("要多交钱吗")
+    assert late.faq_id == "renewal-late-fee" and "225" in _text(late)
+    assert chat.say("宽展期也错过了咋办").faq_id == "renewal-missed-grace"
+
+
+def test_the_subject_retrieval_points_to_wins_between_named_and_context(chat: Chat) -> None:
+    assert chat.say("马德里交上去以后 在哪能看进度").faq_id == "emadrid-monitor"
+    # "驳回" is named, but after Madrid the foreign offices' refusal period is meant.
+    assert chat.say("外国那边多久内可以驳回").faq_id == "madrid-refusal-period"
+    # A bare "注册" in a short follow-up stays with Madrid; "国内注册" starts afresh.
+    assert chat.say("注册下来管几年").faq_id == "madrid-validity-renewal"
+    fee = chat.say("那国内注册一个类多少钱")
+    assert fee.faq_id == "filing-fee" and "270" in _text(fee)
+
+
+def test_a_neighbouring_subject_is_not_answered_from_a_subject_word(rt: Runtime) -> None:
+    chat = Chat(rt.conversation, "n1")
+    for question in ("专利无效宣告请求怎么提", "how to apply for a business licence in china"):
+        assert chat.say(question).intent != "faq"
+    # Nor does it become what the conversation is about: a fee question next is no follow-up.
+    assert chat.say("要交费吗").faq_id != "licence-recordal"
+    fresh = Chat(rt.conversation, "n2")
+    assert fresh.say("高铁改签要手续费吗").intent != "faq"  # 手续费 is no renewal fee
+
+
+def test_a_weekday_typed_at_the_expert_step_shows_that_days_times(chat: Chat) -> None:
+    chat.say("预约专家")
+    assert "王明远" in _text(chat.say("续展"))
+    thursday = _text(chat.say("周四"))
+    assert "12月10日" in thursday and "09:00" in thursday  # only Wang Mingyuan on Thursdays
+    assert "企业名称" in _text(chat.say("九点")) or "公司名称" in _text(chat.say("九点"))
+
+
+def test_handoff_without_content_takes_only_a_real_question(rt: Runtime) -> None:
+    asked = Chat(rt.conversation, "q1")
+    asked.say("宽展期能延长吗")
+    opened = asked.say("还是转人工吧")
+    assert opened.intent == "handoff" and opened.outcome == "opened"
+    idle = Chat(rt.conversation, "q2")
+    idle.say("你好")
+    idle.say("嗯嗯")
+    ask = idle.say("找人工")
+    assert ask.intent == "handoff" and ask.outcome == "asked"  # asks what the question is
+    with Session(rt.engine) as session:
+        questions = [t.question for t in session.exec(select(Ticket))]
+    assert questions == ["宽展期能延长吗"]

@@ -213,6 +213,8 @@ def choose_subject(
     `registration` is named by any "申请"/"注册" and counts only when nothing else is named.
     """
     named = [s for s in own if s != "registration"] or list(own)
+    if context in named:
+        return context  # named again, and what the conversation is on ("and if they seize fakes")
     pool = list(dict.fromkeys([*named, *([context] if context else [])]))
     if len(pool) <= 1:
         return pool[0] if pool else None
@@ -287,7 +289,10 @@ def resolve(
         nearest = same[1].score if len(same) > 1 else 0.0
         # Named in words and first in retrieval, two signals: a smaller lead will do.
         ahead = leads or (named and same[0] is top and own_best - other >= 5)
-        return best if ahead and own_best - nearest >= 5 else None
+        # Naming only its subject, a question asks how it is done ("商标要改地址吗"): the
+        # subject's main entry, when it is retrieval's best, needs no lead over its siblings.
+        main = not asked and best == fmap.best(subject, "procedure")
+        return best if ahead and (main or own_best - nearest >= 5) else None
     if not specific or not _ANCHOR.search(text):
         return None
     if primary:

@@ -8,7 +8,6 @@ with plain INSERTs, after flushing its pending ORM rows so transcript ids stay i
 from __future__ import annotations
 
 import datetime as dt
-
 from collections.abc import Sequence
 from typing import Any
 

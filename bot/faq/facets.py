@@ -110,9 +110,7 @@ class FacetMap:
             # After an answer, the entry it links to among those that answer the facet
             # ("要多交钱吗" after the grace period is the late fee, not the renewal fee).
             linked = [
-                e
-                for e, w in weights.items()
-                if w >= PRIMARY and e in self.related.get(prefer, ())
+                e for e, w in weights.items() if w >= PRIMARY and e in self.related.get(prefer, ())
             ]
             if len(linked) == 1:
                 return linked[0]
@@ -194,7 +192,7 @@ def facet_map(index: FaqIndex) -> FacetMap:
 # -- answering from the subject and facet when the words alone are not enough ------------------
 
 FLOOR = 30.0  # a retrieval score below this says nothing about the entry
-LEAD = 10.0  # how far an entry must be ahead of every entry of another subject
+AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
 _ANCHOR = re.compile(r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b", re.IGNORECASE)
 
@@ -204,7 +202,7 @@ def _family_of(fmap: FacetMap, match: Match) -> str | None:
 
 
 def choose_subject(
-    fmap: FacetMap, matches: list[Match], text: str, own: list[str], context: str | None
+    fmap: FacetMap, matches: list[Match], own: list[str], context: str | None
 ) -> str | None:
     """The subject a message is about: of those it names and the one the conversation was on,
     the one whose entries retrieval ranks first ("外国那边多久内可以驳回" after a Madrid answer
@@ -258,15 +256,19 @@ def resolve(
     same = [m for m in matches if _family_of(fmap, m) == fam]
     own_best = same[0].score if same else 0.0
     other = max((m.score for m in matches if _family_of(fmap, m) != fam), default=0.0)
-    leads = own_best >= FLOOR and own_best - other >= LEAD
+    leads = own_best >= FLOOR and own_best - other >= AHEAD
     specific = fam != "registration"
     if not (followup or leads or named):
         return None
     if not specific and not (followup or family(context) == fam or _ANCHOR.search(text)):
         return None  # "how do i register a company": registering, but not a mark
     asked = sorted(facets_of(text), key=lambda f: -_last_at(f, text))
-    picks = [(f, _pick(fmap, subject, f, previous, same)) for f in asked]
-    picks = [(f, e) for f, e in picks if e and (specific or e in [m.entry.id for m in same[:3]])]
+    near = [m.entry.id for m in same[:3]]
+    picks = [
+        (f, e)
+        for f in asked
+        if (e := _pick(fmap, subject, f, previous, same)) and (specific or e in near)
+    ]
     primary = [e for f, e in picks if fmap.weight(subject, f, e) >= PRIMARY]
     if followup or (named and family(context) == fam):
         # A facet the entry is THE answer to first, then retrieval's lead within the subject,

@@ -72,7 +72,7 @@ class FaqSkill:
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
             own = subjects_of(ctx.text)
-            chosen = choose_subject(fmap, raw, ctx.text, own, interp.context_subject)
+            chosen = choose_subject(fmap, raw, own, interp.context_subject)
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject
                 interp.subject = chosen

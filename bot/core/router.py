@@ -175,7 +175,8 @@ class Router:
             day = read_day(text, ctx.today)
             if day is not None:
                 return f"book:day:{day.isoformat()}" if self._back_to_day(ctx) else None
-        if state == "expert" and (day := read_day(text, ctx.today)) is not None:
+        short = len(re.sub(r"\s", "", text)) <= 12  # a day typed, not a question with a date
+        if state == "expert" and short and (day := read_day(text, ctx.today)) is not None:
             # "周四" while experts are offered: whoever is free that day, its times next.
             ctx.flow_data.update(expert="any", state="day")
             return f"book:day:{day.isoformat()}"

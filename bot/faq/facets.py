@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.understand import entry_subject, facets_of, lexicon
+from bot.core.understand import entry_subject, facets_of, lexicon, subjects_of
 from knowledge.index import FaqIndex, Match
 from knowledge.schema import FaqEntry
 
@@ -87,6 +87,7 @@ class FacetMap:
     subjects: dict[str, str | None]  # entry id -> subject
     weights: dict[tuple[str, str], dict[str, int]]  # (family, facet) -> {entry id: weight}
     related: dict[str, tuple[str, ...]]  # entry id -> the entries its answer links to
+    tagged: dict[str, frozenset[str | None]]  # entry id -> the subject families its tags name
 
     def subject_of(self, entry_id: str) -> str | None:
         """The subject of an entry (question, else alternates, else annotation)."""
@@ -180,7 +181,13 @@ def build(entries: list[FaqEntry]) -> FacetMap:
         for facet, weight in score.items():
             weights[(str(family(subject)), facet)][entry.id] = weight
     related = {e.id: tuple(e.related) for e in entries}
-    return FacetMap(subjects, dict(weights), related)
+    names = {s.name for s in lexicon().subjects}
+    tagged = {
+        e.id: frozenset(family(t.replace("-", "")) for t in e.tags if t.replace("-", "") in names)
+        for e in entries
+        if not e.valid_until  # one per topic: the current variant
+    }
+    return FacetMap(subjects, dict(weights), related, tagged)
 
 
 @lru_cache(maxsize=4)
@@ -250,8 +257,8 @@ def resolve(
         if top is None or top.score < FLOOR or not _ANCHOR.search(text):
             return None
         subject = fmap.subject_of(top.entry.id)
-        if subject is None:
-            return None
+        if subject is None or family(subject) == "registration":
+            return None  # a third of the corpus is "registration": a lead over the rest says little
     fam = family(subject)
     same = [m for m in matches if _family_of(fmap, m) == fam]
     own_best = same[0].score if same else 0.0
@@ -287,7 +294,15 @@ def resolve(
     if own_best >= FLOOR:
         best = same[0].entry.id
         if primary:
-            return best if primary[0] == best else None  # the map confirms, never overrules
+            # The map confirms, never overrules; a sibling as close that also answers the
+            # facet leaves it open ("延期续展加收多少": the renewal fee or the late fee).
+            facet = next(f for f, e in picks if e == primary[0])
+            rivals = [
+                m
+                for m in same[1:]
+                if own_best - m.score < 5 and fmap.weight(subject, facet, m.entry.id) >= PRIMARY
+            ]
+            return best if primary[0] == best and not rivals else None
         nearest = same[1].score if len(same) > 1 else 0.0
         # Named in words and first in retrieval, two signals: a smaller lead will do.
         ahead = leads or (named and same[0] is top and own_best - other >= 5)
@@ -296,7 +311,13 @@ def resolve(
         main = not asked and best == fmap.best(subject, "procedure")
         return best if ahead and (main or own_best - nearest >= 5) else None
     if not specific or not _ANCHOR.search(text):
-        return None
+        return None  # retrieval knows nothing: a named subject and a mark, or nothing
+    several = {family(s) for s in subjects_of(text)} - {"registration"}
+    if len(several) > 1:
+        # Several subjects named: the one entry tagged with them all ("国际商标 ... 异议期"),
+        # else nothing sure.
+        both = [e for e, tagged in fmap.tagged.items() if several <= tagged]
+        return both[0] if len(both) == 1 else None
     if primary:
         return primary[0]
     return fmap.best(subject, "procedure", prefer=previous) if not asked else None

@@ -88,6 +88,7 @@ class FacetMap:
     weights: dict[tuple[str, str], dict[str, int]]  # (family, facet) -> {entry id: weight}
     related: dict[str, tuple[str, ...]]  # entry id -> the entries its answer links to
     tagged: dict[str, frozenset[str | None]]  # entry id -> the subject families its tags name
+    topics: dict[str, str]  # entry id -> topic (dated variants share one)
 
     def subject_of(self, entry_id: str) -> str | None:
         """The subject of an entry (question, else alternates, else annotation)."""
@@ -185,9 +186,9 @@ def build(entries: list[FaqEntry]) -> FacetMap:
     tagged = {
         e.id: frozenset(family(t.replace("-", "")) for t in e.tags if t.replace("-", "") in names)
         for e in entries
-        if not e.valid_until  # one per topic: the current variant
     }
-    return FacetMap(subjects, dict(weights), related, tagged)
+    topics = {e.id: e.topic or e.id for e in entries}
+    return FacetMap(subjects, dict(weights), related, tagged, topics)
 
 
 @lru_cache(maxsize=4)
@@ -316,8 +317,8 @@ def resolve(
     if len(several) > 1:
         # Several subjects named: the one entry tagged with them all ("国际商标 ... 异议期"),
         # else nothing sure.
-        both = [e for e, tagged in fmap.tagged.items() if several <= tagged]
-        return both[0] if len(both) == 1 else None
+        both = {fmap.topics[e]: e for e, tagged in fmap.tagged.items() if several <= tagged}
+        return next(iter(both.values())) if len(both) == 1 else None
     if primary:
         return primary[0]
     return fmap.best(subject, "procedure", prefer=previous) if not asked else None

@@ -242,7 +242,13 @@ class FaqSkill:
         ]
         ctx.data["last_faq_id"] = entry.id
         question = entry.question.get("zh") + " " + entry.question.get("en")
-        subject = facet_map(index).subject_of(entry.id) or entry_subject(question)
+        fmap = facet_map(index)
+        subject = fmap.subject_of(entry.id) or entry_subject(question)
+        asked = ctx.interp.subject if ctx.interp is not None else None
+        if asked and family(asked) in fmap.tagged.get(entry.id, ()):
+            # An entry on several subjects (抢注: opposition, invalidation) answered a question
+            # about one of them: follow-ups are about that one ("无效...要交多少费").
+            subject = asked
         ctx.dialogue.answered(subject, facet_of(question), entry.id)
         ctx.data.pop("last_feedback", None)
         reply = Reply(

@@ -387,3 +387,12 @@ def test_handoff_without_content_takes_only_a_real_question(rt: Runtime) -> None
     with Session(rt.engine) as session:
         questions = [t.question for t in session.exec(select(Ticket))]
     assert questions == ["宽展期能延长吗"]
+
+
+def test_several_named_subjects_take_the_entry_tagged_with_them_all(chat: Chat) -> None:
+    # 抢注 and 无效 together: the squatting entry covers both (its tags); the follow-up is
+    # about what the user asked, invalidation, and its fee is the review fee.
+    first = chat.say("有家公司恶意抢注了我们的字号 已经注册下来两年了 还能让它无效吗")
+    assert first.faq_id in ("prior-rights-squatting", "invalidation-time-limit")
+    fee = chat.say("要交多少费")
+    assert fee.faq_id == "invalidation-time-limit" and "675" in _text(fee)

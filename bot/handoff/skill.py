@@ -71,6 +71,8 @@ def _key(text: str) -> str:
     return _PUNCT_RE.sub("", text.strip().lower())
 
 
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_WORD_RE = re.compile(r"[A-Za-z]{2,}")
 _CLAUSE_RE = re.compile(r"[，,。.!！;；:：]\s*")
 
 
@@ -85,6 +87,11 @@ def _question_of(text: str) -> str:
         if asks and len(_FILLER_RE.sub("", head).strip()) < 2 and len(tail.strip()) >= 4:
             return tail.strip()
     return text.strip()
+
+
+def _is_question(text: str) -> bool:
+    """Whether a message says enough to be a ticket's question: words, not noise."""
+    return len(set(_CJK_RE.findall(text))) >= 3 or len(_WORD_RE.findall(text)) >= 2
 
 
 def _said(outcome_replies: list[Reply], intent: str, outcome: str, **kw: Any) -> Outcome:
@@ -158,8 +165,10 @@ class HandoffSkill:
                 col(QuestionLog.created_at) >= ctx.now - RECENT_QUESTION,
             )
             .order_by(col(QuestionLog.id).desc())
+            .limit(5)
         )
-        return ctx.session.exec(query).first()
+        # The last message that can stand as a question for staff, not "哈哈哈" or "123".
+        return next((q for q in ctx.session.exec(query) if _is_question(q.question)), None)
 
     def _category(self, ctx: Context, faq_id: str | None) -> str:
         entry = ctx.core.index.get(ctx.session).resolve(faq_id, ctx.today) if faq_id else None

@@ -54,7 +54,7 @@ KINDS: dict[str, frozenset[str]] = {
     "ack": _set(
         "嗯 嗯嗯 嗯呢 哦 哦哦 噢 好 好的 好滴 好嘞 行 行的 可以 收到 明白 明白了 知道了 了解 "
         "了解了 懂了 确定 确认 是的 对 对的 ok okay k kk got_it understood i_see noted sure "
-        "alright all_right fine cool great yes yep 👍 👌 🙏"
+        "alright all_right fine cool great yes yep 👍 👌 🙏 哈哈 哈哈哈 呵呵 嘿嘿 haha hahaha lol 😂 😄"
     ),
 }
 _TEXTS = {

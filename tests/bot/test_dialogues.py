@@ -396,3 +396,16 @@ def test_several_named_subjects_take_the_entry_tagged_with_them_all(chat: Chat) 
     assert first.faq_id in ("prior-rights-squatting", "invalidation-time-limit")
     fee = chat.say("要交多少费")
     assert fee.faq_id == "invalidation-time-limit" and "675" in _text(fee)
+
+
+def test_handoff_skips_noise_for_the_last_real_question(rt: Runtime) -> None:
+    chat = Chat(rt.conversation, "q3")
+    chat.say("商标转让怎么收费")
+    chat.say("123")  # logged as a question nobody understood, but no question for staff
+    assert chat.say("人工").outcome == "opened"
+    noise = Chat(rt.conversation, "q4")
+    assert noise.say("哈哈哈").intent == "smalltalk"
+    noise.say("asdfgh")
+    assert noise.say("转人工").outcome == "asked"
+    with Session(rt.engine) as session:
+        assert [t.question for t in session.exec(select(Ticket))] == ["商标转让怎么收费"]

@@ -254,6 +254,10 @@ def resolve(
     """
     top = matches[0] if matches else None
     named = bool(subject) and not followup
+    if subject is None and context and facets_of(text):
+        # A facet and no subject of its own, however long: the conversation's subject
+        # ("what happens to it if the chinese mark gets cancelled").
+        subject, followup = context, True
     if subject is None:
         if top is None or top.score < FLOOR or not _ANCHOR.search(text):
             return None

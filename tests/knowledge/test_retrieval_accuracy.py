@@ -110,7 +110,10 @@ def test_ask_json_agrees_with_the_index(bundled_env: None, rows: list[Row]) -> N
             # The core answers with one of the index's best entries (or a dated sibling): its
             # subject guard may put the second first, and answers the one entry on the
             # question's subject and facet a little below the threshold (bot/faq/guard.py).
-            assert answer["topic"] in row.got[:3] and row.score >= ANSWER - SURE_MARGIN, answer
+            # Below that band only understanding answers (bot/faq/facets.py `resolve`: the
+            # subject named and retrieval agreeing): then the entry must be the right one.
+            in_band = answer["topic"] in row.got[:3] and row.score >= ANSWER - SURE_MARGIN
+            assert in_band or answer["topic"] == row.topic, answer
     oos = [a for r, a in zip(rows, answers, strict=True) if r.topic is None]
     refused = sum(a["intent"] != "suggest" for a in oos) / len(oos)
     ins = [(r, a) for r, a in zip(rows, answers, strict=True) if r.topic]

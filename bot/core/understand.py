@@ -227,6 +227,23 @@ def topic_of_subject(subject: str | None) -> str | None:
     return _SUBJECT_TOPIC.get(subject or "")
 
 
+_SUBJECT_FILLER = re.compile(
+    r"[那么呢吗吧啊呀的了还有另外然后就请问一下这个那个它\s\W]"
+    r"|\b(and|what|whats|about|how|the|then|so|for|of|a|an|is|it)\b",
+    re.IGNORECASE,
+)
+
+
+def _bare_subject(text: str) -> bool:
+    """Whether a message names a subject and nothing more ("变更呢", "and for assignment?"):
+    it asks what was just asked, of that subject. "only some goods were refused, can we split
+    it" names a subject and asks something of its own."""
+    rest = text
+    for s in lexicon().subjects:
+        rest = s.words.sub("", rest)
+    return len(_SUBJECT_FILLER.sub("", rest)) <= 2
+
+
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
     interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
@@ -268,7 +285,8 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     interp.facet = facet_of(text)
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     lean = bool(_LEAN.search(text))
-    if interp.intent is None and own and not interp.facet and dialogue.facet and short and lean:
+    bare = bool(own) and _bare_subject(text)
+    if interp.intent is None and bare and not interp.facet and dialogue.facet and short and lean:
         # "变更呢" after a fee answer: the new subject with the facet asked last.
         phrases = lexicon().facet_phrases.get(dialogue.facet)
         if phrases:

@@ -301,13 +301,15 @@ def resolve(
         if primary:
             # The map confirms, never overrules; a sibling as close that also answers the
             # facet leaves it open ("延期续展加收多少": the renewal fee or the late fee).
-            facet = next(f for f, e in picks if e == primary[0])
+            if best not in primary:
+                return None
+            facet = next(f for f, e in picks if e == best)
             rivals = [
                 m
                 for m in same[1:]
                 if own_best - m.score < 5 and fmap.weight(subject, facet, m.entry.id) >= PRIMARY
             ]
-            return best if primary[0] == best and not rivals else None
+            return None if rivals else best
         nearest = same[1].score if len(same) > 1 else 0.0
         # Named in words and first in retrieval, two signals: a smaller lead will do.
         ahead = leads or (named and same[0] is top and own_best - other >= 5)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +105,12 @@ def _norm(text: str) -> str:
     return _PUNCT.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
-def subjects_of(text: str) -> list[str]:
-    """The subjects a text names, most specific first (lexicon order)."""
-    return [s.name for s in lexicon().subjects if s.words.search(text)]
+@lru_cache(maxsize=4096)
+def subjects_of(text: str) -> tuple[str, ...]:
+    """The subjects a text names, most specific first (lexicon order).
+
+    Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
+    return tuple(s.name for s in lexicon().subjects if s.words.search(text))
 
 
 def facet_of(text: str) -> str | None:
@@ -115,9 +118,10 @@ def facet_of(text: str) -> str | None:
     return next((name for name, rx in lexicon().facets if rx.search(text)), None)
 
 
-def facets_of(text: str) -> list[str]:
-    """Every facet a text asks about, in lexicon order."""
-    return [name for name, rx in lexicon().facets if rx.search(text)]
+@lru_cache(maxsize=4096)
+def facets_of(text: str) -> tuple[str, ...]:
+    """Every facet a text asks about, in lexicon order (cached, like `subjects_of`)."""
+    return tuple(name for name, rx in lexicon().facets if rx.search(text))
 
 
 @cache
@@ -264,7 +268,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             interp.intent = "handoff"
         elif _BOOK_VERB.search(text) and _BOOK_WHO.search(text):
             interp.intent = "booking"
-    own = subjects_of(text)
+    own = list(subjects_of(text))
     brief = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     # A bare "注册" in a short follow-up is the last subject's ("注册下来管几年" after Madrid);
     # a registration named as such starts afresh ("那国内注册一个类多少钱").

@@ -71,7 +71,7 @@ class FaqSkill:
         fmap = facet_map(index)
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
-            own = subjects_of(ctx.text)
+            own = list(subjects_of(ctx.text))
             chosen = choose_subject(fmap, raw, own, interp.context_subject)
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject

@@ -50,6 +50,8 @@ __all__ = (
     "reply",
     "reply_queued",
     "resolve",
+    "staff_writes",
+    "to_user",
     "user_label",
     "user_wrote",
 )
@@ -300,9 +302,10 @@ def expire_unrated(*, session: Session, ticket: Ticket, now: dt.datetime) -> boo
     return won
 
 
-def _to_user(
+def to_user(
     session: Session, ticket: Ticket, text: str, sender: str, now: dt.datetime, **extra: object
 ) -> QueuedMessage:
+    """Queue a message to the ticket's user on their channel (`extra` goes into its payload)."""
     # The web sender writes the transcript line itself when it delivers (the page polls it);
     # other channels get the line now so the ticket's transcript shows what staff sent.
     if ticket.channel != "web":
@@ -355,18 +358,26 @@ def reply_queued(
     The ticket's first response is recorded when the reply is delivered, not here
     (bot/handoff/delivered.py).
     """
+    body = ht("staff_prefix", ticket.lang) + text.strip()
+    parts = len(split_parts(body, limit_for(ticket.channel))) or 1
+    warning = staff_writes(session=session, ticket=ticket, staff=staff, parts=parts, now=now)
+    return to_user(session, ticket, body, f"staff:{staff}", now), warning
+
+
+def staff_writes(
+    *, session: Session, ticket: Ticket, staff: str, parts: int, now: dt.datetime
+) -> str | None:
+    """Staff are about to send `parts` messages to the user: claim an unclaimed ticket, move it
+    to the user's turn; the warning for staff when the messages cannot go now (or None)."""
     if ticket.status == TicketStatus.OPEN:
         claim(session=session, ticket=ticket, staff=staff, now=now)
     ticket.status = next_status(ticket.status, TicketAction.REPLY)
     ticket.updated_at = now
     session.add(ticket)
-    body = ht("staff_prefix", ticket.lang) + text.strip()
     recipient = ticket.chat_ref or ticket.user_ref
-    parts = len(split_parts(body, limit_for(ticket.channel))) or 1
-    warning = forecast(
+    return forecast(
         session=session, channel=ticket.channel, recipient=recipient, parts=parts, now=now
     )
-    return _to_user(session, ticket, body, f"staff:{staff}", now), warning
 
 
 def user_wrote(
@@ -399,7 +410,7 @@ def resolve(*, session: Session, ticket: Ticket, staff: str, note: str, now: dt.
     lang = ticket.lang
     text = ht("resolved", lang, number=ticket.number, note=note.strip()) + ht("rate_prompt", lang)
     choices = [{"label": label, "payload": payload} for label, payload in RATE_CHOICES]
-    _to_user(session, ticket, text, f"staff:{staff}", now, choices=choices)
+    to_user(session, ticket, text, f"staff:{staff}", now, choices=choices)
     ticket.transcript_to_id = last_message_id(
         session=session, channel=ticket.channel, user_ref=ticket.user_ref
     )
@@ -419,7 +430,7 @@ def reopen(*, session: Session, ticket: Ticket, staff: str, now: dt.datetime) ->
     session.add(ticket)
     _set_conversation(session, ticket, "human")
     text = ht("reopened", ticket.lang, number=ticket.number)
-    _to_user(session, ticket, text, f"staff:{staff}", now)
+    to_user(session, ticket, text, f"staff:{staff}", now)
     return ticket
 
 

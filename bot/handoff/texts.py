@@ -140,6 +140,11 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
         "A specific dispute needs a person who looks at your case. Shall I pass you to staff?",
     ),
     "offer.button": ("转人工", "Talk to staff"),
+    "file.link": (
+        "工作人员给您发送了文件：{name}（{size}）。请在{days}天内打开链接查看和下载：\n{url}",
+        "Staff sent you a file: {name} ({size}). Open the link within {days} days to view and "
+        "download it:\n{url}",
+    ),
     "staff_prefix": ("【工作人员】", "[Station staff] "),
     # Staff notices (both languages go out together, Chinese first).
     "sla_breach": (

@@ -34,6 +34,7 @@ __all__ = (
     "CheckedFile",
     "FileRefused",
     "check_file",
+    "check_size",
     "file_payload_text",
     "human_size",
     "is_file_payload",
@@ -100,18 +101,23 @@ def _safe_name(filename: str) -> str:
     return name.strip(" .")[:120]
 
 
+def check_size(size: int, max_bytes: int) -> None:
+    """FileRefused when a file of `size` bytes is over the cap (checked before a download too)."""
+    if size > max_bytes:
+        max_mb = max_bytes // (1024 * 1024)
+        raise FileRefused(
+            f"文件太大：{human_size(size)}，最大 {max_mb} MB / "
+            f"The file is too large: {human_size(size)}, at most {max_mb} MB"
+        )
+
+
 def check_file(filename: str, content: bytes, max_bytes: int) -> CheckedFile:
     """The file if staff may send it, else FileRefused: empty, too large, a type not allowed, or
     content that is not what its name says (a renamed .exe stays refused)."""
     name = _safe_name(filename)
-    max_mb = max_bytes // (1024 * 1024)
     if not content:
         raise FileRefused("文件是空的 / The file is empty")
-    if len(content) > max_bytes:
-        raise FileRefused(
-            f"文件太大：{human_size(len(content))}，最大 {max_mb} MB / "
-            f"The file is too large: {human_size(len(content))}, at most {max_mb} MB"
-        )
+    check_size(len(content), max_bytes)
     ext = PurePath(name.lower()).suffix
     if not name or ext not in ALLOWED:
         kinds = " ".join(sorted(ALLOWED))

@@ -258,8 +258,11 @@ class TelegramSender:
         request = HTTPXRequest(connection_pool_size=2)
         bot = self._bot(request)
         photo = file.mime in PHOTO_MIMES
-        send = bot.send_photo if photo else bot.send_document
-        field = "photo" if photo else "document"
+
+        async def send(what: str | InputFile) -> object:
+            if photo:
+                return await bot.send_photo(chat_id=chat_id, photo=what)
+            return await bot.send_document(chat_id=chat_id, document=what)
 
         def upload() -> InputFile:
             data = InputFile(file.content, filename=file.filename)
@@ -269,13 +272,13 @@ class TelegramSender:
         try:
             if known:  # the same bot received it: no upload needed
                 try:
-                    await self._attempt(chat_id, lambda: send(chat_id=chat_id, **{field: known}))
+                    await self._attempt(chat_id, lambda: send(known))
                     return
                 except PermanentFailure as exc:
                     if _WRONG_FILE_ID not in str(exc).lower():
                         raise
                     logger.info("telegram: file id refused, uploading the file instead")
-            await self._attempt(chat_id, lambda: send(chat_id=chat_id, **{field: upload()}))
+            await self._attempt(chat_id, lambda: send(upload()))
         finally:
             await request.shutdown()
 

@@ -83,7 +83,7 @@ class FakeBotApi:
         self.max_photo = 10 * 1024 * 1024  # sendPhoto upload
         self.max_download = 20 * 1024 * 1024  # getFile
         self._ids = itertools.count(5001)
-        self._delivered_files: list[tuple[str, str, Upload | str]] = []
+        self._delivered: list[tuple[str, str, Upload | str]] = []
         self._lock = threading.Condition()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -125,10 +125,11 @@ class FakeBotApi:
     def sent_texts(self) -> list[str]:
         return [p["text"] for p in self.calls_to("sendMessage")]
 
-    def sent_files(self) -> list[tuple[str, str, Upload | str]]:
-        """(method, chat_id, uploaded file or file id) of each accepted sendPhoto/sendDocument."""
+    def delivered_to(self, chat: int) -> list[tuple[str, Upload | str]]:
+        """What `chat` actually got, in order (refused calls excluded): ("sendMessage", text),
+        ("sendPhoto" / "sendDocument", the uploaded file or the file id sent)."""
         with self._lock:
-            return list(self._delivered_files)
+            return [(m, v) for m, c, v in self._delivered if c == str(chat)]
 
     def sent_documents(self) -> list[tuple[str, Upload, str | None]]:
         """(chat_id, uploaded file, caption) of each sendDocument upload (refused ones too)."""
@@ -270,6 +271,8 @@ class FakeBotApi:
             message_id = int(params.get("message_id") or next(self._ids))
             with self._lock:
                 self.texts[(chat_id, message_id)] = str(params.get("text", ""))
+                if method == "sendMessage":
+                    self._delivered.append((method, str(chat_id), str(params.get("text", ""))))
             return {
                 "message_id": message_id,
                 "date": int(time.time()),
@@ -284,7 +287,7 @@ class FakeBotApi:
             size = len(sent.content) if isinstance(sent, Upload) else 0
             with self._lock:
                 self.sent_file_ids.add(file_id)
-                self._delivered_files.append((method, str(chat_id), sent or ""))
+                self._delivered.append((method, str(chat_id), sent or ""))
             return {
                 "message_id": next(self._ids),
                 "date": int(time.time()),
@@ -300,7 +303,7 @@ class FakeBotApi:
             doc_id = upload if isinstance(upload, str) else f"BQACAgIAAxkBAAI{size}"
             with self._lock:
                 self.sent_file_ids.add(doc_id)
-                self._delivered_files.append((method, str(chat_id), upload or ""))
+                self._delivered.append((method, str(chat_id), upload or ""))
             return {
                 "message_id": next(self._ids),
                 "date": int(time.time()),

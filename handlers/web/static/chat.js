@@ -52,9 +52,17 @@ function richText(el, text) {
     if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
     const a = document.createElement("a");
     a.href = url; a.textContent = shown; a.rel = "noopener noreferrer";
-    if (/\.ics(\?|$)/.test(new URL(url).pathname + "?")) a.setAttribute("download", "");
+    const path = new URL(url).pathname;
+    const file = url.startsWith(location.origin) && /^\/m\/[\w.-]+\/file$/.test(path);
+    if (/\.ics(\?|$)/.test(path + "?") || file) a.setAttribute("download", "");
     else a.target = "_blank";
     el.appendChild(a);
+    // A picture staff sent (the line starts with 🖼): shown under its link, from this server only.
+    if (file && text.startsWith("🖼")) {
+      const img = document.createElement("img");
+      img.src = url + "?inline=1"; img.alt = text.split("\n")[0].slice(2); img.className = "sent-image";
+      img.loading = "lazy"; el.appendChild(document.createElement("br")); el.appendChild(img);
+    }
     last = m.index + shown.length;
   }
   if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));

@@ -1,0 +1,218 @@
+"""Staff send a file back to a WeChat user and to a web chat visitor (issue 22), against the fake
+WeChat API's media rules (media/upload: PNG/JPEG/GIF images up to 10 MB, 40005 for another type,
+40009 for a larger image; 40007 for an image message with an unknown media id) and its window.
+
+WeChat: an image is uploaded as temporary media and sent as an image message; other files, which
+an Official Account cannot send, as a signed, expiring link to a download page; outside the
+48-hour window the file waits for the user's next message like a text. Web: a line with the link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from bot.core.ports import FixedClock
+from bot.core.runtime import Runtime, build_runtime
+from bot.core.settings import Settings
+from bot.delivery.worker import PermanentFailure
+from handlers.wechat.client import build_client
+from handlers.wechat.sender import WeChatSender, classify
+from storage.outbox import OutboxMessage
+from tests.support import wechat as wechat_fake
+from tests.support.accounts import login, make_account
+from tests.support.handoff import with_notifiers
+from tests.support.wechat import OPENID, FakeWeChatApi, WeChatRules, Wire, text_xml
+from tests.support.wechat_app import app_client, running_api, wechat_settings
+from tests.support.web import as_visitor
+from webhook import create_app
+
+NUMBER = "T-2026-000001"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 300
+PDF = b"%PDF-1.7\n" + b"y" * 5000
+
+
+@pytest.fixture
+def rules(clock: FixedClock) -> WeChatRules:
+    return WeChatRules(now=clock.now)
+
+
+@pytest.fixture
+def api(rules: WeChatRules) -> Iterator[FakeWeChatApi]:
+    with running_api() as fake:
+        fake.rules = rules
+        yield fake
+
+
+@pytest.fixture
+def wx(
+    settings: Settings, clock: FixedClock, api: FakeWeChatApi
+) -> Iterator[tuple[TestClient, Runtime]]:
+    configured = wechat_settings(
+        with_notifiers(settings, smtp_host="", telegram_staff_chat=None, wecom_webhook_url=""),
+        api,
+        public_url="https://tmbot.example.cn",
+    )
+    with app_client(configured, clock) as (client, runtime):
+        worker = client.app.state.worker  # type: ignore[attr-defined]
+        worker.register(WeChatSender(configured, runtime.engine, clock=clock))
+        yield client, runtime
+
+
+def _user_says(client: TestClient, clock: FixedClock, rules: WeChatRules, text: str, n: int) -> str:
+    rules.user_wrote(OPENID, clock.now())
+    wire = Wire(client, timestamp=int(clock.now().timestamp()))
+    resp = wire.post(text_xml(text, msg_id=n, at=wire.timestamp))
+    return resp.text if resp.text == "success" else str(wire.reply(resp).get("Content", ""))
+
+
+def _run(client: TestClient) -> None:
+    client.app.state.worker.run_once()  # type: ignore[attr-defined]
+
+
+def _received(rules: WeChatRules) -> list[str]:
+    return [text for openid, text in rules.received if openid == OPENID]
+
+
+def _upload(client: TestClient, token: str, name: str, data: bytes, text: str = "") -> str:
+    return client.post(
+        f"/staff/tickets/{NUMBER}/file",
+        data={"csrf_token": token, "text": text},
+        files={"upload": (name, data, "application/octet-stream")},
+        follow_redirects=True,
+    ).text
+
+
+def _file_rows(runtime: Runtime, sender: str) -> list[OutboxMessage]:
+    with Session(runtime.engine) as session:
+        rows = session.exec(select(OutboxMessage).where(OutboxMessage.sender == sender))
+        return [r for r in rows if r.payload.get("file")]
+
+
+def _staff(client: TestClient, runtime: Runtime) -> str:
+    make_account(runtime, "wang", role="staff")
+    return login(client, "wang")
+
+
+def test_wechat_image_is_uploaded_and_sent_as_an_image(
+    wx: tuple[TestClient, Runtime], api: FakeWeChatApi, rules: WeChatRules, clock: FixedClock
+) -> None:
+    client, runtime = wx
+    assert NUMBER in _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    token = _staff(client, runtime)
+    _upload(client, token, "样例.png", PNG, text="请看样例。")
+    _run(client)
+    assert _received(rules)[-2:] == ["【工作人员】请看样例。", "[image] image.png"]
+    [(kind, name, data)] = api.uploads.values()
+    assert (kind, name, data) == ("image", "image.png", PNG)
+    [row] = _file_rows(runtime, "wechat")
+    assert row.status == "sent"
+    page = client.get(f"/staff/tickets/{NUMBER}").text
+    assert "🖼 样例.png" in page and "已送达 / delivered" in page
+
+
+def test_wechat_other_files_go_as_an_expiring_link_to_a_download_page(
+    wx: tuple[TestClient, Runtime], api: FakeWeChatApi, rules: WeChatRules, clock: FixedClock
+) -> None:
+    client, runtime = wx
+    _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    _upload(client, _staff(client, runtime), "驳回通知书.pdf", PDF)
+    _run(client)
+    text = _received(rules)[-1]
+    assert text.startswith("工作人员给您发送了文件：驳回通知书.pdf（4 KB）") and "7天内" in text
+    assert not api.uploads  # an Official Account cannot send a PDF: nothing uploaded
+    url = re.search(r"https://tmbot\.example\.cn(/m/\S+)", text)
+    assert url is not None
+    page = client.get(url.group(1))
+    assert page.status_code == 200 and "驳回通知书.pdf" in page.text
+    download = client.get(url.group(1) + "/file")
+    assert download.content == PDF and download.headers["content-type"] == "application/pdf"
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert (
+        client.get(url.group(1) + "/file?inline=1")
+        .headers["content-disposition"]
+        .startswith("attachment;")
+    )  # only images are ever shown inline
+    tampered = url.group(1)[:-3] + ("AAA" if not url.group(1).endswith("AAA") else "BBB")
+    assert client.get(tampered + "/file").status_code == 404
+    clock.at += dt.timedelta(days=8)
+    assert client.get(url.group(1) + "/file").status_code == 404  # expired
+
+
+def test_wechat_file_outside_the_window_waits_and_goes_first(
+    wx: tuple[TestClient, Runtime], api: FakeWeChatApi, rules: WeChatRules, clock: FixedClock
+) -> None:
+    client, runtime = wx
+    _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    token = _staff(client, runtime)
+    before = len(_received(rules))
+    clock.at += dt.timedelta(hours=49)
+    page = _upload(client, token, "样例.png", PNG)
+    assert "用户48小时内未发消息" in page  # told at once, as for a text
+    _run(client)
+    [row] = _file_rows(runtime, "wechat")
+    assert row.status == "waiting" and len(_received(rules)) == before and not api.uploads
+    assert "等待用户发消息后送达" in client.get(f"/staff/tickets/{NUMBER}").text
+    assert _user_says(client, clock, rules, "在吗", 2) == "success"  # nothing overtakes it
+    _run(client)
+    got = _received(rules)[before:]
+    assert got[0] == "[image] image.png" and len(got) == len(set(got))
+    [row] = _file_rows(runtime, "wechat")
+    assert row.status == "sent"
+
+
+def test_the_fake_refuses_what_wechat_refuses(
+    settings: Settings, api: FakeWeChatApi, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """media/upload: a BMP is 40005, an image over the limit 40009, an unknown media id in an
+    image message 40007: each a permanent failure for the outbox."""
+    client = build_client(wechat_settings(settings, api), runtime.engine)
+    for name, data in (("scan.bmp", b"BM" + b"\0" * 50), ("fake.png", b"MZ\x90" + b"\0" * 9)):
+        with pytest.raises(Exception) as refused:
+            client.media.upload("image", (name, data, "image/png"))
+        failure = classify(refused.value)
+        assert isinstance(failure, PermanentFailure) and "(40005)" in str(failure)
+    limits = dict(wechat_fake.MEDIA_LIMITS)
+    limits["image"] = (("png",), 100, 40009)
+    monkeypatch.setattr(wechat_fake, "MEDIA_LIMITS", limits)
+    with pytest.raises(Exception) as refused:
+        client.media.upload("image", ("big.png", PNG, "image/png"))
+    assert "(40009)" in str(classify(refused.value))
+    with pytest.raises(Exception) as refused:
+        client.message.send_image(OPENID, "MEDIA-unknown")
+    assert "(40007)" in str(classify(refused.value))
+
+
+def test_web_chat_shows_the_file_as_a_link_and_the_image_inline(
+    settings: Settings, clock: FixedClock
+) -> None:
+    runtime = build_runtime(settings, clock=clock)
+    try:
+        with TestClient(create_app(settings, runtime=runtime)) as client:
+            as_visitor(client, settings, "webuser-0007")
+            reply = client.post("/api/chat", json={"text": "转人工，我的商标被抢注了"}).json()
+            assert NUMBER in str(reply)
+            cursor = client.get("/api/chat/history").json()["cursor"]
+            token = _staff(client, runtime)
+            _upload(client, token, "样例.png", PNG)
+            _upload(client, token, "清单.pdf", PDF)
+            as_visitor(client, settings, "webuser-0007")
+            client.app.state.worker.run_once()  # type: ignore[attr-defined]
+            lines = client.get("/api/chat/updates", params={"after": cursor}).json()
+            texts = [line["text"] for line in lines if line["who"] == "staff"]
+            assert texts[0].startswith("🖼 样例.png") and texts[1].startswith("📎 清单.pdf")
+            links = [re.search(r"http://testserver(/m/\S+/file)", t) for t in texts]
+            assert all(links)
+            image = client.get(links[0].group(1) + "?inline=1")  # type: ignore[union-attr]
+            assert image.content == PNG and image.headers["content-type"] == "image/png"
+            assert image.headers["content-disposition"].startswith("inline;")
+            assert image.headers["x-content-type-options"] == "nosniff"
+            pdf = client.get(links[1].group(1))  # type: ignore[union-attr]
+            assert pdf.content == PDF and "attachment" in pdf.headers["content-disposition"]
+    finally:
+        runtime.engine.dispose()

@@ -149,6 +149,9 @@ def ticket_page(
     """One ticket: facts, transcript, deliveries, reply box and actions."""
     ticket = _ticket(session, number)
     transcript = ticket_transcript(session=session, ticket=ticket)
+    messages = message_states(
+        session=session, ref_kind="ticket", ref_id=ticket.number, senders=[ticket.channel]
+    )
     if transcript and transcript[-1].id is not None:
         mark_read(session=session, staff=user.username, ticket=ticket, message_id=transcript[-1].id)
         session.commit()  # the page's unread counter (read in its own session) must see it
@@ -159,9 +162,8 @@ def ticket_page(
         transcript=transcript,
         deliveries=ticket_deliveries(session=session, number=ticket.number),
         files=files_for(session=session, ticket_number=ticket.number),
-        messages=message_states(
-            session=session, ref_kind="ticket", ref_id=ticket.number, senders=[ticket.channel]
-        ),
+        messages=messages,
+        reply_waiting=any(m.state == "waiting" for m in messages),
         now=runtime.conversation.clock.now(),
         tz=_local(runtime),
         canned=[

@@ -21,15 +21,17 @@ from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings
 from bot.delivery.worker import PermanentFailure
+from bot.handoff import helpdesk
 from handlers.wechat.client import build_client
 from handlers.wechat.sender import WeChatSender, classify
 from storage.outbox import OutboxMessage
+from storage.tickets import get_ticket
 from tests.support import wechat as wechat_fake
 from tests.support.accounts import login, make_account
-from tests.support.handoff import with_notifiers
+from tests.support.handoff import outbox_rows, with_notifiers
+from tests.support.web import as_visitor
 from tests.support.wechat import OPENID, FakeWeChatApi, WeChatRules, Wire, text_xml
 from tests.support.wechat_app import app_client, running_api, wechat_settings
-from tests.support.web import as_visitor
 from webhook import create_app
 
 NUMBER = "T-2026-000001"
@@ -216,3 +218,68 @@ def test_web_chat_shows_the_file_as_a_link_and_the_image_inline(
             assert pdf.content == PDF and "attachment" in pdf.headers["content-disposition"]
     finally:
         runtime.engine.dispose()
+
+
+def test_sla_alert_says_the_reply_is_written_and_waits_for_the_user(
+    settings: Settings, clock: FixedClock, api: FakeWeChatApi, rules: WeChatRules
+) -> None:
+    """A staff reply waiting for the WeChat user (window closed) is not "no reply": the first
+    response is counted on delivery, and the alert and the ticket page say what is true."""
+    configured = wechat_settings(
+        with_notifiers(settings, smtp_host="", telegram_staff_chat=None),
+        api,
+        public_url="https://tmbot.example.cn",
+    )
+    with app_client(configured, clock) as (client, runtime):
+        client.app.state.worker.register(  # type: ignore[attr-defined]
+            WeChatSender(configured, runtime.engine, clock=clock)
+        )
+        _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+        token = _staff(client, runtime)
+        clock.at += dt.timedelta(hours=49)
+        client.post(
+            f"/staff/tickets/{NUMBER}/reply",
+            data={"csrf_token": token, "text": "您好，请提供注册号。"},
+        )
+        _run(client)  # the sweep waits for the reply's first try, which finds the window closed
+        with Session(runtime.engine) as session:
+            ticket = get_ticket(session=session, number=NUMBER)
+            assert ticket is not None and ticket.first_response_at is None  # not delivered
+            assert ticket.sla_alerted_at is None
+        clock.at += dt.timedelta(minutes=2)
+        _run(client)  # the next sweep alerts, truthfully
+        [alert] = [r for r in outbox_rows(runtime, "wecom") if r.payload["event"].startswith("sla")]
+        text = alert.payload["text"]
+        assert alert.payload["event"] == "sla_waiting"
+        assert "工作人员已写好回复" in text and "Staff have written a reply" in text
+        assert "仍无工作人员回复" not in text and "no reply from staff" not in text
+        page = client.get(f"/staff/tickets/{NUMBER}").text
+        assert "回复已写好，等待用户发消息后送达" in page and "超时 SLA breached" not in page
+        _user_says(client, clock, rules, "在吗", 2)
+        _run(client)
+        with Session(runtime.engine) as session:
+            ticket = get_ticket(session=session, number=NUMBER)
+            assert ticket is not None and ticket.first_response_at == clock.now()
+        assert "回复已写好" not in client.get(f"/staff/tickets/{NUMBER}").text
+
+
+def test_sla_alert_without_any_reply_still_says_so(
+    settings: Settings, clock: FixedClock, api: FakeWeChatApi, rules: WeChatRules
+) -> None:
+    configured = wechat_settings(
+        with_notifiers(settings, smtp_host="", telegram_staff_chat=None), api
+    )
+    with app_client(configured, clock) as (client, runtime):
+        _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+        clock.at += dt.timedelta(hours=49)
+        with Session(runtime.engine) as session:
+            ticket = get_ticket(session=session, number=NUMBER)
+            assert ticket is not None
+            helpdesk.alert_sla_breach(
+                session=session, settings=configured, ticket=ticket, now=clock.now()
+            )
+            session.commit()
+        [alert] = [r for r in outbox_rows(runtime, "wecom") if r.payload["event"].startswith("sla")]
+        assert (
+            alert.payload["event"] == "sla_breach" and "仍无工作人员回复" in alert.payload["text"]
+        )

@@ -120,6 +120,17 @@ def queue(
         .where(OutboxMessage.ref_kind == "ticket", col(OutboxMessage.status) != "sent")
         .group_by(OutboxMessage.status)
     ).all()
+    # Notifiers and channels that keep failing: since when, how many rows they hold back.
+    failing = session.exec(
+        select(OutboxMessage.sender, func.min(OutboxMessage.failing_since), func.count())
+        .where(
+            OutboxMessage.ref_kind == "ticket",
+            col(OutboxMessage.status).in_(["pending", "sending"]),
+            col(OutboxMessage.failing_since).is_not(None),
+        )
+        .group_by(OutboxMessage.sender)
+        .order_by(func.min(OutboxMessage.failing_since))
+    ).all()
     return render(
         request,
         "staff/queue.html",
@@ -135,6 +146,7 @@ def queue(
         statuses=STATUSES,
         channels=CHANNELS,
         undelivered=dict(undelivered),
+        failing=failing,
         delivery=latest_states(
             session=session, ref_kind="ticket", ref_ids=[t.number for t in tickets]
         ),

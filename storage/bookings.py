@@ -89,6 +89,11 @@ class Booking(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
+    @property
+    def reach(self) -> str:
+        """How to reach the contact: the phone number, else the e-mail address ("" if erased)."""
+        return self.phone or self.email or ""
+
 
 def new_code() -> str:
     """A fresh booking code like B-7K3Q9 (32^5 possibilities; clashes are retried)."""

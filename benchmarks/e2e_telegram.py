@@ -34,13 +34,21 @@ from bot.core.ports import FixedClock
 from bot.core.runtime import build_runtime
 from storage.bookings import Booking
 from tests.support.accounts import login, make_account
-from tests.support.telegram_api import BOT_USER, FakeBotApi, Upload
-from tests.support.telegram_updates import STAFF_CHAT, post_update, telegram_settings, update
+from tests.support.telegram_api import FakeBotApi, Upload
+from tests.support.telegram_updates import (
+    STAFF_CHAT,
+    post_update,
+    staff_photo,
+    staff_reply,
+    telegram_settings,
+    update,
+)
 from webhook import create_app
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 USER = 5550001  # the chat of fixture "text_zh"
 JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4  # the photo staff send in the group
+PHOTO_ID = "AgACAgStaffPhoto01"
 PDF = b"%PDF-1.7\n" + b"0 obj << >> endobj\n" * 200
 PDF_NAME = "异议答辩材料清单.pdf"
 
@@ -86,36 +94,13 @@ class Run:
 
     def staff(self, text: str, replying_to: dict[str, Any]) -> None:
         print(f"staff > {text[:80]}")
-        replied = {
-            "message_id": 9001,
-            "from": BOT_USER,
-            "chat": {"id": STAFF_CHAT, "title": "staff", "type": "supergroup"},
-            "date": 1795572000,
-            "text": replying_to["text"],
-        }
-        data = update("staff_message", update_id=next(self.ids), text=text)
-        data["message"]["reply_to_message"] = replied
-        post_update(self.client, data)
+        post_update(self.client, staff_reply(next(self.ids), replying_to["text"], text=text))
         self.deliver()
 
     def staff_photo(self, replying_to: dict[str, Any], caption: str) -> None:
         print(f"staff > [photo] {caption}")
-        self.fake.files["AgACAgStaffPhoto01"] = JPEG  # Telegram holds it; the bot gets an id
-        replied = {
-            "message_id": 9001,
-            "from": BOT_USER,
-            "chat": {"id": STAFF_CHAT, "title": "staff", "type": "supergroup"},
-            "date": 1795572000,
-            "text": replying_to["text"],
-        }
-        data = update("staff_message", update_id=next(self.ids))
-        data["message"].pop("text")
-        data["message"].update(
-            caption=caption,
-            reply_to_message=replied,
-            photo=[{"file_id": "AgACAgStaffPhoto01", "file_unique_id": "AQADe2e",
-                    "file_size": len(JPEG), "width": 640, "height": 480}],
-        )  # fmt: skip
+        self.fake.files[PHOTO_ID] = JPEG  # Telegram holds it; the bot gets its id
+        data = staff_photo(next(self.ids), replying_to["text"], PHOTO_ID, len(JPEG), caption)
         post_update(self.client, data)
         self.deliver()
 
@@ -211,7 +196,7 @@ def scenario(run: Run) -> int:
         bookings = len(made)
         contact = f"phone={made[0].phone!r} email={made[0].email!r}" if made else "-"
     files = [(m, v) for m, v in run.fake.delivered_to(USER) if m != "sendMessage"]
-    photo_by_id = files.count(("sendPhoto", "AgACAgStaffPhoto01")) == 1
+    photo_by_id = files.count(("sendPhoto", PHOTO_ID)) == 1
     pdfs = [(m, v) for m, v in files if isinstance(v, Upload) and v.filename == PDF_NAME]
     pdf_once = [(m, v.content == PDF) for m, v in pdfs] == [("sendDocument", True)]
     received = run.fake.received(USER)

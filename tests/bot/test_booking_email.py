@@ -18,7 +18,7 @@ from bot.core.runtime import Runtime
 from storage.bookings import Booking
 from storage.erasers import erase_subject
 from storage.experts import Expert
-from tests.support.booking import book_through, joined
+from tests.support.booking import STEPS, book_through, joined
 from tests.support.dialog import assert_dialog, say
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -51,12 +51,7 @@ def test_chinese_flow_takes_an_email(runtime: Runtime) -> None:
     assert_dialog(
         conv,
         [
-            ("预约专家", "请选择咨询主题"),
-            ("book:topic:renewal", "王明远"),
-            ("book:expert:1", "请选择日期"),
-            ("book:day:2026-11-26", "可预约的时段"),
-            ("book:slot:1:20261126T0100Z", "请输入企业名称"),
-            ("某某科技有限公司", "联系人姓名"),
+            *STEPS[:6],
             ("张三", "请输入联系人手机号或邮箱"),
             ("邮箱zhang@", "手机号或邮箱格式不对"),
             ("Zhang.San@Example.COM", "一句话"),

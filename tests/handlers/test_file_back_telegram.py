@@ -6,21 +6,16 @@ its own outbox message behind the text, against the fake Bot API's file rules (4
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.core.ports import FixedClock
-from bot.core.runtime import Runtime, build_runtime
-from bot.core.settings import Settings
+from bot.core.runtime import Runtime
 from tests.support.accounts import login, make_account
 from tests.support.handoff import outbox_rows
-from tests.support.telegram_api import BOT_USER, FakeBotApi, Upload
-from tests.support.telegram_updates import STAFF_CHAT, post_update, telegram_settings, update
-from webhook import create_app
+from tests.support.telegram_api import FakeBotApi, Upload
+from tests.support.telegram_updates import STAFF_CHAT, post_update, staff_photo, update
 
 LI = 5550001
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -28,26 +23,7 @@ PDF = b"%PDF-1.4\n" + b"x" * 2000
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64  # Telegram re-encodes staff photos as JPEG
 
 
-@pytest.fixture
-def rt(settings: Settings, clock: FixedClock, fake_api: FakeBotApi) -> Iterator[Runtime]:
-    configured = telegram_settings(settings, fake_api, telegram_staff_chat=STAFF_CHAT)
-    runtime = build_runtime(configured, clock=clock)
-    yield runtime
-    runtime.engine.dispose()
-
-
-@pytest.fixture
-def app(rt: Runtime) -> FastAPI:
-    return create_app(rt.settings, runtime=rt)
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
-        yield c
-
-
-def _escalate(client: TestClient, app: FastAPI, fake: FakeBotApi) -> dict[str, Any]:
+def _escalate(client: TestClient, app: Any, fake: FakeBotApi) -> dict[str, Any]:
     post_update(client, update("text_zh", update_id=1, text="转人工，我的商标被经销商抢注了"))
     app.state.worker.run_once()
     return next(
@@ -55,6 +31,13 @@ def _escalate(client: TestClient, app: FastAPI, fake: FakeBotApi) -> dict[str, A
         for p in fake.calls_to("sendMessage")
         if p["chat_id"] == str(STAFF_CHAT) and "新工单" in p["text"]
     )
+
+
+def _ticket_for(client: TestClient, rt: Runtime, fake: FakeBotApi) -> str:
+    """A ticket of the Telegram user, and staff member wang signed in; the CSRF token."""
+    _escalate(client, client.app, fake)
+    make_account(rt, "wang", role="staff")
+    return login(client, "wang")
 
 
 def _upload(client: TestClient, token: str, name: str, data: bytes, text: str = "") -> str:
@@ -74,11 +57,11 @@ def _to_user(fake: FakeBotApi, after: int = 0) -> list[tuple[str, Any]]:
 
 
 def test_console_sends_text_then_file_each_once(
-    client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi, clock: FixedClock
+    telegram_client: TestClient, telegram_rt: Runtime, fake_api: FakeBotApi, clock: FixedClock
 ) -> None:
-    _escalate(client, app, fake_api)
-    make_account(rt, "wang", role="staff")
-    token = login(client, "wang")
+    client, rt = telegram_client, telegram_rt
+    app = client.app
+    token = _ticket_for(client, rt, fake_api)
     before = len(_to_user(fake_api))
     page = _upload(client, token, "商标注册证.pdf", PDF, text="请查收注册证扫描件。")
     assert "已排队" in page
@@ -104,24 +87,23 @@ def test_console_sends_text_then_file_each_once(
 
 
 def test_an_image_goes_as_a_photo(
-    client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi
+    telegram_client: TestClient, telegram_rt: Runtime, fake_api: FakeBotApi
 ) -> None:
-    _escalate(client, app, fake_api)
-    make_account(rt, "wang", role="staff")
-    _upload(client, login(client, "wang"), "样例.png", PNG)
-    app.state.worker.run_once()
+    client = telegram_client
+    _upload(client, _ticket_for(client, telegram_rt, fake_api), "样例.png", PNG)
+    client.app.state.worker.run_once()  # type: ignore[attr-defined]
     [(method, sent)] = _to_user(fake_api)[-1:]
     assert method == "sendPhoto" and isinstance(sent, Upload) and sent.content == PNG
 
 
 def test_too_large_for_telegram_fails_once_and_staff_see_why(
-    client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi
+    telegram_client: TestClient, telegram_rt: Runtime, fake_api: FakeBotApi
 ) -> None:
-    _escalate(client, app, fake_api)
-    make_account(rt, "wang", role="staff")
+    client, rt = telegram_client, telegram_rt
+    token = _ticket_for(client, rt, fake_api)
     fake_api.max_upload = 1000  # Telegram's 50 MB, scaled down: 413 Request Entity Too Large
-    _upload(client, login(client, "wang"), "big.pdf", PDF)
-    app.state.worker.run_once()
+    _upload(client, token, "big.pdf", PDF)
+    client.app.state.worker.run_once()  # type: ignore[attr-defined]
     [row] = [r for r in outbox_rows(rt, "telegram") if r.payload.get("file")]
     assert row.status == "failed" and "too large" in (row.last_error or "")
     assert len(fake_api.calls_to("sendDocument")) == 1  # permanent: not retried for a day
@@ -130,11 +112,10 @@ def test_too_large_for_telegram_fails_once_and_staff_see_why(
 
 
 def test_refused_uploads_lose_nothing_and_say_why(
-    client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi
+    telegram_client: TestClient, telegram_rt: Runtime, fake_api: FakeBotApi
 ) -> None:
-    _escalate(client, app, fake_api)
-    make_account(rt, "wang", role="staff")
-    token = login(client, "wang")
+    client, rt = telegram_client, telegram_rt
+    token = _ticket_for(client, rt, fake_api)
     page = _upload(client, token, "setup.pdf", b"MZ\x90\x00" + b"\x00" * 100)  # a renamed .exe
     assert "文件未发送" in page and "not a .pdf file" in page
     page = _upload(client, token, "tool.exe", b"MZ\x90\x00")
@@ -147,36 +128,29 @@ def test_refused_uploads_lose_nothing_and_say_why(
 
 
 def _staff_photo(client: TestClient, notice: dict[str, Any], file_id: str, caption: str) -> None:
-    replied = {
-        "message_id": 9001,
-        "from": BOT_USER,
-        "chat": {"id": STAFF_CHAT, "title": "指导站工作人员", "type": "supergroup"},
-        "date": 1795572000,
-        "text": notice["text"],
-    }
-    data = update("staff_message", update_id=40)
-    data["message"].pop("text")
-    data["message"].update(
-        caption=caption,
-        reply_to_message=replied,
-        photo=[{"file_id": file_id, "file_unique_id": "AQADstaff", "file_size": len(JPEG),
-                "width": 800, "height": 600}],
-    )  # fmt: skip
+    data = staff_photo(40, notice["text"], file_id, len(JPEG), caption)
     assert post_update(client, data).status_code == 200
 
 
+def _photo_from_group(client: TestClient, fake: FakeBotApi, caption: str) -> dict[str, Any]:
+    """A ticket, and staff replying to its notice with a photo Telegram holds; the notice."""
+    notice = _escalate(client, client.app, fake)
+    fake.files["AgACAgStaffPhoto"] = JPEG
+    _staff_photo(client, notice, "AgACAgStaffPhoto", caption)
+    return notice
+
+
 def test_staff_group_photo_reaches_the_user_by_file_id(
-    client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi
+    telegram_client: TestClient, telegram_rt: Runtime, fake_api: FakeBotApi
 ) -> None:
-    notice = _escalate(client, app, fake_api)
-    fake_api.files["AgACAgStaffPhoto"] = JPEG
-    _staff_photo(client, notice, "AgACAgStaffPhoto", "这是样例图。")
+    client, rt = telegram_client, telegram_rt
+    notice = _photo_from_group(client, fake_api, "这是样例图。")
     queued = [
         p["text"] for p in fake_api.calls_to("sendMessage") if p["chat_id"] == str(STAFF_CHAT)
     ]
-    assert "文件 photo-AQADstaff.jpg 已排队" in queued[-1]
+    assert "文件 photo-AQADfPhoto.jpg 已排队" in queued[-1]
     _staff_photo(client, notice, "AgACAgStaffPhoto", "这是样例图。")  # Telegram re-delivers
-    app.state.worker.run_once()
+    client.app.state.worker.run_once()  # type: ignore[attr-defined]
     got = _to_user(fake_api)
     assert got[-2:] == [
         ("sendMessage", "【工作人员】这是样例图。"),
@@ -188,17 +162,16 @@ def test_staff_group_photo_reaches_the_user_by_file_id(
     make_account(rt, "wang", role="staff")
     login(client, "wang")
     page = client.get("/staff/tickets/T-2026-000001").text
-    assert "photo-AQADstaff.jpg" in page  # kept for staff like the user's files
+    assert "photo-AQADfPhoto.jpg" in page  # kept for staff like the user's files
 
 
 def test_a_refused_file_id_is_uploaded_instead(
-    client: TestClient, app: FastAPI, rt: Runtime, fake_api: FakeBotApi
+    telegram_client: TestClient, telegram_rt: Runtime, fake_api: FakeBotApi
 ) -> None:
-    notice = _escalate(client, app, fake_api)
-    fake_api.files["AgACAgStaffPhoto"] = JPEG
-    _staff_photo(client, notice, "AgACAgStaffPhoto", "")
+    client, rt = telegram_client, telegram_rt
+    _photo_from_group(client, fake_api, "")
     del fake_api.files["AgACAgStaffPhoto"]  # an id this bot can no longer use
-    app.state.worker.run_once()
+    client.app.state.worker.run_once()  # type: ignore[attr-defined]
     photos = [p["photo"] for p in fake_api.calls_to("sendPhoto")]
     assert photos[0] == "AgACAgStaffPhoto" and isinstance(photos[1], Upload)
     assert photos[1].content == JPEG

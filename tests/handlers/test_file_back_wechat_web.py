@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,62 +22,26 @@ from bot.core.settings import Settings
 from bot.delivery.worker import PermanentFailure
 from bot.handoff import helpdesk
 from handlers.wechat.client import build_client
-from handlers.wechat.sender import WeChatSender, classify
+from handlers.wechat.sender import classify
 from storage.outbox import OutboxMessage
 from storage.tickets import get_ticket
 from tests.support import wechat as wechat_fake
 from tests.support.accounts import login, make_account
-from tests.support.handoff import outbox_rows, with_notifiers
+from tests.support.handoff import WECOM_URL, outbox_rows
 from tests.support.web import as_visitor
-from tests.support.wechat import OPENID, FakeWeChatApi, WeChatRules, Wire, text_xml
-from tests.support.wechat_app import app_client, running_api, wechat_settings
+from tests.support.wechat import OPENID, FakeWeChatApi, WeChatRules
+from tests.support.wechat_app import (
+    received,
+    run_worker,
+    user_says,
+    wechat_settings,
+    wechat_station,
+)
 from webhook import create_app
 
 NUMBER = "T-2026-000001"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 300
 PDF = b"%PDF-1.7\n" + b"y" * 5000
-
-
-@pytest.fixture
-def rules(clock: FixedClock) -> WeChatRules:
-    return WeChatRules(now=clock.now)
-
-
-@pytest.fixture
-def api(rules: WeChatRules) -> Iterator[FakeWeChatApi]:
-    with running_api() as fake:
-        fake.rules = rules
-        yield fake
-
-
-@pytest.fixture
-def wx(
-    settings: Settings, clock: FixedClock, api: FakeWeChatApi
-) -> Iterator[tuple[TestClient, Runtime]]:
-    configured = wechat_settings(
-        with_notifiers(settings, smtp_host="", telegram_staff_chat=None, wecom_webhook_url=""),
-        api,
-        public_url="https://tmbot.example.cn",
-    )
-    with app_client(configured, clock) as (client, runtime):
-        worker = client.app.state.worker  # type: ignore[attr-defined]
-        worker.register(WeChatSender(configured, runtime.engine, clock=clock))
-        yield client, runtime
-
-
-def _user_says(client: TestClient, clock: FixedClock, rules: WeChatRules, text: str, n: int) -> str:
-    rules.user_wrote(OPENID, clock.now())
-    wire = Wire(client, timestamp=int(clock.now().timestamp()))
-    resp = wire.post(text_xml(text, msg_id=n, at=wire.timestamp))
-    return resp.text if resp.text == "success" else str(wire.reply(resp).get("Content", ""))
-
-
-def _run(client: TestClient) -> None:
-    client.app.state.worker.run_once()  # type: ignore[attr-defined]
-
-
-def _received(rules: WeChatRules) -> list[str]:
-    return [text for openid, text in rules.received if openid == OPENID]
 
 
 def _upload(client: TestClient, token: str, name: str, data: bytes, text: str = "") -> str:
@@ -105,11 +68,11 @@ def test_wechat_image_is_uploaded_and_sent_as_an_image(
     wx: tuple[TestClient, Runtime], api: FakeWeChatApi, rules: WeChatRules, clock: FixedClock
 ) -> None:
     client, runtime = wx
-    assert NUMBER in _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    assert NUMBER in user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
     token = _staff(client, runtime)
     _upload(client, token, "样例.png", PNG, text="请看样例。")
-    _run(client)
-    assert _received(rules)[-2:] == ["【工作人员】请看样例。", "[image] image.png"]
+    run_worker(client)
+    assert received(rules)[-2:] == ["【工作人员】请看样例。", "[image] image.png"]
     [(kind, name, data)] = api.uploads.values()
     assert (kind, name, data) == ("image", "image.png", PNG)
     [row] = _file_rows(runtime, "wechat")
@@ -122,10 +85,10 @@ def test_wechat_other_files_go_as_an_expiring_link_to_a_download_page(
     wx: tuple[TestClient, Runtime], api: FakeWeChatApi, rules: WeChatRules, clock: FixedClock
 ) -> None:
     client, runtime = wx
-    _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
     _upload(client, _staff(client, runtime), "驳回通知书.pdf", PDF)
-    _run(client)
-    text = _received(rules)[-1]
+    run_worker(client)
+    text = received(rules)[-1]
     assert text.startswith("工作人员给您发送了文件：驳回通知书.pdf（4 KB）") and "7天内" in text
     assert not api.uploads  # an Official Account cannot send a PDF: nothing uploaded
     url = re.search(r"https://tmbot\.example\.cn(/m/\S+)", text)
@@ -150,19 +113,19 @@ def test_wechat_file_outside_the_window_waits_and_goes_first(
     wx: tuple[TestClient, Runtime], api: FakeWeChatApi, rules: WeChatRules, clock: FixedClock
 ) -> None:
     client, runtime = wx
-    _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
     token = _staff(client, runtime)
-    before = len(_received(rules))
+    before = len(received(rules))
     clock.at += dt.timedelta(hours=49)
     page = _upload(client, token, "样例.png", PNG)
     assert "用户48小时内未发消息" in page  # told at once, as for a text
-    _run(client)
+    run_worker(client)
     [row] = _file_rows(runtime, "wechat")
-    assert row.status == "waiting" and len(_received(rules)) == before and not api.uploads
+    assert row.status == "waiting" and len(received(rules)) == before and not api.uploads
     assert "等待用户发消息后送达" in client.get(f"/staff/tickets/{NUMBER}").text
-    assert _user_says(client, clock, rules, "在吗", 2) == "success"  # nothing overtakes it
-    _run(client)
-    got = _received(rules)[before:]
+    assert user_says(client, clock, rules, "在吗", 2) == "success"  # nothing overtakes it
+    run_worker(client)
+    got = received(rules)[before:]
     assert got[0] == "[image] image.png" and len(got) == len(set(got))
     [row] = _file_rows(runtime, "wechat")
     assert row.status == "sent"
@@ -225,29 +188,23 @@ def test_sla_alert_says_the_reply_is_written_and_waits_for_the_user(
 ) -> None:
     """A staff reply waiting for the WeChat user (window closed) is not "no reply": the first
     response is counted on delivery, and the alert and the ticket page say what is true."""
-    configured = wechat_settings(
-        with_notifiers(settings, smtp_host="", telegram_staff_chat=None),
-        api,
-        public_url="https://tmbot.example.cn",
-    )
-    with app_client(configured, clock) as (client, runtime):
-        client.app.state.worker.register(  # type: ignore[attr-defined]
-            WeChatSender(configured, runtime.engine, clock=clock)
-        )
-        _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    with wechat_station(settings, clock, api, wecom_webhook_url=WECOM_URL) as (client, runtime):
+        user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
         token = _staff(client, runtime)
         clock.at += dt.timedelta(hours=49)
         client.post(
             f"/staff/tickets/{NUMBER}/reply",
             data={"csrf_token": token, "text": "您好，请提供注册号。"},
         )
-        _run(client)  # the sweep waits for the reply's first try, which finds the window closed
+        run_worker(
+            client
+        )  # the sweep waits for the reply's first try, which finds the window closed
         with Session(runtime.engine) as session:
             ticket = get_ticket(session=session, number=NUMBER)
             assert ticket is not None and ticket.first_response_at is None  # not delivered
             assert ticket.sla_alerted_at is None
         clock.at += dt.timedelta(minutes=2)
-        _run(client)  # the next sweep alerts, truthfully
+        run_worker(client)  # the next sweep alerts, truthfully
         [alert] = [r for r in outbox_rows(runtime, "wecom") if r.payload["event"].startswith("sla")]
         text = alert.payload["text"]
         assert alert.payload["event"] == "sla_waiting"
@@ -255,8 +212,8 @@ def test_sla_alert_says_the_reply_is_written_and_waits_for_the_user(
         assert "仍无工作人员回复" not in text and "no reply from staff" not in text
         page = client.get(f"/staff/tickets/{NUMBER}").text
         assert "回复已写好，等待用户发消息后送达" in page and "超时 SLA breached" not in page
-        _user_says(client, clock, rules, "在吗", 2)
-        _run(client)
+        user_says(client, clock, rules, "在吗", 2)
+        run_worker(client)
         with Session(runtime.engine) as session:
             ticket = get_ticket(session=session, number=NUMBER)
             assert ticket is not None and ticket.first_response_at == clock.now()
@@ -266,17 +223,14 @@ def test_sla_alert_says_the_reply_is_written_and_waits_for_the_user(
 def test_sla_alert_without_any_reply_still_says_so(
     settings: Settings, clock: FixedClock, api: FakeWeChatApi, rules: WeChatRules
 ) -> None:
-    configured = wechat_settings(
-        with_notifiers(settings, smtp_host="", telegram_staff_chat=None), api
-    )
-    with app_client(configured, clock) as (client, runtime):
-        _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    with wechat_station(settings, clock, api, wecom_webhook_url=WECOM_URL) as (client, runtime):
+        user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
         clock.at += dt.timedelta(hours=49)
         with Session(runtime.engine) as session:
             ticket = get_ticket(session=session, number=NUMBER)
             assert ticket is not None
             helpdesk.alert_sla_breach(
-                session=session, settings=configured, ticket=ticket, now=clock.now()
+                session=session, settings=runtime.settings, ticket=ticket, now=clock.now()
             )
             session.commit()
         [alert] = [r for r in outbox_rows(runtime, "wecom") if r.payload["event"].startswith("sla")]

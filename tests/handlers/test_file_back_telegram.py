@@ -15,7 +15,7 @@ from bot.core.runtime import Runtime
 from tests.support.accounts import login, make_account
 from tests.support.handoff import outbox_rows
 from tests.support.telegram_api import FakeBotApi, Upload
-from tests.support.telegram_updates import STAFF_CHAT, post_update, staff_photo, update
+from tests.support.telegram_updates import STAFF_CHAT, post_update, staff_photo, staff_reply, update
 
 LI = 5550001
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -176,3 +176,30 @@ def test_a_refused_file_id_is_uploaded_instead(
     assert photos[0] == "AgACAgStaffPhoto" and isinstance(photos[1], Upload)
     assert photos[1].content == JPEG
     assert [r.status for r in outbox_rows(rt, "telegram") if r.payload.get("file")] == ["sent"]
+
+
+def test_staff_group_document_reaches_the_user_and_a_bad_one_is_explained(
+    telegram_client: TestClient, telegram_rt: Runtime, fake_api: FakeBotApi
+) -> None:
+    client = telegram_client
+    notice = _escalate(client, client.app, fake_api)
+    fake_api.files["BQACAgDocPdf"] = PDF
+    fake_api.files["BQACAgDocExe"] = b"MZ\x90\x00"
+    document = {"file_id": "BQACAgDocPdf", "file_unique_id": "AgADpdf", "file_name": "清单.pdf",
+                "mime_type": "application/pdf", "file_size": len(PDF)}  # fmt: skip
+    data = staff_reply(41, notice["text"], document=document)
+    data["message"].pop("text")
+    post_update(client, data)
+    bad = {**document, "file_id": "BQACAgDocExe", "file_name": "setup.pdf"}
+    data = staff_reply(42, notice["text"], document=bad)
+    data["message"].pop("text")
+    post_update(client, data)
+    group = [p["text"] for p in fake_api.calls_to("sendMessage") if p["chat_id"] == str(STAFF_CHAT)]
+    assert "文件 清单.pdf 已排队" in group[-2] and "not a .pdf file" in group[-1]
+    client.app.state.worker.run_once()  # type: ignore[attr-defined]
+    assert _to_user(fake_api)[-1] == ("sendDocument", "BQACAgDocPdf")
+    assert [
+        r.payload["file_name"]
+        for r in outbox_rows(telegram_rt, "telegram")
+        if r.payload.get("file")
+    ] == ["清单.pdf"]

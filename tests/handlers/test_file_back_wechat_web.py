@@ -29,7 +29,7 @@ from tests.support import wechat as wechat_fake
 from tests.support.accounts import login, make_account
 from tests.support.handoff import WECOM_URL, outbox_rows
 from tests.support.web import as_visitor
-from tests.support.wechat import OPENID, FakeWeChatApi, WeChatRules
+from tests.support.wechat import OPENID, FakeWeChatApi, WeChatRules, Wire, fixture
 from tests.support.wechat_app import (
     received,
     run_worker,
@@ -237,3 +237,29 @@ def test_sla_alert_without_any_reply_still_says_so(
         assert (
             alert.payload["event"] == "sla_breach" and "仍无工作人员回复" in alert.payload["text"]
         )
+
+
+def test_wechat_file_outside_the_window_goes_as_a_consented_notice_to_its_page(
+    wx: tuple[TestClient, Runtime], api: FakeWeChatApi, rules: WeChatRules, clock: FixedClock
+) -> None:
+    """With the user's own consent to the staff-reply template, a file outside the window is a
+    notice whose link opens the file's download page (nothing is uploaded to WeChat)."""
+    client, runtime = wx
+    user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    popup = fixture("event_subscribe_msg_popup.xml").replace(
+        "tmpl-booking-reminder", "tmpl-staff-reply"
+    )
+    Wire(client).post(popup)
+    rules.user_accepted(OPENID, "tmpl-staff-reply")
+    token = _staff(client, runtime)
+    clock.at += dt.timedelta(hours=50)
+    _upload(client, token, "样例.png", PNG)
+    run_worker(client)
+    notice = received(rules)[-1]
+    assert notice.startswith("[notice] 🖼 样例.png") and not api.uploads
+    link = notice.split()[-1].removeprefix("https://tmbot.example.cn")
+    page = client.get(link)
+    assert page.status_code == 200 and "样例.png" in page.text and f"{link}/file" in page.text
+    assert client.get(f"{link}/file?inline=1").content == PNG
+    [row] = _file_rows(runtime, "wechat")
+    assert (row.status, row.sent_via) == ("sent", "notice")

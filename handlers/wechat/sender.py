@@ -68,6 +68,8 @@ _PERMANENT = {
 }
 _TRANSIENT = {-1, 40001, 40014, 42001, 45009, 45011}  # busy, token trouble, rate limits
 _WINDOW_CLOSED = (45015, 45047)  # WeChat counts the window its own way
+# The image's upload (or its media id) was refused: nothing reached the user, the slot is unused.
+_MEDIA_REFUSED = (40004, 40005, 40006, 40007, 40009, 40010, 40011, 40012)
 # Temporary media an Official Account may send as an image message: PNG/JPEG/GIF up to 10 MB.
 IMAGE_MAX_BYTES = 10 * 1024 * 1024
 _IMAGE_EXT = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"}
@@ -219,7 +221,7 @@ class WeChatSender(WeChatApiSender):
         except Exception as exc:
             failure = classify(exc)
             code = getattr(exc, "errcode", None)
-            if isinstance(failure, TemporaryFailure):
+            if isinstance(failure, TemporaryFailure) or code in _MEDIA_REFUSED:
                 with session_scope(self.engine) as session:
                     give_back_window_slot(session=session, openid=openid, kind=slot)
             elif code in _WINDOW_CLOSED:

@@ -263,3 +263,29 @@ def test_wechat_file_outside_the_window_goes_as_a_consented_notice_to_its_page(
     assert client.get(f"{link}/file?inline=1").content == PNG
     [row] = _file_rows(runtime, "wechat")
     assert (row.status, row.sent_via) == ("sent", "notice")
+
+
+def test_an_image_wechat_refuses_fails_and_gives_its_window_slot_back(
+    wx: tuple[TestClient, Runtime],
+    api: FakeWeChatApi,
+    rules: WeChatRules,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client, runtime = wx
+    user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    token = _staff(client, runtime)
+    limits = dict(wechat_fake.MEDIA_LIMITS)
+    limits["image"] = (("png",), 100, 40009)  # WeChat stricter than tmbot's own cap
+    monkeypatch.setattr(wechat_fake, "MEDIA_LIMITS", limits)
+    _upload(client, token, "样例.png", PNG)
+    run_worker(client)
+    [row] = _file_rows(runtime, "wechat")
+    assert row.status == "failed" and "(40009)" in (row.last_error or "")
+    assert "发送失败" in client.get(f"/staff/tickets/{NUMBER}").text
+    for i in range(5):  # all five messages of the window are still there
+        client.post(
+            f"/staff/tickets/{NUMBER}/reply", data={"csrf_token": token, "text": f"第{i}条"}
+        )
+    run_worker(client)
+    assert received(rules)[-5:] == [f"【工作人员】第{i}条" for i in range(5)]

@@ -238,6 +238,7 @@ def details(ctx: Context) -> dict[str, object]:
         "company": fd["company"],
         "contact_name": fd["contact"],
         "phone": fd["phone"],
+        "email": fd.get("email") or None,
         "phone_consent_at": dt.datetime.fromisoformat(fd["phone_consent_at"]),
         "question": fd["question"],
         "notice_consent": fd.get("notice"),

@@ -17,7 +17,7 @@ from bot.booking.service import BookingRefused, book, cancel, check_changeable, 
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt
 from bot.booking.texts import bt
-from bot.core.contact import normalize_phone
+from bot.core.contact import normalize_email, normalize_phone
 from bot.core.context import Context
 from bot.core.menu import CANCEL, GREETINGS, MENU, menu_choices
 from bot.core.messages import Choice, Reply
@@ -259,12 +259,13 @@ class BookingSkill:
 
     def _on_phone(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         phone = normalize_phone(said.text)  # mainland mobiles, or any country's in E.164
-        if phone is None:
+        email = None if phone else normalize_email(said.text)  # or an e-mail address
+        if phone is None and email is None:
             if act.QUESTION_RE.search(said.text) and (answered := act.aside(ctx, state)):
                 return answered
             reply = Reply(bt("phone.invalid", ctx.lang), intent="booking")
             return act.out([reply, prompt(ctx, state)], "invalid")
-        ctx.flow_data.update(phone=phone, phone_consent_at=ctx.now.isoformat())
+        ctx.flow_data.update(phone=phone or "", email=email, phone_consent_at=ctx.now.isoformat())
         return self._next(ctx, state)
 
     def _on_notice(self, ctx: Context, state: S, said: Said) -> Outcome | None:

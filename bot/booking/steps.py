@@ -160,7 +160,7 @@ def prompt(ctx: Context, state: BookingState) -> Reply:
             place=place_line(expert, lang, address=address),
             company=fd["company"],
             contact=fd["contact"],
-            phone=fd["phone"],
+            phone=fd["phone"] or fd.get("email") or "",
             question=fd["question"],
         )
         return _reply(ctx, text, (Choice(bt("confirm", lang), "book:confirm"),))

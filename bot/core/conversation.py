@@ -47,6 +47,9 @@ logger = logging.getLogger(__name__)
 Seal = Callable[[Session, Outcome], None]
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
+# An e-mail address alone (a booking contact) is in no language: it must not flip a Chinese
+# conversation to English.
+_ADDRESS_RE = re.compile(r"^[^\s@]+@[^\s@]+$")
 
 
 def clean_text(text: str, limit: int) -> tuple[str, bool]:
@@ -184,7 +187,12 @@ class Conversation:
         state = get_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
         # Button payloads ("faq:renewal-fee") say nothing about the user's language.
         # Nor do commands ("/start"): the channel's locale decides, else the welcome is bilingual.
-        says_nothing = inbound.is_callback or _PAYLOAD_RE.match(text) or text.startswith("/")
+        says_nothing = (
+            inbound.is_callback
+            or _PAYLOAD_RE.match(text)
+            or text.startswith("/")
+            or _ADDRESS_RE.match(text.strip())
+        )
         lang = None if says_nothing else detect_lang(text)
         forced = inbound.extras.get("lang")
         if forced in ("zh", "en"):  # the admin's "Try a question" in a chosen language

@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         app.state.runtime = rt
         worker = OutboxWorker(
             rt.engine,
-            {s.name: s for s in build_senders(rt.settings, rt.engine)},
+            {s.name: s for s in build_senders(rt.settings, rt.engine, rt.conversation.clock)},
             housekeeping=housekeeping_for(rt.settings, rt.conversation.clock),
             clock=rt.conversation.clock,
             observer=observer_for(rt.settings),

@@ -6,18 +6,24 @@ texts, 43101 without the user's own consent): prints what the user received, in 
 
 Scenario (station clock, Asia/Shanghai):
 1. Saturday 09:30 a user asks for a person; the promise is honest about the 48-hour window.
-2. Monday 11:00 (49.5 h later) staff answer from the console: told at once that it waits.
-3. Monday 14:00 the user writes again: the waiting reply goes out first, then the rest.
-4. A long staff reply (3 parts) meets a temporary error (-1) on part 2 and a rate limit
-   (45009, WeChat's "429") on part 3: each part is retried alone.
-5. A booking whose "确认" is delivered twice by WeChat (same MsgId) and typed twice, and an
-   old choice number typed after the booking finished.
-Exit status 1 when the user received a duplicate or the staff reply was not first.
+2. Monday 11:00 (49.5 h later) staff answer from the console, and send an image: told at once
+   that both wait.
+3. Monday 14:00 the user writes again: the waiting reply and the image go out first, in order.
+4. A long staff reply (4 parts) meets a temporary error (-1) on part 2; the window's five
+   messages run out, the rest waits for the user, and part 3 then meets a rate limit (45009,
+   WeChat's "429"): each part is retried alone.
+   The user asks for a template; staff send a .docx, which an Official Account cannot send:
+   it goes as a signed link to a download page, which is opened.
+5. A booking with an e-mail address as the contact, whose "确认" is delivered twice by WeChat
+   (same MsgId) and typed twice, and an old choice number typed after the booking finished.
+Exit status 1 when the user received a duplicate, the staff reply was not first, or a file
+did not arrive as it should.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -38,6 +44,8 @@ from tests.support.wechat_app import wechat_settings
 from webhook import create_app
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8  # a 2 KB picture
+DOCX = b"PK\x03\x04" + b"word/document.xml" * 300  # stands for a Word file
 
 
 class Run:
@@ -86,6 +94,16 @@ class Run:
             self.rules.received.append((OPENID, content))
         self.deliver()
 
+    def send_file(self, token: str, name: str, data: bytes) -> str:
+        """Staff send a file from the ticket page; returns the page they land on."""
+        self.step(f"staff > sends {name} ({len(data)} bytes) from the ticket page")
+        return self.client.post(
+            "/staff/tickets/T-2026-000001/file",
+            data={"csrf_token": token},
+            files={"upload": (name, data, "application/octet-stream")},
+            follow_redirects=True,
+        ).text
+
     def deliver(self) -> None:
         self.worker.run_once()
         while len(self.log) < len(self.rules.received):
@@ -121,14 +139,18 @@ def scenario(run: Run) -> int:
     ).text
     told = "用户48小时内未发消息，回复将在用户下次发消息时送达" in page
     run.step(f"staff told at once that the reply waits: {told}")
+    page = run.send_file(token, "驳回通知书示例.png", PNG)
+    file_told = "用户48小时内未发消息" in page
+    run.step(f"staff told at once that the image waits too: {file_told}")
     run.deliver()
 
     run.at(dt.datetime(2026, 11, 30, 14, 0, tzinfo=SHANGHAI))
     first_index = len(run.log)
     run.user("在吗？")
     staff_first = run.log[first_index].startswith("【工作人员】您好，复审")
+    image_next = run.log[first_index + 1] == "[image] image.png"
 
-    run.step("-- a long staff reply: part 2 meets -1 (busy), part 3 meets 45009 (rate limit)")
+    run.step("-- a long staff reply: part 2 meets -1 (busy), the next try meets 45009 (rate limit)")
     long = "\n".join(
         f"{i:02d}. " + "复审材料包括驳回通知书复印件、理由书和证据目录。" * 4 for i in range(18)
     )
@@ -143,6 +165,17 @@ def scenario(run: Run) -> int:
     for _ in range(4):
         run.deliver()
         run.clock.at += dt.timedelta(seconds=61)
+    run.user("好的，请把复审理由书模板发我")  # the window opens again for the rest
+    for _ in range(2):
+        run.clock.at += dt.timedelta(seconds=61)
+        run.deliver()
+    run.step("-- staff send a .docx: an Official Account cannot, so it goes as a link")
+    run.send_file(token, "复审理由书模板.docx", DOCX)
+    run.deliver()
+    link = re.search(r"https://tmbot\.example\.cn(/m/\S+)", run.log[-1])
+    opened = link is not None and run.client.get(link.group(1)).status_code == 200
+    same = link is not None and run.client.get(link.group(1) + "/file").content == DOCX
+    run.step(f"download page opens: {opened}; the file downloaded is the one sent: {same}")
     run.user("结束")
 
     run.step("-- booking: 确认 re-delivered by WeChat and typed twice, then an old number")
@@ -154,7 +187,7 @@ def scenario(run: Run) -> int:
         "1",
         "某某科技有限公司",
         "张三",
-        "13812345678",
+        "zhang.san@example.com",
         "续展材料",
     ):
         run.user(text)
@@ -164,7 +197,9 @@ def scenario(run: Run) -> int:
     run.user("确认")  # a second tap
     run.user("1")  # a number from a list that is gone
     with Session(run.runtime.engine) as session:
-        bookings = len(session.exec(select(Booking)).all())
+        made = session.exec(select(Booking)).all()
+        bookings = len(made)
+        contact = f"phone={made[0].phone!r} email={made[0].email!r}" if made else "-"
         waiting = session.exec(select(OutboxMessage).where(OutboxMessage.status == "waiting")).all()
 
     received = run.log
@@ -173,9 +208,12 @@ def scenario(run: Run) -> int:
     print(f"messages received by the user: {len(received)}")
     print(f"duplicates: {dupes}")
     print(f"staff reply after 49.5 h delivered first when the user wrote: {staff_first}")
-    print(f"bookings created: {bookings}")
+    print(f"image sent after 49.5 h delivered right after the reply: {image_next}")
+    print(f"file the account cannot send delivered as a working link: {opened and same}")
+    print(f"bookings created: {bookings} ({contact})")
     print(f"still waiting in the outbox: {len(waiting)}")
-    return 0 if dupes == 0 and staff_first and told else 1
+    files_ok = image_next and opened and same and file_told
+    return 0 if dupes == 0 and staff_first and told and files_ok else 1
 
 
 if __name__ == "__main__":

@@ -77,8 +77,9 @@ class Booking(SQLModel, table=True):
     topic: str = Field(max_length=40)
     company: str = Field(max_length=200)
     contact_name: str = Field(max_length=80)
-    phone: str = Field(max_length=20)
-    phone_consent_at: dt.datetime  # the user accepted the phone-use wording then
+    phone: str = Field(max_length=20)  # "" when the user gave an e-mail address instead
+    email: str | None = Field(default=None, max_length=254)  # the contact's e-mail, if given
+    phone_consent_at: dt.datetime  # the user accepted the contact-use wording then
     notice_consent: bool | None = None  # WeChat subscription notice; None = not asked
     question: str = Field(default="", max_length=500)
     status: str = Field(default=BookingStatus.ACTIVE.value, max_length=12, index=True)
@@ -87,6 +88,11 @@ class Booking(SQLModel, table=True):
     version: int = 1  # bumped on each reschedule; part of reminder dedupe keys
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+    @property
+    def reach(self) -> str:
+        """How to reach the contact: the phone number, else the e-mail address ("" if erased)."""
+        return self.phone or self.email or ""
 
 
 def new_code() -> str:

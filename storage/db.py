@@ -10,14 +10,14 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from storage.sqlite_gate import GatedConnection, gate_writes
 
-__all__ = ("MIGRATIONS_DIR", "make_engine", "session_scope", "upgrade_db")
+__all__ = ("MIGRATIONS_DIR", "make_engine", "schema_lock", "session_scope", "upgrade_db")
 
 logger = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -88,6 +88,31 @@ def alembic_config(url: str) -> Config:
 def upgrade_db(url: str, revision: str = "head") -> None:
     """Bring the schema at `url` up to date (one linear history since 0005_merge)."""
     command.upgrade(alembic_config(url), revision)
+
+
+# Any constant both processes agree on: the key of the advisory lock taken while migrating.
+_SCHEMA_LOCK = 0x746D626F74  # "tmbot"
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold the database's schema lock while migrating and seeding.
+
+    Two app servers started at once against one PostgreSQL would otherwise both run the same
+    migrations and seed the corpus twice; the second waits here and then finds nothing to do.
+    SQLite needs none: one machine, and `tmbot serve --workers N` migrates before forking.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK})
+            conn.commit()
 
 
 @contextmanager

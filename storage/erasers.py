@@ -144,6 +144,14 @@ def _mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ""
 
 
+def _mask_email(email: str | None) -> str | None:
+    # The expert of a booking still held can tell which e-mail it was, no one can write to it.
+    if not email or "@" not in email:
+        return None
+    local, domain = email.rsplit("@", 1)
+    return f"{local[:1]}***@{domain}"
+
+
 def unregistered(metadata: MetaData) -> list[str]:
     """Tables of `metadata` holding a user's id or contact with no eraser (nor a reason)."""
     return sorted(
@@ -167,7 +175,7 @@ def find_subject(*, session: Session, channel: str, user_ref: str, now: dt.datet
         subject.bookings.add(booking.code)
         subject.refs.add(booking.chat_ref or user_ref)
         subject.identifiers.update(
-            v for v in (booking.phone, booking.contact_name, booking.company) if v
+            v for v in (booking.phone, booking.email, booking.contact_name, booking.company) if v
         )
     for text in session.exec(select(ChatMessage.text).filter_by(**own, direction="in")):
         subject.identifiers.update(find_pii(text))
@@ -270,9 +278,11 @@ def _erase_bookings(session: Session, s: Subject) -> int:
         held = booking.status == BookingStatus.ACTIVE and booking.slot_start > s.now
         if held:  # the expert still expects someone: the slot stays, the contact is masked
             booking.phone = _mask_phone(booking.phone)
+            booking.email = _mask_email(booking.email)
             booking.contact_name = _mask_name(booking.contact_name)
         else:
             booking.phone, booking.contact_name, booking.company = "", "", ""
+            booking.email = None
         booking.user_ref, booking.chat_ref = ERASED, None
         booking.question = scrub(booking.question, s.identifiers) if held else ""
         booking.note = scrub(booking.note, s.identifiers)

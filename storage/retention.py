@@ -114,7 +114,15 @@ def _cancelled_bookings(session: Session, cutoff: dt.datetime, dry_run: bool) ->
     stmt = (
         update(Booking)
         .where(*old)
-        .values(user_ref=ERASED, chat_ref=None, phone="", contact_name="", company="", question="")
+        .values(
+            user_ref=ERASED,
+            chat_ref=None,
+            phone="",
+            email=None,
+            contact_name="",
+            company="",
+            question="",
+        )
     )
     return _apply(session, stmt, Booking, dry_run, *old)
 

@@ -1,5 +1,6 @@
-"""Files a user sent during a handoff (images, voice, documents), fetched through the channel's
-media API and kept with the ticket for staff (WeChat's media expire after 3 days)."""
+"""Files of a handoff: those the user sent (images, voice, documents), fetched through the
+channel's media API and kept with the ticket for staff (WeChat's media expire after 3 days), and
+those staff send back to the user (`sent_by`), delivered through the outbox."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class TicketFile(SQLModel, table=True):
     ticket_number: str = Field(max_length=20, index=True)
     channel: str = Field(max_length=20)
     kind: str = Field(max_length=20)  # image | voice | video | file | document ...
+    sent_by: str | None = Field(default=None, max_length=80)  # staff who sent it; None = the user
     filename: str = Field(max_length=200)
     mime: str = Field(default="application/octet-stream", max_length=100)
     size: int = 0
@@ -39,8 +41,9 @@ def add_file(
     filename: str,
     mime: str,
     content: bytes,
+    sent_by: str | None = None,
 ) -> TicketFile:
-    """Keep a fetched file with its ticket."""
+    """Keep a file with its ticket: one the user sent (fetched), or one staff send back."""
     row = TicketFile(
         ticket_number=ticket_number,
         channel=channel,
@@ -49,6 +52,7 @@ def add_file(
         mime=(mime or "application/octet-stream")[:100],
         size=len(content),
         content=content,
+        sent_by=sent_by[:80] if sent_by else None,
     )
     session.add(row)
     session.flush()

@@ -43,6 +43,22 @@ def pg_available() -> bool:
         return False
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With TMBOT_TEST_DB=pg, run only the tests that use the test database.
+
+    The PostgreSQL pass exists to try the dialect; a test without `db_url` in its fixture
+    closure would run exactly as in the SQLite pass (tests that need PostgreSQL itself already
+    ran there, through TMBOT_TEST_PG_URL).
+    """
+    if os.environ.get("TMBOT_TEST_DB") != "pg":
+        return
+    keep = [item for item in items if "db_url" in getattr(item, "fixturenames", ())]
+    dropped = [item for item in items if "db_url" not in getattr(item, "fixturenames", ())]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 def _test_settings(url: str) -> Settings:
     return Settings(database_url=url, corpus_dir=FIXTURE_CORPUS, run_worker=False)
 

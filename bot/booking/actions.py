@@ -84,7 +84,7 @@ def my_bookings(ctx: Context) -> Outcome:
 
 def refused(ctx: Context, exc: BookingRefused) -> Reply:
     """The user-facing reason a rule refused the request."""
-    lang, settings = ctx.lang, ctx.core.settings
+    lang, settings = ctx.lang, ctx.services.settings
     if exc.reason == "limit":
         text = bt("limit", lang, count=exc.details["count"], max=exc.details["max"])
         return Reply(text, choices=my_choice(ctx), intent="booking")
@@ -102,7 +102,7 @@ def free_at(ctx: Context, expert: Expert | None, at: dt.datetime) -> Slot | None
     """The expert's slot starting at `at` if it is free and bookable now."""
     if expert is None or expert.id is None:
         return None
-    settings = ctx.core.settings
+    settings = ctx.services.settings
     slots = free_slots(
         session=ctx.session,
         expert_ids=[expert.id],
@@ -124,7 +124,7 @@ def lost(ctx: Context, state: BookingState, key: str) -> Outcome:
         ctx.flow_data.pop(field, None)
     choices = next_free(ctx)
     if not choices:
-        phone = station_phone(ctx.core.settings, ctx.lang)
+        phone = station_phone(ctx.services.settings, ctx.lang)
         return out([Reply(bt("slot.taken_none", ctx.lang, phone=phone), intent="booking")], "taken")
     nav = prompt(ctx, BookingState.COMPANY).choices  # back / cancel
     return out([Reply(bt(key, ctx.lang), choices=choices + nav, intent="booking")], "taken")
@@ -133,7 +133,7 @@ def lost(ctx: Context, state: BookingState, key: str) -> Outcome:
 def done(ctx: Context, booking: Booking, expert: Expert, key: str) -> Outcome:
     """Finish the flow with the confirmation, the .ics file and its link."""
     ctx.flow = None
-    lang, settings = ctx.lang, ctx.core.settings
+    lang, settings = ctx.lang, ctx.services.settings
     address = settings.station_address_en if lang == "en" else settings.station_address_zh
     text = bt(
         key,
@@ -175,7 +175,7 @@ def aside(ctx: Context, state: BookingState) -> Outcome | None:
     # back afterwards unless one of them took the conversation over (e.g. a handoff).
     saved = dict(ctx.flow_data)
     ctx.flow = None
-    outcome = ctx.core.router.others(ctx, skip=("booking",))
+    outcome = ctx.services.answer_with_others(ctx, skip=("booking",))
     if ctx.flow is not None or ctx.state.status != "bot":
         return outcome
     ctx.flow = "booking"
@@ -238,6 +238,7 @@ def details(ctx: Context) -> dict[str, object]:
         "company": fd["company"],
         "contact_name": fd["contact"],
         "phone": fd["phone"],
+        "email": fd.get("email") or None,
         "phone_consent_at": dt.datetime.fromisoformat(fd["phone_consent_at"]),
         "question": fd["question"],
         "notice_consent": fd.get("notice"),

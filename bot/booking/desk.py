@@ -12,6 +12,7 @@ from bot.booking import service
 from bot.booking.format import slot_time
 from bot.booking.staff import reason_line, tell_user
 from bot.booking.texts import bt
+from bot.core.contact import normalize_email
 from bot.core.settings import Settings
 from bot.core.station import station_phone
 from storage.bookings import Booking
@@ -20,7 +21,7 @@ from storage.experts import Expert
 
 __all__ = ("DESK_CHANNEL", "WalkIn", "book_for_caller", "staff_move")
 
-DESK_CHANNEL = "desk"  # bookings staff entered for a caller or walk-in: reached by phone
+DESK_CHANNEL = "desk"  # bookings staff entered for a caller or walk-in: reached by phone or e-mail
 
 
 class WalkIn:
@@ -28,12 +29,16 @@ class WalkIn:
 
     def __init__(self, *, name: str, phone: str, company: str, topic: str, question: str) -> None:
         self.name, self.company = name.strip(), company.strip()
-        self.phone = "".join(c for c in phone if c.isdigit() or c in "+-")
+        # `phone`: the field staff fill in, a phone number or an e-mail address.
+        self.email = normalize_email(phone) if "@" in phone else None
+        self.phone = "" if "@" in phone else "".join(c for c in phone if c.isdigit() or c in "+-")
         self.topic, self.question = topic.strip(), question.strip()
         if not self.name or len(self.name) > 80:
             raise InvalidTransition("请填写姓名（最多80字） / Enter a name (at most 80 characters)")
         digits = sum(c.isdigit() for c in self.phone)
-        if not 7 <= digits <= 15 or len(self.phone) > 20:
+        if "@" in phone and self.email is None:
+            raise InvalidTransition("请填写有效邮箱 / Enter a valid e-mail address")
+        if self.email is None and (not 7 <= digits <= 15 or len(self.phone) > 20):
             raise InvalidTransition("请填写有效电话号码 / Enter a valid phone number")
         if len(self.company) > 200 or len(self.question) > 500:
             raise InvalidTransition(
@@ -56,12 +61,13 @@ def book_for_caller(
         raise InvalidTransition("该专家不负责这个主题 / This expert does not cover that topic")
     details = {
         "channel": DESK_CHANNEL,
-        "user_ref": f"desk:{who.phone}",
+        "user_ref": f"desk:{who.phone or who.email}"[:128],
         "lang": "zh",
         "topic": who.topic,
         "company": who.company or "—",
         "contact_name": who.name,
         "phone": who.phone,
+        "email": who.email,
         "phone_consent_at": now,
         "question": who.question,
     }

@@ -263,7 +263,7 @@ def _notify(
     text = (
         f"【{zh} / {en}】{booking.code}\n{when}\n专家 Expert: {expert_label(expert, 'zh')}\n"
         f"主题 Topic: {topic_label(booking.topic, 'zh')}\n"
-        f"企业 Company: {booking.company}\n联系人 Contact: {booking.contact_name} {booking.phone}\n"
+        f"企业 Company: {booking.company}\n联系人 Contact: {booking.contact_name} {booking.reach}\n"
         f"问题 Question: {booking.question}"
     )
     public_url = settings.public_url.rstrip("/")

@@ -17,13 +17,12 @@ from bot.booking.service import BookingRefused, book, cancel, check_changeable, 
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt
 from bot.booking.texts import bt
-from bot.core.commands import CANCEL, GREETINGS, MENU
-from bot.core.contact import normalize_phone
+from bot.core.contact import normalize_email, normalize_phone
 from bot.core.context import Context
+from bot.core.menu import CANCEL, GREETINGS, MENU, menu_choices
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.station import station_phone
-from bot.faq.skill import menu_choices
 from bot.privacy.consents import record_booking_consents
 from storage.bookings import get_booking
 from storage.errors import SlotTaken
@@ -104,7 +103,7 @@ class BookingSkill:
 
     def _start(self, ctx: Context, notice: str | None = None) -> Outcome:
         ctx.flow = None
-        rows, limit = act.upcoming(ctx), ctx.core.settings.booking_max_upcoming
+        rows, limit = act.upcoming(ctx), ctx.services.settings.booking_max_upcoming
         if len(rows) >= limit:
             return act.out([act.refused(ctx, BookingRefused("limit", count=len(rows), max=limit))])
         ctx.flow = self.name
@@ -112,7 +111,7 @@ class BookingSkill:
         first = prompt(ctx, S.TOPIC)
         if len(first.choices) <= 2:  # only back / cancel: no expert can be booked
             ctx.flow = None
-            phone = station_phone(ctx.core.settings, ctx.lang)
+            phone = station_phone(ctx.services.settings, ctx.lang)
             return act.out([Reply(ctx.t("book.unavailable", phone=phone), intent="booking")])
         replies = [Reply(notice, intent="booking"), first] if notice else [first]
         return act.out(replies, "started")
@@ -154,7 +153,7 @@ class BookingSkill:
         if booking is None or (booking.channel, booking.user_ref) != owner:
             return act.out([Reply(bt("my.not_found", ctx.lang, code=code), intent="booking")])
         try:
-            check_changeable(settings=ctx.core.settings, booking=booking, now=ctx.now)
+            check_changeable(settings=ctx.services.settings, booking=booking, now=ctx.now)
         except BookingRefused as exc:
             return act.out([act.refused(ctx, exc)], exc.reason)
         ctx.flow = None
@@ -238,7 +237,7 @@ class BookingSkill:
             return None
         slot = act.free_at(ctx, act.experts_of(ctx).get(expert_id), at)
         if slot is None:
-            soon = at < ctx.now + dt.timedelta(hours=ctx.core.settings.booking_cutoff_hours)
+            soon = at < ctx.now + dt.timedelta(hours=ctx.services.settings.booking_cutoff_hours)
             return act.lost(ctx, state, "slot.unavailable" if soon else "slot.taken")
         ctx.flow_data.update(
             slot=slot.key, slot_end=slot.end.strftime("%Y%m%dT%H%MZ"), slot_expert=slot.expert_id
@@ -260,12 +259,13 @@ class BookingSkill:
 
     def _on_phone(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         phone = normalize_phone(said.text)  # mainland mobiles, or any country's in E.164
-        if phone is None:
+        email = None if phone else normalize_email(said.text)  # or an e-mail address
+        if phone is None and email is None:
             if act.QUESTION_RE.search(said.text) and (answered := act.aside(ctx, state)):
                 return answered
             reply = Reply(bt("phone.invalid", ctx.lang), intent="booking")
             return act.out([reply, prompt(ctx, state)], "invalid")
-        ctx.flow_data.update(phone=phone, phone_consent_at=ctx.now.isoformat())
+        ctx.flow_data.update(phone=phone or "", email=email, phone_consent_at=ctx.now.isoformat())
         return self._next(ctx, state)
 
     def _on_notice(self, ctx: Context, state: S, said: Said) -> Outcome | None:
@@ -285,7 +285,7 @@ class BookingSkill:
         try:
             booking = book(
                 session=ctx.session,
-                settings=ctx.core.settings,
+                settings=ctx.services.settings,
                 now=ctx.now,
                 expert=expert,
                 start=parse_key(fd["slot"]),
@@ -312,7 +312,7 @@ class BookingSkill:
         try:
             move(
                 session=ctx.session,
-                settings=ctx.core.settings,
+                settings=ctx.services.settings,
                 now=ctx.now,
                 booking=booking,
                 expert=expert,
@@ -338,7 +338,7 @@ class BookingSkill:
         try:
             cancel(
                 session=ctx.session,
-                settings=ctx.core.settings,
+                settings=ctx.services.settings,
                 now=ctx.now,
                 booking=booking,
                 expert=expert,

@@ -28,7 +28,7 @@ MAX_DAYS, MAX_SLOTS = 7, 12
 
 def tz_of(ctx: Context) -> ZoneInfo:
     """The station's time zone."""
-    return ZoneInfo(ctx.core.settings.timezone)
+    return ZoneInfo(ctx.services.settings.timezone)
 
 
 def _nav(ctx: Context, *, cancel: bool = True) -> tuple[Choice, ...]:
@@ -54,7 +54,7 @@ def candidate_experts(ctx: Context) -> list[Expert]:
 
 
 def _free(ctx: Context, day: dt.date | None = None) -> list[Slot]:
-    settings = ctx.core.settings
+    settings = ctx.services.settings
     return free_slots(
         session=ctx.session,
         expert_ids=[e.id for e in candidate_experts(ctx) if e.id is not None],
@@ -102,7 +102,7 @@ def _chosen(ctx: Context) -> tuple[Expert | None, str]:
 
 def prompt(ctx: Context, state: BookingState) -> Reply:
     """The question asked in `state`, with its choices and back/cancel."""
-    lang, fd, settings = ctx.lang, ctx.flow_data, ctx.core.settings
+    lang, fd, settings = ctx.lang, ctx.flow_data, ctx.services.settings
     phone = station_phone(settings, lang)
     if state is S.TOPIC:
         topics = [t for t in SPECIALTIES if list_experts(session=ctx.session, specialty=t)]
@@ -160,7 +160,7 @@ def prompt(ctx: Context, state: BookingState) -> Reply:
             place=place_line(expert, lang, address=address),
             company=fd["company"],
             contact=fd["contact"],
-            phone=fd["phone"],
+            phone=fd["phone"] or fd.get("email") or "",
             question=fd["question"],
         )
         return _reply(ctx, text, (Choice(bt("confirm", lang), "book:confirm"),))

@@ -56,18 +56,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "contact.prompt": ("请输入联系人姓名：", "The contact person's name:"),
     "phone.prompt": (
-        "请输入联系人手机号（中国大陆11位；其他国家/地区请加国际区号，如 +44 7911 123456）。\n"
-        "说明：手机号仅用于本次预约的联系和提醒，不作他用；"
-        "发送手机号即表示您同意指导站为此目的保存和使用。",
-        "The contact person's phone number, with the country code outside mainland China "
-        "(e.g. +44 7911 123456).\n"
+        "请输入联系人手机号或邮箱（手机号：中国大陆11位；其他国家/地区请加国际区号，如 "
+        "+44 7911 123456；邮箱如 name@example.com）。\n"
+        "说明：手机号或邮箱仅用于本次预约的联系和提醒，不作他用；"
+        "发送即表示您同意指导站为此目的保存和使用。",
+        "The contact person's phone number or e-mail address (a phone number with the country "
+        "code outside mainland China, e.g. +44 7911 123456; or e.g. name@example.com).\n"
         "Note: we use it only to contact and remind you about this consultation; by sending it "
         "you agree that the station keeps and uses it for this purpose.",
     ),
     "phone.invalid": (
-        "手机号格式不对：请输入11位中国大陆手机号（如 13812345678），或带国际区号的号码（如 +44 7911 123456）。",
-        "That is not a valid phone number: send a mainland China mobile (e.g. 13812345678) or a "
-        "number with its country code (e.g. +44 7911 123456).",
+        "手机号或邮箱格式不对：请输入11位中国大陆手机号（如 13812345678）、带国际区号的号码"
+        "（如 +44 7911 123456），或邮箱（如 name@example.com）。",
+        "That is neither a valid phone number nor an e-mail address: send a mainland China "
+        "mobile (e.g. 13812345678), a number with its country code (e.g. +44 7911 123456) or an "
+        "e-mail address (e.g. name@example.com).",
     ),
     "question.prompt": (
         "请用一句话说明您想咨询的问题（200字以内）：",
@@ -84,9 +87,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "notice.no": ("不用提醒", "No reminders"),
     "summary": (
         "请核对预约信息：\n主题：{topic}\n专家：{expert}\n时间：{time}\n{place}\n"
-        "企业：{company}\n联系人：{contact}\n手机：{phone}\n问题：{question}\n\n确认预约吗？",
+        "企业：{company}\n联系人：{contact}\n手机号或邮箱：{phone}\n问题：{question}\n\n确认预约吗？",
         "Please check your booking:\nTopic: {topic}\nExpert: {expert}\nTime: {time}\n{place}\n"
-        "Company: {company}\nContact: {contact}\nMobile: {phone}\nQuestion: {question}\n\n"
+        "Company: {company}\nContact: {contact}\nPhone number or e-mail: {phone}\n"
+        "Question: {question}\n\n"
         "Confirm?",
     ),
     "confirm": ("确认预约", "Confirm booking"),

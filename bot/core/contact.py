@@ -8,11 +8,13 @@ import re
 from dataclasses import asdict, dataclass
 
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 
 __all__ = (
     "Contact",
     "find_company",
     "find_contact",
+    "normalize_email",
     "normalize_phone",
     "valid_email",
     "valid_mobile",
@@ -61,6 +63,17 @@ def valid_mobile(value: str) -> bool:
 def valid_email(value: str) -> bool:
     """A plausible e-mail address (one @, a dotted domain)."""
     return bool(_EMAIL_RE.fullmatch(value.strip()))
+
+
+def normalize_email(text: str) -> str | None:
+    """An e-mail address as stored (domain lower-cased, internationalised names allowed), or
+    None when it is not one. Syntax only: no DNS look-up from a user's turn."""
+    try:
+        checked = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    email = str(checked.normalized)
+    return email if len(email) <= 254 else None
 
 
 def normalize_phone(text: str, region: str = "CN") -> str | None:

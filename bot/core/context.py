@@ -1,4 +1,4 @@
-"""The per-message context handed to skills: text, language, state, database, clock."""
+"""The per-message context handed to skills: text, language, state, database, services."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.core.texts import t
 from storage.models import ConversationState
 
 if TYPE_CHECKING:
-    from bot.core.conversation import Conversation
+    from bot.core.services import Services
     from bot.core.understand import Interpretation
 
 __all__ = ("Context",)
@@ -30,7 +30,7 @@ class Context:
     state: ConversationState
     session: Session
     now: dt.datetime  # UTC
-    core: Conversation
+    services: Services  # settings, index, clock ... never the conversation itself
     interp: Interpretation | None = None  # what understanding made of the message
     dialogue: Dialogue = field(default_factory=Dialogue)  # what the conversation is about
 
@@ -41,7 +41,7 @@ class Context:
     @property
     def today(self) -> dt.date:
         """The date at the station (Asia/Shanghai by default)."""
-        return self.now.astimezone(ZoneInfo(self.core.settings.timezone)).date()
+        return self.now.astimezone(ZoneInfo(self.services.settings.timezone)).date()
 
     @property
     def data(self) -> dict[str, Any]:

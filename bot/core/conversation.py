@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from functools import partial
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -15,8 +16,9 @@ from sqlmodel import Session
 from bot.core.context import Context
 from bot.core.dialogue import Dialogue
 from bot.core.messages import Choice, Inbound, Reply
-from bot.core.ports import Clock, Outcome, Skill, SystemClock
+from bot.core.ports import Clock, Outcome, Skill, Skills, SystemClock
 from bot.core.router import Router
+from bot.core.services import Services
 from bot.core.settings import Settings
 from bot.core.texts import t
 from bot.core.understand import (
@@ -45,6 +47,9 @@ logger = logging.getLogger(__name__)
 Seal = Callable[[Session, Outcome], None]
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
+# An e-mail address alone (a booking contact) is in no language: it must not flip a Chinese
+# conversation to English.
+_ADDRESS_RE = re.compile(r"^[^\s@]+@[^\s@]+$")
 
 
 def clean_text(text: str, limit: int) -> tuple[str, bool]:
@@ -87,7 +92,7 @@ class Conversation:
         *,
         engine: Engine,
         settings: Settings,
-        skills: Sequence[Skill] | None = None,
+        skills: Skills | Sequence[Skill] | None = None,
         index: IndexProvider | None = None,
         clock: Clock | None = None,
     ) -> None:
@@ -97,13 +102,23 @@ class Conversation:
         self.settings = settings
         self.index = index or IndexProvider(check_every=settings.faq_check_ms / 1000)
         self.clock = clock or SystemClock()
-        self.skills: list[Skill] = list(skills) if skills is not None else default_skills()
-        self._by_name = {s.name: s for s in self.skills}
-        self.router = Router(self)
+        if skills is None:
+            skills = default_skills()
+        self.registry = skills if isinstance(skills, Skills) else Skills(list(skills))
+        self.skills: list[Skill] = self.registry.ordered
+        self.router = Router(self.registry)
 
-    def skill(self, name: str) -> Skill | None:
-        """The skill registered under `name`, if any."""
-        return self._by_name.get(name)
+    @property
+    def services(self) -> Services:
+        """What skills get instead of this object (bot/core/services.py); made per turn, so a
+        replaced setting or clock counts from the next message."""
+        return Services(
+            settings=self.settings,
+            index=self.index,
+            clock=self.clock,
+            transaction=partial(session_scope, self.engine),
+            answer_with_others=self.router.others,
+        )
 
     def handle(self, inbound: Inbound) -> list[Reply]:
         """Answer one message."""
@@ -172,7 +187,12 @@ class Conversation:
         state = get_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
         # Button payloads ("faq:renewal-fee") say nothing about the user's language.
         # Nor do commands ("/start"): the channel's locale decides, else the welcome is bilingual.
-        says_nothing = inbound.is_callback or _PAYLOAD_RE.match(text) or text.startswith("/")
+        says_nothing = (
+            inbound.is_callback
+            or _PAYLOAD_RE.match(text)
+            or text.startswith("/")
+            or _ADDRESS_RE.match(text.strip())
+        )
         lang = None if says_nothing else detect_lang(text)
         forced = inbound.extras.get("lang")
         if forced in ("zh", "en"):  # the admin's "Try a question" in a chosen language
@@ -196,7 +216,7 @@ class Conversation:
             state=state,
             session=session,
             now=now,
-            core=self,
+            services=self.services,
             dialogue=Dialogue.load(state.data, now),
         )
         return ctx, was_cut
@@ -211,9 +231,8 @@ class Conversation:
             interp.topic = booking_topic(ctx.text, SPECIALTIES) or topic_of_subject(
                 ctx.dialogue.subject
             )
-        tools = self.skill("tools")
-        is_followup = getattr(tools, "is_follow_up", None)
-        if interp.intent is None and is_followup is not None and is_followup(ctx):
+        tools = self.registry.tool_follow_ups
+        if interp.intent is None and tools is not None and tools.is_follow_up(ctx):
             interp.intent = "tool_followup"
             interp.query, interp.followup = ctx.text, False
         return interp

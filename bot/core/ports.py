@@ -11,7 +11,19 @@ from bot.core.messages import Reply
 if TYPE_CHECKING:
     from bot.core.context import Context
 
-__all__ = ("Clock", "FixedClock", "Outcome", "Skill", "SystemClock")
+__all__ = (
+    "BookingStarts",
+    "BookingSteps",
+    "Clock",
+    "FallbackSkill",
+    "FixedClock",
+    "HandoffRequests",
+    "Outcome",
+    "Skill",
+    "Skills",
+    "SystemClock",
+    "ToolFollowUps",
+)
 
 
 class Clock(Protocol):
@@ -65,3 +77,58 @@ class Skill(Protocol):
     name: str
 
     def handle(self, ctx: Context) -> Outcome | None: ...
+
+
+class FallbackSkill(Protocol):
+    """The last skill, which answers every message (the FAQ)."""
+
+    name: str
+
+    def handle(self, ctx: Context) -> Outcome: ...
+
+
+# The router's entry points into skills beyond `handle`: each is registered explicitly with the
+# skill registry (bot/core/skills.py), so the router holds typed references, not skill names.
+
+
+class HandoffRequests(Protocol):
+    """A person asked for in the user's own words (understanding's "handoff" intent)."""
+
+    def request(self, ctx: Context) -> Outcome: ...
+
+
+class BookingStarts(Protocol):
+    """A booking asked for in the user's own words, with the topic understanding found."""
+
+    def start_with(self, ctx: Context, topic: str | None) -> Outcome: ...
+
+
+class BookingSteps(Protocol):
+    """What the router needs of an active booking flow when typed text moves it."""
+
+    def first_slot_at(self, ctx: Context, at: dt.time) -> str | None: ...
+
+    def ask_again(self, ctx: Context) -> Reply | None: ...
+
+
+class ToolFollowUps(Protocol):
+    """A message that changes the inputs of the last tool run ("3个类", "加上韩国")."""
+
+    def is_follow_up(self, ctx: Context) -> bool: ...
+
+    def follow_up(self, ctx: Context) -> Outcome | None: ...
+
+
+@dataclass
+class Skills:
+    """The skills in the order they are asked, and the extra entry points the router calls."""
+
+    ordered: list[Skill]
+    handoff_requests: HandoffRequests | None = None
+    booking_starts: BookingStarts | None = None
+    booking_steps: BookingSteps | None = None
+    tool_follow_ups: ToolFollowUps | None = None
+
+    def named(self, name: str) -> Skill | None:
+        """The skill registered under `name`, if any."""
+        return next((s for s in self.ordered if s.name == name), None)

@@ -14,18 +14,15 @@ Order (CONVERSATION-NOTES, "a routing order that works"):
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from bot.core.choices import match_choice, ordinal_of, read_day, read_time
 from bot.core.context import Context
+from bot.core.menu import menu_choices
 from bot.core.messages import Choice, Reply
-from bot.core.ports import Outcome, Skill
+from bot.core.ports import Outcome, Skill, Skills
 from bot.core.texts import t
 from bot.core.understand import Interpretation, booking_topic
 from storage.experts import SPECIALTIES
-
-if TYPE_CHECKING:
-    from bot.core.conversation import Conversation
 
 __all__ = ("Router", "expired")
 
@@ -75,11 +72,11 @@ def _has_words(text: str) -> bool:
 class Router:
     """Decides, for each message, which skill handles it."""
 
-    def __init__(self, core: Conversation) -> None:
-        self.core = core
+    def __init__(self, skills: Skills) -> None:
+        self.skills = skills  # the registry: skills in order plus typed entry points
 
     def _skill(self, name: str) -> Skill | None:
-        return self.core.skill(name)
+        return self.skills.named(name)
 
     def route(self, ctx: Context, interp: Interpretation) -> Outcome:
         """The outcome of one message."""
@@ -109,33 +106,30 @@ class Router:
                 return outcome
         if ctx.flow == "booking" and (stale := self._stale_step_button(ctx)) is not None:
             return stale
-        if interp.intent == "handoff" and handoff is not None and ctx.flow != "handoff":
-            request = getattr(handoff, "request", None)
-            if request is not None:
-                ctx.flow = None
-                return request(ctx)  # type: ignore[no-any-return]
+        requests = self.skills.handoff_requests
+        if interp.intent == "handoff" and requests is not None and ctx.flow != "handoff":
+            ctx.flow = None
+            return requests.request(ctx)
         if interp.intent == "cancel" and ctx.flow and ctx.flow != "handoff":
             return self._cancel(ctx)
         if ctx.flow:
             outcome = self._in_flow(ctx)
             if outcome is not None:
                 return outcome
-        if interp.intent == "booking" and ctx.flow is None:
-            booking = self._skill("booking")
-            start = getattr(booking, "start_with", None)
-            if start is not None:
-                return start(ctx, interp.topic)  # type: ignore[no-any-return]
+        starts = self.skills.booking_starts
+        if interp.intent == "booking" and ctx.flow is None and starts is not None:
+            return starts.start_with(ctx, interp.topic)
         if "handoff:open" in offered and _YES.match(ctx.text.strip()) and handoff is not None:
             # "好的" right after "需要请工作人员帮您看看吗？" (and its button) takes the offer.
             ctx.text = "handoff:open"
             outcome = handoff.handle(ctx)
             if outcome is not None:
                 return outcome
-        if interp.intent == "tool_followup":
-            tools = self._skill("tools")
-            follow = getattr(tools, "follow_up", None)
-            if follow is not None and (outcome := follow(ctx)) is not None:
-                return outcome  # type: ignore[no-any-return]
+        tools = self.skills.tool_follow_ups
+        if interp.intent == "tool_followup" and tools is not None:
+            outcome = tools.follow_up(ctx)
+            if outcome is not None:
+                return outcome
         outcome = self.others(ctx)
         if outcome is None:
             raise AssertionError("the last skill (faq) always answers")
@@ -143,7 +137,7 @@ class Router:
 
     def others(self, ctx: Context, *, skip: tuple[str, ...] = ()) -> Outcome | None:
         """The first skill, in registration order, that takes the message."""
-        for skill in self.core.skills:
+        for skill in self.skills.ordered:
             if skill.name in skip or skill.name == ctx.flow:
                 continue
             outcome = skill.handle(ctx)
@@ -160,12 +154,12 @@ class Router:
             choices = self._offered_choices(ctx)
             picked = match_choice(ctx.text, choices, ctx.today) if choices else None
             if picked is None:
-                picked = self._booking_move(ctx, active)
+                picked = self._booking_move(ctx)
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
 
-    def _booking_move(self, ctx: Context, booking: Skill) -> str | None:
+    def _booking_move(self, ctx: Context) -> str | None:
         """A typed answer that changes an earlier booking step: another day, another topic."""
         state = str(ctx.flow_data.get("state", ""))
         text = ctx.text
@@ -182,8 +176,8 @@ class Router:
             return f"book:day:{day.isoformat()}"
         if state in ("day", "move_day") and (at := read_time(text)) is not None:
             # "下午4点" when days are offered: the first offered day with that time free.
-            slot_at = getattr(booking, "first_slot_at", None)
-            return slot_at(ctx, at) if slot_at is not None else None  # type: ignore[no-any-return]
+            steps = self.skills.booking_steps
+            return steps.first_slot_at(ctx, at) if steps is not None else None
         if state in ("expert", "day", "slot") and not ctx.flow_data.get("code"):
             topic = booking_topic(text, SPECIALTIES)
             if topic and topic != ctx.flow_data.get("topic") and _CORRECTION.search(text):
@@ -208,9 +202,8 @@ class Router:
         state = str(ctx.flow_data.get("state", "topic"))
         if text.startswith(_STEP_PAYLOADS.get(state, ())):
             return None
-        booking = self._skill("booking")
-        ask = getattr(booking, "ask_again", None)
-        again = ask(ctx) if ask is not None else None
+        steps = self.skills.booking_steps
+        again = steps.ask_again(ctx) if steps is not None else None
         replies = [expired(ctx), *([again] if again is not None else [])]
         return Outcome(replies, "booking", "expired", log=False)
 
@@ -224,7 +217,5 @@ class Router:
             if outcome is not None and ctx.flow is None:
                 return outcome
         ctx.flow = None
-        from bot.faq.skill import menu_choices
-
         reply = Reply(ctx.t("cancelled"), choices=menu_choices(ctx.lang), intent="cancel")
         return Outcome([reply], "cancel", "cancelled", log=False)

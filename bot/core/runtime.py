@@ -14,7 +14,7 @@ from bot.core.settings import Settings
 from bot.privacy.logmask import install_log_masking
 from knowledge.loader import load_corpus
 from storage.canned import seed_canned
-from storage.db import make_engine, session_scope, upgrade_db
+from storage.db import make_engine, schema_lock, session_scope, upgrade_db
 from storage.faq import seed_corpus
 
 __all__ = ("Runtime", "build_runtime", "prepare_database")
@@ -33,12 +33,13 @@ class Runtime:
 
 def prepare_database(settings: Settings, engine: Engine) -> int:
     """Upgrade the schema and load the bundled corpus into an empty database."""
-    upgrade_db(settings.database_url)
-    with session_scope(engine) as session:
-        loaded = seed_corpus(session=session, entries=load_corpus(settings.corpus_dir))
-        seed_canned(session=session)
-        if settings.booking_demo_experts:
-            seed_demo_experts(session=session)
+    with schema_lock(engine):
+        upgrade_db(settings.database_url)
+        with session_scope(engine) as session:
+            loaded = seed_corpus(session=session, entries=load_corpus(settings.corpus_dir))
+            seed_canned(session=session)
+            if settings.booking_demo_experts:
+                seed_demo_experts(session=session)
     if loaded:
         logger.info("loaded %d corpus entries from %s", loaded, settings.corpus_dir)
     return loaded

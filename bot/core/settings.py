@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     handoff_max_per_hour: int = Field(3, ge=1)  # new tickets one user may open in an hour
     handoff_sla_minutes: int = 120  # working minutes from a new ticket to the first staff reply
     handoff_autoclose_days: int = Field(7, ge=0)  # resolved, unrated -> closed after (0: never)
+    # Files staff send back to the user (bot/handoff/outfiles.py); WeChat takes images up to 10 MB.
+    handoff_file_max_mb: int = Field(10, ge=1, le=20)
     public_url: str = ""  # e.g. https://tmbot.example.cn: links in staff notifications
     wecom_webhook_url: str = Field("", repr=False)  # 企业微信 group robot; its key is a secret
     smtp_host: str = ""

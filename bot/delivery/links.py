@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 
-__all__ = ("message_link", "sign_message", "verify_message")
+__all__ = ("message_link", "message_path", "sign_message", "verify_message")
 
 
 def _b64(data: bytes) -> str:
@@ -47,11 +47,15 @@ def verify_message(secret: str, token: str, now: dt.datetime) -> str | None:
         return None
 
 
+def message_path(secret: str, message_key: str, now: dt.datetime, days: int) -> str:
+    """The path of the page showing the whole message (a file message: its download page)."""
+    return f"/m/{sign_message(secret, message_key, now + dt.timedelta(days=days))}"
+
+
 def message_link(
     public_url: str, secret: str, message_key: str, now: dt.datetime, days: int
 ) -> str | None:
     """The page showing the whole message, or None without a public URL."""
     if not public_url:
         return None
-    token = sign_message(secret, message_key, now + dt.timedelta(days=days))
-    return f"{public_url.rstrip('/')}/m/{token}"
+    return public_url.rstrip("/") + message_path(secret, message_key, now, days)

@@ -58,6 +58,8 @@ class MessageState:
     reason: str
     parts: int
     sent_parts: int
+    # When the current run of temporary failures of an unsent part began (None: not failing).
+    failing_since: dt.datetime | None = None
 
     def label(self, lang: str = "both") -> str:
         """The state in `lang` ("zh", "en"), or both languages."""
@@ -180,6 +182,10 @@ def _fold(rows: Iterable[OutboxMessage]) -> list[MessageState]:
                 reason=reason,
                 parts=rows[0].parts,
                 sent_parts=sum(1 for r in rows if r.status == "sent"),
+                failing_since=min(
+                    (r.failing_since for r in rows if r.failing_since and r.status != "sent"),
+                    default=None,
+                ),
             )
         )
     return states

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bot.core.context import Context
+from bot.core.menu import menu_choices
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.understand import entry_subject, facet_of, subjects_of
@@ -17,15 +18,7 @@ from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
 from storage.conversations import mark_suggestion_chosen
 
-__all__ = ("FaqSkill", "menu_choices")
-
-
-def menu_choices(lang: str) -> tuple[Choice, ...]:
-    """The main menu as choices."""
-    from bot.core.texts import t
-
-    keys = ("registration", "renewal", "madrid", "book", "human")
-    return tuple(Choice(t(f"menu.{k}", lang), f"menu:{k}") for k in keys)
+__all__ = ("FaqSkill",)
 
 
 def _suggestion(entry: FaqEntry, lang: str) -> dict[str, Any]:
@@ -50,7 +43,7 @@ class FaqSkill:
                     since=ctx.now - dt.timedelta(minutes=30),
                 )
             return picked
-        index = ctx.core.index.get(ctx.session)
+        index = ctx.services.index.get(ctx.session)
         interp = ctx.interp
         query = interp.query if interp is not None and interp.query else ctx.text
         lang = detect_lang(ctx.text) or ctx.lang
@@ -62,7 +55,7 @@ class FaqSkill:
             # made one by the last subject either.
             alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=5)
             top = alone[0].score if alone else 0.0
-            settings = ctx.core.settings
+            settings = ctx.services.settings
             if top < settings.suggest_threshold or (
                 top >= settings.answer_threshold and (not matches or top > matches[0].score)
             ):
@@ -83,7 +76,7 @@ class FaqSkill:
             # Even unanswered, the question names what the conversation is about now (unless
             # it is about a patent or a business licence, whatever word it shares with ours).
             ctx.dialogue.answered(interp.subject, interp.facet, None)
-        settings = ctx.core.settings
+        settings = ctx.services.settings
         best = matches[0] if matches else None
         fit = self._facet_fit(ctx, matches, raw, previous)
         if fit is not None:
@@ -149,11 +142,11 @@ class FaqSkill:
             interp.context_subject
         ):
             return None  # "只驳回了一部分商品呢" after the review answer asks more than a facet
-        fmap = facet_map(ctx.core.index.get(ctx.session))
+        fmap = facet_map(ctx.services.index.get(ctx.session))
         found = fmap.best(interp.subject, interp.facet, prefer=previous)
         if found is None:
             return None
-        settings = ctx.core.settings
+        settings = ctx.services.settings
         best = matches[0] if matches else None
         # Retrieval naming another entry that also answers this facet of this subject is
         # more specific than the map ("那单独规费呢" is one fee, "附加费呢" another).
@@ -198,7 +191,7 @@ class FaqSkill:
         interp = ctx.interp
         if previous is None or interp is None or not interp.followup:
             return None
-        index = ctx.core.index.get(ctx.session)
+        index = ctx.services.index.get(ctx.session)
         entry = index.resolve(previous, ctx.today)
         if entry is None:
             return None
@@ -206,7 +199,7 @@ class FaqSkill:
         found = index.search(query, today=ctx.today, lang=ctx.lang, limit=2)
         if not found or found[0].entry.id != entry.id:
             return None
-        if found[0].score < ctx.core.settings.answer_threshold + 10:
+        if found[0].score < ctx.services.settings.answer_threshold + 10:
             return None
         return self.answer_entry(ctx, entry.id, score=found[0].score)
 
@@ -214,7 +207,7 @@ class FaqSkill:
         self, ctx: Context, entry_id: str, *, score: float, log: bool = True
     ) -> Outcome:
         """Reply with one entry's answer, its source line, related questions and feedback."""
-        index = ctx.core.index.get(ctx.session)
+        index = ctx.services.index.get(ctx.session)
         entry = index.resolve(entry_id, ctx.today)
         if entry is None:
             # A stale button (entry retired or superseded): answer its question afresh.
@@ -225,7 +218,7 @@ class FaqSkill:
                 log=False,
             )
         lang = ctx.lang
-        text = answer_text(entry, lang, ctx.today, ctx.core.settings)
+        text = answer_text(entry, lang, ctx.today, ctx.services.settings)
         resolved: dict[str, FaqEntry] = {}
         for rid in entry.related:
             r = index.resolve(rid, ctx.today)

@@ -34,6 +34,13 @@ def _siblings(session: Session, row: OutboxMessage) -> list[OutboxMessage]:
     return list(session.exec(query))
 
 
+def _what(rows: list[OutboxMessage]) -> str:
+    # Which message went: its first line, so two deliveries in a row are told apart.
+    first = min(rows, key=lambda r: r.part)
+    line = str(first.payload.get("text") or "").strip().split("\n", 1)[0]
+    return line if len(line) <= 60 else line[:59] + "…"
+
+
 def on_delivery(session: Session, settings: Settings, row: OutboxMessage, now: dt.datetime) -> None:
     """Record the first response and tell staff about a staff reply's new delivery state."""
     if not _is_staff_reply(row):
@@ -53,7 +60,7 @@ def on_delivery(session: Session, settings: Settings, row: OutboxMessage, now: d
             return
         state = "notice" if any(r.sent_via == "notice" for r in rows) else "sent"
         zh, en = STATE_LABELS[state]
-        body = f"✅ {zh} / {en}: {who}"
+        body = f"✅ {zh} / {en}: {who}\n{_what(rows)}"
         event = "delivered"
     elif row.status == "waiting":
         body = f"⏳ {who}\n{WAITS_FOR_USER[0]}\n{WAITS_FOR_USER[1]}\n({row.last_error})"

@@ -22,7 +22,7 @@ from bot.handoff.texts import ht
 from storage.conversations import add_message, get_state
 from storage.errors import InvalidTransition, TmbotError
 from storage.models import ConversationState
-from storage.outbox import OutboxMessage, enqueue
+from storage.outbox import UNSENT, OutboxMessage, enqueue
 from storage.tickets import (
     CloseReason,
     Ticket,
@@ -49,7 +49,10 @@ __all__ = (
     "reopen",
     "reply",
     "reply_queued",
+    "reply_waiting",
     "resolve",
+    "staff_writes",
+    "to_user",
     "user_label",
     "user_wrote",
 )
@@ -62,9 +65,10 @@ _EVENT_TITLES = {
     "message": "用户消息 User message",
     "closed": "用户已结束 Closed by user",
     "sla_breach": "超时未响应 SLA breached",
+    "sla_waiting": "超时·回复待送达 Past due, reply waiting for the user",
 }
 # Events every staff notifier hears of, e-mail included (it is not told of each chat line).
-_ALERTS = ("new", "sla_breach")
+_ALERTS = ("new", "sla_breach", "sla_waiting")
 
 
 def open_ticket(
@@ -234,20 +238,42 @@ def _waited(delta: dt.timedelta, lang: str) -> str:
     return ht("waited.minutes", lang, m=minutes)
 
 
+def _unsent_to_user(session: Session, ticket: Ticket) -> list[OutboxMessage]:
+    query = select(OutboxMessage).where(
+        OutboxMessage.ref_kind == "ticket",
+        OutboxMessage.ref_id == ticket.number,
+        OutboxMessage.sender == ticket.channel,
+        col(OutboxMessage.message_key).is_not(None),
+        col(OutboxMessage.status).in_(list(UNSENT)),
+    )
+    return list(session.exec(query))
+
+
+def reply_waiting(*, session: Session, ticket: Ticket) -> bool:
+    """Whether a message staff wrote to the user waits for the user to write (WeChat's window):
+    answered, but not delivered, so the first response is not counted yet."""
+    return any(r.status == "waiting" for r in _unsent_to_user(session, ticket))
+
+
 def alert_sla_breach(
     *, session: Session, settings: Settings, ticket: Ticket, now: dt.datetime
 ) -> bool:
-    """Tell staff once that `ticket` is past its first-response due time with no reply.
+    """Tell staff once that `ticket` is past its first-response due time with no reply, or with
+    a reply that waits for the user (then it says so: the ticket is not unanswered).
 
     The alert is recorded on the ticket by compare-and-set in the caller's transaction, with
     the notices: of two sweeps racing, or a sweep racing a staff reply, only one wins, and the
     loser returns False having queued nothing. Tickets that are not late yet are refused too.
     """
     assert ticket.id is not None
+    unsent = _unsent_to_user(session, ticket)
+    if any(r.status == "pending" and r.attempts == 0 for r in unsent):
+        return False  # a reply is about to be tried: the next sweep tells what became of it
     if not mark_sla_alerted(session=session, ticket_id=ticket.id, now=now):
         return False
     session.refresh(ticket)
     hours = StationHours.from_settings(settings)
+    waiting = any(r.status == "waiting" for r in unsent)
     parts = []
     for lang in ("zh", "en"):
         if ticket.claimed_by:
@@ -256,7 +282,7 @@ def alert_sla_breach(
             claimed = ht("sla_breach.unclaimed", lang)
         parts.append(
             ht(
-                "sla_breach",
+                "sla_breach.waiting" if waiting else "sla_breach",
                 lang,
                 number=ticket.number,
                 due=hours.describe(ticket.first_response_due, lang, now),
@@ -271,12 +297,16 @@ def alert_sla_breach(
         session=session,
         settings=settings,
         ticket=ticket,
-        event="sla_breach",
+        event="sla_waiting" if waiting else "sla_breach",
         body=body,
         once=True,
         not_before=now,  # due on the sweep's clock, so this same worker pass sends it
     )
-    logger.info("ticket %s: first response late, staff alerted", ticket.number)
+    logger.info(
+        "ticket %s: first response late%s, staff alerted",
+        ticket.number,
+        " (reply waiting for the user)" if waiting else "",
+    )
     return True
 
 
@@ -300,9 +330,10 @@ def expire_unrated(*, session: Session, ticket: Ticket, now: dt.datetime) -> boo
     return won
 
 
-def _to_user(
+def to_user(
     session: Session, ticket: Ticket, text: str, sender: str, now: dt.datetime, **extra: object
 ) -> QueuedMessage:
+    """Queue a message to the ticket's user on their channel (`extra` goes into its payload)."""
     # The web sender writes the transcript line itself when it delivers (the page polls it);
     # other channels get the line now so the ticket's transcript shows what staff sent.
     if ticket.channel != "web":
@@ -355,18 +386,26 @@ def reply_queued(
     The ticket's first response is recorded when the reply is delivered, not here
     (bot/handoff/delivered.py).
     """
+    body = ht("staff_prefix", ticket.lang) + text.strip()
+    parts = len(split_parts(body, limit_for(ticket.channel))) or 1
+    warning = staff_writes(session=session, ticket=ticket, staff=staff, parts=parts, now=now)
+    return to_user(session, ticket, body, f"staff:{staff}", now), warning
+
+
+def staff_writes(
+    *, session: Session, ticket: Ticket, staff: str, parts: int, now: dt.datetime
+) -> str | None:
+    """Staff are about to send `parts` messages to the user: claim an unclaimed ticket, move it
+    to the user's turn; the warning for staff when the messages cannot go now (or None)."""
     if ticket.status == TicketStatus.OPEN:
         claim(session=session, ticket=ticket, staff=staff, now=now)
     ticket.status = next_status(ticket.status, TicketAction.REPLY)
     ticket.updated_at = now
     session.add(ticket)
-    body = ht("staff_prefix", ticket.lang) + text.strip()
     recipient = ticket.chat_ref or ticket.user_ref
-    parts = len(split_parts(body, limit_for(ticket.channel))) or 1
-    warning = forecast(
+    return forecast(
         session=session, channel=ticket.channel, recipient=recipient, parts=parts, now=now
     )
-    return _to_user(session, ticket, body, f"staff:{staff}", now), warning
 
 
 def user_wrote(
@@ -399,7 +438,7 @@ def resolve(*, session: Session, ticket: Ticket, staff: str, note: str, now: dt.
     lang = ticket.lang
     text = ht("resolved", lang, number=ticket.number, note=note.strip()) + ht("rate_prompt", lang)
     choices = [{"label": label, "payload": payload} for label, payload in RATE_CHOICES]
-    _to_user(session, ticket, text, f"staff:{staff}", now, choices=choices)
+    to_user(session, ticket, text, f"staff:{staff}", now, choices=choices)
     ticket.transcript_to_id = last_message_id(
         session=session, channel=ticket.channel, user_ref=ticket.user_ref
     )
@@ -419,7 +458,7 @@ def reopen(*, session: Session, ticket: Ticket, staff: str, now: dt.datetime) ->
     session.add(ticket)
     _set_conversation(session, ticket, "human")
     text = ht("reopened", ticket.lang, number=ticket.number)
-    _to_user(session, ticket, text, f"staff:{staff}", now)
+    to_user(session, ticket, text, f"staff:{staff}", now)
     return ticket
 
 

@@ -8,12 +8,10 @@ ticket unasked: the user may only be browsing, and one tap (or "人工") opens i
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from bot.core.context import Context
 from bot.core.messages import Choice
-from bot.core.ports import Outcome
-from bot.faq.skill import FaqSkill
+from bot.core.ports import FallbackSkill, Outcome
 from bot.handoff.texts import ht
 
 __all__ = ("OfferingFaq",)
@@ -22,16 +20,15 @@ LOW_STREAK = 2  # low-confidence turns in a row before staff are offered
 
 
 class OfferingFaq:
-    """Wraps FaqSkill (same name, same answers) and appends a "talk to staff" offer."""
+    """Wraps the FAQ skill (same name, same answers) and appends a "talk to staff" offer.
+
+    The registry (bot/core/skills.py) hands it the FAQ skill, so handoff never imports it.
+    """
 
     name = "faq"
 
-    def __init__(self, inner: FaqSkill | None = None) -> None:
-        self.inner = inner or FaqSkill()
-
-    def __getattr__(self, attr: str) -> Any:
-        # Others call ctx.core.skill("faq").answer_entry(...): behave like the FAQ skill.
-        return getattr(self.inner, attr)
+    def __init__(self, inner: FallbackSkill) -> None:
+        self.inner = inner
 
     def handle(self, ctx: Context) -> Outcome:
         typed = not (ctx.inbound.is_callback or ctx.text.startswith("faq:"))
@@ -49,7 +46,7 @@ class OfferingFaq:
             return outcome
         question = ctx.text
         if not typed and outcome.faq_id:
-            entry = ctx.core.index.get(ctx.session).resolve(outcome.faq_id, ctx.today)
+            entry = ctx.services.index.get(ctx.session).resolve(outcome.faq_id, ctx.today)
             question = entry.question.get(ctx.lang) if entry else question
         ctx.data["handoff_offer"] = {
             "question": question,
@@ -70,5 +67,5 @@ class OfferingFaq:
 
     def _category(self, ctx: Context, outcome: Outcome) -> str:
         faq_id = outcome.faq_id or next((s["faq_id"] for s in outcome.suggestions), None)
-        entry = ctx.core.index.get(ctx.session).resolve(faq_id, ctx.today) if faq_id else None
+        entry = ctx.services.index.get(ctx.session).resolve(faq_id, ctx.today) if faq_id else None
         return entry.theme if entry is not None else "general"

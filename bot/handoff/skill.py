@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.core.commands import GREETINGS, HELP, MENU
 from bot.core.contact import find_company, find_contact
 from bot.core.context import Context
 from bot.core.hours import StationHours
+from bot.core.menu import GREETINGS, HELP, MENU
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.station import station_phone
@@ -171,7 +171,7 @@ class HandoffSkill:
         return next((q for q in ctx.session.exec(query) if _is_question(q.question)), None)
 
     def _category(self, ctx: Context, faq_id: str | None) -> str:
-        entry = ctx.core.index.get(ctx.session).resolve(faq_id, ctx.today) if faq_id else None
+        entry = ctx.services.index.get(ctx.session).resolve(faq_id, ctx.today) if faq_id else None
         return entry.theme if entry is not None else "general"
 
     def _open(
@@ -188,7 +188,7 @@ class HandoffSkill:
         try:
             ticket = helpdesk.open_ticket(
                 session=ctx.session,
-                settings=ctx.core.settings,
+                settings=ctx.services.settings,
                 now=ctx.now,
                 state=ctx.state,
                 chat_ref=ctx.inbound.chat_ref,
@@ -200,7 +200,7 @@ class HandoffSkill:
             )
         except helpdesk.TicketQuota as exc:
             text = ht(
-                "quota", ctx.lang, max=exc.max, phone=station_phone(ctx.core.settings, ctx.lang)
+                "quota", ctx.lang, max=exc.max, phone=station_phone(ctx.services.settings, ctx.lang)
             )
             return Outcome([Reply(text, intent="handoff")], "handoff", "quota")
         for stale in ("handoff_offer", "handoff_consent", "last_feedback"):
@@ -216,7 +216,7 @@ class HandoffSkill:
         )
 
     def _when(self, ctx: Context, ticket: Ticket) -> str:
-        hours = StationHours.from_settings(ctx.core.settings)
+        hours = StationHours.from_settings(ctx.services.settings)
         due = hours.describe(ticket.first_response_due, ctx.lang, ctx.now)
         if hours.is_open(ctx.now):
             text = ht("when.open", ctx.lang, due=due)
@@ -239,7 +239,7 @@ class HandoffSkill:
             ctx.state.status = "bot"
             return None
         key, lang = _key(ctx.text), ctx.lang
-        settings = ctx.core.settings
+        settings = ctx.services.settings
         if key in CLOSE:
             helpdesk.close_by_user(
                 session=ctx.session, settings=settings, ticket=ticket, state=ctx.state, now=ctx.now

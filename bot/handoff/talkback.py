@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from bot.core.context import Context
 from bot.core.hours import StationHours
+from bot.core.menu import menu_reply
 from bot.core.messages import Reply
 from bot.core.ports import Outcome
 from bot.handoff.texts import ht
@@ -48,7 +49,7 @@ def acknowledgement(ctx: Context, ticket: Ticket) -> str:
     elif ticket.first_response_due <= ctx.now:  # late: no promise of a time already passed
         when = ht("ack.late", lang)
     else:
-        hours = StationHours.from_settings(ctx.core.settings)
+        hours = StationHours.from_settings(ctx.services.settings)
         when = ht("ack.due", lang, due=hours.describe(ticket.first_response_due, lang, ctx.now))
     return ht("ack", lang, number=ticket.number, state=state_text(ticket, lang), when=when)
 
@@ -65,8 +66,7 @@ def _staff_wrote(ctx: Context, ticket: Ticket) -> bool:
 
 def menu_with_state(ctx: Context, ticket: Ticket) -> Outcome | None:
     """The menu (greeting, help) as the commands skill gives it, led by the ticket's state."""
-    commands = ctx.core.skill("commands")
-    outcome = commands.handle(ctx) if commands is not None else None
+    outcome = menu_reply(ctx)
     if outcome is None:
         return None
     lead = ht(

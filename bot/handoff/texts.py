@@ -140,6 +140,11 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
         "A specific dispute needs a person who looks at your case. Shall I pass you to staff?",
     ),
     "offer.button": ("转人工", "Talk to staff"),
+    "file.link": (
+        "工作人员给您发送了文件：{name}（{size}）。请在{days}天内打开链接查看和下载：\n{url}",
+        "Staff sent you a file: {name} ({size}). Open the link within {days} days to view and "
+        "download it:\n{url}",
+    ),
     "staff_prefix": ("【工作人员】", "[Station staff] "),
     # Staff notices (both languages go out together, Chinese first).
     "sla_breach": (
@@ -147,6 +152,16 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
         "\n{claimed}\n问题：{question}",
         "Ticket {number} is past its first-response due time ({due}): the user has waited "
         "{waited} with no reply from staff.\n{claimed}\nQuestion: {question}",
+    ),
+    # Past due, but staff did answer: the reply waits for the WeChat user's next message.
+    "sla_breach.waiting": (
+        "工单 {number} 已超过首次响应期限（{due}）。工作人员已写好回复，但用户48小时内未发消息，"
+        "微信不允许主动发送：回复将在用户下次发消息时送达（用户已等待 {waited}）。"
+        "\n{claimed}\n问题：{question}",
+        "Ticket {number} is past its first-response due time ({due}). Staff have written a "
+        "reply, but the user has not written within 48 hours and WeChat allows no message "
+        "before they do: it will be delivered when the user next writes (the user has waited "
+        "{waited}).\n{claimed}\nQuestion: {question}",
     ),
     "sla_breach.unclaimed": ("尚无人认领。", "Nobody has claimed it."),
     "sla_breach.claimed": ("认领人：{staff}。", "Claimed by {staff}."),

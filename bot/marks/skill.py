@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from bot.core.commands import CANCEL
 from bot.core.context import Context
+from bot.core.menu import CANCEL
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.marks.message import mark_line
@@ -75,7 +75,7 @@ class MarksSkill:
     name = FLOW
 
     def _t(self, ctx: Context) -> Tables:
-        return tables_for(ctx.core.settings)  # read once per process (cached)
+        return tables_for(ctx.services.settings)  # read once per process (cached)
 
     def _owner(self, ctx: Context) -> Owner:
         return Owner(ctx.state.channel, ctx.state.user_ref, ctx.inbound.chat_ref, ctx.lang)

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.core.services import Transaction
 from bot.core.settings import Settings
 from bot.privacy.texts import DEFAULT_NOTICE
 from storage.bookings import Booking, BookingStatus, cancel_reminders
@@ -94,21 +95,28 @@ def user_digest(channel: str, user_ref: str) -> str:
 
 def erase_user(*, engine: Engine, channel: str, user_ref: str, now: dt.datetime) -> dict[str, int]:
     """Erase the user in one transaction; rows removed or anonymised by table."""
-    with session_scope(engine) as session:
+    return _erase(lambda: session_scope(engine), channel=channel, user_ref=user_ref, now=now)
+
+
+def _erase(
+    transaction: Transaction, *, channel: str, user_ref: str, now: dt.datetime
+) -> dict[str, int]:
+    with transaction() as session:
         done = erase_subject(session=session, channel=channel, user_ref=user_ref, now=now)
     logger.info("privacy: erased %s user (%d tables touched)", channel, len(done))
     return done
 
 
 def erase_after_commit(
-    session: Session, *, engine: Engine, channel: str, user_ref: str, now: dt.datetime
+    session: Session, *, transaction: Transaction, channel: str, user_ref: str, now: dt.datetime
 ) -> None:
     """Erase the user once this turn has committed, so its own transcript lines, log row and
-    state (written by the core at the end of the turn) go as well."""
+    state (written by the core at the end of the turn) go as well; `transaction` opens one of
+    its own (`ctx.services.transaction`)."""
 
     def run(_session: Session) -> None:
         try:
-            erase_user(engine=engine, channel=channel, user_ref=user_ref, now=now)
+            _erase(transaction, channel=channel, user_ref=user_ref, now=now)
         except Exception:  # the turn is answered already; staff can erase from the console
             logger.exception("privacy: erasure of a %s user failed", channel)
 

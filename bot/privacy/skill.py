@@ -87,7 +87,7 @@ class PrivacySkill:
 
     def _notice(self, ctx: Context) -> Outcome:
         text = service.notice_text(session=ctx.session, lang=ctx.lang)
-        text += "\n" + pt("notice.more", ctx.lang, url=service.privacy_url(ctx.core.settings))
+        text += "\n" + pt("notice.more", ctx.lang, url=service.privacy_url(ctx.services.settings))
         return _said([Reply(text, intent="privacy")], "notice")
 
     def _my_data(self, ctx: Context) -> Outcome:
@@ -98,7 +98,7 @@ class PrivacySkill:
         attachments: tuple[tuple[str, str, bytes], ...] = ()
         meta: dict[str, str] = {}
         if channel == "web":
-            base = service.privacy_url(ctx.core.settings)
+            base = service.privacy_url(ctx.services.settings)
             text += "\n" + pt("mydata.download", ctx.lang, url=f"{base}/data")  # cookie: who
         elif channel == "telegram":  # Telegram takes files: the export comes as one
             data = export_user(session=ctx.session, channel=channel, user_ref=user_ref)
@@ -115,7 +115,11 @@ class PrivacySkill:
         counts["consents"] = self._all_consents(ctx)
         counts["messages"] += 1  # the confirmation this turn sends goes too
         service.erase_after_commit(
-            ctx.session, engine=ctx.core.engine, channel=channel, user_ref=user_ref, now=ctx.now
+            ctx.session,
+            transaction=ctx.services.transaction,
+            channel=channel,
+            user_ref=user_ref,
+            now=ctx.now,
         )
         ctx.flow = None
         return _said([Reply(pt("erase.done", ctx.lang, **counts), intent="privacy")], "erased")

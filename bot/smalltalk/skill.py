@@ -11,9 +11,9 @@ import re
 import unicodedata
 
 from bot.core.context import Context
+from bot.core.menu import menu_choices
 from bot.core.messages import Reply
 from bot.core.ports import Outcome
-from bot.faq.skill import menu_choices
 
 __all__ = ("KINDS", "SmalltalkSkill", "smalltalk_kind")
 

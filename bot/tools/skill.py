@@ -78,7 +78,7 @@ class ToolsSkill:
     def handle(self, ctx: Context) -> Outcome | None:
         if _PAYLOAD_RE.match(ctx.text):
             return None  # button payloads belong to other skills
-        cfg = ToolConfig.from_settings(ctx.core.settings)
+        cfg = ToolConfig.from_settings(ctx.services.settings)
         facts = read_facts(ctx.text, ctx.today, cfg.fees)
         carry: dict[str, Any] = {}
         try:
@@ -200,7 +200,7 @@ class ToolsSkill:
         """Whether the message only changes an input of the last computation ("3个类")."""
         if not ctx.dialogue.tool or _PAYLOAD_RE.match(ctx.text) or ctx.flow == self.name:
             return False  # nothing to follow up: no fee table read
-        cfg = ToolConfig.from_settings(ctx.core.settings)
+        cfg = ToolConfig.from_settings(ctx.services.settings)
         return is_follow_up(ctx.text, ctx.dialogue.tool, ctx.today, cfg)
 
     def follow_up(self, ctx: Context) -> Outcome | None:
@@ -208,7 +208,7 @@ class ToolsSkill:
         last = ctx.dialogue.tool
         if not last:
             return None
-        cfg = ToolConfig.from_settings(ctx.core.settings)
+        cfg = ToolConfig.from_settings(ctx.services.settings)
         try:
             found = follow_up(ctx.text, last, ctx.today, cfg, ctx.lang)
         except (ToolDataError, ValueError):

@@ -10,13 +10,14 @@ from collections.abc import Callable
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, func, select
 
 from bot.delivery.messages import latest_states, message_states
 from bot.handoff import helpdesk
 from bot.handoff.assign import check_owner
+from bot.handoff.outfiles import FileRefused, check_file, send_file
 from handlers.web.auth import StaffUser, audit
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
@@ -46,6 +47,19 @@ router = APIRouter(
 REPLY_MAX = 2000  # one chat message; longer answers belong in a call or a visit
 STATUSES = ("active", *[s.value for s in TicketStatus], "all")
 CHANNELS = ("web", "telegram", "wechat")  # the channels users reach staff on
+
+
+# How a file reaches the user on each channel, shown beside the upload.
+FILE_HOW = {
+    "telegram": "图片以照片发送，其他文件以文档发送。 / Images go as photos, other files as documents.",
+    "wechat": (
+        "图片以图片消息发送；其他文件（公众号无法直接发送）以下载链接发送，链接{days}天内有效；"
+        "超过48小时窗口时与文字回复一样，等用户下次发消息后送达。 / Images go as image messages; "
+        "other files, which an Official Account cannot send, as a download link valid {days} "
+        "days; outside the 48-hour window they wait for the user's next message, like text."
+    ),
+    "web": "在对话中显示为图片或下载链接。 / Shown in the chat as the image or a download link.",
+}
 
 
 def _ticket(session: SessionDep, number: str) -> Ticket:
@@ -106,6 +120,17 @@ def queue(
         .where(OutboxMessage.ref_kind == "ticket", col(OutboxMessage.status) != "sent")
         .group_by(OutboxMessage.status)
     ).all()
+    # Notifiers and channels that keep failing: since when, how many rows they hold back.
+    failing = session.exec(
+        select(OutboxMessage.sender, func.min(OutboxMessage.failing_since), func.count())
+        .where(
+            OutboxMessage.ref_kind == "ticket",
+            col(OutboxMessage.status).in_(["pending", "sending"]),
+            col(OutboxMessage.failing_since).is_not(None),
+        )
+        .group_by(OutboxMessage.sender)
+        .order_by(func.min(OutboxMessage.failing_since))
+    ).all()
     return render(
         request,
         "staff/queue.html",
@@ -121,6 +146,7 @@ def queue(
         statuses=STATUSES,
         channels=CHANNELS,
         undelivered=dict(undelivered),
+        failing=failing,
         delivery=latest_states(
             session=session, ref_kind="ticket", ref_ids=[t.number for t in tickets]
         ),
@@ -135,6 +161,9 @@ def ticket_page(
     """One ticket: facts, transcript, deliveries, reply box and actions."""
     ticket = _ticket(session, number)
     transcript = ticket_transcript(session=session, ticket=ticket)
+    messages = message_states(
+        session=session, ref_kind="ticket", ref_id=ticket.number, senders=[ticket.channel]
+    )
     if transcript and transcript[-1].id is not None:
         mark_read(session=session, staff=user.username, ticket=ticket, message_id=transcript[-1].id)
         session.commit()  # the page's unread counter (read in its own session) must see it
@@ -145,9 +174,8 @@ def ticket_page(
         transcript=transcript,
         deliveries=ticket_deliveries(session=session, number=ticket.number),
         files=files_for(session=session, ticket_number=ticket.number),
-        messages=message_states(
-            session=session, ref_kind="ticket", ref_id=ticket.number, senders=[ticket.channel]
-        ),
+        messages=messages,
+        reply_waiting=any(m.state == "waiting" for m in messages),
         now=runtime.conversation.clock.now(),
         tz=_local(runtime),
         canned=[
@@ -163,13 +191,16 @@ def ticket_page(
         ],
         history=user_history(session=session, ticket=ticket),
         reply_max=REPLY_MAX,
+        file_max_mb=runtime.settings.handoff_file_max_mb,
+        file_how=FILE_HOW.get(ticket.channel, "").format(days=runtime.settings.wechat_link_days),
         user=user,
     )
 
 
 @router.get("/{number}/files/{file_id}")
 def ticket_file(number: str, file_id: int, _user: StaffUser, session: SessionDep) -> Response:
-    """A file the user sent during the handoff, as a download (never shown inline); staff only."""
+    """A file of the ticket (the user's, or one staff sent), as a download (never shown
+    inline); staff only."""
     row = get_file(session=session, ticket_number=number, file_id=file_id)
     if row is None:
         raise NotFound(f"no file {file_id} on ticket {number}")
@@ -257,6 +288,69 @@ def reply(
         flash(
             request,
             "回复已排队发送，送达后状态显示“已送达” / Reply queued; shown as delivered once sent",
+        )
+    return _back(number)
+
+
+@router.post("/{number}/file")
+def file_to_user(
+    request: Request,
+    number: str,
+    user: StaffUser,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    upload: Annotated[UploadFile, File()],
+    text: Annotated[str, Form(max_length=100_000)] = "",
+) -> Response:
+    """Send a file back to the user on their own channel (the text, if any, goes just before
+    it); refused with the reason when it is too large or not an allowed type."""
+    ticket = _ticket(session, number)
+    limit = runtime.settings.handoff_file_max_mb * 1024 * 1024
+    content = upload.file.read(limit + 1)  # never more than the cap plus one byte in memory
+    try:
+        checked = check_file(upload.filename or "", content, limit)
+    except FileRefused as exc:
+        flash(request, f"文件未发送 / File not sent: {exc}", "error")
+        return _back(number)
+    if len(text.strip()) > REPLY_MAX:
+        flash(request, f"说明最多 {REPLY_MAX} 字 / At most {REPLY_MAX} characters", "error")
+        return _back(number)
+    if not _transition(
+        request, "无法发送 / Cannot send", lambda: check_owner(ticket, user.username)
+    ):
+        return _back(number)
+    queued: list[tuple[object, str | None]] = []
+    if not _transition(
+        request,
+        "无法发送 / Cannot send",
+        lambda: queued.append(
+            send_file(
+                session=session,
+                ticket=ticket,
+                staff=user.username,
+                file=checked,
+                caption=text,
+                now=runtime.conversation.clock.now(),
+            )
+        ),
+    ):
+        return _back(number)
+    audit(
+        session,
+        user,
+        "ticket.file",
+        f"ticket:{number}",
+        {"file": checked.filename, "bytes": len(checked.content), "mime": checked.mime},
+        request,
+    )
+    warning = queued[0][1] if queued else None
+    if warning:
+        flash(request, f"文件已排队 / File queued — {warning}", "warn")
+    else:
+        flash(
+            request,
+            f"文件 {checked.filename} 已排队发送，送达后状态显示“已送达” / "
+            f"File {checked.filename} queued; shown as delivered once sent",
         )
     return _back(number)
 

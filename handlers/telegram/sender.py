@@ -1,8 +1,11 @@
 """Outbound Telegram messages for the outbox (staff replies, reminders), paced and classified.
 
-A payload is either a message `{"text": ..., "choices": [...]}` or a file
+A payload is either a message `{"text": ..., "choices": [...]}`, a file
 `{"document": {"filename", "mime", "content_b64"}, "caption": ...}` (a booking's .ics), sent
-with sendDocument as a multipart upload; build the latter with `document_payload`.
+with sendDocument as a multipart upload (build it with `document_payload`), or a file staff send
+back to the user (`{"file": id, "ticket": ...}`, bot/handoff/outfiles.py): read from the ticket's
+files and sent with sendPhoto (JPEG/PNG) or sendDocument, by its file id when it came from this
+bot (the staff group), else uploaded.
 
 `TelegramSender.send` is synchronous like every `bot.delivery.worker.Sender`: the outbox worker calls it
 from its own thread. Each send runs python-telegram-bot on a short-lived event loop.
@@ -12,6 +15,8 @@ Failures map onto the outbox's retry rules:
   and try once more; otherwise `TemporaryFailure(retry_after=...)`, the worker reschedules the row.
 - 403 (bot blocked, kicked, user deactivated) and 400 (chat not found, bad request):
   `PermanentFailure` with Telegram's reason; the row is marked failed and never retried.
+- 413 (a file larger than Telegram takes): `PermanentFailure`; PTB reports it as a
+  NetworkError, which would otherwise be retried for a day.
 - Timeouts and network errors: `TemporaryFailure`, retried with backoff.
 """
 
@@ -37,6 +42,7 @@ from telegram.request import HTTPXRequest
 from bot.core.messages import Reply
 from bot.core.settings import Settings
 from bot.delivery.worker import PermanentFailure, TemporaryFailure
+from bot.handoff.outfiles import CheckedFile, is_file_payload, load_file
 from handlers.telegram.render import choices_from_payload, render
 
 __all__ = (
@@ -54,6 +60,8 @@ __all__ = (
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_CAPTION = 1024  # characters of a document's caption (Bot API limit)
+PHOTO_MIMES = ("image/jpeg", "image/png")  # sendPhoto; a GIF would lose its animation
+_WRONG_FILE_ID = "wrong file identifier"
 
 
 def api_urls(settings: Settings) -> tuple[str, str]:
@@ -190,6 +198,11 @@ class TelegramSender:
     def send(self, recipient: str, payload: Mapping[str, Any]) -> None:
         """Send one message (split if longer than Telegram allows) or one file; raise a
         DeliveryError."""
+        if is_file_payload(payload):
+            file = load_file(self.engine, payload)
+            known = str(payload.get("telegram_file_id") or "") or None
+            _run(self._deliver_staff_file(chat_id_of(recipient), file, known))
+            return
         document = document_of(payload)
         if document is not None:
             caption = str(payload.get("caption") or "")
@@ -239,6 +252,36 @@ class TelegramSender:
         finally:
             await request.shutdown()
 
+    async def _deliver_staff_file(
+        self, chat_id: int | str, file: CheckedFile, known: str | None
+    ) -> None:
+        request = HTTPXRequest(connection_pool_size=2)
+        bot = self._bot(request)
+        photo = file.mime in PHOTO_MIMES
+
+        async def send(what: str | InputFile) -> object:
+            if photo:
+                return await bot.send_photo(chat_id=chat_id, photo=what)
+            return await bot.send_document(chat_id=chat_id, document=what)
+
+        def upload() -> InputFile:
+            data = InputFile(file.content, filename=file.filename)
+            data.mimetype = file.mime
+            return data
+
+        try:
+            if known:  # the same bot received it: no upload needed
+                try:
+                    await self._attempt(chat_id, lambda: send(known))
+                    return
+                except PermanentFailure as exc:
+                    if _WRONG_FILE_ID not in str(exc).lower():
+                        raise
+                    logger.info("telegram: file id refused, uploading the file instead")
+            await self._attempt(chat_id, lambda: send(upload()))
+        finally:
+            await request.shutdown()
+
     async def _attempt(self, chat_id: int | str, call: Callable[[], Awaitable[object]]) -> None:
         """One paced API call with the retry rules above; messages and files share them."""
         for attempt in (1, 2):
@@ -262,4 +305,6 @@ class TelegramSender:
             except InvalidToken as exc:  # a configuration error: retry once it is fixed
                 raise TemporaryFailure("telegram: the bot token was rejected") from exc
             except NetworkError as exc:  # timeouts, connection errors, Telegram 5xx
+                if "entity too large" in exc.message.lower():  # 413: the file never fits
+                    raise PermanentFailure(f"telegram: file too large ({exc.message})") from exc
                 raise TemporaryFailure(f"telegram: {exc.message}") from exc

@@ -7,7 +7,10 @@ the text, "…和 T-2026-000007 那位客户类似…", never decides who receiv
   `/resolve NOTE` (结案 NOTE) and `/reopen` (重开) act on it;
 - a command naming the ticket: `/reply T-2026-000123 TEXT`, `/claim T-…`, `/resolve T-… NOTE`,
   `/reopen T-…`;
-- the notification's "认领 Claim" button claims it.
+- the notification's "认领 Claim" button claims it;
+- a photo or document sent as a reply to such a message (its caption, if any, goes first as
+  text) is sent back to the ticket's user (bot/handoff/outfiles.py): to a Telegram user by its
+  file id, to others as the channel allows.
 A command or a reply to the bot that cannot be routed gets a short explanation (`/help`);
 other messages are staff talking among themselves and are left alone.
 """
@@ -23,6 +26,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.core.runtime import Runtime
 from bot.handoff import helpdesk
+from bot.handoff.outfiles import CheckedFile, FileRefused, check_file, check_size, send_file
 from handlers.telegram.render import resolve_callback
 from handlers.telegram.sender import retry_seconds
 from storage.accounts import add_audit
@@ -71,7 +75,7 @@ def route(msg: Message, bot_id: int | None) -> tuple[str | None, str, str | None
     The number comes only from the message replied to (the bot's own message) or from a
     command that names it first; a message that is neither is (None, text, None): ignored.
     """
-    text = (msg.text or "").strip()
+    text = (msg.text or msg.caption or "").strip()
     word = _command_word(text)
     replied = msg.reply_to_message
     author = replied.from_user if replied is not None else None
@@ -96,8 +100,18 @@ def route(msg: Message, bot_id: int | None) -> tuple[str | None, str, str | None
     return None, text, None
 
 
-def act(runtime: Runtime, delivery: str, number: str, staff: str, text: str) -> str | None:
-    """Apply one staff message to ticket `number`; returns the answer for the staff chat."""
+def act(
+    runtime: Runtime,
+    delivery: str,
+    number: str,
+    staff: str,
+    text: str,
+    file: tuple[CheckedFile, str] | None = None,
+) -> str | None:
+    """Apply one staff message to ticket `number`; returns the answer for the staff chat.
+
+    `file`: a photo or document staff sent (the checked file and its Telegram file id); `text`
+    is then its caption, sent before it."""
     with session_scope(runtime.engine) as session:
         if claim_delivery(session=session, channel="telegram_staff", delivery_id=delivery):
             return None  # a Telegram retry of an update we already handled
@@ -120,6 +134,24 @@ def act(runtime: Runtime, delivery: str, number: str, staff: str, text: str) -> 
             elif command == "reopen":
                 helpdesk.reopen(session=session, ticket=ticket, staff=staff, now=now)
                 answer = f"✅ {number} 已重新打开 / re-opened"
+            elif file is not None:
+                command = "file"
+                _, warning = send_file(
+                    session=session,
+                    ticket=ticket,
+                    staff=staff,
+                    file=file[0],
+                    caption=text,
+                    now=now,
+                    telegram_file_id=file[1],
+                )
+                who = f"{number} · {helpdesk.user_label(ticket)} ({ticket.channel})"
+                answer = (
+                    f"📨 文件 {file[0].filename} 已排队，送达后告知 / file queued, you will be "
+                    f"told when delivered: {who}"
+                )
+                if warning:
+                    answer += f"\n⚠️ {warning}"
             elif text:
                 command = "reply"
                 _, warning = helpdesk.reply_queued(
@@ -157,19 +189,57 @@ async def on_staff_update(update: Update, runtime: Runtime) -> None:
             return
         number, staff, text = payload[len(CLAIM_PAYLOAD) :], _staff(query.from_user), "/claim"
         target = query.message if isinstance(query.message, Message) else None
-    elif msg is not None and msg.text and not (msg.from_user and msg.from_user.is_bot):
+    elif (
+        msg is not None
+        and (msg.text or _attached(msg))
+        and not (msg.from_user and msg.from_user.is_bot)
+    ):
         found, text, explanation = route(msg, _bot_id(msg))
         if found is None:
             if explanation:
                 await _answer(msg, explanation)
             return
         number, staff, target = found, _staff(msg.from_user), msg
+        if _attached(msg):
+            try:
+                file = await _fetch(msg, runtime.settings.handoff_file_max_mb * 1024 * 1024)
+            except FileRefused as exc:
+                await _answer(msg, f"⚠️ 文件未发送 / File not sent: {exc}")
+                return
+            answer = await asyncio.to_thread(act, runtime, delivery, number, staff, text, file)
+            if answer is not None:
+                await _answer(msg, answer)
+            return
     else:
         return
     answer = await asyncio.to_thread(act, runtime, delivery, number, staff, text)
     if answer is None or target is None:
         return
     await _answer(target, answer)
+
+
+def _attached(msg: Message) -> bool:
+    return bool(msg.photo or msg.document)
+
+
+async def _fetch(msg: Message, max_bytes: int) -> tuple[CheckedFile, str]:
+    """The photo (largest size) or document of a staff message, downloaded and checked, with
+    its file id; FileRefused when it cannot be sent."""
+    if msg.photo:
+        photo = msg.photo[-1]
+        file_id, size = photo.file_id, photo.file_size or 0
+        name = f"photo-{photo.file_unique_id}.jpg"  # Telegram re-encodes photos as JPEG
+    else:
+        assert msg.document is not None
+        file_id, size = msg.document.file_id, msg.document.file_size or 0
+        name = msg.document.file_name or "file"
+    check_size(size, max_bytes)  # before downloading (getFile serves up to 20 MB anyway)
+    try:
+        found = await msg.get_bot().get_file(file_id)
+        content = bytes(await found.download_as_bytearray())
+    except TelegramError as exc:
+        raise FileRefused(f"无法下载该文件 / Could not download the file: {exc.message}") from exc
+    return check_file(name, content, max_bytes), file_id
 
 
 def _bot_id(msg: Message) -> int | None:

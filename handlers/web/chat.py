@@ -44,7 +44,10 @@ _CHANNEL = "web"
 _MAX_ID = 2**31 - 1  # transcript ids are 32-bit integers on PostgreSQL
 # A relative booking calendar link in a reply ("/bookings/B-7K3Q9.ics?token=..."), made
 # absolute so it works when copied out of the page.
-_ICS_RE = re.compile(r"(?<![\w/.:-])(/bookings/[A-Za-z0-9-]+\.ics\?token=[A-Za-z0-9_.-]+)")
+# Relative links the server writes into lines: a booking's .ics, a file staff sent (/m/…/file).
+_ICS_RE = re.compile(
+    r"(?<![\w/.:-])(/bookings/[A-Za-z0-9-]+\.ics\?token=[A-Za-z0-9_.-]+|/m/[A-Za-z0-9_.-]+/file)"
+)
 
 
 class _Strict(BaseModel):
@@ -127,7 +130,7 @@ def _base(request: Request, public_url: str) -> str:
 
 
 def absolute_links(text: str, base: str) -> str:
-    """Relative .ics links in `text` made absolute under `base`."""
+    """Relative .ics and file links in `text` made absolute under `base`."""
     return _ICS_RE.sub(lambda m: base + m.group(1), text)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.hours import StationHours
+from bot.core.menu import menu_choices
 from bot.core.settings import Settings
 from bot.core.texts import t
-from bot.faq.skill import menu_choices
 
 __all__ = ("greeting", "station_info")
 

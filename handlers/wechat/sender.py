@@ -5,15 +5,19 @@ that purpose's template in WeChat's own popup; otherwise the row waits for the u
 message (`WaitForUser`), which releases it (handlers/wechat/inbound.py), first and in order.
 
 Payloads: `{"text": str}` (optional `"notice": {field: value}` for the template, `"url"` for the
-notice link), or `{"deferred": delivery_id}`: the answer to a message that took longer than
-WeChat's 5 seconds (see handlers/wechat/turns.py).
+notice link), `{"deferred": delivery_id}`: the answer to a message that took longer than
+WeChat's 5 seconds (see handlers/wechat/turns.py), or a file staff send back
+(`{"file": id, ...}`, bot/handoff/outfiles.py): an image is uploaded as temporary media
+(`media/upload`) and sent as an image message; any other file, which an Official Account cannot
+send, goes as a text with a signed, expiring link to its download page. Both take a window slot
+and wait outside the window exactly like a text.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import requests
@@ -26,6 +30,8 @@ from bot.core.ports import Clock, SystemClock
 from bot.core.settings import Settings
 from bot.delivery.links import message_link
 from bot.delivery.worker import DeliveryError, PermanentFailure, TemporaryFailure, WaitForUser
+from bot.handoff.outfiles import CheckedFile, human_size, is_file_payload, load_file
+from bot.handoff.texts import ht
 from handlers.wechat.client import StationClient, build_client
 from handlers.wechat.format import split_chunks
 from storage.db import session_scope
@@ -48,6 +54,10 @@ logger = logging.getLogger(__name__)
 DEFERRED_GIVE_UP = dt.timedelta(minutes=2)
 _PERMANENT = {
     40003: "not an openid of this account",
+    40005: "WeChat refused the file type",
+    40006: "the file is larger than WeChat takes",
+    40007: "invalid media id",
+    40009: "the image is larger than WeChat takes",
     40037: "invalid subscription notice template id",
     43004: "the user unfollowed the account",
     43101: "the user refused subscription notices",
@@ -58,6 +68,11 @@ _PERMANENT = {
 }
 _TRANSIENT = {-1, 40001, 40014, 42001, 45009, 45011}  # busy, token trouble, rate limits
 _WINDOW_CLOSED = (45015, 45047)  # WeChat counts the window its own way
+# The image's upload (or its media id) was refused: nothing reached the user, the slot is unused.
+_MEDIA_REFUSED = (40004, 40005, 40006, 40007, 40009, 40010, 40011, 40012)
+# Temporary media an Official Account may send as an image message: PNG/JPEG/GIF up to 10 MB.
+IMAGE_MAX_BYTES = 10 * 1024 * 1024
+_IMAGE_EXT = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"}
 
 
 def classify(exc: Exception) -> DeliveryError:
@@ -139,6 +154,8 @@ class WeChatSender(WeChatApiSender):
         if "deferred" in payload:
             self._expand(recipient, str(payload["deferred"]))
             return None
+        if is_file_payload(payload):
+            return self._send_file(recipient, payload)
         text = str(payload.get("text") or "").strip()
         if not text:
             raise PermanentFailure("empty WeChat message")
@@ -152,17 +169,59 @@ class WeChatSender(WeChatApiSender):
             via = self._send_one(recipient, chunk, payload) or via
         return via
 
-    def _send_one(self, openid: str, text: str, payload: Mapping[str, Any]) -> str | None:
+    def _send_file(self, openid: str, payload: Mapping[str, Any]) -> str | None:
+        file = load_file(self.engine, payload)
+        if file.kind == "image" and len(file.content) <= IMAGE_MAX_BYTES:
+            label = str(payload.get("text") or file.filename)  # a notice's summary, if it waits
+            return self._send_one(openid, label, payload, send=lambda: self._image(openid, file))
+        # Not an image an Official Account can send: a link to the file's download page.
+        url = message_link(
+            self.settings.public_url,
+            self.settings.secret_key,
+            str(payload.get("message") or ""),
+            self.clock.now(),
+            self.settings.wechat_link_days,
+        )
+        if url is None or not payload.get("message"):
+            raise PermanentFailure("no TMBOT_PUBLIC_URL: cannot link the file for WeChat")
+        text = ht(
+            "file.link",
+            str(payload.get("lang") or "zh"),
+            name=file.filename,
+            size=human_size(len(file.content)),
+            days=self.settings.wechat_link_days,
+            url=url,
+        )
+        return self._send_one(openid, text, payload)
+
+    def _image(self, openid: str, file: CheckedFile) -> None:
+        # WeChat reads the type from the upload's name: an ASCII name with the right extension.
+        name = "image" + _IMAGE_EXT.get(file.mime, ".jpg")
+        uploaded = self.client.media.upload("image", (name, file.content, file.mime))
+        self.client.message.send_image(openid, uploaded["media_id"])
+
+    def _send_one(
+        self,
+        openid: str,
+        text: str,
+        payload: Mapping[str, Any],
+        send: Callable[[], object] | None = None,
+    ) -> str | None:
+        """One customer-service message in a window slot (`send`: other than `text`, e.g. an
+        image); outside the window a notice or WaitForUser, as for any text."""
         with session_scope(self.engine) as session:
             slot = take_window_slot(session=session, openid=openid, now=self.clock.now())
         if slot is None:
             return self._outside_window(openid, text, payload)
         try:
-            self.client.message.send_text(openid, text)
+            if send is None:
+                self.client.message.send_text(openid, text)
+            else:
+                send()
         except Exception as exc:
             failure = classify(exc)
             code = getattr(exc, "errcode", None)
-            if isinstance(failure, TemporaryFailure):
+            if isinstance(failure, TemporaryFailure) or code in _MEDIA_REFUSED:
                 with session_scope(self.engine) as session:
                     give_back_window_slot(session=session, openid=openid, kind=slot)
             elif code in _WINDOW_CLOSED:

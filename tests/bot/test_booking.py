@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from bot.core.runtime import Runtime
 from storage.bookings import Booking
 from storage.models import ConversationState
-from tests.support.booking import book_through, choice, joined
+from tests.support.booking import STEPS, book_through, choice, joined
 from tests.support.dialog import assert_dialog, say
 
 
@@ -89,19 +89,6 @@ def test_numbers_and_typed_labels_choose_options(runtime: Runtime) -> None:
     assert "王明远" in joined(say(conv, "续展"))  # the label typed instead of the number
     assert "请选择日期" in joined(say(conv, "2"))  # 2 = 王明远 (1 = any available)
     assert "可预约的时段" in joined(say(conv, "1"))
-
-
-STEPS = [
-    ("预约专家", "请选择咨询主题"),
-    ("book:topic:renewal", "请选择专家"),
-    ("book:expert:1", "请选择日期"),
-    ("book:day:2026-11-26", "可预约的时段"),
-    ("book:slot:1:20261126T0100Z", "企业名称"),
-    ("某某科技有限公司", "联系人姓名"),
-    ("张三", "手机号"),
-    ("13812345678", "一句话"),
-    ("续展流程", "请核对预约信息"),
-]
 
 
 @pytest.mark.parametrize("step", range(1, len(STEPS)))

@@ -72,6 +72,17 @@ def test_book_for_a_caller_and_form_errors_on_the_page(
         "/staff/bookings/new", data={**data, "name": "王五", "phone": "13900002222"}
     )
     assert taken.status_code == 400 and "That slot" in taken.text
+    slot = client.get("/staff/bookings/new?expert=1").text.split('name="slot"', 1)[1]
+    data["slot"] = slot.split('value="', 1)[1].split('"', 1)[0]
+    bad = client.post("/staff/bookings/new", data={**data, "name": "赵六", "phone": "zhao@"})
+    assert bad.status_code == 400 and "Enter a valid e-mail address" in bad.text
+    ok = client.post(
+        "/staff/bookings/new", data={**data, "name": "赵六", "phone": "Zhao.Liu@Example.com"}
+    )
+    assert ok.status_code == 200 and "已预约" in ok.text
+    emailed = _bookings(runtime)[-1]
+    assert (emailed.phone, emailed.email) == ("", "Zhao.Liu@example.com")
+    assert "Zhao.Liu@example.com" in client.get("/staff/bookings?days=7").text
 
 
 def test_reschedule_and_cancel_tell_the_user_why(client: TestClient, runtime: Runtime) -> None:

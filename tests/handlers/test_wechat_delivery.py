@@ -6,62 +6,27 @@ texts, 43101 without the user's own consent)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime
-from bot.core.settings import Settings
 from bot.handoff import helpdesk
-from handlers.wechat.sender import WeChatSender
 from storage.outbox import OutboxMessage
 from storage.tickets import get_ticket
 from storage.wechat import WechatConsent, record_subscribe_consent
 from tests.support.accounts import login, make_account
-from tests.support.handoff import tickets, with_notifiers
-from tests.support.wechat import OPENID, FakeWeChatApi, WeChatRules, Wire, fixture, text_xml
-from tests.support.wechat_app import app_client, running_api, wechat_settings
+from tests.support.handoff import tickets
+from tests.support.wechat import OPENID, FakeWeChatApi, WeChatRules, Wire, fixture
+from tests.support.wechat_app import (
+    received,
+    run_worker,
+    user_says,
+)
 
 REPLY_TEMPLATE = "tmpl-staff-reply"
 NUMBER = "T-2026-000001"
-
-
-@pytest.fixture
-def rules(clock: FixedClock) -> WeChatRules:
-    return WeChatRules(now=clock.now)
-
-
-@pytest.fixture
-def api(rules: WeChatRules) -> Iterator[FakeWeChatApi]:
-    with running_api() as fake:
-        fake.rules = rules
-        yield fake
-
-
-@pytest.fixture
-def wx(
-    settings: Settings, clock: FixedClock, api: FakeWeChatApi
-) -> Iterator[tuple[TestClient, Runtime]]:
-    configured = wechat_settings(
-        with_notifiers(settings, smtp_host="", telegram_staff_chat=None, wecom_webhook_url=""),
-        api,
-        wechat_template_reply=REPLY_TEMPLATE,
-        public_url="https://tmbot.example.cn",
-    )
-    with app_client(configured, clock) as (client, runtime):
-        worker = client.app.state.worker  # type: ignore[attr-defined]
-        worker.register(WeChatSender(configured, runtime.engine, clock=clock))
-        yield client, runtime
-
-
-def _user_says(client: TestClient, clock: FixedClock, rules: WeChatRules, text: str, n: int) -> str:
-    rules.user_wrote(OPENID, clock.now())
-    wire = Wire(client, timestamp=int(clock.now().timestamp()))
-    resp = wire.post(text_xml(text, msg_id=n, at=wire.timestamp))
-    return resp.text if resp.text == "success" else str(wire.reply(resp).get("Content", ""))
 
 
 def _staff_reply(runtime: Runtime, clock: FixedClock, text: str) -> str | None:
@@ -75,14 +40,6 @@ def _staff_reply(runtime: Runtime, clock: FixedClock, text: str) -> str | None:
     return warning
 
 
-def _run(client: TestClient) -> None:
-    client.app.state.worker.run_once()  # type: ignore[attr-defined]
-
-
-def _received(rules: WeChatRules) -> list[str]:
-    return [text for openid, text in rules.received if openid == OPENID]
-
-
 def _rows(runtime: Runtime) -> list[OutboxMessage]:
     with Session(runtime.engine) as session:
         query = select(OutboxMessage).where(OutboxMessage.sender == "wechat")
@@ -90,8 +47,8 @@ def _rows(runtime: Runtime) -> list[OutboxMessage]:
 
 
 def _escalate(client: TestClient, clock: FixedClock, rules: WeChatRules) -> None:
-    assert NUMBER in _user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
-    _run(client)
+    assert NUMBER in user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+    run_worker(client)
 
 
 def test_a_long_reply_is_parts_each_sent_once_under_a_temporary_error(
@@ -106,11 +63,11 @@ def test_a_long_reply_is_parts_each_sent_once_under_a_temporary_error(
     assert [r.parts for r in parts] == [3, 3, 3]
     assert all(len(r.payload["text"]) <= 600 for r in parts)  # characters, not only bytes
     api.errors["/cgi-bin/message/custom/send"] = [0, -1]  # part 2 meets "system busy"
-    _run(client)
-    assert len(_received(rules)) == 1
+    run_worker(client)
+    assert len(received(rules)) == 1
     clock.at += dt.timedelta(seconds=10)
-    _run(client)
-    got = _received(rules)
+    run_worker(client)
+    got = received(rules)
     assert len(got) == 3 and len(set(got)) == 3
     assert "\n".join(got) == "【工作人员】" + body
     assert tickets(runtime)[0].first_response_at is not None
@@ -124,18 +81,18 @@ def test_a_window_running_out_mid_reply_is_flagged_and_the_rest_waits(
     _escalate(client, clock, rules)
     for i in range(3):
         _staff_reply(runtime, clock, f"短回复{i}")
-    _run(client)
-    assert len(_received(rules)) == 3
+    run_worker(client)
+    assert len(received(rules)) == 3
     long = "\n".join(f"{i}. " + "请提供商标注册号和申请人名称，以便查询。" * 5 for i in range(15))
     warning = _staff_reply(runtime, clock, long)
     assert warning is not None and "仅剩 2 条" in warning and "has 2 left" in warning
-    _run(client)
+    run_worker(client)
     states = [r.status for r in _rows(runtime) if r.parts > 1]
     assert states == ["sent", "sent", "waiting"]
     clock.at += dt.timedelta(minutes=1)
-    assert _user_says(client, clock, rules, "好的", 2) == "success"  # no overtaking
-    _run(client)
-    got = _received(rules)
+    assert user_says(client, clock, rules, "好的", 2) == "success"  # no overtaking
+    run_worker(client)
+    got = received(rules)
     assert "\n".join(got[3:6]) == "【工作人员】" + long  # the waiting part went first
     assert len(got) == len(set(got))
 
@@ -155,8 +112,8 @@ def test_after_48_hours_a_consented_notice_links_to_the_whole_reply(
     clock.at += dt.timedelta(hours=50)
     reply = "您的商标续展材料已审核通过，请于本周内缴纳续展费用，逾期将产生滞纳金。"
     _staff_reply(runtime, clock, reply)
-    _run(client)
-    [notice] = _received(rules)
+    run_worker(client)
+    [notice] = received(rules)
     assert notice.startswith("[notice] 【工作人员】您的商标续展材料已审")
     link = notice.split()[-1]
     assert link.startswith("https://tmbot.example.cn/m/")
@@ -181,7 +138,7 @@ def test_a_consent_wechat_does_not_know_waits_instead_of_failing(
         session.commit()
     clock.at += dt.timedelta(hours=49)
     _staff_reply(runtime, clock, "您好")
-    _run(client)
+    run_worker(client)
     [row] = [r for r in _rows(runtime) if r.message_key]
     assert row.status == "waiting" and "43101" in (row.last_error or "")
     with Session(runtime.engine) as session:
@@ -201,11 +158,11 @@ def test_a_later_answer_never_overtakes_what_is_still_queued(
         "\n".join(f"{i}. " + "续展需要准备注册证和营业执照。" * 4 for i in range(12)),
     )
     api.errors["/cgi-bin/message/custom/send"] = [0, -1]  # part 2 must be retried
-    _run(client)
-    assert _user_says(client, clock, rules, "结束", 2) == "success"  # queued, not passive
+    run_worker(client)
+    assert user_says(client, clock, rules, "结束", 2) == "success"  # queued, not passive
     clock.at += dt.timedelta(seconds=10)
-    _run(client)
-    got = _received(rules)
+    run_worker(client)
+    got = received(rules)
     assert got[0].startswith("【工作人员】") and "已结束人工服务" in got[-1]
     assert len(got) == len(set(got))
 
@@ -220,7 +177,7 @@ def test_an_image_sent_during_a_handoff_reaches_staff(
     wire = Wire(client)
     answer = str(wire.reply(wire.post(fixture("image.xml"))).get("Content", ""))
     assert "图片已转给工作人员" in answer and NUMBER in answer and "passed on to staff" in answer
-    _run(client)
+    run_worker(client)
     assert [c[1]["media_id"] for c in api.calls if c[0] == "/cgi-bin/media/get"] == [
         "media_id_image_1"
     ]

@@ -14,6 +14,20 @@ from tests.support.dialog import say
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
+# The Chinese booking dialog typed step by step: (message, part of the answer).
+STEPS = [
+    ("预约专家", "请选择咨询主题"),
+    ("book:topic:renewal", "请选择专家"),
+    ("book:expert:1", "请选择日期"),
+    ("book:day:2026-11-26", "可预约的时段"),
+    ("book:slot:1:20261126T0100Z", "企业名称"),
+    ("某某科技有限公司", "联系人姓名"),
+    ("张三", "手机号"),
+    ("13812345678", "一句话"),
+    ("续展流程", "请核对预约信息"),
+]
+
+
 def choice(replies: list[Reply], prefix: str, index: int = 0) -> str:
     """The payload of the `index`-th offered choice starting with `prefix`."""
     payloads = [c.payload for r in replies for c in r.choices if c.payload.startswith(prefix)]

@@ -15,20 +15,31 @@ def reset_pg(url: str) -> None:
 
 
 def truncate_pg(url: str) -> None:
-    """Empty every table but Alembic's, keeping the migrated schema."""
+    """Empty every table but Alembic's and restart the sequences, keeping the migrated schema.
+
+    DELETE with foreign-key triggers off (session_replication_role) instead of TRUNCATE: on
+    tables of a few rows TRUNCATE's new files and fsyncs cost 10x more, once per test.
+    """
     engine = create_engine(url)
     with engine.begin() as conn:
         names = (
             conn.execute(
                 text(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    "SELECT tablename FROM pg_tables"
+                    " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
                 )
             )
             .scalars()
             .all()
         )
-        if names:
-            conn.execute(
-                text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE")
-            )
+        sequences = (
+            conn.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'"))
+            .scalars()
+            .all()
+        )
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        for name in names:
+            conn.execute(text(f'DELETE FROM "{name}"'))
+        for sequence in sequences:
+            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
     engine.dispose()

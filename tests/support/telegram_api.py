@@ -5,7 +5,13 @@ By hand: `python -m tests.support.telegram_api 8081`, then `GET http://127.0.0.1
 Point `TMBOT_TELEGRAM_API_URL` at `fake.base_url`. The fake records every call (method, params,
 time), answers like Telegram does, and can be told to fail the next calls of a method with 429
 (`parameters.retry_after`) or 403 ("Forbidden: bot was blocked by the user"). Files uploaded as
-multipart (sendDocument) are recorded as `Upload(filename, content_type, content)`.
+multipart (sendDocument, sendPhoto) are recorded as `Upload(filename, content_type, content)`.
+
+Telegram's file rules are always on: a multipart upload over 50 MB is refused with 413 "Request
+Entity Too Large", a photo over 10 MB with 400 PHOTO_SAVE_FILE_INVALID, getFile of a file over
+20 MB with 400 "file is too big", and a file id this bot never received or sent with 400 "wrong
+file identifier/HTTP URL specified" (file ids are per bot). The limits are attributes, so a test
+can lower them instead of uploading 50 MB.
 """
 
 from __future__ import annotations
@@ -72,7 +78,12 @@ class FakeBotApi:
         self.texts: dict[tuple[int, int], str] = {}
         self.member_status = "member"  # the bot in the staff group (getChatMember)
         self.files: dict[str, bytes] = {}  # file_id -> bytes served by getFile's download URL
+        self.sent_file_ids: set[str] = set()  # ids of files this bot sent (valid to re-send)
+        self.max_upload = 50 * 1024 * 1024  # multipart upload, any file (413 beyond)
+        self.max_photo = 10 * 1024 * 1024  # sendPhoto upload
+        self.max_download = 20 * 1024 * 1024  # getFile
         self._ids = itertools.count(5001)
+        self._delivered: list[tuple[str, str, Upload | str]] = []
         self._lock = threading.Condition()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -114,6 +125,12 @@ class FakeBotApi:
     def sent_texts(self) -> list[str]:
         return [p["text"] for p in self.calls_to("sendMessage")]
 
+    def delivered_to(self, chat: int) -> list[tuple[str, Upload | str]]:
+        """What `chat` actually got, in order (refused calls excluded): ("sendMessage", text),
+        ("sendPhoto" / "sendDocument", the uploaded file or the file id sent)."""
+        with self._lock:
+            return [(m, v) for m, c, v in self._delivered if c == str(chat)]
+
     def sent_documents(self) -> list[tuple[str, Upload, str | None]]:
         """(chat_id, uploaded file, caption) of each sendDocument upload (refused ones too)."""
         return [
@@ -152,9 +169,23 @@ class FakeBotApi:
 
     def _rule(self, method: str, params: dict[str, Any]) -> tuple[int, str, int | None] | None:
         chat = params.get("chat_id")
-        sends = method in ("sendMessage", "sendDocument")
+        sends = method in ("sendMessage", "sendDocument", "sendPhoto")
         if sends and chat is not None and int(chat) in self.blocked_chats:
             return 403, "Forbidden: bot was blocked by the user", None
+        if method in ("sendDocument", "sendPhoto"):
+            field = "photo" if method == "sendPhoto" else "document"
+            value = params.get(field)
+            if isinstance(value, Upload):
+                if len(value.content) > self.max_upload:
+                    return 413, "Request Entity Too Large", None
+                if method == "sendPhoto" and len(value.content) > self.max_photo:
+                    return 400, "Bad Request: PHOTO_SAVE_FILE_INVALID", None
+            elif value is not None and str(value) not in (*self.files, *self.sent_file_ids):
+                return 400, "Bad Request: wrong file identifier/HTTP URL specified", None
+        if method == "getFile" and len(self.files.get(str(params.get("file_id")), b"")) > (
+            self.max_download
+        ):
+            return 400, "Bad Request: file is too big", None
         if method == "sendMessage" and len(str(params.get("text", ""))) > 4096:
             return 400, "Bad Request: message is too long", None
         if method == "editMessageText" and chat is not None:
@@ -240,6 +271,8 @@ class FakeBotApi:
             message_id = int(params.get("message_id") or next(self._ids))
             with self._lock:
                 self.texts[(chat_id, message_id)] = str(params.get("text", ""))
+                if method == "sendMessage":
+                    self._delivered.append((method, str(chat_id), str(params.get("text", ""))))
             return {
                 "message_id": message_id,
                 "date": int(time.time()),
@@ -248,17 +281,36 @@ class FakeBotApi:
                 "text": params.get("text", ""),
                 **({"reply_markup": params["reply_markup"]} if "reply_markup" in params else {}),
             }
+        if method == "sendPhoto":
+            chat_id, sent = int(params["chat_id"]), params.get("photo")
+            file_id = sent if isinstance(sent, str) else f"AgACAgIAAxkBAAI{next(self._ids)}"
+            size = len(sent.content) if isinstance(sent, Upload) else 0
+            with self._lock:
+                self.sent_file_ids.add(file_id)
+                self._delivered.append((method, str(chat_id), sent or ""))
+            return {
+                "message_id": next(self._ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT_USER,
+                "photo": [{"file_id": file_id, "file_unique_id": f"P{file_id[-6:]}",
+                           "width": 800, "height": 600, "file_size": size}],
+            }  # fmt: skip
         if method == "sendDocument":
             chat_id, upload = int(params["chat_id"]), params.get("document")
             name = upload.filename if isinstance(upload, Upload) else None
             size = len(upload.content) if isinstance(upload, Upload) else 0
+            doc_id = upload if isinstance(upload, str) else f"BQACAgIAAxkBAAI{size}"
+            with self._lock:
+                self.sent_file_ids.add(doc_id)
+                self._delivered.append((method, str(chat_id), upload or ""))
             return {
                 "message_id": next(self._ids),
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                 "from": BOT_USER,
                 "document": {
-                    "file_id": f"BQACAgIAAxkBAAI{size}",
+                    "file_id": doc_id,
                     "file_unique_id": f"AgAD{size}",
                     "file_name": name,
                     "mime_type": upload.content_type if isinstance(upload, Upload) else None,

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from bot.core.settings import Settings
-from tests.support.telegram_api import TOKEN, FakeBotApi
+from tests.support.telegram_api import BOT_USER, TOKEN, FakeBotApi
 
-__all__ = ("SECRET", "STAFF_CHAT", "post_update", "update")
+__all__ = ("SECRET", "STAFF_CHAT", "post_update", "staff_photo", "staff_reply", "update")
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "telegram"
 SECRET = "s3cret-webhook_token"
@@ -52,3 +52,31 @@ def telegram_settings(settings: Settings, fake: FakeBotApi, **extra: object) -> 
         **extra,
     }
     return settings.model_copy(update=update)
+
+
+def staff_reply(update_id: int, replied_text: str, **message: Any) -> dict[str, Any]:
+    """A staff-group message (fields `message`) replying to the bot's message `replied_text`
+    (a ticket notice or confirmation)."""
+    replied = {
+        "message_id": 9001,
+        "from": BOT_USER,
+        "chat": {"id": STAFF_CHAT, "title": "指导站工作人员", "type": "supergroup"},
+        "date": 1795572000,
+        "text": replied_text,
+    }
+    data = update("staff_message", update_id=update_id, reply_to_message=replied)
+    data["message"].update(message)
+    return data
+
+
+def staff_photo(
+    update_id: int, replied_text: str, file_id: str, size: int, caption: str = ""
+) -> dict[str, Any]:
+    """A photo staff send in the group as a reply to the bot's message `replied_text`."""
+    data = staff_reply(update_id, replied_text, caption=caption)
+    data["message"].pop("text")
+    data["message"]["photo"] = [
+        {"file_id": file_id, "file_unique_id": f"AQAD{file_id[-6:]}", "file_size": size,
+         "width": 640, "height": 480}
+    ]  # fmt: skip
+    return data

@@ -4,10 +4,14 @@ WeChat API server on loopback so the real wechatpy client code runs."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -54,6 +58,28 @@ def event_xml(event: str, *, openid: str = OPENID, at: int = 1795572000, key: st
         f"<FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{at}</CreateTime>"
         f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{event}]]></Event>{key_xml}</xml>"
     )
+
+
+# media/upload limits: type -> (formats by extension, largest size, errcode when larger).
+MEDIA_LIMITS: dict[str, tuple[tuple[str, ...], int, int]] = {
+    "image": (("png", "jpeg", "jpg", "gif"), 10 * 1024 * 1024, 40009),
+    "voice": (("amr", "mp3"), 2 * 1024 * 1024, 40010),
+    "video": (("mp4",), 10 * 1024 * 1024, 40011),
+    "thumb": (("jpg",), 64 * 1024, 40012),
+}
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8")
+
+
+def _multipart(content_type: str, raw: bytes) -> dict[str, tuple[str, bytes]]:
+    """The file parts of a multipart/form-data body: field -> (filename, bytes)."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message: Message = BytesParser(policy=HTTP).parsebytes(head + raw)
+    files: dict[str, tuple[str, bytes]] = {}
+    for part in message.iter_parts():  # type: ignore[attr-defined]
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        files[str(name)] = (str(part.get_filename() or ""), payload)
+    return files
 
 
 @dataclass
@@ -119,6 +145,7 @@ class WeChatRules:
     used: dict[str, int] = field(default_factory=dict)
     consents: dict[tuple[str, str], int] = field(default_factory=dict)
     received: list[tuple[str, str]] = field(default_factory=list)  # (openid, text) delivered
+    media_names: dict[str, str] = field(default_factory=dict)  # media_id -> uploaded name
 
     def user_wrote(self, openid: str, at: dt.datetime | None = None) -> None:
         self.last_message[openid] = at or self.now()
@@ -131,6 +158,9 @@ class WeChatRules:
     def custom_send(self, body: dict[str, Any]) -> int:
         openid = str(body.get("touser"))
         text = str((body.get("text") or {}).get("content") or "")
+        if body.get("msgtype") == "image":
+            media_id = str((body.get("image") or {}).get("media_id") or "")
+            text = f"[image] {self.media_names.get(media_id, media_id)}"
         if len(text.encode()) > 2048:
             return 45002
         last = self.last_message.get(openid)
@@ -168,6 +198,9 @@ class FakeWeChatApi:
     server: ThreadingHTTPServer | None = None
     rules: WeChatRules | None = None
     media: dict[str, bytes] = field(default_factory=dict)  # media_id -> bytes (media/get)
+    # media/upload: what WeChat took, media_id -> (type, filename, bytes)
+    uploads: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)
+    _media_ids: Any = field(default_factory=lambda: itertools.count(1))
 
     @property
     def url(self) -> str:
@@ -179,6 +212,28 @@ class FakeWeChatApi:
 
     def sent(self, path: str = "/cgi-bin/message/custom/send") -> list[dict[str, Any]]:
         return [c[2] for c in self.calls if c[0] == path]
+
+    def upload(self, query: dict[str, str], parts: dict[str, tuple[str, bytes]]) -> dict[str, Any]:
+        """media/upload (新增临时素材) as WeChat answers it: the type must be one of four, the
+        file's format and size within that type's limits (image: PNG/JPEG/JPG/GIF up to 10 MB;
+        voice: AMR/MP3 up to 2 MB; video: MP4 up to 10 MB; thumb: JPG up to 64 KB)."""
+        kind = query.get("type", "")
+        if kind not in MEDIA_LIMITS:
+            return {"errcode": 40004, "errmsg": "invalid media type"}
+        if "media" not in parts:
+            return {"errcode": 41005, "errmsg": "media data missing"}
+        name, data = parts["media"]
+        formats, limit, size_code = MEDIA_LIMITS[kind]
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if ext not in formats or (kind == "image" and not data.startswith(_IMAGE_MAGIC)):
+            return {"errcode": 40005, "errmsg": "invalid file type"}
+        if not data or len(data) > limit:
+            return {"errcode": size_code, "errmsg": f"invalid {kind} size"}
+        media_id = f"MEDIA-{next(self._media_ids)}"
+        self.uploads[media_id] = (kind, name, data)
+        if self.rules is not None:
+            self.rules.media_names[media_id] = name
+        return {"type": kind, "media_id": media_id, "created_at": 1795572000}
 
     def _answer(
         self, path: str, query: dict[str, str], body: dict[str, Any] | None = None
@@ -194,6 +249,10 @@ class FakeWeChatApi:
             return {"access_token": f"TOKEN-{self.tokens_issued}", "expires_in": 7200}
         if query.get("access_token") != f"TOKEN-{self.tokens_issued}":
             return {"errcode": 40001, "errmsg": "invalid credential"}
+        if path == "/cgi-bin/message/custom/send" and (body or {}).get("msgtype") == "image":
+            media_id = str(((body or {}).get("image") or {}).get("media_id") or "")
+            if media_id not in self.uploads:
+                return {"errcode": 40007, "errmsg": "invalid media_id"}
         if self.rules is not None:
             check = {
                 "/cgi-bin/message/custom/send": self.rules.custom_send,
@@ -213,6 +272,16 @@ class FakeWeChatApi:
                 query = dict(parse_qsl(parts.query))
                 length = int(self.headers.get("content-length") or 0)
                 raw = self.rfile.read(length) if length else b""
+                ctype = self.headers.get("content-type") or ""
+                if ctype.startswith("multipart/form-data"):
+                    files = _multipart(ctype, raw)
+                    shown = {k: {"filename": n, "bytes": len(d)} for k, (n, d) in files.items()}
+                    api.calls.append((parts.path, query, shown))
+                    answer = api._answer(parts.path, query, shown)
+                    if not answer.get("errcode") and parts.path == "/cgi-bin/media/upload":
+                        answer = api.upload(query, files)
+                    self._json(answer)
+                    return
                 body = json.loads(raw.decode()) if raw else {}
                 api.calls.append((parts.path, query, body))
                 answer = api._answer(parts.path, query, body)
@@ -225,6 +294,9 @@ class FakeWeChatApi:
                     self.end_headers()
                     self.wfile.write(data)
                     return
+                self._json(answer)
+
+            def _json(self, answer: dict[str, Any]) -> None:
                 data = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")

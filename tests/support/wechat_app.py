@@ -14,7 +14,8 @@ from sqlmodel import Session, SQLModel, select
 from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime
 from bot.core.settings import Settings
-from tests.support.wechat import APPID, TOKEN, FakeWeChatApi
+from tests.support.handoff import with_notifiers
+from tests.support.wechat import APPID, OPENID, TOKEN, FakeWeChatApi, WeChatRules, Wire, text_xml
 from webhook import create_app
 
 
@@ -59,3 +60,40 @@ def running_api() -> Iterator[FakeWeChatApi]:
         yield api
     finally:
         api.stop()
+
+
+@contextmanager
+def wechat_station(
+    settings: Settings, clock: FixedClock, api: FakeWeChatApi, **overrides: Any
+) -> Iterator[tuple[TestClient, Runtime]]:
+    """The app on WeChat (no staff notifiers unless `overrides` set them) with a WeChatSender on
+    the test clock registered on its worker."""
+    from handlers.wechat.sender import WeChatSender
+
+    quiet = {"smtp_host": "", "telegram_staff_chat": None, "wecom_webhook_url": ""}
+    notifiers = {k: overrides.pop(k) for k in list(overrides) if k in quiet}
+    configured = wechat_settings(
+        with_notifiers(settings, **{**quiet, **notifiers}), api, **overrides
+    )
+    with app_client(configured, clock) as (client, runtime):
+        worker = client.app.state.worker  # type: ignore[attr-defined]
+        worker.register(WeChatSender(configured, runtime.engine, clock=clock))
+        yield client, runtime
+
+
+def user_says(client: TestClient, clock: FixedClock, rules: WeChatRules, text: str, n: int) -> str:
+    """The user sends `text` (message id `n`) as WeChat would; the passive reply or "success"."""
+    rules.user_wrote(OPENID, clock.now())
+    wire = Wire(client, timestamp=int(clock.now().timestamp()))
+    resp = wire.post(text_xml(text, msg_id=n, at=wire.timestamp))
+    return resp.text if resp.text == "success" else str(wire.reply(resp).get("Content", ""))
+
+
+def received(rules: WeChatRules) -> list[str]:
+    """What the test user received through WeChat's API, in order."""
+    return [text for openid, text in rules.received if openid == OPENID]
+
+
+def run_worker(client: TestClient) -> None:
+    """One pass of the app's outbox worker."""
+    client.app.state.worker.run_once()  # type: ignore[attr-defined]

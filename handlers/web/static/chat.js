@@ -10,13 +10,13 @@ const UI = {
        typing:"正在输入…", error:"网络异常，请稍后再试。", newChat:"新对话", privacy:"隐私说明",
        confirmNew:"开始新对话？之前的消息将不再显示（已转人工的工单不受影响）。",
        staff:"工作人员", notice:"通知", unread:"新", unreadDivider:"以下为您离开期间的新消息",
-       earlier:"以上为之前的对话", newTitle:"新消息"},
+       earlier:"以上为之前的对话", newTitle:"新消息", download:"下载文件"},
   en: {sub:"Assistant · Registration · Renewal · Madrid · Expert consultations", ph:"Type your trademark question…",
        send:"Send", other:"中文", otherLabel:"切换到中文", otherLang:"zh-CN", input:"Message", log:"Conversation",
        typing:"typing…", error:"Network problem, please try again.", newChat:"New chat", privacy:"Privacy",
        confirmNew:"Start a new conversation? Earlier messages will no longer be shown (tickets with staff are kept).",
        staff:"Staff", notice:"Notice", unread:"new", unreadDivider:"New messages while you were away",
-       earlier:"Earlier conversation above", newTitle:"new"}
+       earlier:"Earlier conversation above", newTitle:"new", download:"Download the file"}
 };
 const $ = (id) => document.getElementById(id);
 const log = $("log"), input = $("input"), form = $("form");
@@ -52,9 +52,18 @@ function richText(el, text) {
     if (m.index > last) el.appendChild(document.createTextNode(text.slice(last, m.index)));
     const a = document.createElement("a");
     a.href = url; a.textContent = shown; a.rel = "noopener noreferrer";
-    if (/\.ics(\?|$)/.test(new URL(url).pathname + "?")) a.setAttribute("download", "");
+    const path = new URL(url).pathname;
+    const file = url.startsWith(location.origin) && /^\/m\/[\w.-]+\/file$/.test(path);
+    if (file) { a.textContent = UI[lang].download; a.title = shown; }
+    if (/\.ics(\?|$)/.test(path + "?") || file) a.setAttribute("download", "");
     else a.target = "_blank";
     el.appendChild(a);
+    // A picture staff sent (the line starts with 🖼): shown under its link, from this server only.
+    if (file && text.startsWith("🖼")) {
+      const img = document.createElement("img");
+      img.src = url + "?inline=1"; img.alt = text.split("\n")[0].slice(2); img.className = "sent-image";
+      img.loading = "lazy"; el.appendChild(document.createElement("br")); el.appendChild(img);
+    }
     last = m.index + shown.length;
   }
   if (last < text.length) el.appendChild(document.createTextNode(text.slice(last)));

@@ -180,7 +180,7 @@ class FaqSkill:
 
     def _alone_finds(self, ctx: Context, entry_id: str) -> bool:
         """Whether the message read alone, without the subject put in front, finds the entry."""
-        index = ctx.core.index.get(ctx.session)
+        index = ctx.services.index.get(ctx.session)
         alone = index.search(ctx.text, today=ctx.today, lang=ctx.lang, limit=1)
         return bool(alone) and alone[0].entry.id == entry_id
 

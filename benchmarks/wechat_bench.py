@@ -69,6 +69,7 @@ def bench_app():  # type: ignore[no-untyped-def]
     from webhook import create_app
 
     runtime = build_runtime(get_settings(), migrate=False)
+    runtime.conversation.index.warm(runtime.engine)  # as `tmbot serve` does at start-up
     app = create_app(runtime.settings, runtime=runtime)
     echo = FastAPI()
     echo.include_router(wechat.router)

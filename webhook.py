@@ -41,14 +41,18 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(
-    settings: Settings | None = None, runtime: Runtime | None = None, *, warm: bool = False
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
+    *,
+    warm: bool = False,
+    migrate: bool = True,
 ) -> FastAPI:
     """Build the app; the database is prepared in the lifespan, not at import (`warm`: and the
-    FAQ index built there too, as a server does)."""
+    FAQ index built there too, as a server does; `migrate=False`: someone else migrated)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rt = runtime or build_runtime(settings or get_settings())
+        rt = runtime or build_runtime(settings or get_settings(), migrate=migrate)
         app.state.runtime = rt
         if warm:
             rt.conversation.index.warm(rt.engine)  # before the first request, not inside it
@@ -110,3 +114,9 @@ def create_app(
 def app_factory() -> FastAPI:
     """Entry point for `uvicorn --factory webhook:app_factory` (settings from the environment)."""
     return create_app(warm=True)
+
+
+def served_app() -> FastAPI:
+    """The app of `tmbot serve`'s workers: the command migrated the database before starting
+    them, so a worker neither migrates again nor loads Alembic."""
+    return create_app(warm=True, migrate=False)

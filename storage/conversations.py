@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog, utcnow
 
@@ -33,14 +34,23 @@ __all__ = (
 
 def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationState:
     """The user's state row, created on first contact."""
-    query = select(ConversationState).where(
-        ConversationState.channel == channel, ConversationState.user_ref == user_ref
-    )
-    state = session.exec(query).first()
+    query, params = _state_query(), {"b_channel": channel, "b_user_ref": user_ref}
+    state = session.exec(query, params=params).first()
     if state is None:
         # Another worker may create it between our read and write: then theirs is read.
-        state = _create_state(session, channel, user_ref) or session.exec(query).one()
+        state = (
+            _create_state(session, channel, user_ref) or session.exec(query, params=params).one()
+        )
     return state
+
+
+@cache
+def _state_query() -> SelectOfScalar[ConversationState]:
+    # Built once: building it per turn cost more than running it.
+    return select(ConversationState).where(
+        col(ConversationState.channel) == bindparam("b_channel"),
+        col(ConversationState.user_ref) == bindparam("b_user_ref"),
+    )
 
 
 def _create_state(session: Session, channel: str, user_ref: str) -> ConversationState | None:

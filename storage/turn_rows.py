@@ -72,11 +72,18 @@ def write_turn_rows(
 
     A delivery id another worker recorded first fails here with IntegrityError, like a flush.
     """
-    _write_held(session)  # the user's line, then any skill's rows: transcript order is id order
+    # Transcript order is id order: the user's line, any skill's rows, the replies. Without a
+    # skill's rows the user's line goes in one statement with the replies.
+    held = session.info.pop(_HELD, None)
+    if held is not None and (session.new or session.dirty or session.deleted):
+        session.connection().execute(_MESSAGES, [held])
+        held = None
     session.flush()
     now = utcnow()
-    if replies:
-        rows = [_line(channel, user_ref, "out", "bot", text) for text in replies]
+    rows = [_line(channel, user_ref, "out", "bot", text) for text in replies]
+    if held is not None:
+        rows.insert(0, held)
+    if rows:
         session.execute(_MESSAGES, rows)
     if question is not None:
         row = {"channel": channel, "user_ref": user_ref, "created_at": now, "feedback": None}

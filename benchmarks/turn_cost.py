@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,16 @@ def _rss_mib() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _cpu_ms(step: Callable[[int], None], count: int, warm_up: int = 200) -> float:
+    """CPU milliseconds per `step(i)`, after `warm_up` untimed steps."""
+    for i in range(warm_up):
+        step(i)
+    started = time.process_time()
+    for i in range(warm_up, warm_up + count):
+        step(i)
+    return (time.process_time() - started) / count * 1000
 
 
 def _measure(turns: int) -> None:
@@ -65,12 +76,7 @@ def _measure(turns: int) -> None:
         user = f"o{run}{i % 500}"
         conversation.handle_turn(Inbound(channel="wechat", user_ref=user, text=QUESTIONS[i % 4]))
 
-    for i in range(200):
-        turn(i)
-    started = time.process_time()
-    for i in range(200, 200 + turns):
-        turn(i)
-    per_turn = (time.process_time() - started) / turns * 1000
+    per_turn = _cpu_ms(turn, turns)
     print(f"RSS after {200 + turns} turns     {_rss_mib():6.1f} MiB")
 
     runner = TurnRunner(runtime.engine, _EchoCore(conversation.clock, runtime.engine), budget=4.5)  # type: ignore[arg-type]
@@ -82,12 +88,7 @@ def _measure(turns: int) -> None:
         effects = (_seen(openid, "message", now),)
         runner._claim_and_run(f"{run}:{i}", openid, effects, inbound, "", Handover())
 
-    for i in range(200):
-        delivery(i)
-    started = time.process_time()
-    for i in range(200, 200 + turns):
-        delivery(i)
-    per_delivery = (time.process_time() - started) / turns * 1000
+    per_delivery = _cpu_ms(delivery, turns)
     print(f"turn          {per_turn:5.2f} ms CPU  (Conversation.handle_turn, {turns} turns)")
     print(f"wechat layer  {per_delivery:5.2f} ms CPU  (claim + stored answer, {turns} deliveries)")
 

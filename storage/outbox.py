@@ -133,13 +133,10 @@ def enqueue(
     return row
 
 
-def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Queue many deliveries in one statement (keys of `enqueue`, `dedupe_key` required);
-    returns the new row id by dedupe key. For bulk senders such as a reminder pass."""
-    if not rows:
-        return {}
+def _values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Column values of new pending rows from `enqueue`'s keywords (`dedupe_key` required)."""
     now = utcnow()
-    values = [
+    return [
         {
             "sender": r["sender"],
             "recipient": r["recipient"],
@@ -155,6 +152,14 @@ def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> dict[str, i
         }
         for r in rows
     ]
+
+
+def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Queue many deliveries in one statement (keys of `enqueue`, `dedupe_key` required);
+    returns the new row id by dedupe key. For bulk senders such as a reminder pass."""
+    if not rows:
+        return {}
+    values = _values(rows)
     # Core executemany: one statement, no per-row ORM objects.
     table: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
     stmt = insert(table).returning(table.c.id, table.c.dedupe_key)  # type: ignore[attr-defined]
@@ -284,31 +289,9 @@ def has_unsent(
 
 
 def enqueue_new(*, session: Session, rows: list[dict[str, Any]]) -> None:
-    """Queue rows (keys of `enqueue`, `dedupe_key` required) in one statement, skipping any whose
-    dedupe key was queued before: no savepoint and no exception for a retry's rows."""
-    if not rows:
-        return
-    now = utcnow()
-    values = [
-        {
-            "sender": r["sender"],
-            "recipient": r["recipient"],
-            "payload": r["payload"],
-            "ref_kind": r.get("ref_kind"),
-            "ref_id": r.get("ref_id"),
-            "dedupe_key": r["dedupe_key"],
-            "next_attempt_at": r.get("not_before") or ASAP,
-            "status": "pending",
-            "attempts": 0,
-            "max_attempts": 8,
-            "created_at": now,
-            "message_key": None,
-            "part": 0,
-            "parts": 1,
-        }
-        for r in rows
-    ]
-    for row in values:  # one by one: ids (the send order) follow the list's order
+    """Queue rows (keys of `enqueue`, `dedupe_key` required), skipping any whose dedupe key was
+    queued before: no savepoint and no exception for a retry's rows."""
+    for row in _values(rows):  # one by one: ids (the send order) follow the list's order
         _execute(session, "insert_new", row)
 
 

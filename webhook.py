@@ -40,13 +40,22 @@ __all__ = ("create_app",)
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
-    """Build the app; the database is prepared in the lifespan, not at import."""
+def create_app(
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
+    *,
+    warm: bool = False,
+    migrate: bool = True,
+) -> FastAPI:
+    """Build the app; the database is prepared in the lifespan, not at import (`warm`: and the
+    FAQ index built there too, as a server does; `migrate=False`: someone else migrated)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        rt = runtime or build_runtime(settings or get_settings())
+        rt = runtime or build_runtime(settings or get_settings(), migrate=migrate)
         app.state.runtime = rt
+        if warm:
+            rt.conversation.index.warm(rt.engine)  # before the first request, not inside it
         worker = OutboxWorker(
             rt.engine,
             {s.name: s for s in build_senders(rt.settings, rt.engine, rt.conversation.clock)},
@@ -67,7 +76,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             rt.engine.dispose()
 
     app = FastAPI(title="tmbot", lifespan=lifespan)
+    # The channels' webhooks first: every request walks the routers in this order.
     app.include_router(web.router)
+    app.include_router(wechat.router)
+    app.include_router(telegram.router)
     app.include_router(staff.router)
     app.include_router(booking_desk.router)
     app.include_router(staff_bookings.router)
@@ -79,9 +91,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.include_router(bookings_web.router)
     app.include_router(privacy_web.router)
     app.include_router(staff_privacy.router)
-    app.include_router(telegram.router)
     app.include_router(message_page.router)
-    app.include_router(wechat.router)
     app_settings = settings or (runtime.settings if runtime else get_settings())
     auth.install(app, app_settings)
     guard.install(app, app_settings)
@@ -103,4 +113,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
 def app_factory() -> FastAPI:
     """Entry point for `uvicorn --factory webhook:app_factory` (settings from the environment)."""
-    return create_app()
+    return create_app(warm=True)
+
+
+def served_app() -> FastAPI:
+    """The app of `tmbot serve`'s workers: the command migrated the database before starting
+    them, so a worker neither migrates again nor loads Alembic."""
+    return create_app(warm=True, migrate=False)

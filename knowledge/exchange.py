@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 
 from knowledge.loader import dump_corpus, load_corpus
@@ -201,6 +200,8 @@ def from_csv(data: bytes, source: str = "upload.csv") -> list[FaqEntry]:
 
 def to_xlsx(entries: Iterable[FaqEntry]) -> bytes:
     """One sheet, one entry per row; every cell is stored as text (no formulas, no dates)."""
+    from openpyxl import Workbook  # here: 30 MiB that only imports and exports need
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -221,6 +222,8 @@ def to_xlsx(entries: Iterable[FaqEntry]) -> bytes:
 def from_xlsx(data: bytes, source: str = "upload.xlsx") -> list[FaqEntry]:
     """Entries of the first sheet of an XLSX written by `to_xlsx` (or edited in a spreadsheet)."""
     try:
+        from openpyxl import load_workbook  # here: 30 MiB that only imports and exports need
+
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise CorpusError(f"{source}: not an XLSX workbook") from exc

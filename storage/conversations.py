@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from sqlalchemy import Table, bindparam, inspect, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog, utcnow
 
@@ -28,26 +34,87 @@ __all__ = (
 
 def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationState:
     """The user's state row, created on first contact."""
-    query = select(ConversationState).where(
-        ConversationState.channel == channel, ConversationState.user_ref == user_ref
-    )
-    state = session.exec(query).first()
+    query, params = _state_query(), {"b_channel": channel, "b_user_ref": user_ref}
+    state = session.exec(query, params=params).first()
     if state is None:
-        state = ConversationState(channel=channel, user_ref=user_ref, data={})
-        try:
-            with session.begin_nested():
-                session.add(state)
-        except IntegrityError:
-            # Another worker created it between our read and write.
-            state = session.exec(query).one()
+        # Another worker may create it between our read and write: then theirs is read.
+        state = (
+            _create_state(session, channel, user_ref) or session.exec(query, params=params).one()
+        )
+    return state
+
+
+@cache
+def _state_query() -> SelectOfScalar[ConversationState]:
+    # Built once: building it per turn cost more than running it.
+    return select(ConversationState).where(
+        col(ConversationState.channel) == bindparam("b_channel"),
+        col(ConversationState.user_ref) == bindparam("b_user_ref"),
+    )
+
+
+def _create_state(session: Session, channel: str, user_ref: str) -> ConversationState | None:
+    # INSERT ... ON CONFLICT DO NOTHING RETURNING id, no ORM flush; the object is then attached
+    # as if it had been read (None when another worker's row won). In a savepoint, as before:
+    # on SQLite, where no transaction is open yet, its RELEASE commits the row at once, so the
+    # turn does not hold the file's write lock while it thinks.
+    state = ConversationState(channel=channel, user_ref=user_ref, data={})
+    values = {c: getattr(state, c) for c in _STATE_COLUMNS}
+    with session.begin_nested():
+        new_id = _execute(session, "create_state", values).scalar()
+    if new_id is None:
+        return None
+    state.id = new_id
+    make_transient_to_detached(state)
+    session.add(state)
     return state
 
 
 def save_state(*, session: Session, state: ConversationState) -> None:
-    """Persist changes to a state row, including in-place changes to its JSON data."""
-    flag_modified(state, "data")
+    """Write the state row now: its JSON data (always: the turn counter moves) and whichever of
+    the other columns changed in this session, so a concurrent change to another column (staff
+    taking the conversation over) stays; the row then leaves the session, already written."""
+    if state.id is None or state not in session:
+        flag_modified(state, "data")  # not written yet: the ORM writes it at the flush
+        state.updated_at = utcnow()
+        session.add(state)
+        return
+    attrs = inspect(state).attrs
+    changed = tuple(c for c in _STATE_CHANGING if attrs[c].history.has_changes())
     state.updated_at = utcnow()
-    session.add(state)
+    values = {f"b_{c}": getattr(state, c) for c in (*changed, "data", "updated_at")}
+    values["b_id"] = state.id
+    _execute(session, changed, values)
+    session.expunge(state)
+
+
+_STATE_COLUMNS: tuple[str, ...] = ("channel", "user_ref", "lang", "lang_fixed", "status", "data")
+_STATE_COLUMNS += ("created_at", "updated_at")
+_STATE_CHANGING = ("lang", "lang_fixed", "status")  # data and updated_at are always written
+
+
+def _execute(session: Session, name: str | tuple[str, ...], params: dict[str, Any]) -> Any:
+    connection = session.connection()  # no autoflush: these rows are not the ORM's to order
+    return connection.execute(_statement(connection.dialect.name, name), params)
+
+
+@cache
+def _statement(dialect: str, name: str | tuple[str, ...]) -> Any:
+    """`create_state`, or the UPDATE of the state's data, updated_at and the columns `name`."""
+    table: Table = ConversationState.__table__  # type: ignore[attr-defined]
+    if name == "create_state":
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        return (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=[table.c.channel, table.c.user_ref])
+            .returning(table.c.id)
+        )
+    columns = (*name, "data", "updated_at")
+    return (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({c: bindparam(f"b_{c}") for c in columns})
+    )
 
 
 def add_message(

@@ -6,16 +6,17 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from storage.sqlite_gate import GatedConnection, gate_writes
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ("MIGRATIONS_DIR", "make_engine", "schema_lock", "session_scope", "upgrade_db")
 
@@ -79,6 +80,8 @@ def make_engine(
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration pointing at tmbot's migrations and `url`."""
+    from alembic.config import Config  # imported here: a serving process never migrates
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -87,6 +90,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_db(url: str, revision: str = "head") -> None:
     """Bring the schema at `url` up to date (one linear history since 0005_merge)."""
+    from alembic import command
+
     command.upgrade(alembic_config(url), revision)
 
 

@@ -13,6 +13,7 @@ released by `release_waiting` when the user writes again.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -22,11 +23,14 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     and_,
+    bindparam,
     exists,
     insert,
     or_,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
 
@@ -41,6 +45,7 @@ __all__ = (
     "claim_due",
     "enqueue",
     "enqueue_many",
+    "enqueue_new",
     "has_unsent",
     "mark_failed",
     "mark_retry",
@@ -128,13 +133,10 @@ def enqueue(
     return row
 
 
-def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Queue many deliveries in one statement (keys of `enqueue`, `dedupe_key` required);
-    returns the new row id by dedupe key. For bulk senders such as a reminder pass."""
-    if not rows:
-        return {}
+def _values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Column values of new pending rows from `enqueue`'s keywords (`dedupe_key` required)."""
     now = utcnow()
-    values = [
+    return [
         {
             "sender": r["sender"],
             "recipient": r["recipient"],
@@ -150,6 +152,14 @@ def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> dict[str, i
         }
         for r in rows
     ]
+
+
+def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Queue many deliveries in one statement (keys of `enqueue`, `dedupe_key` required);
+    returns the new row id by dedupe key. For bulk senders such as a reminder pass."""
+    if not rows:
+        return {}
+    values = _values(rows)
     # Core executemany: one statement, no per-row ORM objects.
     table: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
     stmt = insert(table).returning(table.c.id, table.c.dedupe_key)  # type: ignore[attr-defined]
@@ -264,16 +274,8 @@ def mark_waiting(*, session: Session, row: OutboxMessage, reason: str) -> None:
 
 def release_waiting(*, session: Session, sender: str, recipient: str, now: dt.datetime) -> int:
     """The user wrote: their waiting rows are due now, in their order. Returns how many."""
-    result = session.exec(  # type: ignore[call-overload]
-        update(OutboxMessage)
-        .where(
-            col(OutboxMessage.sender) == sender,
-            col(OutboxMessage.recipient) == recipient,
-            col(OutboxMessage.status) == "waiting",
-        )
-        .values(status="pending", next_attempt_at=now)
-    )
-    return int(result.rowcount or 0)
+    params = {"b_sender": sender, "b_recipient": recipient, "b_now": now}
+    return int(_execute(session, "release_waiting", params).rowcount or 0)
 
 
 def has_unsent(
@@ -281,17 +283,44 @@ def has_unsent(
 ) -> bool:
     """Whether something queued for the recipient has not gone out yet (a new answer waits);
     rows scheduled for later and never tried do not count."""
-    query = select(OutboxMessage.id).where(
-        col(OutboxMessage.sender) == sender,
-        col(OutboxMessage.recipient) == recipient,
-        col(OutboxMessage.status).in_(UNSENT),
-        or_(
-            col(OutboxMessage.status) != "pending",
-            col(OutboxMessage.attempts) > 0,
-            col(OutboxMessage.next_attempt_at) <= (now or utcnow()),
-        ),
-    )
-    return session.exec(query.limit(1)).first() is not None
+    session.flush()  # rows queued in this transaction count (a no-op when nothing is pending)
+    params = {"b_sender": sender, "b_recipient": recipient, "b_now": now or utcnow()}
+    return _execute(session, "has_unsent", params).first() is not None
+
+
+def enqueue_new(*, session: Session, rows: list[dict[str, Any]]) -> None:
+    """Queue rows (keys of `enqueue`, `dedupe_key` required), skipping any whose dedupe key was
+    queued before: no savepoint and no exception for a retry's rows."""
+    for row in _values(rows):  # one by one: ids (the send order) follow the list's order
+        _execute(session, "insert_new", row)
+
+
+def _execute(session: Session, name: str, params: dict[str, Any]) -> Any:
+    connection = session.connection()
+    return connection.execute(_statements(connection.dialect.name)[name], params)
+
+
+@cache
+def _statements(dialect: str) -> dict[str, Any]:
+    """The statements every WeChat message runs, built once per dialect: building ORM
+    statements per call cost more than running them."""
+    table: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    c = table.c
+    mine = (c.sender == bindparam("b_sender"), c.recipient == bindparam("b_recipient"))
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return {
+        "release_waiting": update(table)
+        .where(*mine, c.status == "waiting")
+        .values(status="pending", next_attempt_at=bindparam("b_now")),
+        "has_unsent": select(c.id)
+        .where(
+            *mine,
+            c.status.in_(UNSENT),
+            or_(c.status != "pending", c.attempts > 0, c.next_attempt_at <= bindparam("b_now")),
+        )
+        .limit(1),
+        "insert_new": upsert(table).on_conflict_do_nothing(index_elements=[c.dedupe_key]),
+    }
 
 
 def mark_retry(

@@ -7,13 +7,18 @@ apart from `conversation_state` so the page never writes the core's per-turn JSO
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from typing import Any
 
+from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel
 
-from storage.models import utcnow
+from storage.models import ChatMessage, utcnow
 
-__all__ = ("WebVisitor", "clear_view", "get_visitor", "mark_seen")
+__all__ = ("WebVisitor", "clear_view", "get_visitor", "mark_seen", "mark_transcript_seen")
 
 
 class WebVisitor(SQLModel, table=True):
@@ -57,6 +62,38 @@ def mark_seen(*, session: Session, user_ref: str, up_to: int) -> int:
         row.seen_id, row.updated_at = up_to, utcnow()
         session.add(row)
     return row.seen_id
+
+
+def mark_transcript_seen(*, session: Session, channel: str, user_ref: str) -> None:
+    """The visitor has seen their whole transcript as it stands in this transaction (the turn
+    that answered them): one statement, the mark never moves back."""
+    connection = session.connection()
+    params = {"b_channel": channel, "b_user_ref": user_ref, "b_now": utcnow()}
+    connection.execute(_seen_upsert(connection.dialect.name), params)
+
+
+@cache
+def _seen_upsert(dialect: str) -> Any:
+    # Built once per dialect: INSERT ... ON CONFLICT DO UPDATE with the last line's id read in
+    # the statement, instead of a query, a read of the row and an ORM update.
+    visitors: Table = WebVisitor.__table__  # type: ignore[attr-defined]
+    lines: Table = ChatMessage.__table__  # type: ignore[attr-defined]
+    last = (
+        select(func.coalesce(func.max(lines.c.id), 0))
+        .where(lines.c.channel == bindparam("b_channel"))
+        .where(lines.c.user_ref == bindparam("b_user_ref"))
+        .scalar_subquery()
+    )
+    now: Any = bindparam("b_now")
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    upsert = insert(visitors).values(
+        user_ref=bindparam("b_user_ref"), seen_id=last, cleared_id=0, created_at=now, updated_at=now
+    )
+    return upsert.on_conflict_do_update(
+        index_elements=[visitors.c.user_ref],
+        set_={"seen_id": upsert.excluded.seen_id, "updated_at": upsert.excluded.updated_at},
+        where=visitors.c.seen_id < upsert.excluded.seen_id,
+    )
 
 
 def clear_view(*, session: Session, user_ref: str, up_to: int) -> WebVisitor:

@@ -30,16 +30,11 @@ from bot.core.understand import (
 from bot.faq.corpus import OVERRIDE_KEY, IndexProvider
 from knowledge.index import FaqIndex
 from knowledge.normalize import detect_lang
-from storage.conversations import (
-    add_message,
-    find_delivery,
-    get_state,
-    save_state,
-)
+from storage.conversations import find_delivery, get_state, save_state
 from storage.db import session_scope
 from storage.experts import SPECIALTIES
 from storage.models import ProcessedDelivery
-from storage.turn_rows import write_turn_rows
+from storage.turn_rows import hold_user_line, write_turn_rows
 
 __all__ = ("Conversation", "Seal", "clean_text")
 
@@ -201,13 +196,11 @@ class Conversation:
             state.lang = lang
         elif not lang and inbound.locale and not state.lang_fixed and not state.data:
             state.lang = "en" if inbound.locale.lower().startswith("en") else "zh"
-        add_message(
+        hold_user_line(
             session=session,
             channel=inbound.channel,
             user_ref=inbound.user_ref,
-            direction="in",
             text=text or inbound.text[:200],
-            sender="user",
         )
         now = self.clock.now()
         ctx = Context(

@@ -9,6 +9,7 @@ question sees it; other processes notice the version within `check_every` second
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 import weakref
@@ -83,6 +84,14 @@ class IndexProvider:
                 self._rebuild_in_background(engine)
         session.info[_SESSION_KEY] = index
         return index
+
+    def warm(self, engine: Engine) -> None:
+        """Build the index and search it once in each language now (a process's start-up), so
+        the first user's turn does not pay for the build, jieba's dictionary or OpenCC."""
+        with Session(engine) as session:
+            index = self.get(session)
+        for question in ("商标注册要多久", "how long does a trademark registration take"):
+            index.search(question, today=dt.datetime.now(dt.UTC).date())
 
     def refresh(self, engine: Engine) -> None:
         """Rebuild now, in the caller's thread, from what is committed (after an edit here)."""

@@ -83,6 +83,7 @@ def _coarse(facet: str | None) -> str | None:
     return facet if facet in _BROAD else None
 
 
+@lru_cache(maxsize=8192)  # called on entry questions, several times per candidate per turn
 def facet_of(text: str) -> str | None:
     """The first broad facet a text asks about."""
     return next((f for f in map(_coarse, facets_of(text)) if f), None)

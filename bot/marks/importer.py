@@ -17,7 +17,6 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import load_workbook
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
@@ -129,6 +128,8 @@ def _cell(value: Any) -> str:
 def _table(data: bytes, filename: str) -> list[list[Any]]:
     if filename.lower().endswith((".xlsx", ".xlsm")):
         try:
+            from openpyxl import load_workbook  # here: 30 MiB only an import needs
+
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise MarkFileError(f"{filename}: not an XLSX workbook") from exc

@@ -9,14 +9,12 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from functools import lru_cache
-from typing import Any
+from functools import cache, lru_cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display; must precede the figure import
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = (
     "ACTIVITY_SERIES",
@@ -42,11 +40,25 @@ ACTIVITY_SERIES = (
 )
 
 
+@cache
+def _matplotlib() -> ModuleType:
+    # Imported when a chart is drawn (35 MiB): a process that serves chats never loads it.
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display; must precede the figure import
+    import matplotlib.figure
+    import matplotlib.ticker
+
+    return matplotlib
+
+
 def _figure() -> tuple[Figure, Any]:
-    fig = Figure(figsize=(5, 2.8), dpi=100)
+    mpl = _matplotlib()
+    fig = mpl.figure.Figure(figsize=(5, 2.8), dpi=100)
     ax = fig.add_subplot()
     ax.tick_params(labelsize=11)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))  # counts: no 0.25 ticks
+    # Counts: no 0.25 ticks.
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, nbins=6))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
@@ -81,7 +93,7 @@ def to_svg(fig: Figure) -> str:
     """The chart as inline SVG that scales with the page (fixed size removed, viewBox kept);
     its numbers stay text, drawn in the page's font."""
     buf = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
+    with _matplotlib().rc_context({"svg.fonttype": "none"}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
     text = text[text.index("<svg") :]

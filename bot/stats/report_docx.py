@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
-
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from typing import TYPE_CHECKING, Any
 
 from bot.stats.charts import (
     ACTIVITY_SERIES,
@@ -23,6 +17,11 @@ from bot.stats.charts import (
 from bot.stats.labels import label_zh
 from bot.stats.report import SECTIONS, ReportData, fmt_num, fmt_share
 
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+
+# python-docx is imported where a document is built: the dashboard page needs `key_rows` only.
+
 __all__ = ("HEADINGS", "key_rows", "report_docx")
 
 HEADINGS = ("一、工作进展", "二、工作成效", "三、存在问题", "四、下一步打算", "附录")
@@ -30,6 +29,9 @@ _BODY_FONT, _HEAD_FONT = "宋体", "黑体"
 
 
 def _font(style: Any, name: str, size: int | None = None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     style.font.name = name
     rpr = style.element.get_or_add_rPr()
     rpr.get_or_add_rFonts().set(qn("w:eastAsia"), name)
@@ -63,6 +65,8 @@ def key_rows(data: ReportData) -> list[tuple[str, str]]:
 def _table(
     doc: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[str]], caption: str
 ) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
     doc.add_paragraph(caption, style="Caption")
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -79,6 +83,8 @@ def _table(
 
 
 def _chart(doc: DocxDocument, png: bytes, series: Sequence[tuple[str, ...]], caption: str) -> None:
+    from docx.shared import Cm, RGBColor
+
     doc.add_picture(io.BytesIO(png), width=Cm(15.5))
     legend = doc.add_paragraph()
     legend.add_run(caption + "　")
@@ -197,6 +203,8 @@ def _appendix(doc: DocxDocument, data: ReportData) -> None:
 
 def report_docx(data: ReportData) -> bytes:
     """The report of `data` as .docx bytes."""
+    from docx import Document
+
     doc = Document()
     _font(doc.styles["Normal"], _BODY_FONT, 12)
     for name in ("Title", "Heading 1", "Caption"):

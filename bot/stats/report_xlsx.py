@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from bot.stats.figures import MONTH_FIELDS
 from bot.stats.report import ReportData
 
@@ -29,6 +26,10 @@ MONTH_HEADERS = {
 
 def report_xlsx(data: ReportData) -> bytes:
     """Sheet 各月数据 (monthly figures with a total row) and 年度汇总 (the year's figures)."""
+    # Imported here: openpyxl (30 MiB) is loaded by the processes that build a report only.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     wb = Workbook()
     ws = wb.active
     ws.title = "各月数据 Monthly"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import uuid
 from pathlib import Path
@@ -67,8 +68,6 @@ def serve(
     """Start the web chat, webhooks and admin on http://HOST:PORT."""
     import logging.config
 
-    import uvicorn
-
     from handlers.web.logs import LOG_CONFIG
 
     logging.config.dictConfig(LOG_CONFIG)
@@ -86,14 +85,10 @@ def serve(
     prepare_database(settings, engine)
     engine.dispose()
     typer.echo(f"tmbot: web chat on http://{host}:{port}/  (database: {settings.database_url})")
-    uvicorn.run(
-        "webhook:app_factory",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=LOG_CONFIG,
-    )
+    sys.stdout.flush()
+    # A fresh process for the server: this one holds every command's imports and Alembic's.
+    server = [sys.executable, "-m", "handlers.web.serve", host, str(port), str(workers)]
+    os.execv(sys.executable, server)
 
 
 def ask_one(runtime: Runtime, question: str, *, user: str | None = None) -> dict[str, Any]:

@@ -8,14 +8,17 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from telegram import Update
-from telegram.error import TelegramError
 
 from bot.core.runtime import Runtime
-from handlers.telegram.adapter import PTBApp, build_application
+
+if TYPE_CHECKING:
+    from handlers.telegram.adapter import PTBApp
+
+# python-telegram-bot (35 MiB a process) is imported only when TMBOT_TELEGRAM_TOKEN is set.
 
 __all__ = ("TelegramChannel", "router", "telegram_lifespan")
 
@@ -29,12 +32,16 @@ class TelegramChannel:
     """The webhook's PTB Application; started lazily again if Telegram was down at startup."""
 
     def __init__(self, runtime: Runtime) -> None:
+        from handlers.telegram.adapter import build_application
+
         self.runtime = runtime
         self.application: PTBApp = build_application(runtime)
         self._lock = asyncio.Lock()
 
     async def ready(self) -> bool:
         """Initialize (getMe) and start the Application once; False while Telegram is unreachable."""
+        from telegram.error import TelegramError
+
         async with self._lock:
             if self.application.running:
                 return True
@@ -100,6 +107,8 @@ async def telegram_webhook(request: Request) -> JSONResponse:
         return _error(400, "expected a Telegram Update object with an integer update_id")
     if not await channel.ready():
         return _error(503, "Telegram is not reachable yet; retry later")
+    from telegram import Update
+
     try:
         update = Update.de_json(data, channel.application.bot)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -32,7 +32,7 @@ from storage.conversations import (
 )
 from storage.db import session_scope
 from storage.models import ChatMessage, ConversationState
-from storage.web_visitors import clear_view, get_visitor, mark_seen
+from storage.web_visitors import clear_view, get_visitor, mark_seen, mark_transcript_seen
 
 __all__ = ("router",)
 
@@ -196,8 +196,7 @@ async def chat(
 
 
 def _seen_in_turn(visitor: str, session: Session, _outcome: Outcome) -> None:
-    last = last_message_id(session=session, channel=_CHANNEL, user_ref=visitor)
-    mark_seen(session=session, user_ref=visitor, up_to=last)
+    mark_transcript_seen(session=session, channel=_CHANNEL, user_ref=visitor)
 
 
 def _seen_all(conversation: Conversation, visitor: str) -> None:

@@ -22,7 +22,6 @@ from typing import Any
 
 import requests
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from wechatpy.exceptions import APILimitedException, WeChatClientException
 
@@ -35,7 +34,7 @@ from bot.handoff.texts import ht
 from handlers.wechat.client import StationClient, build_client
 from handlers.wechat.format import split_chunks
 from storage.db import session_scope
-from storage.outbox import OutboxMessage, enqueue
+from storage.outbox import OutboxMessage, enqueue, enqueue_new
 from storage.wechat import (
     get_delivery,
     give_back_consent,
@@ -112,18 +111,18 @@ def queue_texts(
     *, session: Session, openid: str, delivery_id: str, chunks: Sequence[str], start: int = 0
 ) -> None:
     """Queue answer pieces as customer-service messages, once each (a retry queues nothing)."""
-    for i, chunk in enumerate(chunks[start:], start):
-        try:
-            with session.begin_nested():
-                queue_for_delivery(
-                    session=session,
-                    openid=openid,
-                    delivery_id=delivery_id,
-                    payload={"text": chunk},
-                    key=f"{delivery_id}:{i}",
-                )
-        except IntegrityError:
-            pass  # queued before
+    rows = [
+        {
+            "sender": "wechat",
+            "recipient": openid,
+            "payload": {"text": chunk},
+            "ref_kind": "wechat_delivery",
+            "ref_id": delivery_id[:64],
+            "dedupe_key": f"wechat:{delivery_id}:{i}",
+        }
+        for i, chunk in enumerate(chunks[start:], start)
+    ]
+    enqueue_new(session=session, rows=rows)
 
 
 class WeChatApiSender:

@@ -277,9 +277,12 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
     """Find designated-party names in free text ('指定美国、欧盟和日本', 'to the US and EU')."""
     m = (table or load_fee_table()).madrid
     norm = unicodedata.normalize("NFKC", text)
+    matchers, anywhere = _matchers(m)
+    if not anywhere.search(norm):  # most messages name no country: one search, not one an alias
+        return []
     found: list[PartyMatch] = []
     taken: list[tuple[int, int]] = []
-    for pattern, code, member in _matchers(m):
+    for pattern, code, member in matchers:
         for hit in pattern.finditer(norm):
             if any(hit.start() < e and s < hit.end() for s, e in taken):
                 continue
@@ -343,12 +346,14 @@ def _aliases(m: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-_MATCHERS: dict[int, tuple[Mapping[str, Any], list[tuple[re.Pattern[str], str, bool]]]] = {}
+Matchers = list[tuple[re.Pattern[str], str, bool]]
+_MATCHERS: dict[int, tuple[Mapping[str, Any], Matchers, re.Pattern[str]]] = {}
 
 
-def _matchers(m: Mapping[str, Any]) -> list[tuple[re.Pattern[str], str, bool]]:
-    """(pattern, party code, is a member) per alias, longest alias first; built once per table
-    because every chat message is scanned for country names."""
+def _matchers(m: Mapping[str, Any]) -> tuple[Matchers, re.Pattern[str]]:
+    """(pattern, party code, is a member) per alias, longest alias first, and one pattern that
+    matches wherever any of them does; built once per table because every chat message is
+    scanned for country names."""
     cached = _MATCHERS.get(id(m))
     if cached is None or cached[0] is not m:
         nonmembers = _not_members(m)
@@ -356,8 +361,13 @@ def _matchers(m: Mapping[str, Any]) -> list[tuple[re.Pattern[str], str, bool]]:
             (_alias_pattern(alias), code, code not in nonmembers)
             for alias, code in sorted(_aliases(m), key=lambda a: -len(a[0]))
         ]
-        cached = _MATCHERS[id(m)] = (m, matchers)
-    return cached[1]
+        scoped = (
+            ("(?i:%s)" if p.flags & re.IGNORECASE else "(?:%s)") % p.pattern
+            for p, _code, _member in matchers
+        )
+        anywhere = re.compile("|".join(scoped) or "(?!)")
+        cached = _MATCHERS[id(m)] = (m, matchers, anywhere)
+    return cached[1], cached[2]
 
 
 def _alias_index(m: Mapping[str, Any]) -> dict[str, str]:

@@ -8,6 +8,7 @@ TMBOT_SCREENSHOTS=dir keeps the pictures for a look by eye.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -124,6 +125,8 @@ def test_reload_shows_history_and_the_staff_reply_sent_while_away(
     expect(staff).to_have_count(1)
     expect(staff).to_have_class(re_contains("unread"))
     expect(staff.locator(".tag")).to_contain_text("工作人员")
+    # The tag names the writer; the plain-text channels' prefix is not shown twice.
+    expect(staff.locator(".text")).to_have_text(re.compile("^您好，续展可在网上办理"))
     expect(log.locator(".divider.unread-mark")).to_be_visible()
     expect(page.locator(".greeting")).to_have_count(0)  # history, not a greeting
     link = staff.locator("a")

@@ -93,6 +93,8 @@ function bubble(text, who, at, unread) {
     const n = document.createElement("span"); n.className = "new"; n.textContent = UI[lang].unread; tag.appendChild(n);
     div.appendChild(tag);
   }
+  // The tag already says who wrote: the plain-text channels' "【工作人员】" prefix is not repeated.
+  if (who === "staff") text = text.replace(/^(【工作人员】|\[Station staff\] )/, "");
   const body = document.createElement("span"); body.className = "text"; richText(body, text); div.appendChild(body);
   const when = at ? new Date(at) : new Date();
   const time = document.createElement("time"); time.dateTime = when.toISOString(); time.textContent = stamp(when);

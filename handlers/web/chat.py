@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import partial
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -115,6 +116,10 @@ class HistoryOut(BaseModel):
     unread: int
     lang: str
     greeting: GreetingOut
+    choices: list[ChoiceOut] = Field(
+        default_factory=list,
+        description="the options of the last bot message, still open (shown again after a reload)",
+    )
 
 
 class SeenIn(_Strict):
@@ -226,25 +231,38 @@ def chat_history(
         limit=limit,
     )
     base = _base(request, settings.public_url)
-    state_lang = _known_lang(session, visitor)
+    state_lang, data = _known_state(session, visitor)
     shown = lang or state_lang or "zh"
     index = conversation.index.get(session)
     out = [_line(m, base, marks.seen_id, shown, index) for m in lines]
     cursor = max(marks.cleared_id, lines[-1].id or 0) if lines else marks.cleared_id
+    # A reload in the middle of a step shows its buttons again, under the bot's last message.
+    offered = _offered(data) if out and out[-1].who == "bot" else []
     return HistoryOut(
         messages=out,
         cursor=cursor,
         unread=sum(1 for m in out if m.unread),
         lang=state_lang or shown,
         greeting=GreetingOut.model_validate(greeting(settings, shown)),
+        choices=offered,
     )
 
 
-def _known_lang(session: Session, visitor: str) -> str | None:
-    query = select(ConversationState.lang).where(
+def _known_state(session: Session, visitor: str) -> tuple[str | None, dict[str, Any]]:
+    query = select(ConversationState.lang, ConversationState.data).where(
         ConversationState.channel == _CHANNEL, ConversationState.user_ref == visitor
     )
-    return session.exec(query).first()
+    row = session.exec(query).first()
+    return (row[0], dict(row[1] or {})) if row else (None, {})
+
+
+def _offered(data: dict[str, Any]) -> list[ChoiceOut]:
+    payloads = data.get("choices") or []
+    labels = data.get("choice_labels") or []
+    return [
+        ChoiceOut(label=str(label), payload=str(payload))
+        for label, payload in zip(labels, payloads, strict=False)
+    ]
 
 
 @router.get("/api/chat/updates", response_model=list[LineOut])

@@ -287,6 +287,19 @@ def test_pressed_buttons_read_as_labels_in_the_history(client: TestClient) -> No
     assert shown_en[0] == "When can I renew before expiry?"
 
 
+def test_a_reload_mid_step_shows_the_open_step_buttons_again(client: TestClient) -> None:
+    replies = _post(client, "我想预约专家")["replies"]
+    offered = [c["payload"] for r in replies for c in r["choices"]]
+    assert offered and all(p.startswith("book:") for p in offered)
+    history = _history(client)
+    assert [c["payload"] for c in history["choices"]] == offered
+    assert history["choices"][0]["label"] == replies[-1]["choices"][0]["label"]
+    # Once the user has written again and nothing is pending, nothing stale is offered.
+    _post(client, "book:cancel", is_choice=True)
+    _post(client, "谢谢")
+    assert _history(client)["choices"] == []
+
+
 def test_button_labels() -> None:
     assert label_for("menu:human", "zh") == "人工服务"
     assert label_for("book:confirm", "en") == "Confirm booking"

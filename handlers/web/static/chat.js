@@ -158,6 +158,8 @@ async function load() {
     bubble(m.text, m.who === "user" ? "me" : m.who, m.at, m.unread);
     lastShown = Math.max(lastShown, m.id);
   }
+  // A step left open (a reload mid-booking): its buttons again, under the bot's last message.
+  if (data.choices && data.choices.length) choices(data.choices);
   if (data.messages.length && !marked) divider(UI[lang].earlier);
   log.removeAttribute("aria-busy");
   const firstUnread = log.querySelector(".unread");

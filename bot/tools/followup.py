@@ -23,11 +23,20 @@ from bot.tools.run import (
     renewal_fee_only,
 )
 from bot.tools.run import renewal as renewal_tool
+from knowledge.tools import find_parties
 
 __all__ = ("follow_up", "is_follow_up")
 
 _ADD = re.compile(r"加上|再加|加个|再指定|还有|以及|add|also|plus|and", re.IGNORECASE)
 _ONLY = re.compile(r"只|仅|换成|改成|instead|only", re.IGNORECASE)
+# "不要英国了", "去掉新加坡", "drop japan": the named parties leave the estimate.
+_DROP = re.compile(
+    r"去掉|去除|删掉|删除|拿掉|除掉|减掉|不要|不做|不指定|不选|不去|"
+    r"\b(drop|remove|without|exclude|except|minus|take out|leave out|no longer|skip)\b",
+    re.IGNORECASE,
+)
+# "把印度换成越南", "replace india with vietnam", "vietnam instead of india": a swap.
+_SWAP = re.compile(r"换成|改成|换为|改为|替换|\b(instead of|replace|swap|change)\b", re.IGNORECASE)
 _LEAN = re.compile(
     r"^(那|那么|要是|如果|换成|改成)|(呢|的呢)[?？]?$|^(what|how) about|^and\b|^(for|if)\b",
     re.IGNORECASE,
@@ -63,6 +72,28 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     return False
 
 
+def _designations(parties: list[str], facts: Facts, text: str, cfg: ToolConfig) -> list[str]:
+    """The designated parties after a follow-up that adds, drops, swaps or names only some."""
+    if not facts.parties:
+        return parties
+    codes = {_code(p, cfg): p for p in parties}
+    named = {p.code: p.text for p in facts.parties}
+    kept = [p for p in parties if _code(p, cfg) not in named]
+    new = [t for c, t in named.items() if c not in codes]
+    if _DROP.search(text):
+        return kept
+    if _SWAP.search(text) and new and len(new) < len(named):
+        return kept + new  # the named ones already designated are the ones replaced
+    if _ONLY.search(text):
+        return list(named.values())
+    return parties + new
+
+
+def _code(name: str, cfg: ToolConfig) -> str:
+    found = find_parties(name, cfg.fees)
+    return found[0].code if found else name
+
+
 def _bare(text: str) -> str:
     # "那5个类呢" = "5个类": the leading 那 would read as "that 5" to the class counter.
     return re.sub(r"^(那么|那|要是|如果|换成|改成)\s*", "", text.strip())
@@ -90,12 +121,7 @@ def follow_up(
     tool = last.get("tool")
     inputs = dict(last)
     if tool == "fee_madrid":
-        parties = list(last.get("parties") or [])
-        named = [p.text for p in facts.parties]
-        if named:
-            parties = (
-                named if _ONLY.search(text) else parties + [p for p in named if p not in parties]
-            )
+        parties = _designations(list(last.get("parties") or []), facts, text, cfg)
         if facts.classes is not None:
             inputs["classes"] = facts.classes
         if facts.colour is not None:

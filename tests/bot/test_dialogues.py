@@ -409,3 +409,35 @@ def test_handoff_skips_noise_for_the_last_real_question(rt: Runtime) -> None:
     assert noise.say("转人工").outcome == "asked"
     with Session(rt.engine) as session:
         assert [t.question for t in session.exec(select(Ticket))] == ["商标转让怎么收费"]
+
+
+def test_madrid_follow_ups_drop_and_swap_designations(chat: Chat) -> None:
+    first = chat.say("马德里注册 美国 英国 澳洲 各一个类 要多少钱")
+    assert first.result and first.result["total_chf"] == 653 + 530 + 190 + 232
+    dropped = chat.say("不要英国了")
+    assert dropped.result and sorted(dropped.result["parties"]) == ["AU", "US"]
+    swapped = chat.say("把美国换成印度")
+    assert swapped.result and sorted(swapped.result["parties"]) == ["AU", "IN"]
+    assert swapped.result["total_chf"] == 653 + 232 + 100
+
+
+def test_english_madrid_follow_up_drops_a_country(chat: Chat) -> None:
+    chat.say("madrid estimate for EU and japan, 2 classes")
+    dropped = chat.say("drop japan")
+    assert dropped.result and dropped.result["parties"] == ["EU"]
+    assert dropped.result["total_chf"] == 653 + 897 + 55
+
+
+def test_an_inflected_verb_finds_its_subject(chat: Chat) -> None:
+    # "opposes" is "oppose" (glossary forms are matched with their -s form too).
+    chat.say("how long does a trademark registration take in china")
+    opposed = chat.say("ok what if someone opposes my application")
+    assert opposed.intent == "faq" and (opposed.faq_id or "").startswith("opposition")
+
+
+def test_a_trademark_agent_is_not_a_request_for_staff(rt: Runtime) -> None:
+    chat = Chat(rt.conversation, "a1")
+    asked = chat.say("do we need an agent to file a trademark")
+    assert (asked.intent, asked.faq_id) == ("faq", "agent-required-domestic")
+    staff = Chat(rt.conversation, "a2")
+    assert staff.say("can I speak with an agent").intent == "handoff"

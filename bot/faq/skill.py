@@ -18,7 +18,15 @@ from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
 from storage.conversations import mark_suggestion_chosen
 
-__all__ = ("FaqSkill",)
+__all__ = ("TOOL_SEEDS", "FaqSkill")
+
+# Fee entries whose figure a tool computes for other inputs: after the answer, a class count or
+# "纸质的呢" is a tool follow-up with these inputs (bot/tools/followup.py).
+TOOL_SEEDS: dict[str, dict[str, Any]] = {
+    "filing-fee": {"tool": "fee_national", "classes": 1},
+    "renewal-fee": {"tool": "fee_renewal", "classes": 1},
+    "renewal-late-fee": {"tool": "fee_renewal", "classes": 1, "late": True},
+}
 
 
 def _suggestion(entry: FaqEntry, lang: str) -> dict[str, Any]:
@@ -243,6 +251,10 @@ class FaqSkill:
             # about one of them: follow-ups are about that one ("无效...要交多少费").
             subject = asked
         ctx.dialogue.answered(subject, facet_of(question), entry.id)
+        seed = TOOL_SEEDS.get(entry.id)
+        if seed is not None and not ctx.dialogue.tool:
+            # "注册商标多少钱" answered from the FAQ, then "那4个类呢": the fee tool recomputes.
+            ctx.dialogue.used_tool(dict(seed))
         ctx.data.pop("last_feedback", None)
         reply = Reply(
             text,

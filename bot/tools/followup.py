@@ -48,6 +48,14 @@ _SUBJECT_WORDS = re.compile(
 )
 _COST = re.compile(r"多少钱|费用|多少|钱|交多少|how much|fee|cost|price|total", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ONLINE = re.compile(r"电子|网上|online", re.IGNORECASE)
+# "网上怎么操作" asks how to file online, not the online fee.
+_HOW = re.compile(r"怎么|怎样|如何|哪里|在哪|步骤|流程|操作|\b(how|where|steps?|procedure)\b", re.I)
+
+
+def _channel(facts: Facts) -> bool:
+    """The message only names a channel ("纸质的呢", "online?")."""
+    return (facts.paper or bool(_ONLINE.search(facts.text))) and not _HOW.search(facts.text)
 
 
 def _short(text: str) -> bool:
@@ -61,12 +69,17 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     if tool == "fee_madrid":
         return bool(facts.parties) or facts.colour is not None
     if tool in ("fee_national", "fee_renewal"):
-        return facts.paper or bool(re.search(r"电子|网上|online", facts.text, re.I))
+        return _channel(facts)
     if tool == "renewal":
         # "费用是多少" after a computation is its fee; "续展要多少钱" names its subject and is
         # the general question (the FAQ's).
         own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
-        return bool(facts.dates) or bool(_COST.search(facts.text) and not own_subject)
+        # "纸质的呢" once the classes are known: the same fee, shown for paper filing too.
+        return (
+            bool(facts.dates)
+            or bool(_COST.search(facts.text) and not own_subject)
+            or (_channel(facts) and last.get("classes") is not None)
+        )
     if tool == "classes":
         return bool(_LEAN.search(facts.text))
     return False
@@ -134,9 +147,7 @@ def follow_up(
     if tool == "fee_national":
         classes = facts.classes or inputs.get("classes") or 1
         items = facts.items or inputs.get("items") or []
-        paper = facts.paper or (
-            inputs.get("paper", False) and not re.search(r"电子|网上|online", text, re.I)
-        )
+        paper = facts.paper or (inputs.get("paper", False) and not _ONLINE.search(text))
         inputs.update(classes=classes, items=items, paper=paper)
         per_class = items * classes if len(items) == 1 else (items or [10] * classes)
         answer = national(per_class, paper=paper, items_given=bool(items), cfg=cfg, lang=lang)

@@ -441,3 +441,23 @@ def test_a_trademark_agent_is_not_a_request_for_staff(rt: Runtime) -> None:
     assert (asked.intent, asked.faq_id) == ("faq", "agent-required-domestic")
     staff = Chat(rt.conversation, "a2")
     assert staff.say("can I speak with an agent").intent == "handoff"
+
+
+def test_a_class_count_after_a_fee_answer_recomputes_that_fee(chat: Chat) -> None:
+    first = chat.say("商标注册一个类多少钱")
+    assert (first.intent, first.faq_id) == ("faq", "filing-fee")
+    four = chat.say("那要是报4个类呢")
+    assert four.result and four.result["classes"] == 4 and four.result["total_online"] == 1080
+    paper = chat.say("纸质递交呢")
+    assert paper.result and paper.result["total_paper"] == 1200
+    # Asking how to file online is a question, not the online fee.
+    assert chat.say("网上怎么操作").intent == "faq"
+
+
+def test_paper_after_a_renewal_fee_in_the_grace_period(chat: Chat) -> None:
+    chat.say("我们商标是2016年11月28日注册的 还来得及续吗")
+    fee = chat.say("3个类 要交多少")
+    assert fee.result and fee.result["fee"]["online_total"] == 3 * (450 + 225)
+    paper = chat.say("纸质的呢")
+    assert paper.intent == "tool" and paper.result
+    assert paper.result["fee"]["paper_total"] == 3 * (500 + 250)

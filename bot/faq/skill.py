@@ -20,12 +20,15 @@ from storage.conversations import mark_suggestion_chosen
 
 __all__ = ("TOOL_SEEDS", "FaqSkill")
 
-# Fee entries whose figure a tool computes for other inputs: after the answer, a class count or
-# "纸质的呢" is a tool follow-up with these inputs (bot/tools/followup.py).
+# Entries whose figure a tool computes for other inputs: after the answer, a class count,
+# "纸质的呢" or a date is a tool follow-up with these inputs (bot/tools/followup.py).
 TOOL_SEEDS: dict[str, dict[str, Any]] = {
     "filing-fee": {"tool": "fee_national", "classes": 1},
     "renewal-fee": {"tool": "fee_renewal", "classes": 1},
     "renewal-late-fee": {"tool": "fee_renewal", "classes": 1, "late": True},
+    # a date typed after the deadline rule: the deadline from that date
+    "rejection-review-deadline": {"tool": "rejection_review"},
+    "opposition-period": {"tool": "opposition"},
 }
 
 

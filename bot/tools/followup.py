@@ -23,9 +23,28 @@ from bot.tools.run import (
     renewal_fee_only,
 )
 from bot.tools.run import renewal as renewal_tool
-from knowledge.tools import find_parties
+from knowledge.tools import Ambiguous, DateResult, ParsedDate, find_parties
 
-__all__ = ("follow_up", "is_follow_up")
+__all__ = ("follow_up", "is_follow_up", "recent_event")
+
+_PERIOD_TOOLS = ("opposition", "rejection_review", "madrid_dependency", "nonuse")
+# Deadlines that run a few months from a notice just received or a mark just published: a date
+# typed without its year ("12月1号收到驳回通知") is the last such day before today.
+_RECENT_EVENT_TOOLS = ("rejection_review", "opposition")
+_RECENT = dt.timedelta(days=183)
+
+
+def recent_event(tool: str, date: DateResult, today: dt.date) -> DateResult:
+    """A year-less start date of a short deadline read as the last such day up to today."""
+    if tool not in _RECENT_EVENT_TOOLS or not isinstance(date, Ambiguous):
+        return date
+    if date.reason != "missing_year":
+        return date
+    past = [d for d in date.candidates if today - _RECENT <= d <= today]
+    if not past:
+        return date
+    return ParsedDate(value=max(past), text=date.text, start=date.start, end=date.end)
+
 
 _ADD = re.compile(r"加上|再加|加个|再指定|还有|以及|add|also|plus|and", re.IGNORECASE)
 _ONLY = re.compile(r"只|仅|换成|改成|instead|only", re.IGNORECASE)
@@ -64,6 +83,8 @@ def _short(text: str) -> bool:
 
 def _updates(last: dict[str, Any], facts: Facts) -> bool:
     tool = last.get("tool")
+    if tool in _PERIOD_TOOLS:
+        return bool(facts.dates)  # only a new start date changes a deadline
     if facts.classes is not None or facts.items:
         return True
     if tool == "fee_madrid":
@@ -167,14 +188,14 @@ def follow_up(
         inputs.update(date=date.isoformat(), classes=classes)
         answer = renewal_tool(date, expiry=expiry, classes=classes, today=today, cfg=cfg, lang=lang)
         return answer, inputs
-    if tool in ("opposition", "rejection_review", "madrid_dependency", "nonuse"):
-        if not (facts.dates and hasattr(facts.dates[0], "value")):
+    if tool in _PERIOD_TOOLS:
+        start = recent_event(tool, facts.dates[0], today) if facts.dates else None
+        if not isinstance(start, ParsedDate):
             return None
-        date = facts.dates[0].value  # type: ignore[union-attr]
-        inputs["date"] = date.isoformat()
+        inputs["date"] = start.value.isoformat()
         answer = period(
             tool,
-            date,
+            start.value,
             sent=bool(inputs.get("sent")),
             mailed=bool(inputs.get("mailed")),
             today=today,

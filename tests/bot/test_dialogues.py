@@ -461,3 +461,23 @@ def test_paper_after_a_renewal_fee_in_the_grace_period(chat: Chat) -> None:
     paper = chat.say("纸质的呢")
     assert paper.intent == "tool" and paper.result
     assert paper.result["fee"]["paper_total"] == 3 * (500 + 250)
+
+
+def test_a_notice_date_without_its_year_is_the_last_such_day(rt: Runtime) -> None:
+    # A refusal received "12月1号" is this December's: the review deadline runs 15 days.
+    zh = Chat(rt.conversation, "d1").say("我们12月1号收到驳回通知书 复审最晚哪天交")
+    assert zh.intent == "tool" and zh.result and zh.result["due"] == "2026-12-16"
+    en = Chat(rt.conversation, "d2").say(
+        "we got the refusal notice on 30 november, last day to file a review?"
+    )
+    assert en.result and en.result["due"] == "2026-12-15"
+    # A renewal needs the registration year: it is still asked for.
+    asked = Chat(rt.conversation, "d3").say("我的商标3月6日注册的 什么时候续展")
+    assert asked.intent == "tool" and not (asked.result or {}).get("expiry")
+
+
+def test_a_date_after_the_deadline_rule_computes_the_deadline(chat: Chat) -> None:
+    rule = chat.say("驳回通知书哪天收到的算复审期限")
+    assert rule.faq_id == "rejection-review-deadline"
+    due = chat.say("11月25日")
+    assert due.intent == "tool" and due.result and due.result["due"] == "2026-12-10"

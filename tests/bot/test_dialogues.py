@@ -481,3 +481,10 @@ def test_a_date_after_the_deadline_rule_computes_the_deadline(chat: Chat) -> Non
     assert rule.faq_id == "rejection-review-deadline"
     due = chat.say("11月25日")
     assert due.intent == "tool" and due.result and due.result["due"] == "2026-12-10"
+
+
+def test_invalidation_named_bare_after_a_squatting_answer(chat: Chat) -> None:
+    chat.say("别人抢注了我们的商标 能宣告无效吗 有时间限制没")
+    assert chat.say("无效以后会怎么样").faq_id == "invalidation-effect"
+    fee = chat.say("费用呢")
+    assert fee.faq_id == "invalidation-time-limit" and "675" in _text(fee)

@@ -488,3 +488,13 @@ def test_invalidation_named_bare_after_a_squatting_answer(chat: Chat) -> None:
     assert chat.say("无效以后会怎么样").faq_id == "invalidation-effect"
     fee = chat.say("费用呢")
     assert fee.faq_id == "invalidation-time-limit" and "675" in _text(fee)
+
+
+def test_everyday_acknowledgements_after_an_answer_are_small_talk(chat: Chat) -> None:
+    assert chat.say("how much is renewal").faq_id == "renewal-fee"
+    for ack in ("got it, cheers", "makes sense", "no worries"):
+        assert chat.say(ack).intent == "smalltalk", ack
+    assert chat.say("商标到期了怎么办").intent == "faq"
+    for ack in ("好吧", "知道啦 谢谢", "88"):
+        assert chat.say(ack).intent == "smalltalk", ack
+    assert chat.say("行 那续展要带啥材料").faq_id == "renewal-documents"

@@ -498,3 +498,23 @@ def test_everyday_acknowledgements_after_an_answer_are_small_talk(chat: Chat) ->
     for ack in ("好吧", "知道啦 谢谢", "88"):
         assert chat.say(ack).intent == "smalltalk", ack
     assert chat.say("行 那续展要带啥材料").faq_id == "renewal-documents"
+
+
+def test_a_day_and_time_typed_at_once_picks_that_slot(chat: Chat) -> None:
+    chat.say("预约专家")
+    assert "李静" in _text(chat.say("异议"))
+    # At the expert step: the one expert free on Wednesday, 14:00 taken straight away.
+    picked = _text(chat.say("周三下午两点"))
+    assert any(word in picked for word in ("企业名称", "公司名称", "单位名称", "姓名"))
+
+
+def test_a_day_and_time_at_the_day_step_keeps_the_day(chat: Chat) -> None:
+    chat.say("预约专家")
+    chat.say("异议")
+    assert "12月9日" in _text(chat.say("都可以"))
+    # Li Jing is free at 14:00 on Wednesday and on Friday: the Friday one is meant.
+    picked = _text(chat.say("周五下午两点"))
+    assert any(word in picked for word in ("企业名称", "公司名称", "单位名称", "姓名"))
+    with Session(chat.conv.engine) as session:
+        state = session.exec(select(ConversationState)).one()
+    assert state.data["flow_data"]["day"] == "2026-12-11"

@@ -100,6 +100,10 @@ class FaqSkill:
         if best and best.score >= threshold:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, best.entry.id, score=best.score)
+        shown = self._related_asked(ctx, previous) if interp and interp.followup else None
+        if shown is not None:
+            ctx.data["low_streak"] = 0
+            return self.answer_entry(ctx, shown.entry.id, score=shown.score)
         if interp is not None and not off_topic:
             found = resolve(
                 fmap,
@@ -135,6 +139,21 @@ class FaqSkill:
             )
         reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
         return Outcome([reply], "unknown", "unknown", score=best.score if best else 0.0)
+
+    def _related_asked(self, ctx: Context, previous: str | None) -> Match | None:
+        """A follow-up that, read alone, is best one of the related questions the last answer
+        listed ("那怎么才算使用" after the non-use answer lists "什么算商标使用")."""
+        if previous is None or bare_facet(ctx.text):
+            return None
+        index = ctx.services.index.get(ctx.session)
+        last = index.resolve(previous, ctx.today)
+        if last is None or not last.related:
+            return None
+        lang = detect_lang(ctx.text) or ctx.lang
+        alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=1)
+        if not alone or alone[0].score < ctx.services.settings.suggest_threshold:
+            return None
+        return alone[0] if alone[0].entry.id in last.related[:3] else None
 
     def _facet_fit(
         self, ctx: Context, matches: list[Match], raw: list[Match], previous: str | None

@@ -518,3 +518,11 @@ def test_a_day_and_time_at_the_day_step_keeps_the_day(chat: Chat) -> None:
     with Session(chat.conv.engine) as session:
         state = session.exec(select(ConversationState)).one()
     assert state.data["flow_data"]["day"] == "2026-12-11"
+
+
+def test_a_follow_up_asking_a_listed_related_question_gets_that_entry(chat: Chat) -> None:
+    first = chat.say("别人说我们商标三年没用 要撤我们的 咋办")
+    assert (first.faq_id or "").startswith("nonuse")
+    assert chat.say("那怎么才算使用").faq_id == "use-definition"
+    # A bare facet still asks the facet of the subject, not a related entry.
+    assert chat.say("费用呢").faq_id != "use-definition"

@@ -54,6 +54,8 @@ _DROP = re.compile(
     r"\b(drop|remove|without|exclude|except|minus|take out|leave out|no longer|skip)\b",
     re.IGNORECASE,
 )
+# An add word after a drop ("去掉挪威 加上加拿大"); not "and" ("drop japan and korea").
+_ADD_AFTER_DROP = re.compile(r"加上|再加|加个|再指定|\b(add|plus|include)\b", re.IGNORECASE)
 # "把印度换成越南", "replace india with vietnam", "vietnam instead of india": a swap.
 _SWAP = re.compile(r"换成|改成|换为|改为|替换|\b(instead of|replace|swap|change)\b", re.IGNORECASE)
 _LEAN = re.compile(
@@ -114,8 +116,15 @@ def _designations(parties: list[str], facts: Facts, text: str, cfg: ToolConfig) 
     named = {p.code: p.text for p in facts.parties}
     kept = [p for p in parties if _code(p, cfg) not in named]
     new = [t for c, t in named.items() if c not in codes]
-    if _DROP.search(text):
-        return kept
+    if drop := _DROP.search(text):
+        # "去掉挪威 加上加拿大": the parties named after an add word join the ones kept.
+        add = _ADD_AFTER_DROP.search(text, drop.end())
+        if add is None:
+            return kept
+        added = [p.code for p in facts.parties if p.start >= add.start()]
+        gone = {p.code for p in facts.parties if p.start < add.start()}
+        kept = [p for p in parties if _code(p, cfg) not in gone]
+        return kept + [named[c] for c in added if c not in {_code(p, cfg) for p in kept}]
     if _SWAP.search(text) and new and len(new) < len(named):
         return kept + new  # the named ones already designated are the ones replaced
     if _ONLY.search(text):

@@ -526,3 +526,13 @@ def test_a_follow_up_asking_a_listed_related_question_gets_that_entry(chat: Chat
     assert chat.say("那怎么才算使用").faq_id == "use-definition"
     # A bare facet still asks the facet of the subject, not a related entry.
     assert chat.say("费用呢").faq_id != "use-definition"
+
+
+def test_madrid_follow_up_drops_one_country_and_adds_another(chat: Chat) -> None:
+    chat.say("马德里 指定挪威 新西兰 2个类 要多少")
+    both = chat.say("去掉挪威 加上加拿大")
+    assert both.result and both.result["parties"] == ["NZ", "CA"]
+    assert both.result["total_chf"] == 653 + 220 + 390
+    chat.say("madrid estimate for EU, japan and korea, 1 class")
+    two = chat.say("drop japan and korea")
+    assert two.result and two.result["parties"] == ["EU"]

@@ -100,7 +100,9 @@ class FaqSkill:
         if best and best.score >= threshold:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, best.entry.id, score=best.score)
-        shown = self._related_asked(ctx, previous) if interp and interp.followup else None
+        # Only a follow-up with no facet of its own: a facet is the facet map's to resolve.
+        asks_other = interp is not None and interp.followup and not interp.facet
+        shown = self._related_asked(ctx, previous) if asks_other else None
         if shown is not None:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, shown.entry.id, score=shown.score)

@@ -31,6 +31,14 @@ class Glossary:
                 # Canonical terms map to themselves so a synonym inside one (复审 in
                 # 驳回复审) is never rewritten: the longest match wins.
                 mapping.setdefault(term, terms[0])
+        for group in self.groups:
+            terms = [normalize(t) for t in group if t.strip()]
+            for term in terms:
+                # "opposes", "renews", "assigns": the third person / plural of a one-word
+                # English term is the same term (added after every group so that a form
+                # listed in a group of its own keeps its own canonical term).
+                if term.isascii() and term.isalpha() and len(term) > 3:
+                    mapping.setdefault(_plural(term), terms[0])
         self.mapping = mapping
         # One trie-shaped pattern that prefers the longest term at each position, so
         # 连续三年不使用撤销 wins over 撤销 (and it is fast: one pass, no long alternation).
@@ -46,6 +54,10 @@ class Glossary:
         if self._pattern is None:
             return text
         return self._pattern.sub(lambda m: self.mapping[m.group(0)], text)
+
+
+def _plural(word: str) -> str:
+    return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
 
 
 _WORD_EDGE = "\\b"  # trie key of a word boundary

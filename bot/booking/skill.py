@@ -130,11 +130,13 @@ class BookingSkill:
             return None
         return prompt(ctx, BookingState(ctx.flow_data.get("state", S.TOPIC.value)))
 
-    def first_slot_at(self, ctx: Context, at: dt.time) -> str | None:
-        """At the day step, the slot payload of the first offered day free at `at` (the
-        state moves to the slot step), or None."""
+    def first_slot_at(self, ctx: Context, at: dt.time, day: dt.date | None = None) -> str | None:
+        """At the day step, the slot payload of the first offered day (or of `day`) free at
+        `at` (the state moves to the slot step), or None."""
         state = BookingState(ctx.flow_data.get("state", S.DAY.value))
         days = [c.payload for c in prompt(ctx, state).choices if c.payload.startswith("book:day:")]
+        if day is not None:
+            days = [p for p in days if p == f"book:day:{day.isoformat()}"]
         stamp = f"{at:%H:%M}-"
         for payload in days:
             ctx.flow_data["day"] = payload.removeprefix("book:day:")

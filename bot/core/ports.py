@@ -106,7 +106,9 @@ class BookingStarts(Protocol):
 class BookingSteps(Protocol):
     """What the router needs of an active booking flow when typed text moves it."""
 
-    def first_slot_at(self, ctx: Context, at: dt.time) -> str | None: ...
+    def first_slot_at(
+        self, ctx: Context, at: dt.time, day: dt.date | None = None
+    ) -> str | None: ...
 
     def ask_again(self, ctx: Context) -> Reply | None: ...
 

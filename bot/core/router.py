@@ -13,6 +13,7 @@ Order (CONVERSATION-NOTES, "a routing order that works"):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bot.core.choices import match_choice, ordinal_of, read_day, read_time
@@ -153,6 +154,10 @@ class Router:
         if ctx.flow == "booking" and not _PAYLOAD_RE.match(ctx.text):
             choices = self._offered_choices(ctx)
             picked = match_choice(ctx.text, choices, ctx.today) if choices else None
+            if picked is not None and picked.startswith("book:day:"):
+                # "周五下午两点" when days are offered: that day's slot at that time, if free.
+                day = dt.date.fromisoformat(picked.removeprefix("book:day:"))
+                picked = self._slot_at(ctx, day) or picked
             if picked is None:
                 picked = self._booking_move(ctx)
             if picked is not None:
@@ -173,17 +178,27 @@ class Router:
         if state == "expert" and short and (day := read_day(text, ctx.today)) is not None:
             # "周四" while experts are offered: whoever is free that day, its times next.
             ctx.flow_data.update(expert="any", state="day")
-            return f"book:day:{day.isoformat()}"
-        if state in ("day", "move_day") and (at := read_time(text)) is not None:
-            # "下午4点" when days are offered: the first offered day with that time free.
-            steps = self.skills.booking_steps
-            return steps.first_slot_at(ctx, at) if steps is not None else None
+            # "周三下午两点": the day and its time at once, when that time is free.
+            slot = self._slot_at(ctx, day)
+            return slot or f"book:day:{day.isoformat()}"
+        if state in ("day", "move_day") and read_time(text) is not None:
+            # "下午4点" when days are offered: the first offered day with that time free
+            # ("周五下午4点": that day's).
+            return self._slot_at(ctx, read_day(text, ctx.today))
+
         if state in ("expert", "day", "slot") and not ctx.flow_data.get("code"):
             topic = booking_topic(text, SPECIALTIES)
             if topic and topic != ctx.flow_data.get("topic") and _CORRECTION.search(text):
                 ctx.flow_data["state"] = "topic"
                 return f"book:topic:{topic}"
         return None
+
+    def _slot_at(self, ctx: Context, day: dt.date | None) -> str | None:
+        at = read_time(ctx.text)
+        steps = self.skills.booking_steps
+        if at is None or steps is None:
+            return None
+        return steps.first_slot_at(ctx, at, day)
 
     def _back_to_day(self, ctx: Context) -> bool:
         state = str(ctx.flow_data.get("state"))

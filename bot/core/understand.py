@@ -186,6 +186,28 @@ _HUMAN_WHO = re.compile(
     r"|someone (at|from) the station|a person|\bsomeone\b|somebody|your people|agent",
     re.I,
 )
+# "agent" is also a trademark agent (代理机构): "do we need an agent to file", "agent fees".
+_TM_AGENT = re.compile(
+    r"\bagen(t|ts|cy|cies)\b.*\b(file|filing|regist|apply|applica|trademark|mark|cnipa|fee|cost|"
+    r"foreign|required|mandatory)|\b(trademark|filing|ip|hire|use|through) agen(t|cy)",
+    re.I,
+)
+_TALK_TO_AGENT = re.compile(
+    r"\b(talk|speak|chat|connect|transfer|put)\w*( me)?( through)? (to|with) (an?|the|your|a live"
+    r"|a human|some) ?agent",
+    re.I,
+)
+
+
+def _asks_person(text: str) -> bool:
+    """A person asked for in words, unless the only person is a trademark agent."""
+    if not (_HUMAN_VERB.search(text) and _HUMAN_WHO.search(text)):
+        return False
+    if _TM_AGENT.search(text) and not _TALK_TO_AGENT.search(text):
+        return bool(_HUMAN_WHO.search(re.sub(r"\bagen(t|ts|cy|cies)\b", "", text, flags=re.I)))
+    return True
+
+
 # Questions about the service, not a request for it ("人工服务时间", "专家咨询收费吗").
 _ABOUT = re.compile(
     r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗"
@@ -264,7 +286,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             interp.intent = intent
             break
     if interp.intent is None and not _ABOUT.search(text):
-        if _HUMAN_VERB.search(text) and _HUMAN_WHO.search(text):
+        if _asks_person(text):
             interp.intent = "handoff"
         elif _BOOK_VERB.search(text) and _BOOK_WHO.search(text):
             interp.intent = "booking"

@@ -58,6 +58,8 @@ def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
         return True
     if entry_id.startswith(_GRACE_IDS) and _RENEW.search(text) and not _LATE.search(text):
         return True  # "那续展费呢" is the ordinary renewal fee, not the late one
+    if _renewal_for_filing(match, text, interp):
+        return True
     if entry_id.startswith("validity-period") and not _VALIDITY.search(text):
         # "how long" after a registration answer asks how long registering takes.
         waits = interp is not None and interp.followup and interp.subject == "registration"
@@ -65,6 +67,18 @@ def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
             _WAIT.search(text) or (waits and interp is not None and _coarse(interp.facet) == "time")
         )
     return False
+
+
+_FILING = re.compile(r"注册|申请|regist|apply|filing|\bfile\b", re.IGNORECASE)
+
+
+def _renewal_for_filing(match: Match, text: str, interp: Interpretation | None) -> bool:
+    """A renewal entry for "商标注册一个类多少钱": a filing question that never says renew."""
+    if _family(entry_subject(_question(match))) != "renewal" or not _FILING.search(text):
+        return False
+    if _RENEW.search(text) or _LATE.search(text):
+        return False
+    return not (interp is not None and interp.followup and _family(interp.subject) == "renewal")
 
 
 # The guard weighs the seven broad facets it was tuned on; the finer facets of the lexicon

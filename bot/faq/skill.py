@@ -18,7 +18,18 @@ from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
 from storage.conversations import mark_suggestion_chosen
 
-__all__ = ("FaqSkill",)
+__all__ = ("TOOL_SEEDS", "FaqSkill")
+
+# Entries whose figure a tool computes for other inputs: after the answer, a class count,
+# "纸质的呢" or a date is a tool follow-up with these inputs (bot/tools/followup.py).
+TOOL_SEEDS: dict[str, dict[str, Any]] = {
+    "filing-fee": {"tool": "fee_national", "classes": 1},
+    "renewal-fee": {"tool": "fee_renewal", "classes": 1},
+    "renewal-late-fee": {"tool": "fee_renewal", "classes": 1, "late": True},
+    # a date typed after the deadline rule: the deadline from that date
+    "rejection-review-deadline": {"tool": "rejection_review"},
+    "opposition-period": {"tool": "opposition"},
+}
 
 
 def _suggestion(entry: FaqEntry, lang: str) -> dict[str, Any]:
@@ -89,6 +100,12 @@ class FaqSkill:
         if best and best.score >= threshold:
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, best.entry.id, score=best.score)
+        # Only a follow-up with no facet of its own: a facet is the facet map's to resolve.
+        asks_other = interp is not None and interp.followup and not interp.facet
+        shown = self._related_asked(ctx, previous) if asks_other else None
+        if shown is not None:
+            ctx.data["low_streak"] = 0
+            return self.answer_entry(ctx, shown.entry.id, score=shown.score)
         if interp is not None and not off_topic:
             found = resolve(
                 fmap,
@@ -124,6 +141,21 @@ class FaqSkill:
             )
         reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
         return Outcome([reply], "unknown", "unknown", score=best.score if best else 0.0)
+
+    def _related_asked(self, ctx: Context, previous: str | None) -> Match | None:
+        """A follow-up that, read alone, is best one of the related questions the last answer
+        listed ("那怎么才算使用" after the non-use answer lists "什么算商标使用")."""
+        if previous is None or bare_facet(ctx.text):
+            return None
+        index = ctx.services.index.get(ctx.session)
+        last = index.resolve(previous, ctx.today)
+        if last is None or not last.related:
+            return None
+        lang = detect_lang(ctx.text) or ctx.lang
+        alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=1)
+        if not alone or alone[0].score < ctx.services.settings.suggest_threshold:
+            return None
+        return alone[0] if alone[0].entry.id in last.related[:3] else None
 
     def _facet_fit(
         self, ctx: Context, matches: list[Match], raw: list[Match], previous: str | None
@@ -243,6 +275,10 @@ class FaqSkill:
             # about one of them: follow-ups are about that one ("无效...要交多少费").
             subject = asked
         ctx.dialogue.answered(subject, facet_of(question), entry.id)
+        seed = TOOL_SEEDS.get(entry.id)
+        if seed is not None and not ctx.dialogue.tool:
+            # "注册商标多少钱" answered from the FAQ, then "那4个类呢": the fee tool recomputes.
+            ctx.dialogue.used_tool(dict(seed))
         ctx.data.pop("last_feedback", None)
         reply = Reply(
             text,

@@ -40,11 +40,14 @@ KINDS: dict[str, frozenset[str]] = {
     "thanks": _set(
         "谢谢 谢谢你 谢谢您 多谢 感谢 非常感谢 谢啦 谢了 好的谢谢 好的谢谢你 好的多谢 thanks "
         "thank_you thanks_a_lot thank_you_very_much thx ty many_thanks 辛苦了 麻烦你了 "
-        "ok_thanks ok_thank_you great_thanks 明白了谢谢 知道了谢谢 收到谢谢"
+        "ok_thanks ok_thank_you great_thanks 明白了谢谢 知道了谢谢 收到谢谢 cheers thanks_so_much "
+        "thank_you_so_much much_appreciated appreciate_it thanks_again 谢谢啦 谢谢哈 感谢感谢 "
+        "多谢啦 万分感谢 谢谢老师 3q 辛苦 辛苦啦 辛苦你了 麻烦了"
     ),
     "goodbye": _set(
         "再见 拜拜 拜 bye bye-bye goodbye see_you 回头见 下次见 先这样 就这样 没事了 没有了 "
-        "没别的了 没问题了 that's_all that's_it nothing_else no_more_questions bye_for_now"
+        "没别的了 没问题了 that's_all that's_it nothing_else no_more_questions bye_for_now "
+        "88 886 再会 先这样吧 see_you_later take_care have_a_nice_day"
     ),
     "identity": _set(
         "你是机器人吗 你是谁 你是真人吗 是机器人吗 机器人吗 你是ai吗 你是人工智能吗 是真人吗 "
@@ -54,7 +57,10 @@ KINDS: dict[str, frozenset[str]] = {
     "ack": _set(
         "嗯 嗯嗯 嗯呢 哦 哦哦 噢 好 好的 好滴 好嘞 行 行的 可以 收到 明白 明白了 知道了 了解 "
         "了解了 懂了 确定 确认 是的 对 对的 ok okay k kk got_it understood i_see noted sure "
-        "alright all_right fine cool great yes yep 👍 👌 🙏 哈哈 哈哈哈 呵呵 嘿嘿 haha hahaha lol 😂 😄"
+        "alright all_right fine cool great yes yep 👍 👌 🙏 哈哈 哈哈哈 呵呵 嘿嘿 haha hahaha lol 😂 😄 "
+        "好吧 好哒 好呀 好啊 行吧 可以的 没问题 明白啦 了解啦 懂啦 知道啦 晓得了 清楚了 ok的 "
+        "perfect awesome nice good makes_sense that_helps all_good no_worries right roger will_do "
+        "clear okay_then ok_then"
     ),
 }
 _TEXTS = {

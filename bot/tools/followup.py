@@ -23,11 +23,41 @@ from bot.tools.run import (
     renewal_fee_only,
 )
 from bot.tools.run import renewal as renewal_tool
+from knowledge.tools import Ambiguous, DateResult, ParsedDate, find_parties
 
-__all__ = ("follow_up", "is_follow_up")
+__all__ = ("follow_up", "is_follow_up", "recent_event")
+
+_PERIOD_TOOLS = ("opposition", "rejection_review", "madrid_dependency", "nonuse")
+# Deadlines that run a few months from a notice just received or a mark just published: a date
+# typed without its year ("12月1号收到驳回通知") is the last such day before today.
+_RECENT_EVENT_TOOLS = ("rejection_review", "opposition")
+_RECENT = dt.timedelta(days=183)
+
+
+def recent_event(tool: str, date: DateResult, today: dt.date) -> DateResult:
+    """A year-less start date of a short deadline read as the last such day up to today."""
+    if tool not in _RECENT_EVENT_TOOLS or not isinstance(date, Ambiguous):
+        return date
+    if date.reason != "missing_year":
+        return date
+    past = [d for d in date.candidates if today - _RECENT <= d <= today]
+    if not past:
+        return date
+    return ParsedDate(value=max(past), text=date.text, start=date.start, end=date.end)
+
 
 _ADD = re.compile(r"加上|再加|加个|再指定|还有|以及|add|also|plus|and", re.IGNORECASE)
 _ONLY = re.compile(r"只|仅|换成|改成|instead|only", re.IGNORECASE)
+# "不要英国了", "去掉新加坡", "drop japan": the named parties leave the estimate.
+_DROP = re.compile(
+    r"去掉|去除|删掉|删除|拿掉|除掉|减掉|不要|不做|不指定|不选|不去|"
+    r"\b(drop|remove|without|exclude|except|minus|take out|leave out|no longer|skip)\b",
+    re.IGNORECASE,
+)
+# An add word after a drop ("去掉挪威 加上加拿大"); not "and" ("drop japan and korea").
+_ADD_AFTER_DROP = re.compile(r"加上|再加|加个|再指定|\b(add|plus|include)\b", re.IGNORECASE)
+# "把印度换成越南", "replace india with vietnam", "vietnam instead of india": a swap.
+_SWAP = re.compile(r"换成|改成|换为|改为|替换|\b(instead of|replace|swap|change)\b", re.IGNORECASE)
 _LEAN = re.compile(
     r"^(那|那么|要是|如果|换成|改成)|(呢|的呢)[?？]?$|^(what|how) about|^and\b|^(for|if)\b",
     re.IGNORECASE,
@@ -39,6 +69,14 @@ _SUBJECT_WORDS = re.compile(
 )
 _COST = re.compile(r"多少钱|费用|多少|钱|交多少|how much|fee|cost|price|total", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ONLINE = re.compile(r"电子|网上|online", re.IGNORECASE)
+# "网上怎么操作" asks how to file online, not the online fee.
+_HOW = re.compile(r"怎么|怎样|如何|哪里|在哪|步骤|流程|操作|\b(how|where|steps?|procedure)\b", re.I)
+
+
+def _channel(facts: Facts) -> bool:
+    """The message only names a channel ("纸质的呢", "online?")."""
+    return (facts.paper or bool(_ONLINE.search(facts.text))) and not _HOW.search(facts.text)
 
 
 def _short(text: str) -> bool:
@@ -47,20 +85,56 @@ def _short(text: str) -> bool:
 
 def _updates(last: dict[str, Any], facts: Facts) -> bool:
     tool = last.get("tool")
+    if tool in _PERIOD_TOOLS:
+        return bool(facts.dates)  # only a new start date changes a deadline
     if facts.classes is not None or facts.items:
         return True
     if tool == "fee_madrid":
         return bool(facts.parties) or facts.colour is not None
     if tool in ("fee_national", "fee_renewal"):
-        return facts.paper or bool(re.search(r"电子|网上|online", facts.text, re.I))
+        return _channel(facts)
     if tool == "renewal":
         # "费用是多少" after a computation is its fee; "续展要多少钱" names its subject and is
         # the general question (the FAQ's).
         own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
-        return bool(facts.dates) or bool(_COST.search(facts.text) and not own_subject)
+        # "纸质的呢" once the classes are known: the same fee, shown for paper filing too.
+        return (
+            bool(facts.dates)
+            or bool(_COST.search(facts.text) and not own_subject)
+            or (_channel(facts) and last.get("classes") is not None)
+        )
     if tool == "classes":
         return bool(_LEAN.search(facts.text))
     return False
+
+
+def _designations(parties: list[str], facts: Facts, text: str, cfg: ToolConfig) -> list[str]:
+    """The designated parties after a follow-up that adds, drops, swaps or names only some."""
+    if not facts.parties:
+        return parties
+    codes = {_code(p, cfg): p for p in parties}
+    named = {p.code: p.text for p in facts.parties}
+    kept = [p for p in parties if _code(p, cfg) not in named]
+    new = [t for c, t in named.items() if c not in codes]
+    if drop := _DROP.search(text):
+        # "去掉挪威 加上加拿大": the parties named after an add word join the ones kept.
+        add = _ADD_AFTER_DROP.search(text, drop.end())
+        if add is None:
+            return kept
+        added = [p.code for p in facts.parties if p.start >= add.start()]
+        gone = {p.code for p in facts.parties if p.start < add.start()}
+        kept = [p for p in parties if _code(p, cfg) not in gone]
+        return kept + [named[c] for c in added if c not in {_code(p, cfg) for p in kept}]
+    if _SWAP.search(text) and new and len(new) < len(named):
+        return kept + new  # the named ones already designated are the ones replaced
+    if _ONLY.search(text):
+        return list(named.values())
+    return parties + new
+
+
+def _code(name: str, cfg: ToolConfig) -> str:
+    found = find_parties(name, cfg.fees)
+    return found[0].code if found else name
 
 
 def _bare(text: str) -> str:
@@ -90,12 +164,7 @@ def follow_up(
     tool = last.get("tool")
     inputs = dict(last)
     if tool == "fee_madrid":
-        parties = list(last.get("parties") or [])
-        named = [p.text for p in facts.parties]
-        if named:
-            parties = (
-                named if _ONLY.search(text) else parties + [p for p in named if p not in parties]
-            )
+        parties = _designations(list(last.get("parties") or []), facts, text, cfg)
         if facts.classes is not None:
             inputs["classes"] = facts.classes
         if facts.colour is not None:
@@ -108,9 +177,7 @@ def follow_up(
     if tool == "fee_national":
         classes = facts.classes or inputs.get("classes") or 1
         items = facts.items or inputs.get("items") or []
-        paper = facts.paper or (
-            inputs.get("paper", False) and not re.search(r"电子|网上|online", text, re.I)
-        )
+        paper = facts.paper or (inputs.get("paper", False) and not _ONLINE.search(text))
         inputs.update(classes=classes, items=items, paper=paper)
         per_class = items * classes if len(items) == 1 else (items or [10] * classes)
         answer = national(per_class, paper=paper, items_given=bool(items), cfg=cfg, lang=lang)
@@ -130,14 +197,14 @@ def follow_up(
         inputs.update(date=date.isoformat(), classes=classes)
         answer = renewal_tool(date, expiry=expiry, classes=classes, today=today, cfg=cfg, lang=lang)
         return answer, inputs
-    if tool in ("opposition", "rejection_review", "madrid_dependency", "nonuse"):
-        if not (facts.dates and hasattr(facts.dates[0], "value")):
+    if tool in _PERIOD_TOOLS:
+        start = recent_event(tool, facts.dates[0], today) if facts.dates else None
+        if not isinstance(start, ParsedDate):
             return None
-        date = facts.dates[0].value  # type: ignore[union-attr]
-        inputs["date"] = date.isoformat()
+        inputs["date"] = start.value.isoformat()
         answer = period(
             tool,
-            date,
+            start.value,
             sent=bool(inputs.get("sent")),
             mailed=bool(inputs.get("mailed")),
             today=today,

@@ -26,7 +26,7 @@ from bot.tools.detect import (
     read_facts,
     unknown_parties,
 )
-from bot.tools.followup import follow_up, is_follow_up
+from bot.tools.followup import follow_up, is_follow_up, recent_event
 from bot.tools.run import (
     Answer,
     ToolConfig,
@@ -162,6 +162,7 @@ class ToolsSkill:
     ) -> Answer:
         role = date_role(facts, date)
         is_expiry = role == "expiry" or bool(expiry)
+        date = recent_event(tool, date, ctx.today)
         if not isinstance(date, ParsedDate):
             return date_question(
                 tool,

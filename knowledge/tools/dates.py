@@ -252,17 +252,29 @@ def _rule_chinese(m: re.Match[str], today: dt.date) -> DateResult | None:
     if y_raw is None:
         if d is None:
             return None  # a bare "3月" is too vague to be a date mention
-        month, day = int(mo), int(d)
-        cands = tuple(
-            dt.date(y, month, day) for y in (today.year, today.year - 1) if _valid(y, month, day)
-        )
-        return Ambiguous(
-            text=m.group(0), reason="missing_year", candidates=cands, start=m.start(), end=m.end()
-        )
+        return _missing_year(int(mo), int(d), m, today)
     y, note = _year(y_raw, today)
     if d is None:
         return Ambiguous(text=m.group(0), reason="missing_day", start=m.start(), end=m.end())
     return _build(y, int(mo), int(d), m, today, note)
+
+
+def _missing_year(month: int, day: int, m: re.Match[str], today: dt.date) -> DateResult:
+    """A day and month without the year: this year's or last year's, the user is asked."""
+    cands = tuple(
+        dt.date(y, month, day) for y in (today.year, today.year - 1) if _valid(y, month, day)
+    )
+    return Ambiguous(
+        text=m.group(0), reason="missing_year", candidates=cands, start=m.start(), end=m.end()
+    )
+
+
+def _rule_month_day(m: re.Match[str], today: dt.date) -> DateResult | None:
+    """ "November 30" / "30 Nov" without a year."""
+    mon, day = (
+        (m.group("mon"), m.group("d")) if m.group("mon") else (m.group("mon2"), m.group("d2"))
+    )
+    return _missing_year(_MONTHS[mon.rstrip(".").lower()], int(day), m, today)
 
 
 def _rule_ymd(m: re.Match[str], today: dt.date) -> DateResult | None:
@@ -364,6 +376,18 @@ _RULES = (
             + _NA
         ),
         _rule_numeric,
+    ),
+    # Without a year (after the rules with one, which take their text first); "may" alone is
+    # too often the verb ("we may 2 classes") to be read as a month here.
+    (
+        re.compile(
+            r"\b(?P<mon>(?!may\b)" + _MONTH_RE + r")\s*(?P<d>\d{1,2})(?!\d)(?:st|nd|rd|th)?\b"
+            r"|\b(?P<d2>\d{1,2})(?:st|nd|rd|th)?[\s-]*(?:of\s+)?(?P<mon2>(?!may\b)"
+            + _MONTH_RE
+            + r")(?![a-z])",
+            re.IGNORECASE,
+        ),
+        _rule_month_day,
     ),
     (re.compile(r"今天|今日|昨天|\btoday\b|\byesterday\b", re.IGNORECASE), _rule_relative),
 )

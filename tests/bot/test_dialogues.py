@@ -409,3 +409,130 @@ def test_handoff_skips_noise_for_the_last_real_question(rt: Runtime) -> None:
     assert noise.say("转人工").outcome == "asked"
     with Session(rt.engine) as session:
         assert [t.question for t in session.exec(select(Ticket))] == ["商标转让怎么收费"]
+
+
+def test_madrid_follow_ups_drop_and_swap_designations(chat: Chat) -> None:
+    first = chat.say("马德里注册 美国 英国 澳洲 各一个类 要多少钱")
+    assert first.result and first.result["total_chf"] == 653 + 530 + 190 + 232
+    dropped = chat.say("不要英国了")
+    assert dropped.result and sorted(dropped.result["parties"]) == ["AU", "US"]
+    swapped = chat.say("把美国换成印度")
+    assert swapped.result and sorted(swapped.result["parties"]) == ["AU", "IN"]
+    assert swapped.result["total_chf"] == 653 + 232 + 100
+
+
+def test_english_madrid_follow_up_drops_a_country(chat: Chat) -> None:
+    chat.say("madrid estimate for EU and japan, 2 classes")
+    dropped = chat.say("drop japan")
+    assert dropped.result and dropped.result["parties"] == ["EU"]
+    assert dropped.result["total_chf"] == 653 + 897 + 55
+
+
+def test_an_inflected_verb_finds_its_subject(chat: Chat) -> None:
+    # "opposes" is "oppose" (glossary forms are matched with their -s form too).
+    chat.say("how long does a trademark registration take in china")
+    opposed = chat.say("ok what if someone opposes my application")
+    assert opposed.intent == "faq" and (opposed.faq_id or "").startswith("opposition")
+
+
+def test_a_trademark_agent_is_not_a_request_for_staff(rt: Runtime) -> None:
+    chat = Chat(rt.conversation, "a1")
+    asked = chat.say("do we need an agent to file a trademark")
+    assert (asked.intent, asked.faq_id) == ("faq", "agent-required-domestic")
+    staff = Chat(rt.conversation, "a2")
+    assert staff.say("can I speak with an agent").intent == "handoff"
+
+
+def test_a_class_count_after_a_fee_answer_recomputes_that_fee(chat: Chat) -> None:
+    first = chat.say("商标注册一个类多少钱")
+    assert (first.intent, first.faq_id) == ("faq", "filing-fee")
+    four = chat.say("那要是报4个类呢")
+    assert four.result and four.result["classes"] == 4 and four.result["total_online"] == 1080
+    paper = chat.say("纸质递交呢")
+    assert paper.result and paper.result["total_paper"] == 1200
+    # Asking how to file online is a question, not the online fee.
+    assert chat.say("网上怎么操作").intent == "faq"
+
+
+def test_paper_after_a_renewal_fee_in_the_grace_period(chat: Chat) -> None:
+    chat.say("我们商标是2016年11月28日注册的 还来得及续吗")
+    fee = chat.say("3个类 要交多少")
+    assert fee.result and fee.result["fee"]["online_total"] == 3 * (450 + 225)
+    paper = chat.say("纸质的呢")
+    assert paper.intent == "tool" and paper.result
+    assert paper.result["fee"]["paper_total"] == 3 * (500 + 250)
+
+
+def test_a_notice_date_without_its_year_is_the_last_such_day(rt: Runtime) -> None:
+    # A refusal received "12月1号" is this December's: the review deadline runs 15 days.
+    zh = Chat(rt.conversation, "d1").say("我们12月1号收到驳回通知书 复审最晚哪天交")
+    assert zh.intent == "tool" and zh.result and zh.result["due"] == "2026-12-16"
+    en = Chat(rt.conversation, "d2").say(
+        "we got the refusal notice on 30 november, last day to file a review?"
+    )
+    assert en.result and en.result["due"] == "2026-12-15"
+    # A renewal needs the registration year: it is still asked for.
+    asked = Chat(rt.conversation, "d3").say("我的商标3月6日注册的 什么时候续展")
+    assert asked.intent == "tool" and not (asked.result or {}).get("expiry")
+
+
+def test_a_date_after_the_deadline_rule_computes_the_deadline(chat: Chat) -> None:
+    rule = chat.say("驳回通知书哪天收到的算复审期限")
+    assert rule.faq_id == "rejection-review-deadline"
+    due = chat.say("11月25日")
+    assert due.intent == "tool" and due.result and due.result["due"] == "2026-12-10"
+
+
+def test_invalidation_named_bare_after_a_squatting_answer(chat: Chat) -> None:
+    chat.say("别人抢注了我们的商标 能宣告无效吗 有时间限制没")
+    assert chat.say("无效以后会怎么样").faq_id == "invalidation-effect"
+    fee = chat.say("费用呢")
+    assert fee.faq_id == "invalidation-time-limit" and "675" in _text(fee)
+
+
+def test_everyday_acknowledgements_after_an_answer_are_small_talk(chat: Chat) -> None:
+    assert chat.say("how much is renewal").faq_id == "renewal-fee"
+    for ack in ("got it, cheers", "makes sense", "no worries"):
+        assert chat.say(ack).intent == "smalltalk", ack
+    assert chat.say("商标到期了怎么办").intent == "faq"
+    for ack in ("好吧", "知道啦 谢谢", "88"):
+        assert chat.say(ack).intent == "smalltalk", ack
+    assert chat.say("行 那续展要带啥材料").faq_id == "renewal-documents"
+
+
+def test_a_day_and_time_typed_at_once_picks_that_slot(chat: Chat) -> None:
+    chat.say("预约专家")
+    assert "李静" in _text(chat.say("异议"))
+    # At the expert step: the one expert free on Wednesday, 14:00 taken straight away.
+    picked = _text(chat.say("周三下午两点"))
+    assert any(word in picked for word in ("企业名称", "公司名称", "单位名称", "姓名"))
+
+
+def test_a_day_and_time_at_the_day_step_keeps_the_day(chat: Chat) -> None:
+    chat.say("预约专家")
+    chat.say("异议")
+    assert "12月9日" in _text(chat.say("都可以"))
+    # Li Jing is free at 14:00 on Wednesday and on Friday: the Friday one is meant.
+    picked = _text(chat.say("周五下午两点"))
+    assert any(word in picked for word in ("企业名称", "公司名称", "单位名称", "姓名"))
+    with Session(chat.conv.engine) as session:
+        state = session.exec(select(ConversationState)).one()
+    assert state.data["flow_data"]["day"] == "2026-12-11"
+
+
+def test_a_follow_up_asking_a_listed_related_question_gets_that_entry(chat: Chat) -> None:
+    first = chat.say("别人说我们商标三年没用 要撤我们的 咋办")
+    assert (first.faq_id or "").startswith("nonuse")
+    assert chat.say("那怎么才算使用").faq_id == "use-definition"
+    # A bare facet still asks the facet of the subject, not a related entry.
+    assert chat.say("费用呢").faq_id != "use-definition"
+
+
+def test_madrid_follow_up_drops_one_country_and_adds_another(chat: Chat) -> None:
+    chat.say("马德里 指定挪威 新西兰 2个类 要多少")
+    both = chat.say("去掉挪威 加上加拿大")
+    assert both.result and both.result["parties"] == ["NZ", "CA"]
+    assert both.result["total_chf"] == 653 + 220 + 390
+    chat.say("madrid estimate for EU, japan and korea, 1 class")
+    two = chat.say("drop japan and korea")
+    assert two.result and two.result["parties"] == ["EU"]

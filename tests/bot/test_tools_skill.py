@@ -171,7 +171,8 @@ def test_refusal_deadline_question_without_date_asks_for_it(runtime: Runtime) ->
         runtime.conversation,
         [
             ("我们商标被驳回了，复审期限到什么时候", "收到驳回通知的日期"),
-            ("11月10日收到的", "哪一年"),
+            # A notice received "11月10日" is this year's (the last such day): no year asked.
+            ("11月10日收到的", "收到驳回通知之日：2026-11-10"),
         ],
     )
 

@@ -107,6 +107,18 @@ def test_missing_year_is_asked() -> None:
     assert "哪一年" in result.question("zh")
 
 
+@pytest.mark.parametrize("text", ["received on 30 november", "November 30th", "30 Nov.", "nov 30"])
+def test_an_english_date_without_its_year_is_asked(text: str) -> None:
+    result = parse_date(text, TODAY)
+    assert isinstance(result, Ambiguous) and result.reason == "missing_year"
+    assert result.candidates == (D(2026, 11, 30), D(2025, 11, 30))
+
+
+def test_may_without_a_year_is_not_a_date() -> None:
+    assert find_dates("we may 2 classes", TODAY) == []
+    assert find_dates("may 2 2016", TODAY)[0] == ParsedDate(D(2016, 5, 2), "may 2 2016", 0, 10)
+
+
 def test_missing_day_is_asked() -> None:
     result = parse_date("2016年3月注册的", TODAY)
     assert isinstance(result, Ambiguous)

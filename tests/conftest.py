@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.core.ports import FixedClock
-from bot.core.runtime import Runtime, build_runtime, prepare_database
+from bot.core.runtime import Runtime, build_runtime, prepare_database, seed_database
 from bot.core.settings import Settings, get_settings
 from storage.db import make_engine
 from webhook import create_app
@@ -104,9 +104,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
             reset_pg(PG_URL)
             request.addfinalizer(lambda: _remigrate_pg())
         else:
-            truncate_pg(PG_URL)
+            truncate_pg(PG_URL)  # the schema stays at head: only the seed rows come back
             engine = make_engine(PG_URL)
-            prepare_database(_test_settings(PG_URL), engine)
+            seed_database(_test_settings(PG_URL), engine)
             engine.dispose()
         return PG_URL
     target = tmp_path / "tmbot.db"

@@ -17,7 +17,7 @@ from storage.canned import seed_canned
 from storage.db import make_engine, schema_lock, session_scope, upgrade_db
 from storage.faq import seed_corpus
 
-__all__ = ("Runtime", "build_runtime", "prepare_database")
+__all__ = ("Runtime", "build_runtime", "prepare_database", "seed_database")
 
 logger = logging.getLogger(__name__)
 
@@ -35,11 +35,16 @@ def prepare_database(settings: Settings, engine: Engine) -> int:
     """Upgrade the schema and load the bundled corpus into an empty database."""
     with schema_lock(engine):
         upgrade_db(settings.database_url)
-        with session_scope(engine) as session:
-            loaded = seed_corpus(session=session, entries=load_corpus(settings.corpus_dir))
-            seed_canned(session=session)
-            if settings.booking_demo_experts:
-                seed_demo_experts(session=session)
+        return seed_database(settings, engine)
+
+
+def seed_database(settings: Settings, engine: Engine) -> int:
+    """Load the bundled corpus, canned replies and demo experts where none are (schema ready)."""
+    with session_scope(engine) as session:
+        loaded = seed_corpus(session=session, entries=load_corpus(settings.corpus_dir))
+        seed_canned(session=session)
+        if settings.booking_demo_experts:
+            seed_demo_experts(session=session)
     if loaded:
         logger.info("loaded %d corpus entries from %s", loaded, settings.corpus_dir)
     return loaded

@@ -127,6 +127,9 @@ class Settings(BaseSettings):
     telegram_secret: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_staff_chat: int | None = None
+    # Pacing below Telegram's limits (seconds between messages to one chat / to one group).
+    telegram_chat_interval: float = Field(1.0, ge=0)
+    telegram_group_interval: float = Field(3.0, ge=0)
 
     @field_validator("telegram_token", "telegram_secret", "telegram_staff_chat", mode="before")
     @classmethod

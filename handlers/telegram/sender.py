@@ -191,7 +191,10 @@ class TelegramSender:
         self._token = settings.telegram_token.get_secret_value()
         self._urls = api_urls(settings)
         self.engine = engine
-        self.limiter = limiter or RateLimiter()
+        self.limiter = limiter or RateLimiter(
+            chat_interval=settings.telegram_chat_interval,
+            group_interval=settings.telegram_group_interval,
+        )
         self.max_wait = max_wait
         self._sleep = sleep
 

@@ -49,6 +49,9 @@ def telegram_settings(settings: Settings, fake: FakeBotApi, **extra: object) -> 
         "telegram_token": SecretStr(TOKEN),
         "telegram_secret": SecretStr(SECRET),
         "telegram_api_url": fake.base_url,
+        # No pacing waits: the fake does not rate-limit by time (pacing has its own tests).
+        "telegram_chat_interval": 0.0,
+        "telegram_group_interval": 0.0,
         **extra,
     }
     return settings.model_copy(update=update)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from bot.core.messages import Choice
 
-__all__ = ("match_choice", "ordinal_of", "read_day", "read_time")
+__all__ = ("match_choice", "offered", "ordinal_of", "read_day", "read_time")
 
 _ANY = re.compile(
     r"都可以|都行|都好|任一|任意|任何|随便|无所谓|哪个都|谁都|哪位都|不限|没有偏好|没偏好"
@@ -39,6 +40,14 @@ _CN_DIGITS |= {"八": 8, "九": 9, "十": 10}
 _TITLES = re.compile(r"老师|律师|专家|先生|女士|经理|博士|教授|顾问|那位|那个|吧")
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、…]+")
 _FILLER = re.compile(r"那个|这个|的|吧|呗|就|选|要|约|please|the|one|that|i'?ll take|i want", re.I)
+
+
+def offered(data: Mapping[str, Any]) -> list[Choice]:
+    """The options the conversation's last reply offered, as the turn kept them in its state
+    (bot/core/conversation.py writes `choices` and `choice_labels`)."""
+    labels = data.get("choice_labels") or []
+    payloads = data.get("choices") or []
+    return [Choice(str(label), str(p)) for label, p in zip(labels, payloads, strict=False)]
 
 
 def _cn_number(raw: str) -> int | None:

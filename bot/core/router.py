@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.core.choices import match_choice, ordinal_of, read_day, read_time
+from bot.core.choices import match_choice, offered, ordinal_of, read_day, read_time
 from bot.core.context import Context
 from bot.core.menu import menu_choices
-from bot.core.messages import Choice, Reply
+from bot.core.messages import Reply
 from bot.core.ports import Outcome, Skill, Skills
 from bot.core.texts import t
 from bot.core.understand import Interpretation, booking_topic
@@ -85,21 +85,21 @@ class Router:
         with_file = bool(ctx.inbound.extras.get("file_id")) and ctx.state.status == "human"
         if not _has_words(ctx.text) and not with_file:
             return Outcome([Reply(ctx.t("empty"), intent="smalltalk")], "smalltalk", "empty")
-        offered = ctx.data.get("choices") or []
+        payloads = ctx.data.get("choices") or []
         match = _PICK_RE.match(ctx.text)
-        ordinal = ordinal_of(ctx.text) if offered and not match else None
-        if ordinal is not None and ordinal <= len(offered):
-            ctx.text = offered[ordinal - 1]  # "第二个" picks the second option, like "2"
-        elif match and offered:
+        ordinal = ordinal_of(ctx.text) if payloads and not match else None
+        if ordinal is not None and ordinal <= len(payloads):
+            ctx.text = payloads[ordinal - 1]  # "第二个" picks the second option, like "2"
+        elif match and payloads:
             n = int(match.group(1))
-            if not 1 <= n <= len(offered):
+            if not 1 <= n <= len(payloads):
                 # Not an item of the list: maybe the rating staff asked for before this question.
                 rating = self._skill("handoff")
                 outcome = rating.handle(ctx) if rating is not None else None
                 if outcome is not None:
                     return outcome
                 return Outcome([Reply(ctx.t("pick.invalid", n=n))], "command", "invalid", log=False)
-            ctx.text = offered[n - 1]
+            ctx.text = payloads[n - 1]
         handoff = self._skill("handoff")
         if ctx.state.status == "human" and handoff is not None:
             outcome = handoff.handle(ctx)
@@ -120,7 +120,7 @@ class Router:
         starts = self.skills.booking_starts
         if interp.intent == "booking" and ctx.flow is None and starts is not None:
             return starts.start_with(ctx, interp.topic)
-        if "handoff:open" in offered and _YES.match(ctx.text.strip()) and handoff is not None:
+        if "handoff:open" in payloads and _YES.match(ctx.text.strip()) and handoff is not None:
             # "好的" right after "需要请工作人员帮您看看吗？" (and its button) takes the offer.
             ctx.text = "handoff:open"
             outcome = handoff.handle(ctx)
@@ -152,7 +152,7 @@ class Router:
             ctx.flow = None
             return None
         if ctx.flow == "booking" and not _PAYLOAD_RE.match(ctx.text):
-            choices = self._offered_choices(ctx)
+            choices = offered(ctx.data)
             picked = match_choice(ctx.text, choices, ctx.today) if choices else None
             if picked is not None and picked.startswith("book:day:"):
                 # "周五下午两点" when days are offered: that day's slot at that time, if free.
@@ -204,11 +204,6 @@ class Router:
         state = str(ctx.flow_data.get("state"))
         ctx.flow_data["state"] = "move_day" if state == "move_slot" else "day"
         return True
-
-    def _offered_choices(self, ctx: Context) -> list[Choice]:
-        labels = ctx.data.get("choice_labels") or []
-        payloads = ctx.data.get("choices") or []
-        return [Choice(label, p) for label, p in zip(labels, payloads, strict=False)]
 
     def _stale_step_button(self, ctx: Context) -> Outcome | None:
         text = ctx.text

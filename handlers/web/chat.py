@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
+from bot.core.choices import offered
 from bot.core.conversation import Conversation
 from bot.core.messages import Inbound, Reply
 from bot.core.ports import Outcome
@@ -237,14 +238,14 @@ def chat_history(
     out = [_line(m, base, marks.seen_id, shown, index) for m in lines]
     cursor = max(marks.cleared_id, lines[-1].id or 0) if lines else marks.cleared_id
     # A reload in the middle of a step shows its buttons again, under the bot's last message.
-    offered = _offered(data) if out and out[-1].who == "bot" else []
+    still_open = offered(data) if out and out[-1].who == "bot" else []
     return HistoryOut(
         messages=out,
         cursor=cursor,
         unread=sum(1 for m in out if m.unread),
         lang=state_lang or shown,
         greeting=GreetingOut.model_validate(greeting(settings, shown)),
-        choices=offered,
+        choices=[ChoiceOut(label=c.label, payload=c.payload) for c in still_open],
     )
 
 
@@ -254,15 +255,6 @@ def _known_state(session: Session, visitor: str) -> tuple[str | None, dict[str, 
     )
     row = session.exec(query).first()
     return (row[0], dict(row[1] or {})) if row else (None, {})
-
-
-def _offered(data: dict[str, Any]) -> list[ChoiceOut]:
-    payloads = data.get("choices") or []
-    labels = data.get("choice_labels") or []
-    return [
-        ChoiceOut(label=str(label), payload=str(payload))
-        for label, payload in zip(labels, payloads, strict=False)
-    ]
 
 
 @router.get("/api/chat/updates", response_model=list[LineOut])

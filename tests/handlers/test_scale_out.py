@@ -24,7 +24,7 @@ from storage.db import make_engine, session_scope
 from storage.faq import load_entries, save_entry
 from storage.outbox import enqueue
 from tests.conftest import FIXTURE_CORPUS, PG_URL, pg_available, pg_skip_reason
-from tests.support.live import _free_port
+from tests.support.live import free_port
 from tests.support.telegram_api import TOKEN, FakeBotApi
 from tests.support.telegram_updates import SECRET, update
 
@@ -70,7 +70,7 @@ def servers(fake: FakeBotApi, tmp_path: Path) -> Iterator[list[str]]:
     urls: list[str] = []
     logs = []
     for n in range(2):
-        port = _free_port()
+        port = free_port()
         log = (tmp_path / f"server{n}.log").open("wb")
         logs.append(log)
         procs.append(

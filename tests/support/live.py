@@ -15,7 +15,7 @@ import uvicorn
 from bot.core.runtime import Runtime
 from webhook import create_app
 
-__all__ = ("CHROMIUM", "CHROMIUM_ARGS", "live_server", "need_chromium")
+__all__ = ("CHROMIUM", "CHROMIUM_ARGS", "free_port", "live_server", "need_chromium")
 
 CHROMIUM = os.environ.get("TMBOT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -34,7 +34,8 @@ def need_chromium() -> None:
         pytest.skip(f"{CHROMIUM} not found: install it with `apt-get install -y chromium`")
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A localhost port free at this moment (for a server a test starts)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -43,7 +44,7 @@ def _free_port() -> int:
 @contextmanager
 def live_server(runtime: Runtime) -> Iterator[str]:
     """Serve the app on the runtime's database at a free localhost port; yields the base URL."""
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(runtime.settings, runtime=runtime),
         host="127.0.0.1",

@@ -53,6 +53,13 @@ CANCEL_WORDS = frozenset(
     ]
 ) | {"never mind", "nevermind", "forget it", "先不用了", "暂时不用了"}
 # ("不用" / "no" answer a flow's yes-or-no question, so they are the flow's to read.)
+# A cancel word with only fillers around it cancels too: "算了不约了", "actually never mind".
+_CANCEL_IN = re.compile(
+    "|".join(re.escape(w) for w in sorted(CANCEL_WORDS, key=len, reverse=True) if w[0] != "/")
+)
+_CANCEL_FILLER = re.compile(
+    r"\b(actually|ok|okay|well|no|please|just|then|let'?s|i'?ll)\b|那|就|吧|啊|呀|哎|唉|还是|我|先|哈|嗯|了|\s"
+)
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(
     r"^(那|那么|那要是|那如果|还有|另外|然后|要是|如果|and|what about|how about|so|then)\b|"
@@ -270,11 +277,16 @@ def _bare_subject(text: str) -> bool:
     return len(_SUBJECT_FILLER.sub("", rest)) <= 2
 
 
+def _only_cancel(key: str) -> bool:
+    rest, found = _CANCEL_IN.subn("", key)
+    return found > 0 and not _CANCEL_FILLER.sub("", rest)
+
+
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
     interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
     key = _norm(text)
-    if key in CANCEL_WORDS:
+    if key in CANCEL_WORDS or _only_cancel(key):
         interp.intent = "cancel"
         return interp
     for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):

@@ -236,6 +236,15 @@ def test_a_typed_question_mid_booking_is_answered_and_the_step_asked_again(chat:
     assert cancelled.outcome == "cancelled"
 
 
+def test_a_cancel_word_among_fillers_leaves_the_flow(rt: Runtime, chat: Chat) -> None:
+    for words in ("算了不约了", "那就先不约了吧", "actually never mind", "ok forget it"):
+        chat.say("预约专家")
+        assert chat.say(words).outcome == "cancelled", words
+    # A question that merely contains such a word is still a question.
+    chat.say("预约专家")
+    assert chat.say("取消预约要提前多久").outcome != "cancelled"
+
+
 def test_a_button_of_an_earlier_step_has_expired_and_is_never_stored(
     rt: Runtime, chat: Chat
 ) -> None:

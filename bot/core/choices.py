@@ -191,6 +191,13 @@ def ordinal_of(text: str) -> int | None:
     return _ordinal(_key(text))
 
 
+# A question in its own right, even when it names an option: answered, and the step asked again.
+_ASKS = re.compile(
+    r"多少|怎么|如何|哪些|什么|为什么|多久|费用|[?？]|\b(how|what|why|fee|fees|cost)\b",
+    re.IGNORECASE,
+)
+
+
 def _name(label: str) -> str:
     return _key(re.split(r"[（(·]", label)[0])
 
@@ -229,6 +236,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         stamp = f"{at:%H:%M}-"
         found = [c for c in timed if stamp in c.label]
         return found[0].payload if found else None
+    if _ASKS.search(text):
+        return None  # "续展费用多少" at the topic step is a question to answer, not "续展"
     # The name part of a label ("陈晓老师" for "陈晓（演示）（...）").
     named = [c for c in options if len(_name(c.label)) >= 2 and _name(c.label) in key]
     if len(named) == 1:

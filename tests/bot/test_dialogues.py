@@ -245,6 +245,13 @@ def test_a_cancel_word_among_fillers_leaves_the_flow(rt: Runtime, chat: Chat) ->
     assert chat.say("取消预约要提前多久").outcome != "cancelled"
 
 
+def test_a_question_naming_an_option_is_answered_not_picked(rt: Runtime, chat: Chat) -> None:
+    chat.say("预约专家")
+    aside = chat.say("续展费用多少")  # names the 续展 topic, but asks something
+    assert aside.faq_id == "renewal-fee" and "请选择咨询主题" in _text(aside)
+    assert "请选择专家" in _text(chat.say("续展"))  # the topic itself is still a pick
+
+
 def test_a_button_of_an_earlier_step_has_expired_and_is_never_stored(
     rt: Runtime, chat: Chat
 ) -> None:

@@ -15,12 +15,14 @@ from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime, prepare_database, seed_database
 from bot.core.settings import Settings, get_settings
 from storage.db import make_engine
+from tests.support.pg import schema_of, worker_url
 from webhook import create_app
 
 FIXTURE_CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 # Only a server the run was given: a PostgreSQL that merely answers on this machine may hold a
 # developer's data, and these tests drop its schema. `.ci/run` names the CI server.
-PG_URL = os.environ.get("TMBOT_TEST_PG_URL", "")
+# Under pytest-xdist each process gets a schema of its own in that database (tests/support/pg.py).
+PG_URL = worker_url(os.environ.get("TMBOT_TEST_PG_URL", ""))
 
 
 def pg_skip_reason() -> str:
@@ -37,7 +39,8 @@ def pg_available() -> bool:
     if not PG_URL:
         return False
     try:
-        with psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=2):
+        with psycopg.connect(PG_URL.replace("+psycopg", ""), connect_timeout=2) as conn:
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema_of(PG_URL)}"')
             return True
     except psycopg.OperationalError:
         return False

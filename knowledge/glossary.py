@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knowledge.normalize import has_cjk, normalize
+from knowledge.yamltext import parse_yaml
 
 __all__ = ("BUNDLED_GLOSSARY", "Glossary", "load_glossary")
 
@@ -95,5 +94,5 @@ def load_glossary(path: Path | None = None) -> Glossary:
     path = path or BUNDLED_GLOSSARY
     if not path.exists():
         return Glossary()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = parse_yaml(path.read_text(encoding="utf-8")) or {}
     return Glossary(groups=[list(map(str, g)) for g in data.get("groups", [])])

@@ -19,6 +19,7 @@ import yaml
 
 from knowledge.schema import FaqEntry
 from knowledge.tools._data import DATA_DIR, ToolDataError
+from knowledge.yamltext import parse_yaml
 
 __all__ = (
     "DEFAULT_LAWS_FILE",
@@ -90,7 +91,7 @@ def load_laws(path: Path | str | None = None) -> Mapping[str, LawText]:
 @lru_cache(maxsize=4)
 def _load(path: str) -> Mapping[str, LawText]:
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        raw = parse_yaml(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ToolDataError(f"{path}: cannot read the law list: {exc}") from exc
     texts = raw.get("texts") if isinstance(raw, dict) else None

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from knowledge.schema import FaqEntry
+from knowledge.yamltext import parse_yaml
 from storage.errors import CorpusError
 
 __all__ = ("dump_corpus", "entry_to_dict", "load_corpus", "load_file")
@@ -19,7 +20,7 @@ __all__ = ("dump_corpus", "entry_to_dict", "load_corpus", "load_file")
 def load_file(path: Path) -> list[FaqEntry]:
     """Entries of one theme file; CorpusError names the file and entry on any problem."""
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        doc = parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise CorpusError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):

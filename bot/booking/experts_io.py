@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from knowledge.yamltext import parse_yaml
 from storage.errors import TmbotError
 from storage.experts import AvailabilityException, Expert, ExpertIn, count_experts, save_expert
 
@@ -91,7 +92,7 @@ def read_experts(path: Path) -> list[tuple[ExpertIn, list[dict[str, Any]]]]:
         start = 2  # the header is row 1
     else:
         try:
-            data = yaml.safe_load(raw) or {}
+            data = parse_yaml(raw) or {}
         except yaml.YAMLError as exc:
             raise ExpertFileError(f"{path}: not valid YAML: {exc}") from exc
         listed = data.get("experts") if isinstance(data, dict) else None

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from knowledge.tools._data import DATA_DIR, ToolDataError
+from knowledge.yamltext import parse_yaml
 
 __all__ = (
     "DEFAULT_FEES_FILE",
@@ -251,7 +252,7 @@ def renewal_fee(classes: int = 1, late: bool = False, table: FeeTable | None = N
 @lru_cache(maxsize=8)
 def _load(path: str) -> FeeTable:
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = parse_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ToolDataError(f"{path}: cannot read fee table: {exc}") from exc
     try:

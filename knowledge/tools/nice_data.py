@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from knowledge.tools._data import DATA_DIR, ToolDataError
+from knowledge.yamltext import parse_yaml
 
 __all__ = (
     "CLASSES_FILE",
@@ -106,7 +107,7 @@ def _load(classes_file: str, terms_file: str, keywords_file: str) -> NiceData:
 
 def _read_yaml(path: str) -> Any:
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return parse_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ToolDataError(f"{path}: cannot read: {exc}") from exc
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from knowledge.tools._data import DATA_DIR, ToolDataError
+from knowledge.yamltext import parse_yaml
 
 __all__ = ("DEFAULT_PERIODS_FILE", "OppositionRule", "Period", "load_periods", "opposition_rule")
 
@@ -57,7 +58,7 @@ def load_periods(path: Path | str | None = None) -> Mapping[str, Period]:
 @lru_cache(maxsize=4)
 def _raw(path: str) -> Any:
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        return parse_yaml(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ToolDataError(f"{path}: cannot read the period table: {exc}") from exc
 

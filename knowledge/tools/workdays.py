@@ -23,6 +23,7 @@ import yaml
 
 from knowledge.tools._data import DATA_DIR, ToolDataError
 from knowledge.tools.statutory_holidays import statutory_holidays
+from knowledge.yamltext import parse_yaml
 
 __all__ = (
     "DEFAULT_HOLIDAYS_FILE",
@@ -163,7 +164,7 @@ def working_day_on_or_after(day: dt.date, calendar: HolidayCalendar | None = Non
 @lru_cache(maxsize=8)
 def _load(path: str) -> HolidayCalendar:
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = parse_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ToolDataError(f"{path}: cannot read holiday table: {exc}") from exc
     return parse_calendar(raw, path)

@@ -24,7 +24,7 @@ from bot.handoff import files, helpdesk, talkback
 from bot.handoff.texts import ht
 from bot.privacy.consents import record_contact_consent
 from storage.models import ChatMessage, QuestionLog
-from storage.tickets import Ticket, active_ticket, rateable_ticket
+from storage.tickets import Ticket, TicketStatus, active_ticket, rateable_ticket
 
 __all__ = ("HandoffSkill",)
 
@@ -251,6 +251,13 @@ class HandoffSkill:
                 text += "\n" + ht("rate_prompt", lang)
                 choices = tuple(Choice(label, p) for label, p in helpdesk.RATE_CHOICES)
             return _said([Reply(text, choices=choices, intent="handoff")], "handoff", "closed")
+        if self._withdrawn(ctx, ticket):
+            helpdesk.close_by_user(
+                session=ctx.session, settings=settings, ticket=ticket, state=ctx.state, now=ctx.now
+            )
+            ctx.data.pop("handoff_consent", None)
+            text = ht("withdrawn", lang, number=ticket.number)
+            return _said([Reply(text, intent="handoff")], "handoff", "withdrawn")
         if key in MENU_WORDS:  # the menu still works, and says where the ticket stands
             shown = talkback.menu_with_state(ctx, ticket)
             if shown is not None:
@@ -296,6 +303,18 @@ class HandoffSkill:
             notice = talkback.acknowledgement(ctx, ticket)
         replies = [Reply(notice, intent="handoff")] if notice else []
         return _said(replies, "handoff", "relayed", result={"ticket": ticket.number})
+
+    @staticmethod
+    def _withdrawn(ctx: Context, ticket: Ticket) -> bool:
+        """"算了不用了" / "actually never mind" before any staff member took the ticket withdraws
+        the request, as it would at a desk; once staff are on it, the same words are part of the
+        conversation with them and are relayed."""
+        return (
+            ctx.interp is not None
+            and ctx.interp.intent == "cancel"
+            and ticket.status == TicketStatus.OPEN
+            and ticket.first_response_at is None
+        )
 
     def _redact(self, ctx: Context, raw: str, masked: str) -> str:
         ctx.session.flush()

@@ -86,6 +86,11 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
         "已转给工作人员，请稍候，工作人员会在这里回复您。在此期间我不会自动回答。",
         "Passed on to staff; a person will reply here. I will not answer automatically meanwhile.",
     ),
+    "withdrawn": (
+        "好的，已撤回转人工请求（工单 {number}），工作人员不会再跟进。您可以继续问我，需要时再回复“人工”。",
+        "OK, your request for a person is withdrawn (ticket {number}); staff will not follow it "
+        "up. Ask me anything, or reply 'human' when you want a person again.",
+    ),
     "closed_by_user": (
         "已结束人工服务（工单 {number}）。之后的问题我会继续为您自动解答。",
         "Handoff ended (ticket {number}). I will answer your questions again from now on.",

@@ -139,6 +139,49 @@ def test_done_ends_the_handoff_and_the_bot_answers_again(rt: Runtime) -> None:
     assert ticket.rating_requested_at is None  # nobody from staff had answered: nothing to rate
 
 
+@pytest.mark.parametrize(
+    ("ask", "never_mind", "said"),
+    [
+        ("转人工，商标被驳回了想复审", "算了 不用了", "已撤回转人工请求"),
+        (
+            "can i talk to someone about my renewal",
+            "actually never mind",
+            "request for a person is withdrawn",
+        ),
+    ],
+)
+def test_never_mind_before_staff_take_it_withdraws_the_request(
+    rt: Runtime, ask: str, never_mind: str, said: str
+) -> None:
+    conv = rt.conversation
+    assert "T-2026-000001" in _texts(say(conv, ask))
+    before = len(outbox_rows(rt))
+    assert said in _texts(say(conv, never_mind))
+    ticket = tickets(rt)[0]
+    assert (ticket.status, ticket.close_reason) == ("closed", "user")
+    assert conversation_status(rt, "u1") == "bot"
+    assert any("T-2026-000001" in r.payload.get("text", "") for r in outbox_rows(rt)[before:])
+    assert "450" in _texts(say(conv, "续展要交多少钱"))  # the bot answers again
+
+
+def test_never_mind_once_staff_took_the_ticket_is_said_to_them(
+    rt: Runtime, clock: FixedClock
+) -> None:
+    conv = rt.conversation
+    say(conv, "转人工，商标被驳回了想复审")
+    with Session(rt.engine) as session:
+        ticket = get_ticket(session=session, number="T-2026-000001")
+        assert ticket is not None
+        helpdesk.reply(
+            session=session, ticket=ticket, staff="wang", text="要不要约专家？", now=clock.at
+        )
+        session.commit()
+    deliver_all(rt, clock)
+    say(conv, "算了 不用了")
+    assert tickets(rt)[0].status != "closed" and conversation_status(rt, "u1") == "human"
+    assert "算了 不用了" in [m.text for m in ticket_lines(rt, "T-2026-000001")]
+
+
 def test_english_done_after_a_staff_reply_asks_for_a_rating(rt: Runtime, clock: FixedClock) -> None:
     conv = rt.conversation
     say(conv, "talk to a human about my opposition", user="en1")

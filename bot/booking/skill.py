@@ -13,10 +13,12 @@ from typing import NamedTuple
 
 from bot.booking import actions as act
 from bot.booking.flow import BookingState, advance, back, start
+from bot.booking.format import day_label, slot_time
 from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
 from bot.booking.slots import parse_key
-from bot.booking.steps import prompt
+from bot.booking.steps import prompt, tz_of
 from bot.booking.texts import bt
+from bot.core.choices import read_day, read_time
 from bot.core.contact import normalize_email, normalize_phone
 from bot.core.context import Context
 from bot.core.menu import CANCEL, GREETINGS, MENU, menu_choices
@@ -48,6 +50,15 @@ _CANCEL_RE = re.compile(
 )
 _MOVE_RE = re.compile(rf"^(?:改约|改期|reschedule|book:move:)\s*{_CODE}$", re.I)
 _PUNCT_RE = re.compile(r"[\s!！。.,，~～]+$")
+# "等等 我想改成下周二", "换个时间", "actually make it 10:30": the day or time chosen again.
+_CHANGE_RE = re.compile(
+    r"改成|改为|改到|换成|换到|换个|换一个|改一下|改个|改天|"
+    r"\b(change|switch|instead|rather|make it|move it)\b",
+    re.IGNORECASE,
+)
+_WHEN_RE = re.compile(r"时间|日期|哪天|时段|\b(time|date|day|slot)\b", re.IGNORECASE)
+# The steps after the slot: what is typed there would otherwise be taken as a name or question.
+_AFTER_SLOT = frozenset({S.COMPANY, S.CONTACT, S.PHONE, S.QUESTION, S.NOTICE, S.CONFIRM})
 
 
 class Said(NamedTuple):
@@ -178,9 +189,42 @@ class BookingSkill:
         if re.match(r"^[a-z_]+:", text) and not text.startswith("book:"):
             ctx.flow = None  # another feature's button (menu, FAQ): let it answer
             return None
+        changed = self._change_of_mind(ctx, state, text)
+        if changed is not None:
+            return changed
         step = getattr(self, f"_on_{state.value}")
         outcome: Outcome | None = step(ctx, state, Said(text, key))
         return outcome or act.aside(ctx, state) or act.hint(ctx, state)
+
+    def _change_of_mind(self, ctx: Context, state: S, text: str) -> Outcome | None:
+        """The day or time changed after the slot was picked ("等等 我想改成下周二"): chosen again
+        (straight to the new slot when day and time are both free), then back to the step the
+        user was at, instead of the words becoming their company name or question."""
+        if state not in _AFTER_SLOT or not _CHANGE_RE.search(text):
+            return None
+        day, at = read_day(text, ctx.today), read_time(text)
+        if day is None and at is None and not _WHEN_RE.search(text):
+            return None
+        ctx.flow_data["resume"] = state.value
+        if day is None and at is not None and ctx.flow_data.get("day"):
+            day = dt.date.fromisoformat(ctx.flow_data["day"])  # same day, another time
+        wanted = " ".join(
+            part for part in (day and day_label(day, ctx.lang), at and f"{at:%H:%M}") if part
+        )
+        if at is not None:
+            ctx.flow_data["state"] = S.DAY.value
+            if payload := self.first_slot_at(ctx, at, day):
+                return self._on_slot(ctx, S.SLOT, Said(payload, payload))
+        next_state = S.DAY
+        if day is not None and f"book:day:{day.isoformat()}" in {
+            c.payload for c in prompt(ctx, S.DAY).choices
+        }:
+            ctx.flow_data["day"], next_state = day.isoformat(), S.SLOT
+        ctx.flow_data["state"] = next_state.value
+        replies = [prompt(ctx, next_state)]
+        if wanted:  # it was named but is not free: say so above the options
+            replies.insert(0, Reply(bt("change.not_free", ctx.lang, when=wanted), intent="booking"))
+        return act.out(replies)
 
     def _wechat(self, ctx: Context) -> bool:
         return ctx.state.channel == "wechat" and not ctx.flow_data.get("code")
@@ -194,6 +238,13 @@ class BookingSkill:
         return act.out([prompt(ctx, state)])
 
     def _next(self, ctx: Context, state: BookingState) -> Outcome:
+        resume = ctx.flow_data.pop("resume", None) if state is S.SLOT else None
+        if resume:  # a new time chosen on the way: say so, back to the step the user was at
+            fd = ctx.flow_data
+            when = slot_time(parse_key(fd["slot"]), parse_key(fd["slot_end"]), tz_of(ctx), ctx.lang)
+            fd["state"] = resume
+            note = Reply(bt("change.done", ctx.lang, when=when), intent="booking")
+            return act.out([note, prompt(ctx, BookingState(resume))])
         done = bool(ctx.flow_data.get("question"))
         return self._goto(ctx, advance(state, wechat=self._wechat(ctx), details_done=done))
 

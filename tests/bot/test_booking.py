@@ -322,3 +322,40 @@ def test_a_double_tapped_confirm_and_an_old_button_start_nothing(runtime: Runtim
     assert "已过期" in joined(old)
     assert [c.payload for c in old[-1].choices] == ["menu:book", "book:my"]
     assert len(_bookings(runtime)) == 1 and "flow" not in _flow(runtime, "tap")  # none started
+
+
+def test_a_new_day_typed_after_the_slot_was_picked_is_chosen_again(runtime: Runtime) -> None:
+    """A change of mind ("等等 我想改成下周二") picks the day again, then the flow goes back to
+    the step the user was at, and the booking is made for the new time."""
+    conv = runtime.conversation
+    assert_dialog(
+        conv,
+        [
+            ("预约专家", "请选择咨询主题"),
+            ("book:topic:renewal", "王明远"),
+            ("book:expert:1", "请选择日期"),
+            ("周四", "11月26日 周四可预约的时段"),
+            ("9点", "请输入企业名称"),
+            ("某某科技有限公司", "联系人姓名"),
+            ("张三", "同意指导站为此目的保存和使用"),
+            ("等等 我想改成下周二", "12月1日 周二可预约的时段"),
+            ("14:40", "好的，时间改为2026年12月1日（周二）14:40-15:10"),
+            ("13812345678", "一句话"),  # it was the phone step again, not the company's
+            ("续展流程", "2026年12月1日（周二）14:40"),
+            ("改到10:20吧", "12月1日 周二 10:20 没有可预约的时段"),  # not free that Tuesday
+        ],
+    )
+    assert "请核对预约信息" not in joined(say(conv, "改个时间"))  # the day step, not the summary
+    say(conv, "周四")
+    assert "2026年11月26日（周四）10:20" in joined(say(conv, "10:20"))  # straight to the summary
+    say(conv, "确认")
+    booking = _bookings(runtime)[0]
+    assert booking.slot_start == dt.datetime(2026, 11, 26, 2, 20, tzinfo=dt.UTC)
+    assert (booking.company, booking.contact_name) == ("某某科技有限公司", "张三")
+
+
+def test_a_company_name_with_change_words_is_still_a_name(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    for text in ("预约专家", "book:topic:renewal", "book:expert:1", "周四", "9点"):
+        say(conv, text)
+    assert "联系人姓名" in joined(say(conv, "换成科技有限公司"))

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import opencc
-import rjieba
+
+from knowledge import segmenter
 
 __all__ = (
     "CJK_RE",
@@ -77,8 +78,8 @@ def add_words(words: Iterable[str]) -> None:
     """Teach the segmenter domain terms (马德里, 宽展期, ...) so they stay one token."""
     added = False
     for word in words:
-        if has_cjk(word) and len(word) > 1 and not rjieba.has_word(word):
-            rjieba.add_word(word, 2000, None)
+        if has_cjk(word) and len(word) > 1 and not segmenter.has_word(word):
+            segmenter.add_word(word, 2000)
             added = True
     if added:
         _cut.cache_clear()
@@ -120,7 +121,7 @@ def stem_en(word: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _cut(chunk: str) -> tuple[str, ...]:
-    return tuple(rjieba.cut_for_search(chunk))
+    return tuple(segmenter.cut_for_search(chunk))
 
 
 def _zh_tokens(chunk: str, out: list[str]) -> None:
@@ -128,7 +129,7 @@ def _zh_tokens(chunk: str, out: list[str]) -> None:
     # content words: they make matching robust to segmentation differences and one-character
     # typos. Bigrams are marked with "~" so retrieval can ignore those it has never seen.
     run: list[str] = []
-    for word in rjieba.cut(chunk):
+    for word in segmenter.cut(chunk):
         if word in STOP_ZH:
             _bigrams("".join(run), out)
             run = []

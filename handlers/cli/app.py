@@ -87,8 +87,10 @@ def serve(
     typer.echo(f"tmbot: web chat on http://{host}:{port}/  (database: {settings.database_url})")
     sys.stdout.flush()
     # A fresh process for the server: this one holds every command's imports and Alembic's.
+    from handlers.web.serve import server_env
+
     server = [sys.executable, "-m", "handlers.web.serve", host, str(port), str(workers)]
-    os.execv(sys.executable, server)
+    os.execve(sys.executable, server, server_env(os.environ))
 
 
 def ask_one(runtime: Runtime, question: str, *, user: str | None = None) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 throttled (429 with Retry-After), and validation errors that never echo the input back.
 
 A pure ASGI middleware, so an oversized body is refused before FastAPI reads it. Counting is
-`limits`' moving window, in memory per worker by default or shared through Redis when
+`limits`' moving window, in memory per worker by default (`rate_store.py`) or shared through Redis when
 `TMBOT_RATE_LIMIT_STORAGE` names it (``redis://127.0.0.1:6379``).
 """
 
@@ -19,12 +19,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.core.settings import Settings
 from handlers.web import form_errors
+from handlers.web.rate_store import rate_storage
 
 __all__ = ("install",)
 
@@ -58,7 +58,7 @@ class Guard:
         self.app = app
         self.max_body = settings.max_body_bytes
         self.max_upload = settings.max_upload_bytes
-        self.storage = storage_from_string(settings.rate_limit_storage)
+        self.storage = rate_storage(settings.rate_limit_storage)
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.items: dict[str, RateLimitItem] = {
             "chat": parse(settings.rate_limit_chat),

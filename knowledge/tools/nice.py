@@ -4,7 +4,7 @@ Two signals are combined:
 1. a small map of business types to classes (``knowledge/data/nice_keywords.yaml``), which
    knows that a 奶茶店 is first a class 43 service and then class 30 goods;
 2. fuzzy matching of the description against ~1,300 common goods and services terms
-   (``knowledge/data/nice_terms.csv``): Chinese is segmented with rjieba, English is compared
+   (``knowledge/data/nice_terms.csv``): Chinese is segmented with jieba, English is compared
    word-wise with rapidfuzz.
 
 The result lists classes with the matched terms and a score; the final choice of classes and
@@ -18,10 +18,10 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import rjieba
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from knowledge import segmenter
 from knowledge.tools.nice_data import HAN as _HAN
 from knowledge.tools.nice_data import NiceClass, NiceData, NiceTerm, load_nice
 
@@ -298,7 +298,7 @@ def _score_term(text: str, zh_tokens: list[str], en_query: str, term: NiceTerm) 
 def _zh_tokens(text: str) -> list[str]:
     if not _HAN.search(text):
         return []
-    toks = {t.strip() for t in rjieba.cut_for_search(text)}
+    toks = {t.strip() for t in segmenter.cut_for_search(text)}
     return sorted(t for t in toks if len(t) >= 2 and _HAN.search(t) and t not in _ZH_STOP)
 
 

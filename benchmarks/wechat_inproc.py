@@ -1,0 +1,149 @@
+"""The cost of one encrypted WeChat message through POST /wechat, in process: no socket, no HTTP
+parser, no client on the same cores; optionally counted in instructions (callgrind).
+
+    python -m benchmarks.wechat_inproc [--requests 1000] [--path /wechat]
+    python -m benchmarks.wechat_inproc --instructions [--requests 100]
+
+Migrates a fresh SQLite database, builds the app as `benchmarks/wechat_bench.py` serves it
+(`/bare` and `/echo/wechat` included), warms it up with 300 messages, then sends `--requests`
+signed, encrypted text messages (the WeChat benchmark's questions, 500 users, each MsgId new)
+straight to the ASGI app, one after the other. Prints the CPU per request of the process and of
+the event-loop thread (the rest ran in the worker threads).
+
+`--instructions` runs the same under valgrind's callgrind with instrumentation switched on only
+for the measured requests, and prints the instructions per request: deterministic on a shared,
+noisy machine, where CPU times move by 30 % between runs. Callgrind counts user-space
+instructions only (a thread's creation, mostly in the kernel, does not show) and runs about
+50 times slower, so a few hundred requests are enough.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def _call(app: Any, path: str, params: dict[str, str], body: bytes) -> tuple[int, bytes]:
+    """One POST through the ASGI app; its status and body."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": urllib.parse.urlencode(params).encode(),
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"content-type", b"text/xml"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 80),
+        "state": {},
+    }
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if pending:
+            return pending.pop()
+        await asyncio.Event().wait()  # the client never disconnects
+        raise AssertionError
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+async def _measure(path: str, count: int, instructions: bool) -> None:
+    from benchmarks import wechat_bench as bench
+
+    app = bench.bench_app()
+    async with app.router.lifespan_context(app):
+        for params, body in bench._requests(300, 5_000_000):
+            await _call(app, path, params, body)
+        prepared = bench._requests(count, 6_000_000)
+        answers: Counter[str] = Counter()
+        if instructions:
+            _callgrind("on")
+        cpu, loop = time.process_time(), time.thread_time()
+        for params, body in prepared:
+            status, text = await _call(app, path, params, body)
+            answers[f"{status} {'reply' if b'<Encrypt>' in text else 'success'}"] += 1
+        cpu, loop = time.process_time() - cpu, time.thread_time() - loop
+        if instructions:
+            _callgrind("off")
+    print(f"answers: {dict(answers)}")
+    if not instructions:
+        print(
+            f"{path}: {cpu / count * 1000:.3f} ms CPU per request (event loop {loop / count * 1000:.3f})"
+        )
+
+
+def _callgrind(state: str) -> None:
+    subprocess.run(
+        ["callgrind_control", "-i", state, str(os.getpid())], check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=0, help="1000, or 100 with --instructions")
+    parser.add_argument("--path", default="/wechat", help="/wechat, /echo/wechat or /bare")
+    parser.add_argument("--instructions", action="store_true", help="count them with callgrind")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    count = args.requests or (100 if args.instructions else 1000)
+    if args.child:
+        asyncio.run(_measure(args.path, count, args.instructions))
+        return
+    from benchmarks.wechat_bench import AES_KEY, APPID, TOKEN
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(
+            os.environ,
+            TMBOT_DATABASE_URL=f"sqlite:///{tmp}/inproc.db",
+            TMBOT_RUN_WORKER="false",
+            TMBOT_WECHAT_TOKEN=TOKEN,
+            TMBOT_WECHAT_APPID=APPID,
+            TMBOT_WECHAT_AES_KEY=AES_KEY,
+            TMBOT_RATE_LIMIT_WEBHOOK="10000000/minute",
+            PYTHONPATH=str(ROOT),
+        )
+        cli = [sys.executable, "-m", "handlers.cli.app", "db", "upgrade"]
+        subprocess.run(cli, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        child = [sys.executable, "-m", "benchmarks.wechat_inproc", "--child"]
+        child += ["--requests", str(count), "--path", args.path]
+        if not args.instructions:
+            subprocess.run(child, env=env, cwd=ROOT, check=True)
+            return
+        log = Path(tmp) / "callgrind.log"
+        valgrind = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
+        valgrind += ["--callgrind-out-file=/dev/null", f"--log-file={log}"]
+        subprocess.run([*valgrind, *child, "--instructions"], env=env, cwd=ROOT, check=True)
+        collected = next(
+            int(line.split(":")[1].replace(",", ""))
+            for line in log.read_text().splitlines()
+            if "Collected :" in line
+        )
+        print(f"{args.path}: {collected / count / 1e6:.2f} M instructions per request ({count})")
+
+
+if __name__ == "__main__":
+    main()

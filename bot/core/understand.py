@@ -87,6 +87,7 @@ class Lexicon:
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     facet_phrases: dict[str, tuple[str, str]]
     intents: dict[str, tuple[int, tuple[str, ...]]]
+    offtopic: re.Pattern[str] | None = None
 
 
 @cache
@@ -105,7 +106,9 @@ def lexicon() -> Lexicon:
         name: (int(v["threshold"]), tuple(_norm(x) for x in v.get("examples") or ()))
         for name, v in raw["intents"].items()
     }
-    return Lexicon(subjects, facets, phrases, intents)
+    words = raw.get("offtopic") or []
+    offtopic = re.compile("|".join(words), re.IGNORECASE) if words else None
+    return Lexicon(subjects, facets, phrases, intents, offtopic)
 
 
 def _norm(text: str) -> str:
@@ -277,6 +280,27 @@ def _bare_subject(text: str) -> bool:
     return len(_SUBJECT_FILLER.sub("", rest)) <= 2
 
 
+# A national mark set against a Madrid one ("那国内的呢", "and for a chinese registration?").
+_NATIONAL = re.compile(
+    r"国内|境内|本国|national|domestic|chinese (mark|one|trademark|registration|filing)|in china",
+    re.I,
+)
+# What a national counterpart is asked for ("国内的要多少钱"); "and if the chinese mark fails"
+# asks about Madrid's dependency on it.
+_SCOPE_FACETS = (None, "fee", "validity", "time", "result_time", "documents", "procedure")
+# ... unless the message is about both ("国内续展了马德里还要续吗").
+_MADRID_TOO = re.compile(r"马德里|国际|madrid|international|\bIR\b|wipo", re.I)
+
+
+_TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
+
+
+def _offtopic(text: str) -> bool:
+    """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
+    words = lexicon().offtopic
+    return bool(words and words.search(text)) and not _TM_ANCHOR.search(text)
+
+
 def _only_cancel(key: str) -> bool:
     rest, found = _CANCEL_IN.subn("", key)
     return found > 0 and not _CANCEL_FILLER.sub("", rest)
@@ -303,6 +327,11 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         elif _BOOK_VERB.search(text) and _BOOK_WHO.search(text):
             interp.intent = "booking"
     own = list(subjects_of(text))
+    if interp.intent is None and not own and _offtopic(text):
+        # "今天天气怎么样": everyday matters, no trademark word: read alone, never a follow-up,
+        # and the FAQ neither answers nor suggests from words it shares by chance.
+        interp.extra["offtopic"] = True
+        return interp
     brief = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     # A bare "注册" in a short follow-up is the last subject's ("注册下来管几年" after Madrid);
     # a registration named as such starts afresh ("那国内注册一个类多少钱").
@@ -325,13 +354,30 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     lean = bool(_LEAN.search(text))
     bare = bool(own) and _bare_subject(text)
     if interp.intent is None and bare and not interp.facet and dialogue.facet and short and lean:
-        # "变更呢" after a fee answer: the new subject with the facet asked last.
+        # "变更呢" after a fee answer, "马德里的呢" after the term: the new subject with the
+        # facet asked last (the facet map names the entry; the phrase helps retrieval).
         phrases = lexicon().facet_phrases.get(dialogue.facet)
+        interp.facet = dialogue.facet
         if phrases:
-            interp.facet = dialogue.facet
             interp.query = f"{text} {phrases[1] if lang == 'en' else phrases[0]}"
-            interp.followup = True
-            interp.extra["inherited_facet"] = True
+        interp.followup = True
+        interp.extra["inherited_facet"] = True
+        return interp
+    if (
+        interp.intent is None
+        and dialogue.subject == "madrid"
+        and _NATIONAL.search(text)
+        and not set(own) - {"registration", "madrid"}
+        and not _MADRID_TOO.search(text)
+        and short
+        and interp.facet in _SCOPE_FACETS
+        and (interp.facet or dialogue.facet)
+    ):
+        # "那国内的呢" after a Madrid answer: the same question of a national mark.
+        interp.subject = "registration"
+        interp.facet = interp.facet or dialogue.facet
+        interp.followup = True
+        interp.extra["inherited_facet"] = True
         return interp
     if interp.intent is None and not own and dialogue.subject:
         tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5

@@ -59,6 +59,8 @@ class FaqSkill:
         query = interp.query if interp is not None and interp.query else ctx.text
         lang = detect_lang(ctx.text) or ctx.lang
         matches = index.search(query, today=ctx.today, lang=lang, limit=5)
+        if interp is not None and interp.extra.get("offtopic"):
+            matches = []  # the weather shares "今天" and "怎么样" with entries, nothing more
         if interp is not None and interp.followup and interp.extra.get("weak"):
             # Keep whichever reading wins: a short question of its own ("商标检索怎么做")
             # matched confidently alone is not a follow-up of the last subject.

@@ -62,6 +62,13 @@ KINDS: dict[str, frozenset[str]] = {
         "perfect awesome nice good makes_sense that_helps all_good no_worries right roger will_do "
         "clear okay_then ok_then"
     ),
+    "chitchat": _set(
+        "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
+        "tell_me_something_funny a_joke joke 你叫什么 你叫什么名字 你几岁 你多大了 你多大 "
+        "你吃饭了吗 吃了吗 吃饭了吗 你好吗 最近好吗 how_are_you how_are_you_doing how's_it_going "
+        "hows_it_going how_r_u what's_up whats_up sup 无聊 好无聊 i'm_bored im_bored "
+        "what's_your_name whats_your_name how_old_are_you 你喜欢什么 你累吗 are_you_tired"
+    ),
 }
 _TEXTS = {
     "greeting": (
@@ -85,6 +92,11 @@ _TEXTS = {
         "需要真人时回复“人工”，我帮您转接工作人员。",
         "I am the station's assistant: I answer trademark questions, compute renewal deadlines "
         "and fees and book experts. Reply 'human' any time and I will put you through to staff.",
+    ),
+    "chitchat": (
+        "哈哈，聊天我不太在行，商标的事我更拿手：注册、续展、转让、异议、马德里国际注册都可以问我。",
+        "Ha, small talk is not my strong suit; trademarks are. Ask me about filing, renewal, "
+        "assignment, oppositions or Madrid.",
     ),
     "ack": (
         "好的。还有什么想了解的，直接问我就行。",
@@ -111,7 +123,7 @@ def smalltalk_kind(text: str) -> str | None:
     # decide the reply over a greeting or an acknowledgement.
     kinds = _pieces(key.replace(" ", "_") if key.isascii() else key.replace(" ", ""))
     if kinds:
-        order = ("goodbye", "thanks", "identity", "presence", "greeting", "ack")
+        order = ("goodbye", "thanks", "identity", "presence", "greeting", "chitchat", "ack")
         return next(k for k in order if k in kinds)
     return None
 

@@ -552,3 +552,53 @@ def test_madrid_follow_up_drops_one_country_and_adds_another(chat: Chat) -> None
     chat.say("madrid estimate for EU, japan and korea, 1 class")
     two = chat.say("drop japan and korea")
     assert two.result and two.result["parties"] == ["EU"]
+
+
+# -- generalising beyond the phrases tuned on (issue 21, round 3) -----------------------------
+
+
+def test_english_typos_are_read_as_the_words_meant(chat: Chat) -> None:
+    assert chat.say("how do i asign a trademark").faq_id == "assignment-procedure"
+    assert chat.say("whats the grace peroid for renewal").faq_id == "renewal-grace-period"
+    tool = chat.say("our mark was registerd 15 august 2016, can we still renew it")
+    assert tool.intent == "tool" and tool.result and tool.result["expiry"] == "2026-08-14"
+
+
+def test_a_typo_never_reaches_staff_corrected(rt: Runtime) -> None:
+    # What staff read is what the user typed; the correction is only for reading it.
+    asked = Chat(rt.conversation, "t1").say("get me a human, my renewl was refused")
+    assert asked.intent == "handoff"
+    with Session(rt.engine) as session:
+        questions = [t.question for t in session.exec(select(Ticket))]
+    assert any("renewl" in (q or "") for q in questions), questions
+
+
+def test_national_and_madrid_swap_keeping_what_was_asked(chat: Chat) -> None:
+    assert chat.say("马德里国际注册有效期多久").faq_id == "madrid-validity-renewal"
+    assert chat.say("那国内的呢").faq_id == "validity-period"  # the same question, national
+    assert chat.say("马德里的呢").faq_id == "madrid-validity-renewal"  # and back
+    assert chat.say("madrid basic fee pls").faq_id == "madrid-basic-fee"
+    assert chat.say("and for a chinese registration?").faq_id == "filing-fee"
+
+
+def test_the_length_of_a_period_is_its_deadline_and_subjects_not_named_step_back(
+    chat: Chat,
+) -> None:
+    assert chat.say("续展期是多久").faq_id == "renewal-window"  # not the opposition period
+    due = chat.say("驳回通知12月1号收到的 复审最晚哪天")
+    assert due.result and due.result["due"] == "2026-12-16"
+    # "复审" is named: the opposition's decision time (another subject) is not its answer.
+    assert chat.say("复审要多久出结果").faq_id == "rejection-review-deadline"
+
+
+def test_losing_an_opposition_is_asked_as_an_appeal(chat: Chat) -> None:
+    assert chat.say("how long is the opposition period").faq_id == "opposition-period"
+    assert chat.say("what if we lose").faq_id == "opposition-outcome-appeal"
+
+
+def test_chit_chat_and_everyday_questions_get_no_faq_entry(chat: Chat) -> None:
+    assert chat.say("tell me a joke").intent == "smalltalk"
+    assert chat.say("😂").outcome != "empty"  # an emoji is an acknowledgement, not nothing
+    assert chat.say("商标续展多少钱").faq_id == "renewal-fee"
+    weather = chat.say("今天天气咋样")  # not a follow-up of the renewal fee, no suggestions
+    assert weather.intent == "unknown" and not weather.suggestions

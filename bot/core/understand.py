@@ -352,6 +352,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     interp.facet = facet_of(text)
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     lean = bool(_LEAN.search(text))
+    interp.extra["lean"] = lean
     bare = bool(own) and _bare_subject(text)
     if interp.intent is None and bare and not interp.facet and dialogue.facet and short and lean:
         # "变更呢" after a fee answer, "马德里的呢" after the term: the new subject with the

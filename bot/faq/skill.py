@@ -32,6 +32,11 @@ TOOL_SEEDS: dict[str, dict[str, Any]] = {
 }
 
 
+# Facets asking for a measure (how long, how much, until when, what to hand in): an entry
+# that does not give it is no answer, however many words it shares with the question.
+_MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents"])
+
+
 def _suggestion(entry: FaqEntry, lang: str) -> dict[str, Any]:
     return {"faq_id": entry.id, "topic": entry.topic, "question": entry.question.get(lang)}
 
@@ -78,7 +83,8 @@ class FaqSkill:
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
             own = list(subjects_of(ctx.text))
-            chosen = choose_subject(fmap, raw, own, interp.context_subject)
+            lean = bool(interp.extra.get("lean"))
+            chosen = choose_subject(fmap, raw, own, interp.context_subject, lean=lean)
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject
                 interp.subject = chosen
@@ -198,7 +204,19 @@ class FaqSkill:
                 rival = alone or (answers and found != previous)
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found
-        if best is None or best.score >= settings.answer_threshold:
+        if best is None:
+            return None
+        if best.score >= settings.answer_threshold:
+            # Confident words, but on an entry of the subject that does not answer the facet
+            # at all ("商标转让要多久": when the assignee owns it is not how long it takes),
+            # with THE entry for it among the candidates: that entry.
+            top3 = [m.entry.id for m in matches[:3]]
+            other_facet = fmap.weight(interp.subject, interp.facet, best.entry.id) < PRIMARY
+            same_subject = family(fmap.subject_of(best.entry.id)) == family(interp.subject)
+            sure = fmap.weight(interp.subject, interp.facet, found) >= PRIMARY
+            measured = interp.facet in _MEASURED  # "咋办" is every entry's: retrieval decides
+            if found != best.entry.id and found in top3 and other_facet and same_subject:
+                return found if sure and measured else None
             return None
         if best.score < settings.answer_threshold - SURE_MARGIN or found != best.entry.id:
             return None  # the map confirms retrieval's own best reading, never overrules it

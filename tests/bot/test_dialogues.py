@@ -602,3 +602,18 @@ def test_chit_chat_and_everyday_questions_get_no_faq_entry(chat: Chat) -> None:
     assert chat.say("商标续展多少钱").faq_id == "renewal-fee"
     weather = chat.say("今天天气咋样")  # not a follow-up of the renewal fee, no suggestions
     assert weather.intent == "unknown" and not weather.suggestions
+
+
+def test_how_long_it_takes_is_not_when_it_takes_effect(chat: Chat) -> None:
+    # Retrieval's best shares the words; the entry that gives the duration is the answer.
+    assert chat.say("商标转让要多久").faq_id == "assignment-procedure"
+
+
+def test_a_conditional_follow_up_asks_the_consequence_for_the_conversation(rt: Runtime) -> None:
+    en = Chat(rt.conversation, "c1")
+    assert en.say("who can file a madrid application").faq_id == "madrid-eligibility"
+    assert en.say("do we need a chinese mark first").faq_id == "madrid-basic-mark"
+    assert en.say("and if that chinese mark gets refused").faq_id == "madrid-dependency"
+    zh = Chat(rt.conversation, "c2")
+    assert zh.say("马德里要先有国内商标吗").faq_id == "madrid-basic-mark"
+    assert zh.say("要是国内的被驳回了呢").faq_id == "madrid-dependency"

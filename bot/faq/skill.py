@@ -298,7 +298,7 @@ class FaqSkill:
         seed = TOOL_SEEDS.get(entry.id)
         if seed is not None and not ctx.dialogue.tool:
             # "注册商标多少钱" answered from the FAQ, then "那4个类呢": the fee tool recomputes.
-            ctx.dialogue.used_tool(dict(seed))
+            ctx.dialogue.used_tool(dict(seed, seeded=True))
         ctx.data.pop("last_feedback", None)
         reply = Reply(
             text,

@@ -617,3 +617,23 @@ def test_a_conditional_follow_up_asks_the_consequence_for_the_conversation(rt: R
     zh = Chat(rt.conversation, "c2")
     assert zh.say("马德里要先有国内商标吗").faq_id == "madrid-basic-mark"
     assert zh.say("要是国内的被驳回了呢").faq_id == "madrid-dependency"
+
+
+def test_madrid_parties_and_classes_typed_as_clerks_do(chat: Chat) -> None:
+    # No cost word: parties and classes together ask for the estimate.
+    first = chat.say("马德里指定美国 英国 2个类")
+    assert first.intent == "tool" and first.result and first.result["total_chf"] == 1959
+    # Codes in lower case in a Madrid message; "drop the us" in its follow-up.
+    en = Chat(chat.conv, "m2")
+    assert en.say("madrid fee us and eu 1 class").result["parties"] == ["US", "EU"]  # type: ignore[index]
+    assert en.say("drop the us").result["parties"] == ["EU"]  # type: ignore[index]
+    # ... but "help us" is no designation of the United States.
+    helped = Chat(chat.conv, "m3").say("can you help us with madrid fees for japan 1 class")
+    assert helped.result and helped.result["parties"] == ["JP"]
+
+
+def test_the_renewal_fee_recomputed_for_the_grace_period(chat: Chat) -> None:
+    first = chat.say("续展3个类多少钱")
+    assert first.result and first.result["online_total"] == 1350
+    late = chat.say("宽展期内呢")  # the same 3 classes, with the late fee
+    assert late.intent == "tool" and late.result and late.result["online_total"] == 2025

@@ -182,13 +182,26 @@ _HUMAN_NEEDS = re.compile(
 # A booking asked for in words: a verb of arranging and someone to consult.
 _BOOK_VERB = re.compile(
     r"预约|约(个|一?下|位|专家|律师|顾问|时间|吗|不)|安排|请教|面谈|当面|见面|聊聊|细聊"
+    r"|找(个|位|一个|一位)|帮(我|忙)?看看|咨询(一?下)?"
     r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session",
+    re.I,
+)
+# A time asked for a talk, with or without someone named ("能约明天下午吗", "schedule a call").
+_BOOK_TIME = re.compile(
+    r"约(个|一?下)?(时间|明天|后天|今天|下午|上午|周.|星期.|下周)"
+    r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)",
     re.I,
 )
 _BOOK_WHO = re.compile(r"专家|律师|顾问|老师|expert|lawyer|attorney|consultant|specialist", re.I)
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
-    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|talk|speak|contact|reach|connect|get|call|need",
+    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)"
+    r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there",
+    re.I,
+)
+# Asking what tmbot is ("are you a real person", "你是真人吗") is small talk, not a request.
+_IDENTITY = re.compile(
+    r"^((are|r) (you|u)|is this|am i (talking|chatting) (to|with))\b|^你是|^您是|^是(不是)?(机器人|真人)",
     re.I,
 )
 _HUMAN_WHO = re.compile(
@@ -314,17 +327,17 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.intent = "cancel"
         return interp
     for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
-        if not needs.search(text):
+        if not needs.search(text) or _IDENTITY.search(text):
             continue
         score = intent_score(intent, text)
         interp.scores[intent] = score
         if score >= lexicon().intents[intent][0] and (score == 100 or not _ABOUT.search(text)):
             interp.intent = intent
             break
-    if interp.intent is None and not _ABOUT.search(text):
+    if interp.intent is None and not _ABOUT.search(text) and not _IDENTITY.search(text):
         if _asks_person(text):
             interp.intent = "handoff"
-        elif _BOOK_VERB.search(text) and _BOOK_WHO.search(text):
+        elif (_BOOK_VERB.search(text) and _BOOK_WHO.search(text)) or _BOOK_TIME.search(text):
             interp.intent = "booking"
     own = list(subjects_of(text))
     if interp.intent is None and not own and _offtopic(text):

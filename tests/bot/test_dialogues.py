@@ -637,3 +637,28 @@ def test_the_renewal_fee_recomputed_for_the_grace_period(chat: Chat) -> None:
     assert first.result and first.result["online_total"] == 1350
     late = chat.say("宽展期内呢")  # the same 3 classes, with the late fee
     assert late.intent == "tool" and late.result and late.result["online_total"] == 2025
+
+
+def test_booking_and_staff_asked_in_more_words(rt: Runtime) -> None:
+    said = {
+        "能不能找个老师帮我看看我的商标": "booking",
+        "我想咨询下专家 马德里那块": "booking",
+        "能约明天下午吗 想聊聊续展": "booking",
+        "你们有人工吗": "handoff",
+        "is there a human i can chat with": "handoff",
+        "put me in touch with staff": "handoff",
+    }
+    for n, (text, intent) in enumerate(said.items()):
+        assert Chat(rt.conversation, f"n{n}").say(text).intent == intent, text
+    madrid = Chat(rt.conversation, "n9").say("我想咨询下专家 马德里那块")
+    assert "陈晓" in _text(madrid)  # the topic carried into the booking
+
+
+def test_asking_what_tmbot_is_or_saying_goodnight_is_small_talk(rt: Runtime) -> None:
+    for n, text in enumerate(
+        ["are you a real person", "你是真人吗", "what can you do", "早啊", "晚安", "good night"]
+    ):
+        got = Chat(rt.conversation, f"s{n}").say(text)
+        assert got.intent == "smalltalk", text  # not a ticket, not an FAQ entry
+    with Session(rt.engine) as session:
+        assert session.exec(select(Ticket)).first() is None

@@ -662,3 +662,21 @@ def test_asking_what_tmbot_is_or_saying_goodnight_is_small_talk(rt: Runtime) -> 
         assert got.intent == "smalltalk", text  # not a ticket, not an FAQ entry
     with Session(rt.engine) as session:
         assert session.exec(select(Ticket)).first() is None
+
+
+def test_a_typed_day_or_time_that_is_not_free_is_said_so(chat: Chat) -> None:
+    chat.say("预约专家")
+    assert "李静" in _text(chat.say("异议"))
+    chat.say("李静")
+    tomorrow = chat.say("明天")  # Li Jing has no time on Tuesdays
+    assert "12月8日 周二没有可预约的时段" in _text(tomorrow)
+    assert "12月9日" in _text(chat.say("周三"))
+    assert "17:00没有空档" in _text(chat.say("下午5点"))  # 14:00-16:30 by the half hour
+
+
+def test_a_typed_time_that_is_not_free_in_english(chat: Chat) -> None:
+    chat.say("book an expert")
+    chat.say("renewal")
+    chat.say("Wang Mingyuan")
+    assert "Free slots" in _text(chat.say("tuesday"))
+    assert "15:00 is not free" in _text(chat.say("3pm"))  # 14:00, 14:40, 15:20 ...

@@ -20,7 +20,7 @@ from bot.core.ports import Clock, Outcome, Skill, Skills, SystemClock
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.core.settings import Settings
-from bot.core.spelling import correct, vocabulary
+from bot.core.spelling import correct, needs_spelling, vocabulary
 from bot.core.texts import t
 from bot.core.understand import (
     Interpretation,
@@ -220,7 +220,7 @@ class Conversation:
         if ctx.inbound.is_callback or _PAYLOAD_RE.match(ctx.text):
             return Interpretation(text=ctx.text, query=ctx.text, intent="choice")
         typed = ctx.text
-        if ctx.flow is None and ctx.state.status != "human":
+        if ctx.flow is None and ctx.state.status != "human" and needs_spelling(ctx.text):
             # English typos put right first ("how do i asign a trademark"): the FAQ and the
             # tools read the corrected words; the transcript and the question log keep what
             # was typed. Not in a flow (names, addresses).

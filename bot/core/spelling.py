@@ -25,7 +25,7 @@ from knowledge.schema import FaqEntry
 from knowledge.tools.fees import DEFAULT_FEES_FILE
 from knowledge.tools.nice_data import KEYWORDS_FILE
 
-__all__ = ("Vocabulary", "correct", "vocabulary")
+__all__ = ("Vocabulary", "correct", "needs_spelling", "vocabulary")
 
 # Words the bot reads beyond the corpus: its lexicon and intent examples, the Madrid parties
 # and business types the tools know, and the calendar words of dates.
@@ -107,6 +107,12 @@ def vocabulary(index: FaqIndex) -> Vocabulary:
     counts = _tokens([*_entry_texts(index.entries), *extra, _CALENDAR])
     words = tuple(w for w in counts if len(w) >= MIN_LEN - 1)
     return Vocabulary(dict(counts), words, frozenset(_stem(w) for w in counts))
+
+
+def needs_spelling(text: str) -> bool:
+    """Whether a text has an English word long enough to be corrected (most Chinese messages
+    have none: no vocabulary, no index needed)."""
+    return any(len(m.group(0)) >= MIN_LEN for m in _LOOSE_WORD.finditer(text))
 
 
 def correct(text: str, vocab: Vocabulary) -> str:

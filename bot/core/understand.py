@@ -340,7 +340,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         elif (_BOOK_VERB.search(text) and _BOOK_WHO.search(text)) or _BOOK_TIME.search(text):
             interp.intent = "booking"
     own = list(subjects_of(text))
-    if interp.intent is None and not own and _offtopic(text):
+    if interp.intent is None and not set(own) - {"registration"} and _offtopic(text):
         # "今天天气怎么样": everyday matters, no trademark word: read alone, never a follow-up,
         # and the FAQ neither answers nor suggests from words it shares by chance.
         interp.extra["offtopic"] = True

@@ -680,3 +680,35 @@ def test_a_typed_time_that_is_not_free_in_english(chat: Chat) -> None:
     chat.say("Wang Mingyuan")
     assert "Free slots" in _text(chat.say("tuesday"))
     assert "15:00 is not free" in _text(chat.say("3pm"))  # 14:00, 14:40, 15:20 ...
+
+
+def test_registering_a_company_tax_and_staff_matters_are_refused_not_answered(
+    rt: Runtime,
+) -> None:
+    for n, text in enumerate(
+        [
+            "how to register a company in china",
+            "how much does it cost to register a business",
+            "公司注册需要什么材料",
+            "劳动合同到期不续签要赔钱吗",
+        ]
+    ):
+        got = Chat(rt.conversation, f"o{n}").say(text)
+        assert got.intent == "unknown" and not got.suggestions, text
+    # A mark named keeps it in scope.
+    kept = Chat(rt.conversation, "o9").say("公司改名了 商标要变更吗")
+    assert kept.faq_id == "change-name-address"
+
+
+def test_follow_ups_on_the_registration_topics_that_have_a_subject_of_their_own(
+    rt: Runtime,
+) -> None:
+    same_day = Chat(rt.conversation, "r1")
+    assert same_day.say("同一天两家申请一样的商标咋办").faq_id == "same-day-filing"
+    assert same_day.say("证据几天内要交").faq_id == "same-day-filing"  # not the pendency
+    search = Chat(rt.conversation, "r2")
+    assert search.say("怎么查商标有没有被注册").faq_id == "trademark-search"
+    assert search.say("要钱吗").faq_id == "trademark-search"  # free, not the filing fee
+    marking = Chat(rt.conversation, "r3")
+    assert marking.say("没注册的商标能标R吗").faq_id == "false-r-penalty"
+    assert marking.say("罚多少").faq_id == "false-r-penalty"

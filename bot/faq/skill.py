@@ -215,8 +215,11 @@ class FaqSkill:
             same_subject = family(fmap.subject_of(best.entry.id)) == family(interp.subject)
             sure = fmap.weight(interp.subject, interp.facet, found) >= PRIMARY
             measured = interp.facet in _MEASURED  # "咋办" is every entry's: retrieval decides
+            # One subject named: "马德里指定中国的商标 想异议 期限怎么算" is Madrid's and the
+            # opposition's, and (Madrid, time) alone would be the refusal period.
+            single = len({family(s) for s in subjects_of(ctx.text)} - {"registration"}) <= 1
             if found != best.entry.id and found in top3 and other_facet and same_subject:
-                return found if sure and measured else None
+                return found if sure and measured and single else None
             return None
         if best.score < settings.answer_threshold - SURE_MARGIN or found != best.entry.id:
             return None  # the map confirms retrieval's own best reading, never overrules it

@@ -7,12 +7,13 @@ import datetime as dt
 import re
 
 from bot.booking.flow import BookingState, slot_lost
-from bot.booking.format import expert_label, place_line, prepare_list, slot_time
+from bot.booking.format import day_label, expert_label, place_line, prepare_list, slot_time
 from bot.booking.ics import ics_attachment, ics_link
 from bot.booking.service import BookingRefused
 from bot.booking.slots import Slot, free_slots
 from bot.booking.steps import candidate_experts, next_free, prompt, tz_of
 from bot.booking.texts import bt
+from bot.core.choices import read_day, read_time
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
@@ -163,6 +164,21 @@ def hint(ctx: Context, state: BookingState) -> Outcome:
     nav = ("book:back", "book:cancel")
     options = [c for c in prompt(ctx, state).choices if c.payload not in nav]
     key = "flow.hint" if options else "flow.text_hint"
+    days = [
+        c.payload.removeprefix("book:day:") for c in options if c.payload.startswith("book:day:")
+    ]
+    typed = read_day(ctx.text, ctx.today) if days else None
+    if typed is not None and typed.isoformat() not in days:
+        # "明天" when tomorrow has no free time: say so, not "pick one of the options".
+        text = bt("flow.day_not_offered", ctx.lang, day=day_label(typed, ctx.lang))
+        return out([Reply(text, intent="booking"), prompt(ctx, state)], "hint")
+    slots = any(c.payload.startswith("book:slot:") for c in options)
+    at = read_time(ctx.text) if slots else None
+    if at is not None:
+        # "下午3点的" between the offered times: that time is not free (the router took any
+        # offered one already).
+        text = bt("flow.time_not_offered", ctx.lang, time=at.strftime("%H:%M"))
+        return out([Reply(text, intent="booking"), prompt(ctx, state)], "hint")
     return out([Reply(bt(key, ctx.lang), intent="booking"), prompt(ctx, state)], "hint")
 
 

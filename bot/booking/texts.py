@@ -158,6 +158,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "请从选项中选择（可回复数字），或回复“返回”“取消”。",
         "Please pick one of the options (you can reply with its number), or 'back' / 'cancel'.",
     ),
+    "flow.day_not_offered": (
+        "{day}没有可预约的时段，请从下面的日期中选择（可回复数字），或回复“返回”“取消”。",
+        "There is no free time on {day}; please pick one of the days below (or reply with its "
+        "number), or 'back' / 'cancel'.",
+    ),
+    "flow.time_not_offered": (
+        "{time}没有空档，请从下面的时段中选择（可回复数字），或回复“返回”“取消”。",
+        "{time} is not free; please pick one of the times below (or reply with its number), "
+        "or 'back' / 'cancel'.",
+    ),
     "flow.text_hint": (
         "（您正在预约专家，回复“返回”或“取消”可退出这一步。）",
         "(You are booking an expert; reply 'back' or 'cancel' to leave this step.)",

@@ -20,6 +20,7 @@ from bot.core.ports import Clock, Outcome, Skill, Skills, SystemClock
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.core.settings import Settings
+from bot.core.spelling import correct, needs_spelling, vocabulary
 from bot.core.texts import t
 from bot.core.understand import (
     Interpretation,
@@ -218,7 +219,15 @@ class Conversation:
         """One typed reading of the message in its dialogue context."""
         if ctx.inbound.is_callback or _PAYLOAD_RE.match(ctx.text):
             return Interpretation(text=ctx.text, query=ctx.text, intent="choice")
+        typed = ctx.text
+        if ctx.flow is None and ctx.state.status != "human" and needs_spelling(ctx.text):
+            # English typos put right first ("how do i asign a trademark"): the FAQ and the
+            # tools read the corrected words; the transcript and the question log keep what
+            # was typed. Not in a flow (names, addresses).
+            ctx.text = correct(ctx.text, vocabulary(ctx.services.index.get(ctx.session)))
         interp = understand_text(ctx.text, ctx.dialogue, ctx.lang)
+        if interp.intent in ("handoff", "booking"):
+            ctx.text = interp.text = typed  # staff read the question as the user typed it
         if interp.intent == "booking":
             # "约专家聊马德里" names the topic; "还是约个专家细聊吧" after a Madrid answer means it.
             interp.topic = booking_topic(ctx.text, SPECIALTIES) or topic_of_subject(

@@ -84,6 +84,11 @@ class Router:
         # A file without words still matters to staff during a handoff (bot/handoff/files.py).
         with_file = bool(ctx.inbound.extras.get("file_id")) and ctx.state.status == "human"
         if not _has_words(ctx.text) and not with_file:
+            # A known emoji ("👍", "😂") is an acknowledgement like "ok"; anything else is empty.
+            small = self._skill("smalltalk") if ctx.text.strip() else None
+            known = small.handle(ctx) if small is not None else None
+            if known is not None:
+                return known
             return Outcome([Reply(ctx.t("empty"), intent="smalltalk")], "smalltalk", "empty")
         payloads = ctx.data.get("choices") or []
         match = _PICK_RE.match(ctx.text)

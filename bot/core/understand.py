@@ -87,6 +87,7 @@ class Lexicon:
     facets: tuple[tuple[str, re.Pattern[str]], ...]
     facet_phrases: dict[str, tuple[str, str]]
     intents: dict[str, tuple[int, tuple[str, ...]]]
+    offtopic: re.Pattern[str] | None = None
 
 
 @cache
@@ -105,7 +106,9 @@ def lexicon() -> Lexicon:
         name: (int(v["threshold"]), tuple(_norm(x) for x in v.get("examples") or ()))
         for name, v in raw["intents"].items()
     }
-    return Lexicon(subjects, facets, phrases, intents)
+    words = raw.get("offtopic") or []
+    offtopic = re.compile("|".join(words), re.IGNORECASE) if words else None
+    return Lexicon(subjects, facets, phrases, intents, offtopic)
 
 
 def _norm(text: str) -> str:
@@ -179,13 +182,26 @@ _HUMAN_NEEDS = re.compile(
 # A booking asked for in words: a verb of arranging and someone to consult.
 _BOOK_VERB = re.compile(
     r"预约|约(个|一?下|位|专家|律师|顾问|时间|吗|不)|安排|请教|面谈|当面|见面|聊聊|细聊"
+    r"|找(个|位|一个|一位)|帮(我|忙)?看看|咨询(一?下)?"
     r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session",
+    re.I,
+)
+# A time asked for a talk, with or without someone named ("能约明天下午吗", "schedule a call").
+_BOOK_TIME = re.compile(
+    r"约(个|一?下)?(时间|明天|后天|今天|下午|上午|周.|星期.|下周)"
+    r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)",
     re.I,
 )
 _BOOK_WHO = re.compile(r"专家|律师|顾问|老师|expert|lawyer|attorney|consultant|specialist", re.I)
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
-    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|talk|speak|contact|reach|connect|get|call|need",
+    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)"
+    r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there",
+    re.I,
+)
+# Asking what tmbot is ("are you a real person", "你是真人吗") is small talk, not a request.
+_IDENTITY = re.compile(
+    r"^((are|r) (you|u)|is this|am i (talking|chatting) (to|with))\b|^你是|^您是|^是(不是)?(机器人|真人)",
     re.I,
 )
 _HUMAN_WHO = re.compile(
@@ -277,6 +293,27 @@ def _bare_subject(text: str) -> bool:
     return len(_SUBJECT_FILLER.sub("", rest)) <= 2
 
 
+# A national mark set against a Madrid one ("那国内的呢", "and for a chinese registration?").
+_NATIONAL = re.compile(
+    r"国内|境内|本国|national|domestic|chinese (mark|one|trademark|registration|filing)|in china",
+    re.I,
+)
+# What a national counterpart is asked for ("国内的要多少钱"); "and if the chinese mark fails"
+# asks about Madrid's dependency on it.
+_SCOPE_FACETS = (None, "fee", "validity", "time", "result_time", "documents", "procedure")
+# ... unless the message is about both ("国内续展了马德里还要续吗").
+_MADRID_TOO = re.compile(r"马德里|国际|madrid|international|\bIR\b|wipo", re.I)
+
+
+_TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
+
+
+def _offtopic(text: str) -> bool:
+    """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
+    words = lexicon().offtopic
+    return bool(words and words.search(text)) and not _TM_ANCHOR.search(text)
+
+
 def _only_cancel(key: str) -> bool:
     rest, found = _CANCEL_IN.subn("", key)
     return found > 0 and not _CANCEL_FILLER.sub("", rest)
@@ -290,19 +327,24 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.intent = "cancel"
         return interp
     for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
-        if not needs.search(text):
+        if not needs.search(text) or _IDENTITY.search(text):
             continue
         score = intent_score(intent, text)
         interp.scores[intent] = score
         if score >= lexicon().intents[intent][0] and (score == 100 or not _ABOUT.search(text)):
             interp.intent = intent
             break
-    if interp.intent is None and not _ABOUT.search(text):
+    if interp.intent is None and not _ABOUT.search(text) and not _IDENTITY.search(text):
         if _asks_person(text):
             interp.intent = "handoff"
-        elif _BOOK_VERB.search(text) and _BOOK_WHO.search(text):
+        elif (_BOOK_VERB.search(text) and _BOOK_WHO.search(text)) or _BOOK_TIME.search(text):
             interp.intent = "booking"
     own = list(subjects_of(text))
+    if interp.intent is None and not set(own) - {"registration"} and _offtopic(text):
+        # "今天天气怎么样": everyday matters, no trademark word: read alone, never a follow-up,
+        # and the FAQ neither answers nor suggests from words it shares by chance.
+        interp.extra["offtopic"] = True
+        return interp
     brief = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     # A bare "注册" in a short follow-up is the last subject's ("注册下来管几年" after Madrid);
     # a registration named as such starts afresh ("那国内注册一个类多少钱").
@@ -323,15 +365,33 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     interp.facet = facet_of(text)
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     lean = bool(_LEAN.search(text))
+    interp.extra["lean"] = lean
     bare = bool(own) and _bare_subject(text)
     if interp.intent is None and bare and not interp.facet and dialogue.facet and short and lean:
-        # "变更呢" after a fee answer: the new subject with the facet asked last.
+        # "变更呢" after a fee answer, "马德里的呢" after the term: the new subject with the
+        # facet asked last (the facet map names the entry; the phrase helps retrieval).
         phrases = lexicon().facet_phrases.get(dialogue.facet)
+        interp.facet = dialogue.facet
         if phrases:
-            interp.facet = dialogue.facet
             interp.query = f"{text} {phrases[1] if lang == 'en' else phrases[0]}"
-            interp.followup = True
-            interp.extra["inherited_facet"] = True
+        interp.followup = True
+        interp.extra["inherited_facet"] = True
+        return interp
+    if (
+        interp.intent is None
+        and dialogue.subject == "madrid"
+        and _NATIONAL.search(text)
+        and not set(own) - {"registration", "madrid"}
+        and not _MADRID_TOO.search(text)
+        and short
+        and interp.facet in _SCOPE_FACETS
+        and (interp.facet or dialogue.facet)
+    ):
+        # "那国内的呢" after a Madrid answer: the same question of a national mark.
+        interp.subject = "registration"
+        interp.facet = interp.facet or dialogue.facet
+        interp.followup = True
+        interp.extra["inherited_facet"] = True
         return interp
     if interp.intent is None and not own and dialogue.subject:
         tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5

@@ -210,13 +210,20 @@ def _family_of(fmap: FacetMap, match: Match) -> str | None:
 
 
 def choose_subject(
-    fmap: FacetMap, matches: list[Match], own: list[str], context: str | None
+    fmap: FacetMap,
+    matches: list[Match],
+    own: list[str],
+    context: str | None,
+    *,
+    lean: bool = False,
 ) -> str | None:
     """The subject a message is about: of those it names and the one the conversation was on,
     the one whose entries retrieval ranks first ("外国那边多久内可以驳回" after a Madrid answer
     is Madrid's refusal period; "宣告无效以后许可合同还算数吗" is about invalidation).
 
     `registration` is named by any "申请"/"注册" and counts only when nothing else is named.
+    When retrieval ranks none of them, a message leaning on the last answer ("要是国内的被驳回了
+    呢" after the Madrid basic mark) is about the conversation's subject (`lean`).
     """
     named = [s for s in own if s != "registration"] or list(own)
     if context in named:
@@ -225,6 +232,9 @@ def choose_subject(
     if len(pool) <= 1:
         return pool[0] if pool else None
     ranked = [_family_of(fmap, m) for m in matches if m.score >= FLOOR]
+
+    if lean and context and not any(family(s) in ranked for s in pool):
+        return context
 
     def rank(subject: str) -> int:
         fam = family(subject)

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from bot.core.understand import Interpretation, entry_subject, facets_of
+from bot.core.understand import Interpretation, entry_subject, facets_of, subjects_of
 from knowledge.index import FaqIndex, Match
 
 __all__ = ("SURE_MARGIN", "rerank", "sure_fit")
@@ -217,9 +217,14 @@ def _rerank(
         # A question naming a specific subject: entries on another subject step back when one
         # on its own subject is among the candidates ("what is the opposition period").
         families = [_family(entry_subject(_question(m))) for m in out]
+        named = {_family(s) for s in subjects_of(text)}
         if subject in families:
+            # An entry on a specific subject the message never names ("复审要多久出结果" and
+            # the opposition's decision time) steps back twice as far.
             out = [
-                replace(m, score=m.score - PENALTY / 2) if families[i] not in (subject, None) else m
+                replace(m, score=m.score - PENALTY * (1 if _stranger(families[i], named) else 0.5))
+                if families[i] not in (subject, None)
+                else m
                 for i, m in enumerate(out)
             ]
     if interp is not None and interp.followup and subject:
@@ -256,6 +261,11 @@ def _rerank(
                 replace(m, score=min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out
             ]
     return sorted(out, key=lambda m: -m.score)
+
+
+def _stranger(family: str | None, named: set[str | None]) -> bool:
+    """An entry's subject that is specific and not among those the message names."""
+    return family not in named and family not in (None, "registration")
 
 
 def facet_of_both(question: str, facet: str) -> bool:

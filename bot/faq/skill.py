@@ -32,6 +32,11 @@ TOOL_SEEDS: dict[str, dict[str, Any]] = {
 }
 
 
+# Facets asking for a measure (how long, how much, until when, what to hand in): an entry
+# that does not give it is no answer, however many words it shares with the question.
+_MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents"])
+
+
 def _suggestion(entry: FaqEntry, lang: str) -> dict[str, Any]:
     return {"faq_id": entry.id, "topic": entry.topic, "question": entry.question.get(lang)}
 
@@ -59,6 +64,8 @@ class FaqSkill:
         query = interp.query if interp is not None and interp.query else ctx.text
         lang = detect_lang(ctx.text) or ctx.lang
         matches = index.search(query, today=ctx.today, lang=lang, limit=5)
+        if interp is not None and interp.extra.get("offtopic"):
+            matches = []  # the weather shares "今天" and "怎么样" with entries, nothing more
         if interp is not None and interp.followup and interp.extra.get("weak"):
             # Keep whichever reading wins: a short question of its own ("商标检索怎么做")
             # matched confidently alone is not a follow-up of the last subject.
@@ -76,7 +83,8 @@ class FaqSkill:
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
             own = list(subjects_of(ctx.text))
-            chosen = choose_subject(fmap, raw, own, interp.context_subject)
+            lean = bool(interp.extra.get("lean"))
+            chosen = choose_subject(fmap, raw, own, interp.context_subject, lean=lean)
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject
                 interp.subject = chosen
@@ -196,7 +204,22 @@ class FaqSkill:
                 rival = alone or (answers and found != previous)
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found
-        if best is None or best.score >= settings.answer_threshold:
+        if best is None:
+            return None
+        if best.score >= settings.answer_threshold:
+            # Confident words, but on an entry of the subject that does not answer the facet
+            # at all ("商标转让要多久": when the assignee owns it is not how long it takes),
+            # with THE entry for it among the candidates: that entry.
+            top3 = [m.entry.id for m in matches[:3]]
+            other_facet = fmap.weight(interp.subject, interp.facet, best.entry.id) < PRIMARY
+            same_subject = family(fmap.subject_of(best.entry.id)) == family(interp.subject)
+            sure = fmap.weight(interp.subject, interp.facet, found) >= PRIMARY
+            measured = interp.facet in _MEASURED  # "咋办" is every entry's: retrieval decides
+            # One subject named: "马德里指定中国的商标 想异议 期限怎么算" is Madrid's and the
+            # opposition's, and (Madrid, time) alone would be the refusal period.
+            single = len({family(s) for s in subjects_of(ctx.text)} - {"registration"}) <= 1
+            if found != best.entry.id and found in top3 and other_facet and same_subject:
+                return found if sure and measured and single else None
             return None
         if best.score < settings.answer_threshold - SURE_MARGIN or found != best.entry.id:
             return None  # the map confirms retrieval's own best reading, never overrules it
@@ -278,7 +301,7 @@ class FaqSkill:
         seed = TOOL_SEEDS.get(entry.id)
         if seed is not None and not ctx.dialogue.tool:
             # "注册商标多少钱" answered from the FAQ, then "那4个类呢": the fee tool recomputes.
-            ctx.dialogue.used_tool(dict(seed))
+            ctx.dialogue.used_tool(dict(seed, seeded=True))
         ctx.data.pop("last_feedback", None)
         reply = Reply(
             text,

@@ -29,7 +29,7 @@ KINDS: dict[str, frozenset[str]] = {
     "greeting": _set(
         "你好 您好 你好呀 您好呀 哈喽 嗨 hi hello hey 早 早上好 上午好 中午好 下午好 晚上好 "
         "good_morning good_afternoon good_evening hi_there hello_there 你好啊 您好啊 哈罗 嗨喽 "
-        "/start start"
+        "/start start 早啊 早呀 早安 午安 早上好呀 good_day morning hiya"
     ),
     "presence": _set(
         "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 "
@@ -47,12 +47,17 @@ KINDS: dict[str, frozenset[str]] = {
     "goodbye": _set(
         "再见 拜拜 拜 bye bye-bye goodbye see_you 回头见 下次见 先这样 就这样 没事了 没有了 "
         "没别的了 没问题了 that's_all that's_it nothing_else no_more_questions bye_for_now "
-        "88 886 再会 先这样吧 see_you_later take_care have_a_nice_day"
+        "88 886 再会 先这样吧 see_you_later take_care have_a_nice_day 晚安 good_night night "
+        "gn 回见 下回聊 先撤了 talk_later ttyl"
     ),
     "identity": _set(
         "你是机器人吗 你是谁 你是真人吗 是机器人吗 机器人吗 你是ai吗 你是人工智能吗 是真人吗 "
         "are_you_a_bot are_you_a_robot are_you_human are_you_a_human who_are_you are_you_real "
-        "are_you_ai are_you_an_ai is_this_a_bot"
+        "are_you_ai are_you_an_ai is_this_a_bot are_you_a_real_person are_you_a_person "
+        "is_this_a_real_person is_this_a_human am_i_talking_to_a_bot am_i_talking_to_a_human "
+        "am_i_talking_to_a_robot 你是人吗 你是真人还是机器人 你是机器人还是真人 是人工吗 "
+        "what_can_you_do what_do_you_do 你能干嘛 你能做什么 你会干嘛 你会什么 你是干嘛的 "
+        "你可以做什么 你能干什么 你会干什么"
     ),
     "ack": _set(
         "嗯 嗯嗯 嗯呢 哦 哦哦 噢 好 好的 好滴 好嘞 行 行的 可以 收到 明白 明白了 知道了 了解 "
@@ -61,6 +66,13 @@ KINDS: dict[str, frozenset[str]] = {
         "好吧 好哒 好呀 好啊 行吧 可以的 没问题 明白啦 了解啦 懂啦 知道啦 晓得了 清楚了 ok的 "
         "perfect awesome nice good makes_sense that_helps all_good no_worries right roger will_do "
         "clear okay_then ok_then"
+    ),
+    "chitchat": _set(
+        "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
+        "tell_me_something_funny a_joke joke 你叫什么 你叫什么名字 你几岁 你多大了 你多大 "
+        "你吃饭了吗 吃了吗 吃饭了吗 你好吗 最近好吗 how_are_you how_are_you_doing how's_it_going "
+        "hows_it_going how_r_u what's_up whats_up sup 无聊 好无聊 i'm_bored im_bored "
+        "what's_your_name whats_your_name how_old_are_you 你喜欢什么 你累吗 are_you_tired"
     ),
 }
 _TEXTS = {
@@ -85,6 +97,11 @@ _TEXTS = {
         "需要真人时回复“人工”，我帮您转接工作人员。",
         "I am the station's assistant: I answer trademark questions, compute renewal deadlines "
         "and fees and book experts. Reply 'human' any time and I will put you through to staff.",
+    ),
+    "chitchat": (
+        "哈哈，聊天我不太在行，商标的事我更拿手：注册、续展、转让、异议、马德里国际注册都可以问我。",
+        "Ha, small talk is not my strong suit; trademarks are. Ask me about filing, renewal, "
+        "assignment, oppositions or Madrid.",
     ),
     "ack": (
         "好的。还有什么想了解的，直接问我就行。",
@@ -111,7 +128,7 @@ def smalltalk_kind(text: str) -> str | None:
     # decide the reply over a greeting or an acknowledgement.
     kinds = _pieces(key.replace(" ", "_") if key.isascii() else key.replace(" ", ""))
     if kinds:
-        order = ("goodbye", "thanks", "identity", "presence", "greeting", "ack")
+        order = ("goodbye", "thanks", "identity", "presence", "greeting", "chitchat", "ack")
         return next(k for k in order if k in kinds)
     return None
 

@@ -191,8 +191,22 @@ def unknown_parties(text: str, parties: list[PartyMatch]) -> list[str]:
     return unknown
 
 
-def read_facts(text: str, today: dt.date, table: FeeTable | None = None) -> Facts:
-    """Extract every fact the tools can use from `text`."""
+# Party codes typed in lower case ("madrid fee us and eu"): read as codes only in a Madrid
+# message or follow-up, and "us" not as the object of a verb ("help us", "tell us").
+_LOWER_CODES = re.compile(
+    r"(?<![A-Za-z])(?<!help )(?<!tell )(?<!give )(?<!let )(?<!show )(?<!send )"
+    r"(us|uk|eu|jp|kr|sg|au|vn|ru|mx|tr)(?![A-Za-z])"
+)
+
+
+def _codes_upper(text: str) -> str:
+    return _LOWER_CODES.sub(lambda m: m.group(1).upper(), text)
+
+
+def read_facts(
+    text: str, today: dt.date, table: FeeTable | None = None, *, madrid: bool = False
+) -> Facts:
+    """Extract every fact the tools can use from `text` (`madrid`: a Madrid follow-up)."""
     norm = unicodedata.normalize("NFKC", text)
     facts = Facts(text=norm, dates=find_dates(norm, today))
     listed = [m.span() for m in _CLASS_NO.finditer(norm)]
@@ -212,8 +226,9 @@ def read_facts(text: str, today: dt.date, table: FeeTable | None = None) -> Fact
             items.append(n)
     facts.items = items
     # "瑞士法郎" / "Swiss francs" is a currency, not a designation of Switzerland.
+    named = _codes_upper(norm) if madrid or _MADRID_CTX.search(norm) else norm
     facts.parties = [
-        p for p in find_parties(norm, table) if not _CURRENCY.match(norm, p.start + len(p.text))
+        p for p in find_parties(named, table) if not _CURRENCY.match(norm, p.start + len(p.text))
     ]
     facts.colour = (
         True
@@ -302,7 +317,9 @@ def choose(facts: Facts) -> str | None:
         return found[0]
     text = facts.text
     madrid = bool(_MADRID_CTX.search(text))
-    if madrid and facts.asks_cost:
+    # "马德里指定美国 英国 2个类": parties and classes typed together ask for the estimate.
+    listed = bool(facts.parties) and facts.classes is not None
+    if madrid and (facts.asks_cost or (listed and not facts.asks_when and not facts.asks_how_long)):
         if facts.parties or facts.classes is not None:
             return "fee_madrid"
         return None

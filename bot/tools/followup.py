@@ -91,6 +91,10 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
         return True
     if tool == "fee_madrid":
         return bool(facts.parties) or facts.colour is not None
+    if tool == "fee_renewal" and facts.late and _LEAN.search(facts.text) and not last.get("seeded"):
+        # "宽展期内呢" after "续展3个类多少钱" is the same classes, late; after the FAQ's fee
+        # answer ("seeded", no classes of the user's) it asks about the grace period.
+        return True
     if tool in ("fee_national", "fee_renewal"):
         return _channel(facts)
     if tool == "renewal":
@@ -146,7 +150,7 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
     """Whether `text` only changes an input of the last computation."""
     if not last or not _short(text) or _SUBJECT_WORDS.search(text):
         return False
-    facts = read_facts(_bare(text), today, cfg.fees)
+    facts = read_facts(_bare(text), today, cfg.fees, madrid=last.get("tool") == "fee_madrid")
     own = choose(facts)
     # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.
     if own == "fee_national" and last.get("tool") in ("renewal", "fee_renewal"):
@@ -160,8 +164,8 @@ def follow_up(
     text: str, last: dict[str, Any], today: dt.date, cfg: ToolConfig, lang: str
 ) -> tuple[Answer, dict[str, Any]] | None:
     """The recomputed answer and the new inputs, or None when nothing applies."""
-    facts = read_facts(_bare(text), today, cfg.fees)
     tool = last.get("tool")
+    facts = read_facts(_bare(text), today, cfg.fees, madrid=tool == "fee_madrid")
     inputs = dict(last)
     if tool == "fee_madrid":
         parties = _designations(list(last.get("parties") or []), facts, text, cfg)
@@ -187,6 +191,8 @@ def follow_up(
         paper = facts.paper or bool(inputs.get("paper"))
         late = facts.late or bool(inputs.get("late"))
         inputs.update(classes=classes, paper=paper, late=late)
+        if facts.classes is not None:
+            inputs.pop("seeded", None)  # the user's own classes now: a computation of theirs
         return renewal_fee_only(classes, late=late, paper=paper, cfg=cfg, lang=lang), inputs
     if tool == "renewal":
         date = dt.date.fromisoformat(inputs["date"])

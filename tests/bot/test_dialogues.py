@@ -552,3 +552,163 @@ def test_madrid_follow_up_drops_one_country_and_adds_another(chat: Chat) -> None
     chat.say("madrid estimate for EU, japan and korea, 1 class")
     two = chat.say("drop japan and korea")
     assert two.result and two.result["parties"] == ["EU"]
+
+
+# -- generalising beyond the phrases tuned on (issue 21, round 3) -----------------------------
+
+
+def test_english_typos_are_read_as_the_words_meant(chat: Chat) -> None:
+    assert chat.say("how do i asign a trademark").faq_id == "assignment-procedure"
+    assert chat.say("whats the grace peroid for renewal").faq_id == "renewal-grace-period"
+    tool = chat.say("our mark was registerd 15 august 2016, can we still renew it")
+    assert tool.intent == "tool" and tool.result and tool.result["expiry"] == "2026-08-14"
+
+
+def test_a_typo_never_reaches_staff_corrected(rt: Runtime) -> None:
+    # What staff read is what the user typed; the correction is only for reading it.
+    asked = Chat(rt.conversation, "t1").say("get me a human, my renewl was refused")
+    assert asked.intent == "handoff"
+    with Session(rt.engine) as session:
+        questions = [t.question for t in session.exec(select(Ticket))]
+    assert any("renewl" in (q or "") for q in questions), questions
+
+
+def test_national_and_madrid_swap_keeping_what_was_asked(chat: Chat) -> None:
+    assert chat.say("马德里国际注册有效期多久").faq_id == "madrid-validity-renewal"
+    assert chat.say("那国内的呢").faq_id == "validity-period"  # the same question, national
+    assert chat.say("马德里的呢").faq_id == "madrid-validity-renewal"  # and back
+    assert chat.say("madrid basic fee pls").faq_id == "madrid-basic-fee"
+    assert chat.say("and for a chinese registration?").faq_id == "filing-fee"
+
+
+def test_the_length_of_a_period_is_its_deadline_and_subjects_not_named_step_back(
+    chat: Chat,
+) -> None:
+    assert chat.say("续展期是多久").faq_id == "renewal-window"  # not the opposition period
+    due = chat.say("驳回通知12月1号收到的 复审最晚哪天")
+    assert due.result and due.result["due"] == "2026-12-16"
+    # "复审" is named: the opposition's decision time (another subject) is not its answer.
+    assert chat.say("复审要多久出结果").faq_id == "rejection-review-deadline"
+
+
+def test_losing_an_opposition_is_asked_as_an_appeal(chat: Chat) -> None:
+    assert chat.say("how long is the opposition period").faq_id == "opposition-period"
+    assert chat.say("what if we lose").faq_id == "opposition-outcome-appeal"
+
+
+def test_chit_chat_and_everyday_questions_get_no_faq_entry(chat: Chat) -> None:
+    assert chat.say("tell me a joke").intent == "smalltalk"
+    assert chat.say("😂").outcome != "empty"  # an emoji is an acknowledgement, not nothing
+    assert chat.say("商标续展多少钱").faq_id == "renewal-fee"
+    weather = chat.say("今天天气咋样")  # not a follow-up of the renewal fee, no suggestions
+    assert weather.intent == "unknown" and not weather.suggestions
+
+
+def test_how_long_it_takes_is_not_when_it_takes_effect(chat: Chat) -> None:
+    # Retrieval's best shares the words; the entry that gives the duration is the answer.
+    assert chat.say("商标转让要多久").faq_id == "assignment-procedure"
+
+
+def test_a_conditional_follow_up_asks_the_consequence_for_the_conversation(rt: Runtime) -> None:
+    en = Chat(rt.conversation, "c1")
+    assert en.say("who can file a madrid application").faq_id == "madrid-eligibility"
+    assert en.say("do we need a chinese mark first").faq_id == "madrid-basic-mark"
+    assert en.say("and if that chinese mark gets refused").faq_id == "madrid-dependency"
+    zh = Chat(rt.conversation, "c2")
+    assert zh.say("马德里要先有国内商标吗").faq_id == "madrid-basic-mark"
+    assert zh.say("要是国内的被驳回了呢").faq_id == "madrid-dependency"
+
+
+def test_madrid_parties_and_classes_typed_as_clerks_do(chat: Chat) -> None:
+    # No cost word: parties and classes together ask for the estimate.
+    first = chat.say("马德里指定美国 英国 2个类")
+    assert first.intent == "tool" and first.result and first.result["total_chf"] == 1959
+    # Codes in lower case in a Madrid message; "drop the us" in its follow-up.
+    en = Chat(chat.conv, "m2")
+    assert en.say("madrid fee us and eu 1 class").result["parties"] == ["US", "EU"]  # type: ignore[index]
+    assert en.say("drop the us").result["parties"] == ["EU"]  # type: ignore[index]
+    # ... but "help us" is no designation of the United States.
+    helped = Chat(chat.conv, "m3").say("can you help us with madrid fees for japan 1 class")
+    assert helped.result and helped.result["parties"] == ["JP"]
+
+
+def test_the_renewal_fee_recomputed_for_the_grace_period(chat: Chat) -> None:
+    first = chat.say("续展3个类多少钱")
+    assert first.result and first.result["online_total"] == 1350
+    late = chat.say("宽展期内呢")  # the same 3 classes, with the late fee
+    assert late.intent == "tool" and late.result and late.result["online_total"] == 2025
+
+
+def test_booking_and_staff_asked_in_more_words(rt: Runtime) -> None:
+    said = {
+        "能不能找个老师帮我看看我的商标": "booking",
+        "我想咨询下专家 马德里那块": "booking",
+        "能约明天下午吗 想聊聊续展": "booking",
+        "你们有人工吗": "handoff",
+        "is there a human i can chat with": "handoff",
+        "put me in touch with staff": "handoff",
+    }
+    for n, (text, intent) in enumerate(said.items()):
+        assert Chat(rt.conversation, f"n{n}").say(text).intent == intent, text
+    madrid = Chat(rt.conversation, "n9").say("我想咨询下专家 马德里那块")
+    assert "陈晓" in _text(madrid)  # the topic carried into the booking
+
+
+def test_asking_what_tmbot_is_or_saying_goodnight_is_small_talk(rt: Runtime) -> None:
+    for n, text in enumerate(
+        ["are you a real person", "你是真人吗", "what can you do", "早啊", "晚安", "good night"]
+    ):
+        got = Chat(rt.conversation, f"s{n}").say(text)
+        assert got.intent == "smalltalk", text  # not a ticket, not an FAQ entry
+    with Session(rt.engine) as session:
+        assert session.exec(select(Ticket)).first() is None
+
+
+def test_a_typed_day_or_time_that_is_not_free_is_said_so(chat: Chat) -> None:
+    chat.say("预约专家")
+    assert "李静" in _text(chat.say("异议"))
+    chat.say("李静")
+    tomorrow = chat.say("明天")  # Li Jing has no time on Tuesdays
+    assert "12月8日 周二没有可预约的时段" in _text(tomorrow)
+    assert "12月9日" in _text(chat.say("周三"))
+    assert "17:00没有空档" in _text(chat.say("下午5点"))  # 14:00-16:30 by the half hour
+
+
+def test_a_typed_time_that_is_not_free_in_english(chat: Chat) -> None:
+    chat.say("book an expert")
+    chat.say("renewal")
+    chat.say("Wang Mingyuan")
+    assert "Free slots" in _text(chat.say("tuesday"))
+    assert "15:00 is not free" in _text(chat.say("3pm"))  # 14:00, 14:40, 15:20 ...
+
+
+def test_registering_a_company_tax_and_staff_matters_are_refused_not_answered(
+    rt: Runtime,
+) -> None:
+    for n, text in enumerate(
+        [
+            "how to register a company in china",
+            "how much does it cost to register a business",
+            "公司注册需要什么材料",
+            "劳动合同到期不续签要赔钱吗",
+        ]
+    ):
+        got = Chat(rt.conversation, f"o{n}").say(text)
+        assert got.intent == "unknown" and not got.suggestions, text
+    # A mark named keeps it in scope.
+    kept = Chat(rt.conversation, "o9").say("公司改名了 商标要变更吗")
+    assert kept.faq_id == "change-name-address"
+
+
+def test_follow_ups_on_the_registration_topics_that_have_a_subject_of_their_own(
+    rt: Runtime,
+) -> None:
+    same_day = Chat(rt.conversation, "r1")
+    assert same_day.say("同一天两家申请一样的商标咋办").faq_id == "same-day-filing"
+    assert same_day.say("证据几天内要交").faq_id == "same-day-filing"  # not the pendency
+    search = Chat(rt.conversation, "r2")
+    assert search.say("怎么查商标有没有被注册").faq_id == "trademark-search"
+    assert search.say("要钱吗").faq_id == "trademark-search"  # free, not the filing fee
+    marking = Chat(rt.conversation, "r3")
+    assert marking.say("没注册的商标能标R吗").faq_id == "false-r-penalty"
+    assert marking.say("罚多少").faq_id == "false-r-penalty"

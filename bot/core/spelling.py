@@ -1,0 +1,127 @@
+"""English typos put right before understanding: "how do i asign a trademark", "grace peroid".
+
+Clerks type fast. Retrieval and the lexicon match words, so one wrong letter in the word that
+carries the question ("asign", "registerd", "renewl") loses it. A word the corpus does not know
+is replaced by the corpus word within one edit (a letter left out, swapped or mistyped; two
+edits for long words), the most frequent one. Short words, numbers and words the corpus knows are
+never touched, and a word with no single close neighbour stays as typed: retrieval's own
+agreement thresholds still decide what is answered, so a correction cannot force an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from knowledge.index import FaqIndex
+from knowledge.schema import FaqEntry
+from knowledge.tools.fees import DEFAULT_FEES_FILE
+from knowledge.tools.nice_data import KEYWORDS_FILE
+
+__all__ = ("Vocabulary", "correct", "needs_spelling", "vocabulary")
+
+# Words the bot reads beyond the corpus: its lexicon and intent examples, the Madrid parties
+# and business types the tools know, and the calendar words of dates.
+_EXTRA_FILES = (
+    Path(__file__).with_name("understanding.yaml"),
+    DEFAULT_FEES_FILE,
+    KEYWORDS_FILE,
+)
+_CALENDAR = (
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday today tomorrow colour color "
+    "classes class designate"
+)
+
+_WORD = re.compile(r"[A-Za-z]+")
+# A word on its own, not part of an address, a link, a code or a file name.
+_LOOSE_WORD = re.compile(r"(?<![\w@./:-])[A-Za-z]+(?![\w@/:-]|[.-]\w)")
+MIN_LEN = 5  # "lose", "bot", "vat": too short to tell a typo from another word
+LONG = 9  # from this length two edits are still one word ("registraton")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The English words the bot knows, with how often each occurs."""
+
+    counts: dict[str, int]
+    words: tuple[str, ...]
+    stems: frozenset[str]
+
+    def fix(self, word: str) -> str | None:
+        """The known word this one is a typo of, or None."""
+        low = word.lower()
+        if len(low) < MIN_LEN or low in self.counts or _stem(low) in self.stems:
+            return None  # known, or another form of a known word ("copied" beside "copies")
+        limit = 2 if len(low) >= LONG else 1
+        found = process.extract(low, self.words, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        if not found:
+            return None
+        best = min(d for _, d, _ in found)
+        # A letter left out, swapped or mistyped ("asign", "peroid", "registerd"), never one
+        # too many: a word the corpus lacks is more often a real word than a typo of a shorter
+        # one ("thank" is not "than").
+        near = [w for w, d, _ in found if d == best and 0 <= len(w) - len(low) <= limit]
+        ranked = sorted(near, key=lambda w: -self.counts[w])
+        if not ranked or (len(ranked) > 1 and self.counts[ranked[0]] == self.counts[ranked[1]]):
+            return None  # nothing near, or two words as likely: leave it as typed
+        return ranked[0]
+
+
+_SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", ""))
+
+
+def _stem(word: str) -> str:
+    """The word without a common English ending ("copied", "copies" -> "copy")."""
+    for suffix, instead in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + instead
+    return word
+
+
+def _tokens(texts: Iterable[str]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(w.lower() for w in _WORD.findall(text))
+    return counts
+
+
+def _entry_texts(entries: Iterable[FaqEntry]) -> Iterable[str]:
+    for e in entries:
+        yield e.question.get("en")
+        yield from e.alternates.en
+        yield e.answer.get("en")
+
+
+@lru_cache(maxsize=4)
+def vocabulary(index: FaqIndex) -> Vocabulary:
+    """The words of an index's entries and of the bot's own word lists (rebuilt with the index)."""
+    extra = [f.read_text(encoding="utf-8") for f in _EXTRA_FILES if f.exists()]
+    counts = _tokens([*_entry_texts(index.entries), *extra, _CALENDAR])
+    words = tuple(w for w in counts if len(w) >= MIN_LEN - 1)
+    return Vocabulary(dict(counts), words, frozenset(_stem(w) for w in counts))
+
+
+def needs_spelling(text: str) -> bool:
+    """Whether a text has an English word long enough to be corrected (most Chinese messages
+    have none: no vocabulary, no index needed)."""
+    return any(len(m.group(0)) >= MIN_LEN for m in _LOOSE_WORD.finditer(text))
+
+
+def correct(text: str, vocab: Vocabulary) -> str:
+    """The text with each English typo replaced by the known word (unchanged when none)."""
+    if not _WORD.search(text):
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        fixed = vocab.fix(m.group(0))
+        return fixed if fixed is not None else m.group(0)
+
+    return _LOOSE_WORD.sub(one, text)

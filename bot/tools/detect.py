@@ -14,7 +14,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from knowledge.tools import DateResult, FeeTable, PartyMatch, find_dates, find_parties
+from knowledge.tools import (
+    DateResult,
+    FeeTable,
+    PartyMatch,
+    files_abroad,
+    find_dates,
+    find_parties,
+)
 
 __all__ = (
     "DATE_TOOLS",
@@ -316,7 +323,7 @@ def choose(facts: Facts) -> str | None:
     if found is not None:
         return found[0]
     text = facts.text
-    madrid = bool(_MADRID_CTX.search(text))
+    madrid = bool(_MADRID_CTX.search(text)) or files_abroad(text)
     # "马德里指定美国 英国 2个类": parties and classes typed together ask for the estimate.
     listed = bool(facts.parties) and facts.classes is not None
     if madrid and (facts.asks_cost or (listed and not facts.asks_when and not facts.asks_how_long)):

@@ -21,6 +21,7 @@ from knowledge.tools.madrid import (
     MadridEstimate,
     PartyMatch,
     estimate_madrid,
+    files_abroad,
     find_parties,
     resolve_party,
 )
@@ -74,6 +75,7 @@ __all__ = (
     "estimate_madrid",
     "estimate_national",
     "explain_suggestions",
+    "files_abroad",
     "find_dates",
     "find_parties",
     "is_working_day",

@@ -28,6 +28,7 @@ __all__ = (
     "Party",
     "PartyMatch",
     "estimate_madrid",
+    "files_abroad",
     "find_parties",
     "resolve_party",
 )
@@ -294,6 +295,29 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
         if all(p.code != q.code for q in out):
             out.append(p)
     return out
+
+
+# "想在美国日本注册", "we want to register in the US and Japan too": protection abroad asked
+# for without the word Madrid. Not a foreign applicant coming to China ("美国公司在中国注册").
+_FILE_WORD = re.compile(
+    r"注册|申请|保护|报|递交|\b(register|registration|file|filing|protect|protection|apply)\b",
+    re.IGNORECASE,
+)
+_TO_CHINA = re.compile(r"在中国|在国内|来中国|到中国|进中国|\bin china\b|\binto china\b", re.IGNORECASE)
+
+
+def files_abroad(text: str, table: FeeTable | None = None) -> bool:
+    """Whether `text` asks about protecting a mark in named Madrid members other than China."""
+    if not _FILE_WORD.search(text) or _TO_CHINA.search(text):
+        return False
+    norm = unicodedata.normalize("NFKC", text)
+    return any(
+        p.member and p.code != "CN" and not _CURRENCY_AFTER.match(norm, p.start + len(p.text))
+        for p in find_parties(text, table)
+    )
+
+
+_CURRENCY_AFTER = re.compile(r"\s*(?:法郎|francs?\b|元|dollars?\b|yen\b|日元|美元|欧元)", re.IGNORECASE)
 
 
 # --- table access -------------------------------------------------------------------------

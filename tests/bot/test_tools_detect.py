@@ -110,3 +110,19 @@ def test_facts_extracted() -> None:
     assert (f.classes, f.colour, f.paper, f.asks_cost) == (3, True, True, True)
     f = read_facts("2 classes, 12 items each, black and white", TODAY)
     assert (f.classes, f.items, f.colour) == (2, [12], False)
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        # Protection abroad priced without the word Madrid: the Madrid estimate, not the
+        # national filing fee.
+        ("我们想去美国和日本注册商标要多少钱", "fee_madrid"),
+        ("how much to protect our mark in the EU and UK", "fee_madrid"),
+        # A foreign company filing in China, and a currency, are not filings abroad.
+        ("美国公司在中国注册商标要多少钱", None),
+        ("瑞士法郎汇率多少", None),
+    ],
+)
+def test_filing_abroad_is_priced_as_madrid(text: str, tool: str | None) -> None:
+    assert tool_for(text) == tool

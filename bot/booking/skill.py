@@ -208,22 +208,23 @@ class BookingSkill:
         ctx.flow_data["resume"] = state.value
         if day is None and at is not None and ctx.flow_data.get("day"):
             day = dt.date.fromisoformat(ctx.flow_data["day"])  # same day, another time
-        wanted = " ".join(
-            part for part in (day and day_label(day, ctx.lang), at and f"{at:%H:%M}") if part
-        )
         if at is not None:
             ctx.flow_data["state"] = S.DAY.value
             if payload := self.first_slot_at(ctx, at, day):
                 return self._on_slot(ctx, S.SLOT, Said(payload, payload))
-        next_state = S.DAY
+        next_state, note = S.DAY, None
         if day is not None and f"book:day:{day.isoformat()}" in {
             c.payload for c in prompt(ctx, S.DAY).choices
         }:
             ctx.flow_data["day"], next_state = day.isoformat(), S.SLOT
+            if at is not None:  # the day has time, not at that hour
+                note = bt("flow.time_not_offered", ctx.lang, time=f"{at:%H:%M}")
+        elif day is not None:
+            note = bt("flow.day_not_offered", ctx.lang, day=day_label(day, ctx.lang))
         ctx.flow_data["state"] = next_state.value
         replies = [prompt(ctx, next_state)]
-        if wanted:  # it was named but is not free: say so above the options
-            replies.insert(0, Reply(bt("change.not_free", ctx.lang, when=wanted), intent="booking"))
+        if note:
+            replies.insert(0, Reply(note, intent="booking"))
         return act.out(replies)
 
     def _wechat(self, ctx: Context) -> bool:

@@ -39,10 +39,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "That day is fully booked; go back and choose another day.",
     ),
     "change.done": ("好的，时间改为{when}。", "OK, the time is now {when}."),
-    "change.not_free": (
-        "{when} 没有可预约的时段，请从下面重新选择：",
-        "{when} is not free; choose again below:",
-    ),
     "slot.taken": (
         "抱歉，这个时段刚刚被别人约走了。以下是最近的可约时段：",
         "Sorry, that slot was just taken. Here are the next free slots:",

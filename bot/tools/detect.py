@@ -133,7 +133,8 @@ _ZH_ITEMS = re.compile(
 _EN_ITEMS = re.compile(r"\b(\d{1,3})\s+(?:items?|goods|products|terms|services)\b", re.I)
 
 
-def _number(raw: str) -> int | None:
+def number(raw: str) -> int | None:
+    """A count typed as digits, in English or in Chinese numerals ("12", "five", "十二")."""
     raw = raw.lower()
     if raw.isdigit():
         return int(raw)
@@ -220,7 +221,7 @@ def read_facts(
     numbers = {int(n) for m in _CLASS_NO.finditer(norm) for n in re.findall(r"\d+", m.group(0))}
     numbers = {n for n in numbers if 1 <= n <= 45}
     counts = [
-        _number(m.group(1))
+        number(m.group(1))
         for m in (*_ZH_CLASSES.finditer(norm), *_EN_CLASSES.finditer(norm))
         if not any(s < m.end() and m.start() < e for s, e in listed)  # "第9、35、42类"
     ]
@@ -228,7 +229,7 @@ def read_facts(
     facts.classes = counts[0] if counts else (len(numbers) or None)  # "第9类和第42类" = 2
     items = []
     for m in (*_ZH_ITEMS.finditer(norm), *_EN_ITEMS.finditer(norm)):
-        n = _number(next(g for g in m.groups() if g))
+        n = number(next(g for g in m.groups() if g))
         if n and 1 <= n <= 500:
             items.append(n)
     facts.items = items

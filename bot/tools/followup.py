@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from bot.tools.detect import Facts, choose, read_facts
+from bot.tools.detect import Facts, choose, number, read_facts
 from bot.tools.run import (
     Answer,
     ToolConfig,
@@ -141,16 +141,32 @@ def _code(name: str, cfg: ToolConfig) -> str:
     return found[0].code if found else name
 
 
-def _bare(text: str) -> str:
+# "what about 5", "5个呢", "那三个呢" after a fee computed for some classes: that many classes.
+_COUNT_ONLY = re.compile(
+    r"^(?:what about|how about|and|then|so|ok|那么|那|要是|如果|换成|改成)?\s*"
+    r"(\d{1,2}|[一二两三四五六七八九十]{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"\s*(?:个|个的)?\s*(?:呢|then|instead)?\s*[?？]?$",
+    re.IGNORECASE,
+)
+_COUNTED = ("fee_national", "fee_renewal", "fee_madrid", "renewal")
+
+
+def _bare(text: str, last: dict[str, Any] | None = None) -> str:
     # "那5个类呢" = "5个类": the leading 那 would read as "that 5" to the class counter.
-    return re.sub(r"^(那么|那|要是|如果|换成|改成)\s*", "", text.strip())
+    text = re.sub(r"^(那么|那|要是|如果|换成|改成)\s*", "", text.strip())
+    if last and last.get("tool") in _COUNTED and last.get("classes") is not None:
+        m = _COUNT_ONLY.match(text)
+        n = number(m.group(1)) if m else None
+        if n is not None and 1 <= n <= 45:
+            return f"{n}个类"
+    return text
 
 
 def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: ToolConfig) -> bool:
     """Whether `text` only changes an input of the last computation."""
     if not last or not _short(text) or _SUBJECT_WORDS.search(text):
         return False
-    facts = read_facts(_bare(text), today, cfg.fees, madrid=last.get("tool") == "fee_madrid")
+    facts = read_facts(_bare(text, last), today, cfg.fees, madrid=last.get("tool") == "fee_madrid")
     own = choose(facts)
     # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.
     if own == "fee_national" and last.get("tool") in ("renewal", "fee_renewal"):
@@ -165,7 +181,7 @@ def follow_up(
 ) -> tuple[Answer, dict[str, Any]] | None:
     """The recomputed answer and the new inputs, or None when nothing applies."""
     tool = last.get("tool")
-    facts = read_facts(_bare(text), today, cfg.fees, madrid=tool == "fee_madrid")
+    facts = read_facts(_bare(text, last), today, cfg.fees, madrid=tool == "fee_madrid")
     inputs = dict(last)
     if tool == "fee_madrid":
         parties = _designations(list(last.get("parties") or []), facts, text, cfg)

@@ -712,3 +712,15 @@ def test_follow_ups_on_the_registration_topics_that_have_a_subject_of_their_own(
     marking = Chat(rt.conversation, "r3")
     assert marking.say("没注册的商标能标R吗").faq_id == "false-r-penalty"
     assert marking.say("罚多少").faq_id == "false-r-penalty"
+
+
+def test_a_bare_count_after_a_fee_computed_for_classes_recomputes_it(rt: Runtime) -> None:
+    en = Chat(rt.conversation, "n1")
+    assert en.say("how much to renew 2 classes").result["total"] == 900
+    again = en.say("what about 5")
+    assert (again.result.get("tool"), again.result.get("total")) == ("fee_renewal", 2250)
+    zh = Chat(rt.conversation, "n2")
+    zh.say("马德里指定美国日本 2个类多少钱")
+    assert zh.say("那3个呢").result.get("classes") == 3
+    # With no computation before it, a bare number is not a class count.
+    assert (Chat(rt.conversation, "n3").say("what about 5").result or {}).get("tool") is None

@@ -50,6 +50,15 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _refuse_a_taken_port(host: str, port: int) -> None:
+    """OSError when something listens on HOST:PORT already, another tmbot server included
+    (whose SO_REUSEPORT sockets would otherwise let this one share its port silently)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is not "taken"
+        probe.bind((host, port))
+
+
 def _config(host: str, port: int) -> uvicorn.Config:
     import uvicorn
 
@@ -84,9 +93,10 @@ class _Supervisor:
         self.stopping.set()
 
     def run(self) -> int:
-        # Held, not listened on, for the server's whole life: a port taken by something else
-        # fails here, once, instead of in every worker.
+        # A taken port fails here, once, instead of in every worker; the guard (bound, never
+        # listening, so it gets no connections) keeps the port ours while a worker restarts.
         try:
+            _refuse_a_taken_port(self.host, self.port)
             guard = reuse_port_socket(self.host, self.port)
         except OSError as exc:
             logger.error("tmbot: cannot listen on %s:%d: %s", self.host, self.port, exc)

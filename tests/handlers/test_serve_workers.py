@@ -137,8 +137,10 @@ def test_workers_share_connections_a_dead_one_is_replaced_and_all_stop_together(
         assert not Path(f"/proc/{pid}").exists()
 
 
-def test_a_port_in_use_stops_the_server_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("reuse_port", [False, True], ids=["other program", "other tmbot server"])
+def test_a_port_in_use_stops_the_server_at_once(tmp_path: Path, reuse_port: bool) -> None:
     with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, int(reuse_port))
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]

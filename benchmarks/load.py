@@ -3,12 +3,17 @@ bare endpoint (GET /healthz) served by the same processes, in one run.
 
     python -m benchmarks.load [--workers 1 2] [--concurrency 1 4 16 64] [--seconds 10]
                               [--database-url postgresql+psycopg://.../scratch]
+                              [--worker-cpu 0.4] [--json out.jsonl]
 
 For each worker count: a fresh database (a temporary SQLite file, or the given disposable
 database, migrated by `tmbot serve` itself), a warm-up, then each concurrency level for a bounded
-time. Prints req/s, p50/p99, errors, server CPU per request (master and workers, from /proc) and
-the resident memory of each worker after the run. Loopback only; the client shares the machine,
-so on a small machine it competes with the workers for CPU (the CPU per request is the server's).
+time, one connection per caller. Prints req/s, p50/p99, errors, server CPU per request (master
+and workers, from /proc); per worker the requests it served, its CPU per request and (capped)
+how often it was throttled; the client's CPU per request and how busy the machine was; on
+PostgreSQL the connections opened and closed during each level; each worker's resident memory
+after the run. Loopback only; the client shares the machine. `--worker-cpu F` caps each worker
+at F of a core in a cgroup of its own (`benchmarks/cpu_cap.py`), so 1 worker against 2 compares
+capacity on a fixed CPU budget rather than who got a core.
 """
 
 from __future__ import annotations

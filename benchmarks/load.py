@@ -3,12 +3,17 @@ bare endpoint (GET /healthz) served by the same processes, in one run.
 
     python -m benchmarks.load [--workers 1 2] [--concurrency 1 4 16 64] [--seconds 10]
                               [--database-url postgresql+psycopg://.../scratch]
+                              [--worker-cpu 0.4] [--json out.jsonl]
 
 For each worker count: a fresh database (a temporary SQLite file, or the given disposable
 database, migrated by `tmbot serve` itself), a warm-up, then each concurrency level for a bounded
-time. Prints req/s, p50/p99, errors, server CPU per request (master and workers, from /proc) and
-the resident memory of each worker after the run. Loopback only; the client shares the machine,
-so on a small machine it competes with the workers for CPU (the CPU per request is the server's).
+time, one connection per caller. Prints req/s, p50/p99, errors, server CPU per request (master
+and workers, from /proc); per worker the requests it served, its CPU per request and (capped)
+how often it was throttled; the client's CPU per request and how busy the machine was; on
+PostgreSQL the connections opened and closed during each level; each worker's resident memory
+after the run. Loopback only; the client shares the machine. `--worker-cpu F` caps each worker
+at F of a core in a cgroup of its own (`benchmarks/cpu_cap.py`), so 1 worker against 2 compares
+capacity on a fixed CPU budget rather than who got a core.
 """
 
 from __future__ import annotations
@@ -18,17 +23,23 @@ import asyncio
 import contextlib
 import hashlib
 import itertools
+import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
+from benchmarks.cpu_cap import CpuCapError, CpuCaps
 from benchmarks.wechat_bench import AES_KEY, APPID, QUESTIONS, TOKEN, _requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +69,14 @@ def _cpu(pids: list[int]) -> float:
     return total
 
 
+def _machine() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores (/proc/stat)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks) - idle) / hz, sum(ticks) / hz
+
+
 def _is_worker(pid: int) -> bool:
     """A uvicorn worker, not multiprocessing's resource tracker."""
     try:
@@ -73,42 +92,114 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-def _pg_sessions(url: str) -> tuple[int, int] | None:
-    """(connections open now, connections ever opened) to the benchmark database; None for
-    SQLite. The second moves with every new connection: churn shows as a growing count."""
-    if not url.startswith("postgresql"):
-        return None
-    from sqlalchemy import create_engine, text
+class _Postgres:
+    """Connections to the benchmark database, read on one connection held for the whole run (so
+    sampling opens none): open now (pg_stat_activity) and ever opened (pg_stat_database.sessions,
+    which moves with every new connection: a pool that churns shows as a growing count)."""
 
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            now = conn.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-            ).scalar_one()
-            ever = conn.execute(
-                text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
-            ).scalar_one()
-            return int(now) - 1, int(ever)
-    finally:
-        engine.dispose()
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        self.engine = create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        self.conn = self.engine.connect()
+
+    def sample(self) -> tuple[int, int]:
+        from sqlalchemy import text
+
+        now = self.conn.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalar_one()
+        ever = self.conn.execute(
+            text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        ).scalar_one()
+        return int(now) - 1, int(ever)  # not this connection
+
+    def backends(self) -> list[int]:
+        """The server processes of the benchmark database's connections (this host's pids)."""
+        from sqlalchemy import text
+
+        rows = self.conn.execute(
+            text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        )
+        return [int(pid) for (pid,) in rows]
+
+    def close(self) -> None:
+        self.conn.close()
+        self.engine.dispose()
+
+
+@dataclass
+class _Server:
+    """What a level reads about the server: its processes, their caps, its database."""
+
+    pid: int
+    port: int
+    workers: list[int]
+    caps: CpuCaps | None = None
+    pg: _Postgres | None = None
+
+
+def _connections_by_worker(server: _Server) -> dict[int, int]:
+    """Client port -> worker pid, for the connections open to the server now: the server side of
+    each connection in /proc/net/tcp{,6} (local port = the server's), its socket inode, and the
+    worker holding that inode among its file descriptors."""
+    inodes: dict[str, int] = {}
+    for pid in server.workers:
+        with contextlib.suppress(OSError):
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                with contextlib.suppress(OSError):
+                    target = os.readlink(fd)
+                    if target.startswith("socket:["):
+                        inodes[target[8:-1]] = pid
+    found: dict[int, int] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for row in Path(table).read_text().splitlines()[1:]:
+                cols = row.split()
+                local, remote, inode = cols[1], cols[2], cols[9]
+                if int(local.rsplit(":", 1)[1], 16) == server.port and inode in inodes:
+                    found[int(remote.rsplit(":", 1)[1], 16)] = inodes[inode]
+    return found
+
+
+async def _sample_pg(server: _Server, peak: list[int], stop: asyncio.Event) -> None:
+    """Connections open, every half second; with caps, the backends of connections the pool
+    opened meanwhile join the favoured group too."""
+    assert server.pg
+    while not stop.is_set():
+        peak.append((await asyncio.to_thread(server.pg.sample))[0])
+        if server.caps:
+            server.caps.favour(await asyncio.to_thread(server.pg.backends))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.5)
 
 
 async def _level(
-    base: str, server: int, concurrency: int, seconds: float, kind: str, offset: int
-) -> dict[str, float]:
+    base: str, server: _Server, concurrency: int, seconds: float, kind: str, offset: int
+) -> dict[str, Any]:
     """One concurrency level for `seconds`: `kind` is "mixed" or "bare"."""
     from handlers.web.visitor import COOKIE, sign_visitor
 
     latencies: list[float] = []
+    by_port: Counter[int] = Counter()
     errors = 0
     wechat = iter(_requests(int(seconds * 2000) + 100, offset))
     counter = itertools.count()
-    deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async with contextlib.AsyncExitStack() as stack:
+        # One connection per caller, as a proxy's upstream connections are used. One shared
+        # pool hands each request to its first idle connection: at concurrency 64 the others
+        # sat idle until the server's keep-alive timeout closed them, and the pool's bookkeeping
+        # cost the client about 7 ms of CPU a request (2 ms with a connection each).
+        clients = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=base, limits=limits, timeout=30)
+            )
+            for _ in range(concurrency)
+        ]
 
-        async def one(n: int) -> httpx.Response:
+        async def one(client: httpx.AsyncClient, n: int) -> httpx.Response:
             if kind == "bare":
                 return await client.get("/healthz")
             if n % 2:
@@ -119,39 +210,98 @@ async def _level(
             payload = {"text": QUESTIONS[n % len(QUESTIONS)]}
             return await client.post("/api/chat", json=payload, cookies=cookies)
 
-        async def worker() -> None:
+        async def worker(client: httpx.AsyncClient) -> None:
             nonlocal errors
             while time.perf_counter() < deadline:
                 start = time.perf_counter()
                 try:
-                    resp = await one(next(counter))
+                    resp = await one(client, next(counter))
                 except httpx.HTTPError:
                     errors += 1
                     continue
                 latencies.append(time.perf_counter() - start)
                 errors += resp.status_code != 200
+                with contextlib.suppress(Exception):  # which connection (so: which worker)
+                    by_port[resp.extensions["network_stream"].get_extra_info("client_addr")[1]] += 1
 
-        pids = _pids(server)
+        pids = _pids(server.pid)
+        if server.caps and server.pg:  # connections opened since the last level included
+            server.caps.favour(server.pg.backends())
+        pg_before = server.pg.sample() if server.pg else None
+        stop, peak = asyncio.Event(), []  # type: ignore[var-annotated]
+        sampler = asyncio.create_task(_sample_pg(server, peak, stop)) if server.pg else None
+        caps_before = {p: server.caps.stat(p) for p in server.workers} if server.caps else {}
+        per_worker = {p: _cpu([p]) for p in server.workers}
+        supervisor = _cpu([server.pid])
+        machine, own = _machine(), time.process_time()
         started, cpu = time.perf_counter(), _cpu(pids)
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        deadline = started + seconds
+        await asyncio.gather(*(worker(client) for client in clients))
         elapsed, cpu = time.perf_counter() - started, _cpu(pids) - cpu
+        own = time.process_time() - own
+        machine = tuple(b - a for a, b in zip(machine, _machine(), strict=True))
+        per_worker = {p: _cpu([p]) - c for p, c in per_worker.items()}
+        supervisor = _cpu([server.pid]) - supervisor
+        owners = _connections_by_worker(server)  # before the client closes its connections
+        stop.set()
+        if sampler:
+            await sampler
+        pg_after = server.pg.sample() if server.pg else None
     latencies.sort()
     n = max(len(latencies), 1)
-    return {
+    served = Counter(dict.fromkeys(server.workers, 0))
+    for port, count in by_port.items():
+        served[owners.get(port, 0)] += count  # 0: a connection closed before the end
+    workers = []
+    for p in server.workers:
+        stat = {}
+        if server.caps:
+            before, after = caps_before[p], server.caps.stat(p)
+            periods = after.get("nr_periods", 0) - before.get("nr_periods", 0)
+            throttled = after.get("nr_throttled", 0) - before.get("nr_throttled", 0)
+            stat = {"throttled": throttled / periods if periods else 0.0}
+        workers.append(
+            {
+                "pid": p,
+                "n": served[p],
+                "cpu_s": per_worker[p],
+                "cores": per_worker[p] / elapsed,
+                "cpu": per_worker[p] / served[p] * 1000 if served[p] else 0.0,
+                **stat,
+            }
+        )
+    result: dict[str, Any] = {
         "n": len(latencies),
         "errors": errors,
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000 if latencies else 0.0,
         "p99": latencies[min(n - 1, int(n * 0.99))] * 1000 if latencies else 0.0,
         "cpu": cpu / n * 1000,
+        "client_cpu": own / n * 1000,
+        # Cores busy on the whole machine (server, client, other sessions), out of all of them.
+        "machine_busy": machine[0] / elapsed,
+        "machine_cores": machine[1] / elapsed,
+        "supervisor_cpu_s": supervisor if server.workers != [server.pid] else None,
+        "unattributed": served[0],
+        "workers": workers,
     }
+    if pg_before and pg_after:
+        opened = pg_after[1] - pg_before[1]
+        result |= {
+            "pg_open": pg_after[0],
+            "pg_peak": max(peak or [0]),
+            "pg_opened": opened,
+            # Opened and closed again within the level: the pool's churn (growth is not).
+            "pg_closed": opened - (pg_after[0] - pg_before[0]),
+        }
+    return result
 
 
-def _serve(workers: int, url: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(workers: int, url: str, port: int, outbox: bool) -> subprocess.Popen[bytes]:
     env = dict(
         os.environ,
         TMBOT_DATABASE_URL=url,
-        TMBOT_RUN_WORKER="false",
+        TMBOT_RUN_WORKER=str(outbox).lower(),  # each worker's outbox loop, as served
         TMBOT_SECRET_KEY=SECRET,
         # One client address sends everything: the per-address limits would refuse most of it.
         TMBOT_RATE_LIMIT_CHAT="10000000/minute",
@@ -177,48 +327,122 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _run_workers(workers: int, url: str, args: argparse.Namespace) -> None:
+def _workers(server: int, count: int) -> list[int]:
+    """The processes serving requests: with one worker uvicorn serves in the server process
+    itself; with more, its supervisor's children (not multiprocessing's resource tracker)."""
+    if count == 1:
+        return [server]
+    return sorted(p for p in _pids(server)[1:] if _is_worker(p))
+
+
+def _wait_ready(base: str, server: subprocess.Popen[bytes], count: int) -> list[int]:
+    for _ in range(600):
+        if server.poll() is not None:
+            raise SystemExit(f"the server exited ({server.returncode}) before it served")
+        with contextlib.suppress(httpx.HTTPError):
+            ok = httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+            workers = _workers(server.pid, count)
+            if ok and len(workers) == count:
+                return workers
+        time.sleep(0.2)
+    raise SystemExit("the server did not come up within 2 minutes")
+
+
+def _wait_idle(pids: list[int], limit: float = 120.0) -> None:
+    """Until no worker uses CPU (each has built its index): a capped worker starts slowly."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = [_cpu([p]) for p in pids]
+        time.sleep(0.5)
+        if all(_cpu([p]) - b < 0.02 for p, b in zip(pids, before, strict=True)):
+            return
+
+
+def _run_workers(workers: int, url: str, args: argparse.Namespace) -> list[dict[str, Any]]:
     port = _free_port()
-    server = _serve(workers, url, port)
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.2)
-        time.sleep(1.0)  # every worker up
-        before = _pg_sessions(url)
-        asyncio.run(_measure(base, server.pid, workers, args))
-        after = _pg_sessions(url)
-        workers_rss = [_rss_mib(p) for p in _pids(server.pid)[1:] if _is_worker(p)]
-        workers_rss = workers_rss or [_rss_mib(server.pid)]  # one worker: uvicorn runs in-process
-        print("  worker RSS MiB: " + ", ".join(f"{m:.0f}" for m in workers_rss))
-        if before and after:
-            print(
-                f"  PostgreSQL: {after[0]} connections open after the run, "
-                f"{after[1] - before[1]} opened during it"
-            )
-    finally:
-        server.terminate()
-        server.wait(20)
+    with contextlib.ExitStack() as stack:
+        caps = stack.enter_context(CpuCaps(args.worker_cpu)) if args.worker_cpu else None
+        server_proc = _serve(workers, url, port, args.outbox)
+
+        def stop() -> None:
+            server_proc.terminate()
+            try:
+                server_proc.wait(30)
+            except subprocess.TimeoutExpired:
+                server_proc.kill()
+                server_proc.wait(10)
+
+        stack.callback(stop)  # runs before the caps are removed
+        pids = _wait_ready(base, server_proc, workers)
+        if caps:
+            for pid in pids:
+                caps.cap(pid)
+            caps.favour([os.getpid()])  # the client: uncapped, as heavy as a capped worker
+        _wait_idle(pids)
+        pg = (
+            stack.enter_context(contextlib.closing(_Postgres(url)))
+            if url.startswith("postgresql")
+            else None
+        )
+        server = _Server(server_proc.pid, port, pids, caps, pg)
+        results = asyncio.run(_measure(base, server, workers, args))
+        if _workers(server.pid, workers) != pids:
+            print("  WARNING: the worker processes changed during the run (a worker restarted)")
+        print("  worker RSS MiB: " + ", ".join(f"{_rss_mib(p):.0f}" for p in pids))
+        return results
 
 
-async def _measure(base: str, pid: int, workers: int, args: argparse.Namespace) -> None:
-    await _level(base, pid, 4, 3.0, "mixed", 9_000_000)  # warm-up: index, caches
-    print(f"workers {workers}")
-    _print("bare c=16", await _level(base, pid, 16, args.seconds, "bare", 0))
-    for level, concurrency in enumerate(args.concurrency):
-        offset = (level + 1) * 1_000_000
-        result = await _level(base, pid, concurrency, args.seconds, "mixed", offset)
+def _fresh() -> int:
+    """The first WeChat MsgId and web visitor of a level: never one an earlier level or run on
+    the same database sent (fixed offsets made the second worker count's WeChat messages
+    retries of the first's, answered from the stored reply without a turn). A level sends at
+    most about 2,000 a second; this moves by 100,000 a second."""
+    return time.time_ns() // 10_000
+
+
+async def _measure(
+    base: str, server: _Server, workers: int, args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    cap = f", each worker capped at {args.worker_cpu} core" if args.worker_cpu else ""
+    await _level(base, server, 4, 3.0, "mixed", _fresh())  # warm-up: index, caches
+    print(f"workers {workers}{cap}")
+    results = []
+    bare = await _level(base, server, 16, args.seconds, "bare", 0)
+    _print("bare c=16", bare)
+    results.append({"kind": "bare", "concurrency": 16, **bare})
+    for concurrency in args.concurrency:
+        result = await _level(base, server, concurrency, args.seconds, "mixed", _fresh())
         _print(f"mixed c={concurrency}", result)
+        results.append({"kind": "mixed", "concurrency": concurrency, **result})
+    return [{**r, "worker_count": workers, "worker_cpu": args.worker_cpu} for r in results]
 
 
-def _print(name: str, r: dict[str, float]) -> None:
+def _print(name: str, r: dict[str, Any]) -> None:
     print(
         f"  {name:13s} {r['n']:7.0f} req  {r['rps']:7.1f} req/s  p50 {r['p50']:7.2f} ms  "
         f"p99 {r['p99']:8.2f} ms  errors {r['errors']:.0f}  server CPU {r['cpu']:5.2f} ms/req"
     )
+    for w in r["workers"]:
+        throttled = f", throttled in {w['throttled']:.0%} of periods" if "throttled" in w else ""
+        print(
+            f"      worker {w['pid']}: {w['n']:6d} req, {w['cores']:.2f} core, "
+            f"{w['cpu']:5.2f} ms CPU/req{throttled}"
+        )
+    extra = [
+        f"client {r['client_cpu']:.2f} ms CPU/req; machine {r['machine_busy']:.1f} of "
+        f"{r['machine_cores']:.0f} cores busy"
+    ]
+    if r["supervisor_cpu_s"] is not None:
+        extra.append(f"supervisor {r['supervisor_cpu_s']:.2f} s CPU")
+    if r["unattributed"]:
+        extra.append(f"{r['unattributed']} req on connections closed before the end")
+    if "pg_opened" in r:
+        extra.append(
+            f"PostgreSQL: {r['pg_opened']} connections opened, {r['pg_closed']} closed, "
+            f"{r['pg_open']} open at the end (peak {r['pg_peak']})"
+        )
+    print("      " + "; ".join(extra))
 
 
 def main() -> None:
@@ -227,11 +451,34 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4, 16, 64])
     parser.add_argument("--seconds", type=float, default=10.0, help="per level")
     parser.add_argument("--database-url", default="", help="a disposable database (is written)")
+    parser.add_argument(
+        "--worker-cpu",
+        type=float,
+        default=0.0,
+        metavar="CORES",
+        help="cap each worker process at this fraction of a core (own cgroup v1 cpu group; "
+        "the supervisor and this client stay uncapped)",
+    )
+    parser.add_argument(
+        "--outbox", action="store_true", help="run each worker's outbox loop, as `tmbot serve` does"
+    )
+    parser.add_argument("--json", type=Path, help="append each level's figures here (JSON lines)")
     args = parser.parse_args()
+    # A `kill` runs the same clean-up as Ctrl-C: the server stops, the cgroups go away.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        if args.worker_cpu:
+            CpuCaps(args.worker_cpu)  # fail before starting anything
+    except CpuCapError as exc:
+        parser.exit(2, f"benchmarks.load: {exc}\n")
     for workers in args.workers:
         with tempfile.TemporaryDirectory() as tmp:
             url = args.database_url or f"sqlite:///{tmp}/load.db"
-            _run_workers(workers, url, args)
+            results = _run_workers(workers, url, args)
+        if args.json:
+            with args.json.open("a") as out:
+                for r in results:
+                    out.write(json.dumps({"database": url.split(":", 1)[0], **r}) + "\n")
 
 
 if __name__ == "__main__":

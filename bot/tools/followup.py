@@ -153,8 +153,11 @@ _COUNTED = ("fee_national", "fee_renewal", "fee_madrid", "renewal")
 
 def _bare(text: str, last: dict[str, Any] | None = None) -> str:
     # "那5个类呢" = "5个类": the leading 那 would read as "that 5" to the class counter.
-    text = re.sub(r"^(那么|那|要是|如果|换成|改成)\s*", "", text.strip())
-    if last and last.get("tool") in _COUNTED and last.get("classes") is not None:
+    typed = text.strip()
+    text = re.sub(r"^(那么|那|要是|如果|换成|改成)\s*", "", typed)
+    # A number alone ("5") picks an offered option or gives a rating: never a class count.
+    counted = last and last.get("tool") in _COUNTED and last.get("classes") is not None
+    if counted and number(typed) is None:
         m = _COUNT_ONLY.match(text)
         n = number(m.group(1)) if m else None
         if n is not None and 1 <= n <= 45:

@@ -22,10 +22,11 @@ from rapidfuzz.distance import OSA
 
 from knowledge.index import FaqIndex
 from knowledge.schema import FaqEntry
+from knowledge.tools._data import DATA_DIR
 from knowledge.tools.fees import DEFAULT_FEES_FILE
 from knowledge.tools.nice_data import KEYWORDS_FILE
 
-__all__ = ("Vocabulary", "correct", "needs_spelling", "vocabulary")
+__all__ = ("Vocabulary", "common_words", "correct", "needs_spelling", "vocabulary")
 
 # Words the bot reads beyond the corpus: its lexicon and intent examples, the Madrid parties
 # and business types the tools know, and the calendar words of dates.
@@ -60,6 +61,8 @@ class Vocabulary:
         low = word.lower()
         if len(low) < MIN_LEN or low in self.counts or _stem(low) in self.stems:
             return None  # known, or another form of a known word ("copied" beside "copies")
+        if low in common_words():
+            return None  # a real word the corpus lacks ("hours" is not "tours")
         limit = 2 if len(low) >= LONG else 1
         found = process.extract(low, self.words, scorer=OSA.distance, score_cutoff=limit, limit=8)
         if not found:
@@ -98,6 +101,16 @@ def _entry_texts(entries: Iterable[FaqEntry]) -> Iterable[str]:
         yield e.question.get("en")
         yield from e.alternates.en
         yield e.answer.get("en")
+
+
+COMMON_WORDS_FILE = DATA_DIR / "english_words.txt"
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Everyday English words of five letters or more (knowledge/data/english_words.txt)."""
+    lines = COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
 @lru_cache(maxsize=4)

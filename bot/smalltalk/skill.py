@@ -14,6 +14,7 @@ from bot.core.context import Context
 from bot.core.menu import menu_choices
 from bot.core.messages import Reply
 from bot.core.ports import Outcome
+from bot.smalltalk.station import asks_about_station, station_reply
 
 __all__ = ("KINDS", "SmalltalkSkill", "smalltalk_kind")
 
@@ -157,6 +158,12 @@ class SmalltalkSkill:
     name = "smalltalk"
 
     def handle(self, ctx: Context) -> Outcome | None:
+        if asks_about_station(ctx.text):
+            text = station_reply(ctx.services.settings, ctx.lang)
+            reply = Reply(text, intent="smalltalk")
+            return Outcome(
+                [reply], "smalltalk", "handled", result={"smalltalk": "station"}, log=False
+            )
         kind = smalltalk_kind(ctx.text)
         if kind is None:
             return None

@@ -724,3 +724,30 @@ def test_a_bare_count_after_a_fee_computed_for_classes_recomputes_it(rt: Runtime
     assert zh.say("那3个呢").result.get("classes") == 3
     # With no computation before it, a bare number is not a class count.
     assert (Chat(rt.conversation, "n3").say("what about 5").result or {}).get("tool") is None
+
+
+def test_the_station_s_hours_are_answered_from_its_settings(rt: Runtime) -> None:
+    for n, (text, shown) in enumerate(
+        [
+            ("你们几点下班", "周一至周五 09:00-17:30"),
+            ("周末有人吗", "法定节假日除外"),
+            ("指导站电话多少", "工作人员的工作时间"),
+            ("what are your opening hours", "Mon-Fri 09:00-17:30"),  # "hours" is not "tours"
+            ("how can i contact you", "staff hours"),
+        ]
+    ):
+        got = Chat(rt.conversation, f"h{n}").say(text)
+        assert got.intent == "smalltalk" and shown in _text(got), text
+    # A mark's own address is a trademark question, not the station's.
+    assert Chat(rt.conversation, "h9").say("注册人地址变更怎么办").faq_id == "change-name-address"
+
+
+def test_the_station_s_phone_and_address_when_set() -> None:
+    from bot.core.settings import Settings
+    from bot.smalltalk.station import station_reply
+
+    settings = Settings(station_phone="010-12345678", station_address_zh="北京市某区某路1号")
+    zh = station_reply(settings, "zh")
+    assert "电话：010-12345678" in zh and "地址：北京市某区某路1号" in zh
+    assert "Phone: 010-12345678" in station_reply(settings, "en")
+    assert "电话" not in station_reply(Settings(), "zh")  # none set: no empty line

@@ -1,0 +1,64 @@
+"""Questions about the station itself: when it is open, how to reach it, where it is.
+
+Answered from the deployment's settings (hours, phone, address), not the corpus: every station
+has its own. Only whole questions about the station ("你们几点下班", "what are your opening
+hours", "指导站电话多少"), never a trademark question that mentions a phone or an address.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.hours import StationHours
+from bot.core.settings import Settings
+
+__all__ = ("asks_about_station", "station_reply")
+
+_HOURS = re.compile(
+    r"几点(?:上班|下班|开门|关门)|(?:上班|工作|办公|营业|服务|人工服务|人工)时间"
+    r"|(?:周末|节假日|星期[六天日]|周[六日])(?:上班|休息|有人|开门|也?在)"
+    r"|\b(?:opening|office|business|working) hours\b|\bwhen (?:are|is) (?:you|the station) open\b"
+    r"|\bwhat time do you (?:open|close)\b|\bare you open\b",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(
+    r"(?:你们|指导站|贵站|站里)的?(?:电话|联系方式|地址|位置|在哪)|怎么联系你们|(?:电话|联系方式)是?多少"
+    r"|\b(?:your|the station'?s?) (?:phone(?: number)?|address|contact details|location)\b"
+    r"|\bwhere are you(?: located)?\b|\bhow (?:can|do) i (?:contact|reach|call) (?:you|the station)\b",
+    re.IGNORECASE,
+)
+# Questions about CNIPA's or a mark's own details are the FAQ's ("商标局地址", "注册人地址变更").
+_NOT_OURS = re.compile(r"商标局|知识产权局|变更|注册人|申请人|cnipa|wipo|change of", re.IGNORECASE)
+
+
+def asks_about_station(text: str) -> bool:
+    """Whether `text` asks for the station's hours or contact details."""
+    if _NOT_OURS.search(text) or len(text) > 40:
+        return False
+    return bool(_HOURS.search(text) or _CONTACT.search(text))
+
+
+def station_reply(settings: Settings, lang: str) -> str:
+    """The station's hours, phone and address, as far as this deployment has set them."""
+    schedule = StationHours.from_settings(settings).schedule(lang)
+    address = settings.station_address_en if lang == "en" else settings.station_address_zh
+    if lang == "en":
+        lines = [f"{settings.station_name_en} staff hours: {schedule}."]
+        if settings.station_phone:
+            lines.append(f"Phone: {settings.station_phone}.")
+        if address:
+            lines.append(f"Address: {address}.")
+        lines.append(
+            "I, the assistant, answer around the clock; reply 'human' and staff will reply "
+            "here in their hours."
+        )
+        return " ".join(lines)
+    lines = [f"{settings.station_name_zh}工作人员的工作时间：{schedule}。"]
+    if settings.station_phone:
+        lines.append(f"电话：{settings.station_phone}。")
+    if address:
+        lines.append(f"地址：{address}。")
+    lines.append(
+        "我（智能助手）全天在线；需要工作人员请回复“人工”，他们会在工作时间内在这里回复您。"
+    )
+    return "".join(lines)

@@ -38,27 +38,35 @@ def asks_about_station(text: str) -> bool:
     return bool(_HOURS.search(text) or _CONTACT.search(text))
 
 
+# (hours, phone, address, the assistant's own hours, joined by) per language.
+_TEXTS = {
+    "zh": (
+        "{name}工作人员的工作时间：{schedule}。",
+        "电话：{phone}。",
+        "地址：{address}。",
+        "我（智能助手）全天在线；需要工作人员请回复“人工”，他们会在工作时间内在这里回复您。",
+        "",
+    ),
+    "en": (
+        "{name} staff hours: {schedule}.",
+        "Phone: {phone}.",
+        "Address: {address}.",
+        "I, the assistant, answer around the clock; reply 'human' and staff will reply here in "
+        "their hours.",
+        " ",
+    ),
+}
+
+
 def station_reply(settings: Settings, lang: str) -> str:
     """The station's hours, phone and address, as far as this deployment has set them."""
-    schedule = StationHours.from_settings(settings).schedule(lang)
-    address = settings.station_address_en if lang == "en" else settings.station_address_zh
-    if lang == "en":
-        lines = [f"{settings.station_name_en} staff hours: {schedule}."]
-        if settings.station_phone:
-            lines.append(f"Phone: {settings.station_phone}.")
-        if address:
-            lines.append(f"Address: {address}.")
-        lines.append(
-            "I, the assistant, answer around the clock; reply 'human' and staff will reply "
-            "here in their hours."
-        )
-        return " ".join(lines)
-    lines = [f"{settings.station_name_zh}工作人员的工作时间：{schedule}。"]
+    en = lang == "en"
+    hours, phone, address, always, joiner = _TEXTS["en" if en else "zh"]
+    name = settings.station_name_en if en else settings.station_name_zh
+    where = settings.station_address_en if en else settings.station_address_zh
+    lines = [hours.format(name=name, schedule=StationHours.from_settings(settings).schedule(lang))]
     if settings.station_phone:
-        lines.append(f"电话：{settings.station_phone}。")
-    if address:
-        lines.append(f"地址：{address}。")
-    lines.append(
-        "我（智能助手）全天在线；需要工作人员请回复“人工”，他们会在工作时间内在这里回复您。"
-    )
-    return "".join(lines)
+        lines.append(phone.format(phone=settings.station_phone))
+    if where:
+        lines.append(address.format(address=where))
+    return joiner.join([*lines, always])

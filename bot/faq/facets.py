@@ -118,6 +118,28 @@ class FacetMap:
                 return linked[0]
         return winners[0] if len(winners) == 1 else None
 
+    def through_related(self, entry_id: str | None, facet: str | None) -> str | None:
+        """The entry answering `facet` of a procedure an answer sends the user to, or None.
+
+        An answer on a dispute ("别人抢注了怎么办": oppose, or request invalidation) has no fee
+        or time of its own; those of the remedies it names are asked ("要花多少钱"). Its
+        related entries, in the editor's order, whose subject its tags also name, are the
+        remedies; the first whose subject has THE entry for the facet answers.
+        """
+        if entry_id is None or facet is None:
+            return None
+        own = family(self.subject_of(entry_id))
+        # "registration" is a third of the corpus: a tag naming it is no step of a procedure.
+        named = self.tagged.get(entry_id, frozenset()) - {own, None, "registration"}
+        for linked in self.related.get(entry_id, ()):
+            subject = family(self.subject_of(linked))
+            if subject not in named:
+                continue  # a see-also on another subject, not a step of this answer
+            found = self.best(subject, facet, prefer=linked)
+            if found is not None and self.weight(subject, facet, found) >= PRIMARY:
+                return found
+        return None
+
     def winners(self, subject: str | None, facet: str | None) -> list[str]:
         """The entries that best answer `facet` of `subject` (several on a tie)."""
         weights = self.weights.get((family(subject) or "", facet or ""), {})

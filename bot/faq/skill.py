@@ -184,6 +184,11 @@ class FaqSkill:
             return None  # "只驳回了一部分商品呢" after the review answer asks more than a facet
         fmap = facet_map(ctx.services.index.get(ctx.session))
         found = fmap.best(interp.subject, interp.facet, prefer=previous)
+        if found is None and interp.followup and not fmap.covers(interp.subject, interp.facet):
+            # Nothing of the subject answers the facet: the procedure the last answer named
+            # does ("要花多少钱" after the squatting answer is the opposition fee).
+            same = family(fmap.subject_of(previous or "")) == family(interp.subject)
+            return fmap.through_related(previous, interp.facet) if same else None
         if found is None:
             return None
         settings = ctx.services.settings

@@ -751,3 +751,24 @@ def test_the_station_s_phone_and_address_when_set() -> None:
     assert "电话：010-12345678" in zh and "地址：北京市某区某路1号" in zh
     assert "Phone: 010-12345678" in station_reply(settings, "en")
     assert "电话" not in station_reply(Settings(), "zh")  # none set: no empty line
+
+
+def test_the_fee_and_time_after_a_dispute_answer_are_those_of_the_remedy_it_names(
+    rt: Runtime,
+) -> None:
+    # The squatting answer names opposition and invalidation; it has no fee or time of its
+    # own, so its follow-ups are the opposition's (its first related remedy), never the
+    # renewal fee nor the squatting answer again.
+    zh = Chat(rt.conversation, "s1")
+    assert zh.say("我们公司商标被别人抢注了怎么办").faq_id == "prior-rights-squatting"
+    assert zh.say("要花多少钱").faq_id == "opposition-how"
+    time = Chat(rt.conversation, "s2")
+    assert time.say("我的牌子被经销商抢注了 咋整").faq_id == "prior-rights-squatting"
+    assert time.say("多久能有结果").faq_id == "opposition-decision-time"
+    en = Chat(rt.conversation, "s3")
+    assert en.say("someone registered my brand first").faq_id == "prior-rights-squatting"
+    assert en.say("and the fees?").faq_id == "opposition-how"
+    # An answer with its own fee keeps it (the remedies are for answers without one).
+    own = Chat(rt.conversation, "s4")
+    assert own.say("商标证书找不到了怎么办").faq_id == "lost-certificate"
+    assert own.say("收费吗").faq_id == "lost-certificate"

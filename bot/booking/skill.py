@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from bot.booking import actions as act
 from bot.booking.flow import BookingState, advance, back, start
-from bot.booking.format import day_label, slot_time
+from bot.booking.format import slot_time
 from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt, tz_of
@@ -212,20 +212,15 @@ class BookingSkill:
             ctx.flow_data["state"] = S.DAY.value
             if payload := self.first_slot_at(ctx, at, day):
                 return self._on_slot(ctx, S.SLOT, Said(payload, payload))
-        next_state, note = S.DAY, None
+        next_state = S.DAY
         if day is not None and f"book:day:{day.isoformat()}" in {
             c.payload for c in prompt(ctx, S.DAY).choices
         }:
             ctx.flow_data["day"], next_state = day.isoformat(), S.SLOT
-            if at is not None:  # the day has time, not at that hour
-                note = bt("flow.time_not_offered", ctx.lang, time=f"{at:%H:%M}")
-        elif day is not None:
-            note = bt("flow.day_not_offered", ctx.lang, day=day_label(day, ctx.lang))
         ctx.flow_data["state"] = next_state.value
-        replies = [prompt(ctx, next_state)]
-        if note:
-            replies.insert(0, Reply(note, intent="booking"))
-        return act.out(replies)
+        if day is not None and (next_state is S.DAY or at is not None):
+            return act.hint(ctx, next_state)  # that day, or that time of it, is not free
+        return act.out([prompt(ctx, next_state)])
 
     def _wechat(self, ctx: Context) -> bool:
         return ctx.state.channel == "wechat" and not ctx.flow_data.get("code")

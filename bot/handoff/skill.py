@@ -240,24 +240,19 @@ class HandoffSkill:
             return None
         key, lang = _key(ctx.text), ctx.lang
         settings = ctx.services.settings
-        if key in CLOSE:
+        closing = key in CLOSE
+        if closing or self._withdrawn(ctx, ticket):
             helpdesk.close_by_user(
                 session=ctx.session, settings=settings, ticket=ticket, state=ctx.state, now=ctx.now
             )
             ctx.data.pop("handoff_consent", None)
-            text = ht("closed_by_user", lang, number=ticket.number)
+            text = ht("closed_by_user" if closing else "withdrawn", lang, number=ticket.number)
             choices: tuple[Choice, ...] = ()
-            if ticket.rating_requested_at is not None:
+            if ticket.rating_requested_at is not None:  # only once staff had answered
                 text += "\n" + ht("rate_prompt", lang)
                 choices = tuple(Choice(label, p) for label, p in helpdesk.RATE_CHOICES)
-            return _said([Reply(text, choices=choices, intent="handoff")], "handoff", "closed")
-        if self._withdrawn(ctx, ticket):
-            helpdesk.close_by_user(
-                session=ctx.session, settings=settings, ticket=ticket, state=ctx.state, now=ctx.now
-            )
-            ctx.data.pop("handoff_consent", None)
-            text = ht("withdrawn", lang, number=ticket.number)
-            return _said([Reply(text, intent="handoff")], "handoff", "withdrawn")
+            outcome = "closed" if closing else "withdrawn"
+            return _said([Reply(text, choices=choices, intent="handoff")], "handoff", outcome)
         if key in MENU_WORDS:  # the menu still works, and says where the ticket stands
             shown = talkback.menu_with_state(ctx, ticket)
             if shown is not None:

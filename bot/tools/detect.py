@@ -95,7 +95,6 @@ _OTHER_PROCEDURE = _re(
     r"|assign|transfer|oppos|cancel|invalid|review|licen|pledge|certificate|change|patent"
     r"|copyright|domain"
 )
-_CURRENCY = _re(r"\s*(?:法郎|francs?\b)")
 _PAPER = _re(r"纸质|纸件|\bpaper\b")
 _COLOUR = _re(r"彩色|颜色|colou?r")
 _BW = _re(r"黑白|black and white|black-and-white|b/w")
@@ -233,11 +232,8 @@ def read_facts(
         if n and 1 <= n <= 500:
             items.append(n)
     facts.items = items
-    # "瑞士法郎" / "Swiss francs" is a currency, not a designation of Switzerland.
     named = _codes_upper(norm) if madrid or _MADRID_CTX.search(norm) else norm
-    facts.parties = [
-        p for p in find_parties(named, table) if not _CURRENCY.match(norm, p.start + len(p.text))
-    ]
+    facts.parties = find_parties(named, table)  # a currency ("瑞士法郎") is not a party
     facts.colour = (
         True
         if _COLOUR.search(norm) and not _BW.search(norm)
@@ -324,7 +320,7 @@ def choose(facts: Facts) -> str | None:
     if found is not None:
         return found[0]
     text = facts.text
-    madrid = bool(_MADRID_CTX.search(text)) or files_abroad(text)
+    madrid = bool(_MADRID_CTX.search(text)) or files_abroad(text, facts.parties)
     # "马德里指定美国 英国 2个类": parties and classes typed together ask for the estimate.
     listed = bool(facts.parties) and facts.classes is not None
     if madrid and (facts.asks_cost or (listed and not facts.asks_when and not facts.asks_how_long)):

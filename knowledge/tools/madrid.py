@@ -274,6 +274,10 @@ def resolve_party(name: str, table: FeeTable | None = None) -> str | None:
     return _alias_index(m).get(_key(name))
 
 
+# A party's name followed by its currency ("瑞士法郎", "Swiss francs") names the currency.
+_CURRENCY = re.compile(r"\s*(?:法郎|francs?\b)", re.IGNORECASE)
+
+
 def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
     """Find designated-party names in free text ('指定美国、欧盟和日本', 'to the US and EU')."""
     m = (table or load_fee_table()).madrid
@@ -292,6 +296,9 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
     found.sort(key=lambda p: p.start)
     out: list[PartyMatch] = []
     for p in found:
+        # "瑞士法郎" / "Swiss francs" is a currency, not a designation of Switzerland.
+        if _CURRENCY.match(norm, p.start + len(p.text)):
+            continue
         if all(p.code != q.code for q in out):
             out.append(p)
     return out
@@ -306,18 +313,12 @@ _FILE_WORD = re.compile(
 _TO_CHINA = re.compile(r"在中国|在国内|来中国|到中国|进中国|\bin china\b|\binto china\b", re.IGNORECASE)
 
 
-def files_abroad(text: str, table: FeeTable | None = None) -> bool:
-    """Whether `text` asks about protecting a mark in named Madrid members other than China."""
-    if not _FILE_WORD.search(text) or _TO_CHINA.search(text):
+def files_abroad(text: str, parties: Sequence[PartyMatch]) -> bool:
+    """Whether `text`, naming `parties` (find_parties), asks about protecting a mark in Madrid
+    members other than China."""
+    if not parties or not _FILE_WORD.search(text) or _TO_CHINA.search(text):
         return False
-    norm = unicodedata.normalize("NFKC", text)
-    return any(
-        p.member and p.code != "CN" and not _CURRENCY_AFTER.match(norm, p.start + len(p.text))
-        for p in find_parties(text, table)
-    )
-
-
-_CURRENCY_AFTER = re.compile(r"\s*(?:法郎|francs?\b|元|dollars?\b|yen\b|日元|美元|欧元)", re.IGNORECASE)
+    return any(p.member and p.code != "CN" for p in parties)
 
 
 # --- table access -------------------------------------------------------------------------

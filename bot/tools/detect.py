@@ -84,7 +84,12 @@ _COST = _re(
     r"多少钱|多少费用|费用多少|要多少|交多少|花多少|需要多少|一共|总共|合计|多少|几块"
     r"|how much|\bcosts?\b|\bfees?\b|\bprice\b|\btotal\b|\bbudget\b|\bestimate\b"
 )
-_RENEWAL_CTX = _re(r"续展|续期|续费|renew")
+# "宽展期" belongs to renewal alone; a colloquial 续 before a count or a particle ("续3个类",
+# "续一下") is renewal, never the 续 of 手续 / 继续.
+_RENEWAL_CTX = _re(
+    r"宽展|renew|grace period|(?<![手继陆连持延])"
+    r"续(?:展|期|费|(?=\s*(?:\d|[一二两三四五六七八九十]|个|一下|下来|吗|呢)))"
+)
 _LATE = _re(r"宽展|迟延|滞纳|过期|逾期|\blate\b|grace|expired|overdue")
 _MADRID_CTX = _re(
     r"马德里|国际注册|国际申请|madrid|international (?:registration|application|filing)"

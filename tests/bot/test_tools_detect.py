@@ -126,3 +126,15 @@ def test_facts_extracted() -> None:
 )
 def test_filing_abroad_is_priced_as_madrid(text: str, tool: str | None) -> None:
     assert tool_for(text) == tool
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("宽展期内续3个类多少钱", "fee_renewal"),  # was priced as a new filing
+        ("续3个类要多少钱", "fee_renewal"),
+        ("3个类的商标注册手续费多少钱", "fee_national"),  # 手续费 is not 续费 (renewal fee)
+    ],
+)
+def test_colloquial_renewal_is_priced_as_renewal(text: str, tool: str) -> None:
+    assert tool_for(text) == tool

@@ -262,7 +262,9 @@ class BookingSkill:
         value = self._pick(ctx, state, said.text, said.key, "book:expert:")
         experts = act.experts_of(ctx)
         if value != "any" and value not in experts:
-            return None
+            # Another topic named at this step ("续展" when Madrid was preselected from the
+            # conversation): its experts are offered instead.
+            return self._on_topic(ctx, S.TOPIC, said)
         ctx.flow_data["expert"] = "any" if value == "any" else experts[value].id
         return self._next(ctx, state)
 

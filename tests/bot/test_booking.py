@@ -359,3 +359,10 @@ def test_a_company_name_with_change_words_is_still_a_name(runtime: Runtime) -> N
     for text in ("预约专家", "book:topic:renewal", "book:expert:1", "周四", "9点"):
         say(conv, text)
     assert "联系人姓名" in joined(say(conv, "换成科技有限公司"))
+
+
+def test_another_topic_named_at_the_expert_step_offers_its_experts(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    say(conv, "预约专家")
+    assert "王明远" not in joined(say(conv, "book:topic:madrid"))
+    assert "王明远" in joined(say(conv, "续展"))  # not "pick one of the options"

@@ -14,10 +14,11 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, func, select
 
+from bot.core.settings import Settings
 from bot.delivery.messages import latest_states, message_states
 from bot.handoff import helpdesk
 from bot.handoff.assign import check_owner
-from bot.handoff.outfiles import FileRefused, check_file, send_file
+from bot.handoff.outfiles import FileRefused, check_file, check_reachable, send_file
 from handlers.web.auth import StaffUser, audit
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
@@ -60,6 +61,15 @@ FILE_HOW = {
     ),
     "web": "在对话中显示为图片或下载链接。 / Shown in the chat as the image or a download link.",
 }
+NO_LINKS = (
+    " 注意：未设置 TMBOT_PUBLIC_URL，目前只能给微信用户发送图片。 / Note: TMBOT_PUBLIC_URL is not "
+    "set, so only images can be sent to WeChat users now."
+)
+
+
+def _file_how(channel: str, settings: Settings) -> str:
+    how = FILE_HOW.get(channel, "").format(days=settings.wechat_link_days)
+    return how + NO_LINKS if channel == "wechat" and not settings.public_url else how
 
 
 def _ticket(session: SessionDep, number: str) -> Ticket:
@@ -192,7 +202,7 @@ def ticket_page(
         history=user_history(session=session, ticket=ticket),
         reply_max=REPLY_MAX,
         file_max_mb=runtime.settings.handoff_file_max_mb,
-        file_how=FILE_HOW.get(ticket.channel, "").format(days=runtime.settings.wechat_link_days),
+        file_how=_file_how(ticket.channel, runtime.settings),
         user=user,
     )
 
@@ -309,6 +319,7 @@ def file_to_user(
     content = upload.file.read(limit + 1)  # never more than the cap plus one byte in memory
     try:
         checked = check_file(upload.filename or "", content, limit)
+        check_reachable(ticket.channel, checked, runtime.settings.public_url)
     except FileRefused as exc:
         flash(request, f"文件未发送 / File not sent: {exc}", "error")
         return _back(number)

@@ -26,7 +26,14 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.core.runtime import Runtime
 from bot.handoff import helpdesk
-from bot.handoff.outfiles import CheckedFile, FileRefused, check_file, check_size, send_file
+from bot.handoff.outfiles import (
+    CheckedFile,
+    FileRefused,
+    check_file,
+    check_reachable,
+    check_size,
+    send_file,
+)
 from handlers.telegram.render import resolve_callback
 from handlers.telegram.sender import retry_seconds
 from storage.accounts import add_audit
@@ -136,6 +143,10 @@ def act(
                 answer = f"✅ {number} 已重新打开 / re-opened"
             elif file is not None:
                 command = "file"
+                try:
+                    check_reachable(ticket.channel, file[0], runtime.settings.public_url)
+                except FileRefused as exc:
+                    return f"⚠️ 文件未发送 / File not sent: {exc}"
                 _, warning = send_file(
                     session=session,
                     ticket=ticket,

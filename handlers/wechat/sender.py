@@ -29,7 +29,13 @@ from bot.core.ports import Clock, SystemClock
 from bot.core.settings import Settings
 from bot.delivery.links import message_link
 from bot.delivery.worker import DeliveryError, PermanentFailure, TemporaryFailure, WaitForUser
-from bot.handoff.outfiles import CheckedFile, human_size, is_file_payload, load_file
+from bot.handoff.outfiles import (
+    CheckedFile,
+    human_size,
+    is_file_payload,
+    load_file,
+    wechat_sends_as_link,
+)
 from bot.handoff.texts import ht
 from handlers.wechat.client import StationClient, build_client
 from handlers.wechat.format import split_chunks
@@ -69,8 +75,8 @@ _TRANSIENT = {-1, 40001, 40014, 42001, 45009, 45011}  # busy, token trouble, rat
 _WINDOW_CLOSED = (45015, 45047)  # WeChat counts the window its own way
 # The image's upload (or its media id) was refused: nothing reached the user, the slot is unused.
 _MEDIA_REFUSED = (40004, 40005, 40006, 40007, 40009, 40010, 40011, 40012)
-# Temporary media an Official Account may send as an image message: PNG/JPEG/GIF up to 10 MB.
-IMAGE_MAX_BYTES = 10 * 1024 * 1024
+# Temporary media an Official Account may send as an image message: PNG/JPEG/GIF up to 10 MB
+# (bot/handoff/outfiles.py decides which files go as a link instead).
 _IMAGE_EXT = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"}
 
 
@@ -170,7 +176,7 @@ class WeChatSender(WeChatApiSender):
 
     def _send_file(self, openid: str, payload: Mapping[str, Any]) -> str | None:
         file = load_file(self.engine, payload)
-        if file.kind == "image" and len(file.content) <= IMAGE_MAX_BYTES:
+        if not wechat_sends_as_link(file):
             label = str(payload.get("text") or file.filename)  # a notice's summary, if it waits
             return self._send_one(openid, label, payload, send=lambda: self._image(openid, file))
         # Not an image an Official Account can send: a link to the file's download page.

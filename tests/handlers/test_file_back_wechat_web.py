@@ -289,3 +289,47 @@ def test_an_image_wechat_refuses_fails_and_gives_its_window_slot_back(
         )
     run_worker(client)
     assert received(rules)[-5:] == [f"【工作人员】第{i}条" for i in range(5)]
+
+
+def test_without_a_public_url_a_wechat_file_is_refused_at_upload_not_lost_in_the_outbox(
+    settings: Settings, clock: FixedClock, api: FakeWeChatApi, rules: WeChatRules
+) -> None:
+    """An Official Account can send a PDF only as a link, which needs TMBOT_PUBLIC_URL: staff
+    learn it on the ticket page and when they upload, and nothing is queued to fail later; an
+    image still goes."""
+    with wechat_station(settings.model_copy(update={"public_url": ""}), clock, api) as (
+        client,
+        runtime,
+    ):
+        user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+        token = _staff(client, runtime)
+        page = client.get(f"/staff/tickets/{NUMBER}").text
+        assert "未设置 TMBOT_PUBLIC_URL，目前只能给微信用户发送图片" in page
+        answer = _upload(client, token, "驳回通知书.pdf", PDF, text="请看通知书。")
+        assert "文件未发送 / File not sent" in answer and "TMBOT_PUBLIC_URL" in answer
+        assert _file_rows(runtime, "wechat") == []
+        assert "请看通知书。" not in "".join(received(rules))  # the caption did not go alone
+        _upload(client, token, "样例.png", PNG)
+        run_worker(client)
+        assert received(rules)[-1] == "[image] image.png"
+
+
+def test_without_a_public_url_a_file_from_the_telegram_staff_group_is_refused_with_the_reason(
+    settings: Settings, clock: FixedClock, api: FakeWeChatApi, rules: WeChatRules
+) -> None:
+    from bot.handoff.outfiles import check_file
+    from handlers.telegram.staff import act
+
+    with wechat_station(settings.model_copy(update={"public_url": ""}), clock, api) as (
+        client,
+        runtime,
+    ):
+        user_says(client, clock, rules, "转人工，我的商标被抢注了", 1)
+        pdf = check_file("驳回通知书.pdf", PDF, 10 * 1024 * 1024)
+        answer = act(runtime, "u-41", NUMBER, "wang", "请看通知书。", (pdf, "BQACAgDocPdf"))
+        assert answer is not None and answer.startswith("⚠️ 文件未发送 / File not sent")
+        assert "TMBOT_PUBLIC_URL" in answer and _file_rows(runtime, "wechat") == []
+        png = check_file("样例.png", PNG, 10 * 1024 * 1024)
+        answer = act(runtime, "u-42", NUMBER, "wang", "", (png, "AgACAgStaffPhoto"))
+        assert answer is not None and "已排队" in answer
+        assert len(_file_rows(runtime, "wechat")) == 1

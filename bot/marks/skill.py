@@ -38,6 +38,18 @@ LIST_WORDS = frozenset({"我的商标", "my marks", "my trademarks", "marks:list
 _ADD = re.compile(
     r"^\s*(?:添加商标|登记商标|add (?:a )?marks?|add (?:a )?trademarks?|marks:add)[\s:：]*", re.I
 )
+# Asked in one's own words ("到期前提醒我续展", "can you remind me when my trademark needs
+# renewing"): the same add flow, which asks for the marks. Refusals ("不要提醒") are the privacy
+# skill's, asked first.
+_REMIND = re.compile(
+    r"^(?!.*(?:不要|不用|别|取消|关闭|停止))"
+    r".*(?:(?:提醒|通知).{0,8}(?:续展|到期|过期)|(?:续展|到期|过期).{0,6}(?:提醒|通知)"
+    r"|(?:设|设置|开通|订阅)(?:个|一个|一下)?(?:续展|到期)?提醒)"
+    r"|^(?!.*\b(?:don'?t|stop|no)\b)(?=.*\b(?:renew\w*|expir\w*|deadlines?|trade ?marks?|marks?)\b)"
+    r".*\b(?:remind (?:me|us)|(?:renewal|expiry|deadline) reminders?|set (?:up )?(?:a )?reminders?"
+    r"|notify (?:me|us))\b",
+    re.I,
+)
 _NUMBERED = re.compile(
     r"^\s*(删除商标|delete mark|remove mark|已续展|renewed|停止提醒|stop reminders)\s*[:：]?\s*(\d{5,10})\s*$",
     re.I,
@@ -86,6 +98,11 @@ class MarksSkill:
             return self._in_flow(ctx, text, key)
         if key in LIST_WORDS:
             return self._list(ctx)
+        if _REMIND.search(text) and not _ADD.match(text):
+            ctx.flow = FLOW
+            ctx.flow_data.update(state="collect")
+            prompt = mt("remind.intro", ctx.lang) + "\n" + mt("add.prompt", ctx.lang)
+            return _out([_reply(prompt, (self._cancel(ctx),))], "started")
         if m := _ADD.match(text):
             rest = text[m.end() :].strip()
             ctx.flow = FLOW

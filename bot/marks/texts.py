@@ -15,6 +15,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "certificate)\nFor example:\n12345678 Huaxing 9;35;42 2016-03-07\n23456789 Huaxing Tech "
         "class 9 expires 2027-05-20\nReply 'cancel' to stop.",
     ),
+    "remind.intro": (
+        "可以。把您的商标登记在这里，我会在续展期开始前、截止前按时提醒您（需要您同意接收提醒）。",
+        "Yes. Register your marks here and I will remind you before the renewal window opens and "
+        "before each deadline (with your consent to receive reminders).",
+    ),
     "add.errors": (
         "以下几行没有看懂，请改正后重新发送这几行：\n{errors}",
         "I could not read these lines; please correct and send them again:\n{errors}",

@@ -48,6 +48,65 @@ WITHDRAW = _words(
     "撤回同意", "撤销同意", "withdraw consent", "withdraw my consent", "/withdraw",
     "privacy:withdraw",
 )  # fmt: skip
+# The same requests in one's own words. A question about a trademark's data ("删除商标信息") is
+# not ours: none of them may name a mark.
+_ASKED = (
+    (
+        "mydata",
+        re.compile(
+            r"(?:你们|这里).{0,6}(?:有|存了|保存了|记录了).{0,6}(?:我的?)?(?:哪些|什么)(?:数据|信息|资料)"
+            r"|\bwhat (?:data|information|info) (?:do you|have you|are you)\b",
+            re.I,
+        ),
+    ),
+    (
+        "notice",
+        re.compile(
+            r"隐私(?:政策|声明|说明|条款)|(?:隐私|个人信息|我的(?:数据|信息|资料|聊天记录))"
+            r".{0,10}(?:保护|安全|泄露|泄漏|外泄|共享|分享|保存|存储|存多久|收集|怎么(?:用|处理|保管)"
+            r"|给别人|给第三方|出售|卖)|(?:你们|机器人|助手|这里).{0,8}(?:泄露|共享|保存|收集|记录|存)了?"
+            r".{0,6}(?:信息|数据|资料|隐私|聊天)"
+            r"|\bprivacy (?:policy|notice|statement)\b|\b(?:do|will|would|can) you (?:share|sell|store"
+            r"|keep|collect|save|record|give away)\b.*\b(?:data|information|info|details|chats?"
+            r"|messages?)\b|\b(?:my|personal) (?:data|information|info|details)\b.*\b(?:safe|secure"
+            r"|protect\w*|shared?|sold|stored?|kept|used?|who)\b|\bhow (?:do|will) you (?:use|handle"
+            r"|protect|store)\b.*\b(?:data|information|info)\b",
+            re.I,
+        ),
+    ),
+    (
+        "erase",
+        re.compile(
+            r"(?:删除|删掉|删了|清除|清空|抹掉|销毁).{0,6}(?:数据|个人信息|聊天记录|记录|资料)"
+            r"|(?:数据|个人信息|聊天记录|资料).{0,4}(?:删除|删掉|删了|清除|清空|抹掉)"
+            r"|\b(?:delete|erase|remove|wipe|clear)\b.{0,20}\b(?:my|our|all)\b.{0,20}\b(?:data"
+            r"|information|info|details|chats?|history|messages|records)\b|\bforget (?:me|about me)\b",
+            re.I,
+        ),
+    ),
+    (
+        "stop",
+        re.compile(
+            r"(?:不要|不用|别|取消|关闭|停止)再?.{0,4}(?:提醒|推送|发(?:消息|通知))"
+            r"|\b(?:don'?t|do not|stop|no more)\b.{0,12}\b(?:remind\w*|notif\w*|messag\w*)\b"
+            r"|\bunsubscribe\b",
+            re.I,
+        ),
+    ),
+)
+_A_MARK = re.compile(r"商标|注册号|\btrade ?marks?\b|\bmarks?\b", re.I)
+
+
+def asked_in_words(text: str) -> str | None:
+    """Which privacy request `text` makes in its own words (notice, mydata, erase, stop), if any."""
+    if len(text) > 80:
+        return None
+    for name, pattern in _ASKED:
+        if pattern.search(text) and not (name != "stop" and _A_MARK.search(text)):
+            return name
+    return None
+
+
 _PENDING = "privacy_erase"  # state key: the user was asked to confirm the erasure
 
 
@@ -67,11 +126,12 @@ class PrivacySkill:
                 return self._erase(ctx)
             if key in ERASE_NO:
                 return _said([Reply(pt("erase.kept", ctx.lang), intent="privacy")], "kept")
-        if key in NOTICE:
+        asked = asked_in_words(ctx.text)
+        if key in NOTICE or asked == "notice":
             return self._notice(ctx)
-        if key in MY_DATA:
+        if key in MY_DATA or asked == "mydata":
             return self._my_data(ctx)
-        if key in ERASE:
+        if key in ERASE or asked == "erase":
             ctx.data[_PENDING] = True
             choices = (
                 Choice(pt("erase.yes", ctx.lang), "privacy:erase:yes"),
@@ -79,7 +139,7 @@ class PrivacySkill:
             )
             reply = Reply(pt("erase.ask", ctx.lang), choices=choices, intent="privacy")
             return _said([reply], "confirm")
-        if key in STOP_REMINDERS:
+        if key in STOP_REMINDERS or asked == "stop":
             return self._withdraw(ctx, ("reminders",), "withdraw.reminders")
         if key in WITHDRAW:
             return self._withdraw(ctx, ("contact", "booking_phone", "reminders"), "withdraw.all")

@@ -152,3 +152,24 @@ def test_the_same_number_twice_in_one_paste_keeps_the_later_line(runtime: Runtim
     assert_dialog(conv, [("确认", "已保存1件商标")])
     [mark] = _marks(runtime)
     assert (mark.name, mark.classes, mark.expiry_date) == ("华星新", "9;35", dt.date(2027, 1, 1))
+
+
+def test_a_reminder_asked_in_ones_own_words_starts_the_add_flow(runtime: Runtime) -> None:
+    conv = runtime.conversation
+    assert_dialog(
+        conv,
+        [
+            ("商标续展有提醒吗", "我会在续展期开始前、截止前按时提醒您"),
+            ("12345678 华星 9;35 2017-06-20", "请确认以下1件商标"),
+            ("确认", "已保存1件商标"),
+        ],
+    )
+    assert [m.registration_number for m in _marks(runtime)] == ["12345678"]
+    assert_dialog(
+        conv,
+        [("can you remind me when my trademark needs renewing", "I will remind you before")],
+        user="u2",
+    )
+    # A refusal is not a request: it is the privacy skill's (nothing to withdraw here).
+    refusal = "\n".join(r.text for r in say(conv, "别提醒我续展了", user="u3"))
+    assert "提醒您" not in refusal and "没有需要撤回的同意" in refusal

@@ -266,3 +266,22 @@ def test_watched_marks_are_counted_stopped_and_erased(rt: Runtime) -> None:
     assert [m.owner_ref for m in _rows(rt.engine, Mark)] == ["station"]  # the station's list stays
     assert _rows(rt.engine, MarkReminder) == []
     assert text_hits(rt.engine, PHONE_DIGITS) == []
+
+
+def test_privacy_requests_in_ones_own_words(rt: Runtime) -> None:
+    """A clerk asks about their data as they would ask a person; a question about a mark's data
+    stays a trademark question."""
+    conv = rt.conversation
+    for question in ("你们会泄露我的信息吗", "我的个人信息安全吗"):
+        assert "个人信息保护说明" in joined(say(conv, question))
+    for question in ("do you share my data with anyone", "what is your privacy policy"):
+        assert "Privacy notice" in joined(say(conv, question, user="e1"))
+    assert "我们保存的与您有关的数据" in joined(say(conv, "你们存了我哪些信息"))
+    assert "确认删除您的数据吗" in joined(say(conv, "把我的聊天记录删了", user="u2"))
+    assert "确认删除您的数据吗" not in joined(say(conv, "不删了", user="u2"))  # kept
+    assert "Delete your data?" in joined(say(conv, "please delete all my data", user="e2"))
+    book_through(conv, user="u3")
+    assert "已取消提醒" in joined(say(conv, "不要再提醒我了", user="u3"))
+    for question in ("删除商标信息怎么办", "商标申请人的个人信息会公开吗"):
+        answer = joined(say(conv, question, user="u4"))
+        assert "个人信息保护说明" not in answer and "确认删除" not in answer

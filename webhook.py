@@ -55,7 +55,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = runtime or build_runtime(settings or get_settings(), migrate=migrate)
         app.state.runtime = rt
-        bound_threads(rt.settings.turn_threads)
+        bound_threads(rt.settings)
         if warm:
             rt.conversation.index.warm(rt.engine)  # before the first request, not inside it
         worker = OutboxWorker(

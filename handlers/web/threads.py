@@ -16,19 +16,30 @@ connections were opened and closed again. With both bounds, a worker holds at mo
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from anyio import to_thread
 
+from bot.core.settings import Settings
+
 __all__ = ("bound_threads", "run_turn")
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def bound_threads(threads: int) -> ThreadPoolExecutor:
-    """Bound the running loop's blocking work to `threads` turns and `threads` other calls."""
+def bound_threads(settings: Settings) -> ThreadPoolExecutor:
+    """Bound the running loop's blocking work to `turn_threads` turns and as many other calls."""
+    threads = settings.turn_threads
+    if not settings.is_sqlite and settings.db_pool_size < 2 * threads:
+        logger.warning(
+            "TMBOT_DB_POOL_SIZE=%d is below 2 x TMBOT_TURN_THREADS=%d: under load this worker "
+            "opens and closes connections past its pool",
+            settings.db_pool_size, threads,
+        )  # fmt: skip
     executor = ThreadPoolExecutor(threads, thread_name_prefix="tmbot-turn")
     asyncio.get_running_loop().set_default_executor(executor)
     to_thread.current_default_thread_limiter().total_tokens = threads

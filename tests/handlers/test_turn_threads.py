@@ -3,6 +3,8 @@ its turns never need more database connections than its pool holds."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ import pytest
 
 from bot.core.ports import FixedClock
 from bot.core.settings import Settings
+from handlers.web.threads import bound_threads
 from tests.support.wechat import OPENID, FakeWeChatApi, Wire, text_xml
 from tests.support.wechat_app import app_client, running_api, wechat_settings
 
@@ -74,3 +77,23 @@ def test_web_chat_and_wechat_turns_share_one_bound(
 def test_the_bound_defaults_to_half_the_pool(settings: Settings) -> None:
     # Turns and the other blocking requests each get `turn_threads`: together the pool.
     assert Settings().turn_threads * 2 == Settings().db_pool_size
+
+
+def test_a_pool_smaller_than_the_bound_is_reported(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def start(pool: int) -> None:
+        configured = settings.model_copy(
+            update={
+                "database_url": "postgresql+psycopg://tmbot@127.0.0.1:1/nothing",
+                "db_pool_size": pool,
+                "turn_threads": 6,
+            }
+        )
+        bound_threads(configured).shutdown()
+
+    with caplog.at_level(logging.WARNING, logger="handlers.web.threads"):
+        asyncio.run(start(12))
+        assert not caplog.records
+        asyncio.run(start(11))
+    assert "below 2 x TMBOT_TURN_THREADS=6" in caplog.text

@@ -32,6 +32,7 @@ from handlers.web import auth, guard, message_page
 from handlers.web import bookings as bookings_web
 from handlers.web import chat as web
 from handlers.web import privacy as privacy_web
+from handlers.web.threads import bound_threads
 from handlers.wechat import adapter as wechat
 from storage.errors import NotFound, TmbotError
 
@@ -54,6 +55,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = runtime or build_runtime(settings or get_settings(), migrate=migrate)
         app.state.runtime = rt
+        bound_threads(rt.settings)
         if warm:
             rt.conversation.index.warm(rt.engine)  # before the first request, not inside it
         worker = OutboxWorker(

@@ -81,6 +81,11 @@ def bench_app():  # type: ignore[no-untyped-def]
     async def bare() -> Response:
         return Response(FIXED_XML, media_type="application/xml")
 
+    # The bench's two routes first, as the real webhook nearly is (the second router): added
+    # last, every request to them walked the app's ~100 routes first (about 0.2-0.3 ms), a cost
+    # neither the real /wechat nor a bare endpoint of a real app pays.
+    routes = app.router.routes
+    routes[:0] = [routes.pop(), routes.pop()]
     return app
 
 

@@ -3,6 +3,10 @@ parser, no client on the same cores; optionally counted in instructions (callgri
 
     python -m benchmarks.wechat_inproc [--requests 1000] [--path /wechat]
     python -m benchmarks.wechat_inproc --instructions [--requests 100]
+    python -m benchmarks.wechat_inproc --path /api/chat [--instructions]
+
+`--path /api/chat` sends the same questions as web-chat messages (JSON, 500 signed visitor
+cookies) instead: the web chat's cost measured the same way.
 
 Migrates a fresh SQLite database, builds the app as `benchmarks/wechat_bench.py` serves it
 (`/bare` and `/echo/wechat` included), warms it up with 300 messages, then sends `--requests`
@@ -34,8 +38,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 
 
-async def _call(app: Any, path: str, params: dict[str, str], body: bytes) -> tuple[int, bytes]:
+async def _call(
+    app: Any, path: str, params: dict[str, str], body: bytes, cookie: str = ""
+) -> tuple[int, bytes]:
     """One POST through the ASGI app; its status and body."""
+    headers = [
+        (b"host", b"127.0.0.1"),
+        (b"content-type", b"application/json" if cookie else b"text/xml"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if cookie:
+        headers.append((b"cookie", f"tmbot_chat={cookie}".encode()))
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -46,11 +59,7 @@ async def _call(app: Any, path: str, params: dict[str, str], body: bytes) -> tup
         "raw_path": path.encode(),
         "query_string": urllib.parse.urlencode(params).encode(),
         "root_path": "",
-        "headers": [
-            (b"host", b"127.0.0.1"),
-            (b"content-type", b"text/xml"),
-            (b"content-length", str(len(body)).encode()),
-        ],
+        "headers": headers,
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 80),
         "state": {},
@@ -71,21 +80,49 @@ async def _call(app: Any, path: str, params: dict[str, str], body: bytes) -> tup
     return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
 
 
+def _chat_requests(count: int, offset: int) -> list[tuple[dict[str, str], bytes, str]]:
+    """Web-chat messages: the WeChat benchmark's questions from 500 signed visitors."""
+    import json
+
+    from benchmarks.wechat_bench import QUESTIONS
+    from bot.core.settings import get_settings
+    from handlers.web.visitor import sign_visitor
+
+    secret = get_settings().secret_key
+    cookies = [sign_visitor(f"w{i:032x}", secret) for i in range(500)]
+    return [
+        (
+            {},
+            json.dumps({"text": QUESTIONS[i % len(QUESTIONS)]}, ensure_ascii=False).encode(),
+            cookies[i % 500],
+        )
+        for i in range(offset, offset + count)
+    ]
+
+
+def _wechat_requests(count: int, offset: int) -> list[tuple[dict[str, str], bytes, str]]:
+    from benchmarks import wechat_bench as bench
+
+    return [(params, body, "") for params, body in bench._requests(count, offset)]
+
+
 async def _measure(path: str, count: int, instructions: bool) -> None:
     from benchmarks import wechat_bench as bench
 
+    requests = _chat_requests if path == "/api/chat" else _wechat_requests
     app = bench.bench_app()
     async with app.router.lifespan_context(app):
-        for params, body in bench._requests(300, 5_000_000):
-            await _call(app, path, params, body)
-        prepared = bench._requests(count, 6_000_000)
+        for params, body, cookie in requests(300, 5_000_000):
+            await _call(app, path, params, body, cookie)
+        prepared = requests(count, 6_000_000)
         answers: Counter[str] = Counter()
         if instructions:
             _callgrind("on")
         cpu, loop = time.process_time(), time.thread_time()
-        for params, body in prepared:
-            status, text = await _call(app, path, params, body)
-            answers[f"{status} {'reply' if b'<Encrypt>' in text else 'success'}"] += 1
+        for params, body, cookie in prepared:
+            status, text = await _call(app, path, params, body, cookie)
+            kind = "reply" if b"<Encrypt>" in text or b'"replies"' in text else "success"
+            answers[f"{status} {kind}"] += 1
         cpu, loop = time.process_time() - cpu, time.thread_time() - loop
         if instructions:
             _callgrind("off")
@@ -105,7 +142,9 @@ def _callgrind(state: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=0, help="1000, or 100 with --instructions")
-    parser.add_argument("--path", default="/wechat", help="/wechat, /echo/wechat or /bare")
+    parser.add_argument(
+        "--path", default="/wechat", help="/wechat, /echo/wechat, /bare or /api/chat"
+    )
     parser.add_argument("--instructions", action="store_true", help="count them with callgrind")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -124,6 +163,8 @@ def main() -> None:
             TMBOT_WECHAT_APPID=APPID,
             TMBOT_WECHAT_AES_KEY=AES_KEY,
             TMBOT_RATE_LIMIT_WEBHOOK="10000000/minute",
+            TMBOT_RATE_LIMIT_CHAT="10000000/minute",
+            TMBOT_RATE_LIMIT_IDENTITY="10000000/minute",
             PYTHONPATH=str(ROOT),
         )
         cli = [sys.executable, "-m", "handlers.cli.app", "db", "upgrade"]

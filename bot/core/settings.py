@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
     db_pool_timeout: float = 10.0
     db_pool_recycle: int = 1800
+    # Turns a worker runs at once (web chat, WeChat, Telegram: handlers/web/threads.py), and as
+    # many other blocking requests (pages, polls): together they fit the pool, so a burst waits
+    # for a thread instead of opening and closing connections past it.
+    turn_threads: int = Field(10, ge=1)
     # How often (ms) a process reads the FAQ corpus version; a moved version is rebuilt in the
     # background (bot/faq/corpus.py). Edits made in the same process are seen at once.
     faq_check_ms: int = 1000

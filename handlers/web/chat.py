@@ -12,7 +12,6 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
@@ -24,6 +23,7 @@ from handlers.web.chat_page import router as page_router
 from handlers.web.choice_labels import is_payload, label_for
 from handlers.web.deps import ConversationDep, SessionDep, SettingsDep
 from handlers.web.station import greeting
+from handlers.web.threads import run_turn
 from handlers.web.visitor import VisitorDep
 from knowledge.index import FaqIndex
 from storage.conversations import (
@@ -192,11 +192,12 @@ async def chat(
     )
     # The core is synchronous (database work); keep the event loop free. The visitor has these
     # replies in front of them: they are marked seen in the turn's own transaction.
-    outcome = await run_in_threadpool(
-        partial(conversation.handle_turn, seal=partial(_seen_in_turn, visitor)), inbound
+    # In the worker's turn threads (handlers/web/threads.py), shared with the other channels.
+    outcome = await run_turn(
+        partial(conversation.handle_turn, inbound, seal=partial(_seen_in_turn, visitor))
     )
     if outcome.intent == "duplicate":  # a retry: no turn ran, so no seal either
-        await run_in_threadpool(_seen_all, conversation, visitor)
+        await run_turn(partial(_seen_all, conversation, visitor))
     base = _base(request, settings.public_url)
     return ChatOut(replies=[_out(r, base) for r in outcome.replies], lang=outcome.lang)
 

@@ -21,22 +21,28 @@ def get_runtime(request: Request) -> Runtime:
     return runtime
 
 
-def get_settings_dep(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Settings:
+# The dependencies that only read an attribute are coroutines: FastAPI runs a plain function
+# dependency in a worker thread, one thread hop each on every request that uses it.
+async def _runtime_dep(request: Request) -> Runtime:
+    return get_runtime(request)
+
+
+async def get_settings_dep(runtime: Annotated[Runtime, Depends(_runtime_dep)]) -> Settings:
     return runtime.settings
 
 
-def get_conversation(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Conversation:
+async def get_conversation(runtime: Annotated[Runtime, Depends(_runtime_dep)]) -> Conversation:
     return runtime.conversation
 
 
-def get_db(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Iterator[Session]:
+def get_db(runtime: Annotated[Runtime, Depends(_runtime_dep)]) -> Iterator[Session]:
     """A session committed when the request succeeds."""
     with Session(runtime.engine, expire_on_commit=False) as session:
         yield session
         session.commit()
 
 
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+RuntimeDep = Annotated[Runtime, Depends(_runtime_dep)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 ConversationDep = Annotated[Conversation, Depends(get_conversation)]
 # scope="function": commit before the response leaves. With the default ("request") the

@@ -86,7 +86,7 @@ def visitor_for(request: Request, response: Response, settings: Settings) -> str
     return visitor_id
 
 
-def _visitor_dep(
+async def _visitor_dep(  # a coroutine: no thread hop for a cookie check (handlers/web/deps.py)
     request: Request, response: Response, settings: Annotated[Settings, Depends(get_settings_dep)]
 ) -> str:
     return visitor_for(request, response, settings)

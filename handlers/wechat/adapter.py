@@ -174,7 +174,6 @@ async def verify(request: Request) -> Response:
     return PlainTextResponse(request.query_params.get("echostr", "")[:200])
 
 
-@router.post("/wechat")
 async def receive(request: Request) -> Response:
     """One message or event from WeChat; the answer is a passive reply or `success`."""
     try:
@@ -206,3 +205,8 @@ async def receive(request: Request) -> Response:
     if not text:
         return PlainTextResponse("success")
     return endpoint.reply(msg, text, request.query_params.get("nonce", ""))
+
+
+# A plain Starlette route: the endpoint reads the request itself, so FastAPI's per-request
+# dependency and response machinery (about 20 µs a message) has nothing to do.
+router.add_route("/wechat", receive, methods=["POST"])

@@ -41,8 +41,15 @@ MY_WORDS = frozenset(
     {"我的预约", "查看预约", "my bookings", "my booking", "/mybookings", "book:my"}
 )
 BACK_WORDS = frozenset({"返回", "上一步", "back", "/back", "book:back"})
-YES_WORDS = frozenset({"确认", "确定", "是", "好", "yes", "y", "ok", "confirm", "book:confirm"})
-NOTICE_YES = frozenset({"book:notice:yes", "同意", "同意提醒", "yes", "是", "好"})
+YES_WORDS = frozenset(
+    {"确认", "确定", "是", "好", "yes", "y", "ok", "confirm", "book:confirm"}
+    | {"好的", "好啊", "好滴", "行", "可以", "没问题", "对", "是的", "确认预约", "确认无误"}
+    | {"okay", "sure", "yes please", "confirm booking", "looks good", "correct", "yep"}
+)
+NOTICE_YES = frozenset(
+    {"book:notice:yes", "同意", "同意提醒", "yes", "是", "好", "好的", "可以", "行", "ok", "okay"}
+    | {"sure", "要", "需要"}
+)
 NOTICE_NO = frozenset({"book:notice:no", "不用", "不用提醒", "no", "否", "不"})
 _CODE = r"(B-?[2-9A-HJ-NP-Z]{5})"
 _CANCEL_RE = re.compile(

@@ -126,11 +126,17 @@ def _week_day(today: dt.date, weeks: int, wd: int) -> dt.date:
     return monday + dt.timedelta(weeks=weeks, days=wd)
 
 
+_DOTTED = re.compile(r"(?:at\s*)?(\d{1,2})[.．](\d{2})\s*(am|pm|a\.m\.|p\.m\.)?(?:\s*(?:的|那个|吧|please))?")
+
+
 def read_time(text: str, *, afternoon_default: bool = True) -> dt.time | None:
     """A time of day: 10:30, 14点, 下午两点, 两点半, 2pm, 9am; a bare 1-7 o'clock is afternoon."""
     t = unicodedata.normalize("NFKC", text).lower()
-    if m := re.search(r"(\d{1,2})[:：](\d{2})", t):
+    if m := re.search(r"(\d{1,2})[:：](\d{2})", t) or _DOTTED.fullmatch(t.strip()):
+        # "10:30"; "9.30" / "2.30pm" only as the whole message ("12.10" in a sentence is a date).
         hour, minute = int(m.group(1)), int(m.group(2))
+        if (m.lastindex or 0) >= 3 and m.group(3):
+            return _time(hour + 12 if m.group(3).startswith("p") and hour < 12 else hour, minute)
     elif m := re.search(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)", t):
         hour, minute = int(m.group(1)), int(m.group(2) or 0)
         if m.group(3).startswith("p") and hour < 12:
@@ -172,18 +178,30 @@ _ORDINALS = {
 
 
 _FIRST = re.compile(
-    r"^(?:就|选|要)?(?:最早|最近|最快|earliest|soonest|first available)(?:的|那个|一个|one)*$"
+    r"^(?:就|选|要|the)?(?:最早|最近|最快|earliest|soonest|firstavailable|nextavailable)"
+    r"(?:的|可以的|可约的|available)?"
+)
+
+
+# What may follow an ordinal or "the earliest": the kind of option and fillers ("第二个时间",
+# "最早那天", "the earliest slot", "the 2nd one please").
+_TAIL = (
+    r"(?:个|项|位|天|那天|那个|一个|一天|的|吧|呗|时间|时段|日子|日期|专家|老师|选项"
+    r"|one|option|day|date|slot|time|expert|please|pls)*"
 )
 
 
 def _ordinal(key: str) -> int | None:
-    # "第一个", "第二项", "the first one", "first"; "最后一个" / "last one" is the last option.
+    # "第一个", "第二项", "the first one", "first", "2nd"; a tail word names what is counted.
     m = re.fullmatch(
-        r"(?:选|要|就)?(第[一二三四五六七八]|first|second|third|fourth|fifth|sixth)"
-        r"(?:个|项|位|天|one|option)?(?:吧|的)?",
+        r"(?:选|要|就|我要|我选)?(第[一二三四五六七八]|first|second|third|fourth|fifth|sixth"
+        r"|1st|2nd|3rd|4th|5th|6th)" + _TAIL,
         key.replace("the", ""),
     )
-    return _ORDINALS.get(m.group(1)) if m else None
+    if not m:
+        return None
+    word = m.group(1)
+    return _ORDINALS.get(word) or int(word[0])
 
 
 def ordinal_of(text: str) -> int | None:
@@ -216,8 +234,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
             return choices[n - 1].payload
     if (nth := _ordinal(key)) is not None and 1 <= nth <= len(choices):
         return choices[nth - 1].payload
-    if _FIRST.match(key):  # "最早的那个": the first (soonest) option offered
-        return options[0].payload
+    if (first := _FIRST.match(key)) and re.fullmatch(_TAIL, key[first.end() :]):
+        return options[0].payload  # "最早那天", "the earliest slot": the first option offered
     for c in options:
         label = _key(c.label)
         if key == label or key == _key(c.label.split(" (")[0].split("（")[0]):
@@ -257,7 +275,33 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         found = [c for c in options if len(_key(c.label)) >= 2 and _key(c.label) in core]
         if len(found) == 1:
             return found[0].payload
+    if text.isascii() and (by_words := _by_words(text, options)) is not None:
+        return by_words
     return _closest(core or key, options)
+
+
+_STOP = frozenset(
+    "the a an one please pls i i'd id want would like to about for with on and my our me "
+    "let's lets go take choose pick that this expert experts topic consultation ok okay".split()
+)
+
+
+def _stem(word: str) -> str:
+    return word[:5] if len(word) >= 5 else word
+
+
+def _by_words(text: str, options: Sequence[Choice]) -> str | None:
+    # English words of a label, in other forms ("oppositions", "the madrid one", "renewal
+    # please", "wang"): every word typed must start like a word of exactly one label.
+    typed = [_stem(w) for w in re.findall(r"[a-z']+", text.lower()) if w not in _STOP]
+    if not typed:
+        return None
+    found = []
+    for c in options:
+        words = {_stem(w) for w in re.findall(r"[a-z]+", c.label.lower())}
+        if all(w in words for w in typed):
+            found.append(c.payload)
+    return found[0] if len(found) == 1 else None
 
 
 def _closest(key: str, options: Sequence[Choice]) -> str | None:

@@ -56,6 +56,8 @@ _STEP_PAYLOADS = {
     "move_confirm": ("book:confirm",),
     "cancel_confirm": ("book:confirm",),
 }
+# Booking steps where "好的" / "ok" is the answer (yes), not small talk.
+_YES_STEPS = frozenset({"notice", "confirm", "move_confirm", "cancel_confirm"})
 _ALWAYS = ("book:back", "book:cancel", "book:start", "book:my", "book:cancelcode:", "book:move:")
 
 
@@ -118,6 +120,8 @@ class Router:
             return requests.request(ctx)
         if interp.intent == "cancel" and ctx.flow and ctx.flow != "handoff":
             return self._cancel(ctx)
+        if ctx.flow and (chat := self._small_talk_at_step(ctx)) is not None:
+            return chat
         if ctx.flow:
             outcome = self._in_flow(ctx)
             if outcome is not None:
@@ -168,6 +172,34 @@ class Router:
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
+
+    def _small_talk_at_step(self, ctx: Context) -> Outcome | None:
+        """Thanks, an acknowledgement or a greeting typed at a flow's step is answered and the
+        step asked again; a goodbye leaves the flow. Never a phone number, a company name or
+        a ticket's question made of "好的谢谢"."""
+        small, asker = self.skills.small_talk, self.skills.step_askers.get(ctx.flow or "")
+        if small is None or asker is None or _PAYLOAD_RE.match(ctx.text):
+            return None
+        kind = small.kind_of(ctx.text)
+        if kind is None:
+            return None
+        if ctx.flow == "booking":
+            state = str(ctx.flow_data.get("state", ""))
+            if kind == "ack" and state in _YES_STEPS:
+                return None  # "好的" at the summary confirms: the flow reads it
+            choices = offered(ctx.data)
+            if choices and match_choice(ctx.text, choices, ctx.today) is not None:
+                return None  # it names an option after all
+        reply = small.reply(ctx, kind)
+        if kind == "goodbye":
+            ctx.flow = None
+            return Outcome([reply, small.reply(ctx, "left")], "smalltalk", "left", log=False)
+        again = asker.ask_again(ctx)
+        if again is None:
+            return None
+        if kind == "ack":
+            reply = small.reply(ctx, "ack_step")
+        return Outcome([reply, again], "smalltalk", "handled", log=False)
 
     def _booking_move(self, ctx: Context) -> str | None:
         """A typed answer that changes an earlier booking step: another day, another topic."""

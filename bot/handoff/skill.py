@@ -147,6 +147,10 @@ class HandoffSkill:
         ctx.flow = self.name
         return _said([Reply(ht("ask_question", ctx.lang))], "handoff", "asked")
 
+    def ask_again(self, ctx: Context) -> Reply | None:
+        """The request for the question, while a ticket waits for it."""
+        return Reply(ht("ask_question", ctx.lang)) if ctx.flow == self.name else None
+
     def _intake(self, ctx: Context, key: str) -> Outcome:
         if key in CANCEL:
             ctx.flow = None

@@ -12,8 +12,10 @@ import unicodedata
 
 from bot.core.context import Context
 from bot.core.menu import menu_choices
-from bot.core.messages import Reply
+from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.core.texts import catalog
+from bot.core.understand import subjects_of
 from bot.smalltalk.station import asks_about_station, station_reply
 
 __all__ = ("KINDS", "SmalltalkSkill", "smalltalk_kind")
@@ -49,7 +51,7 @@ KINDS: dict[str, frozenset[str]] = {
         "再见 拜拜 拜 bye bye-bye goodbye see_you 回头见 下次见 先这样 就这样 没事了 没有了 "
         "没别的了 没问题了 that's_all that's_it nothing_else no_more_questions bye_for_now "
         "88 886 再会 先这样吧 see_you_later take_care have_a_nice_day 晚安 good_night night "
-        "gn 回见 下回聊 先撤了 talk_later ttyl"
+        "gn 回见 下回聊 先撤了 talk_later ttyl 下次再说 改天再说 以后再说 回头再说 不打扰了"
     ),
     "identity": _set(
         "你是机器人吗 你是谁 你是真人吗 是机器人吗 机器人吗 你是ai吗 你是人工智能吗 是真人吗 "
@@ -108,7 +110,58 @@ _TEXTS = {
         "好的。还有什么想了解的，直接问我就行。",
         "OK. If there is anything else you'd like to know, just ask.",
     ),
+    "complaint": (
+        "抱歉没能帮上忙。您可以换个说法再问我一次，或回复“人工”，我请工作人员来帮您。",
+        "Sorry I could not help. Try asking in other words, or reply 'human' and I will ask "
+        "the staff to help you.",
+    ),
+    # Said after the reply when small talk ends a flow that was not finished.
+    "left": (
+        "刚才办到一半的事没有保存，需要时随时再找我。",
+        "What we started was not finished or saved; come back to it anytime.",
+    ),
+    # Before a flow's question asked again after small talk at its step.
+    "ack_step": ("好的。", "OK."),
 }
+st = catalog("smalltalk", _TEXTS)
+# The same kinds read from patterns, for phrasings the lists above do not hold ("你是真人还是机器人
+# 啊", "那你能帮我干啥", "have a good day", "你这机器人也太笨了吧"); only short messages that
+# name no trademark subject.
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "identity": re.compile(
+        r"^(?:那|所以)?(?:你|您)(?:到底|究竟)?(?:是|是不是)(?:谁|真人|机器人|人工智能|ai|人还是|机器"
+        r"|客服|程序)|^(?:那|所以)?(?:你|您)(?:都|还)?(?:能|会|可以)(?:帮我|帮|为我)?(?:们)?"
+        r"(?:干|做|办|弄)(?:啥|什么|嘛|些什么|哪些)|你有(?:什么|啥)用"
+        r"|^(?:so )?(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real|person|machine)"
+        r"|^what (?:can|do|else can) you (?:do|help)|who am i (?:talking|speaking|chatting) (?:to|with)",
+        re.IGNORECASE,
+    ),
+    "goodbye": re.compile(
+        r"(?:have|enjoy) (?:a|your) (?:good|nice|great|lovely|wonderful) (?:day|one|weekend|evening)"
+        r"|^(?:ok |okay |alright )?(?:see (?:you|ya)|bye|goodbye|cya|later)\b"
+        r"|^(?:那|好|好的|行)?(?:我)?(?:先|就)?(?:这样|不打扰了|下线了|走了|撤了|忙去了|去忙了|先忙)"
+        r"|(?:下次|改天|以后|回头|有空)再(?:说|聊|问|联系|来)",
+        re.IGNORECASE,
+    ),
+    "complaint": re.compile(
+        r"笨|傻|蠢|智障|弱智|垃圾|答非所问|听不懂|不懂人话|废物|什么玩意|差劲|太差|太烂|无语|服了你"
+        r"|\b(?:stupid|dumb|useless bot|you suck|rubbish|terrible bot|waste of (?:my )?time)\b"
+        r"|(?:doesn'?t|don'?t|do not|does not) understand",
+        re.IGNORECASE,
+    ),
+    "thanks": re.compile(
+        r"^(?:好的?|嗯|ok|okay|alright|great)?\s*(?:非常|太|十分)?(?:谢谢|感谢|多谢|谢啦|thanks?\b"
+        r"|thank (?:you|u)|thx|tysm)",
+        re.IGNORECASE,
+    ),
+}
+# A question in the message: never small talk ("谢谢，那续展要多少钱").
+_ASKS = re.compile(
+    r"多少|怎么|如何|哪|什么时候|几|吗$|[?？]|\b(how|what|when|where|which|why|can i|do i)\b"
+    r"(?!.*\b(do|help)\b)",
+    re.IGNORECASE,
+)
+_PARTICLES = re.compile(r"[啊呀吧哈嘛哦啦哇噢呢咯滴哒捏嘞]+$")
 
 
 def _key(text: str) -> str:
@@ -122,6 +175,24 @@ def smalltalk_kind(text: str) -> str | None:
     key = _key(text)
     if not key:
         return None
+    found = _listed(key)
+    if found is None:
+        bare = _PARTICLES.sub("", re.sub(r"^(那么|那)\s*", "", key)).strip()
+        found = _listed(bare) if bare and bare != key else None
+    return found or _patterned(key)
+
+
+def _patterned(key: str) -> str | None:
+    short = len(key) <= 20 if not key.isascii() else len(key.split()) <= 10
+    if not short or subjects_of(key):
+        return None
+    for kind, rx in _PATTERNS.items():
+        if rx.search(key) and (kind in ("identity", "complaint") or not _ASKS.search(key)):
+            return kind
+    return None
+
+
+def _listed(key: str) -> str | None:
     for kind, words in KINDS.items():
         if key in words or key.replace(" ", "") in words:
             return kind
@@ -157,6 +228,14 @@ class SmalltalkSkill:
 
     name = "smalltalk"
 
+    def kind_of(self, text: str) -> str | None:
+        """The kind of small talk `text` is (for the router, inside a flow)."""
+        return smalltalk_kind(text)
+
+    def reply(self, ctx: Context, kind: str) -> Reply:
+        """The short reply to small talk of `kind`, with no buttons (a flow's follow)."""
+        return Reply(st(kind, ctx.lang), intent="smalltalk")
+
     def handle(self, ctx: Context) -> Outcome | None:
         if asks_about_station(ctx.text):
             text = station_reply(ctx.services.settings, ctx.lang)
@@ -167,8 +246,10 @@ class SmalltalkSkill:
         kind = smalltalk_kind(ctx.text)
         if kind is None:
             return None
-        zh, en = _TEXTS[kind]
-        text = en if ctx.lang == "en" else zh
-        choices = menu_choices(ctx.lang) if kind == "greeting" else ()
-        reply = Reply(text, choices=choices, intent="smalltalk")
+        choices: tuple[Choice, ...] = ()
+        if kind == "greeting":
+            choices = menu_choices(ctx.lang)
+        elif kind == "complaint":
+            choices = (Choice(ctx.t("menu.human"), "menu:human"),)
+        reply = Reply(st(kind, ctx.lang), choices=choices, intent="smalltalk")
         return Outcome([reply], "smalltalk", "handled", result={"smalltalk": kind}, log=False)

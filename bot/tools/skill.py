@@ -256,6 +256,11 @@ class ToolsSkill:
             return answer if answer.computed else None
         return None
 
+    def ask_again(self, ctx: Context) -> Reply | None:
+        """The question the tool is waiting on (after small talk typed in its place)."""
+        asked = ctx.flow_data.get("asked") if ctx.flow == self.name else None
+        return Reply(str(asked), intent="tool") if asked else None
+
     # -- the reply ----------------------------------------------------------------------------
 
     def _outcome(self, ctx: Context, answer: Answer) -> Outcome:
@@ -263,6 +268,7 @@ class ToolsSkill:
             ctx.flow = self.name
             ctx.flow_data.clear()
             ctx.flow_data.update({k: v for k, v in answer.pending.items() if v is not None})
+            ctx.flow_data["asked"] = answer.text  # asked again after small talk
         elif ctx.flow == self.name:
             ctx.flow = None
         # A later "谢谢" / "没用" must not rate an FAQ answer given before this one.

@@ -185,7 +185,15 @@ _HUMAN_NEEDS = re.compile(
 _BOOK_VERB = re.compile(
     r"预约|约(个|一?下|位|专家|律师|顾问|时间|吗|不)|安排|请教|面谈|当面|见面|聊聊|细聊"
     r"|找(个|位|一个|一位)|帮(我|忙)?看看|咨询(一?下)?"
-    r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session",
+    r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session"
+    r"|\b(chat|talk|speak|discuss|consult|see|sit down)\b",
+    re.I,
+)
+# Meeting someone at the station is a booking even when nobody is named ("下周想过去当面咨询下
+# 马德里的事 能约吗", "can we come in and talk it through").
+_BOOK_VISIT = re.compile(
+    r"(当面|面对面|上门|过去|到(站里|你们|现场|那边|指导站))\S{0,2}(咨询|聊|谈|请教|问问|沟通)|面谈|面聊"
+    r"|\bin person\b|face[- ]to[- ]face|\b(visit|come (in|by|over) (to|and))\b",
     re.I,
 )
 # A time asked for a talk, with or without someone named ("能约明天下午吗", "schedule a call").
@@ -194,7 +202,11 @@ _BOOK_TIME = re.compile(
     r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)",
     re.I,
 )
-_BOOK_WHO = re.compile(r"专家|律师|顾问|老师|expert|lawyer|attorney|consultant|specialist", re.I)
+_BOOK_WHO = re.compile(
+    r"专家|律师|顾问|老师|行家|懂行的|expert|lawyer|attorney|consultant|specialist|advis[eo]r"
+    r"|counsel",
+    re.I,
+)
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
     r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)"
@@ -235,8 +247,15 @@ def _asks_person(text: str) -> bool:
 
 # Questions about the service, not a request for it ("人工服务时间", "专家咨询收费吗").
 _ABOUT = re.compile(
-    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗"
+    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗|要钱|花钱|收钱"
     r"|what time|hours|opening|cost|fee|charge|free\b",
+    re.I,
+)
+# Whether one needs someone is a question, not a request ("should i consult a lawyer before
+# filing", "是否需要律师").
+_NEED_Q = re.compile(
+    r"\b(should|must) (i|we)\b|\bdo (i|we) (really )?need\b|\bis it (necessary|required|mandatory)"
+    r"|是否需要|是否必须|必须(要)?(找|请)",
     re.I,
 )
 _TOPIC_WORDS = {
@@ -336,10 +355,19 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         if score >= lexicon().intents[intent][0] and (score == 100 or not _ABOUT.search(text)):
             interp.intent = intent
             break
-    if interp.intent is None and not _ABOUT.search(text) and not _IDENTITY.search(text):
+    if (
+        interp.intent is None
+        and not _ABOUT.search(text)
+        and not _IDENTITY.search(text)
+        and not _NEED_Q.search(text)
+    ):
         if _asks_person(text):
             interp.intent = "handoff"
-        elif (_BOOK_VERB.search(text) and _BOOK_WHO.search(text)) or _BOOK_TIME.search(text):
+        elif (
+            (_BOOK_VERB.search(text) and _BOOK_WHO.search(text))
+            or _BOOK_TIME.search(text)
+            or _BOOK_VISIT.search(text)
+        ):
             interp.intent = "booking"
     own = list(subjects_of(text))
     if interp.intent is None and not set(own) - {"registration"} and _offtopic(text):

@@ -74,12 +74,24 @@ _SENT_BEFORE = _re(
 )
 _SENT_AFTER = _re(r"^\s*(?:发文|发出|寄出|发送|签发)")
 _MAILED = _re(r"邮寄|纸质|by post|mailed|by mail")
-_PERSONAL = _re(r"我的|我们|我司|我公司|本公司|咱们|咱家|\bmy\b|\bour\b|\bmine\b")
+_PERSONAL = _re(
+    r"我的|我们|我司|我公司|本公司|咱们|咱家|我家|我(?=这个|那个|的?(?:商标|牌子|品牌))"
+    r"|\bmy\b|\bour\b|\bmine\b"
+)
 _WHEN = _re(
     r"什么时候|何时|哪天|哪一天|几号|截止|最晚|最后期限|\bwhen\b|what date|deadline|last day"
 )
 _HOW_LONG = _re(r"多久|几天|还有多少天|how long|how many days")  # a length: often a rule question
-_COMPUTE = _re(r"帮我算|算一下|算算|计算|估算|测算|\bcalculate\b|\bcompute\b|\bestimate\b")
+_COMPUTE = _re(
+    r"帮我算|帮忙算|算一下|算下|算算|计算|估算|测算|帮我查|帮忙查|查一下|查下|帮我看下"
+    r"|\bcalculate\b|\bcompute\b|\bestimate\b|\bwork out\b|\bfigure out\b|\bcheck when\b"
+)
+# When renewal is possible at all is the rule (the FAQ's window answer, which offers the
+# computation): "when can i renew my trademark", "我的商标什么时候可以续展".
+_WINDOW_Q = _re(
+    r"(?:什么时候|何时|啥时候|哪天)(?:才|就)?(?:可以|能|开始|允许)(?:办理?)?续"
+    r"|\bwhen (?:can|could|may) (?:i|we)\b|\bwhen (?:am i|are we) allowed|how (?:early|soon) can"
+)
 _COST = _re(
     r"多少钱|多少费用|费用多少|要多少|交多少|花多少|需要多少|一共|总共|合计|多少|几块"
     r"|how much|\bcosts?\b|\bfees?\b|\bprice\b|\btotal\b|\bbudget\b|\bestimate\b"
@@ -312,6 +324,8 @@ def wants_missing_date(facts: Facts) -> str | None:
             # "how many days to file a review" asks the rule; "复审截止哪天" asks a date.
             return tool if facts.asks_when or facts.compute else None
     expiry = re.search(r"到期|过期|期满|expire", text, re.IGNORECASE)
+    if _WINDOW_Q.search(text) and not facts.compute:
+        return None
     if (_RENEWAL_CTX.search(text) or expiry) and (
         facts.asks_when or facts.compute or (facts.asks_how_long and expiry)
     ):

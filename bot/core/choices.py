@@ -87,8 +87,9 @@ def read_day(text: str, today: dt.date) -> dt.date | None:
         a, b = m.groups()
         month, day = (_MONTHS_EN[a], int(b)) if a.isalpha() else (_MONTHS_EN[b], int(a))
         return _dated(today, month, day, rolls=False)
-    if m := re.search(r"(下下|下个?|这个?|本)?\s*(?:周|星期|礼拜)([一二三四五六日天])", t):
-        wd = _WEEKDAY_ZH[m.group(2)]
+    if m := re.search(r"(下下|下个?|这个?|本)?\s*(?:周|星期|礼拜)([一二三四五六日天1-7])", t):
+        raw = m.group(2)
+        wd = int(raw) - 1 if raw.isdigit() else _WEEKDAY_ZH[raw]
         prefix = m.group(1) or ""
         if prefix.startswith("下下"):
             return _week_day(today, 2, wd)
@@ -178,7 +179,8 @@ _ORDINALS = {
 
 
 _FIRST = re.compile(
-    r"^(?:就|选|要|the)?(?:最早|最近|最快|earliest|soonest|firstavailable|nextavailable)"
+    r"^(?:就|选|要|the)?(?:最早|最近|最快|越早越好|越快越好|尽快|尽早|asap|assoonaspossible"
+    r"|earliest|soonest|firstavailable|nextavailable)"
     r"(?:的|可以的|可约的|available)?"
 )
 
@@ -242,8 +244,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
             return c.payload
     if _ANY.search(text):
         found = [c for c in options if c.payload.endswith(":any")]
-        if found:
-            return found[0].payload
+        # "随便哪天", "any time is fine": with no "any" option, the first (soonest) one.
+        return (found or options)[0].payload
     dated = [c for c in options if re.search(r":\d{4}-\d{2}-\d{2}$", c.payload)]
     if dated and (day := read_day(text, today)) is not None:
         found = [c for c in dated if c.payload.endswith(day.isoformat())]

@@ -31,6 +31,7 @@ _OTHER_DAY = re.compile(
     r"换个?(日子|天|日期)|换一天|别的(日子|天)|其他(日子|天)|改天|another day|different day|other day",
     re.IGNORECASE,
 )
+_ANY_DAY = re.compile(r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever", re.I)
 _YES = re.compile(
     r"^(好|好的|好啊|可以|行|要|需要|是的|是|嗯|嗯嗯|麻烦了|麻烦你了|ok|okay|yes|yes please|sure|please)"
     r"[\s!！。.,，~～]*$",
@@ -118,7 +119,8 @@ class Router:
         if interp.intent == "handoff" and requests is not None and ctx.flow != "handoff":
             ctx.flow = None
             return requests.request(ctx)
-        if interp.intent == "cancel" and ctx.flow and ctx.flow != "handoff":
+        soft_no = interp.extra.get("soft") and ctx.flow_data.get("state") in _YES_STEPS
+        if interp.intent == "cancel" and ctx.flow and ctx.flow != "handoff" and not soft_no:
             return self._cancel(ctx)
         if ctx.flow and (chat := self._small_talk_at_step(ctx)) is not None:
             return chat
@@ -167,6 +169,9 @@ class Router:
                 # "周五下午两点" when days are offered: that day's slot at that time, if free.
                 day = dt.date.fromisoformat(picked.removeprefix("book:day:"))
                 picked = self._slot_at(ctx, day) or picked
+            if picked == "book:expert:any" and _ANY_DAY.search(ctx.text):
+                # "随便哪天" at the expert step: anyone, and the soonest day too.
+                picked = self._first_day(ctx) or picked
             if picked is None:
                 picked = self._booking_move(ctx)
             if picked is not None:
@@ -229,6 +234,15 @@ class Router:
                 ctx.flow_data["state"] = "topic"
                 return f"book:topic:{topic}"
         return None
+
+    def _first_day(self, ctx: Context) -> str | None:
+        steps = self.skills.booking_steps
+        ctx.flow_data.update(expert="any", state="day")
+        days = steps.ask_again(ctx) if steps is not None else None
+        found = [c.payload for c in days.choices if c.payload.startswith("book:day:")] if days else []
+        if not found:
+            ctx.flow_data["state"] = "expert"
+        return found[0] if found else None
 
     def _slot_at(self, ctx: Context, day: dt.date | None) -> str | None:
         at = read_time(ctx.text)

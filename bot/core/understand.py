@@ -184,7 +184,7 @@ _HUMAN_NEEDS = re.compile(
 # A booking asked for in words: a verb of arranging and someone to consult.
 _BOOK_VERB = re.compile(
     r"预约|约(个|一?下|位|专家|律师|顾问|时间|吗|不)|安排|请教|面谈|当面|见面|聊聊|细聊"
-    r"|找(个|位|一个|一位)|帮(我|忙)?看看|咨询(一?下)?"
+    r"|找|请|帮(我|我们|忙)?(看|把关|分析|规划|指导)|帮忙|把关|指导|规划|咨询(一?下)?|聊|谈|问问"
     r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session"
     r"|\b(chat|talk|speak|discuss|consult|see|sit down)\b",
     re.I,
@@ -340,12 +340,29 @@ def _only_cancel(key: str) -> bool:
     return found > 0 and not _CANCEL_FILLER.sub("", rest)
 
 
+# "不用了谢谢", "no thanks": declining what was asked; it ends a flow, except where the step
+# itself is a yes-or-no question (the booking's reminder consent), which the flow reads.
+_SOFT_CANCEL = re.compile(
+    r"^(不用了|不需要了|不要了|不用|no thanks?|no thank you|not now|nah)\s*"
+    r"(谢谢|谢了|谢谢你|thanks?|thank you|哈|啊|吧)?$",
+    re.I,
+)
+# Nothing but a person asked for, typed twice or more ("人工人工", "human human").
+_ONLY_HUMAN = re.compile(r"^((转|找)?(人工|真人|客服)|human|agent|staff|operator|\s)+$", re.I)
+
+
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
     interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
     key = _norm(text)
     if key in CANCEL_WORDS or _only_cancel(key):
         interp.intent = "cancel"
+        return interp
+    if _SOFT_CANCEL.match(key):
+        interp.intent, interp.extra["soft"] = "cancel", True
+        return interp
+    if _ONLY_HUMAN.match(key):
+        interp.intent = "handoff"
         return interp
     for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
         if not needs.search(text) or _IDENTITY.search(text):

@@ -32,7 +32,7 @@ KINDS: dict[str, frozenset[str]] = {
     "greeting": _set(
         "你好 您好 你好呀 您好呀 哈喽 嗨 hi hello hey 早 早上好 上午好 中午好 下午好 晚上好 "
         "good_morning good_afternoon good_evening hi_there hello_there 你好啊 您好啊 哈罗 嗨喽 "
-        "/start start 早啊 早呀 早安 午安 早上好呀 good_day morning hiya"
+        "/start start 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗"
     ),
     "presence": _set(
         "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 "
@@ -51,7 +51,7 @@ KINDS: dict[str, frozenset[str]] = {
         "再见 拜拜 拜 bye bye-bye goodbye see_you 回头见 下次见 先这样 就这样 没事了 没有了 "
         "没别的了 没问题了 that's_all that's_it nothing_else no_more_questions bye_for_now "
         "88 886 再会 先这样吧 see_you_later take_care have_a_nice_day 晚安 good_night night "
-        "gn 回见 下回聊 先撤了 talk_later ttyl 下次再说 改天再说 以后再说 回头再说 不打扰了"
+        "gn 回见 下回聊 先撤了 talk_later ttyl 不用了 不需要了 no_thanks no_thank_you 下次再说 改天再说 以后再说 回头再说 不打扰了"
     ),
     "identity": _set(
         "你是机器人吗 你是谁 你是真人吗 是机器人吗 机器人吗 你是ai吗 你是人工智能吗 是真人吗 "
@@ -68,7 +68,8 @@ KINDS: dict[str, frozenset[str]] = {
         "alright all_right fine cool great yes yep 👍 👌 🙏 哈哈 哈哈哈 呵呵 嘿嘿 haha hahaha lol 😂 😄 "
         "好吧 好哒 好呀 好啊 行吧 可以的 没问题 明白啦 了解啦 懂啦 知道啦 晓得了 清楚了 ok的 "
         "perfect awesome nice good makes_sense that_helps all_good no_worries right roger will_do "
-        "clear okay_then ok_then"
+        "clear okay_then ok_then okey oki okok okk 这样 原来如此 原来这样 原来是这样 是这样 这样子 "
+        "i_see_now makes_sense_thanks"
     ),
     "chitchat": _set(
         "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
@@ -143,14 +144,21 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|(?:下次|改天|以后|回头|有空)再(?:说|聊|问|联系|来)",
         re.IGNORECASE,
     ),
+    "presence": re.compile(
+        r"^(?:亲|亲亲|您好|你好|hello|hi|hey)?\s*(?:请问)?\s*(?:有人吗|有人在吗|在吗|在不在|在么|在嘛"
+        r"|有没有人|还在吗|在线吗|you there|u there|anyone (?:there|around|here|home))\s*$",
+        re.IGNORECASE,
+    ),
     "complaint": re.compile(
         r"笨|傻|蠢|智障|弱智|垃圾|答非所问|听不懂|不懂人话|废物|什么玩意|差劲|太差|太烂|无语|服了你"
-        r"|\b(?:stupid|dumb|useless bot|you suck|rubbish|terrible bot|waste of (?:my )?time)\b"
+        r"|没(?:有)?回答|答错|不是我(?:要|问)的|文不对题|牛头不对马嘴|没解决"
+        r"|\b(?:stupid|dumb|useless|you suck|rubbish|terrible|waste of (?:my )?time|not helpful"
+        r"|no help)\b"
         r"|(?:doesn'?t|don'?t|do not|does not) understand",
         re.IGNORECASE,
     ),
     "thanks": re.compile(
-        r"^(?:好的?|嗯|ok|okay|alright|great)?\s*(?:非常|太|十分)?(?:谢谢|感谢|多谢|谢啦|thanks?\b"
+        r"^(?:好的?|嗯|ok|okay|alright|great)?\s*(?:非常|太|十分)?(?:谢谢|感谢|多谢|谢啦|谢了|3q|thanks?\b"
         r"|thank (?:you|u)|thx|tysm)",
         re.IGNORECASE,
     ),
@@ -187,7 +195,7 @@ def _patterned(key: str) -> str | None:
     if not short or subjects_of(key):
         return None
     for kind, rx in _PATTERNS.items():
-        if rx.search(key) and (kind in ("identity", "complaint") or not _ASKS.search(key)):
+        if rx.search(key) and (kind in ("identity", "complaint", "presence") or not _ASKS.search(key)):
             return kind
     return None
 

@@ -117,8 +117,8 @@ _COLOUR = _re(r"彩色|颜色|colou?r")
 _BW = _re(r"黑白|black and white|black-and-white|b/w")
 _CLASS_Q = _re(
     r"哪一类|哪类|哪个类|哪些类|什么类|哪几类|哪一个类|选.{0,3}类别"
-    r"|第几类|属于哪|几类|哪个类别|什么类别"
-    r"|\b(?:which|what) (?:nice )?class(?:es)?\b|\bclass(?:es)? (?:for|should|do)\b"
+    r"|第几类|属于哪|几类|哪个类别|什么类别|啥类|哪个大类|类别是啥|类别是什么"
+    r"|\b(?:which|what) (?:nice )?(?:class(?:es)?|category)\b|\bclass(?:es)? (?:for|should|do)\b"
 )
 _CLASS_META = _re(r"区分表|分类表|尼斯分类|多少类|几个类|nice classification|how many")
 

@@ -140,6 +140,8 @@ class BookingSkill:
         if topic in SPECIALTIES and ctx.flow == self.name:
             ctx.flow_data.update(topic=topic, expert=None)
             return self._next(ctx, S.TOPIC)
+        if ctx.flow == self.name and (named := self._expert_first(ctx, ctx.text)) is not None:
+            return named  # "我想约下王明远老师": that expert's days
         return outcome
 
     def ask_again(self, ctx: Context) -> Reply | None:

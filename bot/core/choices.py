@@ -37,9 +37,14 @@ _MONTHS_EN = {
 }
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 _CN_DIGITS |= {"八": 8, "九": 9, "十": 10}
-_TITLES = re.compile(r"老师|律师|专家|先生|女士|经理|博士|教授|顾问|那位|那个|吧")
+_TITLES = re.compile(
+    r"老师|律师|专家|先生|女士|经理|博士|教授|顾问|那位|那个|吧|就行|就好|就可以|可以|行|好了|呗"
+)
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、…]+")
-_FILLER = re.compile(r"那个|这个|的|吧|呗|就|选|要|约|please|the|one|that|i'?ll take|i want", re.I)
+_FILLER = re.compile(
+    r"那个|这个|的|吧|呗|就行|就好|就可以|可以|就|选|要|约|please|the|one|that|i'?ll take|i want",
+    re.I,
+)
 
 
 def offered(data: Mapping[str, Any]) -> list[Choice]:
@@ -64,9 +69,12 @@ def _cn_number(raw: str) -> int | None:
     return None
 
 
-def read_day(text: str, today: dt.date) -> dt.date | None:
-    """A day typed in chat: 12月10日, 10号, 12/10, 周四, 下周一, 明天, Thursday, Dec 10."""
+def read_day(text: str, today: dt.date, *, dotted: bool = False) -> dt.date | None:
+    """A day typed in chat: 12月10日, 10号, 12/10, 周四, 下周一, 明天, Thursday, Dec 10, the 10th;
+    with `dotted` (days are what is asked) also "12.10"."""
     t = unicodedata.normalize("NFKC", text).lower()
+    if dotted and (m := re.fullmatch(r"\s*(\d{1,2})[.．](\d{1,2})\s*(?:号|日|的|那天)?\s*", t)):
+        return _dated(today, int(m.group(1)), int(m.group(2)), rolls=False)
     if "今天" in t or re.search(r"\btoday\b", t):
         return today
     if "大后天" in t:
@@ -78,6 +86,8 @@ def read_day(text: str, today: dt.date) -> dt.date | None:
     if m := re.search(r"(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号]", t):
         month = int(m.group(1)) if m.group(1) else today.month
         return _dated(today, month, int(m.group(2)), rolls=not m.group(1))
+    if m := re.search(r"\b(\d{1,2})(?:st|nd|rd|th)\b(?!\s*(?:class|item))", t):
+        return _dated(today, today.month, int(m.group(1)), rolls=True)  # "the 11th"
     if m := re.search(r"\b(\d{1,2})/(\d{1,2})\b", t):
         return _dated(today, int(m.group(1)), int(m.group(2)), rolls=False)
     months = "|".join(_MONTHS_EN)
@@ -193,6 +203,9 @@ _TAIL = (
 )
 
 
+_LAST = re.compile(r"^(?:就|选|要|the)?(?:最后|最晚|最迟|last|latest)")
+
+
 def _ordinal(key: str) -> int | None:
     # "第一个", "第二项", "the first one", "first", "2nd"; a tail word names what is counted.
     m = re.fullmatch(
@@ -236,6 +249,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
             return choices[n - 1].payload
     if (nth := _ordinal(key)) is not None and 1 <= nth <= len(choices):
         return choices[nth - 1].payload
+    if (last := _LAST.match(key)) and re.fullmatch(_TAIL, key[last.end() :]):
+        return options[-1].payload  # "最后一个", "the last one", "the latest slot"
     if (first := _FIRST.match(key)) and re.fullmatch(_TAIL, key[first.end() :]):
         return options[0].payload  # "最早那天", "the earliest slot": the first option offered
     for c in options:
@@ -247,7 +262,7 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         # "随便哪天", "any time is fine": with no "any" option, the first (soonest) one.
         return (found or options)[0].payload
     dated = [c for c in options if re.search(r":\d{4}-\d{2}-\d{2}$", c.payload)]
-    if dated and (day := read_day(text, today)) is not None:
+    if dated and (day := read_day(text, today, dotted=True)) is not None:
         found = [c for c in dated if c.payload.endswith(day.isoformat())]
         return found[0].payload if found else None
     timed = [c for c in options if re.match(r"\d{2}:\d{2}", c.label.split(" ")[-1])]

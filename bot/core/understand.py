@@ -178,7 +178,8 @@ _BOOK_NEEDS = re.compile(
     r"专家|律师|顾问|咨询|预约|约|expert|lawyer|consult|appointment|book", re.I
 )
 _HUMAN_NEEDS = re.compile(
-    r"人工|真人|工作人员|客服|人聊|人说|投诉|staff|human|person|someone|somebody|agent|operator",
+    r"人工|真人|工作人员|客服|人聊|人说|投诉|同事|领导|负责人|主管|经理"
+    r"|staff|human|person|someone|somebody|agent|operator|manager|supervisor|colleague",
     re.I,
 )
 # A booking asked for in words: a verb of arranging and someone to consult.
@@ -203,13 +204,14 @@ _BOOK_TIME = re.compile(
     re.I,
 )
 _BOOK_WHO = re.compile(
-    r"专家|律师|顾问|老师|行家|懂行的|expert|lawyer|attorney|consultant|specialist|advis[eo]r"
+    r"专家|律师|顾问|老师|行家|懂行的|专业人士|专业的人|专业人员|expert|lawyer|attorney|consultant"
+    r"|specialist|advis[eo]r|professional"
     r"|counsel",
     re.I,
 )
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
-    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)"
+    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)|在不在|在吗|在么"
     r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there",
     re.I,
 )
@@ -219,7 +221,8 @@ _IDENTITY = re.compile(
     re.I,
 )
 _HUMAN_WHO = re.compile(
-    r"真人|人工|工作人员|客服|real person|a human|\bhuman\b|staff member|\bstaff\b"
+    r"真人|人工|工作人员|客服|同事|领导|负责人|主管|经理|real person|a human|\bhuman\b|staff member"
+    r"|\bstaff\b|your (manager|supervisor|colleague|boss)"
     r"|someone (at|from) the station|a person|\bsomeone\b|somebody|your people|agent",
     re.I,
 )

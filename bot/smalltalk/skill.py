@@ -51,7 +51,8 @@ KINDS: dict[str, frozenset[str]] = {
         "再见 拜拜 拜 bye bye-bye goodbye see_you 回头见 下次见 先这样 就这样 没事了 没有了 "
         "没别的了 没问题了 that's_all that's_it nothing_else no_more_questions bye_for_now "
         "88 886 再会 先这样吧 see_you_later take_care have_a_nice_day 晚安 good_night night "
-        "gn 回见 下回聊 先撤了 talk_later ttyl 不用了 不需要了 no_thanks no_thank_you 下次再说 改天再说 以后再说 回头再说 不打扰了"
+        "gn 回见 下回聊 先撤了 talk_later ttyl 没事 没事没事 那算了 算了 我再考虑一下 我考虑一下 我再想想 "
+        "考虑一下 再考虑一下 let_me_think_about_it i'll_think_about_it 不用了 不需要了 no_thanks no_thank_you 下次再说 改天再说 以后再说 回头再说 不打扰了"
     ),
     "identity": _set(
         "你是机器人吗 你是谁 你是真人吗 是机器人吗 机器人吗 你是ai吗 你是人工智能吗 是真人吗 "
@@ -69,7 +70,7 @@ KINDS: dict[str, frozenset[str]] = {
         "好吧 好哒 好呀 好啊 行吧 可以的 没问题 明白啦 了解啦 懂啦 知道啦 晓得了 清楚了 ok的 "
         "perfect awesome nice good makes_sense that_helps all_good no_worries right roger will_do "
         "clear okay_then ok_then okey oki okok okk 这样 原来如此 原来这样 原来是这样 是这样 这样子 "
-        "i_see_now makes_sense_thanks"
+        "i_see_now makes_sense_thanks 我知道了 我明白了 我懂了 我了解了 知道啦 好的呢"
     ),
     "chitchat": _set(
         "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
@@ -134,6 +135,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|客服|程序)|^(?:那|所以)?(?:你|您)(?:都|还)?(?:能|会|可以)(?:帮我|帮|为我)?(?:们)?"
         r"(?:干|做|办|弄)(?:啥|什么|嘛|些什么|哪些)|你有(?:什么|啥)用"
         r"|^(?:so )?(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real|person|machine)"
+        r"|^(?:you'?re|ur|is this|this is) (?:a |an |just a )?(?:bot|robot|ai|machine|automated|human)"
         r"|^what (?:can|do|else can) you (?:do|help)|who am i (?:talking|speaking|chatting) (?:to|with)",
         re.IGNORECASE,
     ),
@@ -169,6 +171,11 @@ _ASKS = re.compile(
     r"(?!.*\b(do|help)\b)",
     re.IGNORECASE,
 )
+_ACK_HEAD = re.compile(
+    r"^(?:(?:好的|好滴|好吧|好|嗯嗯|嗯|哦哦|哦|噢|行|ok|okay|alright|我知道了|知道了|明白了|明白|了解|收到)"
+    r"[\s,，]*)+",
+    re.IGNORECASE,
+)
 _PARTICLES = re.compile(r"[啊呀吧哈嘛哦啦哇噢呢咯滴哒捏嘞]+$")
 
 
@@ -194,6 +201,12 @@ def _patterned(key: str) -> str | None:
     short = len(key) <= 20 if not key.isascii() else len(key.split()) <= 10
     if not short or subjects_of(key):
         return None
+    rest = _ACK_HEAD.sub("", key).strip()
+    if rest and rest != key:
+        # "好的 我知道了 谢谢你", "嗯 好的 那我先这样": what follows the acknowledgements decides.
+        found = _listed(rest) or _listed(_PARTICLES.sub("", rest)) or _patterned(rest)
+        if found:
+            return found
     for kind, rx in _PATTERNS.items():
         if rx.search(key) and (kind in ("identity", "complaint", "presence") or not _ASKS.search(key)):
             return kind

@@ -86,6 +86,10 @@ _COMPUTE = _re(
     r"帮我算|帮忙算|算一下|算下|算算|计算|估算|测算|帮我查|帮忙查|查一下|查下|帮我看下"
     r"|\bcalculate\b|\bcompute\b|\bestimate\b|\bwork out\b|\bfigure out\b|\bcheck when\b"
 )
+# Asking tmbot to work something out is about the user's own mark.
+_ASK_COMPUTE = _re(
+    r"(?:帮我|帮忙|给我|替我)(?:算|查|计算|看)|\b(?:calculate|work out|figure out|check) (?:my|our|when)\b"
+)
 # When renewal is possible at all is the rule (the FAQ's window answer, which offers the
 # computation): "when can i renew my trademark", "我的商标什么时候可以续展".
 _WINDOW_Q = _re(
@@ -314,7 +318,8 @@ def mailed(facts: Facts) -> bool:
 def wants_missing_date(facts: Facts) -> str | None:
     """A date tool the user asks about for their own mark without giving the date."""
     text = facts.text
-    if facts.dates or not facts.personal or _MADRID_CTX.search(text):
+    own = facts.personal or bool(_ASK_COMPUTE.search(text))  # "帮我算下续展时间": the user's
+    if facts.dates or not own or _MADRID_CTX.search(text):
         return None
     if TOPIC["nonuse"].search(text):
         # "我们被撤三了，多久内交证据" asks about a procedure, not a date to compute.

@@ -61,6 +61,9 @@ _TOOL_SUBJECT = {
 }
 
 
+_PAST_WINDOW = ("lost", "grace_period")
+
+
 def _unknown_parties(names: list[str], known: list[str], lang: str) -> Answer:
     listed = "、".join(names) if lang != "en" else ", ".join(names)
     return Answer(
@@ -277,6 +280,10 @@ class ToolsSkill:
         choices: tuple[Choice, ...] = ()
         subject = _TOOL_SUBJECT.get(str(answer.result.get("tool")))
         if subject:  # "what documents do we need" after an opposition deadline is about opposition
+            # The entry that explains where the user's mark stands ("那怎么办" after "lost").
+            # Past the renewal window, what comes next is the grace period's ("那怎么办").
+            if answer.result.get("phase") in _PAST_WINDOW:
+                subject = "grace"
             ctx.dialogue.answered(subject, None, None)
         if answer.computed:
             ctx.data["low_streak"] = 0  # a real answer: no staff offer for earlier weak ones

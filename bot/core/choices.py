@@ -137,7 +137,9 @@ def _week_day(today: dt.date, weeks: int, wd: int) -> dt.date:
     return monday + dt.timedelta(weeks=weeks, days=wd)
 
 
-_DOTTED = re.compile(r"(?:at\s*)?(\d{1,2})[.．](\d{2})\s*(am|pm|a\.m\.|p\.m\.)?(?:\s*(?:的|那个|吧|please))?")
+_DOTTED = re.compile(
+    r"(?:at\s*)?(\d{1,2})[.．](\d{2})\s*(am|pm|a\.m\.|p\.m\.)?(?:\s*(?:的|那个|吧|please))?"
+)
 
 
 def read_time(text: str, *, afternoon_default: bool = True) -> dt.time | None:
@@ -298,8 +300,11 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
 
 
 _STOP = frozenset(
-    "the a an one please pls i i'd id want would like to about for with on and my our me "
-    "let's lets go take choose pick that this expert experts topic consultation ok okay".split()
+    re.findall(
+        r"\S+",
+        "the a an one please pls i i'd id want would like to about for with on and my our me "
+        "let's lets go take choose pick that this expert experts topic consultation ok okay",
+    )
 )
 
 

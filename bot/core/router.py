@@ -239,7 +239,9 @@ class Router:
         steps = self.skills.booking_steps
         ctx.flow_data.update(expert="any", state="day")
         days = steps.ask_again(ctx) if steps is not None else None
-        found = [c.payload for c in days.choices if c.payload.startswith("book:day:")] if days else []
+        found = (
+            [c.payload for c in days.choices if c.payload.startswith("book:day:")] if days else []
+        )
         if not found:
             ctx.flow_data["state"] = "expert"
         return found[0] if found else None

@@ -305,7 +305,7 @@ class HandoffSkill:
 
     @staticmethod
     def _withdrawn(ctx: Context, ticket: Ticket) -> bool:
-        """"算了不用了" / "actually never mind" before any staff member took the ticket withdraws
+        """ "算了不用了" / "actually never mind" before any staff member took the ticket withdraws
         the request, as it would at a desk; once staff are on it, the same words are part of the
         conversation with them and are relayed."""
         return (

@@ -208,7 +208,9 @@ def _patterned(key: str) -> str | None:
         if found:
             return found
     for kind, rx in _PATTERNS.items():
-        if rx.search(key) and (kind in ("identity", "complaint", "presence") or not _ASKS.search(key)):
+        if rx.search(key) and (
+            kind in ("identity", "complaint", "presence") or not _ASKS.search(key)
+        ):
             return kind
     return None
 

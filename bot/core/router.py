@@ -119,7 +119,9 @@ class Router:
         if interp.intent == "handoff" and requests is not None and ctx.flow != "handoff":
             ctx.flow = None
             return requests.request(ctx)
-        soft_no = interp.extra.get("soft") and ctx.flow_data.get("state") in _YES_STEPS
+        soft_no = interp.extra.get("soft") and (
+            ctx.flow != "booking" or ctx.flow_data.get("state") in _YES_STEPS
+        )
         if interp.intent == "cancel" and ctx.flow and ctx.flow != "handoff" and not soft_no:
             return self._cancel(ctx)
         if ctx.flow and (chat := self._small_talk_at_step(ctx)) is not None:

@@ -344,9 +344,10 @@ def _only_cancel(key: str) -> bool:
 
 
 # "不用了谢谢", "no thanks": declining what was asked; it ends a flow, except where the step
-# itself is a yes-or-no question (the booking's reminder consent), which the flow reads.
+# itself is a yes-or-no question (the booking's reminder consent) or the flow is not the
+# booking's (a marks reminder question), which the flow reads.
 _SOFT_CANCEL = re.compile(
-    r"^(不用了|不需要了|不要了|不用|no thanks?|no thank you|not now|nah)\s*"
+    r"^(不用了|不需要了|不要了|no thanks?|no thank you|not now|nah)\s*"
     r"(谢谢|谢了|谢谢你|thanks?|thank you|哈|啊|吧)?$",
     re.I,
 )

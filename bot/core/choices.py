@@ -97,6 +97,8 @@ def read_day(text: str, today: dt.date, *, dotted: bool = False) -> dt.date | No
         a, b = m.groups()
         month, day = (_MONTHS_EN[a], int(b)) if a.isalpha() else (_MONTHS_EN[b], int(a))
         return _dated(today, month, day, rolls=False)
+    if m := re.search(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b.*\bnext week\b", t):
+        return _week_day(today, 1, _WEEKDAY_EN[m.group(1)])  # "wednesday next week"
     if m := re.search(r"(下下|下个?|这个?|本)?\s*(?:周|星期|礼拜)([一二三四五六日天1-7])", t):
         raw = m.group(2)
         wd = int(raw) - 1 if raw.isdigit() else _WEEKDAY_ZH[raw]
@@ -109,6 +111,18 @@ def read_day(text: str, today: dt.date, *, dotted: bool = False) -> dt.date | No
     if m := re.search(r"\b(next\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", t):
         wd = _WEEKDAY_EN[m.group(2)]
         return _week_day(today, 1, wd) if m.group(1) else _next_weekday(today, wd)
+    return None
+
+
+def _weeks_ahead(text: str) -> int | None:
+    """A week named without its day: 这周 0, 下周 1, 下下周 2 (None when no week is named)."""
+    t = text.lower()
+    if re.search(r"下下(个)?(周|星期|礼拜)|week after next", t):
+        return 2
+    if re.search(r"下(个)?(周|星期|礼拜)|next week", t):
+        return 1
+    if re.search(r"(这|本)(个)?(周|星期|礼拜)|this week", t):
+        return 0
     return None
 
 
@@ -267,6 +281,15 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
     if dated and (day := read_day(text, today, dotted=True)) is not None:
         found = [c for c in dated if c.payload.endswith(day.isoformat())]
         return found[0].payload if found else None
+    if dated and (weeks := _weeks_ahead(text)) is not None:
+        # "下周的", "sometime next week": the first day offered in that week.
+        monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
+        week = [
+            c.payload
+            for c in dated
+            if monday <= dt.date.fromisoformat(c.payload[-10:]) < monday + dt.timedelta(days=7)
+        ]
+        return week[0] if week else None
     timed = [c for c in options if re.match(r"\d{2}:\d{2}", c.label.split(" ")[-1])]
     timed = timed or [c for c in options if re.search(r"\d{2}:\d{2}-\d{2}:\d{2}", c.label)]
     if timed and (at := read_time(text)) is not None:

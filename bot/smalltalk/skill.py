@@ -32,7 +32,7 @@ KINDS: dict[str, frozenset[str]] = {
     "greeting": _set(
         "你好 您好 你好呀 您好呀 哈喽 嗨 hi hello hey 早 早上好 上午好 中午好 下午好 晚上好 "
         "good_morning good_afternoon good_evening hi_there hello_there 你好啊 您好啊 哈罗 嗨喽 "
-        "/start start 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗"
+        "/start start hey_there 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗"
     ),
     "presence": _set(
         "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 "
@@ -148,7 +148,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "presence": re.compile(
         r"^(?:亲|亲亲|您好|你好|hello|hi|hey)?\s*(?:请问)?\s*(?:有人吗|有人在吗|在吗|在不在|在么|在嘛"
-        r"|有没有人|还在吗|在线吗|you there|u there|anyone (?:there|around|here|home))\s*$",
+        r"|有没有人|还在吗|在线吗|you there|u there|anyone (?:there|around|here|home)"
+        r"|我?(?:想|要)?(?:问|咨询|请教)(?:个|一个|一下|下|几个)?(?:问题|事|事情|事儿)?)\s*$",
         re.IGNORECASE,
     ),
     "complaint": re.compile(
@@ -172,8 +173,9 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _ACK_HEAD = re.compile(
-    r"^(?:(?:好的|好滴|好吧|好|嗯嗯|嗯|哦哦|哦|噢|行|ok|okay|alright|我知道了|知道了|明白了|明白|了解|收到)"
-    r"[\s,，]*)+",
+    r"^(?:(?:好的|好滴|好吧|好|嗯嗯|嗯|哦哦|哦|噢|行|ok|okay|alright|我知道了|知道了|明白了|明白|了解|收到"
+    r"|你好|您好|嗨|哈喽|亲|早上好|下午好|晚上好|hi|hello|hey)"
+    r"(?![a-z])[\s,，]*)+",
     re.IGNORECASE,
 )
 _PARTICLES = re.compile(r"[啊呀吧哈嘛哦啦哇噢呢咯滴哒捏嘞]+$")
@@ -203,7 +205,8 @@ def _patterned(key: str) -> str | None:
         return None
     rest = _ACK_HEAD.sub("", key).strip()
     if rest and rest != key:
-        # "好的 我知道了 谢谢你", "嗯 好的 那我先这样": what follows the acknowledgements decides.
+        # "好的 我知道了 谢谢你", "嗯 好的 那我先这样", "嗨 我想问个问题": what follows the
+        # acknowledgements or the greeting decides.
         found = _listed(rest) or _listed(_PARTICLES.sub("", rest)) or _patterned(rest)
         if found:
             return found

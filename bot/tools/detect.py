@@ -97,7 +97,7 @@ _WINDOW_Q = _re(
     r"|\bwhen (?:can|could|may) (?:i|we)\b|\bwhen (?:am i|are we) allowed|how (?:early|soon) can"
 )
 _COST = _re(
-    r"多少钱|多少费用|费用多少|要多少|交多少|花多少|需要多少|一共|总共|合计|多少|几块"
+    r"多少钱|多少费用|费用多少|要多少|交多少|花多少|需要多少|一共|总共|合计|多少|几块|费用|官费|规费"
     r"|how much|\bcosts?\b|\bfees?\b|\bprice\b|\btotal\b|\bbudget\b|\bestimate\b"
 )
 # "宽展期" belongs to renewal alone; a colloquial 续 before a count or a particle ("续3个类",

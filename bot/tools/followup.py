@@ -111,6 +111,8 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
         own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
         if _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text):
             return True  # "宽展期到什么时候": the same mark's dates, shown again
+        if facts.late and _LEAN.search(facts.text) and last.get("classes") is not None:
+            return True  # "要是拖到宽展期呢" once its fee is known: the late fee
 
         # "纸质的呢" once the classes are known: the same fee, shown for paper filing too.
         return (
@@ -224,6 +226,12 @@ def follow_up(
         if facts.classes is not None:
             inputs.pop("seeded", None)  # the user's own classes now: a computation of theirs
         return renewal_fee_only(classes, late=late, paper=paper, cfg=cfg, lang=lang), inputs
+    if tool == "renewal" and facts.late and not facts.dates and inputs.get("classes"):
+        # The same classes renewed in the grace period: the fee with the late surcharge.
+        classes = facts.classes or int(inputs["classes"])
+        fee_inputs = {"tool": "fee_renewal", "classes": classes, "late": True, "paper": facts.paper}
+        answer = renewal_fee_only(classes, late=True, paper=facts.paper, cfg=cfg, lang=lang)
+        return answer, fee_inputs
     if tool == "renewal":
         date = dt.date.fromisoformat(inputs["date"])
         expiry = bool(inputs.get("expiry"))

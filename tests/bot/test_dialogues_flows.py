@@ -178,3 +178,26 @@ def test_the_dates_of_the_computed_mark_asked_again(chat: Chat) -> None:  # noqa
     assert grace.result["grace_end"]["due"] == "2027-09-30"
     # What happens if it is missed is the rule, not the dates again.
     assert chat.say("what if we miss the deadline").intent == "faq"
+
+
+def test_a_week_without_its_day_and_a_weekday_of_next_week(chat: Chat) -> None:  # noqa: F811
+    chat.say("预约专家")
+    chat.say("马德里")
+    chat.say("陈晓")
+    assert "12月14日" in _text(chat.say("下周的"))
+    chat.say("取消")
+    chat.say("book an expert")
+    chat.say("madrid")
+    chat.say("chen xiao")
+    assert "16 Dec" in _text(chat.say("wednesday next week"))
+
+
+def test_the_late_fee_of_the_computed_mark_and_a_fee_noun_with_classes(
+    chat: Chat,  # noqa: F811
+) -> None:
+    chat.say("证书上有效期到2027年1月20日 现在能续吗")
+    assert chat.say("2个类 要多少钱").result["fee"]["online_total"] == 900  # type: ignore[index]
+    late = chat.say("要是拖到宽展期呢")
+    assert late.intent == "tool" and late.result and late.result["online_total"] == 1350
+    noun = chat.say("续展费用 4个类 宽展期内")
+    assert noun.result and noun.result["tool"] == "fee_renewal"

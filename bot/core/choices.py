@@ -25,6 +25,7 @@ _ANY = re.compile(
     r"|\bany\b|anyone|anybody|whoever|whichever|no preference|doesn'?t matter|either",
     re.IGNORECASE,
 )
+_WHEN_PAYLOAD = re.compile(r":\d{4}-\d{2}-\d{2}$|:\d{8}T\d{4}Z$")  # a day's or a slot's option
 _WEEKDAY_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAY_EN = {
     "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
@@ -275,8 +276,10 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
             return c.payload
     if _ANY.search(text):
         found = [c for c in options if c.payload.endswith(":any")]
-        # "随便哪天", "any time is fine": with no "any" option, the first (soonest) one.
-        return (found or options)[0].payload
+        # "随便哪天", "any time is fine": with no "any" option, the soonest day or time.
+        soonest = [c for c in options if _WHEN_PAYLOAD.search(c.payload)]
+        if found or soonest:
+            return (found or soonest)[0].payload
     dated = [c for c in options if re.search(r":\d{4}-\d{2}-\d{2}$", c.payload)]
     if dated and (day := read_day(text, today, dotted=True)) is not None:
         found = [c for c in dated if c.payload.endswith(day.isoformat())]

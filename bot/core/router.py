@@ -28,7 +28,10 @@ from storage.experts import SPECIALTIES
 __all__ = ("Router", "expired")
 
 _OTHER_DAY = re.compile(
-    r"换个?(日子|天|日期)|换一天|别的(日子|天)|其他(日子|天)|改天|another day|different day|other day",
+    r"换个?(日子|天|日期)|换一天|别的(日子|天)|其他(日子|天)|改天|another day|different day|other day"
+    # None of the times offered suits: the days again ("这几个时间都不太行", "none of these work").
+    r"|都不(太)?(行|合适|方便|可以)|都没空|没有合适|none of (these|them|those)|neither (works|suits)"
+    r"|(don'?t|doesn'?t|do not|does not) (work|suit)",
     re.IGNORECASE,
 )
 _ANY_DAY = re.compile(r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever", re.I)

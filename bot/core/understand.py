@@ -60,7 +60,7 @@ _CANCEL_IN = re.compile(
 _CANCEL_FILLER = re.compile(
     r"\b(actually|ok|okay|well|no|please|just|then|let'?s|i'?ll|maybe|later|another time"
     r"|next time)\b|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是"
-    r"|我|先|哈|嗯|不用|了|\s"
+    r"|我|先|哈|嗯|不用|了|谢谢|谢了|\bthanks\b|\bthank you\b|\s"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(

@@ -35,7 +35,7 @@ KINDS: dict[str, frozenset[str]] = {
         "/start start hey_there 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗"
     ),
     "presence": _set(
-        "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 "
+        "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 喂 喂喂 "
         "anyone_there are_you_there is_anyone_there anybody_there hello? 有问题想问 想咨询一下 "
         "想问个问题 我想咨询 咨询一下 请问一下 问个问题 有个问题 想问一下 我想问一下 "
         "i_have_a_question quick_question can_i_ask_something can_i_ask_a_question"
@@ -178,7 +178,7 @@ _ACK_HEAD = re.compile(
     r"(?![a-z])[\s,，]*)+",
     re.IGNORECASE,
 )
-_PARTICLES = re.compile(r"[啊呀吧哈嘛哦啦哇噢呢咯滴哒捏嘞]+$")
+_PARTICLES = re.compile(r"[啊呀吧哈嘛哦啦哇噢呢咯滴哒捏嘞了]+$")
 
 
 def _key(text: str) -> str:

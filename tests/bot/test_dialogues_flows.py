@@ -201,3 +201,15 @@ def test_the_late_fee_of_the_computed_mark_and_a_fee_noun_with_classes(
     assert late.intent == "tool" and late.result and late.result["online_total"] == 1350
     noun = chat.say("续展费用 4个类 宽展期内")
     assert noun.result and noun.result["tool"] == "fee_renewal"
+
+
+def test_none_of_the_times_suits_offers_the_days_and_a_thanks_after_cancel_words(
+    chat: Chat,  # noqa: F811
+) -> None:
+    chat.say("预约专家")
+    chat.say("异议")
+    chat.say("李静")
+    assert "14:00" in _text(chat.say("周三"))
+    days = _text(chat.say("这几个时间都不太行"))
+    assert "12月11日" in days and "请选择日期" in days
+    assert chat.say("那我先不约了 谢谢").outcome == "cancelled"

@@ -220,6 +220,11 @@ _TAIL = (
 )
 
 
+# The one option shown, pointed at ("就他吧", "这位老师", "that one", "him").
+_THIS_ONE = re.compile(
+    r"(?:就|选|要|约)?(?:他|她|这位|那位|这个|那个|thatone|thisone|him|her)(?:老师|专家|律师)?"
+    r"(?:吧|了|就行|就好|可以)?"
+)
 _LAST = re.compile(r"^(?:就|选|要|the)?(?:最后|最晚|最迟|last|latest)")
 
 
@@ -266,6 +271,9 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
             return choices[n - 1].payload
     if (nth := _ordinal(key)) is not None and 1 <= nth <= len(choices):
         return choices[nth - 1].payload
+    named = [c for c in options if not c.payload.endswith(":any")]
+    if _THIS_ONE.fullmatch(key) and len(named) == 1:
+        return named[0].payload  # "就他吧" with one expert shown: that one
     if (last := _LAST.match(key)) and re.fullmatch(_TAIL, key[last.end() :]):
         return options[-1].payload  # "最后一个", "the last one", "the latest slot"
     if (first := _FIRST.match(key)) and re.fullmatch(_TAIL, key[first.end() :]):

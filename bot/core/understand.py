@@ -200,7 +200,8 @@ _BOOK_VISIT = re.compile(
 # A time asked for a talk, with or without someone named ("能约明天下午吗", "schedule a call").
 _BOOK_TIME = re.compile(
     r"约(个|一?下)?(时间|明天|后天|今天|下午|上午|周.|星期.|下周)"
-    r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)",
+    r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)"
+    r"|\bmake (an? )?(appointment|booking|reservation)\b",
     re.I,
 )
 _BOOK_WHO = re.compile(

@@ -136,19 +136,22 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:干|做|办|弄)(?:啥|什么|嘛|些什么|哪些)|你有(?:什么|啥)用"
         r"|^(?:so )?(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real|person|machine)"
         r"|^(?:you'?re|ur|is this|this is) (?:a |an |just a )?(?:bot|robot|ai|machine|automated|human)"
-        r"|^what (?:can|do|else can) you (?:do|help)|who am i (?:talking|speaking|chatting) (?:to|with)",
+        r"|^what (?:can|do|else can) you (?:do|help)|who am i (?:talking|speaking|chatting) (?:to|with)"
+        r"|^is this (?:the )?(?:trademark |brand )?(?:station|office|service)\b|^(?:这|这里|这儿)?是指导站吗",
         re.IGNORECASE,
     ),
     "goodbye": re.compile(
         r"(?:have|enjoy) (?:a|your) (?:good|nice|great|lovely|wonderful) (?:day|one|weekend|evening)"
         r"|^(?:ok |okay |alright )?(?:see (?:you|ya)|bye|goodbye|cya|later)\b"
         r"|^(?:那|好|好的|行)?(?:我)?(?:先|就)?(?:这样|不打扰了|下线了|走了|撤了|忙去了|去忙了|先忙)"
-        r"|(?:下次|改天|以后|回头|有空)再(?:说|聊|问|联系|来)",
+        r"|(?:下次|改天|以后|回头|有空)再(?:说|聊|问|联系|来)"
+        r"|^that'?s (?:all|it|everything)(?: for (?:now|today))?\b|^nothing else\b",
         re.IGNORECASE,
     ),
     "presence": re.compile(
         r"^(?:亲|亲亲|您好|你好|hello|hi|hey)?\s*(?:请问)?\s*(?:有人吗|有人在吗|在吗|在不在|在么|在嘛"
-        r"|有没有人|还在吗|在线吗|you there|u there|anyone (?:there|around|here|home)"
+        r"|有没有人|还在吗|在线吗|有人在线吗|有人在线不|还有人吗|有人在不|有人不"
+        r"|you there|u there|anyone (?:there|around|here|home)"
         r"|我?(?:想|要)?(?:问|咨询|请教)(?:个|一个|一下|下|几个)?(?:问题|事|事情|事儿)?)\s*$",
         re.IGNORECASE,
     ),

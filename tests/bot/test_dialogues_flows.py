@@ -213,3 +213,12 @@ def test_none_of_the_times_suits_offers_the_days_and_a_thanks_after_cancel_words
     days = _text(chat.say("这几个时间都不太行"))
     assert "12月11日" in days and "请选择日期" in days
     assert chat.say("那我先不约了 谢谢").outcome == "cancelled"
+
+
+def test_the_one_expert_pointed_at_and_an_appointment_made(chat: Chat) -> None:  # noqa: F811
+    chat.say("预约专家")
+    assert "陈晓" in _text(chat.say("马德里注册那个"))
+    assert "12月7日" in _text(chat.say("就他吧"))
+    chat.say("取消")
+    gi = chat.say("how do i make an appointment for a consultation on GI")
+    assert gi.intent == "booking" and "Zhao Hong" in _text(gi)

@@ -13,12 +13,12 @@ from typing import NamedTuple
 
 from bot.booking import actions as act
 from bot.booking.flow import BookingState, advance, back, start
-from bot.booking.format import slot_time
+from bot.booking.format import expert_label, slot_time
 from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt, tz_of
 from bot.booking.texts import bt
-from bot.core.choices import read_day, read_time
+from bot.core.choices import match_choice, read_day, read_time
 from bot.core.contact import normalize_email, normalize_phone
 from bot.core.context import Context
 from bot.core.menu import CANCEL, GREETINGS, MENU, menu_choices
@@ -28,7 +28,7 @@ from bot.core.station import station_phone
 from bot.privacy.consents import record_booking_consents
 from storage.bookings import get_booking
 from storage.errors import SlotTaken
-from storage.experts import SPECIALTIES, Expert
+from storage.experts import SPECIALTIES, Expert, list_experts
 
 __all__ = ("BookingSkill",)
 
@@ -41,8 +41,15 @@ MY_WORDS = frozenset(
     {"我的预约", "查看预约", "my bookings", "my booking", "/mybookings", "book:my"}
 )
 BACK_WORDS = frozenset({"返回", "上一步", "back", "/back", "book:back"})
-YES_WORDS = frozenset({"确认", "确定", "是", "好", "yes", "y", "ok", "confirm", "book:confirm"})
-NOTICE_YES = frozenset({"book:notice:yes", "同意", "同意提醒", "yes", "是", "好"})
+YES_WORDS = frozenset(
+    {"确认", "确定", "是", "好", "yes", "y", "ok", "confirm", "book:confirm"}
+    | {"好的", "好啊", "好滴", "行", "可以", "没问题", "对", "是的", "确认预约", "确认无误"}
+    | {"okay", "sure", "yes please", "confirm booking", "looks good", "correct", "yep"}
+)
+NOTICE_YES = frozenset(
+    {"book:notice:yes", "同意", "同意提醒", "yes", "是", "好", "好的", "可以", "行", "ok", "okay"}
+    | {"sure", "要", "需要"}
+)
 NOTICE_NO = frozenset({"book:notice:no", "不用", "不用提醒", "no", "否", "不"})
 _CODE = r"(B-?[2-9A-HJ-NP-Z]{5})"
 _CANCEL_RE = re.compile(
@@ -133,6 +140,8 @@ class BookingSkill:
         if topic in SPECIALTIES and ctx.flow == self.name:
             ctx.flow_data.update(topic=topic, expert=None)
             return self._next(ctx, S.TOPIC)
+        if ctx.flow == self.name and (named := self._expert_first(ctx, ctx.text)) is not None:
+            return named  # "我想约下王明远老师": that expert's days
         return outcome
 
     def ask_again(self, ctx: Context) -> Reply | None:
@@ -254,9 +263,23 @@ class BookingSkill:
     def _on_topic(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         topic = self._pick(ctx, state, said.text, said.key, "book:topic:")
         if topic not in SPECIALTIES:
-            return None
+            return self._expert_first(ctx, said.text) if state is S.TOPIC else None
         ctx.flow_data.update(topic=topic, expert=None)
         return self._next(ctx, state)
+
+    def _expert_first(self, ctx: Context, text: str) -> Outcome | None:
+        """An expert named before any topic ("李静" at the topic step): that expert, under
+        their first topic, and their days next."""
+        if text.startswith("book:"):
+            return None
+        experts = list_experts(session=ctx.session)
+        names = [Choice(expert_label(e, ctx.lang), str(e.id)) for e in experts]
+        found = match_choice(text, names, ctx.today)
+        expert = next((e for e in experts if str(e.id) == found), None)
+        if expert is None or not expert.specialties:
+            return None
+        ctx.flow_data.update(topic=expert.specialties[0], expert=expert.id)
+        return self._next(ctx, S.EXPERT)
 
     def _on_expert(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         value = self._pick(ctx, state, said.text, said.key, "book:expert:")

@@ -25,6 +25,7 @@ _ANY = re.compile(
     r"|\bany\b|anyone|anybody|whoever|whichever|no preference|doesn'?t matter|either",
     re.IGNORECASE,
 )
+_WHEN_PAYLOAD = re.compile(r":\d{4}-\d{2}-\d{2}$|:\d{8}T\d{4}Z$")  # a day's or a slot's option
 _WEEKDAY_ZH = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAY_EN = {
     "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
@@ -37,9 +38,14 @@ _MONTHS_EN = {
 }
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 _CN_DIGITS |= {"八": 8, "九": 9, "十": 10}
-_TITLES = re.compile(r"老师|律师|专家|先生|女士|经理|博士|教授|顾问|那位|那个|吧")
+_TITLES = re.compile(
+    r"老师|律师|专家|先生|女士|经理|博士|教授|顾问|那位|那个|吧|就行|就好|就可以|可以|行|好了|呗"
+)
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、…]+")
-_FILLER = re.compile(r"那个|这个|的|吧|呗|就|选|要|约|please|the|one|that|i'?ll take|i want", re.I)
+_FILLER = re.compile(
+    r"那个|这个|的|吧|呗|就行|就好|就可以|可以|就|选|要|约|please|the|one|that|i'?ll take|i want",
+    re.I,
+)
 
 
 def offered(data: Mapping[str, Any]) -> list[Choice]:
@@ -64,9 +70,12 @@ def _cn_number(raw: str) -> int | None:
     return None
 
 
-def read_day(text: str, today: dt.date) -> dt.date | None:
-    """A day typed in chat: 12月10日, 10号, 12/10, 周四, 下周一, 明天, Thursday, Dec 10."""
+def read_day(text: str, today: dt.date, *, dotted: bool = False) -> dt.date | None:
+    """A day typed in chat: 12月10日, 10号, 12/10, 周四, 下周一, 明天, Thursday, Dec 10, the 10th;
+    with `dotted` (days are what is asked) also "12.10"."""
     t = unicodedata.normalize("NFKC", text).lower()
+    if dotted and (m := re.fullmatch(r"\s*(\d{1,2})[.．](\d{1,2})\s*(?:号|日|的|那天)?\s*", t)):
+        return _dated(today, int(m.group(1)), int(m.group(2)), rolls=False)
     if "今天" in t or re.search(r"\btoday\b", t):
         return today
     if "大后天" in t:
@@ -78,6 +87,8 @@ def read_day(text: str, today: dt.date) -> dt.date | None:
     if m := re.search(r"(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号]", t):
         month = int(m.group(1)) if m.group(1) else today.month
         return _dated(today, month, int(m.group(2)), rolls=not m.group(1))
+    if m := re.search(r"\b(\d{1,2})(?:st|nd|rd|th)\b(?!\s*(?:class|item))", t):
+        return _dated(today, today.month, int(m.group(1)), rolls=True)  # "the 11th"
     if m := re.search(r"\b(\d{1,2})/(\d{1,2})\b", t):
         return _dated(today, int(m.group(1)), int(m.group(2)), rolls=False)
     months = "|".join(_MONTHS_EN)
@@ -87,8 +98,11 @@ def read_day(text: str, today: dt.date) -> dt.date | None:
         a, b = m.groups()
         month, day = (_MONTHS_EN[a], int(b)) if a.isalpha() else (_MONTHS_EN[b], int(a))
         return _dated(today, month, day, rolls=False)
-    if m := re.search(r"(下下|下个?|这个?|本)?\s*(?:周|星期|礼拜)([一二三四五六日天])", t):
-        wd = _WEEKDAY_ZH[m.group(2)]
+    if m := re.search(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b.*\bnext week\b", t):
+        return _week_day(today, 1, _WEEKDAY_EN[m.group(1)])  # "wednesday next week"
+    if m := re.search(r"(下下|下个?|这个?|本)?\s*(?:周|星期|礼拜)([一二三四五六日天1-7])", t):
+        raw = m.group(2)
+        wd = int(raw) - 1 if raw.isdigit() else _WEEKDAY_ZH[raw]
         prefix = m.group(1) or ""
         if prefix.startswith("下下"):
             return _week_day(today, 2, wd)
@@ -98,6 +112,18 @@ def read_day(text: str, today: dt.date) -> dt.date | None:
     if m := re.search(r"\b(next\s+)?(mon|tue|wed|thu|fri|sat|sun)[a-z]*\b", t):
         wd = _WEEKDAY_EN[m.group(2)]
         return _week_day(today, 1, wd) if m.group(1) else _next_weekday(today, wd)
+    return None
+
+
+def _weeks_ahead(text: str) -> int | None:
+    """A week named without its day: 这周 0, 下周 1, 下下周 2 (None when no week is named)."""
+    t = text.lower()
+    if re.search(r"下下(个)?(周|星期|礼拜)|week after next", t):
+        return 2
+    if re.search(r"下(个)?(周|星期|礼拜)|next week", t):
+        return 1
+    if re.search(r"(这|本)(个)?(周|星期|礼拜)|this week", t):
+        return 0
     return None
 
 
@@ -126,11 +152,19 @@ def _week_day(today: dt.date, weeks: int, wd: int) -> dt.date:
     return monday + dt.timedelta(weeks=weeks, days=wd)
 
 
+_DOTTED = re.compile(
+    r"(?:at\s*)?(\d{1,2})[.．](\d{2})\s*(am|pm|a\.m\.|p\.m\.)?(?:\s*(?:的|那个|吧|please))?"
+)
+
+
 def read_time(text: str, *, afternoon_default: bool = True) -> dt.time | None:
     """A time of day: 10:30, 14点, 下午两点, 两点半, 2pm, 9am; a bare 1-7 o'clock is afternoon."""
     t = unicodedata.normalize("NFKC", text).lower()
-    if m := re.search(r"(\d{1,2})[:：](\d{2})", t):
+    if m := re.search(r"(\d{1,2})[:：](\d{2})", t) or _DOTTED.fullmatch(t.strip()):
+        # "10:30"; "9.30" / "2.30pm" only as the whole message ("12.10" in a sentence is a date).
         hour, minute = int(m.group(1)), int(m.group(2))
+        if (m.lastindex or 0) >= 3 and m.group(3):
+            return _time(hour + 12 if m.group(3).startswith("p") and hour < 12 else hour, minute)
     elif m := re.search(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)", t):
         hour, minute = int(m.group(1)), int(m.group(2) or 0)
         if m.group(3).startswith("p") and hour < 12:
@@ -172,18 +206,39 @@ _ORDINALS = {
 
 
 _FIRST = re.compile(
-    r"^(?:就|选|要)?(?:最早|最近|最快|earliest|soonest|first available)(?:的|那个|一个|one)*$"
+    r"^(?:就|选|要|the)?(?:最早|最近|最快|越早越好|越快越好|尽快|尽早|asap|assoonaspossible"
+    r"|earliest|soonest|firstavailable|nextavailable)"
+    r"(?:的|可以的|可约的|available)?"
 )
 
 
+# What may follow an ordinal or "the earliest": the kind of option and fillers ("第二个时间",
+# "最早那天", "the earliest slot", "the 2nd one please").
+_TAIL = (
+    r"(?:个|项|位|天|那天|那个|一个|一天|的|吧|呗|时间|时段|日子|日期|专家|老师|选项"
+    r"|one|option|day|date|slot|time|expert|please|pls)*"
+)
+
+
+# The one option shown, pointed at ("就他吧", "这位老师", "that one", "him").
+_THIS_ONE = re.compile(
+    r"(?:就|选|要|约)?(?:他|她|这位|那位|这个|那个|thatone|thisone|him|her)(?:老师|专家|律师)?"
+    r"(?:吧|了|就行|就好|可以)?"
+)
+_LAST = re.compile(r"^(?:就|选|要|the)?(?:最后|最晚|最迟|last|latest)")
+
+
 def _ordinal(key: str) -> int | None:
-    # "第一个", "第二项", "the first one", "first"; "最后一个" / "last one" is the last option.
+    # "第一个", "第二项", "the first one", "first", "2nd"; a tail word names what is counted.
     m = re.fullmatch(
-        r"(?:选|要|就)?(第[一二三四五六七八]|first|second|third|fourth|fifth|sixth)"
-        r"(?:个|项|位|天|one|option)?(?:吧|的)?",
+        r"(?:选|要|就|我要|我选)?(第[一二三四五六七八]|first|second|third|fourth|fifth|sixth"
+        r"|1st|2nd|3rd|4th|5th|6th)" + _TAIL,
         key.replace("the", ""),
     )
-    return _ORDINALS.get(m.group(1)) if m else None
+    if not m:
+        return None
+    word = m.group(1)
+    return _ORDINALS.get(word) or int(word[0])
 
 
 def ordinal_of(text: str) -> int | None:
@@ -216,20 +271,36 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
             return choices[n - 1].payload
     if (nth := _ordinal(key)) is not None and 1 <= nth <= len(choices):
         return choices[nth - 1].payload
-    if _FIRST.match(key):  # "最早的那个": the first (soonest) option offered
-        return options[0].payload
+    named = [c for c in options if not c.payload.endswith(":any")]
+    if _THIS_ONE.fullmatch(key) and len(named) == 1:
+        return named[0].payload  # "就他吧" with one expert shown: that one
+    if (last := _LAST.match(key)) and re.fullmatch(_TAIL, key[last.end() :]):
+        return options[-1].payload  # "最后一个", "the last one", "the latest slot"
+    if (first := _FIRST.match(key)) and re.fullmatch(_TAIL, key[first.end() :]):
+        return options[0].payload  # "最早那天", "the earliest slot": the first option offered
     for c in options:
         label = _key(c.label)
         if key == label or key == _key(c.label.split(" (")[0].split("（")[0]):
             return c.payload
     if _ANY.search(text):
         found = [c for c in options if c.payload.endswith(":any")]
-        if found:
-            return found[0].payload
+        # "随便哪天", "any time is fine": with no "any" option, the soonest day or time.
+        soonest = [c for c in options if _WHEN_PAYLOAD.search(c.payload)]
+        if found or soonest:
+            return (found or soonest)[0].payload
     dated = [c for c in options if re.search(r":\d{4}-\d{2}-\d{2}$", c.payload)]
-    if dated and (day := read_day(text, today)) is not None:
+    if dated and (day := read_day(text, today, dotted=True)) is not None:
         found = [c for c in dated if c.payload.endswith(day.isoformat())]
         return found[0].payload if found else None
+    if dated and (weeks := _weeks_ahead(text)) is not None:
+        # "下周的", "sometime next week": the first day offered in that week.
+        monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
+        week = [
+            c.payload
+            for c in dated
+            if monday <= dt.date.fromisoformat(c.payload[-10:]) < monday + dt.timedelta(days=7)
+        ]
+        return week[0] if week else None
     timed = [c for c in options if re.match(r"\d{2}:\d{2}", c.label.split(" ")[-1])]
     timed = timed or [c for c in options if re.search(r"\d{2}:\d{2}-\d{2}:\d{2}", c.label)]
     if timed and (at := read_time(text)) is not None:
@@ -257,7 +328,36 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         found = [c for c in options if len(_key(c.label)) >= 2 and _key(c.label) in core]
         if len(found) == 1:
             return found[0].payload
+    if text.isascii() and (by_words := _by_words(text, options)) is not None:
+        return by_words
     return _closest(core or key, options)
+
+
+_STOP = frozenset(
+    re.findall(
+        r"\S+",
+        "the a an one please pls i i'd id want would like to about for with on and my our me "
+        "let's lets go take choose pick that this expert experts topic consultation ok okay",
+    )
+)
+
+
+def _stem(word: str) -> str:
+    return word[:5] if len(word) >= 5 else word
+
+
+def _by_words(text: str, options: Sequence[Choice]) -> str | None:
+    # English words of a label, in other forms ("oppositions", "the madrid one", "renewal
+    # please", "wang"): every word typed must start like a word of exactly one label.
+    typed = [_stem(w) for w in re.findall(r"[a-z']+", text.lower()) if w not in _STOP]
+    if not typed:
+        return None
+    found = []
+    for c in options:
+        words = {_stem(w) for w in re.findall(r"[a-z]+", c.label.lower())}
+        if all(w in words for w in typed):
+            found.append(c.payload)
+    return found[0] if len(found) == 1 else None
 
 
 def _closest(key: str, options: Sequence[Choice]) -> str | None:

@@ -121,6 +121,20 @@ class ToolFollowUps(Protocol):
     def follow_up(self, ctx: Context) -> Outcome | None: ...
 
 
+class StepAsker(Protocol):
+    """A flow that can ask its pending question again (after small talk typed at a step)."""
+
+    def ask_again(self, ctx: Context) -> Reply | None: ...
+
+
+class SmallTalk(Protocol):
+    """Small talk read and answered for the router (inside a flow's step)."""
+
+    def kind_of(self, text: str) -> str | None: ...
+
+    def reply(self, ctx: Context, kind: str) -> Reply: ...
+
+
 @dataclass
 class Skills:
     """The skills in the order they are asked, and the extra entry points the router calls."""
@@ -130,6 +144,8 @@ class Skills:
     booking_starts: BookingStarts | None = None
     booking_steps: BookingSteps | None = None
     tool_follow_ups: ToolFollowUps | None = None
+    small_talk: SmallTalk | None = None
+    step_askers: dict[str, StepAsker] = field(default_factory=dict)  # flow name -> its asker
 
     def named(self, name: str) -> Skill | None:
         """The skill registered under `name`, if any."""

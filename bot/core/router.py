@@ -28,9 +28,13 @@ from storage.experts import SPECIALTIES
 __all__ = ("Router", "expired")
 
 _OTHER_DAY = re.compile(
-    r"换个?(日子|天|日期)|换一天|别的(日子|天)|其他(日子|天)|改天|another day|different day|other day",
+    r"换个?(日子|天|日期)|换一天|别的(日子|天)|其他(日子|天)|改天|another day|different day|other day"
+    # None of the times offered suits: the days again ("这几个时间都不太行", "none of these work").
+    r"|都不(太)?(行|合适|方便|可以)|都没空|没有合适|none of (these|them|those)|neither (works|suits)"
+    r"|(don'?t|doesn'?t|do not|does not) (work|suit)",
     re.IGNORECASE,
 )
+_ANY_DAY = re.compile(r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever", re.I)
 _YES = re.compile(
     r"^(好|好的|好啊|可以|行|要|需要|是的|是|嗯|嗯嗯|麻烦了|麻烦你了|ok|okay|yes|yes please|sure|please)"
     r"[\s!！。.,，~～]*$",
@@ -56,6 +60,8 @@ _STEP_PAYLOADS = {
     "move_confirm": ("book:confirm",),
     "cancel_confirm": ("book:confirm",),
 }
+# Booking steps where "好的" / "ok" is the answer (yes), not small talk.
+_YES_STEPS = frozenset({"notice", "confirm", "move_confirm", "cancel_confirm"})
 _ALWAYS = ("book:back", "book:cancel", "book:start", "book:my", "book:cancelcode:", "book:move:")
 
 
@@ -116,8 +122,13 @@ class Router:
         if interp.intent == "handoff" and requests is not None and ctx.flow != "handoff":
             ctx.flow = None
             return requests.request(ctx)
-        if interp.intent == "cancel" and ctx.flow and ctx.flow != "handoff":
+        soft_no = interp.extra.get("soft") and (
+            ctx.flow != "booking" or ctx.flow_data.get("state") in _YES_STEPS
+        )
+        if interp.intent == "cancel" and ctx.flow and ctx.flow != "handoff" and not soft_no:
             return self._cancel(ctx)
+        if ctx.flow and (chat := self._small_talk_at_step(ctx)) is not None:
+            return chat
         if ctx.flow:
             outcome = self._in_flow(ctx)
             if outcome is not None:
@@ -163,11 +174,42 @@ class Router:
                 # "周五下午两点" when days are offered: that day's slot at that time, if free.
                 day = dt.date.fromisoformat(picked.removeprefix("book:day:"))
                 picked = self._slot_at(ctx, day) or picked
+            if picked == "book:expert:any" and _ANY_DAY.search(ctx.text):
+                # "随便哪天" at the expert step: anyone, and the soonest day too.
+                picked = self._first_day(ctx) or picked
             if picked is None:
                 picked = self._booking_move(ctx)
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
+
+    def _small_talk_at_step(self, ctx: Context) -> Outcome | None:
+        """Thanks, an acknowledgement or a greeting typed at a flow's step is answered and the
+        step asked again; a goodbye leaves the flow. Never a phone number, a company name or
+        a ticket's question made of "好的谢谢"."""
+        small, asker = self.skills.small_talk, self.skills.step_askers.get(ctx.flow or "")
+        if small is None or asker is None or _PAYLOAD_RE.match(ctx.text):
+            return None
+        kind = small.kind_of(ctx.text)
+        if kind is None:
+            return None
+        if ctx.flow == "booking":
+            state = str(ctx.flow_data.get("state", ""))
+            if kind == "ack" and state in _YES_STEPS:
+                return None  # "好的" at the summary confirms: the flow reads it
+            choices = offered(ctx.data)
+            if choices and match_choice(ctx.text, choices, ctx.today) is not None:
+                return None  # it names an option after all
+        reply = small.reply(ctx, kind)
+        if kind == "goodbye":
+            ctx.flow = None
+            return Outcome([reply, small.reply(ctx, "left")], "smalltalk", "left", log=False)
+        again = asker.ask_again(ctx)
+        if again is None:
+            return None
+        if kind == "ack":
+            reply = small.reply(ctx, "ack_step")
+        return Outcome([reply, again], "smalltalk", "handled", log=False)
 
     def _booking_move(self, ctx: Context) -> str | None:
         """A typed answer that changes an earlier booking step: another day, another topic."""
@@ -197,6 +239,17 @@ class Router:
                 ctx.flow_data["state"] = "topic"
                 return f"book:topic:{topic}"
         return None
+
+    def _first_day(self, ctx: Context) -> str | None:
+        steps = self.skills.booking_steps
+        ctx.flow_data.update(expert="any", state="day")
+        days = steps.ask_again(ctx) if steps is not None else None
+        found = (
+            [c.payload for c in days.choices if c.payload.startswith("book:day:")] if days else []
+        )
+        if not found:
+            ctx.flow_data["state"] = "expert"
+        return found[0] if found else None
 
     def _slot_at(self, ctx: Context, day: dt.date | None) -> str | None:
         at = read_time(ctx.text)

@@ -25,12 +25,13 @@ def default_skills() -> Skills:
     order after the active flow and the global interrupts.
     """
     handoff, booking, tools = HandoffSkill(), BookingSkill(), ToolsSkill()
+    small = SmalltalkSkill()
     return Skills(
         [
             PrivacySkill(),  # only its own phrases ("我的数据", "删除我的数据", "取消提醒" ...)
             handoff,
             CommandSkill(),
-            SmalltalkSkill(),
+            small,
             booking,
             MarksSkill(),
             tools,
@@ -40,4 +41,6 @@ def default_skills() -> Skills:
         booking_starts=booking,
         booking_steps=booking,
         tool_follow_ups=tools,
+        small_talk=small,
+        step_askers={"booking": booking, "tools": tools, "handoff": handoff},
     )

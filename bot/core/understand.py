@@ -58,7 +58,9 @@ _CANCEL_IN = re.compile(
     "|".join(re.escape(w) for w in sorted(CANCEL_WORDS, key=len, reverse=True) if w[0] != "/")
 )
 _CANCEL_FILLER = re.compile(
-    r"\b(actually|ok|okay|well|no|please|just|then|let'?s|i'?ll)\b|那|就|吧|啊|呀|哎|唉|还是|我|先|哈|嗯|不用|了|\s"
+    r"\b(actually|ok|okay|well|no|please|just|then|let'?s|i'?ll|maybe|later|another time"
+    r"|next time)\b|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是"
+    r"|我|先|哈|嗯|不用|了|谢谢|谢了|\bthanks\b|\bthank you\b|\s"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(
@@ -176,26 +178,41 @@ _BOOK_NEEDS = re.compile(
     r"专家|律师|顾问|咨询|预约|约|expert|lawyer|consult|appointment|book", re.I
 )
 _HUMAN_NEEDS = re.compile(
-    r"人工|真人|工作人员|客服|人聊|人说|投诉|staff|human|person|someone|somebody|agent|operator",
+    r"人工|真人|工作人员|客服|人聊|人说|投诉|同事|领导|负责人|主管|经理"
+    r"|staff|human|person|someone|somebody|agent|operator|manager|supervisor|colleague",
     re.I,
 )
 # A booking asked for in words: a verb of arranging and someone to consult.
 _BOOK_VERB = re.compile(
     r"预约|约(个|一?下|位|专家|律师|顾问|时间|吗|不)|安排|请教|面谈|当面|见面|聊聊|细聊"
-    r"|找(个|位|一个|一位)|帮(我|忙)?看看|咨询(一?下)?"
-    r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session",
+    r"|找|请|帮(我|我们|忙)?(看|把关|分析|规划|指导)|帮忙|把关|指导|规划|咨询(一?下)?|聊|谈|问问"
+    r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session"
+    r"|\b(chat|talk|speak|discuss|consult|see|sit down)\b",
+    re.I,
+)
+# Meeting someone at the station is a booking even when nobody is named ("下周想过去当面咨询下
+# 马德里的事 能约吗", "can we come in and talk it through").
+_BOOK_VISIT = re.compile(
+    r"(当面|面对面|上门|过去|到(站里|你们|现场|那边|指导站))\S{0,2}(咨询|聊|谈|请教|问问|沟通)|面谈|面聊"
+    r"|\bin person\b|face[- ]to[- ]face|\b(visit|come (in|by|over) (to|and))\b",
     re.I,
 )
 # A time asked for a talk, with or without someone named ("能约明天下午吗", "schedule a call").
 _BOOK_TIME = re.compile(
     r"约(个|一?下)?(时间|明天|后天|今天|下午|上午|周.|星期.|下周)"
-    r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)",
+    r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)"
+    r"|\bmake (an? )?(appointment|booking|reservation)\b",
     re.I,
 )
-_BOOK_WHO = re.compile(r"专家|律师|顾问|老师|expert|lawyer|attorney|consultant|specialist", re.I)
+_BOOK_WHO = re.compile(
+    r"专家|律师|顾问|老师|行家|懂行的|专业人士|专业的人|专业人员|expert|lawyer|attorney|consultant"
+    r"|specialist|advis[eo]r|professional"
+    r"|counsel",
+    re.I,
+)
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
-    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)"
+    r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)|在不在|在吗|在么"
     r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there",
     re.I,
 )
@@ -205,7 +222,8 @@ _IDENTITY = re.compile(
     re.I,
 )
 _HUMAN_WHO = re.compile(
-    r"真人|人工|工作人员|客服|real person|a human|\bhuman\b|staff member|\bstaff\b"
+    r"真人|人工|工作人员|客服|同事|领导|负责人|主管|经理|real person|a human|\bhuman\b|staff member"
+    r"|\bstaff\b|your (manager|supervisor|colleague|boss)"
     r"|someone (at|from) the station|a person|\bsomeone\b|somebody|your people|agent",
     re.I,
 )
@@ -233,8 +251,15 @@ def _asks_person(text: str) -> bool:
 
 # Questions about the service, not a request for it ("人工服务时间", "专家咨询收费吗").
 _ABOUT = re.compile(
-    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗"
+    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗|要钱|花钱|收钱"
     r"|what time|hours|opening|cost|fee|charge|free\b",
+    re.I,
+)
+# Whether one needs someone is a question, not a request ("should i consult a lawyer before
+# filing", "是否需要律师").
+_NEED_Q = re.compile(
+    r"\b(should|must) (i|we)\b|\bdo (i|we) (really )?need\b|\bis it (necessary|required|mandatory)"
+    r"|是否需要|是否必须|必须(要)?(找|请)",
     re.I,
 )
 _TOPIC_WORDS = {
@@ -319,12 +344,30 @@ def _only_cancel(key: str) -> bool:
     return found > 0 and not _CANCEL_FILLER.sub("", rest)
 
 
+# "不用了谢谢", "no thanks": declining what was asked; it ends a flow, except where the step
+# itself is a yes-or-no question (the booking's reminder consent) or the flow is not the
+# booking's (a marks reminder question), which the flow reads.
+_SOFT_CANCEL = re.compile(
+    r"^(不用了|不需要了|不要了|no thanks?|no thank you|not now|nah)\s*"
+    r"(谢谢|谢了|谢谢你|thanks?|thank you|哈|啊|吧)?$",
+    re.I,
+)
+# Nothing but a person asked for, typed twice or more ("人工人工", "human human").
+_ONLY_HUMAN = re.compile(r"^((转|找)?(人工|真人|客服)|human|agent|staff|operator|\s)+$", re.I)
+
+
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
     interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
     key = _norm(text)
     if key in CANCEL_WORDS or _only_cancel(key):
         interp.intent = "cancel"
+        return interp
+    if _SOFT_CANCEL.match(key):
+        interp.intent, interp.extra["soft"] = "cancel", True
+        return interp
+    if _ONLY_HUMAN.match(key):
+        interp.intent = "handoff"
         return interp
     for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
         if not needs.search(text) or _IDENTITY.search(text):
@@ -334,10 +377,19 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         if score >= lexicon().intents[intent][0] and (score == 100 or not _ABOUT.search(text)):
             interp.intent = intent
             break
-    if interp.intent is None and not _ABOUT.search(text) and not _IDENTITY.search(text):
+    if (
+        interp.intent is None
+        and not _ABOUT.search(text)
+        and not _IDENTITY.search(text)
+        and not _NEED_Q.search(text)
+    ):
         if _asks_person(text):
             interp.intent = "handoff"
-        elif (_BOOK_VERB.search(text) and _BOOK_WHO.search(text)) or _BOOK_TIME.search(text):
+        elif (
+            (_BOOK_VERB.search(text) and _BOOK_WHO.search(text))
+            or _BOOK_TIME.search(text)
+            or _BOOK_VISIT.search(text)
+        ):
             interp.intent = "booking"
     own = list(subjects_of(text))
     if interp.intent is None and not set(own) - {"registration"} and _offtopic(text):

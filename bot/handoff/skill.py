@@ -147,6 +147,10 @@ class HandoffSkill:
         ctx.flow = self.name
         return _said([Reply(ht("ask_question", ctx.lang))], "handoff", "asked")
 
+    def ask_again(self, ctx: Context) -> Reply | None:
+        """The request for the question, while a ticket waits for it."""
+        return Reply(ht("ask_question", ctx.lang)) if ctx.flow == self.name else None
+
     def _intake(self, ctx: Context, key: str) -> Outcome:
         if key in CANCEL:
             ctx.flow = None
@@ -301,7 +305,7 @@ class HandoffSkill:
 
     @staticmethod
     def _withdrawn(ctx: Context, ticket: Ticket) -> bool:
-        """"算了不用了" / "actually never mind" before any staff member took the ticket withdraws
+        """ "算了不用了" / "actually never mind" before any staff member took the ticket withdraws
         the request, as it would at a desk; once staff are on it, the same words are part of the
         conversation with them and are relayed."""
         return (

@@ -12,8 +12,10 @@ import unicodedata
 
 from bot.core.context import Context
 from bot.core.menu import menu_choices
-from bot.core.messages import Reply
+from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.core.texts import catalog
+from bot.core.understand import subjects_of
 from bot.smalltalk.station import asks_about_station, station_reply
 
 __all__ = ("KINDS", "SmalltalkSkill", "smalltalk_kind")
@@ -30,10 +32,10 @@ KINDS: dict[str, frozenset[str]] = {
     "greeting": _set(
         "你好 您好 你好呀 您好呀 哈喽 嗨 hi hello hey 早 早上好 上午好 中午好 下午好 晚上好 "
         "good_morning good_afternoon good_evening hi_there hello_there 你好啊 您好啊 哈罗 嗨喽 "
-        "/start start 早啊 早呀 早安 午安 早上好呀 good_day morning hiya"
+        "/start start hey_there 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗"
     ),
     "presence": _set(
-        "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 "
+        "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 喂 喂喂 "
         "anyone_there are_you_there is_anyone_there anybody_there hello? 有问题想问 想咨询一下 "
         "想问个问题 我想咨询 咨询一下 请问一下 问个问题 有个问题 想问一下 我想问一下 "
         "i_have_a_question quick_question can_i_ask_something can_i_ask_a_question"
@@ -49,7 +51,8 @@ KINDS: dict[str, frozenset[str]] = {
         "再见 拜拜 拜 bye bye-bye goodbye see_you 回头见 下次见 先这样 就这样 没事了 没有了 "
         "没别的了 没问题了 that's_all that's_it nothing_else no_more_questions bye_for_now "
         "88 886 再会 先这样吧 see_you_later take_care have_a_nice_day 晚安 good_night night "
-        "gn 回见 下回聊 先撤了 talk_later ttyl"
+        "gn 回见 下回聊 先撤了 talk_later ttyl 没事 没事没事 那算了 算了 我再考虑一下 我考虑一下 我再想想 "
+        "考虑一下 再考虑一下 let_me_think_about_it i'll_think_about_it 不用了 不需要了 no_thanks no_thank_you 下次再说 改天再说 以后再说 回头再说 不打扰了"
     ),
     "identity": _set(
         "你是机器人吗 你是谁 你是真人吗 是机器人吗 机器人吗 你是ai吗 你是人工智能吗 是真人吗 "
@@ -66,7 +69,8 @@ KINDS: dict[str, frozenset[str]] = {
         "alright all_right fine cool great yes yep 👍 👌 🙏 哈哈 哈哈哈 呵呵 嘿嘿 haha hahaha lol 😂 😄 "
         "好吧 好哒 好呀 好啊 行吧 可以的 没问题 明白啦 了解啦 懂啦 知道啦 晓得了 清楚了 ok的 "
         "perfect awesome nice good makes_sense that_helps all_good no_worries right roger will_do "
-        "clear okay_then ok_then"
+        "clear okay_then ok_then okey oki okok okk 这样 原来如此 原来这样 原来是这样 是这样 这样子 "
+        "i_see_now makes_sense_thanks 我知道了 我明白了 我懂了 我了解了 知道啦 好的呢"
     ),
     "chitchat": _set(
         "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
@@ -108,7 +112,76 @@ _TEXTS = {
         "好的。还有什么想了解的，直接问我就行。",
         "OK. If there is anything else you'd like to know, just ask.",
     ),
+    "complaint": (
+        "抱歉没能帮上忙。您可以换个说法再问我一次，或回复“人工”，我请工作人员来帮您。",
+        "Sorry I could not help. Try asking in other words, or reply 'human' and I will ask "
+        "the staff to help you.",
+    ),
+    # Said after the reply when small talk ends a flow that was not finished.
+    "left": (
+        "刚才办到一半的事没有保存，需要时随时再找我。",
+        "What we started was not finished or saved; come back to it anytime.",
+    ),
+    # Before a flow's question asked again after small talk at its step.
+    "ack_step": ("好的。", "OK."),
 }
+st = catalog("smalltalk", _TEXTS)
+# The same kinds read from patterns, for phrasings the lists above do not hold ("你是真人还是机器人
+# 啊", "那你能帮我干啥", "have a good day", "你这机器人也太笨了吧"); only short messages that
+# name no trademark subject.
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "identity": re.compile(
+        r"^(?:那|所以)?(?:你|您)(?:到底|究竟)?(?:是|是不是)(?:谁|真人|机器人|人工智能|ai|人还是|机器"
+        r"|客服|程序)|^(?:那|所以)?(?:你|您)(?:都|还)?(?:能|会|可以)(?:帮我|帮|为我)?(?:们)?"
+        r"(?:干|做|办|弄)(?:啥|什么|嘛|些什么|哪些)|你有(?:什么|啥)用"
+        r"|^(?:so )?(?:are|r) (?:you|u) (?:a |an )?(?:bot|robot|ai|human|real|person|machine)"
+        r"|^(?:you'?re|ur|is this|this is) (?:a |an |just a )?(?:bot|robot|ai|machine|automated|human)"
+        r"|^what (?:can|do|else can) you (?:do|help)|who am i (?:talking|speaking|chatting) (?:to|with)"
+        r"|^is this (?:the )?(?:trademark |brand )?(?:station|office|service)\b|^(?:这|这里|这儿)?是指导站吗",
+        re.IGNORECASE,
+    ),
+    "goodbye": re.compile(
+        r"(?:have|enjoy) (?:a|your) (?:good|nice|great|lovely|wonderful) (?:day|one|weekend|evening)"
+        r"|^(?:ok |okay |alright )?(?:see (?:you|ya)|bye|goodbye|cya|later)\b"
+        r"|^(?:那|好|好的|行)?(?:我)?(?:先|就)?(?:这样|不打扰了|下线了|走了|撤了|忙去了|去忙了|先忙)"
+        r"|(?:下次|改天|以后|回头|有空)再(?:说|聊|问|联系|来)"
+        r"|^that'?s (?:all|it|everything)(?: for (?:now|today))?\b|^nothing else\b",
+        re.IGNORECASE,
+    ),
+    "presence": re.compile(
+        r"^(?:亲|亲亲|您好|你好|hello|hi|hey)?\s*(?:请问)?\s*(?:有人吗|有人在吗|在吗|在不在|在么|在嘛"
+        r"|有没有人|还在吗|在线吗|有人在线吗|有人在线不|还有人吗|有人在不|有人不"
+        r"|you there|u there|anyone (?:there|around|here|home)"
+        r"|我?(?:想|要)?(?:问|咨询|请教)(?:个|一个|一下|下|几个)?(?:问题|事|事情|事儿)?)\s*$",
+        re.IGNORECASE,
+    ),
+    "complaint": re.compile(
+        r"笨|傻|蠢|智障|弱智|垃圾|答非所问|听不懂|不懂人话|废物|什么玩意|差劲|太差|太烂|无语|服了你"
+        r"|没(?:有)?回答|答错|不是我(?:要|问)的|文不对题|牛头不对马嘴|没解决"
+        r"|\b(?:stupid|dumb|useless|you suck|rubbish|terrible|waste of (?:my )?time|not helpful"
+        r"|no help)\b"
+        r"|(?:doesn'?t|don'?t|do not|does not) understand",
+        re.IGNORECASE,
+    ),
+    "thanks": re.compile(
+        r"^(?:好的?|嗯|ok|okay|alright|great)?\s*(?:非常|太|十分)?(?:谢谢|感谢|多谢|谢啦|谢了|3q|thanks?\b"
+        r"|thank (?:you|u)|thx|tysm)",
+        re.IGNORECASE,
+    ),
+}
+# A question in the message: never small talk ("谢谢，那续展要多少钱").
+_ASKS = re.compile(
+    r"多少|怎么|如何|哪|什么时候|几|吗$|[?？]|\b(how|what|when|where|which|why|can i|do i)\b"
+    r"(?!.*\b(do|help)\b)",
+    re.IGNORECASE,
+)
+_ACK_HEAD = re.compile(
+    r"^(?:(?:好的|好滴|好吧|好|嗯嗯|嗯|哦哦|哦|噢|行|ok|okay|alright|我知道了|知道了|明白了|明白|了解|收到"
+    r"|你好|您好|嗨|哈喽|亲|早上好|下午好|晚上好|hi|hello|hey)"
+    r"(?![a-z])[\s,，]*)+",
+    re.IGNORECASE,
+)
+_PARTICLES = re.compile(r"[啊呀吧哈嘛哦啦哇噢呢咯滴哒捏嘞了]+$")
 
 
 def _key(text: str) -> str:
@@ -122,6 +195,33 @@ def smalltalk_kind(text: str) -> str | None:
     key = _key(text)
     if not key:
         return None
+    found = _listed(key)
+    if found is None:
+        bare = _PARTICLES.sub("", re.sub(r"^(那么|那)\s*", "", key)).strip()
+        found = _listed(bare) if bare and bare != key else None
+    return found or _patterned(key)
+
+
+def _patterned(key: str) -> str | None:
+    short = len(key) <= 20 if not key.isascii() else len(key.split()) <= 10
+    if not short or subjects_of(key):
+        return None
+    rest = _ACK_HEAD.sub("", key).strip()
+    if rest and rest != key:
+        # "好的 我知道了 谢谢你", "嗯 好的 那我先这样", "嗨 我想问个问题": what follows the
+        # acknowledgements or the greeting decides.
+        found = _listed(rest) or _listed(_PARTICLES.sub("", rest)) or _patterned(rest)
+        if found:
+            return found
+    for kind, rx in _PATTERNS.items():
+        if rx.search(key) and (
+            kind in ("identity", "complaint", "presence") or not _ASKS.search(key)
+        ):
+            return kind
+    return None
+
+
+def _listed(key: str) -> str | None:
     for kind, words in KINDS.items():
         if key in words or key.replace(" ", "") in words:
             return kind
@@ -157,6 +257,14 @@ class SmalltalkSkill:
 
     name = "smalltalk"
 
+    def kind_of(self, text: str) -> str | None:
+        """The kind of small talk `text` is (for the router, inside a flow)."""
+        return smalltalk_kind(text)
+
+    def reply(self, ctx: Context, kind: str) -> Reply:
+        """The short reply to small talk of `kind`, with no buttons (a flow's follow)."""
+        return Reply(st(kind, ctx.lang), intent="smalltalk")
+
     def handle(self, ctx: Context) -> Outcome | None:
         if asks_about_station(ctx.text):
             text = station_reply(ctx.services.settings, ctx.lang)
@@ -167,8 +275,10 @@ class SmalltalkSkill:
         kind = smalltalk_kind(ctx.text)
         if kind is None:
             return None
-        zh, en = _TEXTS[kind]
-        text = en if ctx.lang == "en" else zh
-        choices = menu_choices(ctx.lang) if kind == "greeting" else ()
-        reply = Reply(text, choices=choices, intent="smalltalk")
+        choices: tuple[Choice, ...] = ()
+        if kind == "greeting":
+            choices = menu_choices(ctx.lang)
+        elif kind == "complaint":
+            choices = (Choice(ctx.t("menu.human"), "menu:human"),)
+        reply = Reply(st(kind, ctx.lang), choices=choices, intent="smalltalk")
         return Outcome([reply], "smalltalk", "handled", result={"smalltalk": kind}, log=False)

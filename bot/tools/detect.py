@@ -74,14 +74,30 @@ _SENT_BEFORE = _re(
 )
 _SENT_AFTER = _re(r"^\s*(?:发文|发出|寄出|发送|签发)")
 _MAILED = _re(r"邮寄|纸质|by post|mailed|by mail")
-_PERSONAL = _re(r"我的|我们|我司|我公司|本公司|咱们|咱家|\bmy\b|\bour\b|\bmine\b")
+_PERSONAL = _re(
+    r"我的|我们|我司|我公司|本公司|咱们|咱家|我家|我(?=这个|那个|的?(?:商标|牌子|品牌))"
+    r"|\bmy\b|\bour\b|\bmine\b"
+)
 _WHEN = _re(
     r"什么时候|何时|哪天|哪一天|几号|截止|最晚|最后期限|\bwhen\b|what date|deadline|last day"
 )
 _HOW_LONG = _re(r"多久|几天|还有多少天|how long|how many days")  # a length: often a rule question
-_COMPUTE = _re(r"帮我算|算一下|算算|计算|估算|测算|\bcalculate\b|\bcompute\b|\bestimate\b")
+_COMPUTE = _re(
+    r"帮我算|帮忙算|算一下|算下|算算|计算|估算|测算|帮我查|帮忙查|查一下|查下|帮我看下"
+    r"|\bcalculate\b|\bcompute\b|\bestimate\b|\bwork out\b|\bfigure out\b|\bcheck when\b"
+)
+# Asking tmbot to work something out is about the user's own mark.
+_ASK_COMPUTE = _re(
+    r"(?:帮我|帮忙|给我|替我)(?:算|查|计算|看)|\b(?:calculate|work out|figure out|check) (?:my|our|when)\b"
+)
+# When renewal is possible at all is the rule (the FAQ's window answer, which offers the
+# computation): "when can i renew my trademark", "我的商标什么时候可以续展".
+_WINDOW_Q = _re(
+    r"(?:什么时候|何时|啥时候|哪天)(?:才|就)?(?:可以|能|开始|允许)(?:办理?)?续"
+    r"|\bwhen (?:can|could|may) (?:i|we)\b|\bwhen (?:am i|are we) allowed|how (?:early|soon) can"
+)
 _COST = _re(
-    r"多少钱|多少费用|费用多少|要多少|交多少|花多少|需要多少|一共|总共|合计|多少|几块"
+    r"多少钱|多少费用|费用多少|要多少|交多少|花多少|需要多少|一共|总共|合计|多少|几块|费用|官费|规费"
     r"|how much|\bcosts?\b|\bfees?\b|\bprice\b|\btotal\b|\bbudget\b|\bestimate\b"
 )
 # "宽展期" belongs to renewal alone; a colloquial 续 before a count or a particle ("续3个类",
@@ -105,8 +121,8 @@ _COLOUR = _re(r"彩色|颜色|colou?r")
 _BW = _re(r"黑白|black and white|black-and-white|b/w")
 _CLASS_Q = _re(
     r"哪一类|哪类|哪个类|哪些类|什么类|哪几类|哪一个类|选.{0,3}类别"
-    r"|第几类|属于哪|几类|哪个类别|什么类别"
-    r"|\b(?:which|what) (?:nice )?class(?:es)?\b|\bclass(?:es)? (?:for|should|do)\b"
+    r"|第几类|属于哪|几类|哪个类别|什么类别|啥类|哪个大类|类别是啥|类别是什么"
+    r"|\b(?:which|what) (?:nice )?(?:class(?:es)?|category)\b|\bclass(?:es)? (?:for|should|do)\b"
 )
 _CLASS_META = _re(r"区分表|分类表|尼斯分类|多少类|几个类|nice classification|how many")
 
@@ -302,7 +318,8 @@ def mailed(facts: Facts) -> bool:
 def wants_missing_date(facts: Facts) -> str | None:
     """A date tool the user asks about for their own mark without giving the date."""
     text = facts.text
-    if facts.dates or not facts.personal or _MADRID_CTX.search(text):
+    own = facts.personal or bool(_ASK_COMPUTE.search(text))  # "帮我算下续展时间": the user's
+    if facts.dates or not own or _MADRID_CTX.search(text):
         return None
     if TOPIC["nonuse"].search(text):
         # "我们被撤三了，多久内交证据" asks about a procedure, not a date to compute.
@@ -312,6 +329,8 @@ def wants_missing_date(facts: Facts) -> str | None:
             # "how many days to file a review" asks the rule; "复审截止哪天" asks a date.
             return tool if facts.asks_when or facts.compute else None
     expiry = re.search(r"到期|过期|期满|expire", text, re.IGNORECASE)
+    if _WINDOW_Q.search(text) and not facts.compute:
+        return None
     if (_RENEWAL_CTX.search(text) or expiry) and (
         facts.asks_when or facts.compute or (facts.asks_how_long and expiry)
     ):

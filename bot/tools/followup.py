@@ -67,6 +67,14 @@ _SUBJECT_WORDS = re.compile(
     r"assign|transfer|oppos|invalid|licen|pledge|agent|lawyer|reapply|again",
     re.IGNORECASE,
 )
+# The dates of one's own mark a renewal computation shows (its expiry, window, grace period).
+_MARK_DATES = re.compile(r"宽展|到期|截止|最晚|窗口|grace|expir|deadline|window|last day", re.I)
+# ... asked for as a date ("到什么时候", "when does it end"), not what happens if it is missed.
+_ASKS_DATE = re.compile(
+    r"^(?!.*(如果|要是|万一|错过|晚了|\bif\b|\bmiss)).*(什么时候|何时|哪天|几号|\bwhen\b|what date"
+    r"|which day)",
+    re.I,
+)
 _COST = re.compile(r"多少钱|费用|多少|钱|交多少|how much|fee|cost|price|total", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ONLINE = re.compile(r"电子|网上|online", re.IGNORECASE)
@@ -101,6 +109,11 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
         # "费用是多少" after a computation is its fee; "续展要多少钱" names its subject and is
         # the general question (the FAQ's).
         own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
+        if _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text):
+            return True  # "宽展期到什么时候": the same mark's dates, shown again
+        if facts.late and _LEAN.search(facts.text) and last.get("classes") is not None:
+            return True  # "要是拖到宽展期呢" once its fee is known: the late fee
+
         # "纸质的呢" once the classes are known: the same fee, shown for paper filing too.
         return (
             bool(facts.dates)
@@ -213,6 +226,12 @@ def follow_up(
         if facts.classes is not None:
             inputs.pop("seeded", None)  # the user's own classes now: a computation of theirs
         return renewal_fee_only(classes, late=late, paper=paper, cfg=cfg, lang=lang), inputs
+    if tool == "renewal" and facts.late and not facts.dates and inputs.get("classes"):
+        # The same classes renewed in the grace period: the fee with the late surcharge.
+        classes = facts.classes or int(inputs["classes"])
+        fee_inputs = {"tool": "fee_renewal", "classes": classes, "late": True, "paper": facts.paper}
+        answer = renewal_fee_only(classes, late=True, paper=facts.paper, cfg=cfg, lang=lang)
+        return answer, fee_inputs
     if tool == "renewal":
         date = dt.date.fromisoformat(inputs["date"])
         expiry = bool(inputs.get("expiry"))

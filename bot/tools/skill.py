@@ -61,6 +61,9 @@ _TOOL_SUBJECT = {
 }
 
 
+_PAST_WINDOW = ("lost", "grace_period")
+
+
 def _unknown_parties(names: list[str], known: list[str], lang: str) -> Answer:
     listed = "、".join(names) if lang != "en" else ", ".join(names)
     return Answer(
@@ -256,6 +259,11 @@ class ToolsSkill:
             return answer if answer.computed else None
         return None
 
+    def ask_again(self, ctx: Context) -> Reply | None:
+        """The question the tool is waiting on (after small talk typed in its place)."""
+        asked = ctx.flow_data.get("asked") if ctx.flow == self.name else None
+        return Reply(str(asked), intent="tool") if asked else None
+
     # -- the reply ----------------------------------------------------------------------------
 
     def _outcome(self, ctx: Context, answer: Answer) -> Outcome:
@@ -263,6 +271,7 @@ class ToolsSkill:
             ctx.flow = self.name
             ctx.flow_data.clear()
             ctx.flow_data.update({k: v for k, v in answer.pending.items() if v is not None})
+            ctx.flow_data["asked"] = answer.text  # asked again after small talk
         elif ctx.flow == self.name:
             ctx.flow = None
         # A later "谢谢" / "没用" must not rate an FAQ answer given before this one.
@@ -271,6 +280,10 @@ class ToolsSkill:
         choices: tuple[Choice, ...] = ()
         subject = _TOOL_SUBJECT.get(str(answer.result.get("tool")))
         if subject:  # "what documents do we need" after an opposition deadline is about opposition
+            # The entry that explains where the user's mark stands ("那怎么办" after "lost").
+            # Past the renewal window, what comes next is the grace period's ("那怎么办").
+            if answer.result.get("phase") in _PAST_WINDOW:
+                subject = "grace"
             ctx.dialogue.answered(subject, None, None)
         if answer.computed:
             ctx.data["low_streak"] = 0  # a real answer: no staff offer for earlier weak ones

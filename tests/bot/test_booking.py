@@ -130,8 +130,10 @@ def test_a_question_mid_flow_is_answered_and_the_step_asked_again(
 def test_text_that_fits_no_option_gets_a_hint(runtime: Runtime) -> None:
     conv = runtime.conversation
     assert_dialog(conv, STEPS[:3])
-    replies = say(conv, "随便吧")
+    replies = say(conv, "蓝色的那个")
     assert "请从选项中选择" in replies[0].text and "请选择日期" in replies[1].text
+    # "随便吧" (whatever) fits every day offered: the soonest one.
+    assert "可预约的时段" in joined(say(conv, "随便吧"))
 
 
 def test_invalid_phone_is_refused_with_the_format(runtime: Runtime) -> None:

@@ -1,0 +1,224 @@
+"""Flows and intents in conversations (issue 21, round 5): small talk typed at a step, typed
+choices in other forms, bookings and handoffs asked in one's own words, tool follow-ups.
+
+Whole conversations through the real core, on the bundled corpus and the demo experts, with the
+clock at Monday 2026-12-07 10:00 in Shanghai (fixtures of tests/bot/test_dialogues.py).
+"""
+
+from __future__ import annotations
+
+from tests.bot.test_dialogues import Chat, _template, _text, chat, rt  # noqa: F401
+
+_COMPANY = "企业名称"
+
+
+def _to_phone_step(chat: Chat) -> None:  # noqa: F811
+    for said, shown in (
+        ("预约专家", "品牌战略"),
+        ("品牌战略", "陈晓"),
+        ("陈晓", "12月7日"),
+        ("今天下午三点", _COMPANY),
+        ("星辰科技", "联系人"),
+        ("李雷", "手机"),
+    ):
+        assert shown in _text(chat.say(said)), said
+
+
+# -- small talk at a step ----------------------------------------------------------------------
+
+
+def test_thanks_and_bye_at_the_phone_step_leave_the_flow_not_an_invalid_number(
+    chat: Chat,  # noqa: F811
+) -> None:
+    _to_phone_step(chat)
+    bye = chat.say("好的谢谢 先这样吧拜拜")
+    assert bye.intent == "smalltalk"
+    assert "格式不对" not in _text(bye) and "没有保存" in _text(bye)
+    # The flow is gone: a number typed later is no phone number for a booking.
+    assert chat.say("马德里基础费多少").faq_id == "madrid-basic-fee"
+
+
+def test_thanks_at_a_choice_step_is_answered_and_the_step_asked_again(
+    chat: Chat,  # noqa: F811
+) -> None:
+    chat.say("预约专家")
+    chat.say("续展")
+    thanks = chat.say("好的谢谢")
+    assert thanks.intent == "smalltalk"
+    assert "不客气" in _text(thanks) and "王明远" in _text(thanks)  # the experts again
+    assert "12月8日" in _text(chat.say("王老师"))  # and the step still takes its answer
+
+
+def test_ok_confirms_at_the_summary(chat: Chat) -> None:  # noqa: F811
+    _to_phone_step(chat)
+    assert "问题" in _text(chat.say("13900001111"))
+    assert "确认" in _text(chat.say("想了解品牌布局"))
+    assert "预约成功" in _text(chat.say("好的"))
+
+
+def test_an_acknowledgement_while_a_tool_waits_asks_for_the_date_again(
+    chat: Chat,  # noqa: F811
+) -> None:
+    assert chat.say("帮我算下我商标什么时候续展").intent == "tool"
+    ok = chat.say("好")
+    assert ok.intent == "smalltalk" and "注册日" in _text(ok)
+    done = chat.say("2019年5月8日注册的")
+    assert done.result and done.result["expiry"] == "2029-05-07"
+
+
+def test_thanks_at_the_handoff_question_is_no_ticket(chat: Chat) -> None:  # noqa: F811
+    assert chat.say("转人工").intent == "handoff"
+    again = chat.say("好的")
+    assert again.intent == "smalltalk" and "说明您的问题" in _text(again)
+    opened = chat.say("我们商标被人抢注了 想问问怎么处理")
+    assert opened.outcome == "opened"
+
+
+# -- typed choices -------------------------------------------------------------------------------
+
+
+def test_english_label_words_dotted_times_and_weekday_abbreviations(
+    chat: Chat,  # noqa: F811
+) -> None:
+    chat.say("book an expert")
+    assert "Li Jing" in _text(chat.say("oppositions"))
+    assert "9 Dec" in _text(chat.say("Li Jing"))
+    assert "14:30" in _text(chat.say("wed"))
+    assert "company" in _text(chat.say("2.30pm")).lower()
+
+
+def test_ordinals_with_a_counted_word_and_the_soonest(chat: Chat) -> None:  # noqa: F811
+    chat.say("预约专家")
+    assert "陈晓" in _text(chat.say("第三个"))  # the third topic: Madrid
+    assert "12月7日" in _text(chat.say("第二个"))  # Chen Xiao (after "any")
+    assert "14:00" in _text(chat.say("最早那天"))
+    assert _COMPANY in _text(chat.say("第二个时间"))
+
+
+def test_any_day_at_the_expert_step_and_asap(chat: Chat) -> None:  # noqa: F811
+    chat.say("预约专家")
+    chat.say("地标")  # a typo-like abbreviation of 地理标志
+    first = _text(chat.say("随便哪天"))
+    assert "12月8日" in first and "09:00" in first
+    assert _COMPANY in _text(chat.say("越早越好"))
+
+
+def test_dotted_date_digit_weekday_and_an_expert_named_first(chat: Chat) -> None:  # noqa: F811
+    chat.say("预约专家")
+    assert "12月9日" in _text(chat.say("李静"))  # named at the topic step
+    assert "14:00" in _text(chat.say("12.11"))
+    chat.say("取消")
+    chat.say("预约专家")
+    chat.say("李静")
+    assert "12月11日" in _text(chat.say("周5"))
+
+
+def test_postponing_and_no_thanks_end_the_booking(chat: Chat) -> None:  # noqa: F811
+    chat.say("预约专家")
+    chat.say("续展")
+    assert chat.say("取消吧 下次再说").outcome == "cancelled"
+    chat.say("预约专家")
+    chat.say("续展")
+    assert chat.say("不用了谢谢").outcome == "cancelled"
+
+
+# -- bookings and handoffs in one's own words --------------------------------------------------
+
+
+def test_booking_asked_as_a_visit_or_a_talk_with_an_adviser(chat: Chat) -> None:  # noqa: F811
+    visit = chat.say("下周想过去当面咨询下马德里的事 能约吗")
+    assert visit.intent == "booking" and "陈晓" in _text(visit)
+    chat.say("取消")
+    en = chat.say("we want to go into europe via madrid, can we sit down with one of your advisers")
+    assert en.intent == "booking" and "Chen Xiao" in _text(en)
+
+
+def test_whether_a_lawyer_is_needed_is_a_question_not_a_booking(chat: Chat) -> None:  # noqa: F811
+    assert chat.say("should i consult a lawyer before filing").intent != "booking"
+    assert chat.say("咨询专家要钱吗").intent != "booking"
+
+
+def test_a_named_expert_and_colleagues(chat: Chat) -> None:  # noqa: F811
+    named = chat.say("我想约下王明远老师")
+    assert named.intent == "booking" and "12月8日" in _text(named)
+    chat.say("取消")
+    assert chat.say("找你们领导").intent == "handoff"
+
+
+# -- small talk out of a flow ------------------------------------------------------------------
+
+
+def test_small_talk_in_other_words(chat: Chat) -> None:  # noqa: F811
+    for said in ("你是真人还是机器人啊", "那你能帮我干啥", "亲 在吗", "好的 我知道了 谢谢你啊"):
+        assert chat.say(said).intent == "smalltalk", said
+    complaint = chat.say("你这机器人也太笨了吧")
+    assert complaint.intent == "smalltalk" and "人工" in _text(complaint)
+    # A question after thanks is still a question.
+    assert chat.say("谢谢，那续展要多少钱").intent == "faq"
+
+
+# -- tools -----------------------------------------------------------------------------------------
+
+
+def test_when_can_i_renew_is_the_window_and_a_date_then_computes(chat: Chat) -> None:  # noqa: F811
+    window = chat.say("when can i renew my trademark")
+    assert (window.intent, window.faq_id) == ("faq", "renewal-window")
+    dated = chat.say("it was registered on 3 august 2017")
+    assert dated.result and dated.result["expiry"] == "2027-08-02"
+    fee = chat.say("how much for 2 classes")
+    assert fee.result and fee.result["fee"]["online_total"] == 900
+
+
+def test_the_dates_of_the_computed_mark_asked_again(chat: Chat) -> None:  # noqa: F811
+    assert chat.say("我们商标到期日是哪天啊 帮我查查").intent == "tool"
+    first = chat.say("注册证上写的有效期至2027年3月31日")
+    assert first.result and first.result["expiry"] == "2027-03-31"
+    grace = chat.say("宽展期到什么时候")
+    assert grace.intent == "tool" and grace.result
+    assert grace.result["grace_end"]["due"] == "2027-09-30"
+    # What happens if it is missed is the rule, not the dates again.
+    assert chat.say("what if we miss the deadline").intent == "faq"
+
+
+def test_a_week_without_its_day_and_a_weekday_of_next_week(chat: Chat) -> None:  # noqa: F811
+    chat.say("预约专家")
+    chat.say("马德里")
+    chat.say("陈晓")
+    assert "12月14日" in _text(chat.say("下周的"))
+    chat.say("取消")
+    chat.say("book an expert")
+    chat.say("madrid")
+    chat.say("chen xiao")
+    assert "16 Dec" in _text(chat.say("wednesday next week"))
+
+
+def test_the_late_fee_of_the_computed_mark_and_a_fee_noun_with_classes(
+    chat: Chat,  # noqa: F811
+) -> None:
+    chat.say("证书上有效期到2027年1月20日 现在能续吗")
+    assert chat.say("2个类 要多少钱").result["fee"]["online_total"] == 900  # type: ignore[index]
+    late = chat.say("要是拖到宽展期呢")
+    assert late.intent == "tool" and late.result and late.result["online_total"] == 1350
+    noun = chat.say("续展费用 4个类 宽展期内")
+    assert noun.result and noun.result["tool"] == "fee_renewal"
+
+
+def test_none_of_the_times_suits_offers_the_days_and_a_thanks_after_cancel_words(
+    chat: Chat,  # noqa: F811
+) -> None:
+    chat.say("预约专家")
+    chat.say("异议")
+    chat.say("李静")
+    assert "14:00" in _text(chat.say("周三"))
+    days = _text(chat.say("这几个时间都不太行"))
+    assert "12月11日" in days and "请选择日期" in days
+    assert chat.say("那我先不约了 谢谢").outcome == "cancelled"
+
+
+def test_the_one_expert_pointed_at_and_an_appointment_made(chat: Chat) -> None:  # noqa: F811
+    chat.say("预约专家")
+    assert "陈晓" in _text(chat.say("马德里注册那个"))
+    assert "12月7日" in _text(chat.say("就他吧"))
+    chat.say("取消")
+    gi = chat.say("how do i make an appointment for a consultation on GI")
+    assert gi.intent == "booking" and "Zhao Hong" in _text(gi)

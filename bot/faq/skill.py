@@ -265,7 +265,12 @@ class FaqSkill:
                 # In the middle band only when the best entry does not answer it at all
                 # ("how long is an IR valid": the refusal period is no term).
                 none = fmap.weight(interp.subject, interp.facet, best.entry.id) == 0
-                if sure and measured and single and (none or best.score >= settings.answer_threshold):
+                if (
+                    sure
+                    and measured
+                    and single
+                    and (none or best.score >= settings.answer_threshold)
+                ):
                     return found
                 return None
             if best.score >= settings.answer_threshold:

@@ -7,7 +7,11 @@ its own per test, the clock at Monday 2026-12-07 10:00 in Shanghai.
 from __future__ import annotations
 
 from bot.core.runtime import Runtime
-from tests.bot.test_dialogues import Chat, _template, chat, rt  # noqa: F401 (fixtures)
+from tests.bot import test_dialogues as dialogues
+from tests.bot.test_dialogues import Chat
+
+# The fixtures of test_dialogues.py (a database per test, the clock, one user's chat).
+_template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
 
 def test_renewing_after_expiry_is_the_grace_period_and_its_late_fee(chat: Chat) -> None:

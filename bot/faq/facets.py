@@ -325,8 +325,19 @@ def resolve(
             return picks[0][1]
         return fmap.best(subject, "procedure", prefer=previous) if not asked else None
     # A question of its own: retrieval pointing at another subject wins ("if nobody opposes,
-    # how long does the whole process take" is about registering).
-    if other >= BLOCK and other >= own_best + 3:
+    # how long does the whole process take" is about registering), unless that subject is a
+    # specific one the message never names ("we let a distributor use our brand, do we have
+    # to register that": the squatting entry shares "register" and "brand", nothing more).
+    mentioned = {family(s) for s in subjects_of(text)} | {"registration", None}
+    veto = max(
+        (
+            m.score
+            for m in matches
+            if _family_of(fmap, m) not in (fam,) and _family_of(fmap, m) in mentioned
+        ),
+        default=0.0,
+    )
+    if veto >= BLOCK and veto >= own_best + 3:
         return None
     if own_best >= FLOOR:
         best = same[0].entry.id

@@ -275,6 +275,10 @@ class FaqSkill:
                 return None
             if best.score >= settings.answer_threshold:
                 return None
+        if fmap.weight(interp.subject, interp.facet, best.entry.id) >= PRIMARY:
+            # Retrieval's best is THE answer to the facet too ("we received a letter saying we
+            # infringe ... what should we do"): the lead of the facet is for a bare facet.
+            found = best.entry.id
         if best.score < settings.answer_threshold - SURE_MARGIN or found != best.entry.id:
             return None  # the map confirms retrieval's own best reading, never overrules it
         if fmap.weight(interp.subject, interp.facet, found) < PRIMARY:
@@ -282,7 +286,9 @@ class FaqSkill:
         own = next((m.score for m in raw[:3] if m.entry.id == found), 0.0)
         if own < settings.answer_threshold - SURE_MARGIN:
             return None  # the words alone must nearly answer it (the guard's boosts aside)
-        near = [m for m in matches[1:3] if m.score >= settings.suggest_threshold]
+        # Near: as good as it, give or take (a sibling far behind is no rival).
+        floor = max(settings.suggest_threshold, best.score - 5)
+        near = [m for m in matches[1:3] if m.score >= floor]
         if any(fmap.weight(interp.subject, interp.facet, m.entry.id) >= PRIMARY for m in near):
             return None
         return found

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -89,6 +89,9 @@ class FacetMap:
     related: dict[str, tuple[str, ...]]  # entry id -> the entries its answer links to
     tagged: dict[str, frozenset[str | None]]  # entry id -> the subject families its tags name
     topics: dict[str, str]  # entry id -> topic (dated variants share one)
+    # entry id -> the measures its tags say its answer gives ("fee" on the subsequent
+    # designation: "收费吗" after it is its own fee, not the fee overview)
+    own: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def subject_of(self, entry_id: str) -> str | None:
         """The subject of an entry (question, else alternates, else annotation)."""
@@ -104,6 +107,8 @@ class FacetMap:
         weights = self.weights.get((family(subject) or "", facet))
         if not weights:
             return None
+        if prefer in weights and facet in self.own.get(prefer, ()):
+            return prefer  # the answer just given gives it too
         top = max(weights.values())
         winners = [e for e, w in weights.items() if w == top]
         if len(winners) > 1 and prefer in winners:
@@ -201,6 +206,8 @@ def build(entries: list[FaqEntry]) -> FacetMap:
                 score[facet] = max(score[facet], ALSO)
         for facet in _listed(note, "also"):
             score[facet] = max(score[facet], ALSO)
+        for facet in _tag_facets(entry):
+            score[facet] = max(score[facet], ALSO)
         for facet, weight in score.items():
             weights[(str(family(subject)), facet)][entry.id] = weight
     related = {e.id: tuple(e.related) for e in entries}
@@ -210,7 +217,16 @@ def build(entries: list[FaqEntry]) -> FacetMap:
         for e in entries
     }
     topics = {e.id: e.topic or e.id for e in entries}
-    return FacetMap(subjects, dict(weights), related, tagged, topics)
+    own = {e.id: _tag_facets(e) for e in entries if _tag_facets(e)}
+    return FacetMap(subjects, dict(weights), related, tagged, topics, own)
+
+
+# The editor's tags that name a measure the answer gives, whatever its question asks.
+_TAG_FACETS = {"fee": "fee", "documents": "documents"}
+
+
+def _tag_facets(entry: FaqEntry) -> frozenset[str]:
+    return frozenset(_TAG_FACETS[t] for t in entry.tags if t in _TAG_FACETS)
 
 
 @lru_cache(maxsize=4)

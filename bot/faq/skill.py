@@ -220,8 +220,20 @@ class FaqSkill:
         rival = best is not None and best.entry.id != found
         rival = rival and not bare_facet(ctx.text)
         if interp.followup:
-            if fmap.weight(interp.subject, interp.facet, found) < PRIMARY:
+            gives = found == previous and interp.facet in fmap.own.get(found, ())
+            if fmap.weight(interp.subject, interp.facet, found) < PRIMARY and not gives:
                 return None  # only "also covered": retrieval's reading decides (resolve)
+            top3 = [m.entry.id for m in matches[:3]]
+            if (
+                best is not None
+                and found not in (*top3, previous)
+                and best.entry.id in fmap.winners(interp.subject, interp.facet)
+                and best.score >= settings.answer_threshold
+            ):
+                # The entry linked from the last answer, which retrieval does not even rank,
+                # against THE entry for the facet, which it ranks first ("那赔偿呢" after the
+                # fines is the damages, not the innocent seller's exemption).
+                return best.entry.id
             if rival and best is not None:
                 # A rival is what the message's own words find ("那单独规费呢" after the fee
                 # overview), or answers the facet itself unless the entry just answered does

@@ -72,3 +72,29 @@ def test_colloquial_time_and_online_words_as_follow_ups(rt: Runtime) -> None:
     assert online.say("个体户能申请商标不").faq_id == "who-can-apply"
     assert online.say("必须找代理吗").faq_id == "agent-required-domestic"
     assert online.say("网上咋弄").faq_id == "online-filing"
+
+
+def test_a_fee_the_last_answer_gives_is_that_answer(chat: Chat) -> None:
+    # Its tags say the subsequent designation's answer gives its fee: not the fee overview.
+    assert chat.say("马德里后期指定咋办").faq_id == "madrid-subsequent-designation"
+    assert chat.say("收费吗").faq_id == "madrid-subsequent-designation"
+
+
+def test_the_entry_for_the_facet_over_a_see_also_retrieval_does_not_rank(chat: Chat) -> None:
+    assert chat.say("工商罚款一般罚多少").faq_id == "admin-fines"
+    assert chat.say("那赔偿呢").faq_id == "statutory-damages"
+    assert chat.say("恶意的呢").faq_id == "punitive-damages"
+
+
+def test_new_words_for_the_subject_and_the_facet(rt: Runtime) -> None:
+    renewal = Chat(rt.conversation, "renewal")
+    assert renewal.say("续展要准备什么").faq_id == "renewal-documents"
+    assert renewal.say("贵不").faq_id == "renewal-fee"
+    licence = Chat(rt.conversation, "licence")
+    first = licence.say("we let a distributor use our brand, do we have to register that somewhere")
+    assert first.faq_id == "licence-recordal"  # not the squatting entry sharing "register"
+    letter = Chat(rt.conversation, "letter")
+    said = "we received a letter saying we infringe someone's trademark, what should we do"
+    assert letter.say(said).faq_id == "received-infringement-claim"
+    address = Chat(rt.conversation, "address")
+    assert address.say("商标证上的地址要改 咋弄").faq_id == "change-name-address"

@@ -238,6 +238,15 @@ def facet_map(index: FaqIndex) -> FacetMap:
 # -- answering from the subject and facet when the words alone are not enough ------------------
 
 FLOOR = 30.0  # a retrieval score below this says nothing about the entry
+# Facets whose words say what is asked whatever else the message shares with an entry: a
+# measure, an appeal, damages, a fine, lapsing, the status, doing it online ("咋办" and "能不能"
+# are every entry's and are not among them).
+TELLING = frozenset(
+    {
+        *("result_time", "time", "validity", "fee", "documents"),  # measures
+        *("appeal", "damages", "penalty", "expired", "status", "online"),
+    }
+)
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
 _ANCHOR = re.compile(r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b", re.IGNORECASE)
@@ -361,6 +370,13 @@ def resolve(
             # The map confirms, never overrules; a sibling as close that also answers the
             # facet leaves it open ("延期续展加收多少": the renewal fee or the late fee).
             if best not in primary:
+                # ... unless retrieval's best answers nothing asked and the facet is a telling
+                # one ("异议结果出来了 不服咋整": the decision time is no appeal), with THE
+                # entry for it among the subject's candidates.
+                ranked = {m.entry.id for m in same}
+                telling = [e for f, e in picks if f in TELLING and e in ranked and e in primary]
+                if telling and not any(fmap.weight(subject, f, best) for f in asked):
+                    return telling[0]
                 return None
             facet = next(f for f, e in picks if e == best)
             rivals = [

@@ -17,7 +17,7 @@ from functools import lru_cache
 from bot.core.understand import Interpretation, entry_subject, facets_of, subjects_of
 from knowledge.index import FaqIndex, Match
 
-__all__ = ("SURE_MARGIN", "rerank", "sure_fit")
+__all__ = ("PENALTY", "SURE_MARGIN", "rerank", "sure_fit")
 
 SURE_MARGIN = 10.0  # how far below the answer threshold a sure fit is still answered
 

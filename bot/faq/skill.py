@@ -20,7 +20,7 @@ from bot.faq.facets import (
     family,
     resolve,
 )
-from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
+from bot.faq.guard import PENALTY, SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
@@ -273,7 +273,11 @@ class FaqSkill:
             # One subject named: "马德里指定中国的商标 想异议 期限怎么算" is Madrid's and the
             # opposition's, and (Madrid, time) alone would be the refusal period.
             single = len({family(s) for s in subjects_of(ctx.text)} - {"registration"}) <= 1
-            if found != best.entry.id and found in top3 and other_facet and same_subject:
+            # Retrieval far surer of its best than of the map's entry (94 against 47: "商标注册证
+            # 多久能拿到" is the certificate entry's own question) keeps its reading.
+            found_score = next((m.score for m in matches if m.entry.id == found), 0.0)
+            close = best.score - found_score <= PENALTY
+            if found != best.entry.id and found in top3 and other_facet and same_subject and close:
                 # In the middle band only when the best entry does not answer it at all
                 # ("how long is an IR valid": the refusal period is no term).
                 none = fmap.weight(interp.subject, interp.facet, best.entry.id) == 0

@@ -98,3 +98,12 @@ def test_new_words_for_the_subject_and_the_facet(rt: Runtime) -> None:
     assert letter.say(said).faq_id == "received-infringement-claim"
     address = Chat(rt.conversation, "address")
     assert address.say("商标证上的地址要改 咋弄").faq_id == "change-name-address"
+
+
+def test_a_telling_facet_finds_its_entry_when_retrieval_ranks_it_low(rt: Runtime) -> None:
+    appeal = Chat(rt.conversation, "appeal")
+    assert appeal.say("异议结果出来了 不服咋整").faq_id == "opposition-outcome-appeal"
+    assert appeal.say("期限几天").faq_id == "opposition-outcome-appeal"  # its own deadlines
+    # Retrieval far surer of the entry whose own question it is keeps it over the map's.
+    certificate = Chat(rt.conversation, "certificate")
+    assert certificate.say("商标注册证多久能拿到").faq_id == "registration-certificate"

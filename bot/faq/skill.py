@@ -273,10 +273,11 @@ class FaqSkill:
             # One subject named: "马德里指定中国的商标 想异议 期限怎么算" is Madrid's and the
             # opposition's, and (Madrid, time) alone would be the refusal period.
             single = len({family(s) for s in subjects_of(ctx.text)} - {"registration"}) <= 1
-            # Retrieval far surer of its best than of the map's entry (94 against 47: "商标注册证
-            # 多久能拿到" is the certificate entry's own question) keeps its reading.
-            found_score = next((m.score for m in matches if m.entry.id == found), 0.0)
-            close = best.score - found_score <= PENALTY
+            # Retrieval's own words far surer of its best than of the map's entry (94 against
+            # 47: "商标注册证多久能拿到" is the certificate entry's own question) keep their
+            # reading (the guard's boosts aside).
+            words = {m.entry.id: m.score for m in raw}
+            close = words.get(best.entry.id, 0.0) - words.get(found, 0.0) <= PENALTY
             if found != best.entry.id and found in top3 and other_facet and same_subject and close:
                 # In the middle band only when the best entry does not answer it at all
                 # ("how long is an IR valid": the refusal period is no term).

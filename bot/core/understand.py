@@ -68,6 +68,8 @@ _LEAN = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A head noun left out, standing for what was just asked about ("and the individual ones?").
+_ONES = re.compile(r"\b(the|those|these) (\w+ )?ones?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -424,6 +426,12 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             phrase = subject.en if lang == "en" else subject.zh
             rest = re.sub(r"^(那么|那|and|so|then)\s*", "", text.strip(), flags=re.IGNORECASE)
             interp.query = f"{phrase} {rest}"
+            if not interp.facet and dialogue.facet and _ONES.search(text):
+                # "and the individual ones?" after the supplementary fee: the ones are fees.
+                interp.facet = dialogue.facet
+                phrases = lexicon().facet_phrases.get(dialogue.facet)
+                if phrases:
+                    interp.query += " " + (phrases[1] if lang == "en" else phrases[0])
             interp.subject = dialogue.subject
             interp.followup = True
             # Only short, with no facet word and nothing pointing back: the FAQ also tries

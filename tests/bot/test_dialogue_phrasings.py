@@ -107,3 +107,10 @@ def test_a_telling_facet_finds_its_entry_when_retrieval_ranks_it_low(rt: Runtime
     # Retrieval far surer of the entry whose own question it is keeps it over the map's.
     certificate = Chat(rt.conversation, "certificate")
     assert certificate.say("商标注册证多久能拿到").faq_id == "registration-certificate"
+
+
+def test_the_ones_left_out_are_what_was_just_asked_about(chat: Chat) -> None:
+    assert chat.say("what are the madrid supplementary fees").faq_id == (
+        "madrid-supplementary-complementary"
+    )
+    assert chat.say("and the individual ones?").faq_id == "madrid-individual-fee"

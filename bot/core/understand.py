@@ -19,6 +19,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.core.dialogue import Dialogue
+from knowledge.tools.madrid import files_abroad, find_parties
 
 __all__ = (
     "CANCEL_WORDS",
@@ -69,6 +70,8 @@ _LEAN = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A head noun left out, standing for what was just asked about ("and the individual ones?").
+_ONES = re.compile(r"\b(the|those|these) (\w+ )?ones?\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,16 @@ def subjects_of(text: str) -> tuple[str, ...]:
     """The subjects a text names, most specific first (lexicon order).
 
     Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
-    return tuple(s.name for s in lexicon().subjects if s.words.search(text))
+    found = tuple(s.name for s in lexicon().subjects if s.words.search(text))
+    if "madrid" not in found and files_abroad(text, find_parties(text)):
+        # "想在美国日本注册商标": protection in other countries is the Madrid route (or filing
+        # there directly), though the message never says Madrid.
+        found = ("madrid", *found)
+    return found
+
+
+def _named(subject: str, text: str) -> bool:
+    return any(s.words.search(text) for s in lexicon().subjects if s.name == subject)
 
 
 def facet_of(text: str) -> str | None:
@@ -130,10 +142,17 @@ def facet_of(text: str) -> str | None:
     return next((name for name, rx in lexicon().facets if rx.search(text)), None)
 
 
+# A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and
+# their "多久" / "how long" is the term's, not how long a procedure takes.
+_SUBSUMES = {"validity": frozenset(["time", "result_time"])}
+
+
 @lru_cache(maxsize=4096)
 def facets_of(text: str) -> tuple[str, ...]:
     """Every facet a text asks about, in lexicon order (cached, like `subjects_of`)."""
-    return tuple(name for name, rx in lexicon().facets if rx.search(text))
+    found = tuple(name for name, rx in lexicon().facets if rx.search(text))
+    dropped = frozenset().union(*(_SUBSUMES.get(f, frozenset()) for f in found))
+    return tuple(f for f in found if f not in dropped) if dropped else found
 
 
 @cache
@@ -230,7 +249,10 @@ _HUMAN_WHO = re.compile(
 # "agent" is also a trademark agent (代理机构): "do we need an agent to file", "agent fees".
 _TM_AGENT = re.compile(
     r"\bagen(t|ts|cy|cies)\b.*\b(file|filing|regist|apply|applica|trademark|mark|cnipa|fee|cost|"
-    r"foreign|required|mandatory)|\b(trademark|filing|ip|hire|use|through) agen(t|cy)",
+    r"foreign|required|mandatory)|\b(trademark|filing|ip|hire|use|through) agen(t|cy)"
+    # "does a foreign company need an agent": an applicant needing one, not a person to talk to
+    r"|\b(company|companies|firm|business|applicant|foreigner|individual)s? (still )?"
+    r"(need|needs|require|requires|must use|ha(ve|s) to use) an? agen(t|cy)",
     re.I,
 )
 _TALK_TO_AGENT = re.compile(
@@ -415,6 +437,10 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None
     interp.facet = facet_of(text)
+    if interp.subject and not _named(interp.subject, text):
+        # A subject the message implies without its words ("在美国日本注册" is Madrid's): the
+        # words retrieval would match are not there, the facet map answers (bot/faq).
+        interp.extra["implied"] = True
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     lean = bool(_LEAN.search(text))
     interp.extra["lean"] = lean
@@ -452,6 +478,12 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             phrase = subject.en if lang == "en" else subject.zh
             rest = re.sub(r"^(那么|那|and|so|then)\s*", "", text.strip(), flags=re.IGNORECASE)
             interp.query = f"{phrase} {rest}"
+            if not interp.facet and dialogue.facet and _ONES.search(text):
+                # "and the individual ones?" after the supplementary fee: the ones are fees.
+                interp.facet = dialogue.facet
+                phrases = lexicon().facet_phrases.get(dialogue.facet)
+                if phrases:
+                    interp.query += " " + (phrases[1] if lang == "en" else phrases[0])
             interp.subject = dialogue.subject
             interp.followup = True
             # Only short, with no facet word and nothing pointing back: the FAQ also tries

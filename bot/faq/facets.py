@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -89,6 +89,9 @@ class FacetMap:
     related: dict[str, tuple[str, ...]]  # entry id -> the entries its answer links to
     tagged: dict[str, frozenset[str | None]]  # entry id -> the subject families its tags name
     topics: dict[str, str]  # entry id -> topic (dated variants share one)
+    # entry id -> the measures its tags say its answer gives ("fee" on the subsequent
+    # designation: "收费吗" after it is its own fee, not the fee overview)
+    own: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def subject_of(self, entry_id: str) -> str | None:
         """The subject of an entry (question, else alternates, else annotation)."""
@@ -104,6 +107,8 @@ class FacetMap:
         weights = self.weights.get((family(subject) or "", facet))
         if not weights:
             return None
+        if prefer in weights and facet in self.own.get(prefer, ()):
+            return prefer  # the answer just given gives it too
         top = max(weights.values())
         winners = [e for e, w in weights.items() if w == top]
         if len(winners) > 1 and prefer in winners:
@@ -201,6 +206,8 @@ def build(entries: list[FaqEntry]) -> FacetMap:
                 score[facet] = max(score[facet], ALSO)
         for facet in _listed(note, "also"):
             score[facet] = max(score[facet], ALSO)
+        for facet in _tag_facets(entry):
+            score[facet] = max(score[facet], ALSO)
         for facet, weight in score.items():
             weights[(str(family(subject)), facet)][entry.id] = weight
     related = {e.id: tuple(e.related) for e in entries}
@@ -210,7 +217,16 @@ def build(entries: list[FaqEntry]) -> FacetMap:
         for e in entries
     }
     topics = {e.id: e.topic or e.id for e in entries}
-    return FacetMap(subjects, dict(weights), related, tagged, topics)
+    own = {e.id: _tag_facets(e) for e in entries if _tag_facets(e)}
+    return FacetMap(subjects, dict(weights), related, tagged, topics, own)
+
+
+# The editor's tags that name a measure the answer gives, whatever its question asks.
+_TAG_FACETS = {"fee": "fee", "documents": "documents"}
+
+
+def _tag_facets(entry: FaqEntry) -> frozenset[str]:
+    return frozenset(_TAG_FACETS[t] for t in entry.tags if t in _TAG_FACETS)
 
 
 @lru_cache(maxsize=4)
@@ -222,6 +238,15 @@ def facet_map(index: FaqIndex) -> FacetMap:
 # -- answering from the subject and facet when the words alone are not enough ------------------
 
 FLOOR = 30.0  # a retrieval score below this says nothing about the entry
+# Facets whose words say what is asked whatever else the message shares with an entry: a
+# measure, an appeal, damages, a fine, lapsing, the status, doing it online ("咋办" and "能不能"
+# are every entry's and are not among them).
+TELLING = frozenset(
+    {
+        *("result_time", "time", "validity", "fee", "documents"),  # measures
+        *("appeal", "damages", "penalty", "expired", "status", "online"),
+    }
+)
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
 _ANCHOR = re.compile(r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b", re.IGNORECASE)
@@ -325,8 +350,19 @@ def resolve(
             return picks[0][1]
         return fmap.best(subject, "procedure", prefer=previous) if not asked else None
     # A question of its own: retrieval pointing at another subject wins ("if nobody opposes,
-    # how long does the whole process take" is about registering).
-    if other >= BLOCK and other >= own_best + 3:
+    # how long does the whole process take" is about registering), unless that subject is a
+    # specific one the message never names ("we let a distributor use our brand, do we have
+    # to register that": the squatting entry shares "register" and "brand", nothing more).
+    mentioned = {family(s) for s in subjects_of(text)} | {"registration", None}
+    veto = max(
+        (
+            m.score
+            for m in matches
+            if _family_of(fmap, m) not in (fam,) and _family_of(fmap, m) in mentioned
+        ),
+        default=0.0,
+    )
+    if veto >= BLOCK and veto >= own_best + 3:
         return None
     if own_best >= FLOOR:
         best = same[0].entry.id
@@ -334,6 +370,13 @@ def resolve(
             # The map confirms, never overrules; a sibling as close that also answers the
             # facet leaves it open ("延期续展加收多少": the renewal fee or the late fee).
             if best not in primary:
+                # ... unless retrieval's best answers nothing asked and the facet is a telling
+                # one ("异议结果出来了 不服咋整": the decision time is no appeal), with THE
+                # entry for it among the subject's candidates.
+                ranked = {m.entry.id for m in same}
+                telling = [e for f, e in picks if f in TELLING and e in ranked and e in primary]
+                if telling and not any(fmap.weight(subject, f, best) for f in asked):
+                    return telling[0]
                 return None
             facet = next(f for f, e in picks if e == best)
             rivals = [

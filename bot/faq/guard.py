@@ -17,7 +17,7 @@ from functools import lru_cache
 from bot.core.understand import Interpretation, entry_subject, facets_of, subjects_of
 from knowledge.index import FaqIndex, Match
 
-__all__ = ("SURE_MARGIN", "rerank", "sure_fit")
+__all__ = ("PENALTY", "SURE_MARGIN", "rerank", "sure_fit")
 
 SURE_MARGIN = 10.0  # how far below the answer threshold a sure fit is still answered
 
@@ -235,15 +235,18 @@ def _rerank(
             else replace(m, score=m.score - PENALTY / 2)
             for m in out
         ]
-    if subject and facet:
+    # A message naming a subject and no facet at all ("想在美国日本注册商标") asks how it is
+    # done, not what it costs: it weighs like a question on the procedure.
+    asked = facet or ("procedure" if subject and interp is not None and not interp.facet else None)
+    if subject and asked:
         # A fee is a different question from anything else about one subject: an entry on the
         # fee steps back from "how long is the grace period" / "and if I'm late?", and the
         # other way round; only when another entry of its subject is there to take its place.
         families = [_family(entry_subject(_question(m))) for m in out]
         out = [
             replace(m, score=m.score - PENALTY / 2)
-            if _fee_mismatch(facet, facet_of(_question(m)))
-            and not facet_of_both(_question(m), facet)
+            if _fee_mismatch(asked, facet_of(_question(m)))
+            and not facet_of_both(_question(m), asked)
             and families.count(families[i]) > 1
             else m
             for i, m in enumerate(out)

@@ -9,10 +9,18 @@ from bot.core.context import Context
 from bot.core.menu import menu_choices
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
-from bot.core.understand import entry_subject, facet_of, subjects_of
+from bot.core.understand import Interpretation, entry_subject, facet_of, subjects_of
 from bot.faq.answer import answer_text
-from bot.faq.facets import PRIMARY, bare_facet, choose_subject, facet_map, family, resolve
-from bot.faq.guard import SURE_MARGIN, rerank, subject_facets, sure_fit
+from bot.faq.facets import (
+    PRIMARY,
+    FacetMap,
+    bare_facet,
+    choose_subject,
+    facet_map,
+    family,
+    resolve,
+)
+from bot.faq.guard import PENALTY, SURE_MARGIN, rerank, subject_facets, sure_fit
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
@@ -74,10 +82,15 @@ class FaqSkill:
             alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=5)
             top = alone[0].score if alone else 0.0
             settings = ctx.services.settings
-            if top < settings.suggest_threshold or (
-                top >= settings.answer_threshold and (not matches or top > matches[0].score)
-            ):
-                matches, interp.followup, interp.subject = alone, False, None
+            # In the middle band too, the message alone finding more ("对方会坐牢吗" after the
+            # remedies: the criminal liability) is the better reading.
+            if top < settings.suggest_threshold or not matches or top > matches[0].score:
+                # Still a follow-up when what it finds alone is on the conversation's subject.
+                same = top >= settings.suggest_threshold and family(
+                    facet_map(index).subject_of(alone[0].entry.id)
+                ) == family(interp.subject)
+                matches, interp.followup = alone, same
+                interp.subject = interp.subject if same else None
         raw = matches
         fmap = facet_map(index)
         if interp is not None and interp.subject and not interp.followup:
@@ -102,6 +115,10 @@ class FaqSkill:
             ctx.data["low_streak"] = 0
             score = next((m.score for m in matches if m.entry.id == fit), settings.answer_threshold)
             return self.answer_entry(ctx, fit, score=max(score, settings.answer_threshold))
+        if interp is not None and _unanswerable(fmap, interp):
+            # "要花多少钱" after the infringement remedies: no entry gives what enforcing costs,
+            # and an entry on another measure (the damages a court awards) is no answer to it.
+            matches, best = [], None
         threshold = settings.answer_threshold
         if best and sure_fit(matches, interp):
             threshold -= SURE_MARGIN
@@ -176,6 +193,11 @@ class FaqSkill:
         facet, and no other near candidate is.
         """
         interp = ctx.interp
+        if interp is not None and interp.subject and interp.extra.get("implied"):
+            # A subject implied, not named ("想在美国日本注册商标"): its entry for the facet
+            # asked, or for how it is done.
+            implied = facet_map(ctx.services.index.get(ctx.session))
+            return implied.best(interp.subject, interp.facet or "procedure")
         if interp is None or not interp.subject or not interp.facet:
             return None
         if interp.extra.get("inherited_facet") and family(interp.subject) == family(
@@ -198,34 +220,82 @@ class FaqSkill:
         rival = best is not None and best.entry.id != found
         rival = rival and not bare_facet(ctx.text)
         if interp.followup:
-            if fmap.weight(interp.subject, interp.facet, found) < PRIMARY:
+            gives = found == previous and interp.facet in fmap.own.get(found, ())
+            if fmap.weight(interp.subject, interp.facet, found) < PRIMARY and not gives:
                 return None  # only "also covered": retrieval's reading decides (resolve)
+            top3 = [m.entry.id for m in matches[:3]]
+            if (
+                best is not None
+                and found not in (*top3, previous)
+                and best.entry.id in fmap.winners(interp.subject, interp.facet)
+                and best.score >= settings.answer_threshold
+            ):
+                # The entry linked from the last answer, which retrieval does not even rank,
+                # against THE entry for the facet, which it ranks first ("那赔偿呢" after the
+                # fines is the damages, not the innocent seller's exemption).
+                return best.entry.id
             if rival and best is not None:
                 # A rival is what the message's own words find ("那单独规费呢" after the fee
                 # overview), or answers the facet itself unless the entry just answered does
                 # ("这个要在多少天内提" after the division answer).
                 alone = self._alone_finds(ctx, best.entry.id)
                 answers = fmap.weight(interp.subject, interp.facet, best.entry.id) >= PRIMARY
+                # The entry just answered, again, for a facet that is no measure ("国内还没注册
+                # 下来能申请吗" after Madrid eligibility): retrieval's other entry of the subject
+                # is what is asked (the basic mark).
+                again = (
+                    found == previous
+                    and interp.facet not in _MEASURED
+                    and best.score >= settings.suggest_threshold
+                    and family(fmap.subject_of(best.entry.id)) == family(interp.subject)
+                )
+                if again:
+                    return None
                 rival = alone or (answers and found != previous)
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found
         if best is None:
             return None
-        if best.score >= settings.answer_threshold:
+        if best.score >= settings.suggest_threshold:
             # Confident words, but on an entry of the subject that does not answer the facet
             # at all ("商标转让要多久": when the assignee owns it is not how long it takes),
             # with THE entry for it among the candidates: that entry.
             top3 = [m.entry.id for m in matches[:3]]
             other_facet = fmap.weight(interp.subject, interp.facet, best.entry.id) < PRIMARY
-            same_subject = family(fmap.subject_of(best.entry.id)) == family(interp.subject)
+            # ... or on a national entry for a question naming its own subject ("how long is an
+            # IR valid": the national term).
+            same_subject = family(fmap.subject_of(best.entry.id)) in (
+                family(interp.subject),
+                *(["registration"] if interp.subject in subjects_of(ctx.text) else []),
+            )
             sure = fmap.weight(interp.subject, interp.facet, found) >= PRIMARY
             measured = interp.facet in _MEASURED  # "咋办" is every entry's: retrieval decides
             # One subject named: "马德里指定中国的商标 想异议 期限怎么算" is Madrid's and the
             # opposition's, and (Madrid, time) alone would be the refusal period.
             single = len({family(s) for s in subjects_of(ctx.text)} - {"registration"}) <= 1
-            if found != best.entry.id and found in top3 and other_facet and same_subject:
-                return found if sure and measured and single else None
-            return None
+            # Retrieval's own words far surer of its best than of the map's entry (94 against
+            # 47: "商标注册证多久能拿到" is the certificate entry's own question) keep their
+            # reading (the guard's boosts aside).
+            words = {m.entry.id: m.score for m in raw}
+            close = words.get(best.entry.id, 0.0) - words.get(found, 0.0) <= PENALTY
+            if found != best.entry.id and found in top3 and other_facet and same_subject and close:
+                # In the middle band only when the best entry does not answer it at all
+                # ("how long is an IR valid": the refusal period is no term).
+                none = fmap.weight(interp.subject, interp.facet, best.entry.id) == 0
+                if (
+                    sure
+                    and measured
+                    and single
+                    and (none or best.score >= settings.answer_threshold)
+                ):
+                    return found
+                return None
+            if best.score >= settings.answer_threshold:
+                return None
+        if fmap.weight(interp.subject, interp.facet, best.entry.id) >= PRIMARY:
+            # Retrieval's best is THE answer to the facet too ("we received a letter saying we
+            # infringe ... what should we do"): the lead of the facet is for a bare facet.
+            found = best.entry.id
         if best.score < settings.answer_threshold - SURE_MARGIN or found != best.entry.id:
             return None  # the map confirms retrieval's own best reading, never overrules it
         if fmap.weight(interp.subject, interp.facet, found) < PRIMARY:
@@ -233,7 +303,9 @@ class FaqSkill:
         own = next((m.score for m in raw[:3] if m.entry.id == found), 0.0)
         if own < settings.answer_threshold - SURE_MARGIN:
             return None  # the words alone must nearly answer it (the guard's boosts aside)
-        near = [m for m in matches[1:3] if m.score >= settings.suggest_threshold]
+        # Near: as good as it, give or take (a sibling far behind is no rival).
+        floor = max(settings.suggest_threshold, best.score - 5)
+        near = [m for m in matches[1:3] if m.score >= floor]
         if any(fmap.weight(interp.subject, interp.facet, m.entry.id) >= PRIMARY for m in near):
             return None
         return found
@@ -327,6 +399,16 @@ class FaqSkill:
         if entry.needs_staff:
             outcome.result = {"needs_staff": True}
         return outcome
+
+
+def _unanswerable(fmap: FacetMap, interp: Interpretation) -> bool:
+    """A follow-up asking a measure (fee, time, documents ...) of the conversation's subject
+    that no entry of that subject gives."""
+    if not interp.followup or interp.facet not in _MEASURED or not interp.subject:
+        return False
+    if family(interp.subject) != family(interp.context_subject):
+        return False
+    return not fmap.covers(interp.subject, interp.facet)
 
 
 def _distinct(matches: Any) -> list[Match]:

@@ -32,7 +32,7 @@ _NOT_GRACE_IDS = ("renewal-window", "not-renewed", "validity-period")
 _GRACE_STILL = re.compile(
     r"(还有|有没有|有)宽展|宽展期?(是)?多[久长]|is there (a|any) grace|how long is the grace", re.I
 )
-_RENEW = re.compile(r"续展|续期|renew", re.I)
+_RENEW = re.compile(r"续展|续期|续费|延期|renew", re.I)
 _LATE = re.compile(r"宽展|晚|逾期|过期|超期|到期后|迟|补|late|grace|expired|overdue|after", re.I)
 # "商标注册下来要多久", "how long does registration take": the wait, not the 10-year term.
 _WAIT = re.compile(
@@ -73,12 +73,17 @@ _FILING = re.compile(r"注册|申请|regist|apply|filing|\bfile\b", re.IGNORECAS
 
 
 def _renewal_for_filing(match: Match, text: str, interp: Interpretation | None) -> bool:
-    """A renewal entry for "商标注册一个类多少钱": a filing question that never says renew."""
-    if _family(entry_subject(_question(match))) != "renewal" or not _FILING.search(text):
+    """A renewal entry for "商标注册一个类多少钱": a filing question that never says renew; or
+    for "一个类多少钱" said with no subject at all, where nothing before was about renewal."""
+    if _family(entry_subject(_question(match))) != "renewal":
         return False
     if _RENEW.search(text) or _LATE.search(text):
         return False
-    return not (interp is not None and interp.followup and _family(interp.subject) == "renewal")
+    if _FILING.search(text):
+        return not (interp is not None and interp.followup and _family(interp.subject) == "renewal")
+    if interp is None or interp.subject:
+        return False
+    return _family(interp.context_subject) != "renewal"
 
 
 # The guard weighs the seven broad facets it was tuned on; the finer facets of the lexicon

@@ -114,3 +114,16 @@ def test_the_ones_left_out_are_what_was_just_asked_about(chat: Chat) -> None:
         "madrid-supplementary-complementary"
     )
     assert chat.say("and the individual ones?").faq_id == "madrid-individual-fee"
+
+
+def test_a_price_per_class_said_with_no_subject_is_not_the_renewal_fee(rt: Runtime) -> None:
+    """ "一个类多少钱" after the class finder asks what filing costs; the renewal entry (whose
+    alternates say 一个类) was answered directly at 90. After a renewal answer it is renewal."""
+    tea = Chat(rt.conversation, "tea")
+    assert tea.say("我们是做奶茶的 商标应该注册哪些类").intent == "tool"
+    assert tea.say("一个类多少钱").faq_id == "filing-fee"
+    assert Chat(rt.conversation, "fresh").say("一个类多少钱").faq_id != "renewal-fee"
+    renewing = Chat(rt.conversation, "renewing")
+    assert renewing.say("续展窗口期是什么时候").faq_id == "renewal-window"
+    assert renewing.say("一个类多少钱").faq_id == "renewal-fee"
+    assert Chat(rt.conversation, "synonym").say("商标延期费用").faq_id == "renewal-fee"

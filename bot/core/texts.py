@@ -25,6 +25,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "menu.renewal": ("续展", "Renewal"),
     "menu.madrid": ("马德里国际注册", "Madrid filing"),
     "menu.book": ("预约专家", "Book an expert"),
+    "menu.remind": ("登记商标，到期提醒我", "Remind me before it is due"),
     "menu.human": ("人工服务", "Talk to staff"),
     "menu.theme_intro": (
         "{theme}常见问题（回复数字查看）：",

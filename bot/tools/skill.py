@@ -288,6 +288,9 @@ class ToolsSkill:
         if answer.computed:
             ctx.data["low_streak"] = 0  # a real answer: no staff offer for earlier weak ones
             choices = (Choice(ctx.t("menu.book"), "menu:book"),)
+            if answer.result.get("tool") == "renewal" and answer.result.get("phase") != "lost":
+                # Their own deadline, just computed: the reminders (bot/marks) are one tap away.
+                choices = (Choice(ctx.t("menu.remind"), "marks:add"), *choices)
         reply = Reply(
             answer.text, choices=choices, intent="tool", meta={"tool": answer.result["tool"]}
         )

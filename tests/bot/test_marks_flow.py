@@ -173,3 +173,23 @@ def test_a_reminder_asked_in_ones_own_words_starts_the_add_flow(runtime: Runtime
     # A refusal is not a request: it is the privacy skill's (nothing to withdraw here).
     refusal = "\n".join(r.text for r in say(conv, "别提醒我续展了", user="u3"))
     assert "提醒您" not in refusal and "没有需要撤回的同意" in refusal
+
+
+def test_a_computed_renewal_offers_the_reminders_and_the_button_starts_them(
+    runtime: Runtime,
+) -> None:
+    conv = runtime.conversation
+    [reply] = say(conv, "我们商标2017年6月20日注册的 啥时候续展")
+    remind = [c for c in reply.choices if c.payload == "marks:add"]
+    assert [c.label for c in remind] == ["登记商标，到期提醒我"]
+    assert_dialog(
+        conv,
+        [
+            ("marks:add", "请发送商标信息"),
+            ("12345678 华星 9 2017-06-20", "请确认以下1件商标"),
+            ("确认", "已保存1件商标"),
+        ],
+    )
+    # A mark past its grace period cannot be renewed: nothing to be reminded of.
+    [lost] = say(conv, "registered 10 May 2016, when do I renew", user="e1")
+    assert all(c.payload != "marks:add" for c in lost.choices)

@@ -267,7 +267,7 @@ class SmalltalkSkill:
 
     def handle(self, ctx: Context) -> Outcome | None:
         if asks_about_station(ctx.text):
-            text = station_reply(ctx.services.settings, ctx.lang)
+            text = station_reply(ctx.services.settings, ctx.lang, ctx.text)
             reply = Reply(text, intent="smalltalk")
             return Outcome(
                 [reply], "smalltalk", "handled", result={"smalltalk": "station"}, log=False

@@ -38,12 +38,13 @@ def asks_about_station(text: str) -> bool:
     return bool(_HOURS.search(text) or _CONTACT.search(text))
 
 
-# (hours, phone, address, the assistant's own hours, joined by) per language.
+# (hours, phone, address, none published, the assistant's own hours, joined by) per language.
 _TEXTS = {
     "zh": (
         "{name}工作人员的工作时间：{schedule}。",
         "电话：{phone}。",
         "地址：{address}。",
+        "本站的电话和地址还没有在这里公布。",
         "我（智能助手）全天在线；需要工作人员请回复“人工”，他们会在工作时间内在这里回复您。",
         "",
     ),
@@ -51,6 +52,7 @@ _TEXTS = {
         "{name} staff hours: {schedule}.",
         "Phone: {phone}.",
         "Address: {address}.",
+        "The station's phone number and address are not published here yet.",
         "I, the assistant, answer around the clock; reply 'human' and staff will reply here in "
         "their hours.",
         " ",
@@ -58,10 +60,11 @@ _TEXTS = {
 }
 
 
-def station_reply(settings: Settings, lang: str) -> str:
-    """The station's hours, phone and address, as far as this deployment has set them."""
+def station_reply(settings: Settings, lang: str, asked: str = "") -> str:
+    """The station's hours, phone and address, as far as this deployment has set them; when
+    `asked` wants a way to reach the station and none is set, it says so (not the hours alone)."""
     en = lang == "en"
-    hours, phone, address, always, joiner = _TEXTS["en" if en else "zh"]
+    hours, phone, address, unpublished, always, joiner = _TEXTS["en" if en else "zh"]
     name = settings.station_name_en if en else settings.station_name_zh
     where = settings.station_address_en if en else settings.station_address_zh
     lines = [hours.format(name=name, schedule=StationHours.from_settings(settings).schedule(lang))]
@@ -69,4 +72,6 @@ def station_reply(settings: Settings, lang: str) -> str:
         lines.append(phone.format(phone=settings.station_phone))
     if where:
         lines.append(address.format(address=where))
+    if len(lines) == 1 and _CONTACT.search(asked):
+        lines.append(unpublished)
     return joiner.join([*lines, always])

@@ -731,9 +731,10 @@ def test_the_station_s_hours_are_answered_from_its_settings(rt: Runtime) -> None
         [
             ("你们几点下班", "周一至周五 09:00-17:30"),
             ("周末有人吗", "法定节假日除外"),
-            ("指导站电话多少", "工作人员的工作时间"),
+            ("指导站电话多少", "电话和地址还没有在这里公布"),
             ("what are your opening hours", "Mon-Fri 09:00-17:30"),  # "hours" is not "tours"
-            ("how can i contact you", "staff hours"),
+            ("how can i contact you", "not published here yet"),
+            ("你们几点上班", "工作人员的工作时间"),
         ]
     ):
         got = Chat(rt.conversation, f"h{n}").say(text)
@@ -751,6 +752,8 @@ def test_the_station_s_phone_and_address_when_set() -> None:
     assert "电话：010-12345678" in zh and "地址：北京市某区某路1号" in zh
     assert "Phone: 010-12345678" in station_reply(settings, "en")
     assert "电话" not in station_reply(Settings(), "zh")  # none set: no empty line
+    assert "还没有在这里公布" not in station_reply(Settings(), "zh", "你们几点上班")
+    assert "还没有在这里公布" not in station_reply(settings, "zh", "电话多少")
 
 
 def test_the_fee_and_time_after_a_dispute_answer_are_those_of_the_remedy_it_names(

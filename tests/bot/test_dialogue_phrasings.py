@@ -127,3 +127,11 @@ def test_a_price_per_class_said_with_no_subject_is_not_the_renewal_fee(rt: Runti
     assert renewing.say("续展窗口期是什么时候").faq_id == "renewal-window"
     assert renewing.say("一个类多少钱").faq_id == "renewal-fee"
     assert Chat(rt.conversation, "synonym").say("商标延期费用").faq_id == "renewal-fee"
+
+
+def test_the_opposed_party_gets_the_reply_deadline_not_how_to_oppose(rt: Runtime) -> None:
+    opposed = Chat(rt.conversation, "opposed")
+    assert opposed.say("收到商标异议通知书了").faq_id == "opposition-decision-time"
+    en = Chat(rt.conversation, "opposed-en")
+    assert en.say("we received an opposition notice").faq_id == "opposition-decision-time"
+    assert Chat(rt.conversation, "opposer").say("商标异议咋提").faq_id == "opposition-how"

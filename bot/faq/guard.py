@@ -58,7 +58,7 @@ def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
         return True
     if entry_id.startswith(_GRACE_IDS) and _RENEW.search(text) and not _LATE.search(text):
         return True  # "那续展费呢" is the ordinary renewal fee, not the late one
-    if _renewal_for_filing(match, text, interp):
+    if _renewal_for_filing(match, text, interp) or _procedure_for_filing(match, text, interp):
         return True
     if entry_id.startswith("validity-period") and not _VALIDITY.search(text):
         # "how long" after a registration answer asks how long registering takes.
@@ -84,6 +84,20 @@ def _renewal_for_filing(match: Match, text: str, interp: Interpretation | None) 
     if interp is None or interp.subject:
         return False
     return _family(interp.context_subject) != "renewal"
+
+
+# Procedures on a registered mark, each with its own documents, fee and time.
+_PROCEDURES = frozenset({"change", "assignment", "licence", "pledge", "certificate"})
+
+
+def _procedure_for_filing(match: Match, text: str, interp: Interpretation | None) -> bool:
+    """Another procedure's entry for "商标注册要啥材料": the question names registration alone
+    and asks a measure; the change entry's "商标变更需要什么材料" shares every other word."""
+    if interp is None or {_family(s) for s in subjects_of(text)} != {"registration"}:
+        return False
+    if _coarse(interp.facet) not in ("documents", "fee", "time"):
+        return False
+    return _family(entry_subject(_question(match))) in _PROCEDURES
 
 
 # The guard weighs the seven broad facets it was tuned on; the finer facets of the lexicon

@@ -135,3 +135,13 @@ def test_the_opposed_party_gets_the_reply_deadline_not_how_to_oppose(rt: Runtime
     en = Chat(rt.conversation, "opposed-en")
     assert en.say("we received an opposition notice").faq_id == "opposition-decision-time"
     assert Chat(rt.conversation, "opposer").say("商标异议咋提").faq_id == "opposition-how"
+
+
+def test_what_filing_needs_is_not_what_a_change_of_name_needs(rt: Runtime) -> None:
+    """ "商标注册要啥材料" shares every word but one with the change entry's "商标变更需要什么
+    材料" (answered at 71 before); naming the change still gets the change."""
+    assert Chat(rt.conversation, "docs").say("商标注册要啥材料").faq_id == "required-documents"
+    assert Chat(rt.conversation, "rename").say("注册商标改名要啥材料").faq_id == (
+        "change-name-address"
+    )
+    assert Chat(rt.conversation, "fee").say("注册商标转让要多少钱").faq_id == "assignment-fee"

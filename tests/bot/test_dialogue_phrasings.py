@@ -145,3 +145,11 @@ def test_what_filing_needs_is_not_what_a_change_of_name_needs(rt: Runtime) -> No
         "change-name-address"
     )
     assert Chat(rt.conversation, "fee").say("注册商标转让要多少钱").faq_id == "assignment-fee"
+
+
+def test_a_place_name_question_is_about_place_names(rt: Runtime) -> None:
+    en = Chat(rt.conversation, "tea")
+    asked = "our county makes famous tea, can we protect the region name as a trademark"
+    assert en.say(asked).faq_id == "place-name-marks"  # refused before
+    county = Chat(rt.conversation, "county").say("用县名当商标行不行")
+    assert county.faq_id != "distinctiveness-art11"  # answered so, directly, at 73 before

@@ -153,3 +153,16 @@ def test_a_place_name_question_is_about_place_names(rt: Runtime) -> None:
     assert en.say(asked).faq_id == "place-name-marks"  # refused before
     county = Chat(rt.conversation, "county").say("用县名当商标行不行")
     assert county.faq_id != "distinctiveness-art11"  # answered so, directly, at 73 before
+
+
+def test_a_shop_that_sold_fakes_unknowingly_gets_the_innocent_seller_entry(rt: Runtime) -> None:
+    """Shops are named every way (超市, 网店, shop) and goods bought in (进的货): the glossary's
+    groups carry them to the innocent seller's entry (refused before)."""
+    for n, asked in enumerate(
+        [
+            "我们是小超市 进的货被说是假冒的 要赔钱吗",
+            "网店卖了假货 但我们不知道 要赔吗",
+            "we are a small shop and sold fake goods without knowing, do we pay damages",
+        ]
+    ):
+        assert Chat(rt.conversation, f"shop{n}").say(asked).faq_id == "innocent-seller", asked

@@ -166,3 +166,12 @@ def test_a_shop_that_sold_fakes_unknowingly_gets_the_innocent_seller_entry(rt: R
         ]
     ):
         assert Chat(rt.conversation, f"shop{n}").say(asked).faq_id == "innocent-seller", asked
+
+
+def test_a_competitor_registering_our_brand_is_squatting_and_cancelling_it_invalidation(
+    chat: Chat,
+) -> None:
+    first = chat.say("a competitor registered our brand 3 years ago, can we still cancel it")
+    assert first.faq_id == "prior-rights-squatting"  # a suggestion of non-use before
+    then = chat.say("and if it's cancelled, what happens to licences they signed")
+    assert then.faq_id == "invalidation-effect"  # the bad-faith entry, directly, before

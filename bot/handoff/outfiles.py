@@ -34,14 +34,12 @@ __all__ = (
     "CheckedFile",
     "FileRefused",
     "check_file",
-    "check_reachable",
     "check_size",
     "file_payload_text",
     "human_size",
     "is_file_payload",
     "load_file",
     "send_file",
-    "wechat_sends_as_link",
 )
 
 # What staff may send: extension -> (mime, how the content starts). Images go out as images
@@ -69,7 +67,6 @@ ALLOWED: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".txt": ("text/plain", ()),  # checked as UTF-8 text below
 }
 IMAGE_MIMES = ("image/jpeg", "image/png", "image/gif")
-WECHAT_IMAGE_MAX_BYTES = 10 * 1024 * 1024  # an Official Account's image upload limit
 
 
 class FileRefused(TmbotError):
@@ -138,25 +135,6 @@ def check_file(filename: str, content: bytes, max_bytes: int) -> CheckedFile:
         if "\0" in text:
             raise FileRefused("文本文件须为 UTF-8 编码 / A text file must be UTF-8 text")
     return CheckedFile(filename=name, mime=mime, content=content)
-
-
-def wechat_sends_as_link(file: CheckedFile) -> bool:
-    """An Official Account sends images up to its limit as images; anything else goes as a
-    link to a download page, which needs the station's public address."""
-    return not (file.kind == "image" and len(file.content) <= WECHAT_IMAGE_MAX_BYTES)
-
-
-def check_reachable(channel: str, file: CheckedFile, public_url: str) -> None:
-    """FileRefused when the user's channel could never receive `file`: refused at upload, while
-    staff can still send it another way, rather than queued to fail in the outbox."""
-    if channel == "wechat" and not public_url and wechat_sends_as_link(file):
-        raise FileRefused(
-            "微信公众号只能直接发送图片，其他文件需以下载链接发送，但未设置 TMBOT_PUBLIC_URL"
-            "（本站的公网地址），无法生成链接；请发送图片，或请管理员设置后再发 / "
-            "A WeChat Official Account can send only images; other files go as a download link, "
-            "which needs TMBOT_PUBLIC_URL (the station's public address), and it is not set: "
-            "send an image, or ask an admin to set it first"
-        )
 
 
 def file_payload_text(filename: str, size: int, kind: str = "file") -> str:

@@ -18,11 +18,12 @@ from bot.core.settings import Settings
 from bot.delivery.messages import latest_states, message_states
 from bot.handoff import helpdesk
 from bot.handoff.assign import check_owner
-from bot.handoff.outfiles import FileRefused, check_file, check_reachable, send_file
+from bot.handoff.outfiles import FileRefused, check_file, send_file
 from handlers.web.auth import StaffUser, audit
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
 from handlers.web.pages import flash, render
+from handlers.wechat.outfiles import check_reachable
 from storage.accounts import list_accounts
 from storage.canned import canned_for, get_canned
 from storage.errors import InvalidTransition, NotFound

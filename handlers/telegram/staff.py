@@ -30,12 +30,12 @@ from bot.handoff.outfiles import (
     CheckedFile,
     FileRefused,
     check_file,
-    check_reachable,
     check_size,
     send_file,
 )
 from handlers.telegram.render import resolve_callback
 from handlers.telegram.sender import retry_seconds
+from handlers.wechat.outfiles import check_reachable
 from storage.accounts import add_audit
 from storage.conversations import claim_delivery
 from storage.db import session_scope

@@ -34,11 +34,11 @@ from bot.handoff.outfiles import (
     human_size,
     is_file_payload,
     load_file,
-    wechat_sends_as_link,
 )
 from bot.handoff.texts import ht
 from handlers.wechat.client import StationClient, build_client
 from handlers.wechat.format import split_chunks
+from handlers.wechat.outfiles import sends_as_link
 from storage.db import session_scope
 from storage.outbox import OutboxMessage, enqueue, enqueue_new
 from storage.wechat import (
@@ -76,7 +76,7 @@ _WINDOW_CLOSED = (45015, 45047)  # WeChat counts the window its own way
 # The image's upload (or its media id) was refused: nothing reached the user, the slot is unused.
 _MEDIA_REFUSED = (40004, 40005, 40006, 40007, 40009, 40010, 40011, 40012)
 # Temporary media an Official Account may send as an image message: PNG/JPEG/GIF up to 10 MB
-# (bot/handoff/outfiles.py decides which files go as a link instead).
+# (handlers/wechat/outfiles.py decides which files go as a link instead).
 _IMAGE_EXT = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"}
 
 
@@ -176,7 +176,7 @@ class WeChatSender(WeChatApiSender):
 
     def _send_file(self, openid: str, payload: Mapping[str, Any]) -> str | None:
         file = load_file(self.engine, payload)
-        if not wechat_sends_as_link(file):
+        if not sends_as_link(file):
             label = str(payload.get("text") or file.filename)  # a notice's summary, if it waits
             return self._send_one(openid, label, payload, send=lambda: self._image(openid, file))
         # Not an image an Official Account can send: a link to the file's download page.

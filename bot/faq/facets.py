@@ -217,7 +217,7 @@ def build(entries: list[FaqEntry]) -> FacetMap:
         for e in entries
     }
     topics = {e.id: e.topic or e.id for e in entries}
-    own = {e.id: _tag_facets(e) for e in entries if _tag_facets(e)}
+    own = {e.id: tags for e in entries if (tags := _tag_facets(e))}
     return FacetMap(subjects, dict(weights), related, tagged, topics, own)
 
 

@@ -62,6 +62,8 @@ _CANCEL_FILLER = re.compile(
     r"\b(actually|ok|okay|well|no|please|just|then|let'?s|i'?ll|maybe|later|another time"
     r"|next time)\b|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是"
     r"|我|先|哈|嗯|不用|了|谢谢|谢了|\bthanks\b|\bthank you\b|\s"
+    # what is given up, said beside the cancel word: "算了 先不登记了", "算了不弄了"
+    r"|不(再)?[\u4e00-\u9fff]{1,2}了"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(

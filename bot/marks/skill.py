@@ -105,6 +105,10 @@ class MarksSkill:
             return _out([_reply(prompt, (self._cancel(ctx),))], "started")
         if m := _ADD.match(text):
             rest = text[m.end() :].strip()
+            if _REMIND.search(rest) and not re.search(r"\d", rest):
+                rest = (
+                    ""  # the reminder button's label typed ("登记商标，到期提醒我"): no marks yet
+                )
             ctx.flow = FLOW
             ctx.flow_data.update(state="collect")
             if rest:

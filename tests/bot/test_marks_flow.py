@@ -193,3 +193,17 @@ def test_a_computed_renewal_offers_the_reminders_and_the_button_starts_them(
     # A mark past its grace period cannot be renewed: nothing to be reminded of.
     [lost] = say(conv, "registered 10 May 2016, when do I renew", user="e1")
     assert all(c.payload != "marks:add" for c in lost.choices)
+
+
+def test_the_reminder_buttons_label_typed_and_giving_up_in_words(runtime: Runtime) -> None:
+    """On WeChat the buttons are text: the label typed back asks for the marks (it was read as a
+    mark line); "算了 先不登记了" leaves the flow (it was answered from the FAQ)."""
+    conv = runtime.conversation
+    assert_dialog(
+        conv,
+        [
+            ("登记商标，到期提醒我", "请发送商标信息"),
+            ("算了 先不登记了", "好的，没有保存。"),
+        ],
+    )
+    assert _marks(runtime) == []

@@ -45,7 +45,7 @@ _REMIND = re.compile(
     r"^(?!.*(?:不要|不用|别|取消|关闭|停止))"
     r".*(?:(?:提醒|通知).{0,8}(?:续展|到期|过期)|(?:续展|到期|过期).{0,6}(?:提醒|通知)"
     r"|(?:设|设置|开通|订阅)(?:个|一个|一下)?(?:续展|到期)?提醒)"
-    r"|^(?!.*\b(?:don'?t|stop|no)\b)(?=.*\b(?:renew\w*|expir\w*|deadlines?|trade ?marks?|marks?)\b)"
+    r"|^(?!.*\b(?:don'?t|stop|no)\b)(?=.*\b(?:renew\w*|expir\w*|deadlines?|due|trade ?marks?|marks?)\b)"
     r".*\b(?:remind (?:me|us)|(?:renewal|expiry|deadline) reminders?|set (?:up )?(?:a )?reminders?"
     r"|notify (?:me|us))\b",
     re.I,

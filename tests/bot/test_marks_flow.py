@@ -207,3 +207,4 @@ def test_the_reminder_buttons_label_typed_and_giving_up_in_words(runtime: Runtim
         ],
     )
     assert _marks(runtime) == []
+    assert_dialog(conv, [("Remind me before it is due", "Send your marks")], user="e1")

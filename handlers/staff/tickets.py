@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import col, func, select
 
-from bot.core.settings import Settings
 from bot.delivery.messages import latest_states, message_states
 from bot.handoff import helpdesk
 from bot.handoff.assign import check_owner
@@ -62,15 +61,11 @@ FILE_HOW = {
     ),
     "web": "在对话中显示为图片或下载链接。 / Shown in the chat as the image or a download link.",
 }
+# Shown beside the upload of a WeChat ticket when links cannot be made (handlers/wechat/outfiles.py).
 NO_LINKS = (
-    " 注意：未设置 TMBOT_PUBLIC_URL，目前只能给微信用户发送图片。 / Note: TMBOT_PUBLIC_URL is not "
+    "注意：未设置 TMBOT_PUBLIC_URL，目前只能给微信用户发送图片。 / Note: TMBOT_PUBLIC_URL is not "
     "set, so only images can be sent to WeChat users now."
 )
-
-
-def _file_how(channel: str, settings: Settings) -> str:
-    how = FILE_HOW.get(channel, "").format(days=settings.wechat_link_days)
-    return how + NO_LINKS if channel == "wechat" and not settings.public_url else how
 
 
 def _ticket(session: SessionDep, number: str) -> Ticket:
@@ -203,7 +198,10 @@ def ticket_page(
         history=user_history(session=session, ticket=ticket),
         reply_max=REPLY_MAX,
         file_max_mb=runtime.settings.handoff_file_max_mb,
-        file_how=_file_how(ticket.channel, runtime.settings),
+        file_how=FILE_HOW.get(ticket.channel, "").format(days=runtime.settings.wechat_link_days),
+        file_warn=NO_LINKS
+        if ticket.channel == "wechat" and not runtime.settings.public_url
+        else "",
         user=user,
     )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ("Choice", "Inbound", "Lang", "Reply")
+__all__ = ("Choice", "Inbound", "Lang", "Reply", "unlisted")
 
 Lang = str  # "zh" | "en"
 
@@ -42,3 +43,24 @@ class Reply:
     intent: str = "smalltalk"
     meta: Mapping[str, Any] = field(default_factory=dict)
     attachments: tuple[tuple[str, str, bytes], ...] = ()  # (filename, mime, content)
+
+
+_LISTED = re.compile(r"^\s*\d+[.、)]\s*(.+?)\s*$")
+
+
+def unlisted(text: str, choices: Sequence[Choice]) -> str:
+    """The text without the numbered lines that repeat its choices' labels.
+
+    Skills write related questions and suggestions into the text for channels without buttons
+    (WeChat); where the same options show as numbered buttons (web, Telegram) the list would
+    be read twice. A heading before the list stays: it now introduces the buttons.
+    """
+    labels = {c.label.strip() for c in choices}
+    if not labels:
+        return text
+    kept = [
+        line
+        for line in text.split("\n")
+        if not ((m := _LISTED.match(line)) and m.group(1) in labels)
+    ]
+    return "\n".join(kept).rstrip()

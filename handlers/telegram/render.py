@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.messages import Choice, Reply
+from bot.core.messages import Choice, Reply, unlisted
 from storage.db import session_scope
 from storage.telegram import TOKEN_PREFIX, callback_payload, callback_token
 
@@ -69,15 +69,20 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _keyboard(choices: Sequence[Choice], data: dict[str, str]) -> InlineKeyboardMarkup | None:
+def _keyboard(
+    choices: Sequence[Choice], data: dict[str, str], first: int | None
+) -> InlineKeyboardMarkup | None:
     if not choices:
         return None
     rows: list[list[InlineKeyboardButton]] = []
     row: list[InlineKeyboardButton] = []
     row_width = 0
-    for c in choices:
-        button = InlineKeyboardButton(c.label[:_MAX_LABEL], callback_data=data[c.payload])
-        width = _width(c.label)
+    for number, c in enumerate(choices, first or 1):
+        # Numbered as the core counts them: typing "2" picks the second button.
+        plain = not first or c.label.strip() == str(number)  # a rating's "3" needs no "3."
+        label = (c.label if plain else f"{number}. {c.label}")[:_MAX_LABEL]
+        button = InlineKeyboardButton(label, callback_data=data[c.payload])
+        width = _width(label)
         # Short labels ("有用" / "没用", menu items) share a row, two at most; questions get one.
         if row and (width > _SHORT or len(row) == 2 or row_width + width > _ROW):
             rows.append(row)
@@ -92,10 +97,21 @@ def _keyboard(choices: Sequence[Choice], data: dict[str, str]) -> InlineKeyboard
     return InlineKeyboardMarkup(rows)
 
 
-def render(replies: Sequence[Reply], engine: Engine) -> list[Rendered]:
-    """Each reply as message texts plus its keyboard (long payloads stored under a token)."""
+def render(replies: Sequence[Reply], engine: Engine, *, numbered: bool = True) -> list[Rendered]:
+    """Each reply as message texts plus its keyboard (long payloads stored under a token).
+
+    A user's buttons are numbered and the text drops the lines that list them; the staff
+    group's ("认领 Claim") are commands, not a conversation's options, and stay as they are.
+    """
     data = _callback_data([c.payload for r in replies for c in r.choices], engine)
-    return [Rendered(tuple(split_text(r.text)), _keyboard(r.choices, data)) for r in replies]
+    out: list[Rendered] = []
+    first = 1
+    for r in replies:
+        text = unlisted(r.text, r.choices) if numbered else r.text
+        keyboard = _keyboard(r.choices, data, first if numbered else None)
+        out.append(Rendered(tuple(split_text(text)), keyboard))
+        first += len(r.choices)
+    return out
 
 
 def resolve_callback(data: str, engine: Engine) -> str | None:

@@ -190,6 +190,7 @@ class TelegramSender:
             raise ValueError("TelegramSender needs TMBOT_TELEGRAM_TOKEN")
         self._token = settings.telegram_token.get_secret_value()
         self._urls = api_urls(settings)
+        self._staff_chat = settings.telegram_staff_chat
         self.engine = engine
         self.limiter = limiter or RateLimiter(
             chat_interval=settings.telegram_chat_interval,
@@ -215,7 +216,8 @@ class TelegramSender:
         if not text:
             raise PermanentFailure("telegram: empty message")
         choices = choices_from_payload(payload.get("choices"))
-        rendered = render([Reply(text, choices)], self.engine)[0]
+        to_staff = self._staff_chat is not None and chat_id_of(recipient) == self._staff_chat
+        rendered = render([Reply(text, choices)], self.engine, numbered=not to_staff)[0]
         _run(self._deliver(chat_id_of(recipient), rendered.texts, rendered.markup))
 
     def _bot(self, request: HTTPXRequest) -> Bot:

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from bot.core.choices import offered
 from bot.core.conversation import Conversation
-from bot.core.messages import Inbound, Reply
+from bot.core.messages import Inbound, Reply, unlisted
 from bot.core.ports import Outcome
 from handlers.web.chat_page import router as page_router
 from handlers.web.choice_labels import is_payload, label_for
@@ -165,8 +165,9 @@ def _line(
 
 
 def _out(reply: Reply, base: str) -> ReplyOut:
+    # The page numbers the buttons: the text's own list of them would be read twice.
     return ReplyOut(
-        text=absolute_links(reply.text, base),
+        text=absolute_links(unlisted(reply.text, reply.choices), base),
         choices=[ChoiceOut(label=c.label, payload=c.payload) for c in reply.choices],
         intent=reply.intent,
     )

@@ -44,6 +44,15 @@ def _post(client: TestClient, name: str, **kw: Any) -> None:
 
 
 def _buttons(call: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, callback data) of a user's keyboard, the labels without their numbers "1. ",
+    which must count up from 1 across the keyboard."""
+    rows = call.get("reply_markup", {}).get("inline_keyboard", [])
+    texts = [b["text"] for row in rows for b in row]
+    assert [t.split(". ", 1)[0] for t in texts] == [str(i) for i in range(1, len(texts) + 1)]
+    return [(b["text"].split(". ", 1)[1], b["callback_data"]) for row in rows for b in row]
+
+
+def _raw_buttons(call: dict[str, Any]) -> list[tuple[str, str]]:
     rows = call.get("reply_markup", {}).get("inline_keyboard", [])
     return [(b["text"], b["callback_data"]) for row in rows for b in row]
 
@@ -112,6 +121,10 @@ def test_question_answered_in_zh_and_en(client: TestClient, fake_api: FakeBotApi
     assert en["chat_id"] == str(ANNA) and "CNY 450" in en["text"]
     assert ("有用", "feedback:up") in _buttons(zh)
     assert ("Helpful", "feedback:up") in _buttons(en)
+    # The related question is the numbered first button, not listed again in the text.
+    (first, _), *_ = _raw_buttons(zh)
+    assert first.startswith("1. ") and "相关问题" in zh["text"]
+    assert first not in zh["text"] and first[3:] not in zh["text"]
 
 
 def test_keyboard_choice_answers_edits_and_replies(

@@ -65,7 +65,7 @@ def test_outbox_row_is_delivered_with_keyboard(
     (sent,) = fake_api.calls_to("sendMessage")
     assert sent["chat_id"] == CHAT and "T-0001" in sent["text"]
     assert sent["reply_markup"] == {
-        "inline_keyboard": [[{"text": "有用", "callback_data": "feedback:up"}]]
+        "inline_keyboard": [[{"text": "1. 有用", "callback_data": "feedback:up"}]]
     }
     assert _row(runtime, row_id).status == "sent"
 
@@ -180,7 +180,7 @@ def test_short_labels_share_rows_and_questions_get_their_own(runtime: Runtime) -
     (rendered,) = render([reply], runtime.engine)
     assert rendered.markup is not None
     rows = [[b.text for b in row] for row in rendered.markup.inline_keyboard]
-    assert rows == [[labels[0]], [labels[1]], ["有用", "没用"]]
+    assert rows == [["1. " + labels[0]], ["2. " + labels[1]], ["3. 有用", "4. 没用"]]
 
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"

@@ -151,6 +151,16 @@ def test_chat_round_trip_in_both_languages(client: TestClient, runtime: Runtime)
     assert "CNY 450" in en["replies"][0]["text"]
 
 
+def test_related_questions_are_buttons_not_listed_again(client: TestClient) -> None:
+    (reply,) = _post(client, "续展要交多少钱")["replies"]
+    related = [c["label"] for c in reply["choices"] if c["payload"].startswith("faq:")]
+    assert related and "相关问题" in reply["text"]  # the heading introduces the buttons
+    assert not any(label in reply["text"] for label in related)
+    # The transcript keeps the list: a reloaded history shows no buttons for old answers.
+    (line,) = [m for m in _history(client)["messages"] if m["who"] == "bot"]
+    assert all(label in line["text"] for label in related)
+
+
 def test_choice_payload_is_answered(client: TestClient) -> None:
     data = _post(client, "faq:renewal-window", is_choice=True)
     assert "12个月" in data["replies"][0]["text"]

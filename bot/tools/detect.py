@@ -137,6 +137,11 @@ _ZH_CLASSES = re.compile(_NOT_AFTER + _NUM + r"\s*个?\s*(?:大)?类(?!似)")
 # Class numbers: "第9类和第42类", "第9、35、42类", "class 9, 35 and 42".
 _CLASS_NO = re.compile(
     r"第\s*\d{1,2}(?:\s*类?\s*(?:、|,|和|及|与|/)\s*第?\s*\d{1,2})*\s*类"
+    # Without 第, numbers joined in a list are class numbers, not counts: "30类跟43类",
+    # "9、35类" (nobody counts "3类和4类"); so is a lone class number past 10 with no 个
+    # ("注册30类"): counts that large are said "30个类".
+    r"|(?<![\d个])\d{1,2}\s*类?\s*(?:、|,|和|跟|及|与|/|还有|加)\s*\d{1,2}\s*类(?!似|别?[吗呢])"
+    r"|(?<![\d第个])(?:[1-3]\d|4[0-5])\s*类(?![似别])"
     r"|\bclass(?:es)?\s+\d{1,2}\b(?:\s*(?:,|and|&|/)\s*(?:class\s+)?\d{1,2}\b)*",
     re.IGNORECASE,
 )

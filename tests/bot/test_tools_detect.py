@@ -104,6 +104,26 @@ def test_date_roles(text: str, role: str) -> None:
     assert date_role(facts, found[1]) == role
 
 
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [
+        # Class numbers in a list, or a lone number past 10 with no 个, are the classes named.
+        ("就注册30类跟43类 多少钱", 2),
+        ("30和43类多少钱", 2),
+        ("9、35类", 2),
+        ("注册30类要多少", 1),
+        ("第9类和第42类", 2),
+        # Counts: a small number, or any number with 个.
+        ("注册3类多少钱", 3),
+        ("注册3个类", 3),
+        ("注册12个类多少钱", 12),
+        ("宽展期内续3个类多少钱", 3),
+    ],
+)
+def test_class_numbers_are_not_counts(text: str, classes: int) -> None:
+    assert read_facts(text, TODAY).classes == classes
+
+
 def test_facts_extracted() -> None:
     f = read_facts("马德里指定美国、欧盟和日本，三个类，彩色商标，纸质，要多少钱", TODAY)
     assert [p.code for p in f.parties] == ["US", "EU", "JP"]

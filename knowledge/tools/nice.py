@@ -108,6 +108,12 @@ _EN_STOP = {
     "need",
     "sell",
     "selling",
+    "sells",
+    # What clerks say of their trade, not what it is: "we make phone cases", "we produce tea".
+    *("make", "makes", "making", "produce", "produces", "manufacture", "manufactures"),
+    *("run", "runs", "own", "have", "open", "opening", "start", "starting", "want", "plan"),
+    *("also", "just", "like", "some", "kind", "kinds", "type", "types", "stuff", "things"),
+    *("us", "you", "they", "them", "their", "its", "im", "were", "going", "gonna", "if"),
     "company",
     "business",
     "brand",

@@ -45,6 +45,13 @@ def _classes(description: str, lang: str) -> list[int]:
         ("skin care products", "en", 3, set()),
         ("火锅店", "zh", 43, {30}),
         ("我开了一家健身房", "zh", 41, {28}),
+        # How clerks say their trade: the verbs say nothing of the class.
+        ("we make phone cases", "en", 9, set()),
+        ("we manufacture kids shoes", "en", 25, set()),
+        ("we produce green tea", "en", 30, set()),
+        # Selling online in one's own words is the retail/online-shop class.
+        ("we also sell them online in our own shop", "en", 35, set()),
+        ("我们在网上卖茶叶", "zh", 30, {35}),
     ],
 )
 def test_suggestions(description: str, lang: str, first: int, also: set[int]) -> None:

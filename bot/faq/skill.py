@@ -21,6 +21,7 @@ from bot.faq.facets import (
     resolve,
 )
 from bot.faq.guard import PENALTY, SURE_MARGIN, rerank, subject_facets, sure_fit
+from bot.faq.renewed import renewal_of_context
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
@@ -78,6 +79,7 @@ class FaqSkill:
             return picked
         index = ctx.services.index.get(ctx.session)
         interp = ctx.interp
+        renewal_of_context(interp, ctx.text, facet_map(index))
         query = interp.query if interp is not None and interp.query else ctx.text
         lang = detect_lang(ctx.text) or ctx.lang
         matches = index.search(query, today=ctx.today, lang=lang, limit=CANDIDATES)

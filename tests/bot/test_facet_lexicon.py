@@ -12,7 +12,15 @@ from bot.core.understand import facet_of
 
 TABLE: dict[str, list[str]] = {
     "validity": [
-        *("能用几年", "能用多久", "有效多久", "管用多久", "保护期多长", "有效期限是多久", "能保多少年"),
+        *(
+            "能用几年",
+            "能用多久",
+            "有效多久",
+            "管用多久",
+            "保护期多长",
+            "有效期限是多久",
+            "能保多少年",
+        ),
         *("注册下来管几年", "how long is it valid for", "how many years does it last"),
         *("how long does it stay valid", "good for how long", "is it valid forever"),
     ],

@@ -231,6 +231,12 @@ class FaqSkill:
         # more specific than the map ("那单独规费呢" is one fee, "附加费呢" another).
         rival = best is not None and best.entry.id != found
         rival = rival and not bare_facet(ctx.text)
+        if rival and best is not None:
+            # Retrieval only more specific when it is ahead: on a tie with the map's entry
+            # ("how much per class" after the renewal window: the fee and the late fee, both
+            # "per class") the map's reading of the conversation settles it.
+            tied = next((m.score for m in matches if m.entry.id == found), -1.0) >= best.score
+            rival = not tied
         if interp.followup:
             gives = found == previous and interp.facet in fmap.own.get(found, ())
             if fmap.weight(interp.subject, interp.facet, found) < PRIMARY and not gives:

@@ -38,6 +38,17 @@ TABLE: dict[str, list[str]] = {
         *("who can apply", "who is allowed to file", "who may file", "who is eligible"),
         "can an individual apply",
     ],
+    "prerequisite": [
+        *(
+            "要先在国内注册吗",
+            "必须先有国内商标吗",
+            "得先拿证吗",
+            "国内还没注册能申请吗",
+            "之前没注册过行吗",
+        ),
+        *("do we need a chinese mark first", "must we register in china before?"),
+        "what if we haven't registered in china yet",
+    ],
     "count": ["有几个类", "一共多少个成员", "how many classes", "how many members"],
     "documents": [
         *("要啥材料", "需要什么文件", "要准备什么", "what documents", "what paperwork"),

@@ -82,7 +82,11 @@ class FaqSkill:
         renewal_of_context(interp, ctx.text, facet_map(index))
         query = interp.query if interp is not None and interp.query else ctx.text
         lang = detect_lang(ctx.text) or ctx.lang
-        matches = index.search(query, today=ctx.today, lang=lang, limit=CANDIDATES)
+        # Deeper candidates only serve a question on a specific subject (_on_subject).
+        deep = interp is not None and family(interp.subject) not in (None, "registration")
+        matches = index.search(
+            query, today=ctx.today, lang=lang, limit=CANDIDATES if deep else KEPT
+        )
         if interp is not None and interp.extra.get("offtopic"):
             matches = []  # the weather shares "今天" and "怎么样" with entries, nothing more
         if interp is not None and interp.followup and interp.extra.get("weak"):
@@ -90,7 +94,7 @@ class FaqSkill:
             # matched confidently alone is not a follow-up of the last subject.
             # A message that alone is not about trademarks at all ("今天天气怎么样") is not
             # made one by the last subject either.
-            alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=CANDIDATES)
+            alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=KEPT)
             top = alone[0].score if alone else 0.0
             settings = ctx.services.settings
             # In the middle band too, the message alone finding more ("对方会坐牢吗" after the
@@ -429,9 +433,7 @@ def _unanswerable(fmap: FacetMap, interp: Interpretation) -> bool:
     return not fmap.covers(interp.subject, interp.facet)
 
 
-def _on_subject(
-    matches: list[Match], fmap: FacetMap, interp: Interpretation | None
-) -> list[Match]:
+def _on_subject(matches: list[Match], fmap: FacetMap, interp: Interpretation | None) -> list[Match]:
     """The first KEPT candidates, and deeper ones on the specific subject the question is on."""
     subject = family(interp.subject) if interp is not None else None
     if subject in (None, "registration"):

@@ -12,6 +12,7 @@ import pytest
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 from tests.bot.test_dialogues import Chat
+from tests.support.dialog import after
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
@@ -34,9 +35,7 @@ _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
     ],
 )
 def test_a_step_before_madrid_is_the_basic_mark(rt: Runtime, first: str, then: str) -> None:
-    talk = Chat(rt.conversation, "basic-mark")
-    assert talk.say(first).intent == "faq"
-    got = talk.say(then)
+    got = after(rt.conversation, first, then)
     assert (got.intent, got.faq_id) == ("faq", "madrid-basic-mark")
 
 

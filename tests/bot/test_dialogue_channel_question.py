@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
-from tests.bot.test_dialogues import Chat
+from tests.support.dialog import after
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
@@ -32,9 +32,7 @@ _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 def test_whether_it_can_be_done_online_is_the_faqs(
     rt: Runtime, first: str, then: str, entry: str
 ) -> None:
-    talk = Chat(rt.conversation, "channel-how")
-    assert talk.say(first).intent in ("faq", "tool")
-    got = talk.say(then)
+    got = after(rt.conversation, first, then)
     assert (got.intent, got.faq_id) == ("faq", entry)
 
 
@@ -51,7 +49,5 @@ def test_whether_it_can_be_done_online_is_the_faqs(
 def test_a_channel_alone_or_its_fee_recomputes(
     rt: Runtime, first: str, then: str, tool: str
 ) -> None:
-    talk = Chat(rt.conversation, "channel-fee")
-    talk.say(first)
-    got = talk.say(then)
+    got = after(rt.conversation, first, then)
     assert got.intent == "tool" and (got.result or {}).get("tool") == tool

@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
-from tests.bot.test_dialogues import Chat
+from tests.support.dialog import after
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
@@ -33,7 +33,5 @@ _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
     ],
 )
 def test_the_fee_follows_the_conversation(rt: Runtime, first: str, then: str, entry: str) -> None:
-    talk = Chat(rt.conversation, "fee-tie")
-    assert talk.say(first).intent == "faq"
-    got = talk.say(then)
+    got = after(rt.conversation, first, then)
     assert (got.intent, got.faq_id) == ("faq", entry)

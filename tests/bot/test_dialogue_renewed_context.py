@@ -12,6 +12,7 @@ import pytest
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 from tests.bot.test_dialogues import Chat
+from tests.support.dialog import after
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
@@ -39,9 +40,7 @@ MADRID_ZH, MADRID_EN = "马德里国际注册有效期多久", "what is an inter
 def test_renewing_follows_the_subject_in_context(
     rt: Runtime, first: str, then: str, entry: str
 ) -> None:
-    talk = Chat(rt.conversation, "renewed")
-    assert talk.say(first).intent == "faq"
-    got = talk.say(then)
+    got = after(rt.conversation, first, then)
     assert (got.intent, got.faq_id) == ("faq", entry)
 
 

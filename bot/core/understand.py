@@ -352,6 +352,9 @@ _NATIONAL = re.compile(
 _SCOPE_FACETS = (None, "fee", "validity", "time", "result_time", "documents", "procedure")
 # ... unless the message is about both ("国内续展了马德里还要续吗").
 _MADRID_TOO = re.compile(r"马德里|国际|madrid|international|\bIR\b|wipo", re.I)
+# ... or a national mark asked for as a step before ("要先在国内注册吗", "must we register in
+# china before"): the Madrid basic mark, not the national counterpart of the last question.
+_BEFORE = re.compile(r"先|之前|以前|还没|before|\bfirst\b|beforehand|prior|\byet\b", re.I)
 
 
 _TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
@@ -463,6 +466,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         and _NATIONAL.search(text)
         and not set(own) - {"registration", "madrid"}
         and not _MADRID_TOO.search(text)
+        and not _BEFORE.search(text)
         and short
         and interp.facet in _SCOPE_FACETS
         and (interp.facet or dialogue.facet)

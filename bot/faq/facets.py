@@ -275,7 +275,10 @@ def choose_subject(
     named = [s for s in own if s != "registration"] or list(own)
     if context in named:
         return context  # named again, and what the conversation is on ("and if they seize fakes")
-    pool = list(dict.fromkeys([*named, *([context] if context else [])]))
+    # The generic subject ("registration", a third of the corpus) is no subject to stay on
+    # against a specific one the message names ("用县名当商标行不行" after "声音能注册吗").
+    keep = not (family(context) == "registration" and "registration" not in named)
+    pool = list(dict.fromkeys([*named, *([context] if context and keep else [])]))
     if len(pool) <= 1:
         return pool[0] if pool else None
     ranked = [_family_of(fmap, m) for m in matches if m.score >= FLOOR]

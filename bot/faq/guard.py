@@ -270,6 +270,8 @@ def _rerank(
             else m
             for i, m in enumerate(out)
         ]
+    if subject and pairs is not None and interp is not None and not interp.followup:
+        out = _sole_first(out, text, subject, pairs)
     if subject and facet:
         # Exactly one candidate on the question's subject and facet: it comes first.
         fits = [
@@ -283,6 +285,26 @@ def _rerank(
                 replace(m, score=min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out
             ]
     return sorted(out, key=lambda m: -m.score)
+
+
+def _sole_first(
+    out: list[Match], text: str, subject: str, pairs: Counter[tuple[str | None, str | None]]
+) -> list[Match]:
+    """A question naming a subject the corpus has one entry on ("用县名当商标行不行": place
+    names) is that entry's, however many words it shares with broader ones (the
+    distinctiveness rule): it comes first, at the score of the best.
+
+    Only for a specific subject the message names itself, and only one.
+    """
+    named = {_family(s) for s in subjects_of(text)} - {"registration", None}
+    if named != {subject} or sum(n for (f, _), n in pairs.items() if f == subject) != 1:
+        return out
+    ranked = sorted(out, key=lambda m: -m.score)
+    sole = [m for m in ranked if _family(entry_subject(_question(m))) == subject]
+    if len(sole) != 1 or sole[0] is ranked[0]:
+        return out
+    lifted = replace(sole[0], score=ranked[0].score, phrasing=CORRECTED)
+    return [lifted, *(m for m in ranked if m is not sole[0])]
 
 
 def _stranger(family: str | None, named: set[str | None]) -> bool:

@@ -21,6 +21,7 @@ from bot.faq.facets import (
     resolve,
 )
 from bot.faq.guard import PENALTY, SURE_MARGIN, rerank, subject_facets, sure_fit
+from bot.faq.renewed import renewal_of_context
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
@@ -43,6 +44,15 @@ TOOL_SEEDS: dict[str, dict[str, Any]] = {
 # Facets asking for a measure (how long, how much, until when, what to hand in): an entry
 # that does not give it is no answer, however many words it shares with the question.
 _MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents"])
+
+# Retrieval candidates the guard and the facet map weigh. The entry on the question's own
+# subject and facet often ranks 4th-10th on words alone ("用县名当商标行不行": the place-name
+# entry is 4th, "who can apply for a madrid registration": Madrid eligibility is 6th); a
+# narrower list hides it from the rerank that would put it first. Beyond the first KEPT, only
+# entries on the subject the question names join (the 9th entry of another subject says
+# nothing about what is asked, and would blur the leads measured between subjects).
+CANDIDATES = 10
+KEPT = 5
 
 
 def _suggestion(entry: FaqEntry, lang: str) -> dict[str, Any]:
@@ -69,9 +79,14 @@ class FaqSkill:
             return picked
         index = ctx.services.index.get(ctx.session)
         interp = ctx.interp
+        renewal_of_context(interp, ctx.text, facet_map(index))
         query = interp.query if interp is not None and interp.query else ctx.text
         lang = detect_lang(ctx.text) or ctx.lang
-        matches = index.search(query, today=ctx.today, lang=lang, limit=5)
+        # Deeper candidates only serve a question on a specific subject (_on_subject).
+        deep = interp is not None and family(interp.subject) not in (None, "registration")
+        matches = index.search(
+            query, today=ctx.today, lang=lang, limit=CANDIDATES if deep else KEPT
+        )
         if interp is not None and interp.extra.get("offtopic"):
             matches = []  # the weather shares "今天" and "怎么样" with entries, nothing more
         if interp is not None and interp.followup and interp.extra.get("weak"):
@@ -79,7 +94,7 @@ class FaqSkill:
             # matched confidently alone is not a follow-up of the last subject.
             # A message that alone is not about trademarks at all ("今天天气怎么样") is not
             # made one by the last subject either.
-            alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=5)
+            alone = index.search(ctx.text, today=ctx.today, lang=lang, limit=KEPT)
             top = alone[0].score if alone else 0.0
             settings = ctx.services.settings
             # In the middle band too, the message alone finding more ("对方会坐牢吗" after the
@@ -91,8 +106,9 @@ class FaqSkill:
                 ) == family(interp.subject)
                 matches, interp.followup = alone, same
                 interp.subject = interp.subject if same else None
-        raw = matches
         fmap = facet_map(index)
+        matches = _on_subject(matches, fmap, interp)
+        raw = matches
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
             own = list(subjects_of(ctx.text))
@@ -219,6 +235,12 @@ class FaqSkill:
         # more specific than the map ("那单独规费呢" is one fee, "附加费呢" another).
         rival = best is not None and best.entry.id != found
         rival = rival and not bare_facet(ctx.text)
+        if rival and best is not None:
+            # Retrieval only more specific when it is ahead: on a tie with the map's entry
+            # ("how much per class" after the renewal window: the fee and the late fee, both
+            # "per class") the map's reading of the conversation settles it.
+            tied = next((m.score for m in matches if m.entry.id == found), -1.0) >= best.score
+            rival = not tied
         if interp.followup:
             gives = found == previous and interp.facet in fmap.own.get(found, ())
             if fmap.weight(interp.subject, interp.facet, found) < PRIMARY and not gives:
@@ -409,6 +431,15 @@ def _unanswerable(fmap: FacetMap, interp: Interpretation) -> bool:
     if family(interp.subject) != family(interp.context_subject):
         return False
     return not fmap.covers(interp.subject, interp.facet)
+
+
+def _on_subject(matches: list[Match], fmap: FacetMap, interp: Interpretation | None) -> list[Match]:
+    """The first KEPT candidates, and deeper ones on the specific subject the question is on."""
+    subject = family(interp.subject) if interp is not None else None
+    if subject in (None, "registration"):
+        return matches[:KEPT]
+    deeper = [m for m in matches[KEPT:] if family(fmap.subject_of(m.entry.id)) == subject]
+    return matches[:KEPT] + deeper
 
 
 def _distinct(matches: Any) -> list[Match]:

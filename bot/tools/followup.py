@@ -82,9 +82,21 @@ _ONLINE = re.compile(r"电子|网上|online", re.IGNORECASE)
 _HOW = re.compile(r"怎么|怎样|如何|哪里|在哪|步骤|流程|操作|\b(how|where|steps?|procedure)\b", re.I)
 
 
+# "网上能办吗", "can i do it online": whether it can be done that way, a question for the FAQ.
+_CAN = re.compile(
+    r"(能|可以|可不可以|支持|允许)(办|弄|做|交|申请|提交|续|操作)?(吗|么|不|嘛)|能不能|行不行|行吗"
+    r"|\b(can|could|may) (i|we|you|it|one)\b|\bpossible\b|\ballowed\b|\baccept",
+    re.IGNORECASE,
+)
+
+
 def _channel(facts: Facts) -> bool:
-    """The message only names a channel ("纸质的呢", "online?")."""
-    return (facts.paper or bool(_ONLINE.search(facts.text))) and not _HOW.search(facts.text)
+    """The message only names a channel ("纸质的呢", "online?"), or asks its fee ("网上能便宜多少")."""
+    if not (facts.paper or _ONLINE.search(facts.text)):
+        return False
+    if _COST.search(facts.text):
+        return True
+    return not (_HOW.search(facts.text) or _CAN.search(facts.text))
 
 
 def _short(text: str) -> bool:

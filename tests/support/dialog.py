@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.core.conversation import Conversation
 from bot.core.messages import Inbound, Reply
+from bot.core.ports import Outcome
 
 
 def say(
@@ -28,3 +29,10 @@ def assert_dialog(
         replies = say(conv, text, user=user)
         joined = "\n".join(r.text for r in replies)
         assert expected in joined, f"after {text!r} expected {expected!r} in:\n{joined}"
+
+
+def after(conv: Conversation, first: str, then: str, *, user: str = "after") -> Outcome:
+    """What tmbot made of `then`, said right after `first` (which must be answered, not refused)."""
+    opening = conv.handle_turn(Inbound(channel="test", user_ref=user, text=first))
+    assert opening.intent in ("faq", "tool"), f"{first!r} was not answered: {opening.intent}"
+    return conv.handle_turn(Inbound(channel="test", user_ref=user, text=then))

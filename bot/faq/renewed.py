@@ -1,0 +1,45 @@
+"""Renewing what the conversation is about: "can it be renewed" after the customs recordal.
+
+"续展" / "renew" names the renewal of a mark, so such a message is read as the national
+renewal. Right after an answer on something else that has a term of its own (the customs
+recordal lasts 10 years and is renewed, so is an international registration), a short message
+naming renewal and no mark of its own asks whether and when THAT is renewed: the validity facet
+of the conversation's subject, which the subject x facet map answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.understand import Interpretation, lexicon, subjects_of
+from bot.faq.facets import FacetMap, family
+
+__all__ = ("renewal_of_context",)
+
+# A mark of its own ("我们商标到期了能续吗", "can the trademark be renewed"): the national renewal.
+_OWN_MARK = re.compile(r"商标|牌子|品牌|trademark|\bmarks?\b|\bbrand|\btm\b", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Whether or when it is renewed; "续展费多少" after customs keeps the renewal fee.
+_TERM_FACETS = (None, "validity", "expired", "time", "procedure")
+
+
+def renewal_of_context(interp: Interpretation | None, text: str, fmap: FacetMap) -> bool:
+    """Read a short "can it be renewed" as the validity of the conversation's subject.
+
+    Rewrites `interp` (subject, facet, follow-up, query) and says whether it did.
+    """
+    if interp is None or interp.intent is not None or interp.followup:
+        return False
+    context = interp.context_subject
+    if family(interp.subject) != "renewal" or family(context) in (None, "renewal", "registration"):
+        return False
+    if set(subjects_of(text)) - {"renewal", "grace", "registration"} or _OWN_MARK.search(text):
+        return False
+    short = len(text) <= 16 if _CJK.search(text) else len(text.split()) <= 9
+    if not short or interp.facet not in _TERM_FACETS or not fmap.covers(context, "validity"):
+        return False
+    subject = next(s for s in lexicon().subjects if s.name == context)
+    phrase = subject.zh if _CJK.search(text) else subject.en
+    interp.subject, interp.facet, interp.followup = context, "validity", True
+    interp.query = f"{phrase} {text}"
+    return True

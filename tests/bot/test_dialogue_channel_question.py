@@ -1,0 +1,53 @@
+"""A channel named after a fee (bot/tools/followup.py): the fee again, or a question of how.
+
+After a fee answer or computation, "纸质的呢" / "and on paper?" recompute the fee for that
+channel; "网上能办吗" / "can i do it online" ask whether it can be done that way, which the FAQ
+answers. The runtime and fixtures of tests/bot/test_dialogues.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.runtime import Runtime
+from tests.bot import test_dialogues as dialogues
+from tests.support.dialog import after
+
+_template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "entry"),
+    [
+        ("续展要多少钱", "网上能办吗", "renewal-how-to"),
+        ("续展要多少钱", "可以在线办不", "renewal-how-to"),
+        ("续展要多少钱", "can i do it online", "renewal-how-to"),
+        ("renewal fee for 2 classes", "can we file it online", "renewal-how-to"),
+        ("renewal fee for 2 classes", "can it be done online", "renewal-how-to"),
+        ("注册3个类要多少钱", "网上可以申请吗", "online-filing"),
+        ("注册3个类要多少钱", "网上能不能申请", "online-filing"),
+        ("official fee to file in 4 classes", "can i apply online", "online-filing"),
+    ],
+)
+def test_whether_it_can_be_done_online_is_the_faqs(
+    rt: Runtime, first: str, then: str, entry: str
+) -> None:
+    got = after(rt.conversation, first, then)
+    assert (got.intent, got.faq_id) == ("faq", entry)
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "tool"),
+    [
+        ("续展要多少钱", "纸质的呢", "fee_renewal"),
+        ("renewal fee for 2 classes", "and on paper?", "fee_renewal"),
+        ("renewal fee for 2 classes", "online?", "fee_renewal"),
+        ("注册3个类要多少钱", "网上的呢", "fee_national"),
+        ("注册3个类要多少钱", "网上办能便宜多少", "fee_national"),
+    ],
+)
+def test_a_channel_alone_or_its_fee_recomputes(
+    rt: Runtime, first: str, then: str, tool: str
+) -> None:
+    got = after(rt.conversation, first, then)
+    assert got.intent == "tool" and (got.result or {}).get("tool") == tool

@@ -109,9 +109,9 @@ def test_dialogue_set_covers_the_issue() -> None:
     assert len(convs) >= 120 and len(turns) >= 350
     # Roughly a fifth held out (the held-out file is never edited after a look at its results,
     # so the share falls as the tuned part grows: 45 facet dialogues were added to the tuned
-    # part for issue 21b, 48 of round 6's own for the FAQ side); about two thirds Chinese;
-    # every failure kind in both parts.
-    assert 0.12 <= len(parts["heldout"]) / len(convs) <= 0.25
+    # part for issue 21b; two blind batches of 25 joined the held-out part in round 6); about
+    # two thirds Chinese; every failure kind in both parts.
+    assert 0.15 <= len(parts["heldout"]) / len(convs) <= 0.25
     langs = Counter(c.lang for c in convs)
     assert 0.6 <= langs["zh"] / len(convs) <= 0.75
     for part in parts.values():

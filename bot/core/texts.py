@@ -65,6 +65,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "我不太确定您想问的是哪一个，请回复数字：",
         "I am not sure which of these you mean; reply with a number:",
     ),
+    "suggest.one": (
+        "您是想问这个问题吗？是的话回复 1 即可：",
+        "Is this what you mean? If so, reply 1:",
+    ),
     "source_line": (
         "（信息截至{as_of}，依据：{names}；官方来源：{link}）",
         "(As of {as_of}. Based on: {names}. Official source: {link})",

@@ -169,10 +169,15 @@ class FaqSkill:
         candidates = _distinct(m for m in matches if m.score >= settings.suggest_threshold)[:3]
         if candidates:
             suggestions = [_suggestion(m.entry, ctx.lang) for m in candidates]
-            lines = [ctx.t("suggest")]
+            lines = [ctx.t("suggest" if len(candidates) > 1 else "suggest.one")]
             lines += [f"{i}. {s['question']}" for i, s in enumerate(suggestions, 1)]
             choices = tuple(Choice(s["question"], f"faq:{s['faq_id']}") for s in suggestions)
             reply = Reply("\n".join(lines), choices=choices, intent="suggest")
+            subjects = {family(fmap.subject_of(m.entry.id)) for m in candidates}
+            if len(subjects) == 1 and (subject := subjects.pop()) not in (None, "registration"):
+                # Every candidate is on one subject ("没用的商标能撤销吗": non-use): a follow-up
+                # typed instead of a pick ("要提交啥证据") is about it, as after an answer.
+                ctx.dialogue.answered(subject, None, None)
             return Outcome(
                 [reply],
                 "suggest",

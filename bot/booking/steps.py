@@ -140,7 +140,17 @@ def prompt(ctx: Context, state: BookingState) -> Reply:
         if not choices:
             return _reply(ctx, bt("slot.none", lang))
         return _reply(ctx, bt("slot.prompt", lang, day=day_label(day, lang)), choices)
-    if state in (S.COMPANY, S.CONTACT, S.PHONE, S.QUESTION):
+    if state is S.COMPANY:
+        # The first step after the slot says which one was taken, as a receptionist repeats it
+        # back ("周四 9点40" typed: 12月10日（周四）09:40-10:10, 王明远).
+        expert, when = _chosen(ctx)
+        text = bt("company.prompt", lang)
+        if expert is not None:
+            text = (
+                bt("slot.chosen", lang, time=when, expert=expert_label(expert, lang)) + "\n" + text
+            )
+        return _reply(ctx, text)
+    if state in (S.CONTACT, S.PHONE, S.QUESTION):
         return _reply(ctx, bt(f"{state.value}.prompt", lang))
     if state is S.NOTICE:
         choices = (

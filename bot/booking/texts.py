@@ -51,6 +51,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "抱歉，这个时段已经不能预约，近期也没有其他空闲时段。请致电{phone}。",
         "Sorry, that slot is gone and no other slot is free soon. Please call {phone}.",
     ),
+    "slot.chosen": ("已选：{time}，{expert}。", "You chose {time} with {expert}."),
     "company.prompt": (
         "请输入企业名称（个人申请人请输入姓名）：",
         "Your company's name (or your own name if you apply as an individual):",

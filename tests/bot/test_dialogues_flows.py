@@ -222,3 +222,21 @@ def test_the_one_expert_pointed_at_and_an_appointment_made(chat: Chat) -> None: 
     chat.say("取消")
     gi = chat.say("how do i make an appointment for a consultation on GI")
     assert gi.intent == "booking" and "Zhao Hong" in _text(gi)
+
+
+def test_the_step_after_a_typed_time_repeats_the_slot_taken(chat: Chat) -> None:  # noqa: F811
+    # As a receptionist says it back: a typed "9点40" could have been misread.
+    chat.say("约个专家")
+    chat.say("续展")
+    chat.say("王明远")
+    chat.say("周四")
+    after = _text(chat.say("9点40"))
+    assert "已选：2026年12月10日（周四）09:40-10:10" in after and "王明远" in after
+    assert _COMPANY in after
+    english = Chat(chat.conv, user="en-slot")
+    english.say("book an expert")
+    english.say("oppositions")
+    english.say("Li Jing")
+    english.say("wed")
+    said = _text(english.say("2.30pm"))
+    assert "You chose" in said and "14:30" in said and "Li Jing" in said

@@ -18,6 +18,8 @@ from bot.booking.service import BookingRefused, book, cancel, check_changeable, 
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt, tz_of
 from bot.booking.texts import bt
+from bot.core.answers import NO_WORDS
+from bot.core.answers import YES_WORDS as ANSWER_YES
 from bot.core.choices import match_choice, read_day, read_time
 from bot.core.contact import normalize_email, normalize_phone
 from bot.core.context import Context
@@ -41,16 +43,10 @@ MY_WORDS = frozenset(
     {"我的预约", "查看预约", "my bookings", "my booking", "/mybookings", "book:my"}
 )
 BACK_WORDS = frozenset({"返回", "上一步", "back", "/back", "book:back"})
-YES_WORDS = frozenset(
-    {"确认", "确定", "是", "好", "yes", "y", "ok", "confirm", "book:confirm"}
-    | {"好的", "好啊", "好滴", "行", "可以", "没问题", "对", "是的", "确认预约", "确认无误"}
-    | {"okay", "sure", "yes please", "confirm booking", "looks good", "correct", "yep"}
-)
-NOTICE_YES = frozenset(
-    {"book:notice:yes", "同意", "同意提醒", "yes", "是", "好", "好的", "可以", "行", "ok", "okay"}
-    | {"sure", "要", "需要"}
-)
-NOTICE_NO = frozenset({"book:notice:no", "不用", "不用提醒", "no", "否", "不"})
+# Yes and no are the one vocabulary of bot/core/answers.py; the buttons add their payloads.
+YES_WORDS = ANSWER_YES | {"book:confirm"}
+NOTICE_YES = ANSWER_YES | {"book:notice:yes", "同意提醒"}
+NOTICE_NO = NO_WORDS | {"book:notice:no"}
 _CODE = r"(B-?[2-9A-HJ-NP-Z]{5})"
 _CANCEL_RE = re.compile(
     rf"^(?:取消预约|取消|cancel booking|cancel|book:cancelcode:)\s*{_CODE}$", re.I

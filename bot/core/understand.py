@@ -35,33 +35,34 @@ __all__ = (
 
 _FILE = Path(__file__).with_name("understanding.yaml")
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、:：;；…]+")
-# Words that leave a flow or drop what is pending, typed in any step.
-CANCEL_WORDS = frozenset(
-    [
-        "取消",
-        "算了",
-        "不约了",
-        "不要了",
-        "不弄了",
-        "不办了",
-        "不预约了",
-        "先不约了",
-        "退出",
-        "cancel",
-        "quit",
-        "stop",
-        "/cancel",
-    ]
-) | {"never mind", "nevermind", "forget it", "先不用了", "暂时不用了"}
+# Words that leave a flow or drop what is pending, typed in any step, by what the user means:
+# stopping, giving up, putting it off, changing one's mind. With nothing under way the router
+# answers them as small talk ("好的，没关系").
+_STOP = ["取消", "退出", "cancel", "quit", "stop", "exit", "/cancel"]
+_GIVE_UP = [
+    "算了", "不约了", "不要了", "不弄了", "不办了", "不预约了", "不想约了", "不用约了", "不约", "不订了",
+    "never mind", "nevermind", "nvm", "forget it", "forget about it", "don't bother",
+    "don't book", "do not book",
+]  # fmt: skip
+_PUT_OFF = [
+    "先不约了", "先不用了", "暂时不用了", "暂时不约了", "先不弄了", "改天再约", "下次再约", "以后再约",
+    "回头再约", "有空再约", "maybe later", "another time", "some other time", "not right now",
+]  # fmt: skip
+# ("我再考虑一下", "下次再说", "i'll think about it" are goodbyes: small talk that leaves the flow.)
+_CHANGED_MIND = [
+    "改主意了", "不想要了", "changed my mind", "change of plan", "i've changed my mind",
+]  # fmt: skip
+CANCEL_WORDS = frozenset(_STOP + _GIVE_UP + _PUT_OFF + _CHANGED_MIND)
 # ("不用" / "no" answer a flow's yes-or-no question, so they are the flow's to read.)
 # A cancel word with only fillers around it cancels too: "算了不约了", "actually never mind".
 _CANCEL_IN = re.compile(
     "|".join(re.escape(w) for w in sorted(CANCEL_WORDS, key=len, reverse=True) if w[0] != "/")
 )
 _CANCEL_FILLER = re.compile(
-    r"\b(actually|ok|okay|well|no|please|just|then|let'?s|i'?ll|maybe|later|another time"
-    r"|next time)\b|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是"
-    r"|我|先|哈|嗯|不用|了|谢谢|谢了|\bthanks\b|\bthank you\b|\s"
+    r"\b(actually|ok|okay|well|no|nah|nope|please|just|then|let'?s|i'?ll|i|maybe|later"
+    r"|another time|next time|sorry|oh|hmm|um|for now|all|the|my|our|booking|appointment|it)\b"
+    r"|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是|预约|我|先|哈|嗯"
+    r"|不用|了|谢谢|谢了|\bthanks\b|\bthank you\b|\s"
     # what is given up, said beside the cancel word: "算了 先不登记了", "算了不弄了"
     r"|不(再)?[\u4e00-\u9fff]{1,2}了"
 )
@@ -199,8 +200,24 @@ _BOOK_NEEDS = re.compile(
     r"专家|律师|顾问|咨询|预约|约|expert|lawyer|consult|appointment|book", re.I
 )
 _HUMAN_NEEDS = re.compile(
-    r"人工|真人|工作人员|客服|人聊|人说|投诉|同事|领导|负责人|主管|经理"
-    r"|staff|human|person|someone|somebody|agent|operator|manager|supervisor|colleague",
+    r"人工|真人|工作人员|客服|人聊|人说|投诉|同事|领导|负责人|主管|经理|转接|个人来|找个人|机器人"
+    r"|staff|human|person|someone|somebody|agent|operator|manager|supervisor|colleague|support"
+    r"|representative|customer service",
+    re.I,
+)
+# A person asked for by word classes the examples cannot list: 人工 with any verb ("能不能换个
+# 人工", "请人工处理一下"), a transfer ("麻烦转接一下"), someone fetched ("叫个人来", "找个人帮我
+# 看看"), the bot refused ("不想跟机器人聊了", "机器人说不清楚 找个人"), support or a
+# representative asked for ("connect me with support", "speak to a representative").
+_HUMAN_CLASS = re.compile(
+    r"人工(?!智能|费)|转接|(叫|找|换|派|来)(一?个|位)(人|真人)(?!申请|名义|注册|商标|能|可以)"
+    r"|(不想|不要|不愿意?|别)(再)?(跟|和|同)?(你|机器人|机器|ai|bot)\S{0,2}(聊|说|对话|沟通)"
+    r"|机器人\S{0,8}(找|叫|换|转)\S{0,2}人"
+    r"|\b(customer (service|support)|support (team|staff|desk)|(a |an |your )?representative"
+    r"|live (chat|agent|person)|\brep\b)"
+    r"|\b(connect|transfer|put) me (with|to|through)\b"
+    r"|\b(a |your |one of your )?staff( member)?\b.{0,20}\bhelp\b"
+    r"|\bhelp\b.{0,12}\b(a |your )?staff\b",
     re.I,
 )
 # A booking asked for in words: a verb of arranging and someone to consult.
@@ -230,6 +247,27 @@ _BOOK_WHO = re.compile(
     r"|specialist|advis[eo]r|professional"
     r"|counsel",
     re.I,
+)
+# Booking by word classes: a verb that reserves a time and what is reserved, a consultation or
+# someone to consult ("怎么预约咨询", "预约线下咨询", "我想挂个专家号", "一对一咨询 怎么约",
+# "appointment please", "专家什么时候有空 想约"). The reserving verbs are narrower than
+# `_BOOK_VERB` ("找", "请", "聊" are not among them), so the consultation alone is enough.
+_RESERVE = re.compile(
+    r"预约|预定|挂(个|一个)?(专家)?号|(想|要|能|可以|怎么|如何|帮我|给我)约"
+    r"|(?<![大合签条公节])约(个|一?下|一个|上)|(?<![大合签条公节])约$"
+    r"|\b(book|booking|reserve|schedul\w*|appointments?|arrange)\b",
+    re.I,
+)
+_RESERVED = re.compile(
+    r"咨询|面谈|面聊|一对一|专家|律师|顾问|老师|号$|专家号|坐诊|时间|有空"
+    r"|consult\w*|session|meeting|appointments?|slot|adviser|advisor|expert|specialist|lawyer",
+    re.I,
+)
+# The reserving word alone ("appointment please").
+_RESERVE_ONLY = re.compile(r"^(an )?(appointment|booking)( please| pls)?$", re.I)
+# A booking already made, looked at or changed: the booking skill's commands, not a new one.
+_MADE_BOOKING = re.compile(
+    r"我的预约|查看预约|查询预约|取消|改约|改期|\bmy (booking|appointment)|cancel|reschedul", re.I
 )
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
@@ -372,7 +410,7 @@ def _only_cancel(key: str) -> bool:
 # itself is a yes-or-no question (the booking's reminder consent) or the flow is not the
 # booking's (a marks reminder question), which the flow reads.
 _SOFT_CANCEL = re.compile(
-    r"^(不用了|不需要了|不要了|no thanks?|no thank you|not now|nah)\s*"
+    r"^(暂时|先|现在|目前)?(不用了|不需要了|不要了|no thanks?|no thank you|no need|not now|nah)\s*"
     r"(谢谢|谢了|谢谢你|thanks?|thank you|哈|啊|吧)?$",
     re.I,
 )
@@ -407,12 +445,20 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         and not _IDENTITY.search(text)
         and not _NEED_Q.search(text)
     ):
-        if _asks_person(text):
+        if (_BOOK_VISIT.search(text) or re.search(r"\bmeet\b", text, re.I)) and (
+            _BOOK_WHO.search(text) or re.search(r"\bsomeone|somebody\b", text, re.I)
+        ):
+            interp.intent = "booking"  # meeting someone is a booking, not a chat with staff
+        elif _asks_person(text) or _HUMAN_CLASS.search(text):
             interp.intent = "handoff"
         elif (
             (_BOOK_VERB.search(text) and _BOOK_WHO.search(text))
             or _BOOK_TIME.search(text)
             or _BOOK_VISIT.search(text)
+            or (
+                ((_RESERVE.search(text) and _RESERVED.search(text)) or _RESERVE_ONLY.match(key))
+                and not _MADE_BOOKING.search(text)
+            )
         ):
             interp.intent = "booking"
     own = list(subjects_of(text))

@@ -36,7 +36,8 @@ KINDS: dict[str, frozenset[str]] = {
     ),
     "presence": _set(
         "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 喂 喂喂 "
-        "anyone_there are_you_there is_anyone_there anybody_there hello? 有问题想问 想咨询一下 "
+        "anyone_there are_you_there is_anyone_there anybody_there hello? anyone anybody somebody "
+        "hello_anyone 有问题想问 想咨询一下 "
         "想问个问题 我想咨询 咨询一下 请问一下 问个问题 有个问题 想问一下 我想问一下 "
         "i_have_a_question quick_question can_i_ask_something can_i_ask_a_question"
     ),
@@ -70,7 +71,10 @@ KINDS: dict[str, frozenset[str]] = {
         "好吧 好哒 好呀 好啊 行吧 可以的 没问题 明白啦 了解啦 懂啦 知道啦 晓得了 清楚了 ok的 "
         "perfect awesome nice good makes_sense that_helps all_good no_worries right roger will_do "
         "clear okay_then ok_then okey oki okok okk 这样 原来如此 原来这样 原来是这样 是这样 这样子 "
-        "i_see_now makes_sense_thanks 我知道了 我明白了 我懂了 我了解了 知道啦 好的呢"
+        "i_see_now makes_sense_thanks 我知道了 我明白了 我懂了 我了解了 知道啦 好的呢 "
+        # praise, answered like an acknowledgement
+        "厉害 真厉害 太厉害了 好厉害 你真棒 真棒 太棒了 很棒 棒 赞 点赞 牛 真牛 666 给力 "
+        "good_job well_done nice_one amazing brilliant excellent you're_great"
     ),
     "chitchat": _set(
         "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
@@ -116,6 +120,12 @@ _TEXTS = {
         "抱歉没能帮上忙。您可以换个说法再问我一次，或回复“人工”，我请工作人员来帮您。",
         "Sorry I could not help. Try asking in other words, or reply 'human' and I will ask "
         "the staff to help you.",
+    ),
+    # A cancel word with nothing under way ("算了", "never mind"): no refusal, no "nothing to
+    # cancel", just what a receptionist says.
+    "dropped": (
+        "好的，没关系。还有其他商标问题随时问我。",
+        "No problem. Ask me anytime if anything else comes up.",
     ),
     # Said after the reply when small talk ends a flow that was not finished.
     "left": (

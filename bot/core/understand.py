@@ -259,7 +259,7 @@ _RESERVE = re.compile(
     re.I,
 )
 _RESERVED = re.compile(
-    r"咨询|面谈|面聊|一对一|专家|律师|顾问|老师|号$|专家号|坐诊|时间|有空"
+    r"咨询|面谈|面聊|一对一|专家|律师|顾问|老师|挂\S{0,3}号|坐诊|时间|有空"
     r"|consult\w*|session|meeting|appointments?|slot|adviser|advisor|expert|specialist|lawyer",
     re.I,
 )
@@ -283,7 +283,9 @@ _IDENTITY = re.compile(
 _HUMAN_WHO = re.compile(
     r"真人|人工|工作人员|客服|同事|领导|负责人|主管|经理|real person|a human|\bhuman\b|staff member"
     r"|\bstaff\b|your (manager|supervisor|colleague|boss)"
-    r"|someone (at|from) the station|a person|\bsomeone\b|somebody|your people|agent",
+    # "someone else filed the same mark": a third party, not a person to talk to
+    r"|someone (at|from) the station|a person|\bsomeone\b(?! else)|somebody(?! else)|your people"
+    r"|agent",
     re.I,
 )
 # "agent" is also a trademark agent (代理机构): "do we need an agent to file", "agent fees".
@@ -446,7 +448,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         and not _NEED_Q.search(text)
     ):
         if (_BOOK_VISIT.search(text) or re.search(r"\bmeet\b", text, re.I)) and (
-            _BOOK_WHO.search(text) or re.search(r"\bsomeone|somebody\b", text, re.I)
+            _BOOK_WHO.search(text) or re.search(r"\b(someone|somebody)\b", text, re.I)
         ):
             interp.intent = "booking"  # meeting someone is a booking, not a chat with staff
         elif _asks_person(text) or _HUMAN_CLASS.search(text):

@@ -16,7 +16,27 @@ YES_WORDS = frozenset(
     {"确认", "确定", "是", "是的", "好", "好的", "好啊", "好滴", "行", "可以", "没问题", "对"}
     | {"要", "需要", "嗯", "嗯嗯", "同意", "麻烦了", "麻烦你了", "确认预约", "确认无误"}
     | {"yes", "y", "yep", "yeah", "ok", "okay", "sure", "please", "yes please", "confirm"}
-    | {"confirm booking", "looks good", "correct"}
+    | {
+        "对的",
+        "对啊",
+        "没错",
+        "是的没错",
+        "确认无误",
+        "好的确认",
+        "好的 确认",
+        "可以的",
+        "行的",
+        "ok的",
+    }
+    | {
+        "confirm booking",
+        "looks good",
+        "correct",
+        "right",
+        "that's right",
+        "all good",
+        "yes confirm",
+    }
 )
 NO_WORDS = frozenset(
     {"不", "否", "不用", "不用提醒", "不要", "不需要", "不用了", "不需要了"}

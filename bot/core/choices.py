@@ -18,10 +18,10 @@ from rapidfuzz import fuzz
 
 from bot.core.messages import Choice
 
-__all__ = ("match_choice", "offered", "ordinal_of", "read_day", "read_time")
+__all__ = ("asks_question", "match_choice", "offered", "ordinal_of", "read_day", "read_time")
 
 _ANY = re.compile(
-    r"都可以|都行|都好|任一|任意|任何|随便|无所谓|哪个都|谁都|哪位都|不限|没有偏好|没偏好"
+    r"都可以|都行|都好|任一|任意|任何|随便|无所谓|哪个都|谁都|哪位都|不限|没有偏好|没偏好|谁有空"
     r"|\bany\b|anyone|anybody|whoever|whichever|no preference|doesn'?t matter|either",
     re.IGNORECASE,
 )
@@ -233,7 +233,7 @@ _ORDINALS = {
 _FIRST = re.compile(
     r"^(?:就|选|要|the)?(?:最早|最近|最快|越早越好|越快越好|尽快|尽早|asap|assoonaspossible"
     r"|earliest|soonest|firstavailable|nextavailable)"
-    r"(?:的|可以的|可约的|available)?"
+    r"(?:的|可以的|可约的|能约的|有空的|available)?"
 )
 
 
@@ -276,6 +276,11 @@ _ASKS = re.compile(
     r"多少|怎么|如何|哪些|什么|为什么|多久|费用|[?？]|\b(how|what|why|fee|fees|cost)\b",
     re.IGNORECASE,
 )
+
+
+def asks_question(text: str) -> bool:
+    """Whether a typed answer is a question in its own right ("续展费用多少")."""
+    return bool(_ASKS.search(text))
 
 
 def _name(label: str) -> str:
@@ -342,8 +347,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
     if len(named) == 1:
         return named[0].payload
     # "王老师" for 王明远: a surname with a title, when one option's name starts with it.
-    bare = _TITLES.sub("", key)
-    if len(bare) == 1 and "\u4e00" <= bare <= "\u9fff" and bare != key:
+    bare = _TITLES.sub("", re.sub(r"^(?:找|约|选|要|就)", "", key))
+    if len(bare) == 1 and "\u4e00" <= bare <= "\u9fff":
         found = [c for c in options if _name(c.label).startswith(bare)]
         if len(found) == 1:
             return found[0].payload
@@ -365,7 +370,8 @@ _STOP = frozenset(
     re.findall(
         r"\S+",
         "the a an one please pls i i'd id want would like to about for with on and my our me "
-        "let's lets go take choose pick that this expert experts topic consultation ok okay",
+        "let's lets go take choose pick that this expert experts topic consultation ok okay "
+        "mr mrs ms miss dr teacher lawyer",
     )
 )
 

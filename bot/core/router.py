@@ -17,13 +17,18 @@ import datetime as dt
 import re
 
 from bot.core.answers import is_yes
-from bot.core.choices import match_choice, offered, ordinal_of, read_day, read_time
+from bot.core.choices import asks_question, match_choice, offered, ordinal_of, read_day, read_time
 from bot.core.context import Context
 from bot.core.menu import menu_choices
 from bot.core.messages import Reply
 from bot.core.ports import Outcome, Skill, Skills
 from bot.core.texts import t
-from bot.core.understand import Interpretation, booking_topic
+from bot.core.understand import (
+    Interpretation,
+    booking_topic,
+    subjects_of,
+    topic_of_subject,
+)
 from storage.experts import SPECIALTIES
 
 __all__ = ("Router", "expired")
@@ -177,7 +182,9 @@ class Router:
             return None
         if ctx.flow == "booking" and not _PAYLOAD_RE.match(ctx.text):
             choices = offered(ctx.data)
-            picked = match_choice(ctx.text, choices, ctx.today) if choices else None
+            picked = self._topic_named(ctx)
+            if picked is None and choices:
+                picked = match_choice(ctx.text, choices, ctx.today)
             if picked is not None and picked.startswith("book:day:"):
                 # "周五下午两点" when days are offered: that day's slot at that time, if free.
                 day = dt.date.fromisoformat(picked.removeprefix("book:day:"))
@@ -190,6 +197,18 @@ class Router:
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
+
+    def _topic_named(self, ctx: Context) -> str | None:
+        """At the topic step, a topic in the clerk's words ("撤三", "打官司", "商标被侵权了",
+        "madrid stuff", "GI"), read by the topic lexicon before any fuzzy match of labels; a
+        question in its own right is answered instead ("续展费用多少")."""
+        if ctx.flow_data.get("state", "topic") != "topic" or asks_question(ctx.text):
+            return None
+        topic = booking_topic(ctx.text, SPECIALTIES)
+        if topic is None:
+            subjects = subjects_of(ctx.text)
+            topic = topic_of_subject(subjects[0]) if subjects else None
+        return f"book:topic:{topic}" if topic in SPECIALTIES else None
 
     def _names_a_time(self, ctx: Context) -> bool:
         """A bare number beyond the list that is an offered time ("11" at the booking's time

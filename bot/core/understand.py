@@ -326,15 +326,18 @@ _NEED_Q = re.compile(
     r"|是否需要|是否必须|必须(要)?(找|请)",
     re.I,
 )
+# Each consultation topic with the words clerks use for it (abbreviations, what happened to
+# them, the English forms).
 _TOPIC_WORDS = {
-    "madrid": r"马德里|国际注册|madrid|international",
-    "renewal": r"续展|renew",
-    "geographic_indications": r"地理标志|geographical indication|\bGI\b",
+    "madrid": r"马德里|国际注册|海外注册|国外注册|境外注册|madrid|international|abroad|overseas",
+    "renewal": r"续展|续期|续注册|到期|过期|renew|expir|laps",
+    "geographic_indications": r"地理标志|地标|地理标识|geographical indication|\bGI\b",
     "collective_certification": r"集体商标|证明商标|collective|certification mark",
-    "opposition_invalidation": r"异议|无效|驳回|复审|撤三|抢注|oppos|invalid|refus|squat|non-?use",
-    "infringement_litigation": r"侵权|假冒|诉讼|起诉|维权|infring|counterfeit|litigat|sue\b",
+    "opposition_invalidation": r"异议|无效|驳回|复审|撤三|撤销|抢注|oppos|invalid|refus|squat|non-?use",
+    "infringement_litigation": r"侵权|假冒|仿冒|山寨|诉讼|起诉|官司|维权|打假|infring|counterfeit"
+    r"|litigat|lawsuit|court|\bsue\b|\bsued\b|fake",
     "brand_strategy": r"品牌|brand",
-    "registration": r"注册|申请|regist|filing",
+    "registration": r"注册|申请|regist|filing|\bfile\b",
 }
 
 

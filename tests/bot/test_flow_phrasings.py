@@ -124,3 +124,31 @@ def test_a_person_asked_for_by_word_class_is_a_handoff(rt: Runtime) -> None:
         "someone else filed the same mark on the same day as us"
     )
     assert other.intent != "handoff"
+
+
+def test_the_topic_step_reads_a_topic_in_the_clerks_words(rt: Runtime) -> None:
+    cases = [
+        ("撤三", "李静"),
+        ("打官司", "李静"),
+        ("地标", "赵宏"),
+        ("madrid stuff", "Chen Xiao"),
+        ("GI", "Zhao Hong"),
+        ("our mark expires soon", "Wang Mingyuan"),
+    ]
+    for n, (words, expert) in enumerate(cases):
+        user = Chat(rt.conversation, f"t{n}")
+        user.say("book an expert" if words.isascii() else "预约专家")
+        assert expert in _text(user.say(words)), words
+    # A question at the topic step is answered, and the step asked again.
+    asks = Chat(rt.conversation, "asks")
+    asks.say("预约专家")
+    assert asks.say("续展费用多少").faq_id == "renewal-fee"
+
+
+def test_a_surname_alone_or_after_a_verb_picks_the_expert(rt: Runtime) -> None:
+    for n, words in enumerate(["找王老师", "王", "Mr Wang"]):
+        user = Chat(rt.conversation, f"e{n}")
+        user.say("book an expert" if words.isascii() else "预约专家")
+        user.say("renewal" if words.isascii() else "续展")
+        shown = _text(user.say(words))
+        assert "12月10日" in shown or "10 Dec" in shown, words  # Wang's Thursday among his days

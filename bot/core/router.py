@@ -140,7 +140,8 @@ class Router:
             # "算了", "actually never mind" with nothing under way: a friendly "no problem".
             reply = chat_skill.reply(ctx, "dropped")
             return Outcome([reply], "smalltalk", "handled", log=False)
-        if ctx.flow and (chat := self._small_talk_at_step(ctx)) is not None:
+        withdraws = interp.intent == "cancel" and ctx.flow == "handoff"
+        if ctx.flow and not withdraws and (chat := self._small_talk_at_step(ctx)) is not None:
             return chat
         if ctx.flow:
             outcome = self._in_flow(ctx)

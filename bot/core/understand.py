@@ -49,10 +49,17 @@ _PUT_OFF = [
     "回头再约", "有空再约", "maybe later", "another time", "some other time", "not right now",
 ]  # fmt: skip
 # ("我再考虑一下", "下次再说", "i'll think about it" are goodbyes: small talk that leaves the flow.)
+# A request withdrawn because it is no longer needed ("不用转了", "我自己搞定了", "i'm fine now").
+_NOT_NEEDED = [
+    "不用转了", "不转了", "不用人工了", "不需要人工了", "不要人工了", "不用找人了", "我自己再看看",
+    "我自己看看", "我自己搞定了", "自己搞定了", "搞定了", "已经解决了", "问题解决了", "我自己解决了",
+    "no need anymore", "not needed anymore", "i'm fine now", "im fine now", "i figured it out",
+    "figured it out", "sorted it out", "i sorted it out", "all sorted",
+]  # fmt: skip
 _CHANGED_MIND = [
     "改主意了", "不想要了", "changed my mind", "change of plan", "i've changed my mind",
 ]  # fmt: skip
-CANCEL_WORDS = frozenset(_STOP + _GIVE_UP + _PUT_OFF + _CHANGED_MIND)
+CANCEL_WORDS = frozenset(_STOP + _GIVE_UP + _PUT_OFF + _NOT_NEEDED + _CHANGED_MIND)
 # ("不用" / "no" answer a flow's yes-or-no question, so they are the flow's to read.)
 # A cancel word with only fillers around it cancels too: "算了不约了", "actually never mind".
 _CANCEL_IN = re.compile(
@@ -60,8 +67,9 @@ _CANCEL_IN = re.compile(
 )
 _CANCEL_FILLER = re.compile(
     r"\b(actually|ok|okay|well|no|nah|nope|please|just|then|let'?s|i'?ll|i|maybe|later"
-    r"|another time|next time|sorry|oh|hmm|um|for now|all|the|my|our|booking|appointment|it)\b"
-    r"|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是|预约|我|先|哈|嗯"
+    r"|another time|next time|sorry|oh|hmm|um|for now|all|the|my|our|booking|appointment|it|that"
+    r"|this|request|actually)\b"
+    r"|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是|预约|我|先|哈|嗯|没事"
     r"|不用|了|谢谢|谢了|\bthanks\b|\bthank you\b|\s"
     # what is given up, said beside the cancel word: "算了 先不登记了", "算了不弄了"
     r"|不(再)?[\u4e00-\u9fff]{1,2}了"
@@ -260,7 +268,8 @@ _RESERVE = re.compile(
 )
 _RESERVED = re.compile(
     r"咨询|面谈|面聊|一对一|专家|律师|顾问|老师|挂\S{0,3}号|坐诊|时间|有空"
-    r"|consult\w*|session|meeting|appointments?|slot|adviser|advisor|expert|specialist|lawyer",
+    r"|consult\w*|session|meeting|appointments?|slot|adviser|advisor|expert|specialist|lawyer"
+    r"|\b(someone|somebody)\b",
     re.I,
 )
 # The reserving word alone ("appointment please").

@@ -152,3 +152,14 @@ def test_a_surname_alone_or_after_a_verb_picks_the_expert(rt: Runtime) -> None:
         user.say("renewal" if words.isascii() else "续展")
         shown = _text(user.say(words))
         assert "12月10日" in shown or "10 Dec" in shown, words  # Wang's Thursday among his days
+
+
+def test_any_cancel_word_withdraws_a_handoff_before_the_question(rt: Runtime) -> None:
+    for n, words in enumerate(
+        ["取消吧", "不用转了", "没事了 我自己搞定了", "never mind", "i'm fine now"]
+    ):
+        user = Chat(rt.conversation, f"w{n}")
+        user.say("转人工" if n < 3 else "talk to a human")
+        said = user.say(words)
+        assert (said.intent, said.outcome) == ("handoff", "cancelled"), words
+        assert "T-2026" not in _text(said)  # no ticket was opened with it as the question

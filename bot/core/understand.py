@@ -221,8 +221,6 @@ _HUMAN_CLASS = re.compile(
     r"人工(?!智能|费)|转接|(叫|找|换|派|来)(一?个|位)(人|真人)(?!申请|名义|注册|商标|能|可以)"
     r"|(不想|不要|不愿意?|别)(再)?(跟|和|同)?(你|机器人|机器|ai|bot)\S{0,2}(聊|说|对话|沟通)"
     r"|机器人\S{0,8}(找|叫|换|转)\S{0,2}人"
-    r"|\b(customer (service|support)|support (team|staff|desk)|(a |an |your )?representative"
-    r"|live (chat|agent|person)|\brep\b)"
     r"|\b(connect|transfer|put) me (with|to|through)\b"
     r"|\b(a |your |one of your )?staff( member)?\b.{0,20}\bhelp\b"
     r"|\bhelp\b.{0,12}\b(a |your )?staff\b",
@@ -281,7 +279,8 @@ _MADE_BOOKING = re.compile(
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
     r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)|在不在|在吗|在么"
-    r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there",
+    r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there"
+    r"|transfer|put me|want|like|please|pls",
     re.I,
 )
 # Asking what tmbot is ("are you a real person", "你是真人吗") is small talk, not a request.
@@ -292,9 +291,14 @@ _IDENTITY = re.compile(
 _HUMAN_WHO = re.compile(
     r"真人|人工|工作人员|客服|同事|领导|负责人|主管|经理|real person|a human|\bhuman\b|staff member"
     r"|\bstaff\b|your (manager|supervisor|colleague|boss)"
-    # "someone else filed the same mark": a third party, not a person to talk to
-    r"|someone (at|from) the station|a person|\bsomeone\b(?! else)|somebody(?! else)|your people"
-    r"|agent",
+    # "someone else filed the same mark", "someone is selling fakes": a third party, not a
+    # person to talk to
+    r"|someone (at|from) the station|a person|\b(someone|somebody)\b(?! else| is| has| was| keeps)"
+    r"|your people|agent"
+    # support or a representative asked for ("connect me with support"); "our customer service
+    # team uses the name" has no verb of asking and stays a question
+    r"|customer (service|support)|\bsupport\b|(?<!office )\brepresentative\b(?! office)"
+    r"|live (chat|agent|person)|\brep\b",
     re.I,
 )
 # "agent" is also a trademark agent (代理机构): "do we need an agent to file", "agent fees".
@@ -324,7 +328,7 @@ def _asks_person(text: str) -> bool:
 
 # Questions about the service, not a request for it ("人工服务时间", "专家咨询收费吗").
 _ABOUT = re.compile(
-    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗|要钱|花钱|收钱"
+    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗|要钱|花钱|收钱|多长时间"
     r"|what time|hours|opening|cost|fee|charge|free\b",
     re.I,
 )
@@ -459,7 +463,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         and not _IDENTITY.search(text)
         and not _NEED_Q.search(text)
     ):
-        if (_BOOK_VISIT.search(text) or re.search(r"\bmeet\b", text, re.I)) and (
+        if (_BOOK_VISIT.search(text) or re.search(r"\b(meet|meeting|sit down)\b", text, re.I)) and (
             _BOOK_WHO.search(text) or re.search(r"\b(someone|somebody)\b", text, re.I)
         ):
             interp.intent = "booking"  # meeting someone is a booking, not a chat with staff

@@ -64,6 +64,28 @@ _WHEN_RE = re.compile(r"时间|日期|哪天|时段|\b(time|date|day|slot)\b", r
 _AFTER_SLOT = frozenset({S.COMPANY, S.CONTACT, S.PHONE, S.QUESTION, S.NOTICE, S.CONFIRM})
 
 
+# A booking already made, changed or cancelled in words, without its code.
+_MOVE_WORDS = re.compile(
+    r"改约|改期|(改|换|调)(个|一下|一个)?(时间|日子|日期|天)"
+    r"|(改|换|挪|调)到(周|星期|礼拜|下周|明天|后天|今天|\d|[一二三四五六七八九十]+号|上午|下午)"
+    r"|reschedul|postpone|move (my|the|our) (booking|appointment|consultation)"
+    r"|change (my|the|our) (booking|appointment|time|slot)|(a |another )?different (time|day)",
+    re.IGNORECASE,
+)
+_CANCEL_WORDS = re.compile(
+    r"取消(我的|这个|那个)?预约|预约(不要|取消)了|不去了|去不了|来不了"
+    r"|cancel (my|the|our) (booking|appointment|consultation)|can'?t (make it|come)",
+    re.IGNORECASE,
+)
+
+
+def _manages(text: str) -> str | None:
+    """ "cancel" or "move" when a message changes a booking made before, else None."""
+    if _CANCEL_WORDS.search(text):
+        return "cancel"
+    return "move" if _MOVE_WORDS.search(text) else None
+
+
 class Said(NamedTuple):
     """The user's message: as sent (or the pressed payload) and normalised for word matching."""
 
@@ -92,6 +114,12 @@ class BookingSkill:
             return self._by_code(ctx, m.group(1), "cancel")
         if m := _MOVE_RE.match(text):
             return self._by_code(ctx, m.group(1), "move")
+        if (mode := _manages(text)) is not None and (rows := act.upcoming(ctx)):
+            # "我想改个时间", "取消预约", "can i reschedule" from someone with a booking: the one
+            # booking changed, or the list of them to pick from.
+            if len(rows) == 1:
+                return self._by_code(ctx, rows[0].code, mode)
+            return act.my_bookings(ctx)
         if text.startswith("book:"):  # a button of a finished or expired flow
             return self._stale_button(ctx, text)
         return None
@@ -185,7 +213,10 @@ class BookingSkill:
         if key in CANCEL or text == "book:cancel":
             return self._goto(ctx, S.CANCELLED)
         if key in BACK_WORDS:
-            return self._goto(ctx, back(state, wechat=self._wechat(ctx)))
+            target = back(state, wechat=self._wechat(ctx))
+            if target is S.EXPERT:
+                ctx.flow_data["expert"] = None  # back to choose again: every expert of the topic
+            return self._goto(ctx, target)
         if key in START_WORDS:
             return self._start(ctx)
         if key in MY_WORDS | MENU | GREETINGS or _CANCEL_RE.match(text) or _MOVE_RE.match(text):

@@ -40,6 +40,13 @@ _OTHER_DAY = re.compile(
     r"|(don'?t|doesn'?t|do not|does not) (work|suit)",
     re.IGNORECASE,
 )
+# Another expert asked for once the days or times are shown ("还是换个专家吧", "can i pick a
+# different expert"): the expert step again.
+_OTHER_EXPERT = re.compile(
+    r"(换|改)(个|一个|一位|位)?(专家|老师|律师|人)|(别的|其他|其它)(专家|老师|律师)"
+    r"|(different|another|other) (expert|adviser|advisor|lawyer|person)",
+    re.IGNORECASE,
+)
 _ANY_DAY = re.compile(r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever", re.I)
 _CORRECTION = re.compile(
     r"不对|不是|其实|改成|换成|还是|我是想|想问|应该是|actually|instead|rather|no,|not that|i meant",
@@ -249,6 +256,9 @@ class Router:
         """A typed answer that changes an earlier booking step: another day, another topic."""
         state = str(ctx.flow_data.get("state", ""))
         text = ctx.text
+        if state in ("day", "slot") and _OTHER_EXPERT.search(text):
+            ctx.flow_data["state"] = "day"
+            return "book:back"  # back from the day step is the expert step
         if state in ("slot", "move_slot"):
             if _OTHER_DAY.search(text):
                 return "book:back"

@@ -163,3 +163,31 @@ def test_any_cancel_word_withdraws_a_handoff_before_the_question(rt: Runtime) ->
         said = user.say(words)
         assert (said.intent, said.outcome) == ("handoff", "cancelled"), words
         assert "T-2026" not in _text(said)  # no ticket was opened with it as the question
+
+
+def _booked(user: Chat, at: str) -> None:
+    steps = ("预约专家", "续展", "王明远", "周四", at, "明月食品", "王丽", "13700001234", "没有")
+    for words in steps:
+        user.say(words)
+    assert "B-" in _text(user.say("确认"))
+
+
+def test_a_booking_made_is_changed_or_cancelled_in_words_without_its_code(rt: Runtime) -> None:
+    move = Chat(rt.conversation, "move")
+    _booked(move, "9:40")
+    days = move.say("那天临时有事 能换个时间吗")  # the one booking: its reschedule, days next
+    assert days.intent == "booking" and "12月15日" in _text(days)
+    drop = Chat(rt.conversation, "drop")
+    _booked(drop, "10:20")
+    assert "取消" in _text(drop.say("周四去不了了"))  # asks to confirm cancelling it
+    # Someone with no booking asking the same is not sent into a reschedule.
+    assert Chat(rt.conversation, "none").say("能换个时间吗").outcome != "started"
+
+
+def test_another_expert_asked_for_at_the_day_step_shows_every_expert_again(rt: Runtime) -> None:
+    user = Chat(rt.conversation, "other")
+    user.say("预约专家")
+    user.say("续展")
+    user.say("赵宏")
+    again = _text(user.say("想换一位老师"))
+    assert "王明远" in again and "赵宏" in again

@@ -109,8 +109,10 @@ def test_dialogue_set_covers_the_issue() -> None:
     assert len(convs) >= 120 and len(turns) >= 350
     # Roughly a fifth held out (the held-out file is never edited after a look at its results,
     # so the share falls as the tuned part grows: 45 facet dialogues were added to the tuned
-    # part for issue 21b); about two thirds Chinese; every failure kind in both parts.
-    assert 0.15 <= len(parts["heldout"]) / len(convs) <= 0.25
+    # part for issue 21b, and each round appends its own check sets, 108 in round 6, while
+    # blind batches join the held-out part); about two thirds Chinese; every failure kind in
+    # both parts.
+    assert 0.10 <= len(parts["heldout"]) / len(convs) <= 0.25
     langs = Counter(c.lang for c in convs)
     assert 0.6 <= langs["zh"] / len(convs) <= 0.75
     for part in parts.values():

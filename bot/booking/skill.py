@@ -18,6 +18,8 @@ from bot.booking.service import BookingRefused, book, cancel, check_changeable, 
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt, tz_of
 from bot.booking.texts import bt
+from bot.core.answers import NO_WORDS
+from bot.core.answers import YES_WORDS as ANSWER_YES
 from bot.core.choices import match_choice, read_day, read_time
 from bot.core.contact import normalize_email, normalize_phone
 from bot.core.context import Context
@@ -41,16 +43,10 @@ MY_WORDS = frozenset(
     {"我的预约", "查看预约", "my bookings", "my booking", "/mybookings", "book:my"}
 )
 BACK_WORDS = frozenset({"返回", "上一步", "back", "/back", "book:back"})
-YES_WORDS = frozenset(
-    {"确认", "确定", "是", "好", "yes", "y", "ok", "confirm", "book:confirm"}
-    | {"好的", "好啊", "好滴", "行", "可以", "没问题", "对", "是的", "确认预约", "确认无误"}
-    | {"okay", "sure", "yes please", "confirm booking", "looks good", "correct", "yep"}
-)
-NOTICE_YES = frozenset(
-    {"book:notice:yes", "同意", "同意提醒", "yes", "是", "好", "好的", "可以", "行", "ok", "okay"}
-    | {"sure", "要", "需要"}
-)
-NOTICE_NO = frozenset({"book:notice:no", "不用", "不用提醒", "no", "否", "不"})
+# Yes and no are the one vocabulary of bot/core/answers.py; the buttons add their payloads.
+YES_WORDS = ANSWER_YES | {"book:confirm"}
+NOTICE_YES = ANSWER_YES | {"book:notice:yes", "同意提醒"}
+NOTICE_NO = NO_WORDS | {"book:notice:no"}
 _CODE = r"(B-?[2-9A-HJ-NP-Z]{5})"
 _CANCEL_RE = re.compile(
     rf"^(?:取消预约|取消|cancel booking|cancel|book:cancelcode:)\s*{_CODE}$", re.I
@@ -66,6 +62,28 @@ _CHANGE_RE = re.compile(
 _WHEN_RE = re.compile(r"时间|日期|哪天|时段|\b(time|date|day|slot)\b", re.IGNORECASE)
 # The steps after the slot: what is typed there would otherwise be taken as a name or question.
 _AFTER_SLOT = frozenset({S.COMPANY, S.CONTACT, S.PHONE, S.QUESTION, S.NOTICE, S.CONFIRM})
+
+
+# A booking already made, changed or cancelled in words, without its code.
+_MOVE_WORDS = re.compile(
+    r"改约|改期|(改|换|调)(个|一下|一个)?(时间|日子|日期|天)"
+    r"|(改|换|挪|调)到(周|星期|礼拜|下周|明天|后天|今天|\d|[一二三四五六七八九十]+号|上午|下午)"
+    r"|reschedul|postpone|move (my|the|our) (booking|appointment|consultation)"
+    r"|change (my|the|our) (booking|appointment|time|slot)|(a |another )?different (time|day)",
+    re.IGNORECASE,
+)
+_CANCEL_WORDS = re.compile(
+    r"取消(我的|这个|那个)?预约|预约(不要|取消)了|不去了|去不了|来不了"
+    r"|cancel (my|the|our) (booking|appointment|consultation)|can'?t (make it|come)",
+    re.IGNORECASE,
+)
+
+
+def _manages(text: str) -> str | None:
+    """ "cancel" or "move" when a message changes a booking made before, else None."""
+    if _CANCEL_WORDS.search(text):
+        return "cancel"
+    return "move" if _MOVE_WORDS.search(text) else None
 
 
 class Said(NamedTuple):
@@ -96,6 +114,12 @@ class BookingSkill:
             return self._by_code(ctx, m.group(1), "cancel")
         if m := _MOVE_RE.match(text):
             return self._by_code(ctx, m.group(1), "move")
+        if (mode := _manages(text)) is not None and (rows := act.upcoming(ctx)):
+            # "我想改个时间", "取消预约", "can i reschedule" from someone with a booking: the one
+            # booking changed, or the list of them to pick from.
+            if len(rows) == 1:
+                return self._by_code(ctx, rows[0].code, mode)
+            return act.my_bookings(ctx)
         if text.startswith("book:"):  # a button of a finished or expired flow
             return self._stale_button(ctx, text)
         return None
@@ -189,7 +213,10 @@ class BookingSkill:
         if key in CANCEL or text == "book:cancel":
             return self._goto(ctx, S.CANCELLED)
         if key in BACK_WORDS:
-            return self._goto(ctx, back(state, wechat=self._wechat(ctx)))
+            target = back(state, wechat=self._wechat(ctx))
+            if target is S.EXPERT:
+                ctx.flow_data["expert"] = None  # back to choose again: every expert of the topic
+            return self._goto(ctx, target)
         if key in START_WORDS:
             return self._start(ctx)
         if key in MY_WORDS | MENU | GREETINGS or _CANCEL_RE.match(text) or _MOVE_RE.match(text):

@@ -18,10 +18,10 @@ from rapidfuzz import fuzz
 
 from bot.core.messages import Choice
 
-__all__ = ("match_choice", "offered", "ordinal_of", "read_day", "read_time")
+__all__ = ("asks_question", "match_choice", "offered", "ordinal_of", "read_day", "read_time")
 
 _ANY = re.compile(
-    r"都可以|都行|都好|任一|任意|任何|随便|无所谓|哪个都|谁都|哪位都|不限|没有偏好|没偏好"
+    r"都可以|都行|都好|任一|任意|任何|随便|无所谓|哪个都|谁都|哪位都|不限|没有偏好|没偏好|谁有空"
     r"|\bany\b|anyone|anybody|whoever|whichever|no preference|doesn'?t matter|either",
     re.IGNORECASE,
 )
@@ -70,12 +70,35 @@ def _cn_number(raw: str) -> int | None:
     return None
 
 
+# Chinese numerals before a date's unit ("十二月十号", "三天后") read as digits first, so every
+# numeric form below also holds in Chinese numerals.
+_CN_BEFORE_UNIT = re.compile(
+    r"([零一二两三四五六七八九十]{1,3})(?=\s*(?:月|日|号|天|个?(?:星期|礼拜)))"
+)
+_EN_COUNT = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+# Days from today: "3天后", "三天以后", "过两天"(2), "in 3 days", "in three days' time".
+_DAYS_LATER = re.compile(
+    r"(\d{1,2})\s*天(?:后|以后|之后)|\bin\s+(\d{1,2}|a|one|two|three|four|five|six|seven)\s+days?\b"
+)
+
+
+def _arabic(text: str) -> str:
+    def digits(m: re.Match[str]) -> str:
+        n = _cn_number(m.group(1))
+        return str(n) if n is not None else m.group(1)
+
+    return _CN_BEFORE_UNIT.sub(digits, text)
+
+
 def read_day(text: str, today: dt.date, *, dotted: bool = False) -> dt.date | None:
-    """A day typed in chat: 12月10日, 10号, 12/10, 周四, 下周一, 明天, Thursday, Dec 10, the 10th;
-    with `dotted` (days are what is asked) also "12.10"."""
-    t = unicodedata.normalize("NFKC", text).lower()
-    if dotted and (m := re.fullmatch(r"\s*(\d{1,2})[.．](\d{1,2})\s*(?:号|日|的|那天)?\s*", t)):
+    """A day typed in chat: 12月10日, 10号, 12/10, 周四, 下周一, 明天, Thursday, Dec 10, the 10th,
+    十号, 3天后, in 3 days; with `dotted` (days are what is asked) also "12.10" and "12-10"."""
+    t = _arabic(unicodedata.normalize("NFKC", text).lower())
+    if dotted and (m := re.fullmatch(r"\s*(\d{1,2})[.．-](\d{1,2})\s*(?:号|日|的|那天|吧)?\s*", t)):
         return _dated(today, int(m.group(1)), int(m.group(2)), rolls=False)
+    if m := _DAYS_LATER.search(t):
+        raw = m.group(1) or m.group(2)
+        return today + dt.timedelta(days=int(raw) if raw.isdigit() else _EN_COUNT[raw])
     if "今天" in t or re.search(r"\btoday\b", t):
         return today
     if "大后天" in t:
@@ -165,6 +188,8 @@ def read_time(text: str, *, afternoon_default: bool = True) -> dt.time | None:
         hour, minute = int(m.group(1)), int(m.group(2))
         if (m.lastindex or 0) >= 3 and m.group(3):
             return _time(hour + 12 if m.group(3).startswith("p") and hour < 12 else hour, minute)
+    elif m := re.search(r"\b(\d{1,2})\s*o'?clock\b", t):
+        hour, minute = int(m.group(1)), 0  # "11 o'clock": as "11点"
     elif m := re.search(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)", t):
         hour, minute = int(m.group(1)), int(m.group(2) or 0)
         if m.group(3).startswith("p") and hour < 12:
@@ -208,7 +233,7 @@ _ORDINALS = {
 _FIRST = re.compile(
     r"^(?:就|选|要|the)?(?:最早|最近|最快|越早越好|越快越好|尽快|尽早|asap|assoonaspossible"
     r"|earliest|soonest|firstavailable|nextavailable)"
-    r"(?:的|可以的|可约的|available)?"
+    r"(?:的|可以的|可约的|能约的|有空的|available)?"
 )
 
 
@@ -253,6 +278,11 @@ _ASKS = re.compile(
 )
 
 
+def asks_question(text: str) -> bool:
+    """Whether a typed answer is a question in its own right ("续展费用多少")."""
+    return bool(_ASKS.search(text))
+
+
 def _name(label: str) -> str:
     return _key(re.split(r"[（(·]", label)[0])
 
@@ -265,10 +295,12 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
     key = _key(text)
     if not key:
         return None
+    hour = None  # a bare number beyond the list, where times are offered: "11" is 11点
     if m := re.fullmatch(r"(?:第)?(\d{1,2})(?:个|项|号)?", key):
         n = int(m.group(1))
         if 1 <= n <= len(choices) and not re.search(r"[号日]", key):
             return choices[n - 1].payload
+        hour = n if key.isdigit() else None
     if (nth := _ordinal(key)) is not None and 1 <= nth <= len(choices):
         return choices[nth - 1].payload
     named = [c for c in options if not c.payload.endswith(":any")]
@@ -303,7 +335,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         return week[0] if week else None
     timed = [c for c in options if re.match(r"\d{2}:\d{2}", c.label.split(" ")[-1])]
     timed = timed or [c for c in options if re.search(r"\d{2}:\d{2}-\d{2}:\d{2}", c.label)]
-    if timed and (at := read_time(text)) is not None:
+    at = read_time(text) if hour is None else read_time(f"{hour}点")
+    if timed and at is not None:
         stamp = f"{at:%H:%M}-"
         found = [c for c in timed if stamp in c.label]
         return found[0].payload if found else None
@@ -314,8 +347,8 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
     if len(named) == 1:
         return named[0].payload
     # "王老师" for 王明远: a surname with a title, when one option's name starts with it.
-    bare = _TITLES.sub("", key)
-    if len(bare) == 1 and "\u4e00" <= bare <= "\u9fff" and bare != key:
+    bare = _TITLES.sub("", re.sub(r"^(?:找|约|选|要|就)", "", key))
+    if len(bare) == 1 and "\u4e00" <= bare <= "\u9fff":
         found = [c for c in options if _name(c.label).startswith(bare)]
         if len(found) == 1:
             return found[0].payload
@@ -337,7 +370,8 @@ _STOP = frozenset(
     re.findall(
         r"\S+",
         "the a an one please pls i i'd id want would like to about for with on and my our me "
-        "let's lets go take choose pick that this expert experts topic consultation ok okay",
+        "let's lets go take choose pick that this expert experts topic consultation ok okay "
+        "mr mrs ms miss dr teacher lawyer",
     )
 )
 

@@ -16,13 +16,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.core.choices import match_choice, offered, ordinal_of, read_day, read_time
+from bot.core.answers import is_yes
+from bot.core.choices import asks_question, match_choice, offered, ordinal_of, read_day, read_time
 from bot.core.context import Context
 from bot.core.menu import menu_choices
 from bot.core.messages import Reply
 from bot.core.ports import Outcome, Skill, Skills
 from bot.core.texts import t
-from bot.core.understand import Interpretation, booking_topic
+from bot.core.understand import (
+    Interpretation,
+    booking_topic,
+    subjects_of,
+    topic_of_subject,
+)
 from storage.experts import SPECIALTIES
 
 __all__ = ("Router", "expired")
@@ -34,17 +40,21 @@ _OTHER_DAY = re.compile(
     r"|(don'?t|doesn'?t|do not|does not) (work|suit)",
     re.IGNORECASE,
 )
-_ANY_DAY = re.compile(r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever", re.I)
-_YES = re.compile(
-    r"^(好|好的|好啊|可以|行|要|需要|是的|是|嗯|嗯嗯|麻烦了|麻烦你了|ok|okay|yes|yes please|sure|please)"
-    r"[\s!！。.,，~～]*$",
+# Another expert asked for once the days or times are shown ("还是换个专家吧", "can i pick a
+# different expert"): the expert step again.
+_OTHER_EXPERT = re.compile(
+    r"(换|改)(个|一个|一位|位)?(专家|老师|律师|人)|(别的|其他|其它)(专家|老师|律师)"
+    r"|(different|another|other) (expert|adviser|advisor|lawyer|person)",
     re.IGNORECASE,
 )
+_ANY_DAY = re.compile(r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever", re.I)
 _CORRECTION = re.compile(
     r"不对|不是|其实|改成|换成|还是|我是想|想问|应该是|actually|instead|rather|no,|not that|i meant",
     re.IGNORECASE,
 )
 
+# "取消预约" with no flow is about a booking already made: the booking skill's to answer.
+_OWN_BOOKING = re.compile(r"预约|booking|appointment|^/", re.I)
 _PICK_RE = re.compile(r"^\s*(\d{1,2})\s*[.、)）]?\s*$")
 _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
 # Booking payloads each step accepts; any other booking payload is a button of another step.
@@ -103,14 +113,15 @@ class Router:
             ctx.text = payloads[ordinal - 1]  # "第二个" picks the second option, like "2"
         elif match and payloads:
             n = int(match.group(1))
-            if not 1 <= n <= len(payloads):
+            if 1 <= n <= len(payloads):
+                ctx.text = payloads[n - 1]
+            elif not self._names_a_time(ctx):
                 # Not an item of the list: maybe the rating staff asked for before this question.
                 rating = self._skill("handoff")
                 outcome = rating.handle(ctx) if rating is not None else None
                 if outcome is not None:
                     return outcome
                 return Outcome([Reply(ctx.t("pick.invalid", n=n))], "command", "invalid", log=False)
-            ctx.text = payloads[n - 1]
         handoff = self._skill("handoff")
         if ctx.state.status == "human" and handoff is not None:
             outcome = handoff.handle(ctx)
@@ -127,7 +138,17 @@ class Router:
         )
         if interp.intent == "cancel" and ctx.flow and ctx.flow != "handoff" and not soft_no:
             return self._cancel(ctx)
-        if ctx.flow and (chat := self._small_talk_at_step(ctx)) is not None:
+        if (
+            interp.intent == "cancel"
+            and not ctx.flow
+            and not _OWN_BOOKING.search(ctx.text)
+            and (chat_skill := self.skills.small_talk) is not None
+        ):
+            # "算了", "actually never mind" with nothing under way: a friendly "no problem".
+            reply = chat_skill.reply(ctx, "dropped")
+            return Outcome([reply], "smalltalk", "handled", log=False)
+        withdraws = interp.intent == "cancel" and ctx.flow == "handoff"
+        if ctx.flow and not withdraws and (chat := self._small_talk_at_step(ctx)) is not None:
             return chat
         if ctx.flow:
             outcome = self._in_flow(ctx)
@@ -136,7 +157,7 @@ class Router:
         starts = self.skills.booking_starts
         if interp.intent == "booking" and ctx.flow is None and starts is not None:
             return starts.start_with(ctx, interp.topic)
-        if "handoff:open" in payloads and _YES.match(ctx.text.strip()) and handoff is not None:
+        if "handoff:open" in payloads and is_yes(ctx.text) and handoff is not None:
             # "好的" right after "需要请工作人员帮您看看吗？" (and its button) takes the offer.
             ctx.text = "handoff:open"
             outcome = handoff.handle(ctx)
@@ -169,7 +190,9 @@ class Router:
             return None
         if ctx.flow == "booking" and not _PAYLOAD_RE.match(ctx.text):
             choices = offered(ctx.data)
-            picked = match_choice(ctx.text, choices, ctx.today) if choices else None
+            picked = self._topic_named(ctx)
+            if picked is None and choices:
+                picked = match_choice(ctx.text, choices, ctx.today)
             if picked is not None and picked.startswith("book:day:"):
                 # "周五下午两点" when days are offered: that day's slot at that time, if free.
                 day = dt.date.fromisoformat(picked.removeprefix("book:day:"))
@@ -182,6 +205,24 @@ class Router:
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
+
+    def _topic_named(self, ctx: Context) -> str | None:
+        """At the topic step, a topic in the clerk's words ("撤三", "打官司", "商标被侵权了",
+        "madrid stuff", "GI"), read by the topic lexicon before any fuzzy match of labels; a
+        question in its own right is answered instead ("续展费用多少")."""
+        if ctx.flow_data.get("state", "topic") != "topic" or asks_question(ctx.text):
+            return None
+        topic = booking_topic(ctx.text, SPECIALTIES)
+        if topic is None:
+            subjects = subjects_of(ctx.text)
+            topic = topic_of_subject(subjects[0]) if subjects else None
+        return f"book:topic:{topic}" if topic in SPECIALTIES else None
+
+    def _names_a_time(self, ctx: Context) -> bool:
+        """A bare number beyond the list that is an offered time ("11" at the booking's time
+        step is 11:00); the flow reads it below."""
+        choices = offered(ctx.data) if ctx.flow == "booking" else []
+        return bool(choices) and match_choice(ctx.text, choices, ctx.today) is not None
 
     def _small_talk_at_step(self, ctx: Context) -> Outcome | None:
         """Thanks, an acknowledgement or a greeting typed at a flow's step is answered and the
@@ -215,6 +256,9 @@ class Router:
         """A typed answer that changes an earlier booking step: another day, another topic."""
         state = str(ctx.flow_data.get("state", ""))
         text = ctx.text
+        if state in ("day", "slot") and _OTHER_EXPERT.search(text):
+            ctx.flow_data["state"] = "day"
+            return "book:back"  # back from the day step is the expert step
         if state in ("slot", "move_slot"):
             if _OTHER_DAY.search(text):
                 return "book:back"

@@ -35,33 +35,42 @@ __all__ = (
 
 _FILE = Path(__file__).with_name("understanding.yaml")
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、:：;；…]+")
-# Words that leave a flow or drop what is pending, typed in any step.
-CANCEL_WORDS = frozenset(
-    [
-        "取消",
-        "算了",
-        "不约了",
-        "不要了",
-        "不弄了",
-        "不办了",
-        "不预约了",
-        "先不约了",
-        "退出",
-        "cancel",
-        "quit",
-        "stop",
-        "/cancel",
-    ]
-) | {"never mind", "nevermind", "forget it", "先不用了", "暂时不用了"}
+# Words that leave a flow or drop what is pending, typed in any step, by what the user means:
+# stopping, giving up, putting it off, changing one's mind. With nothing under way the router
+# answers them as small talk ("好的，没关系").
+_STOP = ["取消", "退出", "cancel", "quit", "stop", "exit", "/cancel"]
+_GIVE_UP = [
+    "算了", "不约了", "不要了", "不弄了", "不办了", "不预约了", "不想约了", "不用约了", "不约", "不订了",
+    "never mind", "nevermind", "nvm", "forget it", "forget about it", "don't bother",
+    "don't book", "do not book",
+]  # fmt: skip
+_PUT_OFF = [
+    "先不约了", "先不用了", "暂时不用了", "暂时不约了", "先不弄了", "改天再约", "下次再约", "以后再约",
+    "回头再约", "有空再约", "maybe later", "another time", "some other time", "not right now",
+]  # fmt: skip
+# ("我再考虑一下", "下次再说", "i'll think about it" are goodbyes: small talk that leaves the flow.)
+# A request withdrawn because it is no longer needed ("不用转了", "我自己搞定了", "i'm fine now").
+_NOT_NEEDED = [
+    "不用转了", "不转了", "不用人工了", "不需要人工了", "不要人工了", "不用找人了", "我自己再看看",
+    "我自己看看", "我自己搞定了", "自己搞定了", "搞定了", "已经解决了", "问题解决了", "我自己解决了",
+    "no need anymore", "not needed anymore", "i'm fine now", "im fine now", "i figured it out",
+    "figured it out", "sorted it out", "i sorted it out", "all sorted",
+]  # fmt: skip
+_CHANGED_MIND = [
+    "改主意了", "不想要了", "changed my mind", "change of plan", "i've changed my mind",
+]  # fmt: skip
+CANCEL_WORDS = frozenset(_STOP + _GIVE_UP + _PUT_OFF + _NOT_NEEDED + _CHANGED_MIND)
 # ("不用" / "no" answer a flow's yes-or-no question, so they are the flow's to read.)
 # A cancel word with only fillers around it cancels too: "算了不约了", "actually never mind".
 _CANCEL_IN = re.compile(
     "|".join(re.escape(w) for w in sorted(CANCEL_WORDS, key=len, reverse=True) if w[0] != "/")
 )
 _CANCEL_FILLER = re.compile(
-    r"\b(actually|ok|okay|well|no|please|just|then|let'?s|i'?ll|maybe|later|another time"
-    r"|next time)\b|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是"
-    r"|我|先|哈|嗯|不用|了|谢谢|谢了|\bthanks\b|\bthank you\b|\s"
+    r"\b(actually|ok|okay|well|no|nah|nope|please|just|then|let'?s|i'?ll|i|maybe|later"
+    r"|another time|next time|sorry|oh|hmm|um|for now|all|the|my|our|booking|appointment|it|that"
+    r"|this|request|actually)\b"
+    r"|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是|预约|我|先|哈|嗯|没事"
+    r"|不用|了|谢谢|谢了|\bthanks\b|\bthank you\b|\s"
     # what is given up, said beside the cancel word: "算了 先不登记了", "算了不弄了"
     r"|不(再)?[\u4e00-\u9fff]{1,2}了"
 )
@@ -199,8 +208,22 @@ _BOOK_NEEDS = re.compile(
     r"专家|律师|顾问|咨询|预约|约|expert|lawyer|consult|appointment|book", re.I
 )
 _HUMAN_NEEDS = re.compile(
-    r"人工|真人|工作人员|客服|人聊|人说|投诉|同事|领导|负责人|主管|经理"
-    r"|staff|human|person|someone|somebody|agent|operator|manager|supervisor|colleague",
+    r"人工|真人|工作人员|客服|人聊|人说|投诉|同事|领导|负责人|主管|经理|转接|个人来|找个人|机器人"
+    r"|staff|human|person|someone|somebody|agent|operator|manager|supervisor|colleague|support"
+    r"|representative|customer service",
+    re.I,
+)
+# A person asked for by word classes the examples cannot list: 人工 with any verb ("能不能换个
+# 人工", "请人工处理一下"), a transfer ("麻烦转接一下"), someone fetched ("叫个人来", "找个人帮我
+# 看看"), the bot refused ("不想跟机器人聊了", "机器人说不清楚 找个人"), support or a
+# representative asked for ("connect me with support", "speak to a representative").
+_HUMAN_CLASS = re.compile(
+    r"人工(?!智能|费)|转接|(叫|找|换|派|来)(一?个|位)(人|真人)(?!申请|名义|注册|商标|能|可以)"
+    r"|(不想|不要|不愿意?|别)(再)?(跟|和|同)?(你|机器人|机器|ai|bot)\S{0,2}(聊|说|对话|沟通)"
+    r"|机器人\S{0,8}(找|叫|换|转)\S{0,2}人"
+    r"|\b(connect|transfer|put) me (with|to|through)\b"
+    r"|\b(a |your |one of your )?staff( member)?\b.{0,20}\bhelp\b"
+    r"|\bhelp\b.{0,12}\b(a |your )?staff\b",
     re.I,
 )
 # A booking asked for in words: a verb of arranging and someone to consult.
@@ -231,10 +254,33 @@ _BOOK_WHO = re.compile(
     r"|counsel",
     re.I,
 )
+# Booking by word classes: a verb that reserves a time and what is reserved, a consultation or
+# someone to consult ("怎么预约咨询", "预约线下咨询", "我想挂个专家号", "一对一咨询 怎么约",
+# "appointment please", "专家什么时候有空 想约"). The reserving verbs are narrower than
+# `_BOOK_VERB` ("找", "请", "聊" are not among them), so the consultation alone is enough.
+_RESERVE = re.compile(
+    r"预约|预定|挂(个|一个)?(专家)?号|(想|要|能|可以|怎么|如何|帮我|给我)约"
+    r"|(?<![大合签条公节])约(个|一?下|一个|上)|(?<![大合签条公节])约$"
+    r"|\b(book|booking|reserve|schedul\w*|appointments?|arrange)\b",
+    re.I,
+)
+_RESERVED = re.compile(
+    r"咨询|面谈|面聊|一对一|专家|律师|顾问|老师|挂\S{0,3}号|坐诊|时间|有空"
+    r"|consult\w*|session|meeting|appointments?|slot|adviser|advisor|expert|specialist|lawyer"
+    r"|\b(someone|somebody)\b",
+    re.I,
+)
+# The reserving word alone ("appointment please").
+_RESERVE_ONLY = re.compile(r"^(an )?(appointment|booking)( please| pls)?$", re.I)
+# A booking already made, looked at or changed: the booking skill's commands, not a new one.
+_MADE_BOOKING = re.compile(
+    r"我的预约|查看预约|查询预约|取消|改约|改期|\bmy (booking|appointment)|cancel|reschedul", re.I
+)
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
     r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)|在不在|在吗|在么"
-    r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there",
+    r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there"
+    r"|transfer|put me|want|like|please|pls",
     re.I,
 )
 # Asking what tmbot is ("are you a real person", "你是真人吗") is small talk, not a request.
@@ -245,7 +291,14 @@ _IDENTITY = re.compile(
 _HUMAN_WHO = re.compile(
     r"真人|人工|工作人员|客服|同事|领导|负责人|主管|经理|real person|a human|\bhuman\b|staff member"
     r"|\bstaff\b|your (manager|supervisor|colleague|boss)"
-    r"|someone (at|from) the station|a person|\bsomeone\b|somebody|your people|agent",
+    # "someone else filed the same mark", "someone is selling fakes": a third party, not a
+    # person to talk to
+    r"|someone (at|from) the station|a person|\b(someone|somebody)\b(?! else| is| has| was| keeps)"
+    r"|your people|agent"
+    # support or a representative asked for ("connect me with support"); "our customer service
+    # team uses the name" has no verb of asking and stays a question
+    r"|customer (service|support)|\bsupport\b|(?<!office )\brepresentative\b(?! office)"
+    r"|live (chat|agent|person)|\brep\b",
     re.I,
 )
 # "agent" is also a trademark agent (代理机构): "do we need an agent to file", "agent fees".
@@ -275,7 +328,7 @@ def _asks_person(text: str) -> bool:
 
 # Questions about the service, not a request for it ("人工服务时间", "专家咨询收费吗").
 _ABOUT = re.compile(
-    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗|要钱|花钱|收钱"
+    r"(服务|工作|办公|营业|上班|开放|咨询)时间|几点|收费|多少钱|免费吗|要钱|花钱|收钱|多长时间"
     r"|what time|hours|opening|cost|fee|charge|free\b",
     re.I,
 )
@@ -286,15 +339,18 @@ _NEED_Q = re.compile(
     r"|是否需要|是否必须|必须(要)?(找|请)",
     re.I,
 )
+# Each consultation topic with the words clerks use for it (abbreviations, what happened to
+# them, the English forms).
 _TOPIC_WORDS = {
-    "madrid": r"马德里|国际注册|madrid|international",
-    "renewal": r"续展|renew",
-    "geographic_indications": r"地理标志|geographical indication|\bGI\b",
+    "madrid": r"马德里|国际注册|海外注册|国外注册|境外注册|madrid|international|abroad|overseas",
+    "renewal": r"续展|续期|续注册|到期|过期|renew|expir|laps",
+    "geographic_indications": r"地理标志|地标|地理标识|geographical indication|\bGI\b",
     "collective_certification": r"集体商标|证明商标|collective|certification mark",
-    "opposition_invalidation": r"异议|无效|驳回|复审|撤三|抢注|oppos|invalid|refus|squat|non-?use",
-    "infringement_litigation": r"侵权|假冒|诉讼|起诉|维权|infring|counterfeit|litigat|sue\b",
+    "opposition_invalidation": r"异议|无效|驳回|复审|撤三|撤销|抢注|oppos|invalid|refus|squat|non-?use",
+    "infringement_litigation": r"侵权|假冒|仿冒|山寨|诉讼|起诉|官司|维权|打假|infring|counterfeit"
+    r"|litigat|lawsuit|court|\bsue\b|\bsued\b|fake",
     "brand_strategy": r"品牌|brand",
-    "registration": r"注册|申请|regist|filing",
+    "registration": r"注册|申请|regist|filing|\bfile\b",
 }
 
 
@@ -375,7 +431,7 @@ def _only_cancel(key: str) -> bool:
 # itself is a yes-or-no question (the booking's reminder consent) or the flow is not the
 # booking's (a marks reminder question), which the flow reads.
 _SOFT_CANCEL = re.compile(
-    r"^(不用了|不需要了|不要了|no thanks?|no thank you|not now|nah)\s*"
+    r"^(暂时|先|现在|目前)?(不用了|不需要了|不要了|no thanks?|no thank you|no need|not now|nah)\s*"
     r"(谢谢|谢了|谢谢你|thanks?|thank you|哈|啊|吧)?$",
     re.I,
 )
@@ -410,12 +466,20 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         and not _IDENTITY.search(text)
         and not _NEED_Q.search(text)
     ):
-        if _asks_person(text):
+        if (_BOOK_VISIT.search(text) or re.search(r"\b(meet|meeting|sit down)\b", text, re.I)) and (
+            _BOOK_WHO.search(text) or re.search(r"\b(someone|somebody)\b", text, re.I)
+        ):
+            interp.intent = "booking"  # meeting someone is a booking, not a chat with staff
+        elif _asks_person(text) or _HUMAN_CLASS.search(text):
             interp.intent = "handoff"
         elif (
             (_BOOK_VERB.search(text) and _BOOK_WHO.search(text))
             or _BOOK_TIME.search(text)
             or _BOOK_VISIT.search(text)
+            or (
+                ((_RESERVE.search(text) and _RESERVED.search(text)) or _RESERVE_ONLY.match(key))
+                and not _MADE_BOOKING.search(text)
+            )
         ):
             interp.intent = "booking"
     own = list(subjects_of(text))

@@ -152,7 +152,9 @@ class HandoffSkill:
         return Reply(ht("ask_question", ctx.lang)) if ctx.flow == self.name else None
 
     def _intake(self, ctx: Context, key: str) -> Outcome:
-        if key in CANCEL:
+        # Any cancel word of the understanding ("取消吧", "不用转了", "never mind") withdraws
+        # the request before a ticket exists; it is never the question for staff.
+        if key in CANCEL or (ctx.interp is not None and ctx.interp.intent == "cancel"):
             ctx.flow = None
             return _said([Reply(ht("cancelled", ctx.lang))], "handoff", "cancelled")
         # Someone who only repeats "人工" wants a person, not a form: open it anyway.

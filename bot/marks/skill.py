@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.answers import NO_WORDS, YES_WORDS
 from bot.core.context import Context
 from bot.core.menu import CANCEL
 from bot.core.messages import Choice, Reply
@@ -64,13 +65,10 @@ _ACTION = {
     "停止提醒": "stop",
     "stop reminders": "stop",
 }
-_YES = frozenset(
-    {"marks:confirm", "确认", "确认保存", "确定", "是", "好", "yes", "y", "ok", "save them"}
-)
-_CONSENT_YES = frozenset(
-    {"marks:consent:yes", "同意", "同意提醒", "yes", "是", "好", "yes, remind me"}
-)
-_CONSENT_NO = frozenset({"marks:consent:no", "不用", "不用提醒", "no", "否", "不", "no reminders"})
+# Yes and no are the one vocabulary of bot/core/answers.py; the buttons add their payloads.
+_YES = YES_WORDS | {"marks:confirm", "确认保存", "save them"}
+_CONSENT_YES = YES_WORDS | {"marks:consent:yes", "同意提醒", "yes, remind me"}
+_CONSENT_NO = NO_WORDS | {"marks:consent:no", "no reminders"}
 
 
 def _out(replies: list[Reply], outcome: str = "handled") -> Outcome:

@@ -32,11 +32,13 @@ KINDS: dict[str, frozenset[str]] = {
     "greeting": _set(
         "你好 您好 你好呀 您好呀 哈喽 嗨 hi hello hey 早 早上好 上午好 中午好 下午好 晚上好 "
         "good_morning good_afternoon good_evening hi_there hello_there 你好啊 您好啊 哈罗 嗨喽 "
-        "/start start hey_there 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗"
+        "/start start hey_there 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗 yo"
     ),
     "presence": _set(
         "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 喂 喂喂 "
-        "anyone_there are_you_there is_anyone_there anybody_there hello? 有问题想问 想咨询一下 "
+        "anyone_there are_you_there is_anyone_there anybody_there hello? anyone anybody somebody "
+        "打扰了 打扰一下 不好意思打扰一下 不好意思 打扰 不好意思打扰了 excuse_me "
+        "hello_anyone 有问题想问 想咨询一下 "
         "想问个问题 我想咨询 咨询一下 请问一下 问个问题 有个问题 想问一下 我想问一下 "
         "i_have_a_question quick_question can_i_ask_something can_i_ask_a_question"
     ),
@@ -70,7 +72,12 @@ KINDS: dict[str, frozenset[str]] = {
         "好吧 好哒 好呀 好啊 行吧 可以的 没问题 明白啦 了解啦 懂啦 知道啦 晓得了 清楚了 ok的 "
         "perfect awesome nice good makes_sense that_helps all_good no_worries right roger will_do "
         "clear okay_then ok_then okey oki okok okk 这样 原来如此 原来这样 原来是这样 是这样 这样子 "
-        "i_see_now makes_sense_thanks 我知道了 我明白了 我懂了 我了解了 知道啦 好的呢"
+        "i_see_now makes_sense_thanks 我知道了 我明白了 我懂了 我了解了 知道啦 好的呢 "
+        # praise, answered like an acknowledgement
+        "厉害 真厉害 太厉害了 好厉害 你真棒 真棒 太棒了 很棒 棒 赞 点赞 牛 真牛 666 给力 "
+        "good_job well_done nice_one amazing brilliant excellent you're_great 太好了 好极了 "
+        "sounds_good that's_helpful that's_great very_helpful helpful that_helps_a_lot "
+        "that's_useful that's_very_helpful"
     ),
     "chitchat": _set(
         "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
@@ -116,6 +123,12 @@ _TEXTS = {
         "抱歉没能帮上忙。您可以换个说法再问我一次，或回复“人工”，我请工作人员来帮您。",
         "Sorry I could not help. Try asking in other words, or reply 'human' and I will ask "
         "the staff to help you.",
+    ),
+    # A cancel word with nothing under way ("算了", "never mind"): no refusal, no "nothing to
+    # cancel", just what a receptionist says.
+    "dropped": (
+        "好的，没关系。还有其他商标问题随时问我。",
+        "No problem. Ask me anytime if anything else comes up.",
     ),
     # Said after the reply when small talk ends a flow that was not finished.
     "left": (

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from bot.booking import actions as act
 from bot.booking.flow import BookingState, advance, back, start
 from bot.booking.format import expert_label, slot_time
+from bot.booking.named import named_expert
 from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt, tz_of
@@ -27,6 +28,7 @@ from bot.core.menu import CANCEL, GREETINGS, MENU, menu_choices
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.station import station_phone
+from bot.core.understand import booking_topic
 from bot.privacy.consents import record_booking_consents
 from storage.bookings import get_booking
 from storage.errors import SlotTaken
@@ -158,9 +160,28 @@ class BookingSkill:
         replies = [Reply(notice, intent="booking"), first] if notice else [first]
         return act.out(replies, "started")
 
+    def names_expert(self, ctx: Context) -> bool:
+        """Whether the message asks for one of the experts by name ("need li jing for ...")."""
+        return named_expert(ctx.text, list_experts(session=ctx.session)) is not None
+
     def start_with(self, ctx: Context, topic: str | None) -> Outcome:
-        """Start booking from a request in the user's own words; a named topic is preselected."""
+        """Start booking from a request in the user's own words; a named expert, else a named
+        topic, is preselected, and a day typed with the expert is taken too."""
         outcome = self._start(ctx)
+        expert = named_expert(ctx.text, list_experts(session=ctx.session))
+        if expert is not None and expert.specialties and ctx.flow == self.name:
+            topic = topic or booking_topic(ctx.text, SPECIALTIES)
+            chosen = topic if topic in expert.specialties else expert.specialties[0]
+            ctx.flow_data.update(topic=chosen, expert=expert.id)
+            outcome = self._next(ctx, S.EXPERT)
+            day = read_day(ctx.text, ctx.today)
+            if day is not None and f"book:day:{day.isoformat()}" in {
+                c.payload for c in prompt(ctx, S.DAY).choices
+            }:
+                # "约陈晓老师 周三上午": that day's times straight away.
+                ctx.flow_data["day"] = day.isoformat()
+                return self._next(ctx, S.DAY)
+            return outcome
         if topic in SPECIALTIES and ctx.flow == self.name:
             ctx.flow_data.update(topic=topic, expert=None)
             return self._next(ctx, S.TOPIC)

@@ -102,6 +102,8 @@ class BookingStarts(Protocol):
 
     def start_with(self, ctx: Context, topic: str | None) -> Outcome: ...
 
+    def names_expert(self, ctx: Context) -> bool: ...
+
 
 class BookingSteps(Protocol):
     """What the router needs of an active booking flow when typed text moves it."""

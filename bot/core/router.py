@@ -155,7 +155,12 @@ class Router:
             if outcome is not None:
                 return outcome
         starts = self.skills.booking_starts
-        if interp.intent == "booking" and ctx.flow is None and starts is not None:
+        if (
+            ctx.flow is None
+            and starts is not None
+            and (interp.intent == "booking" or (interp.intent is None and starts.names_expert(ctx)))
+        ):
+            # Asked in words, or asking for an expert by name ("need li jing for an opposition").
             return starts.start_with(ctx, interp.topic)
         if "handoff:open" in payloads and is_yes(ctx.text) and handoff is not None:
             # "好的" right after "需要请工作人员帮您看看吗？" (and its button) takes the offer.

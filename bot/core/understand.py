@@ -223,7 +223,11 @@ _HUMAN_CLASS = re.compile(
     r"|机器人\S{0,8}(找|叫|换|转)\S{0,2}人"
     r"|\b(connect|transfer|put) me (with|to|through)\b"
     r"|\b(a |your |one of your )?staff( member)?\b.{0,20}\bhelp\b"
-    r"|\bhelp\b.{0,12}\b(a |your )?staff\b",
+    r"|\bhelp\b.{0,12}\b(a |your )?staff\b"
+    # a call back asked for: staff ring the user ("你们能打给我吗", "can someone call me back")
+    r"|(打|回)(个|一个)?电话给(我|我们)|给(我|我们)(打|回)(个|一个)?电话|(能|可以|麻烦)?打给(我|我们)"
+    r"|回(个|一个)?电话|电话(里|上)(说|聊|讲|沟通)|\b(call|ring|phone) (me|us)( back)?\b"
+    r"|\bgive (me|us) a (call|ring)\b",
     re.I,
 )
 # A booking asked for in words: a verb of arranging and someone to consult.
@@ -237,7 +241,8 @@ _BOOK_VERB = re.compile(
 # Meeting someone at the station is a booking even when nobody is named ("下周想过去当面咨询下
 # 马德里的事 能约吗", "can we come in and talk it through").
 _BOOK_VISIT = re.compile(
-    r"(当面|面对面|上门|过去|到(站里|你们|现场|那边|指导站))\S{0,2}(咨询|聊|谈|请教|问问|沟通)|面谈|面聊"
+    r"(当面|面对面|上门|过去|到(站里|你们|现场|那边|指导站))\S{0,2}(咨询|聊|谈|请教|问问|沟通|说|讲)"
+    r"|面谈|面聊"
     r"|\bin person\b|face[- ]to[- ]face|\b(visit|come (in|by|over) (to|and))\b",
     re.I,
 )
@@ -298,7 +303,9 @@ _HUMAN_WHO = re.compile(
     # support or a representative asked for ("connect me with support"); "our customer service
     # team uses the name" has no verb of asking and stays a question
     r"|customer (service|support)|\bsupport\b|(?<!office )\brepresentative\b(?! office)"
-    r"|live (chat|agent|person)|\brep\b",
+    r"|live (chat|agent|person)|\brep\b"
+    # whoever is working ("talk to whoever's on duty", "找值班的")
+    r"|值班|\bwhoever\b|\bon duty\b",
     re.I,
 )
 # "agent" is also a trademark agent (代理机构): "do we need an agent to file", "agent fees".
@@ -482,6 +489,8 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             )
         ):
             interp.intent = "booking"
+    if interp.intent == "handoff" and _BOOK_VISIT.search(text) and not _ABOUT.search(text):
+        interp.intent = "booking"  # someone to see in person ("找个人当面说说"): an expert's slot
     own = list(subjects_of(text))
     if interp.intent is None and not set(own) - {"registration"} and _offtopic(text):
         # "今天天气怎么样": everyday matters, no trademark word: read alone, never a follow-up,

@@ -25,7 +25,9 @@ _EMOJI_TAIL = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+$")
 
 
 def _set(words: str) -> frozenset[str]:
-    return frozenset(w.replace("_", " ") for w in words.split())
+    # English is typed with and without apostrophes ("thats helpful", "im bored").
+    spaced = [w.replace("_", " ") for w in words.split()]
+    return frozenset(spaced + [w.replace("'", "") for w in spaced])
 
 
 KINDS: dict[str, frozenset[str]] = {
@@ -40,14 +42,20 @@ KINDS: dict[str, frozenset[str]] = {
         "打扰了 打扰一下 不好意思打扰一下 不好意思 打扰 不好意思打扰了 excuse_me "
         "hello_anyone 有问题想问 想咨询一下 "
         "想问个问题 我想咨询 咨询一下 请问一下 问个问题 有个问题 想问一下 我想问一下 "
-        "i_have_a_question quick_question can_i_ask_something can_i_ask_a_question"
+        "i_have_a_question quick_question can_i_ask_something can_i_ask_a_question "
+        # asking leave to ask ("辛苦了 问个事哈", "one more question")
+        "问个事 问个事儿 问件事 想问个事 想问件事 请教个问题 请教一下 咨询个事 咨询个问题 我有个问题 "
+        "有件事想问 还有个问题 再问一下 再问个问题 one_more_question another_question "
+        "i_have_another_question can_i_ask_you_something got_a_question"
     ),
     "thanks": _set(
         "谢谢 谢谢你 谢谢您 多谢 感谢 非常感谢 谢啦 谢了 好的谢谢 好的谢谢你 好的多谢 thanks "
         "thank_you thanks_a_lot thank_you_very_much thx ty many_thanks 辛苦了 麻烦你了 "
         "ok_thanks ok_thank_you great_thanks 明白了谢谢 知道了谢谢 收到谢谢 cheers thanks_so_much "
         "thank_you_so_much much_appreciated appreciate_it thanks_again 谢谢啦 谢谢哈 感谢感谢 "
-        "多谢啦 万分感谢 谢谢老师 3q 辛苦 辛苦啦 辛苦你了 麻烦了"
+        "多谢啦 万分感谢 谢谢老师 3q 辛苦 辛苦啦 辛苦你了 麻烦了 "
+        "thank_u thanks_u tq tks thnx thanx tyvm ty_so_much thank_you_kindly 谢谢了 感谢了 "
+        "谢谢啊 谢谢呀 辛苦辛苦 多谢多谢"
     ),
     "goodbye": _set(
         "再见 拜拜 拜 bye bye-bye goodbye see_you 回头见 下次见 先这样 就这样 没事了 没有了 "
@@ -77,7 +85,11 @@ KINDS: dict[str, frozenset[str]] = {
         "厉害 真厉害 太厉害了 好厉害 你真棒 真棒 太棒了 很棒 棒 赞 点赞 牛 真牛 666 给力 "
         "good_job well_done nice_one amazing brilliant excellent you're_great 太好了 好极了 "
         "sounds_good that's_helpful that's_great very_helpful helpful that_helps_a_lot "
-        "that's_useful that's_very_helpful"
+        "that's_useful that's_very_helpful "
+        # news taken in ("good to know", "学到了")
+        "good_to_know nice_to_know good_to_hear glad_to_hear that's_good_to_know great_to_know "
+        "useful very_useful super_helpful so_helpful really_helpful 有用 很有用 太有用了 有帮助 "
+        "很有帮助 学到了 受教了 长知识了 涨知识了"
     ),
     "chitchat": _set(
         "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
@@ -242,7 +254,8 @@ def _listed(key: str) -> str | None:
     # decide the reply over a greeting or an acknowledgement.
     kinds = _pieces(key.replace(" ", "_") if key.isascii() else key.replace(" ", ""))
     if kinds:
-        order = ("goodbye", "thanks", "identity", "presence", "greeting", "chitchat", "ack")
+        # Leave to ask goes before thanks: "辛苦了 问个事" is about to ask.
+        order = ("goodbye", "presence", "thanks", "identity", "greeting", "chitchat", "ack")
         return next(k for k in order if k in kinds)
     return None
 

@@ -7,6 +7,9 @@ clock at Monday 2026-12-07 10:00 in Shanghai (fixtures of tests/bot/test_dialogu
 
 from __future__ import annotations
 
+import pytest
+
+from bot.core.runtime import Runtime
 from tests.bot.test_dialogues import Chat, _template, _text, chat, rt  # noqa: F401
 
 _COMPANY = "企业名称"
@@ -240,3 +243,92 @@ def test_the_step_after_a_typed_time_repeats_the_slot_taken(chat: Chat) -> None:
     english.say("wed")
     said = _text(english.say("2.30pm"))
     assert "You chose" in said and "14:30" in said and "Li Jing" in said
+
+
+@pytest.mark.parametrize(
+    ("text", "expert", "day"),
+    [
+        ("想约王明远老师聊下续展的事", "王明远", "周二"),
+        ("找赵宏老师问地理标志", "赵宏", "周二"),
+        ("能不能跟李静律师约个时间", "李静", "周三"),
+        ("我想见一下陈晓", "陈晓", "周一"),
+        ("can i book chen xiao for some madrid stuff", "Chen Xiao", "Mon"),
+        ("need li jing for an opposition question", "Li Jing", "Wed"),
+        ("need to talk to wang mingyuan abt renewal", "Wang Mingyuan", "Tue"),
+        ("could we meet Mr Zhao about a GI", "Zhao Hong", "Tue"),
+    ],
+)
+def test_an_expert_asked_for_by_name_is_preselected(
+    rt: Runtime,  # noqa: F811
+    text: str,
+    expert: str,
+    day: str,
+) -> None:
+    # The days offered are the named expert's, whatever topic words came with the name.
+    said = Chat(rt.conversation, user=text).say(text)
+    assert said.intent == "booking", said.intent
+    shown = _text(said)
+    assert day in shown and ("请选择日期" in shown or "Choose a day" in shown), shown
+
+
+def test_a_day_typed_with_the_name_goes_to_its_times(chat: Chat) -> None:  # noqa: F811
+    assert "09:30" in _text(chat.say("约陈晓老师 周三上午"))
+
+
+@pytest.mark.parametrize("text", ["王老师的资质怎么样", "陈晓是谁", "Li Jing"])
+def test_a_name_without_asking_for_the_person_starts_nothing(
+    rt: Runtime,  # noqa: F811
+    text: str,
+) -> None:
+    assert Chat(rt.conversation, user=text).say(text).intent != "booking"
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        # English typed without apostrophes reads as with them.
+        ("cheers thats helpful", "welcome"),
+        ("thats all", "Goodbye"),
+        # News taken in, with or without thanks: never an FAQ answer ("know" is in one).
+        ("good to know", "OK"),
+        ("ok good to know thx", "welcome"),
+        ("perfect thank u", "welcome"),
+        ("学到了 谢谢", "不客气"),
+        # Leave to ask is answered as such, even after thanks.
+        ("辛苦了 问个事哈", "请直接说"),
+        ("谢谢 再问一下", "请直接说"),
+        ("one more question", "Go ahead"),
+    ],
+)
+def test_acknowledgements_and_leave_to_ask_in_more_words(
+    rt: Runtime,  # noqa: F811
+    text: str,
+    reply: str,
+) -> None:
+    said = Chat(rt.conversation, user=text).say(text)
+    assert said.intent == "smalltalk" and reply in _text(said), (said.intent, _text(said))
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # A call back asked for is staff's to make.
+        ("这事电话里说比较清楚 你们能打给我吗", "handoff"),
+        ("给我回个电话", "handoff"),
+        ("can someone call me back", "handoff"),
+        ("just give me a call", "handoff"),
+        # Whoever is working.
+        ("id rather just talk to whoever's on duty there tbh", "handoff"),
+        ("找值班的", "handoff"),
+        # Someone to see in person is an expert's slot.
+        ("这个我们搞不太懂 能不能找个人当面说说", "booking"),
+        # The number itself is asked, not a call.
+        ("电话多少", "smalltalk"),
+    ],
+)
+def test_a_call_back_whoever_is_on_duty_and_someone_in_person(
+    rt: Runtime,  # noqa: F811
+    text: str,
+    intent: str,
+) -> None:
+    assert Chat(rt.conversation, user=text).say(text).intent == intent

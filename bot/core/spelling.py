@@ -21,6 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from knowledge.index import FaqIndex
+from knowledge.per_index import per_index
 from knowledge.schema import FaqEntry
 from knowledge.tools._data import DATA_DIR
 from knowledge.tools.fees import DEFAULT_FEES_FILE
@@ -113,7 +114,7 @@ def common_words() -> frozenset[str]:
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
-@lru_cache(maxsize=4)
+@per_index
 def vocabulary(index: FaqIndex) -> Vocabulary:
     """The words of an index's entries and of the bot's own word lists (rebuilt with the index)."""
     extra = [f.read_text(encoding="utf-8") for f in _EXTRA_FILES if f.exists()]

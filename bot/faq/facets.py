@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
 
 from bot.core.understand import entry_subject, facets_of, lexicon, subjects_of
 from knowledge.index import FaqIndex, Match
+from knowledge.per_index import per_index
 from knowledge.schema import FaqEntry
 
 __all__ = (
@@ -229,7 +230,7 @@ def _tag_facets(entry: FaqEntry) -> frozenset[str]:
     return frozenset(_TAG_FACETS[t] for t in entry.tags if t in _TAG_FACETS)
 
 
-@lru_cache(maxsize=4)
+@per_index
 def facet_map(index: FaqIndex) -> FacetMap:
     """The map of an index's entries (rebuilt with the index)."""
     return build(index.entries)

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from bot.core.understand import Interpretation, entry_subject, facets_of, subjects_of
 from knowledge.index import FaqIndex, Match
+from knowledge.per_index import per_index
 
 __all__ = ("PENALTY", "SURE_MARGIN", "rerank", "sure_fit")
 
@@ -179,7 +180,7 @@ def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
     return False
 
 
-@lru_cache(maxsize=4)
+@per_index
 def subject_facets(index: FaqIndex) -> Counter[tuple[str | None, str | None]]:
     """How many entries of the index are on each (subject family, facet)."""
     seen: set[str] = set()

@@ -310,7 +310,9 @@ _FILE_WORD = re.compile(
     r"注册|申请|保护|报|递交|\b(register|registration|file|filing|protect|protection|apply)\b",
     re.IGNORECASE,
 )
-_TO_CHINA = re.compile(r"在中国|在国内|来中国|到中国|进中国|\bin china\b|\binto china\b", re.IGNORECASE)
+_TO_CHINA = re.compile(
+    r"在中国|在国内|来中国|到中国|进中国|\bin china\b|\binto china\b", re.IGNORECASE
+)
 
 
 def files_abroad(text: str, parties: Sequence[PartyMatch]) -> bool:

@@ -31,9 +31,10 @@ def _names(expert: Expert) -> tuple[str, str]:
     return zh, en
 
 
-def named_expert(text: str, experts: Sequence[Expert]) -> Expert | None:
-    """The one expert the message asks for by name, or None."""
-    if not _ASKS_FOR.search(text):
+def named_expert(text: str, experts: Sequence[Expert], *, asking: bool = True) -> Expert | None:
+    """The one expert the message asks for by name, or None (`asking=False`: inside the
+    booking, where a name alone is a choice)."""
+    if asking and not _ASKS_FOR.search(text):
         return None
     low = re.sub(r"\s+", " ", text.lower())
     found: list[Expert] = []

@@ -62,6 +62,11 @@ _CHANGE_RE = re.compile(
     re.IGNORECASE,
 )
 _WHEN_RE = re.compile(r"时间|日期|哪天|时段|\b(time|date|day|slot)\b", re.IGNORECASE)
+# Where the new day or time starts: "周三有事 能改到下周一下午吗" moves to Monday, not Wednesday.
+_TO_RE = re.compile(
+    r"改成|改为|改到|换成|换到|调到|挪到|推到|\b(?:change|move|switch)(?: it)? to\b|\bmake it\b",
+    re.IGNORECASE,
+)
 # The steps after the slot: what is typed there would otherwise be taken as a name or question.
 _AFTER_SLOT = frozenset({S.COMPANY, S.CONTACT, S.PHONE, S.QUESTION, S.NOTICE, S.CONFIRM})
 
@@ -159,6 +164,18 @@ class BookingSkill:
             return act.out([Reply(ctx.t("book.unavailable", phone=phone), intent="booking")])
         replies = [Reply(notice, intent="booking"), first] if notice else [first]
         return act.out(replies, "started")
+
+    def other_expert(self, ctx: Context) -> str | None:
+        """The payload choosing another expert of the topic named at the day or time step
+        ("go back, wang mingyuan instead"), with the flow put back at the expert step."""
+        expert = named_expert(ctx.text, list_experts(session=ctx.session), asking=False)
+        fd = ctx.flow_data
+        if expert is None or expert.id == fd.get("expert") or fd.get("code"):
+            return None
+        if fd.get("topic") not in expert.specialties:
+            return None
+        fd.update(state=S.EXPERT.value, expert=None)
+        return f"book:expert:{expert.id}"
 
     def names_expert(self, ctx: Context) -> bool:
         """Whether the message asks for one of the experts by name ("need li jing for ...")."""
@@ -259,7 +276,9 @@ class BookingSkill:
         user was at, instead of the words becoming their company name or question."""
         if state not in _AFTER_SLOT or not _CHANGE_RE.search(text):
             return None
-        day, at = read_day(text, ctx.today), read_time(text)
+        target = _TO_RE.split(text, maxsplit=1)[-1] if _TO_RE.search(text) else text
+        day = read_day(target, ctx.today) or read_day(text, ctx.today)
+        at = read_time(target) or read_time(text)
         if day is None and at is None and not _WHEN_RE.search(text):
             return None
         ctx.flow_data["resume"] = state.value
@@ -297,7 +316,7 @@ class BookingSkill:
             when = slot_time(parse_key(fd["slot"]), parse_key(fd["slot_end"]), tz_of(ctx), ctx.lang)
             fd["state"] = resume
             note = Reply(bt("change.done", ctx.lang, when=when), intent="booking")
-            return act.out([note, prompt(ctx, BookingState(resume))])
+            return act.out([note, prompt(ctx, BookingState(resume), echo=False)])
         done = bool(ctx.flow_data.get("question"))
         return self._goto(ctx, advance(state, wechat=self._wechat(ctx), details_done=done))
 

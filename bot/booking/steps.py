@@ -100,8 +100,9 @@ def _chosen(ctx: Context) -> tuple[Expert | None, str]:
     return ctx.session.get(Expert, fd["slot_expert"]), when
 
 
-def prompt(ctx: Context, state: BookingState) -> Reply:
-    """The question asked in `state`, with its choices and back/cancel."""
+def prompt(ctx: Context, state: BookingState, *, echo: bool = True) -> Reply:
+    """The question asked in `state`, with its choices and back/cancel (`echo=False`: the
+    caller has just said which slot was taken)."""
     lang, fd, settings = ctx.lang, ctx.flow_data, ctx.services.settings
     phone = station_phone(settings, lang)
     if state is S.TOPIC:
@@ -145,7 +146,7 @@ def prompt(ctx: Context, state: BookingState) -> Reply:
         # back ("周四 9点40" typed: 12月10日（周四）09:40-10:10, 王明远).
         expert, when = _chosen(ctx)
         text = bt("company.prompt", lang)
-        if expert is not None:
+        if expert is not None and echo:
             text = (
                 bt("slot.chosen", lang, time=when, expert=expert_label(expert, lang)) + "\n" + text
             )

@@ -114,6 +114,8 @@ class BookingSteps(Protocol):
 
     def ask_again(self, ctx: Context) -> Reply | None: ...
 
+    def other_expert(self, ctx: Context) -> str | None: ...
+
 
 class ToolFollowUps(Protocol):
     """A message that changes the inputs of the last tool run ("3个类", "加上韩国")."""

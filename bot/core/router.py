@@ -47,7 +47,12 @@ _OTHER_EXPERT = re.compile(
     r"|(different|another|other) (expert|adviser|advisor|lawyer|person)",
     re.IGNORECASE,
 )
-_ANY_DAY = re.compile(r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever", re.I)
+_ANY_DAY = re.compile(
+    r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever"
+    # the soonest asked for: the first day too ("最早的那个" at the expert step)
+    r"|最早|最快|越快越好|越早越好|尽快|尽早|asap|soonest|earliest|first available",
+    re.I,
+)
 _CORRECTION = re.compile(
     r"不对|不是|其实|改成|换成|还是|我是想|想问|应该是|actually|instead|rather|no,|not that|i meant",
     re.IGNORECASE,
@@ -202,6 +207,11 @@ class Router:
                 # "周五下午两点" when days are offered: that day's slot at that time, if free.
                 day = dt.date.fromisoformat(picked.removeprefix("book:day:"))
                 picked = self._slot_at(ctx, day) or picked
+            offers_any = any(c.payload == "book:expert:any" for c in choices)
+            short = len(ctx.text) <= 24 and not re.search(r"\d", ctx.text)
+            soonest = short and _ANY_DAY.search(ctx.text) and not asks_question(ctx.text)
+            if picked is None and offers_any and soonest:
+                picked = "book:expert:any"  # "whenever is soonest" at the expert step
             if picked == "book:expert:any" and _ANY_DAY.search(ctx.text):
                 # "随便哪天" at the expert step: anyone, and the soonest day too.
                 picked = self._first_day(ctx) or picked
@@ -261,6 +271,9 @@ class Router:
         """A typed answer that changes an earlier booking step: another day, another topic."""
         state = str(ctx.flow_data.get("state", ""))
         text = ctx.text
+        steps = self.skills.booking_steps
+        if state in ("day", "slot") and steps is not None and (other := steps.other_expert(ctx)):
+            return other  # another expert named: theirs are the days offered next
         if state in ("day", "slot") and _OTHER_EXPERT.search(text):
             ctx.flow_data["state"] = "day"
             return "book:back"  # back from the day step is the expert step

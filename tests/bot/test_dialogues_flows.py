@@ -332,3 +332,39 @@ def test_a_call_back_whoever_is_on_duty_and_someone_in_person(
     intent: str,
 ) -> None:
     assert Chat(rt.conversation, user=text).say(text).intent == intent
+
+
+@pytest.mark.parametrize("soonest", ["最早的那个", "越快越好", "whenever is soonest", "asap"])
+def test_the_soonest_at_the_expert_step_is_anyone_on_the_first_day(
+    rt: Runtime,  # noqa: F811
+    soonest: str,
+) -> None:
+    clerk = Chat(rt.conversation, user=soonest)
+    clerk.say("约个马德里的专家")
+    shown = _text(clerk.say(soonest))
+    assert "12月7日" in shown or "7 Dec" in shown  # Monday's times, not the list of days
+    assert "14:00" in shown, shown
+
+
+def test_a_question_with_a_when_word_at_the_expert_step_is_answered(chat: Chat) -> None:  # noqa: F811
+    chat.say("约个专家")
+    chat.say("续展")
+    said = chat.say("2016年3月7日注册的商标什么时候续展")
+    assert "2026-03-06" in _text(said)
+
+
+def test_another_expert_named_at_the_day_step_offers_their_days(chat: Chat) -> None:  # noqa: F811
+    chat.say("i want to see an expert about our brand strategy")
+    chat.say("chen xiao")
+    days = _text(chat.say("go back, wang mingyuan instead"))
+    assert "Tue" in days and "Mon" not in days.split("\n", 1)[-1]
+    assert "09:40" in _text(chat.say("thursday 10 dec"))
+
+
+def test_a_new_day_after_a_change_word_is_the_one_moved_to(chat: Chat) -> None:  # noqa: F811
+    chat.say("约陈晓老师 周三上午")
+    chat.say("9:30")
+    moved = _text(chat.say("不好意思周三有事 能改到下周一下午吗"))
+    assert "12月14日" in moved and "15:00" in moved
+    done = _text(chat.say("三点"))
+    assert "12月14日（周一）15:00" in done and done.count("15:00-15:45") == 1

@@ -234,8 +234,11 @@ _HUMAN_CLASS = re.compile(
 _BOOK_VERB = re.compile(
     r"预约|约(个|一?下|位|专家|律师|顾问|时间|吗|不)|安排|请教|面谈|当面|见面|聊聊|细聊"
     r"|找|请|帮(我|我们|忙)?(看|把关|分析|规划|指导)|帮忙|把关|指导|规划|咨询(一?下)?|聊|谈|问问"
+    r"|联系|评估"
     r"|\bbook|schedul|appointment|\bmeet\b|arrange|set up|session"
-    r"|\b(chat|talk|speak|discuss|consult|see|sit down)\b",
+    r"|\b(chat|talk|speak|discuss|consult|see|sit down)\b"
+    # someone to look at the user's papers ("can an expert look over our application")
+    r"|\b(look (over|at|through)|review|check|go (over|through)|assess|advise)\b",
     re.I,
 )
 # Meeting someone at the station is a booking even when nobody is named ("下周想过去当面咨询下
@@ -250,11 +253,15 @@ _BOOK_VISIT = re.compile(
 _BOOK_TIME = re.compile(
     r"约(个|一?下)?(时间|明天|后天|今天|下午|上午|周.|星期.|下周)"
     r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)"
-    r"|\bmake (an? )?(appointment|booking|reservation)\b",
+    r"|\bmake (an? )?(appointment|booking|reservation)\b"
+    # advice of a professional asked for ("i need professional advice on a dispute")
+    r"|\b(need|want|get|seek|looking for)\b.{0,20}\b(professional|expert|legal|specialist)"
+    r" (advice|opinion|help)\b",
     re.I,
 )
 _BOOK_WHO = re.compile(
     r"专家|律师|顾问|老师|行家|懂行的|专业人士|专业的人|专业人员|expert|lawyer|attorney|consultant"
+    r"|懂\S{0,6}的(人|老师)|内行"
     r"|specialist|advis[eo]r|professional"
     r"|counsel",
     re.I,
@@ -285,7 +292,7 @@ _MADE_BOOKING = re.compile(
 _HUMAN_VERB = re.compile(
     r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)|在不在|在吗|在么"
     r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there"
-    r"|transfer|put me|want|like|please|pls",
+    r"|transfer|put me|want|like|please|pls|help|assist",
     re.I,
 )
 # Asking what tmbot is ("are you a real person", "你是真人吗") is small talk, not a request.

@@ -368,3 +368,28 @@ def test_a_new_day_after_a_change_word_is_the_one_moved_to(chat: Chat) -> None: 
     assert "12月14日" in moved and "15:00" in moved
     done = _text(chat.say("三点"))
     assert "12月14日（周一）15:00" in done and done.count("15:00-15:45") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Someone who knows, asked to look at the user's papers or to be contacted.
+        ("能帮我联系一下你们站里的老师吗", "booking"),
+        ("有没有懂商标的人可以帮我看看合同", "booking"),
+        ("can an expert look over our application before we file", "booking"),
+        ("could a specialist review our logo", "booking"),
+        # A professional's advice asked for.
+        ("i need professional advice on a trademark dispute", "booking"),
+        ("we are looking for expert advice on madrid", "booking"),
+        # A human asked to help.
+        ("could a human help me with this", "handoff"),
+        # Still questions.
+        ("how long does the review take", "faq"),
+    ],
+)
+def test_someone_who_knows_asked_to_look_or_advise(
+    rt: Runtime,  # noqa: F811
+    text: str,
+    intent: str,
+) -> None:
+    assert Chat(rt.conversation, user=text).say(text).intent == intent

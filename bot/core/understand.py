@@ -137,10 +137,16 @@ def _norm(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def subjects_of(text: str) -> tuple[str, ...]:
-    """The subjects a text names, most specific first (lexicon order).
+    """The subjects a text names, most specific first (lexicon order). Colloquial words name
+    a subject only when no specific one is named in the corpus's words ("三年没用 能弄掉吗" is
+    a non-use cancellation), though before the generic "registration" ("那个注册商标能弄掉吗").
 
     Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
-    found = tuple(s.name for s in lexicon().subjects if s.names(text))
+    subjects = lexicon().subjects
+    named = [s.name for s in subjects if s.words.search(text)]
+    specific = [s for s in named if s != "registration"]
+    spoken = [] if specific else [s.name for s in subjects if s.name not in named and s.names(text)]
+    found = (*specific, *spoken, *[s for s in named if s == "registration"])
     if "madrid" not in found and files_abroad(text, find_parties(text)):
         # "想在美国日本注册商标": protection in other countries is the Madrid route (or filing
         # there directly), though the message never says Madrid.
@@ -460,9 +466,9 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # words retrieval would match are not there, the facet map answers (bot/faq).
         interp.extra["implied"] = True
     spoken = next((s for s in lexicon().subjects if s.name == interp.subject), None)
-    if spoken and spoken.colloquial and not spoken.words.search(text):
-        if spoken.colloquial.search(text):  # "能弄掉吗": retrieval gets the corpus's words too
-            interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
+    if spoken and not spoken.words.search(text) and spoken.names(text):
+        # "能弄掉吗": named in words the corpus never uses, retrieval gets the corpus's too.
+        interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     lean = bool(_LEAN.search(text))
     interp.extra["lean"] = lean

@@ -25,9 +25,15 @@ _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
         ("竞争对手的商标已经下证了 我们想把它整掉", "有时间限制吗"),
         ("对方抢注的商标核准了 能不能打无效", "最晚什么时候提"),
         ("他们那个注册商标我们想办法弄掉 怎么弄", "有时限吗"),
-        ("a rival got a mark registered that copies ours, how do we get rid of it", "is there a time limit"),
+        (
+            "a rival got a mark registered that copies ours, how do we get rid of it",
+            "is there a time limit",
+        ),
         ("can we have their registration struck off, it copies our logo", "any deadline for that?"),
-        ("their trademark was approved but it's basically ours, can we get it removed", "how long do we have"),
+        (
+            "their trademark was approved but it's basically ours, can we get it removed",
+            "how long do we have",
+        ),
         ("we want to knock out their mark, it was registered in bad faith", "is there a deadline"),
     ],
 )

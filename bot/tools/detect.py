@@ -141,12 +141,16 @@ _CLASS_NO = re.compile(
     # "9、35类" (nobody counts "3类和4类"); so is a lone class number past 10 with no 个
     # ("注册30类"): counts that large are said "30个类".
     r"|(?<![\d个])\d{1,2}\s*类?\s*(?:、|,|和|跟|及|与|/|还有|加)\s*\d{1,2}\s*类(?!似|别?[吗呢])"
+    # ... and numbers joined, then counted in words: "43和35两个类", "9、35、42这三个类".
+    r"|(?<![\d个])\d{1,2}(?:\s*(?:、|,|和|跟|及|与|/|还有|加)\s*\d{1,2})+\s*(?:这|那)?"
+    r"[两二三四五六七八九十]\s*个\s*(?:大)?类(?!似)"
     r"|(?<![\d第个])(?:[1-3]\d|4[0-5])\s*类(?![似别])"
     r"|\bclass(?:es)?\s+\d{1,2}\b(?:\s*(?:,|and|&|/)\s*(?:class\s+)?\d{1,2}\b)*",
     re.IGNORECASE,
 )
+# "both classes" counts two, as "two classes" does.
 _EN_CLASSES = re.compile(
-    r"\b(\d{1,3}|" + "|".join(_EN_NUM) + r")\s+(?:nice\s+)?class(?:es)?\b", re.I
+    r"\b(\d{1,3}|both|" + "|".join(_EN_NUM) + r")\s+(?:nice\s+)?class(?:es)?\b", re.I
 )
 _ZH_ITEMS = re.compile(
     _NOT_AFTER
@@ -165,6 +169,8 @@ def number(raw: str) -> int | None:
         return int(raw)
     if raw in _EN_NUM:
         return _EN_NUM[raw]
+    if raw == "both":
+        return 2
     if "十" in raw:
         tens, _, ones = raw.partition("十")
         return (_CN_NUM.get(tens, 1) if tens else 1) * 10 + (_CN_NUM.get(ones, 0) if ones else 0)

@@ -86,3 +86,23 @@ def test_classes_added_count_on(rt: Runtime, first: str, then: str, classes: int
 def test_a_why_after_an_estimate_is_no_new_input(rt: Runtime, why: str) -> None:
     intent, _ = _talk(rt, "madrid fee for US and japan, 2 classes", why)
     assert intent != "tool"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "classes"),
+    [
+        ("开奶茶店的 商标报哪个类", "那报43和35两个类多少钱", 2),
+        ("卖衣服的报哪个类", "25和35这两个类 网上多少钱", 2),
+        ("开面包店选哪个类", "30、35、43三个类多少钱", 3),
+        ("做软件开发的属于哪类", "9跟42两个类要多少钱", 2),
+        ("开火锅店的报什么类", "43和35两个类纸质的多少", 2),
+        ("we make phone cases, which class", "how much for both classes", 2),
+        ("we sell coffee, which class", "price for both classes online?", 2),
+        ("we run a bakery, which class", "fee for both classes", 2),
+    ],
+)
+def test_a_cost_after_a_class_lookup_counts_the_classes_named(
+    rt: Runtime, first: str, then: str, classes: int
+) -> None:
+    intent, r = _talk(rt, first, then)
+    assert (intent, r.get("tool"), r.get("classes")) == ("tool", "fee_national", classes)

@@ -37,6 +37,9 @@ LEAD = 4  # facets.yaml: the entry for a bare facet question among several that 
 PRIMARY = 3  # the question asks it, or the answer is THE answer to it (facets.yaml)
 ALSO = 1  # an alternate asks it, or facets.yaml says the answer also covers it
 _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
+# A facet a subject has no entry that is THE answer for is asked of its wider subject
+# ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
+WIDER = {"agent": "registration"}
 
 
 _FILLER = re.compile(

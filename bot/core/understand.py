@@ -155,7 +155,7 @@ def subjects_of(text: str) -> tuple[str, ...]:
 
 
 def _named(subject: str, text: str) -> bool:
-    return any(s.names(text) for s in lexicon().subjects if s.name == subject)
+    return any(s.words.search(text) for s in lexicon().subjects if s.name == subject)
 
 
 def facet_of(text: str) -> str | None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.messages import Inbound
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
+from tests.support.dialog import turn
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
@@ -40,11 +40,11 @@ ROUTE = {"madrid-route", "cross-border-ecommerce-brand", "madrid-eligibility"}
     ],
 )
 def test_a_region_abroad_is_the_madrid_route(rt: Runtime, first: str, then: str) -> None:
-    def turn(text: str) -> tuple[str, str | None]:
-        got = rt.conversation.handle_turn(Inbound(channel="test", user_ref="ab", text=text))
+    def said(text: str) -> tuple[str, str | None]:
+        got = turn(rt.conversation, text, user="ab")
         return got.intent, got.faq_id
 
-    intent, entry = turn(first)
+    intent, entry = said(first)
     assert intent == "faq" and entry in ROUTE, (intent, entry)
-    intent, entry = turn(then)
+    intent, entry = said(then)
     assert intent == "faq" and (entry or "").startswith("madrid-"), (intent, entry)

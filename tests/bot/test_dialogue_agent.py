@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.messages import Inbound
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
+from tests.support.dialog import turn
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
@@ -47,5 +47,5 @@ def test_the_agency_is_its_own_subject(
     rt: Runtime, first: str, then: str, entries: set[str]
 ) -> None:
     for text in (first, then):
-        got = rt.conversation.handle_turn(Inbound(channel="test", user_ref="ag", text=text))
+        got = turn(rt.conversation, text, user="ag")
     assert (got.intent, got.faq_id in entries) == ("faq", True), (got.intent, got.faq_id)

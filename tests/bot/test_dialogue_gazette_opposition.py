@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.messages import Inbound
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
+from tests.support.dialog import turn
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
@@ -43,10 +43,10 @@ OPPOSITION = {"opposition-how", "opposition-period", "opposition-period-2027"}
     ],
 )
 def test_gazette_similarity_then_the_other_side_wins(rt: Runtime, first: str, then: str) -> None:
-    def turn(text: str) -> tuple[str, str | None]:
-        got = rt.conversation.handle_turn(Inbound(channel="test", user_ref="gz", text=text))
+    def said(text: str) -> tuple[str, str | None]:
+        got = turn(rt.conversation, text, user="gz")
         return got.intent, got.faq_id
 
-    intent, entry = turn(first)
+    intent, entry = said(first)
     assert entry in OPPOSITION or intent == "suggest", (intent, entry)
-    assert turn(then) == ("faq", "opposition-outcome-appeal")
+    assert said(then) == ("faq", "opposition-outcome-appeal")

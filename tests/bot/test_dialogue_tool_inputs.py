@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from bot.core.messages import Inbound
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
+from tests.support.dialog import turn
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
@@ -24,7 +24,7 @@ _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 def _talk(rt: Runtime, *texts: str) -> tuple[str, dict[str, Any]]:
     got = None
     for text in texts:
-        got = rt.conversation.handle_turn(Inbound(channel="test", user_ref="ti", text=text))
+        got = turn(rt.conversation, text, user="ti")
     assert got is not None
     return got.intent, got.result or {}
 

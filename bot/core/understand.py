@@ -93,6 +93,13 @@ class Subject:
     words: re.Pattern[str]
     zh: str
     en: str
+    # Everyday words for the subject that the corpus never uses ("弄掉" for an invalidation):
+    # they name it, and the subject's phrase is added to what retrieval searches.
+    colloquial: re.Pattern[str] | None = None
+
+    def names(self, text: str) -> bool:
+        """Whether `text` names this subject, in the corpus's words or colloquially."""
+        return bool(self.words.search(text) or (self.colloquial and self.colloquial.search(text)))
 
 
 @dataclass(frozen=True)
@@ -111,7 +118,13 @@ def lexicon() -> Lexicon:
     """The lexicon of bot/core/understanding.yaml."""
     raw = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
     subjects = tuple(
-        Subject(name, re.compile(v["words"], re.IGNORECASE), v["zh"], v["en"])
+        Subject(
+            name,
+            re.compile(v["words"], re.IGNORECASE),
+            v["zh"],
+            v["en"],
+            re.compile(v["colloquial"], re.IGNORECASE) if v.get("colloquial") else None,
+        )
         for name, v in raw["subjects"].items()
     )
     facets = tuple(
@@ -133,10 +146,16 @@ def _norm(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def subjects_of(text: str) -> tuple[str, ...]:
-    """The subjects a text names, most specific first (lexicon order).
+    """The subjects a text names, most specific first (lexicon order). Colloquial words name
+    a subject only when no specific one is named in the corpus's words ("三年没用 能弄掉吗" is
+    a non-use cancellation), though before the generic "registration" ("那个注册商标能弄掉吗").
 
     Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
-    found = tuple(s.name for s in lexicon().subjects if s.words.search(text))
+    subjects = lexicon().subjects
+    named = [s.name for s in subjects if s.words.search(text)]
+    specific = [s for s in named if s != "registration"]
+    spoken = [] if specific else [s.name for s in subjects if s.name not in named and s.names(text)]
+    found = (*specific, *spoken, *[s for s in named if s == "registration"])
     if "madrid" not in found and files_abroad(text, find_parties(text)):
         # "想在美国日本注册商标": protection in other countries is the Madrid route (or filing
         # there directly), though the message never says Madrid.
@@ -526,6 +545,10 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # A subject the message implies without its words ("在美国日本注册" is Madrid's): the
         # words retrieval would match are not there, the facet map answers (bot/faq).
         interp.extra["implied"] = True
+    spoken = next((s for s in lexicon().subjects if s.name == interp.subject), None)
+    if spoken and not spoken.words.search(text) and spoken.names(text):
+        # "能弄掉吗": named in words the corpus never uses, retrieval gets the corpus's too.
+        interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     lean = bool(_LEAN.search(text))
     interp.extra["lean"] = lean

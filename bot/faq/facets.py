@@ -38,6 +38,9 @@ LEAD = 4  # facets.yaml: the entry for a bare facet question among several that 
 PRIMARY = 3  # the question asks it, or the answer is THE answer to it (facets.yaml)
 ALSO = 1  # an alternate asks it, or facets.yaml says the answer also covers it
 _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
+# A facet a subject has no entry that is THE answer for is asked of its wider subject
+# ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
+WIDER = {"agent": "registration"}
 
 
 _FILLER = re.compile(
@@ -249,6 +252,7 @@ TELLING = frozenset(
     }
 )
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
+TIE = 0.5  # retrieval scores this close rank two entries alike
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
 _ANCHOR = re.compile(r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b", re.IGNORECASE)
 
@@ -374,6 +378,15 @@ def resolve(
             # The map confirms, never overrules; a sibling as close that also answers the
             # facet leaves it open ("延期续展加收多少": the renewal fee or the late fee).
             if best not in primary:
+                # Retrieval tied ("看到初审公告有个很像的 怎么提异议": the period and the how
+                # score alike): the facet asked settles it, THE entry for it among the tied.
+                tied = [
+                    e
+                    for e in primary
+                    if any(m.entry.id == e and own_best - m.score < TIE for m in same)
+                ]
+                if tied:
+                    return tied[0]
                 # ... unless retrieval's best answers nothing asked and the facet is a telling
                 # one ("异议结果出来了 不服咋整": the decision time is no appeal), with THE
                 # entry for it among the subject's candidates.

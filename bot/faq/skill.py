@@ -13,6 +13,7 @@ from bot.core.understand import Interpretation, entry_subject, facet_of, subject
 from bot.faq.answer import answer_text
 from bot.faq.facets import (
     PRIMARY,
+    WIDER,
     FacetMap,
     bare_facet,
     choose_subject,
@@ -227,6 +228,14 @@ class FaqSkill:
             return None  # "只驳回了一部分商品呢" after the review answer asks more than a facet
         fmap = facet_map(ctx.services.index.get(ctx.session))
         found = fmap.best(interp.subject, interp.facet, prefer=previous)
+        up = WIDER.get(interp.subject)
+        wide = fmap.best(up, interp.facet) if up and interp.followup else None
+        # "网上咋弄" after the agency: filing online, unless an agency entry is THE answer.
+        own_primary = (
+            found is not None and fmap.weight(interp.subject, interp.facet, found) >= PRIMARY
+        )
+        if wide and fmap.weight(up, interp.facet, wide) >= PRIMARY and not own_primary:
+            return wide
         if found is None and interp.followup and not fmap.covers(interp.subject, interp.facet):
             # Nothing of the subject answers the facet: the procedure the last answer named
             # does ("要花多少钱" after the squatting answer is the opposition fee).

@@ -98,7 +98,7 @@ _WINDOW_Q = _re(
 )
 _COST = _re(
     r"多少钱|多少费用|费用多少|要多少|交多少|花多少|需要多少|一共|总共|合计|多少|几块|费用|官费|规费"
-    r"|how much|\bcosts?\b|\bfees?\b|\bprice\b|\btotal\b|\bbudget\b|\bestimate\b"
+    r"|how much|\bcosts?\b|\bfees?\b|\bprice\b|\btotal\b|\bbudget\b|\bestimate\b|\bballpark\b|\bquote\b"
 )
 # "宽展期" belongs to renewal alone; a colloquial 续 before a count or a particle ("续3个类",
 # "续一下") is renewal, never the 续 of 手续 / 继续.
@@ -118,7 +118,7 @@ _OTHER_PROCEDURE = _re(
 )
 _PAPER = _re(r"纸质|纸件|\bpaper\b")
 _COLOUR = _re(r"彩色|颜色|colou?r")
-_BW = _re(r"黑白|black and white|black-and-white|b/w")
+_BW = _re(r"黑白|black[\s-]*(?:and|&|/|\+|n)?[\s-]*white|\bb\s*[/&]\s*w\b")
 _CLASS_Q = _re(
     r"哪一类|哪类|哪个类|哪些类|什么类|哪几类|哪一个类|选.{0,3}类别"
     r"|第几类|属于哪|几类|哪个类别|什么类别|啥类|哪个大类|类别是啥|类别是什么"
@@ -141,12 +141,16 @@ _CLASS_NO = re.compile(
     # "9、35类" (nobody counts "3类和4类"); so is a lone class number past 10 with no 个
     # ("注册30类"): counts that large are said "30个类".
     r"|(?<![\d个])\d{1,2}\s*类?\s*(?:、|,|和|跟|及|与|/|还有|加)\s*\d{1,2}\s*类(?!似|别?[吗呢])"
+    # ... and numbers joined, then counted in words: "43和35两个类", "9、35、42这三个类".
+    r"|(?<![\d个])\d{1,2}(?:\s*(?:、|,|和|跟|及|与|/|还有|加)\s*\d{1,2})+\s*(?:这|那)?"
+    r"[两二三四五六七八九十]\s*个\s*(?:大)?类(?!似)"
     r"|(?<![\d第个])(?:[1-3]\d|4[0-5])\s*类(?![似别])"
     r"|\bclass(?:es)?\s+\d{1,2}\b(?:\s*(?:,|and|&|/)\s*(?:class\s+)?\d{1,2}\b)*",
     re.IGNORECASE,
 )
+# "both classes" counts two, as "two classes" does.
 _EN_CLASSES = re.compile(
-    r"\b(\d{1,3}|" + "|".join(_EN_NUM) + r")\s+(?:nice\s+)?class(?:es)?\b", re.I
+    r"\b(\d{1,3}|both|" + "|".join(_EN_NUM) + r")\s+(?:nice\s+)?class(?:es)?\b", re.I
 )
 _ZH_ITEMS = re.compile(
     _NOT_AFTER
@@ -165,6 +169,8 @@ def number(raw: str) -> int | None:
         return int(raw)
     if raw in _EN_NUM:
         return _EN_NUM[raw]
+    if raw == "both":
+        return 2
     if "十" in raw:
         tens, _, ones = raw.partition("十")
         return (_CN_NUM.get(tens, 1) if tens else 1) * 10 + (_CN_NUM.get(ones, 0) if ones else 0)
@@ -197,6 +203,7 @@ _NOT_A_PARTY = re.compile(
     r"^(?:classes?|class|one|two|three|four|five|colou?r|black|white|the|a|an|madrid|fee|fees"
     r"|cost|costs|how|much|what|is|it|total|please|for|with|to|in|of|also|then|plus|add|also"
     r"|my|our|we|i|us|so|on|at|by|if|or|but|only|each|per|mark|marks|trademark|filing|application"
+    r"|pls|plz|please|thanks|thx|ok|okay|estimate|quote|quick|rough|roughly|approx|about|logo"
     r"|\d+|类|个|彩色|黑白|多少钱?|费用|一共|总共|国家|地区|其他|别的|这些|那些|分别)$",
     re.IGNORECASE,
 )
@@ -352,6 +359,11 @@ def choose(facts: Facts) -> str | None:
     madrid = bool(_MADRID_CTX.search(text)) or files_abroad(text, facts.parties)
     # "马德里指定美国 英国 2个类": parties and classes typed together ask for the estimate.
     listed = bool(facts.parties) and facts.classes is not None
+    # A cost asked for foreign Madrid members and a class count is the estimate, though the
+    # message names neither Madrid nor filing ("越南 泰国 一个类 多少钱", "cost for USA + UK,
+    # one class").
+    abroad = any(p.member and p.code != "CN" for p in facts.parties)
+    madrid = madrid or (abroad and listed and facts.asks_cost)
     if madrid and (facts.asks_cost or (listed and not facts.asks_when and not facts.asks_how_long)):
         if facts.parties or facts.classes is not None:
             return "fee_madrid"

@@ -190,11 +190,33 @@ def _bare(text: str, last: dict[str, Any] | None = None) -> str:
     return text
 
 
+# "再加一个类", "多报两个类", "one more class", "add another 2 classes": classes added to those
+# already counted, not a new count.
+_N = r"(\d{1,2}|[一二两三四五六七八九十]{1,3}|one|two|three|four|five|a|an|another)"
+_MORE_CLASSES = re.compile(
+    r"(?:再|多|另外?|还要)\s*(?:加|添|报|申请|注册|增加)?\s*" + _N + r"\s*个?\s*(?:大)?类(?!似)"
+    r"|(?:加|添|增加)(?:上)?\s*" + _N + r"\s*个\s*(?:大)?类(?!似)"
+    r"|\b" + _N + r"\s+(?:more|extra|additional)\s+class(?:es)?\b"
+    r"|\badd(?:ing)?\s+(?:another\s+|an?\s+)?" + _N + r"?\s*(?:more\s+|extra\s+)?class(?:es)?\b",
+    re.IGNORECASE,
+)
+# "why is the colour one more expensive": a question about a figure, not a new input.
+_WHY = re.compile(r"为什么|为啥|凭什么|怎么会|\bwhy\b|how come", re.IGNORECASE)
+
+
+def _more_classes(text: str) -> int | None:
+    m = _MORE_CLASSES.search(text)
+    if m is None:
+        return None
+    raw = next((g for g in m.groups() if g), None)
+    return 1 if raw is None or raw.lower() in ("a", "an", "another") else number(raw)
+
+
 def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: ToolConfig) -> bool:
     """Whether `text` only changes an input of the last computation."""
-    if not last or not _short(text) or _SUBJECT_WORDS.search(text):
+    if not last or not _short(text) or _SUBJECT_WORDS.search(text) or _WHY.search(text):
         return False
-    facts = read_facts(_bare(text, last), today, cfg.fees, madrid=last.get("tool") == "fee_madrid")
+    facts = _read(text, last, today, cfg)
     own = choose(facts)
     # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.
     if own == "fee_national" and last.get("tool") in ("renewal", "fee_renewal"):
@@ -204,12 +226,21 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
     return _updates(last, facts)
 
 
+def _read(text: str, last: dict[str, Any], today: dt.date, cfg: ToolConfig) -> Facts:
+    """The facts of a follow-up; classes added ("再加一个类") count on from those of `last`."""
+    facts = read_facts(_bare(text, last), today, cfg.fees, madrid=last.get("tool") == "fee_madrid")
+    more = _more_classes(text)
+    if more and last.get("tool") in _COUNTED:
+        facts.classes = int(last.get("classes") or 1) + more
+    return facts
+
+
 def follow_up(
     text: str, last: dict[str, Any], today: dt.date, cfg: ToolConfig, lang: str
 ) -> tuple[Answer, dict[str, Any]] | None:
     """The recomputed answer and the new inputs, or None when nothing applies."""
     tool = last.get("tool")
-    facts = read_facts(_bare(text, last), today, cfg.fees, madrid=tool == "fee_madrid")
+    facts = _read(text, last, today, cfg)
     inputs = dict(last)
     if tool == "fee_madrid":
         parties = _designations(list(last.get("parties") or []), facts, text, cfg)

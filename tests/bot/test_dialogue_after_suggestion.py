@@ -17,7 +17,7 @@ from tests.bot import test_dialogues as dialogues
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
 
-NONUSE_ZH = "有个商标注册了好几年都没用 我们能申请撤销吗"
+NONUSE_ZH = "三年不用会不会被人撤"
 CUSTOMS_EN = "the customs thing for fakes how does that work"
 
 

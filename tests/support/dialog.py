@@ -36,3 +36,8 @@ def after(conv: Conversation, first: str, then: str, *, user: str = "after") -> 
     opening = conv.handle_turn(Inbound(channel="test", user_ref=user, text=first))
     assert opening.intent in ("faq", "tool"), f"{first!r} was not answered: {opening.intent}"
     return conv.handle_turn(Inbound(channel="test", user_ref=user, text=then))
+
+
+def turn(conv: Conversation, text: str, *, user: str = "u1") -> Outcome:
+    """What tmbot made of one message of `user`'s conversation."""
+    return conv.handle_turn(Inbound(channel="test", user_ref=user, text=text))

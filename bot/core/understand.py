@@ -340,7 +340,9 @@ _TM_AGENT = re.compile(
     r"foreign|required|mandatory)|\b(trademark|filing|ip|hire|use|through) agen(t|cy)"
     # "does a foreign company need an agent": an applicant needing one, not a person to talk to
     r"|\b(company|companies|firm|business|applicant|foreigner|individual)s? (still )?"
-    r"(need|needs|require|requires|must use|ha(ve|s) to use) an? agen(t|cy)",
+    r"(need|needs|require|requires|must use|ha(ve|s) to use) an? agen(t|cy)"
+    # an agent set against doing it oneself ("need agent or we can do ourself")
+    r"|\bagen(t|ts|cy|cies)\b.*\b((our|my)sel(f|ves)|diy)\b|\b((our|my)sel(f|ves)|diy)\b.*\bagen(t|cy)",
     re.I,
 )
 _TALK_TO_AGENT = re.compile(

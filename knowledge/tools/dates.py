@@ -131,7 +131,34 @@ def find_dates(text: str, today: dt.date) -> list[DateResult]:
             taken.append((m.start(), m.end()))
             results.append(result)
     results.sort(key=lambda r: r.start)
-    return results
+    return [_with_year_word(r, norm, today) for r in results]
+
+
+_YEAR_WORDS = (
+    (re.compile(r"今年|\bthis year\b", re.IGNORECASE), 0),
+    (re.compile(r"去年|\blast year\b", re.IGNORECASE), -1),
+    (re.compile(r"明年|\bnext year\b", re.IGNORECASE), 1),
+)
+
+
+def _with_year_word(result: DateResult, text: str, today: dt.date) -> DateResult:
+    """A day and month whose year the message says in words ("10/30 this year", "去年3月5号")."""
+    if (
+        not isinstance(result, Ambiguous)
+        or result.reason != "missing_year"
+        or not result.candidates
+    ):
+        return result
+    said = [shift for rx, shift in _YEAR_WORDS if rx.search(text)]
+    if len(said) != 1:
+        return result
+    month, day = result.candidates[0].month, result.candidates[0].day
+    year = today.year + said[0]
+    if not _valid(year, month, day):
+        return result
+    return ParsedDate(
+        value=dt.date(year, month, day), text=result.text, start=result.start, end=result.end
+    )
 
 
 # --- normalisation -------------------------------------------------------------------
@@ -269,6 +296,15 @@ def _missing_year(month: int, day: int, m: re.Match[str], today: dt.date) -> Dat
     )
 
 
+def _rule_slash_md(m: re.Match[str], today: dt.date) -> DateResult | None:
+    """ "10/30": month/day as Chinese and US clerks write it, only when the order cannot be the
+    other way round (a day past 12); "10/12" stays unread rather than guessed."""
+    month, day = int(m.group("m")), int(m.group("d"))
+    if not (1 <= month <= 12 and 12 < day <= 31):
+        return None
+    return _missing_year(month, day, m, today)
+
+
 def _rule_month_day(m: re.Match[str], today: dt.date) -> DateResult | None:
     """ "November 30" / "30 Nov" without a year."""
     mon, day = (
@@ -389,5 +425,6 @@ _RULES = (
         ),
         _rule_month_day,
     ),
+    (re.compile(_NB + r"(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})" + r"(?![\d/])"), _rule_slash_md),
     (re.compile(r"今天|今日|昨天|\btoday\b|\byesterday\b", re.IGNORECASE), _rule_relative),
 )

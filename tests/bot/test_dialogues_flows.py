@@ -393,3 +393,23 @@ def test_someone_who_knows_asked_to_look_or_advise(
     intent: str,
 ) -> None:
     assert Chat(rt.conversation, user=text).say(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # An agent set against doing it oneself is the filing question, not a person to talk to.
+        ("need agent or we can do ourself", "faq"),
+        ("can we file ourselves or must we use an agency", "faq"),
+        ("agent or diy, which is better", "faq"),
+        # A person asked for is still a handoff.
+        ("connect me with a human agent", "handoff"),
+        ("i want to talk to an agent", "handoff"),
+    ],
+)
+def test_an_agent_against_doing_it_oneself_is_a_question(
+    rt: Runtime,  # noqa: F811
+    text: str,
+    intent: str,
+) -> None:
+    assert Chat(rt.conversation, user=text).say(text).intent == intent

@@ -172,3 +172,26 @@ def test_two_digit_year_window(text: str, year: int) -> None:
     else:
         assert isinstance(result, ParsedDate)
         assert result.value.year == year
+
+
+def test_a_slashed_month_and_day_is_read_only_when_its_order_is_clear() -> None:
+    today = dt.date(2026, 12, 7)
+    (found,) = find_dates("our tm expired 10/30, still can renew?", today)
+    assert isinstance(found, Ambiguous) and found.reason == "missing_year"
+    assert found.candidates == (dt.date(2026, 10, 30), dt.date(2025, 10, 30))
+    # Both numbers could be the month: nothing is guessed; nor are fractions or ratios.
+    for text in ("10/12", "1/2 classes", "50/50", "2/3 of the goods"):
+        assert find_dates(text, today) == [], text
+
+
+def test_a_year_said_in_words_settles_a_missing_year() -> None:
+    today = dt.date(2026, 12, 7)
+    cases = {
+        "our tm expired 10/30 this year": dt.date(2026, 10, 30),
+        "商标今年10月30号到期": dt.date(2026, 10, 30),
+        "去年3月5号注册的": dt.date(2025, 3, 5),
+        "it expires Oct 30 next year": dt.date(2027, 10, 30),
+    }
+    for text, expected in cases.items():
+        (found,) = find_dates(text, today)
+        assert isinstance(found, ParsedDate) and found.value == expected, text

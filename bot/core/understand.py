@@ -69,10 +69,13 @@ _CANCEL_FILLER = re.compile(
     r"\b(actually|ok|okay|well|no|nah|nope|please|just|then|let'?s|i'?ll|i|maybe|later"
     r"|another time|next time|sorry|oh|hmm|um|for now|all|the|my|our|booking|appointment|it|that"
     r"|this|request|actually)\b"
-    r"|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是|预约|我|先|哈|嗯|没事"
+    r"|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是|预约|我们|咱们|我|先|哈|嗯|没事"
     r"|不用|了|谢谢|谢了|\bthanks\b|\bthank you\b|\s"
     # what is given up, said beside the cancel word: "算了 先不登记了", "算了不弄了"
     r"|不(再)?[\u4e00-\u9fff]{1,2}了"
+    # doing it oneself instead: "算了 我还是先自己看看资料", "never mind, i'll figure it out"
+    r"|自己(先)?(看看|看下|研究研究|研究|琢磨|查查|查|弄|办|处理)(资料|材料|一下|下)?"
+    r"|\b(myself|ourselves|figure it out|look into it|read up|on my own|on our own)\b"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(

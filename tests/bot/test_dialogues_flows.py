@@ -413,3 +413,18 @@ def test_an_agent_against_doing_it_oneself_is_a_question(
     intent: str,
 ) -> None:
     assert Chat(rt.conversation, user=text).say(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "giving_up",
+    ["算了 我还是先自己看看资料", "算了 我们自己研究研究", "never mind, ill figure it out myself"],
+)
+def test_giving_up_to_do_it_oneself_leaves_the_booking(
+    rt: Runtime,  # noqa: F811
+    giving_up: str,
+) -> None:
+    clerk = Chat(rt.conversation, user=giving_up)
+    clerk.say("想约个懂续展的老师 周二可以吗")
+    left = clerk.say(giving_up)
+    assert (left.intent, left.outcome) == ("booking", "cancelled"), (left.intent, left.outcome)
+    assert clerk.say("续展要准备什么材料").faq_id == "renewal-documents"

@@ -309,31 +309,6 @@ def test_acknowledgements_and_leave_to_ask_in_more_words(
     assert said.intent == "smalltalk" and reply in _text(said), (said.intent, _text(said))
 
 
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        # A call back asked for is staff's to make.
-        ("这事电话里说比较清楚 你们能打给我吗", "handoff"),
-        ("给我回个电话", "handoff"),
-        ("can someone call me back", "handoff"),
-        ("just give me a call", "handoff"),
-        # Whoever is working.
-        ("id rather just talk to whoever's on duty there tbh", "handoff"),
-        ("找值班的", "handoff"),
-        # Someone to see in person is an expert's slot.
-        ("这个我们搞不太懂 能不能找个人当面说说", "booking"),
-        # The number itself is asked, not a call.
-        ("电话多少", "smalltalk"),
-    ],
-)
-def test_a_call_back_whoever_is_on_duty_and_someone_in_person(
-    rt: Runtime,  # noqa: F811
-    text: str,
-    intent: str,
-) -> None:
-    assert Chat(rt.conversation, user=text).say(text).intent == intent
-
-
 @pytest.mark.parametrize("soonest", ["最早的那个", "越快越好", "whenever is soonest", "asap"])
 def test_the_soonest_at_the_expert_step_is_anyone_on_the_first_day(
     rt: Runtime,  # noqa: F811
@@ -371,51 +346,6 @@ def test_a_new_day_after_a_change_word_is_the_one_moved_to(chat: Chat) -> None: 
 
 
 @pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        # Someone who knows, asked to look at the user's papers or to be contacted.
-        ("能帮我联系一下你们站里的老师吗", "booking"),
-        ("有没有懂商标的人可以帮我看看合同", "booking"),
-        ("can an expert look over our application before we file", "booking"),
-        ("could a specialist review our logo", "booking"),
-        # A professional's advice asked for.
-        ("i need professional advice on a trademark dispute", "booking"),
-        ("we are looking for expert advice on madrid", "booking"),
-        # A human asked to help.
-        ("could a human help me with this", "handoff"),
-        # Still questions.
-        ("how long does the review take", "faq"),
-    ],
-)
-def test_someone_who_knows_asked_to_look_or_advise(
-    rt: Runtime,  # noqa: F811
-    text: str,
-    intent: str,
-) -> None:
-    assert Chat(rt.conversation, user=text).say(text).intent == intent
-
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        # An agent set against doing it oneself is the filing question, not a person to talk to.
-        ("need agent or we can do ourself", "faq"),
-        ("can we file ourselves or must we use an agency", "faq"),
-        ("agent or diy, which is better", "faq"),
-        # A person asked for is still a handoff.
-        ("connect me with a human agent", "handoff"),
-        ("i want to talk to an agent", "handoff"),
-    ],
-)
-def test_an_agent_against_doing_it_oneself_is_a_question(
-    rt: Runtime,  # noqa: F811
-    text: str,
-    intent: str,
-) -> None:
-    assert Chat(rt.conversation, user=text).say(text).intent == intent
-
-
-@pytest.mark.parametrize(
     "giving_up",
     ["算了 我还是先自己看看资料", "算了 我们自己研究研究", "never mind, ill figure it out myself"],
 )
@@ -428,3 +358,57 @@ def test_giving_up_to_do_it_oneself_leaves_the_booking(
     left = clerk.say(giving_up)
     assert (left.intent, left.outcome) == ("booking", "cancelled"), (left.intent, left.outcome)
     assert clerk.say("续展要准备什么材料").faq_id == "renewal-documents"
+
+
+_CALL_BACK = [
+    # A call back asked for is staff's to make.
+    ("这事电话里说比较清楚 你们能打给我吗", "handoff"),
+    ("给我回个电话", "handoff"),
+    ("can someone call me back", "handoff"),
+    ("just give me a call", "handoff"),
+    # Whoever is working.
+    ("id rather just talk to whoever's on duty there tbh", "handoff"),
+    ("找值班的", "handoff"),
+    # Someone to see in person is an expert's slot.
+    ("这个我们搞不太懂 能不能找个人当面说说", "booking"),
+    # The number itself is asked, not a call.
+    ("电话多少", "smalltalk"),
+]
+
+
+_LOOK_OR_ADVISE = [
+    # Someone who knows, asked to look at the user's papers or to be contacted.
+    ("能帮我联系一下你们站里的老师吗", "booking"),
+    ("有没有懂商标的人可以帮我看看合同", "booking"),
+    ("can an expert look over our application before we file", "booking"),
+    ("could a specialist review our logo", "booking"),
+    # A professional's advice asked for.
+    ("i need professional advice on a trademark dispute", "booking"),
+    ("we are looking for expert advice on madrid", "booking"),
+    # A human asked to help.
+    ("could a human help me with this", "handoff"),
+    # Still questions.
+    ("how long does the review take", "faq"),
+]
+
+
+_AGENT = [
+    # An agent set against doing it oneself is the filing question, not a person to talk to.
+    ("need agent or we can do ourself", "faq"),
+    ("can we file ourselves or must we use an agency", "faq"),
+    ("agent or diy, which is better", "faq"),
+    # A person asked for is still a handoff.
+    ("connect me with a human agent", "handoff"),
+    ("i want to talk to an agent", "handoff"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent"), [*_CALL_BACK, *_LOOK_OR_ADVISE, *_AGENT])
+def test_a_request_read_on_its_own(
+    rt: Runtime,  # noqa: F811
+    text: str,
+    intent: str,
+) -> None:
+    # A call back, whoever is on duty, someone in person; someone who knows asked to look or
+    # advise; an agent set against doing it oneself.
+    assert Chat(rt.conversation, user=text).say(text).intent == intent

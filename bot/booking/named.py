@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from storage.experts import Expert
 
-__all__ = ("named_expert",)
+__all__ = ("asks_for_someone", "named_expert")
 
 _NOTE = re.compile(r"[（(][^）)]*[）)]")  # "（演示）", "(demo)"
 _TITLE_ZH = r"(?:老师|律师|专家|顾问|博士|教授|经理|女士|先生)"
@@ -31,10 +31,15 @@ def _names(expert: Expert) -> tuple[str, str]:
     return zh, en
 
 
+def asks_for_someone(text: str) -> bool:
+    """Whether the message has a verb of asking for a person (the cheap test, before names)."""
+    return bool(_ASKS_FOR.search(text))
+
+
 def named_expert(text: str, experts: Sequence[Expert], *, asking: bool = True) -> Expert | None:
     """The one expert the message asks for by name, or None (`asking=False`: inside the
     booking, where a name alone is a choice)."""
-    if asking and not _ASKS_FOR.search(text):
+    if asking and not asks_for_someone(text):
         return None
     low = re.sub(r"\s+", " ", text.lower())
     found: list[Expert] = []

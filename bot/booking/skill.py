@@ -14,7 +14,7 @@ from typing import NamedTuple
 from bot.booking import actions as act
 from bot.booking.flow import BookingState, advance, back, start
 from bot.booking.format import expert_label, slot_time
-from bot.booking.named import named_expert
+from bot.booking.named import asks_for_someone, named_expert
 from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt, tz_of
@@ -104,6 +104,11 @@ def _key(text: str) -> str:
     return _PUNCT_RE.sub("", text.strip().lower())
 
 
+def _offers_day(ctx: Context, day: dt.date) -> bool:
+    """Whether `day` is among the days the day step offers now."""
+    return f"book:day:{day.isoformat()}" in {c.payload for c in prompt(ctx, S.DAY).choices}
+
+
 class BookingSkill:
     """Owns the "booking" flow; also answers "my bookings" and cancel/reschedule by code."""
 
@@ -179,6 +184,9 @@ class BookingSkill:
 
     def names_expert(self, ctx: Context) -> bool:
         """Whether the message asks for one of the experts by name ("need li jing for ...")."""
+        # Asked of every message outside a flow: the experts are read only for a request.
+        if not asks_for_someone(ctx.text):
+            return False
         return named_expert(ctx.text, list_experts(session=ctx.session)) is not None
 
     def start_with(self, ctx: Context, topic: str | None) -> Outcome:
@@ -192,9 +200,7 @@ class BookingSkill:
             ctx.flow_data.update(topic=chosen, expert=expert.id)
             outcome = self._next(ctx, S.EXPERT)
             day = read_day(ctx.text, ctx.today)
-            if day is not None and f"book:day:{day.isoformat()}" in {
-                c.payload for c in prompt(ctx, S.DAY).choices
-            }:
+            if day is not None and _offers_day(ctx, day):
                 # "约陈晓老师 周三上午": that day's times straight away.
                 ctx.flow_data["day"] = day.isoformat()
                 return self._next(ctx, S.DAY)
@@ -276,7 +282,7 @@ class BookingSkill:
         user was at, instead of the words becoming their company name or question."""
         if state not in _AFTER_SLOT or not _CHANGE_RE.search(text):
             return None
-        target = _TO_RE.split(text, maxsplit=1)[-1] if _TO_RE.search(text) else text
+        target = _TO_RE.split(text, maxsplit=1)[-1]  # the whole text when no change word
         day = read_day(target, ctx.today) or read_day(text, ctx.today)
         at = read_time(target) or read_time(text)
         if day is None and at is None and not _WHEN_RE.search(text):
@@ -289,9 +295,7 @@ class BookingSkill:
             if payload := self.first_slot_at(ctx, at, day):
                 return self._on_slot(ctx, S.SLOT, Said(payload, payload))
         next_state = S.DAY
-        if day is not None and f"book:day:{day.isoformat()}" in {
-            c.payload for c in prompt(ctx, S.DAY).choices
-        }:
+        if day is not None and _offers_day(ctx, day):
             ctx.flow_data["day"], next_state = day.isoformat(), S.SLOT
         ctx.flow_data["state"] = next_state.value
         if day is not None and (next_state is S.DAY or at is not None):

@@ -15,6 +15,7 @@ from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime, prepare_database, seed_database
 from bot.core.settings import Settings, get_settings
 from storage.db import make_engine
+from tests.support.once import built_once
 from tests.support.pg import schema_of, worker_url
 from webhook import create_app
 
@@ -68,12 +69,15 @@ def _test_settings(url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated and seeded SQLite file; each test gets a copy (migrating per test is slow)."""
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    engine = make_engine(f"sqlite:///{path}")
-    prepare_database(_test_settings(f"sqlite:///{path}"), engine)
-    engine.dispose()  # the last connection checkpoints the WAL into the file
-    return path
+    """One migrated and seeded SQLite file per run (tests/support/once.py); each test gets a copy
+    (migrating per test is slow)."""
+
+    def build(path: Path) -> None:
+        engine = make_engine(f"sqlite:///{path}")
+        prepare_database(_test_settings(f"sqlite:///{path}"), engine)
+        engine.dispose()  # the last connection checkpoints the WAL into the file
+
+    return built_once(tmp_path_factory, "template.db", build)
 
 
 @pytest.fixture(scope="session")

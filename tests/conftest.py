@@ -82,15 +82,20 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def _pg_migrated() -> bool:
-    """Migrate PostgreSQL once per session; tests then only empty the tables."""
+    """Migrate PostgreSQL once per session and keep the seeded rows; tests then only put them
+    back (tests/support/pg.py, restore_pg)."""
     if not pg_available():
         return False
-    from tests.support.pg import reset_pg
+    from tests.support.pg import reset_pg, snapshot_pg, truncate_pg
 
     reset_pg(PG_URL)
     engine = make_engine(PG_URL)
     prepare_database(_test_settings(PG_URL), engine)
+    # What a test starts from: the tables emptied and seeded again, as they were per test.
+    truncate_pg(PG_URL)
+    seed_database(_test_settings(PG_URL), engine)
     engine.dispose()
+    snapshot_pg(PG_URL)
     return True
 
 
@@ -105,16 +110,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if os.environ.get("TMBOT_TEST_DB") == "pg":
         if not request.getfixturevalue("_pg_migrated"):
             pytest.skip(pg_skip_reason())
-        from tests.support.pg import reset_pg, truncate_pg
+        from tests.support.pg import reset_pg, restore_pg
 
         if fresh:
             reset_pg(PG_URL)
             request.addfinalizer(lambda: _remigrate_pg())
         else:
-            truncate_pg(PG_URL)  # the schema stays at head: only the seed rows come back
-            engine = make_engine(PG_URL)
-            seed_database(_test_settings(PG_URL), engine)
-            engine.dispose()
+            restore_pg(PG_URL)  # the schema stays at head: only the seed rows come back
         return PG_URL
     target = tmp_path / "tmbot.db"
     if not fresh:

@@ -15,6 +15,7 @@ from bot.core.ports import FixedClock
 from bot.core.runtime import Runtime, build_runtime, prepare_database, seed_database
 from bot.core.settings import Settings, get_settings
 from storage.db import make_engine
+from tests.support.once import built_once
 from tests.support.pg import schema_of, worker_url
 from webhook import create_app
 
@@ -68,25 +69,33 @@ def _test_settings(url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated and seeded SQLite file; each test gets a copy (migrating per test is slow)."""
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    engine = make_engine(f"sqlite:///{path}")
-    prepare_database(_test_settings(f"sqlite:///{path}"), engine)
-    engine.dispose()  # the last connection checkpoints the WAL into the file
-    return path
+    """One migrated and seeded SQLite file per run (tests/support/once.py); each test gets a copy
+    (migrating per test is slow)."""
+
+    def build(path: Path) -> None:
+        engine = make_engine(f"sqlite:///{path}")
+        prepare_database(_test_settings(f"sqlite:///{path}"), engine)
+        engine.dispose()  # the last connection checkpoints the WAL into the file
+
+    return built_once(tmp_path_factory, "template.db", build)
 
 
 @pytest.fixture(scope="session")
 def _pg_migrated() -> bool:
-    """Migrate PostgreSQL once per session; tests then only empty the tables."""
+    """Migrate PostgreSQL once per session and keep the seeded rows; tests then only put them
+    back (tests/support/pg.py, restore_pg)."""
     if not pg_available():
         return False
-    from tests.support.pg import reset_pg
+    from tests.support.pg import reset_pg, snapshot_pg, truncate_pg
 
     reset_pg(PG_URL)
     engine = make_engine(PG_URL)
     prepare_database(_test_settings(PG_URL), engine)
+    # What a test starts from: the tables emptied and seeded again, as they were per test.
+    truncate_pg(PG_URL)
+    seed_database(_test_settings(PG_URL), engine)
     engine.dispose()
+    snapshot_pg(PG_URL)
     return True
 
 
@@ -101,16 +110,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if os.environ.get("TMBOT_TEST_DB") == "pg":
         if not request.getfixturevalue("_pg_migrated"):
             pytest.skip(pg_skip_reason())
-        from tests.support.pg import reset_pg, truncate_pg
+        from tests.support.pg import reset_pg, restore_pg
 
         if fresh:
             reset_pg(PG_URL)
             request.addfinalizer(lambda: _remigrate_pg())
         else:
-            truncate_pg(PG_URL)  # the schema stays at head: only the seed rows come back
-            engine = make_engine(PG_URL)
-            seed_database(_test_settings(PG_URL), engine)
-            engine.dispose()
+            restore_pg(PG_URL)  # the schema stays at head: only the seed rows come back
         return PG_URL
     target = tmp_path / "tmbot.db"
     if not fresh:

@@ -15,7 +15,7 @@ from bot.core.messages import Inbound
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 
-_template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
+rt, chat = dialogues.rt, dialogues.chat
 
 NONUSE_ZH = "三年不用会不会被人撤"
 CUSTOMS_EN = "the customs thing for fakes how does that work"

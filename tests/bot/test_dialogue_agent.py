@@ -12,7 +12,7 @@ from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 from tests.support.dialog import turn
 
-_template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
+rt, chat = dialogues.rt, dialogues.chat
 
 COST = "self-filing-vs-agent-cost"
 NEED = "agent-required-domestic"

@@ -12,7 +12,7 @@ from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 from tests.support.dialog import turn
 
-_template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
+rt, chat = dialogues.rt, dialogues.chat
 
 OPPOSITION = {"opposition-how", "opposition-period", "opposition-period-2027"}
 

@@ -11,7 +11,7 @@ from tests.bot import test_dialogues as dialogues
 from tests.bot.test_dialogues import Chat
 
 # The fixtures of test_dialogues.py (a database per test, the clock, one user's chat).
-_template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
+rt, chat = dialogues.rt, dialogues.chat
 
 
 def test_renewing_after_expiry_is_the_grace_period_and_its_late_fee(chat: Chat) -> None:

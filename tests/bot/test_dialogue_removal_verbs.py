@@ -14,7 +14,7 @@ from bot.core.understand import subjects_of
 from tests.bot import test_dialogues as dialogues
 from tests.support.dialog import after
 
-_template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
+rt, chat = dialogues.rt, dialogues.chat
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from tests.bot import test_dialogues as dialogues
 from tests.bot.test_dialogues import Chat
 from tests.support.dialog import after
 
-_template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
+rt, chat = dialogues.rt, dialogues.chat
 
 CUSTOMS_ZH, CUSTOMS_EN = "海关备案咋搞", "customs recordal how does it work"
 MADRID_ZH, MADRID_EN = "马德里国际注册有效期多久", "what is an international registration's term"

@@ -1,7 +1,7 @@
 """Conversations, not single lines (issue 21): the five kinds of failure, as whole dialogues.
 
-Against the bundled corpus and the demo experts, on a database of its own (module scope, one
-user per test), with the clock at Monday 2026-12-07 10:00 in Shanghai.
+Against the bundled corpus and the demo experts, on a database of its own per test (a copy of
+one template, tests/bot/conftest.py), with the clock at Monday 2026-12-07 10:00 in Shanghai.
 """
 
 from __future__ import annotations
@@ -17,35 +17,24 @@ from sqlmodel import Session, select
 from bot.core.conversation import Conversation
 from bot.core.messages import Inbound
 from bot.core.ports import FixedClock, Outcome
-from bot.core.runtime import Runtime, build_runtime, prepare_database
-from bot.core.settings import BUNDLED_CORPUS, Settings
-from storage.db import make_engine
+from bot.core.runtime import Runtime, build_runtime
 from storage.models import ConversationState
 from storage.tickets import Ticket
+from tests.support.dialog import dialogue_settings
+from tests.support.faq_index import shared_index_provider
 
 START = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)  # Monday 10:00 at the station
 
 
-def _settings(url: str) -> Settings:
-    return Settings(
-        database_url=url, corpus_dir=BUNDLED_CORPUS, run_worker=False, booking_demo_experts=True
-    )
-
-
-@pytest.fixture(scope="module")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("dialogues") / "template.db"
-    engine = make_engine(f"sqlite:///{path}")
-    prepare_database(_settings(f"sqlite:///{path}"), engine)
-    engine.dispose()
-    return path
-
-
 @pytest.fixture
-def rt(_template: Path, tmp_path: Path) -> Iterator[Runtime]:
+def rt(dialogue_template: Path, tmp_path: Path) -> Iterator[Runtime]:
+    """A runtime of its own on a copy of the template; the FAQ index of the bundled corpus is
+    the process's one (tests/support/faq_index.py), as a server shares it between users."""
     db = tmp_path / "dialogues.db"
-    shutil.copyfile(_template, db)
-    runtime = build_runtime(_settings(f"sqlite:///{db}"), clock=FixedClock(START), migrate=False)
+    shutil.copyfile(dialogue_template, db)
+    settings = dialogue_settings(f"sqlite:///{db}")
+    runtime = build_runtime(settings, clock=FixedClock(START), migrate=False)
+    runtime.conversation.index = shared_index_provider(runtime.settings)
     yield runtime
     runtime.engine.dispose()
 

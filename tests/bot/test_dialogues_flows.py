@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.runtime import Runtime
-from tests.bot.test_dialogues import Chat, _template, _text, chat, rt  # noqa: F401
+from tests.bot.test_dialogues import Chat, _text, chat, rt  # noqa: F401
 
 _COMPANY = "企业名称"
 

@@ -16,7 +16,7 @@ from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 from tests.bot.test_dialogues import Chat, _text
 
-_template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
+rt, chat = dialogues.rt, dialogues.chat
 
 _MONDAY = dt.date(2026, 12, 7)
 

@@ -7,6 +7,15 @@ from collections.abc import Sequence
 from bot.core.conversation import Conversation
 from bot.core.messages import Inbound, Reply
 from bot.core.ports import Outcome
+from bot.core.settings import BUNDLED_CORPUS, Settings
+
+
+def dialogue_settings(url: str) -> Settings:
+    """The settings of the dialogue tests (tests/bot/test_dialogues.py): the bundled corpus and
+    the demo experts on the database at `url`."""
+    return Settings(
+        database_url=url, corpus_dir=BUNDLED_CORPUS, run_worker=False, booking_demo_experts=True
+    )
 
 
 def say(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from urllib.parse import parse_qs, quote, urlsplit
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 # Parallel test processes (pytest-xdist) share the one database the run was given; each works in
 # a schema of its own, named by its worker id, so one process's reset never drops another's tables.
@@ -73,3 +73,85 @@ def truncate_pg(url: str) -> None:
         for sequence in sequences:
             conn.execute(text(f'ALTER SEQUENCE "{schema}"."{sequence}" RESTART'))
     engine.dispose()
+
+
+def _seed_schema(schema: str) -> str:
+    return f"{schema}_seed"
+
+
+def snapshot_pg(url: str) -> None:
+    """Keep the test schema's rows and sequence positions (a freshly seeded one) in a schema of
+    their own beside it, for `restore_pg`."""
+    schema = schema_of(url)
+    seed = _seed_schema(schema)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{seed}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{seed}"'))
+        for name in _tables(conn, schema):
+            conn.execute(text(f'CREATE TABLE "{seed}"."{name}" AS TABLE "{schema}"."{name}"'))
+        conn.execute(
+            text(
+                f'CREATE TABLE "{seed}"."_sequences" AS SELECT sequencename, last_value'
+                " FROM pg_sequences WHERE schemaname = :schema"
+            ),
+            {"schema": schema},
+        )
+    engine.dispose()
+    _restore_scripts.pop(url, None)
+
+
+def restore_pg(url: str) -> None:
+    """Put the rows and sequence positions `snapshot_pg` kept back (the schema must be the
+    same): what truncate_pg and a new seed give, in one transaction of plain SQL."""
+    script = _restore_scripts.get(url)
+    if script is None:
+        script = _restore_scripts[url] = _restore_script(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(script)
+    engine.dispose()
+
+
+_restore_scripts: dict[str, str] = {}
+
+
+def _restore_script(url: str) -> str:
+    schema = schema_of(url)
+    seed = _seed_schema(schema)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        names = _tables(conn, schema)
+        seeded = [
+            name
+            for name in _tables(conn, seed)
+            if name != "_sequences"
+            and conn.execute(text(f'SELECT EXISTS (SELECT FROM "{seed}"."{name}")')).scalar()
+        ]
+        sequences = conn.execute(text(f'SELECT sequencename, last_value FROM "{seed}"._sequences'))
+        positions = [(str(name), value) for name, value in sequences]
+    engine.dispose()
+    # Foreign-key triggers off while the rows come back, as in truncate_pg.
+    lines = ["SET LOCAL session_replication_role = replica"]
+    lines += [f'DELETE FROM "{schema}"."{name}"' for name in names]
+    lines += [f'INSERT INTO "{schema}"."{name}" TABLE "{seed}"."{name}"' for name in seeded]
+    for name, value in positions:
+        if value is None:  # never used since the restart
+            lines.append(f'ALTER SEQUENCE "{schema}"."{name}" RESTART')
+        else:
+            lines.append(f'SELECT setval(\'"{schema}"."{name}"\', {int(value)}, true)')
+    return ";\n".join(lines)
+
+
+def _tables(conn: Connection, schema: str) -> list[str]:
+    return [
+        str(name)
+        for name in conn.execute(
+            text(
+                "SELECT tablename FROM pg_tables"
+                " WHERE schemaname = :schema AND tablename <> 'alembic_version'"
+                " ORDER BY tablename"
+            ),
+            {"schema": schema},
+        ).scalars()
+    ]

@@ -41,6 +41,10 @@ _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 # A facet a subject has no entry that is THE answer for is asked of its wider subject
 # ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
 WIDER = {"agent": "registration"}
+# Facets that qualify the measure asked rather than name another: "他不知道是假的 那他还要赔吗"
+# asks the damages of an innocent seller, "if they did it on purpose, how much" the punitive
+# ones. Read before the facets at the end of the message.
+QUALIFIERS = frozenset(["wilful", "unaware"])
 
 
 _FILLER = re.compile(
@@ -339,7 +343,7 @@ def resolve(
         return None
     if not specific and not (followup or family(context) == fam or _ANCHOR.search(text)):
         return None  # "how do i register a company": registering, but not a mark
-    asked = sorted(facets_of(text), key=lambda f: -_last_at(f, text))
+    asked = sorted(facets_of(text), key=lambda f: (f not in QUALIFIERS, -_last_at(f, text)))
     near = [m.entry.id for m in same[:3]]
     picks = [
         (f, e)

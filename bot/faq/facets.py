@@ -258,7 +258,12 @@ TELLING = frozenset(
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 TIE = 0.5  # retrieval scores this close rank two entries alike
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
-_ANCHOR = re.compile(r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b", re.IGNORECASE)
+# A mark, or a registration said to be the mainland's ("国内注册管不管香港").
+_ANCHOR = re.compile(
+    r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b"
+    r"|(国内|内地|大陆|中国)的?注册|\b(chinese|china|mainland) (registration|reg)\b",
+    re.IGNORECASE,
+)
 
 
 def _family_of(fmap: FacetMap, match: Match) -> str | None:
@@ -341,8 +346,10 @@ def resolve(
     specific = fam != "registration"
     if not (followup or leads or named):
         return None
-    if not specific and not (followup or family(context) == fam or _ANCHOR.search(text)):
-        return None  # "how do i register a company": registering, but not a mark
+    if not specific and not (followup or context is not None or _ANCHOR.search(text)):
+        # "how do i register a company": registering, but not a mark; in a conversation about
+        # marks ("查了没看到 那我们自己网上咋申请" after the search) it is one.
+        return None
     asked = sorted(facets_of(text), key=lambda f: (f not in QUALIFIERS, -_last_at(f, text)))
     near = [m.entry.id for m in same[:3]]
     picks = [

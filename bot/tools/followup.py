@@ -67,6 +67,16 @@ _SUBJECT_WORDS = re.compile(
     r"assign|transfer|oppos|invalid|licen|pledge|agent|lawyer|reapply|again",
     re.IGNORECASE,
 )
+# Whether it can be done today, for the mark just computed ("现在能办续展了没", "can we renew
+# now", "is it too late already").
+_NOW = re.compile(
+    r"(现在|目前|这会儿|今天)(就)?(能|可以|可不可以|能不能|还能|还可以|来得及|办)|(能|可以)(办|续)\S{0,3}了(没|吗|么)"
+    r"|\b(now|today|yet|already|at this point)\b\W*$|\b(can|could|may) (we|i) (renew|do it|file|start) (it )?(now|today|yet|already)\b",
+    re.IGNORECASE,
+)
+_SURCHARGE = re.compile(r"多交|多付|多缴|额外|加收|迟延费|滞纳|\bextra\b|\blate fee|\bsurcharge", re.I)
+# The phases of a renewal computation in which the mark can be renewed now (bot/tools/run.py).
+_PAYABLE = ("renewal_window", "grace_period")
 # The dates of one's own mark a renewal computation shows (its expiry, window, grace period).
 _MARK_DATES = re.compile(r"宽展|到期|截止|最晚|窗口|grace|expir|deadline|window|last day", re.I)
 # ... asked for as a date ("到什么时候", "when does it end"), not what happens if it is missed.
@@ -142,6 +152,13 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
         # "费用是多少" after a computation is its fee; "续展要多少钱" names its subject and is
         # the general question (the FAQ's).
         own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
+        if _SURCHARGE.search(facts.text) and facts.classes is None:
+            # How much extra ("宽展期要多交多少", "extra fee for late?", "so we pay extra now?"):
+            # the surcharge rule, the FAQ's; what renewing costs ("宽展期内续要多少钱") is this
+            # mark's fee.
+            return False
+        if _NOW.search(facts.text) and not facts.dates:
+            return True  # "那现在能办续展了没", "can we renew it now": where this mark stands today
         if _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text):
             return True  # "宽展期到什么时候": the same mark's dates, shown again
         if facts.late and _LEAN.search(facts.text) and last.get("classes") is not None:
@@ -316,6 +333,18 @@ def follow_up(
         classes = facts.classes or inputs.get("classes")
         inputs.update(date=date.isoformat(), classes=classes)
         answer = renewal_tool(date, expiry=expiry, classes=classes, today=today, cfg=cfg, lang=lang)
+        phase = (answer.result or {}).get("phase")
+        if (
+            _COST.search(text)
+            and not facts.dates
+            and not _ASKS_DATE.search(text)
+            and phase in _PAYABLE
+        ):
+            # "多少钱 我们就一个类" once the mark's dates are shown: what it costs to renew it now
+            # (with the surcharge in the grace period), not the dates again.
+            late = phase == "grace_period"
+            fee = renewal_fee_only(classes or 1, late=late, paper=facts.paper, cfg=cfg, lang=lang)
+            return fee, inputs
         return answer, inputs
     if tool in _PERIOD_TOOLS:
         start = recent_event(tool, facts.dates[0], today) if facts.dates else None

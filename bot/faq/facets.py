@@ -40,7 +40,7 @@ ALSO = 1  # an alternate asks it, or facets.yaml says the answer also covers it
 _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 # A facet a subject has no entry that is THE answer for is asked of its wider subject
 # ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
-WIDER = {"agent": "registration"}
+WIDER = {"agent": "registration", "search": "registration"}  # "查了没有 网上咋申请": filing
 # Facets that qualify the measure asked rather than name another: "他不知道是假的 那他还要赔吗"
 # asks the damages of an innocent seller, "if they did it on purpose, how much" the punitive
 # ones. Read before the facets at the end of the message.

@@ -75,8 +75,6 @@ _NOW = re.compile(
     re.IGNORECASE,
 )
 _SURCHARGE = re.compile(r"多交|多付|多缴|额外|加收|迟延费|滞纳|\bextra\b|\blate fee|\bsurcharge", re.I)
-# The phases of a renewal computation in which the mark can be renewed now (bot/tools/run.py).
-_PAYABLE = ("renewal_window", "grace_period")
 # The dates of one's own mark a renewal computation shows (its expiry, window, grace period).
 _MARK_DATES = re.compile(r"宽展|到期|截止|最晚|窗口|grace|expir|deadline|window|last day", re.I)
 # ... asked for as a date ("到什么时候", "when does it end"), not what happens if it is missed.
@@ -333,18 +331,6 @@ def follow_up(
         classes = facts.classes or inputs.get("classes")
         inputs.update(date=date.isoformat(), classes=classes)
         answer = renewal_tool(date, expiry=expiry, classes=classes, today=today, cfg=cfg, lang=lang)
-        phase = (answer.result or {}).get("phase")
-        if (
-            _COST.search(text)
-            and not facts.dates
-            and not _ASKS_DATE.search(text)
-            and phase in _PAYABLE
-        ):
-            # "多少钱 我们就一个类" once the mark's dates are shown: what it costs to renew it now
-            # (with the surcharge in the grace period), not the dates again.
-            late = phase == "grace_period"
-            fee = renewal_fee_only(classes or 1, late=late, paper=facts.paper, cfg=cfg, lang=lang)
-            return fee, inputs
         return answer, inputs
     if tool in _PERIOD_TOOLS:
         start = recent_event(tool, facts.dates[0], today) if facts.dates else None

@@ -74,7 +74,9 @@ _NOW = re.compile(
     r"|\b(now|today|yet|already|at this point)\b\W*$|\b(can|could|may) (we|i) (renew|do it|file|start) (it )?(now|today|yet|already)\b",
     re.IGNORECASE,
 )
-_SURCHARGE = re.compile(r"多交|多付|多缴|额外|加收|迟延费|滞纳|\bextra\b|\blate fee|\bsurcharge", re.I)
+_SURCHARGE = re.compile(
+    r"多交|多付|多缴|额外|加收|迟延费|滞纳|\bextra\b|\blate fee|\bsurcharge", re.I
+)
 # The dates of one's own mark a renewal computation shows (its expiry, window, grace period).
 _MARK_DATES = re.compile(r"宽展|到期|截止|最晚|窗口|grace|expir|deadline|window|last day", re.I)
 # ... asked for as a date ("到什么时候", "when does it end"), not what happens if it is missed.
@@ -287,7 +289,12 @@ def follow_up(
         # "and the china filing for those 2 classes?", "国内申请呢": the same classes filed
         # nationally, a national fee (China is no Madrid designation of a Chinese applicant).
         classes = facts.classes or inputs.get("classes") or 1
-        national_inputs = {"tool": "fee_national", "classes": classes, "items": [], "paper": False}
+        national_inputs: dict[str, Any] = {
+            "tool": "fee_national",
+            "classes": classes,
+            "items": [],
+            "paper": False,
+        }
         answer = national([10] * classes, paper=False, items_given=False, cfg=cfg, lang=lang)
         return answer, national_inputs
     if tool == "fee_madrid":

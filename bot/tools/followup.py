@@ -120,12 +120,12 @@ _ALSO_SELLS = re.compile(
 
 # A national filing named after a Madrid estimate ("and the china filing for those 2 classes?",
 # "国内申请这两个类呢"), unless another country or Madrid itself is named too.
-_HOME = re.compile(
-    r"国内|境内|本国|中国(的)?(申请|注册|商标)|商标局|"
-    r"\b(china|chinese|national|domestic|home|cnipa|local)\b( \w+)? (filing|application|registration|mark|one|fee)s?\b"
-    r"|\b(file|filing|register|registering|apply|applying) (it )?in china\b",
-    re.IGNORECASE,
+_HOME_WORDS = (
+    r"国内|境内|本国|中国(的)?(申请|注册|商标)|商标局",
+    r"\b(china|chinese|national|domestic|home|cnipa|local)\b( \w+)? (filing|application|registration|mark|one|fee)s?\b",
+    r"\b(file|filing|register|registering|apply|applying) (it )?in china\b",
 )
+_HOME = re.compile("|".join(_HOME_WORDS), re.IGNORECASE)
 _ABROAD = re.compile(r"马德里|国际|madrid|international|\bwipo\b|designat|abroad|overseas", re.I)
 
 

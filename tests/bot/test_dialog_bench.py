@@ -108,13 +108,21 @@ def test_loader_rejects_bad_labels(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="needs `has`"):
         load_dialogs(bad)
-    bad.write_text(
-        "conversations:\n  - {id: x, kind: tool_followup, lang: zh,"
-        " turns: [{say: q, intent: tool, tool: renewal, tool_ok: fee_renewal}]}\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(ValueError, match="`tool_ok` goes with intent faq"):
-        load_dialogs(bad)
+
+
+def test_loader_takes_tool_ok_only_on_a_faq_turn(tmp_path: Path) -> None:
+    path = tmp_path / "labels.yaml"
+    for intent, extra in (("faq", "faq: renewal-fee"), ("tool", "tool: renewal")):
+        turn = f"{{say: q, intent: {intent}, {extra}, tool_ok: fee_renewal}}"
+        path.write_text(
+            f"conversations:\n  - {{id: x, kind: tool_followup, lang: zh, turns: [{turn}]}}\n",
+            encoding="utf-8",
+        )
+        if intent == "faq":
+            assert load_dialogs(path)[0].turns[0].tool_ok == ("fee_renewal",)
+        else:
+            with pytest.raises(ValueError, match="`tool_ok` goes with intent faq"):
+                load_dialogs(path)
 
 
 def test_dialogue_set_covers_the_issue() -> None:

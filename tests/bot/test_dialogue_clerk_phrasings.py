@@ -24,6 +24,12 @@ _FAKES_EN = "someone is selling fakes of our brand, what can we do"
 _FAKES_ZH = "有人卖我们牌子的假货 怎么办"
 
 
+_REFUSED_ZH = "我的商标被驳回了 复审期限多久"
+_REFUSED_EN = "my trademark was refused, how long to appeal"
+_SEARCH_ZH = "想注册个新牌子 先咋查有没有人注册过了"
+_SEARCH_EN = "how do we check if our brand name is already taken"
+
+
 @pytest.mark.parametrize(
     ("first", "then", "entry"),
     [
@@ -61,9 +67,31 @@ _FAKES_ZH = "有人卖我们牌子的假货 怎么办"
         (_FAKES_EN, "the seller had no idea they were counterfeit", "innocent-seller"),
         (_FAKES_EN, "they bought from a supplier and were unaware", "innocent-seller"),
         (_FAKES_EN, "what if the retailer did not know it was fake", "innocent-seller"),
+        # only part of the goods refused: dividing the application
+        (_REFUSED_ZH, "只驳回了一部分商品 没驳的能先注册吗", "partial-refusal-division"),
+        (_REFUSED_ZH, "就驳了两个商品 其他的能先拿证吗", "partial-refusal-division"),
+        (_REFUSED_ZH, "过了的那部分能不能先拿下来", "partial-refusal-division"),
+        (_REFUSED_ZH, "部分驳回的话怎么处理", "partial-refusal-division"),
+        (
+            _REFUSED_EN,
+            "only some of the goods were refused, can we keep the rest",
+            "partial-refusal-division",
+        ),
+        (
+            _REFUSED_EN,
+            "part of our goods got rejected, can the approved ones go ahead",
+            "partial-refusal-division",
+        ),
+        (_REFUSED_EN, "can we split off the accepted items", "partial-refusal-division"),
+        (_REFUSED_EN, "its a partial refusal, what are our options", "partial-refusal-division"),
+        # filing online once the search found nothing
+        (_SEARCH_ZH, "没查到一样的 自己网上咋申请", "online-filing"),
+        (_SEARCH_ZH, "查完了 那网上怎么提交申请", "online-filing"),
+        (_SEARCH_EN, "ok not taken. how to file online", "online-filing"),
+        (_SEARCH_EN, "nothing found, how do we file it online by ourselves", "online-filing"),
     ],
 )
-def test_a_facet_of_the_goods_or_the_infringer_picks_its_entry(
+def test_a_follow_up_in_a_clerks_words_picks_its_entry(
     rt: Runtime, first: str, then: str, entry: str
 ) -> None:
     got = after(rt.conversation, first, then)
@@ -116,46 +144,6 @@ def test_a_facet_of_the_goods_or_the_infringer_picks_its_entry(
 )
 def test_a_subject_named_in_a_clerks_words_is_answered(rt: Runtime, text: str, entry: str) -> None:
     got = turn(rt.conversation, text, user="fresh")
-    assert (got.intent, got.faq_id) == ("faq", entry)
-
-
-_REFUSED_ZH = "我的商标被驳回了 复审期限多久"
-_REFUSED_EN = "my trademark was refused, how long to appeal"
-_SEARCH_ZH = "想注册个新牌子 先咋查有没有人注册过了"
-_SEARCH_EN = "how do we check if our brand name is already taken"
-
-
-@pytest.mark.parametrize(
-    ("first", "then", "entry"),
-    [
-        # only part of the goods refused: dividing the application
-        (_REFUSED_ZH, "只驳回了一部分商品 没驳的能先注册吗", "partial-refusal-division"),
-        (_REFUSED_ZH, "就驳了两个商品 其他的能先拿证吗", "partial-refusal-division"),
-        (_REFUSED_ZH, "过了的那部分能不能先拿下来", "partial-refusal-division"),
-        (_REFUSED_ZH, "部分驳回的话怎么处理", "partial-refusal-division"),
-        (
-            _REFUSED_EN,
-            "only some of the goods were refused, can we keep the rest",
-            "partial-refusal-division",
-        ),
-        (
-            _REFUSED_EN,
-            "part of our goods got rejected, can the approved ones go ahead",
-            "partial-refusal-division",
-        ),
-        (_REFUSED_EN, "can we split off the accepted items", "partial-refusal-division"),
-        (_REFUSED_EN, "its a partial refusal, what are our options", "partial-refusal-division"),
-        # filing online once the search found nothing
-        (_SEARCH_ZH, "没查到一样的 自己网上咋申请", "online-filing"),
-        (_SEARCH_ZH, "查完了 那网上怎么提交申请", "online-filing"),
-        (_SEARCH_EN, "ok not taken. how to file online", "online-filing"),
-        (_SEARCH_EN, "nothing found, how do we file it online by ourselves", "online-filing"),
-    ],
-)
-def test_a_follow_up_in_a_clerks_words_takes_the_next_step(
-    rt: Runtime, first: str, then: str, entry: str
-) -> None:
-    got = after(rt.conversation, first, then)
     assert (got.intent, got.faq_id) == ("faq", entry)
 
 

@@ -258,10 +258,11 @@ TELLING = frozenset(
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 TIE = 0.5  # retrieval scores this close rank two entries alike
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
-# A mark, or a registration said to be the mainland's ("国内注册管不管香港").
+# A mark, a registration said to be the mainland's ("国内注册管不管香港"), or one's name registered.
 _ANCHOR = re.compile(
     r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b"
-    r"|(国内|内地|大陆|中国)的?注册|\b(chinese|china|mainland) (registration|reg)\b",
+    r"|(国内|内地|大陆|中国)的?注册|\b(chinese|china|mainland) (registration|reg)\b"
+    r"|\bregistered (our|my) (company |shop |store |brand )?name\b",
     re.IGNORECASE,
 )
 

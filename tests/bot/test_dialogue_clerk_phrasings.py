@@ -136,6 +136,18 @@ def test_a_follow_up_in_a_clerks_words_picks_its_entry(
         ("tm mark versus r mark, which do we use", "r-symbol-usage"),
         ("商标上的R跟TM差别是什么", "r-symbol-usage"),
         ("difference between the tm symbol and the registered symbol", "r-symbol-usage"),
+        # one's name registered by someone and never used
+        (
+            "a company registered our name 5 years ago and never used it, can we cancel it",
+            "nonuse-cancellation",
+        ),
+        (
+            "someone registered my shop name years back but never used it, what can we do",
+            "nonuse-cancellation",
+        ),
+        ("a guy registered our name 3 years ago, never used, how to cancel", "nonuse-cancellation"),
+        ("有公司几年前注册了我们的名字 一直没用 能撤销吗", "nonuse-cancellation"),
+        ("别人注册了我们的店名好几年了 从来没用过 能弄掉吗", "nonuse-cancellation"),
         # an international registration abbreviated
         ("how long is an intl registration valid", "madrid-validity-renewal"),
         ("intl reg how many years", "madrid-validity-renewal"),

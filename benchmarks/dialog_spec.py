@@ -7,6 +7,9 @@ receptionist would do with it:
 - `intent`: one of INTENTS (the core's own name for it; see `intent_ok` for the equivalences);
 - `faq`: the entry id that must be answered (or a list of ids that are all right);
   `suggest_ok: true` also accepts a suggestion list that contains one of them;
+  `tool_ok`: a tool name (or list) whose computation is right too, for a question the FAQ
+  answers in general and a computation for the user's own mark just as well ("多少钱" after
+  a renewal date was computed); `has` and `lacks` still apply;
 - `tool`: the tool's name in `result["tool"]` (or a list of acceptable names), and
   `figures`: dotted paths into `result` with their expected values (`a|b` = either path;
   lists compare as sets; `classes_include` = Nice classes that must all be among the class
@@ -64,6 +67,7 @@ _TURN_KEYS = {
     "intent",
     "faq",
     "suggest_ok",
+    "tool_ok",
     "tool",
     "figures",
     "has",
@@ -84,6 +88,7 @@ class Turn:
     faq: tuple[str, ...] = ()
     suggest_ok: bool = False
     tools: tuple[str, ...] = ()  # acceptable tool names
+    tool_ok: tuple[str, ...] = ()  # a faq turn: these tools' computations are right too
     figures: Mapping[str, Any] = field(default_factory=dict)
     has: tuple[str | tuple[str, ...], ...] = ()
     lacks: tuple[str, ...] = ()
@@ -152,7 +157,9 @@ def _turn(raw: Mapping[str, Any], where: str, known_ids: set[str] | None) -> Tur
     intent = str(raw["intent"])
     if intent not in INTENTS:
         raise ValueError(f"{where}: unknown intent {intent!r}")
-    faq, tool = raw.get("faq"), raw.get("tool")
+    faq, tool, ok = raw.get("faq"), raw.get("tool"), raw.get("tool_ok")
+    if ok and intent != "faq":
+        raise ValueError(f"{where}: `tool_ok` goes with intent faq")
     ids = tuple(str(x) for x in (faq if isinstance(faq, list) else [faq] if faq else []))
     if known_ids is not None:
         missing = [i for i in ids if i not in known_ids]
@@ -168,6 +175,7 @@ def _turn(raw: Mapping[str, Any], where: str, known_ids: set[str] | None) -> Tur
         faq=ids,
         suggest_ok=bool(raw.get("suggest_ok", False)),
         tools=tuple(str(x) for x in (tool if isinstance(tool, list) else [tool] if tool else [])),
+        tool_ok=tuple(str(x) for x in (ok if isinstance(ok, list) else [ok] if ok else [])),
         figures=dict(raw.get("figures") or {}),
         has=_texts(raw.get("has"), where),
         lacks=tuple(str(x) for x in _texts(raw.get("lacks"), where)),
@@ -256,7 +264,12 @@ def check_turn(turn: Turn, got: Got) -> list[str]:
         and got.intent == "suggest"
         and any(i in got.suggestions for i in turn.faq)
     )
-    if not intent_ok(turn.intent, got) and not faq_as_suggestion:
+    tool_as_answer = (
+        bool(turn.tool_ok) and got.intent == "tool" and _path(got.result, "tool") in turn.tool_ok
+    )
+    if tool_as_answer:
+        pass  # the computation stands for the entry; what it must show is checked below
+    elif not intent_ok(turn.intent, got) and not faq_as_suggestion:
         problems.append(f"intent {got.intent}, expected {turn.intent}")
     elif turn.faq and not faq_as_suggestion and got.faq_id not in turn.faq:
         problems.append(f"entry {got.faq_id}, expected {'|'.join(turn.faq)}")

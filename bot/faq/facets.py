@@ -40,7 +40,11 @@ ALSO = 1  # an alternate asks it, or facets.yaml says the answer also covers it
 _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 # A facet a subject has no entry that is THE answer for is asked of its wider subject
 # ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
-WIDER = {"agent": "registration"}
+WIDER = {"agent": "registration", "search": "registration"}  # "查了没有 网上咋申请": filing
+# Facets that qualify the measure asked rather than name another: "他不知道是假的 那他还要赔吗"
+# asks the damages of an innocent seller, "if they did it on purpose, how much" the punitive
+# ones. Read before the facets at the end of the message.
+QUALIFIERS = frozenset(["wilful", "unaware"])
 
 
 _FILLER = re.compile(
@@ -254,7 +258,13 @@ TELLING = frozenset(
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 TIE = 0.5  # retrieval scores this close rank two entries alike
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
-_ANCHOR = re.compile(r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b", re.IGNORECASE)
+# A mark, a registration said to be the mainland's ("国内注册管不管香港"), or one's name registered.
+_ANCHOR = re.compile(
+    r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b"
+    r"|(国内|内地|大陆|中国)的?注册|\b(chinese|china|mainland) (registration|reg)\b"
+    r"|\bregistered (our|my) (company |shop |store |brand )?name\b",
+    re.IGNORECASE,
+)
 
 
 def _family_of(fmap: FacetMap, match: Match) -> str | None:
@@ -337,9 +347,11 @@ def resolve(
     specific = fam != "registration"
     if not (followup or leads or named):
         return None
-    if not specific and not (followup or family(context) == fam or _ANCHOR.search(text)):
-        return None  # "how do i register a company": registering, but not a mark
-    asked = sorted(facets_of(text), key=lambda f: -_last_at(f, text))
+    if not specific and not (followup or context is not None or _ANCHOR.search(text)):
+        # "how do i register a company": registering, but not a mark; in a conversation about
+        # marks ("查了没看到 那我们自己网上咋申请" after the search) it is one.
+        return None
+    asked = sorted(facets_of(text), key=lambda f: (f not in QUALIFIERS, -_last_at(f, text)))
     near = [m.entry.id for m in same[:3]]
     picks = [
         (f, e)

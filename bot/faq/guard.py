@@ -46,7 +46,8 @@ _VALIDITY = re.compile(r"有效|管多少年|保护多久|管多久|valid|last|p
 
 def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
     entry_id = match.entry.id
-    own_madrid = bool(_MADRID.search(text))
+    # Hong Kong and Macao: the one entry on them is filed with Madrid's ("国内注册管不管香港").
+    own_madrid = bool(_MADRID.search(text)) or "hkmacao" in subjects_of(text)
     # After a Madrid answer, "how long do the countries have to refuse" is still Madrid.
     followup_madrid = interp is not None and "madrid" in (interp.subject, interp.context_subject)
     # A Madrid-led entry for a question that names no Madrid matter (national entries may

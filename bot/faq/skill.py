@@ -13,6 +13,7 @@ from bot.core.understand import Interpretation, entry_subject, facet_of, subject
 from bot.faq.answer import answer_text
 from bot.faq.facets import (
     PRIMARY,
+    QUALIFIERS,
     WIDER,
     FacetMap,
     bare_facet,
@@ -292,6 +293,10 @@ class FaqSkill:
             return None if rival and sure else found
         if best is None:
             return None
+        if interp.facet in QUALIFIERS and found in [m.entry.id for m in matches]:
+            # A qualifier says which of the subject's answers is asked ("屡次侵权的话赔多少":
+            # the punitive damages, though the statutory ones share more words).
+            return found
         if best.score >= settings.suggest_threshold:
             # Confident words, but on an entry of the subject that does not answer the facet
             # at all ("商标转让要多久": when the assignee owns it is not how long it takes),

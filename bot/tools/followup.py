@@ -67,6 +67,16 @@ _SUBJECT_WORDS = re.compile(
     r"assign|transfer|oppos|invalid|licen|pledge|agent|lawyer|reapply|again",
     re.IGNORECASE,
 )
+# Whether it can be done today, for the mark just computed ("现在能办续展了没", "can we renew
+# now", "is it too late already").
+_NOW = re.compile(
+    r"(现在|目前|这会儿|今天)(就)?(能|可以|可不可以|能不能|还能|还可以|来得及|办)|(能|可以)(办|续)\S{0,3}了(没|吗|么)"
+    r"|\b(now|today|yet|already|at this point)\b\W*$|\b(can|could|may) (we|i) (renew|do it|file|start) (it )?(now|today|yet|already)\b",
+    re.IGNORECASE,
+)
+_SURCHARGE = re.compile(
+    r"多交|多付|多缴|额外|加收|迟延费|滞纳|\bextra\b|\blate fee|\bsurcharge", re.I
+)
 # The dates of one's own mark a renewal computation shows (its expiry, window, grace period).
 _MARK_DATES = re.compile(r"宽展|到期|截止|最晚|窗口|grace|expir|deadline|window|last day", re.I)
 # ... asked for as a date ("到什么时候", "when does it end"), not what happens if it is missed.
@@ -99,8 +109,28 @@ def _channel(facts: Facts) -> bool:
     return not (_HOW.search(facts.text) or _CAN.search(facts.text))
 
 
-def _short(text: str) -> bool:
-    return len(text) <= 18 if _CJK.search(text) else len(text.split()) <= 9
+# Another line of business named after a class lookup ("we also sell our own t-shirts", "还卖
+# T恤", "另外也做维修"): the classes of both.
+_ALSO_SELLS = re.compile(
+    r"\b(also|too|as well|plus|besides)\b|(还|也|另外|同时|顺便)(在|有)?(卖|做|开|经营|提供|修|接|兼|搞)"
+    r"|兼营",
+    re.IGNORECASE,
+)
+
+
+# A national filing named after a Madrid estimate ("and the china filing for those 2 classes?",
+# "国内申请这两个类呢"), unless another country or Madrid itself is named too.
+_HOME_WORDS = (
+    r"国内|境内|本国|中国(的)?(申请|注册|商标)|商标局",
+    r"\b(china|chinese|national|domestic|home|cnipa|local)\b( \w+)? (filing|application|registration|mark|one|fee)s?\b",
+    r"\b(file|filing|register|registering|apply|applying) (it )?in china\b",
+)
+_HOME = re.compile("|".join(_HOME_WORDS), re.IGNORECASE)
+_ABROAD = re.compile(r"马德里|国际|madrid|international|\bwipo\b|designat|abroad|overseas", re.I)
+
+
+def _short(text: str, times: int = 1) -> bool:
+    return len(text) <= 18 * times if _CJK.search(text) else len(text.split()) <= 9 * times
 
 
 def _updates(last: dict[str, Any], facts: Facts) -> bool:
@@ -110,7 +140,8 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     if facts.classes is not None or facts.items:
         return True
     if tool == "fee_madrid":
-        return bool(facts.parties) or facts.colour is not None
+        home = bool(_HOME.search(facts.text) and not _ABROAD.search(facts.text))
+        return bool(facts.parties) or facts.colour is not None or home
     if tool == "fee_renewal" and facts.late and _LEAN.search(facts.text) and not last.get("seeded"):
         # "宽展期内呢" after "续展3个类多少钱" is the same classes, late; after the FAQ's fee
         # answer ("seeded", no classes of the user's) it asks about the grace period.
@@ -121,6 +152,13 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
         # "费用是多少" after a computation is its fee; "续展要多少钱" names its subject and is
         # the general question (the FAQ's).
         own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
+        if _SURCHARGE.search(facts.text) and facts.classes is None:
+            # How much extra ("宽展期要多交多少", "extra fee for late?", "so we pay extra now?"):
+            # the surcharge rule, the FAQ's; what renewing costs ("宽展期内续要多少钱") is this
+            # mark's fee.
+            return False
+        if _NOW.search(facts.text) and not facts.dates:
+            return True  # "那现在能办续展了没", "can we renew it now": where this mark stands today
         if _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text):
             return True  # "宽展期到什么时候": the same mark's dates, shown again
         if facts.late and _LEAN.search(facts.text) and last.get("classes") is not None:
@@ -133,7 +171,7 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
             or (_channel(facts) and last.get("classes") is not None)
         )
     if tool == "classes":
-        return bool(_LEAN.search(facts.text))
+        return bool(_LEAN.search(facts.text) or _ALSO_SELLS.search(facts.text))
     return False
 
 
@@ -214,7 +252,12 @@ def _more_classes(text: str) -> int | None:
 
 def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: ToolConfig) -> bool:
     """Whether `text` only changes an input of the last computation."""
-    if not last or not _short(text) or _SUBJECT_WORDS.search(text) or _WHY.search(text):
+    if not last or _SUBJECT_WORDS.search(text) or _WHY.search(text):
+        return False
+    # Another line of business after a class lookup may take a sentence ("we also sell our
+    # own t-shirts and caps as merch").
+    adds = last.get("tool") == "classes" and _ALSO_SELLS.search(text) and _short(text, 2)
+    if not (_short(text) or adds):
         return False
     facts = _read(text, last, today, cfg)
     own = choose(facts)
@@ -242,6 +285,18 @@ def follow_up(
     tool = last.get("tool")
     facts = _read(text, last, today, cfg)
     inputs = dict(last)
+    if tool == "fee_madrid" and _HOME.search(text) and not _ABROAD.search(text):
+        # "and the china filing for those 2 classes?", "国内申请呢": the same classes filed
+        # nationally, a national fee (China is no Madrid designation of a Chinese applicant).
+        classes = facts.classes or inputs.get("classes") or 1
+        national_inputs: dict[str, Any] = {
+            "tool": "fee_national",
+            "classes": classes,
+            "items": [],
+            "paper": False,
+        }
+        answer = national([10] * classes, paper=False, items_given=False, cfg=cfg, lang=lang)
+        return answer, national_inputs
     if tool == "fee_madrid":
         parties = _designations(list(last.get("parties") or []), facts, text, cfg)
         if facts.classes is not None:
@@ -301,6 +356,8 @@ def follow_up(
         return answer, inputs
     if tool == "classes":
         description = re.sub(r"^(那|那么|what about|how about|and)\s*", "", text, flags=re.I)
+        if _ALSO_SELLS.search(text) and not _LEAN.search(text) and last.get("description"):
+            description = f"{last['description']}; {description}"  # both lines of business
         answer = nice_classes(description, lang)
         if not answer.computed:
             return None

@@ -158,14 +158,44 @@ class ClassSuggestion:
     reasons: tuple[str, ...] = ()
 
 
+# Where a description goes on to another line of business ("we sell phone cases and also do
+# phone repair", "卖手机壳 也修手机", "奶茶店; 另外还卖T恤"): each part is looked up on its own too.
+_ANOTHER = re.compile(
+    r"\b(?:and also|also|as well as|plus|in addition|besides)\b|[,，;；、\n]"
+    r"|另外|同时|以及|并且|此外|(?:也|还)(?=[卖做开经营提供有修搞接兼])",
+    re.IGNORECASE,
+)
+
+
 def suggest_classes(
     description: str, lang: str = "zh", *, limit: int = 6, data: NiceData | None = None
 ) -> list[ClassSuggestion]:
-    """Suggest Nice classes for what the enterprise sells ('奶茶店', 'mobile game app')."""
+    """Suggest Nice classes for what the enterprise sells ('奶茶店', 'mobile game app').
+
+    A description of several lines of business is also read part by part: a class any part
+    names is suggested, at the best score it gets.
+    """
     d = data or load_nice()
     text = unicodedata.normalize("NFKC", description).strip()
     if not text:
         return []
+    parts = [p.strip() for p in _ANOTHER.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return _suggest(text, lang, limit, d)
+    best: dict[int, ClassSuggestion] = {}
+    heads: list[int] = []  # each part's first class is shown, however many the others fill
+    for part in (text, *parts):
+        for n, found in enumerate(_suggest(part, lang, limit, d)):
+            if n == 0 and found.class_no not in heads:
+                heads.append(found.class_no)
+            if found.class_no not in best or found.score > best[found.class_no].score:
+                best[found.class_no] = found
+    ranked = sorted(best.values(), key=lambda c: (-c.score, c.class_no))
+    kept = {c.class_no for c in ranked[: max(0, limit - len(heads))]} | set(heads)
+    return [c for c in ranked if c.class_no in kept]
+
+
+def _suggest(text: str, lang: str, limit: int, d: NiceData) -> list[ClassSuggestion]:
     kw_scores, reasons = _keyword_scores(text, d, lang)
     term_hits = _term_hits(text, d)
     scores: dict[int, float] = {}

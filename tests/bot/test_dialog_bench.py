@@ -81,6 +81,15 @@ def test_marking_rule() -> None:
     both = Turn(say="x", intent="unknown", has=(("a", "b"),), lacks=("c",))
     assert check_turn(both, Got(intent="refuse", answer="B")) == []
     assert check_turn(both, Got(intent="unknown", answer="b c")) == ["shows 'c'"]
+    # A faq turn whose question a computation answers just as well: that tool counts too,
+    # what it must show still applies; another tool or an unknown does not.
+    fee = Turn(say="x", intent="faq", faq=("renewal-fee",), tool_ok=("renewal",), has=("450",))
+    computed = {"tool": "renewal", "fee": {"online_total": 450}}
+    assert check_turn(fee, Got(intent="tool", result=computed, answer="合计 450 元")) == []
+    assert check_turn(fee, Got(intent="tool", result=computed, answer="合计")) != []
+    other = {"tool": "fee_national", "total": 450}
+    assert check_turn(fee, Got(intent="tool", result=other, answer="450")) != []
+    assert check_turn(fee, Got(intent="faq", faq_id="renewal-fee", answer="450")) == []
 
 
 def test_loader_rejects_bad_labels(tmp_path: Path) -> None:
@@ -99,6 +108,21 @@ def test_loader_rejects_bad_labels(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="needs `has`"):
         load_dialogs(bad)
+
+
+def test_loader_takes_tool_ok_only_on_a_faq_turn(tmp_path: Path) -> None:
+    path = tmp_path / "labels.yaml"
+    for intent, extra in (("faq", "faq: renewal-fee"), ("tool", "tool: renewal")):
+        turn = f"{{say: q, intent: {intent}, {extra}, tool_ok: fee_renewal}}"
+        path.write_text(
+            f"conversations:\n  - {{id: x, kind: tool_followup, lang: zh, turns: [{turn}]}}\n",
+            encoding="utf-8",
+        )
+        if intent == "faq":
+            assert load_dialogs(path)[0].turns[0].tool_ok == ("fee_renewal",)
+        else:
+            with pytest.raises(ValueError, match="`tool_ok` goes with intent faq"):
+                load_dialogs(path)
 
 
 def test_dialogue_set_covers_the_issue() -> None:

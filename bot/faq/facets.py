@@ -251,6 +251,10 @@ TELLING = frozenset(
         *("appeal", "damages", "penalty", "expired", "status", "online"),
     }
 )
+# Facets that say which side the asker is on, whatever else the message asks: accused of
+# infringing ("对方律师发函了 让我们赔5万 这个咋回" is no claim of one's own damages), or a
+# seller who did not know ("不知情 也要赔钱吗"). They come before the facet asked last.
+FRAMING = frozenset({"accused", "innocent"})
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 TIE = 0.5  # retrieval scores this close rank two entries alike
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
@@ -339,7 +343,7 @@ def resolve(
         return None
     if not specific and not (followup or family(context) == fam or _ANCHOR.search(text)):
         return None  # "how do i register a company": registering, but not a mark
-    asked = sorted(facets_of(text), key=lambda f: -_last_at(f, text))
+    asked = sorted(facets_of(text), key=lambda f: (f not in FRAMING, -_last_at(f, text)))
     near = [m.entry.id for m in same[:3]]
     picks = [
         (f, e)

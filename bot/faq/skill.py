@@ -114,7 +114,15 @@ class FaqSkill:
             # Named subjects and the conversation's: retrieval says which one is meant.
             own = list(subjects_of(ctx.text))
             lean = bool(interp.extra.get("lean"))
-            chosen = choose_subject(fmap, raw, own, interp.context_subject, lean=lean)
+            chosen = choose_subject(
+                fmap,
+                raw,
+                own,
+                interp.context_subject,
+                lean=lean,
+                previous=ctx.dialogue.faq_id,
+                text=ctx.text,
+            )
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject
                 interp.subject = chosen

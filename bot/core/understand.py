@@ -84,6 +84,14 @@ _LEAN = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A new question announced as such ("unrelated but ...", "换个问题"): not a follow-up.
+_SWITCH = re.compile(
+    r"^\W*(ok\W+|okay\W+|also\W+)?(unrelated|different (q|question|topic)|another (q|question|topic|thing)"
+    r"|(a |one )?(new|separate|other|unrelated) (q|question|topic)|off[- ]topic|changing (the )?(subject|topic)"
+    r"|on another (note|subject|topic)|switching (topics?|subjects?))\b"
+    r"|^\W*(换个问题|换个话题|另外问(一?下|个)|再问(一?个|一?下)|问个别的|另一个问题|题外话|顺便问(一?下|个))",
+    re.IGNORECASE,
+)
 # A head noun left out, standing for what was just asked about ("and the individual ones?").
 _ONES = re.compile(r"\b(the|those|these) (\w+ )?ones?\b", re.IGNORECASE)
 
@@ -589,6 +597,11 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.facet = interp.facet or dialogue.facet
         interp.followup = True
         interp.extra["inherited_facet"] = True
+        return interp
+    if interp.intent is None and not own and dialogue.subject and _SWITCH.search(text):
+        # "unrelated but someone mentioned a new trademark law, when does it kick in?": the
+        # user says it is another question; it is read alone, not as a follow-up.
+        interp.extra["switch"] = True
         return interp
     if interp.intent is None and not own and dialogue.subject:
         tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5

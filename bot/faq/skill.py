@@ -164,7 +164,8 @@ class FaqSkill:
                 interp.subject,
                 followup=interp.followup,
                 previous=previous,
-                context=interp.context_subject,
+                # A new question announced as such ("换个问题 ...") is no facet of the last one.
+                context=None if interp.extra.get("switch") else interp.context_subject,
             )
             if found is not None:
                 ctx.data["low_streak"] = 0

@@ -264,7 +264,10 @@ _OWN_NATIONAL = re.compile(
 )  # how far an entry must be ahead of every entry of another subject
 TIE = 0.5  # retrieval scores this close rank two entries alike
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
-_ANCHOR = re.compile(r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b", re.IGNORECASE)
+# (a name filed or registered is a mark: "同一天报了一样的名字")
+_ANCHOR = re.compile(
+    r"商标|牌子|品牌|字号|名字|logo|trademark|\bmark\b|\bbrand|\btm\b|\bnames?\b", re.IGNORECASE
+)
 
 
 def _family_of(fmap: FacetMap, match: Match) -> str | None:

@@ -84,6 +84,14 @@ _LEAN = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A new question announced as such ("unrelated but ...", "换个问题"): not a follow-up.
+_SWITCH = re.compile(
+    r"^\W*(ok\W+|okay\W+|also\W+)?(unrelated|different (q|question|topic)|another (q|question|topic|thing)"
+    r"|(a |one )?(new|separate|other|unrelated) (q|question|topic)|off[- ]topic|changing (the )?(subject|topic)"
+    r"|on another (note|subject|topic)|switching (topics?|subjects?))\b"
+    r"|^\W*(换个问题|换个话题|另外问(一?下|个)|再问(一?个|一?下)|问个别的|另一个问题|题外话|顺便问(一?下|个))",
+    re.IGNORECASE,
+)
 # A head noun left out, standing for what was just asked about ("and the individual ones?").
 _ONES = re.compile(r"\b(the|those|these) (\w+ )?ones?\b", re.IGNORECASE)
 
@@ -159,7 +167,8 @@ def subjects_of(text: str) -> tuple[str, ...]:
     specific = [s for s in named if s != "registration"]
     spoken = [] if specific else [s.name for s in subjects if s.name not in named and s.names(text)]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
-    if "madrid" not in found and files_abroad(text, find_parties(text)):
+    # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
+    if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):
         # "想在美国日本注册商标": protection in other countries is the Madrid route (or filing
         # there directly), though the message never says Madrid.
         found = ("madrid", *found)
@@ -341,11 +350,15 @@ _HUMAN_WHO = re.compile(
 _TM_AGENT = re.compile(
     r"\bagen(t|ts|cy|cies)\b.*\b(file|filing|regist|apply|applica|trademark|mark|cnipa|fee|cost|"
     r"foreign|required|mandatory)|\b(trademark|filing|ip|hire|use|through) agen(t|cy)"
+    # one word between: "must use chinese agent", "hire a local agency", "through an ip agent"
+    r"|\b(hire|use|using|through|via|appoint|engage|need|needs)( an?| the)? \w+ agen(t|cy)\b"
     # "does a foreign company need an agent": an applicant needing one, not a person to talk to
     r"|\b(company|companies|firm|business|applicant|foreigner|individual)s? (still )?"
     r"(need|needs|require|requires|must use|ha(ve|s) to use) an? agen(t|cy)"
     # an agent set against doing it oneself ("need agent or we can do ourself")
-    r"|\bagen(t|ts|cy|cies)\b.*\b((our|my)sel(f|ves)|diy)\b|\b((our|my)sel(f|ves)|diy)\b.*\bagen(t|cy)",
+    # ("need agent or we can do ourself", "must use agent or can do self", "on our own")
+    r"|\bagen(t|ts|cy|cies)\b.*\b((our|my)?sel(f|ves)|diy|on (our|my) own)\b"
+    r"|\b((our|my)?sel(f|ves)|diy|on (our|my) own)\b.*\bagen(t|cy)",
     re.I,
 )
 _TALK_TO_AGENT = re.compile(
@@ -584,6 +597,11 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.facet = interp.facet or dialogue.facet
         interp.followup = True
         interp.extra["inherited_facet"] = True
+        return interp
+    if interp.intent is None and not own and dialogue.subject and _SWITCH.search(text):
+        # "unrelated but someone mentioned a new trademark law, when does it kick in?": the
+        # user says it is another question; it is read alone, not as a follow-up.
+        interp.extra["switch"] = True
         return interp
     if interp.intent is None and not own and dialogue.subject:
         tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5

@@ -255,14 +255,24 @@ TELLING = frozenset(
         *("appeal", "damages", "penalty", "expired", "status", "online"),
     }
 )
+# Facets that say which side the asker is on, whatever else the message asks: accused of
+# infringing ("对方律师发函了 让我们赔5万 这个咋回" is no claim of one's own damages), or a
+# seller who did not know ("不知情 也要赔钱吗"). They come before the facet asked last.
+FRAMING = frozenset({"accused", "unaware"})
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
+# A national mark named for itself, not as Madrid's basic mark.
+_OWN_NATIONAL = re.compile(
+    r"国内|境内|national|domestic|in china|(chinese|china) (mark|trademark|registration|one)\b"
+    r"(?<!base mark)",
+    re.IGNORECASE,
+)
 TIE = 0.5  # retrieval scores this close rank two entries alike
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
-# A mark, a registration said to be the mainland's ("国内注册管不管香港"), or one's name registered.
+# A mark, a registration said to be the mainland's ("国内注册管不管香港"), one's name registered
+# or a name filed ("同一天报了一样的名字").
 _ANCHOR = re.compile(
-    r"商标|牌子|品牌|字号|logo|trademark|\bmark\b|\bbrand|\btm\b"
-    r"|(国内|内地|大陆|中国)的?注册|\b(chinese|china|mainland) (registration|reg)\b"
-    r"|\bregistered (our|my) (company |shop |store |brand )?name\b",
+    r"商标|牌子|品牌|字号|名字|logo|trademark|\bmark\b|\bbrand|\btm\b|\bnames?\b"
+    r"|(国内|内地|大陆|中国)的?注册|\b(chinese|china|mainland) (registration|reg)\b",
     re.IGNORECASE,
 )
 
@@ -278,6 +288,8 @@ def choose_subject(
     context: str | None,
     *,
     lean: bool = False,
+    previous: str | None = None,
+    text: str = "",
 ) -> str | None:
     """The subject a message is about: of those it names and the one the conversation was on,
     the one whose entries retrieval ranks first ("外国那边多久内可以驳回" after a Madrid answer
@@ -290,6 +302,23 @@ def choose_subject(
     named = [s for s in own if s != "registration"] or list(own)
     if context in named:
         return context  # named again, and what the conversation is on ("and if they seize fakes")
+    both = fmap.tagged.get(previous or "", frozenset())
+    if (
+        context
+        and named
+        and family(context) in both
+        and all(family(s) in both for s in named)
+        and not _OWN_NATIONAL.search(text)
+        and not any(
+            family(fmap.subject_of(r)) in {family(s) for s in named}
+            for r in fmap.related.get(previous or "", ())
+        )
+    ):
+        # The answer just given is on the subject named too ("and if we renew a bit late, is
+        # there an additional fee?" after the Madrid renewal): still the conversation's,
+        # unless a national mark of its own is set against it ("那国内续展呢"), or the answer
+        # sends the user to that subject's own entries (抢注 -> the opposition, invalidation).
+        return context
     # The generic subject ("registration", a third of the corpus) is no subject to stay on
     # against a specific one the message names ("用县名当商标行不行" after "声音能注册吗").
     keep = not (family(context) == "registration" and "registration" not in named)
@@ -334,7 +363,10 @@ def resolve(
         # ("what happens to it if the chinese mark gets cancelled").
         subject, followup = context, True
     if subject is None:
-        if top is None or top.score < FLOOR or not _ANCHOR.search(text):
+        # No subject named: a mark named, or the conversation's subject, is what makes
+        # retrieval's lead evidence ("注销以后别人能马上拿去注册吗" after the grace period).
+        on_context = top is not None and family(context) == _family_of(fmap, top)
+        if top is None or top.score < FLOOR or not (_ANCHOR.search(text) or on_context):
             return None
         subject = fmap.subject_of(top.entry.id)
         if subject is None or family(subject) == "registration":
@@ -351,7 +383,9 @@ def resolve(
         # "how do i register a company": registering, but not a mark; in a conversation about
         # marks ("查了没看到 那我们自己网上咋申请" after the search) it is one.
         return None
-    asked = sorted(facets_of(text), key=lambda f: (f not in QUALIFIERS, -_last_at(f, text)))
+    asked = sorted(
+        facets_of(text), key=lambda f: (f not in QUALIFIERS | FRAMING, -_last_at(f, text))
+    )
     near = [m.entry.id for m in same[:3]]
     picks = [
         (f, e)

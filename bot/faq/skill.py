@@ -115,7 +115,15 @@ class FaqSkill:
             # Named subjects and the conversation's: retrieval says which one is meant.
             own = list(subjects_of(ctx.text))
             lean = bool(interp.extra.get("lean"))
-            chosen = choose_subject(fmap, raw, own, interp.context_subject, lean=lean)
+            chosen = choose_subject(
+                fmap,
+                raw,
+                own,
+                interp.context_subject,
+                lean=lean,
+                previous=ctx.dialogue.faq_id,
+                text=ctx.text,
+            )
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject
                 interp.subject = chosen
@@ -157,7 +165,8 @@ class FaqSkill:
                 interp.subject,
                 followup=interp.followup,
                 previous=previous,
-                context=interp.context_subject,
+                # A new question announced as such ("换个问题 ...") is no facet of the last one.
+                context=None if interp.extra.get("switch") else interp.context_subject,
             )
             if found is not None:
                 ctx.data["low_streak"] = 0

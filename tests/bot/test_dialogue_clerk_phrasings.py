@@ -16,7 +16,7 @@ from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 from tests.support.dialog import after, turn
 
-_template, rt = dialogues._template, dialogues.rt
+rt = dialogues.rt
 
 _LICENCE_EN = "we let our distributor use our brand, must we record it somewhere"
 _LICENCE_ZH = "我们授权经销商用我们的商标 要备案吗"

@@ -126,7 +126,7 @@ def lexicon() -> Lexicon:
             re.compile(v["words"], re.IGNORECASE),
             v["zh"],
             v["en"],
-            re.compile(v["colloquial"], re.IGNORECASE) if v.get("colloquial") else None,
+            _colloquial(v.get("colloquial")),
         )
         for name, v in raw["subjects"].items()
     )
@@ -141,6 +141,15 @@ def lexicon() -> Lexicon:
     words = raw.get("offtopic") or []
     offtopic = re.compile("|".join(words), re.IGNORECASE) if words else None
     return Lexicon(subjects, facets, phrases, intents, offtopic)
+
+
+def _colloquial(value: str | list[str] | None) -> re.Pattern[str] | None:
+    """A subject's everyday words: one expression, or a list of them (a block per class of
+    phrasing, each a line of its own)."""
+    if not value:
+        return None
+    words = value if isinstance(value, str) else "|".join(f"(?:{w})" for w in value)
+    return re.compile(words, re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
@@ -554,6 +563,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     if spoken and not spoken.words.search(text) and spoken.names(text):
         # "能弄掉吗": named in words the corpus never uses, retrieval gets the corpus's too.
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
+        interp.extra["spoken"] = True
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     lean = bool(_LEAN.search(text))
     interp.extra["lean"] = lean

@@ -337,7 +337,7 @@ _HUMAN_WHO = re.compile(
     # "someone else filed the same mark", "someone is selling fakes": a third party, not a
     # person to talk to
     r"|someone (at|from) the station|a person|\b(someone|somebody)\b(?! else| is| has| was| keeps)"
-    r"|your people|agent"
+    r"|your people|agent|\b(actual|real|live) (person|human|people)\b"
     # support or a representative asked for ("connect me with support"); "our customer service
     # team uses the name" has no verb of asking and stays a question
     r"|customer (service|support)|\bsupport\b|(?<!office )\brepresentative\b(?! office)"
@@ -486,6 +486,12 @@ _SOFT_CANCEL = re.compile(
 _ONLY_HUMAN = re.compile(r"^((转|找)?(人工|真人|客服)|human|agent|staff|operator|\s)+$", re.I)
 
 
+# A subject named only in lay words that, said during a conversation on a neighbouring subject,
+# is that subject's: removing a mark ("撤掉", "get rid of it") after its non-use is the non-use
+# cancellation.
+_YIELDS = {"invalidation": frozenset({"nonuse"})}
+
+
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
     interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
@@ -554,6 +560,12 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None
+    if interp.subject in _YIELDS and dialogue.subject in _YIELDS[interp.subject]:
+        if not _named(interp.subject, text):
+            # "申请撤掉它要花多少钱" after a mark nobody uses: the removal is the non-use
+            # cancellation the conversation is about, not an invalidation.
+            own = [dialogue.subject, *own[1:]]
+            interp.subject = dialogue.subject
     interp.facet = facet_of(text)
     if interp.subject and not _named(interp.subject, text):
         # A subject the message implies without its words ("在美国日本注册" is Madrid's): the

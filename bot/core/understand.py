@@ -560,12 +560,12 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None
-    if interp.subject in _YIELDS and dialogue.subject in _YIELDS[interp.subject]:
-        if not _named(interp.subject, text):
-            # "申请撤掉它要花多少钱" after a mark nobody uses: the removal is the non-use
-            # cancellation the conversation is about, not an invalidation.
-            own = [dialogue.subject, *own[1:]]
-            interp.subject = dialogue.subject
+    yields = _YIELDS.get(interp.subject or "", frozenset())
+    if dialogue.subject in yields and not _named(interp.subject or "", text):
+        # "申请撤掉它要花多少钱" after a mark nobody uses: the removal is the non-use
+        # cancellation the conversation is about, not an invalidation.
+        own = [dialogue.subject, *own[1:]]
+        interp.subject = dialogue.subject
     interp.facet = facet_of(text)
     if interp.subject and not _named(interp.subject, text):
         # A subject the message implies without its words ("在美国日本注册" is Madrid's): the

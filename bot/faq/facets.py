@@ -443,8 +443,9 @@ def _reported(
 
     A message naming a specific subject that asks nothing of its own (no facet, no question)
     tells what happened and asks what to do about it: the subject's entry on how it is done,
-    when retrieval has it among the subject's first or knows nothing sure. Asking only what to
-    do ("what are our options") is the same, while retrieval's words on the subject stay weak.
+    when retrieval has it among the subject's first or finds nothing of the subject in the
+    suggestion band. Asking only what to do ("what are our options") is the same, while
+    retrieval's words on the subject stay weak.
     """
     if family(subject) == "registration" or set(asked) - {"procedure"}:
         return None
@@ -456,7 +457,7 @@ def _reported(
     if main is None:
         return None
     near = [m.entry.id for m in same[:3]]
-    return main if main in near or own_best < FLOOR else None
+    return main if main in near or own_best < WEAK else None
 
 
 def _last_at(facet: str, text: str) -> int:

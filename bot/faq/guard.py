@@ -34,7 +34,10 @@ _GRACE_STILL = re.compile(
     r"(还有|有没有|有)宽展|宽展期?(是)?多[久长]|is there (a|any) grace|how long is the grace", re.I
 )
 _RENEW = re.compile(r"续展|续期|续费|延期|renew", re.I)
-_LATE = re.compile(r"宽展|晚|逾期|过期|超期|到期后|迟|补|late|grace|expired|overdue|after", re.I)
+_LATE = re.compile(
+    r"宽展|晚|逾期|过期|超期|到期后|迟|补|late|grace|expired|overdue|after|\b(ran|run|runs) out\b|laps",
+    re.I,
+)
 # "商标注册下来要多久", "how long does registration take": the wait, not the 10-year term.
 _WAIT = re.compile(
     r"下来|下证|拿证|审查|审核|多久能|要多久|多长时间能|多久可以|办下来|批下来"

@@ -225,9 +225,12 @@ class FaqSkill:
             second = raw[1].score if len(raw) > 1 else 0.0
             sure = top is not None and top.score >= ctx.services.settings.answer_threshold
             sure = sure and top is not None and top.score - second >= PENALTY
-            # ... asking nothing but the subject: retrieval's words finding an entry of it at
-            # all ("其实只有一部分商品没给过" after a refusal: the division).
-            told = not interp.facet
+            # ... asking nothing, a detail added to the situation the conversation is on:
+            # retrieval's words finding an entry of it at all ("其实只有一部分商品没给过" after a
+            # refusal: the division). A situation told afresh asks what to do about it
+            # ("someone is selling bags with our logo": the remedies, not what infringes).
+            told = not interp.facet and family(interp.context_subject) == family(interp.subject)
+            main = implied.best(interp.subject, interp.facet or "procedure")
             if (
                 top is not None
                 and (sure or (told and top.score >= FLOOR))
@@ -236,7 +239,7 @@ class FaqSkill:
                 # Retrieval's own best is on the implied subject: a more specific entry than
                 # the map's ("网店卖了假货 但我们不知道 要赔吗": the innocent seller).
                 return top.entry.id
-            return implied.best(interp.subject, interp.facet or "procedure")
+            return main
         if interp is None or not interp.subject or not interp.facet:
             return None
         if interp.extra.get("inherited_facet") and family(interp.subject) == family(

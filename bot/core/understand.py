@@ -134,7 +134,7 @@ def lexicon() -> Lexicon:
             re.compile(v["words"], re.IGNORECASE),
             v["zh"],
             v["en"],
-            re.compile(v["colloquial"], re.IGNORECASE) if v.get("colloquial") else None,
+            _colloquial(v.get("colloquial")),
         )
         for name, v in raw["subjects"].items()
     )
@@ -149,6 +149,15 @@ def lexicon() -> Lexicon:
     words = raw.get("offtopic") or []
     offtopic = re.compile("|".join(words), re.IGNORECASE) if words else None
     return Lexicon(subjects, facets, phrases, intents, offtopic)
+
+
+def _colloquial(value: str | list[str] | None) -> re.Pattern[str] | None:
+    """A subject's everyday words: one expression, or a list of them (a block per class of
+    phrasing, each a line of its own)."""
+    if not value:
+        return None
+    words = value if isinstance(value, str) else "|".join(f"(?:{w})" for w in value)
+    return re.compile(words, re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
@@ -337,7 +346,7 @@ _HUMAN_WHO = re.compile(
     # "someone else filed the same mark", "someone is selling fakes": a third party, not a
     # person to talk to
     r"|someone (at|from) the station|a person|\b(someone|somebody)\b(?! else| is| has| was| keeps)"
-    r"|your people|agent"
+    r"|your people|agent|\b(actual|real|live) (person|human|people)\b"
     # support or a representative asked for ("connect me with support"); "our customer service
     # team uses the name" has no verb of asking and stays a question
     r"|customer (service|support)|\bsupport\b|(?<!office )\brepresentative\b(?! office)"
@@ -490,6 +499,12 @@ _SOFT_CANCEL = re.compile(
 _ONLY_HUMAN = re.compile(r"^((转|找)?(人工|真人|客服)|human|agent|staff|operator|\s)+$", re.I)
 
 
+# A subject named only in lay words that, said during a conversation on a neighbouring subject,
+# is that subject's: removing a mark ("撤掉", "get rid of it") after its non-use is the non-use
+# cancellation.
+_YIELDS = {"invalidation": frozenset({"nonuse"})}
+
+
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
     interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
@@ -558,6 +573,12 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None
+    yields = _YIELDS.get(interp.subject or "", frozenset())
+    if dialogue.subject in yields and not _named(interp.subject or "", text):
+        # "申请撤掉它要花多少钱" after a mark nobody uses: the removal is the non-use
+        # cancellation the conversation is about, not an invalidation.
+        own = [dialogue.subject, *own[1:]]
+        interp.subject = dialogue.subject
     interp.facet = facet_of(text)
     if interp.subject and not _named(interp.subject, text):
         # A subject the message implies without its words ("在美国日本注册" is Madrid's): the
@@ -567,6 +588,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     if spoken and not spoken.words.search(text) and spoken.names(text):
         # "能弄掉吗": named in words the corpus never uses, retrieval gets the corpus's too.
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
+        interp.extra["spoken"] = True
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     lean = bool(_LEAN.search(text))
     interp.extra["lean"] = lean

@@ -418,6 +418,9 @@ def resolve(
     )
     if veto >= BLOCK and veto >= own_best + 3:
         return None
+    reported = _reported(fmap, subject, text, asked, same, own_best)
+    if reported is not None:
+        return reported
     if own_best >= FLOOR:
         best = same[0].entry.id
         if primary:
@@ -466,6 +469,41 @@ def resolve(
     if primary:
         return primary[0]
     return fmap.best(subject, "procedure", prefer=previous) if not asked else None
+
+
+# A question asked, as opposed to a situation told ("商标局把我们的logo给驳回了 说跟别人的太像",
+# "people are selling fake versions of our product with our brand on it").
+_ASKS = re.compile(
+    r"[?？吗呢么吧]|怎|咋|如何|什么|啥|哪|多少|几|是否|能否|可否|([\u4e00-\u9fff])不\1|可不可以|对不对"
+    r"|\b(how|what|whats|when|where|why|which|who|any)\b"
+    r"|(^|[,.;:!-]\s*)(can|could|should|do|does|did|is|are|was|will|would|may|must|have|has)\b",
+    re.IGNORECASE,
+)
+WEAK = 46.0  # retrieval's best on the subject below this: its words say little (suggest band)
+
+
+def _reported(
+    fmap: FacetMap, subject: str, text: str, asked: list[str], same: list[Match], own_best: float
+) -> str | None:
+    """The subject's main entry for a situation told in lay words, or None.
+
+    A message naming a specific subject that asks nothing of its own (no facet, no question)
+    tells what happened and asks what to do about it: the subject's entry on how it is done,
+    when retrieval has it among the subject's first or finds nothing of the subject in the
+    suggestion band. Asking only what to do ("what are our options") is the same, while
+    retrieval's words on the subject stay weak.
+    """
+    if family(subject) == "registration" or set(asked) - {"procedure"}:
+        return None
+    if asked and own_best >= WEAK:
+        return None
+    if not asked and _ASKS.search(text):
+        return None
+    main = fmap.best(subject, "procedure")
+    if main is None:
+        return None
+    near = [m.entry.id for m in same[:3]]
+    return main if main in near or own_best < WEAK else None
 
 
 def _last_at(facet: str, text: str) -> int:

@@ -36,7 +36,8 @@ _GRACE_STILL = re.compile(
 _RENEW = re.compile(r"续展|续期|续费|延期|renew", re.I)
 # (注销 / lapsed: the mark gone for want of renewal, "注销以后别人能马上拿去注册吗")
 _LATE = re.compile(
-    r"宽展|晚|逾期|过期|超期|到期后|迟|补|注销|late|grace|expired|overdue|after|laps", re.I
+    r"宽展|晚|逾期|过期|超期|到期后|迟|补|注销|late|grace|expired|overdue|after|\b(ran|run|runs) out\b|laps",
+    re.I,
 )
 # "商标注册下来要多久", "how long does registration take": the wait, not the 10-year term.
 _WAIT = re.compile(

@@ -12,6 +12,7 @@ from bot.core.ports import Outcome
 from bot.core.understand import Interpretation, entry_subject, facet_of, subjects_of
 from bot.faq.answer import answer_text
 from bot.faq.facets import (
+    FLOOR,
     PRIMARY,
     QUALIFIERS,
     WIDER,
@@ -229,7 +230,26 @@ class FaqSkill:
             # A subject implied, not named ("想在美国日本注册商标"): its entry for the facet
             # asked, or for how it is done.
             implied = facet_map(ctx.services.index.get(ctx.session))
-            return implied.best(interp.subject, interp.facet or "procedure")
+            # Named in lay words ("卖了假货", "没给过"), not by the countries of a filing abroad.
+            top = raw[0] if raw and interp.extra.get("spoken") else None
+            second = raw[1].score if len(raw) > 1 else 0.0
+            sure = top is not None and top.score >= ctx.services.settings.answer_threshold
+            sure = sure and top is not None and top.score - second >= PENALTY
+            # ... asking nothing, a detail added to the situation the conversation is on:
+            # retrieval's words finding an entry of it at all ("其实只有一部分商品没给过" after a
+            # refusal: the division). A situation told afresh asks what to do about it
+            # ("someone is selling bags with our logo": the remedies, not what infringes).
+            told = not interp.facet and family(interp.context_subject) == family(interp.subject)
+            main = implied.best(interp.subject, interp.facet or "procedure")
+            if (
+                top is not None
+                and (sure or (told and top.score >= FLOOR))
+                and family(implied.subject_of(top.entry.id)) == family(interp.subject)
+            ):
+                # Retrieval's own best is on the implied subject: a more specific entry than
+                # the map's ("网店卖了假货 但我们不知道 要赔吗": the innocent seller).
+                return top.entry.id
+            return main
         if interp is None or not interp.subject or not interp.facet:
             return None
         if interp.extra.get("inherited_facet") and family(interp.subject) == family(

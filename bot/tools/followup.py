@@ -136,7 +136,11 @@ def _short(text: str) -> bool:
 
 # A year alone corrects the year of the date just used: "啊不对 是17年注册的", "应该是2018年",
 # "what if it was registered in 2017".
-_YEAR = re.compile(r"(?<!\d)(\d{4}|\d{2})\s*年(?!\s*\d{1,2}\s*月)|\b((?:19|20)\d{2})\b")
+# A span of years is no year: "新的10年", "注册满10年了", "10年后".
+_YEAR = re.compile(
+    r"(?<![\d满过第近快有每几共的])(\d{4}|\d{2})\s*年(?!\s*\d{1,2}\s*月|了|后|内|期|多|左右|以|之|从|有效)"
+    r"|\b((?:19|20)\d{2})\b"
+)
 _REGISTERED = re.compile(r"注册|核准|regist", re.I)
 _EXPIRES = re.compile(r"到期|期满|届满|过期|expir|runs? out|valid until", re.I)
 # "那香港那边要怎么保护": how to do something there, not a party added to the estimate.
@@ -150,6 +154,14 @@ def _new_year(text: str) -> int | None:
     year = int(m.group(1) or m.group(2))
     year += 2000 if year < 100 else 0
     return year if 1980 <= year <= 2099 else None
+
+
+def _year_fix(text: str) -> bool:
+    """A year said as a correction or a hypothesis of the date, or a year alone ("2016年的")."""
+    if _new_year(text) is None:
+        return False
+    cue = _LONGER.search(text) or _REGISTERED.search(text) or _EXPIRES.search(text)
+    return bool(cue) or len(re.sub(r"[\W\d_年的是哦啊呃了]", "", text)) <= 2
 
 
 def _dates(facts: Facts, tool: str | None) -> list[DateResult]:
@@ -177,8 +189,9 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     if tool in _PERIOD_TOOLS:
         return bool(facts.dates)  # only a new start date changes a deadline
     if tool == "classes" and _COST.search(facts.text):
-        # "就报这俩类 网上官费多少", "ok just those two. official fee online?": their filing fee.
-        return facts.classes is not None or _those(facts.text) is not None
+        # "就报这俩类 网上官费多少", "ok just those two. official fee online?": their filing fee;
+        # "一个类多少钱" asks what filing costs per class (the FAQ's).
+        return (facts.classes or 0) >= 2 or _those(facts.text) is not None
     # "那香港那边要怎么保护": how, not one more designation.
     how = _HOW.search(facts.text) and not _ADD_WORD.search(facts.text)
     if tool == "fee_madrid" and facts.parties and facts.classes is None and how:
@@ -191,8 +204,9 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     asks_end = _ASKS_END.search(facts.text) or (
         _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text)
     )
-    if tool == "fee_renewal" and last.get("date") and asks_end:
-        return True
+    year = not facts.dates and _year_fix(facts.text)
+    if tool == "fee_renewal" and last.get("date") and (asks_end or year):
+        return True  # ... or "what if it was registered in 2016": the dates of that year
     if tool == "fee_renewal" and facts.late and _LEAN.search(facts.text) and not last.get("seeded"):
         # "宽展期内呢" after "续展3个类多少钱" is the same classes, late; after the FAQ's fee
         # answer ("seeded", no classes of the user's) it asks about the grace period.
@@ -211,7 +225,7 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
         # "纸质的呢" once the classes are known: the same fee, shown for paper filing too.
         return (
             bool(_dates(facts, tool))
-            or (not facts.dates and _new_year(facts.text) is not None)
+            or year
             or bool(_COST.search(facts.text) and not own_subject)
             or (_channel(facts) and last.get("classes") is not None)
         )
@@ -304,7 +318,9 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
     facts = _read(text, last, today, cfg)
     own = choose(facts)
     # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.
-    if own == "fee_national" and last.get("tool") in ("renewal", "fee_renewal", "classes"):
+    if own == "fee_national" and last.get("tool") in ("renewal", "fee_renewal"):
+        own = None
+    if own == "fee_national" and last.get("tool") == "classes" and (facts.classes or 0) >= 2:
         own = None  # ... and after the class finder, the filing fee of the classes it found
     if own == last.get("tool") and _added_classes(text, last, facts):
         own = None  # "add class 35 too - new online total?": counted on from the last total
@@ -432,7 +448,7 @@ def follow_up(
         date = dt.date.fromisoformat(inputs["date"])
         expiry = bool(inputs.get("expiry"))
         dates = _dates(facts, tool)
-        year = None if facts.dates else _new_year(text)
+        year = None if facts.dates or not _year_fix(text) else _new_year(text)
         if dates and isinstance(dates[0], ParsedDate):
             date = dates[0].value
         elif year is not None:

@@ -200,7 +200,11 @@ def test_the_late_fee_of_the_computed_mark_and_a_fee_noun_with_classes(
 ) -> None:
     chat.say("证书上有效期到2027年1月20日 现在能续吗")
     fee = chat.say("2个类 要多少钱").result or {}
-    assert (fee.get("tool"), fee.get("late"), fee.get("online_total")) == ("fee_renewal", False, 900)
+    assert (fee.get("tool"), fee.get("late"), fee.get("online_total")) == (
+        "fee_renewal",
+        False,
+        900,
+    )
     late = chat.say("要是拖到宽展期呢")
     assert late.intent == "tool" and late.result and late.result["online_total"] == 1350
     noun = chat.say("续展费用 4个类 宽展期内")

@@ -71,7 +71,7 @@ _CLAUSE = r"[^，。,.;；？?!！\n]"
 _NOTICE_TOOLS = ("rejection_review", "opposition")
 _EXPIRY_AFTER = _re(r"^\s*(?:就|要|将|会|已经?|正好)?\s*(?:到期|期满|届满|过期|失效|expir)")
 _EXPIRY_BEFORE = _re(
-    r"(?:到期日?|期满日?|届满日?|有效期至|有效期到|有效期截止|截止日期|expir\w*|lapses?"
+    r"(?:到期日?|期满日?|届满日?|有效期(?:是|为)?(?:至|到|截至|截止到?|只到)|截止日期|expir\w*|lapses?"
     r"|(?:valid|good) (?:until|till|to|through|thru)|runs? out|ran out|running out|\bends?|\bending)"
     r"\s*(?:是|为|在|于|:|：|on|date|is|at)?\s*(?:on\s*)?$"
 )

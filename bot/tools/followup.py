@@ -156,6 +156,11 @@ def _new_year(text: str) -> int | None:
     return year if 1980 <= year <= 2099 else None
 
 
+def _asks_end(text: str) -> bool:
+    """An end date of the mark asked for ("最晚到哪天", "宽展期最后一天是哪天", "until when")."""
+    return bool(_ASKS_END.search(text) or (_MARK_DATES.search(text) and _ASKS_DATE.search(text)))
+
+
 def _year_fix(text: str) -> bool:
     """A year said as a correction or a hypothesis of the date, or a year alone ("2016年的")."""
     if _new_year(text) is None:
@@ -201,9 +206,7 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     if tool == "fee_madrid":
         return bool(facts.parties) or facts.colour is not None
     # "until what date could we still do it then": the dates of the mark whose fee it was.
-    asks_end = _ASKS_END.search(facts.text) or (
-        _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text)
-    )
+    asks_end = _asks_end(facts.text)
     year = not facts.dates and _year_fix(facts.text)
     if tool == "fee_renewal" and last.get("date") and (asks_end or year):
         return True  # ... or "what if it was registered in 2016": the dates of that year
@@ -395,6 +398,7 @@ def follow_up(
     tool = last.get("tool")
     facts = _read(text, last, today, cfg)
     inputs = dict(last)
+    asks = _asks_end(text)  # "宽展期最后一天是哪天": a date, though it names the grace period
     if tool == "fee_madrid":
         parties = _designations(list(last.get("parties") or []), facts, text, cfg)
         if facts.classes is not None:
@@ -423,7 +427,8 @@ def follow_up(
         tool == "fee_renewal"
         and inputs.get("date")
         and facts.classes is None
-        and not (facts.paper or _ONLINE.search(text) or facts.late)
+        and (asks or _year_fix(text))
+        and not (facts.paper or _ONLINE.search(text))
     ):
         # "until what date could we still do it": the renewal dates of the same mark again.
         tool = "renewal"
@@ -437,7 +442,7 @@ def follow_up(
         if facts.classes is not None:
             inputs.pop("seeded", None)  # the user's own classes now: a computation of theirs
         return renewal_fee_only(classes, late=late, paper=paper, cfg=cfg, lang=lang), inputs
-    if tool == "renewal" and facts.late and not facts.dates and inputs.get("classes"):
+    if tool == "renewal" and facts.late and not facts.dates and inputs.get("classes") and not asks:
         # The same classes renewed in the grace period: the fee with the late surcharge.
         classes = facts.classes or int(inputs["classes"])
         fee_inputs = {"tool": "fee_renewal", "classes": classes, "late": True, "paper": facts.paper}

@@ -82,6 +82,20 @@ def test_a_fee_after_the_dates_is_that_marks_renewal_fee(
             "expiry",
             "2027-03-02",
         ),
+        (
+            ("商标注册日是2016.06.24 还能续展吗", "3个类 网上要交多少", "宽展期最后一天是哪天"),
+            "expiry",
+            "2026-06-23",
+        ),
+        (
+            (
+                "注册证上写的有效期截至2027年2月28日 现在可以续展了吗",
+                "两个类 网上办要多少钱",
+                "要是等到过期以后再续呢",
+            ),
+            "online_total",
+            1350,
+        ),
     ],
 )
 def test_the_fee_keeps_the_mark(

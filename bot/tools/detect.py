@@ -141,19 +141,7 @@ _OVER_ITEMS = _re(
     r"|\b(?:more than|over|beyond|exceed\w*) (?:10|ten)\b(?!.{0,30}\btotal\b)"
 )
 
-_CN_NUM = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "俩": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_NUM = {**dict(zip("一二三四五六七八九", range(1, 10), strict=True)), "两": 2, "俩": 2}
 _EN_NUM = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,

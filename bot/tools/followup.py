@@ -78,10 +78,9 @@ _SUBJECT_WORDS = re.compile(
 # The dates of one's own mark a renewal computation shows (its expiry, window, grace period).
 _MARK_DATES = re.compile(r"宽展|到期|截止|最晚|窗口|grace|expir|deadline|window|last day", re.I)
 # ... asked for as a date ("到什么时候", "when does it end"), not what happens if it is missed.
+_NOT_IF = r"如果|要是|万一|错过|晚了|\bif\b|\bmiss"
 _ASKS_DATE = re.compile(
-    r"^(?!.*(如果|要是|万一|错过|晚了|\bif\b|\bmiss)).*(什么时候|何时|哪天|几号|\bwhen\b|what date"
-    r"|which day)",
-    re.I,
+    rf"^(?!.*({_NOT_IF})).*(什么时候|何时|哪天|几号|\bwhen\b|what date|which day)", re.I
 )
 _COST = re.compile(
     r"多少钱|费用|多少|钱|交多少|how much|\b(?:fees?|costs?|price|total)\b", re.IGNORECASE
@@ -91,8 +90,8 @@ _PAY = re.compile(r"\bpay\b|交|付", re.IGNORECASE)
 # An end date asked for on its own ("until what date could we still do it", "最晚到哪天"):
 # after a renewal fee, the dates of the same mark.
 _ASKS_END = re.compile(
-    r"^(?!.*(如果|要是|万一|错过|晚了|过了|\bmiss|\bafter\b)).*(?:\b(?:until|till|by) (?:when|what date|which day)|\blatest\b|\blast day\b"
-    r"|到什么时候|到哪天|到几号|最晚|最迟|最后一天|截止)",
+    rf"^(?!.*({_NOT_IF}|过了|\bafter\b)).*(?:\b(?:until|till|by) (?:when|what date|which day)"
+    r"|\blatest\b|\blast day\b|到什么时候|到哪天|到几号|最晚|最迟|最后一天|截止)",
     re.I,
 )
 # A hypothesis or a correction about the last computation may be said at more length

@@ -16,23 +16,13 @@ The runtime and fixtures of tests/bot/test_dialogues.py (today is 2026-12-07).
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
-from tests.support.dialog import turn
+from tests.bot.test_dialogue_tool_inputs import _talk
 
 _template, rt, chat = dialogues._template, dialogues.rt, dialogues.chat
-
-
-def _talk(rt: Runtime, *texts: str) -> tuple[str, dict[str, Any]]:
-    got = None
-    for text in texts:
-        got = turn(rt.conversation, text, user="tf")
-    assert got is not None
-    return got.intent, got.result or {}
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ __all__ = (
     "date_role",
     "date_tool",
     "mailed",
+    "over_items",
     "read_facts",
     "unknown_parties",
     "wants_missing_date",
@@ -50,7 +51,7 @@ TOPIC = {
     "nonuse": _re(r"撤三|不使用|没有?使用|未使用|non-?use|not (been )?used|unused"),
     "renewal": _re(
         r"续展|续期|续费|续|到期|过期|期满|届满|有效期|注册"
-        r"|renew|expir|registered|registration|lapse|valid"
+        r"|renew|expir|registered|registration|lapse|valid|\breg\b|\bregd\b|runs? out"
     ),
 }
 # Words tying a date to the tool's event; they must sit right next to the date, within the
@@ -58,15 +59,20 @@ TOPIC = {
 # is no registration date.
 TIED = {
     "opposition": r"公告|初审|初步审定|publish\w*|publication|gazette",
-    "rejection_review": r"驳回|收到|发文|发出|通知|refus\w*|reject\w*|receiv\w*|got|sent|issued|dated",
+    "rejection_review": r"驳回|收到|发文|发出|通知|refus\w*|reject\w*|receiv\w*|got|sent|issued|dated"
+    r"|reached|arrived|came|delivered",
     "madrid_dependency": r"国际注册|马德里|注册|madrid|IR|registered|registration",
     "nonuse": r"注册|registered|registration",
-    "renewal": r"注册|核准|到期|期满|届满|过期|有效期|registered|registration|expir\w*|valid until|lapse\w*",
+    "renewal": r"注册|核准|到期|期满|届满|过期|有效期|registered|registration|expir\w*"
+    r"|(?:valid|good) (?:until|till|to|through|thru)"
+    r"|lapse\w*|\breg\b|\bregd\b|runs? out|ran out",
 }
 _CLAUSE = r"[^，。,.;；？?!！\n]"
+_NOTICE_TOOLS = ("rejection_review", "opposition")
 _EXPIRY_AFTER = _re(r"^\s*(?:就|要|将|会|已经?|正好)?\s*(?:到期|期满|届满|过期|失效|expir)")
 _EXPIRY_BEFORE = _re(
-    r"(?:到期日?|期满日?|届满日?|有效期至|有效期到|有效期截止|截止日期|expir\w*|valid until|lapses?)"
+    r"(?:到期日?|期满日?|届满日?|有效期(?:是|为)?(?:至|到|截至|截止到?|只到)|截止日期|expir\w*|lapses?"
+    r"|(?:valid|good) (?:until|till|to|through|thru)|runs? out|ran out|running out|\bends?|\bending)"
     r"\s*(?:是|为|在|于|:|：|on|date|is|at)?\s*(?:on\s*)?$"
 )
 _SENT_BEFORE = _re(
@@ -106,7 +112,10 @@ _RENEWAL_CTX = _re(
     r"宽展|renew|grace period|(?<![手继陆连持延])"
     r"续(?:展|期|费|(?=\s*(?:\d|[一二两三四五六七八九十]|个|一下|下来|吗|呢)))"
 )
-_LATE = _re(r"宽展|迟延|滞纳|过期|逾期|\blate\b|grace|expired|overdue")
+_LATE = _re(
+    r"宽展|迟延|滞纳|过期|逾期|到期(?:以?后|之后)|\blate\b|grace|expired|overdue"
+    r"|after (?:it |the mark |the registration |that )?(?:expires|lapses)|after (?:the )?expiry"
+)
 _MADRID_CTX = _re(
     r"马德里|国际注册|国际申请|madrid|international (?:registration|application|filing)"
     r"|\bwipo\b|designat"
@@ -116,24 +125,34 @@ _OTHER_PROCEDURE = _re(
     r"|assign|transfer|oppos|cancel|invalid|review|licen|pledge|certificate|change|patent"
     r"|copyright|domain"
 )
-_PAPER = _re(r"纸质|纸件|\bpaper\b")
+_PAPER = _re(r"纸质|纸件|\bpaper\b|\bby (?:post|mail)\b")
 _COLOUR = _re(r"彩色|颜色|colou?r")
 _BW = _re(r"黑白|black[\s-]*(?:and|&|/|\+|n)?[\s-]*white|\bb\s*[/&]\s*w\b")
 _CLASS_Q = _re(
     r"哪一类|哪类|哪个类|哪些类|什么类|哪几类|哪一个类|选.{0,3}类别"
-    r"|第几类|属于哪|几类|哪个类别|什么类别|啥类|哪个大类|类别是啥|类别是什么"
+    r"|第几类|属于哪|几类|哪几个类|哪些个类|哪个类别|什么类别|啥类|哪个大类|类别是啥|类别是什么"
     r"|\b(?:which|what) (?:nice )?(?:class(?:es)?|category)\b|\bclass(?:es)? (?:for|should|do)\b"
 )
-_CLASS_META = _re(r"区分表|分类表|尼斯分类|多少类|几个类|nice classification|how many")
+_CLASS_META = _re(r"区分表|分类表|尼斯分类|多少类|(?<!哪)几个类|nice classification|how many")
+# Whether or how items past the ten a class covers are charged is the rule (the FAQ's), not a
+# total: "每个类超过10个商品是不是还要另加钱", "报15个小项 超了的咋收"; "不超项的话" is no such question.
+_OVER_ITEMS = _re(
+    r"(?<!不)(?:超过|超出|超了|超项|多出)(?!.{0,12}(?:一共|总共|合计))"
+    r"|\b(?:more than|over|beyond|exceed\w*) (?:10|ten)\b(?!.{0,30}\btotal\b)"
+)
 
-_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUM = {**dict(zip("一二三四五六七八九", range(1, 10), strict=True)), "两": 2, "俩": 2}
 _EN_NUM = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 }  # fmt: skip
-_NUM = r"(\d{1,3}|[一二两三四五六七八九十]{1,3})"
+_NUM = r"(\d{1,3}|[一二两三四五六七八九十]{1,3}|俩)"
 _NOT_AFTER = r"(?<![第哪每同这那单\d一二两三四五六七八九十])"  # "第42类" is class 42, not 2 classes
-_ZH_CLASSES = re.compile(_NOT_AFTER + _NUM + r"\s*个?\s*(?:大)?类(?!似)")
+_ZH_CLASSES = re.compile(
+    _NOT_AFTER + _NUM + r"\s*个?\s*(?:大)?类(?!似)"
+    # "这俩类", "那两个类", "这3个类": a count after 这/那, which "这一类" (a kind) is not.
+    r"|(?<=[这那])(\d|[二两三四五六七八九十]{1,2}|俩)\s*个?\s*(?:大)?类(?!似)"
+)
 # Class numbers: "第9类和第42类", "第9、35、42类", "class 9, 35 and 42".
 _CLASS_NO = re.compile(
     r"第\s*\d{1,2}(?:\s*类?\s*(?:、|,|和|及|与|/)\s*第?\s*\d{1,2})*\s*类"
@@ -186,6 +205,7 @@ class Facts:
     text: str
     dates: list[DateResult]
     classes: int | None = None
+    numbers: list[int] = field(default_factory=list)  # class numbers named ("第9类和第42类")
     items: list[int] = field(default_factory=list)
     parties: list[PartyMatch] = field(default_factory=list)
     colour: bool | None = None
@@ -253,12 +273,13 @@ def read_facts(
     numbers = {int(n) for m in _CLASS_NO.finditer(norm) for n in re.findall(r"\d+", m.group(0))}
     numbers = {n for n in numbers if 1 <= n <= 45}
     counts = [
-        number(m.group(1))
+        number(next(g for g in m.groups() if g))
         for m in (*_ZH_CLASSES.finditer(norm), *_EN_CLASSES.finditer(norm))
         if not any(s < m.end() and m.start() < e for s, e in listed)  # "第9、35、42类"
     ]
     counts = [c for c in counts if c and 1 <= c <= 45]
     facts.classes = counts[0] if counts else (len(numbers) or None)  # "第9类和第42类" = 2
+    facts.numbers = sorted(numbers)
     items = []
     for m in (*_ZH_ITEMS.finditer(norm), *_EN_ITEMS.finditer(norm)):
         n = number(next(g for g in m.groups() if g))
@@ -282,9 +303,13 @@ def read_facts(
     return facts
 
 
-def _tied(facts: Facts, date: DateResult, keys: str) -> bool:
+def _tied(facts: Facts, date: DateResult, keys: str, *, wide: bool = False) -> bool:
     en = facts.text.isascii()
     gap_before, gap_after = (16, 12) if en else (4, 3)
+    if en and wide:
+        # A notice is said before its date in English, often with words between, within one
+        # clause: "we received a refusal notice for our application on 30 Nov".
+        gap_before = 40
     before, after = facts.text[: date.start], facts.text[date.end :]
     flags = re.IGNORECASE
     return bool(
@@ -306,7 +331,7 @@ def date_tool(facts: Facts) -> tuple[str, DateResult] | None:
         if tool in ("madrid_dependency", "renewal") and madrid_renewal:
             return None  # renewing an international registration is WIPO's, not this calculator
         for date in facts.dates:
-            if _tied(facts, date, TIED[tool]):
+            if _tied(facts, date, TIED[tool], wide=tool in _NOTICE_TOOLS):
                 return tool, date
     return None
 
@@ -350,6 +375,11 @@ def wants_missing_date(facts: Facts) -> str | None:
     return None
 
 
+def over_items(text: str) -> bool:
+    """Whether the message asks how items past a class's ten are charged (the FAQ's rule)."""
+    return bool(_OVER_ITEMS.search(text))
+
+
 def choose(facts: Facts) -> str | None:
     """The tool a message asks for (with enough facts to answer or to ask), or None."""
     found = date_tool(facts)
@@ -373,7 +403,7 @@ def choose(facts: Facts) -> str | None:
         return "fee_renewal"
     # Items alone need a class count or an explicit "算一下" to be the user's own filing.
     own_filing = explicit or (facts.items and (facts.classes is not None or facts.compute))
-    national = facts.asks_cost and not _OTHER_PROCEDURE.search(text)
+    national = facts.asks_cost and not _OTHER_PROCEDURE.search(text) and not over_items(text)
     if national and not _RENEWAL_CTX.search(text) and own_filing:
         return "fee_national"
     if _CLASS_Q.search(text) and not _CLASS_META.search(text):

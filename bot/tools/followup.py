@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from bot.tools.detect import Facts, choose, number, read_facts
+from bot.tools.detect import Facts, choose, number, over_items, read_facts
 from bot.tools.run import (
     Answer,
     ToolConfig,
@@ -23,7 +23,14 @@ from bot.tools.run import (
     renewal_fee_only,
 )
 from bot.tools.run import renewal as renewal_tool
-from knowledge.tools import Ambiguous, DateResult, ParsedDate, find_parties
+from knowledge.tools import (
+    Ambiguous,
+    DateResult,
+    ParsedDate,
+    RenewalPhase,
+    find_parties,
+    renewal_status,
+)
 
 __all__ = ("follow_up", "is_follow_up", "recent_event")
 
@@ -64,7 +71,8 @@ _LEAN = re.compile(
 )
 _SUBJECT_WORDS = re.compile(
     r"转让|变更|异议|撤三|无效|许可|质押|补发|驳回|复审|重新|官费以外|代理|律师|"
-    r"assign|transfer|oppos|invalid|licen|pledge|agent|lawyer|reapply|again",
+    r"assign|transfer|oppos|invalid|licen|pledge|agent|lawyer|reapply"
+    r"|\b(?:file|apply|register|submit|filing)\w* (?:it |them |for it )?again\b",
     re.IGNORECASE,
 )
 # Whether it can be done today, for the mark just computed ("现在能办续展了没", "can we renew
@@ -80,12 +88,31 @@ _SURCHARGE = re.compile(
 # The dates of one's own mark a renewal computation shows (its expiry, window, grace period).
 _MARK_DATES = re.compile(r"宽展|到期|截止|最晚|窗口|grace|expir|deadline|window|last day", re.I)
 # ... asked for as a date ("到什么时候", "when does it end"), not what happens if it is missed.
+_NOT_IF = r"如果|要是|万一|错过|晚了|\bif\b|\bmiss"
 _ASKS_DATE = re.compile(
-    r"^(?!.*(如果|要是|万一|错过|晚了|\bif\b|\bmiss)).*(什么时候|何时|哪天|几号|\bwhen\b|what date"
-    r"|which day)",
+    rf"^(?!.*({_NOT_IF})).*(什么时候|何时|哪天|几号|\bwhen\b|what date|which day)", re.I
+)
+_COST = re.compile(
+    r"多少钱|费用|多少|钱|交多少|how much|\b(?:fees?|costs?|price|total)\b", re.IGNORECASE
+)
+# With the classes given ("2 classes, what do we pay if we do it now"), what they pay is the fee.
+_PAY = re.compile(r"\bpay\b|交|付", re.IGNORECASE)
+# An end date asked for on its own ("until what date could we still do it", "最晚到哪天"):
+# after a renewal fee, the dates of the same mark.
+_ASKS_END = re.compile(
+    rf"^(?!.*({_NOT_IF}|过了|\bafter\b)).*(?:\b(?:until|till|by) (?:when|what date|which day)"
+    r"|\blatest\b|\blast day\b|到什么时候|到哪天|到几号|最晚|最迟|最后一天|截止)",
     re.I,
 )
-_COST = re.compile(r"多少钱|费用|多少|钱|交多少|how much|fee|cost|price|total", re.IGNORECASE)
+# A hypothesis or a correction about the last computation may be said at more length
+# ("what if we file the colour version of the logo instead", "hang on, checked again, the
+# gazette date is 24 Nov 2026").
+_LONGER = re.compile(
+    r"^(?:and |so |but |ok,? )?(?:what|how) if\b|^(?:and |but |so )?if\b|^and\b|instead\b"
+    r"|\b(?:as well|too|new (?:online |paper )?total|hang on|checked again|actually|correction)\b"
+    r"|^(?:那|那么)?(?:要是|如果|万一|假如)|不对|搞错|弄错|说错|其实|应该是",
+    re.I,
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _ONLINE = re.compile(r"电子|网上|online", re.IGNORECASE)
 # "网上怎么操作" asks how to file online, not the online fee.
@@ -130,18 +157,89 @@ _ABROAD = re.compile(r"马德里|国际|madrid|international|\bwipo\b|designat|a
 
 
 def _short(text: str, times: int = 1) -> bool:
-    return len(text) <= 18 * times if _CJK.search(text) else len(text.split()) <= 9 * times
+    longer = bool(_LONGER.search(text))
+    if _CJK.search(text):
+        return len(text) <= (28 if longer else 18) * times
+    return len(text.split()) <= (16 if longer else 12) * times
+
+
+# A year alone corrects the year of the date just used: "啊不对 是17年注册的", "应该是2018年",
+# "what if it was registered in 2017".
+# A span of years is no year: "新的10年", "注册满10年了", "10年后".
+_YEAR = re.compile(
+    r"(?<![\d满过第近快有每几共的])(\d{4}|\d{2})\s*年(?!\s*\d{1,2}\s*月|了|后|内|期|多|左右|以|之|从|有效)"
+    r"|\b((?:19|20)\d{2})\b"
+)
+_REGISTERED = re.compile(r"注册|核准|regist", re.I)
+_EXPIRES = re.compile(r"到期|期满|届满|过期|expir|runs? out|valid until", re.I)
+# "那香港那边要怎么保护": how to do something there, not a party added to the estimate.
+_ADD_WORD = re.compile(r"加|指定|add|plus|include|designat", re.I)
+
+
+def _new_year(text: str) -> int | None:
+    m = _YEAR.search(text)
+    if m is None:
+        return None
+    year = int(m.group(1) or m.group(2))
+    year += 2000 if year < 100 else 0
+    return year if 1980 <= year <= 2099 else None
+
+
+def _asks_end(text: str) -> bool:
+    """An end date of the mark asked for ("最晚到哪天", "宽展期最后一天是哪天", "until when")."""
+    return bool(_ASKS_END.search(text) or (_MARK_DATES.search(text) and _ASKS_DATE.search(text)))
+
+
+def _year_fix(text: str) -> bool:
+    """A year said as a correction or a hypothesis of the date, or a year alone ("2016年的")."""
+    if _new_year(text) is None:
+        return False
+    cue = _LONGER.search(text) or _REGISTERED.search(text) or _EXPIRES.search(text)
+    return bool(cue) or len(re.sub(r"[\W\d_年的是哦啊呃了]", "", text)) <= 2
+
+
+def _dates(facts: Facts, tool: str | None) -> list[DateResult]:
+    """The dates a follow-up gives; "今天" is never a registration or expiry date."""
+    if tool in ("renewal", "fee_renewal"):
+        return [d for d in facts.dates if getattr(d, "note", "") != "relative to today"]
+    return facts.dates
+
+
+# "ok just those two", "these 3", "both": a count of the classes just suggested.
+_THOSE = re.compile(
+    r"\b(?:those|these|the)\s+(\d|two|three|four|five|six)\b(?!\s+(?:items?|goods|days?|years?))"
+    r"|\b(both)\b",
+    re.I,
+)
+
+
+def _those(text: str) -> int | None:
+    m = _THOSE.search(text)
+    return number(next(g for g in m.groups() if g)) if m else None
 
 
 def _updates(last: dict[str, Any], facts: Facts) -> bool:
     tool = last.get("tool")
     if tool in _PERIOD_TOOLS:
         return bool(facts.dates)  # only a new start date changes a deadline
+    if tool == "classes" and _COST.search(facts.text):
+        # "就报这俩类 网上官费多少", "ok just those two. official fee online?": their filing fee;
+        # "一个类多少钱" asks what filing costs per class (the FAQ's).
+        return (facts.classes or 0) >= 2 or _those(facts.text) is not None
+    # "那香港那边要怎么保护": how, not one more designation.
+    how = _HOW.search(facts.text) and not _ADD_WORD.search(facts.text)
+    if tool == "fee_madrid" and facts.parties and facts.classes is None and how:
+        return False
     if facts.classes is not None or facts.items:
         return True
     if tool == "fee_madrid":
         home = bool(_HOME.search(facts.text) and not _ABROAD.search(facts.text))
         return bool(facts.parties) or facts.colour is not None or home
+    # "until what date could we still do it then": the dates of the mark whose fee it was.
+    asks_end = _asks_end(facts.text)
+    year = not facts.dates and _year_fix(facts.text)
+    if tool == "fee_renewal" and last.get("date") and (asks_end or year):
+        return True  # ... or "what if it was registered in 2016": the dates of that year
     if tool == "fee_renewal" and facts.late and _LEAN.search(facts.text) and not last.get("seeded"):
         # "宽展期内呢" after "续展3个类多少钱" is the same classes, late; after the FAQ's fee
         # answer ("seeded", no classes of the user's) it asks about the grace period.
@@ -166,7 +264,8 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
 
         # "纸质的呢" once the classes are known: the same fee, shown for paper filing too.
         return (
-            bool(facts.dates)
+            bool(_dates(facts, tool))
+            or year
             or bool(_COST.search(facts.text) and not own_subject)
             or (_channel(facts) and last.get("classes") is not None)
         )
@@ -259,23 +358,79 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
     adds = last.get("tool") == "classes" and _ALSO_SELLS.search(text) and _short(text, 2)
     if not (_short(text) or adds):
         return False
+    if over_items(text):
+        return False  # how items past ten are charged: the FAQ's rule
     facts = _read(text, last, today, cfg)
     own = choose(facts)
     # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.
     if own == "fee_national" and last.get("tool") in ("renewal", "fee_renewal"):
         own = None
+    if own == "fee_national" and last.get("tool") == "classes" and (facts.classes or 0) >= 2:
+        own = None  # ... and after the class finder, the filing fee of the classes it found
+    if own == last.get("tool") and _added_classes(text, last, facts):
+        own = None  # "add class 35 too - new online total?": counted on from the last total
     if own is not None:
         return False
     return _updates(last, facts)
 
 
+# "add class 35 too", "throw in class 35 as well", "再加上35类", "加报第35类": the classes named
+# join those already counted.
+_ADD_NAMED = re.compile(
+    r"加上|再加|加个|加报|再报|还要报|也报|也加|\b(?:add|adding|plus|include|including|throw in"
+    r"|as well|too|also)\b",
+    re.I,
+)
+
+
+def _added_classes(text: str, last: dict[str, Any], facts: Facts) -> int:
+    """How many classes a follow-up adds to those the last computation counted."""
+    if last.get("tool") not in _COUNTED or not last.get("classes"):
+        return 0
+    more = _more_classes(text)
+    if more:
+        return more
+    if facts.numbers and _ADD_NAMED.search(text) and not _DROP.search(text):
+        return len(set(facts.numbers) - set(last.get("numbers") or []))
+    return 0
+
+
 def _read(text: str, last: dict[str, Any], today: dt.date, cfg: ToolConfig) -> Facts:
     """The facts of a follow-up; classes added ("再加一个类") count on from those of `last`."""
     facts = read_facts(_bare(text, last), today, cfg.fees, madrid=last.get("tool") == "fee_madrid")
-    more = _more_classes(text)
-    if more and last.get("tool") in _COUNTED:
-        facts.classes = int(last.get("classes") or 1) + more
+    added = _added_classes(text, last, facts)
+    if added:
+        facts.classes = int(last.get("classes") or 1) + added
+    if last.get("tool") == "classes" and facts.classes is None and _COST.search(text):
+        facts.classes = _those(text)
     return facts
+
+
+def _with_year(date: dt.date, year: int) -> dt.date:
+    try:
+        return date.replace(year=year)
+    except ValueError:  # 29 February
+        return date.replace(year=year, day=28)
+
+
+def _fee_now(
+    date: dt.date, expiry: bool, facts: Facts, text: str, today: dt.date, cfg: ToolConfig
+) -> tuple[bool, bool] | None:
+    """(late, paper) when the follow-up asks the renewal fee of the mark; None otherwise."""
+    if facts.dates or not (_COST.search(text) or (facts.classes and _PAY.search(text))):
+        return None
+    if re.search(r"续展|续期|renew", text, re.I):
+        return None
+    status = renewal_status(
+        today=today,
+        registration_date=None if expiry else date,
+        expiry_date=date if expiry else None,
+        calendar=cfg.calendar,
+        fees=cfg.fees,
+    )
+    if status.phase == RenewalPhase.LOST:
+        return None
+    return status.phase == RenewalPhase.GRACE_PERIOD or facts.late, facts.paper
 
 
 def follow_up(
@@ -297,6 +452,7 @@ def follow_up(
         }
         answer = national([10] * classes, paper=False, items_given=False, cfg=cfg, lang=lang)
         return answer, national_inputs
+    asks = _asks_end(text)  # "宽展期最后一天是哪天": a date, though it names the grace period
     if tool == "fee_madrid":
         parties = _designations(list(last.get("parties") or []), facts, text, cfg)
         if facts.classes is not None:
@@ -308,14 +464,30 @@ def follow_up(
             parties, classes=inputs.get("classes"), colour=inputs.get("colour"), cfg=cfg, lang=lang
         )
         return answer, inputs
+    if tool == "classes" and facts.classes is not None:
+        # The filing fee of the classes just suggested ("就报这俩类 网上官费多少").
+        inputs = {"tool": "fee_national", "classes": facts.classes, "items": [], "paper": False}
+        tool = "fee_national"
     if tool == "fee_national":
         classes = facts.classes or inputs.get("classes") or 1
         items = facts.items or inputs.get("items") or []
         paper = facts.paper or (inputs.get("paper", False) and not _ONLINE.search(text))
-        inputs.update(classes=classes, items=items, paper=paper)
+        numbers = sorted({*(inputs.get("numbers") or []), *facts.numbers})
+        inputs.update(classes=classes, items=items, paper=paper, numbers=numbers)
         per_class = items * classes if len(items) == 1 else (items or [10] * classes)
         answer = national(per_class, paper=paper, items_given=bool(items), cfg=cfg, lang=lang)
         return answer, inputs
+    if (
+        tool == "fee_renewal"
+        and inputs.get("date")
+        and facts.classes is None
+        and (asks or _year_fix(text))
+        and not (facts.paper or _ONLINE.search(text))
+    ):
+        # "until what date could we still do it": the renewal dates of the same mark again.
+        tool = "renewal"
+        inputs = {k: v for k, v in inputs.items() if k not in ("late", "paper")}
+        inputs["tool"] = "renewal"
     if tool == "fee_renewal":
         classes = facts.classes or inputs.get("classes") or 1
         paper = facts.paper or bool(inputs.get("paper"))
@@ -324,19 +496,38 @@ def follow_up(
         if facts.classes is not None:
             inputs.pop("seeded", None)  # the user's own classes now: a computation of theirs
         return renewal_fee_only(classes, late=late, paper=paper, cfg=cfg, lang=lang), inputs
-    if tool == "renewal" and facts.late and not facts.dates and inputs.get("classes"):
+    if tool == "renewal" and facts.late and not facts.dates and inputs.get("classes") and not asks:
         # The same classes renewed in the grace period: the fee with the late surcharge.
         classes = facts.classes or int(inputs["classes"])
         fee_inputs = {"tool": "fee_renewal", "classes": classes, "late": True, "paper": facts.paper}
+        fee_inputs |= {"date": inputs.get("date"), "expiry": inputs.get("expiry")}
         answer = renewal_fee_only(classes, late=True, paper=facts.paper, cfg=cfg, lang=lang)
         return answer, fee_inputs
     if tool == "renewal":
         date = dt.date.fromisoformat(inputs["date"])
         expiry = bool(inputs.get("expiry"))
-        if facts.dates and hasattr(facts.dates[0], "value"):
-            date = facts.dates[0].value  # type: ignore[union-attr]
+        dates = _dates(facts, tool)
+        year = None if facts.dates or not _year_fix(text) else _new_year(text)
+        if dates and isinstance(dates[0], ParsedDate):
+            date = dates[0].value
+        elif year is not None:
+            # "啊不对 是17年注册的": the same day and month in the corrected year.
+            date = _with_year(date, year)
+            if _REGISTERED.search(text) and not _EXPIRES.search(text):
+                expiry = False
+            elif _EXPIRES.search(text) and not _REGISTERED.search(text):
+                expiry = True
         classes = facts.classes or inputs.get("classes")
-        inputs.update(date=date.isoformat(), classes=classes)
+        inputs.update(date=date.isoformat(), classes=classes, expiry=expiry)
+        fee = _fee_now(date, expiry, facts, text, today, cfg) if classes else None
+        if fee is not None and classes:
+            # "两个类 要交多少钱" after the dates: that fee, with the late surcharge in the grace
+            # period; the mark's date stays so its dates can be asked again.
+            late, paper = fee
+            fee_inputs = {"tool": "fee_renewal", "classes": classes, "late": late, "paper": paper}
+            fee_inputs |= {"date": date.isoformat(), "expiry": expiry}
+            answer = renewal_fee_only(int(classes), late=late, paper=paper, cfg=cfg, lang=lang)
+            return answer, fee_inputs
         answer = renewal_tool(date, expiry=expiry, classes=classes, today=today, cfg=cfg, lang=lang)
         return answer, inputs
     if tool in _PERIOD_TOOLS:

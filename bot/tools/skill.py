@@ -9,6 +9,7 @@ parser's question back, never a guess.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import Any
@@ -40,7 +41,7 @@ from bot.tools.run import (
     renewal_fee_only,
 )
 from bot.tools.texts import tt
-from knowledge.tools import DateResult, ParsedDate, ToolDataError
+from knowledge.tools import DateResult, ParsedDate, RenewalPhase, ToolDataError, renewal_status
 
 __all__ = ("ToolsSkill",)
 
@@ -71,6 +72,19 @@ def _unknown_parties(names: list[str], known: list[str], lang: str) -> Answer:
         {"tool": "fee_madrid", "status": "unknown_party", "unknown": names, "parties": known},
         computed=False,
     )
+
+
+def _in_grace(mark: dict[str, Any], ctx: Context, cfg: ToolConfig) -> bool:
+    date = dt.date.fromisoformat(str(mark["date"]))
+    expiry = bool(mark.get("expiry"))
+    status = renewal_status(
+        today=ctx.today,
+        registration_date=None if expiry else date,
+        expiry_date=date if expiry else None,
+        calendar=cfg.calendar,
+        fees=cfg.fees,
+    )
+    return status.phase == RenewalPhase.GRACE_PERIOD
 
 
 class ToolsSkill:
@@ -122,6 +136,7 @@ class ToolsSkill:
                     "classes": classes or len(items),
                     "items": facts.items,
                     "paper": facts.paper,
+                    "numbers": facts.numbers,
                 }
             )
             return national(
@@ -129,10 +144,15 @@ class ToolsSkill:
             )
         if tool == "fee_renewal":
             classes = facts.classes or 1
-            ctx.dialogue.used_tool(
-                {"tool": tool, "classes": classes, "late": facts.late, "paper": facts.paper}
-            )
-            return renewal_fee_only(classes, late=facts.late, paper=facts.paper, cfg=cfg, lang=lang)
+            late = facts.late
+            inputs: dict[str, Any] = {"tool": tool, "classes": classes, "paper": facts.paper}
+            mark = ctx.dialogue.tool or {}
+            if mark.get("tool") in ("renewal", "fee_renewal") and mark.get("date"):
+                # "我们是4个类 续展得多少" after that mark's dates: its fee, late in the grace period.
+                inputs |= {"date": mark["date"], "expiry": mark.get("expiry")}
+                late = late or _in_grace(mark, ctx, cfg)
+            ctx.dialogue.used_tool({**inputs, "late": late})
+            return renewal_fee_only(classes, late=late, paper=facts.paper, cfg=cfg, lang=lang)
         if tool == "fee_madrid":
             if not facts.parties:
                 return ask(tool, lang, classes=facts.classes, colour=facts.colour)

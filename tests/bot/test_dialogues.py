@@ -462,10 +462,12 @@ def test_a_class_count_after_a_fee_answer_recomputes_that_fee(chat: Chat) -> Non
 def test_paper_after_a_renewal_fee_in_the_grace_period(chat: Chat) -> None:
     chat.say("我们商标是2016年11月28日注册的 还来得及续吗")
     fee = chat.say("3个类 要交多少")
-    assert fee.result and fee.result["fee"]["online_total"] == 3 * (450 + 225)
+    # The fee of that mark, late: its grace period runs.
+    assert fee.result and fee.result["tool"] == "fee_renewal" and fee.result["late"] is True
+    assert fee.result["online_total"] == 3 * (450 + 225)
     paper = chat.say("纸质的呢")
     assert paper.intent == "tool" and paper.result
-    assert paper.result["fee"]["paper_total"] == 3 * (500 + 250)
+    assert paper.result["paper_total"] == paper.result["total"] == 3 * (500 + 250)
 
 
 def test_a_notice_date_without_its_year_is_the_last_such_day(rt: Runtime) -> None:

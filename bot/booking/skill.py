@@ -15,6 +15,7 @@ from bot.booking import actions as act
 from bot.booking.flow import BookingState, advance, back, start
 from bot.booking.format import expert_label, slot_time
 from bot.booking.named import asks_for_someone, named_expert
+from bot.booking.oneline import read_details
 from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt, tz_of
@@ -69,6 +70,16 @@ _TO_RE = re.compile(
 )
 # The steps after the slot: what is typed there would otherwise be taken as a name or question.
 _AFTER_SLOT = frozenset({S.COMPANY, S.CONTACT, S.PHONE, S.QUESTION, S.NOTICE, S.CONFIRM})
+# The detail steps in order, with the field each fills.
+_DETAIL_STEPS = (
+    (S.COMPANY, "company"),
+    (S.CONTACT, "contact"),
+    (S.PHONE, "phone"),
+    (S.QUESTION, "question"),
+)
+# A phone number or e-mail address, left out when asking whether a line is a question
+# ("jason.li@example.com" holds no question, "0755-..." no "哪").
+_CONTACT_RE = re.compile(r"\S+@\S+|[+\d][\d\s-]{6,}\d")
 
 
 # A booking already made, changed or cancelled in words, without its code.
@@ -392,10 +403,45 @@ class BookingSkill:
     _on_move_slot = _on_slot
 
     def _on_company(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        if (taken := self._one_line(ctx, state, said.text)) is not None:
+            return taken
         return act.take_text(ctx, state, said.text, "company") or self._next(ctx, state)
 
     def _on_contact(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        if (taken := self._one_line(ctx, state, said.text)) is not None:
+            return taken
         return act.take_text(ctx, state, said.text, "contact") or self._next(ctx, state)
+
+    def _one_line(self, ctx: Context, state: S, text: str) -> Outcome | None:
+        """Company, contact person and phone or e-mail typed in one line ("宁波海川电器 王女士
+        13857401122"): each taken, said back (the phone or e-mail with its consent note), and
+        the next step still missing asked; None for a plain answer to this step."""
+        got = read_details(text, company_wanted=state is S.COMPANY)
+        if got is None or act.QUESTION_RE.search(_CONTACT_RE.sub("", text)):
+            return None
+        fd, lang = ctx.flow_data, ctx.lang
+        said: list[str] = []
+        for field, value in (("company", got.company), ("contact", got.contact)):
+            if value and len(value) <= act.MAX_TEXT[field]:
+                fd[field] = value
+                said.append(bt(f"details.{field}", lang, value=value))
+        contact = got.phone or got.email
+        if contact:
+            fd.update(phone=got.phone or "", email=got.email, phone_consent_at=ctx.now.isoformat())
+            kind = "details.phone" if got.phone else "details.email"
+            said.append(bt(kind, lang, value=got.typed or contact))
+        missing = [
+            s for s, f in _DETAIL_STEPS if not fd.get(f) and not (s is S.PHONE and fd.get("email"))
+        ]
+        if missing:
+            fd["state"] = missing[0].value
+        else:
+            fd["state"] = advance(S.QUESTION, wechat=self._wechat(ctx)).value
+        lines = [bt("details.taken", lang, fields=("；" if lang != "en" else "; ").join(said))]
+        if contact:
+            lines += [bt("phone.note", lang), bt("phone.withdraw", lang)]
+        note = Reply("\n".join(lines), intent="booking")
+        return act.out([note, prompt(ctx, BookingState(fd["state"]), echo=False)])
 
     def _on_question(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         # The one-line question for the expert is kept as it is, question mark and all.

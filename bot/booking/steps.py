@@ -151,7 +151,9 @@ def prompt(ctx: Context, state: BookingState, *, echo: bool = True) -> Reply:
                 bt("slot.chosen", lang, time=when, expert=expert_label(expert, lang)) + "\n" + text
             )
         return _reply(ctx, text)
-    if state in (S.CONTACT, S.PHONE, S.QUESTION):
+    if state is S.PHONE:
+        return _reply(ctx, bt("phone.prompt", lang) + "\n" + bt("phone.note", lang))
+    if state in (S.CONTACT, S.QUESTION):
         return _reply(ctx, bt(f"{state.value}.prompt", lang))
     if state is S.NOTICE:
         choices = (

@@ -18,6 +18,7 @@ import re
 
 from bot.core.answers import is_yes
 from bot.core.choices import asks_question, match_choice, offered, ordinal_of, read_day, read_time
+from bot.core.contact import find_contact
 from bot.core.context import Context
 from bot.core.menu import menu_choices
 from bot.core.messages import Reply
@@ -75,6 +76,7 @@ _STEP_PAYLOADS = {
     "move_confirm": ("book:confirm",),
     "cancel_confirm": ("book:confirm",),
 }
+_DETAIL_STEPS = frozenset({"company", "contact", "phone"})
 # Booking steps where "好的" / "ok" is the answer (yes), not small talk.
 _YES_STEPS = frozenset({"notice", "confirm", "move_confirm", "cancel_confirm"})
 _ALWAYS = ("book:back", "book:cancel", "book:start", "book:my", "book:cancelcode:", "book:move:")
@@ -135,7 +137,12 @@ class Router:
         if ctx.flow == "booking" and (stale := self._stale_step_button(ctx)) is not None:
             return stale
         requests = self.skills.handoff_requests
-        if interp.intent == "handoff" and requests is not None and ctx.flow != "handoff":
+        if (
+            interp.intent == "handoff"
+            and requests is not None
+            and ctx.flow != "handoff"
+            and not self._details_typed(ctx)
+        ):
             ctx.flow = None
             return requests.request(ctx)
         soft_no = interp.extra.get("soft") and (
@@ -220,6 +227,14 @@ class Router:
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
+
+    def _details_typed(self, ctx: Context) -> bool:
+        """Contact details typed at the booking's detail steps ("联系人：周经理，电话：0512-..."):
+        the step's answer, never a request for a person."""
+        if ctx.flow != "booking" or ctx.flow_data.get("state") not in _DETAIL_STEPS:
+            return False
+        found = find_contact(ctx.text)
+        return found is not None and found.valid
 
     def _topic_named(self, ctx: Context) -> str | None:
         """At the topic step, a topic in the clerk's words ("撤三", "打官司", "商标被侵权了",

@@ -114,9 +114,9 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
     "consent": (
         "您发送了{kind} {masked}。是否同意保存，仅供工作人员就本次咨询联系您？回复“同意”或“不同意”。",
         "You sent {kind} {masked}. May we save it, only so staff can contact you about this "
-        "request? Reply 'yes' or 'no'.",
+        "request? Reply 'yes' if you agree, or 'no'.",
     ),
-    "kind.phone": ("手机号", "the mobile number"),
+    "kind.phone": ("电话号码", "the phone number"),
     "kind.email": ("邮箱", "the e-mail address"),
     "consent_yes": (
         "已保存，工作人员会通过 {masked} 联系您。",

@@ -344,6 +344,10 @@ class BookingSkill:
 
     def _on_topic(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         topic = self._pick(ctx, state, said.text, said.key, "book:topic:")
+        if topic not in SPECIALTIES and not said.text.startswith("book:"):
+            # A topic in the clerk's words where experts were offered ("madrid"); the topic
+            # step itself has the router read them first.
+            topic = booking_topic(said.text, SPECIALTIES) or topic
         if topic not in SPECIALTIES:
             return self._expert_first(ctx, said.text) if state is S.TOPIC else None
         ctx.flow_data.update(topic=topic, expert=None)
@@ -366,6 +370,10 @@ class BookingSkill:
     def _on_expert(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         value = self._pick(ctx, state, said.text, said.key, "book:expert:")
         experts = act.experts_of(ctx)
+        if value != "any" and value not in experts and not said.text.startswith("book:"):
+            # "王老师那边可以": one of the experts offered, by surname and title.
+            named = named_expert(said.text, list(experts.values()), asking=False)
+            value = str(named.id) if named is not None else value
         if value != "any" and value not in experts:
             # Another topic named at this step ("续展" when Madrid was preselected from the
             # conversation): its experts are offered instead.

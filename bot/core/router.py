@@ -51,7 +51,9 @@ _OTHER_EXPERT = re.compile(
 _ANY_DAY = re.compile(
     r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever"
     # the soonest asked for: the first day too ("最早的那个" at the expert step)
-    r"|最早|最快|越快越好|越早越好|尽快|尽早|asap|soonest|earliest|first available",
+    r"|最早|最快|越快越好|越早越好|尽快|尽早|asap|soonest|earliest|first available"
+    # whoever is free first ("哪个老师时间早就约哪个", "谁早约谁")
+    r"|(时间|哪个|哪位|谁)\S{0,4}早(?![上晨])",
     re.I,
 )
 _CORRECTION = re.compile(
@@ -76,6 +78,10 @@ _STEP_PAYLOADS = {
     "move_confirm": ("book:confirm",),
     "cancel_confirm": ("book:confirm",),
 }
+# A question that names a day ("周四有空吗", "is li jing free on thursday"): not a day chosen.
+_QUESTION_TAIL = re.compile(
+    r"吗|么|呢|\b(is|are|does|do|can) (she|he|they|li|wang|chen|zhao)\b", re.I
+)
 _DETAIL_STEPS = frozenset({"company", "contact", "phone"})
 # Booking steps where "好的" / "ok" is the answer (yes), not small talk.
 _YES_STEPS = frozenset({"notice", "confirm", "move_confirm", "cancel_confirm"})
@@ -298,7 +304,11 @@ class Router:
             day = read_day(text, ctx.today)
             if day is not None:
                 return f"book:day:{day.isoformat()}" if self._back_to_day(ctx) else None
-        short = len(re.sub(r"\s", "", text)) <= 12  # a day typed, not a question with a date
+        # A day typed, with or without a polite tail ("this afternoon if you can"), not a
+        # question with a date in it.
+        short = len(re.sub(r"\s", "", text)) <= 12 or (
+            len(text) <= 40 and not asks_question(text) and not _QUESTION_TAIL.search(text)
+        )
         if state == "expert" and short and (day := read_day(text, ctx.today)) is not None:
             # "周四" while experts are offered: whoever is free that day, its times next.
             ctx.flow_data.update(expert="any", state="day")

@@ -42,7 +42,7 @@ _STOP = ["取消", "退出", "cancel", "quit", "stop", "exit", "/cancel"]
 _GIVE_UP = [
     "算了", "不约了", "不要了", "不弄了", "不办了", "不预约了", "不想约了", "不用约了", "不约", "不订了",
     "never mind", "nevermind", "nvm", "forget it", "forget about it", "don't bother",
-    "don't book", "do not book",
+    "don't book", "do not book", "scratch that", "scrap that", "forget that", "call it off",
 ]  # fmt: skip
 _PUT_OFF = [
     "先不约了", "先不用了", "暂时不用了", "暂时不约了", "先不弄了", "改天再约", "下次再约", "以后再约",
@@ -76,6 +76,12 @@ _CANCEL_FILLER = re.compile(
     # doing it oneself instead: "算了 我还是先自己看看资料", "never mind, i'll figure it out"
     r"|自己(先)?(看看|看下|研究研究|研究|琢磨|查查|查|弄|办|处理)(资料|材料|一下|下)?"
     r"|\b(myself|ourselves|figure it out|look into it|read up|on my own|on our own)\b"
+    r"|\b(we'?ll|we|do|handle|ourself|do it ourselves|do it myself)\b"
+    # someone else decided ("算了 老板说先不约了", "sorry boss says no. cancel pls")
+    r"|(老板|领导|上司|老总|经理|公司|家里)(说|觉得|决定|不同意)?|(觉得)?没(有)?必要"
+    r"|\b(boss|manager|management|supervisor|says?|said|decided|no|against it)\b"
+    # coming back to it later ("cancel it. I'll come back later"), and "pls"
+    r"|\b(come back|get back to you|pls|plz)\b"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(

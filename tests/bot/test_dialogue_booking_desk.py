@@ -106,3 +106,69 @@ def test_a_plain_company_name_is_the_company_alone(rt: Runtime, line: str) -> No
     c = _at_company_step(rt, "plain-" + line[:4])
     said = _text(c.say(line))
     assert any(w in said for w in ("联系人姓名", "contact person's name")), said
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "算了 领导说先不约了",
+        "算了吧 经理觉得没必要 不约了",
+        "scrap that, cancel it please",
+        "sorry my manager said no, cancel pls",
+        "never mind, we'll handle it ourselves",
+        "forget it, I'll come back later",
+        "call it off, boss decided against it",
+        "取消吧 老板不同意",
+    ],
+)
+def test_a_cancel_with_the_reason_around_it_ends_the_booking(rt: Runtime, words: str) -> None:
+    c = Chat(rt.conversation, "cancel-" + words[:5])
+    c.say("预约专家")
+    c.say("续展")
+    assert c.say(words).outcome == "cancelled", words
+
+
+def test_a_question_with_a_cancel_word_is_no_cancel(rt: Runtime) -> None:
+    c = Chat(rt.conversation, "q")
+    c.say("预约专家")
+    c.say("续展")
+    assert c.say("经理说取消了吗").outcome != "cancelled"
+
+
+@pytest.mark.parametrize(
+    ("topic", "words", "day"),
+    [
+        ("续展", "王老师那边可以", "12月8日"),
+        ("续展", "就王老师这边吧", "12月8日"),
+        ("地理标志", "赵老师的", "12月8日"),
+    ],
+)
+def test_an_expert_called_by_surname_and_title_with_a_place_word(
+    rt: Runtime, topic: str, words: str, day: str
+) -> None:
+    c = Chat(rt.conversation, "name-" + words)
+    c.say("预约专家")
+    c.say(topic)
+    said = _text(c.say(words))
+    assert "请选择日期" in said and day in said, said
+
+
+def test_a_day_with_a_polite_tail_or_whoever_is_first_at_the_expert_step(rt: Runtime) -> None:
+    for n, (words, shown) in enumerate(
+        [
+            ("this afternoon if possible", "14:00"),
+            ("today if you can", "14:00"),
+            ("谁时间早就约谁", "14:00"),
+            ("哪位老师早一点就哪位", "14:00"),
+        ]
+    ):
+        c = Chat(rt.conversation, f"day{n}")
+        c.say("预约专家" if not words.isascii() else "book an expert")
+        c.say("马德里" if not words.isascii() else "madrid")
+        said = _text(c.say(words))
+        assert shown in said and ("12月7日" in said or "7 Dec" in said), (words, said)
+    # A question naming the day is answered as one, not taken as the day.
+    c = Chat(rt.conversation, "ask")
+    c.say("book an expert")
+    c.say("madrid")
+    assert "7 Dec" not in _text(c.say("is she free this afternoon, and what does it cost?"))

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from bot.booking import actions as act
 from bot.booking.flow import BookingState, advance, back, start
-from bot.booking.format import expert_label, slot_time
+from bot.booking.format import day_label, expert_label, slot_time
 from bot.booking.named import asks_for_someone, named_expert
 from bot.booking.oneline import read_details
 from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
@@ -70,6 +70,15 @@ _TO_RE = re.compile(
 )
 # The steps after the slot: what is typed there would otherwise be taken as a name or question.
 _AFTER_SLOT = frozenset({S.COMPANY, S.CONTACT, S.PHONE, S.QUESTION, S.NOTICE, S.CONFIRM})
+# When the expert is free, asked at the day or time step.
+_WHEN_STEPS = frozenset({S.DAY, S.SLOT, S.MOVE_DAY, S.MOVE_SLOT})
+_FREE_ASK = re.compile(
+    r"(哪天|哪一天|什么时候|几号|几点|哪个时间|哪些时间|最近|最早).{0,4}(有空|有时间|能约|可以约|方便|可约)"
+    r"|(有空|有时间|能约|可约)的?(是)?(哪天|哪几天|什么时候|几点)"
+    r"|\bwhen (is|are|does|do) (she|he|they|the expert|the lawyer)\b.{0,20}\b(free|available)\b"
+    r"|\b(which|what) (days?|times?|slots?)\b.{0,20}\b(free|available|open)\b",
+    re.IGNORECASE,
+)
 # The detail steps in order, with the field each fills.
 _DETAIL_STEPS = (
     (S.COMPANY, "company"),
@@ -215,6 +224,10 @@ class BookingSkill:
                 # "约陈晓老师 周三上午": that day's times straight away.
                 ctx.flow_data["day"] = day.isoformat()
                 return self._next(ctx, S.DAY)
+            if day is not None:
+                # "今天上午能约李静律师吗" when she has no time today: said, with her days.
+                text = bt("flow.day_not_offered", ctx.lang, day=day_label(day, ctx.lang))
+                outcome.replies.insert(0, Reply(text, intent="booking"))
             return outcome
         if topic in SPECIALTIES and ctx.flow == self.name:
             ctx.flow_data.update(topic=topic, expert=None)
@@ -285,6 +298,12 @@ class BookingSkill:
             return changed
         step = getattr(self, f"_on_{state.value}")
         outcome: Outcome | None = step(ctx, state, Said(text, key))
+        if outcome is None and state in _WHEN_STEPS and _FREE_ASK.search(text):
+            # "那她最近哪天有空", "what times does he have": the options of this step answer it.
+            return act.out([prompt(ctx, state)])
+        if outcome is None and ctx.interp is not None and ctx.interp.intent == "booking":
+            # "ok, let's set up that consultation then" while booking: go on from this step.
+            return act.out([prompt(ctx, state)])
         return outcome or act.aside(ctx, state) or act.hint(ctx, state)
 
     def _change_of_mind(self, ctx: Context, state: S, text: str) -> Outcome | None:
@@ -384,10 +403,17 @@ class BookingSkill:
     def _on_day(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         value = self._pick(ctx, state, said.text, said.key, "book:day:")
         try:
-            dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             return None
         ctx.flow_data["day"] = value
+        slot_state = S.MOVE_SLOT if state is S.MOVE_DAY else S.SLOT
+        if not any(c.payload.startswith("book:slot:") for c in prompt(ctx, slot_state).choices):
+            # "周四上午有空吗" when nobody is free on Thursday: say so, with the days that are.
+            ctx.flow_data.pop("day", None)
+            ctx.flow_data["state"] = state.value
+            text = bt("flow.day_not_offered", ctx.lang, day=day_label(day, ctx.lang))
+            return act.out([Reply(text, intent="booking"), prompt(ctx, state)], "hint")
         return self._next(ctx, state)
 
     _on_move_day = _on_day

@@ -139,6 +139,11 @@ class Router:
         if ctx.state.status == "human" and handoff is not None:
             outcome = handoff.handle(ctx)
             if outcome is not None:
+                return self._small_talk_to_staff(ctx, outcome)
+            if (left := ctx.data.pop("handoff_left", None)) and ctx.state.status != "human":
+                # The request was dropped for what the user asks now: that is answered.
+                outcome = self.route(ctx, interp)
+                outcome.replies.insert(0, Reply(left, intent="handoff"))
                 return outcome
         if ctx.flow == "booking" and (stale := self._stale_step_button(ctx)) is not None:
             return stale
@@ -233,6 +238,18 @@ class Router:
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
+
+    def _small_talk_to_staff(self, ctx: Context, relayed: Outcome) -> Outcome:
+        """Thanks or an acknowledgement typed while staff have the conversation ("好的 辛苦了",
+        "thanks!"): staff still see it; the user gets a short word back instead of silence."""
+        small = self.skills.small_talk
+        if relayed.outcome != "relayed" or small is None or _PAYLOAD_RE.match(ctx.text):
+            return relayed
+        kind = small.kind_of(ctx.text)
+        if kind not in ("thanks", "ack"):
+            return relayed
+        reply = Reply(ctx.t(f"human.{kind}"), intent="smalltalk")
+        return Outcome([reply], "smalltalk", "relayed", result=relayed.result, log=False)
 
     def _details_typed(self, ctx: Context) -> bool:
         """Contact details typed at the booking's detail steps ("联系人：周经理，电话：0512-..."):

@@ -280,7 +280,8 @@ _BOOK_VISIT = re.compile(
 # A time asked for a talk, with or without someone named ("能约明天下午吗", "schedule a call").
 _BOOK_TIME = re.compile(
     r"约(个|一?下)?(时间|明天|后天|今天|下午|上午|周.|星期.|下周)"
-    r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)"
+    r"|\b(schedule|book|arrange|set up) (a |an |that |the |this |our )?(call|meeting|consultation"
+    r"|session|appointment)"
     r"|\bmake (an? )?(appointment|booking|reservation)\b"
     # advice of a professional asked for ("i need professional advice on a dispute")
     r"|\b(need|want|get|seek|looking for)\b.{0,20}\b(professional|expert|legal|specialist)"
@@ -333,7 +334,9 @@ _HUMAN_WHO = re.compile(
     r"|\bstaff\b|your (manager|supervisor|colleague|boss)"
     # "someone else filed the same mark", "someone is selling fakes": a third party, not a
     # person to talk to
-    r"|someone (at|from) the station|a person|\b(someone|somebody)\b(?! else| is| has| was| keeps)"
+    r"|someone (at|from) the station|a person|\b(someone|somebody)\b(?! else| is| has| was| keeps"
+    r"| \w+ed\b)"  # "someone filed a non-use cancellation": a third party
+    r"|actual (person|human)|real human|live human"
     r"|your people|agent"
     # support or a representative asked for ("connect me with support"); "our customer service
     # team uses the name" has no verb of asking and stays a question
@@ -346,12 +349,14 @@ _HUMAN_WHO = re.compile(
 # "agent" is also a trademark agent (代理机构): "do we need an agent to file", "agent fees".
 _TM_AGENT = re.compile(
     r"\bagen(t|ts|cy|cies)\b.*\b(file|filing|regist|apply|applica|trademark|mark|cnipa|fee|cost|"
-    r"foreign|required|mandatory)|\b(trademark|filing|ip|hire|use|through) agen(t|cy)"
+    r"foreign|required|mandatory)"
+    r"|\b(trademark|filing|ip|hire|use|using|through|appoint|via) (an? |the )?(\w+ )?agen(t|cy)"
     # "does a foreign company need an agent": an applicant needing one, not a person to talk to
     r"|\b(company|companies|firm|business|applicant|foreigner|individual)s? (still )?"
     r"(need|needs|require|requires|must use|ha(ve|s) to use) an? agen(t|cy)"
     # an agent set against doing it oneself ("need agent or we can do ourself")
-    r"|\bagen(t|ts|cy|cies)\b.*\b((our|my)sel(f|ves)|diy)\b|\b((our|my)sel(f|ves)|diy)\b.*\bagen(t|cy)",
+    r"|\bagen(t|ts|cy|cies)\b.*\b((our|my)sel(f|ves)|diy|do (it )?(by )?self)\b"
+    r"|\b((our|my)sel(f|ves)|diy)\b.*\bagen(t|cy)",
     re.I,
 )
 _TALK_TO_AGENT = re.compile(

@@ -363,7 +363,11 @@ class BookingSkill:
 
     def _on_topic(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         topic = self._pick(ctx, state, said.text, said.key, "book:topic:")
-        if topic not in SPECIALTIES and not said.text.startswith("book:"):
+        if (
+            topic not in SPECIALTIES
+            and not said.text.startswith("book:")
+            and not act.QUESTION_RE.search(said.text)  # "续展要交多少钱" is answered instead
+        ):
             # A topic in the clerk's words where experts were offered ("madrid"); the topic
             # step itself has the router read them first.
             topic = booking_topic(said.text, SPECIALTIES) or topic

@@ -124,6 +124,16 @@ def _key(text: str) -> str:
     return _PUNCT_RE.sub("", text.strip().lower())
 
 
+_MORNING = re.compile(r"上午|早上|早晨|\bmorning\b|\bam\b", re.I)
+_AFTERNOON = re.compile(r"下午|午后|傍晚|\bafternoon\b|\bevening\b|\bpm\b", re.I)
+
+
+def _part_of_day(text: str) -> str | None:
+    """ "am" or "pm" when the message names one part of the day only."""
+    am, pm = bool(_MORNING.search(text)), bool(_AFTERNOON.search(text))
+    return "am" if am and not pm else "pm" if pm and not am else None
+
+
 def _offers_day(ctx: Context, day: dt.date) -> bool:
     """Whether `day` is among the days the day step offers now."""
     return f"book:day:{day.isoformat()}" in {c.payload for c in prompt(ctx, S.DAY).choices}
@@ -411,6 +421,8 @@ class BookingSkill:
         except ValueError:
             return None
         ctx.flow_data["day"] = value
+        # "tuesday afternoon", "周三上午": that part of the day's times (all when none is free).
+        ctx.flow_data["part"] = _part_of_day(ctx.inbound.text)
         slot_state = S.MOVE_SLOT if state is S.MOVE_DAY else S.SLOT
         if not any(c.payload.startswith("book:slot:") for c in prompt(ctx, slot_state).choices):
             # "周四上午有空吗" when nobody is free on Thursday: say so, with the days that are.
@@ -424,6 +436,13 @@ class BookingSkill:
 
     def _on_slot(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         value = self._pick(ctx, state, said.text, said.key, "book:slot:")
+        at = None if value or not ctx.flow_data.get("part") else read_time(said.text)
+        if at is not None:
+            # "9:30 then" after the afternoon's times were shown: the whole day counts again.
+            ctx.flow_data["part"] = None
+            stamp = f"{at:%H:%M}-"
+            found = [c.payload for c in prompt(ctx, state).choices if stamp in c.label]
+            value = found[0].removeprefix("book:slot:") if found else ""
         expert_id, _, stamp = value.partition(":")
         try:
             at = parse_key(stamp)

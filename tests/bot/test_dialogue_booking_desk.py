@@ -172,3 +172,23 @@ def test_a_day_with_a_polite_tail_or_whoever_is_first_at_the_expert_step(rt: Run
     c.say("book an expert")
     c.say("madrid")
     assert "7 Dec" not in _text(c.say("is she free this afternoon, and what does it cost?"))
+
+
+def test_a_part_of_the_day_typed_with_the_day_shows_that_part_and_another_time_still_counts(
+    rt: Runtime,
+) -> None:
+    for n, (day_words, part_shown, hidden, other) in enumerate(
+        [
+            ("tuesday afternoon", "14:00", "09:00", "9:30 then"),
+            ("周二下午", "14:00", "09:00", "还是上午9点半吧"),
+            ("tuesday morning works", "09:00", "14:00", "2pm actually"),
+        ]
+    ):
+        c = Chat(rt.conversation, f"part{n}")
+        c.say("预约专家" if not day_words.isascii() else "book an expert")
+        c.say("续展")
+        c.say("都可以")
+        slots = _text(c.say(day_words))
+        assert part_shown in slots and hidden not in slots, (day_words, slots)
+        chosen = _text(c.say(other))
+        assert "企业名称" in chosen or "company" in chosen, (other, chosen)

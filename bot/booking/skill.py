@@ -436,12 +436,12 @@ class BookingSkill:
 
     def _on_slot(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         value = self._pick(ctx, state, said.text, said.key, "book:slot:")
-        at = None if value or not ctx.flow_data.get("part") else read_time(said.text)
-        if at is not None:
+        typed = None if value or not ctx.flow_data.get("part") else read_time(said.text)
+        if typed is not None:
             # "9:30 then" after the afternoon's times were shown: the whole day counts again.
             ctx.flow_data["part"] = None
-            stamp = f"{at:%H:%M}-"
-            found = [c.payload for c in prompt(ctx, state).choices if stamp in c.label]
+            label = f"{typed:%H:%M}-"
+            found = [c.payload for c in prompt(ctx, state).choices if label in c.label]
             value = found[0].removeprefix("book:slot:") if found else ""
         expert_id, _, stamp = value.partition(":")
         try:

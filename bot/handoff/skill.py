@@ -98,6 +98,12 @@ def _question_of(text: str) -> str:
     return text.strip()
 
 
+def _drops_for_question(text: str) -> bool:
+    """Whether the message drops the request and goes on with a question of its own."""
+    dropped = _DROP_HEAD_RE.match(text)
+    return dropped is not None and _is_question(text[dropped.end() :])
+
+
 def _is_question(text: str) -> bool:
     """Whether a message says enough to be a ticket's question: words, not noise."""
     return len(set(_CJK_RE.findall(text))) >= 3 or len(_WORD_RE.findall(text)) >= 2
@@ -166,8 +172,7 @@ class HandoffSkill:
         if key in CANCEL or (ctx.interp is not None and ctx.interp.intent == "cancel"):
             ctx.flow = None
             return _said([Reply(ht("cancelled", ctx.lang))], "handoff", "cancelled")
-        dropped = _DROP_HEAD_RE.match(ctx.text)
-        if dropped and _is_question(ctx.text[dropped.end() :]):
+        if _drops_for_question(ctx.text):
             # "actually never mind, quick one: does a licence have to be recorded?": the request
             # is dropped and the question answered, as at a desk.
             ctx.flow = None
@@ -354,8 +359,7 @@ class HandoffSkill:
             return False
         if ctx.interp is not None and ctx.interp.intent == "booking":
             return True
-        dropped = _DROP_HEAD_RE.match(ctx.text)
-        return bool(dropped) and _is_question(ctx.text[dropped.end() :])
+        return _drops_for_question(ctx.text)
 
     @staticmethod
     def _withdrawn(ctx: Context, ticket: Ticket) -> bool:

@@ -188,6 +188,8 @@ def aside(ctx: Context, state: BookingState) -> Outcome | None:
 
     None when nobody had a real answer, so the caller can show its own hint.
     """
+    if ctx.interp is not None and ctx.interp.followup and not QUESTION_RE.search(ctx.text):
+        return None  # "行 就这个" leans on the step, not on the subject of the conversation
     # The other skills see the conversation as it is outside any flow; the booking flow comes
     # back afterwards unless one of them took the conversation over (e.g. a handoff).
     saved = dict(ctx.flow_data)

@@ -22,6 +22,7 @@ from storage.bookings import Booking, upcoming_for_user
 from storage.experts import Expert
 
 __all__ = (
+    "MAX_TEXT",
     "QUESTION_RE",
     "aside",
     "by_label",
@@ -44,7 +45,7 @@ QUESTION_RE = re.compile(
     r"[?？]|吗|多少|怎么|如何|什么|哪|能否|是否|为什么|^(how|what|when|which|can|do|does|is|why)\b",
     re.I,
 )
-_MAX = {"company": 200, "contact": 80, "question": 200}
+MAX_TEXT = {"company": 200, "contact": 80, "question": 200}
 
 
 def out(replies: list[Reply], outcome: str = "handled") -> Outcome:
@@ -187,6 +188,8 @@ def aside(ctx: Context, state: BookingState) -> Outcome | None:
 
     None when nobody had a real answer, so the caller can show its own hint.
     """
+    if ctx.interp is not None and ctx.interp.followup and not QUESTION_RE.search(ctx.text):
+        return None  # "行 就这个" leans on the step, not on the subject of the conversation
     # The other skills see the conversation as it is outside any flow; the booking flow comes
     # back afterwards unless one of them took the conversation over (e.g. a handoff).
     saved = dict(ctx.flow_data)
@@ -216,7 +219,7 @@ def take_text(
     """Store a free-text answer; an Outcome instead when it is a question or too long."""
     if questions and QUESTION_RE.search(text):
         return aside(ctx, state) or hint(ctx, state)
-    limit = _MAX[field]
+    limit = MAX_TEXT[field]
     if len(text) > limit:
         reply = Reply(bt("text.too_long", ctx.lang, limit=limit), intent="booking")
         return out([reply, prompt(ctx, state)], "invalid")

@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from bot.booking import actions as act
 from bot.booking.flow import BookingState, advance, back, start
-from bot.booking.format import expert_label, slot_time
+from bot.booking.format import day_label, expert_label, slot_time
 from bot.booking.named import asks_for_someone, named_expert
+from bot.booking.oneline import read_details
 from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
 from bot.booking.slots import parse_key
 from bot.booking.steps import prompt, tz_of
@@ -69,6 +70,25 @@ _TO_RE = re.compile(
 )
 # The steps after the slot: what is typed there would otherwise be taken as a name or question.
 _AFTER_SLOT = frozenset({S.COMPANY, S.CONTACT, S.PHONE, S.QUESTION, S.NOTICE, S.CONFIRM})
+# When the expert is free, asked at the day or time step.
+_WHEN_STEPS = frozenset({S.DAY, S.SLOT, S.MOVE_DAY, S.MOVE_SLOT})
+_FREE_ASK = re.compile(
+    r"(哪天|哪一天|什么时候|几号|几点|哪个时间|哪些时间|最近|最早).{0,4}(有空|有时间|能约|可以约|方便|可约)"
+    r"|(有空|有时间|能约|可约)的?(是)?(哪天|哪几天|什么时候|几点)"
+    r"|\bwhen (is|are|does|do) (she|he|they|the expert|the lawyer)\b.{0,20}\b(free|available)\b"
+    r"|\b(which|what) (days?|times?|slots?)\b.{0,20}\b(free|available|open)\b",
+    re.IGNORECASE,
+)
+# The detail steps in order, with the field each fills.
+_DETAIL_STEPS = (
+    (S.COMPANY, "company"),
+    (S.CONTACT, "contact"),
+    (S.PHONE, "phone"),
+    (S.QUESTION, "question"),
+)
+# A phone number or e-mail address, left out when asking whether a line is a question
+# ("jason.li@example.com" holds no question, "0755-..." no "哪").
+_CONTACT_RE = re.compile(r"\S+@\S+|[+\d][\d\s-]{6,}\d")
 
 
 # A booking already made, changed or cancelled in words, without its code.
@@ -102,6 +122,16 @@ class Said(NamedTuple):
 
 def _key(text: str) -> str:
     return _PUNCT_RE.sub("", text.strip().lower())
+
+
+_MORNING = re.compile(r"上午|早上|早晨|\bmorning\b|\bam\b", re.I)
+_AFTERNOON = re.compile(r"下午|午后|傍晚|\bafternoon\b|\bevening\b|\bpm\b", re.I)
+
+
+def _part_of_day(text: str) -> str | None:
+    """ "am" or "pm" when the message names one part of the day only."""
+    am, pm = bool(_MORNING.search(text)), bool(_AFTERNOON.search(text))
+    return "am" if am and not pm else "pm" if pm and not am else None
 
 
 def _offers_day(ctx: Context, day: dt.date) -> bool:
@@ -204,6 +234,10 @@ class BookingSkill:
                 # "约陈晓老师 周三上午": that day's times straight away.
                 ctx.flow_data["day"] = day.isoformat()
                 return self._next(ctx, S.DAY)
+            if day is not None:
+                # "今天上午能约李静律师吗" when she has no time today: said, with her days.
+                text = bt("flow.day_not_offered", ctx.lang, day=day_label(day, ctx.lang))
+                outcome.replies.insert(0, Reply(text, intent="booking"))
             return outcome
         if topic in SPECIALTIES and ctx.flow == self.name:
             ctx.flow_data.update(topic=topic, expert=None)
@@ -274,6 +308,12 @@ class BookingSkill:
             return changed
         step = getattr(self, f"_on_{state.value}")
         outcome: Outcome | None = step(ctx, state, Said(text, key))
+        if outcome is None and state in _WHEN_STEPS and _FREE_ASK.search(text):
+            # "那她最近哪天有空", "what times does he have": the options of this step answer it.
+            return act.out([prompt(ctx, state)])
+        if outcome is None and ctx.interp is not None and ctx.interp.intent == "booking":
+            # "ok, let's set up that consultation then" while booking: go on from this step.
+            return act.out([prompt(ctx, state)])
         return outcome or act.aside(ctx, state) or act.hint(ctx, state)
 
     def _change_of_mind(self, ctx: Context, state: S, text: str) -> Outcome | None:
@@ -333,6 +373,14 @@ class BookingSkill:
 
     def _on_topic(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         topic = self._pick(ctx, state, said.text, said.key, "book:topic:")
+        if (
+            topic not in SPECIALTIES
+            and not said.text.startswith("book:")
+            and not act.QUESTION_RE.search(said.text)  # "续展要交多少钱" is answered instead
+        ):
+            # A topic in the clerk's words where experts were offered ("madrid"); the topic
+            # step itself has the router read them first.
+            topic = booking_topic(said.text, SPECIALTIES) or topic
         if topic not in SPECIALTIES:
             return self._expert_first(ctx, said.text) if state is S.TOPIC else None
         ctx.flow_data.update(topic=topic, expert=None)
@@ -355,6 +403,10 @@ class BookingSkill:
     def _on_expert(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         value = self._pick(ctx, state, said.text, said.key, "book:expert:")
         experts = act.experts_of(ctx)
+        if value != "any" and value not in experts and not said.text.startswith("book:"):
+            # "王老师那边可以": one of the experts offered, by surname and title.
+            named = named_expert(said.text, list(experts.values()), asking=False)
+            value = str(named.id) if named is not None else value
         if value != "any" and value not in experts:
             # Another topic named at this step ("续展" when Madrid was preselected from the
             # conversation): its experts are offered instead.
@@ -365,16 +417,32 @@ class BookingSkill:
     def _on_day(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         value = self._pick(ctx, state, said.text, said.key, "book:day:")
         try:
-            dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             return None
         ctx.flow_data["day"] = value
+        # "tuesday afternoon", "周三上午": that part of the day's times (all when none is free).
+        ctx.flow_data["part"] = _part_of_day(ctx.inbound.text)
+        slot_state = S.MOVE_SLOT if state is S.MOVE_DAY else S.SLOT
+        if not any(c.payload.startswith("book:slot:") for c in prompt(ctx, slot_state).choices):
+            # "周四上午有空吗" when nobody is free on Thursday: say so, with the days that are.
+            ctx.flow_data.pop("day", None)
+            ctx.flow_data["state"] = state.value
+            text = bt("flow.day_not_offered", ctx.lang, day=day_label(day, ctx.lang))
+            return act.out([Reply(text, intent="booking"), prompt(ctx, state)], "hint")
         return self._next(ctx, state)
 
     _on_move_day = _on_day
 
     def _on_slot(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         value = self._pick(ctx, state, said.text, said.key, "book:slot:")
+        typed = None if value or not ctx.flow_data.get("part") else read_time(said.text)
+        if typed is not None:
+            # "9:30 then" after the afternoon's times were shown: the whole day counts again.
+            ctx.flow_data["part"] = None
+            label = f"{typed:%H:%M}-"
+            found = [c.payload for c in prompt(ctx, state).choices if label in c.label]
+            value = found[0].removeprefix("book:slot:") if found else ""
         expert_id, _, stamp = value.partition(":")
         try:
             at = parse_key(stamp)
@@ -392,10 +460,45 @@ class BookingSkill:
     _on_move_slot = _on_slot
 
     def _on_company(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        if (taken := self._one_line(ctx, state, said.text)) is not None:
+            return taken
         return act.take_text(ctx, state, said.text, "company") or self._next(ctx, state)
 
     def _on_contact(self, ctx: Context, state: S, said: Said) -> Outcome | None:
+        if (taken := self._one_line(ctx, state, said.text)) is not None:
+            return taken
         return act.take_text(ctx, state, said.text, "contact") or self._next(ctx, state)
+
+    def _one_line(self, ctx: Context, state: S, text: str) -> Outcome | None:
+        """Company, contact person and phone or e-mail typed in one line ("宁波海川电器 王女士
+        13857401122"): each taken, said back (the phone or e-mail with its consent note), and
+        the next step still missing asked; None for a plain answer to this step."""
+        got = read_details(text, company_wanted=state is S.COMPANY)
+        if got is None or act.QUESTION_RE.search(_CONTACT_RE.sub("", text)):
+            return None
+        fd, lang = ctx.flow_data, ctx.lang
+        said: list[str] = []
+        for field, value in (("company", got.company), ("contact", got.contact)):
+            if value and len(value) <= act.MAX_TEXT[field]:
+                fd[field] = value
+                said.append(bt(f"details.{field}", lang, value=value))
+        contact = got.phone or got.email
+        if contact:
+            fd.update(phone=got.phone or "", email=got.email, phone_consent_at=ctx.now.isoformat())
+            kind = "details.phone" if got.phone else "details.email"
+            said.append(bt(kind, lang, value=got.typed or contact))
+        missing = [
+            s for s, f in _DETAIL_STEPS if not fd.get(f) and not (s is S.PHONE and fd.get("email"))
+        ]
+        if missing:
+            fd["state"] = missing[0].value
+        else:
+            fd["state"] = advance(S.QUESTION, wechat=self._wechat(ctx)).value
+        lines = [bt("details.taken", lang, fields=("；" if lang != "en" else "; ").join(said))]
+        if contact:
+            lines += [bt("phone.note", lang), bt("phone.withdraw", lang)]
+        note = Reply("\n".join(lines), intent="booking")
+        return act.out([note, prompt(ctx, BookingState(fd["state"]), echo=False)])
 
     def _on_question(self, ctx: Context, state: S, said: Said) -> Outcome | None:
         # The one-line question for the expert is kept as it is, question mark and all.

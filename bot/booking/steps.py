@@ -137,7 +137,12 @@ def prompt(ctx: Context, state: BookingState, *, echo: bool = True) -> Reply:
         return _reply(ctx, text, choices)
     if state in (S.SLOT, S.MOVE_SLOT):
         day = dt.date.fromisoformat(fd["day"])
-        choices = slot_choices(ctx, _free(ctx, day), with_day=False)
+        slots = _free(ctx, day)
+        if part := fd.get("part"):  # the morning or the afternoon asked for, when any is free
+            tz = tz_of(ctx)
+            wanted = [s for s in slots if (s.start.astimezone(tz).hour < 12) == (part == "am")]
+            slots = wanted or slots
+        choices = slot_choices(ctx, slots, with_day=False)
         if not choices:
             return _reply(ctx, bt("slot.none", lang))
         return _reply(ctx, bt("slot.prompt", lang, day=day_label(day, lang)), choices)
@@ -151,7 +156,9 @@ def prompt(ctx: Context, state: BookingState, *, echo: bool = True) -> Reply:
                 bt("slot.chosen", lang, time=when, expert=expert_label(expert, lang)) + "\n" + text
             )
         return _reply(ctx, text)
-    if state in (S.CONTACT, S.PHONE, S.QUESTION):
+    if state is S.PHONE:
+        return _reply(ctx, bt("phone.prompt", lang) + "\n" + bt("phone.note", lang))
+    if state in (S.CONTACT, S.QUESTION):
         return _reply(ctx, bt(f"{state.value}.prompt", lang))
     if state is S.NOTICE:
         choices = (

@@ -59,14 +59,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "contact.prompt": ("请输入联系人姓名：", "The contact person's name:"),
     "phone.prompt": (
         "请输入联系人手机号或邮箱（手机号：中国大陆11位；其他国家/地区请加国际区号，如 "
-        "+44 7911 123456；邮箱如 name@example.com）。\n"
+        "+44 7911 123456；邮箱如 name@example.com）。",
+        "The contact person's phone number or e-mail address (a phone number with the country "
+        "code outside mainland China, e.g. +44 7911 123456; or e.g. name@example.com).",
+    ),
+    # The consent note (PIPL) wherever a phone number or e-mail address is asked for or taken.
+    "phone.note": (
         "说明：手机号或邮箱仅用于本次预约的联系和提醒，不作他用；"
         "发送即表示您同意指导站为此目的保存和使用。",
-        "The contact person's phone number or e-mail address (a phone number with the country "
-        "code outside mainland China, e.g. +44 7911 123456; or e.g. name@example.com).\n"
         "Note: we use it only to contact and remind you about this consultation; by sending it "
         "you agree that the station keeps and uses it for this purpose.",
     ),
+    "phone.withdraw": (
+        "如不同意，请回复“返回”改填，或回复“取消”。",
+        "If you do not agree, reply 'back' to change it, or 'cancel'.",
+    ),
+    # Details typed in one line at the company or contact step, said back.
+    "details.taken": ("已记下：{fields}。", "Noted: {fields}."),
+    "details.company": ("企业 {value}", "company {value}"),
+    "details.contact": ("联系人 {value}", "contact {value}"),
+    "details.phone": ("电话 {value}", "phone {value}"),
+    "details.email": ("邮箱 {value}", "e-mail {value}"),
     "phone.invalid": (
         "手机号或邮箱格式不对：请输入11位中国大陆手机号（如 13812345678）、带国际区号的号码"
         "（如 +44 7911 123456），或邮箱（如 name@example.com）。",

@@ -40,6 +40,8 @@ _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五":
 _CN_DIGITS |= {"八": 8, "九": 9, "十": 10}
 _TITLES = re.compile(
     r"老师|律师|专家|先生|女士|经理|博士|教授|顾问|那位|那个|吧|就行|就好|就可以|可以|行|好了|呗"
+    # where the person is, said of them ("王老师那边可以", "李律师这边吧")
+    r"|那边|这边|那儿|那里|的"
 )
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、…]+")
 _FILLER = re.compile(
@@ -99,7 +101,7 @@ def read_day(text: str, today: dt.date, *, dotted: bool = False) -> dt.date | No
     if m := _DAYS_LATER.search(t):
         raw = m.group(1) or m.group(2)
         return today + dt.timedelta(days=int(raw) if raw.isdigit() else _EN_COUNT[raw])
-    if "今天" in t or re.search(r"\btoday\b", t):
+    if "今天" in t or re.search(r"\b(today|tonight|this (morning|afternoon|evening))\b", t):
         return today
     if "大后天" in t:
         return today + dt.timedelta(days=3)

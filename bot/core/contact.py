@@ -23,6 +23,8 @@ __all__ = (
 # 11 digits starting with 1, optionally +86, optionally grouped 3-4-4 with spaces or dashes.
 _PHONE_RE = re.compile(r"(?<![\d.])(?:\+?86[-\s]?)?(1\d{2}[-\s]?\d{4}[-\s]?\d{4})(?![\d.])")
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# A mainland landline with its area code ("0755-26610388", "010 6208 3114"): staff can call it.
+_LANDLINE_RE = re.compile(r"(?<![\d.+])0\d{2,3}[-\s]?\d{3,4}[-\s]?\d{4}(?![\d.])")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 # "公司：X" / "company: X" / "公司名称是X" ("我们公司是做奶茶的" is not a name).
 _COMPANY_PREFIX_RE = re.compile(
@@ -108,7 +110,8 @@ def _international(text: str) -> Contact | None:
 
 
 def find_contact(text: str) -> Contact | None:
-    """The first e-mail address or phone-looking number in `text`, validated."""
+    """The first e-mail address or phone-looking number in `text`, validated (a mobile, a
+    number with its country code, or a mainland landline with its area code)."""
     email = _EMAIL_RE.search(text)
     if email:
         value = email.group(0)
@@ -123,6 +126,11 @@ def find_contact(text: str) -> Contact | None:
         digits = re.sub(r"[-\s]", "", phone.group(1))
         masked = f"{digits[:3]}****{digits[-4:]}"
         return Contact("phone", phone.group(0), digits, masked, bool(_MOBILE_RE.match(digits)))
+    landline = _LANDLINE_RE.search(text)
+    if landline and (e164 := normalize_phone(landline.group(0))) is not None:
+        digits = re.sub(r"[-\s]", "", landline.group(0))
+        area = digits[:3] if digits[1] in "12" else digits[:4]  # 010, 021-029: three digits
+        return Contact("phone", landline.group(0), e164, f"{area}****{digits[-4:]}", True)
     return None
 
 

@@ -25,6 +25,7 @@ from bot.core.texts import t
 from bot.core.understand import (
     Interpretation,
     booking_topic,
+    subjects_of,
     topic_of_subject,
     understand_text,
 )
@@ -228,6 +229,11 @@ class Conversation:
         interp = understand_text(ctx.text, ctx.dialogue, ctx.lang)
         if interp.intent in ("handoff", "booking"):
             ctx.text = interp.text = typed  # staff read the question as the user typed it
+        if interp.intent in ("handoff", "booking") and (own := subjects_of(ctx.text)):
+            # "Someone filed a non-use cancellation. Is there a lawyer here?": what the
+            # conversation is about, for a question asked on the way ("how long do we have
+            # for the evidence?").
+            ctx.dialogue.answered(own[0], None, None)
         if interp.intent == "booking":
             # "约专家聊马德里" names the topic; "还是约个专家细聊吧" after a Madrid answer means it.
             interp.topic = booking_topic(ctx.text, SPECIALTIES) or topic_of_subject(

@@ -18,6 +18,7 @@ import re
 
 from bot.core.answers import is_yes
 from bot.core.choices import asks_question, match_choice, offered, ordinal_of, read_day, read_time
+from bot.core.contact import find_contact
 from bot.core.context import Context
 from bot.core.menu import menu_choices
 from bot.core.messages import Reply
@@ -50,7 +51,9 @@ _OTHER_EXPERT = re.compile(
 _ANY_DAY = re.compile(
     r"哪天|哪一天|日子|什么时候|哪个时间|any ?(day|date|time)|whenever"
     # the soonest asked for: the first day too ("最早的那个" at the expert step)
-    r"|最早|最快|越快越好|越早越好|尽快|尽早|asap|soonest|earliest|first available",
+    r"|最早|最快|越快越好|越早越好|尽快|尽早|asap|soonest|earliest|first available"
+    # whoever is free first ("哪个老师时间早就约哪个", "谁早约谁")
+    r"|(时间|哪个|哪位|谁)\S{0,4}早(?![上晨])",
     re.I,
 )
 _CORRECTION = re.compile(
@@ -75,6 +78,11 @@ _STEP_PAYLOADS = {
     "move_confirm": ("book:confirm",),
     "cancel_confirm": ("book:confirm",),
 }
+# A question that names a day ("周四有空吗", "is li jing free on thursday"): not a day chosen.
+_QUESTION_TAIL = re.compile(
+    r"吗|么|呢|\b(is|are|does|do|can) (she|he|they|li|wang|chen|zhao)\b", re.I
+)
+_DETAIL_STEPS = frozenset({"company", "contact", "phone"})
 # Booking steps where "好的" / "ok" is the answer (yes), not small talk.
 _YES_STEPS = frozenset({"notice", "confirm", "move_confirm", "cancel_confirm"})
 _ALWAYS = ("book:back", "book:cancel", "book:start", "book:my", "book:cancelcode:", "book:move:")
@@ -131,11 +139,21 @@ class Router:
         if ctx.state.status == "human" and handoff is not None:
             outcome = handoff.handle(ctx)
             if outcome is not None:
+                return self._small_talk_to_staff(ctx, outcome)
+            if (left := ctx.data.pop("handoff_left", None)) and ctx.state.status != "human":
+                # The request was dropped for what the user asks now: that is answered.
+                outcome = self.route(ctx, interp)
+                outcome.replies.insert(0, Reply(left, intent="handoff"))
                 return outcome
         if ctx.flow == "booking" and (stale := self._stale_step_button(ctx)) is not None:
             return stale
         requests = self.skills.handoff_requests
-        if interp.intent == "handoff" and requests is not None and ctx.flow != "handoff":
+        if (
+            interp.intent == "handoff"
+            and requests is not None
+            and ctx.flow != "handoff"
+            and not self._details_typed(ctx)
+        ):
             ctx.flow = None
             return requests.request(ctx)
         soft_no = interp.extra.get("soft") and (
@@ -221,6 +239,26 @@ class Router:
                 ctx.text = picked
         return active.handle(ctx)
 
+    def _small_talk_to_staff(self, ctx: Context, relayed: Outcome) -> Outcome:
+        """Thanks or an acknowledgement typed while staff have the conversation ("好的 辛苦了",
+        "thanks!"): staff still see it; the user gets a short word back instead of silence."""
+        small = self.skills.small_talk
+        if relayed.outcome != "relayed" or small is None or _PAYLOAD_RE.match(ctx.text):
+            return relayed
+        kind = small.kind_of(ctx.text)
+        if kind not in ("thanks", "ack"):
+            return relayed
+        reply = Reply(ctx.t(f"human.{kind}"), intent="smalltalk")
+        return Outcome([reply], "smalltalk", "relayed", result=relayed.result, log=False)
+
+    def _details_typed(self, ctx: Context) -> bool:
+        """Contact details typed at the booking's detail steps ("联系人：周经理，电话：0512-..."):
+        the step's answer, never a request for a person."""
+        if ctx.flow != "booking" or ctx.flow_data.get("state") not in _DETAIL_STEPS:
+            return False
+        found = find_contact(ctx.text)
+        return found is not None and found.valid
+
     def _topic_named(self, ctx: Context) -> str | None:
         """At the topic step, a topic in the clerk's words ("撤三", "打官司", "商标被侵权了",
         "madrid stuff", "GI"), read by the topic lexicon before any fuzzy match of labels; a
@@ -283,7 +321,11 @@ class Router:
             day = read_day(text, ctx.today)
             if day is not None:
                 return f"book:day:{day.isoformat()}" if self._back_to_day(ctx) else None
-        short = len(re.sub(r"\s", "", text)) <= 12  # a day typed, not a question with a date
+        # A day typed, with or without a polite tail ("this afternoon if you can"), not a
+        # question with a date in it.
+        short = len(re.sub(r"\s", "", text)) <= 12 or (
+            len(text) <= 40 and not asks_question(text) and not _QUESTION_TAIL.search(text)
+        )
         if state == "expert" and short and (day := read_day(text, ctx.today)) is not None:
             # "周四" while experts are offered: whoever is free that day, its times next.
             ctx.flow_data.update(expert="any", state="day")

@@ -100,6 +100,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "cancel.nothing": ("当前没有进行中的操作。", "Nothing to cancel."),
     "cancelled": ("已取消。", "Cancelled."),
+    # Thanks or an acknowledgement while staff have the conversation: relayed to them, and
+    # answered as a person at a desk would, without the bot's "ask me anything".
+    "human.thanks": (
+        "不客气！工作人员会在这里回复您，有新情况也可以随时补充。",
+        "You're welcome! Staff will reply here; add anything new at any time.",
+    ),
+    "human.ack": (
+        "好的。工作人员会在这里回复您，有新情况也可以随时补充。",
+        "OK. Staff will reply here; add anything new at any time.",
+    ),
     "choice.expired": (
         "这个选项已过期（它属于之前的一步），请按当前的问题选择：",
         "That choice has expired (it belonged to an earlier step); please answer the current "

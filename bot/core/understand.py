@@ -42,7 +42,7 @@ _STOP = ["取消", "退出", "cancel", "quit", "stop", "exit", "/cancel"]
 _GIVE_UP = [
     "算了", "不约了", "不要了", "不弄了", "不办了", "不预约了", "不想约了", "不用约了", "不约", "不订了",
     "never mind", "nevermind", "nvm", "forget it", "forget about it", "don't bother",
-    "don't book", "do not book",
+    "don't book", "do not book", "scratch that", "scrap that", "forget that", "call it off",
 ]  # fmt: skip
 _PUT_OFF = [
     "先不约了", "先不用了", "暂时不用了", "暂时不约了", "先不弄了", "改天再约", "下次再约", "以后再约",
@@ -76,6 +76,12 @@ _CANCEL_FILLER = re.compile(
     # doing it oneself instead: "算了 我还是先自己看看资料", "never mind, i'll figure it out"
     r"|自己(先)?(看看|看下|研究研究|研究|琢磨|查查|查|弄|办|处理)(资料|材料|一下|下)?"
     r"|\b(myself|ourselves|figure it out|look into it|read up|on my own|on our own)\b"
+    r"|\b(we'?ll|we|do|handle|ourself|do it ourselves|do it myself)\b"
+    # someone else decided ("算了 老板说先不约了", "sorry boss says no. cancel pls")
+    r"|(老板|领导|上司|老总|经理|公司|家里)(说|觉得|决定|不同意)?|(觉得)?没(有)?必要"
+    r"|\b(boss|manager|management|supervisor|says?|said|decided|no|against it)\b"
+    # coming back to it later ("cancel it. I'll come back later"), and "pls"
+    r"|\b(come back|get back to you|pls|plz)\b"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(
@@ -292,7 +298,8 @@ _BOOK_VISIT = re.compile(
 # A time asked for a talk, with or without someone named ("能约明天下午吗", "schedule a call").
 _BOOK_TIME = re.compile(
     r"约(个|一?下)?(时间|明天|后天|今天|下午|上午|周.|星期.|下周)"
-    r"|\b(schedule|book|arrange|set up) (a |an )?(call|meeting|consultation|session|appointment)"
+    r"|\b(schedule|book|arrange|set up) (a |an |that |the |this |our )?(call|meeting|consultation"
+    r"|session|appointment)"
     r"|\bmake (an? )?(appointment|booking|reservation)\b"
     # advice of a professional asked for ("i need professional advice on a dispute")
     r"|\b(need|want|get|seek|looking for)\b.{0,20}\b(professional|expert|legal|specialist)"
@@ -345,7 +352,8 @@ _HUMAN_WHO = re.compile(
     r"|\bstaff\b|your (manager|supervisor|colleague|boss)"
     # "someone else filed the same mark", "someone is selling fakes": a third party, not a
     # person to talk to
-    r"|someone (at|from) the station|a person|\b(someone|somebody)\b(?! else| is| has| was| keeps)"
+    r"|someone (at|from) the station|a person|\b(someone|somebody)\b(?! else| is| has| was| keeps"
+    r"| \w+ed\b)"  # "someone filed a non-use cancellation": a third party
     r"|your people|agent|\b(actual|real|live) (person|human|people)\b"
     # support or a representative asked for ("connect me with support"); "our customer service
     # team uses the name" has no verb of asking and stays a question
@@ -361,12 +369,13 @@ _TM_AGENT = re.compile(
     r"foreign|required|mandatory)|\b(trademark|filing|ip|hire|use|through) agen(t|cy)"
     # one word between: "must use chinese agent", "hire a local agency", "through an ip agent"
     r"|\b(hire|use|using|through|via|appoint|engage|need|needs)( an?| the)? \w+ agen(t|cy)\b"
+    r"|\b(trademark|filing|ip|hire|use|using|through|appoint|via) (an? |the )?(\w+ )?agen(t|cy)"
     # "does a foreign company need an agent": an applicant needing one, not a person to talk to
     r"|\b(company|companies|firm|business|applicant|foreigner|individual)s? (still )?"
     r"(need|needs|require|requires|must use|ha(ve|s) to use) an? agen(t|cy)"
     # an agent set against doing it oneself ("need agent or we can do ourself")
     # ("need agent or we can do ourself", "must use agent or can do self", "on our own")
-    r"|\bagen(t|ts|cy|cies)\b.*\b((our|my)?sel(f|ves)|diy|on (our|my) own)\b"
+    r"|\bagen(t|ts|cy|cies)\b.*\b((our|my)?sel(f|ves)|diy|on (our|my) own|do (it )?(by )?self)\b"
     r"|\b((our|my)?sel(f|ves)|diy|on (our|my) own)\b.*\bagen(t|cy)",
     re.I,
 )

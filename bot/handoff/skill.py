@@ -71,6 +71,15 @@ def _key(text: str) -> str:
     return _PUNCT_RE.sub("", text.strip().lower())
 
 
+# The request dropped at the start of a message that goes on with a question of its own.
+_DROP_HEAD_RE = re.compile(
+    r"^\s*(?:(?:actually|oh|hmm|ok|okay|well|wait|sorry)[\s,，]*)*"
+    r"(?:never ?mind|nvm|forget it|forget that|no need|算了|不用了|不用转了|先不用了|还是不用了)"
+    r"[\s,，。.!！:：;；-]*(?:(?:quick one|one thing|just|问一下|问个事|我就问)[\s,，:：]*)?",
+    re.IGNORECASE,
+)
+
+
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _WORD_RE = re.compile(r"[A-Za-z]{2,}")
 _CLAUSE_RE = re.compile(r"[，,。.!！;；:：]\s*")
@@ -87,6 +96,12 @@ def _question_of(text: str) -> str:
         if asks and len(_FILLER_RE.sub("", head).strip()) < 2 and len(tail.strip()) >= 4:
             return tail.strip()
     return text.strip()
+
+
+def _drops_for_question(text: str) -> bool:
+    """Whether the message drops the request and goes on with a question of its own."""
+    dropped = _DROP_HEAD_RE.match(text)
+    return dropped is not None and _is_question(text[dropped.end() :])
 
 
 def _is_question(text: str) -> bool:
@@ -151,12 +166,17 @@ class HandoffSkill:
         """The request for the question, while a ticket waits for it."""
         return Reply(ht("ask_question", ctx.lang)) if ctx.flow == self.name else None
 
-    def _intake(self, ctx: Context, key: str) -> Outcome:
+    def _intake(self, ctx: Context, key: str) -> Outcome | None:
         # Any cancel word of the understanding ("取消吧", "不用转了", "never mind") withdraws
         # the request before a ticket exists; it is never the question for staff.
         if key in CANCEL or (ctx.interp is not None and ctx.interp.intent == "cancel"):
             ctx.flow = None
             return _said([Reply(ht("cancelled", ctx.lang))], "handoff", "cancelled")
+        if _drops_for_question(ctx.text):
+            # "actually never mind, quick one: does a licence have to be recorded?": the request
+            # is dropped and the question answered, as at a desk.
+            ctx.flow = None
+            return None
         # Someone who only repeats "人工" wants a person, not a form: open it anyway.
         question = "（用户未说明问题 / no question given）" if key in HUMAN else ctx.text
         return self._open(ctx, question, "asked")
@@ -191,6 +211,14 @@ class HandoffSkill:
         ctx.flow = None
         if any(word in question.lower() for word in URGENT):
             priority = "high"
+        # A phone or e-mail given with the request ("请回电 13512345678 刘先生"): kept from the
+        # ticket until the user agrees, and asked about at once.
+        contact = find_contact(question)
+        if contact is not None and not contact.valid:
+            contact = None
+        if contact is not None:
+            question = question.replace(contact.raw, contact.masked)
+            self._redact(ctx, contact.raw, contact.masked)
         try:
             ticket = helpdesk.open_ticket(
                 session=ctx.session,
@@ -213,6 +241,13 @@ class HandoffSkill:
             ctx.data.pop(stale, None)
         ctx.data["low_streak"] = 0
         text = ht("opened", ctx.lang, number=ticket.number, when=self._when(ctx, ticket))
+        if contact is not None:
+            ctx.data["handoff_consent"] = contact.as_dict()
+            kind = ht(f"kind.{contact.kind}", ctx.lang)
+            text += "\n" + ht("consent", ctx.lang, kind=kind, masked=contact.masked)
+        else:
+            text += ht("opened.contact", ctx.lang)
+        text += "\n" + ht("opened.end", ctx.lang)
         return Outcome(
             [Reply(text, intent="handoff")],
             "handoff",
@@ -259,6 +294,17 @@ class HandoffSkill:
                 choices = tuple(Choice(label, p) for label, p in helpdesk.RATE_CHOICES)
             outcome = "closed" if closing else "withdrawn"
             return _said([Reply(text, choices=choices, intent="handoff")], "handoff", outcome)
+        if self._goes_elsewhere(ctx, ticket):
+            # "算了 还是约个专家当面聊吧", "actually never mind, quick one: ...": before staff took
+            # it, the request is dropped for what the user asks now; the router answers that,
+            # after this note.
+            helpdesk.close_by_user(
+                session=ctx.session, settings=settings, ticket=ticket, state=ctx.state, now=ctx.now
+            )
+            ctx.data.pop("handoff_consent", None)
+            ctx.state.status = "bot"
+            ctx.data["handoff_left"] = ht("withdrawn.for", lang, number=ticket.number)
+            return None
         if key in MENU_WORDS:  # the menu still works, and says where the ticket stands
             shown = talkback.menu_with_state(ctx, ticket)
             if shown is not None:
@@ -304,6 +350,16 @@ class HandoffSkill:
             notice = talkback.acknowledgement(ctx, ticket)
         replies = [Reply(notice, intent="handoff")] if notice else []
         return _said(replies, "handoff", "relayed", result={"ticket": ticket.number})
+
+    @staticmethod
+    def _goes_elsewhere(ctx: Context, ticket: Ticket) -> bool:
+        """A booking asked for, or the request dropped for a question of the user's own, while
+        no staff member has taken the ticket yet."""
+        if ticket.status != TicketStatus.OPEN or ticket.first_response_at is not None:
+            return False
+        if ctx.interp is not None and ctx.interp.intent == "booking":
+            return True
+        return _drops_for_question(ctx.text)
 
     @staticmethod
     def _withdrawn(ctx: Context, ticket: Ticket) -> bool:

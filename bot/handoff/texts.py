@@ -23,16 +23,24 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
         "You have asked for a person {max} times within an hour, so no new ticket can be opened "
         "right now. Staff will see your earlier tickets; if it is urgent, please call {phone}.",
     ),
+    # The ticket opened: "opened", then "opened.contact" (or the consent question when the
+    # request already gave a phone or e-mail), then "opened.end".
     "opened": (
         "已为您转接工作人员，工单号 {number}。\n{when}\n"
-        "您可以继续在这里补充情况（如商标名称、注册号），工作人员都能看到，我不会再自动回答。"
-        "如希望工作人员电话或邮件联系您，可以发送手机号或邮箱（保存前会征得您的同意）；"
-        "也可以告诉我公司名称（如“公司：某某有限公司”）。\n回复“结束”可随时结束人工服务。",
+        "您可以继续在这里补充情况（如商标名称、注册号），工作人员都能看到，我不会再自动回答。",
         "You are now in the queue for station staff; your ticket is {number}.\n{when}\n"
         "You can keep adding details here (trademark name, registration number); staff see "
-        "everything and I will stay quiet. If you would like a call or an e-mail back, send a "
-        "mobile number or e-mail address (I will ask before saving it), or tell me your company "
-        "('company: ...').\nReply 'done' at any time to end the handoff.",
+        "everything and I will stay quiet.",
+    ),
+    "opened.contact": (
+        "如希望工作人员电话或邮件联系您，可以发送手机号或邮箱（保存前会征得您的同意）；"
+        "也可以告诉我公司名称（如“公司：某某有限公司”）。",
+        " If you would like a call or an e-mail back, send a mobile number or e-mail address (I "
+        "will ask before saving it), or tell me your company ('company: ...').",
+    ),
+    "opened.end": (
+        "回复“结束”可随时结束人工服务。",
+        "Reply 'done' at any time to end the handoff.",
     ),
     "when.open": (
         "现在是工作时间，工作人员一般会在{due}前回复您。",
@@ -91,6 +99,11 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
         "OK, your request for a person is withdrawn (ticket {number}); staff will not follow it "
         "up. Ask me anything, or reply 'human' when you want a person again.",
     ),
+    # The request withdrawn by what the user asks next (a booking, a question of their own).
+    "withdrawn.for": (
+        "好的，已撤回转人工请求（工单 {number}），工作人员不会再跟进。",
+        "OK, your request for a person is withdrawn (ticket {number}); staff will not follow it up.",
+    ),
     "closed_by_user": (
         "已结束人工服务（工单 {number}）。之后的问题我会继续为您自动解答。",
         "Handoff ended (ticket {number}). I will answer your questions again from now on.",
@@ -114,9 +127,9 @@ HANDOFF_TEXTS: dict[str, tuple[str, str]] = {
     "consent": (
         "您发送了{kind} {masked}。是否同意保存，仅供工作人员就本次咨询联系您？回复“同意”或“不同意”。",
         "You sent {kind} {masked}. May we save it, only so staff can contact you about this "
-        "request? Reply 'yes' or 'no'.",
+        "request? Reply 'yes' if you agree, or 'no'.",
     ),
-    "kind.phone": ("手机号", "the mobile number"),
+    "kind.phone": ("电话号码", "the phone number"),
     "kind.email": ("邮箱", "the e-mail address"),
     "consent_yes": (
         "已保存，工作人员会通过 {masked} 联系您。",

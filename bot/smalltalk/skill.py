@@ -190,7 +190,14 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "thanks": re.compile(
         r"^(?:好的?|嗯|ok|okay|alright|great)?\s*(?:非常|太|十分)?(?:谢谢|感谢|多谢|谢啦|谢了|3q|thanks?\b"
-        r"|thank (?:you|u)|thx|tysm)",
+        r"|thank (?:you|u)|thx|tysm)"
+        # the answer was what the user needed ("ok great, that's what I needed", "这正是我想知道的")
+        r"|^(?:(?:ok|okay|great|perfect|cool|nice|awesome|excellent|好的?|嗯|太好了)[\s,，!！]*)*"
+        r"(?:that'?s|that is|this is|exactly|just) (?:exactly |just )?what i (?:needed|wanted|"
+        r"was looking for|wanted to know)(?: thanks?| thank you)?$"
+        r"|(?:that|this) (?:really )?helps?(?: a lot)?$"
+        r"|^(?:(?:好的?|嗯|太好了)[\s,，!！]*)*(?:这|这个)?(?:正是|就是)我(?:想要|要|需要|想知道|想问)的"
+        r"|(?:帮了?大忙|很有帮助|太有用了)",
         re.IGNORECASE,
     ),
 }
@@ -200,6 +207,8 @@ _ASKS = re.compile(
     r"(?!.*\b(do|help)\b)",
     re.IGNORECASE,
 )
+# "what" that asks nothing: "that's what I needed".
+_SATISFIED = re.compile(r"\bwhat i (needed|wanted|was looking for|wanted to know)\b")
 _ACK_HEAD = re.compile(
     r"^(?:(?:好的|好滴|好吧|好|嗯嗯|嗯|哦哦|哦|噢|行|ok|okay|alright|我知道了|知道了|明白了|明白|了解|收到"
     r"|你好|您好|嗨|哈喽|亲|早上好|下午好|晚上好|hi|hello|hey)"
@@ -240,7 +249,8 @@ def _patterned(key: str) -> str | None:
             return found
     for kind, rx in _PATTERNS.items():
         if rx.search(key) and (
-            kind in ("identity", "complaint", "presence") or not _ASKS.search(key)
+            kind in ("identity", "complaint", "presence")
+            or not _ASKS.search(_SATISFIED.sub("", key))
         ):
             return kind
     return None

@@ -38,6 +38,8 @@ ANCHORS = (
 NEIGHBOURS = (
     *("专利", "版权", "著作权", "软著", "域名", "营业执照", "许可证", "签证", "护照", "税", "社保"),
     *("驾照", "银行开户", "patent", "copyright", "domain", "visa", "passport", "tax"),
+    # a loan as such ("利息最低的银行贷款"); a loan on a mark names the mark (质押, pledge)
+    *("贷款", "利息", "loan", "interest rate"),
     *("bank account", "business licen", "import licen", "driving licen", "driver's licen"),
 )
 

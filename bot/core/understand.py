@@ -255,7 +255,7 @@ _BOOK_NEEDS = re.compile(
 )
 _HUMAN_NEEDS = re.compile(
     r"人工|真人|工作人员|客服|人聊|人说|投诉|同事|领导|负责人|主管|经理|转接|个人来|找个人|机器人"
-    r"|staff|human|person|someone|somebody|agent|operator|manager|supervisor|colleague|support"
+    r"|staff|human|person|someone|somebody|anyone|anybody|agent|operator|manager|supervisor|colleague|support"
     r"|representative|customer service",
     re.I,
 )
@@ -292,7 +292,9 @@ _BOOK_VERB = re.compile(
 _BOOK_VISIT = re.compile(
     r"(当面|面对面|上门|过去|到(站里|你们|现场|那边|指导站))\S{0,2}(咨询|聊|谈|请教|问问|沟通|说|讲)"
     r"|面谈|面聊"
-    r"|\bin person\b|face[- ]to[- ]face|\b(visit|come (in|by|over) (to|and))\b",
+    # a visit to the station, not "a business visa to visit china for a trade fair"
+    r"|\bin person\b|face[- ]to[- ]face|\bcome (in|by|over) (to|and)\b"
+    r"|\bvisit (you|your \w+|the (station|office|cent(re|er)))\b|\bvisit\W*$",
     re.I,
 )
 # A time asked for a talk, with or without someone named ("能约明天下午吗", "schedule a call").
@@ -355,6 +357,8 @@ _HUMAN_WHO = re.compile(
     r"|someone (at|from) the station|a person|\b(someone|somebody)\b(?! else| is| has| was| keeps"
     r"| \w+ed\b)"  # "someone filed a non-use cancellation": a third party
     r"|your people|agent|\b(actual|real|live) (person|human|people)\b"
+    # "is there anyone I can actually speak to" (not "is anybody there": small talk)
+    r"|\b(anyone|anybody)\b(?= (i|we) (can|could|might|may) (\w+ )?(speak|talk|chat))"
     # support or a representative asked for ("connect me with support"); "our customer service
     # team uses the name" has no verb of asking and stays a question
     r"|customer (service|support)|\bsupport\b|(?<!office )\brepresentative\b(?! office)"

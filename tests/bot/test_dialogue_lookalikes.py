@@ -73,7 +73,8 @@ def test_a_bank_loan_as_such_is_not_the_stations(rt: Runtime, text: str) -> None
 
 
 @pytest.mark.parametrize(
-    "text", ["商标能质押贷款吗", "can we get a bank loan with our trademark", "用商标做质押能贷款吗"]
+    "text",
+    ["商标能质押贷款吗", "can we get a bank loan with our trademark", "用商标做质押能贷款吗"],
 )
 def test_a_loan_on_a_mark_is_the_pledge(rt: Runtime, text: str) -> None:
     got = turn(rt.conversation, text, user="pledge")

@@ -278,3 +278,45 @@ def test_a_longer_correction_moves_the_deadline(
 def test_how_to_protect_in_a_country_is_no_designation(rt: Runtime, first: str, then: str) -> None:
     intent, _ = _talk(rt, first, then)
     assert intent != "tool"
+
+
+@pytest.mark.parametrize(
+    ("texts", "classes"),
+    [
+        (("我们做烘焙的 商标报哪几个类", "就报30和43这两个 网上多少钱"), 2),
+        (("开健身房 要注册哪几个类", "先报41和35那两个 官费多少"), 2),
+        (("做宠物用品的 该报哪几个类", "就31、18、35这三个 一共多少钱"), 3),
+        (("开火锅店 商标报哪几个类", "43跟29这俩 官费多少"), 2),
+        (("网上申请2个类 多少钱", "再加个41类呢"), 3),
+        (("第9类和第42类 网上申请多少钱", "那加个35类多少"), 3),
+        (("开奶茶店 商标报哪几个类", "就报43和32这两个 官费多少", "再加个35类"), 3),
+        (("注册3个类 纸质申请多少钱", "再报个44类呢"), 4),
+    ],
+)
+def test_class_numbers_pointed_at_or_added_with_ge(
+    rt: Runtime, texts: tuple[str, ...], classes: int
+) -> None:
+    # "43和30这两个" names two classes without 类; "加个35类" adds class 35, not 35 classes.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool"), r.get("classes")) == ("tool", "fee_national", classes)
+
+
+@pytest.mark.parametrize(
+    ("texts", "parties"),
+    [
+        (("马德里指定日韩 一个类 多少钱",), ["JP", "KR"]),
+        (("想走马德里去欧美 两个类 黑白的 大概多少",), ["EU", "US"]),
+        (("马德里 美日韩 一个类 彩色的 多少钱",), ["US", "JP", "KR"]),
+        (("马德里指定英国 一个类多少钱", "再加上日韩呢"), ["GB", "JP", "KR"]),
+        (("马德里报到泰越 一个类 大概多少",), ["TH", "VN"]),
+        (("马德里指定日韩两个国家 3个类 多少钱",), ["JP", "KR"]),
+        (("马德里指定美国 两个类多少钱", "加上英德呢"), ["US", "GB", "DE"]),
+        (("我们想在日韩注册 马德里一个类要多少",), ["JP", "KR"]),
+    ],
+)
+def test_parties_named_one_character_each(
+    rt: Runtime, texts: tuple[str, ...], parties: list[str]
+) -> None:
+    # "日韩", "欧美", "美日韩": each character one designated party.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool"), r.get("parties")) == ("tool", "fee_madrid", parties)

@@ -104,6 +104,17 @@ _ASKS_END = re.compile(
     r"|\blatest\b|\blast day\b|到什么时候|到哪天|到几号|最晚|最迟|最后一天|截止)",
     re.I,
 )
+# The very last date asked for, even of a hypothesis ("万一拖过了到期日 最晚能拖到哪天", "and if
+# we end up late, whats the absolute final cutoff?", "so last day w/o late fee is?"): a date of
+# the mark, not what happens once it is missed ("what happen if we miss that last day").
+_ASKS_FINAL = re.compile(
+    r"(?:最晚|最迟|最后)\S{0,6}(?:哪天|哪一天|几号|什么时候|啥时候|哪个日子|日期|到哪)"
+    r"|\b(?:absolute|final|very)\s+(?:last\s+|final\s+)?(?:day|date|cut-?off|deadline)\b"
+    r"|\bwhat(?:'s|s| is)\s+the\s+(?:last|latest|final)\s+(?:possible\s+)?(?:day|date|cut-?off"
+    r"|deadline)\b|\blatest\s+(?:possible\s+)?(?:day|date)\b"
+    r"|^(?:so |and |ok,? )?(?:the )?last (?:day|date)\b.*\bis\s*\??$",
+    re.I,
+)
 # A hypothesis or a correction about the last computation may be said at more length
 # ("what if we file the colour version of the logo instead", "hang on, checked again, the
 # gazette date is 24 Nov 2026").
@@ -187,7 +198,11 @@ def _new_year(text: str) -> int | None:
 
 def _asks_end(text: str) -> bool:
     """An end date of the mark asked for ("最晚到哪天", "宽展期最后一天是哪天", "until when")."""
-    return bool(_ASKS_END.search(text) or (_MARK_DATES.search(text) and _ASKS_DATE.search(text)))
+    return bool(
+        _ASKS_END.search(text)
+        or _ASKS_FINAL.search(text)
+        or (_MARK_DATES.search(text) and _ASKS_DATE.search(text))
+    )
 
 
 def _year_fix(text: str) -> bool:
@@ -250,6 +265,10 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
         # "费用是多少" after a computation is its fee; "续展要多少钱" names its subject and is
         # the general question (the FAQ's).
         own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
+        if _ASKS_FINAL.search(facts.text) or (
+            _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text)
+        ):
+            return True  # "宽展期到什么时候", "最晚能拖到哪天": the same mark's dates, again
         if _SURCHARGE.search(facts.text) and facts.classes is None:
             # How much extra ("宽展期要多交多少", "extra fee for late?", "so we pay extra now?"):
             # the surcharge rule, the FAQ's; what renewing costs ("宽展期内续要多少钱") is this
@@ -257,8 +276,6 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
             return False
         if _NOW.search(facts.text) and not facts.dates:
             return True  # "那现在能办续展了没", "can we renew it now": where this mark stands today
-        if _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text):
-            return True  # "宽展期到什么时候": the same mark's dates, shown again
         if facts.late and _LEAN.search(facts.text) and last.get("classes") is not None:
             return True  # "要是拖到宽展期呢" once its fee is known: the late fee
 

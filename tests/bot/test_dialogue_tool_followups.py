@@ -320,3 +320,81 @@ def test_parties_named_one_character_each(
     # "日韩", "欧美", "美日韩": each character one designated party.
     intent, r = _talk(rt, *texts)
     assert (intent, r.get("tool"), r.get("parties")) == ("tool", "fee_madrid", parties)
+
+
+@pytest.mark.parametrize(
+    ("texts", "key", "due"),
+    [
+        (
+            ("商标2017年4月10日注册的 什么时候续展", "要是过了到期日 最晚能拖到几号"),
+            "grace_end",
+            "2027-10-11",
+        ),
+        (
+            (
+                "tm registered 2 may 2017, when to renew",
+                "if we slip past expiry, what's the latest date?",
+            ),
+            "grace_end",
+            "2027-11-01",
+        ),
+        (
+            ("我们商标2027年8月1日到期 啥时候能续", "万一忘了 最迟什么时候还能补救"),
+            "grace_end",
+            "2028-02-01",
+        ),
+        (
+            (
+                "mark expires 1 aug 2027, renewal window?",
+                "and if we're late, whats the very last day",
+            ),
+            "grace_end",
+            "2028-02-01",
+        ),
+        (
+            (
+                "registered 2 may 2017, when to renew",
+                "3 classes how much",
+                "if it drags on, what is the final deadline?",
+            ),
+            "grace_end",
+            "2027-11-01",
+        ),
+        (
+            ("商标2017年4月10日注册的 啥时候续", "3个类多少钱", "如果拖过去了 最晚哪一天"),
+            "grace_end",
+            "2027-10-11",
+        ),
+        (
+            (
+                "mark expires 1 aug 2027, when can we renew",
+                "so the last day without the surcharge is?",
+            ),
+            "window_end",
+            "2027-08-02",
+        ),
+        (
+            ("tm registered 2 may 2017, when to renew", "ok so the absolute cutoff?"),
+            "grace_end",
+            "2027-11-01",
+        ),
+    ],
+)
+def test_the_very_last_date_asked_even_if_late_is_the_marks(
+    rt: Runtime, texts: tuple[str, ...], key: str, due: str
+) -> None:
+    # "万一拖过了 最晚到哪天" asks a date of this mark, not what happens when it is missed.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool"), (r.get(key) or {}).get("due")) == ("tool", "renewal", due)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("tm registered 2 may 2017, when to renew", "what happens if we miss the last day"),
+        ("商标2017年4月10日注册的 什么时候续展", "要是错过了最后期限会怎样"),
+    ],
+)
+def test_what_happens_after_the_last_day_is_the_faqs(rt: Runtime, texts: tuple[str, ...]) -> None:
+    intent, _ = _talk(rt, *texts)
+    assert intent == "faq"

@@ -66,6 +66,25 @@ def test_someone_using_our_mark_is_infringement(rt: Runtime, first: str, then: s
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "a market stall near us sells knockoffs with our brand on them. what are our options",
+        "sellers on jd are putting out counterfeits of our brand, what can we do",
+        "a store in our town is selling fakes of our product, what options do we have",
+        "someone keeps selling knock-offs of our bags on taobao. what can we do about it",
+        "楼下有家店在卖我们牌子的假货 我们有什么办法",
+        "网上有人卖我们商标的假货 我们能做什么",
+        "隔壁商场有人卖我们品牌的仿品 有啥办法",
+        "a factory is making knock-offs of our shoes with our logo, what options do we have",
+    ],
+)
+def test_fakes_of_our_brand_and_what_we_can_do_is_the_remedies(rt: Runtime, text: str) -> None:
+    # Another's fakes of our brand and "what are our options" asks what we can do against it.
+    got = Chat(rt.conversation, "fakes").say(text)
+    assert (got.intent, got.faq_id) == ("faq", "infringement-remedies"), text
+
+
+@pytest.mark.parametrize(
     ("first", "then"),
     [
         ("我们的商标申请被打回来了 说跟人家的撞了", "官费多少"),

@@ -150,3 +150,37 @@ def test_lay_words_give_way_to_the_corpus_words_and_the_conversation(rt: Runtime
     c = Chat(rt.conversation, "unused")
     assert c.say("那个商标注册了好几年一直没用过").faq_id == "nonuse-cancellation"
     assert c.say("申请撤掉它要多少钱").faq_id == "nonuse-cancellation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you help us file a design patent for the packaging",
+        "你们能帮忙申请个外观专利吗",
+        "你们可以顺便帮我们申请专利吗",
+        "can you file a copyright for our logo artwork",
+        "can you guys also do a patent for our new gadget",
+        "您这边能帮申请实用新型专利吗",
+        "你们能帮我们办版权登记吗",
+        "could you apply for a patent on our bottle design as well",
+    ],
+)
+def test_another_ip_right_asked_of_the_station_is_its_own_question(rt: Runtime, text: str) -> None:
+    # A patent or a copyright asked of us: what the station does and where patents go.
+    got = Chat(rt.conversation, "patent").say(text)
+    offered = [s["faq_id"] for s in got.suggestions or []]
+    assert got.faq_id == "trademark-vs-patent-copyright" or offered[:1] == [
+        "trademark-vs-patent-copyright"
+    ], (text, got.intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you get us a business licence",
+        "你们能帮我们注册域名吗",
+        "can you help us get a work visa",
+    ],
+)
+def test_other_paperwork_asked_of_the_station_stays_unknown(rt: Runtime, text: str) -> None:
+    assert Chat(rt.conversation, "paper").say(text).intent == "unknown"

@@ -88,6 +88,14 @@ class Scope:
             self._neighbours.search(others)
         )
 
+    def right_asked_of_us(self, normalized: str) -> bool:
+        """Another IP right asked of the station ("你们能帮忙申请专利吗"), no trademark word."""
+        return (
+            bool(_OF_US.search(normalized) and _IP_RIGHTS.search(normalized))
+            and not self._anchors.search(normalized)
+            and not self.neighbour_without_anchor(normalized)
+        )
+
     def generic_only(self, matched: Iterable[str]) -> bool:
         """Rule 2's first half: no matched token (bigrams aside) is specific to the domain."""
         words = [t for t in matched if not t.startswith("~")]

@@ -341,6 +341,15 @@ def date_tool(facts: Facts) -> tuple[str, DateResult] | None:
     return None
 
 
+def date_tool_of(facts: Facts, tool: str) -> tuple[str, DateResult] | None:
+    """`tool` with the date of its event, the procedure left unnamed: "公告是10月27号发的 最晚哪天"
+    in a conversation about opposition, "另外一件是11月30号收到的" in one about a refusal."""
+    for date in facts.dates:
+        if _tied(facts, date, TIED[tool], wide=tool in _NOTICE_TOOLS):
+            return tool, date
+    return None
+
+
 def date_role(facts: Facts, date: DateResult) -> str:
     """'expiry' or 'registration' for renewal dates; 'sent' or 'received' for refusals."""
     before = facts.text[max(0, date.start - 24) : date.start]

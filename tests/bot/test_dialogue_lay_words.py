@@ -184,3 +184,21 @@ def test_another_ip_right_asked_of_the_station_is_its_own_question(rt: Runtime, 
 )
 def test_other_paperwork_asked_of_the_station_stays_unknown(rt: Runtime, text: str) -> None:
     assert Chat(rt.conversation, "paper").say(text).intent == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("商标和专利有什么区别", "那你们能帮忙申请专利吗"),
+        ("how does a trademark differ from a patent", "can you guys file the patent for us then"),
+        ("logo申请版权还是商标", "你们可以帮我们办版权登记吗"),
+        ("trademark vs copyright for a logo?", "can you register the copyright for us"),
+    ],
+)
+def test_the_same_ip_right_asked_again_right_after_its_answer_adds_nothing(
+    rt: Runtime, first: str, then: str
+) -> None:
+    # The answer just given says where patents and copyright go; the same again is no answer.
+    c = Chat(rt.conversation, "again")
+    assert c.say(first).faq_id == "trademark-vs-patent-copyright", first
+    assert c.say(then).intent == "unknown", then

@@ -398,3 +398,25 @@ def test_the_very_last_date_asked_even_if_late_is_the_marks(
 def test_what_happens_after_the_last_day_is_the_faqs(rt: Runtime, texts: tuple[str, ...]) -> None:
     intent, _ = _talk(rt, *texts)
     assert intent == "faq"
+
+
+@pytest.mark.parametrize(
+    ("texts", "tool", "due"),
+    [
+        (("想对初审公告里的一个商标提异议 怎么弄", "公告是11月20号发的 最晚哪天交"), "opposition", "2027-02-22"),
+        (("有期限吗 异议要多久内提", "公告日期是10月27日 截止到哪天"), "opposition", "2027-01-27"),
+        (("how do we oppose a mark in the gazette", "the gazette was published on 20 Nov, last day?"), "opposition", "2027-02-22"),
+        (("我们商标被驳回了 怎么复审", "通知书是12月1号收到的 最晚哪天"), "rejection_review", "2026-12-16"),
+        (("复审要交多少钱", "另一件是11月30号收到的 那件呢"), "rejection_review", "2026-12-15"),
+        (("how do we appeal a refusal", "we received the notice on 1 Dec, when is the deadline"), "rejection_review", "2026-12-16"),
+        (("驳回复审要多少钱", "我们是12月3日收到通知的 要在哪天前交"), "rejection_review", "2026-12-18"),
+        (("初审公告后多久可以提异议", "我们看到的那期公告是11月6号发的 截止哪天"), "opposition", "2027-02-09"),
+    ],
+)  # fmt: skip
+def test_a_notice_date_told_in_the_subjects_conversation_is_its_deadline(
+    rt: Runtime, texts: tuple[str, ...], tool: str, due: str
+) -> None:
+    # "公告是10月27号发的 最晚哪天" after the opposition FAQ: the date of its notice, no
+    # procedure named again.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool"), r.get("due")) == ("tool", tool, due)

@@ -245,6 +245,11 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     how = _HOW.search(facts.text) and not _ADD_WORD.search(facts.text)
     if tool == "fee_madrid" and facts.parties and facts.classes is None and how:
         return False
+    outside = facts.parties and not any(p.member for p in facts.parties)
+    if tool == "fee_madrid" and outside and _WHETHER.search(facts.text):
+        # "香港能顺便一起报吗" asks whether it can (the FAQ); "香港也一块指定上" adds it, and the
+        # estimate says it is no member.
+        return False
     if facts.classes is not None or facts.items:
         return True
     if tool == "fee_madrid":
@@ -366,9 +371,25 @@ def _more_classes(text: str) -> int | None:
     return 1 if raw is None or raw.lower() in ("a", "an", "another") else number(raw)
 
 
+# Whether something is required first ("do we need the chinese registration done first?",
+# "是不是得先在国内注册"): a question about the procedure, not an input; and another paperwork
+# ("also could you register a .com domain for the name") is none of the computation's.
+_NEED_FIRST = re.compile(
+    r"\b(?:do|does|would|will) (?:we|i|you|it) (?:need|have to)\b|\bmust (?:we|i)\b"
+    r"|\b(?:required|prerequisite)\b|(?:需要|必须|得|要)先|先得|是不是得先|前提",
+    re.IGNORECASE,
+)
+_WHETHER = re.compile(r"[吗?？]|能不能|可不可以|行不行|\b(?:can|could|may|is it possible)\b", re.I)
+_OTHER_PAPERWORK = re.compile(
+    r"域名|专利|版权|营业执照|签证|\b(?:domain|patent|copyright|visa)s?\b|\.com\b", re.I
+)
+
+
 def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: ToolConfig) -> bool:
     """Whether `text` only changes an input of the last computation."""
     if not last or _SUBJECT_WORDS.search(text) or _WHY.search(text):
+        return False
+    if _OTHER_PAPERWORK.search(text) or (_NEED_FIRST.search(text) and not _COST.search(text)):
         return False
     # Another line of business after a class lookup may take a sentence ("we also sell our
     # own t-shirts and caps as merch").

@@ -420,3 +420,40 @@ def test_a_notice_date_told_in_the_subjects_conversation_is_its_deadline(
     # procedure named again.
     intent, r = _talk(rt, *texts)
     assert (intent, r.get("tool"), r.get("due")) == ("tool", tool, due)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("马德里指定美国 日本 两个类 多少钱", "香港能顺便一起报吗"),
+        ("马德里 欧盟 一个类 黑白的 多少钱", "澳门也能一起报上吗"),
+        ("madrid to the UK and EU, 2 classes, colour logo, cost?", "do we need the chinese registration done first?"),
+        ("马德里指定美国 一个类多少钱", "是不是得先在国内注册下来"),
+        ("madrid for japan and korea, one class, how much", "must we have the china mark registered before this?"),
+        ("开咖啡店的 商标报哪几个类", "also could you register a .com domain for the name for us?"),
+        ("we run a bakery, which classes?", "can you file a design patent for our cake box too"),
+        ("开奶茶店 商标报哪几个类", "顺便能帮我们注册个域名吗"),
+    ],
+)  # fmt: skip
+def test_a_question_about_the_procedure_or_other_paperwork_is_no_new_input(
+    rt: Runtime, texts: tuple[str, ...]
+) -> None:
+    # Whether a region can join, whether the home mark comes first, a domain or a patent: none
+    # changes an input of the estimate or the class list.
+    intent, r = _talk(rt, *texts)
+    assert intent != "tool", (texts[-1], r.get("tool"))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("马德里指定美国 一个类 黑白的 多少钱", "澳门也一块加上"),
+        ("madrid to japan, one class, b&w, cost?", "add hong kong as well"),
+    ],
+)
+def test_a_region_outside_madrid_added_in_words_stays_the_estimate(
+    rt: Runtime, texts: tuple[str, ...]
+) -> None:
+    # Told to add it (not asked whether it can be): the estimate, which says it is no member.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool")) == ("tool", "fee_madrid"), texts[-1]

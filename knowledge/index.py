@@ -124,6 +124,10 @@ class FaqIndex:
         answer from more than the words' scores."""
         return self._scope.neighbour_without_anchor(normalize(text))
 
+    def right_asked_of_us(self, text: str) -> bool:
+        """Whether a question asks the station about another IP right (knowledge/scope.py)."""
+        return self._scope.right_asked_of_us(normalize(text))
+
     def _lead(self, scores: np.ndarray, ranked: np.ndarray) -> float:
         """How far the best entry is ahead of the best entry of any other topic."""
         other = ranked[self._topic[ranked] != self._topic[ranked[0]]]

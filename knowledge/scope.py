@@ -53,6 +53,13 @@ GENERIC = (
 )
 
 
+# Other IP rights, and a question put to the station itself ("can you", "你们能", "do you guys").
+_IP_RIGHTS = re.compile(r"专利|版权|著作权|软著|\b(?:patent|copyright)\w*")
+_OF_US = re.compile(
+    r"你们|您|贵站|\b(?:can|could|will|would|do) you\b|\byou guys\b|\byour (?:station|office|team)\b"
+)
+
+
 def _pattern(terms: Iterable[str], latin_tail: str) -> re.Pattern[str]:
     # Chinese terms match anywhere; English ones as words followed by `latin_tail`.
     parts = sorted({normalize(t) for t in terms}, key=len, reverse=True)
@@ -73,7 +80,23 @@ class Scope:
 
     def neighbour_without_anchor(self, normalized: str) -> bool:
         """Rule 1 on a normalised question (before the glossary)."""
-        return bool(self._neighbours.search(normalized)) and not self._anchors.search(normalized)
+        if not self._neighbours.search(normalized) or self._anchors.search(normalized):
+            return False
+        # Another IP right asked of the station ("can you file a patent for us", "你们能办专利吗")
+        # is the station's own question: what it does and where patents go (not a visa or a
+        # domain, which it has nothing to say about).
+        others = self._neighbours.sub("", _IP_RIGHTS.sub("", normalized))
+        return not (_OF_US.search(normalized) and _IP_RIGHTS.search(normalized)) or bool(
+            self._neighbours.search(others)
+        )
+
+    def right_asked_of_us(self, normalized: str) -> bool:
+        """Another IP right asked of the station ("你们能帮忙申请专利吗"), no trademark word."""
+        return (
+            bool(_OF_US.search(normalized) and _IP_RIGHTS.search(normalized))
+            and not self._anchors.search(normalized)
+            and not self.neighbour_without_anchor(normalized)
+        )
 
     def generic_only(self, matched: Iterable[str]) -> bool:
         """Rule 2's first half: no matched token (bigrams aside) is specific to the domain."""

@@ -136,6 +136,12 @@ class FaqSkill:
             # it is about a patent or a business licence, whatever word it shares with ours).
             ctx.dialogue.answered(interp.subject, interp.facet, None)
         settings = ctx.services.settings
+        repeat = bool(matches) and matches[0].entry.id == previous
+        if repeat and previous and index.right_asked_of_us(ctx.text):
+            # "你们能帮忙申请专利吗" right after the answer on patents: it was the answer (we do
+            # not file patents); the same text again adds nothing.
+            reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
+            return Outcome([reply], "unknown", "unknown", score=matches[0].score)
         best = matches[0] if matches else None
         fit = self._facet_fit(ctx, matches, raw, previous)
         if fit is not None:

@@ -163,7 +163,12 @@ _CLASS_NO = re.compile(
     # ... and numbers joined, then counted in words: "43和35两个类", "9、35、42这三个类".
     r"|(?<![\d个])\d{1,2}(?:\s*(?:、|,|和|跟|及|与|/|还有|加)\s*\d{1,2})+\s*(?:这|那)?"
     r"[两二三四五六七八九十]\s*个\s*(?:大)?类(?!似)"
-    r"|(?<![\d第个])(?:[1-3]\d|4[0-5])\s*类(?![似别])"
+    # ... or pointed at with 这/那 and no 类: "43和30这两个", "9、35、42那三个".
+    r"|(?<![\d个])\d{1,2}(?:\s*(?:、|,|和|跟|及|与|/|还有)\s*\d{1,2})+\s*(?:这|那)"
+    r"(?:[两二三四五六七八九十]\s*个|俩)(?![月年天日号周])"
+    # A lone class number past 10 ("注册30类"), also after "加个"/"报个" ("再加个35类"): not
+    # "两个30类的商标".
+    r"|(?<![\d第])(?<![^加报来]个)(?:[1-3]\d|4[0-5])\s*类(?![似别])"
     r"|\bclass(?:es)?\s+\d{1,2}\b(?:\s*(?:,|and|&|/)\s*(?:class\s+)?\d{1,2}\b)*",
     re.IGNORECASE,
 )
@@ -333,6 +338,15 @@ def date_tool(facts: Facts) -> tuple[str, DateResult] | None:
         for date in facts.dates:
             if _tied(facts, date, TIED[tool], wide=tool in _NOTICE_TOOLS):
                 return tool, date
+    return None
+
+
+def date_tool_of(facts: Facts, tool: str) -> tuple[str, DateResult] | None:
+    """`tool` with the date of its event, the procedure left unnamed: "公告是10月27号发的 最晚哪天"
+    in a conversation about opposition, "另外一件是11月30号收到的" in one about a refusal."""
+    for date in facts.dates:
+        if _tied(facts, date, TIED[tool], wide=tool in _NOTICE_TOOLS):
+            return tool, date
     return None
 
 

@@ -104,6 +104,17 @@ _ASKS_END = re.compile(
     r"|\blatest\b|\blast day\b|到什么时候|到哪天|到几号|最晚|最迟|最后一天|截止)",
     re.I,
 )
+# The very last date asked for, even of a hypothesis ("万一拖过了到期日 最晚能拖到哪天", "and if
+# we end up late, whats the absolute final cutoff?", "so last day w/o late fee is?"): a date of
+# the mark, not what happens once it is missed ("what happen if we miss that last day").
+_ASKS_FINAL = re.compile(
+    r"(?:最晚|最迟|最后)\S{0,6}(?:哪天|哪一天|几号|什么时候|啥时候|哪个日子|日期|到哪)"
+    r"|\b(?:absolute|final|very)\s+(?:last\s+|final\s+)?(?:day|date|cut-?off|deadline)\b"
+    r"|\bwhat(?:'s|s| is)\s+the\s+(?:last|latest|final)\s+(?:possible\s+)?(?:day|date|cut-?off"
+    r"|deadline)\b|\blatest\s+(?:possible\s+)?(?:day|date)\b"
+    r"|^(?:so |and |ok,? )?(?:the )?last (?:day|date)\b.*\bis\s*\??$",
+    re.I,
+)
 # A hypothesis or a correction about the last computation may be said at more length
 # ("what if we file the colour version of the logo instead", "hang on, checked again, the
 # gazette date is 24 Nov 2026").
@@ -187,7 +198,11 @@ def _new_year(text: str) -> int | None:
 
 def _asks_end(text: str) -> bool:
     """An end date of the mark asked for ("最晚到哪天", "宽展期最后一天是哪天", "until when")."""
-    return bool(_ASKS_END.search(text) or (_MARK_DATES.search(text) and _ASKS_DATE.search(text)))
+    return bool(
+        _ASKS_END.search(text)
+        or _ASKS_FINAL.search(text)
+        or (_MARK_DATES.search(text) and _ASKS_DATE.search(text))
+    )
 
 
 def _year_fix(text: str) -> bool:
@@ -230,6 +245,11 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     how = _HOW.search(facts.text) and not _ADD_WORD.search(facts.text)
     if tool == "fee_madrid" and facts.parties and facts.classes is None and how:
         return False
+    outside = facts.parties and not any(p.member for p in facts.parties)
+    if tool == "fee_madrid" and outside and _WHETHER.search(facts.text):
+        # "香港能顺便一起报吗" asks whether it can (the FAQ); "香港也一块指定上" adds it, and the
+        # estimate says it is no member.
+        return False
     if facts.classes is not None or facts.items:
         return True
     if tool == "fee_madrid":
@@ -250,6 +270,10 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
         # "费用是多少" after a computation is its fee; "续展要多少钱" names its subject and is
         # the general question (the FAQ's).
         own_subject = re.search(r"续展|续期|renew", facts.text, re.IGNORECASE)
+        if _ASKS_FINAL.search(facts.text) or (
+            _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text)
+        ):
+            return True  # "宽展期到什么时候", "最晚能拖到哪天": the same mark's dates, again
         if _SURCHARGE.search(facts.text) and facts.classes is None:
             # How much extra ("宽展期要多交多少", "extra fee for late?", "so we pay extra now?"):
             # the surcharge rule, the FAQ's; what renewing costs ("宽展期内续要多少钱") is this
@@ -257,8 +281,6 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
             return False
         if _NOW.search(facts.text) and not facts.dates:
             return True  # "那现在能办续展了没", "can we renew it now": where this mark stands today
-        if _MARK_DATES.search(facts.text) and _ASKS_DATE.search(facts.text):
-            return True  # "宽展期到什么时候": the same mark's dates, shown again
         if facts.late and _LEAN.search(facts.text) and last.get("classes") is not None:
             return True  # "要是拖到宽展期呢" once its fee is known: the late fee
 
@@ -349,9 +371,25 @@ def _more_classes(text: str) -> int | None:
     return 1 if raw is None or raw.lower() in ("a", "an", "another") else number(raw)
 
 
+# Whether something is required first ("do we need the chinese registration done first?",
+# "是不是得先在国内注册"): a question about the procedure, not an input; and another paperwork
+# ("also could you register a .com domain for the name") is none of the computation's.
+_NEED_FIRST = re.compile(
+    r"\b(?:do|does|would|will) (?:we|i|you|it) (?:need|have to)\b|\bmust (?:we|i)\b"
+    r"|\b(?:required|prerequisite)\b|(?:需要|必须|得|要)先|先得|是不是得先|前提",
+    re.IGNORECASE,
+)
+_WHETHER = re.compile(r"[吗?？]|能不能|可不可以|行不行|\b(?:can|could|may|is it possible)\b", re.I)
+_OTHER_PAPERWORK = re.compile(
+    r"域名|专利|版权|营业执照|签证|\b(?:domain|patent|copyright|visa)s?\b|\.com\b", re.I
+)
+
+
 def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: ToolConfig) -> bool:
     """Whether `text` only changes an input of the last computation."""
     if not last or _SUBJECT_WORDS.search(text) or _WHY.search(text):
+        return False
+    if _OTHER_PAPERWORK.search(text) or (_NEED_FIRST.search(text) and not _COST.search(text)):
         return False
     # Another line of business after a class lookup may take a sentence ("we also sell our
     # own t-shirts and caps as merch").

@@ -23,6 +23,7 @@ from bot.tools.detect import (
     choose,
     date_role,
     date_tool,
+    date_tool_of,
     mailed,
     read_facts,
     unknown_parties,
@@ -50,6 +51,8 @@ _PAYLOAD_RE = re.compile(r"^[a-z_]+:[\w:.-]*$")
 _SELF = re.compile(r"我|\b(i|we|my|our)\b", re.IGNORECASE)
 
 
+# The notices whose date starts a deadline, by the conversation's subject.
+_SUBJECT_TOOL = {"opposition": "opposition", "rejection": "rejection_review"}
 _TOOL_SUBJECT = {
     "renewal": "renewal",
     "fee_renewal": "renewal",
@@ -106,6 +109,8 @@ class ToolsSkill:
                 carry = dict(ctx.flow_data)
                 ctx.flow = None  # a question of its own, or the user moved on: read afresh
             tool = choose(facts)
+            if tool is None and facts.dates:
+                tool = self._of_subject(ctx, facts)
             if tool and carry.get("tool") == tool and facts.classes is None:
                 facts.classes = carry.get("classes")  # "3个类" said before the date
             answer = self._answer(ctx, tool, facts, cfg) if tool else None
@@ -115,12 +120,21 @@ class ToolsSkill:
             return Outcome([Reply(tt("failed", ctx.lang), intent="tool")], "tool", "failed")
         return self._outcome(ctx, answer) if answer is not None else None
 
+    @staticmethod
+    def _of_subject(ctx: Context, facts: Facts) -> str | None:
+        """The deadline tool of the conversation's subject, for a date of its notice told
+        without naming the procedure again ("公告是10月27号发的 最晚哪天要交上去")."""
+        tool = _SUBJECT_TOOL.get(str(ctx.dialogue.subject))
+        return tool if tool and date_tool_of(facts, tool) else None
+
     # -- a new request ----------------------------------------------------------------------
 
     def _answer(self, ctx: Context, tool: str, facts: Facts, cfg: ToolConfig) -> Answer | None:
         lang = ctx.lang
         if tool in DATE_TOOLS:
             found = date_tool(facts)
+            if found is None or found[0] != tool:
+                found = date_tool_of(facts, tool)
             if found is None:  # "我的商标什么时候续展": ask for the date
                 return ask(tool, lang, classes=facts.classes)
             return self._with_date(ctx, tool, found[1], facts, cfg, classes=facts.classes)

@@ -274,6 +274,17 @@ def resolve_party(name: str, table: FeeTable | None = None) -> str | None:
     return _alias_index(m).get(_key(name))
 
 
+# Parties named together by one character each: "日韩" (Japan and Korea), "欧美", "美日韩".
+# A run of two or more, not after a digit ("1日英国" is a date, then the UK).
+_ABBREVIATION = {
+    "日": "JP", "韩": "KR", "美": "US", "欧": "EU", "英": "GB", "德": "DE", "俄": "RU",
+    "泰": "TH", "越": "VN",
+}  # fmt: skip
+_ABBREVIATED = re.compile(
+    r"(?:^|(?<=[\s,，、在到去和跟定报往进上加]))[日韩美欧英德俄泰越]{2,4}"
+    r"(?=[\s,，、和跟及两三几这那一的呢吗等注申都也国地市]|$)"
+)
+
 # A party's name followed by its currency ("瑞士法郎", "Swiss francs") names the currency.
 _CURRENCY = re.compile(r"\s*(?:法郎|francs?\b)", re.IGNORECASE)
 
@@ -283,7 +294,8 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
     m = (table or load_fee_table()).madrid
     norm = unicodedata.normalize("NFKC", text)
     matchers, anywhere = _matchers(m)
-    if not anywhere.search(norm):  # most messages name no country: one search, not one an alias
+    runs = list(_ABBREVIATED.finditer(norm))
+    if not runs and not anywhere.search(norm):  # most messages name no country: one search
         return []
     found: list[PartyMatch] = []
     taken: list[tuple[int, int]] = []
@@ -293,6 +305,15 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
                 continue
             taken.append((hit.start(), hit.end()))
             found.append(PartyMatch(code, hit.group(0), hit.start(), member))
+    parties = _parties(m)
+    for run in runs:
+        chars = run.group(0)
+        if len(set(chars)) < len(chars) or any(run.start() < e and s < run.end() for s, e in taken):
+            continue
+        for i, ch in enumerate(chars):
+            code = _ABBREVIATION[ch]
+            if code in parties:
+                found.append(PartyMatch(code, parties[code].name_zh, run.start() + i, True))
     found.sort(key=lambda p: p.start)
     out: list[PartyMatch] = []
     for p in found:

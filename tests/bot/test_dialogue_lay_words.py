@@ -66,6 +66,25 @@ def test_someone_using_our_mark_is_infringement(rt: Runtime, first: str, then: s
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "a market stall near us sells knockoffs with our brand on them. what are our options",
+        "sellers on jd are putting out counterfeits of our brand, what can we do",
+        "a store in our town is selling fakes of our product, what options do we have",
+        "someone keeps selling knock-offs of our bags on taobao. what can we do about it",
+        "楼下有家店在卖我们牌子的假货 我们有什么办法",
+        "网上有人卖我们商标的假货 我们能做什么",
+        "隔壁商场有人卖我们品牌的仿品 有啥办法",
+        "a factory is making knock-offs of our shoes with our logo, what options do we have",
+    ],
+)
+def test_fakes_of_our_brand_and_what_we_can_do_is_the_remedies(rt: Runtime, text: str) -> None:
+    # Another's fakes of our brand and "what are our options" asks what we can do against it.
+    got = Chat(rt.conversation, "fakes").say(text)
+    assert (got.intent, got.faq_id) == ("faq", "infringement-remedies"), text
+
+
+@pytest.mark.parametrize(
     ("first", "then"),
     [
         ("我们的商标申请被打回来了 说跟人家的撞了", "官费多少"),
@@ -131,3 +150,55 @@ def test_lay_words_give_way_to_the_corpus_words_and_the_conversation(rt: Runtime
     c = Chat(rt.conversation, "unused")
     assert c.say("那个商标注册了好几年一直没用过").faq_id == "nonuse-cancellation"
     assert c.say("申请撤掉它要多少钱").faq_id == "nonuse-cancellation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you help us file a design patent for the packaging",
+        "你们能帮忙申请个外观专利吗",
+        "你们可以顺便帮我们申请专利吗",
+        "can you file a copyright for our logo artwork",
+        "can you guys also do a patent for our new gadget",
+        "您这边能帮申请实用新型专利吗",
+        "你们能帮我们办版权登记吗",
+        "could you apply for a patent on our bottle design as well",
+    ],
+)
+def test_another_ip_right_asked_of_the_station_is_its_own_question(rt: Runtime, text: str) -> None:
+    # A patent or a copyright asked of us: what the station does and where patents go.
+    got = Chat(rt.conversation, "patent").say(text)
+    offered = [s["faq_id"] for s in got.suggestions or []]
+    assert got.faq_id == "trademark-vs-patent-copyright" or offered[:1] == [
+        "trademark-vs-patent-copyright"
+    ], (text, got.intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you get us a business licence",
+        "你们能帮我们注册域名吗",
+        "can you help us get a work visa",
+    ],
+)
+def test_other_paperwork_asked_of_the_station_stays_unknown(rt: Runtime, text: str) -> None:
+    assert Chat(rt.conversation, "paper").say(text).intent == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("商标和专利有什么区别", "那你们能帮忙申请专利吗"),
+        ("how does a trademark differ from a patent", "can you guys file the patent for us then"),
+        ("logo申请版权还是商标", "你们可以帮我们办版权登记吗"),
+        ("trademark vs copyright for a logo?", "can you register the copyright for us"),
+    ],
+)
+def test_the_same_ip_right_asked_again_right_after_its_answer_adds_nothing(
+    rt: Runtime, first: str, then: str
+) -> None:
+    # The answer just given says where patents and copyright go; the same again is no answer.
+    c = Chat(rt.conversation, "again")
+    assert c.say(first).faq_id == "trademark-vs-patent-copyright", first
+    assert c.say(then).intent == "unknown", then

@@ -278,3 +278,182 @@ def test_a_longer_correction_moves_the_deadline(
 def test_how_to_protect_in_a_country_is_no_designation(rt: Runtime, first: str, then: str) -> None:
     intent, _ = _talk(rt, first, then)
     assert intent != "tool"
+
+
+@pytest.mark.parametrize(
+    ("texts", "classes"),
+    [
+        (("我们做烘焙的 商标报哪几个类", "就报30和43这两个 网上多少钱"), 2),
+        (("开健身房 要注册哪几个类", "先报41和35那两个 官费多少"), 2),
+        (("做宠物用品的 该报哪几个类", "就31、18、35这三个 一共多少钱"), 3),
+        (("开火锅店 商标报哪几个类", "43跟29这俩 官费多少"), 2),
+        (("网上申请2个类 多少钱", "再加个41类呢"), 3),
+        (("第9类和第42类 网上申请多少钱", "那加个35类多少"), 3),
+        (("开奶茶店 商标报哪几个类", "就报43和32这两个 官费多少", "再加个35类"), 3),
+        (("注册3个类 纸质申请多少钱", "再报个44类呢"), 4),
+    ],
+)
+def test_class_numbers_pointed_at_or_added_with_ge(
+    rt: Runtime, texts: tuple[str, ...], classes: int
+) -> None:
+    # "43和30这两个" names two classes without 类; "加个35类" adds class 35, not 35 classes.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool"), r.get("classes")) == ("tool", "fee_national", classes)
+
+
+@pytest.mark.parametrize(
+    ("texts", "parties"),
+    [
+        (("马德里指定日韩 一个类 多少钱",), ["JP", "KR"]),
+        (("想走马德里去欧美 两个类 黑白的 大概多少",), ["EU", "US"]),
+        (("马德里 美日韩 一个类 彩色的 多少钱",), ["US", "JP", "KR"]),
+        (("马德里指定英国 一个类多少钱", "再加上日韩呢"), ["GB", "JP", "KR"]),
+        (("马德里报到泰越 一个类 大概多少",), ["TH", "VN"]),
+        (("马德里指定日韩两个国家 3个类 多少钱",), ["JP", "KR"]),
+        (("马德里指定美国 两个类多少钱", "加上英德呢"), ["US", "GB", "DE"]),
+        (("我们想在日韩注册 马德里一个类要多少",), ["JP", "KR"]),
+    ],
+)
+def test_parties_named_one_character_each(
+    rt: Runtime, texts: tuple[str, ...], parties: list[str]
+) -> None:
+    # "日韩", "欧美", "美日韩": each character one designated party.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool"), r.get("parties")) == ("tool", "fee_madrid", parties)
+
+
+@pytest.mark.parametrize(
+    ("texts", "key", "due"),
+    [
+        (
+            ("商标2017年4月10日注册的 什么时候续展", "要是过了到期日 最晚能拖到几号"),
+            "grace_end",
+            "2027-10-11",
+        ),
+        (
+            (
+                "tm registered 2 may 2017, when to renew",
+                "if we slip past expiry, what's the latest date?",
+            ),
+            "grace_end",
+            "2027-11-01",
+        ),
+        (
+            ("我们商标2027年8月1日到期 啥时候能续", "万一忘了 最迟什么时候还能补救"),
+            "grace_end",
+            "2028-02-01",
+        ),
+        (
+            (
+                "mark expires 1 aug 2027, renewal window?",
+                "and if we're late, whats the very last day",
+            ),
+            "grace_end",
+            "2028-02-01",
+        ),
+        (
+            (
+                "registered 2 may 2017, when to renew",
+                "3 classes how much",
+                "if it drags on, what is the final deadline?",
+            ),
+            "grace_end",
+            "2027-11-01",
+        ),
+        (
+            ("商标2017年4月10日注册的 啥时候续", "3个类多少钱", "如果拖过去了 最晚哪一天"),
+            "grace_end",
+            "2027-10-11",
+        ),
+        (
+            (
+                "mark expires 1 aug 2027, when can we renew",
+                "so the last day without the surcharge is?",
+            ),
+            "window_end",
+            "2027-08-02",
+        ),
+        (
+            ("tm registered 2 may 2017, when to renew", "ok so the absolute cutoff?"),
+            "grace_end",
+            "2027-11-01",
+        ),
+    ],
+)
+def test_the_very_last_date_asked_even_if_late_is_the_marks(
+    rt: Runtime, texts: tuple[str, ...], key: str, due: str
+) -> None:
+    # "万一拖过了 最晚到哪天" asks a date of this mark, not what happens when it is missed.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool"), (r.get(key) or {}).get("due")) == ("tool", "renewal", due)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("tm registered 2 may 2017, when to renew", "what happens if we miss the last day"),
+        ("商标2017年4月10日注册的 什么时候续展", "要是错过了最后期限会怎样"),
+    ],
+)
+def test_what_happens_after_the_last_day_is_the_faqs(rt: Runtime, texts: tuple[str, ...]) -> None:
+    intent, _ = _talk(rt, *texts)
+    assert intent == "faq"
+
+
+@pytest.mark.parametrize(
+    ("texts", "tool", "due"),
+    [
+        (("想对初审公告里的一个商标提异议 怎么弄", "公告是11月20号发的 最晚哪天交"), "opposition", "2027-02-22"),
+        (("有期限吗 异议要多久内提", "公告日期是10月27日 截止到哪天"), "opposition", "2027-01-27"),
+        (("how do we oppose a mark in the gazette", "the gazette was published on 20 Nov, last day?"), "opposition", "2027-02-22"),
+        (("我们商标被驳回了 怎么复审", "通知书是12月1号收到的 最晚哪天"), "rejection_review", "2026-12-16"),
+        (("复审要交多少钱", "另一件是11月30号收到的 那件呢"), "rejection_review", "2026-12-15"),
+        (("how do we appeal a refusal", "we received the notice on 1 Dec, when is the deadline"), "rejection_review", "2026-12-16"),
+        (("驳回复审要多少钱", "我们是12月3日收到通知的 要在哪天前交"), "rejection_review", "2026-12-18"),
+        (("初审公告后多久可以提异议", "我们看到的那期公告是11月6号发的 截止哪天"), "opposition", "2027-02-09"),
+    ],
+)  # fmt: skip
+def test_a_notice_date_told_in_the_subjects_conversation_is_its_deadline(
+    rt: Runtime, texts: tuple[str, ...], tool: str, due: str
+) -> None:
+    # "公告是10月27号发的 最晚哪天" after the opposition FAQ: the date of its notice, no
+    # procedure named again.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool"), r.get("due")) == ("tool", tool, due)
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("马德里指定美国 日本 两个类 多少钱", "香港能顺便一起报吗"),
+        ("马德里 欧盟 一个类 黑白的 多少钱", "澳门也能一起报上吗"),
+        ("madrid to the UK and EU, 2 classes, colour logo, cost?", "do we need the chinese registration done first?"),
+        ("马德里指定美国 一个类多少钱", "是不是得先在国内注册下来"),
+        ("madrid for japan and korea, one class, how much", "must we have the china mark registered before this?"),
+        ("开咖啡店的 商标报哪几个类", "also could you register a .com domain for the name for us?"),
+        ("we run a bakery, which classes?", "can you file a design patent for our cake box too"),
+        ("开奶茶店 商标报哪几个类", "顺便能帮我们注册个域名吗"),
+    ],
+)  # fmt: skip
+def test_a_question_about_the_procedure_or_other_paperwork_is_no_new_input(
+    rt: Runtime, texts: tuple[str, ...]
+) -> None:
+    # Whether a region can join, whether the home mark comes first, a domain or a patent: none
+    # changes an input of the estimate or the class list.
+    intent, r = _talk(rt, *texts)
+    assert intent != "tool", (texts[-1], r.get("tool"))
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("马德里指定美国 一个类 黑白的 多少钱", "澳门也一块加上"),
+        ("madrid to japan, one class, b&w, cost?", "add hong kong as well"),
+    ],
+)
+def test_a_region_outside_madrid_added_in_words_stays_the_estimate(
+    rt: Runtime, texts: tuple[str, ...]
+) -> None:
+    # Told to add it (not asked whether it can be): the estimate, which says it is no member.
+    intent, r = _talk(rt, *texts)
+    assert (intent, r.get("tool")) == ("tool", "fee_madrid"), texts[-1]

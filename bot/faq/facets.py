@@ -255,10 +255,10 @@ TELLING = frozenset(
         *("appeal", "damages", "penalty", "expired", "status", "online"),
     }
 )
-# Facets that say which side the asker is on, whatever else the message asks: accused of
-# infringing ("对方律师发函了 让我们赔5万 这个咋回" is no claim of one's own damages), or a
-# seller who did not know ("不知情 也要赔钱吗"). They come before the facet asked last.
-FRAMING = frozenset({"accused", "unaware"})
+# Read before the facet asked last: the qualifiers, and being accused of infringing ("对方律师
+# 发函了 让我们赔5万 这个咋回" is no claim of one's own damages), which says which side the asker
+# is on whatever else the message asks.
+FIRST = QUALIFIERS | {"accused"}
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 # A national mark named for itself, not as Madrid's basic mark.
 _OWN_NATIONAL = re.compile(
@@ -383,9 +383,7 @@ def resolve(
         # "how do i register a company": registering, but not a mark; in a conversation about
         # marks ("查了没看到 那我们自己网上咋申请" after the search) it is one.
         return None
-    asked = sorted(
-        facets_of(text), key=lambda f: (f not in QUALIFIERS | FRAMING, -_last_at(f, text))
-    )
+    asked = sorted(facets_of(text), key=lambda f: (f not in FIRST, -_last_at(f, text)))
     near = [m.entry.id for m in same[:3]]
     picks = [
         (f, e)

@@ -48,6 +48,10 @@ TOOL_SEEDS: dict[str, dict[str, Any]] = {
 # that does not give it is no answer, however many words it shares with the question.
 _MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents"])
 
+# Facets that name one kind of answer outright: what the station can do for the user is its
+# services entry, whatever retrieval's words make of "you" and "do" (bot/faq/facets.yaml).
+DECISIVE = frozenset(["services"])
+
 # Retrieval candidates the guard and the facet map weigh. The entry on the question's own
 # subject and facet often ranks 4th-10th on words alone ("用县名当商标行不行": the place-name
 # entry is 4th, "who can apply for a madrid registration": Madrid eligibility is 6th); a
@@ -247,6 +251,8 @@ class FaqSkill:
             # ("someone is selling bags with our logo": the remedies, not what infringes).
             told = not interp.facet and family(interp.context_subject) == family(interp.subject)
             main = implied.best(interp.subject, interp.facet or "procedure")
+            if interp.facet in DECISIVE and main is not None:
+                return main  # the one entry that answers it (DECISIVE)
             if (
                 top is not None
                 and (sure or (told and top.score >= FLOOR))
@@ -279,6 +285,15 @@ class FaqSkill:
             return fmap.through_related(previous, interp.facet) if same else None
         if found is None:
             return None
+        if (
+            interp.facet in DECISIVE
+            and fmap.weight(interp.subject, interp.facet, found) >= PRIMARY
+            and found in [m.entry.id for m in matches[:3]]
+        ):
+            # A facet that only one entry of the subject answers at all: that entry, though
+            # retrieval leans on the subject's main one ("so what can you actually do" asks
+            # the station's services, not what the station is).
+            return found
         settings = ctx.services.settings
         best = matches[0] if matches else None
         # Retrieval naming another entry that also answers this facet of this subject is

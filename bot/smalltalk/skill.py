@@ -89,7 +89,11 @@ KINDS: dict[str, frozenset[str]] = {
         # news taken in ("good to know", "学到了")
         "good_to_know nice_to_know good_to_hear glad_to_hear that's_good_to_know great_to_know "
         "useful very_useful super_helpful so_helpful really_helpful 有用 很有用 太有用了 有帮助 "
-        "很有帮助 学到了 受教了 长知识了 涨知识了"
+        "很有帮助 学到了 受教了 长知识了 涨知识了 "
+        # interjections of someone taking an answer in ("hmm ok", "哦 那行", "emm 好吧")
+        "hmm hm hmm hmmm mm mmm mhm uh-huh uh_huh oh ohh ah ahh aha ooh oic 呃 额 emm emmm 嗯哼 "
+        "噢噢 哦哦哦 嗯嗯嗯 哦哦好 fair_enough fair gotcha gotcha_thanks i_get_it i_got_it got_that "
+        "那好 那行 那好吧 那行吧 那可以 明了 懂 了然 ok_i_get_it 好嘞好嘞"
     ),
     "chitchat": _set(
         "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
@@ -270,11 +274,25 @@ def _listed(key: str) -> str | None:
     return None
 
 
+# Words that join the pieces of small talk and say nothing themselves ("哦 那行 谢了", "alright
+# then, thanks", "ok so bye"): skipped between pieces, never small talk alone.
+_JOINERS = ("那就", "那么", "那", "就", "so", "well", "then", "and", "but")
+
+
 def _pieces(key: str) -> list[str] | None:
     # The message cut into known phrases, longest first ("ok_thank_you" = ok + thank_you).
     if not key:
         return []
     key = key.strip("_")
+    for joiner in _JOINERS:
+        ascii_joiner = joiner.isascii()
+        if not key.startswith(joiner) or len(key) == len(joiner):
+            continue
+        if ascii_joiner and key[len(joiner)] != "_":
+            continue
+        rest = _pieces(key[len(joiner) :])
+        if rest:
+            return rest
     for end in range(len(key), 0, -1):
         head = key[:end]
         if key.isascii() and end < len(key) and key[end] != "_":

@@ -9,6 +9,7 @@ from bot.core.context import Context
 from bot.core.menu import menu_choices
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.core.repair import WRONG
 from bot.core.understand import Interpretation, entry_subject, facet_of, subjects_of
 from bot.faq.answer import answer_text
 from bot.faq.facets import (
@@ -49,8 +50,9 @@ TOOL_SEEDS: dict[str, dict[str, Any]] = {
 _MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents"])
 
 # Facets that name one kind of answer outright: what the station can do for the user is its
-# services entry, whatever retrieval's words make of "you" and "do" (bot/faq/facets.yaml).
-DECISIVE = frozenset(["services"])
+# services entry, whatever retrieval's words make of "you" and "do"; what a term means is the
+# entry that defines it ("宽展期是啥意思": the grace period, not what to do once it is over).
+DECISIVE = frozenset(["services", "definition"])
 
 # Retrieval candidates the guard and the facet map weigh. The entry on the question's own
 # subject and facet often ranks 4th-10th on words alone ("用县名当商标行不行": the place-name
@@ -86,6 +88,10 @@ class FaqSkill:
             return picked
         index = ctx.services.index.get(ctx.session)
         interp = ctx.interp
+        if interp is not None and interp.extra.get("repair") == WRONG and ctx.dialogue.faq_id:
+            # "不对 我是说…": the entry just given missed; it is not given again.
+            interp.extra["missed"] = ctx.dialogue.faq_id
+            ctx.dialogue.faq_id = None
         renewal_of_context(interp, ctx.text, facet_map(index))
         query = interp.query if interp is not None and interp.query else ctx.text
         lang = detect_lang(ctx.text) or ctx.lang
@@ -115,6 +121,9 @@ class FaqSkill:
                 interp.subject = interp.subject if same else None
         fmap = facet_map(index)
         matches = _on_subject(matches, fmap, interp)
+        missed = interp.extra.get("missed") if interp is not None else None
+        if missed:
+            matches = [m for m in matches if m.entry.id != missed]
         raw = matches
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
@@ -148,7 +157,7 @@ class FaqSkill:
             return Outcome([reply], "unknown", "unknown", score=matches[0].score)
         best = matches[0] if matches else None
         fit = self._facet_fit(ctx, matches, raw, previous)
-        if fit is not None:
+        if fit is not None and fit != missed:
             ctx.data["low_streak"] = 0
             score = next((m.score for m in matches if m.entry.id == fit), settings.answer_threshold)
             return self.answer_entry(ctx, fit, score=max(score, settings.answer_threshold))
@@ -179,7 +188,7 @@ class FaqSkill:
                 # A new question announced as such ("换个问题 ...") is no facet of the last one.
                 context=None if interp.extra.get("switch") else interp.context_subject,
             )
-            if found is not None:
+            if found is not None and found != missed:
                 ctx.data["low_streak"] = 0
                 score = next((m.score for m in matches if m.entry.id == found), 0.0)
                 return self.answer_entry(ctx, found, score=score)

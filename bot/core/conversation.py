@@ -17,12 +17,12 @@ from bot.core.context import Context
 from bot.core.dialogue import Dialogue
 from bot.core.messages import Choice, Inbound, Reply
 from bot.core.ports import Clock, Outcome, Skill, Skills, SystemClock
+from bot.core.repair import repair_of
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.core.settings import Settings
 from bot.core.spelling import correct, needs_spelling, vocabulary
 from bot.core.texts import t
-from bot.core.repair import repair_of
 from bot.core.understand import (
     Interpretation,
     booking_topic,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ("WRONG", "UNCLEAR", "repair_of")
+__all__ = ("UNCLEAR", "WRONG", "repair_of")
 
 WRONG = "wrong"  # the last answer missed the question
 UNCLEAR = "unclear"  # the last answer was not understood, or the user says it again
@@ -29,21 +29,32 @@ _WRONG_HEAD = re.compile(
     r")" + _SEP + r"(?:(?:i|what i)\s+(?:mean|meant|was asking|asked|want(?:ed)? to know|am asking)"
     r"(?: is| was)?(?: about)?" + _SEP + r")?"
     r"|^(?:你|您)?(?:这|这个|刚才)?(?:说|答|回答|讲)?(?:的)?(?:不对|错了|不是这个|不是这样|不是我(?:要|想)?问的"
-    r"|答非所问|文不对题|牛头不对马嘴|理解错了|搞错了|弄错了)(?:吧|啊|呀|哦|呢|了)*" + _SEP
-    + r"(?:(?:我|我的)?(?:意思是|是说|是问|想问的是|问的是|要问的是|说的是|想问)" + _SEP + r")?",
+    r"|答非所问|文不对题|牛头不对马嘴|理解错了|搞错了|弄错了)(?:吧|啊|呀|哦|呢|了)*"
+    + _SEP
+    + r"(?:(?:我|我的)?(?:意思是|是说|是问|想问的是|问的是|要问的是|说的是|想问)"
+    + _SEP
+    + r")?",
     re.IGNORECASE,
 )
 _UNCLEAR_HEAD = re.compile(
-    r"^(?:huh|eh|what|sorry|hmm+|um+|wait)\s*\?+" + _SEP
+    r"^(?:huh|eh|what|sorry|hmm+|um+|wait)\s*\?+"
+    + _SEP
     + r"|^(?:i\s+)?(?:don'?t|do not|didn'?t|did not) (?:understand|get it|get that|follow)(?: that| this)?"
     + _SEP
     + r"(?:(?:so|i mean|what i mean is)\s+)?"
-    + r"|^what do you mean" + _SEP + r"(?:(?:so|i mean)\s+)?"
-    + r"|^(?:i mean|what i mean is|i meant)" + _SEP
+    + r"|^what do you mean"
+    + _SEP
+    + r"(?:(?:so|i mean)\s+)?"
+    + r"|^(?:i mean|what i mean is|i meant)"
+    + _SEP
     + r"|^(?:没看懂|看不懂|没懂|不懂|没明白|不明白|没看明白|没太懂|不太懂|没太明白|不太明白|没听懂|啥意思|什么意思)"
-    + r"(?:啊|呀|诶|哦|呢|了)*" + _SEP
-    + r"(?:(?:就是说|我是说|我的意思是|我是问|意思是|也就是说|就是)" + _SEP + r")?"
-    + r"|^(?:我的意思是|我是说|我是问|我意思是)" + _SEP,
+    + r"(?:啊|呀|诶|哦|呢|了)*"
+    + _SEP
+    + r"(?:(?:就是说|我是说|我的意思是|我是问|意思是|也就是说|就是)"
+    + _SEP
+    + r")?"
+    + r"|^(?:我的意思是|我是说|我是问|我意思是)"
+    + _SEP,
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")

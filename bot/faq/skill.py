@@ -64,6 +64,14 @@ CANDIDATES = 10
 KEPT = 5
 
 
+def _sole_on_named(fmap: FacetMap, match: Match, interp: Interpretation, text: str) -> bool:
+    """Whether `match` is on the one specific subject `text` names, with no other named."""
+    named = {family(s) for s in subjects_of(text)} - {"registration", None}
+    if len(named) != 1 or family(interp.subject) not in named:
+        return False
+    return family(fmap.subject_of(match.entry.id)) in named
+
+
 def _suggestion(entry: FaqEntry, lang: str) -> dict[str, Any]:
     return {"faq_id": entry.id, "topic": entry.topic, "question": entry.question.get(lang)}
 
@@ -196,8 +204,20 @@ class FaqSkill:
         again = self._same_entry(ctx, previous) if weak else None
         if again is not None:
             return again
-        ctx.data["low_streak"] = int(ctx.data.get("low_streak", 0)) + 1
         candidates = _distinct(m for m in matches if m.score >= settings.suggest_threshold)[:3]
+        if (
+            len(candidates) == 1
+            and interp is not None
+            and not interp.followup
+            and candidates[0].entry.id != missed
+            and _sole_on_named(fmap, candidates[0], interp, ctx.text)
+        ):
+            # One candidate, on the specific subject the question names in its own words ("你们
+            # 是什么单位啊 是政府的吗", "想看看有没有被别人注册过 去哪能查"): a list of one asks
+            # the user to confirm what is plain; it is answered.
+            ctx.data["low_streak"] = 0
+            return self.answer_entry(ctx, candidates[0].entry.id, score=candidates[0].score)
+        ctx.data["low_streak"] = int(ctx.data.get("low_streak", 0)) + 1
         if candidates:
             suggestions = [_suggestion(m.entry, ctx.lang) for m in candidates]
             lines = [ctx.t("suggest" if len(candidates) > 1 else "suggest.one")]

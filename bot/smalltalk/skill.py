@@ -277,8 +277,13 @@ def _patterned(key: str) -> str | None:
             kind in ("identity", "complaint", "presence")
             or not _ASKS.search(_SATISFIED.sub("", key))
         ):
+            if kind == "ack" and _THANKED.search(key):
+                return "thanks"  # "ok we'll fix that, thanks": thanked, so "you're welcome"
             return kind
     return None
+
+
+_THANKED = re.compile(r"谢|\bthanks?\b|\bthank you\b|\bthx\b|\bty\b|\bcheers\b", re.IGNORECASE)
 
 
 def _listed(key: str) -> str | None:

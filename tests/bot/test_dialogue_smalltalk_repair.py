@@ -104,3 +104,31 @@ def test_a_complaint_with_no_question_is_still_small_talk(rt: Runtime) -> None:
 def test_what_a_term_means_is_the_entry_that_defines_it(rt: Runtime, text: str, entry: str) -> None:
     got = turn(rt.conversation, text, user="fresh")
     assert (got.intent, got.faq_id) == ("faq", entry)
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "kind"),
+    [
+        # what the user will do now, announced
+        ("续展要多少钱", "好的 我们回去准备一下", "ack"),
+        ("how much is the renewal fee", "ok we'll do that then, thanks", "thanks"),
+        # an emoticon typed in ASCII is like an emoji
+        ("how much is the renewal fee", "thx a lot ^_^", "thanks"),
+        ("续展要多少钱", "好的 :)", "ack"),
+    ],
+)
+def test_what_is_said_after_an_answer_gets_its_kind_of_reply(
+    rt: Runtime, first: str, then: str, kind: str
+) -> None:
+    got = after(rt.conversation, first, then)
+    assert got.intent == "smalltalk" and got.result == {"smalltalk": kind}
+
+
+def test_presence_and_a_greeting_with_an_emoticon(rt: Runtime) -> None:
+    assert turn(rt.conversation, "在伐", user="p1").result == {"smalltalk": "presence"}
+    assert turn(rt.conversation, "morning :-)", user="p2").result == {"smalltalk": "greeting"}
+
+
+def test_the_station_named_as_this_station_is_the_station(rt: Runtime) -> None:
+    got = turn(rt.conversation, "is this station run by the government or is it an agency")
+    assert (got.intent, got.faq_id) == ("faq", "station-what-is")

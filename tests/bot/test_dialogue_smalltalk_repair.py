@@ -132,3 +132,19 @@ def test_presence_and_a_greeting_with_an_emoticon(rt: Runtime) -> None:
 def test_the_station_named_as_this_station_is_the_station(rt: Runtime) -> None:
     got = turn(rt.conversation, "is this station run by the government or is it an agency")
     assert (got.intent, got.faq_id) == ("faq", "station-what-is")
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "entry"),
+    [
+        # whether a new name is taken, in lay words, and what a search finding nothing means
+        ("你好", "起了个新店名 想确认下有没有被人注册过 在哪能查", "trademark-search"),
+        ("你好", "没查到一样的是不是就说明能放心注册了", "trademark-search"),
+    ],
+)
+def test_a_name_search_asked_in_lay_words_is_answered(
+    rt: Runtime, first: str, then: str, entry: str
+) -> None:
+    turn(rt.conversation, first, user="lay")
+    got = turn(rt.conversation, then, user="lay")
+    assert (got.intent, got.faq_id) == ("faq", entry)

@@ -289,8 +289,11 @@ class FaqSkill:
             # ("someone is selling bags with our logo": the remedies, not what infringes).
             told = not interp.facet and family(interp.context_subject) == family(interp.subject)
             main = implied.best(interp.subject, interp.facet or "procedure")
-            decisive = interp.facet in DECISIVE and main is not None
-            if decisive and implied.weight(interp.subject, interp.facet, main) >= PRIMARY:
+            if (
+                interp.facet in DECISIVE
+                and main is not None
+                and implied.weight(interp.subject, interp.facet, main) >= PRIMARY
+            ):
                 return main  # the one entry that answers it (DECISIVE)
             if (
                 top is not None

@@ -1,0 +1,101 @@
+"""Bookings and handoffs asked for in one's own words (issue 21, round 11): an expert to consult
+("someone who knows X", "懂X的老师", a lawyer to talk it through with) is a booking with the
+topic carried; staff of the station to contact, call back or take over is a handoff; a
+condition or a question said before the request does not hide it; talking it over among
+themselves ends a booking. None of these sentences is in the dialogue benchmark.
+
+Whole conversations through the real core, on the bundled corpus and the demo experts
+(fixtures of tests/bot/test_dialogues.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.runtime import Runtime
+from tests.bot.test_dialogues import Chat, _text, rt  # noqa: F401
+
+
+@pytest.mark.parametrize(
+    ("said", "expert"),
+    [
+        # an expert who knows the subject, to consult: the subject's experts are offered
+        ("有没有熟悉撤三的律师 想跟他聊聊我们的情况", "李静"),
+        ("能不能找个懂地理标志的老师帮我们看看材料", "赵宏"),
+        ("我想请个律师电话里帮我们分析一下这个侵权案子", "李静"),
+        ("is there anyone who knows madrid we could talk to next week", "Chen Xiao"),
+        ("could you set us up with someone on madrid filings", "Chen Xiao"),
+        ("we'd like to go over our renewals with somebody who handles them", "Wang Mingyuan"),
+    ],
+)
+def test_an_expert_to_consult_is_a_booking_with_the_topic(
+    rt: Runtime,  # noqa: F811
+    said: str,
+    expert: str,
+) -> None:
+    clerk = Chat(rt.conversation, user=said)
+    booked = clerk.say(said)
+    assert booked.intent == "booking", (said, booked.intent)
+    assert expert in _text(booked), _text(booked)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # staff of the station, to follow it up, contact or call back: a person, not a slot
+        "能不能让你们站上的人跟进一下我们这个事",
+        "让你们这边的人直接联系我一下",
+        "can a staff member who knows madrid call me back",
+        "could someone from the station give us a call about our refusal",
+    ],
+)
+def test_staff_to_contact_or_take_over_is_a_handoff(
+    rt: Runtime,  # noqa: F811
+    said: str,
+) -> None:
+    clerk = Chat(rt.conversation, user=said)
+    assert clerk.say(said).intent == "handoff", said
+
+
+@pytest.mark.parametrize(
+    ("said", "expert"),
+    [
+        ("要是免费的话 能不能约个懂马德里的专家聊聊", "陈晓"),
+        ("续展是不是快到期了？帮我找个懂续展的老师聊聊", "王明远"),
+        ("if it's free, could you book me a lawyer for an infringement case", "Li Jing"),
+    ],
+)
+def test_a_condition_or_question_before_the_request_still_books(
+    rt: Runtime,  # noqa: F811
+    said: str,
+    expert: str,
+) -> None:
+    clerk = Chat(rt.conversation, user=said)
+    booked = clerk.say(said)
+    assert booked.intent == "booking", (said, booked.intent)
+    assert expert in _text(booked), _text(booked)
+
+
+def test_a_question_about_the_service_alone_is_no_booking(rt: Runtime) -> None:  # noqa: F811
+    clerk = Chat(rt.conversation, user="asks")
+    for said in ("约专家咨询要收费吗", "do the lawyer sessions cost anything"):
+        assert clerk.say(said).intent != "booking", said
+
+
+@pytest.mark.parametrize(
+    "giving_up",
+    [
+        "算了 我们先内部讨论一下再说",
+        "算了算了 这次先不约了",
+        "never mind, we'll talk it over in-house first",
+        "forget it, we'll sort this out ourselves",
+    ],
+)
+def test_talking_it_over_among_themselves_ends_the_booking(
+    rt: Runtime,  # noqa: F811
+    giving_up: str,
+) -> None:
+    clerk = Chat(rt.conversation, user=giving_up)
+    clerk.say("想约个懂马德里的老师视频聊聊")
+    left = clerk.say(giving_up)
+    assert (left.intent, left.outcome) == ("booking", "cancelled"), (left.intent, left.outcome)

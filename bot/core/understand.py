@@ -90,7 +90,9 @@ _CANCEL_FILLER = re.compile(
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(
     r"^(那|那么|那要是|那如果|还有|另外|然后|要是|如果|and|what about|how about|so|then)\b|"
-    r"^(那|那么|还有|另外|然后|要是)|(呢|的呢)[?？]?$|\b(that|it|this|them)\b|这个|那个|它",
+    r"^(那|那么|还有|另外|然后|要是)|(呢|的呢)[?？]?$|\b(that|it|this|them)\b|这个|那个|它"
+    # "one" standing for what was just asked about ("what do we need to actually file one")
+    r"|\b(file|submit|lodge|start|bring|launch|request) (a |an )?one\b(?! (class|item|good|mark))",
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")

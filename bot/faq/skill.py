@@ -143,6 +143,16 @@ class FaqSkill:
             reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
             return Outcome([reply], "unknown", "unknown", score=matches[0].score)
         best = matches[0] if matches else None
+        if (
+            best is not None
+            and not repeat
+            and best.score >= settings.suggest_threshold
+            and index.right_asked_of_us(ctx.text)
+            and len(_distinct(m for m in matches if m.score >= settings.suggest_threshold)) == 1
+        ):
+            # "你们能帮忙申请专利吗", "can you file a patent for us": the one entry on what the
+            # station does with other rights is the answer, not a list of one to pick from.
+            return self.answer_entry(ctx, best.entry.id, score=best.score)
         fit = self._facet_fit(ctx, matches, raw, previous)
         if fit is not None:
             ctx.data["low_streak"] = 0

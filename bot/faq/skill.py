@@ -130,7 +130,8 @@ class FaqSkill:
                 interp.subject = chosen
         matches = rerank(matches, ctx.text, interp, subject_facets(index))
         previous = ctx.dialogue.faq_id
-        off_topic = index.neighbour_only(ctx.text)
+        # An everyday matter (the weather, a broken phone) is no facet of the last subject either.
+        off_topic = index.neighbour_only(ctx.text) or bool(interp and interp.extra.get("offtopic"))
         if interp is not None and interp.subject and not off_topic:
             # Even unanswered, the question names what the conversation is about now (unless
             # it is about a patent or a business licence, whatever word it shares with ours).

@@ -51,7 +51,9 @@ def test_a_consultation_paid_for_in_other_words_is_the_station(
 
 def test_a_name_filed_by_someone_else_said_with_ba(rt: Runtime) -> None:  # noqa: F811
     clerk = Chat(rt.conversation, user="ba")
-    assert clerk.say("同行把我们的字号抢先注册了 我们开店十几年了").faq_id == "prior-rights-squatting"
+    assert (
+        clerk.say("同行把我们的字号抢先注册了 我们开店十几年了").faq_id == "prior-rights-squatting"
+    )
 
 
 def test_one_stands_for_what_was_just_asked(rt: Runtime) -> None:  # noqa: F811

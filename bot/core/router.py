@@ -21,7 +21,7 @@ from bot.core.choices import asks_question, match_choice, offered, ordinal_of, r
 from bot.core.contact import find_contact
 from bot.core.context import Context
 from bot.core.menu import menu_choices
-from bot.core.messages import Reply
+from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome, Skill, Skills
 from bot.core.texts import t
 from bot.core.understand import (
@@ -55,6 +55,13 @@ _ANY_DAY = re.compile(
     # whoever is free first ("哪个老师时间早就约哪个", "谁早约谁")
     r"|(时间|哪个|哪位|谁)\S{0,4}早(?![上晨])",
     re.I,
+)
+# The answer taken back within the message ("9号要开会 换成下周一吧", "tue.. no wait, thu is
+# better"): what follows the last of these words is the answer.
+_TAKEN_BACK = re.compile(
+    r"换成|改成|改到|换到|改为|不对|哦不|no wait|wait no|\bno,? (make it|let'?s do)\b|\bmake it\b"
+    r"|\bactually\b|\bi mean\b|\b(change|switch) (it )?to\b|\binstead\b",
+    re.IGNORECASE,
 )
 _CORRECTION = re.compile(
     r"不对|不是|其实|改成|换成|还是|我是想|想问|应该是|actually|instead|rather|no,|not that|i meant",
@@ -218,6 +225,7 @@ class Router:
             return None
         if ctx.flow == "booking" and not _PAYLOAD_RE.match(ctx.text):
             choices = offered(ctx.data)
+            ctx.text = self._taken_back(ctx, choices)
             picked = self._topic_named(ctx)
             if picked is None and choices:
                 picked = match_choice(ctx.text, choices, ctx.today)
@@ -238,6 +246,23 @@ class Router:
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
+
+    def _taken_back(self, ctx: Context, choices: list[Choice]) -> str:
+        """The answer after the words that take back an earlier one in the same message ("周二
+        不对 换成周四"), when it names an option, a day or a time; else the message as typed."""
+        marks = list(_TAKEN_BACK.finditer(ctx.text))
+        if not marks:
+            return ctx.text
+        tail = ctx.text[marks[-1].end() :].strip(" ,，.。!！")
+        if not tail or tail == ctx.text:
+            return ctx.text
+        if (
+            (choices and match_choice(tail, choices, ctx.today) is not None)
+            or read_day(tail, ctx.today) is not None
+            or read_time(tail) is not None
+        ):
+            return tail
+        return ctx.text
 
     def _small_talk_to_staff(self, ctx: Context, relayed: Outcome) -> Outcome:
         """Thanks or an acknowledgement typed while staff have the conversation ("好的 辛苦了",

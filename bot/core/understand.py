@@ -86,6 +86,11 @@ _CANCEL_FILLER = re.compile(
     r"|\b(boss|manager|management|supervisor|says?|said|decided|no|against it)\b"
     # coming back to it later ("cancel it. I'll come back later"), and "pls"
     r"|\b(come back|get back to you|pls|plz)\b"
+    # no time now ("等下 老板说这周都没空 先不约了"), or someone else asked instead ("i'll ask our
+    # lawyer", "我问问我们律师")
+    r"|等(一)?下|这周|本周|这几天|最近|都|没空|没时间|太忙|很忙|\b(busy|no time|this week|wait)\b"
+    r"|问问?(我们|我)?的?(律师|老板|领导|同事|代理|法务)"
+    r"|\bask(ing)? (our|my|the) (lawyer|attorney|boss|manager|agent|colleagues?|team|legal)\b"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(
@@ -279,7 +284,9 @@ _HUMAN_CLASS = re.compile(
     # a call back asked for: staff ring the user ("你们能打给我吗", "can someone call me back")
     r"|(打|回)(个|一个)?电话给(我|我们)|给(我|我们)(打|回)(个|一个)?电话|(能|可以|麻烦)?打给(我|我们)"
     r"|回(个|一个)?电话|电话(里|上)(说|聊|讲|沟通)|\b(call|ring|phone) (me|us)( back)?\b"
-    r"|\bgive (me|us) a (call|ring)\b",
+    r"|\bgive (me|us) a (call|ring)\b"
+    # whether anyone can help do it ("有没有人能帮我弄一下", "有人能帮帮我吗")
+    r"|有没有人(能|可以|会)?帮|有人(能|可以)帮",
     re.I,
 )
 # A booking asked for in words: a verb of arranging and someone to consult.
@@ -297,6 +304,8 @@ _BOOK_VERB = re.compile(
 # 马德里的事 能约吗", "can we come in and talk it through").
 _BOOK_VISIT = re.compile(
     r"(当面|面对面|上门|过去|到(站里|你们|现场|那边|指导站))\S{0,2}(咨询|聊|谈|请教|问问|沟通|说|讲)"
+    # a visit said with the place between ("当面去你们那咨询", "上门到站里问问")
+    r"|(当面|面对面|上门)(去|到|过去|来)\S{0,5}(咨询|聊|谈|请教|问问|沟通)"
     r"|面谈|面聊"
     # a visit to the station, not "a business visa to visit china for a trade fair"
     r"|\bin person\b|face[- ]to[- ]face|\bcome (in|by|over) (to|and)\b"
@@ -348,7 +357,8 @@ _HUMAN_VERB = re.compile(
     r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)|在不在|在吗|在么"
     r"|对接|接手|跟进"
     r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there"
-    r"|transfer|put me|want|like|please|pls|help|assist",
+    r"|transfer|put me|want|like|please|pls|help|assist|walk (me|us) through|guide (me|us)"
+    r"|show (me|us) how",
     re.I,
 )
 # Asking what tmbot is ("are you a real person", "你是真人吗") is small talk, not a request.
@@ -545,7 +555,7 @@ _KNOWS_EN = re.compile(
 # An expert the user asks for: a verb of finding or talking before the expert ("找个律师",
 # "跟顾问聊聊", "see a lawyer"), not a lawyer's letter nor the other side's lawyer.
 _EXPERT_ASKED = re.compile(
-    r"(找|约|请|跟|和|同|安排|有没有|有无|推荐|介绍|要)(个|一个|一位|位|下|一下|你们)?的?\S{0,6}?"
+    r"(找|约|请|跟|和|同|给|安排|有没有|有无|推荐|介绍|要)(个|一个|一位|位|下|一下|你们)?的?\S{0,6}?"
     r"(专家|律师(?!函|事务所|费|发|说)|顾问|老师|行家|内行|专业人士)"
     r"|\b(with|to|see|consult|book|get|need|want|find|have|is there|any)\b[\w' ]{0,25}?"
     r"\b(expert|lawyer|attorney|consultant|specialist|advis[eo]r|counsel)s?\b",
@@ -555,7 +565,7 @@ _EXPERT_ASKED = re.compile(
 _CONSULT = re.compile(
     r"聊|谈|咨询|请教|问问|看看|看一?下|分析|把关|指导|视频|讨论|商量"
     r"|\b(chat|talk|speak|discuss|consult\w*|go (through|over)|look (at|over|through)|review"
-    r"|advise|advice|meet|see|video|set (me|us) up|book|sit down)\b",
+    r"|advise|advice|meet|see|video|set (me|us) up|book|sit down|walk (me|us) through)\b",
     re.I,
 )
 # Staff of the station, asked for as such: a handoff even with an expert named beside.

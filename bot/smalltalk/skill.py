@@ -89,7 +89,12 @@ KINDS: dict[str, frozenset[str]] = {
         # news taken in ("good to know", "学到了")
         "good_to_know nice_to_know good_to_hear glad_to_hear that's_good_to_know great_to_know "
         "useful very_useful super_helpful so_helpful really_helpful 有用 很有用 太有用了 有帮助 "
-        "很有帮助 学到了 受教了 长知识了 涨知识了"
+        "很有帮助 学到了 受教了 长知识了 涨知识了 "
+        # waiting for staff to get back ("那我等你们消息", "i'll wait for your call")
+        "等你们消息 我等你们消息 那我等你们消息 等你们回复 我等你们回复 那我等你们回复 等你们电话 "
+        "我等你们电话 那我等你们电话 等消息 等你消息 等回复 等你们联系 我等着 那我等着 "
+        "i'll_wait i'll_wait_for_your_call i'll_wait_for_your_reply i'll_wait_to_hear_back "
+        "waiting_for_your_reply waiting_for_your_call we'll_wait i'll_wait_then"
     ),
     "chitchat": _set(
         "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "

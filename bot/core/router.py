@@ -90,6 +90,8 @@ _QUESTION_TAIL = re.compile(
     r"吗|么|呢|\b(is|are|does|do|can) (she|he|they|li|wang|chen|zhao)\b", re.I
 )
 _DETAIL_STEPS = frozenset({"company", "contact", "phone"})
+# Steps that offer experts, days or times to pick from.
+_PICK_STEPS = frozenset({"expert", "day", "slot", "move_day", "move_slot"})
 # Booking steps where "好的" / "ok" is the answer (yes), not small talk.
 _YES_STEPS = frozenset({"notice", "confirm", "move_confirm", "cancel_confirm"})
 _ALWAYS = ("book:back", "book:cancel", "book:start", "book:my", "book:cancelcode:", "book:move:")
@@ -250,9 +252,10 @@ class Router:
     def _taken_back(self, ctx: Context, choices: list[Choice]) -> str:
         """The answer after the words that take back an earlier one in the same message ("周二
         不对 换成周四"), when it names an option, a day or a time; else the message as typed."""
+        state = str(ctx.flow_data.get("state", ""))
         marks = list(_TAKEN_BACK.finditer(ctx.text))
-        if not marks:
-            return ctx.text
+        if not marks or state not in _PICK_STEPS:
+            return ctx.text  # a change typed at the detail steps is the booking's to read
         tail = ctx.text[marks[-1].end() :].strip(" ,，.。!！")
         if not tail or tail == ctx.text:
             return ctx.text

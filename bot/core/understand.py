@@ -90,7 +90,8 @@ _CANCEL_FILLER = re.compile(
     # lawyer", "我问问我们律师")
     r"|等(一)?下|这周|本周|这几天|最近|都|没空|没时间|太忙|很忙|\b(busy|no time|this week|wait)\b"
     r"|问问?(我们|我)?的?(律师|老板|领导|同事|代理|法务)"
-    r"|\bask(ing)? (our|my|the) (lawyer|attorney|boss|manager|agent|colleagues?|team|legal)\b"
+    r"|\bask(ing)? (our|my|the) (legal |law |ip )?(lawyers?|attorneys?|boss|manager|agent"
+    r"|colleagues?|team|department|legal|counsel)\b"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(

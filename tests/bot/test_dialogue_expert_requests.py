@@ -26,6 +26,9 @@ from tests.bot.test_dialogues import Chat, _text, rt  # noqa: F401
         ("is there anyone who knows madrid we could talk to next week", "Chen Xiao"),
         ("could you set us up with someone on madrid filings", "Chen Xiao"),
         ("we'd like to go over our renewals with somebody who handles them", "Wang Mingyuan"),
+        # papers shown to an expert, a visit with the place between, an expert to walk through
+        ("想当面到站里咨询一下异议的事 材料带过去给律师看看", "李静"),
+        ("are there any specialists who can walk us through a madrid filing", "Chen Xiao"),
     ],
 )
 def test_an_expert_to_consult_is_a_booking_with_the_topic(
@@ -47,6 +50,9 @@ def test_an_expert_to_consult_is_a_booking_with_the_topic(
         "让你们这边的人直接联系我一下",
         "can a staff member who knows madrid call me back",
         "could someone from the station give us a call about our refusal",
+        # whether anyone can help, or walk one through, is asking for a person
+        "系统老是报错 有没有人可以帮我们处理一下",
+        "the filing website keeps timing out, can someone guide me through it",
     ],
 )
 def test_staff_to_contact_or_take_over_is_a_handoff(
@@ -89,6 +95,9 @@ def test_a_question_about_the_service_alone_is_no_booking(rt: Runtime) -> None: 
         "算了算了 这次先不约了",
         "never mind, we'll talk it over in-house first",
         "forget it, we'll sort this out ourselves",
+        # no time now, or one's own lawyer asked instead
+        "等下 领导说最近都没时间 先不约了",
+        "never mind, i'll ask our legal team first",
     ],
 )
 def test_talking_it_over_among_themselves_ends_the_booking(
@@ -99,3 +108,27 @@ def test_talking_it_over_among_themselves_ends_the_booking(
     clerk.say("想约个懂马德里的老师视频聊聊")
     left = clerk.say(giving_up)
     assert (left.intent, left.outcome) == ("booking", "cancelled"), (left.intent, left.outcome)
+
+
+def test_waiting_for_staff_is_small_talk_while_a_person_has_the_conversation(
+    rt: Runtime,  # noqa: F811
+) -> None:
+    clerk = Chat(rt.conversation, user="waits")
+    assert clerk.say("让你们工作人员联系我一下").intent == "handoff"
+    waits = clerk.say("好的 我等你们电话")
+    assert waits.intent == "smalltalk", waits.intent
+
+
+@pytest.mark.parametrize(
+    ("taken_back", "shown"),
+    [("12月9日 不对 换成周四", "12月10日"), ("wed.. no wait, make it thursday", "Thu 10 Dec")],
+)
+def test_an_answer_taken_back_in_the_same_message_is_the_later_one(
+    rt: Runtime,  # noqa: F811
+    taken_back: str,
+    shown: str,
+) -> None:
+    clerk = Chat(rt.conversation, user=taken_back)
+    clerk.say("想约王明远老师聊聊续展")
+    moved = clerk.say(taken_back)
+    assert shown in _text(moved), _text(moved)

@@ -132,3 +132,16 @@ def test_an_answer_taken_back_in_the_same_message_is_the_later_one(
     clerk.say("想约王明远老师聊聊续展")
     moved = clerk.say(taken_back)
     assert shown in _text(moved), _text(moved)
+
+
+def test_a_question_sent_with_a_number_is_passed_on_and_the_number_asked_about(
+    rt: Runtime,  # noqa: F811
+) -> None:
+    clerk = Chat(rt.conversation, user="number")
+    assert clerk.say("can someone from the station ring me back please").intent == "handoff"
+    told = _text(clerk.say("our renewal was refused for a missing document, what now? 13912345678"))
+    assert "T-2026-" in told and "May we save it" in told, told
+    other = Chat(rt.conversation, user="name-number")
+    assert other.say("让你们站里的人联系我").intent == "handoff"
+    told = _text(other.say("王经理 13912345678"))
+    assert "同意" in told and "T-2026-" not in told, told

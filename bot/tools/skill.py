@@ -21,6 +21,7 @@ from bot.tools.detect import (
     DATE_TOOLS,
     Facts,
     choose,
+    class_items,
     date_role,
     date_tool,
     date_tool_of,
@@ -140,7 +141,11 @@ class ToolsSkill:
             return self._with_date(ctx, tool, found[1], facts, cfg, classes=facts.classes)
         if tool == "fee_national":
             classes = facts.classes
-            if facts.items:
+            scoped = class_items(facts, classes or 1)
+            fixed = 0
+            if scoped is not None:  # "其中一个类15个小项": items of that class, ten for the others
+                items, fixed = scoped
+            elif facts.items:
                 items = facts.items * classes if len(facts.items) == 1 and classes else facts.items
             else:
                 items = [10] * (classes or 1)
@@ -148,7 +153,8 @@ class ToolsSkill:
                 {
                     "tool": tool,
                     "classes": classes or len(items),
-                    "items": facts.items,
+                    "items": items if scoped is not None else facts.items,
+                    "fixed": fixed,
                     "paper": facts.paper,
                     "numbers": facts.numbers,
                 }

@@ -80,6 +80,11 @@ _CANCEL_FILLER = re.compile(
     # someone else decided ("算了 老板说先不约了", "sorry boss says no. cancel pls")
     r"|(老板|领导|上司|老总|经理|公司|家里)(说|觉得|决定|不同意)?|(觉得)?没(有)?必要"
     r"|\b(boss|manager|management|supervisor|says?|said|decided|no|against it)\b"
+    # ... a wait or a reason given beside it ("哎等下 老板说这周都没空 先不约了", "hold on, we're
+    # busy this week, never mind")
+    r"|等(一)?下|等等|稍等|(这|本|下)(个)?(周|星期|礼拜)|这(几|两)天|最近|(都|也)?没(有)?(空|时间)"
+    r"|有事|(太|很|比较)?忙"
+    r"|\b(wait|hold on|hang on|busy|no time|this week|next week|these days|swamped)\b"
     # coming back to it later ("cancel it. I'll come back later"), and "pls"
     r"|\b(come back|get back to you|pls|plz)\b"
 )

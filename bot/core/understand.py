@@ -608,7 +608,8 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
         interp.extra["spoken"] = True
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
-    lean = bool(_LEAN.search(text))
+    # "另外问下 ..." starts another question: it leans on nothing, whatever it names.
+    lean = bool(_LEAN.search(text)) and not _SWITCH.search(text)
     interp.extra["lean"] = lean
     bare = bool(own) and _bare_subject(text)
     if interp.intent is None and bare and not interp.facet and dialogue.facet and short and lean:

@@ -400,6 +400,11 @@ def resolve(
             return same[0].entry.id
         if picks:
             return picks[0][1]
+        if not followup and not asked and same and matches[0] is same[0] and own_best >= FLOOR:
+            # A question of its own on the same subject, asking no facet ("can we file the
+            # application in english?" after the number of classes): retrieval's best, not how
+            # the subject is done in general.
+            return same[0].entry.id
         return fmap.best(subject, "procedure", prefer=previous) if not asked else None
     # A question of its own: retrieval pointing at another subject wins ("if nobody opposes,
     # how long does the whole process take" is about registering), unless that subject is a

@@ -25,6 +25,7 @@ __all__ = (
     "CANCEL_WORDS",
     "Interpretation",
     "Lexicon",
+    "asks_what_now",
     "entry_subject",
     "facet_of",
     "facets_of",
@@ -215,6 +216,21 @@ def facets_of(text: str) -> tuple[str, ...]:
     found = tuple(name for name, rx in lexicon().facets if rx.search(text))
     dropped = frozenset().union(*(_SUBSUMES.get(f, frozenset()) for f in found))
     return tuple(f for f in found if f not in dropped) if dropped else found
+
+
+# What can be done about a situation ("那怎么办", "还有别的办法没", "so what can we do now",
+# "what are our options"): a question of its own, not an input of the last computation.
+_WHAT_NOW = re.compile(
+    r"怎么办|咋办|怎么整|(有|还有)(没有)?(什么|啥|别的|其他|其它)?(办法|补救|出路|路子)|有没有办法|补救"
+    r"|救(回来|得回来)|\bwhat (can|could|should|do) (we|i) do\b|\bwhat now\b|\bwhat next\b"
+    r"|\b(our|my|the|any|other) options\b|\banything (we|i) can do\b|\bany (other )?way (to|out)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_now(text: str) -> bool:
+    """Whether a message asks what can be done about a situation."""
+    return bool(_WHAT_NOW.search(text))
 
 
 @cache

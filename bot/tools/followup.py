@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from bot.core.understand import asks_what_now
 from bot.tools.detect import Facts, choose, class_items, number, over_items, read_facts
 from bot.tools.run import (
     Answer,
@@ -404,6 +405,8 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
         return False
     if over_items(text):
         return False  # how items past ten are charged: the FAQ's rule
+    if asks_what_now(text) and not _COST.search(text):
+        return False  # "so what can we do now" after a lost mark: the FAQ's, not its dates
     facts = _read(text, last, today, cfg)
     own = choose(facts)
     # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.

@@ -319,6 +319,12 @@ class ToolsSkill:
         ctx.data.pop("last_feedback", None)
         choices: tuple[Choice, ...] = ()
         subject = _TOOL_SUBJECT.get(str(answer.result.get("tool")))
+        tool = answer.result.get("tool")
+        if tool == "renewal" and answer.result.get("phase"):
+            # Where the user's mark stands, for "那怎么办" after it (bot/faq/lapsed.py).
+            ctx.dialogue.extra["mark_phase"] = answer.result["phase"]
+        elif answer.computed and tool != "fee_renewal":
+            ctx.dialogue.extra.pop("mark_phase", None)
         if subject:  # "what documents do we need" after an opposition deadline is about opposition
             # The entry that explains where the user's mark stands ("那怎么办" after "lost").
             # Past the renewal window, what comes next is the grace period's ("那怎么办").

@@ -395,6 +395,10 @@ def resolve(
         # A facet the entry is THE answer to first, then retrieval's lead within the subject,
         # then an entry that only also covers the facet ("几个商品" is no question of count).
         if primary:
+            if len(set(primary)) > 1 and same and same[0].entry.id in primary:
+                # Several facets asked ("续展要准备啥材料 钱怎么交"), each with its entry: the one
+                # retrieval ranks first among them.
+                return same[0].entry.id
             return primary[0]
         if leads:
             return same[0].entry.id

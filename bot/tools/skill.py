@@ -67,6 +67,13 @@ _TOOL_SUBJECT = {
 
 
 _PAST_WINDOW = ("lost", "grace_period")
+# A filing named as such ("重新报3个类多少钱", "file it again in 2 classes"): a new application's
+# fee, though the conversation is on renewal; "我们有3个类" / "registered in 3 classes" is the mark's.
+_NEW_FILING = re.compile(
+    r"重新|新申请|新注册|新报|再申请|再注册|再报|另外申请|(?<!已)申请(?!了)|(?<![已经])注册(?![了的过])"
+    r"|\bfil(?:e|es|ing)\b|\bapply|\bapplication|\bregister(?!ed)|\bnew (?:mark|trademark|tm)\b",
+    re.IGNORECASE,
+)
 
 
 def _unknown_parties(names: list[str], known: list[str], lang: str) -> Answer:
@@ -110,6 +117,8 @@ class ToolsSkill:
                 carry = dict(ctx.flow_data)
                 ctx.flow = None  # a question of its own, or the user moved on: read afresh
             tool = choose(facts)
+            if tool == "fee_national" and self._renewing(ctx) and not _NEW_FILING.search(ctx.text):
+                tool = "fee_renewal"  # "我们有3个类 都网上交 一共多少" while renewal is the subject
             if tool is None and facts.dates:
                 tool = self._of_subject(ctx, facts)
             if tool and carry.get("tool") == tool and facts.classes is None:
@@ -120,6 +129,12 @@ class ToolsSkill:
             ctx.flow = None
             return Outcome([Reply(tt("failed", ctx.lang), intent="tool")], "tool", "failed")
         return self._outcome(ctx, answer) if answer is not None else None
+
+    @staticmethod
+    def _renewing(ctx: Context) -> bool:
+        """Whether the conversation is on renewing a mark (an answer or a computation)."""
+        last = (ctx.dialogue.tool or {}).get("tool")
+        return ctx.dialogue.subject in ("renewal", "grace") or last in ("renewal", "fee_renewal")
 
     @staticmethod
     def _of_subject(ctx: Context, facts: Facts) -> str | None:

@@ -395,9 +395,15 @@ def resolve(
         # A facet the entry is THE answer to first, then retrieval's lead within the subject,
         # then an entry that only also covers the facet ("几个商品" is no question of count).
         if primary:
-            if len(set(primary)) > 1 and same and same[0].entry.id in primary:
-                # Several facets asked ("续展要准备啥材料 钱怎么交"), each with its entry: the one
-                # retrieval ranks first among them.
+            first = next((m.score for m in same if m.entry.id == primary[0]), 0.0)
+            if (
+                not followup
+                and same
+                and same[0].entry.id in primary
+                and same[0].score - first >= AHEAD / 2
+            ):
+                # A question of its own asking several facets ("续展要准备啥材料 钱怎么交"), each
+                # with its entry: the one retrieval ranks clearly first among them.
                 return same[0].entry.id
             return primary[0]
         if leads:

@@ -310,13 +310,14 @@ def read_facts(
     some = _SOME_CLASS_ITEMS.search(norm)
     other = _OTHER_CLASS_ITEMS.search(norm)
     if some is not None:
-        k, n = (number(g) for g in _pair(some))
+        k_raw, n_raw = _pair(some)
+        k, n = (number(k_raw) if k_raw else None), (number(n_raw) if n_raw else None)
         facts.some_items = (k, n) if k and n and 1 <= n <= 500 else None
     if other is not None:
-        k, n = _pair(other)
-        n_items = number(n) if n else None
+        k_raw, n_raw = _pair(other)
+        n_items = number(n_raw) if n_raw else None
         if n_items and 1 <= n_items <= 500:
-            facts.other_items = (number(k) if k else None, n_items)
+            facts.other_items = (number(k_raw) if k_raw else None, n_items)
     listed += [m.span() for m in (some, other) if m is not None]
     numbers = {int(n) for m in _CLASS_NO.finditer(norm) for n in re.findall(r"\d+", m.group(0))}
     numbers = {n for n in numbers if 1 <= n <= 45}

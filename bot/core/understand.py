@@ -510,6 +510,13 @@ _BEFORE = re.compile(r"先|之前|以前|还没|before|\bfirst\b|beforehand|prio
 _TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
 
 
+_FILING_IT = re.compile(
+    r"\b(?:fil(?:e|es|ing)|submit(?:ting)?|lodg(?:e|ing)|apply(?:ing)? for)\s+(?:it|that|this|one)\b"
+    r"(?!\s+(?:again|anew|over))|(?:提交|申请|提)(?:它|这个|那个)(?!.{0,3}(?:重新|再))",
+    re.IGNORECASE,
+)
+
+
 def _offtopic(text: str) -> bool:
     """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
     words = lexicon().offtopic
@@ -599,11 +606,13 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         text,
         re.I,
     )
+    # "whats the official fee for filing it" after an opposition deadline: filing THAT, the
+    # conversation's procedure, not a new application ("file it again" is one).
+    filing_it = bool(_FILING_IT.search(text)) and not _TM_ANCHOR.search(text)
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
-        and brief
-        and not anew
+        and ((brief and not anew) or filing_it)
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None

@@ -256,3 +256,14 @@ def test_a_question_of_its_own_in_a_session(
 ) -> None:
     *_, got = _talk(rt, *before, question)
     assert (got.intent, got.faq_id) == ("faq", entry)
+
+
+def test_filing_it_after_a_deadline_is_filing_that_procedure(rt: Runtime) -> None:
+    # "filing it" points back at the opposition just computed, not at a new application.
+    deadline, fee = _talk(
+        rt,
+        "competitor's mark got preliminary approval, published 13 Oct 2026. last day for us to oppose?",
+        "whats the official fee for filing it",
+    )
+    assert _result(deadline)["tool"] == "opposition"
+    assert (fee.intent, fee.faq_id) == ("faq", "opposition-how")

@@ -208,8 +208,8 @@ _OTHER_CLASS_ITEMS = re.compile(
     + _NUM
     + r"\s*个\s*"
     + _ITEM_NOUN
-    + r"?|\b(?:the\s+)?(?:other|remaining)\s+(?:(one|two|three|\d)\s+)?(?:class(?:es)?|ones?)?"
-    r"[^,.;\d]{0,20}?(\d{1,3})\s+" + _EN_ITEM_NOUN,
+    + r"?|\b(?:the\s+)?(?:other|remaining)\s+(?:(one|two|three|\d)\b(?:\s+(?:class(?:es)?|ones?))?"
+    r"|class(?:es)?\b|ones?\b)[^,.;\d]{0,20}?(\d{1,3})\s+" + _EN_ITEM_NOUN,
     re.I,
 )
 

@@ -405,8 +405,10 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
         return False
     if over_items(text):
         return False  # how items past ten are charged: the FAQ's rule
-    if asks_what_now(text) and not _COST.search(text):
-        return False  # "so what can we do now" after a lost mark: the FAQ's, not its dates
+    if asks_what_now(text) and not (_COST.search(text) or _asks_end(text)):
+        # "so what can we do now" after a lost mark: the FAQ's, not its dates ("最迟什么时候还
+        # 能补救" asks a date of the mark).
+        return False
     facts = _read(text, last, today, cfg)
     own = choose(facts)
     # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.

@@ -25,6 +25,7 @@ from bot.faq.facets import (
     resolve,
 )
 from bot.faq.guard import PENALTY, SURE_MARGIN, rerank, subject_facets, sure_fit
+from bot.faq.lapsed import lapsed_entry
 from bot.faq.renewed import renewal_of_context
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -94,6 +95,10 @@ class FaqSkill:
                     since=ctx.now - dt.timedelta(minutes=30),
                 )
             return picked
+        if (lost := lapsed_entry(ctx.dialogue, ctx.text)) is not None:
+            # "那怎么办" right after the renewal tool found the user's mark lost: that situation.
+            ctx.data["low_streak"] = 0
+            return self.answer_entry(ctx, lost, score=ctx.services.settings.answer_threshold)
         index = ctx.services.index.get(ctx.session)
         interp = ctx.interp
         if interp is not None and interp.extra.get("repair") == WRONG and ctx.dialogue.faq_id:

@@ -226,6 +226,8 @@ class FaqSkill:
             and interp is not None
             and not interp.followup
             and candidates[0].entry.id != missed
+            # near the answer band only: lower, a list of one is the honest reply
+            and candidates[0].score >= settings.answer_threshold - SURE_MARGIN
             and _sole_on_named(fmap, candidates[0], interp, ctx.text)
         ):
             # One candidate, on the specific subject the question names in its own words ("你们

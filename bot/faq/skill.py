@@ -26,6 +26,7 @@ from bot.faq.facets import (
     resolve,
 )
 from bot.faq.guard import PENALTY, SURE_MARGIN, rerank, subject_facets, sure_fit
+from bot.faq.lapsed import lapsed_entry
 from bot.faq.renewed import renewal_of_context
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -101,6 +102,10 @@ class FaqSkill:
                     since=ctx.now - dt.timedelta(minutes=30),
                 )
             return picked
+        if (lost := lapsed_entry(ctx.dialogue, ctx.text)) is not None:
+            # "那怎么办" right after the renewal tool found the user's mark lost: that situation.
+            ctx.data["low_streak"] = 0
+            return self.answer_entry(ctx, lost, score=ctx.services.settings.answer_threshold)
         index = ctx.services.index.get(ctx.session)
         interp = ctx.interp
         if interp is not None and interp.extra.get("repair") == WRONG and ctx.dialogue.faq_id:
@@ -158,7 +163,8 @@ class FaqSkill:
                 interp.subject = chosen
         matches = rerank(matches, ctx.text, interp, subject_facets(index))
         previous = ctx.dialogue.faq_id
-        off_topic = index.neighbour_only(ctx.text)
+        # An everyday matter (the weather, a broken phone) is no facet of the last subject either.
+        off_topic = index.neighbour_only(ctx.text) or bool(interp and interp.extra.get("offtopic"))
         if interp is not None and interp.subject and not off_topic:
             # Even unanswered, the question names what the conversation is about now (unless
             # it is about a patent or a business licence, whatever word it shares with ours).
@@ -171,6 +177,16 @@ class FaqSkill:
             reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
             return Outcome([reply], "unknown", "unknown", score=matches[0].score)
         best = matches[0] if matches else None
+        if (
+            best is not None
+            and not repeat
+            and best.score >= settings.suggest_threshold
+            and index.right_asked_of_us(ctx.text)
+            and len(_distinct(m for m in matches if m.score >= settings.suggest_threshold)) == 1
+        ):
+            # "你们能帮忙申请专利吗", "can you file a patent for us": the one entry on what the
+            # station does with other rights is the answer, not a list of one to pick from.
+            return self.answer_entry(ctx, best.entry.id, score=best.score)
         fit = self._facet_fit(ctx, matches, raw, previous)
         if fit is not None and fit != missed:
             ctx.data["low_streak"] = 0
@@ -218,6 +234,8 @@ class FaqSkill:
             and not interp.followup
             and candidates[0].entry.id != missed
             and not off_topic
+            # near the answer band only: lower, a list of one is the honest reply
+            and candidates[0].score >= settings.answer_threshold - SURE_MARGIN
             and matches[0].entry.id == candidates[0].entry.id
             and _sole_on_named(fmap, matches, interp, ctx.text)
         ):

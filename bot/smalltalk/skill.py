@@ -94,6 +94,11 @@ KINDS: dict[str, frozenset[str]] = {
         "good_to_know nice_to_know good_to_hear glad_to_hear that's_good_to_know great_to_know "
         "useful very_useful super_helpful so_helpful really_helpful 有用 很有用 太有用了 有帮助 "
         "很有帮助 学到了 受教了 长知识了 涨知识了 "
+        # waiting for staff to get back ("那我等你们消息", "i'll wait for your call")
+        "等你们消息 我等你们消息 那我等你们消息 等你们回复 我等你们回复 那我等你们回复 等你们电话 "
+        "我等你们电话 那我等你们电话 等消息 等你消息 等回复 等你们联系 我等着 那我等着 "
+        "i'll_wait i'll_wait_for_your_call i'll_wait_for_your_reply i'll_wait_to_hear_back "
+        "waiting_for_your_reply waiting_for_your_call we'll_wait i'll_wait_then "
         # interjections of someone taking an answer in ("hmm ok", "哦 那行", "emm 好吧")
         "phew whew hm hmm hmmm mm mmm mhm uh-huh uh_huh oh ohh ah ahh aha ooh oic 呃 额 emm emmm 嗯哼 "
         "噢噢 哦哦哦 嗯嗯嗯 哦哦好 fair_enough fair gotcha gotcha_thanks i_get_it i_got_it got_that "

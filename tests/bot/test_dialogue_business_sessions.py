@@ -267,3 +267,15 @@ def test_filing_it_after_a_deadline_is_filing_that_procedure(rt: Runtime) -> Non
     )
     assert _result(deadline)["tool"] == "opposition"
     assert (fee.intent, fee.faq_id) == ("faq", "opposition-how")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["每个类能写几个商品 写多了怎么算钱", "how many items per class, and if we list more?"],
+)
+def test_items_per_class_after_a_filing_fee_is_the_extra_item_fee(
+    rt: Runtime, question: str
+) -> None:
+    fee, got = _talk(rt, "就报43和30这两个类 官费多少", question)
+    assert _result(fee)["tool"] == "fee_national"
+    assert (got.intent, got.faq_id) == ("faq", "extra-item-fee")

@@ -279,3 +279,17 @@ def test_items_per_class_after_a_filing_fee_is_the_extra_item_fee(
     fee, got = _talk(rt, "就报43和30这两个类 官费多少", question)
     assert _result(fee)["tool"] == "fee_national"
     assert (got.intent, got.faq_id) == ("faq", "extra-item-fee")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the new 10 yrs count from the day we pay?",
+        "if we file it next week does the new 10 yrs start from the filing date?",
+    ],
+)
+def test_the_new_term_asked_after_the_fee_is_the_new_term(rt: Runtime, question: str) -> None:
+    *_, got = _talk(
+        rt, "tm registered 29 june 2017, from when can renew", "3 classes how much", question
+    )
+    assert (got.intent, got.faq_id) == ("faq", "renewal-new-term")

@@ -293,3 +293,19 @@ def test_the_new_term_asked_after_the_fee_is_the_new_term(rt: Runtime, question:
         rt, "tm registered 29 june 2017, from when can renew", "3 classes how much", question
     )
     assert (got.intent, got.faq_id) == ("faq", "renewal-new-term")
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (
+            "do we pay the renewal fee per class or is it one fee for the whole mark",
+            "honestly the online system is confusing, can someone walk me through it?",
+        ),
+        ("注册2个类要多少钱", "网上那个系统我弄不明白 有没有人能帮我弄一下"),
+    ],
+)
+def test_a_request_for_help_is_no_input_of_the_last_fee(rt: Runtime, first: str, then: str) -> None:
+    # "online" in a request for a person names no channel to recompute the fee for.
+    _, got = _talk(rt, first, then)
+    assert got.intent != "tool"

@@ -258,7 +258,9 @@ TELLING = frozenset(
 # Read before the facet asked last: the qualifiers, and being accused of infringing ("对方律师
 # 发函了 让我们赔5万 这个咋回" is no claim of one's own damages), which says which side the asker
 # is on whatever else the message asks.
-FIRST = QUALIFIERS | {"accused"}
+# So are the new term of a renewal ("the new 10 yrs count from the day we pay?" asks when it
+# runs from, not the fee) and the time limit the law sets ("legal deadline to examine it").
+FIRST = QUALIFIERS | {"accused", "new_term", "legal_limit"}
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 # A national mark named for itself, not as Madrid's basic mark.
 _OWN_NATIONAL = re.compile(

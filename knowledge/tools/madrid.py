@@ -418,8 +418,16 @@ def _matchers(m: Mapping[str, Any]) -> tuple[Matchers, re.Pattern[str]]:
     return cached[1], cached[2]
 
 
+_ALIAS_INDEX: dict[int, tuple[Mapping[str, Any], dict[str, str]]] = {}
+
+
 def _alias_index(m: Mapping[str, Any]) -> dict[str, str]:
-    return {_key(alias): code for alias, code in _aliases(m)}
+    """Party code by normalised alias, built once per table (as `_matchers`): a party named
+    in a follow-up is resolved against every alias of the table."""
+    cached = _ALIAS_INDEX.get(id(m))
+    if cached is None or cached[0] is not m:
+        cached = _ALIAS_INDEX[id(m)] = (m, {_key(alias): code for alias, code in _aliases(m)})
+    return cached[1]
 
 
 def _key(name: str) -> str:

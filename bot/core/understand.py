@@ -214,7 +214,16 @@ def _named(subject: str, text: str) -> bool:
 
 def facet_of(text: str) -> str | None:
     """The first facet a text asks about."""
-    return next((name for name, rx in lexicon().facets if rx.search(text)), None)
+    found = _facets_named(text)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=4096)
+def _facets_named(text: str) -> tuple[str, ...]:
+    """Every facet whose words a text holds, in lexicon order. Cached: the facets' expressions
+    cost about 15 µs each on a short text, and a turn reads the message's and the answered
+    entry's question's facets more than once (`facet_of`, `facets_of`)."""
+    return tuple(name for name, rx in lexicon().facets if rx.search(text))
 
 
 # A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and
@@ -225,7 +234,7 @@ _SUBSUMES = {"validity": frozenset(["time", "result_time"])}
 @lru_cache(maxsize=4096)
 def facets_of(text: str) -> tuple[str, ...]:
     """Every facet a text asks about, in lexicon order (cached, like `subjects_of`)."""
-    found = tuple(name for name, rx in lexicon().facets if rx.search(text))
+    found = _facets_named(text)
     dropped = frozenset().union(*(_SUBSUMES.get(f, frozenset()) for f in found))
     return tuple(f for f in found if f not in dropped) if dropped else found
 

@@ -486,6 +486,14 @@ _MADRID_TOO = re.compile(r"马德里|国际|madrid|international|\bIR\b|wipo", r
 _BEFORE = re.compile(r"先|之前|以前|还没|before|\bfirst\b|beforehand|prior|\byet\b", re.I)
 
 
+# Registration as a state not reached yet ("before it's registered", "还没注册下来").
+_NOT_YET = re.compile(
+    r"\bbefore (it'?s|it is|its|the \w+ is|being|we'?re|we are|getting( it)?) (registered|approved)"
+    r"|(not|n't) (yet )?(been )?registered|\bunregistered|还?没(有)?(注册|核准)|未注册|注册(下来)?(之|以)?前",
+    re.I,
+)
+
+
 _TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
 
 
@@ -574,14 +582,23 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     # a registration named as such starts afresh ("那国内注册一个类多少钱").
     anew = re.search(
         r"重新|新申请|再申请|国内|商标注册|注册商标|注册一个|注册个|申请商标|reapply|new application"
-        r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)|filing",
+        r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)"
+        r"|apply(ing)? for a (new )?(trademark|mark|tm)\b|filing(?! (one|it|that|this|them)\b)",
         text,
         re.I,
+    )
+    # Longer, it is the last subject's when it points back and asks a facet ("他那个是2022年注册
+    # 下来的 现在提还来得及不" after squatting, "and after we file, does the owner get a chance to
+    # respond" after non-use, "and the official fee for filing one?" after collective marks).
+    # Not when registering is the state asked about ("what if we put the r on before it's
+    # registered").
+    points_back = (
+        bool(_LEAN.search(text)) and facet_of(text) is not None and not _NOT_YET.search(text)
     )
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
-        and brief
+        and (brief or points_back)
         and not anew
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject

@@ -181,6 +181,10 @@ def subjects_of(text: str) -> tuple[str, ...]:
     named = [s.name for s in subjects if s.words.search(text)]
     specific = [s for s in named if s != "registration"]
     spoken = [] if specific else [s.name for s in subjects if s.name not in named and s.names(text)]
+    if "nonuse" in spoken and "invalidation" in spoken:
+        # A removal asked of a mark its owner never uses ("the owner doesnt use it, any way to
+        # get it cancelled"): the non-use cancellation, as when non-use is named in its words.
+        spoken = ["nonuse", *(s for s in spoken if s != "nonuse")]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
     if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):

@@ -411,7 +411,9 @@ def resolve(
         if (e := _pick(fmap, subject, f, previous, same)) and (specific or e in near)
     ]
     primary = [e for f, e in picks if fmap.weight(subject, f, e) >= PRIMARY]
-    if followup or (named and family(context) == fam):
+    # A part of the conversation's subject ("what about macau" after Madrid) leans on it too.
+    within = NARROWER.get(fam or "") == family(context)
+    if followup or (named and (family(context) == fam or within)):
         # A facet the entry is THE answer to first, then retrieval's lead within the subject,
         # then an entry that only also covers the facet ("几个商品" is no question of count).
         if primary:
@@ -426,11 +428,18 @@ def resolve(
     # specific one the message never names ("we let a distributor use our brand, do we have
     # to register that": the squatting entry shares "register" and "brand", nothing more).
     mentioned = {family(s) for s in subjects_of(text)} | {"registration", None}
+    # ... nor a subject with no entry on what is asked, when this one has THE entry for it
+    # ("which one first - the renewal or the name change": no change entry says).
+    silent = {
+        f
+        for f in mentioned
+        if primary and f not in ("registration", None) and not any(fmap.covers(f, a) for a in asked)
+    }
     veto = max(
         (
             m.score
             for m in matches
-            if _family_of(fmap, m) not in (fam,) and _family_of(fmap, m) in mentioned
+            if _family_of(fmap, m) not in (fam,) and _family_of(fmap, m) in mentioned - silent
         ),
         default=0.0,
     )

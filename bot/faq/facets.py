@@ -412,7 +412,7 @@ def resolve(
     ]
     primary = [e for f, e in picks if fmap.weight(subject, f, e) >= PRIMARY]
     # A part of the conversation's subject ("what about macau" after Madrid) leans on it too.
-    within = NARROWER.get(fam or "") == family(context)
+    within = context is not None and NARROWER.get(fam or "") == family(context)
     if followup or (named and (family(context) == fam or within)):
         # A facet the entry is THE answer to first, then retrieval's lead within the subject,
         # then an entry that only also covers the facet ("几个商品" is no question of count).

@@ -91,6 +91,22 @@ _ORDER = [
         "renewal-documents",
     ),
 ]
+_INFRINGES_AND_TOGETHER = [
+    ("别人仿冒我们的商标 怎么维权", "他们只改了一个字 这样还算侵权吗", "infringement-acts"),
+    (
+        "what can we do about counterfeits of our brand",
+        "they changed one letter of the logo, is that still infringement",
+        "infringement-acts",
+    ),
+    ("商标侵权能赔多少", "用近似的logo算不算侵权", "infringement-acts"),
+    ("商标怎么转让", "他们还有个近似的商标 能只转我们要的那一个吗", "assignment-procedure"),
+    (
+        "how do i transfer a trademark",
+        "they also own a similar logo in the same class, can we just take the one we want and leave the other",
+        "assignment-procedure",
+    ),
+    ("转让商标官费多少", "近似商标可以分开单独转吗", "assignment-procedure"),
+]
 _NEW_FACETS = [
     ("别人的商标三年没用 能撤吗", "那对方在网上挂几张图算不算使用", "use-definition"),
     (
@@ -126,7 +142,8 @@ _NEW_FACETS = [
 
 
 @pytest.mark.parametrize(
-    ("first", "then", "entry"), _POINTS_BACK + _HONG_KONG + _ORDER + _NEW_FACETS
+    ("first", "then", "entry"),
+    _POINTS_BACK + _HONG_KONG + _ORDER + _NEW_FACETS + _INFRINGES_AND_TOGETHER,
 )
 def test_the_follow_up_takes_the_entry_of_its_class(
     rt: Runtime, first: str, then: str, entry: str
@@ -167,6 +184,13 @@ def test_the_follow_up_takes_the_entry_of_its_class(
             "can our shanghai subsidiary file a madrid application thru cnipa? parent co is german",
             "madrid-eligibility",
         ),
+        (
+            "are you a govt office or an agency? what does this station actually do",
+            "station-what-is",
+        ),
+        ("what does your station do exactly", "station-what-is"),
+        ("我们想了个新牌子名 想先看看有没有被别人注册过 去哪能查", "trademark-search"),
+        ("起了个店名 在哪里能查有没有人注册", "trademark-search"),
         ("第一次帮公司申请商标 完全不懂 从头到尾是个什么流成", "registration-process-overview"),
         ("商标注册的流成是什么", "registration-process-overview"),
         ("商标能拿去质压吗", "trademark-pledge"),

@@ -256,6 +256,7 @@ TELLING = frozenset(
     {
         *("result_time", "time", "validity", "fee", "documents"),  # measures
         *("appeal", "damages", "penalty", "expired", "status", "online"),
+        *("infringes", "use"),  # whether it counts as infringement, as use (b12)
     }
 )
 # Read before the facet asked last: the qualifiers, and being accused of infringing ("对方律师

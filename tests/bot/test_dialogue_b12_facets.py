@@ -185,6 +185,15 @@ def test_the_follow_up_takes_the_entry_of_its_class(
             "madrid-eligibility",
         ),
         (
+            "found a tmall shop selling knockoffs with our logo, they changed one letter. does "
+            "that still count as infringement",
+            "infringement-acts",
+        ),
+        (
+            "a shop sells bags with a logo like ours, does that count as infringement",
+            "infringement-acts",
+        ),
+        (
             "are you a govt office or an agency? what does this station actually do",
             "station-what-is",
         ),

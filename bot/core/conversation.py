@@ -21,7 +21,7 @@ from bot.core.repair import repair_of
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.core.settings import Settings
-from bot.core.spelling import correct, needs_spelling, vocabulary
+from bot.core.spelling import correct, correct_zh, needs_spelling, vocabulary
 from bot.core.texts import t
 from bot.core.understand import (
     Interpretation,
@@ -227,6 +227,8 @@ class Conversation:
             # tools read the corrected words; the transcript and the question log keep what
             # was typed. Not in a flow (names, addresses).
             ctx.text = correct(ctx.text, vocabulary(ctx.services.index.get(ctx.session)))
+        if ctx.flow is None and ctx.state.status != "human":
+            ctx.text = correct_zh(ctx.text)  # "什么流成": the pinyin homophone of 流程
         repaired = repair_of(ctx.text) if ctx.state.status != "human" else None
         if repaired is not None:
             # "that doesn't answer my question. i mean ...": the question said again is what

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -27,7 +28,15 @@ from knowledge.tools._data import DATA_DIR
 from knowledge.tools.fees import DEFAULT_FEES_FILE
 from knowledge.tools.nice_data import KEYWORDS_FILE
 
-__all__ = ("Vocabulary", "WordList", "common_words", "correct", "needs_spelling", "vocabulary")
+__all__ = (
+    "Vocabulary",
+    "WordList",
+    "common_words",
+    "correct",
+    "correct_zh",
+    "needs_spelling",
+    "vocabulary",
+)
 
 # Words the bot reads beyond the corpus: its lexicon and intent examples, the Madrid parties
 # and business types the tools know, and the calendar words of dates.
@@ -158,6 +167,23 @@ def needs_spelling(text: str) -> bool:
     """Whether a text has an English word long enough to be corrected (most Chinese messages
     have none: no vocabulary, no index needed)."""
     return any(len(m.group(0)) >= MIN_LEN for m in _LOOSE_WORD.finditer(text))
+
+
+@lru_cache(maxsize=1)
+def _zh_typos() -> tuple[dict[str, str], re.Pattern[str] | None]:
+    raw = yaml.safe_load(_EXTRA_FILES[0].read_text(encoding="utf-8")) or {}
+    table = {str(k): str(v) for k, v in (raw.get("zh_typos") or {}).items()}
+    keys = sorted(table, key=len, reverse=True)
+    return table, (re.compile("|".join(map(re.escape, keys))) if keys else None)
+
+
+def correct_zh(text: str) -> str:
+    """The text with each Chinese homophone typo of the lexicon's table put right ("从头到尾是个
+    什么流成" -> "...流程"); unchanged when none."""
+    table, rx = _zh_typos()
+    if rx is None:
+        return text
+    return rx.sub(lambda m: table[m.group(0)], text)
 
 
 def correct(text: str, vocab: Vocabulary) -> str:

@@ -199,6 +199,10 @@ def subjects_of(text: str) -> tuple[str, ...]:
     named = [s.name for s in subjects if s.words.search(text)]
     specific = [s for s in named if s != "registration"]
     spoken = [] if specific else [s.name for s in subjects if s.name not in named and s.names(text)]
+    if "nonuse" in spoken and "invalidation" in spoken:
+        # A removal asked of a mark its owner never uses ("the owner doesnt use it, any way to
+        # get it cancelled"): the non-use cancellation, as when non-use is named in its words.
+        spoken = ["nonuse", *(s for s in spoken if s != "nonuse")]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
     if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):
@@ -539,6 +543,14 @@ _MADRID_TOO = re.compile(r"马德里|国际|madrid|international|\bIR\b|wipo", r
 _BEFORE = re.compile(r"先|之前|以前|还没|before|\bfirst\b|beforehand|prior|\byet\b", re.I)
 
 
+# Registration as a state not reached yet ("before it's registered", "还没注册下来").
+_NOT_YET = re.compile(
+    r"\bbefore (it'?s|it is|its|the \w+ is|being|we'?re|we are|getting( it)?) (registered|approved)"
+    r"|(not|n't) (yet )?(been )?registered|\bunregistered|还?没(有)?(注册|核准)|未注册|注册(下来)?(之|以)?前",
+    re.I,
+)
+
+
 _TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
 
 
@@ -727,17 +739,26 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     # a registration named as such starts afresh ("那国内注册一个类多少钱").
     anew = re.search(
         r"重新|新申请|再申请|国内|商标注册|注册商标|注册一个|注册个|申请商标|reapply|new application"
-        r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)|filing",
+        r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)"
+        r"|apply(ing)? for a (new )?(trademark|mark|tm)\b|filing(?! (one|it|that|this|them)\b)",
         text,
         re.I,
     )
     # "whats the official fee for filing it" after an opposition deadline: filing THAT, the
     # conversation's procedure, not a new application ("file it again" is one).
     filing_it = bool(_FILING_IT.search(text)) and not _TM_ANCHOR.search(text)
+    # Longer, it is the last subject's when it points back and asks a facet ("他那个是2022年注册
+    # 下来的 现在提还来得及不" after squatting, "and after we file, does the owner get a chance to
+    # respond" after non-use, "and the official fee for filing one?" after collective marks).
+    # Not when registering is the state asked about ("what if we put the r on before it's
+    # registered").
+    points_back = (
+        bool(_LEAN.search(text)) and facet_of(text) is not None and not _NOT_YET.search(text)
+    )
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
-        and ((brief and not anew) or filing_it)
+        and (((brief or points_back) and not anew) or filing_it)
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None

@@ -157,6 +157,7 @@ class FaqSkill:
                 lean=lean,
                 previous=ctx.dialogue.faq_id,
                 text=ctx.text,
+                facet=interp.facet,
             )
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject

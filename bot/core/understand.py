@@ -287,7 +287,7 @@ _HUMAN_CLASS = re.compile(
     r"|回(个|一个)?电话|电话(里|上)(说|聊|讲|沟通)|\b(call|ring|phone) (me|us)( back)?\b"
     r"|\bgive (me|us) a (call|ring)\b"
     # whether anyone can help do it ("有没有人能帮我弄一下", "有人能帮帮我吗")
-    r"|有没有人(能|可以|会)?帮|有人(能|可以)帮",
+    r"|有没有人(能|可以|会)?帮|有人(能|可以)帮|(想|要|得)找(个)?人(来)?帮(我|我们|忙)",
     re.I,
 )
 # A booking asked for in words: a verb of arranging and someone to consult.

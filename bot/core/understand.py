@@ -357,7 +357,7 @@ _MADE_BOOKING = re.compile(
 _HUMAN_VERB = re.compile(
     r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)|在不在|在吗|在么"
     r"|对接|接手|跟进"
-    r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there"
+    r"|talk|speak|contact|reach|connect|get|\bcall(ing)?\b|need|chat|in touch|is there|are there"
     r"|transfer|put me|want|like|please|pls|help|assist|walk (me|us) through|guide (me|us)"
     r"|show (me|us) how",
     re.I,
@@ -394,6 +394,8 @@ _TM_AGENT = re.compile(
     # one word between: "must use chinese agent", "hire a local agency", "through an ip agent"
     r"|\b(hire|use|using|through|via|appoint|engage|need|needs)( an?| the)? \w+ agen(t|cy)\b"
     r"|\b(trademark|filing|ip|hire|use|using|through|appoint|via) (an? |the )?(\w+ )?agen(t|cy)"
+    # the user's own agent, spoken of ("our agent mentioned something called central attack")
+    r"|\b(our|my) (\w+ )?agen(t|ts|cy)\b"
     # "does a foreign company need an agent": an applicant needing one, not a person to talk to
     r"|\b(company|companies|firm|business|applicant|foreigner|individual)s? (still )?"
     r"(need|needs|require|requires|must use|ha(ve|s) to use) an? agen(t|cy)"

@@ -635,6 +635,7 @@ def _request(text: str, key: str, scores: dict[str, float]) -> str | None:
 
 
 def _asked(text: str, key: str, scores: dict[str, float]) -> str | None:
+    """The intent's examples first, then the word classes: a meeting, a person, a booking."""
     for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
         if not needs.search(text) or _IDENTITY.search(text):
             continue

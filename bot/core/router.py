@@ -17,7 +17,15 @@ import datetime as dt
 import re
 
 from bot.core.answers import is_yes
-from bot.core.choices import asks_question, match_choice, offered, ordinal_of, read_day, read_time
+from bot.core.choices import (
+    asks_question,
+    match_choice,
+    offered,
+    ordinal_of,
+    read_day,
+    read_new_day,
+    read_time,
+)
 from bot.core.contact import find_contact
 from bot.core.context import Context
 from bot.core.menu import menu_choices
@@ -346,7 +354,7 @@ class Router:
         if state in ("slot", "move_slot"):
             if _OTHER_DAY.search(text):
                 return "book:back"
-            day = read_day(text, ctx.today)
+            day = read_new_day(text, ctx.today)  # "9号要开会 换成下周一吧": Monday
             if day is not None:
                 return f"book:day:{day.isoformat()}" if self._back_to_day(ctx) else None
         # A day typed, with or without a polite tail ("this afternoon if you can"), not a

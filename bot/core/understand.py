@@ -25,6 +25,7 @@ __all__ = (
     "CANCEL_WORDS",
     "Interpretation",
     "Lexicon",
+    "asks_what_now",
     "entry_subject",
     "facet_of",
     "facets_of",
@@ -84,6 +85,11 @@ _CANCEL_FILLER = re.compile(
     # someone else decided ("算了 老板说先不约了", "sorry boss says no. cancel pls")
     r"|(老板|领导|上司|老总|经理|公司|家里)(说|觉得|决定|不同意)?|(觉得)?没(有)?必要"
     r"|\b(boss|manager|management|supervisor|says?|said|decided|no|against it)\b"
+    # ... a wait or a reason given beside it ("哎等下 老板说这周都没空 先不约了", "hold on, we're
+    # busy this week, never mind")
+    r"|等(一)?下|等等|稍等|(这|本|下)(个)?(周|星期|礼拜)|这(几|两)天|最近|(都|也)?没(有)?(空|时间)"
+    r"|有事|(太|很|比较)?忙"
+    r"|\b(wait|hold on|hang on|busy|no time|this week|next week|these days|swamped)\b"
     # coming back to it later ("cancel it. I'll come back later"), and "pls"
     r"|\b(come back|get back to you|pls|plz)\b"
     # no time now ("等下 老板说这周都没空 先不约了"), or someone else asked instead ("i'll ask our
@@ -222,6 +228,21 @@ def facets_of(text: str) -> tuple[str, ...]:
     found = tuple(name for name, rx in lexicon().facets if rx.search(text))
     dropped = frozenset().union(*(_SUBSUMES.get(f, frozenset()) for f in found))
     return tuple(f for f in found if f not in dropped) if dropped else found
+
+
+# What can be done about a situation ("那怎么办", "还有别的办法没", "so what can we do now",
+# "what are our options"): a question of its own, not an input of the last computation.
+_WHAT_NOW = re.compile(
+    r"怎么办|咋办|怎么整|(有|还有)(没有)?(什么|啥|别的|其他|其它)?(办法|补救|出路|路子)|有没有办法|补救"
+    r"|救(回来|得回来)|\bwhat (can|could|should|do) (we|i) do\b|\bwhat now\b|\bwhat next\b"
+    r"|\b(our|my|the|any|other) options\b|\banything (we|i) can do\b|\bany (other )?way (to|out)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_now(text: str) -> bool:
+    """Whether a message asks what can be done about a situation."""
+    return bool(_WHAT_NOW.search(text))
 
 
 @cache
@@ -514,6 +535,13 @@ _BEFORE = re.compile(r"先|之前|以前|还没|before|\bfirst\b|beforehand|prio
 _TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
 
 
+_FILING_IT = re.compile(
+    r"\b(?:fil(?:e|es|ing)|submit(?:ting)?|lodg(?:e|ing)|apply(?:ing)? for)\s+(?:it|that|this|one)\b"
+    r"(?!\s+(?:again|anew|over))|(?:提交|申请|提)(?:它|这个|那个)(?!.{0,3}(?:重新|再))",
+    re.IGNORECASE,
+)
+
+
 def _offtopic(text: str) -> bool:
     """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
     words = lexicon().offtopic
@@ -697,11 +725,13 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         text,
         re.I,
     )
+    # "whats the official fee for filing it" after an opposition deadline: filing THAT, the
+    # conversation's procedure, not a new application ("file it again" is one).
+    filing_it = bool(_FILING_IT.search(text)) and not _TM_ANCHOR.search(text)
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
-        and brief
-        and not anew
+        and ((brief and not anew) or filing_it)
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None
@@ -722,7 +752,8 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
         interp.extra["spoken"] = True
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
-    lean = bool(_LEAN.search(text))
+    # "另外问下 ..." starts another question: it leans on nothing, whatever it names.
+    lean = bool(_LEAN.search(text)) and not _SWITCH.search(text)
     interp.extra["lean"] = lean
     bare = bool(own) and _bare_subject(text)
     if interp.intent is None and bare and not interp.facet and dialogue.facet and short and lean:

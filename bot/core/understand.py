@@ -92,9 +92,7 @@ _CANCEL_FILLER = re.compile(
     r"|\b(wait|hold on|hang on|busy|no time|this week|next week|these days|swamped)\b"
     # coming back to it later ("cancel it. I'll come back later"), and "pls"
     r"|\b(come back|get back to you|pls|plz)\b"
-    # no time now ("等下 老板说这周都没空 先不约了"), or someone else asked instead ("i'll ask our
-    # lawyer", "我问问我们律师")
-    r"|等(一)?下|这周|本周|这几天|最近|都|没空|没时间|太忙|很忙|\b(busy|no time|this week|wait)\b"
+    # someone else asked instead ("i'll ask our lawyer", "我问问我们律师")
     r"|问问?(我们|我)?的?(律师|老板|领导|同事|代理|法务)"
     r"|\bask(ing)? (our|my|the) (legal |law |ip )?(lawyers?|attorneys?|boss|manager|agent"
     r"|colleagues?|team|department|legal|counsel)\b"

@@ -92,9 +92,7 @@ _CANCEL_FILLER = re.compile(
     r"|\b(wait|hold on|hang on|busy|no time|this week|next week|these days|swamped)\b"
     # coming back to it later ("cancel it. I'll come back later"), and "pls"
     r"|\b(come back|get back to you|pls|plz)\b"
-    # no time now ("等下 老板说这周都没空 先不约了"), or someone else asked instead ("i'll ask our
-    # lawyer", "我问问我们律师")
-    r"|等(一)?下|这周|本周|这几天|最近|都|没空|没时间|太忙|很忙|\b(busy|no time|this week|wait)\b"
+    # someone else asked instead ("i'll ask our lawyer", "我问问我们律师")
     r"|问问?(我们|我)?的?(律师|老板|领导|同事|代理|法务)"
     r"|\bask(ing)? (our|my|the) (legal |law |ip )?(lawyers?|attorneys?|boss|manager|agent"
     r"|colleagues?|team|department|legal|counsel)\b"
@@ -321,7 +319,7 @@ _HUMAN_CLASS = re.compile(
     r"|回(个|一个)?电话|电话(里|上)(说|聊|讲|沟通)|\b(call|ring|phone) (me|us)( back)?\b"
     r"|\bgive (me|us) a (call|ring)\b"
     # whether anyone can help do it ("有没有人能帮我弄一下", "有人能帮帮我吗")
-    r"|有没有人(能|可以|会)?帮|有人(能|可以)帮",
+    r"|有没有人(能|可以|会)?帮|有人(能|可以)帮|(想|要|得)找(个)?人(来)?帮(我|我们|忙)",
     re.I,
 )
 # A booking asked for in words: a verb of arranging and someone to consult.
@@ -391,7 +389,7 @@ _MADE_BOOKING = re.compile(
 _HUMAN_VERB = re.compile(
     r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)|在不在|在吗|在么"
     r"|对接|接手|跟进"
-    r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there"
+    r"|talk|speak|contact|reach|connect|get|\bcall(ing)?\b|need|chat|in touch|is there|are there"
     r"|transfer|put me|want|like|please|pls|help|assist|walk (me|us) through|guide (me|us)"
     r"|show (me|us) how",
     re.I,
@@ -428,6 +426,8 @@ _TM_AGENT = re.compile(
     # one word between: "must use chinese agent", "hire a local agency", "through an ip agent"
     r"|\b(hire|use|using|through|via|appoint|engage|need|needs)( an?| the)? \w+ agen(t|cy)\b"
     r"|\b(trademark|filing|ip|hire|use|using|through|appoint|via) (an? |the )?(\w+ )?agen(t|cy)"
+    # the user's own agent, spoken of ("our agent mentioned something called central attack")
+    r"|\b(our|my) (\w+ )?agen(t|ts|cy)\b"
     # "does a foreign company need an agent": an applicant needing one, not a person to talk to
     r"|\b(company|companies|firm|business|applicant|foreigner|individual)s? (still )?"
     r"(need|needs|require|requires|must use|ha(ve|s) to use) an? agen(t|cy)"
@@ -682,6 +682,7 @@ def _request(text: str, key: str, scores: dict[str, float]) -> str | None:
 
 
 def _asked(text: str, key: str, scores: dict[str, float]) -> str | None:
+    """The intent's examples first, then the word classes: a meeting, a person, a booking."""
     for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
         if not needs.search(text) or _IDENTITY.search(text):
             continue

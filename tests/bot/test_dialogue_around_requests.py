@@ -60,3 +60,18 @@ def test_one_stands_for_what_was_just_asked(rt: Runtime) -> None:  # noqa: F811
     clerk = Chat(rt.conversation, user="one")
     assert clerk.say("how long is the opposition period").faq_id == "opposition-period"
     assert clerk.say("and how do we lodge one").faq_id == "opposition-how"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my agent called it a subsequent designation, what is that",
+        "our agent is calling this a partial refusal, what does that mean",
+    ],
+)
+def test_ones_own_agent_spoken_of_is_no_request_for_a_person(
+    rt: Runtime,  # noqa: F811
+    said: str,
+) -> None:
+    clerk = Chat(rt.conversation, user=said)
+    assert clerk.say(said).intent != "handoff", said

@@ -52,6 +52,7 @@ def test_an_expert_to_consult_is_a_booking_with_the_topic(
         "could someone from the station give us a call about our refusal",
         # whether anyone can help, or walk one through, is asking for a person
         "系统老是报错 有没有人可以帮我们处理一下",
+        "这个异议我们搞不定 得找人帮我们处理",
         "the filing website keeps timing out, can someone guide me through it",
     ],
 )

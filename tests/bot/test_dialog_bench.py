@@ -133,11 +133,12 @@ def test_dialogue_set_covers_the_issue() -> None:
     assert len(convs) >= 120 and len(turns) >= 350
     # Roughly a fifth held out (the held-out file is never edited after a look at its results,
     # so the share falls as the tuned part grows: 45 facet dialogues were added to the tuned
-    # part for issue 21b; two blind batches of 25 joined the held-out part in round 6); about
-    # two thirds Chinese; every failure kind in both parts.
+    # part for issue 21b; two blind batches of 25 joined the held-out part in round 6); mostly
+    # Chinese (session 9's batches for foreign companies' staff brought English to about two
+    # fifths); every failure kind in both parts.
     assert 0.15 <= len(parts["heldout"]) / len(convs) <= 0.25
     langs = Counter(c.lang for c in convs)
-    assert 0.6 <= langs["zh"] / len(convs) <= 0.75
+    assert 0.55 <= langs["zh"] / len(convs) <= 0.75
     for part in parts.values():
         assert {c.kind for c in part} == set(KINDS)
     assert len({c.id for c in convs}) == len(convs)

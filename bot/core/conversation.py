@@ -20,7 +20,7 @@ from bot.core.ports import Clock, Outcome, Skill, Skills, SystemClock
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.core.settings import Settings
-from bot.core.spelling import correct, needs_spelling, vocabulary
+from bot.core.spelling import correct, correct_zh, needs_spelling, vocabulary
 from bot.core.texts import t
 from bot.core.understand import (
     Interpretation,
@@ -226,6 +226,8 @@ class Conversation:
             # tools read the corrected words; the transcript and the question log keep what
             # was typed. Not in a flow (names, addresses).
             ctx.text = correct(ctx.text, vocabulary(ctx.services.index.get(ctx.session)))
+        if ctx.flow is None and ctx.state.status != "human":
+            ctx.text = correct_zh(ctx.text)  # "商表", "驳会": a pinyin keyboard's homophones
         interp = understand_text(ctx.text, ctx.dialogue, ctx.lang)
         if interp.intent in ("handoff", "booking"):
             ctx.text = interp.text = typed  # staff read the question as the user typed it

@@ -27,7 +27,7 @@ from knowledge.tools._data import DATA_DIR
 from knowledge.tools.fees import DEFAULT_FEES_FILE
 from knowledge.tools.nice_data import KEYWORDS_FILE
 
-__all__ = ("Vocabulary", "common_words", "correct", "needs_spelling", "vocabulary")
+__all__ = ("Vocabulary", "common_words", "correct", "correct_zh", "needs_spelling", "vocabulary")
 
 # Words the bot reads beyond the corpus: its lexicon and intent examples, the Madrid parties
 # and business types the tools know, and the calendar words of dates.
@@ -139,3 +139,24 @@ def correct(text: str, vocab: Vocabulary) -> str:
         return fixed if fixed is not None else m.group(0)
 
     return _LOOSE_WORD.sub(one, text)
+
+
+@lru_cache(maxsize=1)
+def _zh_typos() -> tuple[tuple[re.Pattern[str], str], ...]:
+    import yaml
+
+    raw = yaml.safe_load(_EXTRA_FILES[0].read_text(encoding="utf-8")) or {}
+    return tuple((re.compile(k), str(v)) for k, v in (raw.get("zh_typos") or {}).items())
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def correct_zh(text: str) -> str:
+    """The text with the Chinese homophone typos of understanding.yaml `zh_typos` put right
+    ("我个人能注册商表吗" -> 商标); unchanged when none."""
+    if not _CJK.search(text):
+        return text
+    for rx, word in _zh_typos():
+        text = rx.sub(word, text)
+    return text

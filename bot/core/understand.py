@@ -578,10 +578,13 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         text,
         re.I,
     )
+    # ... also a longer one that asks a facet of it ("谁能申请啊 我们是个种植合作社 行不行" after
+    # the geographical indication), within a clause or two.
+    asks = len(key) <= 24 if _CJK.search(text) else len(key.split()) <= 16
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
-        and brief
+        and (brief or (asks and facet_of(text) is not None))
         and not anew
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject

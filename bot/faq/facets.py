@@ -193,6 +193,7 @@ def build(entries: list[FaqEntry]) -> FacetMap:
     subjects: dict[str, str | None] = {}
     weights: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     seen: set[str] = set()
+    fills: list[tuple[str, str, dict[str, int]]] = []
     for entry in entries:
         note = dict(notes.get(entry.id) or notes.get(entry.topic or "") or {})
         subject = _entry_subject(entry, note)
@@ -218,6 +219,12 @@ def build(entries: list[FaqEntry]) -> FacetMap:
             score[facet] = max(score[facet], ALSO)
         for facet, weight in score.items():
             weights[(str(family(subject)), facet)][entry.id] = weight
+        for other in _listed(note, "fills"):
+            fills.append((str(family(other)), entry.id, dict(score)))
+    for fam, entry_id, score in fills:  # after every entry: only the facets none of fam's answer
+        for facet, weight in score.items():
+            if not weights.get((fam, facet)):
+                weights[(fam, facet)] = {entry_id: weight}
     related = {e.id: tuple(e.related) for e in entries}
     names = {s.name for s in lexicon().subjects}
     tagged = {

@@ -25,6 +25,7 @@ __all__ = (
     "CANCEL_WORDS",
     "Interpretation",
     "Lexicon",
+    "asked_subjects",
     "entry_subject",
     "facet_of",
     "facets_of",
@@ -489,6 +490,11 @@ _BEFORE = re.compile(r"先|之前|以前|还没|before|\bfirst\b|beforehand|prio
 _TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
 
 
+# Facets only a legal question asks: "发票都留着 这样也要赔吗" during an infringement matter is
+# no question about invoices.
+_LEGAL_FACETS = frozenset({"damages", "penalty", "appeal", "accused", "unaware", "wilful"})
+
+
 def _offtopic(text: str) -> bool:
     """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
     words = lexicon().offtopic
@@ -515,7 +521,22 @@ _ONLY_HUMAN = re.compile(r"^((转|找)?(人工|真人|客服)|human|agent|staff|
 # A subject named only in lay words that, said during a conversation on a neighbouring subject,
 # is that subject's: removing a mark ("撤掉", "get rid of it") after its non-use is the non-use
 # cancellation.
-_YIELDS = {"invalidation": frozenset({"nonuse"})}
+# A refusal said in lay words ("最后要是不给注册") during an opposition is the opposition's decision.
+_YIELDS = {"invalidation": frozenset({"nonuse"}), "rejection": frozenset({"opposition"})}
+
+# Another subject named only to compare ("跟许可备案一样得双方一起去吗" during a pledge, "same as
+# for the licence?"): no subject of the question.
+_COMPARED = re.compile(
+    r"(跟|和|像|同|与)[^，,。？?！!\s]{1,10}?(一样|那样|似的|类似)"
+    r"|\b(same as|just like|as with) (for |with )?(the |a |an )?\w+( \w+)?",
+    re.IGNORECASE,
+)
+
+
+def asked_subjects(text: str) -> tuple[str, ...]:
+    """The subjects a message asks about: those it names, but for one named only to compare."""
+    rest = _COMPARED.sub(" ", text)
+    return subjects_of(rest) if rest != text and rest.strip() else subjects_of(text)
 
 
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
@@ -563,8 +584,9 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
             interp.intent = "booking"
     if interp.intent == "handoff" and _BOOK_VISIT.search(text) and not _ABOUT.search(text):
         interp.intent = "booking"  # someone to see in person ("找个人当面说说"): an expert's slot
-    own = list(subjects_of(text))
-    if interp.intent is None and not set(own) - {"registration"} and _offtopic(text):
+    own = list(asked_subjects(text))
+    legal = dialogue.subject is not None and bool(set(facets_of(text)) & _LEGAL_FACETS)
+    if interp.intent is None and not set(own) - {"registration"} and _offtopic(text) and not legal:
         # "今天天气怎么样": everyday matters, no trademark word: read alone, never a follow-up,
         # and the FAQ neither answers nor suggests from words it shares by chance.
         interp.extra["offtopic"] = True
@@ -578,13 +600,13 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         text,
         re.I,
     )
-    # ... also a longer one that asks a facet of it ("谁能申请啊 我们是个种植合作社 行不行" after
-    # the geographical indication), within a clause or two.
+    # ... also a longer one asking who may apply ("谁能申请啊 我们是个种植合作社 行不行" after the
+    # geographical indication), within a clause or two.
     asks = len(key) <= 24 if _CJK.search(text) else len(key.split()) <= 16
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
-        and (brief or (asks and facet_of(text) is not None))
+        and (brief or (asks and "eligibility" in facets_of(text)))
         and not anew
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject

@@ -100,6 +100,9 @@ class FacetMap:
     # entry id -> the measures its tags say its answer gives ("fee" on the subsequent
     # designation: "收费吗" after it is its own fee, not the fee overview)
     own: dict[str, frozenset[str]] = field(default_factory=dict)
+    # entry id -> the subject families its question names ("异议后决定不予注册，可以复审吗？":
+    # the opposition and the review of a refusal)
+    spoken: dict[str, frozenset[str | None]] = field(default_factory=dict)
 
     def subject_of(self, entry_id: str) -> str | None:
         """The subject of an entry (question, else alternates, else annotation)."""
@@ -233,7 +236,13 @@ def build(entries: list[FaqEntry]) -> FacetMap:
     }
     topics = {e.id: e.topic or e.id for e in entries}
     own = {e.id: tags for e in entries if (tags := _tag_facets(e))}
-    return FacetMap(subjects, dict(weights), related, tagged, topics, own)
+    spoken = {
+        e.id: frozenset(
+            family(s) for s in subjects_of(e.question.get("zh") + " " + e.question.get("en"))
+        )
+        for e in entries
+    }
+    return FacetMap(subjects, dict(weights), related, tagged, topics, own, spoken)
 
 
 # The editor's tags that name a measure the answer gives, whatever its question asks.
@@ -259,7 +268,7 @@ FLOOR = 30.0  # a retrieval score below this says nothing about the entry
 TELLING = frozenset(
     {
         *("result_time", "time", "validity", "fee", "documents"),  # measures
-        *("appeal", "damages", "penalty", "expired", "status", "online"),
+        *("appeal", "damages", "penalty", "expired", "status", "online", "add", "keep_selling"),
     }
 )
 # Read before the facet asked last: the qualifiers, and being accused of infringing ("对方律师
@@ -309,7 +318,8 @@ def choose_subject(
     named = [s for s in own if s != "registration"] or list(own)
     if context in named:
         return context  # named again, and what the conversation is on ("and if they seize fakes")
-    both = fmap.tagged.get(previous or "", frozenset())
+    # The subjects the answer just given is on: its tags, and those its question names.
+    both = fmap.tagged.get(previous or "", frozenset()) | fmap.spoken.get(previous or "", frozenset())
     if (
         context
         and named

@@ -9,7 +9,14 @@ from bot.core.context import Context
 from bot.core.menu import menu_choices
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
-from bot.core.understand import Interpretation, entry_subject, facet_of, subjects_of
+from bot.core.understand import (
+    Interpretation,
+    asked_subjects,
+    entry_subject,
+    facet_of,
+    facets_of,
+    subjects_of,
+)
 from bot.faq.answer import answer_text
 from bot.faq.facets import (
     FLOOR,
@@ -114,7 +121,7 @@ class FaqSkill:
         raw = matches
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
-            own = list(subjects_of(ctx.text))
+            own = list(asked_subjects(ctx.text))
             lean = bool(interp.extra.get("lean"))
             chosen = choose_subject(
                 fmap,
@@ -263,6 +270,12 @@ class FaqSkill:
         ):
             return None  # "只驳回了一部分商品呢" after the review answer asks more than a facet
         fmap = facet_map(ctx.services.index.get(ctx.session))
+        if interp.followup and not fmap.covers(interp.subject, interp.facet):
+            # The first facet the lexicon reads is none of this subject's, another asked is
+            # ("他注册快6年了 过了期限呢" during an invalidation: the time limit, not lapsing).
+            covered = [f for f in facets_of(ctx.text) if fmap.covers(interp.subject, f)]
+            if covered:
+                interp.facet = covered[0]
         found = fmap.best(interp.subject, interp.facet, prefer=previous)
         up = WIDER.get(interp.subject)
         wide = fmap.best(up, interp.facet) if up and interp.followup else None

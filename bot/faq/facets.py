@@ -319,7 +319,9 @@ def choose_subject(
     if context in named:
         return context  # named again, and what the conversation is on ("and if they seize fakes")
     # The subjects the answer just given is on: its tags, and those its question names.
-    both = fmap.tagged.get(previous or "", frozenset()) | fmap.spoken.get(previous or "", frozenset())
+    both = fmap.tagged.get(previous or "", frozenset()) | fmap.spoken.get(
+        previous or "", frozenset()
+    )
     if (
         context
         and named

@@ -527,7 +527,7 @@ _YIELDS = {"invalidation": frozenset({"nonuse"}), "rejection": frozenset({"oppos
 # Another subject named only to compare ("跟许可备案一样得双方一起去吗" during a pledge, "same as
 # for the licence?"): no subject of the question.
 _COMPARED = re.compile(
-    r"(跟|和|像|同|与)[^，,。？?！!\s]{1,10}?(一样|那样|似的|类似)"
+    r"(跟|和|像|同(?![一日天时])|与)(?![我咱你他她它人别对])[^，,。？?！!\s]{1,10}?(一样|那样|似的|类似)"
     r"|\b(same as|just like|as with) (for |with )?(the |a |an )?\w+( \w+)?",
     re.IGNORECASE,
 )
@@ -535,7 +535,7 @@ _COMPARED = re.compile(
 
 def asked_subjects(text: str) -> tuple[str, ...]:
     """The subjects a message asks about: those it names, but for one named only to compare."""
-    rest = _COMPARED.sub(" ", text)
+    rest = _COMPARED.sub(lambda m: " " if subjects_of(m.group(0)) else m.group(0), text)
     return subjects_of(rest) if rest != text and rest.strip() else subjects_of(text)
 
 

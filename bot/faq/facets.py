@@ -274,7 +274,7 @@ TELLING = frozenset(
 # Read before the facet asked last: the qualifiers, and being accused of infringing ("对方律师
 # 发函了 让我们赔5万 这个咋回" is no claim of one's own damages), which says which side the asker
 # is on whatever else the message asks.
-FIRST = QUALIFIERS | {"accused"}
+FIRST = QUALIFIERS | {"accused", "seized"}
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 # A national mark named for itself, not as Madrid's basic mark.
 _OWN_NATIONAL = re.compile(

@@ -22,6 +22,7 @@ from bot.faq.facets import (
     FLOOR,
     PRIMARY,
     QUALIFIERS,
+    TELLING,
     WIDER,
     FacetMap,
     bare_facet,
@@ -273,7 +274,13 @@ class FaqSkill:
         if interp.followup and not fmap.covers(interp.subject, interp.facet):
             # The first facet the lexicon reads is none of this subject's, another asked is
             # ("他注册快6年了 过了期限呢" during an invalidation: the time limit, not lapsing).
-            covered = [f for f in facets_of(ctx.text) if fmap.covers(interp.subject, f)]
+            # A telling facet ("where i check the status" after Hong Kong) gives way only to
+            # another telling one.
+            covered = [
+                f
+                for f in facets_of(ctx.text)
+                if fmap.covers(interp.subject, f) and (f in TELLING or interp.facet not in TELLING)
+            ]
             if covered:
                 interp.facet = covered[0]
         found = fmap.best(interp.subject, interp.facet, prefer=previous)

@@ -533,10 +533,38 @@ _COMPARED = re.compile(
 )
 
 
+# The clauses of a message: Chinese ones between spaces or punctuation, English ones between
+# punctuation.
+_CLAUSES_ZH = re.compile(r"[\s，,。！!；;？?]+")
+_CLAUSES_EN = re.compile(r"[,.;!?]+\s*")
+# A clause that asks.
+_ASKING = re.compile(
+    r"[吗么呢嘛]|怎|咋|如何|什么|啥|哪|多少|几|能不能|可不可以|行不行|\b(how|what|can|could|is|are|do|does)\b",
+    re.IGNORECASE,
+)
+
+
 def asked_subjects(text: str) -> tuple[str, ...]:
-    """The subjects a message asks about: those it names, but for one named only to compare."""
+    """The subjects a message asks about: those it names, but for one named only to compare,
+    and the subject of the clause that asks first: "我们报的商标被驳了 引证的那个商标市面上根本没见过
+    能申请把它撤掉吗" tells of a refusal and asks to remove a mark nobody uses (non-use)."""
     rest = _COMPARED.sub(lambda m: " " if subjects_of(m.group(0)) else m.group(0), text)
-    return subjects_of(rest) if rest != text and rest.strip() else subjects_of(text)
+    found = subjects_of(rest) if rest != text and rest.strip() else subjects_of(text)
+    if len([s for s in found if s != "registration"]) < 2:
+        return found
+    split = _CLAUSES_ZH if _CJK.search(text) else _CLAUSES_EN
+    clauses = [c for c in split.split(rest) if c]
+    last = next((c for c in reversed(clauses) if subjects_of(c)), "")
+    if len(clauses) < 2 or not _ASKING.search(last):
+        return found
+    asked = [s for s in subjects_of(last) if s != "registration"]
+    if not asked or asked[0] == found[0]:
+        return found
+    first = asked[0]
+    # A removal asked in lay words of a mark the message says is unused: the non-use one.
+    if not _named(first, last):
+        first = next((s for s in _YIELDS.get(first, ()) if s in found), first)
+    return (first, *[s for s in found if s != first])
 
 
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:

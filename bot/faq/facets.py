@@ -44,7 +44,9 @@ WIDER = {"agent": "registration", "search": "registration"}  # "查了没有 网
 # Facets that qualify the measure asked rather than name another: "他不知道是假的 那他还要赔吗"
 # asks the damages of an innocent seller, "if they did it on purpose, how much" the punitive
 # ones. Read before the facets at the end of the message.
-QUALIFIERS = frozenset(["wilful", "unaware"])
+# The same for a party added to an IR ("add canada to the IR, whats the fee": the subsequent
+# designation's fee) and goods seized at the border ("how fast do we need to react").
+QUALIFIERS = frozenset(["wilful", "unaware", "add", "seized"])
 
 
 _FILLER = re.compile(
@@ -269,6 +271,7 @@ TELLING = frozenset(
     {
         *("result_time", "time", "validity", "fee", "documents"),  # measures
         *("appeal", "damages", "penalty", "expired", "status", "online", "add", "keep_selling"),
+        "counts",  # "这个算侵权吗": what counts as infringing
     }
 )
 # Read before the facet asked last: the qualifiers, and being accused of infringing ("对方律师

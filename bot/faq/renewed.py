@@ -48,7 +48,10 @@ def renewal_of_context(interp: Interpretation | None, text: str, fmap: FacetMap)
 
 
 # A national mark set against the other ("国内续展了马德里还要续吗"): both are asked about.
-_NATIONAL = re.compile(r"国内|境内|基础商标|national|domestic|chinese (mark|registration)", re.I)
+_NATIONAL = re.compile(
+    r"国内|境内|基础商标|\bnational\b|domestic|chinese (\w+ )?(mark|registration)|bas(e|ic) mark",
+    re.I,
+)
 
 
 def _named_with_term(interp: Interpretation, text: str, fmap: FacetMap) -> bool:

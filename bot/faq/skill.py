@@ -133,6 +133,19 @@ class FaqSkill:
                 previous=ctx.dialogue.faq_id,
                 text=ctx.text,
             )
+            context = interp.context_subject
+            asked = facets_of(ctx.text)
+            if (
+                chosen != context
+                and context is not None
+                and asked
+                and any(fmap.covers(context, f) for f in asked)
+                and not any(fmap.covers(chosen, f) for f in asked)
+            ):
+                # Another subject named on the way, of which nothing answers what is asked, and
+                # the conversation's does: still the conversation's ("被许可人用也算吗" during a
+                # non-use cancellation is what counts as use, not the licence).
+                chosen = context
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject
                 interp.subject = chosen
@@ -343,7 +356,15 @@ class FaqSkill:
                 )
                 if again:
                     return None
-                rival = alone or (answers and found != previous)
+                # ... unless it is of another subject the answer just given covers too: "那个复审
+                # 要交多少" after the opposition's appeal (its question names the review) finds
+                # the review of a refusal alone; the conversation kept the opposition's.
+                other = family(fmap.subject_of(best.entry.id))
+                covered = fmap.tagged.get(previous or "", frozenset()) | fmap.spoken.get(
+                    previous or "", frozenset()
+                )
+                aside = other not in (family(interp.subject), "registration") and other in covered
+                rival = (alone and not aside) or (answers and found != previous)
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found
         if best is None:

@@ -226,10 +226,11 @@ def build(entries: list[FaqEntry]) -> FacetMap:
             weights[(str(family(subject)), facet)][entry.id] = weight
         for other in _listed(note, "fills"):
             fills.append((str(family(other)), entry.id, dict(score)))
-    for fam, entry_id, score in fills:  # after every entry: only the facets none of fam's answer
-        for facet, weight in score.items():
-            if not weights.get((fam, facet)):
-                weights[(fam, facet)] = {entry_id: weight}
+    for fam, entry_id, score in fills:  # after every entry: the facets no entry of fam is THE
+        for facet, weight in score.items():  # answer to (at most "also covered")
+            have = weights.get((fam, facet), {})
+            if weight >= PRIMARY and max(have.values(), default=0) < PRIMARY:
+                weights[(fam, facet)] = {**have, entry_id: weight}
     related = {e.id: tuple(e.related) for e in entries}
     names = {s.name for s in lexicon().subjects}
     tagged = {

@@ -123,6 +123,10 @@ class FaqSkill:
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
             own = list(asked_subjects(ctx.text))
+            if interp.subject == interp.context_subject and interp.subject not in own:
+                # The conversation's subject, which a lay word of another yields to ("最后要是
+                # 不给注册" during an opposition is its decision, bot/core/understand.py).
+                own.insert(0, interp.subject)
             lean = bool(interp.extra.get("lean"))
             chosen = choose_subject(
                 fmap,

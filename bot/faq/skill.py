@@ -145,10 +145,15 @@ class FaqSkill:
                 and asked
                 and any(fmap.covers(context, f) for f in asked)
                 and not any(fmap.covers(chosen, f) for f in asked)
+                and not any(
+                    m.score >= ctx.services.settings.suggest_threshold
+                    and family(fmap.subject_of(m.entry.id)) == family(chosen)
+                    for m in raw
+                )
             ):
-                # Another subject named on the way, of which nothing answers what is asked, and
-                # the conversation's does: still the conversation's ("被许可人用也算吗" during a
-                # non-use cancellation is what counts as use, not the licence).
+                # Another subject named on the way, of which nothing answers what is asked nor
+                # matches the words, and the conversation's does: still the conversation's
+                # ("被许可人用也算吗" during a non-use cancellation is what counts as use).
                 chosen = context
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject

@@ -105,6 +105,21 @@ class FacetMap:
     # entry id -> the subject families its question names ("异议后决定不予注册，可以复审吗？":
     # the opposition and the review of a refusal)
     spoken: dict[str, frozenset[str | None]] = field(default_factory=dict)
+    # {subject, other subject} -> (entry id, the facets it answers of the two together):
+    # facets.yaml `with` ("公司改名了还没变更 影响续展不": the renewal documents)
+    joint: dict[frozenset[str], tuple[str, frozenset[str]]] = field(default_factory=dict)
+
+    def together(self, named: set[str], context: str | None, facets: tuple[str, ...]) -> str | None:
+        """The entry on two subjects together, named in the message (or one named and the
+        other the conversation's), for one of the facets it answers or none asked."""
+        keys = [frozenset(named)]
+        if context is not None and family(context) not in named:
+            keys.append(frozenset(named | {str(family(context))}))
+        for key in keys:
+            found = self.joint.get(key) if len(key) == 2 else None
+            if found and (not facets or set(facets) & found[1]):
+                return found[0]
+        return None
 
     def subject_of(self, entry_id: str) -> str | None:
         """The subject of an entry (question, else alternates, else annotation)."""
@@ -199,6 +214,7 @@ def build(entries: list[FaqEntry]) -> FacetMap:
     weights: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     seen: set[str] = set()
     fills: list[tuple[str, str, dict[str, int]]] = []
+    joint: dict[frozenset[str], tuple[str, frozenset[str]]] = {}
     for entry in entries:
         note = dict(notes.get(entry.id) or notes.get(entry.topic or "") or {})
         subject = _entry_subject(entry, note)
@@ -226,6 +242,10 @@ def build(entries: list[FaqEntry]) -> FacetMap:
             weights[(str(family(subject)), facet)][entry.id] = weight
         for other in _listed(note, "fills"):
             fills.append((str(family(other)), entry.id, dict(score)))
+        pairs = note.get("with")
+        for other, facets in pairs.items() if isinstance(pairs, dict) else []:
+            key = frozenset({str(family(subject)), str(family(other))})
+            joint[key] = (entry.id, frozenset(str(f) for f in facets or ()))
     for fam, entry_id, score in fills:  # after every entry: the facets no entry of fam is THE
         for facet, weight in score.items():  # answer to (at most "also covered")
             have = weights.get((fam, facet), {})
@@ -245,7 +265,7 @@ def build(entries: list[FaqEntry]) -> FacetMap:
         )
         for e in entries
     }
-    return FacetMap(subjects, dict(weights), related, tagged, topics, own, spoken)
+    return FacetMap(subjects, dict(weights), related, tagged, topics, own, spoken, joint)
 
 
 # The editor's tags that name a measure the answer gives, whatever its question asks.

@@ -262,6 +262,14 @@ class FaqSkill:
         facet, and no other near candidate is.
         """
         interp = ctx.interp
+        if interp is not None and interp.intent is None:
+            # Two subjects together ("公司改名了还没去变更 影响续展不", "会影响续展不" after the
+            # lost certificate): the entry on both, for what it answers of them.
+            fmap = facet_map(ctx.services.index.get(ctx.session))
+            named = {str(family(s)) for s in asked_subjects(ctx.text)} - {"registration", "None"}
+            found = fmap.together(named, interp.context_subject, facets_of(ctx.text))
+            if named and found is not None:
+                return found
         if interp is not None and interp.subject and interp.extra.get("implied"):
             # A subject implied, not named ("想在美国日本注册商标"): its entry for the facet
             # asked, or for how it is done.

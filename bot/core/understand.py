@@ -26,6 +26,7 @@ __all__ = (
     "Interpretation",
     "Lexicon",
     "asked_subjects",
+    "asking_clause",
     "entry_subject",
     "facet_of",
     "facets_of",
@@ -544,6 +545,15 @@ _ASKING = re.compile(
 )
 
 
+def asking_clause(text: str) -> str | None:
+    """The last clause of a message of several that names a subject, when it asks ("can we
+    register our tm with chinese customs somehow?" after "we found fake versions ...")."""
+    split = _CLAUSES_ZH if _CJK.search(text) else _CLAUSES_EN
+    clauses = [c for c in split.split(text) if c]
+    last = next((c for c in reversed(clauses) if subjects_of(c)), None)
+    return last if len(clauses) > 1 and last is not None and _ASKING.search(last) else None
+
+
 def asked_subjects(text: str) -> tuple[str, ...]:
     """The subjects a message asks about: those it names, but for one named only to compare,
     and the subject of the clause that asks first: "我们报的商标被驳了 引证的那个商标市面上根本没见过
@@ -552,10 +562,8 @@ def asked_subjects(text: str) -> tuple[str, ...]:
     found = subjects_of(rest) if rest != text and rest.strip() else subjects_of(text)
     if len([s for s in found if s != "registration"]) < 2:
         return found
-    split = _CLAUSES_ZH if _CJK.search(text) else _CLAUSES_EN
-    clauses = [c for c in split.split(rest) if c]
-    last = next((c for c in reversed(clauses) if subjects_of(c)), "")
-    if len(clauses) < 2 or not _ASKING.search(last):
+    last = asking_clause(rest)
+    if last is None:
         return found
     asked = [s for s in subjects_of(last) if s != "registration"]
     if not asked or asked[0] == found[0]:

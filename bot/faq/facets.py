@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.understand import entry_subject, facets_of, lexicon, subjects_of
+from bot.core.understand import asking_clause, entry_subject, facets_of, lexicon, subjects_of
 from knowledge.index import FaqIndex, Match
 from knowledge.per_index import per_index
 from knowledge.schema import FaqEntry
@@ -502,6 +502,10 @@ def resolve(
     if not specific or not _ANCHOR.search(text):
         return None  # retrieval knows nothing: a named subject and a mark, or nothing
     several = {family(s) for s in subjects_of(text)} - {"registration"}
+    clause = asking_clause(text)
+    asked_of = {family(s) for s in subjects_of(clause)} - {"registration"} if clause else set()
+    if len(several) > 1 and asked_of == {fam}:
+        several = asked_of  # the situation told first, the question on this subject
     if len(several) > 1:
         # Several subjects named: the one entry tagged with them all ("国际商标 ... 异议期"),
         # else nothing sure.

@@ -112,12 +112,12 @@ class FacetMap:
     def together(self, named: set[str], context: str | None, facets: tuple[str, ...]) -> str | None:
         """The entry on two subjects together, named in the message (or one named and the
         other the conversation's), for one of the facets it answers or none asked."""
-        keys = [frozenset(named)]
+        keys = [(frozenset(named), True)]
         if context is not None and family(context) not in named:
-            keys.append(frozenset(named | {str(family(context))}))
-        for key in keys:
+            keys.append((frozenset(named | {str(family(context))}), False))
+        for key, both_named in keys:
             found = self.joint.get(key) if len(key) == 2 else None
-            if found and (not facets or set(facets) & found[1]):
+            if found and ((both_named and not facets) or set(facets) & found[1]):
                 return found[0]
         return None
 

@@ -267,7 +267,8 @@ class FaqSkill:
             # lost certificate): the entry on both, for what it answers of them.
             fmap = facet_map(ctx.services.index.get(ctx.session))
             named = {str(family(s)) for s in asked_subjects(ctx.text)} - {"registration", "None"}
-            found = fmap.together(named, interp.context_subject, facets_of(ctx.text))
+            asked = facets_of(ctx.text) or ((interp.facet,) if interp.facet else ())
+            found = fmap.together(named, interp.context_subject, asked)
             if named and found is not None:
                 return found
         if interp is not None and interp.subject and interp.extra.get("implied"):

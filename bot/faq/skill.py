@@ -15,6 +15,7 @@ from bot.core.understand import (
     entry_subject,
     facet_of,
     facets_of,
+    lexicon,
     subjects_of,
 )
 from bot.faq.answer import answer_text
@@ -266,7 +267,11 @@ class FaqSkill:
             # Two subjects together ("公司改名了还没去变更 影响续展不", "会影响续展不" after the
             # lost certificate): the entry on both, for what it answers of them.
             fmap = facet_map(ctx.services.index.get(ctx.session))
-            named = {str(family(s)) for s in asked_subjects(ctx.text)} - {"registration", "None"}
+            # (in lay words too: "we changed our company name but never recorded it")
+            named = {str(family(s)) for s in asked_subjects(ctx.text)} | {
+                str(family(s.name)) for s in lexicon().subjects if s.names(ctx.text)
+            }
+            named -= {"registration", "None"}
             asked = facets_of(ctx.text) or ((interp.facet,) if interp.facet else ())
             found = fmap.together(named, interp.context_subject, asked)
             if named and found is not None:

@@ -15,7 +15,11 @@ Each case is (first message, follow-up, the entry that must answer the follow-up
 - another subject named only to compare ("跟许可备案一样") or on the way, with nothing of its
   own answering what is asked ("被许可人用也算吗" during a non-use cancellation), leaves the
   conversation's subject in place;
-- the subject of the clause that asks, not of the situation told first.
+- the subject of the clause that asks, not of the situation told first ("a lawyer's letter" names
+  no agency);
+- an entry on two subjects together (bot/faq/facets.yaml `with`): a name change not recorded
+  and the renewal, the renewal after a lost certificate;
+- what the station can do for one (`help`).
 The runtime and fixtures of tests/bot/test_dialogues.py.
 """
 
@@ -88,6 +92,37 @@ _TYPOS = [
     ("商标异意怎么提", None, "opposition-how"),
     ("收到律师函说我们侵权 咋整", None, "received-infringement-claim"),
 ]
+_TOGETHER = [
+    ("续展要准备什么材料", "公司名字改过了还没办变更 会影响续展吗", "renewal-documents"),
+    ("商标续展多少钱", "营业执照上地址变了没去改 影响续展不", "renewal-documents"),
+    (
+        "what documents do we need to renew",
+        "we changed our company name but never recorded it, problem for renewal?",
+        "renewal-documents",
+    ),
+    ("公司改名了商标要变更吗", "快到期了 续展前要先办变更吗", "renewal-documents"),
+    ("商标注册证丢了怎么办", "会影响续展吗", "lost-certificate"),
+    ("注册证坏了能补吗", "那转让会受影响不", "lost-certificate"),
+    ("商标续展费多少", "变更呢", "change-fee"),  # a facet of the change alone
+]
+_HELP_AND_CLAUSE = [
+    ("商标续展多少钱", "你们指导站能帮我们企业做点啥", "station-services"),
+    (
+        "how much is the renewal fee",
+        "what can you guys help us with at the station",
+        "station-services",
+    ),
+    (
+        "商标侵权怎么维权",
+        "我们店收到一封律师函 说我们卖的东西侵权 让赔钱 咋办",
+        "received-infringement-claim",
+    ),
+    (
+        "how do i record my mark with customs",
+        "we found fakes leaving the port. can we record our mark with customs somehow?",
+        "customs-recordal",
+    ),
+]
 _TERM = [
     ("马德里国际注册快到期了 咋续", "madrid-validity-renewal"),
     ("国际注册满10年了 怎么续展", "madrid-validity-renewal"),
@@ -105,7 +140,9 @@ _KEPT = [
 ]
 
 
-@pytest.mark.parametrize(("first", "then", "entry"), _FILLED + _WORDS + _KEPT)
+@pytest.mark.parametrize(
+    ("first", "then", "entry"), _FILLED + _WORDS + _KEPT + _TOGETHER + _HELP_AND_CLAUSE
+)
 def test_the_follow_up_takes_the_entry_of_its_class(
     rt: Runtime, first: str, then: str, entry: str
 ) -> None:

@@ -92,6 +92,20 @@ _TYPOS = [
     ("商标异意怎么提", None, "opposition-how"),
     ("收到律师函说我们侵权 咋整", None, "received-infringement-claim"),
 ]
+_AFTERMATH = [
+    ("海关发现侵权货物后权利人要做什么", "要是我们没按时回复呢", "customs-detention"),
+    (
+        "customs found suspected fakes of our brand, what must we do",
+        "and if we don't reply in time?",
+        "customs-detention",
+    ),
+    ("商标注册证丢了怎么办", "证书丢了对商标权有影响吗", "lost-certificate"),
+    (
+        "we lost our trademark certificate, what now",
+        "does losing it affect our rights at all?",
+        "lost-certificate",
+    ),
+]
 _TOGETHER = [
     ("续展要准备什么材料", "公司名字改过了还没办变更 会影响续展吗", "renewal-documents"),
     ("商标续展多少钱", "营业执照上地址变了没去改 影响续展不", "renewal-documents"),
@@ -141,7 +155,7 @@ _KEPT = [
 
 
 @pytest.mark.parametrize(
-    ("first", "then", "entry"), _FILLED + _WORDS + _KEPT + _TOGETHER + _HELP_AND_CLAUSE
+    ("first", "then", "entry"), _FILLED + _WORDS + _KEPT + _AFTERMATH + _TOGETHER + _HELP_AND_CLAUSE
 )
 def test_the_follow_up_takes_the_entry_of_its_class(
     rt: Runtime, first: str, then: str, entry: str
@@ -205,6 +219,13 @@ def test_the_clause_that_asks_names_the_subject(rt: Runtime, then: str) -> None:
         ("这段时间商标算谁的", "effective"),
         ("还有啥补救的办法没", "appeal"),
         ("啥时候之前要办完", "time"),
+        ("our licensee uses it, does that count?", "counts"),
+        ("什么才算用了", "counts"),
+        ("海关说扣到一批可疑的货", "seized"),
+        ("from what point is it legally ours", "effective"),
+        ("does losing it affect our rights in the mark", "effect"),
+        ("and if we're already past expiry?", "expired"),
+        ("你们能帮我们企业做点啥", "help"),
     ],
 )
 def test_new_facet_words(text: str, facet: str) -> None:

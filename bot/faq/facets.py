@@ -244,10 +244,10 @@ def build(entries: list[FaqEntry]) -> FacetMap:
             fills.append((str(family(other)), entry.id, dict(score)))
         pairs = note.get("with")
         for other, facets in pairs.items() if isinstance(pairs, dict) else []:
-            key = frozenset({str(family(subject)), str(family(other))})
-            joint[key] = (entry.id, frozenset(str(f) for f in facets or ()))
-    for fam, entry_id, score in fills:  # after every entry: the facets no entry of fam is THE
-        for facet, weight in score.items():  # answer to (at most "also covered")
+            pair = frozenset({str(family(subject)), str(family(other))})
+            joint[pair] = (entry.id, frozenset(str(f) for f in facets or ()))
+    for fam, entry_id, filled in fills:  # after every entry: the facets no entry of fam is THE
+        for facet, weight in filled.items():  # answer to (at most "also covered")
             have = weights.get((fam, facet), {})
             if weight >= PRIMARY and max(have.values(), default=0) < PRIMARY:
                 weights[(fam, facet)] = {**have, entry_id: weight}

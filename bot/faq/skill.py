@@ -383,10 +383,10 @@ class FaqSkill:
                 # 要交多少" after the opposition's appeal (its question names the review) finds
                 # the review of a refusal alone; the conversation kept the opposition's.
                 other = family(fmap.subject_of(best.entry.id))
-                covered = fmap.tagged.get(previous or "", frozenset()) | fmap.spoken.get(
+                on_last = fmap.tagged.get(previous or "", frozenset()) | fmap.spoken.get(
                     previous or "", frozenset()
                 )
-                aside = other not in (family(interp.subject), "registration") and other in covered
+                aside = other not in (family(interp.subject), "registration") and other in on_last
                 rival = (alone and not aside) or (answers and found != previous)
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found

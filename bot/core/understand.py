@@ -528,7 +528,7 @@ _YIELDS = {"invalidation": frozenset({"nonuse"}), "rejection": frozenset({"oppos
 # Another subject named only to compare ("跟许可备案一样得双方一起去吗" during a pledge, "same as
 # for the licence?"): no subject of the question.
 _COMPARED = re.compile(
-    r"(跟|和|像|同(?![一日天时])|与)(?![我咱你他她它人别对])[^，,。？?！!\s]{1,10}?(一样|那样|似的|类似)"
+    r"(跟|和|像|同(?![一日天时])|与)(?!我|咱|你|他|她|它|人|别|对)[^，,。？?！!\s]{1,10}?(?<![不没])(一样|那样|似的|类似)"
     r"|\b(same as|just like|as with) (for |with )?(the |a |an )?\w+( \w+)?",
     re.IGNORECASE,
 )

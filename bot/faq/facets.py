@@ -513,7 +513,10 @@ def resolve(
         return next(iter(both.values())) if len(both) == 1 else None
     if primary:
         return primary[0]
-    return fmap.best(subject, "procedure", prefer=previous) if not asked else None
+    # Asking only what none of the subject's entries answers ("能不能打无效": whether it can be
+    # done) asks how it is done.
+    own_facets = [f for f in asked if fmap.covers(subject, f)]
+    return fmap.best(subject, "procedure", prefer=previous) if not own_facets else None
 
 
 # A question asked, as opposed to a situation told ("商标局把我们的logo给驳回了 说跟别人的太像",

@@ -18,7 +18,15 @@ from rapidfuzz import fuzz
 
 from bot.core.messages import Choice
 
-__all__ = ("asks_question", "match_choice", "offered", "ordinal_of", "read_day", "read_time")
+__all__ = (
+    "asks_question",
+    "match_choice",
+    "offered",
+    "ordinal_of",
+    "read_day",
+    "read_new_day",
+    "read_time",
+)
 
 _ANY = re.compile(
     r"都可以|都行|都好|任一|任意|任何|随便|无所谓|哪个都|谁都|哪位都|不限|没有偏好|没偏好|谁有空"
@@ -138,6 +146,21 @@ def read_day(text: str, today: dt.date, *, dotted: bool = False) -> dt.date | No
         wd = _WEEKDAY_EN[m.group(2)]
         return _week_day(today, 1, wd) if m.group(1) else _next_weekday(today, wd)
     return None
+
+
+# Where a new day starts in a change of mind: "哎不行 9号要开会 换成下周一吧" is Monday, not the 9th.
+_CHANGE_TO = re.compile(
+    r"改成|改为|改到|换成|换到|调到|挪到|推到|\b(?:change|move|switch)(?: it)? to\b|\bmake it\b",
+    re.IGNORECASE,
+)
+
+
+def read_new_day(text: str, today: dt.date) -> dt.date | None:
+    """The day a message moves to: the one after a change word ("换成下周一"), else any day."""
+    m = _CHANGE_TO.search(text)
+    if m is not None and (day := read_day(text[m.end() :], today)) is not None:
+        return day
+    return read_day(text, today)
 
 
 def _weeks_ahead(text: str) -> int | None:
@@ -323,7 +346,9 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         if found or soonest:
             return (found or soonest)[0].payload
     dated = [c for c in options if re.search(r":\d{4}-\d{2}-\d{2}$", c.payload)]
-    if dated and (day := read_day(text, today, dotted=True)) is not None:
+    moved = _CHANGE_TO.search(text)  # "9号不行 换成下周一": Monday
+    day = read_day(text[moved.end() :], today) if moved is not None else None
+    if dated and (day := day or read_day(text, today, dotted=True)) is not None:
         found = [c for c in dated if c.payload.endswith(day.isoformat())]
         return found[0].payload if found else None
     if dated and (weeks := _weeks_ahead(text)) is not None:

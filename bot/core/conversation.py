@@ -17,6 +17,7 @@ from bot.core.context import Context
 from bot.core.dialogue import Dialogue
 from bot.core.messages import Choice, Inbound, Reply
 from bot.core.ports import Clock, Outcome, Skill, Skills, SystemClock
+from bot.core.repair import repair_of
 from bot.core.router import Router
 from bot.core.services import Services
 from bot.core.settings import Settings
@@ -228,7 +229,14 @@ class Conversation:
             ctx.text = correct(ctx.text, vocabulary(ctx.services.index.get(ctx.session)))
         if ctx.flow is None and ctx.state.status != "human":
             ctx.text = correct_zh(ctx.text)  # "商表", "驳会": a pinyin keyboard's homophones
+        repaired = repair_of(ctx.text) if ctx.state.status != "human" else None
+        if repaired is not None:
+            # "that doesn't answer my question. i mean ...": the question said again is what
+            # is understood; the complaint words drag retrieval nowhere (bot/core/repair.py).
+            ctx.text = repaired[1]
         interp = understand_text(ctx.text, ctx.dialogue, ctx.lang)
+        if repaired is not None:
+            interp.extra["repair"] = repaired[0]
         if interp.intent in ("handoff", "booking"):
             ctx.text = interp.text = typed  # staff read the question as the user typed it
         if interp.intent in ("handoff", "booking") and (own := subjects_of(ctx.text)):

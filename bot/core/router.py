@@ -17,11 +17,19 @@ import datetime as dt
 import re
 
 from bot.core.answers import is_yes
-from bot.core.choices import asks_question, match_choice, offered, ordinal_of, read_day, read_time
+from bot.core.choices import (
+    asks_question,
+    match_choice,
+    offered,
+    ordinal_of,
+    read_day,
+    read_new_day,
+    read_time,
+)
 from bot.core.contact import find_contact
 from bot.core.context import Context
 from bot.core.menu import menu_choices
-from bot.core.messages import Reply
+from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome, Skill, Skills
 from bot.core.texts import t
 from bot.core.understand import (
@@ -56,6 +64,13 @@ _ANY_DAY = re.compile(
     r"|(时间|哪个|哪位|谁)\S{0,4}早(?![上晨])",
     re.I,
 )
+# The answer taken back within the message ("9号要开会 换成下周一吧", "tue.. no wait, thu is
+# better"): what follows the last of these words is the answer.
+_TAKEN_BACK = re.compile(
+    r"换成|改成|改到|换到|改为|不对|哦不|no wait|wait no|\bno,? (make it|let'?s do)\b|\bmake it\b"
+    r"|\bactually\b|\bi mean\b|\b(change|switch) (it )?to\b|\binstead\b",
+    re.IGNORECASE,
+)
 _CORRECTION = re.compile(
     r"不对|不是|其实|改成|换成|还是|我是想|想问|应该是|actually|instead|rather|no,|not that|i meant",
     re.IGNORECASE,
@@ -83,6 +98,8 @@ _QUESTION_TAIL = re.compile(
     r"吗|么|呢|\b(is|are|does|do|can) (she|he|they|li|wang|chen|zhao)\b", re.I
 )
 _DETAIL_STEPS = frozenset({"company", "contact", "phone"})
+# Steps that offer experts, days or times to pick from.
+_PICK_STEPS = frozenset({"expert", "day", "slot", "move_day", "move_slot"})
 # Booking steps where "好的" / "ok" is the answer (yes), not small talk.
 _YES_STEPS = frozenset({"notice", "confirm", "move_confirm", "cancel_confirm"})
 _ALWAYS = ("book:back", "book:cancel", "book:start", "book:my", "book:cancelcode:", "book:move:")
@@ -218,6 +235,7 @@ class Router:
             return None
         if ctx.flow == "booking" and not _PAYLOAD_RE.match(ctx.text):
             choices = offered(ctx.data)
+            ctx.text = self._taken_back(ctx, choices)
             picked = self._topic_named(ctx)
             if picked is None and choices:
                 picked = match_choice(ctx.text, choices, ctx.today)
@@ -238,6 +256,24 @@ class Router:
             if picked is not None:
                 ctx.text = picked
         return active.handle(ctx)
+
+    def _taken_back(self, ctx: Context, choices: list[Choice]) -> str:
+        """The answer after the words that take back an earlier one in the same message ("周二
+        不对 换成周四"), when it names an option, a day or a time; else the message as typed."""
+        state = str(ctx.flow_data.get("state", ""))
+        marks = list(_TAKEN_BACK.finditer(ctx.text))
+        if not marks or state not in _PICK_STEPS:
+            return ctx.text  # a change typed at the detail steps is the booking's to read
+        tail = ctx.text[marks[-1].end() :].strip(" ,，.。!！")
+        if not tail or tail == ctx.text:
+            return ctx.text
+        if (
+            (choices and match_choice(tail, choices, ctx.today) is not None)
+            or read_day(tail, ctx.today) is not None
+            or read_time(tail) is not None
+        ):
+            return tail
+        return ctx.text
 
     def _small_talk_to_staff(self, ctx: Context, relayed: Outcome) -> Outcome:
         """Thanks or an acknowledgement typed while staff have the conversation ("好的 辛苦了",
@@ -318,7 +354,7 @@ class Router:
         if state in ("slot", "move_slot"):
             if _OTHER_DAY.search(text):
                 return "book:back"
-            day = read_day(text, ctx.today)
+            day = read_new_day(text, ctx.today)  # "9号要开会 换成下周一吧": Monday
             if day is not None:
                 return f"book:day:{day.isoformat()}" if self._back_to_day(ctx) else None
         # A day typed, with or without a polite tail ("this afternoon if you can"), not a

@@ -27,6 +27,7 @@ __all__ = (
     "Lexicon",
     "asked_subjects",
     "asking_clause",
+    "asks_what_now",
     "entry_subject",
     "facet_of",
     "facets_of",
@@ -78,17 +79,34 @@ _CANCEL_FILLER = re.compile(
     # doing it oneself instead: "算了 我还是先自己看看资料", "never mind, i'll figure it out"
     r"|自己(先)?(看看|看下|研究研究|研究|琢磨|查查|查|弄|办|处理)(资料|材料|一下|下)?"
     r"|\b(myself|ourselves|figure it out|look into it|read up|on my own|on our own)\b"
+    # talking it over among themselves first ("我们内部再商量下", "we'll handle it internally")
+    r"|(我们|咱们)?(内部|自己)?(再)?(商量|讨论|研究|沟通|合计)(商量|讨论|一下|下)?|这次|这回|再说"
+    r"|\b(internally|in[- ]house|among ourselves|between ourselves|sort (it |this |that )?out"
+    r"|talk (it |this )?over|discuss (it|this)|first)\b"
     r"|\b(we'?ll|we|do|handle|ourself|do it ourselves|do it myself)\b"
     # someone else decided ("算了 老板说先不约了", "sorry boss says no. cancel pls")
     r"|(老板|领导|上司|老总|经理|公司|家里)(说|觉得|决定|不同意)?|(觉得)?没(有)?必要"
     r"|\b(boss|manager|management|supervisor|says?|said|decided|no|against it)\b"
+    # ... a wait or a reason given beside it ("哎等下 老板说这周都没空 先不约了", "hold on, we're
+    # busy this week, never mind")
+    r"|等(一)?下|等等|稍等|(这|本|下)(个)?(周|星期|礼拜)|这(几|两)天|最近|(都|也)?没(有)?(空|时间)"
+    r"|有事|(太|很|比较)?忙"
+    r"|\b(wait|hold on|hang on|busy|no time|this week|next week|these days|swamped)\b"
     # coming back to it later ("cancel it. I'll come back later"), and "pls"
     r"|\b(come back|get back to you|pls|plz)\b"
+    # no time now ("等下 老板说这周都没空 先不约了"), or someone else asked instead ("i'll ask our
+    # lawyer", "我问问我们律师")
+    r"|等(一)?下|这周|本周|这几天|最近|都|没空|没时间|太忙|很忙|\b(busy|no time|this week|wait)\b"
+    r"|问问?(我们|我)?的?(律师|老板|领导|同事|代理|法务)"
+    r"|\bask(ing)? (our|my|the) (legal |law |ip )?(lawyers?|attorneys?|boss|manager|agent"
+    r"|colleagues?|team|department|legal|counsel)\b"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(
     r"^(那|那么|那要是|那如果|还有|另外|然后|要是|如果|and|what about|how about|so|then)\b|"
-    r"^(那|那么|还有|另外|然后|要是)|(呢|的呢)[?？]?$|\b(that|it|this|them)\b|这个|那个|它",
+    r"^(那|那么|还有|另外|然后|要是)|(呢|的呢)[?？]?$|\b(that|it|this|them)\b|这个|那个|它"
+    # "one" standing for what was just asked about ("what do we need to actually file one")
+    r"|\b(file|submit|lodge|start|bring|launch|request) (a |an )?one\b(?! (class|item|good|mark))",
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -214,6 +232,21 @@ def facets_of(text: str) -> tuple[str, ...]:
     return tuple(f for f in found if f not in dropped) if dropped else found
 
 
+# What can be done about a situation ("那怎么办", "还有别的办法没", "so what can we do now",
+# "what are our options"): a question of its own, not an input of the last computation.
+_WHAT_NOW = re.compile(
+    r"怎么办|咋办|怎么整|(有|还有)(没有)?(什么|啥|别的|其他|其它)?(办法|补救|出路|路子)|有没有办法|补救"
+    r"|救(回来|得回来)|\bwhat (can|could|should|do) (we|i) do\b|\bwhat now\b|\bwhat next\b"
+    r"|\b(our|my|the|any|other) options\b|\banything (we|i) can do\b|\bany (other )?way (to|out)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_now(text: str) -> bool:
+    """Whether a message asks what can be done about a situation."""
+    return bool(_WHAT_NOW.search(text))
+
+
 @cache
 def entry_subject(question: str) -> str | None:
     """The subject of an entry, read from its question."""
@@ -275,7 +308,9 @@ _HUMAN_CLASS = re.compile(
     # a call back asked for: staff ring the user ("你们能打给我吗", "can someone call me back")
     r"|(打|回)(个|一个)?电话给(我|我们)|给(我|我们)(打|回)(个|一个)?电话|(能|可以|麻烦)?打给(我|我们)"
     r"|回(个|一个)?电话|电话(里|上)(说|聊|讲|沟通)|\b(call|ring|phone) (me|us)( back)?\b"
-    r"|\bgive (me|us) a (call|ring)\b",
+    r"|\bgive (me|us) a (call|ring)\b"
+    # whether anyone can help do it ("有没有人能帮我弄一下", "有人能帮帮我吗")
+    r"|有没有人(能|可以|会)?帮|有人(能|可以)帮",
     re.I,
 )
 # A booking asked for in words: a verb of arranging and someone to consult.
@@ -293,6 +328,8 @@ _BOOK_VERB = re.compile(
 # 马德里的事 能约吗", "can we come in and talk it through").
 _BOOK_VISIT = re.compile(
     r"(当面|面对面|上门|过去|到(站里|你们|现场|那边|指导站))\S{0,2}(咨询|聊|谈|请教|问问|沟通|说|讲)"
+    # a visit said with the place between ("当面去你们那咨询", "上门到站里问问")
+    r"|(当面|面对面|上门)(去|到|过去|来)\S{0,5}(咨询|聊|谈|请教|问问|沟通)"
     r"|面谈|面聊"
     # a visit to the station, not "a business visa to visit china for a trade fair"
     r"|\bin person\b|face[- ]to[- ]face|\bcome (in|by|over) (to|and)\b"
@@ -342,8 +379,10 @@ _MADE_BOOKING = re.compile(
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
     r"找|要|想|跟|和|转|叫|让|联系|通话|通个话|打电话|有(没有)?(人工|真人|工作人员)|在不在|在吗|在么"
+    r"|对接|接手|跟进"
     r"|talk|speak|contact|reach|connect|get|call|need|chat|in touch|is there|are there"
-    r"|transfer|put me|want|like|please|pls|help|assist",
+    r"|transfer|put me|want|like|please|pls|help|assist|walk (me|us) through|guide (me|us)"
+    r"|show (me|us) how",
     re.I,
 )
 # Asking what tmbot is ("are you a real person", "你是真人吗") is small talk, not a request.
@@ -353,6 +392,8 @@ _IDENTITY = re.compile(
 )
 _HUMAN_WHO = re.compile(
     r"真人|人工|工作人员|客服|同事|领导|负责人|主管|经理|real person|a human|\bhuman\b|staff member"
+    # a person of the station ("让你们站里的人直接跟我们对接一下")
+    r"|(站里|站上|贵站|指导站|你们那边|你们这边)的?人(?![员工])"
     r"|\bstaff\b|your (manager|supervisor|colleague|boss)"
     # "someone else filed the same mark", "someone is selling fakes": a third party, not a
     # person to talk to
@@ -429,6 +470,9 @@ _TOPIC_WORDS = {
 }
 
 
+_ALL_TOPICS = tuple(_TOPIC_WORDS)
+
+
 def booking_topic(text: str, specialties: tuple[str, ...]) -> str | None:
     """The consultation topic a booking request names ("约专家聊马德里" = madrid)."""
     for topic, words in _TOPIC_WORDS.items():
@@ -494,6 +538,12 @@ _TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm
 # Facets only a legal question asks: "发票都留着 这样也要赔吗" during an infringement matter is
 # no question about invoices.
 _LEGAL_FACETS = frozenset({"damages", "penalty", "appeal", "accused", "unaware", "wilful"})
+
+_FILING_IT = re.compile(
+    r"\b(?:fil(?:e|es|ing)|submit(?:ting)?|lodg(?:e|ing)|apply(?:ing)? for)\s+(?:it|that|this|one)\b"
+    r"(?!\s+(?:again|anew|over))|(?:提交|申请|提)(?:它|这个|那个)(?!.{0,3}(?:重新|再))",
+    re.IGNORECASE,
+)
 
 
 def _offtopic(text: str) -> bool:
@@ -575,6 +625,126 @@ def asked_subjects(text: str) -> tuple[str, ...]:
     return (first, *[s for s in found if s != first])
 
 
+# Someone who knows a subject, asked for ("懂马德里的老师", "someone who knows madrid filings",
+# "whoever handles madrid", "a consult with someone on brand strategy"): an expert, not staff.
+_KNOWS_ZH = re.compile(
+    r"(懂|熟悉|擅长|精通|专门(做|搞|负责|处理)|负责|专做|专攻)\S{0,10}的(人|老师|专家|律师|顾问|同事|同志)"
+)
+_KNOWS_EN = re.compile(
+    r"\b(someone|somebody|anyone|anybody|whoever|a person|people|one of your (people|folks|team))"
+    r"( (who|that)('s| is| are)?)? (knows?|does|do|handles?|deals? with|works? on|specialis\w+"
+    r"|specializ\w+|understands?|(is )?(good|experienced|familiar|an expert|expert) (at|with|in|on)"
+    r"|on)\b",
+    re.I,
+)
+# An expert the user asks for: a verb of finding or talking before the expert ("找个律师",
+# "跟顾问聊聊", "see a lawyer"), not a lawyer's letter nor the other side's lawyer.
+_EXPERT_ASKED = re.compile(
+    r"(找|约|请|跟|和|同|给|安排|有没有|有无|推荐|介绍|要)(个|一个|一位|位|下|一下|你们)?的?\S{0,6}?"
+    r"(专家|律师(?!函|事务所|费|发|说)|顾问|老师|行家|内行|专业人士)"
+    r"|\b(with|to|see|consult|book|get|need|want|find|have|is there|any)\b[\w' ]{0,25}?"
+    r"\b(expert|lawyer|attorney|consultant|specialist|advis[eo]r|counsel)s?\b",
+    re.I,
+)
+# What one does with an expert: consult, talk it through, have it looked at.
+_CONSULT = re.compile(
+    r"聊|谈|咨询|请教|问问|看看|看一?下|分析|把关|指导|视频|讨论|商量"
+    r"|\b(chat|talk|speak|discuss|consult\w*|go (through|over)|look (at|over|through)|review"
+    r"|advise|advice|meet|see|video|set (me|us) up|book|sit down|walk (me|us) through)\b",
+    re.I,
+)
+# Staff of the station, asked for as such: a handoff even with an expert named beside.
+_STAFF = re.compile(
+    r"工作人员|客服|人工|真人|(站里|站上|贵站|指导站|你们那边|你们这边)的?人(?![员工])|值班"
+    r"|\b(staff|human|operator|customer service|representative|(actual|real|live) (person|human|agent))\b",
+    re.I,
+)
+
+
+def _knows_subject(text: str) -> bool:
+    """Someone who knows a subject named right after ("someone who knows madrid filings")."""
+    for m in _KNOWS_EN.finditer(text):
+        # "someone on brand strategy": the subject right after; "go over our renewals with
+        # somebody who handles them": anywhere, after a verb of knowing or handling.
+        where = text[m.end() : m.end() + 40] if m.group(0).lower().endswith(" on") else text
+        if booking_topic(where, _ALL_TOPICS) or subjects_of(where):
+            return True
+    return False
+
+
+def _consults_expert(text: str) -> bool:
+    """An expert asked for to consult ("找个律师电话里聊聊", "someone who knows oppositions
+    to go through it with us"), with no staff asked for and no question about the service."""
+    if _ABOUT.search(text) or _IDENTITY.search(text) or _NEED_Q.search(text) or _STAFF.search(text):
+        return False
+    who = _KNOWS_ZH.search(text) or _EXPERT_ASKED.search(text) or _knows_subject(text)
+    return bool(who and _CONSULT.search(text))
+
+
+# A condition or a question said before a request ("不收钱的话 帮我安排个老师聊聊", "if it's
+# free, could you book me an expert"): the request is read without it.
+_ASIDE = re.compile(
+    r"的话$|^(如果|要是|假如|假设|只要)|^(if|as long as|assuming|provided)\b|[?？吗么呢]$",
+    re.I,
+)
+
+
+def _after_aside(text: str) -> str | None:
+    """What follows the condition or question a message starts with, or None."""
+    if _CJK.search(text):
+        parts = [p for p in re.split(r"[\s，,。；;！!？?]+|(?<=的话)", text) if p]
+    else:
+        parts = [p.strip() for p in re.split(r"(?<=[,.;!?])\s+", text) if p.strip()]
+    dropped = 0
+    while dropped < len(parts) - 1 and (
+        _ASIDE.search(parts[dropped].rstrip(",.;!")) or _ABOUT.search(parts[dropped])
+    ):
+        dropped += 1
+    return " ".join(parts[dropped:]) if dropped else None
+
+
+def _request(text: str, key: str, scores: dict[str, float]) -> str | None:
+    """A booking or a person asked for in words ("booking", "handoff"), or None; the score of
+    each intent's examples goes to `scores`."""
+    intent = _asked(text, key, scores)
+    if intent in (None, "handoff") and _consults_expert(text):
+        # "找个律师电话里聊聊侵权的情况", "someone who knows madrid i could video chat with":
+        # an expert to consult is a booking; staff to call back or take over stay a handoff.
+        return "booking"
+    if intent == "handoff" and _BOOK_VISIT.search(text) and not _ABOUT.search(text):
+        return "booking"  # someone to see in person ("找个人当面说说"): an expert's slot
+    return intent
+
+
+def _asked(text: str, key: str, scores: dict[str, float]) -> str | None:
+    for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
+        if not needs.search(text) or _IDENTITY.search(text):
+            continue
+        score = intent_score(intent, text)
+        scores[intent] = score
+        if score >= lexicon().intents[intent][0] and (score == 100 or not _ABOUT.search(text)):
+            return intent
+    if _ABOUT.search(text) or _IDENTITY.search(text) or _NEED_Q.search(text):
+        return None
+    if (_BOOK_VISIT.search(text) or re.search(r"\b(meet|meeting|sit down)\b", text, re.I)) and (
+        _BOOK_WHO.search(text) or re.search(r"\b(someone|somebody)\b", text, re.I)
+    ):
+        return "booking"  # meeting someone is a booking, not a chat with staff
+    if _asks_person(text) or _HUMAN_CLASS.search(text):
+        return "handoff"
+    if (
+        (_BOOK_VERB.search(text) and _BOOK_WHO.search(text))
+        or _BOOK_TIME.search(text)
+        or _BOOK_VISIT.search(text)
+        or (
+            ((_RESERVE.search(text) and _RESERVED.search(text)) or _RESERVE_ONLY.match(key))
+            and not _MADE_BOOKING.search(text)
+        )
+    ):
+        return "booking"
+    return None
+
+
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
     interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
@@ -588,38 +758,11 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     if _ONLY_HUMAN.match(key):
         interp.intent = "handoff"
         return interp
-    for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
-        if not needs.search(text) or _IDENTITY.search(text):
-            continue
-        score = intent_score(intent, text)
-        interp.scores[intent] = score
-        if score >= lexicon().intents[intent][0] and (score == 100 or not _ABOUT.search(text)):
-            interp.intent = intent
-            break
-    if (
-        interp.intent is None
-        and not _ABOUT.search(text)
-        and not _IDENTITY.search(text)
-        and not _NEED_Q.search(text)
-    ):
-        if (_BOOK_VISIT.search(text) or re.search(r"\b(meet|meeting|sit down)\b", text, re.I)) and (
-            _BOOK_WHO.search(text) or re.search(r"\b(someone|somebody)\b", text, re.I)
-        ):
-            interp.intent = "booking"  # meeting someone is a booking, not a chat with staff
-        elif _asks_person(text) or _HUMAN_CLASS.search(text):
-            interp.intent = "handoff"
-        elif (
-            (_BOOK_VERB.search(text) and _BOOK_WHO.search(text))
-            or _BOOK_TIME.search(text)
-            or _BOOK_VISIT.search(text)
-            or (
-                ((_RESERVE.search(text) and _RESERVED.search(text)) or _RESERVE_ONLY.match(key))
-                and not _MADE_BOOKING.search(text)
-            )
-        ):
-            interp.intent = "booking"
-    if interp.intent == "handoff" and _BOOK_VISIT.search(text) and not _ABOUT.search(text):
-        interp.intent = "booking"  # someone to see in person ("找个人当面说说"): an expert's slot
+    interp.intent = _request(text, key, interp.scores)
+    if interp.intent is None and (rest := _after_aside(text)):
+        # "不收钱的话 帮我安排个懂注册的老师聊聊", "how much is it? anyway, book me an expert":
+        # a condition or a question said first, then the request.
+        interp.intent = _request(rest, _norm(rest), {})
     own = list(asked_subjects(text))
     legal = dialogue.subject is not None and bool(set(facets_of(text)) & _LEGAL_FACETS)
     if interp.intent is None and not set(own) - {"registration"} and _offtopic(text) and not legal:
@@ -636,14 +779,16 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         text,
         re.I,
     )
+    # "whats the official fee for filing it" after an opposition deadline: filing THAT, the
+    # conversation's procedure, not a new application ("file it again" is one).
+    filing_it = bool(_FILING_IT.search(text)) and not _TM_ANCHOR.search(text)
     # ... also a longer one asking who may apply ("谁能申请啊 我们是个种植合作社 行不行" after the
     # geographical indication), within a clause or two.
     asks = len(key) <= 24 if _CJK.search(text) else len(key.split()) <= 16
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
-        and (brief or (asks and "eligibility" in facets_of(text)))
-        and not anew
+        and (((brief or (asks and "eligibility" in facets_of(text))) and not anew) or filing_it)
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None
@@ -664,7 +809,8 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
         interp.extra["spoken"] = True
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
-    lean = bool(_LEAN.search(text))
+    # "另外问下 ..." starts another question: it leans on nothing, whatever it names.
+    lean = bool(_LEAN.search(text)) and not _SWITCH.search(text)
     interp.extra["lean"] = lean
     bare = bool(own) and _bare_subject(text)
     if interp.intent is None and bare and not interp.facet and dialogue.facet and short and lean:

@@ -438,11 +438,26 @@ def resolve(
         # A facet the entry is THE answer to first, then retrieval's lead within the subject,
         # then an entry that only also covers the facet ("几个商品" is no question of count).
         if primary:
+            first = next((m.score for m in same if m.entry.id == primary[0]), 0.0)
+            if (
+                not followup
+                and same
+                and same[0].entry.id in primary
+                and same[0].score - first >= AHEAD / 2
+            ):
+                # A question of its own asking several facets ("续展要准备啥材料 钱怎么交"), each
+                # with its entry: the one retrieval ranks clearly first among them.
+                return same[0].entry.id
             return primary[0]
         if leads:
             return same[0].entry.id
         if picks:
             return picks[0][1]
+        if not followup and not asked and same and matches[0] is same[0] and own_best >= FLOOR:
+            # A question of its own on the same subject, asking no facet ("can we file the
+            # application in english?" after the number of classes): retrieval's best, not how
+            # the subject is done in general.
+            return same[0].entry.id
         return fmap.best(subject, "procedure", prefer=previous) if not asked else None
     # A question of its own: retrieval pointing at another subject wins ("if nobody opposes,
     # how long does the whole process take" is about registering), unless that subject is a

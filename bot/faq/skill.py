@@ -9,6 +9,7 @@ from bot.core.context import Context
 from bot.core.menu import menu_choices
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
+from bot.core.repair import WRONG
 from bot.core.understand import (
     Interpretation,
     asked_subjects,
@@ -33,6 +34,7 @@ from bot.faq.facets import (
     resolve,
 )
 from bot.faq.guard import PENALTY, SURE_MARGIN, rerank, subject_facets, sure_fit
+from bot.faq.lapsed import lapsed_entry
 from bot.faq.renewed import renewal_of_context
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
@@ -57,6 +59,11 @@ TOOL_SEEDS: dict[str, dict[str, Any]] = {
 # that does not give it is no answer, however many words it shares with the question.
 _MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents"])
 
+# Facets that name one kind of answer outright: what the station can do for the user is its
+# services entry, whatever retrieval's words make of "you" and "do"; what a term means is the
+# entry that defines it ("宽展期是啥意思": the grace period, not what to do once it is over).
+DECISIVE = frozenset(["services", "definition"])
+
 # Retrieval candidates the guard and the facet map weigh. The entry on the question's own
 # subject and facet often ranks 4th-10th on words alone ("用县名当商标行不行": the place-name
 # entry is 4th, "who can apply for a madrid registration": Madrid eligibility is 6th); a
@@ -65,6 +72,14 @@ _MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents"])
 # nothing about what is asked, and would blur the leads measured between subjects).
 CANDIDATES = 10
 KEPT = 5
+
+
+def _sole_on_named(fmap: FacetMap, match: Match, interp: Interpretation, text: str) -> bool:
+    """Whether `match` is on the one specific subject `text` names, with no other named."""
+    named = {family(s) for s in subjects_of(text)} - {"registration", None}
+    if len(named) != 1 or family(interp.subject) not in named:
+        return False
+    return family(fmap.subject_of(match.entry.id)) in named
 
 
 def _suggestion(entry: FaqEntry, lang: str) -> dict[str, Any]:
@@ -89,8 +104,16 @@ class FaqSkill:
                     since=ctx.now - dt.timedelta(minutes=30),
                 )
             return picked
+        if (lost := lapsed_entry(ctx.dialogue, ctx.text)) is not None:
+            # "那怎么办" right after the renewal tool found the user's mark lost: that situation.
+            ctx.data["low_streak"] = 0
+            return self.answer_entry(ctx, lost, score=ctx.services.settings.answer_threshold)
         index = ctx.services.index.get(ctx.session)
         interp = ctx.interp
+        if interp is not None and interp.extra.get("repair") == WRONG and ctx.dialogue.faq_id:
+            # "不对 我是说…": the entry just given missed; it is not given again.
+            interp.extra["missed"] = ctx.dialogue.faq_id
+            ctx.dialogue.faq_id = None
         renewal_of_context(interp, ctx.text, facet_map(index))
         query = interp.query if interp is not None and interp.query else ctx.text
         lang = detect_lang(ctx.text) or ctx.lang
@@ -120,6 +143,9 @@ class FaqSkill:
                 interp.subject = interp.subject if same else None
         fmap = facet_map(index)
         matches = _on_subject(matches, fmap, interp)
+        missed = interp.extra.get("missed") if interp is not None else None
+        if missed:
+            matches = [m for m in matches if m.entry.id != missed]
         raw = matches
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
@@ -161,7 +187,8 @@ class FaqSkill:
                 interp.subject = chosen
         matches = rerank(matches, ctx.text, interp, subject_facets(index))
         previous = ctx.dialogue.faq_id
-        off_topic = index.neighbour_only(ctx.text)
+        # An everyday matter (the weather, a broken phone) is no facet of the last subject either.
+        off_topic = index.neighbour_only(ctx.text) or bool(interp and interp.extra.get("offtopic"))
         if interp is not None and interp.subject and not off_topic:
             # Even unanswered, the question names what the conversation is about now (unless
             # it is about a patent or a business licence, whatever word it shares with ours).
@@ -174,8 +201,18 @@ class FaqSkill:
             reply = Reply(ctx.t("unknown"), choices=menu_choices(ctx.lang), intent="unknown")
             return Outcome([reply], "unknown", "unknown", score=matches[0].score)
         best = matches[0] if matches else None
+        if (
+            best is not None
+            and not repeat
+            and best.score >= settings.suggest_threshold
+            and index.right_asked_of_us(ctx.text)
+            and len(_distinct(m for m in matches if m.score >= settings.suggest_threshold)) == 1
+        ):
+            # "你们能帮忙申请专利吗", "can you file a patent for us": the one entry on what the
+            # station does with other rights is the answer, not a list of one to pick from.
+            return self.answer_entry(ctx, best.entry.id, score=best.score)
         fit = self._facet_fit(ctx, matches, raw, previous)
-        if fit is not None:
+        if fit is not None and fit != missed:
             ctx.data["low_streak"] = 0
             score = next((m.score for m in matches if m.entry.id == fit), settings.answer_threshold)
             return self.answer_entry(ctx, fit, score=max(score, settings.answer_threshold))
@@ -206,7 +243,7 @@ class FaqSkill:
                 # A new question announced as such ("换个问题 ...") is no facet of the last one.
                 context=None if interp.extra.get("switch") else interp.context_subject,
             )
-            if found is not None:
+            if found is not None and found != missed:
                 ctx.data["low_streak"] = 0
                 score = next((m.score for m in matches if m.entry.id == found), 0.0)
                 return self.answer_entry(ctx, found, score=score)
@@ -214,8 +251,22 @@ class FaqSkill:
         again = self._same_entry(ctx, previous) if weak else None
         if again is not None:
             return again
-        ctx.data["low_streak"] = int(ctx.data.get("low_streak", 0)) + 1
         candidates = _distinct(m for m in matches if m.score >= settings.suggest_threshold)[:3]
+        if (
+            len(candidates) == 1
+            and interp is not None
+            and not interp.followup
+            and candidates[0].entry.id != missed
+            # near the answer band only: lower, a list of one is the honest reply
+            and candidates[0].score >= settings.answer_threshold - SURE_MARGIN
+            and _sole_on_named(fmap, candidates[0], interp, ctx.text)
+        ):
+            # One candidate, on the specific subject the question names in its own words ("你们
+            # 是什么单位啊 是政府的吗", "想看看有没有被别人注册过 去哪能查"): a list of one asks
+            # the user to confirm what is plain; it is answered.
+            ctx.data["low_streak"] = 0
+            return self.answer_entry(ctx, candidates[0].entry.id, score=candidates[0].score)
+        ctx.data["low_streak"] = int(ctx.data.get("low_streak", 0)) + 1
         if candidates:
             suggestions = [_suggestion(m.entry, ctx.lang) for m in candidates]
             lines = [ctx.t("suggest" if len(candidates) > 1 else "suggest.one")]
@@ -291,6 +342,8 @@ class FaqSkill:
             # ("someone is selling bags with our logo": the remedies, not what infringes).
             told = not interp.facet and family(interp.context_subject) == family(interp.subject)
             main = implied.best(interp.subject, interp.facet or "procedure")
+            if interp.facet in DECISIVE and main is not None:
+                return main  # the one entry that answers it (DECISIVE)
             if (
                 top is not None
                 and (sure or (told and top.score >= FLOOR))
@@ -335,6 +388,15 @@ class FaqSkill:
             return fmap.through_related(previous, interp.facet) if same else None
         if found is None:
             return None
+        if (
+            interp.facet in DECISIVE
+            and fmap.weight(interp.subject, interp.facet, found) >= PRIMARY
+            and found in [m.entry.id for m in matches[:3]]
+        ):
+            # A facet that only one entry of the subject answers at all: that entry, though
+            # retrieval leans on the subject's main one ("so what can you actually do" asks
+            # the station's services, not what the station is).
+            return found
         settings = ctx.services.settings
         best = matches[0] if matches else None
         # Retrieval naming another entry that also answers this facet of this subject is

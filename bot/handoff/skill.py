@@ -348,6 +348,10 @@ class HandoffSkill:
         )
         if notice is None and talkback.ack_due(ctx):
             notice = talkback.acknowledgement(ctx, ticket)
+        elif contact is not None and _says_more(ctx.text, contact.raw) and talkback.ack_due(ctx):
+            # "it's about our madrid filing ... my number is 138...": the question went to staff
+            # too, which is said before the number is asked about.
+            notice = f"{talkback.acknowledgement(ctx, ticket)}\n{notice}"
         replies = [Reply(notice, intent="handoff")] if notice else []
         return _said(replies, "handoff", "relayed", result={"ticket": ticket.number})
 
@@ -408,3 +412,12 @@ class HandoffSkill:
         return _said(
             [Reply(ht("rated", ctx.lang))], "handoff", "rated", result={"ticket": ticket.number}
         )
+
+
+def _says_more(text: str, contact: str) -> bool:
+    """Whether a message holds more than contact details: a question or an account of the case
+    ("it's about our madrid filing ... my number is 138..."), not "张主任 158..."."""
+    rest = text.replace(contact, " ")
+    words = re.findall(r"[a-zA-Z]+", rest)
+    cjk = re.findall(r"[\u4e00-\u9fff]", rest)
+    return len(words) >= 6 or len(cjk) >= 10

@@ -22,6 +22,10 @@ __all__ = ("KINDS", "SmalltalkSkill", "smalltalk_kind")
 
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、…:：;；]+")
 _EMOJI_TAIL = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+$")
+# Emoticons typed in ASCII at the end ("good morning :)", "thx ^_^"), like an emoji.
+_EMOTICON_TAIL = re.compile(
+    r"(?:\s*(?:[:;=8xX]-?[)(DdPp3\]\[/|*]+|\^[_.-]?\^|[(（][^()（）\w]{1,5}[)）]))+\s*$"
+)
 
 
 def _set(words: str) -> frozenset[str]:
@@ -37,7 +41,7 @@ KINDS: dict[str, frozenset[str]] = {
         "/start start hey_there 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗 yo"
     ),
     "presence": _set(
-        "在吗 在不在 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 喂 喂喂 "
+        "在吗 在不 在不在 在没 在否 在伐 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 喂 喂喂 "
         "anyone_there are_you_there is_anyone_there anybody_there hello? anyone anybody somebody "
         "打扰了 打扰一下 不好意思打扰一下 不好意思 打扰 不好意思打扰了 excuse_me "
         "hello_anyone 有问题想问 想咨询一下 "
@@ -50,7 +54,7 @@ KINDS: dict[str, frozenset[str]] = {
     ),
     "thanks": _set(
         "谢谢 谢谢你 谢谢您 多谢 感谢 非常感谢 谢啦 谢了 好的谢谢 好的谢谢你 好的多谢 thanks "
-        "thank_you thanks_a_lot thank_you_very_much thx ty many_thanks 辛苦了 麻烦你了 "
+        "thank_you thanks_a_lot thank_you_very_much thx ty many_thanks thx_a_lot ty_a_lot thanks_a_bunch thx_so_much 辛苦了 麻烦你了 "
         "ok_thanks ok_thank_you great_thanks 明白了谢谢 知道了谢谢 收到谢谢 cheers thanks_so_much "
         "thank_you_so_much much_appreciated appreciate_it thanks_again 谢谢啦 谢谢哈 感谢感谢 "
         "多谢啦 万分感谢 谢谢老师 3q 辛苦 辛苦啦 辛苦你了 麻烦了 "
@@ -89,7 +93,16 @@ KINDS: dict[str, frozenset[str]] = {
         # news taken in ("good to know", "学到了")
         "good_to_know nice_to_know good_to_hear glad_to_hear that's_good_to_know great_to_know "
         "useful very_useful super_helpful so_helpful really_helpful 有用 很有用 太有用了 有帮助 "
-        "很有帮助 学到了 受教了 长知识了 涨知识了"
+        "很有帮助 学到了 受教了 长知识了 涨知识了 "
+        # waiting for staff to get back ("那我等你们消息", "i'll wait for your call")
+        "等你们消息 我等你们消息 那我等你们消息 等你们回复 我等你们回复 那我等你们回复 等你们电话 "
+        "我等你们电话 那我等你们电话 等消息 等你消息 等回复 等你们联系 我等着 那我等着 "
+        "i'll_wait i'll_wait_for_your_call i'll_wait_for_your_reply i'll_wait_to_hear_back "
+        "waiting_for_your_reply waiting_for_your_call we'll_wait i'll_wait_then "
+        # interjections of someone taking an answer in ("hmm ok", "哦 那行", "emm 好吧")
+        "phew whew hmm hm hmm hmmm mm mmm mhm uh-huh uh_huh oh ohh ah ahh aha ooh oic 呃 额 emm emmm 嗯哼 "
+        "噢噢 哦哦哦 嗯嗯嗯 哦哦好 fair_enough fair gotcha gotcha_thanks i_get_it i_got_it got_that "
+        "那好 那行 那好吧 那行吧 那可以 明了 懂 了然 ok_i_get_it 好嘞好嘞"
     ),
     "chitchat": _set(
         "讲个笑话 说个笑话 来个笑话 讲笑话 讲个笑话吧 说个笑话吧 tell_me_a_joke tell_a_joke "
@@ -182,10 +195,26 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "complaint": re.compile(
         r"笨|傻|蠢|智障|弱智|垃圾|答非所问|听不懂|不懂人话|废物|什么玩意|差劲|太差|太烂|无语|服了你"
-        r"|没(?:有)?回答|答错|不是我(?:要|问)的|文不对题|牛头不对马嘴|没解决"
+        r"|没(?:有)?回答|答错|不是我(?:要|想)?(?:要|问)的|文不对题|牛头不对马嘴|没解决"
+        # the answer said to be wrong, with no question after it ("你这说的不对吧", "that's wrong")
+        r"|(?:说|答|回答|讲)的?(?:不对|错了)|理解错了|搞错了|弄错了"
+        r"|\b(?:that'?s|this is|you'?re) (?:wrong|incorrect|not (?:right|it|what i asked))\b"
+        r"|\bwrong answer\b|\bnot what i (?:asked|meant)\b"
         r"|\b(?:stupid|dumb|useless|you suck|rubbish|terrible|waste of (?:my )?time|not helpful"
         r"|no help)\b"
         r"|(?:doesn'?t|don'?t|do not|does not) understand",
+        re.IGNORECASE,
+    ),
+    # The user says what they will do now ("ok we'll fix that, thanks", "好的 我们回去改一下"):
+    # an answer taken in, like "ok".
+    "ack": re.compile(
+        r"^(?:(?:ok|okay|alright|right|sure|great|好的?|行|嗯|那|那好)[\s,，!！]*)*"
+        r"(?:we'?ll|i'?ll|we will|i will|we'?re going to|going to|gonna|let me|let us|let'?s)\s+"
+        r"(?:go |just |then )?(?:do|fix|change|correct|update|try|check|look into|sort|handle|get on|"
+        r"file|prepare|follow|apply|take care of)\b(?: (?:that|it|this|them|those|these|out|up|on it))?"
+        r"(?: (?:then|now|right away|asap|today|tomorrow|first))?(?:[\s,，!！]*(?:thanks?(?: a lot)?|thank you|thx|ty|cheers))?$"
+        r"|^(?:(?:好的?|行|嗯|那|那好|ok)[\s,，]*)*(?:我们|我)(?:回去|这就|马上|先|就|等下|回头)?(?:去)?"
+        r"(?:改|弄|办|处理|试试|准备|整改|调整|提交)(?:一下|下)?(?:吧|了|哈)?(?:[\s,，]*(?:谢谢|谢了|谢啦|多谢))?$",
         re.IGNORECASE,
     ),
     "thanks": re.compile(
@@ -221,6 +250,7 @@ _PARTICLES = re.compile(r"[啊呀吧哈嘛哦啦哇噢呢咯滴哒捏嘞了]+$")
 def _key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = _EMOJI_TAIL.sub("", text) or text
+    text = _EMOTICON_TAIL.sub("", text) or text
     return _PUNCT.sub(" ", text).strip()
 
 
@@ -252,8 +282,13 @@ def _patterned(key: str) -> str | None:
             kind in ("identity", "complaint", "presence")
             or not _ASKS.search(_SATISFIED.sub("", key))
         ):
+            if kind == "ack" and _THANKED.search(key):
+                return "thanks"  # "ok we'll fix that, thanks": thanked, so "you're welcome"
             return kind
     return None
+
+
+_THANKED = re.compile(r"谢|\bthanks?\b|\bthank you\b|\bthx\b|\bty\b|\bcheers\b", re.IGNORECASE)
 
 
 def _listed(key: str) -> str | None:
@@ -270,11 +305,25 @@ def _listed(key: str) -> str | None:
     return None
 
 
+# Words that join the pieces of small talk and say nothing themselves ("哦 那行 谢了", "alright
+# then, thanks", "ok so bye"): skipped between pieces, never small talk alone.
+_JOINERS = ("那就", "那么", "那", "就", "so", "well", "then", "and", "but")
+
+
 def _pieces(key: str) -> list[str] | None:
     # The message cut into known phrases, longest first ("ok_thank_you" = ok + thank_you).
     if not key:
         return []
     key = key.strip("_")
+    for joiner in _JOINERS:
+        ascii_joiner = joiner.isascii()
+        if not key.startswith(joiner) or len(key) == len(joiner):
+            continue
+        if ascii_joiner and key[len(joiner)] != "_":
+            continue
+        rest = _pieces(key[len(joiner) :])
+        if rest:
+            return rest
     for end in range(len(key), 0, -1):
         head = key[:end]
         if key.isascii() and end < len(key) and key[end] != "_":

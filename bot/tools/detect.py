@@ -27,6 +27,7 @@ __all__ = (
     "DATE_TOOLS",
     "Facts",
     "choose",
+    "class_items",
     "date_role",
     "date_tool",
     "mailed",
@@ -71,7 +72,7 @@ _CLAUSE = r"[^，。,.;；？?!！\n]"
 _NOTICE_TOOLS = ("rejection_review", "opposition")
 _EXPIRY_AFTER = _re(r"^\s*(?:就|要|将|会|已经?|正好)?\s*(?:到期|期满|届满|过期|失效|expir)")
 _EXPIRY_BEFORE = _re(
-    r"(?:到期日?|期满日?|届满日?|有效期(?:是|为)?(?:至|到|截至|截止到?|只到)|截止日期|expir\w*|lapses?"
+    r"(?:到期日?|期满日?|届满日?|有效期(?:上|里)?(?:写的?|写着|显示的?|标的?|印的?|注明)?(?:是|为)?(?:至|到|截至|截止到?|只到)|截止日期|expir\w*|lapses?"
     r"|(?:valid|good) (?:until|till|to|through|thru)|runs? out|ran out|running out|\bends?|\bending)"
     r"\s*(?:是|为|在|于|:|：|on|date|is|at)?\s*(?:on\s*)?$"
 )
@@ -113,7 +114,7 @@ _RENEWAL_CTX = _re(
     r"续(?:展|期|费|(?=\s*(?:\d|[一二两三四五六七八九十]|个|一下|下来|吗|呢)))"
 )
 _LATE = _re(
-    r"宽展|迟延|滞纳|过期|逾期|到期(?:以?后|之后)|\blate\b|grace|expired|overdue"
+    r"宽展|迟延|滞纳|过期|逾期|晚了|晚交|到期(?:以?后|之后)|\blate\b|grace|expired|overdue"
     r"|after (?:it |the mark |the registration |that )?(?:expires|lapses)|after (?:the )?expiry"
 )
 _MADRID_CTX = _re(
@@ -184,6 +185,33 @@ _ZH_ITEMS = re.compile(
     + r"\s*个?"
 )
 _EN_ITEMS = re.compile(r"\b(\d{1,3})\s+(?:items?|goods|products|terms|services)\b", re.I)
+_ITEM_NOUN = r"(?:商品|项目|小项|服务|项)"
+_EN_ITEM_NOUN = r"(?:items?|goods|products|terms|services)\b"
+# Items of some of the classes only: "其中有一个类要报15个小项", "one of them has 14 items" ...
+_SOME_CLASS_ITEMS = re.compile(
+    r"(?:(?:其中|里面|里头|当中)\s*有?|有)\s*"
+    + _NUM
+    + r"\s*个\s*(?:大)?类别?[^，。,;；\d一二两三四五六七八九十]{0,6}?"
+    + _NUM
+    + r"\s*个\s*"
+    + _ITEM_NOUN
+    + r"|\b(one|two|three|\d)\s+of\s+(?:them|those|these|the\s+classes)\s+(?:has|have|with|having"
+    r"|needs?|covers?|lists?|is|are)\s+(?:about\s+|around\s+)?(\d{1,3})\s+" + _EN_ITEM_NOUN,
+    re.I,
+)
+# ... and of the others: "另外两个都不到10个", "另外两个类也都报到12个小项", "the other one has 12
+# items" (a number of items is at most what it says: "不到10个" is the base ten).
+_OTHER_CLASS_ITEMS = re.compile(
+    r"(?:另外|另|其他|其它|其余|剩下|剩余)(?:的)?\s*(?:"
+    + _NUM
+    + r"\s*个\s*(?:大)?(?:类别?)?|(?:大)?类别?)[^，。,;；\d]{0,8}?"
+    + _NUM
+    + r"\s*个\s*"
+    + _ITEM_NOUN
+    + r"?|\b(?:the\s+)?(?:other|remaining)\s+(?:(one|two|three|\d)\b(?:\s+(?:class(?:es)?|ones?))?"
+    r"|class(?:es)?\b|ones?\b)[^,.;\d]{0,20}?(\d{1,3})\s+" + _EN_ITEM_NOUN,
+    re.I,
+)
 
 
 def number(raw: str) -> int | None:
@@ -212,6 +240,9 @@ class Facts:
     classes: int | None = None
     numbers: list[int] = field(default_factory=list)  # class numbers named ("第9类和第42类")
     items: list[int] = field(default_factory=list)
+    # Items said of some classes (how many, items) and of the others ((how many or None, items)).
+    some_items: tuple[int, int] | None = None
+    other_items: tuple[int | None, int] | None = None
     parties: list[PartyMatch] = field(default_factory=list)
     colour: bool | None = None
     paper: bool = False
@@ -275,6 +306,19 @@ def read_facts(
     norm = unicodedata.normalize("NFKC", text)
     facts = Facts(text=norm, dates=find_dates(norm, today))
     listed = [m.span() for m in _CLASS_NO.finditer(norm)]
+    # "其中有一个类", "另外两个类": some of the classes counted, not how many there are.
+    some = _SOME_CLASS_ITEMS.search(norm)
+    other = _OTHER_CLASS_ITEMS.search(norm)
+    if some is not None:
+        k_raw, n_raw = _pair(some)
+        k, n = (number(k_raw) if k_raw else None), (number(n_raw) if n_raw else None)
+        facts.some_items = (k, n) if k and n and 1 <= n <= 500 else None
+    if other is not None:
+        k_raw, n_raw = _pair(other)
+        n_items = number(n_raw) if n_raw else None
+        if n_items and 1 <= n_items <= 500:
+            facts.other_items = (number(k_raw) if k_raw else None, n_items)
+    listed += [m.span() for m in (some, other) if m is not None]
     numbers = {int(n) for m in _CLASS_NO.finditer(norm) for n in re.findall(r"\d+", m.group(0))}
     numbers = {n for n in numbers if 1 <= n <= 45}
     counts = [
@@ -284,6 +328,8 @@ def read_facts(
     ]
     counts = [c for c in counts if c and 1 <= c <= 45]
     facts.classes = counts[0] if counts else (len(numbers) or None)  # "第9类和第42类" = 2
+    if facts.classes is None and facts.some_items and facts.other_items and facts.other_items[0]:
+        facts.classes = facts.some_items[0] + facts.other_items[0]  # "一个类15项 另外两个类12项"
     facts.numbers = sorted(numbers)
     items = []
     for m in (*_ZH_ITEMS.finditer(norm), *_EN_ITEMS.finditer(norm)):
@@ -306,6 +352,36 @@ def read_facts(
     facts.asks_cost = bool(_COST.search(norm))
     facts.compute = bool(_COMPUTE.search(norm))
     return facts
+
+
+def _pair(m: re.Match[str]) -> tuple[str | None, str | None]:
+    """The (classes, items) groups of whichever alternative of a scoped-items pattern matched."""
+    groups = m.groups()
+    for i in range(0, len(groups), 2):
+        if groups[i + 1] is not None:
+            return groups[i], groups[i + 1]
+    return None, None
+
+
+def class_items(
+    facts: Facts, classes: int, last: list[int] | None = None, fixed: int = 0
+) -> tuple[list[int], int] | None:
+    """Items per class when the message says them of some classes and of the others ("其中一个
+    类15个小项 另外两个不到10个"), with `last` the previous list and `fixed` how many of its first
+    classes were said apart; the list and the new `fixed`; None when no class is singled out."""
+    if facts.some_items is None and facts.other_items is None:
+        return None
+    items = list(last) if last and len(last) == classes else [10] * classes
+    if facts.some_items is not None:
+        k = min(facts.some_items[0], classes)
+        items[:k] = [facts.some_items[1]] * k
+        fixed = k
+    if facts.other_items is not None:
+        count, n = facts.other_items
+        if not fixed:
+            fixed = max(1, classes - count) if count else 1
+        items[fixed:] = [n] * (classes - fixed)
+    return items, fixed
 
 
 def _tied(facts: Facts, date: DateResult, keys: str, *, wide: bool = False) -> bool:

@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from bot.tools.detect import Facts, choose, number, over_items, read_facts
+from bot.core.understand import asks_what_now
+from bot.tools.detect import Facts, choose, class_items, number, over_items, read_facts
 from bot.tools.run import (
     Answer,
     ToolConfig,
@@ -95,8 +96,6 @@ _ASKS_DATE = re.compile(
 _COST = re.compile(
     r"多少钱|费用|多少|钱|交多少|how much|\b(?:fees?|costs?|price|total)\b", re.IGNORECASE
 )
-# With the classes given ("2 classes, what do we pay if we do it now"), what they pay is the fee.
-_PAY = re.compile(r"\bpay\b|交|付", re.IGNORECASE)
 # An end date asked for on its own ("until what date could we still do it", "最晚到哪天"):
 # after a renewal fee, the dates of the same mark.
 _ASKS_END = re.compile(
@@ -250,7 +249,7 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
         # "香港能顺便一起报吗" asks whether it can (the FAQ); "香港也一块指定上" adds it, and the
         # estimate says it is no member.
         return False
-    if facts.classes is not None or facts.items:
+    if facts.classes is not None or facts.items or facts.other_items or facts.some_items:
         return True
     if tool == "fee_madrid":
         home = bool(_HOME.search(facts.text) and not _ABROAD.search(facts.text))
@@ -260,7 +259,11 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     year = not facts.dates and _year_fix(facts.text)
     if tool == "fee_renewal" and last.get("date") and (asks_end or year):
         return True  # ... or "what if it was registered in 2016": the dates of that year
-    if tool == "fee_renewal" and facts.late and _LEAN.search(facts.text) and not last.get("seeded"):
+    # ... and so is what it costs late ("要是拖到过期以后再交 一共得多少"; `_bare` took the 要是), not
+    # how much extra is charged (the surcharge rule, the FAQ's).
+    late_cost = _COST.search(facts.text) and not _SURCHARGE.search(facts.text)
+    lean = _LEAN.search(facts.text) or late_cost
+    if tool == "fee_renewal" and facts.late and lean and not last.get("seeded"):
         # "宽展期内呢" after "续展3个类多少钱" is the same classes, late; after the FAQ's fee
         # answer ("seeded", no classes of the user's) it asks about the grace period.
         return True
@@ -359,13 +362,17 @@ _MORE_CLASSES = re.compile(
     r"|\badd(?:ing)?\s+(?:another\s+|an?\s+)?" + _N + r"?\s*(?:more\s+|extra\s+)?class(?:es)?\b",
     re.IGNORECASE,
 )
+# "另外两个类也都报到12个小项": the other classes of those counted, not two more.
+_OTHER_CLASSES = re.compile(
+    r"(?:另外|其他|其它|其余|剩下)的?\s*(?:\d|[两二三四五六七八九])\s*个\s*(?:大)?类别?\s*(?:也|都|各|每)"
+)
 # "why is the colour one more expensive": a question about a figure, not a new input.
 _WHY = re.compile(r"为什么|为啥|凭什么|怎么会|\bwhy\b|how come", re.IGNORECASE)
 
 
 def _more_classes(text: str) -> int | None:
     m = _MORE_CLASSES.search(text)
-    if m is None:
+    if m is None or _OTHER_CLASSES.search(text):  # "另外两个类也都报到12个": the others
         return None
     raw = next((g for g in m.groups() if g), None)
     return 1 if raw is None or raw.lower() in ("a", "an", "another") else number(raw)
@@ -398,6 +405,10 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
         return False
     if over_items(text):
         return False  # how items past ten are charged: the FAQ's rule
+    if asks_what_now(text) and not (_COST.search(text) or _asks_end(text)):
+        # "so what can we do now" after a lost mark: the FAQ's, not its dates ("最迟什么时候还
+        # 能补救" asks a date of the mark).
+        return False
     facts = _read(text, last, today, cfg)
     own = choose(facts)
     # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.
@@ -455,7 +466,8 @@ def _fee_now(
     date: dt.date, expiry: bool, facts: Facts, text: str, today: dt.date, cfg: ToolConfig
 ) -> tuple[bool, bool] | None:
     """(late, paper) when the follow-up asks the renewal fee of the mark; None otherwise."""
-    if facts.dates or not (_COST.search(text) or (facts.classes and _PAY.search(text))):
+    # "3个类呢" after the mark's dates: the fee for that many classes, as "3个类多少钱" is.
+    if facts.dates or not (_COST.search(text) or facts.classes):
         return None
     if re.search(r"续展|续期|renew", text, re.I):
         return None
@@ -508,9 +520,18 @@ def follow_up(
         tool = "fee_national"
     if tool == "fee_national":
         classes = facts.classes or inputs.get("classes") or 1
-        items = facts.items or inputs.get("items") or []
         paper = facts.paper or (inputs.get("paper", False) and not _ONLINE.search(text))
         numbers = sorted({*(inputs.get("numbers") or []), *facts.numbers})
+        scoped = class_items(facts, classes, inputs.get("items"), int(inputs.get("fixed") or 0))
+        if scoped is not None:
+            # "那另外两个类也都报到12个小项的话呢": the classes singled out before keep theirs.
+            items, fixed = scoped
+            inputs.update(classes=classes, items=items, paper=paper, numbers=numbers, fixed=fixed)
+            answer = national(items, paper=paper, items_given=True, cfg=cfg, lang=lang)
+            return answer, inputs
+        items = facts.items or inputs.get("items") or []
+        if not facts.items and inputs.get("fixed") and len(items) != classes:
+            items = (items + [10] * classes)[:classes]  # per-class items, for a new class count
         inputs.update(classes=classes, items=items, paper=paper, numbers=numbers)
         per_class = items * classes if len(items) == 1 else (items or [10] * classes)
         answer = national(per_class, paper=paper, items_given=bool(items), cfg=cfg, lang=lang)
@@ -557,8 +578,11 @@ def follow_up(
                 expiry = True
         classes = facts.classes or inputs.get("classes")
         inputs.update(date=date.isoformat(), classes=classes, expiry=expiry)
-        fee = _fee_now(date, expiry, facts, text, today, cfg) if classes else None
-        if fee is not None and classes:
+        asks_fee = year is None and not asks  # "so last day w/o late fee is?" asks a date
+        fee = _fee_now(date, expiry, facts, text, today, cfg) if asks_fee else None
+        if fee is not None:
+            # "晚了交多少" with no classes said: one class, as the dates' answer assumed.
+            classes = classes or 1
             # "两个类 要交多少钱" after the dates: that fee, with the late surcharge in the grace
             # period; the mark's date stays so its dates can be asked again.
             late, paper = fee

@@ -21,6 +21,7 @@ from bot.tools.detect import (
     DATE_TOOLS,
     Facts,
     choose,
+    class_items,
     date_role,
     date_tool,
     date_tool_of,
@@ -66,6 +67,13 @@ _TOOL_SUBJECT = {
 
 
 _PAST_WINDOW = ("lost", "grace_period")
+# A filing named as such ("重新报3个类多少钱", "file it again in 2 classes"): a new application's
+# fee, though the conversation is on renewal; "我们有3个类" / "registered in 3 classes" is the mark's.
+_NEW_FILING = re.compile(
+    r"重新|新申请|新注册|新报|再申请|再注册|再报|另外申请|(?<!已)申请(?!了)|(?<![已经])注册(?![了的过])"
+    r"|\bfil(?:e|es|ing)\b|\bapply|\bapplication|\bregister(?!ed)|\bnew (?:mark|trademark|tm)\b",
+    re.IGNORECASE,
+)
 
 
 def _unknown_parties(names: list[str], known: list[str], lang: str) -> Answer:
@@ -109,6 +117,8 @@ class ToolsSkill:
                 carry = dict(ctx.flow_data)
                 ctx.flow = None  # a question of its own, or the user moved on: read afresh
             tool = choose(facts)
+            if tool == "fee_national" and self._renewing(ctx) and not _NEW_FILING.search(ctx.text):
+                tool = "fee_renewal"  # "我们有3个类 都网上交 一共多少" while renewal is the subject
             if tool is None and facts.dates:
                 tool = self._of_subject(ctx, facts)
             if tool and carry.get("tool") == tool and facts.classes is None:
@@ -119,6 +129,12 @@ class ToolsSkill:
             ctx.flow = None
             return Outcome([Reply(tt("failed", ctx.lang), intent="tool")], "tool", "failed")
         return self._outcome(ctx, answer) if answer is not None else None
+
+    @staticmethod
+    def _renewing(ctx: Context) -> bool:
+        """Whether the conversation is on renewing a mark (an answer or a computation)."""
+        last = (ctx.dialogue.tool or {}).get("tool")
+        return ctx.dialogue.subject in ("renewal", "grace") or last in ("renewal", "fee_renewal")
 
     @staticmethod
     def _of_subject(ctx: Context, facts: Facts) -> str | None:
@@ -140,7 +156,11 @@ class ToolsSkill:
             return self._with_date(ctx, tool, found[1], facts, cfg, classes=facts.classes)
         if tool == "fee_national":
             classes = facts.classes
-            if facts.items:
+            scoped = class_items(facts, classes or 1)
+            fixed = 0
+            if scoped is not None:  # "其中一个类15个小项": items of that class, ten for the others
+                items, fixed = scoped
+            elif facts.items:
                 items = facts.items * classes if len(facts.items) == 1 and classes else facts.items
             else:
                 items = [10] * (classes or 1)
@@ -148,7 +168,8 @@ class ToolsSkill:
                 {
                     "tool": tool,
                     "classes": classes or len(items),
-                    "items": facts.items,
+                    "items": items if scoped is not None else facts.items,
+                    "fixed": fixed,
                     "paper": facts.paper,
                     "numbers": facts.numbers,
                 }
@@ -313,6 +334,12 @@ class ToolsSkill:
         ctx.data.pop("last_feedback", None)
         choices: tuple[Choice, ...] = ()
         subject = _TOOL_SUBJECT.get(str(answer.result.get("tool")))
+        tool = answer.result.get("tool")
+        if tool == "renewal" and answer.result.get("phase"):
+            # Where the user's mark stands, for "那怎么办" after it (bot/faq/lapsed.py).
+            ctx.dialogue.extra["mark_phase"] = answer.result["phase"]
+        elif answer.computed and tool != "fee_renewal":
+            ctx.dialogue.extra.pop("mark_phase", None)
         if subject:  # "what documents do we need" after an opposition deadline is about opposition
             # The entry that explains where the user's mark stands ("那怎么办" after "lost").
             # Past the renewal window, what comes next is the grace period's ("那怎么办").

@@ -76,6 +76,11 @@ _ZH_STOP = {
     "哪个",
     "怎么",
     "如何",
+    # How it is made, not what it is: "手工皂" is soap, not the hand tools of class 8.
+    "手工",
+    "纯手工",
+    "手作",
+    "自制",
 }
 _EN_STOP = {
     "a",
@@ -132,6 +137,8 @@ _EN_STOP = {
 }
 # Words that say how, not what: sharing only these with a term is no evidence for its class.
 _EN_WEAK = {
+    "handmade",
+    "homemade",
     "online",
     "mobile",
     "electronic",

@@ -126,9 +126,9 @@ def test_the_context_ages_out(rt: Runtime, chat: Chat) -> None:
 def test_renewal_then_classes_then_its_fee(chat: Chat) -> None:
     first = chat.say("我的商标2017年3月6日注册的什么时候续展")
     assert first.result and first.result["expiry"] == "2027-03-05"
-    again = chat.say("3个类")
-    assert again.intent == "tool" and again.result and again.result["tool"] == "renewal"
-    assert again.result["fee"]["online_total"] == 1350
+    again = chat.say("3个类")  # the fee of that mark's classes (round 11: "3个类呢")
+    assert again.intent == "tool" and again.result and again.result["tool"] == "fee_renewal"
+    assert (again.result["online_total"], again.result["late"]) == (1350, False)
     # A renewal question of its own is the FAQ's, not the computation's.
     assert chat.say("续展要多少钱").intent == "faq"
 

@@ -19,7 +19,7 @@ Each case is (first message, follow-up, the entry that must answer the follow-up
   no agency);
 - an entry on two subjects together (bot/faq/facets.yaml `with`): a name change not recorded
   and the renewal, the renewal after a lost certificate;
-- what the station can do for one (`help`).
+- what the station can do for one (main's `services`, asked after another subject).
 The runtime and fixtures of tests/bot/test_dialogues.py.
 """
 
@@ -225,7 +225,7 @@ def test_the_clause_that_asks_names_the_subject(rt: Runtime, then: str) -> None:
         ("from what point is it legally ours", "effective"),
         ("does losing it affect our rights in the mark", "effect"),
         ("and if we're already past expiry?", "expired"),
-        ("你们能帮我们企业做点啥", "help"),
+        ("你们能帮我们企业做点啥", "services"),
     ],
 )
 def test_new_facet_words(text: str, facet: str) -> None:

@@ -69,10 +69,11 @@ class LangIndex:
         self._phr_size = sizes
         self._phr_ptr = np.concatenate(([0], np.cumsum(self._phr_size)))
         self._ent_tok = self._phr_ptr[self.offsets]  # an entry's tokens are contiguous too
-        bag_key = np.unique(pair_tok.astype(np.int64) * self.n_entries + owners[pair_phr])
+        bag_key = _unique(pair_tok.astype(np.int64) * self.n_entries + owners[pair_phr])
         self._bags = _Csr(bag_key // self.n_entries, bag_key % self.n_entries, n_vocab)
         # Words that only an entry's answer has are weak evidence for that entry.
-        ans_key = np.setdiff1d(ans_tok.astype(np.int64) * self.n_entries + ans_ent, bag_key)
+        ans_key = _unique(ans_tok.astype(np.int64) * self.n_entries + ans_ent)
+        ans_key = ans_key[np.isin(ans_key, bag_key, assume_unique=True, invert=True)]
         self._answers = _Csr(ans_key // self.n_entries, ans_key % self.n_entries, n_vocab)
         # idf over entries, not phrasings: a word repeated in every alternate of one entry is
         # that entry's word, not a common one. Answers only fill in words no phrasing has.
@@ -85,11 +86,12 @@ class LangIndex:
         idf[bigram] *= BIGRAM_WEIGHT
         if _EMPTY in self.vocab:
             idf[self.vocab[_EMPTY]] = 0.0
-        self.idf = dict(zip(tokens, idf.tolist(), strict=True))
+        # By token id: a dict keyed by the tokens again would repeat `vocab` (about 0.4 MiB).
+        self._idf: list[float] = idf.tolist()
         words = idf[~bigram]
         # A word never seen counts against a match (it may be what the question is really
         # about: "domain", "passport"), weighted like a typical corpus word.
-        self.unknown_idf = float(np.median(words)) if len(words) else 1.0
+        self.unknown_idf = _median(words) if len(words) else 1.0
         self.norms = np.bincount(pair_phr, weights=idf[pair_tok], minlength=len(self.texts))
         self._min_norm = (
             np.minimum.reduceat(self.norms, self.offsets[:-1]) if len(self.texts) else self.norms
@@ -123,9 +125,9 @@ class LangIndex:
         for tok in tokens:
             if tok in weights:
                 continue
-            known = self.idf.get(tok)
-            if known is not None:
-                weights[tok] = known
+            t = self.vocab.get(tok)
+            if t is not None:
+                weights[tok] = self._idf[t]
             elif tok.startswith("~"):
                 continue  # an unseen bigram is segmentation noise, not evidence
             elif CJK_RE.match(tok):
@@ -145,7 +147,7 @@ class LangIndex:
         # A word none of whose characters or bigrams the corpus knows is a stranger (域名,
         # 护照); otherwise it is a segmentation or typo variant of known words (一类).
         parts = [*tok, *(f"~{tok[i]}{tok[i + 1]}" for i in range(len(tok) - 1))]
-        if any(p in self.idf for p in parts):
+        if any(p in self.vocab for p in parts):
             out.weights[tok] = PARTLY_KNOWN * self.unknown_idf
         else:
             out.weights[tok] = self.unknown_idf
@@ -158,7 +160,7 @@ class LangIndex:
                 tok, self._latin[tok[0]], scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF
             )
             if hit is not None:
-                out.weights[hit[0]] = self.idf[hit[0]] * hit[1] / 100.0
+                out.weights[hit[0]] = self._idf[self.vocab[hit[0]]] * hit[1] / 100.0
                 return
         if tok.isdigit() or len(tok) < 3:
             out.weights[tok] = SHORT_UNKNOWN * self.unknown_idf
@@ -248,6 +250,25 @@ class LangIndex:
                 if pos < len(row) and int(row[pos]) == entry:
                     out.append(tok)
         return out
+
+
+# np.unique, np.setdiff1d and np.median import numpy.ma (about 1 MiB in every worker) the first
+# time they run; the index needs them only on sorted integer keys and on plain floats.
+def _unique(keys: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted (as np.unique)."""
+    ordered = np.sort(keys)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
+def _median(values: np.ndarray) -> float:
+    """The median of a non-empty float array, computed as np.median does."""
+    ordered = np.sort(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return float((ordered[middle - 1] + ordered[middle]) / 2.0)
 
 
 def _top_unsorted(values: np.ndarray, k: int) -> np.ndarray:

@@ -106,7 +106,8 @@ def prompt(ctx: Context, state: BookingState, *, echo: bool = True) -> Reply:
     lang, fd, settings = ctx.lang, ctx.flow_data, ctx.services.settings
     phone = station_phone(settings, lang)
     if state is S.TOPIC:
-        topics = [t for t in SPECIALTIES if list_experts(session=ctx.session, specialty=t)]
+        experts = list_experts(session=ctx.session)  # one query, not one per specialty
+        topics = [t for t in SPECIALTIES if any(t in e.specialties for e in experts)]
         choices = tuple(Choice(topic_label(t, lang), f"book:topic:{t}") for t in topics)
         return _reply(ctx, bt("topic.prompt", lang), choices)
     if state is S.EXPERT:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -27,7 +28,15 @@ from knowledge.tools._data import DATA_DIR
 from knowledge.tools.fees import DEFAULT_FEES_FILE
 from knowledge.tools.nice_data import KEYWORDS_FILE
 
-__all__ = ("Vocabulary", "common_words", "correct", "correct_zh", "needs_spelling", "vocabulary")
+__all__ = (
+    "Vocabulary",
+    "WordList",
+    "common_words",
+    "correct",
+    "correct_zh",
+    "needs_spelling",
+    "vocabulary",
+)
 
 # Words the bot reads beyond the corpus: its lexicon and intent examples, the Madrid parties
 # and business types the tools know, and the calendar words of dates.
@@ -47,6 +56,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 _LOOSE_WORD = re.compile(r"(?<![\w@./:-])[A-Za-z]+(?![\w@/:-]|[.-]\w)")
 MIN_LEN = 5  # "lose", "bot", "vat": too short to tell a typo from another word
 LONG = 9  # from this length two edits are still one word ("registraton")
+PREFIX = 3  # the common words are grouped by their first letters (`WordList`)
 
 
 @dataclass(frozen=True)
@@ -107,11 +117,41 @@ def _entry_texts(entries: Iterable[FaqEntry]) -> Iterable[str]:
 COMMON_WORDS_FILE = DATA_DIR / "english_words.txt"
 
 
+class WordList:
+    """A set of words kept as one string per three-letter prefix: `word in words`.
+
+    26,000 words as a frozenset of str objects take about 3.5 MiB in every worker; as a few
+    thousand newline-delimited strings, well under 1 MiB. A lookup scans the words of one
+    prefix (a few dozen): under a microsecond."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        # Runs of words with one prefix (the whole list when it is sorted) are joined as they
+        # come: the 26,000 str objects never exist at once, even for a moment.
+        self._groups: dict[str, str] = {}
+        key, run = "", list[str]()
+        for word in words:
+            if word[:PREFIX] != key:
+                self._add(key, run)
+                key, run = word[:PREFIX], []
+            run.append(word)
+        self._add(key, run)
+
+    def _add(self, key: str, run: list[str]) -> None:
+        if run:
+            self._groups[key] = self._groups.get(key, "\n") + "\n".join(run) + "\n"
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word or "\n" in word:
+            return False
+        group = self._groups.get(word[:PREFIX])
+        return group is not None and f"\n{word}\n" in group
+
+
 @lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
+def common_words() -> WordList:
     """Everyday English words of five letters or more (knowledge/data/english_words.txt)."""
-    lines = COMMON_WORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(w for w in lines if w and not w.startswith("#"))
+    with COMMON_WORDS_FILE.open(encoding="utf-8") as lines:
+        return WordList(w for w in map(str.strip, lines) if w and not w.startswith("#"))
 
 
 @per_index
@@ -143,7 +183,6 @@ def correct(text: str, vocab: Vocabulary) -> str:
 
 @lru_cache(maxsize=1)
 def _zh_typos() -> tuple[tuple[re.Pattern[str], str], ...]:
-    import yaml
 
     raw = yaml.safe_load(_EXTRA_FILES[0].read_text(encoding="utf-8")) or {}
     return tuple((re.compile(k), str(v)) for k, v in (raw.get("zh_typos") or {}).items())

@@ -201,6 +201,10 @@ def subjects_of(text: str) -> tuple[str, ...]:
     named = [s.name for s in subjects if s.words.search(text)]
     specific = [s for s in named if s != "registration"]
     spoken = [] if specific else [s.name for s in subjects if s.name not in named and s.names(text)]
+    if "nonuse" in spoken and "invalidation" in spoken:
+        # A removal asked of a mark its owner never uses ("the owner doesnt use it, any way to
+        # get it cancelled"): the non-use cancellation, as when non-use is named in its words.
+        spoken = ["nonuse", *(s for s in spoken if s != "nonuse")]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
     if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):
@@ -216,7 +220,16 @@ def _named(subject: str, text: str) -> bool:
 
 def facet_of(text: str) -> str | None:
     """The first facet a text asks about."""
-    return next((name for name, rx in lexicon().facets if rx.search(text)), None)
+    found = _facets_named(text)
+    return found[0] if found else None
+
+
+@lru_cache(maxsize=4096)
+def _facets_named(text: str) -> tuple[str, ...]:
+    """Every facet whose words a text holds, in lexicon order. Cached: the facets' expressions
+    cost about 15 µs each on a short text, and a turn reads the message's and the answered
+    entry's question's facets more than once (`facet_of`, `facets_of`)."""
+    return tuple(name for name, rx in lexicon().facets if rx.search(text))
 
 
 # A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and
@@ -227,7 +240,7 @@ _SUBSUMES = {"validity": frozenset(["time", "result_time"])}
 @lru_cache(maxsize=4096)
 def facets_of(text: str) -> tuple[str, ...]:
     """Every facet a text asks about, in lexicon order (cached, like `subjects_of`)."""
-    found = tuple(name for name, rx in lexicon().facets if rx.search(text))
+    found = _facets_named(text)
     dropped = frozenset().union(*(_SUBSUMES.get(f, frozenset()) for f in found))
     return tuple(f for f in found if f not in dropped) if dropped else found
 
@@ -532,6 +545,14 @@ _MADRID_TOO = re.compile(r"马德里|国际|madrid|international|\bIR\b|wipo", r
 _BEFORE = re.compile(r"先|之前|以前|还没|before|\bfirst\b|beforehand|prior|\byet\b", re.I)
 
 
+# Registration as a state not reached yet ("before it's registered", "还没注册下来").
+_NOT_YET = re.compile(
+    r"\bbefore (it'?s|it is|its|the \w+ is|being|we'?re|we are|getting( it)?) (registered|approved)"
+    r"|(not|n't) (yet )?(been )?registered|\bunregistered|还?没(有)?(注册|核准)|未注册|注册(下来)?(之|以)?前",
+    re.I,
+)
+
+
 _TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
 
 
@@ -775,7 +796,8 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     # a registration named as such starts afresh ("那国内注册一个类多少钱").
     anew = re.search(
         r"重新|新申请|再申请|国内|商标注册|注册商标|注册一个|注册个|申请商标|reapply|new application"
-        r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)|filing",
+        r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)"
+        r"|apply(ing)? for a (new )?(trademark|mark|tm)\b|filing(?! (one|it|that|this|them)\b)",
         text,
         re.I,
     )
@@ -785,10 +807,21 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     # ... also a longer one asking who may apply ("谁能申请啊 我们是个种植合作社 行不行" after the
     # geographical indication), within a clause or two.
     asks = len(key) <= 24 if _CJK.search(text) else len(key.split()) <= 16
+    # Longer, it is the last subject's when it points back and asks a facet ("他那个是2022年注册
+    # 下来的 现在提还来得及不" after squatting, "and after we file, does the owner get a chance to
+    # respond" after non-use, "and the official fee for filing one?" after collective marks).
+    # Not when registering is the state asked about ("what if we put the r on before it's
+    # registered").
+    points_back = (
+        bool(_LEAN.search(text)) and facet_of(text) is not None and not _NOT_YET.search(text)
+    )
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
-        and (((brief or (asks and "eligibility" in facets_of(text))) and not anew) or filing_it)
+        and (
+            ((brief or points_back or (asks and "eligibility" in facets_of(text))) and not anew)
+            or filing_it
+        )
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None

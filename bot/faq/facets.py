@@ -41,6 +41,9 @@ _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 # A facet a subject has no entry that is THE answer for is asked of its wider subject
 # ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
 WIDER = {"agent": "registration", "search": "registration"}  # "查了没有 网上咋申请": filing
+# A subject that is a part of another, named with it ("and hong kong, can we just add it in the
+# IR" after a Madrid answer): the narrower one is asked, though the conversation's is named too.
+NARROWER = {"hkmacao": "madrid"}
 # Facets that qualify the measure asked rather than name another: "他不知道是假的 那他还要赔吗"
 # asks the damages of an innocent seller, "if they did it on purpose, how much" the punitive
 # ones. Read before the facets at the end of the message.
@@ -292,13 +295,15 @@ TELLING = frozenset(
     {
         *("result_time", "time", "validity", "fee", "documents"),  # measures
         *("appeal", "damages", "penalty", "expired", "status", "online", "add", "keep_selling"),
-        "counts",  # "这个算侵权吗": what counts as infringing
+        *("infringes", "use", "counts"),  # whether it counts as infringement, as use (b11, b12)
     }
 )
 # Read before the facet asked last: the qualifiers, and being accused of infringing ("对方律师
 # 发函了 让我们赔5万 这个咋回" is no claim of one's own damages), which says which side the asker
 # is on whatever else the message asks.
-FIRST = QUALIFIERS | {"accused", "seized"}
+# So are the new term of a renewal ("the new 10 yrs count from the day we pay?" asks when it
+# runs from, not the fee) and the time limit the law sets ("legal deadline to examine it").
+FIRST = QUALIFIERS | {"accused", "seized", "new_term", "legal_limit"}
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 # A national mark named for itself, not as Madrid's basic mark.
 _OWN_NATIONAL = re.compile(
@@ -330,6 +335,7 @@ def choose_subject(
     lean: bool = False,
     previous: str | None = None,
     text: str = "",
+    facet: str | None = None,
 ) -> str | None:
     """The subject a message is about: of those it names and the one the conversation was on,
     the one whose entries retrieval ranks first ("外国那边多久内可以驳回" after a Madrid answer
@@ -340,6 +346,22 @@ def choose_subject(
     呢" after the Madrid basic mark) is about the conversation's subject (`lean`).
     """
     named = [s for s in own if s != "registration"] or list(own)
+    narrower = [s for s in named if context and NARROWER.get(s) == family(context)]
+    if narrower:
+        return narrower[0]  # "and hong kong, can we just add it in the IR" after Madrid
+    asked = facets_of(text) or ((facet,) if facet else ())
+    if context and asked and not any(fmap.covers(context, f) for f in asked):
+        # Asking what only one subject named answers, nothing the conversation's does ("先变更
+        # 还是先续展" after the change of name: the order is the renewal's documents; not "备案
+        # 能管几年 到期了...跟商标续展一样吗" after customs, whose term its entry gives).
+        # (Not the generic "registration", which answers every facet.)
+        answering = [
+            s
+            for s in named
+            if s not in (context, "registration") and any(fmap.covers(s, f) for f in asked)
+        ]
+        if len(answering) == 1:
+            return answering[0]
     if context in named:
         return context  # named again, and what the conversation is on ("and if they seize fakes")
     # The subjects the answer just given is on: its tags, and those its question names.
@@ -434,7 +456,9 @@ def resolve(
         if (e := _pick(fmap, subject, f, previous, same)) and (specific or e in near)
     ]
     primary = [e for f, e in picks if fmap.weight(subject, f, e) >= PRIMARY]
-    if followup or (named and family(context) == fam):
+    # A part of the conversation's subject ("what about macau" after Madrid) leans on it too.
+    within = context is not None and NARROWER.get(fam or "") == family(context)
+    if followup or (named and (family(context) == fam or within)):
         # A facet the entry is THE answer to first, then retrieval's lead within the subject,
         # then an entry that only also covers the facet ("几个商品" is no question of count).
         if primary:
@@ -464,11 +488,18 @@ def resolve(
     # specific one the message never names ("we let a distributor use our brand, do we have
     # to register that": the squatting entry shares "register" and "brand", nothing more).
     mentioned = {family(s) for s in subjects_of(text)} | {"registration", None}
+    # ... nor a subject with no entry on what is asked, when this one has THE entry for it
+    # ("which one first - the renewal or the name change": no change entry says).
+    silent = {
+        f
+        for f in mentioned
+        if primary and f not in ("registration", None) and not any(fmap.covers(f, a) for a in asked)
+    }
     veto = max(
         (
             m.score
             for m in matches
-            if _family_of(fmap, m) not in (fam,) and _family_of(fmap, m) in mentioned
+            if _family_of(fmap, m) not in (fam,) and _family_of(fmap, m) in mentioned - silent
         ),
         default=0.0,
     )
@@ -525,7 +556,12 @@ def resolve(
         # Several subjects named: the one entry tagged with them all ("国际商标 ... 异议期"),
         # else nothing sure.
         both = {fmap.topics[e]: e for e, tagged in fmap.tagged.items() if several <= tagged}
-        return next(iter(both.values())) if len(both) == 1 else None
+        if len(both) == 1:
+            return next(iter(both.values()))
+        # ... or the one entry of the only subject named that answers what is asked ("先变更
+        # 还是先续展": no change entry says which comes first, the renewal documents do).
+        answering = {s for s in several if any(fmap.covers(s, f) for f in asked)}
+        return primary[0] if primary and answering == {fam} else None
     if primary:
         return primary[0]
     # Asking only what none of the subject's entries answers ("能不能打无效": whether it can be
@@ -556,7 +592,8 @@ def _reported(
     suggestion band. Asking only what to do ("what are our options") is the same, while
     retrieval's words on the subject stay weak.
     """
-    if family(subject) == "registration" or set(asked) - {"procedure"}:
+    # (A quicker way asked is a way of doing it: "等不及补证了 有没有快点的办法".)
+    if family(subject) == "registration" or set(asked) - {"procedure", "faster"}:
         return None
     if asked and own_best >= WEAK:
         return None

@@ -21,6 +21,7 @@ from bot.core.understand import (
 )
 from bot.faq.answer import answer_text
 from bot.faq.facets import (
+    AHEAD,
     FLOOR,
     PRIMARY,
     QUALIFIERS,
@@ -74,12 +75,18 @@ CANDIDATES = 10
 KEPT = 5
 
 
-def _sole_on_named(fmap: FacetMap, match: Match, interp: Interpretation, text: str) -> bool:
-    """Whether `match` is on the one specific subject `text` names, with no other named."""
+def _sole_on_named(fmap: FacetMap, matches: list[Match], interp: Interpretation, text: str) -> bool:
+    """Whether the first of `matches` is on the one specific subject `text` names, well ahead
+    (AHEAD) of every other entry of that subject."""
     named = {family(s) for s in subjects_of(text)} - {"registration", None}
-    if len(named) != 1 or family(interp.subject) not in named:
+    if not matches or len(named) != 1 or family(interp.subject) not in named:
         return False
-    return family(fmap.subject_of(match.entry.id)) in named
+    first, *rest = matches
+    if family(fmap.subject_of(first.entry.id)) not in named:
+        return False
+    return all(
+        first.score - m.score >= AHEAD for m in rest if family(fmap.subject_of(m.entry.id)) in named
+    )
 
 
 def _suggestion(entry: FaqEntry, lang: str) -> dict[str, Any]:
@@ -163,6 +170,7 @@ class FaqSkill:
                 lean=lean,
                 previous=ctx.dialogue.faq_id,
                 text=ctx.text,
+                facet=interp.facet,
             )
             context = interp.context_subject
             asked = facets_of(ctx.text)
@@ -257,9 +265,11 @@ class FaqSkill:
             and interp is not None
             and not interp.followup
             and candidates[0].entry.id != missed
+            and not off_topic
             # near the answer band only: lower, a list of one is the honest reply
             and candidates[0].score >= settings.answer_threshold - SURE_MARGIN
-            and _sole_on_named(fmap, candidates[0], interp, ctx.text)
+            and matches[0].entry.id == candidates[0].entry.id
+            and _sole_on_named(fmap, matches, interp, ctx.text)
         ):
             # One candidate, on the specific subject the question names in its own words ("你们
             # 是什么单位啊 是政府的吗", "想看看有没有被别人注册过 去哪能查"): a list of one asks
@@ -342,7 +352,11 @@ class FaqSkill:
             # ("someone is selling bags with our logo": the remedies, not what infringes).
             told = not interp.facet and family(interp.context_subject) == family(interp.subject)
             main = implied.best(interp.subject, interp.facet or "procedure")
-            if interp.facet in DECISIVE and main is not None:
+            if (
+                interp.facet in DECISIVE
+                and main is not None
+                and implied.weight(interp.subject, interp.facet, main) >= PRIMARY
+            ):
                 return main  # the one entry that answers it (DECISIVE)
             if (
                 top is not None

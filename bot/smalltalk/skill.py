@@ -100,7 +100,7 @@ KINDS: dict[str, frozenset[str]] = {
         "i'll_wait i'll_wait_for_your_call i'll_wait_for_your_reply i'll_wait_to_hear_back "
         "waiting_for_your_reply waiting_for_your_call we'll_wait i'll_wait_then "
         # interjections of someone taking an answer in ("hmm ok", "哦 那行", "emm 好吧")
-        "phew whew hmm hm hmm hmmm mm mmm mhm uh-huh uh_huh oh ohh ah ahh aha ooh oic 呃 额 emm emmm 嗯哼 "
+        "phew whew hm hmm hmmm mm mmm mhm uh-huh uh_huh oh ohh ah ahh aha ooh oic 呃 额 emm emmm 嗯哼 "
         "噢噢 哦哦哦 嗯嗯嗯 哦哦好 fair_enough fair gotcha gotcha_thanks i_get_it i_got_it got_that "
         "那好 那行 那好吧 那行吧 那可以 明了 懂 了然 ok_i_get_it 好嘞好嘞"
     ),

@@ -405,6 +405,8 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
         return False
     if over_items(text):
         return False  # how items past ten are charged: the FAQ's rule
+    if _ASKS_HELP.search(text):
+        return False  # "the online system is confusing, can someone walk me through it?"
     if asks_what_now(text) and not (_COST.search(text) or _asks_end(text)):
         # "so what can we do now" after a lost mark: the FAQ's, not its dates ("最迟什么时候还
         # 能补救" asks a date of the mark).
@@ -421,6 +423,15 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
     if own is not None:
         return False
     return _updates(last, facts)
+
+
+# Someone asked to help ("can someone walk me through it", "有没有人能帮我弄一下"): a request for
+# a person, whatever channel or figure it names.
+_ASKS_HELP = re.compile(
+    r"\b(someone|somebody|anyone|a person|a human|your staff)\b|\bwalk (me|us) through\b"
+    r"|有没有人|有人(能|可以)|找(个)?人|人工|客服|工作人员|帮(我|我们)(弄|办|操作|搞)",
+    re.IGNORECASE,
+)
 
 
 # "add class 35 too", "throw in class 35 as well", "再加上35类", "加报第35类": the classes named

@@ -17,13 +17,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from sqlmodel import Session, select
 
+# The charts and the annual report's modules are imported by the requests that use them: a
+# worker that never serves the dashboard does not hold them (about 0.8 MiB).
 from bot.stats import compute, monthly, period_for, station_today
-from bot.stats.charts import ACTIVITY_SERIES, QUESTION_SERIES, chart_svg
-from bot.stats.labels import label
 from bot.stats.periods import Period
-from bot.stats.report import SECTIONS, fmt_num, report_data
-from bot.stats.report_docx import key_rows, report_docx
-from bot.stats.report_xlsx import report_xlsx
 from handlers.web.auth import AdminUser, ExpertUser, audit
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
@@ -85,6 +82,8 @@ def _shown(key: str, value: Any) -> str:
         return "—"
     if key == "within_sla_share":
         return f"{100 * value:.0f}%"
+    from bot.stats.report import fmt_num
+
     return fmt_num(value)
 
 
@@ -158,6 +157,9 @@ def dashboard(
     date_to: Annotated[dt.date | None, Query(alias="to")] = None,
 ) -> Response:
     """Figures of the chosen period against the previous one, and the year month by month."""
+    from bot.stats.charts import ACTIVITY_SERIES, QUESTION_SERIES, chart_svg
+    from bot.stats.labels import label
+
     chosen = _period(runtime, period, date_from, date_to)
     current, previous, expert = _figures(session, runtime, user, chosen)
     context: dict[str, Any] = {
@@ -216,6 +218,9 @@ def report_page(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Response:
     """The year's report: its main figures, the narrative sections with history, downloads."""
+    from bot.stats.report import SECTIONS, report_data
+    from bot.stats.report_docx import key_rows
+
     now = runtime.conversation.clock.now()
     today = station_today(now, runtime.settings.timezone)
     year = year or today.year
@@ -277,6 +282,10 @@ def save_report_narrative(
 
 
 def _download(session: Session, runtime: RuntimeDep, year: int, kind: str) -> Response:
+    from bot.stats.report import report_data
+    from bot.stats.report_docx import report_docx
+    from bot.stats.report_xlsx import report_xlsx
+
     now = runtime.conversation.clock.now()
     try:
         data = report_data(

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
@@ -345,7 +346,10 @@ def _zh_tokens(text: str) -> list[str]:
     return sorted(t for t in toks if len(t) >= 2 and _HAN.search(t) and t not in _ZH_STOP)
 
 
+@lru_cache(maxsize=8192)
 def _pattern(pat: str) -> re.Pattern[str]:
+    # Cached here: the business-type map's 430 patterns and the bot's other dynamic ones
+    # overflow `re`'s own cache (512, oldest out first), so every scan compiled them again.
     if _HAN.search(pat):
         return re.compile(re.escape(pat))
     flags = 0 if (pat.isupper() and len(pat) <= 3) else re.IGNORECASE

@@ -267,3 +267,45 @@ def test_filing_it_after_a_deadline_is_filing_that_procedure(rt: Runtime) -> Non
     )
     assert _result(deadline)["tool"] == "opposition"
     assert (fee.intent, fee.faq_id) == ("faq", "opposition-how")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["每个类能写几个商品 写多了怎么算钱", "how many items per class, and if we list more?"],
+)
+def test_items_per_class_after_a_filing_fee_is_the_extra_item_fee(
+    rt: Runtime, question: str
+) -> None:
+    fee, got = _talk(rt, "就报43和30这两个类 官费多少", question)
+    assert _result(fee)["tool"] == "fee_national"
+    assert (got.intent, got.faq_id) == ("faq", "extra-item-fee")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the new 10 yrs count from the day we pay?",
+        "if we file it next week does the new 10 yrs start from the filing date?",
+    ],
+)
+def test_the_new_term_asked_after_the_fee_is_the_new_term(rt: Runtime, question: str) -> None:
+    *_, got = _talk(
+        rt, "tm registered 29 june 2017, from when can renew", "3 classes how much", question
+    )
+    assert (got.intent, got.faq_id) == ("faq", "renewal-new-term")
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (
+            "do we pay the renewal fee per class or is it one fee for the whole mark",
+            "honestly the online system is confusing, can someone walk me through it?",
+        ),
+        ("注册2个类要多少钱", "网上那个系统我弄不明白 有没有人能帮我弄一下"),
+    ],
+)
+def test_a_request_for_help_is_no_input_of_the_last_fee(rt: Runtime, first: str, then: str) -> None:
+    # "online" in a request for a person names no channel to recompute the fee for.
+    _, got = _talk(rt, first, then)
+    assert got.intent != "tool"

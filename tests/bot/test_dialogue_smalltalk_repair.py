@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.runtime import Runtime
+from bot.core.understand import facets_of
 from tests.bot import test_dialogues as dialogues
 from tests.support.dialog import after, turn
 
@@ -148,3 +149,12 @@ def test_a_name_search_asked_in_lay_words_is_answered(
     turn(rt.conversation, first, user="lay")
     got = turn(rt.conversation, then, user="lay")
     assert (got.intent, got.faq_id) == ("faq", entry)
+
+
+def test_an_acknowledgement_opening_a_question_is_not_read_as_its_subject(rt: Runtime) -> None:
+    # "fine." before the question is "ok", not a fine (the penalty facet); a fine asked stays one
+    text = "fine. as a foreign brand owner with no office here do we need an agent to file"
+    assert "penalty" not in facets_of(text)
+    assert "penalty" in facets_of("fines?") and "penalty" in facets_of("is there a fine for that")
+    got = turn(rt.conversation, text)
+    assert (got.intent, got.faq_id) == ("faq", "agent-required-foreign")

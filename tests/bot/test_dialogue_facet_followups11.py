@@ -5,7 +5,7 @@ Each case is (first message, follow-up, the entry that must answer the follow-up
   user to: a geographical indication's fee and documents are the collective / certification
   mark's (bot/faq/facets.yaml `fills`);
 - facet words for a meaning with its variants (bot/core/understanding.yaml): what it is good
-  for (`effect`), whose it is meanwhile (`effective`), a remedy left (`appeal`), being the
+  for (`benefit`), whose it is meanwhile (`effective`), a remedy left (`appeal`), being the
   target of an opposition or a non-use action (`accused`), selling on what is in stock
   (`keep_selling`), goods stopped at the border (`seized`), whether something counts
   (`counts`), a party added to an international registration (`add`), a deadline "before when";
@@ -215,7 +215,7 @@ def test_the_clause_that_asks_names_the_subject(rt: Runtime, then: str) -> None:
         ("if customs stops a container", "seized"),
         ("店里剩下的货还能接着卖不", "keep_selling"),
         ("can we keep selling", "keep_selling"),
-        ("认下来有啥用", "effect"),
+        ("认下来有啥用", "benefit"),
         ("这段时间商标算谁的", "effective"),
         ("还有啥补救的办法没", "appeal"),
         ("啥时候之前要办完", "time"),

@@ -228,7 +228,7 @@ class Conversation:
             # was typed. Not in a flow (names, addresses).
             ctx.text = correct(ctx.text, vocabulary(ctx.services.index.get(ctx.session)))
         if ctx.flow is None and ctx.state.status != "human":
-            ctx.text = correct_zh(ctx.text)  # "什么流成": the pinyin homophone of 流程
+            ctx.text = correct_zh(ctx.text)  # "商表", "什么流成": pinyin homophones
         repaired = repair_of(ctx.text) if ctx.state.status != "human" else None
         if repaired is not None:
             # "that doesn't answer my question. i mean ...": the question said again is what

@@ -169,23 +169,6 @@ def needs_spelling(text: str) -> bool:
     return any(len(m.group(0)) >= MIN_LEN for m in _LOOSE_WORD.finditer(text))
 
 
-@lru_cache(maxsize=1)
-def _zh_typos() -> tuple[dict[str, str], re.Pattern[str] | None]:
-    raw = yaml.safe_load(_EXTRA_FILES[0].read_text(encoding="utf-8")) or {}
-    table = {str(k): str(v) for k, v in (raw.get("zh_typos") or {}).items()}
-    keys = sorted(table, key=len, reverse=True)
-    return table, (re.compile("|".join(map(re.escape, keys))) if keys else None)
-
-
-def correct_zh(text: str) -> str:
-    """The text with each Chinese homophone typo of the lexicon's table put right ("从头到尾是个
-    什么流成" -> "...流程"); unchanged when none."""
-    table, rx = _zh_typos()
-    if rx is None:
-        return text
-    return rx.sub(lambda m: table[m.group(0)], text)
-
-
 def correct(text: str, vocab: Vocabulary) -> str:
     """The text with each English typo replaced by the known word (unchanged when none)."""
     if not _WORD.search(text):
@@ -196,3 +179,23 @@ def correct(text: str, vocab: Vocabulary) -> str:
         return fixed if fixed is not None else m.group(0)
 
     return _LOOSE_WORD.sub(one, text)
+
+
+@lru_cache(maxsize=1)
+def _zh_typos() -> tuple[tuple[re.Pattern[str], str], ...]:
+
+    raw = yaml.safe_load(_EXTRA_FILES[0].read_text(encoding="utf-8")) or {}
+    return tuple((re.compile(k), str(v)) for k, v in (raw.get("zh_typos") or {}).items())
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def correct_zh(text: str) -> str:
+    """The text with the Chinese homophone typos of understanding.yaml `zh_typos` put right
+    ("我个人能注册商表吗" -> 商标); unchanged when none."""
+    if not _CJK.search(text):
+        return text
+    for rx, word in _zh_typos():
+        text = rx.sub(word, text)
+    return text

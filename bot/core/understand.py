@@ -25,6 +25,8 @@ __all__ = (
     "CANCEL_WORDS",
     "Interpretation",
     "Lexicon",
+    "asked_subjects",
+    "asking_clause",
     "asks_what_now",
     "entry_subject",
     "facet_of",
@@ -554,6 +556,10 @@ _NOT_YET = re.compile(
 _TM_ANCHOR = re.compile(r"商标|品牌|牌子|trademark|\bmarks?\b|\bbrand|\btm\b", re.I)
 
 
+# Facets only a legal question asks: "发票都留着 这样也要赔吗" during an infringement matter is
+# no question about invoices.
+_LEGAL_FACETS = frozenset({"damages", "penalty", "appeal", "accused", "unaware", "wilful"})
+
 _FILING_IT = re.compile(
     r"\b(?:fil(?:e|es|ing)|submit(?:ting)?|lodg(?:e|ing)|apply(?:ing)? for)\s+(?:it|that|this|one)\b"
     r"(?!\s+(?:again|anew|over))|(?:提交|申请|提)(?:它|这个|那个)(?!.{0,3}(?:重新|再))",
@@ -587,7 +593,57 @@ _ONLY_HUMAN = re.compile(r"^((转|找)?(人工|真人|客服)|human|agent|staff|
 # A subject named only in lay words that, said during a conversation on a neighbouring subject,
 # is that subject's: removing a mark ("撤掉", "get rid of it") after its non-use is the non-use
 # cancellation.
-_YIELDS = {"invalidation": frozenset({"nonuse"})}
+# A refusal said in lay words ("最后要是不给注册") during an opposition is the opposition's decision.
+_YIELDS = {"invalidation": frozenset({"nonuse"}), "rejection": frozenset({"opposition"})}
+
+# Another subject named only to compare ("跟许可备案一样得双方一起去吗" during a pledge, "same as
+# for the licence?"): no subject of the question.
+_COMPARED = re.compile(
+    r"(跟|和|像|同(?![一日天时])|与)(?!我|咱|你|他|她|它|人|别|对)[^，,。？?！!\s]{1,10}?(?<![不没])(一样|那样|似的|类似)"
+    r"|\b(same as|just like|as with) (for |with )?(the |a |an )?\w+( \w+)?",
+    re.IGNORECASE,
+)
+
+
+# The clauses of a message: Chinese ones between spaces or punctuation, English ones between
+# punctuation.
+_CLAUSES_ZH = re.compile(r"[\s，,。！!；;？?]+")
+_CLAUSES_EN = re.compile(r"[,.;!?]+\s*")
+# A clause that asks.
+_ASKING = re.compile(
+    r"[吗么呢嘛]|怎|咋|如何|什么|啥|哪|多少|几|能不能|可不可以|行不行|\b(how|what|can|could|is|are|do|does)\b",
+    re.IGNORECASE,
+)
+
+
+def asking_clause(text: str) -> str | None:
+    """The last clause of a message of several that names a subject, when it asks ("can we
+    register our tm with chinese customs somehow?" after "we found fake versions ...")."""
+    split = _CLAUSES_ZH if _CJK.search(text) else _CLAUSES_EN
+    clauses = [c for c in split.split(text) if c]
+    last = next((c for c in reversed(clauses) if subjects_of(c)), None)
+    return last if len(clauses) > 1 and last is not None and _ASKING.search(last) else None
+
+
+def asked_subjects(text: str) -> tuple[str, ...]:
+    """The subjects a message asks about: those it names, but for one named only to compare,
+    and the subject of the clause that asks first: "我们报的商标被驳了 引证的那个商标市面上根本没见过
+    能申请把它撤掉吗" tells of a refusal and asks to remove a mark nobody uses (non-use)."""
+    rest = _COMPARED.sub(lambda m: " " if subjects_of(m.group(0)) else m.group(0), text)
+    found = subjects_of(rest) if rest != text and rest.strip() else subjects_of(text)
+    if len([s for s in found if s != "registration"]) < 2:
+        return found
+    last = asking_clause(rest)
+    if last is None:
+        return found
+    asked = [s for s in subjects_of(last) if s != "registration"]
+    if not asked or asked[0] == found[0]:
+        return found
+    first = asked[0]
+    # A removal asked in lay words of a mark the message says is unused: the non-use one.
+    if not _named(first, last):
+        first = next((s for s in _YIELDS.get(first, ()) if s in found), first)
+    return (first, *[s for s in found if s != first])
 
 
 # Someone who knows a subject, asked for ("懂马德里的老师", "someone who knows madrid filings",
@@ -729,8 +785,9 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # "不收钱的话 帮我安排个懂注册的老师聊聊", "how much is it? anyway, book me an expert":
         # a condition or a question said first, then the request.
         interp.intent = _request(rest, _norm(rest), {})
-    own = list(subjects_of(text))
-    if interp.intent is None and not set(own) - {"registration"} and _offtopic(text):
+    own = list(asked_subjects(text))
+    legal = dialogue.subject is not None and bool(set(facets_of(text)) & _LEGAL_FACETS)
+    if interp.intent is None and not set(own) - {"registration"} and _offtopic(text) and not legal:
         # "今天天气怎么样": everyday matters, no trademark word: read alone, never a follow-up,
         # and the FAQ neither answers nor suggests from words it shares by chance.
         interp.extra["offtopic"] = True
@@ -748,6 +805,9 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     # "whats the official fee for filing it" after an opposition deadline: filing THAT, the
     # conversation's procedure, not a new application ("file it again" is one).
     filing_it = bool(_FILING_IT.search(text)) and not _TM_ANCHOR.search(text)
+    # ... also a longer one asking who may apply ("谁能申请啊 我们是个种植合作社 行不行" after the
+    # geographical indication), within a clause or two.
+    asks = len(key) <= 24 if _CJK.search(text) else len(key.split()) <= 16
     # Longer, it is the last subject's when it points back and asks a facet ("他那个是2022年注册
     # 下来的 现在提还来得及不" after squatting, "and after we file, does the owner get a chance to
     # respond" after non-use, "and the official fee for filing one?" after collective marks).
@@ -759,7 +819,10 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
-        and (((brief or points_back) and not anew) or filing_it)
+        and (
+            ((brief or points_back or (asks and "eligibility" in facets_of(text))) and not anew)
+            or filing_it
+        )
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
     interp.subject = own[0] if own else None

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.core.understand import entry_subject, facets_of, lexicon, subjects_of
+from bot.core.understand import asking_clause, entry_subject, facets_of, lexicon, subjects_of
 from knowledge.index import FaqIndex, Match
 from knowledge.per_index import per_index
 from knowledge.schema import FaqEntry
@@ -47,7 +47,9 @@ NARROWER = {"hkmacao": "madrid"}
 # Facets that qualify the measure asked rather than name another: "他不知道是假的 那他还要赔吗"
 # asks the damages of an innocent seller, "if they did it on purpose, how much" the punitive
 # ones. Read before the facets at the end of the message.
-QUALIFIERS = frozenset(["wilful", "unaware"])
+# The same for a party added to an IR ("add canada to the IR, whats the fee": the subsequent
+# designation's fee) and goods seized at the border ("how fast do we need to react").
+QUALIFIERS = frozenset(["wilful", "unaware", "add", "seized"])
 
 
 _FILLER = re.compile(
@@ -103,6 +105,24 @@ class FacetMap:
     # entry id -> the measures its tags say its answer gives ("fee" on the subsequent
     # designation: "收费吗" after it is its own fee, not the fee overview)
     own: dict[str, frozenset[str]] = field(default_factory=dict)
+    # entry id -> the subject families its question names ("异议后决定不予注册，可以复审吗？":
+    # the opposition and the review of a refusal)
+    spoken: dict[str, frozenset[str | None]] = field(default_factory=dict)
+    # {subject, other subject} -> (entry id, the facets it answers of the two together):
+    # facets.yaml `with` ("公司改名了还没变更 影响续展不": the renewal documents)
+    joint: dict[frozenset[str], tuple[str, frozenset[str]]] = field(default_factory=dict)
+
+    def together(self, named: set[str], context: str | None, facets: tuple[str, ...]) -> str | None:
+        """The entry on two subjects together, named in the message (or one named and the
+        other the conversation's), for one of the facets it answers or none asked."""
+        keys = [(frozenset(named), True)]
+        if context is not None and family(context) not in named:
+            keys.append((frozenset(named | {str(family(context))}), False))
+        for key, both_named in keys:
+            found = self.joint.get(key) if len(key) == 2 else None
+            if found and ((both_named and not facets) or set(facets) & found[1]):
+                return found[0]
+        return None
 
     def subject_of(self, entry_id: str) -> str | None:
         """The subject of an entry (question, else alternates, else annotation)."""
@@ -196,6 +216,8 @@ def build(entries: list[FaqEntry]) -> FacetMap:
     subjects: dict[str, str | None] = {}
     weights: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     seen: set[str] = set()
+    fills: list[tuple[str, str, dict[str, int]]] = []
+    joint: dict[frozenset[str], tuple[str, frozenset[str]]] = {}
     for entry in entries:
         note = dict(notes.get(entry.id) or notes.get(entry.topic or "") or {})
         subject = _entry_subject(entry, note)
@@ -221,6 +243,17 @@ def build(entries: list[FaqEntry]) -> FacetMap:
             score[facet] = max(score[facet], ALSO)
         for facet, weight in score.items():
             weights[(str(family(subject)), facet)][entry.id] = weight
+        for other in _listed(note, "fills"):
+            fills.append((str(family(other)), entry.id, dict(score)))
+        pairs = note.get("with")
+        for other, facets in pairs.items() if isinstance(pairs, dict) else []:
+            pair = frozenset({str(family(subject)), str(family(other))})
+            joint[pair] = (entry.id, frozenset(str(f) for f in facets or ()))
+    for fam, entry_id, filled in fills:  # after every entry: the facets no entry of fam is THE
+        for facet, weight in filled.items():  # answer to (at most "also covered")
+            have = weights.get((fam, facet), {})
+            if weight >= PRIMARY and max(have.values(), default=0) < PRIMARY:
+                weights[(fam, facet)] = {**have, entry_id: weight}
     related = {e.id: tuple(e.related) for e in entries}
     names = {s.name for s in lexicon().subjects}
     tagged = {
@@ -229,7 +262,13 @@ def build(entries: list[FaqEntry]) -> FacetMap:
     }
     topics = {e.id: e.topic or e.id for e in entries}
     own = {e.id: tags for e in entries if (tags := _tag_facets(e))}
-    return FacetMap(subjects, dict(weights), related, tagged, topics, own)
+    spoken = {
+        e.id: frozenset(
+            family(s) for s in subjects_of(e.question.get("zh") + " " + e.question.get("en"))
+        )
+        for e in entries
+    }
+    return FacetMap(subjects, dict(weights), related, tagged, topics, own, spoken, joint)
 
 
 # The editor's tags that name a measure the answer gives, whatever its question asks.
@@ -255,8 +294,8 @@ FLOOR = 30.0  # a retrieval score below this says nothing about the entry
 TELLING = frozenset(
     {
         *("result_time", "time", "validity", "fee", "documents"),  # measures
-        *("appeal", "damages", "penalty", "expired", "status", "online"),
-        *("infringes", "use"),  # whether it counts as infringement, as use (b12)
+        *("appeal", "damages", "penalty", "expired", "status", "online", "add", "keep_selling"),
+        *("infringes", "use", "counts"),  # whether it counts as infringement, as use (b11, b12)
     }
 )
 # Read before the facet asked last: the qualifiers, and being accused of infringing ("对方律师
@@ -264,7 +303,7 @@ TELLING = frozenset(
 # is on whatever else the message asks.
 # So are the new term of a renewal ("the new 10 yrs count from the day we pay?" asks when it
 # runs from, not the fee) and the time limit the law sets ("legal deadline to examine it").
-FIRST = QUALIFIERS | {"accused", "new_term", "legal_limit"}
+FIRST = QUALIFIERS | {"accused", "seized", "new_term", "legal_limit"}
 AHEAD = 10.0  # how far an entry must be ahead of every entry of another subject
 # A national mark named for itself, not as Madrid's basic mark.
 _OWN_NATIONAL = re.compile(
@@ -325,7 +364,10 @@ def choose_subject(
             return answering[0]
     if context in named:
         return context  # named again, and what the conversation is on ("and if they seize fakes")
-    both = fmap.tagged.get(previous or "", frozenset())
+    # The subjects the answer just given is on: its tags, and those its question names.
+    both = fmap.tagged.get(previous or "", frozenset()) | fmap.spoken.get(
+        previous or "", frozenset()
+    )
     if (
         context
         and named
@@ -506,6 +548,10 @@ def resolve(
     if not specific or not _ANCHOR.search(text):
         return None  # retrieval knows nothing: a named subject and a mark, or nothing
     several = {family(s) for s in subjects_of(text)} - {"registration"}
+    clause = asking_clause(text)
+    asked_of = {family(s) for s in subjects_of(clause)} - {"registration"} if clause else set()
+    if len(several) > 1 and asked_of == {fam}:
+        several = asked_of  # the situation told first, the question on this subject
     if len(several) > 1:
         # Several subjects named: the one entry tagged with them all ("国际商标 ... 异议期"),
         # else nothing sure.
@@ -518,7 +564,10 @@ def resolve(
         return primary[0] if primary and answering == {fam} else None
     if primary:
         return primary[0]
-    return fmap.best(subject, "procedure", prefer=previous) if not asked else None
+    # Asking only what none of the subject's entries answers ("能不能打无效": whether it can be
+    # done) asks how it is done.
+    own_facets = [f for f in asked if fmap.covers(subject, f)]
+    return fmap.best(subject, "procedure", prefer=previous) if not own_facets else None
 
 
 # A question asked, as opposed to a situation told ("商标局把我们的logo给驳回了 说跟别人的太像",

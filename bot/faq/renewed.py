@@ -30,6 +30,8 @@ def renewal_of_context(interp: Interpretation | None, text: str, fmap: FacetMap)
     """
     if interp is None or interp.intent is not None or interp.followup:
         return False
+    if _named_with_term(interp, text, fmap):
+        return True
     context = interp.context_subject
     if family(interp.subject) != "renewal" or family(context) in (None, "renewal", "registration"):
         return False
@@ -42,4 +44,27 @@ def renewal_of_context(interp: Interpretation | None, text: str, fmap: FacetMap)
     phrase = subject.zh if _CJK.search(text) else subject.en
     interp.subject, interp.facet, interp.followup = context, "validity", True
     interp.query = f"{phrase} {text}"
+    return True
+
+
+# A national mark set against the other ("国内续展了马德里还要续吗"): both are asked about.
+_NATIONAL = re.compile(
+    r"国内|境内|基础商标|\bnational\b|domestic|chinese (\w+ )?(mark|registration)|bas(e|ic) mark",
+    re.I,
+)
+
+
+def _named_with_term(interp: Interpretation, text: str, fmap: FacetMap) -> bool:
+    """Renewal named with the subject whose term it is, in one message ("有个马德里国际注册明年就满
+    10年了 这个咋续", "how do we renew the customs recordal"): that subject's term and renewal."""
+    named = set(subjects_of(text))
+    if not {"renewal", "grace"} & named or _NATIONAL.search(text):
+        return False
+    others = {family(s) for s in named} - {"renewal", "registration", None}
+    if len(others) != 1 or interp.facet not in _TERM_FACETS:
+        return False
+    subject = others.pop()
+    if subject is None or not fmap.covers(subject, "validity"):
+        return False
+    interp.subject, interp.facet, interp.followup = subject, "validity", True
     return True

@@ -10,13 +10,22 @@ from bot.core.menu import menu_choices
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.repair import WRONG
-from bot.core.understand import Interpretation, entry_subject, facet_of, subjects_of
+from bot.core.understand import (
+    Interpretation,
+    asked_subjects,
+    entry_subject,
+    facet_of,
+    facets_of,
+    lexicon,
+    subjects_of,
+)
 from bot.faq.answer import answer_text
 from bot.faq.facets import (
     AHEAD,
     FLOOR,
     PRIMARY,
     QUALIFIERS,
+    TELLING,
     WIDER,
     FacetMap,
     bare_facet,
@@ -147,7 +156,11 @@ class FaqSkill:
         raw = matches
         if interp is not None and interp.subject and not interp.followup:
             # Named subjects and the conversation's: retrieval says which one is meant.
-            own = list(subjects_of(ctx.text))
+            own = list(asked_subjects(ctx.text))
+            if interp.subject == interp.context_subject and interp.subject not in own:
+                # The conversation's subject, which a lay word of another yields to ("最后要是
+                # 不给注册" during an opposition is its decision, bot/core/understand.py).
+                own.insert(0, interp.subject)
             lean = bool(interp.extra.get("lean"))
             chosen = choose_subject(
                 fmap,
@@ -159,6 +172,24 @@ class FaqSkill:
                 text=ctx.text,
                 facet=interp.facet,
             )
+            context = interp.context_subject
+            asked = facets_of(ctx.text)
+            if (
+                chosen != context
+                and context is not None
+                and asked
+                and any(fmap.covers(context, f) for f in asked)
+                and not any(fmap.covers(chosen, f) for f in asked)
+                and not any(
+                    m.score >= ctx.services.settings.suggest_threshold
+                    and family(fmap.subject_of(m.entry.id)) == family(chosen)
+                    for m in raw
+                )
+            ):
+                # Another subject named on the way, of which nothing answers what is asked nor
+                # matches the words, and the conversation's does: still the conversation's
+                # ("被许可人用也算吗" during a non-use cancellation is what counts as use).
+                chosen = context
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject
                 interp.subject = chosen
@@ -293,6 +324,19 @@ class FaqSkill:
         facet, and no other near candidate is.
         """
         interp = ctx.interp
+        if interp is not None and interp.intent is None:
+            # Two subjects together ("公司改名了还没去变更 影响续展不", "会影响续展不" after the
+            # lost certificate): the entry on both, for what it answers of them.
+            fmap = facet_map(ctx.services.index.get(ctx.session))
+            # (in lay words too: "we changed our company name but never recorded it")
+            named = {str(family(s)) for s in asked_subjects(ctx.text)} | {
+                str(family(s.name)) for s in lexicon().subjects if s.names(ctx.text)
+            }
+            named -= {"registration", "None"}
+            asked = facets_of(ctx.text) or ((interp.facet,) if interp.facet else ())
+            found = fmap.together(named, interp.context_subject, asked)
+            if named and found is not None:
+                return found
         if interp is not None and interp.subject and interp.extra.get("implied"):
             # A subject implied, not named ("想在美国日本注册商标"): its entry for the facet
             # asked, or for how it is done.
@@ -330,6 +374,18 @@ class FaqSkill:
         ):
             return None  # "只驳回了一部分商品呢" after the review answer asks more than a facet
         fmap = facet_map(ctx.services.index.get(ctx.session))
+        if interp.followup and not fmap.covers(interp.subject, interp.facet):
+            # The first facet the lexicon reads is none of this subject's, another asked is
+            # ("他注册快6年了 过了期限呢" during an invalidation: the time limit, not lapsing).
+            # A telling facet ("where i check the status" after Hong Kong) gives way only to
+            # another telling one.
+            covered = [
+                f
+                for f in facets_of(ctx.text)
+                if fmap.covers(interp.subject, f) and (f in TELLING or interp.facet not in TELLING)
+            ]
+            if covered:
+                interp.facet = covered[0]
         found = fmap.best(interp.subject, interp.facet, prefer=previous)
         up = WIDER.get(interp.subject)
         wide = fmap.best(up, interp.facet) if up and interp.followup else None
@@ -399,7 +455,15 @@ class FaqSkill:
                 )
                 if again:
                     return None
-                rival = alone or (answers and found != previous)
+                # ... unless it is of another subject the answer just given covers too: "那个复审
+                # 要交多少" after the opposition's appeal (its question names the review) finds
+                # the review of a refusal alone; the conversation kept the opposition's.
+                other = family(fmap.subject_of(best.entry.id))
+                on_last = fmap.tagged.get(previous or "", frozenset()) | fmap.spoken.get(
+                    previous or "", frozenset()
+                )
+                aside = other not in (family(interp.subject), "registration") and other in on_last
+                rival = (alone and not aside) or (answers and found != previous)
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found
         if best is None:

@@ -3,8 +3,8 @@ expressions before `re` runs them.
 
 `needles(rx)` reads an expression's parse tree and returns strings of which every match holds
 at least one (in lower case, for an expression that ignores case), or None when it cannot say.
-`Prefiltered.search(text, folded)` runs the expression only when one of them occurs in `folded`
-(`fold(text)`), so the answer is the expression's own: the pre-check only skips searches that
+`Prefiltered.search(Hay(text))` runs the expression only when one of them occurs in the text
+(folded as `re` folds case, for an expression that ignores case), so the answer is the expression's own: the pre-check only skips searches that
 cannot match. tests/bot/test_needles.py compares it with the plain search on every tuned
 message and on every code point that `re` matches to another when it ignores case.
 """
@@ -180,25 +180,65 @@ def needles(rx: re.Pattern[str]) -> Strings | None:
     return frozenset(kept)
 
 
+def _key(needle: str) -> str:
+    """What indexes a needle: its first two characters (its one character)."""
+    return needle[:2]
+
+
+def _keys(text: str) -> frozenset[str]:
+    """The characters and the pairs of adjacent characters of a text."""
+    return frozenset(text).union(text[i : i + 2] for i in range(len(text) - 1))
+
+
+class Hay:
+    """A message as the pre-checks read it: as typed and folded, with the characters and
+    pairs of characters of each (made on first use). Made once per message."""
+
+    __slots__ = ("_keys", "folded", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = fold(text)
+        self._keys: dict[bool, frozenset[str]] = {}
+
+    def keys(self, ignore: bool) -> frozenset[str]:
+        found = self._keys.get(ignore)
+        if found is None:
+            found = self._keys[ignore] = _keys(self.folded if ignore else self.text)
+        return found
+
+
 @dataclass(frozen=True)
 class Prefiltered:
-    """An expression with its needles: `search` answers as `rx.search` does."""
+    """An expression with its needles, indexed by their first two characters: `search`
+    answers as `rx.search` does."""
 
     rx: re.Pattern[str]
-    needles: tuple[str, ...] | None
+    by_key: dict[str, tuple[str, ...]] | None
+    keyset: frozenset[str]
     ignore: bool
 
     @classmethod
     def of(cls, rx: re.Pattern[str]) -> Prefiltered:
         found = needles(rx)
-        return cls(rx, None if found is None else tuple(sorted(found)), bool(rx.flags & re.I))
+        ignore = bool(rx.flags & re.I)
+        if found is None:
+            return cls(rx, None, frozenset(), ignore)
+        by_key: dict[str, list[str]] = {}
+        for n in sorted(found):
+            by_key.setdefault(_key(n), []).append(n)
+        index = {k: tuple(v) for k, v in by_key.items()}
+        return cls(rx, index, frozenset(index), ignore)
 
-    def may_match(self, text: str, folded: str) -> bool:
-        """False only when `rx` cannot match `text` (`folded` is `fold(text)`)."""
-        if self.needles is None:
+    def may_match(self, hay: Hay) -> bool:
+        """False only when `rx` cannot match `hay.text`."""
+        if self.by_key is None:
             return True
-        hay = folded if self.ignore else text
-        return any(n in hay for n in self.needles)
+        hits = self.keyset.intersection(hay.keys(self.ignore))
+        if not hits:
+            return False
+        text = hay.folded if self.ignore else hay.text
+        return any(n in text for k in hits for n in self.by_key[k])
 
-    def search(self, text: str, folded: str) -> re.Match[str] | None:
-        return self.rx.search(text) if self.may_match(text, folded) else None
+    def search(self, hay: Hay) -> re.Match[str] | None:
+        return self.rx.search(hay.text) if self.may_match(hay) else None

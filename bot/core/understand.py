@@ -19,7 +19,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.core.dialogue import Dialogue
-from bot.core.needles import Prefiltered, fold
+from bot.core.needles import Hay, Prefiltered
 from knowledge.tools.madrid import files_abroad, find_parties
 
 __all__ = (
@@ -217,9 +217,9 @@ def subjects_of(text: str) -> tuple[str, ...]:
     a non-use cancellation), though before the generic "registration" ("那个注册商标能弄掉吗").
 
     Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
-    folded = fold(text)
+    hay = Hay(text)
     checks = _prefilters().subjects
-    named = [name for name, words, _ in checks if words.search(text, folded)]
+    named = [name for name, words, _ in checks if words.search(hay)]
     specific = [s for s in named if s != "registration"]
     # `Subject.names(text)` of a subject not named in its words: its colloquial words alone.
     spoken = (
@@ -228,7 +228,7 @@ def subjects_of(text: str) -> tuple[str, ...]:
         else [
             name
             for name, _, said in checks
-            if name not in named and said is not None and said.search(text, folded)
+            if name not in named and said is not None and said.search(hay)
         ]
     )
     if "nonuse" in spoken and "invalidation" in spoken:
@@ -259,8 +259,8 @@ def _facets_named(text: str) -> tuple[str, ...]:
     """Every facet whose words a text holds, in lexicon order. Cached: the facets' expressions
     cost about 15 µs each on a short text, and a turn reads the message's and the answered
     entry's question's facets more than once (`facet_of`, `facets_of`)."""
-    folded = fold(text)
-    return tuple(name for name, rx in _prefilters().facets if rx.search(text, folded))
+    hay = Hay(text)
+    return tuple(name for name, rx in _prefilters().facets if rx.search(hay))
 
 
 # A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and
@@ -555,13 +555,13 @@ def _bare_subject(text: str) -> bool:
     """Whether a message names a subject and nothing more ("变更呢", "and for assignment?"):
     it asks what was just asked, of that subject. "only some goods were refused, can we split
     it" names a subject and asks something of its own."""
-    rest = text
-    folded = fold(rest)
+    hay = Hay(text)
     for _, words, _ in _prefilters().subjects:
-        if words.may_match(rest, folded):
-            cut = words.rx.sub("", rest)
-            if cut != rest:
-                rest, folded = cut, fold(cut)
+        if words.may_match(hay):
+            cut = words.rx.sub("", hay.text)
+            if cut != hay.text:
+                hay = Hay(cut)
+    rest = hay.text
     return len(_SUBJECT_FILLER.sub("", rest)) <= 2
 
 

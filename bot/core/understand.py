@@ -19,6 +19,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.core.dialogue import Dialogue
+from bot.core.needles import Hay, Prefiltered
 from knowledge.tools.madrid import files_abroad, find_parties
 
 __all__ = (
@@ -175,6 +176,27 @@ def lexicon() -> Lexicon:
     return Lexicon(subjects, facets, phrases, intents, offtopic)
 
 
+@dataclass(frozen=True)
+class _Prefilters:
+    """The lexicon's expressions with their literal pre-checks (bot/core/needles.py), in
+    lexicon order: (name, words, colloquial words) per subject, (name, words) per facet."""
+
+    subjects: tuple[tuple[str, Prefiltered, Prefiltered | None], ...]
+    facets: tuple[tuple[str, Prefiltered], ...]
+
+
+@cache
+def _prefilters() -> _Prefilters:
+    lex = lexicon()
+    return _Prefilters(
+        tuple(
+            (s.name, Prefiltered.of(s.words), s.colloquial and Prefiltered.of(s.colloquial))
+            for s in lex.subjects
+        ),
+        tuple((name, Prefiltered.of(rx)) for name, rx in lex.facets),
+    )
+
+
 def _colloquial(value: str | list[str] | None) -> re.Pattern[str] | None:
     """A subject's everyday words: one expression, or a list of them (a block per class of
     phrasing, each a line of its own)."""
@@ -195,10 +217,20 @@ def subjects_of(text: str) -> tuple[str, ...]:
     a non-use cancellation), though before the generic "registration" ("那个注册商标能弄掉吗").
 
     Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
-    subjects = lexicon().subjects
-    named = [s.name for s in subjects if s.words.search(text)]
+    hay = Hay(text)
+    checks = _prefilters().subjects
+    named = [name for name, words, _ in checks if words.search(hay)]
     specific = [s for s in named if s != "registration"]
-    spoken = [] if specific else [s.name for s in subjects if s.name not in named and s.names(text)]
+    # `Subject.names(text)` of a subject not named in its words: its colloquial words alone.
+    spoken = (
+        []
+        if specific
+        else [
+            name
+            for name, _, said in checks
+            if name not in named and said is not None and said.search(hay)
+        ]
+    )
     if "nonuse" in spoken and "invalidation" in spoken:
         # A removal asked of a mark its owner never uses ("the owner doesnt use it, any way to
         # get it cancelled"): the non-use cancellation, as when non-use is named in its words.
@@ -227,7 +259,8 @@ def _facets_named(text: str) -> tuple[str, ...]:
     """Every facet whose words a text holds, in lexicon order. Cached: the facets' expressions
     cost about 15 µs each on a short text, and a turn reads the message's and the answered
     entry's question's facets more than once (`facet_of`, `facets_of`)."""
-    return tuple(name for name, rx in lexicon().facets if rx.search(text))
+    hay = Hay(text)
+    return tuple(name for name, rx in _prefilters().facets if rx.search(hay))
 
 
 # A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and
@@ -524,9 +557,13 @@ def _bare_subject(text: str) -> bool:
     """Whether a message names a subject and nothing more ("变更呢", "and for assignment?"):
     it asks what was just asked, of that subject. "only some goods were refused, can we split
     it" names a subject and asks something of its own."""
-    rest = text
-    for s in lexicon().subjects:
-        rest = s.words.sub("", rest)
+    hay = Hay(text)
+    for _, words, _ in _prefilters().subjects:
+        if words.may_match(hay):
+            cut = words.rx.sub("", hay.text)
+            if cut != hay.text:
+                hay = Hay(cut)
+    rest = hay.text
     return len(_SUBJECT_FILLER.sub("", rest)) <= 2
 
 

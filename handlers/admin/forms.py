@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -10,19 +9,22 @@ from typing import Any
 import yaml
 from markupsafe import Markup
 
-from knowledge.exchange import COLUMNS, entry_to_row, row_to_entry
 from knowledge.loader import entry_to_dict
 from knowledge.schema import FaqEntry
 from storage.errors import CorpusError
 
 __all__ = ("blank_form", "diff_table", "entry_from_form", "form_from_entry", "revision_text")
 
+# knowledge.exchange (the file formats) and difflib are imported by the functions that use
+# them: a worker that serves chat turns only never loads them.
 _COMMA_LISTS = ("tags", "related")
 _SPLIT_RE = re.compile(r"[,，、\n]+")
 
 
 def blank_form(**prefill: str) -> dict[str, str]:
     """An empty form for a new entry (a draft until published)."""
+    from knowledge.exchange import COLUMNS
+
     values = dict.fromkeys(COLUMNS, "")
     values.update(status="draft", theme="general", needs_staff="false")
     values.update({k: v for k, v in prefill.items() if k in values})
@@ -31,6 +33,8 @@ def blank_form(**prefill: str) -> dict[str, str]:
 
 def form_from_entry(entry: FaqEntry) -> dict[str, str]:
     """Form values of an existing entry; tags and related are comma-separated."""
+    from knowledge.exchange import entry_to_row
+
     values = entry_to_row(entry)
     for key in _COMMA_LISTS:
         values[key] = ", ".join(values[key].splitlines())
@@ -39,6 +43,8 @@ def form_from_entry(entry: FaqEntry) -> dict[str, str]:
 
 def entry_from_form(form: Mapping[str, Any], entry_id: str | None = None) -> FaqEntry:
     """A validated entry from posted fields; CorpusError lists every problem."""
+    from knowledge.exchange import COLUMNS, row_to_entry
+
     row = {key: str(form.get(key) or "") for key in COLUMNS}
     if entry_id is not None:
         row["id"] = entry_id  # the id of an existing entry never changes (revisions hang on it)
@@ -75,6 +81,8 @@ _DiffDumper.add_representer(str, _str)
 
 def diff_table(old: str, new: str, old_label: str, new_label: str) -> Markup:
     """A side-by-side HTML diff (difflib escapes the texts itself)."""
+    import difflib
+
     differ = difflib.HtmlDiff(tabsize=2)  # the page wraps long lines (CSS pre-wrap)
     html = differ.make_table(
         old.splitlines(), new.splitlines(), old_label, new_label, context=True, numlines=3

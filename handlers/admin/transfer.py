@@ -18,7 +18,6 @@ from handlers.web.auth import AdminUser, audit, require_admin
 from handlers.web.csrf import check_csrf
 from handlers.web.deps import RuntimeDep, SessionDep
 from handlers.web.pages import flash, render, station_today
-from knowledge.exchange import FORMATS, export_entries, parse_upload
 from knowledge.schema import FaqEntry
 from storage.accounts import list_audit
 from storage.errors import CorpusError, NotFound
@@ -38,7 +37,10 @@ MAX_UPLOAD = 10 * 1024 * 1024
 
 @router.get("/transfer")
 def transfer_page(request: Request) -> Response:
-    """Export links and the import upload form."""
+    """Export links and the import upload form. knowledge.exchange (the file formats) is
+    imported by these pages only: a worker serving chat turns never loads it."""
+    from knowledge.exchange import FORMATS
+
     return render(request, "admin/transfer.html", formats=list(FORMATS), error="")
 
 
@@ -51,6 +53,8 @@ def export(
     fmt: Annotated[str, Query(alias="format", pattern="^(yaml|csv|xlsx)$")] = "yaml",
 ) -> Response:
     """Download every entry (any status) as a zip of YAML theme files, CSV or XLSX."""
+    from knowledge.exchange import export_entries
+
     entries = load_entries(session=session)
     content, media, ext = export_entries(entries, fmt)
     audit(session, user, "faq.export", "faq:*", {"format": fmt, "entries": len(entries)}, request)
@@ -87,6 +91,8 @@ async def import_preview(
     file: Annotated[UploadFile, File()],
 ) -> Response:
     """Validate an upload and show what importing it would change (nothing is written yet)."""
+    from knowledge.exchange import FORMATS, parse_upload
+
     data = await file.read(MAX_UPLOAD + 1)
     filename = (file.filename or "upload")[:200]
     try:

@@ -20,8 +20,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
-from sse_starlette import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from handlers.web.auth import ExpertUser
 from handlers.web.pages import templates
@@ -140,8 +140,12 @@ async def events(
     request: Request,
     user: ExpertUser,
     since: Annotated[str, Query(max_length=300)] = "",
-) -> EventSourceResponse:
-    """`change` events whenever the desk's data moved past `since` (the page's fingerprint)."""
+) -> Response:
+    """`change` events whenever the desk's data moved past `since` (the page's fingerprint).
+    sse-starlette is imported by the first stream: a worker serving chat turns only never
+    loads it."""
+    from sse_starlette import EventSourceResponse
+
     feed = _feed(request)
     del user  # signed in is all a stream needs; the page it refreshes checks the rest
 

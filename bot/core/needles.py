@@ -1,0 +1,244 @@
+"""Literal pre-checks for the lexicon's expressions: a cheap substring test that rules out most
+expressions before `re` runs them.
+
+`needles(rx)` reads an expression's parse tree and returns strings of which every match holds
+at least one (in lower case, for an expression that ignores case), or None when it cannot say.
+`Prefiltered.search(Hay(text))` runs the expression only when one of them occurs in the text
+(folded as `re` folds case, for an expression that ignores case), so the answer is the expression's own: the pre-check only skips searches that
+cannot match. tests/bot/test_needles.py compares it with the plain search on every tuned
+message and on every code point that `re` matches to another when it ignores case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import product
+from re import _constants as c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+# The characters outside ASCII that `re` matches to an ASCII letter when it ignores case (İ ı ſ
+# and the Kelvin sign), as in knowledge/tools/madrid.py; folded before lower-casing.
+_ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_MAX_STRINGS = 64  # a literal set larger than this is not expanded further
+_ZERO_WIDTH = {c.AT, c.ASSERT, c.ASSERT_NOT}
+
+Strings = frozenset[str]
+
+
+def fold(text: str) -> str:
+    """The text as an ignore-case expression's needles are compared with."""
+    return text.translate(_ASCII_TWINS).lower()
+
+
+def _plain(ch: str) -> bool:
+    """Whether `re`, ignoring case, matches `ch` to exactly the characters whose `fold` is
+    `fold(ch)`: ASCII (with its twins folded), and the CJK block, which has no case
+    (tests/bot/test_needles.py checks every code point)."""
+    return ch.isascii() or "\u3000" <= ch <= "\u9fff"
+
+
+def _exact(items: Any, ignore: bool) -> Strings | None:
+    """Every string a sequence can match, when that set is finite and small (zero-width checks
+    match the empty string: they only restrict where the rest matches)."""
+    out: Strings = frozenset([""])
+    for op, av in items:
+        part = _exact_item(op, av, ignore)
+        if part is None:
+            return None
+        out = frozenset(a + b for a, b in product(out, part))
+        if len(out) > _MAX_STRINGS:
+            return None
+    return out
+
+
+def _char(code: int, ignore: bool) -> str | None:
+    ch = chr(code)
+    if ignore and not _plain(ch):
+        return None
+    return ch.lower() if ignore else ch
+
+
+def _exact_item(op: Any, av: Any, ignore: bool) -> Strings | None:
+    if op is c.LITERAL:
+        ch = _char(av, ignore)
+        return None if ch is None else frozenset([ch])
+    if op in _ZERO_WIDTH:
+        return frozenset([""])
+    if op is c.IN:
+        chars = set()
+        for iop, iav in av:
+            if iop is not c.LITERAL:
+                return None
+            ch = _char(iav, ignore)
+            if ch is None:
+                return None
+            chars.add(ch)
+        return frozenset(chars) if len(chars) <= 8 else None
+    if op is c.SUBPATTERN:
+        _group, add, delete, sub = av
+        return None if add or delete else _exact(sub.data, ignore)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            part = _exact(branch.data, ignore)
+            if part is None:
+                return None
+            out |= part
+        return frozenset(out) if len(out) <= _MAX_STRINGS else None
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, high, sub = av
+        if high > 2:
+            return None
+        body = _exact(sub.data, ignore)
+        if body is None:
+            return None
+        found = set()
+        for n in range(low, high + 1):
+            found |= {"".join(p) for p in product(body, repeat=n)}
+        return frozenset(found) if len(found) <= _MAX_STRINGS else None
+    return None
+
+
+def _needles(items: Any, ignore: bool) -> Strings | None:
+    """Strings of which every match of the sequence holds one, or None."""
+    whole = _exact(items, ignore)
+    if whole is not None:
+        return whole if "" not in whole else None
+    candidates: list[Strings] = []
+    run: Strings = frozenset([""])
+    for op, av in items:
+        part = _exact_item(op, av, ignore)
+        if part is not None:
+            grown = frozenset(a + b for a, b in product(run, part))
+            if len(grown) <= _MAX_STRINGS:
+                run = grown
+                continue
+            candidates.append(run)
+            run = part
+            continue
+        candidates.append(run)
+        run = frozenset([""])
+        inner = _needles_item(op, av, ignore)
+        if inner is not None:
+            candidates.append(inner)
+    candidates.append(run)
+    usable = [s for s in candidates if "" not in s]
+    if not usable:
+        return None
+    return max(usable, key=_worth)
+
+
+def _weight(needle: str) -> int:
+    """How rare a needle is, roughly: a Chinese character as three ASCII ones."""
+    return sum(1 if ch.isascii() else 3 for ch in needle)
+
+
+def _worth(strings: Strings) -> tuple[bool, int, int]:
+    """Few needles that are each rare enough (3 or more) first: every needle is a substring
+    test on each message."""
+    shortest = min(map(_weight, strings))
+    return shortest >= 3, -len(strings), shortest
+
+
+def _needles_item(op: Any, av: Any, ignore: bool) -> Strings | None:
+    if op is c.SUBPATTERN:
+        _group, add, delete, sub = av
+        return None if add or delete else _needles(sub.data, ignore)
+    if op is c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            part = _needles(branch.data, ignore)
+            if part is None:
+                return None
+            out |= part
+        return frozenset(out)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        low, _high, sub = av
+        return _needles(sub.data, ignore) if low >= 1 else None
+    return None
+
+
+def needles(rx: re.Pattern[str]) -> Strings | None:
+    """Strings of which every match of `rx` holds one (lower case when `rx` ignores case, to be
+    looked for in `fold(text)`), or None when the expression's tree does not say."""
+    if not isinstance(rx.pattern, str) or rx.flags & (re.VERBOSE | re.LOCALE):
+        return None
+    tree = _parser.parse(rx.pattern, rx.flags)
+    if tree.state.flags != rx.flags:
+        return None  # an inline flag for the whole expression
+    found = _needles(tree.data, bool(rx.flags & re.IGNORECASE))
+    if found is None:
+        return None
+    # A needle inside another is enough: "商标" covers "商标注册".
+    ordered = sorted(found, key=len)
+    kept: list[str] = []
+    for n in ordered:
+        if not any(k in n for k in kept):
+            kept.append(n)
+    return frozenset(kept)
+
+
+def _key(needle: str) -> str:
+    """What indexes a needle: its first two characters (its one character)."""
+    return needle[:2]
+
+
+def _keys(text: str) -> frozenset[str]:
+    """The characters and the pairs of adjacent characters of a text."""
+    return frozenset(text).union(text[i : i + 2] for i in range(len(text) - 1))
+
+
+class Hay:
+    """A message as the pre-checks read it: as typed and folded, with the characters and
+    pairs of characters of each (made on first use). Made once per message."""
+
+    __slots__ = ("_keys", "folded", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = fold(text)
+        self._keys: dict[bool, frozenset[str]] = {}
+
+    def keys(self, ignore: bool) -> frozenset[str]:
+        found = self._keys.get(ignore)
+        if found is None:
+            found = self._keys[ignore] = _keys(self.folded if ignore else self.text)
+        return found
+
+
+@dataclass(frozen=True)
+class Prefiltered:
+    """An expression with its needles, indexed by their first two characters: `search`
+    answers as `rx.search` does."""
+
+    rx: re.Pattern[str]
+    by_key: dict[str, tuple[str, ...]] | None
+    keyset: frozenset[str]
+    ignore: bool
+
+    @classmethod
+    def of(cls, rx: re.Pattern[str]) -> Prefiltered:
+        found = needles(rx)
+        ignore = bool(rx.flags & re.I)
+        if found is None:
+            return cls(rx, None, frozenset(), ignore)
+        by_key: dict[str, list[str]] = {}
+        for n in sorted(found):
+            by_key.setdefault(_key(n), []).append(n)
+        index = {k: tuple(v) for k, v in by_key.items()}
+        return cls(rx, index, frozenset(index), ignore)
+
+    def may_match(self, hay: Hay) -> bool:
+        """False only when `rx` cannot match `hay.text`."""
+        if self.by_key is None:
+            return True
+        hits = self.keyset.intersection(hay.keys(self.ignore))
+        if not hits:
+            return False
+        text = hay.folded if self.ignore else hay.text
+        return any(n in text for k in hits for n in self.by_key[k])
+
+    def search(self, hay: Hay) -> re.Match[str] | None:
+        return self.rx.search(hay.text) if self.may_match(hay) else None

@@ -1,0 +1,120 @@
+"""The literal pre-checks of bot/core/needles.py skip only searches that cannot match: the
+lexicon's subject, colloquial and facet expressions answer the same with and without them on
+every message of the tuned dialogues (as typed, upper-cased and title-cased), and so do
+`subjects_of`, the facets and `_bare_subject`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.core import understand
+from bot.core.needles import Hay, Prefiltered, fold, needles
+
+TUNED = Path(__file__).resolve().parents[1] / "data" / "dialogs" / "tuned.yaml"
+
+
+def _messages() -> list[str]:
+    raw = yaml.safe_load(TUNED.read_text(encoding="utf-8"))
+    said = sorted({t["say"] for c in raw["conversations"] for t in c["turns"]})
+    return sorted({v for s in said for v in (s, s.upper(), s.title(), s.swapcase())})
+
+
+MESSAGES = _messages()
+
+
+def _expressions() -> list[re.Pattern[str]]:
+    lex = understand.lexicon()
+    found = [s.words for s in lex.subjects] + [rx for _, rx in lex.facets]
+    return found + [s.colloquial for s in lex.subjects if s.colloquial is not None]
+
+
+def test_every_expression_answers_the_same_on_every_tuned_message() -> None:
+    assert len(MESSAGES) > 4000
+    for rx in _expressions():
+        check = Prefiltered.of(rx)
+        for text in MESSAGES:
+            assert bool(check.search(Hay(text))) == bool(rx.search(text)), (rx.pattern, text)
+
+
+def _subjects_plain(text: str) -> tuple[str, ...]:
+    """`subjects_of` without the pre-checks (the code before them)."""
+    subjects = understand.lexicon().subjects
+    named = [s.name for s in subjects if s.words.search(text)]
+    specific = [s for s in named if s != "registration"]
+    spoken = [] if specific else [s.name for s in subjects if s.name not in named and s.names(text)]
+    if "nonuse" in spoken and "invalidation" in spoken:
+        spoken = ["nonuse", *(s for s in spoken if s != "nonuse")]
+    found = (*specific, *spoken, *[s for s in named if s == "registration"])
+    parties = understand.find_parties(text)
+    if "madrid" not in found and "priority" not in found and understand.files_abroad(text, parties):
+        found = ("madrid", *found)
+    return found
+
+
+def _bare_plain(text: str) -> bool:
+    rest = text
+    for s in understand.lexicon().subjects:
+        rest = s.words.sub("", rest)
+    return len(understand._SUBJECT_FILLER.sub("", rest)) <= 2
+
+
+def test_subjects_facets_and_bare_subjects_are_unchanged() -> None:
+    facets = understand.lexicon().facets
+    for text in MESSAGES:
+        assert understand.subjects_of.__wrapped__(text) == _subjects_plain(text), text
+        plain = tuple(name for name, rx in facets if rx.search(text))
+        assert understand._facets_named.__wrapped__(text) == plain, text
+        assert understand._bare_subject(text) == _bare_plain(text), text
+
+
+def test_the_checks_rule_out_most_expressions() -> None:
+    """Not a correctness check: that the pre-checks exist for nearly every expression."""
+    found = [needles(rx) for rx in _expressions()]
+    assert sum(n is None for n in found) <= 3
+    assert needles(re.compile(r"\b(amazon|ebay)\b|e-?commerce", re.I)) == {
+        "amazon",
+        "ebay",
+        "ecommerce",
+        "e-commerce",
+    }
+    assert needles(re.compile(r"续展|(?<!不)续", re.I)) == {"续"}
+    assert needles(re.compile(r"a?b*", re.I)) is None
+
+
+def _ignore_case_classes() -> dict[int, set[int]]:
+    """Code points that `re` matches to one another when it ignores case, by the matcher's
+    own test (for each code point, the ones whose simple case mappings meet it)."""
+    groups: dict[str, set[int]] = {}
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        for key in {ch.lower(), ch.upper()}:
+            if len(key) == 1:
+                groups.setdefault(key, set()).add(cp)
+    return {cp: members for members in groups.values() for cp in members}
+
+
+@pytest.mark.parametrize("kind", ["ascii", "cjk"])
+def test_fold_meets_every_character_re_matches_ignoring_case(kind: str) -> None:
+    """For each character a needle may hold (ASCII and the CJK block), every character that
+    `re` matches to it when it ignores case folds to the needle's character."""
+    classes = _ignore_case_classes()
+    chars = range(128) if kind == "ascii" else range(0x3000, 0xA000)
+    for cp in chars:
+        ch = chr(cp)
+        rx = re.compile(re.escape(ch), re.IGNORECASE)
+        candidates = set(classes.get(cp, set()))
+        for other in list(candidates):
+            candidates |= classes.get(other, set())
+        candidates |= {0x130, 0x131, 0x17F, 0x212A}
+        for other in candidates:
+            if rx.fullmatch(chr(other)):
+                assert fold(chr(other)) == ch.lower(), (ch, hex(other))
+    # `fold` keeps one character per character, so needles meet the text where `re` does.
+    assert all(
+        len(fold(chr(cp))) == 1 for cp in range(sys.maxunicode + 1) if cp < 0xD800 or cp > 0xDFFF
+    )

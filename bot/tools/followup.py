@@ -503,8 +503,9 @@ _PAY_MONTH = re.compile(
     r"(?P<year>明年|今年|下一?年)?\s*(?P<zh>\d{1,2}|[一二三四五六七八九十]{1,3}|正)\s*月(?:份)?"
     r"(?P<zpart>初|中|底|末)?(?!\s*[\d一二三四五六七八九十]+\s*[日号])"
     r"|\b(?P<epart>early|mid|late|end of|beginning of|start of)?[\s-]*(?P<en>"
-    + "|".join(_MONTHS_EN)
-    + r")[a-z]*\b(?:\s+(?P<enyear>20\d{2}))?",
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+    r")\b\.?(?:\s+(?P<enyear>20\d{2}))?",
     re.I,
 )
 _NEXT_MONTH = re.compile(r"下个?月|\bnext month\b", re.I)
@@ -528,43 +529,35 @@ def _paid_on(text: str, facts: Facts, today: dt.date) -> dt.date | None:
         if isinstance(date, ParsedDate):
             return date.value if date.value >= today else None
         if isinstance(date, Ambiguous) and date.reason == "missing_year" and date.candidates:
-            day = date.candidates[0]
-            ahead = _with_year(
-                day, today.year if day.replace(year=today.year) >= today else today.year + 1
-            )
-            return ahead
+            this_year = _with_year(date.candidates[0], today.year)
+            return this_year if this_year >= today else _with_year(this_year, today.year + 1)
     if _NEXT_MONTH.search(text):
-        year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
-        return dt.date(year, month, 1)
+        if today.month == 12:
+            return dt.date(today.year + 1, 1, 1)
+        return dt.date(today.year, today.month + 1, 1)
     for m in _PAY_MONTH.finditer(text):
         if m.group("en") and m.group("en").lower() == "may" and _MAY_VERB.search(text, m.start()):
             continue
-        month = (
+        mon = (
             _month_no(m.group("zh"))
             if m.group("zh")
             else _MONTHS_EN.index(m.group("en").lower()[:3]) + 1
         )
-        if month is None:
+        if mon is None:
             continue
         said = m.group("year") or ""
         if m.group("enyear"):
-            year = int(m.group("enyear"))
+            yr = int(m.group("enyear"))
         elif said == "今年":
-            year = today.year
+            yr = today.year
         elif said:
-            year = today.year + 1
+            yr = today.year + 1
         else:
-            year = today.year if month >= today.month else today.year + 1
+            yr = today.year if mon >= today.month else today.year + 1
         part = (m.group("zpart") or m.group("epart") or "").lower()
-        last_day = calendar.monthrange(year, month)[1]
-        day = (
-            last_day
-            if part in ("底", "末", "late", "end of")
-            else 15
-            if part in ("中", "mid")
-            else 1
-        )
-        return dt.date(year, month, day)
+        if part in ("底", "末", "late", "end of"):
+            return dt.date(yr, mon, calendar.monthrange(yr, mon)[1])
+        return dt.date(yr, mon, 15 if part in ("中", "mid") else 1)
     return None
 
 

@@ -126,3 +126,13 @@ def test_whether_renewing_is_still_in_time_said_with_a_bare_xu(rt: Runtime) -> N
     said = "我们有几个商标这个月底到期 现在赶得上续吗"
     answer = Chat(rt.conversation, user="in-time").say(said)
     assert (answer.intent, answer.faq_id) == ("faq", "renewal-window"), answer.faq_id
+
+
+def test_a_word_like_mark_names_no_month_of_paying(rt: Runtime) -> None:  # noqa: F811
+    # "mark" is no March: paid now, in the window, there is no surcharge.
+    clerk = Chat(rt.conversation, user="no-march")
+    assert clerk.say("our mark was registered on 20 december 2016, when is the renewal due").intent
+    assert clerk.say("3 classes, how much to renew online").intent == "tool"
+    fee = clerk.say("and if we only pay for 2 classes of the mark?")
+    assert fee.result and fee.result["late"] is False, fee.result
+    assert fee.result["online_total"] == 900, fee.result

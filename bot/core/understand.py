@@ -479,8 +479,33 @@ _TALK_TO_AGENT = re.compile(
 )
 
 
+# Someone asked to look at the user's case ("can a person at the station look at it with us",
+# "could somebody go over our papers with me", "can one of your team check it for us"): the
+# person looks, in the same clause, at what is the user's (with/for us, our papers) or is of
+# the station; "how can a person check if a mark is registered" asks how, not for a person.
+_LOOKS_AT = re.compile(
+    r"\b(someone|somebody|a person|anyone|anybody|your (staff|team|people)"
+    r"|one of you(r (team|staff|people|colleagues|guys))?)\b"
+    r"(?! else| is| has| was| keeps| \w+ed\b)[^.?!;,]{0,30}?\b(look (at|over|into|through)"
+    r"|take a look|have a look|go (over|through)|check|review|handle|deal with)\b",
+    re.I,
+)
+_OURS = re.compile(
+    r"\b(with|for) (us|me)\b|\b(our|my)\b|\b(at|from) (the station|your (team|office|side|end))\b",
+    re.I,
+)
+
+
+def _asks_to_look(text: str) -> bool:
+    """Someone asked to look at the user's case with them."""
+    m = _LOOKS_AT.search(text)
+    return bool(m and _OURS.search(text, m.start()) and not re.match(r"\W*how\b", text, re.I))
+
+
 def _asks_person(text: str) -> bool:
     """A person asked for in words, unless the only person is a trademark agent."""
+    if _asks_to_look(text) and not _TM_AGENT.search(text):
+        return True
     if not (_HUMAN_VERB.search(text) and _HUMAN_WHO.search(text)):
         return False
     if _TM_AGENT.search(text) and not _TALK_TO_AGENT.search(text):
@@ -690,8 +715,13 @@ _KNOWS_ZH = re.compile(
 )
 _KNOWS_EN = re.compile(
     r"\b(someone|somebody|anyone|anybody|whoever|a person|people|one of your (people|folks|team))"
-    r"( (who|that)('s| is| are)?)? (knows?|does|do|handles?|deals? with|works? on|specialis\w+"
+    r"( (who|that)('s| is| are)?)?"
+    # a word of degree between ("someone who really knows madrid", "who actually handles it")
+    r"( (really|actually|truly|properly|genuinely|deeply|very|quite|also|well))?"
+    r" (knows?|does|do|handles?|deals? with|works? on|specialis\w+"
     r"|specializ\w+|understands?|(is )?(good|experienced|familiar|an expert|expert) (at|with|in|on)"
+    # what they bring ("someone with madrid experience", "somebody with expertise in renewals")
+    r"|(with|having) (\w+ ){0,2}(experience|expertise|background|knowledge)"
     r"|on)\b",
     re.I,
 )
@@ -835,7 +865,9 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     anew = re.search(
         r"重新|新申请|再申请|国内|商标注册|注册商标|注册一个|注册个|申请商标|reapply|new application"
         r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)"
-        r"|apply(ing)? for a (new )?(trademark|mark|tm)\b|filing(?! (one|it|that|this|them)\b)",
+        r"|apply(ing)? for a (new )?(trademark|mark|tm)\b"
+        # "filing online" names the channel of what is asked about, not a new application
+        r"|filing(?! (one|it|that|this|them|online|on paper|by (post|mail)|electronically|offline)\b)",
         text,
         re.I,
     )

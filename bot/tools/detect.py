@@ -33,6 +33,7 @@ __all__ = (
     "mailed",
     "over_items",
     "read_facts",
+    "tied",
     "unknown_parties",
     "wants_missing_date",
 )
@@ -116,6 +117,9 @@ _RENEWAL_CTX = _re(
 _LATE = _re(
     r"宽展|迟延|滞纳|过期|逾期|晚了|晚交|到期(?:以?后|之后)|\blate\b|grace|expired|overdue"
     r"|after (?:it |the mark |the registration |that )?(?:expires|lapses)|after (?:the )?expiry"
+    # the window missed ("要是来不及", "赶不上的话", "if we don't make it in time")
+    r"|来不及|赶不上|没赶上|没来得及|(?:don'?t|do not|can'?t|cannot|won'?t) make it in time"
+    r"|\bmiss(?:es|ed)? the (?:renewal )?(?:deadline|window)"
 )
 _MADRID_CTX = _re(
     r"马德里|国际注册|国际申请|madrid|international (?:registration|application|filing)"
@@ -210,6 +214,19 @@ _OTHER_CLASS_ITEMS = re.compile(
     + _ITEM_NOUN
     + r"?|\b(?:the\s+)?(?:other|remaining)\s+(?:(one|two|three|\d)\b(?:\s+(?:class(?:es)?|ones?))?"
     r"|class(?:es)?\b|ones?\b)[^,.;\d]{0,20}?(\d{1,3})\s+" + _EN_ITEM_NOUN,
+    re.I,
+)
+
+# ... in English, one class named by its goods ("the soap class will have like 13 items") and
+# the rest ("rest under 10", "the others have 12 items").
+_ONE_CLASS_ITEMS = re.compile(
+    r"\b(?:the|our|that|one)\s+(?:[a-z]+\s+){1,2}?class\b(?:\s+(?:will|would|'ll|is going to))?"
+    r"\s+(?:has|have|with|needs?|covers?|gets?|lists?)\s+(?:like\s+|about\s+|around\s+|roughly\s+)?"
+    r"(\d{1,3})\s+" + _EN_ITEM_NOUN,
+    re.I,
+)
+_REST_ITEMS = re.compile(
+    r"\b(?:the\s+)?(?:rest|others)\b[^,.;\d]{0,20}?(\d{1,3})(?!\s*class)",
     re.I,
 )
 
@@ -318,6 +335,15 @@ def read_facts(
         n_items = number(n_raw) if n_raw else None
         if n_items and 1 <= n_items <= 500:
             facts.other_items = (number(k_raw) if k_raw else None, n_items)
+    if some is None and (one := _ONE_CLASS_ITEMS.search(norm)) is not None:
+        # "the soap class will have like 13 items": one class singled out by what it covers
+        n = int(one.group(1))
+        facts.some_items = (1, n) if 1 <= n <= 500 else None
+        some = one
+    if other is None and (rest := _REST_ITEMS.search(norm)) is not None:
+        n = int(rest.group(1))  # "rest under 10": at most ten, the base
+        facts.other_items = (None, n) if 1 <= n <= 500 else None
+        other = rest
     listed += [m.span() for m in (some, other) if m is not None]
     numbers = {int(n) for m in _CLASS_NO.finditer(norm) for n in re.findall(r"\d+", m.group(0))}
     numbers = {n for n in numbers if 1 <= n <= 45}
@@ -397,6 +423,11 @@ def _tied(facts: Facts, date: DateResult, keys: str, *, wide: bool = False) -> b
         re.search(rf"(?:{keys}){_CLAUSE}{{0,{gap_before}}}$", before, flags)
         or re.match(rf"{_CLAUSE}{{0,{gap_after}}}?(?:{keys})", after, flags)
     )
+
+
+def tied(facts: Facts, date: DateResult, tool: str) -> bool:
+    """Whether `date` is said as the date of `tool`'s event ("2016年注册", "expires on ...")."""
+    return _tied(facts, date, TIED[tool], wide=tool in _NOTICE_TOOLS)
 
 
 def date_tool(facts: Facts) -> tuple[str, DateResult] | None:

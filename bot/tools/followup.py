@@ -8,12 +8,21 @@ to the FAQ.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Any
 
 from bot.core.understand import asks_what_now
-from bot.tools.detect import Facts, choose, class_items, number, over_items, read_facts
+from bot.tools.detect import (
+    Facts,
+    choose,
+    class_items,
+    number,
+    over_items,
+    read_facts,
+    tied,
+)
 from bot.tools.run import (
     Answer,
     ToolConfig,
@@ -33,7 +42,7 @@ from knowledge.tools import (
     renewal_status,
 )
 
-__all__ = ("follow_up", "is_follow_up", "recent_event")
+__all__ = ("follow_up", "is_follow_up", "late_when_paid", "recent_event")
 
 _PERIOD_TOOLS = ("opposition", "rejection_review", "madrid_dependency", "nonuse")
 # Deadlines that run a few months from a notice just received or a mark just published: a date
@@ -422,6 +431,10 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
         own = None  # "add class 35 too - new online total?": counted on from the last total
     if own is not None:
         return False
+    if last.get("tool") in ("renewal", "fee_renewal") and (
+        late_when_paid(text, facts, last, today, cfg) is not None
+    ):
+        return True  # "要是拖到明年一月份才交呢": the fee at that time
     return _updates(last, facts)
 
 
@@ -463,7 +476,117 @@ def _read(text: str, last: dict[str, Any], today: dt.date, cfg: ToolConfig) -> F
         facts.classes = int(last.get("classes") or 1) + added
     if last.get("tool") == "classes" and facts.classes is None and _COST.search(text):
         facts.classes = _those(text)
+    if last.get("tool") == "classes" and _COST.search(text) and (those := _those(text)):
+        # "those two plus 35": the classes just suggested and the class numbers added
+        extra = {int(n) for n in _PLUS_NUMBER.findall(text) if 1 <= int(n) <= 45}
+        extra |= set(facts.numbers)
+        if extra:
+            facts.classes = those + len(extra)
     return facts
+
+
+# A class number added to those just suggested ("those two plus 35", "both and class 41").
+_PLUS_NUMBER = re.compile(
+    r"\b(?:plus|and|add(?:ing)?|with|\+)\s+(?:class\s+)?(\d{1,2})\b(?!\s*(?:items?|goods))", re.I
+)
+
+
+# When the user would pay, said of the mark just computed ("拖到明年一月份才交的话", "要是1月10号
+# 才交呢", "if we only pay in january", "what if we renew next month"): a time of paying, read
+# forward from today, not a date of the mark.
+_PAY_VERB = re.compile(
+    r"交|缴|付|续|办|提交|\b(pay|paid|paying|renew\w*|file|filing|submit\w*|do it|get (round |around )?to it)\b",
+    re.I,
+)
+_MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_PAY_MONTH = re.compile(
+    r"(?P<year>明年|今年|下一?年)?\s*(?P<zh>\d{1,2}|[一二三四五六七八九十]{1,3}|正)\s*月(?:份)?"
+    r"(?P<zpart>初|中|底|末)?(?!\s*[\d一二三四五六七八九十]+\s*[日号])"
+    r"|\b(?P<epart>early|mid|late|end of|beginning of|start of)?[\s-]*(?P<en>"
+    r"january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec"
+    r")\b\.?(?:\s+(?P<enyear>20\d{2}))?",
+    re.I,
+)
+_NEXT_MONTH = re.compile(r"下个?月|\bnext month\b", re.I)
+_MAY_VERB = re.compile(r"\bmay (we|i|you|it|be)\b", re.I)  # "may" the verb, not the month
+
+
+def _month_no(raw: str) -> int | None:
+    if raw == "正":
+        return 1
+    n = number(raw)
+    return n if n is not None and 1 <= n <= 12 else None
+
+
+def _paid_on(text: str, facts: Facts, today: dt.date) -> dt.date | None:
+    """The day the user says they would pay or renew, read forward from today, or None."""
+    if not _PAY_VERB.search(text):
+        return None
+    for date in facts.dates:
+        if tied(facts, date, "renewal"):
+            return None  # "注册日是1月10号": the mark's own date
+        if isinstance(date, ParsedDate):
+            return date.value if date.value >= today else None
+        if isinstance(date, Ambiguous) and date.reason == "missing_year" and date.candidates:
+            this_year = _with_year(date.candidates[0], today.year)
+            return this_year if this_year >= today else _with_year(this_year, today.year + 1)
+    if _NEXT_MONTH.search(text):
+        if today.month == 12:
+            return dt.date(today.year + 1, 1, 1)
+        return dt.date(today.year, today.month + 1, 1)
+    for m in _PAY_MONTH.finditer(text):
+        if m.group("en") and m.group("en").lower() == "may" and _MAY_VERB.search(text, m.start()):
+            continue
+        mon = (
+            _month_no(m.group("zh"))
+            if m.group("zh")
+            else _MONTHS_EN.index(m.group("en").lower()[:3]) + 1
+        )
+        if mon is None:
+            continue
+        said = m.group("year") or ""
+        if m.group("enyear"):
+            yr = int(m.group("enyear"))
+        elif said == "今年":
+            yr = today.year
+        elif said:
+            yr = today.year + 1
+        else:
+            yr = today.year if mon >= today.month else today.year + 1
+        part = (m.group("zpart") or m.group("epart") or "").lower()
+        if part in ("底", "末", "late", "end of"):
+            return dt.date(yr, mon, calendar.monthrange(yr, mon)[1])
+        return dt.date(yr, mon, 15 if part in ("中", "mid") else 1)
+    return None
+
+
+def late_when_paid(
+    text: str, facts: Facts, inputs: dict[str, Any], today: dt.date, cfg: ToolConfig
+) -> bool | None:
+    """Whether the renewal the user says they would pay then ("拖到明年一月份才交") falls in the
+    grace period of the mark of `inputs`; None when no such time is said or it cannot be told."""
+    paid = _paid_on(text, facts, today)
+    return None if paid is None else _late_when_paid(inputs, paid, cfg)
+
+
+def _late_when_paid(inputs: dict[str, Any], paid: dt.date, cfg: ToolConfig) -> bool | None:
+    """Whether paying on `paid` is in the grace period of the mark of `inputs` (None when the
+    mark's date is not known, or renewal is not possible then)."""
+    if not inputs.get("date"):
+        return None
+    date = dt.date.fromisoformat(str(inputs["date"]))
+    expiry = bool(inputs.get("expiry"))
+    status = renewal_status(
+        today=paid,
+        registration_date=None if expiry else date,
+        expiry_date=date if expiry else None,
+        calendar=cfg.calendar,
+        fees=cfg.fees,
+    )
+    if status.phase == RenewalPhase.GRACE_PERIOD:
+        return True
+    return False if status.phase == RenewalPhase.RENEWAL_WINDOW else None
 
 
 def _with_year(date: dt.date, year: int) -> dt.date:
@@ -558,10 +681,22 @@ def follow_up(
         tool = "renewal"
         inputs = {k: v for k, v in inputs.items() if k not in ("late", "paper")}
         inputs["tool"] = "renewal"
+    paid_late = (
+        late_when_paid(text, facts, inputs, today, cfg)
+        if tool in ("renewal", "fee_renewal")
+        else None
+    )
+    if tool == "renewal" and paid_late is not None:
+        # "要是1月10号才交呢" after the mark's dates: the fee then, not a new date of the mark.
+        tool = "fee_renewal"
+        inputs = {k: v for k, v in inputs.items() if k not in ("sent", "mailed")}
+        inputs["tool"] = "fee_renewal"
     if tool == "fee_renewal":
         classes = facts.classes or inputs.get("classes") or 1
         paper = facts.paper or bool(inputs.get("paper"))
         late = facts.late or bool(inputs.get("late"))
+        if paid_late is not None:
+            late = paid_late  # paid within the window, or in the grace period
         inputs.update(classes=classes, paper=paper, late=late)
         if facts.classes is not None:
             inputs.pop("seeded", None)  # the user's own classes now: a computation of theirs

@@ -29,7 +29,7 @@ from bot.tools.detect import (
     read_facts,
     unknown_parties,
 )
-from bot.tools.followup import follow_up, is_follow_up, recent_event
+from bot.tools.followup import follow_up, is_follow_up, late_when_paid, recent_event
 from bot.tools.run import (
     Answer,
     ToolConfig,
@@ -186,6 +186,9 @@ class ToolsSkill:
                 # "我们是4个类 续展得多少" after that mark's dates: its fee, late in the grace period.
                 inputs |= {"date": mark["date"], "expiry": mark.get("expiry")}
                 late = late or _in_grace(mark, ctx, cfg)
+                paid_late = late_when_paid(facts.text, facts, mark, ctx.today, cfg)
+                if paid_late is not None:
+                    late = paid_late  # "拖到明年一月份才交 续3个类多少": the fee at that time
             ctx.dialogue.used_tool({**inputs, "late": late})
             return renewal_fee_only(classes, late=late, paper=facts.paper, cfg=cfg, lang=lang)
         if tool == "fee_madrid":

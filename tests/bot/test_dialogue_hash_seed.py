@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 # Conversations (the user's turns, in order) whose answers rest on entries that score alike:
 # a fee asked after renewal (four fee entries tie on "官费"), a bare "opposition" (four
@@ -65,7 +66,7 @@ print(json.dumps({"ranked": ranked, "replies": replies}, ensure_ascii=False))
 """
 
 
-def _answers(seed: str, template: Path, workdir: Path) -> dict[str, list[object]]:
+def _answers(seed: str, template: Path, workdir: Path) -> dict[str, Any]:
     db = workdir / f"seed{seed}.db"
     shutil.copyfile(template, db)
     env = {**os.environ, "PYTHONHASHSEED": seed}

@@ -108,7 +108,10 @@ class LangIndex:
         flat: list[int] = []
         sizes: list[int] = []
         for text in texts:
-            tokens = set(tokenize(text)) or ({empty} if empty else set())
+            # Distinct tokens in the order the text has them, not a set's: token ids, and so
+            # the order of every float sum over a phrasing, must not depend on the hash seed
+            # (sums in another order differ in the last bits and flip ties between entries).
+            tokens = list(dict.fromkeys(tokenize(text))) or ([empty] if empty else [])
             flat.extend(ids(t, len(self.vocab)) for t in tokens)
             sizes.append(len(tokens))
         return np.asarray(flat, dtype=np.int32), np.asarray(sizes, dtype=np.int64)

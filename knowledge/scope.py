@@ -62,7 +62,7 @@ _OF_US = re.compile(
 
 def _pattern(terms: Iterable[str], latin_tail: str) -> re.Pattern[str]:
     # Chinese terms match anywhere; English ones as words followed by `latin_tail`.
-    parts = sorted({normalize(t) for t in terms}, key=len, reverse=True)
+    parts = sorted({normalize(t) for t in terms}, key=lambda t: (-len(t), t))  # stable order
     alts = [re.escape(p) if not p.isascii() else rf"\b{re.escape(p)}{latin_tail}" for p in parts]
     return re.compile("|".join(alts))
 

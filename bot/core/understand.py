@@ -67,7 +67,7 @@ CANCEL_WORDS = frozenset(_STOP + _GIVE_UP + _PUT_OFF + _NOT_NEEDED + _CHANGED_MI
 # ("不用" / "no" answer a flow's yes-or-no question, so they are the flow's to read.)
 # A cancel word with only fillers around it cancels too: "算了不约了", "actually never mind".
 _CANCEL_IN = re.compile(
-    "|".join(re.escape(w) for w in sorted(CANCEL_WORDS, key=len, reverse=True) if w[0] != "/")
+    "|".join(re.escape(w) for w in sorted(CANCEL_WORDS, key=lambda w: (-len(w), w)) if w[0] != "/")
 )
 _CANCEL_FILLER = re.compile(
     r"\b(actually|ok|okay|well|no|nah|nope|please|just|then|let'?s|i'?ll|i|maybe|later"

@@ -292,7 +292,9 @@ def _keyword_scores(
     ]
     scores: dict[int, float] = {}
     reasons: dict[int, list[str]] = {}
-    for _, _, i in sorted(set(kept), key=lambda h: h[0]):
+    # In the order of the text, then of the keyword file (a set's order changes with the hash
+    # seed, and it orders the reasons shown).
+    for _, _, i in sorted(set(kept), key=lambda h: (h[0], h[2])):
         for cls, (weight, why_zh, why_en) in d.keywords[i].classes.items():
             scores[cls] = max(scores.get(cls, 0.0), weight * 100.0)
             why = why_en if lang == "en" else why_zh

@@ -230,7 +230,11 @@ def _facets_named(text: str) -> tuple[str, ...]:
 
 # A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and
 # their "多久" / "how long" is the term's, not how long a procedure takes.
-_SUBSUMES = {"validity": frozenset(["time", "result_time"])}
+_SUBSUMES = {
+    "validity": frozenset(["time", "result_time"]),
+    # "they kept selling after our warning letter": the user's letter, not one received (b13)
+    "warned": frozenset(["accused"]),
+}
 
 
 @lru_cache(maxsize=4096)

@@ -47,7 +47,8 @@ NARROWER = {"hkmacao": "madrid"}
 # Facets that qualify the measure asked rather than name another: "他不知道是假的 那他还要赔吗"
 # asks the damages of an innocent seller, "if they did it on purpose, how much" the punitive
 # ones. Read before the facets at the end of the message.
-QUALIFIERS = frozenset(["wilful", "unaware", "foreign"])  # foreign: no office in China (b13)
+# (b13: "warned", going on after a warning; "foreign", no office in China)
+QUALIFIERS = frozenset(["wilful", "unaware", "foreign", "warned"])
 
 
 _FILLER = re.compile(

@@ -201,6 +201,10 @@ def subjects_of(text: str) -> tuple[str, ...]:
         # A removal asked of a mark its owner never uses ("the owner doesnt use it, any way to
         # get it cancelled"): the non-use cancellation, as when non-use is named in its words.
         spoken = ["nonuse", *(s for s in spoken if s != "nonuse")]
+    if "squatting" in spoken and "opposition" in spoken:
+        # A name used for years filed by another, now in the gazette ("卖了七八年了 ... 有个人申请
+        # 了一模一样的 已经初审公告了"): the squatting, whose answer starts from the stage (b13).
+        spoken = ["squatting", *(s for s in spoken if s != "squatting")]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
     if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):
@@ -565,10 +569,25 @@ _FILING_IT = re.compile(
 )
 
 
+# Invoices and contracts offered as evidence of use ("他们开的发票算不算我们用了", "要准备啥材料 我们
+#手上有以前的发票合同", "do invoices count as proof"): the user's evidence, not their taxes (b13).
+_AS_EVIDENCE = re.compile(
+    r"证据|材料|证明|算不算|算是|(使|在|用)用|用了|用过"
+    r"|\bevidence\b|\bproofs?\b|\bprove\b|\bcounts? as\b|\buse[ds]?\b|\busing\b",
+    re.IGNORECASE,
+)
+_PAPERS = re.compile(r"发票|合同|invoice|contract", re.IGNORECASE)
+
+
 def _offtopic(text: str) -> bool:
     """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
     words = lexicon().offtopic
-    return bool(words and words.search(text)) and not _TM_ANCHOR.search(text)
+    found = words.search(text) if words else None
+    if found is None or _TM_ANCHOR.search(text):
+        return False
+    # Papers offered as evidence: only the invoice or contract found, and evidence asked.
+    papers = _PAPERS.fullmatch(found.group()) and not words.search(_PAPERS.sub(" ", text))
+    return not (papers and _AS_EVIDENCE.search(text))
 
 
 def _only_cancel(key: str) -> bool:

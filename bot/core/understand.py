@@ -186,6 +186,14 @@ def _norm(text: str) -> str:
     return _PUNCT.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
+# Having a mark removed ("get it removed", "能弄掉吗", "撤掉它").
+_REMOVAL = re.compile(
+    r"\b(cancel\w*|remov\w*|revok\w*|struck|strike (it|them) (off|out)|get rid of|take (it|them) down)\b"
+    r"|撤销|撤掉|弄掉|搞掉|拿掉|去掉|撤三|撤了它",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=4096)
 def subjects_of(text: str) -> tuple[str, ...]:
     """The subjects a text names, most specific first (lexicon order). Colloquial words name
@@ -205,6 +213,11 @@ def subjects_of(text: str) -> tuple[str, ...]:
         # A name used for years filed by another, now in the gazette ("卖了七八年了 ... 有个人申请
         # 了一模一样的 已经初审公告了"): the squatting, whose answer starts from the stage (b13).
         spoken = ["squatting", *(s for s in spoken if s != "squatting")]
+    if "rejection" in specific and "nonuse" in specific and _REMOVAL.search(text):
+        # Refused because of an older mark nobody uses, asked to remove it ("cnipa refused our
+        # mark because of an older registration ... nobody uses it. can we get it removed"):
+        # the non-use cancellation of the cited mark, not the review (b13).
+        specific = ["nonuse", *(s for s in specific if s != "nonuse")]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
     if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):
@@ -802,6 +815,12 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # "能弄掉吗": named in words the corpus never uses, retrieval gets the corpus's too.
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
         interp.extra["spoken"] = True
+    elif spoken and interp.subject == "nonuse" and "rejection" in own:
+        # The cited mark's non-use told within a refusal ("refused because of an older
+        # registration ... nobody uses it. can we get it removed"): retrieval's words are the
+        # refusal's, the subject is the removal (`subjects_of`), so it is searched too (b13).
+        interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
+        interp.extra["implied"] = interp.extra["spoken"] = True
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     # "另外问下 ..." starts another question: it leans on nothing, whatever it names.
     lean = bool(_LEAN.search(text)) and not _SWITCH.search(text)

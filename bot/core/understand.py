@@ -567,7 +567,10 @@ _BEFORE = re.compile(r"先|之前|以前|还没|before|\bfirst\b|beforehand|prio
 # Registration as a state not reached yet ("before it's registered", "还没注册下来").
 _NOT_YET = re.compile(
     r"\bbefore (it'?s|it is|its|the \w+ is|being|we'?re|we are|getting( it)?) (registered|approved)"
-    r"|(not|n't) (yet )?(been )?registered|\bunregistered|还?没(有)?(注册|核准)|未注册|注册(下来)?(之|以)?前",
+    r"|(not|n't) (yet )?(been )?registered|\bunregistered|还?没(有)?(注册|核准)|未注册|注册(下来)?(之|以)?前"
+    # when it will be registered, asked ("so when is it actually registered", b13)
+    r"|\bwhen (is|will|does|do|would) (it|the \w+|our \w+|we) (\w+ )?(be |get |actually |finally )*"
+    r"(registered|approved)\b|(什么时候|啥时候|多久)(能|才能|可以)?(注册下来|正式注册|核准注册)",
     re.I,
 )
 

@@ -232,8 +232,8 @@ def _named(subject: str, text: str) -> bool:
 
 
 def facet_of(text: str) -> str | None:
-    """The first facet a text asks about."""
-    found = _facets_named(text)
+    """The first facet a text asks about (not one another facet it holds subsumes)."""
+    found = facets_of(text)
     return found[0] if found else None
 
 
@@ -251,6 +251,9 @@ _SUBSUMES = {
     "validity": frozenset(["time", "result_time"]),
     # "they kept selling after our warning letter": the user's letter, not one received (b13)
     "warned": frozenset(["accused"]),
+    # accused, but the goods came from a lawful source unknowingly ("被人投诉侵权了 货都是从厂家
+    # 正规进的 这种要赔钱吗"): the innocent seller's exemption is the answer (b13)
+    "unaware": frozenset(["accused"]),
 }
 
 

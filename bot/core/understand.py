@@ -589,7 +589,7 @@ _FILING_IT = re.compile(
 
 
 # Invoices and contracts offered as evidence of use ("他们开的发票算不算我们用了", "要准备啥材料 我们
-#手上有以前的发票合同", "do invoices count as proof"): the user's evidence, not their taxes (b13).
+# 手上有以前的发票合同", "do invoices count as proof"): the user's evidence, not their taxes (b13).
 _AS_EVIDENCE = re.compile(
     r"证据|材料|证明|算不算|算是|(使|在|用)用|用了|用过"
     r"|\bevidence\b|\bproofs?\b|\bprove\b|\bcounts? as\b|\buse[ds]?\b|\busing\b",

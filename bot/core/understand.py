@@ -601,7 +601,9 @@ _PAPERS = re.compile(r"发票|合同|invoice|contract", re.IGNORECASE)
 def _offtopic(text: str) -> bool:
     """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
     words = lexicon().offtopic
-    found = words.search(text) if words else None
+    if words is None:
+        return False
+    found = words.search(text)
     if found is None or _TM_ANCHOR.search(text):
         return False
     # Papers offered as evidence: only the invoice or contract found, and evidence asked.

@@ -194,6 +194,15 @@ _REMOVAL = re.compile(
 )
 
 
+# The opponent winning ("if they win", "异议成立了"): the refusal is the opposition's outcome.
+_OPPONENT_WINS = re.compile(
+    r"\b(they|the opponent|the other side|the opposing (party|side|company))\b.{0,10}"
+    r"\b(wins?|won|succeeds?|succeeded|prevails?|prevailed)\b"
+    r"|异议(成立|成功)|(对方|他们|人家)(赢了|胜了|异议成立|异议成功)",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=4096)
 def subjects_of(text: str) -> tuple[str, ...]:
     """The subjects a text names, most specific first (lexicon order). Colloquial words name
@@ -218,6 +227,10 @@ def subjects_of(text: str) -> tuple[str, ...]:
         # mark because of an older registration ... nobody uses it. can we get it removed"):
         # the non-use cancellation of the cited mark, not the review (b13).
         specific = ["nonuse", *(s for s in specific if s != "nonuse")]
+    if "rejection" in specific and "opposition" not in specific and _OPPONENT_WINS.search(text):
+        # "if they win and our mark gets refused can we appeal that": the refusal an opposition
+        # ends in, the opposition's outcome (b13).
+        specific = ["opposition", *specific]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
     if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):

@@ -84,6 +84,37 @@ _FOLLOW_UPS = [
     ),
 ]
 
+# The office asking to explain or amend is a subject of its own (`officeaction`); the refusal
+# an opposition ends in is the opposition's outcome, whose answer gives the review fee too.
+_OFFICE_ACTION_AND_OPPOSITION = [
+    (
+        "商标局发了个审查意见书 说我们有两个商品名称不规范 让说明或者修正 咋办",
+        "不理它会怎样",
+        "office-action-amend",
+    ),
+    (
+        "cnipa wants us to clarify our goods, what do we do",
+        "what if we ignore it",
+        "office-action-amend",
+    ),
+    (
+        "our application was opposed by a company with a similar name, how long does this take",
+        "if they win and our mark gets refused can we appeal that",
+        "opposition-outcome-appeal",
+    ),
+    (
+        "商标被人异议了 多久出结果",
+        "要是异议成立了 我们的商标被驳回 还能复审吗",
+        "opposition-outcome-appeal",
+    ),
+    (
+        "our mark was opposed, how long until cnipa decides",
+        "if the opponent wins, can we appeal, and what is the fee for that",
+        "opposition-outcome-appeal",
+    ),
+    ("商标异议怎么提", "异议费用多少", "opposition-how"),
+]
+
 _ALONE = [
     (
         "we're a german company, no office or subsidiary in china. can we file a chinese "
@@ -140,7 +171,7 @@ _ALONE = [
 ]
 
 
-@pytest.mark.parametrize(("first", "then", "entry"), _FOLLOW_UPS)
+@pytest.mark.parametrize(("first", "then", "entry"), _FOLLOW_UPS + _OFFICE_ACTION_AND_OPPOSITION)
 def test_the_follow_up_takes_the_entry_of_its_class(
     rt: Runtime, first: str, then: str, entry: str
 ) -> None:

@@ -115,6 +115,29 @@ _OFFICE_ACTION_AND_OPPOSITION = [
     ("商标异议怎么提", "异议费用多少", "opposition-how"),
 ]
 
+# Subjects named in a follow-up that leans on nothing: the language of a filing (not an English
+# word as a mark), the Nice classes counted (not the conversation's members).
+_NAMED_ANEW = [
+    (
+        "we're a german company, no office or subsidiary in china. can we file a chinese "
+        "trademark ourselves or do we need an agent",
+        "also can the application be done in english",
+        "filing-language",
+    ),
+    ("外国公司在中国申请商标必须委托代理吗", "申请材料能用英文填吗", "filing-language"),
+    (
+        "how many countries are in the madrid system now",
+        "also how many nice classes are there in total",
+        "nice-classes",
+    ),
+    ("马德里有多少个成员", "那商标总共几个类", "nice-classes"),
+    (
+        "heard china has a new trademark law from jan 2027, when exactly and what changes",
+        "we filed ~40 marks as a reserve, using maybe 5. is that a problem",
+        "bad-faith-filing",
+    ),
+]
+
 _ALONE = [
     (
         "we're a german company, no office or subsidiary in china. can we file a chinese "
@@ -167,11 +190,19 @@ _ALONE = [
     ("whats the diff between tm and r", "r-symbol-usage"),
     ("注册正原件找不到了 补一个要多少钱", "lost-certificate"),
     ("证明商标怎么申请", "collective-certification-marks"),
+    ("我们公司注册了30多个商标 只用了3个 有风险吗", "bad-faith-filing"),
+    (
+        "我们是县茶叶协会的 想把本地红茶这个名字保护起来 不让外地的乱用 有啥办法",
+        "geographical-indication",
+    ),
+    ("我们镇的特色米想保护一下 不让外地的随便用 怎么弄", "geographical-indication"),
     ("对方律师发函了 让我们赔5万 这个咋回", "received-infringement-claim"),
 ]
 
 
-@pytest.mark.parametrize(("first", "then", "entry"), _FOLLOW_UPS + _OFFICE_ACTION_AND_OPPOSITION)
+@pytest.mark.parametrize(
+    ("first", "then", "entry"), _FOLLOW_UPS + _OFFICE_ACTION_AND_OPPOSITION + _NAMED_ANEW
+)
 def test_the_follow_up_takes_the_entry_of_its_class(
     rt: Runtime, first: str, then: str, entry: str
 ) -> None:

@@ -116,7 +116,7 @@ _OFFICE_ACTION_AND_OPPOSITION = [
 ]
 
 # Subjects named in a follow-up that leans on nothing: the language of a filing (not an English
-# word as a mark), the Nice classes counted (not the conversation's members).
+# word as a mark); marks filed by the dozen, few used (bad faith).
 _NAMED_ANEW = [
     (
         "we're a german company, no office or subsidiary in china. can we file a chinese "
@@ -125,12 +125,6 @@ _NAMED_ANEW = [
         "filing-language",
     ),
     ("外国公司在中国申请商标必须委托代理吗", "申请材料能用英文填吗", "filing-language"),
-    (
-        "how many countries are in the madrid system now",
-        "also how many nice classes are there in total",
-        "nice-classes",
-    ),
-    ("马德里有多少个成员", "那商标总共几个类", "nice-classes"),
     (
         "heard china has a new trademark law from jan 2027, when exactly and what changes",
         "we filed ~40 marks as a reserve, using maybe 5. is that a problem",

@@ -37,7 +37,8 @@ _FILE = Path(__file__).with_name("facets.yaml")
 LEAD = 4  # facets.yaml: the entry for a bare facet question among several that answer it
 PRIMARY = 3  # the question asks it, or the answer is THE answer to it (facets.yaml)
 ALSO = 1  # an alternate asks it, or facets.yaml says the answer also covers it
-_FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
+# the grace period is part of renewal; the language of a filing part of filing (b13)
+_FAMILY = {"grace": "renewal", "language": "registration"}
 # A facet a subject has no entry that is THE answer for is asked of its wider subject
 # ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
 WIDER = {"agent": "registration", "search": "registration"}  # "查了没有 网上咋申请": filing

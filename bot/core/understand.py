@@ -210,6 +210,23 @@ def _norm(text: str) -> str:
     return _PUNCT.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
+# Having a mark removed ("get it removed", "能弄掉吗", "撤掉它").
+_REMOVAL = re.compile(
+    r"\b(cancel\w*|remov\w*|revok\w*|struck|strike (it|them) (off|out)|get rid of|take (it|them) down)\b"
+    r"|撤销|撤掉|弄掉|搞掉|拿掉|去掉|撤三|撤了它",
+    re.IGNORECASE,
+)
+
+
+# The opponent winning ("if they win", "异议成立了"): the refusal is the opposition's outcome.
+_OPPONENT_WINS = re.compile(
+    r"\b(they|the opponent|the other side|the opposing (party|side|company))\b.{0,10}"
+    r"\b(wins?|won|succeeds?|succeeded|prevails?|prevailed)\b"
+    r"|异议(成立|成功)|(对方|他们|人家)(赢了|胜了|异议成立|异议成功)",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=4096)
 def subjects_of(text: str) -> tuple[str, ...]:
     """The subjects a text names, most specific first (lexicon order). Colloquial words name
@@ -235,6 +252,19 @@ def subjects_of(text: str) -> tuple[str, ...]:
         # A removal asked of a mark its owner never uses ("the owner doesnt use it, any way to
         # get it cancelled"): the non-use cancellation, as when non-use is named in its words.
         spoken = ["nonuse", *(s for s in spoken if s != "nonuse")]
+    if "squatting" in spoken and "opposition" in spoken:
+        # A name used for years filed by another, now in the gazette ("卖了七八年了 ... 有个人申请
+        # 了一模一样的 已经初审公告了"): the squatting, whose answer starts from the stage (b13).
+        spoken = ["squatting", *(s for s in spoken if s != "squatting")]
+    if "rejection" in specific and "nonuse" in specific and _REMOVAL.search(text):
+        # Refused because of an older mark nobody uses, asked to remove it ("cnipa refused our
+        # mark because of an older registration ... nobody uses it. can we get it removed"):
+        # the non-use cancellation of the cited mark, not the review (b13).
+        specific = ["nonuse", *(s for s in specific if s != "nonuse")]
+    if "rejection" in specific and "opposition" not in specific and _OPPONENT_WINS.search(text):
+        # "if they win and our mark gets refused can we appeal that": the refusal an opposition
+        # ends in, the opposition's outcome (b13).
+        specific = ["opposition", *specific]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
     if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):
@@ -249,8 +279,8 @@ def _named(subject: str, text: str) -> bool:
 
 
 def facet_of(text: str) -> str | None:
-    """The first facet a text asks about."""
-    found = _facets_named(text)
+    """The first facet a text asks about (not one another facet it holds subsumes)."""
+    found = facets_of(text)
     return found[0] if found else None
 
 
@@ -265,7 +295,14 @@ def _facets_named(text: str) -> tuple[str, ...]:
 
 # A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and
 # their "多久" / "how long" is the term's, not how long a procedure takes.
-_SUBSUMES = {"validity": frozenset(["time", "result_time"])}
+_SUBSUMES = {
+    "validity": frozenset(["time", "result_time"]),
+    # "they kept selling after our warning letter": the user's letter, not one received (b13)
+    "warned": frozenset(["accused"]),
+    # accused, but the goods came from a lawful source unknowingly ("被人投诉侵权了 货都是从厂家
+    # 正规进的 这种要赔钱吗"): the innocent seller's exemption is the answer (b13)
+    "unaware": frozenset(["accused"]),
+}
 
 
 @lru_cache(maxsize=4096)
@@ -610,7 +647,10 @@ _BEFORE = re.compile(r"先|之前|以前|还没|before|\bfirst\b|beforehand|prio
 # Registration as a state not reached yet ("before it's registered", "还没注册下来").
 _NOT_YET = re.compile(
     r"\bbefore (it'?s|it is|its|the \w+ is|being|we'?re|we are|getting( it)?) (registered|approved)"
-    r"|(not|n't) (yet )?(been )?registered|\bunregistered|还?没(有)?(注册|核准)|未注册|注册(下来)?(之|以)?前",
+    r"|(not|n't) (yet )?(been )?registered|\bunregistered|还?没(有)?(注册|核准)|未注册|注册(下来)?(之|以)?前"
+    # when it will be registered, asked ("so when is it actually registered", b13)
+    r"|\bwhen (is|will|does|do|would) (it|the \w+|our \w+|we) (\w+ )?(be |get |actually |finally )*"
+    r"(registered|approved)\b|(什么时候|啥时候|多久)(能|才能|可以)?(注册下来|正式注册|核准注册)",
     re.I,
 )
 
@@ -629,10 +669,27 @@ _FILING_IT = re.compile(
 )
 
 
+# Invoices and contracts offered as evidence of use ("他们开的发票算不算我们用了", "要准备啥材料 我们
+# 手上有以前的发票合同", "do invoices count as proof"): the user's evidence, not their taxes (b13).
+_AS_EVIDENCE = re.compile(
+    r"证据|材料|证明|算不算|算是|(使|在|用)用|用了|用过"
+    r"|\bevidence\b|\bproofs?\b|\bprove\b|\bcounts? as\b|\buse[ds]?\b|\busing\b",
+    re.IGNORECASE,
+)
+_PAPERS = re.compile(r"发票|合同|invoice|contract", re.IGNORECASE)
+
+
 def _offtopic(text: str) -> bool:
     """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
     words = lexicon().offtopic
-    return bool(words and words.search(text)) and not _TM_ANCHOR.search(text)
+    if words is None:
+        return False
+    found = words.search(text)
+    if found is None or _TM_ANCHOR.search(text):
+        return False
+    # Papers offered as evidence: only the invoice or contract found, and evidence asked.
+    papers = _PAPERS.fullmatch(found.group()) and not words.search(_PAPERS.sub(" ", text))
+    return not (papers and _AS_EVIDENCE.search(text))
 
 
 def _only_cancel(key: str) -> bool:
@@ -911,6 +968,12 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # "能弄掉吗": named in words the corpus never uses, retrieval gets the corpus's too.
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
         interp.extra["spoken"] = True
+    elif spoken and interp.subject == "nonuse" and "rejection" in own:
+        # The cited mark's non-use told within a refusal ("refused because of an older
+        # registration ... nobody uses it. can we get it removed"): retrieval's words are the
+        # refusal's, the subject is the removal (`subjects_of`), so it is searched too (b13).
+        interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
+        interp.extra["implied"] = interp.extra["spoken"] = True
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     # "另外问下 ..." starts another question: it leans on nothing, whatever it names.
     lean = bool(_LEAN.search(text)) and not _SWITCH.search(text)

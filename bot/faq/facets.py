@@ -37,7 +37,8 @@ _FILE = Path(__file__).with_name("facets.yaml")
 LEAD = 4  # facets.yaml: the entry for a bare facet question among several that answer it
 PRIMARY = 3  # the question asks it, or the answer is THE answer to it (facets.yaml)
 ALSO = 1  # an alternate asks it, or facets.yaml says the answer also covers it
-_FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
+# the grace period is part of renewal; the language of a filing part of filing (b13)
+_FAMILY = {"grace": "renewal", "language": "registration"}
 # A facet a subject has no entry that is THE answer for is asked of its wider subject
 # ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
 WIDER = {"agent": "registration", "search": "registration"}  # "查了没有 网上咋申请": filing
@@ -49,7 +50,8 @@ NARROWER = {"hkmacao": "madrid"}
 # ones. Read before the facets at the end of the message.
 # The same for a party added to an IR ("add canada to the IR, whats the fee": the subsequent
 # designation's fee) and goods seized at the border ("how fast do we need to react").
-QUALIFIERS = frozenset(["wilful", "unaware", "add", "seized"])
+# (b13: "warned", going on after a warning; "foreign", no office in China)
+QUALIFIERS = frozenset(["wilful", "unaware", "add", "seized", "foreign", "warned"])
 
 
 _FILLER = re.compile(

@@ -237,17 +237,23 @@ def subjects_of(text: str) -> tuple[str, ...]:
     hay = Hay(text)
     checks = _prefilters().subjects
     named = [name for name, words, _ in checks if words.search(hay)]
-    specific = [s for s in named if s != "registration"]
     # `Subject.names(text)` of a subject not named in its words: its colloquial words alone.
     spoken = (
         []
-        if specific
+        if any(s != "registration" for s in named)
         else [
             name
             for name, _, said in checks
             if name not in named and said is not None and said.search(hay)
         ]
     )
+    return ordered_subjects(named, spoken, text)
+
+
+def ordered_subjects(named: list[str], spoken: list[str], text: str) -> tuple[str, ...]:
+    """The subjects named in their words (`named`) and in colloquial words only (`spoken`), in
+    the order `subjects_of` gives them: specific first, the rules below, registration last."""
+    specific = [s for s in named if s != "registration"]
     if "nonuse" in spoken and "invalidation" in spoken:
         # A removal asked of a mark its owner never uses ("the owner doesnt use it, any way to
         # get it cancelled"): the non-use cancellation, as when non-use is named in its words.

@@ -42,18 +42,12 @@ def test_every_expression_answers_the_same_on_every_tuned_message() -> None:
 
 
 def _subjects_plain(text: str) -> tuple[str, ...]:
-    """`subjects_of` without the pre-checks (the code before them)."""
+    """`subjects_of` without the pre-checks (the searches before them; the order is shared)."""
     subjects = understand.lexicon().subjects
     named = [s.name for s in subjects if s.words.search(text)]
     specific = [s for s in named if s != "registration"]
     spoken = [] if specific else [s.name for s in subjects if s.name not in named and s.names(text)]
-    if "nonuse" in spoken and "invalidation" in spoken:
-        spoken = ["nonuse", *(s for s in spoken if s != "nonuse")]
-    found = (*specific, *spoken, *[s for s in named if s == "registration"])
-    parties = understand.find_parties(text)
-    if "madrid" not in found and "priority" not in found and understand.files_abroad(text, parties):
-        found = ("madrid", *found)
-    return found
+    return understand.ordered_subjects(named, spoken, text)
 
 
 def _bare_plain(text: str) -> bool:

@@ -80,13 +80,8 @@ def _exact_item(op: Any, av: Any, ignore: bool) -> Strings | None:
         _group, add, delete, sub = av
         return None if add or delete else _exact(sub.data, ignore)
     if op is c.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            part = _exact(branch.data, ignore)
-            if part is None:
-                return None
-            out |= part
-        return frozenset(out) if len(out) <= _MAX_STRINGS else None
+        out = _branches(av, _exact, ignore)
+        return out if out is not None and len(out) <= _MAX_STRINGS else None
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
         low, high, sub = av
         if high > 2:
@@ -142,18 +137,23 @@ def _worth(strings: Strings) -> tuple[bool, int, int]:
     return shortest >= 3, -len(strings), shortest
 
 
+def _branches(av: Any, each: Any, ignore: bool) -> Strings | None:
+    """The union of `each` over an alternation's branches, or None when one branch has none."""
+    out: set[str] = set()
+    for branch in av[1]:
+        part = each(branch.data, ignore)
+        if part is None:
+            return None
+        out |= part
+    return frozenset(out)
+
+
 def _needles_item(op: Any, av: Any, ignore: bool) -> Strings | None:
     if op is c.SUBPATTERN:
         _group, add, delete, sub = av
         return None if add or delete else _needles(sub.data, ignore)
     if op is c.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            part = _needles(branch.data, ignore)
-            if part is None:
-                return None
-            out |= part
-        return frozenset(out)
+        return _branches(av, _needles, ignore)
     if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
         low, _high, sub = av
         return _needles(sub.data, ignore) if low >= 1 else None

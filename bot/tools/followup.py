@@ -38,6 +38,7 @@ from knowledge.tools import (
     DateResult,
     ParsedDate,
     RenewalPhase,
+    RenewalResult,
     find_parties,
     renewal_status,
 )
@@ -570,20 +571,25 @@ def late_when_paid(
     return None if paid is None else _late_when_paid(inputs, paid, cfg)
 
 
+def _mark_status(date: dt.date, expiry: bool, on: dt.date, cfg: ToolConfig) -> RenewalResult:
+    """The renewal status on `on` of the mark whose registration (or expiry, `expiry`) date is
+    `date`."""
+    return renewal_status(
+        today=on,
+        registration_date=None if expiry else date,
+        expiry_date=date if expiry else None,
+        calendar=cfg.calendar,
+        fees=cfg.fees,
+    )
+
+
 def _late_when_paid(inputs: dict[str, Any], paid: dt.date, cfg: ToolConfig) -> bool | None:
     """Whether paying on `paid` is in the grace period of the mark of `inputs` (None when the
     mark's date is not known, or renewal is not possible then)."""
     if not inputs.get("date"):
         return None
     date = dt.date.fromisoformat(str(inputs["date"]))
-    expiry = bool(inputs.get("expiry"))
-    status = renewal_status(
-        today=paid,
-        registration_date=None if expiry else date,
-        expiry_date=date if expiry else None,
-        calendar=cfg.calendar,
-        fees=cfg.fees,
-    )
+    status = _mark_status(date, bool(inputs.get("expiry")), paid, cfg)
     if status.phase == RenewalPhase.GRACE_PERIOD:
         return True
     return False if status.phase == RenewalPhase.RENEWAL_WINDOW else None
@@ -605,13 +611,7 @@ def _fee_now(
         return None
     if re.search(r"续展|续期|renew", text, re.I):
         return None
-    status = renewal_status(
-        today=today,
-        registration_date=None if expiry else date,
-        expiry_date=date if expiry else None,
-        calendar=cfg.calendar,
-        fees=cfg.fees,
-    )
+    status = _mark_status(date, expiry, today, cfg)
     if status.phase == RenewalPhase.LOST:
         return None
     return status.phase == RenewalPhase.GRACE_PERIOD or facts.late, facts.paper

@@ -218,6 +218,17 @@ _REMOVAL = re.compile(
 )
 
 
+# The certificate itself gone ("the registration certificate has vanished", "搬家后注册证找不到了"):
+# a move or a rename told on the way is the story, the replacement is what is asked (b14).
+_CERT_GONE = re.compile(
+    r"(证书|注册证|商标证|注册正)\S{0,8}(丢|遗失|没了|找不到|找不着|找不见|不见|弄丢|搞丢|没找到)"
+    r"|补(发|办)\S{0,3}(证书|注册证|商标证)"
+    r"|\bcert(ificate)?s?\b.{0,30}\b(lost|missing|misplaced|vanished|disappeared|gone|nowhere)\b"
+    r"|\b(lost|misplaced|can'?t find|cannot find|couldn'?t find|unable to find)\b.{0,30}\bcert",
+    re.IGNORECASE,
+)
+
+
 # The opponent winning ("if they win", "异议成立了"): the refusal is the opposition's outcome.
 _OPPONENT_WINS = re.compile(
     r"\b(they|the opponent|the other side|the opposing (party|side|company))\b.{0,10}"
@@ -271,6 +282,11 @@ def ordered_subjects(named: list[str], spoken: list[str], text: str) -> tuple[st
         # "if they win and our mark gets refused can we appeal that": the refusal an opposition
         # ends in, the opposition's outcome (b13).
         specific = ["opposition", *specific]
+    if "change" in specific + spoken and _CERT_GONE.search(text):
+        # "we moved offices and the certificate has vanished, how do we get a new one": the
+        # replacement certificate, though the move names a change of address (b14).
+        specific = ["certificate", *(s for s in specific if s != "certificate")]
+        spoken = [s for s in spoken if s != "certificate"]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
     if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):
@@ -854,9 +870,21 @@ def _after_aside(text: str) -> str | None:
     return " ".join(parts[dropped:]) if dropped else None
 
 
+# A question passed on from someone ("领导让我问下", "my boss asked me to check"): the boss is
+# who asked, not a person asked for (b14).
+_SENT_TO_ASK = re.compile(
+    r"(领导|老板|上司|老总|经理|主管|同事|公司|单位)(让|叫|要|派|托)我(来|过来)?(问|咨询|了解|打听)(一?下|问)?"
+    r"|\b(my|our) (boss|manager|supervisor|director|colleague|ceo|owner)\b"
+    r" (asked|wants|told|sent|had) (me|us) to (ask|check|find out|enquire|inquire)\b",
+    re.IGNORECASE,
+)
+
+
 def _request(text: str, key: str, scores: dict[str, float]) -> str | None:
     """A booking or a person asked for in words ("booking", "handoff"), or None; the score of
     each intent's examples goes to `scores`."""
+    if (framed := _SENT_TO_ASK.sub(" ", text)) != text and framed.strip():
+        text, key = framed, _norm(framed)
     intent = _asked(text, key, scores)
     if intent in (None, "handoff") and _consults_expert(text):
         # "找个律师电话里聊聊侵权的情况", "someone who knows madrid i could video chat with":

@@ -44,7 +44,9 @@ _FAMILY = {"grace": "renewal", "language": "registration"}
 WIDER = {"agent": "registration", "search": "registration"}  # "查了没有 网上咋申请": filing
 # A subject that is a part of another, named with it ("and hong kong, can we just add it in the
 # IR" after a Madrid answer): the narrower one is asked, though the conversation's is named too.
-NARROWER = {"hkmacao": "madrid"}
+# (b14) A refusal asked about while registering ("and if they reject it?" after the documents):
+# a step of the application, its review.
+NARROWER = {"hkmacao": "madrid", "rejection": "registration"}
 # Facets that qualify the measure asked rather than name another: "他不知道是假的 那他还要赔吗"
 # asks the damages of an innocent seller, "if they did it on purpose, how much" the punitive
 # ones. Read before the facets at the end of the message.
@@ -122,7 +124,14 @@ class FacetMap:
             keys.append((frozenset(named | {str(family(context))}), False))
         for key, both_named in keys:
             found = self.joint.get(key) if len(key) == 2 else None
-            if found and ((both_named and not facets) or set(facets) & found[1]):
+            # ... and, the other subject only the conversation's, no telling facet it does not
+            # answer ("how do i check the status of an IR" after the opposition fee is the
+            # status tool, not the IR's opposition).
+            if (
+                found
+                and ((both_named and not facets) or set(facets) & found[1])
+                and (both_named or not (set(facets) & TELLING) - found[1])
+            ):
                 return found[0]
         return None
 

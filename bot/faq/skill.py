@@ -59,7 +59,9 @@ TOOL_SEEDS: dict[str, dict[str, Any]] = {
 # Facets asking for a measure (how long, how much, until when, what to hand in): an entry
 # that does not give it is no answer, however many words it shares with the question.
 # (b13: a penalty asked again after the entry that gives it, "penalty how much if we do")
-_MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents", "penalty"])
+# (b14: where an application stands is asked as plainly: "how do we check where our IR is at" is
+# the status tool, not where to file)
+_MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents", "penalty", "status"])
 
 # Facets that name one kind of answer outright: what the station can do for the user is its
 # services entry, whatever retrieval's words make of "you" and "do"; what a term means is the

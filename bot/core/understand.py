@@ -111,10 +111,16 @@ _LEAN = re.compile(
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # A new question announced as such ("unrelated but ...", "换个问题"): not a follow-up.
 _SWITCH = re.compile(
-    r"^\W*(ok\W+|okay\W+|also\W+)?(unrelated|different (q|question|topic)|another (q|question|topic|thing)"
+    r"^\W*(ok\W+|okay\W+|also\W+)?(unrelated|different (q|question|topic|thing|matter)|another (q|question|topic|thing)"
     r"|(a |one )?(new|separate|other|unrelated) (q|question|topic)|off[- ]topic|changing (the )?(subject|topic)"
     r"|on another (note|subject|topic)|switching (topics?|subjects?))\b"
     r"|^\W*(换个问题|换个话题|另外问(一?下|个)|再问(一?个|一?下)|问个别的|另一个问题|题外话|顺便问(一?下|个))",
+    re.IGNORECASE,
+)
+# Another IP right named ("外观设计专利还是商标", "trademark or design patent?"): what the station
+# says of the neighbouring rights, not a facet of the subject the conversation is on.
+_OTHER_RIGHT = re.compile(
+    r"专利|版权|著作权|外观设计|\bpatent(s|ed)?\b|\bcopyrights?\b|\bdesign (rights?|registrations?)\b",
     re.IGNORECASE,
 )
 # A head noun left out, standing for what was just asked about ("and the individual ones?").
@@ -132,6 +138,13 @@ class Subject:
     # Everyday words for the subject that the corpus never uses ("弄掉" for an invalidation):
     # they name it, and the subject's phrase is added to what retrieval searches.
     colloquial: re.Pattern[str] | None = None
+    # Its phrase joins what retrieval searches whenever it is the question's subject (the
+    # lexicon's `joins`): a sign asked about as a mark ("名字想直接用我们县名加个茶字 能注册下来吗")
+    # is one entry's, and the sentence around the sign's word drowns it for retrieval.
+    joins: bool = False
+    # The wider subject it is a part of (the lexicon's `part_of`): whether a sign can be a mark
+    # is a part of filing, and "how many classes can one application cover" after it is filing's.
+    part_of: str | None = None
 
     def names(self, text: str) -> bool:
         """Whether `text` names this subject, in the corpus's words or colloquially."""
@@ -160,6 +173,8 @@ def lexicon() -> Lexicon:
             v["zh"],
             v["en"],
             _colloquial(v.get("colloquial")),
+            bool(v.get("joins")),
+            v.get("part_of"),
         )
         for name, v in raw["subjects"].items()
     )
@@ -238,6 +253,15 @@ _OPPONENT_WINS = re.compile(
 )
 
 
+# The office declining to cancel a registration ("局里不给撤", "撤不掉", "if cnipa refuses to cancel").
+_KEPT_ON = re.compile(
+    r"(不给|不予|没给|没有|没|不)撤(销)?(?![回离诉单])|撤不(掉|了|成|下来)"
+    r"|\b(refuses?|refused|declines?|declined|rejects?|rejected|won'?t) (to cancel|our cancellation"
+    r"|the cancellation|our non-?use)",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=4096)
 def subjects_of(text: str) -> tuple[str, ...]:
     """The subjects a text names, most specific first (lexicon order). Colloquial words name
@@ -278,6 +302,10 @@ def ordered_subjects(named: list[str], spoken: list[str], text: str) -> tuple[st
         # mark because of an older registration ... nobody uses it. can we get it removed"):
         # the non-use cancellation of the cited mark, not the review (b13).
         specific = ["nonuse", *(s for s in specific if s != "nonuse")]
+    if "rejection" in specific and "nonuse" not in specific and _KEPT_ON.search(text):
+        # The office declining to cancel a mark nobody uses ("万一局里不给撤 我们还能复审吗"): the
+        # review is of the non-use decision, not of a refused application (issue 21).
+        specific = ["nonuse", *specific]
     if "rejection" in specific and "opposition" not in specific and _OPPONENT_WINS.search(text):
         # "if they win and our mark gets refused can we appeal that": the refusal an opposition
         # ends in, the opposition's outcome (b13).
@@ -324,6 +352,8 @@ _SUBSUMES = {
     # accused, but the goods came from a lawful source unknowingly ("被人投诉侵权了 货都是从厂家
     # 正规进的 这种要赔钱吗"): the innocent seller's exemption is the answer (b13)
     "unaware": frozenset(["accused"]),
+    # "能不能管": whether others can be stopped, not whether one may do something (issue 21)
+    "stop_others": frozenset(["eligibility"]),
 }
 
 
@@ -976,9 +1006,11 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     points_back = (
         bool(_LEAN.search(text)) and facet_of(text) is not None and not _NOT_YET.search(text)
     )
+    within = next((s.part_of for s in lexicon().subjects if s.name == dialogue.subject), None)
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
+        and within != "registration"
         and (
             ((brief or points_back or (asks and "eligibility" in facets_of(text))) and not anew)
             or filing_it
@@ -1008,6 +1040,8 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # refusal's, the subject is the removal (`subjects_of`), so it is searched too (b13).
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
         interp.extra["implied"] = interp.extra["spoken"] = True
+    elif spoken and spoken.joins:
+        interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
     short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     # "另外问下 ..." starts another question: it leans on nothing, whatever it names.
     lean = bool(_LEAN.search(text)) and not _SWITCH.search(text)
@@ -1039,6 +1073,11 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.facet = interp.facet or dialogue.facet
         interp.followup = True
         interp.extra["inherited_facet"] = True
+        return interp
+    if interp.intent is None and not own and dialogue.subject and _OTHER_RIGHT.search(text):
+        # "trademark or design patent? can u help with patents too" after a jingle: a question
+        # on the neighbouring rights, read alone, not a facet of the last subject (issue 21).
+        interp.extra["switch"] = True
         return interp
     if interp.intent is None and not own and dialogue.subject and _SWITCH.search(text):
         # "unrelated but someone mentioned a new trademark law, when does it kick in?": the

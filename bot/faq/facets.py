@@ -41,7 +41,15 @@ ALSO = 1  # an alternate asks it, or facets.yaml says the answer also covers it
 _FAMILY = {"grace": "renewal", "language": "registration"}
 # A facet a subject has no entry that is THE answer for is asked of its wider subject
 # ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
-WIDER = {"agent": "registration", "search": "registration"}  # "查了没有 网上咋申请": filing
+WIDER = {
+    "agent": "registration",
+    "search": "registration",  # "查了没有 网上咋申请": filing
+    # a part of a wider subject (the lexicon's `part_of`: whether a sign can be a mark is
+    # filing's, issue 21)
+    **{s.name: s.part_of for s in lexicon().subjects if s.part_of},
+}
+# The subject each lexicon subject is a part of (`part_of`).
+_PART_OF = {s.name: s.part_of for s in lexicon().subjects if s.part_of}
 # A subject that is a part of another, named with it ("and hong kong, can we just add it in the
 # IR" after a Madrid answer): the narrower one is asked, though the conversation's is named too.
 # (b14) A refusal asked about while registering ("and if they reject it?" after the documents):
@@ -328,7 +336,9 @@ BLOCK = 35.0  # an entry of another subject this good says the question is about
 # or a name filed ("同一天报了一样的名字").
 _ANCHOR = re.compile(
     r"商标|牌子|品牌|字号|名字|logo|trademark|\bmark\b|\bbrand|\btm\b|\bnames?\b"
-    r"|(国内|内地|大陆|中国)的?注册|\b(chinese|china|mainland) (registration|reg)\b",
+    r"|(国内|内地|大陆|中国)的?注册|\b(chinese|china|mainland) (registration|reg)\b"
+    # a place's name used as a sign ("包装上也打我们县名", issue 21)
+    r"|(县|市|镇|乡|村|省)的?名(字|称)?|\b(county|town|city|village|region)('s)? name\b",
     re.IGNORECASE,
 )
 
@@ -357,6 +367,10 @@ def choose_subject(
     呢" after the Madrid basic mark) is about the conversation's subject (`lean`).
     """
     named = [s for s in own if s != "registration"] or list(own)
+    if context and named == [_PART_OF.get(context)]:
+        # The wider subject the conversation's is a part of, named alone ("两个公司能一起申请一个
+        # 商标吗" after whether a county's name can be a mark): filing's (issue 21).
+        return named[0]
     narrower = [s for s in named if context and NARROWER.get(s) == family(context)]
     if narrower:
         return narrower[0]  # "and hong kong, can we just add it in the IR" after Madrid

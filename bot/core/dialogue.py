@@ -7,8 +7,9 @@ the conversation state (`state.data["dialogue"]`), so it lives in the database l
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
 __all__ = ("MAX_AGE", "MAX_TURNS", "Dialogue")
@@ -48,8 +49,9 @@ class Dialogue:
         return d
 
     def save(self, data: dict[str, Any]) -> None:
-        """Store it back into the conversation state."""
-        data["dialogue"] = asdict(self)
+        """Store it back into the conversation state: `asdict(self)`, made field by field (the
+        values are JSON's: `asdict`'s generic walk cost a few per cent of a turn)."""
+        data["dialogue"] = {name: _plain(getattr(self, name)) for name in _FIELDS}
 
     def answered(self, subject: str | None, facet: str | None, faq_id: str | None) -> None:
         """An FAQ entry was answered: its subject is what follow-ups refer to."""
@@ -63,3 +65,25 @@ class Dialogue:
 
     def forget_tool(self) -> None:
         self.tool = None
+
+
+_FIELDS = tuple(f.name for f in fields(Dialogue))
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    """What `dataclasses.asdict` makes of a field's value: dicts, lists and tuples copied,
+    recursively; atoms as they are; anything else as `asdict` does (a dataclass as a dict, else
+    a deep copy)."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain(v) for v in value]
+    if kind is tuple:
+        return tuple(_plain(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return copy.deepcopy(value)

@@ -33,6 +33,7 @@ __all__ = (
     "facet_of",
     "facets_of",
     "lexicon",
+    "subjects_named",
     "subjects_of",
     "understand_text",
 )
@@ -283,6 +284,19 @@ def subjects_of(text: str) -> tuple[str, ...]:
         ]
     )
     return ordered_subjects(named, spoken, text)
+
+
+@lru_cache(maxsize=4096)
+def subjects_named(text: str) -> frozenset[str]:
+    """Every subject whose words or colloquial words `text` holds (`Subject.names`), without the
+    precedence of `subjects_of`: the literal pre-checks run first (bot/core/needles.py), and the
+    answer is cached by text as `subjects_of`'s is."""
+    hay = Hay(text)
+    return frozenset(
+        name
+        for name, words, said in _prefilters().subjects
+        if words.search(hay) or (said is not None and said.search(hay))
+    )
 
 
 def ordered_subjects(named: list[str], spoken: list[str], text: str) -> tuple[str, ...]:

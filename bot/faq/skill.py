@@ -16,7 +16,7 @@ from bot.core.understand import (
     entry_subject,
     facet_of,
     facets_of,
-    lexicon,
+    subjects_named,
     subjects_of,
 )
 from bot.faq.answer import answer_text
@@ -333,7 +333,7 @@ class FaqSkill:
             fmap = facet_map(ctx.services.index.get(ctx.session))
             # (in lay words too: "we changed our company name but never recorded it")
             named = {str(family(s)) for s in asked_subjects(ctx.text)} | {
-                str(family(s.name)) for s in lexicon().subjects if s.names(ctx.text)
+                str(family(s)) for s in subjects_named(ctx.text)
             }
             named -= {"registration", "None"}
             asked = facets_of(ctx.text) or ((interp.facet,) if interp.facet else ())

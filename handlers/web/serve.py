@@ -16,6 +16,14 @@ idle (measured with `benchmarks.load`: 16 of 16 connections on one of two worker
 It runs with glibc's malloc limited to two arenas (`MALLOC_ARENA_MAX=2`, unless set): by default
 every thread of the worker's pools may get its own arena, which holds freed memory for that
 thread; two keep about 3 MiB less resident per worker under load (docs/benchmarks.md).
+
+It runs Python with `PYTHONOPTIMIZE=2` (`-OO`, unless set): the code objects of every module a
+worker imports are loaded without their docstrings, about 9 MiB less resident per worker
+(docs/benchmarks.md, round perf9). `-OO` also drops `assert` statements: tmbot's own asserts only
+narrow types for the checker (an invariant that held), never check input. The only docstrings a
+server reads are FastAPI's route and model descriptions in /openapi.json (and /docs), which then
+have none; routes, parameters and schemas are the same. The command line (`tmbot ...`) keeps
+its docstrings: typer's help is made of them.
 """
 
 from __future__ import annotations
@@ -44,11 +52,13 @@ APP = "webhook:served_app"
 STARTUP_FAILURE = 3
 logger = logging.getLogger("tmbot.serve")
 MALLOC_ARENAS = "2"
+OPTIMIZE = "2"
 
 
 def server_env(environ: Mapping[str, str]) -> dict[str, str]:
-    """The server's environment: `environ`, with malloc's arena limit unless already set."""
-    return {"MALLOC_ARENA_MAX": MALLOC_ARENAS, **environ}
+    """The server's environment: `environ`, with malloc's arena limit and Python's `-OO` unless
+    already set (`PYTHONOPTIMIZE=0` keeps docstrings and asserts)."""
+    return {"MALLOC_ARENA_MAX": MALLOC_ARENAS, "PYTHONOPTIMIZE": OPTIMIZE, **environ}
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:

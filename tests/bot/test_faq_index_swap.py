@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
 from bot.core.conversation import Conversation
 from bot.core.runtime import Runtime
+from bot.faq import facets
 from bot.faq.corpus import IndexProvider
 from knowledge.glossary import Glossary
 from knowledge.index import FaqIndex
@@ -107,3 +109,28 @@ def test_the_version_is_read_at_most_once_per_interval(runtime: Runtime) -> None
     provider.wait_idle()
     assert build.builds == 2
     assert MARK in _answer(conv, "u4")
+
+
+def test_what_turns_derive_from_a_new_index_is_built_with_it(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The facet map of a rebuilt index is made in the rebuild's thread, before the swap, not
+    by the first turn that meets the new index."""
+    built: list[tuple[FaqIndex, str, FaqIndex | None]] = []
+    provider = IndexProvider(check_every=0)
+    real = facets.facet_map
+
+    def recording(index: FaqIndex) -> facets.FacetMap:
+        built.append((index, threading.current_thread().name, provider._index))
+        return real(index)
+
+    monkeypatch.setattr(facets, "facet_map", recording)
+    conv = Conversation(engine=runtime.engine, settings=runtime.settings, index=provider)
+    _answer(conv, "u1")
+    old = provider._index
+    _edit_elsewhere(runtime)
+    _answer(conv, "u2")  # starts the rebuild
+    provider.wait_idle()
+    new = provider._index
+    assert new is not None and new is not old
+    assert (new, "faq-index", old) in built  # built by the rebuild, while `old` still served

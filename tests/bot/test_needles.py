@@ -1,7 +1,7 @@
 """The literal pre-checks of bot/core/needles.py skip only searches that cannot match: the
 lexicon's subject, colloquial and facet expressions answer the same with and without them on
 every message of the tuned dialogues (as typed, upper-cased and title-cased), and so do
-`subjects_of`, the facets and `_bare_subject`."""
+`subjects_of`, `subjects_named`, the facets and `_bare_subject`."""
 
 from __future__ import annotations
 
@@ -59,8 +59,11 @@ def _bare_plain(text: str) -> bool:
 
 def test_subjects_facets_and_bare_subjects_are_unchanged() -> None:
     facets = understand.lexicon().facets
+    subjects = understand.lexicon().subjects
     for text in MESSAGES:
         assert understand.subjects_of.__wrapped__(text) == _subjects_plain(text), text
+        named = frozenset(s.name for s in subjects if s.names(text))
+        assert understand.subjects_named.__wrapped__(text) == named, text
         plain = tuple(name for name, rx in facets if rx.search(text))
         assert understand._facets_named.__wrapped__(text) == plain, text
         assert understand._bare_subject(text) == _bare_plain(text), text

@@ -1,4 +1,5 @@
-"""`tmbot serve` runs its server with malloc limited to two arenas, unless told otherwise."""
+"""`tmbot serve` runs its server with malloc limited to two arenas and Python's `-OO` (modules
+loaded without docstrings), unless told otherwise."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tests.support.live import free_port
 def _served_environ(tmp_path: Path, extra: dict[str, str]) -> dict[str, str]:
     port = free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"},
+        **{k: v for k, v in os.environ.items() if k not in ("MALLOC_ARENA_MAX", "PYTHONOPTIMIZE")},
         "TMBOT_DATABASE_URL": f"sqlite:///{tmp_path}/serve.db",
         "TMBOT_RUN_WORKER": "false",
         **extra,
@@ -48,6 +49,9 @@ def _served_environ(tmp_path: Path, extra: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
-def test_the_server_limits_malloc_arenas(tmp_path: Path) -> None:
-    assert _served_environ(tmp_path, {})["MALLOC_ARENA_MAX"] == "2"
+def test_the_server_limits_malloc_arenas_and_drops_docstrings(tmp_path: Path) -> None:
+    served = _served_environ(tmp_path, {})
+    assert served["MALLOC_ARENA_MAX"] == "2"
+    assert served["PYTHONOPTIMIZE"] == "2"
     assert server_env({"MALLOC_ARENA_MAX": "8"})["MALLOC_ARENA_MAX"] == "8"  # the operator's
+    assert server_env({"PYTHONOPTIMIZE": "0"})["PYTHONOPTIMIZE"] == "0"

@@ -308,6 +308,9 @@ _SUBSUMES = {
     # accused, but the goods came from a lawful source unknowingly ("被人投诉侵权了 货都是从厂家
     # 正规进的 这种要赔钱吗"): the innocent seller's exemption is the answer (b13)
     "unaware": frozenset(["accused"]),
+    # a fine asked under a condition ("要是没标会被怎么处理", "what if they don't, is there a
+    # fine"): the "what if" is the penalty's condition, not the effect asked (wrong14)
+    "penalty": frozenset(["effect"]),
 }
 
 

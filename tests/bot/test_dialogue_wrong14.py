@@ -1,0 +1,66 @@
+"""Facet follow-ups that went to a neighbouring entry (issue 21, wrong answers of the tuned set).
+
+Each case is (first message, follow-up, the entry that must answer the follow-up):
+- when the assignee owns the mark, asked after the assignment: not the renewal's new term,
+  which shares "from which day" but whose subject the message never names;
+- the grace period's length (facets.yaml `narrow`): the grace period, not the renewal window;
+- the division's time limit after a refusal (`partial`, a qualifier): the division, not the
+  review;
+- the fine for a licensee not marking the goods (`penalty` subsumes the "what if" of `effect`);
+- the language of the filing documents (subject `language`), not the list of documents;
+- the number of Nice classes (subject `classes`) after a Madrid answer, not the Madrid members.
+The runtime and fixtures of tests/bot/test_dialogues.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.runtime import Runtime
+from tests.bot import test_dialogues as dialogues
+from tests.support.dialog import after
+
+rt, chat = dialogues.rt, dialogues.chat
+
+_FOLLOW_UPS = [
+    ("商标转让怎么办理", "过户以后哪天起算是我们的", "assignment-effective-date"),
+    (
+        "how do we assign a trademark",
+        "from which day is it ours after the transfer",
+        "assignment-effective-date",
+    ),
+    ("续展一个类多少钱", "宽限期一共多久", "renewal-grace-period"),
+    ("how much is renewal per class", "how long is the grace period again", "renewal-grace-period"),
+    ("商标被驳回了怎么办", "拆分出去的话期限多久", "partial-refusal-division"),
+    (
+        "our application got refused, what now",
+        "and if we split off the approved goods, how many days do we have",
+        "partial-refusal-division",
+    ),
+    ("被许可人使用商标有什么要求", "要是没标会被怎么处理", "licensee-marking"),
+    (
+        "what must a licensee print on the packaging",
+        "what if they don't, is there a fine",
+        "licensee-marking",
+    ),
+    ("外国公司申请商标必须找代理吗", "材料必须用中文吗", "filing-language"),
+    (
+        "do foreign companies need an agent",
+        "does everything have to be translated into chinese",
+        "filing-language",
+    ),
+    ("马德里现在有多少个成员", "尼斯分类总共几个类", "nice-classes"),
+    (
+        "how many members does the madrid system have",
+        "how many classes are there in total",
+        "nice-classes",
+    ),
+]
+
+
+@pytest.mark.parametrize(("first", "then", "entry"), _FOLLOW_UPS)
+def test_the_follow_up_takes_the_entry_of_its_class(
+    rt: Runtime, first: str, then: str, entry: str
+) -> None:
+    got = after(rt.conversation, first, then)
+    assert (got.intent, got.faq_id) == ("faq", entry)

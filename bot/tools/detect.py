@@ -125,6 +125,15 @@ _MADRID_CTX = _re(
     r"马德里|国际注册|国际申请|madrid|international (?:registration|application|filing)"
     r"|\bwipo\b|designat"
 )
+# A party added to an international registration the user already holds (a subsequent
+# designation, its own basic fee): the FAQ's rule, not the estimate of a new application
+# ("想在原来的国际注册上再加越南 多少钱", "add vietnam to our existing IR, whats the fee").
+_SUBSEQUENT = _re(
+    r"后期指定|后续指定|(原来|原有|现有|已有|已经有|之前)的?\S{0,4}(国际注册|马德里|国际商标)"
+    r"|(国际注册|马德里)\S{0,6}(上|里)(再|也)?(加|指定)"
+    r"|subsequent(ly)? designat|\b(existing|current) (ir|international registration|madrid)\b"
+    r"|\badd \w+( and \w+)? to (the|our|my) (ir|international registration)\b"
+)
 _OTHER_PROCEDURE = _re(
     r"转让|变更|异议|撤三|撤销|无效|复审|补发|许可|备案|质押|专利|版权|著作权|域名"
     r"|assign|transfer|oppos|cancel|invalid|review|licen|pledge|certificate|change|patent"
@@ -515,6 +524,8 @@ def choose(facts: Facts) -> str | None:
     # one class").
     abroad = any(p.member and p.code != "CN" for p in facts.parties)
     madrid = madrid or (abroad and listed and facts.asks_cost)
+    if madrid and _SUBSEQUENT.search(text):
+        return None
     if madrid and (facts.asks_cost or (listed and not facts.asks_when and not facts.asks_how_long)):
         if facts.parties or facts.classes is not None:
             return "fee_madrid"

@@ -8,7 +8,11 @@ Each case is (first message, follow-up, the entry that must answer the follow-up
   review;
 - the fine for a licensee not marking the goods (`penalty` subsumes the "what if" of `effect`);
 - the language of the filing documents (subject `language`), not the list of documents;
-- the number of Nice classes (subject `classes`) after a Madrid answer, not the Madrid members.
+- the number of Nice classes (subject `classes`) after a Madrid answer, not the Madrid members;
+- a national renewal said to cover the IR (facet `covers`, facets.yaml `with`): the entry on the
+  two renewals together;
+- a party added to an existing IR, with its fee: the subsequent designation, not the fee overview
+  nor the estimate of a new application (bot/tools/detect.py `_SUBSEQUENT`).
 The runtime and fixtures of tests/bot/test_dialogues.py.
 """
 
@@ -54,6 +58,28 @@ _FOLLOW_UPS = [
         "how many members does the madrid system have",
         "how many classes are there in total",
         "nice-classes",
+    ),
+    ("马德里国际注册怎么续展", "国内续过了 马德里那边也算续了吗", "madrid-renewal-vs-national"),
+    ("马德里国际注册怎么续展", "续了国内的商标，国际注册够了吗", "madrid-renewal-vs-national"),
+    (
+        "how do we renew our international registration",
+        "our chinese mark was renewed already, is that not enough?",
+        "madrid-renewal-vs-national",
+    ),
+    (
+        "马德里国际注册怎么续展",
+        "想在原来的国际注册上再加越南 多少钱",
+        "madrid-subsequent-designation",
+    ),
+    (
+        "马德里国际注册怎么续展",
+        "现有的马德里注册再指定泰国要交多少钱",
+        "madrid-subsequent-designation",
+    ),
+    (
+        "how do we renew our international registration",
+        "can we add mexico to our current IR, how much",
+        "madrid-subsequent-designation",
     ),
 ]
 

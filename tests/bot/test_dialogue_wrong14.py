@@ -22,7 +22,7 @@ import pytest
 
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
-from tests.support.dialog import after
+from tests.support.dialog import after, turn
 
 rt, chat = dialogues.rt, dialogues.chat
 
@@ -89,4 +89,23 @@ def test_the_follow_up_takes_the_entry_of_its_class(
     rt: Runtime, first: str, then: str, entry: str
 ) -> None:
     got = after(rt.conversation, first, then)
+    assert (got.intent, got.faq_id) == ("faq", entry)
+
+
+# A window or a deadline asked as a rule, with no date of the user's to compute from (or an
+# event only supposed): the FAQ's rule, not a request for a date (bot/tools/detect.py).
+_RULES = [
+    ("我们商标明年3月到期 续展最早能提前多久办", "renewal-window"),
+    ("our mark expires next june, how far in advance can we renew", "renewal-window"),
+    (
+        "whats the deadline to appeal when cnipa refuses our application",
+        "rejection-review-deadline",
+    ),
+    ("要是被驳回了 复审最晚什么时候交", "rejection-review-deadline"),
+]
+
+
+@pytest.mark.parametrize(("text", "entry"), _RULES)
+def test_a_rule_asked_is_the_faq_not_a_date_asked_for(rt: Runtime, text: str, entry: str) -> None:
+    got = turn(rt.conversation, text)
     assert (got.intent, got.faq_id) == ("faq", entry)

@@ -540,7 +540,7 @@ def resolve(
                 tied = [
                     e
                     for e in primary
-                    if any(m.entry.id == e and own_best - m.score < TIE for m in same)
+                    if any(m.entry.id == e and own_best - m.score <= TIE for m in same)
                 ]
                 if tied:
                     return tied[0]

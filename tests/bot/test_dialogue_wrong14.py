@@ -102,6 +102,13 @@ _RULES = [
         "rejection-review-deadline",
     ),
     ("要是被驳回了 复审最晚什么时候交", "rejection-review-deadline"),
+    # "too late to invalidate it" asks the time limit ("valid" inside "invalidate" is no term)
+    (
+        "a rival registered a copy of our logo back in 2020, is it too late to get it invalidated",
+        "invalidation-time-limit",
+    ),
+    ("别人2020年注册了抄我们logo的商标 现在申请无效还来得及吗", "invalidation-time-limit"),
+    ("how do i file an invalidation", "invalidation-time-limit"),
 ]
 
 

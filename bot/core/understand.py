@@ -368,6 +368,9 @@ _SUBSUMES = {
     "unaware": frozenset(["accused"]),
     # "能不能管": whether others can be stopped, not whether one may do something (issue 21)
     "stop_others": frozenset(["eligibility"]),
+    # a fine asked under a condition ("要是没标会被怎么处理", "what if they don't, is there a
+    # fine"): the "what if" is the penalty's condition, not the effect asked (wrong14)
+    "penalty": frozenset(["effect"]),
 }
 
 

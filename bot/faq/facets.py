@@ -35,10 +35,11 @@ __all__ = (
 
 _FILE = Path(__file__).with_name("facets.yaml")
 LEAD = 4  # facets.yaml: the entry for a bare facet question among several that answer it
+NARROW = 5  # facets.yaml `narrow`: THE answer for a part of a subject ("宽展期多长")
 PRIMARY = 3  # the question asks it, or the answer is THE answer to it (facets.yaml)
 ALSO = 1  # an alternate asks it, or facets.yaml says the answer also covers it
 # the grace period is part of renewal; the language of a filing part of filing (b13)
-_FAMILY = {"grace": "renewal", "language": "registration"}
+_FAMILY = {"grace": "renewal", "language": "registration", "classes": "registration"}
 # A facet a subject has no entry that is THE answer for is asked of its wider subject
 # ("网上咋弄" after "必须找代理吗": filing online; bot/faq/skill.py `_facet_fit`).
 WIDER = {
@@ -61,7 +62,8 @@ NARROWER = {"hkmacao": "madrid", "rejection": "registration"}
 # The same for a party added to an IR ("add canada to the IR, whats the fee": the subsequent
 # designation's fee) and goods seized at the border ("how fast do we need to react").
 # (b13: "warned", going on after a warning; "foreign", no office in China)
-QUALIFIERS = frozenset(["wilful", "unaware", "add", "seized", "foreign", "warned"])
+# (wrong14: "partial", only some goods refused: "那分割的话得几天内办" asks the division's time)
+QUALIFIERS = frozenset(["wilful", "unaware", "add", "seized", "foreign", "warned", "partial"])
 
 
 _FILLER = re.compile(
@@ -123,6 +125,8 @@ class FacetMap:
     # {subject, other subject} -> (entry id, the facets it answers of the two together):
     # facets.yaml `with` ("公司改名了还没变更 影响续展不": the renewal documents)
     joint: dict[frozenset[str], tuple[str, frozenset[str]]] = field(default_factory=dict)
+    # (part of a subject, facet) -> THE entry for it (facets.yaml `narrow`)
+    narrow: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def together(self, named: set[str], context: str | None, facets: tuple[str, ...]) -> str | None:
         """The entry on two subjects together, named in the message (or one named and the
@@ -154,7 +158,7 @@ class FacetMap:
         """
         if not subject or not facet:
             return None
-        weights = self.weights.get((family(subject) or "", facet))
+        weights = self._table(subject, facet)
         if not weights:
             return None
         if prefer in weights and facet in self.own.get(prefer, ()):
@@ -197,17 +201,27 @@ class FacetMap:
 
     def winners(self, subject: str | None, facet: str | None) -> list[str]:
         """The entries that best answer `facet` of `subject` (several on a tie)."""
-        weights = self.weights.get((family(subject) or "", facet or ""), {})
+        weights = self._table(subject, facet)
         top = max(weights.values(), default=0)
         return [e for e, w in weights.items() if w == top and top]
 
     def weight(self, subject: str | None, facet: str | None, entry_id: str) -> int:
         """How well an entry answers `facet` of `subject` (0 = not at all)."""
-        return self.weights.get((family(subject) or "", facet or ""), {}).get(entry_id, 0)
+        return self._table(subject, facet).get(entry_id, 0)
 
     def covers(self, subject: str | None, facet: str | None) -> bool:
         """Whether any entry of the subject answers the facet."""
-        return bool(self.weights.get((family(subject) or "", facet or "")))
+        return bool(self._table(subject, facet))
+
+    def _table(self, subject: str | None, facet: str | None) -> dict[str, int]:
+        """{entry id: weight} for `facet` of `subject`: a part of a subject named for itself
+        (the grace period, within renewal) has its own entry for some facets (facets.yaml
+        `narrow`: "宽展期是多长时间" is the grace period's length, not the renewal window)."""
+        fam = family(subject) or ""
+        weights = self.weights.get((fam, facet or ""), {})
+        if subject and subject != fam and (subject, facet or "") in self.narrow:
+            return {**weights, self.narrow[(subject, facet or "")]: NARROW}
+        return weights
 
 
 def _entry_subject(entry: FaqEntry, note: dict[str, object]) -> str | None:
@@ -237,6 +251,7 @@ def build(entries: list[FaqEntry]) -> FacetMap:
     seen: set[str] = set()
     fills: list[tuple[str, str, dict[str, int]]] = []
     joint: dict[frozenset[str], tuple[str, frozenset[str]]] = {}
+    narrow: dict[tuple[str, str], str] = {}
     for entry in entries:
         note = dict(notes.get(entry.id) or notes.get(entry.topic or "") or {})
         subject = _entry_subject(entry, note)
@@ -264,6 +279,10 @@ def build(entries: list[FaqEntry]) -> FacetMap:
             weights[(str(family(subject)), facet)][entry.id] = weight
         for other in _listed(note, "fills"):
             fills.append((str(family(other)), entry.id, dict(score)))
+        parts = note.get("narrow")
+        for part, facets in parts.items() if isinstance(parts, dict) else []:
+            for facet in facets or ():
+                narrow[(str(part), str(facet))] = entry.id
         pairs = note.get("with")
         for other, facets in pairs.items() if isinstance(pairs, dict) else []:
             pair = frozenset({str(family(subject)), str(family(other))})
@@ -287,7 +306,7 @@ def build(entries: list[FaqEntry]) -> FacetMap:
         )
         for e in entries
     }
-    return FacetMap(subjects, dict(weights), related, tagged, topics, own, spoken, joint)
+    return FacetMap(subjects, dict(weights), related, tagged, topics, own, spoken, joint, narrow)
 
 
 # The editor's tags that name a measure the answer gives, whatever its question asks.
@@ -544,7 +563,7 @@ def resolve(
                 tied = [
                     e
                     for e in primary
-                    if any(m.entry.id == e and own_best - m.score < TIE for m in same)
+                    if any(m.entry.id == e and own_best - m.score <= TIE for m in same)
                 ]
                 if tied:
                     return tied[0]

@@ -390,6 +390,11 @@ class FaqSkill:
             if covered:
                 interp.facet = covered[0]
         found = fmap.best(interp.subject, interp.facet, prefer=previous)
+        qualified = _qualified(fmap, interp, ctx.text) if interp.followup else None
+        if qualified is not None and qualified in [m.entry.id for m in matches]:
+            # A qualifier says which of the subject's answers to the facet is asked ("那分割的话
+            # 得几天内办" after the review deadline: the division's, not the review's 15 days).
+            return qualified
         up = WIDER.get(interp.subject)
         wide = fmap.best(up, interp.facet) if up and interp.followup else None
         # "网上咋弄" after the agency: filing online, unless an agency entry is THE answer.
@@ -466,7 +471,13 @@ class FaqSkill:
                     previous or "", frozenset()
                 )
                 aside = other not in (family(interp.subject), "registration") and other in on_last
-                rival = (alone and not aside) or (answers and found != previous)
+                # ... nor of another subject the message does not name at all: "转完以后从哪天开始
+                # 算" after the assignment fee shares "从哪天起算" with the renewal's new term,
+                # but asks when the assignee owns the mark (wrong14).
+                foreign = other not in (family(interp.subject), "registration", None) and (
+                    other not in _named_families(ctx.text)
+                )
+                rival = (alone and not aside and not foreign) or (answers and found != previous)
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found
         if best is None:
@@ -649,3 +660,20 @@ def _distinct(matches: Any) -> list[Match]:
             seen.add(key)
             out.append(m)
     return out
+
+
+def _named_families(text: str) -> set[str | None]:
+    """The subject families a message names, in the corpus's words or in lay ones."""
+    return {family(s) for s in subjects_of(text)} | {family(s) for s in subjects_named(text)}
+
+
+def _qualified(fmap: FacetMap, interp: Interpretation, text: str) -> str | None:
+    """The entry a qualifier named in a follow-up points to, when it also answers the facet
+    asked (`QUALIFIERS`: "分割的话" is the division, "if they did it on purpose" the punitive
+    damages), or None."""
+    for facet in facets_of(text):
+        if facet in QUALIFIERS and facet != interp.facet:
+            found = fmap.best(interp.subject, facet)
+            if found and fmap.weight(interp.subject, interp.facet, found) >= PRIMARY:
+                return found
+    return None

@@ -89,6 +89,13 @@ _PERSONAL = _re(
 _WHEN = _re(
     r"什么时候|何时|哪天|哪一天|几号|截止|最晚|最后期限|\bwhen\b|what date|deadline|last day"
 )
+# An event supposed, not told ("when cnipa refuses our application", "要是被驳回了"): what
+# the deadline is, the rule (the FAQ's, which offers the computation), not a date to ask for.
+_SUPPOSED = _re(
+    r"\b(when|if|once|in case) (cnipa|the office|they|it|the (application|mark)|our (application|mark)"
+    r"|an? (application|mark)|we (get|got|receive))\b.{0,24}\b(refus|reject|turn\w* down|oppos)"
+    r"|(如果|要是|万一|假如|假设)\S{0,10}(驳回|被拒|异议)|(被驳回|被异议)(了)?的话"
+)
 _HOW_LONG = _re(r"多久|几天|还有多少天|how long|how many days")  # a length: often a rule question
 _COMPUTE = _re(
     r"帮我算|帮忙算|算一下|算下|算算|计算|估算|测算|帮我查|帮忙查|查一下|查下|帮我看下"
@@ -103,6 +110,9 @@ _ASK_COMPUTE = _re(
 _WINDOW_Q = _re(
     r"(?:什么时候|何时|啥时候|哪天)(?:才|就)?(?:可以|能|开始|允许)(?:办理?)?续"
     r"|\bwhen (?:can|could|may) (?:i|we)\b|\bwhen (?:am i|are we) allowed|how (?:early|soon) can"
+    # how far ahead it may be done ("续展最早能提前多久办", "how far in advance can we renew")
+    r"|最早\S{0,4}提前|提前多久(?:能|可以|就能)?(?:办|续|申请|交)|最早(?:能|可以)?(?:什么时候|啥时候|哪天)"
+    r"|how far (?:in advance|ahead)|how (?:many months|long) (?:before|ahead|in advance)"
 )
 _COST = _re(
     r"多少钱|多少费用|费用多少|要多少|交多少|花多少|需要多少|一共|总共|合计|多少|几块|费用|官费|规费"
@@ -124,6 +134,15 @@ _LATE = _re(
 _MADRID_CTX = _re(
     r"马德里|国际注册|国际申请|madrid|international (?:registration|application|filing)"
     r"|\bwipo\b|designat"
+)
+# A party added to an international registration the user already holds (a subsequent
+# designation, its own basic fee): the FAQ's rule, not the estimate of a new application
+# ("想在原来的国际注册上再加越南 多少钱", "add vietnam to our existing IR, whats the fee").
+_SUBSEQUENT = _re(
+    r"后期指定|后续指定|(原来|原有|现有|已有|已经有|之前)的?\S{0,4}(国际注册|马德里|国际商标)"
+    r"|(国际注册|马德里)\S{0,6}(上|里)(再|也)?(加|指定)"
+    r"|subsequent(ly)? designat|\b(existing|current) (ir|international registration|madrid)\b"
+    r"|\badd \w+( and \w+)? to (the|our|my) (ir|international registration)\b"
 )
 _OTHER_PROCEDURE = _re(
     r"转让|变更|异议|撤三|撤销|无效|复审|补发|许可|备案|质押|专利|版权|著作权|域名"
@@ -485,6 +504,8 @@ def wants_missing_date(facts: Facts) -> str | None:
     for tool in ("opposition", "rejection_review"):
         if TOPIC[tool].search(text):
             # "how many days to file a review" asks the rule; "复审截止哪天" asks a date.
+            if _SUPPOSED.search(text) and not facts.compute:
+                return None  # "whats the deadline to appeal when cnipa refuses": the rule
             return tool if facts.asks_when or facts.compute else None
     expiry = re.search(r"到期|过期|期满|expire", text, re.IGNORECASE)
     if _WINDOW_Q.search(text) and not facts.compute:
@@ -515,6 +536,8 @@ def choose(facts: Facts) -> str | None:
     # one class").
     abroad = any(p.member and p.code != "CN" for p in facts.parties)
     madrid = madrid or (abroad and listed and facts.asks_cost)
+    if madrid and _SUBSEQUENT.search(text):
+        return None
     if madrid and (facts.asks_cost or (listed and not facts.asks_when and not facts.asks_how_long)):
         if facts.parties or facts.classes is not None:
             return "fee_madrid"

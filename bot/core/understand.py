@@ -854,9 +854,26 @@ def _after_aside(text: str) -> str | None:
     return " ".join(parts[dropped:]) if dropped else None
 
 
+# Someone of the user's own side who sent them to ask ("领导让我问下 ...", "老板叫我来咨询下",
+# "my boss asked me to find out ..."): an errand told before the question, not a person asked
+# for; the question is what follows.
+_ERRAND = re.compile(
+    r"^\W*(我们?的?|公司|单位)?(领导|老板|老总|上级|上司|主管|经理|负责人|同事|客户|老公|老婆|家里人?|朋友"
+    r"|公司|单位|法务|财务|总监|部门)(让|叫|要|派|托|请|安排)(我|我们|俺)(来|过来|先)?"
+    r"(问|咨询|打听|了解|查|确认|核实)(问|一下|下|一问|清楚)?[\s,，。.:：;；!！~～]*"
+    r"|^\W*(so |hi,? |hello,? )?(my|our) (boss|manager|supervisor|director|ceo|owner|colleague|client"
+    r"|legal team|team lead|lead|partner)\b,? (asked|wants|wanted|told|has asked|needs|sent) (me|us)"
+    r" to (ask|check|find out|look into|enquire|inquire|figure out|confirm)( about)?\b[\s,:;.-]*",
+    re.I,
+)
+
+
 def _request(text: str, key: str, scores: dict[str, float]) -> str | None:
     """A booking or a person asked for in words ("booking", "handoff"), or None; the score of
     each intent's examples goes to `scores`."""
+    text = _ERRAND.sub(" ", text)  # "领导让我问问": the user's own boss, not staff asked for
+    if not text.strip():
+        return None
     intent = _asked(text, key, scores)
     if intent in (None, "handoff") and _consults_expert(text):
         # "找个律师电话里聊聊侵权的情况", "someone who knows madrid i could video chat with":

@@ -113,7 +113,10 @@ def test_items_said_by_class_number_go_to_that_class(rt: Runtime) -> None:
 def test_the_class_finder_reads_plural_goods_and_several_in_one_message(rt: Runtime) -> None:
     for n, (text, cls) in enumerate(
         [
-            ("i sell tshirts and hoodies in my douyin shop, which class does the trademark go in", 25),
+            (
+                "i sell tshirts and hoodies in my douyin shop, which class does the trademark go in",
+                25,
+            ),
             ("we make LED lamps and ceiling lights for export, what class do they fall in", 11),
             ("we sell leather handbags and wallets on taobao, which class should we register", 18),
             ("which class covers mobile apps", 9),

@@ -42,7 +42,12 @@ __all__ = (
 )
 
 QUESTION_RE = re.compile(
-    r"[?？]|吗|多少|怎么|如何|什么|哪|能否|是否|为什么|^(how|what|when|which|can|do|does|is|why)\b",
+    r"[?？]|吗|多少|怎么|如何|什么|哪|能否|是否|为什么|^(how|what|when|which|can|do|does|is|why)\b"
+    # asked without a question word: a choice between two ("是企业自己申请还是得协会出面"),
+    # "是不是", the colloquial "咋"/"啥", or announced as an aside ("等下先问个 ...")
+    r"|(是|要|得|能|去|自己|找)\S{1,20}还是\S{2,}|是不是|咋|啥(?!都|也)"
+    r"|(先|顺便|另外|插一?句|等下|等一下)\s*(问|请教)(个|一个|一下|下)"
+    r"|\b(quick question|one (more |quick )?question|before (that|we go on))\b",
     re.I,
 )
 MAX_TEXT = {"company": 200, "contact": 80, "question": 200}

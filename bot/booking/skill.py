@@ -45,6 +45,17 @@ START_WORDS = frozenset(
 MY_WORDS = frozenset(
     {"我的预约", "查看预约", "my bookings", "my booking", "/mybookings", "book:my"}
 )
+# One's own booking asked about in words ("我之前是不是约过一次 帮我看看还在不在", "is my
+# appointment still on"): the list of them.
+_MY_RE = re.compile(
+    r"(我|我们)(之前|以前|上次|前几天|早先|已经|是不是|有没有|好像|还)*(约|预约)过"
+    r"|(我|我们)(之前|上次)?(约|预约)的(那个|专家|时间)?(还在|还有效|是哪天|是几号|什么时候)"
+    r"|(查|看)(一?下|看)?(我|我们)的预约"
+    r"|\b(did|have) (i|we) (already )?(book|booked|make|made)\b.{0,30}\b(appointment|booking"
+    r"|consultation|session|before|already)\b"
+    r"|\b(is|are) (my|our) (booking|appointment|consultation)s? (still|on|confirmed|valid)\b",
+    re.I,
+)
 BACK_WORDS = frozenset({"返回", "上一步", "back", "/back", "book:back"})
 # Yes and no are the one vocabulary of bot/core/answers.py; the buttons add their payloads.
 YES_WORDS = ANSWER_YES | {"book:confirm"}
@@ -150,7 +161,7 @@ class BookingSkill:
             return self._in_flow(ctx, text, key)
         if key in START_WORDS:
             return self._start(ctx)
-        if key in MY_WORDS:
+        if key in MY_WORDS or _MY_RE.search(text):
             return act.my_bookings(ctx)
         if m := _CANCEL_RE.match(text):
             return self._by_code(ctx, m.group(1), "cancel")
@@ -297,7 +308,12 @@ class BookingSkill:
             return self._goto(ctx, target)
         if key in START_WORDS:
             return self._start(ctx)
-        if key in MY_WORDS | MENU | GREETINGS or _CANCEL_RE.match(text) or _MOVE_RE.match(text):
+        if (
+            key in MY_WORDS | MENU | GREETINGS
+            or _MY_RE.search(text)
+            or _CANCEL_RE.match(text)
+            or _MOVE_RE.match(text)
+        ):
             ctx.flow = None  # the user went elsewhere: leave the flow
             return self.handle(ctx)
         if re.match(r"^[a-z_]+:", text) and not text.startswith("book:"):

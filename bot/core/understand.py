@@ -100,6 +100,18 @@ _CANCEL_FILLER = re.compile(
     r"|问问?(我们|我)?的?(律师|老板|领导|同事|代理|法务)"
     r"|\bask(ing)? (our|my|the) (legal |law |ip )?(lawyers?|attorneys?|boss|manager|agent"
     r"|colleagues?|team|department|legal|counsel)\b"
+    # ... after going back to them ("算了 先不约了 我回去跟老板商量下", "need to check with my
+    # boss first")
+    r"|回去|回头|(跟|和|同|与|问)(老板|领导|上司|老总|经理|公司|家里人?|同事|合伙人|团队|他们|大家|律师|财务"
+    r"|法务|股东)?|(我)?(得|要|需要)(先)?|一?下|确认|核实|请示|汇报|预算"
+    r"|\b(need|have|got|going) to\b|\bgotta\b|\bmust\b|\bwill\b|\b((my|our) )?(business )?(partners?"
+    r"|team|family|wife|husband|accountant|finance|co-?founders?|colleagues?|lawyer|director)\b"
+    r"|\bbudget\b"
+    r"|\b(check|confirm|talk|speak|run (it|this) by|go back)( it| this)?( with| to| by)?\b"
+    # ... or getting in touch another way ("ill just call you instead", "我直接打电话问吧")
+    r"|(直接|到时)?(打|拨)(个)?电话(过去|给你们|问问?|联系)?|(电话|当面|到时候?)(联系|问问?|说)"
+    r"|\b(call|ring|phone|email|e-mail|visit|drop by)( you| you guys| the station| the office)?"
+    r"( instead| later| directly| tomorrow)?\b|\binstead\b"
 )
 # An elliptical message leans on what came before: it starts so, or it is short.
 _LEAN = re.compile(
@@ -524,7 +536,14 @@ _RESERVED = re.compile(
 _RESERVE_ONLY = re.compile(r"^(an )?(appointment|booking)( please| pls)?$", re.I)
 # A booking already made, looked at or changed: the booking skill's commands, not a new one.
 _MADE_BOOKING = re.compile(
-    r"我的预约|查看预约|查询预约|取消|改约|改期|\bmy (booking|appointment)|cancel|reschedul", re.I
+    r"我的预约|查看预约|查询预约|取消|改约|改期|\bmy (booking|appointment)|cancel|reschedul"
+    r"|约过|(上次|之前|以前)(约|预约)的|\b(did|have) (i|we) (already )?(book|booked|made)\b",
+    re.I,
+)
+# A booking made before, asked about ("我是不是已经约过专家了", "did we already book a
+# consultation"): the booking skill lists it; no new booking starts.
+_BOOKED_BEFORE = re.compile(
+    r"约过|(上次|之前|以前)(约|预约)的|\b(did|have) (i|we) (already )?(book|booked|made)\b", re.I
 )
 # A person asked for in words: wanting, finding or talking to staff or a human.
 _HUMAN_VERB = re.compile(
@@ -917,20 +936,54 @@ def _after_aside(text: str) -> str | None:
     return " ".join(parts[dropped:]) if dropped else None
 
 
-# A question passed on from someone ("领导让我问下", "my boss asked me to check"): the boss is
-# who asked, not a person asked for (b14).
-_SENT_TO_ASK = re.compile(
-    r"(领导|老板|上司|老总|经理|主管|同事|公司|单位)(让|叫|要|派|托)我(来|过来)?(问|咨询|了解|打听)(一?下|问)?"
-    r"|\b(my|our) (boss|manager|supervisor|director|colleague|ceo|owner)\b"
-    r" (asked|wants|told|sent|had) (me|us) to (ask|check|find out|enquire|inquire)\b",
-    re.IGNORECASE,
+# Why a figure is what it is ("why does the total jump by 200", "为啥多了200", "how come the EU
+# part costs so much"): the figure is the last answer's.
+_WHY_FIGURE = re.compile(
+    r"(为什么|为啥|凭什么|怎么会)\S{0,12}(贵|多|高|涨|加|收|费|钱|总价|合计|一共)"
+    r"|\b(why|how come)\b.{0,40}\b(total|fee|fees|cost|costs|price|expensive|pricey|more|jump"
+    r"|extra|higher|charge|charged|pay)\b",
+    re.I,
+)
+# The line of an estimate a why-question points at, and the corpus's words for it.
+_FIGURE_PARTS = (
+    (
+        re.compile(
+            r"(多|加|超|额外)\S{0,3}(的)?\S{0,2}类|\b(extra|more|additional|beyond)\b.{0,12}\bclass",
+            re.I,
+        ),
+        "附加费 超过三个类",
+        "supplementary fee per extra class",
+    ),
+    (
+        re.compile(
+            r"单独规费|欧盟|美国|日本|\b(individual fee|eu|us|japan|country|countries)\b", re.I
+        ),
+        "单独规费",
+        "individual fee",
+    ),
+    (re.compile(r"彩色|颜色|\bcolou?r", re.I), "基础费 彩色", "basic fee colour"),
+)
+# Someone of the user's own side who sent them to ask ("领导让我问下 ...", "老板叫我来咨询下",
+# "my boss asked me to find out ..."): an errand told before the question, not a person asked
+# for; the question is what follows.
+_ERRAND = re.compile(
+    r"^\W*(我们?的?|公司|单位)?(领导|老板|老总|上级|上司|主管|经理|负责人|同事|客户|老公|老婆|家里人?|朋友"
+    r"|公司|单位|法务|财务|总监|部门)(让|叫|要|派|托|请|安排)(我|我们|俺)(来|过来|先)?"
+    r"(问|咨询|打听|了解|查|确认|核实)(问|一下|下|一问|清楚)?[\s,，。.:：;；!！~～]*"
+    r"|^\W*(so |hi,? |hello,? )?(my|our) (boss|manager|supervisor|director|ceo|owner|colleague|client"
+    r"|legal team|team lead|lead|partner)\b,? (asked|wants|wanted|told|has asked|needs|sent) (me|us)"
+    r" to (ask|check|find out|look into|enquire|inquire|figure out|confirm)( about)?\b[\s,:;.-]*",
+    re.I,
 )
 
 
 def _request(text: str, key: str, scores: dict[str, float]) -> str | None:
     """A booking or a person asked for in words ("booking", "handoff"), or None; the score of
     each intent's examples goes to `scores`."""
-    if (framed := _SENT_TO_ASK.sub(" ", text)) != text and framed.strip():
+    framed = _ERRAND.sub(" ", text)  # "领导让我问问": the user's own boss, not staff asked for
+    if framed != text:
+        if not framed.strip():
+            return None
         text, key = framed, _norm(framed)
     intent = _asked(text, key, scores)
     if intent in (None, "handoff") and _consults_expert(text):
@@ -939,6 +992,8 @@ def _request(text: str, key: str, scores: dict[str, float]) -> str | None:
         return "booking"
     if intent == "handoff" and _BOOK_VISIT.search(text) and not _ABOUT.search(text):
         return "booking"  # someone to see in person ("找个人当面说说"): an expert's slot
+    if intent == "booking" and _BOOKED_BEFORE.search(text):
+        return None
     return intent
 
 
@@ -1100,6 +1155,17 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # "unrelated but someone mentioned a new trademark law, when does it kick in?": the
         # user says it is another question; it is read alone, not as a follow-up.
         interp.extra["switch"] = True
+        return interp
+    if interp.intent is None and not own and dialogue.subject and _WHY_FIGURE.search(text):
+        # "why does the total jump by 200 just for the extra classes" after a Madrid estimate:
+        # a question about a figure just given is the conversation's subject's, however long.
+        subject = next(s for s in lexicon().subjects if s.name == dialogue.subject)
+        interp.query = f"{subject.en if lang == 'en' else subject.zh} {text}"
+        for said, zh, en in _FIGURE_PARTS:
+            if said.search(text):  # the line of the estimate asked about, in the corpus's words
+                interp.query += " " + (en if lang == "en" else zh)
+                break
+        interp.subject, interp.followup = dialogue.subject, True
         return interp
     if interp.intent is None and not own and dialogue.subject:
         tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5

@@ -53,6 +53,25 @@ _FILLER_RE = re.compile(
     r"|talk|speak|with|at|station|staff|me|need|i'?d|let|get|connect|put|through|transfer)\b",
     re.IGNORECASE,
 )
+# What a request may say besides asking that states no problem: whether anyone is there, that
+# the bot did not help, how urgent it is, filler ("有真人吗 机器人说不明白", "can i get an actual
+# person on this? kinda urgent", "转人工吧").
+_NO_PROBLEM_RE = re.compile(
+    r"有没有|有吗|在吗|在不在|机器人|智能客服|\bai\b|说不(明白|清楚|懂)|听不懂|看不懂|不明白|没听懂"
+    r"|(领导|老板|老总|经理|主管|上级)(让|叫|要)(我|我们)|答非所问|答不上来?|没用|太笨|不靠谱|不行|搞不定|解决不了|(很|挺|比较|非常|特别|有点)?(着)?急的?"
+    r"|赶紧|尽快|马上|立刻|快点|加急|紧急|一下|一个|吧|啊|呀|呢|吗|哈|嘛|行|好的?|那|就|还是|直接|谢谢|有|个|下"
+    r"|这个|这事|这些|刚才|我们?|想|要|问问?|能不能|可以|能"
+    r"|\b(actual|actually|real|live|on|this|that|it|kinda|kind|of|pretty|really|very|super|so|urgent"
+    r"|urgently|asap|quick|quickly|now|right|away|thanks|thank|you|your|the|bot|robot|chatbot"
+    r"|useless|not|isn'?t|doesn'?t|does|don'?t|understand|helping|help(ful)?|ok|okay|just|hi|hello"
+    r"|hey|anyone|anybody|there|is|are|one|instead|rather|pls|plz|here|for|do|have|has|any|or)\b",
+    re.IGNORECASE,
+)
+# A request pointing back at what was just answered ("还是转人工吧", "这个我还是想问问人工",
+# "i'd rather talk to a person"): that question is the matter, answered or not.
+_REFERS_BACK_RE = re.compile(
+    r"还是|这个|这事|这些|这种|刚才|上面|\b(rather|instead|this|that|it|still)\b", re.IGNORECASE
+)
 CLOSE = _words("结束 结束人工 结束服务 done /done end /end /cancel cancel 取消 退出")
 CANCEL = _words("取消 cancel /cancel 算了 不用了 退出 quit")
 YES = _words("同意 可以 好 好的 是 是的 嗯 yes y ok okay agree sure consent:yes")
@@ -145,7 +164,7 @@ class HandoffSkill:
             )
         offer = ctx.data.pop("handoff_offer", None)
         rest = _FILLER_RE.sub("", _HUMAN_RE.sub("", ctx.text)).strip(" ，,。.!！:：;；-?？")
-        if key not in HUMAN and len(rest) >= 4:
+        if key not in HUMAN and len(rest) >= 4 and _is_question(_NO_PROBLEM_RE.sub(" ", rest)):
             # "我要转人工，我的商标被驳回了怎么办" carries the question: the clause after the
             # request, as typed; a request inside one sentence keeps the whole sentence.
             return self._open(ctx, _question_of(ctx.text), "asked")
@@ -156,10 +175,12 @@ class HandoffSkill:
             # Asked for in words, the reason is the user's request, not the weak answer.
             reason = "asked" if typed else offer["reason"]
             return self._open(ctx, offer["question"], reason, offer["category"], offer["priority"])
-        recent = self._recent_question(ctx)
+        recent = self._recent_question(ctx, bool(_REFERS_BACK_RE.search(ctx.text)))
         if recent is not None:
             return self._open(ctx, recent.question, "asked", self._category(ctx, recent.faq_id))
         ctx.flow = self.name
+        if any(word in ctx.text.lower() for word in URGENT):
+            ctx.flow_data["urgent"] = True  # "kinda urgent": the ticket the answer opens is
         return _said([Reply(ht("ask_question", ctx.lang))], "handoff", "asked")
 
     def ask_again(self, ctx: Context) -> Reply | None:
@@ -179,9 +200,10 @@ class HandoffSkill:
             return None
         # Someone who only repeats "人工" wants a person, not a form: open it anyway.
         question = "（用户未说明问题 / no question given）" if key in HUMAN else ctx.text
-        return self._open(ctx, question, "asked")
+        priority = "high" if ctx.flow_data.get("urgent") else "normal"
+        return self._open(ctx, question, "asked", priority=priority)
 
-    def _recent_question(self, ctx: Context) -> QuestionLog | None:
+    def _recent_question(self, ctx: Context, refers_back: bool) -> QuestionLog | None:
         query = (
             select(QuestionLog)
             .where(
@@ -194,7 +216,20 @@ class HandoffSkill:
             .limit(5)
         )
         # The last message that can stand as a question for staff, not "哈哈哈" or "123".
-        return next((q for q in ctx.session.exec(query) if _is_question(q.question)), None)
+        rows = list(ctx.session.exec(query))
+        last = next((q for q in rows if _is_question(q.question)), None)
+        if (
+            last is not None
+            and last is rows[0]
+            and last.outcome == "answered"
+            and last.feedback != "not_useful"
+            and not refers_back
+        ):
+            # Answered (not rated unhelpful) just before a request that does not point back at
+            # it: not the user's problem; the request asks what is. After a turn that failed
+            # ("123"), or with "还是"/"rather", it stays the matter.
+            return None
+        return last
 
     def _category(self, ctx: Context, faq_id: str | None) -> str:
         entry = ctx.services.index.get(ctx.session).resolve(faq_id, ctx.today) if faq_id else None

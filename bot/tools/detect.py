@@ -31,6 +31,8 @@ __all__ = (
     "date_role",
     "date_tool",
     "mailed",
+    "numbered_class_items",
+    "numbered_items",
     "over_items",
     "read_facts",
     "tied",
@@ -250,6 +252,38 @@ _REST_ITEMS = re.compile(
 )
 
 
+# Items said of a class by its number: "13 items in 25 and 8 in 35", "class 35 has 15 items",
+# "其中35类要报15个小项", "25类13项 35类8项". The number must be a class number the message
+# names (`Facts.numbers`), so "3类 每类10项" stays a count with items per class.
+_EN_NUMBERED_ITEMS = re.compile(
+    r"\b(\d{1,3})\s+(?:(?:items?|goods|products|terms|services)\s+)?(?:in|for|under)\s+(class\s+)?(\d{1,2})\b"
+    r"|\bclass\s+(\d{1,2})\s*(?:will\s+)?(?:has|have|with|needs?|gets?|covers?|lists?|:|-)?\s*"
+    r"(?:about\s+|around\s+|like\s+)?(\d{1,3})\s+" + _EN_ITEM_NOUN,
+    re.I,
+)
+_ZH_NUMBERED_ITEMS = re.compile(
+    r"(第)?\s*(\d{1,2})\s*类\s*(?:里|里面|中)?\s*(?:要|需要|得|打算|准备|想|的话)?\s*"
+    r"(?:报|申报|填|选|写|放|有|是|共)?\s*(?:了)?\s*" + _NUM + r"\s*个?\s*" + _ITEM_NOUN
+)
+
+
+def numbered_items(norm: str, numbers: set[int]) -> dict[int, int]:
+    """Items per class number, for the class numbers named in the message."""
+    found: dict[int, int] = {}
+    for m in _EN_NUMBERED_ITEMS.finditer(norm):
+        if m.group(3):
+            n, cls, said_class = int(m.group(1)), int(m.group(3)), bool(m.group(2))
+        else:
+            cls, n, said_class = int(m.group(4)), int(m.group(5)), True
+        if (said_class or cls in numbers) and 1 <= cls <= 45 and 1 <= n <= 500:
+            found[cls] = n
+    for m in _ZH_NUMBERED_ITEMS.finditer(norm):
+        cls, n = int(m.group(2)), number(m.group(3))
+        if (m.group(1) or cls in numbers) and 1 <= cls <= 45 and n and 1 <= n <= 500:
+            found[cls] = n
+    return found
+
+
 def number(raw: str) -> int | None:
     """A count typed as digits, in English or in Chinese numerals ("12", "five", "十二")."""
     raw = raw.lower()
@@ -276,6 +310,8 @@ class Facts:
     classes: int | None = None
     numbers: list[int] = field(default_factory=list)  # class numbers named ("第9类和第42类")
     items: list[int] = field(default_factory=list)
+    numbered: dict[int, int] = field(default_factory=dict)  # items by class number
+    counted: bool = False  # the classes counted ("3个类"), not only numbered ("第35类")
     # Items said of some classes (how many, items) and of the others ((how many or None, items)).
     some_items: tuple[int, int] | None = None
     other_items: tuple[int | None, int] | None = None
@@ -375,6 +411,14 @@ def read_facts(
     facts.classes = counts[0] if counts else (len(numbers) or None)  # "第9类和第42类" = 2
     if facts.classes is None and facts.some_items and facts.other_items and facts.other_items[0]:
         facts.classes = facts.some_items[0] + facts.other_items[0]  # "一个类15项 另外两个类12项"
+    facts.numbered = numbered_items(norm, numbers)
+    if facts.numbered:
+        # "12 items for class 9 and 10 for class 42": the 10 is items, not class 10.
+        counts_said = {v for k, v in facts.numbered.items()} - set(facts.numbered)
+        numbers -= {n for n in counts_said if not re.search(rf"第\s*{n}\s*类|class\s+{n}\b", norm)}
+        if not counts:
+            facts.classes = len(numbers) or None
+    facts.counted = bool(counts)
     facts.numbers = sorted(numbers)
     items = []
     for m in (*_ZH_ITEMS.finditer(norm), *_EN_ITEMS.finditer(norm)):
@@ -406,6 +450,21 @@ def _pair(m: re.Match[str]) -> tuple[str | None, str | None]:
         if groups[i + 1] is not None:
             return groups[i], groups[i + 1]
     return None, None
+
+
+def numbered_class_items(
+    facts: Facts, classes: int, numbers: list[int], last: list[int] | None = None
+) -> tuple[list[int], list[int], int] | None:
+    """Items per class when the message gives them by class number ("13 items in 25 and 8 in
+    35", "其中35类要报15个小项" after three classes): the list with the named classes first, their
+    numbers, and how many classes; None when no class number has items."""
+    if not facts.numbered:
+        return None
+    order = [*numbers, *(n for n in sorted(facts.numbered) if n not in numbers)]
+    classes = max(classes, len(order))
+    base = list(last) if last and len(last) == classes else [10] * classes
+    items = [facts.numbered.get(n, base[i]) for i, n in enumerate(order)] + base[len(order) :]
+    return items, order, classes
 
 
 def class_items(

@@ -19,6 +19,8 @@ from bot.tools.detect import (
     choose,
     class_items,
     number,
+    numbered_class_items,
+    numbered_items,
     over_items,
     read_facts,
     tied,
@@ -655,7 +657,27 @@ def follow_up(
     if tool == "fee_national":
         classes = facts.classes or inputs.get("classes") or 1
         paper = facts.paper or (inputs.get("paper", False) and not _ONLINE.search(text))
-        numbers = sorted({*(inputs.get("numbers") or []), *facts.numbers})
+        known = list(inputs.get("numbers") or [])
+        if not facts.numbered and known and (said := numbered_items(facts.text, set(known))):
+            # "9类报了14个小项" after "第9类和第42类": class 9 of those, not nine classes.
+            facts.numbered, facts.counted = said, False
+        if facts.numbered and not facts.counted:
+            # "其中35类要报15个小项" after three classes: the class named is one of them.
+            last_items = list(inputs.get("items") or [])
+            numbered = numbered_class_items(
+                facts, int(inputs.get("classes") or 1), known, last_items or None
+            )
+        else:
+            numbered = numbered_class_items(facts, classes, facts.numbers or known)
+        if numbered is not None:
+            items, order, classes = numbered
+            inputs.update(classes=classes, items=items, paper=paper, numbers=order)
+            inputs["fixed"] = len(order)
+            answer = national(
+                items, paper=paper, items_given=True, cfg=cfg, lang=lang, numbers=order
+            )
+            return answer, inputs
+        numbers = sorted({*known, *facts.numbers})
         scoped = class_items(facts, classes, inputs.get("items"), int(inputs.get("fixed") or 0))
         if scoped is not None:
             # "那另外两个类也都报到12个小项的话呢": the classes singled out before keep theirs.
@@ -668,7 +690,12 @@ def follow_up(
             items = (items + [10] * classes)[:classes]  # per-class items, for a new class count
         inputs.update(classes=classes, items=items, paper=paper, numbers=numbers)
         per_class = items * classes if len(items) == 1 else (items or [10] * classes)
-        answer = national(per_class, paper=paper, items_given=bool(items), cfg=cfg, lang=lang)
+        fixed = int(inputs.get("fixed") or 0)
+        by_number = fixed and known == numbers and len(numbers) <= fixed  # said by class number
+        named = numbers if (len(numbers) == len(per_class) and not fixed) or by_number else []
+        answer = national(
+            per_class, paper=paper, items_given=bool(items), cfg=cfg, lang=lang, numbers=named
+        )
         return answer, inputs
     if (
         tool == "fee_renewal"

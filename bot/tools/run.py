@@ -143,11 +143,19 @@ def period(
 
 
 def national(
-    items: Sequence[int], *, paper: bool, items_given: bool, cfg: ToolConfig, lang: str
+    items: Sequence[int],
+    *,
+    paper: bool,
+    items_given: bool,
+    cfg: ToolConfig,
+    lang: str,
+    numbers: Sequence[int] = (),
 ) -> Answer:
-    """Official fees of one national application; `items` lists the items of each class."""
-    est = estimate_national(list(items), online=not paper, table=cfg.fees)
-    other = estimate_national(list(items), online=paper, table=cfg.fees)
+    """Official fees of one national application; `items` lists the items of each class,
+    `numbers` the class numbers of the first ones when the user named them."""
+    numbers = list(numbers)[: len(items)]
+    est = estimate_national(list(items), online=not paper, table=cfg.fees, numbers=numbers)
+    other = estimate_national(list(items), online=paper, table=cfg.fees, numbers=numbers)
     lines = [est.explain(lang)]
     if not items_given:
         lines.append(tt("national.assumed_items", lang))

@@ -26,6 +26,7 @@ from bot.tools.detect import (
     date_tool,
     date_tool_of,
     mailed,
+    numbered_class_items,
     read_facts,
     unknown_parties,
 )
@@ -156,6 +157,23 @@ class ToolsSkill:
             return self._with_date(ctx, tool, found[1], facts, cfg, classes=facts.classes)
         if tool == "fee_national":
             classes = facts.classes
+            numbered = numbered_class_items(facts, classes or 1, facts.numbers)
+            if numbered is not None:
+                # "13 items in 25 and 8 in 35": each class its own items, named by number.
+                items, numbers, count = numbered
+                ctx.dialogue.used_tool(
+                    {
+                        "tool": tool,
+                        "classes": count,
+                        "items": items,
+                        "fixed": len(numbers),
+                        "paper": facts.paper,
+                        "numbers": numbers,
+                    }
+                )
+                return national(
+                    items, paper=facts.paper, items_given=True, cfg=cfg, lang=lang, numbers=numbers
+                )
             scoped = class_items(facts, classes or 1)
             fixed = 0
             if scoped is not None:  # "其中一个类15个小项": items of that class, ten for the others
@@ -174,8 +192,15 @@ class ToolsSkill:
                     "numbers": facts.numbers,
                 }
             )
+            same = len(set(items)) == 1  # every class alike: the numbers name them all
+            named = facts.numbers if len(facts.numbers) == len(items) and same else []
             return national(
-                items, paper=facts.paper, items_given=bool(facts.items), cfg=cfg, lang=lang
+                items,
+                paper=facts.paper,
+                items_given=bool(facts.items),
+                cfg=cfg,
+                lang=lang,
+                numbers=named,
             )
         if tool == "fee_renewal":
             classes = facts.classes or 1

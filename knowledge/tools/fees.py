@@ -186,9 +186,13 @@ def load_fee_table(path: Path | str | None = None) -> FeeTable:
 
 
 def estimate_national(
-    classes: Sequence[int], online: bool = True, table: FeeTable | None = None
+    classes: Sequence[int],
+    online: bool = True,
+    table: FeeTable | None = None,
+    numbers: Sequence[int] = (),
 ) -> NationalEstimate:
-    """Official fee for one application: `classes` lists the number of items in each class."""
+    """Official fee for one application: `classes` lists the number of items in each class;
+    `numbers` the Nice class numbers of the first ones, when the user named them ("第35类")."""
     if not classes:
         raise ValueError("give at least one class (a list with the number of items per class)")
     if any(n < 1 for n in classes):
@@ -199,10 +203,13 @@ def estimate_national(
     total = 0
     for i, n in enumerate(classes, start=1):
         fee = base.amount(online)
+        named = i <= len(numbers)
+        zh = f"第{numbers[i - 1]}类" if named else f"第{i}个类别"
+        en = f"class {numbers[i - 1]}" if named else (f"class #{i}" if numbers else f"class {i}")
         lines.append(
             FeeLine(
-                f"第{i}个类别基本费（含{ITEMS_INCLUDED_PER_CLASS}个项目，实报{n}项）",
-                f"class {i}: base fee (covers {ITEMS_INCLUDED_PER_CLASS} items; {n} listed)",
+                f"{zh}基本费（含{ITEMS_INCLUDED_PER_CLASS}个项目，实报{n}项）",
+                f"{en}: base fee (covers {ITEMS_INCLUDED_PER_CLASS} items; {n} listed)",
                 1,
                 fee,
                 fee,
@@ -214,8 +221,8 @@ def estimate_national(
             amount = over * extra.amount(online)
             lines.append(
                 FeeLine(
-                    f"第{i}个类别超出的{over}个项目",
-                    f"class {i}: {over} items beyond 10",
+                    f"{zh}超出的{over}个项目",
+                    f"{en}: {over} items beyond 10",
                     over,
                     extra.amount(online),
                     amount,

@@ -84,6 +84,12 @@ _ZH_STOP = {
     "自制",
 }
 _EN_STOP = {
+    # where and how it is sold, and the question about the class ("in my douyin shop", "for
+    # export", "what class do they fall in"): not what it is
+    *("go", "goes", "fall", "falls", "belong", "belongs", "come", "comes", "under", "into"),
+    *("export", "exports", "exporting", "abroad", "overseas", "they", "them", "these", "those"),
+    *("douyin", "taobao", "tmall", "amazon", "etsy", "shopify", "ebay", "jd", "pinduoduo"),
+    *("tiktok", "instagram", "wechat", "wholesale", "retail", "it", "cover", "covers"),
     "a",
     "an",
     "the",
@@ -303,11 +309,31 @@ def _keyword_scores(
     return scores, reasons
 
 
+_T_WORD = re.compile(r"\b([a-z]) (?=[a-z]{3,})")  # "t shirts" (from "T-shirts") as "tshirts"
+
+
+def _singular(word: str) -> str:
+    """A plural noun's singular, roughly ("lamps", "hoodies", "boxes"): both sides alike."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _en_words(text: str) -> list[str]:
+    """English words as the terms are compared: lower case, "t shirt" joined, singular."""
+    return [_singular(w) for w in _T_WORD.sub(r"\1", default_process(text)).split()]
+
+
+_EN_STOP_ONE = frozenset(_EN_STOP | {_singular(w) for w in _EN_STOP})
+
+
 def _term_hits(text: str, d: NiceData) -> dict[int, list[tuple[float, NiceTerm]]]:
     zh_tokens = _zh_tokens(text)
-    en_query = " ".join(
-        w for w in default_process(text).split() if w not in _EN_STOP and not _HAN.search(w)
-    )
+    en_query = " ".join(w for w in _en_words(text) if w not in _EN_STOP_ONE and not _HAN.search(w))
     by_class: dict[int, list[tuple[float, NiceTerm]]] = {}
     for term in d.terms:
         score = _score_term(text, zh_tokens, en_query, term)
@@ -331,12 +357,13 @@ def _score_term(text: str, zh_tokens: list[str], en_query: str, term: NiceTerm) 
                 # Part of a longer term (服装 in 服装加工): worth less the more the term adds.
                 best = max(best, 35.0 + 45.0 * len(tok) / len(core))
     if en_query:
-        en_core = default_process(_PAREN.sub("", term.en))
-        words = {w for w in en_core.split() if w not in _EN_STOP}
+        words = {w for w in _en_words(_PAREN.sub("", term.en)) if w not in _EN_STOP_ONE}
         query_words = set(en_query.split())
         shared = words & query_words
         if shared - _EN_WEAK:
-            coverage = 0.5 + 0.5 * len(shared) / len(query_words)
+            # words of how ("online", "shop") say nothing of what: they do not dilute either
+            said = len(query_words - (_EN_WEAK - shared)) or 1
+            coverage = 0.5 + 0.5 * min(1.0, len(shared) / said)
             best = max(best, fuzz.token_set_ratio(en_query, " ".join(sorted(words))) * coverage)
     return best
 

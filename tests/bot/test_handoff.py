@@ -42,6 +42,7 @@ def test_asking_for_a_person_opens_a_ticket_with_the_question_before(rt: Runtime
         conv,
         [
             ("续展要交多少钱", "450元"),
+            ("没用", ""),
             ("人工", "工单号 T-2026-000001"),
         ],
     )
@@ -55,12 +56,44 @@ def test_asking_for_a_person_opens_a_ticket_with_the_question_before(rt: Runtime
     # 10:00 on a Wednesday + 120 working minutes: due at 12:00 station time (04:00 UTC).
     assert ticket.first_response_due == dt.datetime(2026, 11, 25, 4, 0, tzinfo=dt.UTC)
     lines = [(m.direction, m.text[:6]) for m in ticket_lines(rt, ticket.number)]
-    assert lines[:3] == [("in", "续展要交多少"), ("out", "续展官费每类"), ("in", "人工")]
+    assert lines[:2] == [("in", "续展要交多少"), ("out", "续展官费每类")]
     assert "今天 12:00" in _texts(say(conv, "转人工，商标被抢注了", user="u9"))
+
+
+def test_a_question_answered_well_is_not_the_problem_for_staff(rt: Runtime) -> None:
+    # The answer did its work: a later request for a person asks what it is about, in both
+    # languages, whether the request is the bare word or a sentence.
+    for user, question, request, asked in (
+        ("z1", "续展要交多少钱", "人工", "说明您的问题"),
+        ("z2", "续展要交多少钱", "转人工吧", "说明您的问题"),
+        ("e1", "how much is the renewal fee", "let me talk to a human", "what is your question"),
+    ):
+        assert "450" in _texts(say(rt.conversation, question, user=user))
+        assert asked in _texts(say(rt.conversation, request, user=user))
+    assert tickets(rt) == []
+    # The next message is the question: it opens the ticket.
+    assert "T-2026-000001" in _texts(say(rt.conversation, "商标被驳回了，想复审", user="z2"))
+    assert tickets(rt)[0].question == "商标被驳回了，想复审"
+
+
+def test_a_request_stating_no_problem_asks_for_one(rt: Runtime) -> None:
+    # Whether anyone is there, that the bot did not help, how urgent it is: no problem yet.
+    for user, request, asked in (
+        ("n1", "有真人吗 机器人说不明白", "说明您的问题"),
+        ("n2", "人工客服在不在 挺急的", "说明您的问题"),
+        ("n3", "can i get an actual person on this? kinda urgent", "what is your question"),
+        ("n4", "is there a real person here? your bot doesn't get it", "what is your question"),
+    ):
+        assert asked in _texts(say(rt.conversation, request, user=user))
+    assert tickets(rt) == []
+    say(rt.conversation, "customs are holding our shipment over a mark", user="n3")
+    [ticket] = tickets(rt)
+    assert ticket.priority == "high"  # the urgency said with the request is kept
 
 
 def test_staff_are_told_by_every_configured_notifier(rt: Runtime) -> None:
     say(rt.conversation, "续展要交多少钱")
+    say(rt.conversation, "没用")
     say(rt.conversation, "人工")
     rows = outbox_rows(rt)
     assert [(r.sender, r.recipient) for r in rows] == [
@@ -100,12 +133,14 @@ def test_request_with_the_question_inline(rt: Runtime) -> None:
 
 def test_menu_item_reaches_the_handoff_skill(rt: Runtime) -> None:
     say(rt.conversation, "续展要交多少钱")
+    say(rt.conversation, "没用")
     assert "T-2026-000001" in _texts(say(rt.conversation, "menu:human"))
 
 
 def test_while_human_the_bot_relays_and_says_so_once(rt: Runtime) -> None:
     conv = rt.conversation
     say(conv, "续展要交多少钱")
+    say(conv, "没用")  # rated unhelpful: the user's problem for staff
     say(conv, "人工")
     before = len(outbox_rows(rt))
     first = say(conv, "注册号是 12345678，第30类")
@@ -291,6 +326,7 @@ def test_public_holiday_counts_as_closed(rt: Runtime, clock: FixedClock) -> None
 def test_rating_after_resolution_closes_the_ticket(rt: Runtime, clock: FixedClock) -> None:
     conv = rt.conversation
     say(conv, "续展要交多少钱")
+    say(conv, "没用")  # rated unhelpful: the user's problem for staff
     say(conv, "人工")
     with Session(rt.engine) as session:
         ticket = get_ticket(session=session, number="T-2026-000001")
@@ -311,6 +347,7 @@ def test_rating_after_resolution_closes_the_ticket(rt: Runtime, clock: FixedCloc
 
 def test_a_channel_retry_opens_no_second_ticket(rt: Runtime) -> None:
     say(rt.conversation, "续展要交多少钱")
+    say(rt.conversation, "没用")
     first = say(rt.conversation, "人工", delivery_id="m-1")
     again = say(rt.conversation, "人工", delivery_id="m-1")
     assert _texts(first) == _texts(again)
@@ -328,6 +365,7 @@ def test_numbers_count_up_per_year(rt: Runtime, clock: FixedClock) -> None:
 def test_a_rating_typed_after_another_question_is_kept(rt: Runtime, clock: FixedClock) -> None:
     conv = rt.conversation
     say(conv, "续展要交多少钱")
+    say(conv, "没用")  # rated unhelpful: the user's problem for staff
     say(conv, "人工")
     with Session(rt.engine) as session:
         ticket = get_ticket(session=session, number="T-2026-000001")
@@ -337,3 +375,18 @@ def test_a_rating_typed_after_another_question_is_kept(rt: Runtime, clock: Fixed
     assert "相关问题" in _texts(say(conv, "续展要交多少钱"))  # a numbered list of one item
     assert "谢谢您的评价" in _texts(say(conv, "5"))  # not "there is no option 5"
     assert tickets(rt)[0].rating == 5
+
+
+def test_an_errand_from_the_users_boss_is_no_request_for_staff(rt: Runtime) -> None:
+    # "领导让我问下 ...": the user's own boss sent them; the question follows, no ticket.
+    for user, text in (
+        ("b1", "领导让我问下 续展要交多少钱"),
+        ("b2", "老板叫我来咨询下 续展要交多少钱"),
+        ("b3", "my boss asked me to find out how much the renewal fee is"),
+        ("b4", "领导让我问问"),
+    ):
+        replies = say(rt.conversation, text, user=user)
+        assert all(r.intent != "handoff" for r in replies), text
+    assert tickets(rt) == []
+    # Staff asked for after the errand are still staff asked for.
+    assert "说明您的问题" in _texts(say(rt.conversation, "老板让我找你们工作人员聊聊", user="b5"))

@@ -51,6 +51,7 @@ def _visit(rt: Runtime, user: str = "u1", channel: str = "test") -> None:
     conv = rt.conversation
     say(conv, "你好", user=user, channel=channel)
     say(conv, "续展要交多少钱", user=user, channel=channel)
+    say(conv, "没用", user=user, channel=channel)  # so the renewal question goes to staff
     book_through(conv, user=user, channel=channel)
     say(conv, "人工", user=user, channel=channel)
     say(conv, "商标被抢注了，请打电话 138 1234 5678", user=user, channel=channel)

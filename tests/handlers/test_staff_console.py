@@ -77,6 +77,7 @@ def test_web_user_to_staff_and_back(
     web: TestClient, app: FastAPI, rt: Runtime, wecom: FakeWeCom, sink: SmtpSink
 ) -> None:
     _chat(web, "续展要交多少钱")
+    _chat(web, "没用")  # the answer did not help: the question goes to staff
     assert "工单号 T-2026-000001" in _chat(web, "人工")
     app.state.worker.run_once()
     assert "T-2026-000001" in wecom.texts()[0] and "续展要交多少钱" in wecom.texts()[0]

@@ -349,6 +349,12 @@ _OWN_NATIONAL = re.compile(
     r"(?<!base mark)",
     re.IGNORECASE,
 )
+# The procedure asked by its own name ("大概啥流程", "what are the steps"), not by a "咋办" every
+# entry shares: as telling as a measure (a pendency entry ranked first answers none of it).
+_STEPS = re.compile(
+    r"流程|步骤|手续|环节|几步|哪几步|全过程|\bsteps?\b|\bprocess\b|\bprocedure\b|\bworkflow\b",
+    re.IGNORECASE,
+)
 TIE = 0.5  # retrieval scores this close rank two entries alike
 BLOCK = 35.0  # an entry of another subject this good says the question is about that subject
 # A mark, a registration said to be the mainland's ("国内注册管不管香港"), one's name registered
@@ -571,7 +577,13 @@ def resolve(
                 # one ("异议结果出来了 不服咋整": the decision time is no appeal), with THE
                 # entry for it among the subject's candidates.
                 ranked = {m.entry.id for m in same}
-                telling = [e for f, e in picks if f in TELLING and e in ranked and e in primary]
+                telling = [
+                    e
+                    for f, e in picks
+                    if (f in TELLING or (f == "procedure" and _STEPS.search(text)))
+                    and e in ranked
+                    and e in primary
+                ]
                 if telling and not any(fmap.weight(subject, f, best) for f in asked):
                     return telling[0]
                 return None

@@ -24,6 +24,7 @@ from bot.core.understand import (
     understand_text,
 )
 from bot.faq.answer import answer_text
+from bot.faq.both import remember_named, subjects_asked
 from bot.faq.facets import (
     AHEAD,
     FLOOR,
@@ -123,14 +124,21 @@ class FaqSkill:
             # "那怎么办" right after the renewal tool found the user's mark lost: that situation.
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, lost, score=ctx.services.settings.answer_threshold)
+        # Several questions in one message, or one question put to several subjects: read
+        # before the whole message is answered (which moves the dialogue context on).
         asked = questions_in(ctx.text)
+        each = subjects_asked(ctx.text, ctx.dialogue)
         before = copy.deepcopy(ctx.dialogue) if asked else None
         outcome = self._answer(ctx)
+        several = None
         if asked and before is not None:
             several = self._each_asked(ctx, asked, before, outcome)
-            if several is not None:
-                return several
-        return outcome
+        if several is None and each:
+            several = self._each_subject(ctx, each, outcome)
+        # The subjects named together (or just answered together), for a "both" next.
+        together = each if several is not None and each else None
+        remember_named(ctx.text, ctx.dialogue, together, answered=outcome.intent == "faq")
+        return several or outcome
 
     def _each_asked(
         self, ctx: Context, asked: list[str], before: Dialogue, whole: Outcome
@@ -160,6 +168,40 @@ class FaqSkill:
             ctx.data.update(saved)
             return None
         ctx.dialogue = dialogue
+        return self._together(ctx, parts)
+
+    def _each_subject(self, ctx: Context, subjects: list[str], whole: Outcome) -> Outcome | None:
+        """One question put to several subjects ("official fees for both?" after the assignment
+        and the licence, "how does each of those work?"): the facet of each answered with the
+        facet map's entry for it, in order. Only when the map names one entry for every subject,
+        each another, and the message read whole answers one of them; else None."""
+        if whole.intent != "faq" or not whole.faq_id:
+            return None
+        facet = facet_of(ctx.text)
+        if facet is None:
+            return None
+        fmap = facet_map(ctx.services.index.get(ctx.session))
+        found = [fmap.best(subject, facet) for subject in subjects]
+        entries = [e for e in found if e is not None]
+        if len(entries) < len(found) or len(set(entries)) < len(entries):
+            return None
+        if whole.faq_id not in entries:
+            return None
+        threshold = ctx.services.settings.answer_threshold
+        # The subjects stay equally open: the dialogue context stays on the one the message read
+        # whole was answered about ("once the sale goes through ..." after the fees of both).
+        kept = copy.deepcopy(ctx.dialogue)
+        parts = []
+        for subject, entry in zip(subjects, entries, strict=True):
+            interp = replace(ctx.interp, subject=subject, facet=facet) if ctx.interp else None
+            score = whole.score if entry == whole.faq_id else threshold
+            parts.append(self.answer_entry(replace(ctx, interp=interp), entry, score=score))
+        ctx.dialogue = kept
+        return self._together(ctx, parts)
+
+    def _together(self, ctx: Context, parts: list[Outcome]) -> Outcome:
+        """The answers of one message, in order: the first is the turn's answer (log, `tmbot ask
+        --json`), the last carries the related questions and the buttons."""
         replies = [self._plain(ctx, o) for o in parts[:-1]] + list(parts[-1].replies)
         first = parts[0]
         result = {k: v for o in parts for k, v in (o.result or {}).items()} or None

@@ -94,3 +94,47 @@ def test_one_question_stays_one_answer(rt: Runtime, text: str, entry: str | None
 )
 def test_statements_and_conditions_are_no_questions_of_their_own(text: str) -> None:
     assert questions_in(text) is None
+
+
+# One question put to several subjects: those the message names, else those just talked about.
+_BOTH = [
+    (
+        [
+            "we might sell our brand to another firm, and until then let our supplier use it. "
+            "how does each of those work?",
+            "official fees for both if we do it online?",
+        ],
+        ["assignment-fee", "licence-recordal"],
+    ),
+    (
+        ["商标转让和许可备案分别怎么办理", "两个分别要交多少钱"],
+        ["assignment-fee", "licence-recordal"],
+    ),
+    (["商标转让怎么办理", "许可备案呢", "两个都要多少钱"], ["assignment-fee", "licence-recordal"]),
+    (["续展和变更分别要多少钱"], ["renewal-fee", "change-fee"]),
+]
+
+
+@pytest.mark.parametrize(("texts", "entries"), _BOTH)
+def test_a_question_put_to_both_subjects_answers_each(
+    rt: Runtime, texts: list[str], entries: list[str]
+) -> None:
+    for text in texts[:-1]:
+        assert turn(rt.conversation, text, user="both").intent == "faq"
+    got = turn(rt.conversation, texts[-1], user="both")
+    assert [r.meta.get("faq_id") for r in got.replies] == entries
+
+
+def test_after_both_the_conversation_is_on_the_subject_the_message_was_about(rt: Runtime) -> None:
+    for text in _BOTH[0][0]:
+        turn(rt.conversation, text, user="sale")
+    got = turn(
+        rt.conversation, "once the sale goes through, from when is it legally theirs", user="sale"
+    )
+    assert (got.intent, got.faq_id) == ("faq", "assignment-effective-date")
+
+
+def test_both_needs_two_subjects_just_talked_about(rt: Runtime) -> None:
+    turn(rt.conversation, "商标转让怎么办理", user="one")
+    got = turn(rt.conversation, "两个都要多少钱", user="one")
+    assert len(got.replies) == 1

@@ -40,7 +40,9 @@ def _at(subject: str, text: str) -> int:
 def _specific(text: str) -> list[str]:
     """The specific subjects `text` names, in the order it names them ("续展和变更")."""
     found: list[str] = []
-    named = sorted(subjects_of(text), key=lambda s: _at(s, text))
+    named = subjects_of(text)
+    if len(named) > 1:
+        named = tuple(sorted(named, key=lambda s: _at(s, text)))
     for subject in named:
         kin = family(subject)
         if kin not in (None, "registration") and kin not in found:

@@ -44,17 +44,19 @@ _ASKING = re.compile(
     re.IGNORECASE,
 )
 _MARKED = re.compile(r"[?？]\s*$")
-# A piece setting a condition ("要是起诉的话", "万一他已经拿到证了呢", "if we file online") is
-# part of the question it conditions, not a question of its own.
-_CONDITION = re.compile(
-    r"^(要是|如果|假如|万一|假设|若是|若|那要是|那如果|if|in case|suppose)", re.I
-)
+# A piece that only sets a condition ("要是起诉的话", "万一他已经拿到证了呢") is part of the
+# question it conditions, not a question of its own; one that goes on to ask ("要是对方不服还能
+# 怎么办") is a question.
+_CONDITION = re.compile(r"^(要是|如果|假如|万一|假设|若是|若|那要是|那如果)", re.I)
+_ONLY_SET = ("的话", "呢")
 
 
 def _asks(piece: str) -> bool:
     """Whether a piece is a question of its own: it asks, about a facet ("多少钱", "how long"),
     or, with a question mark, about a subject it names ("how early can we renew?")."""
-    if _CONDITION.match(piece) or not _ASKING.search(piece):
+    if not _ASKING.search(piece):
+        return False
+    if _CONDITION.match(piece) and piece.endswith(_ONLY_SET):
         return False
     return bool(facets_of(piece)) or (
         _MARKED.search(piece) is not None and bool(subjects_of(piece))

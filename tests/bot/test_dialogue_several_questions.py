@@ -24,6 +24,8 @@ _TWO = [
     ("注册一个商标要多久？另外网上申请一个类官费多少", ["typical-pendency", "filing-fee"]),
     ("转让商标要交多少钱 需要准备什么材料", ["assignment-fee", "assignment-procedure"]),
     ("商标续展最早什么时候能办？网上续展一个类多少钱？", ["renewal-window", "renewal-fee"]),
+    # a condition that goes on to ask is a question of its own
+    ("异议要多少钱，要是对方不服还能怎么办", ["opposition-how", "opposition-outcome-appeal"]),
     (
         "how long does it take to get a mark registered, and what's the official fee per class?",
         ["typical-pendency", "filing-fee"],

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from bot.core.context import Context
+from bot.core.dialogue import Dialogue
 from bot.core.menu import menu_choices
 from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
@@ -18,8 +21,10 @@ from bot.core.understand import (
     facets_of,
     subjects_named,
     subjects_of,
+    understand_text,
 )
 from bot.faq.answer import answer_text
+from bot.faq.both import remember_named, subjects_asked
 from bot.faq.facets import (
     AHEAD,
     FLOOR,
@@ -37,6 +42,7 @@ from bot.faq.facets import (
 from bot.faq.guard import PENALTY, SURE_MARGIN, rerank, subject_facets, sure_fit
 from bot.faq.lapsed import lapsed_entry
 from bot.faq.renewed import renewal_of_context
+from bot.faq.several import questions_in
 from knowledge.index import Match
 from knowledge.normalize import detect_lang
 from knowledge.schema import FaqEntry
@@ -118,6 +124,110 @@ class FaqSkill:
             # "那怎么办" right after the renewal tool found the user's mark lost: that situation.
             ctx.data["low_streak"] = 0
             return self.answer_entry(ctx, lost, score=ctx.services.settings.answer_threshold)
+        # Several questions in one message, or one question put to several subjects: read
+        # before the whole message is answered (which moves the dialogue context on).
+        asked = questions_in(ctx.text)
+        each = subjects_asked(ctx.text, ctx.dialogue)
+        before = copy.deepcopy(ctx.dialogue) if asked else None
+        outcome = self._answer(ctx)
+        several = None
+        if asked and before is not None:
+            several = self._each_asked(ctx, asked, before, outcome)
+        if several is None and each:
+            several = self._each_subject(ctx, each, outcome)
+        # The subjects named together (or just answered together), for a "both" next.
+        together = each if several is not None and each else None
+        remember_named(ctx.text, ctx.dialogue, together, answered=outcome.intent == "faq")
+        return several or outcome
+
+    def _each_asked(
+        self, ctx: Context, asked: list[str], before: Dialogue, whole: Outcome
+    ) -> Outcome | None:
+        """Several questions in one message ("续展一个类多少钱？要准备哪些材料？"): each answered
+        with its entry, in order, as a receptionist would, each read in the context the ones
+        before it leave (the second is a follow-up of the first); the dialogue context ends on
+        the last. Only when every question alone is answered, each by another entry, and the
+        message read whole answers one of them; else None (the whole message's answer stands).
+        """
+        if whole.intent != "faq" or not whole.faq_id:
+            return None
+        saved = dict(ctx.data)
+        dialogue = before
+        parts: list[Outcome] = []
+        for question in asked:
+            interp = understand_text(question, dialogue, ctx.lang)
+            if interp.intent is not None or interp.extra.get("offtopic"):
+                break
+            one = self._answer(replace(ctx, text=question, interp=interp, dialogue=dialogue))
+            if one.intent != "faq" or not one.faq_id:
+                break
+            parts.append(one)
+        ids = [o.faq_id for o in parts]
+        if len(parts) < len(asked) or len(set(ids)) < len(ids) or whole.faq_id not in ids:
+            ctx.data.clear()
+            ctx.data.update(saved)
+            return None
+        ctx.dialogue = dialogue
+        return self._together(ctx, parts)
+
+    def _each_subject(self, ctx: Context, subjects: list[str], whole: Outcome) -> Outcome | None:
+        """One question put to several subjects ("official fees for both?" after the assignment
+        and the licence, "how does each of those work?"): the facet of each answered with the
+        facet map's entry for it, in order. Only when the map names one entry for every subject,
+        each another, and the message read whole answers one of them; else None."""
+        if whole.intent != "faq" or not whole.faq_id:
+            return None
+        facet = facet_of(ctx.text)
+        if facet is None:
+            return None
+        fmap = facet_map(ctx.services.index.get(ctx.session))
+        found = [fmap.best(subject, facet) for subject in subjects]
+        entries = [e for e in found if e is not None]
+        if len(entries) < len(found) or len(set(entries)) < len(entries):
+            return None
+        if whole.faq_id not in entries:
+            return None
+        threshold = ctx.services.settings.answer_threshold
+        # The subjects stay equally open: the dialogue context stays on the one the message read
+        # whole was answered about ("once the sale goes through ..." after the fees of both).
+        kept = copy.deepcopy(ctx.dialogue)
+        parts = []
+        for subject, entry in zip(subjects, entries, strict=True):
+            interp = replace(ctx.interp, subject=subject, facet=facet) if ctx.interp else None
+            score = whole.score if entry == whole.faq_id else threshold
+            parts.append(self.answer_entry(replace(ctx, interp=interp), entry, score=score))
+        ctx.dialogue = kept
+        return self._together(ctx, parts)
+
+    def _together(self, ctx: Context, parts: list[Outcome]) -> Outcome:
+        """The answers of one message, in order: the first is the turn's answer (log, `tmbot ask
+        --json`), the last carries the related questions and the buttons."""
+        replies = [self._plain(ctx, o) for o in parts[:-1]] + list(parts[-1].replies)
+        first = parts[0]
+        result = {k: v for o in parts for k, v in (o.result or {}).items()} or None
+        return Outcome(
+            replies,
+            "faq",
+            "answered",
+            faq_id=first.faq_id,
+            topic=first.topic,
+            score=first.score,
+            suggestions=parts[-1].suggestions,
+            result=result,
+        )
+
+    def _plain(self, ctx: Context, outcome: Outcome) -> Reply:
+        """An answer given before another in the same turn: its text without the related
+        questions and buttons, which the last answer carries (one numbering for the choices)."""
+        index = ctx.services.index.get(ctx.session)
+        entry = index.resolve(outcome.faq_id or "", ctx.today)
+        if entry is None:
+            return outcome.replies[0]
+        text = answer_text(entry, ctx.lang, ctx.today, ctx.services.settings)
+        return Reply(text, intent="faq", meta={"faq_id": entry.id, "topic": entry.topic})
+
+    def _answer(self, ctx: Context) -> Outcome:
+        """One question answered, suggested about or declined."""
         index = ctx.services.index.get(ctx.session)
         interp = ctx.interp
         if interp is not None and interp.extra.get("repair") == WRONG and ctx.dialogue.faq_id:

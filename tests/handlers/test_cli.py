@@ -95,3 +95,17 @@ def test_chat_and_ask_share_the_users_conversation(env: Settings) -> None:
         runner.invoke(app, ["ask", "--json", "--user", "eve"], input="取消\n").output
     )
     assert "已退出预约" not in other["answer"]
+
+
+def test_ask_json_two_questions_in_one_line(env: Settings) -> None:
+    # Two questions in one message: still one JSON object per line, the first answer's entry,
+    # the whole reply text (both answers).
+    result = runner.invoke(
+        app, ["ask", "--json"], input="续展一个类多少钱？最早什么时候能续？\n续展费用多少\n"
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) == 2
+    assert rows[0]["faq_id"] == "renewal-fee" and "450" in rows[0]["answer"]
+    assert "12个月" in rows[0]["answer"]
+    assert rows[1]["faq_id"] == "renewal-fee"

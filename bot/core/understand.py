@@ -71,7 +71,22 @@ _CANCEL_IN = re.compile(
     "|".join(re.escape(w) for w in sorted(CANCEL_WORDS, key=lambda w: (-len(w), w)) if w[0] != "/")
 )
 _CANCEL_FILLER = re.compile(
-    r"\b(actually|ok|okay|well|no|nah|nope|please|just|then|let'?s|i'?ll|i|maybe|later"
+    # Someone of the user's side to check with first, whoever it is ("check with our legal team",
+    # "run it past our IP counsel", "跟我们法务部门确认一下", "问问我们财务总监")
+    r"\b(?:(?:our|my|the|a|some|their|other|both|all)\s+)*(?:[a-z'-]+\s+){0,2}?"
+    r"(?:teams?|departments?|dept|counsel|lawyers?|attorneys?|bosses|boss|managers?|management"
+    r"|board|directors?|partners?|shareholders?|investors?|(?:co-?)?founders?|ceo|cfo|cto|coo"
+    r"|legal|finance|accounting|accountants?|hr|people|folks|colleagues?|family|wife|husband"
+    r"|parents?|head office|hq|headquarters|higher[- ]ups|superiors?|owners?|clients?|agents?"
+    r"|advis[eo]rs?|consultants?|procurement|compliance|committee|guys|side|cofounders?)\b"
+    r"|\b(?:past|consult|clear (?:it|this)|sync|touch base|get (?:approval|sign[- ]off|the ok"
+    r"|the go[- ]ahead)|over)\b|[-–—]"
+    r"|(?:跟|和|同|与|找|问问?|请示|咨询|征求)(?:一?下)?(?:我们|我|咱们|公司|家里)?的?"
+    r"[\u4e00-\u9fff]{0,5}?(?:部门|部|团队|总监|经理|老板|领导|老总|律师|顾问|同事|合伙人|股东|财务"
+    r"|法务|会计|家人|老婆|老公|爱人|父母|家里人|朋友|他们|层|董事会|上级|主管|负责人|总)+们?"
+    r"(?:的意见|意见)?(?:商量|确认|沟通|核实|请示|汇报|讨论|对一下|对下|说一声|说一下|说下|聊聊|聊一下"
+    r"|问问|研究|合计)?(?:商量|一下|下)?"
+    r"|\b(actually|ok|okay|well|no|nah|nope|please|just|then|let'?s|i'?ll|i|maybe|later"
     r"|another time|next time|sorry|oh|hmm|um|for now|all|the|my|our|booking|appointment|it|that"
     r"|this|request|actually)\b"
     r"|(下次|以后|改天|回头|有空|有需要)再(说|约|联系|弄|办)?|那|就|吧|啊|呀|哎|唉|还是|预约|我们|咱们|我|先|哈|嗯|没事"
@@ -107,7 +122,7 @@ _CANCEL_FILLER = re.compile(
     r"|\b(need|have|got|going) to\b|\bgotta\b|\bmust\b|\bwill\b|\b((my|our) )?(business )?(partners?"
     r"|team|family|wife|husband|accountant|finance|co-?founders?|colleagues?|lawyer|director)\b"
     r"|\bbudget\b"
-    r"|\b(check|confirm|talk|speak|run (it|this) by|go back)( it| this)?( with| to| by)?\b"
+    r"|\b(check|confirm|talk|speak|run (it|this|things)( by| past)?|go back)( it| this)?( with| to| by)?\b"
     # ... or getting in touch another way ("ill just call you instead", "我直接打电话问吧")
     r"|(直接|到时)?(打|拨)(个)?电话(过去|给你们|问问?|联系)?|(电话|当面|到时候?)(联系|问问?|说)"
     r"|\b(call|ring|phone|email|e-mail|visit|drop by)( you| you guys| the station| the office)?"

@@ -23,6 +23,10 @@ __all__ = ("KINDS", "SmalltalkSkill", "smalltalk_kind")
 _PUNCT = re.compile(r"[\s!！。.,，~～?？、…:：;；]+")
 _EMOJI_TAIL = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]+$")
 # Emoticons typed in ASCII at the end ("good morning :)", "thx ^_^"), like an emoji.
+# Laughter typed at the end ("第一次来问hh", "lol", "哈哈哈"), like an emoji.
+_LAUGH_TAIL = re.compile(
+    r"(?:\s*(?:(?<![a-z])h{2,}|哈{2,}|嘿{2,}|呵{2,}|嘻{2,}|\blol\b|\bhaha\w*|\bhehe\w*|233+))+\s*$"
+)
 _EMOTICON_TAIL = re.compile(
     r"(?:\s*(?:[:;=8xX]-?[)(DdPp3\]\[/|*]+|\^[_.-]?\^|[(（][^()（）\w]{1,5}[)）]))+\s*$"
 )
@@ -168,6 +172,17 @@ st = catalog("smalltalk", _TEXTS)
 # 啊", "那你能帮我干啥", "have a good day", "你这机器人也太笨了吧"); only short messages that
 # name no trademark subject.
 _PATTERNS: dict[str, re.Pattern[str]] = {
+    # A first visit said beside the greeting ("你好 第一次来问hh", "hi, first time here", "新手一枚"):
+    # welcomed like a greeting.
+    "greeting": re.compile(
+        r"^(?:我|我们|本人)?(?:是)?(?:第一次|头一次|头一回|第一回|初次|刚刚?)(?:来|用|使用|咨询|上来|找你们|进来)"
+        r"(?:这里|这儿|这个|你们这儿?|你们这里)?(?:问问?|咨询|看看|逛逛|请教)?(?:一下|下)?(?:问题)?$"
+        r"|^(?:我是|我们是)?(?:新手|小白|新人)(?:一枚|一个|小白)?$"
+        r"|^(?:(?:i'?m|we'?re|i am|we are) )?(?:new here|new to (?:this|here|the site|trademarks?))$"
+        r"|^(?:(?:it'?s|this is) )?(?:my|our) first time(?: here| using this| asking| on here)?$"
+        r"|^first time (?:here|using this|asking|on here)$",
+        re.IGNORECASE,
+    ),
     "identity": re.compile(
         r"^(?:那|所以)?(?:你|您)(?:到底|究竟)?(?:是|是不是)(?:谁|真人|机器人|人工智能|ai|人还是|机器"
         r"|客服|程序)|^(?:那|所以)?(?:你|您)(?:都|还)?(?:能|会|可以)(?:帮我|帮|为我)?(?:们)?"
@@ -251,6 +266,7 @@ def _key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip().lower()
     text = _EMOJI_TAIL.sub("", text) or text
     text = _EMOTICON_TAIL.sub("", text) or text
+    text = _LAUGH_TAIL.sub("", text).strip() or text
     return _PUNCT.sub(" ", text).strip()
 
 

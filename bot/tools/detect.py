@@ -31,6 +31,7 @@ __all__ = (
     "date_role",
     "date_tool",
     "mailed",
+    "new_filing",
     "numbered_class_items",
     "numbered_items",
     "over_items",
@@ -178,6 +179,14 @@ _ZH_CLASSES = re.compile(
     _NOT_AFTER + _NUM + r"\s*个?\s*(?:大)?类(?!似)"
     # "这俩类", "那两个类", "这3个类": a count after 这/那, which "这一类" (a kind) is not.
     r"|(?<=[这那])(\d|[二两三四五六七八九十]{1,2}|俩)\s*个?\s*(?:大)?类(?!似)"
+    # The class count changed in words: "类别改成2个", "类别数改为3", "大类换成两个".
+    r"|(?<![\d第个])(?:类别|大类|类)(?:(?:的)?(?:数量|个数|数目|数))?\s*(?:改成|改为|换成|换为|变成|"
+    r"调成|调整为|调整成|调到|改到|增加到|增加为|加到|减到|减少到|减为|定为|定成)\s*"
+    + _NUM
+    + r"\s*个(?!\s*(?:商品|项目|小项|服务|项|国家?|月|年|天|工作日))"
+    r"|(?<![\d第个])(?:类别|大类|类)(?:的)?(?:数量|个数|数目|数)\s*(?:是|为|有|改成|改为|换成|变成|调成|调到|改到|增加到|加到|减到|减少到)?\s*"
+    + _NUM
+    + r"(?!\s*(?:个\s*)?(?:商品|项目|小项|服务|项|国家?|月|年|天|工作日))"
 )
 # Class numbers: "第9类和第42类", "第9、35、42类", "class 9, 35 and 42".
 _CLASS_NO = re.compile(
@@ -200,7 +209,12 @@ _CLASS_NO = re.compile(
 )
 # "both classes" counts two, as "two classes" does.
 _EN_CLASSES = re.compile(
-    r"\b(\d{1,3}|both|" + "|".join(_EN_NUM) + r")\s+(?:nice\s+)?class(?:es)?\b", re.I
+    r"\b(\d{1,3}|both|" + "|".join(_EN_NUM) + r")\s+(?:nice\s+)?class(?:es)?\b"
+    # ... and the count changed in words: "classes to 2", "number of classes: 3" (not "change
+    # the class to 35", a class number).
+    r"|\b(?:number\s+of\s+classes|class\s+count|classes)\s*(?:(?:up|down|back)\s+)?(?:\bto\b|=|:)\s*"
+    r"(\d{1,2}|" + "|".join(_EN_NUM) + r")\b",
+    re.I,
 )
 _ZH_ITEMS = re.compile(
     _NOT_AFTER
@@ -574,6 +588,25 @@ def wants_missing_date(facts: Facts) -> str | None:
     ):
         return "renewal"  # "我的商标什么时候续展", "我们的商标还有多久到期"
     return None
+
+
+# A filing named as such ("重新报3个类多少钱", "file it again in 2 classes"): a new application's
+# fee, though the conversation is on renewal; "我们有3个类" / "registered in 3 classes" is the mark's,
+# and so is "its in 3 classes, filing online" (the channel of paying, not a new application).
+_NEW_FILING = re.compile(
+    r"重新|新申请|新注册|新报|再申请|再注册|再报|另外申请|新商标|(?<![已网子线])申请(?!了)"
+    r"|(?<![已经])注册(?![了的过])"
+    # ... but not the channel the fee is paid by ("filing online", "file on paper").
+    r"|\bfil(?:e|es|ing)\b(?!\s+(?:it\s+|them\s+)?(?:online|electronically|on\s*paper|on\s+line"
+    r"|by\s+(?:post|mail)|via\s+(?:the\s+)?(?:portal|website|system)))"
+    r"|\bapply|\bapplication|\bregister(?!ed)|\bnew (?:mark|trademark|tm)\b",
+    re.IGNORECASE,
+)
+
+
+def new_filing(text: str) -> bool:
+    """Whether a fee question names a new application, not the renewal of a mark."""
+    return bool(_NEW_FILING.search(text))
 
 
 def over_items(text: str) -> bool:

@@ -18,6 +18,7 @@ from bot.tools.detect import (
     Facts,
     choose,
     class_items,
+    new_filing,
     number,
     numbered_class_items,
     numbered_items,
@@ -159,9 +160,10 @@ def _channel(facts: Facts) -> bool:
 
 
 # Another line of business named after a class lookup ("we also sell our own t-shirts", "还卖
-# T恤", "另外也做维修"): the classes of both.
+# T恤", "另外也做维修", "还想卖新鲜水果"): the classes of both.
 _ALSO_SELLS = re.compile(
-    r"\b(also|too|as well|plus|besides)\b|(还|也|另外|同时|顺便)(在|有)?(卖|做|开|经营|提供|修|接|兼|搞)"
+    r"\b(also|too|as well|plus|besides)\b"
+    r"|(还|也|另外|同时|顺便)(在|有)?(想|要|打算|准备|计划|会|可能|得)?(卖|做|开|经营|提供|修|接|兼|搞|种|养|出)"
     r"|兼营",
     re.IGNORECASE,
 )
@@ -364,6 +366,9 @@ def _bare(text: str, last: dict[str, Any] | None = None) -> str:
     return text
 
 
+_NUM_ZH = r"(\d{1,3}|[一二两三四五六七八九十]{1,3}|俩)"
+
+
 # "再加一个类", "多报两个类", "one more class", "add another 2 classes": classes added to those
 # already counted, not a new count.
 _N = r"(\d{1,2}|[一二两三四五六七八九十]{1,3}|one|two|three|four|five|a|an|another)"
@@ -398,7 +403,12 @@ _NEED_FIRST = re.compile(
     r"|\b(?:required|prerequisite)\b|(?:需要|必须|得|要)先|先得|是不是得先|前提",
     re.IGNORECASE,
 )
-_WHETHER = re.compile(r"[吗?？]|能不能|可不可以|行不行|\b(?:can|could|may|is it possible)\b", re.I)
+_WHETHER = re.compile(
+    r"[吗么嘛?？]|能不能|可不可以|行不行|(?:能|可以|可|行|会|包括|包含|覆盖|算)\S{0,14}[不没]\s*[呀啊呢]?\s*$"
+    r"|\b(?:can|could|may|is it possible)\b"
+    r"|^(?:(?:and|so|also|oh|ok|btw|by the way)\W+)?(?:does|do|will|would|is|are)\b",
+    re.I,
+)
 _OTHER_PAPERWORK = re.compile(
     r"域名|专利|版权|营业执照|签证|\b(?:domain|patent|copyright|visa)s?\b|\.com\b", re.I
 )
@@ -426,7 +436,8 @@ def is_follow_up(text: str, last: dict[str, Any] | None, today: dt.date, cfg: To
     facts = _read(text, last, today, cfg)
     own = choose(facts)
     # After a renewal computation "2个类多少钱" asks the renewal fee, not a new filing's.
-    if own == "fee_national" and last.get("tool") in ("renewal", "fee_renewal"):
+    renewing = last.get("tool") in ("renewal", "fee_renewal")
+    if own == "fee_national" and renewing and not new_filing(text):
         own = None
     if own == "fee_national" and last.get("tool") == "classes" and (facts.classes or 0) >= 2:
         own = None  # ... and after the class finder, the filing fee of the classes it found
@@ -471,9 +482,96 @@ def _added_classes(text: str, last: dict[str, Any], facts: Facts) -> int:
     return 0
 
 
+# A count changed to a number with no noun: "and if we cut it down to 10", "bring it up to 20",
+# "what if we only list 12", "减到10个", "砍到8个呢", "压缩到12个".
+_EN_COUNT = (
+    r"(\d{1,3}|"
+    + "|".join(
+        (
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        )
+    )
+    + r")"
+)
+_CHANGED_TO = re.compile(
+    r"\b(?:cut|cutting|trim|trimming|reduce|reducing|bring|bringing|take|taking|get|getting"
+    r"|narrow|narrowing|pare|paring|scale|scaling|knock|knocking|slim|slimming|lower|lowering"
+    r"|raise|raising|increase|increasing|bump|bumping|expand|expanding|up|go|going|come|coming"
+    r"|shrink|shrinking|limit|limiting|keep|keeping|change|changing|make|making)"
+    r"(?:\s+(?:it|them|that|this|those|these|the\s+list|the\s+number|things|everything))?"
+    r"(?:\s+(?:down|back|up|out))?\s+to\s+(?:just\s+|only\s+|about\s+)?"
+    + _EN_COUNT
+    + r"\b(?!\s*(?:%|percent|days?|weeks?|months?|years?|yuan|cny|chf|rmb|usd|dollars?|k\b"
+    r"|countr|class|[a-z]+\s+class))"
+    r"|\b(?:(?:list|listing|include|including|claim|claiming|cover|covering|file|filing|put|do)"
+    r"\s+(?:just|only)|(?:just|only)\s+(?:list|include|claim|cover|file|put|do))\s+"
+    + _EN_COUNT
+    + r"\b\s*(?:then|instead|of them)?\s*[?？.!]*$"
+    r"|(?:减|砍|删|缩|压|降|精简|减少|削减|压缩|缩减|控制|增加|加|提|增|扩|扩大|放宽|改|换|变|调)"
+    r"(?:少|小|短)?(?:到|至|成|为)"
+    r"\s*" + _NUM_ZH + r"\s*个?(?!\s*(?:类|国家?|天|月|年|块|元|万|%|工作日))",
+    re.IGNORECASE,
+)
+
+
+_DOWN = re.compile(
+    r"\b(?:cut|trim|reduc|narrow|par(?:e|ing)|scal|knock|slim|lower|shrink|limit|just|only)"
+    r"|减|砍|删|缩|压|降|精简|削|只",
+    re.IGNORECASE,
+)
+
+
+_UP = re.compile(r"\b(?:rais|increas|bump|up|expand)|加|增|提|扩|放宽", re.IGNORECASE)
+_LISTING = re.compile(r"\b(?:list|listing|include|including|claim|claiming)\b", re.I)
+
+
+def _changed_to(text: str) -> int | None:
+    m = _CHANGED_TO.search(text)
+    if m is None:
+        return None
+    n = number(next(g for g in m.groups() if g))
+    return n if n and 1 <= n <= 500 else None
+
+
+def _changed_count(facts: Facts, last: dict[str, Any], text: str) -> None:
+    """A count changed with no noun ("cut it down to 10"): of a national fee, the items when the
+    number cannot be the classes (cut down to no fewer, raised to no more), is nearer the items
+    listed than the class count, or is listed ("only list 10"); else the classes."""
+    if last.get("tool") not in _COUNTED or facts.items or last.get("classes") is None:
+        return
+    if facts.counted and not _COUNT_ONLY.match(_bare(text)):
+        return  # "类别改成12个": the classes, named
+    n = _changed_to(text)
+    if n is None:
+        return
+    classes = int(last.get("classes") or 1)
+    listed = [int(i) for i in last.get("items") or []]
+    down, up = bool(_DOWN.search(text)), bool(_UP.search(text))
+    # Cut down to no fewer than the classes, or raised to no more: it cannot be the classes.
+    not_classes = (down and n >= classes) or (up and not down and n <= classes)
+    nearer = listed and abs(n - max(listed)) < abs(n - classes)
+    listing = _LISTING.search(text)  # "what if we only list 10": items
+    if last.get("tool") == "fee_national" and (not_classes or nearer or listing):
+        facts.items, facts.classes = [n], None
+    elif facts.classes is None and n <= 45 and not (not_classes or listing):
+        facts.classes = n
+
+
 def _read(text: str, last: dict[str, Any], today: dt.date, cfg: ToolConfig) -> Facts:
     """The facts of a follow-up; classes added ("再加一个类") count on from those of `last`."""
     facts = read_facts(_bare(text, last), today, cfg.fees, madrid=last.get("tool") == "fee_madrid")
+    _changed_count(facts, last, text)
     added = _added_classes(text, last, facts)
     if added:
         facts.classes = int(last.get("classes") or 1) + added

@@ -26,6 +26,7 @@ from bot.tools.detect import (
     date_tool,
     date_tool_of,
     mailed,
+    new_filing,
     numbered_class_items,
     read_facts,
     unknown_parties,
@@ -68,13 +69,6 @@ _TOOL_SUBJECT = {
 
 
 _PAST_WINDOW = ("lost", "grace_period")
-# A filing named as such ("重新报3个类多少钱", "file it again in 2 classes"): a new application's
-# fee, though the conversation is on renewal; "我们有3个类" / "registered in 3 classes" is the mark's.
-_NEW_FILING = re.compile(
-    r"重新|新申请|新注册|新报|再申请|再注册|再报|另外申请|(?<!已)申请(?!了)|(?<![已经])注册(?![了的过])"
-    r"|\bfil(?:e|es|ing)\b|\bapply|\bapplication|\bregister(?!ed)|\bnew (?:mark|trademark|tm)\b",
-    re.IGNORECASE,
-)
 
 
 def _unknown_parties(names: list[str], known: list[str], lang: str) -> Answer:
@@ -118,7 +112,7 @@ class ToolsSkill:
                 carry = dict(ctx.flow_data)
                 ctx.flow = None  # a question of its own, or the user moved on: read afresh
             tool = choose(facts)
-            if tool == "fee_national" and self._renewing(ctx) and not _NEW_FILING.search(ctx.text):
+            if tool == "fee_national" and self._renewing(ctx) and not new_filing(ctx.text):
                 tool = "fee_renewal"  # "我们有3个类 都网上交 一共多少" while renewal is the subject
             if tool is None and facts.dates:
                 tool = self._of_subject(ctx, facts)

@@ -176,7 +176,21 @@ class ClassSuggestion:
 # phone repair", "卖手机壳 也修手机", "奶茶店; 另外还卖T恤"): each part is looked up on its own too.
 _ANOTHER = re.compile(
     r"\b(?:and also|also|as well as|plus|in addition|besides)\b|[,，;；、\n]"
-    r"|另外|同时|以及|并且|此外|(?:也|还)(?=[卖做开经营提供有修搞接兼])",
+    r"|另外|同时|以及|并且|此外|(?:也|还)(?:想|要|打算|准备|计划|会|可能)?(?=[卖做开经营提供有修搞接兼种养])",
+    re.IGNORECASE,
+)
+# What is not the goods themselves: the class question ("which class should we file in": "file"
+# is no downloadable file) and the packaging goods are sold in ("roasted beans in bags", "honey
+# in glass jars", "袋装", "用礼盒装"): bags there are no class 18 goods.
+_NOT_GOODS = re.compile(
+    r"\b(?:(?<=we )|(?<=i )|(?<=you )|(?<=to )|(?<=should )|(?<=can )|(?<=must )|(?<=will )"
+    r"|(?<=would ))fil(?:e|ing)\b(?:\s+(?:it|them))?(?:\s+(?:in|under|for))?"
+    r"|\b(?:in|into)\s+(?:(?:small|little|big|large|paper|plastic|glass|kraft|gift|nice|our"
+    r"|own|branded|printed|sealed|resealable|\d+\s*(?:g|kg|ml|l))\s+){0,3}"
+    r"(?:bags?|jars?|box(?:es)?|bottles?|cans|tins?|packs?|pouch(?:es)?|sachets?|packets?"
+    r"|cartons?|packaging|tubs?|containers?)\b"
+    r"|(?:用|装在|装进|放在|放进)\S{0,4}?(?:袋子|纸袋|袋|礼盒|盒子|盒|罐子|罐|瓶子|瓶|箱子|包装)(?:里|中|内)?(?:装)?的?"
+    r"|(?:袋|盒|礼盒|罐|瓶|箱|桶)装的?",
     re.IGNORECASE,
 )
 
@@ -191,6 +205,8 @@ def suggest_classes(
     """
     d = data or load_nice()
     text = unicodedata.normalize("NFKC", description).strip()
+    goods = re.sub(r"\s{2,}", " ", _NOT_GOODS.sub(" ", text)).strip()
+    text = goods if re.search(r"\w", goods) else text
     if not text:
         return []
     parts = [p.strip() for p in _ANOTHER.split(text) if p and p.strip()]
@@ -382,4 +398,11 @@ def _pattern(pat: str) -> re.Pattern[str]:
     if _HAN.search(pat):
         return re.compile(re.escape(pat))
     flags = 0 if (pat.isupper() and len(pat) <= 3) else re.IGNORECASE
-    return re.compile(r"(?<![A-Za-z])" + re.escape(pat) + r"(?![A-Za-z])", flags)
+    # An English business type in the plural too ("we run cafes", "two coffee shops").
+    if pat.lower().endswith("s"):
+        word = re.escape(pat)
+    elif pat.lower().endswith("y") and len(pat) > 3:
+        word = re.escape(pat[:-1]) + "(?:y|ies)"  # "bakeries"
+    else:
+        word = re.escape(pat) + "(?:s|es)?"
+    return re.compile(r"(?<![A-Za-z])" + word + r"(?![A-Za-z])", flags)

@@ -390,6 +390,15 @@ class FaqSkill:
             if covered:
                 interp.facet = covered[0]
         found = fmap.best(interp.subject, interp.facet, prefer=previous)
+        if (
+            previous is not None
+            and interp.facet in fmap.gives.get(previous, ())
+            and family(interp.subject) == family(interp.context_subject)
+        ):
+            # The answer just given states it for its own case ("does that form go through
+            # cnipa or directly to wipo" after the subsequent designation: its MM4 may go either
+            # way), whatever the subject's main entry on it says (a Madrid application: CNIPA).
+            return previous
         qualified = _qualified(fmap, interp, ctx.text) if interp.followup else None
         if qualified is not None and qualified in [m.entry.id for m in matches]:
             # A qualifier says which of the subject's answers to the facet is asked ("那分割的话

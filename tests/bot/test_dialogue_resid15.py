@@ -1,0 +1,66 @@
+"""Follow-ups left over by the b14 rounds (issue 21, resid15).
+
+- where a filing goes (facet `route`: "不走商标局", "直接交给WIPO", "through cnipa or directly
+  with wipo", "bypass"): Madrid's route entry, the IR's renewal when renewal is named, and the
+  entry just answered when its answer says where its own form goes (facets.yaml `gives`);
+The runtime and fixtures of tests/bot/test_dialogues.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.runtime import Runtime
+from tests.bot import test_dialogues as dialogues
+from tests.support.dialog import after, turn
+
+rt, chat = dialogues.rt, dialogues.chat
+
+_ROUTE = [
+    ("马德里申请要啥条件", "能不能直接交给WIPO 不走商标局", "madrid-route"),
+    (
+        "who can apply for a madrid registration",
+        "can we skip cnipa and file straight with wipo",
+        "madrid-route",
+    ),
+    ("想办马德里 去东南亚卖货", "是通过商标局报还是直接向国际局报", "madrid-route"),
+    ("how do we file a madrid application", "can we bypass the trademark office", "madrid-route"),
+    ("国际注册快到期了", "续展是找国知局还是wipo", "madrid-validity-renewal"),
+    (
+        "how long does an international registration stay valid",
+        "do we renew it through cnipa or directly with wipo",
+        "madrid-validity-renewal",
+    ),
+    (
+        "马德里注册以后还能再加国家吗",
+        "表格是交给商标局还是直接交wipo",
+        "madrid-subsequent-designation",
+    ),
+    (
+        "can we add countries to our IR later",
+        "does that form go through cnipa or directly to wipo",
+        "madrid-subsequent-designation",
+    ),
+]
+
+
+@pytest.mark.parametrize(("first", "then", "entry"), _ROUTE)
+def test_the_route_asked_is_answered(rt: Runtime, first: str, then: str, entry: str) -> None:
+    got = after(rt.conversation, first, then)
+    assert (got.intent, got.faq_id) == ("faq", entry)
+
+
+_ROUTE_ALONE = [
+    ("国际注册续展是交给商标局还是直接交WIPO", "madrid-validity-renewal"),
+    (
+        "do we renew an international registration through cnipa or directly with wipo",
+        "madrid-validity-renewal",
+    ),
+    ("马德里能不能不走商标局 直接交WIPO", "madrid-route"),
+]
+
+
+@pytest.mark.parametrize(("text", "entry"), _ROUTE_ALONE)
+def test_the_route_asked_alone_is_answered(rt: Runtime, text: str, entry: str) -> None:
+    got = turn(rt.conversation, text)
+    assert (got.intent, got.faq_id) == ("faq", entry)

@@ -3,6 +3,8 @@
 - where a filing goes (facet `route`: "不走商标局", "直接交给WIPO", "through cnipa or directly
   with wipo", "bypass"): Madrid's route entry, the IR's renewal when renewal is named, and the
   entry just answered when its answer says where its own form goes (facets.yaml `gives`);
+- a fee of the subject named for itself after an estimate ("whats this individual fee thing",
+  "补充费是个啥") is that fee's entry, not the fee overview;
 The runtime and fixtures of tests/bot/test_dialogues.py.
 """
 
@@ -63,4 +65,33 @@ _ROUTE_ALONE = [
 @pytest.mark.parametrize(("text", "entry"), _ROUTE_ALONE)
 def test_the_route_asked_alone_is_answered(rt: Runtime, text: str, entry: str) -> None:
     got = turn(rt.conversation, text)
+    assert (got.intent, got.faq_id) == ("faq", entry)
+
+
+_NAMED_FEE = [
+    (
+        "madrid estimate pls, EU and Switzerland, 4 classes, our logo is in colour",
+        "whats this individual fee thing, why is the EU part so expensive",
+        "madrid-individual-fee",
+    ),
+    (
+        "madrid estimate, US and Japan, 2 classes, black and white",
+        "whats this supplementary fee thing, why do we pay it",
+        "madrid-supplementary-complementary",
+    ),
+    (
+        "马德里指定美国和日本 2个类 黑白 多少钱",
+        "补充费是个啥 为啥要交",
+        "madrid-supplementary-complementary",
+    ),
+    ("马德里费用怎么算", "单独规费是啥 为啥美国那么贵", "madrid-individual-fee"),
+    ("madrid fee for the US, 3 classes", "and the basic fee, what is that for", "madrid-basic-fee"),
+]
+
+
+@pytest.mark.parametrize(("first", "then", "entry"), _NAMED_FEE)
+def test_a_fee_named_for_itself_is_its_entry(
+    rt: Runtime, first: str, then: str, entry: str
+) -> None:
+    got = after(rt.conversation, first, then)
     assert (got.intent, got.faq_id) == ("faq", entry)

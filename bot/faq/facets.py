@@ -506,6 +506,19 @@ def resolve(
         # A facet and no subject of its own, however long: the conversation's subject
         # ("what happens to it if the chinese mark gets cancelled").
         subject, followup = context, True
+    if subject is None and context is None and _ANCHOR.search(text):
+        # A mark in general, asked a measure ("i run a dumpling place. does a trademark last
+        # forever", "开了个小店 商标能永久用吗"): a registration's, whose THE entry for it
+        # retrieval ranks among its first, though the story's words blur the lead.
+        for facet in facets_of(text):
+            found = fmap.best("registration", facet)
+            if (
+                facet in TELLING
+                and found is not None
+                and fmap.weight("registration", facet, found) >= PRIMARY
+                and any(m.entry.id == found and m.score >= FLOOR for m in matches[:3])
+            ):
+                return found
     if subject is None:
         # No subject named: a mark named, or the conversation's subject, is what makes
         # retrieval's lead evidence ("注销以后别人能马上拿去注册吗" after the grace period).

@@ -5,6 +5,8 @@
   entry just answered when its answer says where its own form goes (facets.yaml `gives`);
 - a fee of the subject named for itself after an estimate ("whats this individual fee thing",
   "补充费是个啥") is that fee's entry, not the fee overview;
+- a mark in general asked a measure inside a story ("i run a small dumpling place. does a
+  trademark last forever") is a registration's: its THE entry for the measure.
 The runtime and fixtures of tests/bot/test_dialogues.py.
 """
 
@@ -95,3 +97,17 @@ def test_a_fee_named_for_itself_is_its_entry(
 ) -> None:
     got = after(rt.conversation, first, then)
     assert (got.intent, got.faq_id) == ("faq", entry)
+
+
+_GENERIC_MARK = [
+    "i run a small dumpling place. does a trademark last forever once you have it?",
+    "开了个小面馆 想问下商标是不是一直有效的",
+    "我们是做包子的小店 注册了商标能永久用吗",
+    "my uncle has a tea shop, is a trademark permanent",
+]
+
+
+@pytest.mark.parametrize("text", _GENERIC_MARK)
+def test_a_mark_in_general_asked_its_term_in_a_story(rt: Runtime, text: str) -> None:
+    got = turn(rt.conversation, text)
+    assert (got.intent, got.faq_id) == ("faq", "validity-period")

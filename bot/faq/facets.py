@@ -122,11 +122,14 @@ class FacetMap:
     # entry id -> the subject families its question names ("异议后决定不予注册，可以复审吗？":
     # the opposition and the review of a refusal)
     spoken: dict[str, frozenset[str | None]] = field(default_factory=dict)
-    # {subject, other subject} -> (entry id, the facets it answers of the two together):
-    # facets.yaml `with` ("公司改名了还没变更 影响续展不": the renewal documents)
-    joint: dict[frozenset[str], tuple[str, frozenset[str]]] = field(default_factory=dict)
+    # {subject, other subject} -> (entry id, the facets it answers of the two together), one
+    # per entry: facets.yaml `with` ("公司改名了还没变更 影响续展不": the renewal documents)
+    joint: dict[frozenset[str], list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
     # (part of a subject, facet) -> THE entry for it (facets.yaml `narrow`)
     narrow: dict[tuple[str, str], str] = field(default_factory=dict)
+    # entry id -> what its answer states for its own case (facets.yaml `gives`: where the
+    # subsequent designation's form goes)
+    gives: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def together(self, named: set[str], context: str | None, facets: tuple[str, ...]) -> str | None:
         """The entry on two subjects together, named in the message (or one named and the
@@ -135,7 +138,7 @@ class FacetMap:
         if context is not None and family(context) not in named:
             keys.append((frozenset(named | {str(family(context))}), False))
         for key, both_named in keys:
-            found = self.joint.get(key) if len(key) == 2 else None
+            found = self._joint(key, facets) if len(key) == 2 else None
             # ... and, the other subject only the conversation's, no telling facet it does not
             # answer ("how do i check the status of an IR" after the opposition fee is the
             # status tool, not the IR's opposition).
@@ -146,6 +149,16 @@ class FacetMap:
             ):
                 return found[0]
         return None
+
+    def _joint(
+        self, key: frozenset[str], facets: tuple[str, ...]
+    ) -> tuple[str, frozenset[str]] | None:
+        """The entry on two subjects together that answers a facet asked, else the one
+        facets.yaml lists last for them (several: "IR renewed through cnipa or wipo" is the
+        IR's renewal, "续了国内的 国际注册够了吗" the two renewals apart)."""
+        found = self.joint.get(key, [])
+        answering = [j for j in found if set(facets) & j[1]]
+        return answering[0] if answering else (found[-1] if found else None)
 
     def subject_of(self, entry_id: str) -> str | None:
         """The subject of an entry (question, else alternates, else annotation)."""
@@ -249,8 +262,9 @@ def build(entries: list[FaqEntry]) -> FacetMap:
     subjects: dict[str, str | None] = {}
     weights: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     seen: set[str] = set()
+    topics_of = {e.id: e.topic or e.id for e in entries}
     fills: list[tuple[str, str, dict[str, int]]] = []
-    joint: dict[frozenset[str], tuple[str, frozenset[str]]] = {}
+    joint: dict[frozenset[str], list[tuple[str, frozenset[str]]]] = defaultdict(list)
     narrow: dict[tuple[str, str], str] = {}
     for entry in entries:
         note = dict(notes.get(entry.id) or notes.get(entry.topic or "") or {})
@@ -273,6 +287,8 @@ def build(entries: list[FaqEntry]) -> FacetMap:
                 score[facet] = max(score[facet], ALSO)
         for facet in _listed(note, "also"):
             score[facet] = max(score[facet], ALSO)
+        for facet in _listed(note, "gives"):  # THE answer for its own case
+            score[facet] = max(score[facet], PRIMARY)
         for facet in _tag_facets(entry):
             score[facet] = max(score[facet], ALSO)
         for facet, weight in score.items():
@@ -286,7 +302,10 @@ def build(entries: list[FaqEntry]) -> FacetMap:
         pairs = note.get("with")
         for other, facets in pairs.items() if isinstance(pairs, dict) else []:
             pair = frozenset({str(family(subject)), str(family(other))})
-            joint[pair] = (entry.id, frozenset(str(f) for f in facets or ()))
+            joint[pair].append((entry.id, frozenset(str(f) for f in facets or ())))
+    order = {key: n for n, key in enumerate(notes)}  # facets.yaml's order settles `with`
+    for found in joint.values():
+        found.sort(key=lambda j: order.get(j[0], order.get(topics_of.get(j[0], ""), -1)))
     for fam, entry_id, filled in fills:  # after every entry: the facets no entry of fam is THE
         for facet, weight in filled.items():  # answer to (at most "also covered")
             have = weights.get((fam, facet), {})
@@ -299,14 +318,17 @@ def build(entries: list[FaqEntry]) -> FacetMap:
         for e in entries
     }
     topics = {e.id: e.topic or e.id for e in entries}
-    own = {e.id: tags for e in entries if (tags := _tag_facets(e))}
+    gives = {e.id: told for e in entries if (told := _gives(e, notes))}
+    own = {e.id: tags for e in entries if (tags := _tag_facets(e) | gives.get(e.id, frozenset()))}
     spoken = {
         e.id: frozenset(
             family(s) for s in subjects_of(e.question.get("zh") + " " + e.question.get("en"))
         )
         for e in entries
     }
-    return FacetMap(subjects, dict(weights), related, tagged, topics, own, spoken, joint, narrow)
+    return FacetMap(
+        subjects, dict(weights), related, tagged, topics, own, spoken, dict(joint), narrow, gives
+    )
 
 
 # The editor's tags that name a measure the answer gives, whatever its question asks.
@@ -315,6 +337,13 @@ _TAG_FACETS = {"fee": "fee", "documents": "documents"}
 
 def _tag_facets(entry: FaqEntry) -> frozenset[str]:
     return frozenset(_TAG_FACETS[t] for t in entry.tags if t in _TAG_FACETS)
+
+
+def _gives(entry: FaqEntry, notes: dict[str, dict[str, object]]) -> frozenset[str]:
+    """facets.yaml `gives`: what an answer states for its own case, whatever its question asks
+    (the subsequent designation says where its form goes: "表格交给商标局还是wipo" after it)."""
+    note = notes.get(entry.id) or notes.get(entry.topic or "") or {}
+    return frozenset(_listed(dict(note), "gives"))
 
 
 @per_index
@@ -477,6 +506,19 @@ def resolve(
         # A facet and no subject of its own, however long: the conversation's subject
         # ("what happens to it if the chinese mark gets cancelled").
         subject, followup = context, True
+    if subject is None and context is None and _ANCHOR.search(text):
+        # A mark in general, asked a measure ("i run a dumpling place. does a trademark last
+        # forever", "开了个小店 商标能永久用吗"): a registration's, whose THE entry for it
+        # retrieval ranks among its first, though the story's words blur the lead.
+        for facet in facets_of(text):
+            found = fmap.best("registration", facet)
+            if (
+                facet in TELLING
+                and found is not None
+                and fmap.weight("registration", facet, found) >= PRIMARY
+                and any(m.entry.id == found and m.score >= FLOOR for m in matches[:3])
+            ):
+                return found
     if subject is None:
         # No subject named: a mark named, or the conversation's subject, is what makes
         # retrieval's lead evidence ("注销以后别人能马上拿去注册吗" after the grace period).

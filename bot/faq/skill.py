@@ -74,6 +74,11 @@ _MEASURED = frozenset(["result_time", "time", "validity", "fee", "documents", "p
 # entry that defines it ("宽展期是啥意思": the grace period, not what to do once it is over).
 DECISIVE = frozenset(["services", "definition"])
 
+# How far the words of a follow-up must find an entry of the subject that answers the facet ahead
+# of the facet's lead for that entry to be what is asked ("whats this individual fee thing" after
+# a Madrid estimate: that fee, not how the total is made up).
+NAMED_AHEAD = 20.0
+
 # Retrieval candidates the guard and the facet map weigh. The entry on the question's own
 # subject and facet often ranks 4th-10th on words alone ("用县名当商标行不行": the place-name
 # entry is 4th, "who can apply for a madrid registration": Madrid eligibility is 6th); a
@@ -500,6 +505,15 @@ class FaqSkill:
             if covered:
                 interp.facet = covered[0]
         found = fmap.best(interp.subject, interp.facet, prefer=previous)
+        if (
+            previous is not None
+            and interp.facet in fmap.gives.get(previous, ())
+            and family(interp.subject) == family(interp.context_subject)
+        ):
+            # The answer just given states it for its own case ("does that form go through
+            # cnipa or directly to wipo" after the subsequent designation: its MM4 may go either
+            # way), whatever the subject's main entry on it says (a Madrid application: CNIPA).
+            return previous
         qualified = _qualified(fmap, interp, ctx.text) if interp.followup else None
         if qualified is not None and qualified in [m.entry.id for m in matches]:
             # A qualifier says which of the subject's answers to the facet is asked ("那分割的话
@@ -588,6 +602,19 @@ class FaqSkill:
                     other not in _named_families(ctx.text)
                 )
                 rival = (alone and not aside and not foreign) or (answers and found != previous)
+                words = {m.entry.id: m.score for m in raw}
+                if (
+                    rival
+                    and alone
+                    and answers
+                    and best.score >= settings.suggest_threshold
+                    and family(fmap.subject_of(best.entry.id)) == family(interp.subject)
+                    and words.get(best.entry.id, 0.0) - words.get(found, 0.0) >= NAMED_AHEAD
+                ):
+                    # A thing of the subject named for itself, which the words alone find far
+                    # ahead of the facet's lead ("whats this individual fee thing" after a Madrid
+                    # estimate is that fee, not how the total is made up).
+                    return best.entry.id
             sure = best is not None and best.score >= settings.answer_threshold
             return None if rival and sure else found
         if best is None:

@@ -6,6 +6,7 @@
   companies (assignment), two owners of one mark (the new `joint` subject);
 - facets in lay words: when the assignee owns it (effective, not time), a marking left off (the
   licensee's penalty), what comes next after filing (procedure), whether others may object;
+- the registration's certificate named after an opposition deadline is the registration's;
 - "R和TM啥区别 还在公告期能打R不" asks the difference, which the ® entry answers with the rest;
 - the typo 有效其 is 有效期.
 The runtime and fixtures of tests/bot/test_dialogues.py.
@@ -81,3 +82,12 @@ def test_the_follow_up_takes_its_entry(rt: Runtime, first: str, then: str, entry
 def test_together_in_other_senses_is_no_joint_ownership(rt: Runtime, text: str) -> None:
     got = turn(rt.conversation, text)
     assert got.faq_id != "joint-application"
+
+
+def test_the_certificate_after_the_opposition_deadline_is_the_registrations(rt: Runtime) -> None:
+    got = after(
+        rt.conversation,
+        "our mark was published on 14 september, when does the opposition period end",
+        "after that when do we get the certificate",
+    )
+    assert (got.intent, got.faq_id) == ("faq", "registration-certificate")

@@ -1070,7 +1070,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     brief = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
     # A bare "注册" in a short follow-up is the last subject's ("注册下来管几年" after Madrid);
     # a registration named as such starts afresh ("那国内注册一个类多少钱").
-    anew = re.search(
+    anew: object = re.search(
         r"重新|新申请|再申请|国内|商标注册|注册商标|注册一个|注册个|申请商标|reapply|new application"
         r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)"
         r"|apply(ing)? for a (new )?(trademark|mark|tm)\b"
@@ -1078,6 +1078,19 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         r"|filing(?! (one|it|that|this|them|online|on paper|by (post|mail)|electronically|offline)\b)",
         text,
         re.I,
+    )
+    # The registration's own certificate ("那之后多久能拿到证" after an opposition deadline, b15a),
+    # unless announced as another question (read alone below).
+    anew = anew or (
+        bool(
+            re.search(
+                r"拿(到)?(注册)?证|领(到)?(注册)?证|\bget (the|our|my|a) (registration |trademark "
+                r"|tm )?certificate\b",
+                text,
+                re.I,
+            )
+        )
+        and not _SWITCH.search(text)
     )
     # "whats the official fee for filing it" after an opposition deadline: filing THAT, the
     # conversation's procedure, not a new application ("file it again" is one).

@@ -48,6 +48,7 @@ def test_queue_and_ticket_update_without_reload(page, base_url: str, runtime: Ru
     page.evaluate("window.__noReload = 1")
 
     chat(base_url, runtime, "续展要交多少钱")
+    chat(base_url, runtime, "没用")  # the answer did not help: the question goes to staff
     assert "T-2026-000001" in chat(base_url, runtime, "人工")
     row = page.locator("tr", has_text="T-2026-000001")
     expect(row).to_be_visible(timeout=2000)

@@ -61,6 +61,7 @@ def test_every_page_fits_a_phone(page, base_url: str, runtime: Runtime) -> None:
 
     book_through(runtime.conversation)
     chat(base_url, runtime, "续展要交多少钱")
+    chat(base_url, runtime, "没用")  # the answer did not help: the question goes to staff
     chat(base_url, runtime, "人工")
     chat(base_url, runtime, "人工 " + "很长" * 80, user="x" * 60)
     make_account(runtime, "boss", "admin")

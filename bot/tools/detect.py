@@ -292,9 +292,9 @@ def numbered_items(norm: str, numbers: set[int]) -> dict[int, int]:
         if (said_class or cls in numbers) and 1 <= cls <= 45 and 1 <= n <= 500:
             found[cls] = n
     for m in _ZH_NUMBERED_ITEMS.finditer(norm):
-        cls, n = int(m.group(2)), number(m.group(3))
-        if (m.group(1) or cls in numbers) and 1 <= cls <= 45 and n and 1 <= n <= 500:
-            found[cls] = n
+        cls, count = int(m.group(2)), number(m.group(3))
+        if (m.group(1) or cls in numbers) and 1 <= cls <= 45 and count and 1 <= count <= 500:
+            found[cls] = count
     return found
 
 

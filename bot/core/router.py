@@ -17,6 +17,7 @@ import datetime as dt
 import re
 
 from bot.core.answers import is_yes
+from bot.core.asking import asks
 from bot.core.choices import (
     asks_question,
     match_choice,
@@ -375,7 +376,9 @@ class Router:
 
         if state in ("expert", "day", "slot") and not ctx.flow_data.get("code"):
             topic = booking_topic(text, SPECIALTIES)
-            if topic and topic != ctx.flow_data.get("topic") and _CORRECTION.search(text):
+            # "还是地理标志吧" changes the topic; "地理标志是协会申请还是企业自己申请" asks about it.
+            corrects = _CORRECTION.search(text) and not asks(text)
+            if topic and topic != ctx.flow_data.get("topic") and corrects:
                 ctx.flow_data["state"] = "topic"
                 return f"book:topic:{topic}"
         return None

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
+from bot.core.asking import asks
 from bot.core.dialogue import Dialogue
 from bot.core.needles import Hay, Prefiltered
 from knowledge.tools.madrid import files_abroad, find_parties
@@ -831,11 +832,6 @@ _COMPARED = re.compile(
 # punctuation.
 _CLAUSES_ZH = re.compile(r"[\s，,。！!；;？?]+")
 _CLAUSES_EN = re.compile(r"[,.;!?]+\s*")
-# A clause that asks.
-_ASKING = re.compile(
-    r"[吗么呢嘛]|怎|咋|如何|什么|啥|哪|多少|几|能不能|可不可以|行不行|\b(how|what|can|could|is|are|do|does)\b",
-    re.IGNORECASE,
-)
 
 
 def asking_clause(text: str) -> str | None:
@@ -844,7 +840,7 @@ def asking_clause(text: str) -> str | None:
     split = _CLAUSES_ZH if _CJK.search(text) else _CLAUSES_EN
     clauses = [c for c in split.split(text) if c]
     last = next((c for c in reversed(clauses) if subjects_of(c)), None)
-    return last if len(clauses) > 1 and last is not None and _ASKING.search(last) else None
+    return last if len(clauses) > 1 and last is not None and asks(last) else None
 
 
 def asked_subjects(text: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
+from bot.core.asking import asks
 from bot.core.understand import facets_of, subjects_of
 
 __all__ = ("MAX_QUESTIONS", "questions_in")
@@ -34,15 +35,6 @@ _BREAKS = re.compile(
 _LEADING = re.compile(r"^[\s,，;；。.]+")
 
 
-# A piece asks something: a question mark or word ("多少", "咋", "吗", "how", "can we"). A
-# statement ("我们的商标被人申请撤三了", "we file online") is what the question after it is about.
-_ASKING = re.compile(
-    r"[?？]|吗|么|多少|几(天|年|个月|月|周|类|份|次|块)|怎么|怎样|咋|啥|什么|哪|多久|多长|多大"
-    r"|能不能|可不可以|是不是|有没有|要不要|需不需要|是否|行不行|可以不|能否|(没|不)$"
-    r"|^(and |also |so |plus )?(what|whats|how|which|when|where|who|can|could|do|does|is|are"
-    r"|will|would|should|must|any|is there|are there)\b",
-    re.IGNORECASE,
-)
 _MARKED = re.compile(r"[?？]\s*$")
 # A piece that only sets a condition ("要是起诉的话", "万一他已经拿到证了呢") is part of the
 # question it conditions, not a question of its own; one that goes on to ask ("要是对方不服还能
@@ -54,7 +46,7 @@ _ONLY_SET = ("的话", "呢")
 def _asks(piece: str) -> bool:
     """Whether a piece is a question of its own: it asks, about a facet ("多少钱", "how long"),
     or, with a question mark, about a subject it names ("how early can we renew?")."""
-    if not _ASKING.search(piece):
+    if not asks(piece):
         return False
     if _CONDITION.match(piece) and piece.endswith(_ONLY_SET):
         return False

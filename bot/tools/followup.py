@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from bot.core.asking import asks_whether
 from bot.core.understand import asks_what_now
 from bot.tools.detect import (
     Facts,
@@ -259,7 +260,7 @@ def _updates(last: dict[str, Any], facts: Facts) -> bool:
     if tool == "fee_madrid" and facts.parties and facts.classes is None and how:
         return False
     outside = facts.parties and not any(p.member for p in facts.parties)
-    if tool == "fee_madrid" and outside and _WHETHER.search(facts.text):
+    if tool == "fee_madrid" and outside and asks_whether(facts.text):
         # "香港能顺便一起报吗" asks whether it can (the FAQ); "香港也一块指定上" adds it, and the
         # estimate says it is no member.
         return False
@@ -402,12 +403,6 @@ _NEED_FIRST = re.compile(
     r"\b(?:do|does|would|will) (?:we|i|you|it) (?:need|have to)\b|\bmust (?:we|i)\b"
     r"|\b(?:required|prerequisite)\b|(?:需要|必须|得|要)先|先得|是不是得先|前提",
     re.IGNORECASE,
-)
-_WHETHER = re.compile(
-    r"[吗么嘛?？]|能不能|可不可以|行不行|(?:能|可以|可|行|会|包括|包含|覆盖|算)\S{0,14}[不没]\s*[呀啊呢]?\s*$"
-    r"|\b(?:can|could|may|is it possible)\b"
-    r"|^(?:(?:and|so|also|oh|ok|btw|by the way)\W+)?(?:does|do|will|would|is|are)\b",
-    re.I,
 )
 _OTHER_PAPERWORK = re.compile(
     r"域名|专利|版权|营业执照|签证|\b(?:domain|patent|copyright|visa)s?\b|\.com\b", re.I

@@ -19,7 +19,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.core.dialogue import Dialogue
-from bot.core.needles import Hay, Prefiltered
+from bot.core.needles import Hay, Prefiltered, Screen
 from knowledge.tools.madrid import files_abroad, find_parties
 
 __all__ = (
@@ -222,21 +222,33 @@ def lexicon() -> Lexicon:
 @dataclass(frozen=True)
 class _Prefilters:
     """The lexicon's expressions with their literal pre-checks (bot/core/needles.py), in
-    lexicon order: (name, words, colloquial words) per subject, (name, words) per facet."""
+    lexicon order: (name, words, colloquial words) per subject, (name, words) per facet; and
+    screens of them, which pre-check a whole list at once."""
 
     subjects: tuple[tuple[str, Prefiltered, Prefiltered | None], ...]
     facets: tuple[tuple[str, Prefiltered], ...]
+    subject_words: Screen
+    said_names: tuple[str, ...]  # the subjects with colloquial words, in lexicon order
+    subject_said: Screen  # their colloquial words
+    facet_words: Screen
 
 
 @cache
 def _prefilters() -> _Prefilters:
     lex = lexicon()
+    subjects = tuple(
+        (s.name, Prefiltered.of(s.words), s.colloquial and Prefiltered.of(s.colloquial))
+        for s in lex.subjects
+    )
+    said = [(name, rx) for name, _, rx in subjects if rx is not None]
+    facets = tuple((name, Prefiltered.of(rx)) for name, rx in lex.facets)
     return _Prefilters(
-        tuple(
-            (s.name, Prefiltered.of(s.words), s.colloquial and Prefiltered.of(s.colloquial))
-            for s in lex.subjects
-        ),
-        tuple((name, Prefiltered.of(rx)) for name, rx in lex.facets),
+        subjects,
+        facets,
+        Screen([words for _, words, _ in subjects]),
+        tuple(name for name, _ in said),
+        Screen([rx for _, rx in said]),
+        Screen([rx for _, rx in facets]),
     )
 
 
@@ -298,16 +310,16 @@ def subjects_of(text: str) -> tuple[str, ...]:
 
     Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
     hay = Hay(text)
-    checks = _prefilters().subjects
-    named = [name for name, words, _ in checks if words.search(hay)]
+    pre = _prefilters()
+    named = [pre.subjects[n][0] for n in pre.subject_words.matching(hay)]
     # `Subject.names(text)` of a subject not named in its words: its colloquial words alone.
     spoken = (
         []
         if any(s != "registration" for s in named)
         else [
             name
-            for name, _, said in checks
-            if name not in named and said is not None and said.search(hay)
+            for name in (pre.said_names[n] for n in pre.subject_said.matching(hay))
+            if name not in named
         ]
     )
     return ordered_subjects(named, spoken, text)
@@ -319,10 +331,9 @@ def subjects_named(text: str) -> frozenset[str]:
     precedence of `subjects_of`: the literal pre-checks run first (bot/core/needles.py), and the
     answer is cached by text as `subjects_of`'s is."""
     hay = Hay(text)
-    return frozenset(
-        name
-        for name, words, said in _prefilters().subjects
-        if words.search(hay) or (said is not None and said.search(hay))
+    pre = _prefilters()
+    return frozenset(pre.subjects[n][0] for n in pre.subject_words.matching(hay)) | frozenset(
+        pre.said_names[n] for n in pre.subject_said.matching(hay)
     )
 
 
@@ -380,8 +391,8 @@ def _facets_named(text: str) -> tuple[str, ...]:
     """Every facet whose words a text holds, in lexicon order. Cached: the facets' expressions
     cost about 15 µs each on a short text, and a turn reads the message's and the answered
     entry's question's facets more than once (`facet_of`, `facets_of`)."""
-    hay = Hay(text)
-    return tuple(name for name, rx in _prefilters().facets if rx.search(hay))
+    pre = _prefilters()
+    return tuple(pre.facets[n][0] for n in pre.facet_words.matching(Hay(text)))
 
 
 # A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and

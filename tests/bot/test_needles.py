@@ -1,7 +1,8 @@
 """The literal pre-checks of bot/core/needles.py skip only searches that cannot match: the
 lexicon's subject, colloquial and facet expressions answer the same with and without them on
 every message of the tuned dialogues (as typed, upper-cased and title-cased), and so do
-`subjects_of`, `subjects_named`, the facets and `_bare_subject`."""
+`subjects_of`, `subjects_named`, the facets and `_bare_subject`; a `Screen` of them lets through
+the same expressions as their pre-checks one by one."""
 
 from __future__ import annotations
 
@@ -39,6 +40,17 @@ def test_every_expression_answers_the_same_on_every_tuned_message() -> None:
         check = Prefiltered.of(rx)
         for text in MESSAGES:
             assert bool(check.search(Hay(text))) == bool(rx.search(text)), (rx.pattern, text)
+
+
+def test_a_screen_picks_the_expressions_each_pre_check_lets_through() -> None:
+    pre = understand._prefilters()
+    screens = (pre.subject_words, pre.subject_said, pre.facet_words)
+    assert sum(len(screen.items) for screen in screens) == len(_expressions())
+    for text in MESSAGES:
+        hay = Hay(text)
+        for screen in screens:
+            each = [n for n, check in enumerate(screen.items) if check.may_match(hay)]
+            assert screen.candidates(hay) == each, text
 
 
 def _subjects_plain(text: str) -> tuple[str, ...]:

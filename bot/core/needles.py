@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -253,10 +254,13 @@ class Screen:
     def __init__(self, items: Sequence[Prefiltered]) -> None:
         self.items = tuple(items)
         self._always = frozenset(n for n, p in enumerate(items) if p.by_key is None)
-        index: dict[bool, dict[str, list[tuple[int, tuple[str, ...]]]]] = {False: {}, True: {}}
+        # Per key, the expressions with needles under it, and those needles; None when one
+        # needle is the key itself, which the hay's keys already hold.
+        index: dict[bool, dict[str, list[tuple[int, tuple[str, ...] | None]]]]
+        index = {False: {}, True: {}}
         for n, p in enumerate(items):
             for key, found in (p.by_key or {}).items():
-                index[p.ignore].setdefault(key, []).append((n, found))
+                index[p.ignore].setdefault(key, []).append((n, None if key in found else found))
         self._index = {ignore: by_key for ignore, by_key in index.items() if by_key}
 
     def candidates(self, hay: Hay) -> list[int]:
@@ -265,10 +269,16 @@ class Screen:
             text = hay.folded if ignore else hay.text
             for key in by_key.keys() & hay.keys(ignore):
                 for n, strings in by_key[key]:
-                    if n not in found and any(s in text for s in strings):
+                    if strings is None or (n not in found and any(s in text for s in strings)):
                         found.add(n)
         return sorted(found)
 
     def matching(self, hay: Hay) -> list[int]:
         """The positions of the expressions that match `hay.text`, in their order."""
         return [n for n in self.candidates(hay) if self.items[n].rx.search(hay.text)]
+
+
+@lru_cache(maxsize=256)
+def hay_of(text: str) -> Hay:
+    """A text's `Hay`, shared by the pre-checks that read the same text in one turn."""
+    return Hay(text)

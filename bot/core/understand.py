@@ -19,7 +19,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.core.dialogue import Dialogue
-from bot.core.needles import Hay, Prefiltered, Screen
+from bot.core.needles import Hay, Prefiltered, Screen, hay_of
 from knowledge.tools.madrid import files_abroad, find_parties
 
 __all__ = (
@@ -309,7 +309,7 @@ def subjects_of(text: str) -> tuple[str, ...]:
     a non-use cancellation), though before the generic "registration" ("那个注册商标能弄掉吗").
 
     Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
-    hay = Hay(text)
+    hay = hay_of(text)
     pre = _prefilters()
     named = [pre.subjects[n][0] for n in pre.subject_words.matching(hay)]
     # `Subject.names(text)` of a subject not named in its words: its colloquial words alone.
@@ -330,7 +330,7 @@ def subjects_named(text: str) -> frozenset[str]:
     """Every subject whose words or colloquial words `text` holds (`Subject.names`), without the
     precedence of `subjects_of`: the literal pre-checks run first (bot/core/needles.py), and the
     answer is cached by text as `subjects_of`'s is."""
-    hay = Hay(text)
+    hay = hay_of(text)
     pre = _prefilters()
     return frozenset(pre.subjects[n][0] for n in pre.subject_words.matching(hay)) | frozenset(
         pre.said_names[n] for n in pre.subject_said.matching(hay)
@@ -392,7 +392,7 @@ def _facets_named(text: str) -> tuple[str, ...]:
     cost about 15 µs each on a short text, and a turn reads the message's and the answered
     entry's question's facets more than once (`facet_of`, `facets_of`)."""
     pre = _prefilters()
-    return tuple(pre.facets[n][0] for n in pre.facet_words.matching(Hay(text)))
+    return tuple(pre.facets[n][0] for n in pre.facet_words.matching(hay_of(text)))
 
 
 # A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and
@@ -733,7 +733,7 @@ def _bare_subject(text: str) -> bool:
     """Whether a message names a subject and nothing more ("变更呢", "and for assignment?"):
     it asks what was just asked, of that subject. "only some goods were refused, can we split
     it" names a subject and asks something of its own."""
-    hay = Hay(text)
+    hay = hay_of(text)
     for _, words, _ in _prefilters().subjects:
         if words.may_match(hay):
             cut = words.rx.sub("", hay.text)
@@ -858,10 +858,13 @@ def asking_clause(text: str) -> str | None:
     return last if len(clauses) > 1 and last is not None and _ASKING.search(last) else None
 
 
+@lru_cache(maxsize=4096)
 def asked_subjects(text: str) -> tuple[str, ...]:
     """The subjects a message asks about: those it names, but for one named only to compare,
     and the subject of the clause that asks first: "我们报的商标被驳了 引证的那个商标市面上根本没见过
-    能申请把它撤掉吗" tells of a refusal and asks to remove a mark nobody uses (non-use)."""
+    能申请把它撤掉吗" tells of a refusal and asks to remove a mark nobody uses (non-use).
+
+    Cached: understanding and the FAQ skill both read the message's in one turn."""
     rest = _COMPARED.sub(lambda m: " " if subjects_of(m.group(0)) else m.group(0), text)
     found = subjects_of(rest) if rest != text and rest.strip() else subjects_of(text)
     if len([s for s in found if s != "registration"]) < 2:

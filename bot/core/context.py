@@ -33,6 +33,9 @@ class Context:
     services: Services  # settings, index, clock ... never the conversation itself
     interp: Interpretation | None = None  # what understanding made of the message
     dialogue: Dialogue = field(default_factory=Dialogue)  # what the conversation is about
+    # What a skill read once and reads again later in the same turn (the active experts):
+    # shared by the copies a skill makes of the context (`dataclasses.replace`).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def lang(self) -> str:

@@ -277,6 +277,23 @@ class Screen:
         """The positions of the expressions that match `hay.text`, in their order."""
         return [n for n in self.candidates(hay) if self.items[n].rx.search(hay.text)]
 
+    def sub_each(self, hay: Hay, replacements: Sequence[str]) -> str:
+        """The text after each expression in turn replaced its matches (`rx.sub(replacements[n],
+        text)` for n = 0, 1, ...): only those the pre-checks let through run, and the rest are
+        screened again whenever a replacement changes the text."""
+        done = -1
+        while True:
+            for n in self.candidates(hay):
+                if n <= done:
+                    continue
+                done = n
+                cut = self.items[n].rx.sub(replacements[n], hay.text)
+                if cut != hay.text:
+                    hay = Hay(cut)
+                    break
+            else:
+                return hay.text
+
 
 @lru_cache(maxsize=256)
 def hay_of(text: str) -> Hay:

@@ -19,7 +19,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.core.dialogue import Dialogue
-from bot.core.needles import Hay, Prefiltered, Screen, hay_of
+from bot.core.needles import Prefiltered, Screen, hay_of
 from knowledge.tools.madrid import files_abroad, find_parties
 
 __all__ = (
@@ -733,13 +733,8 @@ def _bare_subject(text: str) -> bool:
     """Whether a message names a subject and nothing more ("变更呢", "and for assignment?"):
     it asks what was just asked, of that subject. "only some goods were refused, can we split
     it" names a subject and asks something of its own."""
-    hay = hay_of(text)
-    for _, words, _ in _prefilters().subjects:
-        if words.may_match(hay):
-            cut = words.rx.sub("", hay.text)
-            if cut != hay.text:
-                hay = Hay(cut)
-    rest = hay.text
+    pre = _prefilters()
+    rest = pre.subject_words.sub_each(hay_of(text), [""] * len(pre.subjects))
     return len(_SUBJECT_FILLER.sub("", rest)) <= 2
 
 

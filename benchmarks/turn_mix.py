@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from benchmarks import callgrind
+
 ROOT = Path(__file__).resolve().parent.parent
 DIALOGS = ROOT / "tests" / "data" / "dialogs" / "tuned.yaml"
 
@@ -75,7 +77,7 @@ def _measure(
     measured = _conversations(0, turns)
     profiler = cProfile.Profile() if profile else None
     if instructions:
-        _callgrind("on")
+        callgrind.control("on")
     if profiler:
         profiler.enable()
     started = time.process_time()
@@ -84,7 +86,7 @@ def _measure(
     if profiler:
         profiler.disable()
     if instructions:
-        _callgrind("off")
+        callgrind.control("off")
     print(f"turns: {sent} in {len(measured)} conversations")
     if not instructions:
         print(f"turn: {spent / sent * 1000:.3f} ms CPU (Conversation.handle_turn)")
@@ -93,12 +95,6 @@ def _measure(
         if save:
             stats.dump_stats(save)
         stats.sort_stats(sort).print_stats(60)
-
-
-def _callgrind(state: str) -> None:
-    subprocess.run(
-        ["callgrind_control", "-i", state, str(os.getpid())], check=True, stdout=subprocess.DEVNULL
-    )
 
 
 def main() -> None:
@@ -132,14 +128,7 @@ def main() -> None:
             subprocess.run(child, env=env, cwd=ROOT, check=True)
             return
         log = Path(tmp) / "callgrind.log"
-        valgrind = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
-        valgrind += ["--callgrind-out-file=/dev/null", f"--log-file={log}"]
-        subprocess.run([*valgrind, *child, "--instructions"], env=env, cwd=ROOT, check=True)
-        collected = next(
-            int(line.split(":")[1].replace(",", ""))
-            for line in log.read_text().splitlines()
-            if "Collected :" in line
-        )
+        collected = callgrind.count([*child, "--instructions"], env, ROOT, log)
         print(f"turn: {collected / turns / 1e6:.2f} M instructions per turn ({turns})")
 
 

@@ -35,6 +35,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from benchmarks import callgrind
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -117,7 +119,7 @@ async def _measure(path: str, count: int, instructions: bool) -> None:
         prepared = requests(count, 6_000_000)
         answers: Counter[str] = Counter()
         if instructions:
-            _callgrind("on")
+            callgrind.control("on")
         cpu, loop = time.process_time(), time.thread_time()
         for params, body, cookie in prepared:
             status, text = await _call(app, path, params, body, cookie)
@@ -125,18 +127,12 @@ async def _measure(path: str, count: int, instructions: bool) -> None:
             answers[f"{status} {kind}"] += 1
         cpu, loop = time.process_time() - cpu, time.thread_time() - loop
         if instructions:
-            _callgrind("off")
+            callgrind.control("off")
     print(f"answers: {dict(answers)}")
     if not instructions:
         print(
             f"{path}: {cpu / count * 1000:.3f} ms CPU per request (event loop {loop / count * 1000:.3f})"
         )
-
-
-def _callgrind(state: str) -> None:
-    subprocess.run(
-        ["callgrind_control", "-i", state, str(os.getpid())], check=True, stdout=subprocess.DEVNULL
-    )
 
 
 def main() -> None:
@@ -175,14 +171,7 @@ def main() -> None:
             subprocess.run(child, env=env, cwd=ROOT, check=True)
             return
         log = Path(tmp) / "callgrind.log"
-        valgrind = ["valgrind", "--tool=callgrind", "--instr-atstart=no"]
-        valgrind += ["--callgrind-out-file=/dev/null", f"--log-file={log}"]
-        subprocess.run([*valgrind, *child, "--instructions"], env=env, cwd=ROOT, check=True)
-        collected = next(
-            int(line.split(":")[1].replace(",", ""))
-            for line in log.read_text().splitlines()
-            if "Collected :" in line
-        )
+        collected = callgrind.count([*child, "--instructions"], env, ROOT, log)
         print(f"{args.path}: {collected / count / 1e6:.2f} M instructions per request ({count})")
 
 

@@ -95,13 +95,13 @@ class FaqIndex:
         terms = index.terms(tokens)
         scores, ranked = index.scores(terms, self._valid_mask(today))
         ranked = ranked[scores[ranked] > 0]
-        ranked = ranked[np.argsort(-scores[ranked], kind="stable")]
+        ranked = ranked[(-scores[ranked]).argsort(kind="stable")]
         leaders = ranked[:RERANK].tolist()
         fuzzy = dict(zip(leaders, index.best_phrasings(leaders, prepared), strict=True))
         for i, (ratio, _) in fuzzy.items():
             # Rescore the leaders on raw strings: typos, order, and very short questions.
             scores[i] = max(scores[i], (scores[i] + ratio) / 2.0)
-        ranked = ranked[np.argsort(-scores[ranked], kind="stable")]
+        ranked = ranked[(-scores[ranked]).argsort(kind="stable")]
         if not len(ranked):
             return []
         best = int(ranked[0])

@@ -50,9 +50,12 @@ STOP_EN = _words(
 )
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), lower case, one space between words, and traditional
-    Chinese characters as simplified ones (商標續展 -> 商标续展) for users from HK, Macao, TW."""
+    Chinese characters as simplified ones (商標續展 -> 商标续展) for users from HK, Macao, TW.
+
+    Cached: retrieval and its off-topic checks normalise the same message in one turn."""
     text = unicodedata.normalize("NFKC", text).lower()
     if CJK_RE.search(text):
         text = _T2S.convert(text)

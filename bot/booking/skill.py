@@ -18,7 +18,7 @@ from bot.booking.named import asks_for_someone, named_expert
 from bot.booking.oneline import read_details
 from bot.booking.service import BookingRefused, book, cancel, check_changeable, move
 from bot.booking.slots import parse_key
-from bot.booking.steps import prompt, tz_of
+from bot.booking.steps import active_experts, prompt, tz_of
 from bot.booking.texts import bt
 from bot.core.answers import NO_WORDS
 from bot.core.answers import YES_WORDS as ANSWER_YES
@@ -33,7 +33,7 @@ from bot.core.understand import booking_topic
 from bot.privacy.consents import record_booking_consents
 from storage.bookings import get_booking
 from storage.errors import SlotTaken
-from storage.experts import SPECIALTIES, Expert, list_experts
+from storage.experts import SPECIALTIES, Expert
 
 __all__ = ("BookingSkill",)
 
@@ -214,7 +214,7 @@ class BookingSkill:
     def other_expert(self, ctx: Context) -> str | None:
         """The payload choosing another expert of the topic named at the day or time step
         ("go back, wang mingyuan instead"), with the flow put back at the expert step."""
-        expert = named_expert(ctx.text, list_experts(session=ctx.session), asking=False)
+        expert = named_expert(ctx.text, active_experts(ctx), asking=False)
         fd = ctx.flow_data
         if expert is None or expert.id == fd.get("expert") or fd.get("code"):
             return None
@@ -228,13 +228,13 @@ class BookingSkill:
         # Asked of every message outside a flow: the experts are read only for a request.
         if not asks_for_someone(ctx.text):
             return False
-        return named_expert(ctx.text, list_experts(session=ctx.session)) is not None
+        return named_expert(ctx.text, active_experts(ctx)) is not None
 
     def start_with(self, ctx: Context, topic: str | None) -> Outcome:
         """Start booking from a request in the user's own words; a named expert, else a named
         topic, is preselected, and a day typed with the expert is taken too."""
         outcome = self._start(ctx)
-        expert = named_expert(ctx.text, list_experts(session=ctx.session))
+        expert = named_expert(ctx.text, active_experts(ctx))
         if expert is not None and expert.specialties and ctx.flow == self.name:
             topic = topic or booking_topic(ctx.text, SPECIALTIES)
             chosen = topic if topic in expert.specialties else expert.specialties[0]
@@ -407,7 +407,7 @@ class BookingSkill:
         their first topic, and their days next."""
         if text.startswith("book:"):
             return None
-        experts = list_experts(session=ctx.session)
+        experts = active_experts(ctx)
         names = [Choice(expert_label(e, ctx.lang), str(e.id)) for e in experts]
         found = match_choice(text, names, ctx.today)
         expert = next((e for e in experts if str(e.id) == found), None)

@@ -20,7 +20,7 @@ from bot.core.station import station_phone
 from storage.bookings import get_booking
 from storage.experts import SPECIALTIES, Expert, list_experts
 
-__all__ = ("candidate_experts", "next_free", "prompt", "slot_choices", "tz_of")
+__all__ = ("active_experts", "candidate_experts", "next_free", "prompt", "slot_choices", "tz_of")
 
 S = BookingState
 MAX_DAYS, MAX_SLOTS = 7, 12
@@ -40,6 +40,15 @@ def _reply(ctx: Context, text: str, choices: tuple[Choice, ...] = ()) -> Reply:
     return Reply(text, choices=choices + _nav(ctx), intent="booking")
 
 
+def active_experts(ctx: Context, specialty: str | None = None) -> list[Expert]:
+    """`list_experts` (the active experts, optionally of `specialty`), read from the database
+    once per turn: a booking turn reads them in its checks, its prompt and its slots."""
+    experts: list[Expert] | None = ctx.memo.get("experts")
+    if experts is None:
+        experts = ctx.memo["experts"] = list_experts(session=ctx.session)
+    return [e for e in experts if specialty is None or specialty in e.specialties]
+
+
 def candidate_experts(ctx: Context) -> list[Expert]:
     """The experts the user may still choose from: the chosen one, or all for the topic."""
     fd = ctx.flow_data
@@ -47,7 +56,7 @@ def candidate_experts(ctx: Context) -> list[Expert]:
         booking = get_booking(session=ctx.session, code=fd["code"])
         expert = ctx.session.get(Expert, booking.expert_id) if booking else None
         return [expert] if expert else []
-    experts = list_experts(session=ctx.session, specialty=fd.get("topic"))
+    experts = active_experts(ctx, fd.get("topic"))
     if fd.get("expert") not in (None, "any"):
         experts = [e for e in experts if e.id == fd["expert"]]
     return experts
@@ -106,7 +115,7 @@ def prompt(ctx: Context, state: BookingState, *, echo: bool = True) -> Reply:
     lang, fd, settings = ctx.lang, ctx.flow_data, ctx.services.settings
     phone = station_phone(settings, lang)
     if state is S.TOPIC:
-        experts = list_experts(session=ctx.session)  # one query, not one per specialty
+        experts = active_experts(ctx)  # one query, not one per specialty
         topics = [t for t in SPECIALTIES if any(t in e.specialties for e in experts)]
         choices = tuple(Choice(topic_label(t, lang), f"book:topic:{t}") for t in topics)
         return _reply(ctx, bt("topic.prompt", lang), choices)

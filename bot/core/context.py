@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,9 @@ class Context:
     services: Services  # settings, index, clock ... never the conversation itself
     interp: Interpretation | None = None  # what understanding made of the message
     dialogue: Dialogue = field(default_factory=Dialogue)  # what the conversation is about
+    # What a skill read once and reads again later in the same turn (the active experts):
+    # shared by the copies a skill makes of the context (`dataclasses.replace`).
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def lang(self) -> str:
@@ -41,7 +45,7 @@ class Context:
     @property
     def today(self) -> dt.date:
         """The date at the station (Asia/Shanghai by default)."""
-        return self.now.astimezone(ZoneInfo(self.services.settings.timezone)).date()
+        return _local_date(self.now, self.services.settings.timezone)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -66,3 +70,9 @@ class Context:
     def t(self, key: str, /, **values: Any) -> str:
         """A text in the user's language."""
         return t(key, self.lang, **values)
+
+
+@lru_cache(maxsize=64)
+def _local_date(now: dt.datetime, timezone: str) -> dt.date:
+    # A turn asks for its date a few times a skill: once per turn (and zone) is enough.
+    return now.astimezone(ZoneInfo(timezone)).date()

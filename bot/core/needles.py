@@ -12,7 +12,9 @@ message and on every code point that `re` matches to another when it ignores cas
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -242,3 +244,58 @@ class Prefiltered:
 
     def search(self, hay: Hay) -> re.Match[str] | None:
         return self.rx.search(hay.text) if self.may_match(hay) else None
+
+
+class Screen:
+    """Several prefiltered expressions pre-checked at once: `candidates(hay)` are the positions
+    of those whose `may_match(hay)` holds, in their order, found from the hay's characters and
+    pairs of characters in one pass instead of one intersection per expression."""
+
+    def __init__(self, items: Sequence[Prefiltered]) -> None:
+        self.items = tuple(items)
+        self._always = frozenset(n for n, p in enumerate(items) if p.by_key is None)
+        # Per key, the expressions with needles under it, and those needles; None when one
+        # needle is the key itself, which the hay's keys already hold.
+        index: dict[bool, dict[str, list[tuple[int, tuple[str, ...] | None]]]]
+        index = {False: {}, True: {}}
+        for n, p in enumerate(items):
+            for key, found in (p.by_key or {}).items():
+                index[p.ignore].setdefault(key, []).append((n, None if key in found else found))
+        self._index = {ignore: by_key for ignore, by_key in index.items() if by_key}
+
+    def candidates(self, hay: Hay) -> list[int]:
+        found = set(self._always)
+        for ignore, by_key in self._index.items():
+            text = hay.folded if ignore else hay.text
+            for key in by_key.keys() & hay.keys(ignore):
+                for n, strings in by_key[key]:
+                    if strings is None or (n not in found and any(s in text for s in strings)):
+                        found.add(n)
+        return sorted(found)
+
+    def matching(self, hay: Hay) -> list[int]:
+        """The positions of the expressions that match `hay.text`, in their order."""
+        return [n for n in self.candidates(hay) if self.items[n].rx.search(hay.text)]
+
+    def sub_each(self, hay: Hay, replacements: Sequence[str]) -> str:
+        """The text after each expression in turn replaced its matches (`rx.sub(replacements[n],
+        text)` for n = 0, 1, ...): only those the pre-checks let through run, and the rest are
+        screened again whenever a replacement changes the text."""
+        done = -1
+        while True:
+            for n in self.candidates(hay):
+                if n <= done:
+                    continue
+                done = n
+                cut = self.items[n].rx.sub(replacements[n], hay.text)
+                if cut != hay.text:
+                    hay = Hay(cut)
+                    break
+            else:
+                return hay.text
+
+
+@lru_cache(maxsize=256)
+def hay_of(text: str) -> Hay:
+    """A text's `Hay`, shared by the pre-checks that read the same text in one turn."""
+    return Hay(text)

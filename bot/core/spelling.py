@@ -21,6 +21,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.core.needles import Hay, Prefiltered, Screen
 from knowledge.index import FaqIndex
 from knowledge.per_index import per_index
 from knowledge.schema import FaqEntry
@@ -182,10 +183,12 @@ def correct(text: str, vocab: Vocabulary) -> str:
 
 
 @lru_cache(maxsize=1)
-def _zh_typos() -> tuple[tuple[re.Pattern[str], str], ...]:
-
+def _zh_typos() -> tuple[Screen, tuple[str, ...]]:
+    """The typos' expressions, screened by their literal pre-checks, and their corrections."""
     raw = yaml.safe_load(_EXTRA_FILES[0].read_text(encoding="utf-8")) or {}
-    return tuple((re.compile(k), str(v)) for k, v in (raw.get("zh_typos") or {}).items())
+    typos = (raw.get("zh_typos") or {}).items()
+    screen = Screen([Prefiltered.of(re.compile(k)) for k, _ in typos])
+    return screen, tuple(str(v) for _, v in typos)
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -196,6 +199,5 @@ def correct_zh(text: str) -> str:
     ("我个人能注册商表吗" -> 商标); unchanged when none."""
     if not _CJK.search(text):
         return text
-    for rx, word in _zh_typos():
-        text = rx.sub(word, text)
-    return text
+    screen, words = _zh_typos()
+    return screen.sub_each(Hay(text), words)

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.asking import asks
 from bot.core.dialogue import Dialogue
-from bot.core.needles import Hay, Prefiltered
+from bot.core.needles import Prefiltered, Screen, hay_of
 from knowledge.tools.madrid import files_abroad, find_parties
 
 __all__ = (
@@ -223,21 +223,33 @@ def lexicon() -> Lexicon:
 @dataclass(frozen=True)
 class _Prefilters:
     """The lexicon's expressions with their literal pre-checks (bot/core/needles.py), in
-    lexicon order: (name, words, colloquial words) per subject, (name, words) per facet."""
+    lexicon order: (name, words, colloquial words) per subject, (name, words) per facet; and
+    screens of them, which pre-check a whole list at once."""
 
     subjects: tuple[tuple[str, Prefiltered, Prefiltered | None], ...]
     facets: tuple[tuple[str, Prefiltered], ...]
+    subject_words: Screen
+    said_names: tuple[str, ...]  # the subjects with colloquial words, in lexicon order
+    subject_said: Screen  # their colloquial words
+    facet_words: Screen
 
 
 @cache
 def _prefilters() -> _Prefilters:
     lex = lexicon()
+    subjects = tuple(
+        (s.name, Prefiltered.of(s.words), s.colloquial and Prefiltered.of(s.colloquial))
+        for s in lex.subjects
+    )
+    said = [(name, rx) for name, _, rx in subjects if rx is not None]
+    facets = tuple((name, Prefiltered.of(rx)) for name, rx in lex.facets)
     return _Prefilters(
-        tuple(
-            (s.name, Prefiltered.of(s.words), s.colloquial and Prefiltered.of(s.colloquial))
-            for s in lex.subjects
-        ),
-        tuple((name, Prefiltered.of(rx)) for name, rx in lex.facets),
+        subjects,
+        facets,
+        Screen([words for _, words, _ in subjects]),
+        tuple(name for name, _ in said),
+        Screen([rx for _, rx in said]),
+        Screen([rx for _, rx in facets]),
     )
 
 
@@ -298,17 +310,17 @@ def subjects_of(text: str) -> tuple[str, ...]:
     a non-use cancellation), though before the generic "registration" ("那个注册商标能弄掉吗").
 
     Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
-    hay = Hay(text)
-    checks = _prefilters().subjects
-    named = [name for name, words, _ in checks if words.search(hay)]
+    hay = hay_of(text)
+    pre = _prefilters()
+    named = [pre.subjects[n][0] for n in pre.subject_words.matching(hay)]
     # `Subject.names(text)` of a subject not named in its words: its colloquial words alone.
     spoken = (
         []
         if any(s != "registration" for s in named)
         else [
             name
-            for name, _, said in checks
-            if name not in named and said is not None and said.search(hay)
+            for name in (pre.said_names[n] for n in pre.subject_said.matching(hay))
+            if name not in named
         ]
     )
     return ordered_subjects(named, spoken, text)
@@ -319,11 +331,10 @@ def subjects_named(text: str) -> frozenset[str]:
     """Every subject whose words or colloquial words `text` holds (`Subject.names`), without the
     precedence of `subjects_of`: the literal pre-checks run first (bot/core/needles.py), and the
     answer is cached by text as `subjects_of`'s is."""
-    hay = Hay(text)
-    return frozenset(
-        name
-        for name, words, said in _prefilters().subjects
-        if words.search(hay) or (said is not None and said.search(hay))
+    hay = hay_of(text)
+    pre = _prefilters()
+    return frozenset(pre.subjects[n][0] for n in pre.subject_words.matching(hay)) | frozenset(
+        pre.said_names[n] for n in pre.subject_said.matching(hay)
     )
 
 
@@ -381,8 +392,8 @@ def _facets_named(text: str) -> tuple[str, ...]:
     """Every facet whose words a text holds, in lexicon order. Cached: the facets' expressions
     cost about 15 µs each on a short text, and a turn reads the message's and the answered
     entry's question's facets more than once (`facet_of`, `facets_of`)."""
-    hay = Hay(text)
-    return tuple(name for name, rx in _prefilters().facets if rx.search(hay))
+    pre = _prefilters()
+    return tuple(pre.facets[n][0] for n in pre.facet_words.matching(hay_of(text)))
 
 
 # A facet whose words hold another's: "有效期多久", "how long is it valid" ask the term, and
@@ -723,13 +734,8 @@ def _bare_subject(text: str) -> bool:
     """Whether a message names a subject and nothing more ("变更呢", "and for assignment?"):
     it asks what was just asked, of that subject. "only some goods were refused, can we split
     it" names a subject and asks something of its own."""
-    hay = Hay(text)
-    for _, words, _ in _prefilters().subjects:
-        if words.may_match(hay):
-            cut = words.rx.sub("", hay.text)
-            if cut != hay.text:
-                hay = Hay(cut)
-    rest = hay.text
+    pre = _prefilters()
+    rest = pre.subject_words.sub_each(hay_of(text), [""] * len(pre.subjects))
     return len(_SUBJECT_FILLER.sub("", rest)) <= 2
 
 
@@ -843,10 +849,13 @@ def asking_clause(text: str) -> str | None:
     return last if len(clauses) > 1 and last is not None and asks(last) else None
 
 
+@lru_cache(maxsize=4096)
 def asked_subjects(text: str) -> tuple[str, ...]:
     """The subjects a message asks about: those it names, but for one named only to compare,
     and the subject of the clause that asks first: "我们报的商标被驳了 引证的那个商标市面上根本没见过
-    能申请把它撤掉吗" tells of a refusal and asks to remove a mark nobody uses (non-use)."""
+    能申请把它撤掉吗" tells of a refusal and asks to remove a mark nobody uses (non-use).
+
+    Cached: understanding and the FAQ skill both read the message's in one turn."""
     rest = _COMPARED.sub(lambda m: " " if subjects_of(m.group(0)) else m.group(0), text)
     found = subjects_of(rest) if rest != text and rest.strip() else subjects_of(text)
     if len([s for s in found if s != "registration"]) < 2:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from bot.core.understand import Interpretation, entry_subject, facets_of, subjects_of
@@ -46,36 +46,60 @@ _WAIT = re.compile(
     re.IGNORECASE,
 )
 _VALIDITY = re.compile(r"有效|管多少年|保护多久|管多久|valid|last|protect", re.IGNORECASE)
+_FILING = re.compile(r"注册|申请|regist|apply|filing|\bfile\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Said:
+    """What the guard's tests read in the question itself: the same for every candidate."""
+
+    madrid: bool  # a Madrid matter, or Hong Kong and Macao
+    grace: bool
+    grace_still: bool
+    renew: bool
+    late: bool
+    filing: bool
+    validity: bool
+    wait: bool
+
+
+@lru_cache(maxsize=256)
+def _said(text: str) -> _Said:
+    return _Said(
+        # Hong Kong and Macao: the one entry on them is filed with Madrid's ("国内注册管不管香港").
+        madrid=bool(_MADRID.search(text)) or "hkmacao" in subjects_of(text),
+        grace=bool(_GRACE.search(text)),
+        grace_still=bool(_GRACE_STILL.search(text)),
+        renew=bool(_RENEW.search(text)),
+        late=bool(_LATE.search(text)),
+        filing=bool(_FILING.search(text)),
+        validity=bool(_VALIDITY.search(text)),
+        wait=bool(_WAIT.search(text)),
+    )
 
 
 def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
     entry_id = match.entry.id
-    # Hong Kong and Macao: the one entry on them is filed with Madrid's ("国内注册管不管香港").
-    own_madrid = bool(_MADRID.search(text)) or "hkmacao" in subjects_of(text)
+    said = _said(text)
     # After a Madrid answer, "how long do the countries have to refuse" is still Madrid.
     followup_madrid = interp is not None and "madrid" in (interp.subject, interp.context_subject)
     # A Madrid-led entry for a question that names no Madrid matter (national entries may
     # mention Madrid in passing, and answer many Madrid questions, e.g. the basic mark).
-    if _madrid_led(match) and not (own_madrid or followup_madrid):
+    if _madrid_led(match) and not (said.madrid or followup_madrid):
         return True
-    if _GRACE.search(text) and entry_id.startswith(_NOT_GRACE_IDS):
+    if said.grace and entry_id.startswith(_NOT_GRACE_IDS):
         return True
-    if entry_id.startswith("renewal-missed-grace") and _GRACE_STILL.search(text):
+    if entry_id.startswith("renewal-missed-grace") and said.grace_still:
         return True
-    if entry_id.startswith(_GRACE_IDS) and _RENEW.search(text) and not _LATE.search(text):
+    if entry_id.startswith(_GRACE_IDS) and said.renew and not said.late:
         return True  # "那续展费呢" is the ordinary renewal fee, not the late one
     if _renewal_for_filing(match, text, interp) or _procedure_for_filing(match, text, interp):
         return True
-    if entry_id.startswith("validity-period") and not _VALIDITY.search(text):
+    if entry_id.startswith("validity-period") and not said.validity:
         # "how long" after a registration answer asks how long registering takes.
         waits = interp is not None and interp.followup and interp.subject == "registration"
-        return bool(
-            _WAIT.search(text) or (waits and interp is not None and _coarse(interp.facet) == "time")
-        )
+        return bool(said.wait or (waits and interp is not None and _coarse(interp.facet) == "time"))
     return False
-
-
-_FILING = re.compile(r"注册|申请|regist|apply|filing|\bfile\b", re.IGNORECASE)
 
 
 def _renewal_for_filing(match: Match, text: str, interp: Interpretation | None) -> bool:
@@ -83,9 +107,10 @@ def _renewal_for_filing(match: Match, text: str, interp: Interpretation | None) 
     for "一个类多少钱" said with no subject at all, where nothing before was about renewal."""
     if _family(entry_subject(_question(match))) != "renewal":
         return False
-    if _RENEW.search(text) or _LATE.search(text):
+    said = _said(text)
+    if said.renew or said.late:
         return False
-    if _FILING.search(text):
+    if said.filing:
         return not (interp is not None and interp.followup and _family(interp.subject) == "renewal")
     if interp is None or interp.subject:
         return False

@@ -116,6 +116,13 @@ KINDS: dict[str, frozenset[str]] = {
         "what's_your_name whats_your_name how_old_are_you 你喜欢什么 你累吗 are_you_tired"
     ),
 }
+# Each phrase's kind (the first kind listing it) and the longest phrase: what `_pieces` looks
+# up for each head of a message, instead of every kind's set for every head.
+_KIND_OF: dict[str, str] = {}
+for _kind, _words in KINDS.items():
+    for _word in _words:
+        _KIND_OF.setdefault(_word, _kind)
+_LONGEST = max(map(len, _KIND_OF))
 _TEXTS = {
     "greeting": (
         "您好！请问有什么商标问题可以帮您？也可以从下面选一项：",
@@ -340,11 +347,11 @@ def _pieces(key: str) -> list[str] | None:
         rest = _pieces(key[len(joiner) :])
         if rest:
             return rest
-    for end in range(len(key), 0, -1):
+    for end in range(min(len(key), _LONGEST), 0, -1):  # a longer head is no phrase
         head = key[:end]
         if key.isascii() and end < len(key) and key[end] != "_":
             continue
-        kind = next((k for k, words in KINDS.items() if head.replace("_", " ") in words), None)
+        kind = _KIND_OF.get(head.replace("_", " "))
         if kind is None:
             continue
         rest = _pieces(key[end:])

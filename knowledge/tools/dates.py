@@ -121,7 +121,7 @@ def find_dates(text: str, today: dt.date) -> list[DateResult]:
     norm = _normalise(text)
     taken: list[tuple[int, int]] = []
     results: list[DateResult] = []
-    for pattern, handler in _RULES:
+    for pattern, handler in _RULES if _DIGIT.search(norm) else _WORD_RULES:
         for m in pattern.finditer(norm):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
@@ -428,3 +428,6 @@ _RULES = (
     (re.compile(_NB + r"(?P<m>\d{1,2})\s*/\s*(?P<d>\d{1,2})" + r"(?![\d/])"), _rule_slash_md),
     (re.compile(r"今天|今日|昨天|\btoday\b|\byesterday\b", re.IGNORECASE), _rule_relative),
 )
+# Every rule but the last needs a digit: a message without one (most) is read by that one alone.
+_DIGIT = re.compile(r"\d")
+_WORD_RULES = _RULES[-1:]

@@ -353,7 +353,19 @@ def files_abroad(text: str, parties: Sequence[PartyMatch]) -> bool:
 # --- table access -------------------------------------------------------------------------
 
 
+_PARTIES: dict[int, tuple[Mapping[str, Any], dict[str, Party]]] = {}
+
+
 def _parties(m: Mapping[str, Any]) -> dict[str, Party]:
+    """The table's parties by code, built once per table (as `_matchers`): a message naming a
+    country reads them (not to be changed by callers)."""
+    cached = _PARTIES.get(id(m))
+    if cached is None or cached[0] is not m:
+        cached = _PARTIES[id(m)] = (m, _read_parties(m))
+    return cached[1]
+
+
+def _read_parties(m: Mapping[str, Any]) -> dict[str, Party]:
     out: dict[str, Party] = {}
     for code, v in (m.get("parties") or {}).items():
         if not isinstance(code, str):

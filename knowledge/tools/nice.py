@@ -347,22 +347,39 @@ def _en_words(text: str) -> list[str]:
 _EN_STOP_ONE = frozenset(_EN_STOP | {_singular(w) for w in _EN_STOP})
 
 
+def _query(text: str) -> tuple[list[str], str]:
+    """A description as the terms are compared with it: its Chinese tokens, its English words."""
+    en_words = (w for w in _en_words(text) if w not in _EN_STOP_ONE and not _HAN.search(w))
+    return _zh_tokens(text), " ".join(en_words)
+
+
 def _term_hits(text: str, d: NiceData) -> dict[int, list[tuple[float, NiceTerm]]]:
-    zh_tokens = _zh_tokens(text)
-    en_query = " ".join(w for w in _en_words(text) if w not in _EN_STOP_ONE and not _HAN.search(w))
+    zh_tokens, en_query = _query(text)
+    table = _term_table(d)
     by_class: dict[int, list[tuple[float, NiceTerm]]] = {}
-    for term in d.terms:
-        score = _score_term(text, zh_tokens, en_query, term)
+    for n in table.candidates(text, zh_tokens, en_query):
+        row = table.rows[n]
+        score = _score_term(text, zh_tokens, en_query, row)
         if score >= TERM_MIN_SCORE:
-            by_class.setdefault(term.class_no, []).append((score, term))
+            by_class.setdefault(row.term.class_no, []).append((score, row.term))
     for hits in by_class.values():
         hits.sort(key=lambda h: (-h[0], h[1].zh))
     return by_class
 
 
-def _score_term(text: str, zh_tokens: list[str], en_query: str, term: NiceTerm) -> float:
+@dataclass(frozen=True)
+class _TermRow:
+    """A term as it is compared: its Chinese without the bracketed part, its English words."""
+
+    term: NiceTerm
+    core: str
+    words: frozenset[str]
+    joined: str  # the words sorted, as rapidfuzz compares them
+
+
+def _score_term(text: str, zh_tokens: list[str], en_query: str, row: _TermRow) -> float:
     best = 0.0
-    core = _PAREN.sub("", term.zh).strip()
+    core = row.core
     if zh_tokens and core:
         if len(core) >= 2 and core in text:
             best = 95.0
@@ -373,15 +390,70 @@ def _score_term(text: str, zh_tokens: list[str], en_query: str, term: NiceTerm) 
                 # Part of a longer term (服装 in 服装加工): worth less the more the term adds.
                 best = max(best, 35.0 + 45.0 * len(tok) / len(core))
     if en_query:
-        words = {w for w in _en_words(_PAREN.sub("", term.en)) if w not in _EN_STOP_ONE}
         query_words = set(en_query.split())
-        shared = words & query_words
+        shared = row.words & query_words
         if shared - _EN_WEAK:
             # words of how ("online", "shop") say nothing of what: they do not dilute either
             said = len(query_words - (_EN_WEAK - shared)) or 1
             coverage = 0.5 + 0.5 * min(1.0, len(shared) / said)
-            best = max(best, fuzz.token_set_ratio(en_query, " ".join(sorted(words))) * coverage)
+            best = max(best, fuzz.token_set_ratio(en_query, row.joined) * coverage)
     return best
+
+
+class _TermTable:
+    """The terms made ready for comparison once per data set, with indexes of the terms a
+    description can score above zero with: those whose Chinese holds one of its tokens or lies
+    in it, and those sharing one of its English words (not only a weak one). Every other term
+    scores 0 in `_score_term`, so only these are scored."""
+
+    def __init__(self, terms: Sequence[NiceTerm]) -> None:
+        rows = []
+        for term in terms:
+            words = frozenset(
+                w for w in _en_words(_PAREN.sub("", term.en)) if w not in _EN_STOP_ONE
+            )
+            core = _PAREN.sub("", term.zh).strip()
+            rows.append(_TermRow(term, core, words, " ".join(sorted(words))))
+        self.rows: tuple[_TermRow, ...] = tuple(rows)
+        self.by_part: dict[str, list[int]] = {}  # every piece of 2+ characters of a Chinese core
+        self.by_core: dict[str, list[int]] = {}  # the Chinese cores of 2+ characters
+        self.by_word: dict[str, list[int]] = {}
+        for n, row in enumerate(self.rows):
+            core = row.core
+            parts = {core[i:j] for i in range(len(core)) for j in range(i + 2, len(core) + 1)}
+            for part in parts:
+                self.by_part.setdefault(part, []).append(n)
+            if len(core) >= 2:
+                self.by_core.setdefault(core, []).append(n)
+            for word in row.words:
+                self.by_word.setdefault(word, []).append(n)
+        self.longest = max((len(r.core) for r in self.rows), default=0)
+
+    def candidates(self, text: str, zh_tokens: Sequence[str], en_query: str) -> list[int]:
+        """The rows that may score above zero, in the terms' order."""
+        found: set[int] = set()
+        if zh_tokens:
+            for tok in zh_tokens:
+                found.update(self.by_part.get(tok, ()))
+            for i in range(len(text)):
+                for j in range(i + 2, min(len(text), i + self.longest) + 1):
+                    found.update(self.by_core.get(text[i:j], ()))
+        for word in set(en_query.split()) - _EN_WEAK:
+            found.update(self.by_word.get(word, ()))
+        return sorted(found)
+
+
+_tables: dict[int, tuple[NiceData, _TermTable]] = {}
+
+
+def _term_table(d: NiceData) -> _TermTable:
+    """`d`'s term table, made on first use (the data sets loaded are few and live for good)."""
+    held = _tables.get(id(d))
+    if held is None or held[0] is not d:
+        if len(_tables) >= 8:
+            _tables.clear()
+        held = _tables[id(d)] = (d, _TermTable(d.terms))
+    return held[1]
 
 
 def _zh_tokens(text: str) -> list[str]:

@@ -1,7 +1,8 @@
 """The literal pre-checks of bot/core/needles.py skip only searches that cannot match: the
 lexicon's subject, colloquial and facet expressions answer the same with and without them on
 every message of the tuned dialogues (as typed, upper-cased and title-cased), and so do
-`subjects_of`, `subjects_named`, the facets and `_bare_subject`."""
+`subjects_of`, `subjects_named`, the facets, `_bare_subject` and the typo corrections; a
+`Screen` of them lets through the same expressions as their pre-checks one by one."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import yaml
 
 from bot.core import understand
 from bot.core.needles import Hay, Prefiltered, fold, needles
+from bot.core.spelling import correct_zh
 
 TUNED = Path(__file__).resolve().parents[1] / "data" / "dialogs" / "tuned.yaml"
 
@@ -39,6 +41,17 @@ def test_every_expression_answers_the_same_on_every_tuned_message() -> None:
         check = Prefiltered.of(rx)
         for text in MESSAGES:
             assert bool(check.search(Hay(text))) == bool(rx.search(text)), (rx.pattern, text)
+
+
+def test_a_screen_picks_the_expressions_each_pre_check_lets_through() -> None:
+    pre = understand._prefilters()
+    screens = (pre.subject_words, pre.subject_said, pre.facet_words)
+    assert sum(len(screen.items) for screen in screens) == len(_expressions())
+    for text in MESSAGES:
+        hay = Hay(text)
+        for screen in screens:
+            each = [n for n, check in enumerate(screen.items) if check.may_match(hay)]
+            assert screen.candidates(hay) == each, text
 
 
 def _subjects_plain(text: str) -> tuple[str, ...]:
@@ -67,6 +80,19 @@ def test_subjects_facets_and_bare_subjects_are_unchanged() -> None:
         plain = tuple(name for name, rx in facets if rx.search(text))
         assert understand._facets_named.__wrapped__(text) == plain, text
         assert understand._bare_subject(text) == _bare_plain(text), text
+
+
+def test_typo_corrections_are_unchanged() -> None:
+    """`correct_zh` screens its expressions (`Screen.sub_each`): the same text as running each
+    in turn, on every tuned message and on typos that need two corrections."""
+    raw = yaml.safe_load(understand._FILE.read_text(encoding="utf-8"))["zh_typos"]
+    typos = [(re.compile(k), str(v)) for k, v in raw.items()]
+    for text in [*MESSAGES, "商表伤标的异意驳会", "撤3 提意义 有效其几年", "续站续战宽站"]:
+        plain = text
+        if re.search(r"[\u4e00-\u9fff]", text):
+            for rx, word in typos:
+                plain = rx.sub(word, plain)
+        assert correct_zh(text) == plain, text
 
 
 def test_the_checks_rule_out_most_expressions() -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
+import yaml
 
+from knowledge.tools import dates
 from knowledge.tools.dates import Ambiguous, Invalid, ParsedDate, find_dates, parse_date
 
 TODAY = dt.date(2026, 11, 25)
@@ -195,3 +199,21 @@ def test_a_year_said_in_words_settles_a_missing_year() -> None:
     for text, expected in cases.items():
         (found,) = find_dates(text, today)
         assert isinstance(found, ParsedDate) and found.value == expected, text
+
+
+def test_every_rule_but_the_relative_words_needs_a_digit() -> None:
+    """`find_dates` reads a message without a digit with the relative words alone."""
+    tuned = Path(__file__).resolve().parents[2] / "data" / "dialogs" / "tuned.yaml"
+    said = [
+        t["say"]
+        for c in yaml.safe_load(tuned.read_text(encoding="utf-8"))["conversations"]
+        for t in c["turns"]
+    ]
+    texts = ["march fifth", "the first of may", "nov 30th", "三月五号", "去年三月", "today", "昨天"]
+    for text in [*texts, *(re.sub(r"\d", "", s) for s in said)]:
+        norm = dates._normalise(text)
+        if dates._DIGIT.search(norm):
+            continue  # a Chinese numeral before 年月日号 reads as a digit
+        assert not [p.pattern for p, _ in dates._RULES[:-1] if p.search(norm)], text
+    assert dates._WORD_RULES[0][1] is dates._rule_relative
+    assert find_dates("今天交的", dt.date(2026, 12, 7))[0].value == dt.date(2026, 12, 7)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.tools import nice
 from knowledge.tools._data import ToolDataError
 from knowledge.tools.nice import explain_suggestions, load_nice, suggest_classes
 
@@ -102,3 +103,32 @@ def test_bad_terms_file_is_refused(tmp_path: Path) -> None:
     bad.write_text("term_zh,term_en,class,similar_group\n奶茶,milk tea,30,4301\n", encoding="utf-8")
     with pytest.raises(ToolDataError, match="does not belong to class 30"):
         load_nice(terms_file=bad)
+
+
+_DESCRIPTIONS = [
+    "我们开奶茶店 也卖T恤",
+    "我们公司做服装加工，另外还卖鞋子",
+    "卖手机壳 也修手机",
+    "纯手工皂和精油",
+    "we sell phone cases and also do phone repair",
+    "roasted coffee beans in kraft bags, online shop",
+    "handmade leather wallets and belts",
+    "mobile game app",
+    "T-shirts, hoodies and caps",
+    "software development and IT consulting",
+]
+
+
+@pytest.mark.parametrize("description", _DESCRIPTIONS)
+def test_only_terms_that_cannot_score_are_skipped(description: str) -> None:
+    """The term table's indexes pass over a term only when scoring it would give 0."""
+    text = nice.unicodedata.normalize("NFKC", description)
+    zh_tokens, en_query = nice._query(text)
+    table = nice._term_table(load_nice())
+    scored = [
+        n
+        for n, row in enumerate(table.rows)
+        if nice._score_term(text, zh_tokens, en_query, row) > 0
+    ]
+    assert scored  # each description matches some terms
+    assert set(scored) <= set(table.candidates(text, zh_tokens, en_query))

@@ -19,14 +19,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 from wechatpy import parse_message
-from wechatpy.crypto import WeChatCrypto
-from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.exceptions import InvalidAppIdException
 from wechatpy.messages import BaseMessage
-from wechatpy.replies import TextReply
-from wechatpy.utils import WeChatSigner
 
 from bot.core.runtime import Runtime
 from handlers.web.deps import get_runtime
+from handlers.wechat.envelope import Envelope, sign, text_reply
 from handlers.wechat.inbound import translate
 from handlers.wechat.turns import TurnRunner
 
@@ -47,17 +45,6 @@ class Refused(Exception):
         self.status = status
 
 
-def _sign(*parts: str) -> str:
-    signer = WeChatSigner()
-    signer.add_data(*parts)
-    return str(signer.signature)
-
-
-def _cdata(text: str) -> str:
-    # wechatpy writes fields as CDATA; a literal "]]>" must not end the section early.
-    return text.replace("]]>", "]]]]><![CDATA[>")
-
-
 class WeChatEndpoint:
     """The account's webhook configuration, built once per app from settings."""
 
@@ -65,7 +52,7 @@ class WeChatEndpoint:
         settings = runtime.settings
         self.token = settings.wechat_token.get_secret_value()
         aes_key = settings.wechat_aes_key.get_secret_value()
-        self.crypto = WeChatCrypto(self.token, aes_key, settings.wechat_appid) if aes_key else None
+        self.crypto = Envelope(self.token, aes_key, settings.wechat_appid) if aes_key else None
         self.max_skew = settings.wechat_max_skew
         self.clock = runtime.conversation.clock
         self.runner = TurnRunner(
@@ -83,7 +70,7 @@ class WeChatEndpoint:
         skew = abs(self.clock.now().timestamp() - int(timestamp))
         if self.max_skew and skew > self.max_skew:
             raise Refused(403, f"stale timestamp ({int(skew)} s off)")
-        expected = _sign(self.token, timestamp, nonce, *parts)
+        expected = sign(self.token, timestamp, nonce, *parts)
         if not hmac.compare_digest(expected, signature.encode("ascii", "replace").decode()):
             raise Refused(403, "bad or missing signature")
 
@@ -106,31 +93,20 @@ class WeChatEndpoint:
             raise Refused(400, f"safe mode: no readable <Encrypt> ({type(exc).__name__})") from exc
         if not isinstance(encrypt, str):
             raise Refused(400, "safe mode: <Encrypt> is not text")
-        self.check(request, q["msg_signature"], encrypt)
+        self.check(request, q["msg_signature"], encrypt)  # the signature over <Encrypt>
         try:
-            return str(
-                self.crypto.decrypt_message(
-                    {"Encrypt": encrypt}, q["msg_signature"], q["timestamp"], q["nonce"]
-                )
-            )
+            return self.crypto.open(encrypt)
         except InvalidAppIdException as exc:
             raise Refused(403, "message encrypted for another AppID") from exc
-        except InvalidSignatureException as exc:
-            raise Refused(403, "bad msg_signature") from exc
         except _DECRYPT_ERRORS as exc:
             raise Refused(400, f"cannot decrypt <Encrypt> ({type(exc).__name__})") from exc
 
     def reply(self, msg: BaseMessage, text: str, nonce: str) -> Response:
         """A passive text reply, encrypted in safe mode."""
-        now = str(int(self.clock.now().timestamp()))
-        xml = TextReply(
-            source=_cdata(str(msg.target)),
-            target=_cdata(str(msg.source)),
-            content=_cdata(text),
-            time=int(now),
-        ).render()
+        now = int(self.clock.now().timestamp())
+        xml = text_reply(str(msg.target), str(msg.source), text, now)
         if self.crypto is not None:
-            xml = self.crypto.encrypt_message(xml, nonce, now)
+            xml = self.crypto.seal(xml, nonce, str(now))
         return Response(xml, media_type="application/xml")
 
 

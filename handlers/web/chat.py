@@ -39,7 +39,6 @@ from storage.web_visitors import clear_view, get_visitor, mark_seen, mark_transc
 __all__ = ("router",)
 
 router = APIRouter()
-router.include_router(page_router)
 
 HISTORY_LIMIT = 50  # lines shown on load; older ones stay in the transcript (and tickets)
 _CHANNEL = "web"
@@ -319,3 +318,8 @@ def chat_lang(body: LangIn, visitor: VisitorDep, session: SessionDep) -> dict[st
     state.lang, state.lang_fixed = body.lang, False
     session.add(state)
     return {"lang": body.lang}
+
+
+# The page's routes after the API's: a router is searched in order, and POST /api/chat is the
+# busy one (the page and its assets are cached by the browser).
+router.include_router(page_router)

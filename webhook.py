@@ -97,6 +97,7 @@ def create_app(
     app.include_router(message_page.router)
     app_settings = settings or (runtime.settings if runtime else get_settings())
     auth.install(app, app_settings)
+    wechat.install_lane(app)  # between the guard (added next, outermost) and the sessions
     guard.install(app, app_settings)
     app.include_router(admin.admin_router())
     app.include_router(dashboard_router)

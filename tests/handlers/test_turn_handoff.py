@@ -34,6 +34,7 @@ async def test_turn_cancelled_before_a_thread_took_it_never_runs(settings: Setti
         busy = start_turn(release.wait)  # holds the only thread
         queued = start_turn(lambda: ran.append(1))
         queued.cancel()
+        await asyncio.sleep(0)  # the loop runs the future's callbacks (as for run_in_executor)
         release.set()
         await busy
         await run_turn(lambda: None)  # the queue has been worked through

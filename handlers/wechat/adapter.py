@@ -193,10 +193,10 @@ router.add_route("/wechat", receive, methods=["POST"])
 
 
 class _Lane:
-    """POST /wechat straight to `receive`, behind the middleware added before it (the guard's
-    body cap and rate limits) and in front of the rest: the staff session cookie, the exception
-    middleware and the router, which a WeChat push never needs (about a tenth of the event
-    loop's work per message). A body over the guard's cap is answered as the app answers it."""
+    """POST /wechat straight to `receive`, inside the guard (body cap, rate limits) but before
+    the staff session middleware, the exception middleware and the router, none of which a
+    WeChat push needs (about a tenth of the event loop's work per message). A chunked body over
+    the guard's cap gets the 413 the app's exception handler gives."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -218,6 +218,6 @@ class _Lane:
 
 
 def install_lane(app: FastAPI) -> None:
-    """Answer POST /wechat in a middleware of `app`: install it before the guard, so the guard
-    stays in front of it."""
+    """Answer POST /wechat in a middleware of `app`. Call it before installing the guard:
+    middleware added later wraps it, so the guard still sees every push first."""
     app.add_middleware(_Lane)

@@ -78,9 +78,10 @@ def create_app(
             rt.engine.dispose()
 
     app = FastAPI(title="tmbot", lifespan=lifespan)
-    # The channels' webhooks first: every request walks the routers in this order.
-    app.include_router(web.router)
+    # The channels' webhooks first: every request walks the routers in this order (POST /wechat
+    # and POST /api/chat, the busiest routes, are each first in their router).
     app.include_router(wechat.router)
+    app.include_router(web.router)
     app.include_router(telegram.router)
     app.include_router(staff.router)
     app.include_router(booking_desk.router)
@@ -96,6 +97,7 @@ def create_app(
     app.include_router(message_page.router)
     app_settings = settings or (runtime.settings if runtime else get_settings())
     auth.install(app, app_settings)
+    wechat.install_lane(app)  # between the guard (added next, outermost) and the sessions
     guard.install(app, app_settings)
     app.include_router(admin.admin_router())
     app.include_router(dashboard_router)

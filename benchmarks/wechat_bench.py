@@ -73,6 +73,7 @@ def bench_app():  # type: ignore[no-untyped-def]
     app = create_app(runtime.settings, runtime=runtime)
     echo = FastAPI()
     echo.include_router(wechat.router)
+    wechat.install_lane(echo)  # as create_app does
     core = _EchoCore(runtime.conversation.clock, runtime.engine)
     echo.state.runtime = Runtime(runtime.settings, runtime.engine, core)  # type: ignore[arg-type]
     app.mount("/echo", echo)

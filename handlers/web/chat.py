@@ -11,7 +11,7 @@ import re
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
@@ -21,10 +21,10 @@ from bot.core.messages import Inbound, Reply, unlisted
 from bot.core.ports import Outcome
 from handlers.web.chat_page import router as page_router
 from handlers.web.choice_labels import is_payload, label_for
-from handlers.web.deps import ConversationDep, SessionDep, SettingsDep
+from handlers.web.deps import ConversationDep, SessionDep, SettingsDep, get_runtime
 from handlers.web.station import greeting
 from handlers.web.threads import run_turn
-from handlers.web.visitor import VisitorDep
+from handlers.web.visitor import VisitorDep, visitor_for
 from knowledge.index import FaqIndex
 from storage.conversations import (
     get_state,
@@ -39,7 +39,6 @@ from storage.web_visitors import clear_view, get_visitor, mark_seen, mark_transc
 __all__ = ("router",)
 
 router = APIRouter()
-router.include_router(page_router)
 
 HISTORY_LIMIT = 50  # lines shown on load; older ones stay in the transcript (and tickets)
 _CHANNEL = "web"
@@ -135,9 +134,21 @@ def _base(request: Request, public_url: str) -> str:
     return (public_url or str(request.base_url)).rstrip("/")
 
 
-def absolute_links(text: str, base: str) -> str:
+class _LazyBase:
+    """The site's base URL, worked out from the request only when a reply has a link."""
+
+    def __init__(self, request: Request, public_url: str) -> None:
+        self._request, self._public_url = request, public_url
+
+    def __str__(self) -> str:
+        return _base(self._request, self._public_url)
+
+
+def absolute_links(text: str, base: str | _LazyBase) -> str:
     """Relative .ics and file links in `text` made absolute under `base`."""
-    return _ICS_RE.sub(lambda m: base + m.group(1), text)
+    if "/" not in text:  # no link to rewrite (most replies): skip the pattern
+        return text
+    return _ICS_RE.sub(lambda m: str(base) + m.group(1), text)
 
 
 def _who(msg: ChatMessage) -> str:
@@ -164,7 +175,7 @@ def _line(
     )
 
 
-def _out(reply: Reply, base: str) -> ReplyOut:
+def _out(reply: Reply, base: str | _LazyBase) -> ReplyOut:
     # The page numbers the buttons: the text's own list of them would be read twice.
     return ReplyOut(
         text=absolute_links(unlisted(reply.text, reply.choices), base),
@@ -174,14 +185,13 @@ def _out(reply: Reply, base: str) -> ReplyOut:
 
 
 @router.post("/api/chat", response_model=ChatOut)
-async def chat(
-    body: ChatIn,
-    request: Request,
-    visitor: VisitorDep,
-    conversation: ConversationDep,
-    settings: SettingsDep,
-) -> ChatOut:
+async def chat(body: ChatIn, request: Request, response: Response) -> ChatOut:
     """Send one message to tmbot and get its replies."""
+    # The busiest route reads the runtime itself: each FastAPI dependency (visitor, settings,
+    # conversation, runtime) costs more per request than the attribute it returns.
+    runtime = get_runtime(request)
+    conversation, settings = runtime.conversation, runtime.settings
+    visitor = visitor_for(request, response, settings)
     inbound = Inbound(
         channel=_CHANNEL,
         user_ref=visitor,
@@ -199,7 +209,7 @@ async def chat(
     )
     if outcome.intent == "duplicate":  # a retry: no turn ran, so no seal either
         await run_turn(partial(_seen_all, conversation, visitor))
-    base = _base(request, settings.public_url)
+    base = _LazyBase(request, settings.public_url)
     return ChatOut(replies=[_out(r, base) for r in outcome.replies], lang=outcome.lang)
 
 
@@ -308,3 +318,8 @@ def chat_lang(body: LangIn, visitor: VisitorDep, session: SessionDep) -> dict[st
     state.lang, state.lang_fixed = body.lang, False
     session.add(state)
     return {"lang": body.lang}
+
+
+# The page's routes after the API's: a router is searched in order, and POST /api/chat is the
+# busy one (the page and its assets are cached by the browser).
+router.include_router(page_router)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
-from itsdangerous import BadSignature, Signer
+from itsdangerous import BadSignature, Signer, want_bytes
 
 from bot.core.settings import Settings
 from handlers.web.deps import get_settings_dep
@@ -42,8 +43,25 @@ def new_visitor_id() -> str:
     return "w" + secrets.token_hex(16)
 
 
+class _KeyedSigner(Signer):
+    """itsdangerous' Signer that derives its key (an HMAC of the salt) once per secret, not on
+    every cookie it signs or checks: the same key, so the same signatures."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__(secret, salt=_SALT)
+        self._derived: dict[bytes, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        raw = self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)
+        key = self._derived.get(raw)
+        if key is None:
+            key = self._derived[raw] = super().derive_key(raw)
+        return key
+
+
+@lru_cache(maxsize=4)
 def _signer(secret: str) -> Signer:
-    return Signer(secret, salt=_SALT)
+    return _KeyedSigner(secret)
 
 
 def sign_visitor(visitor_id: str, secret: str) -> str:

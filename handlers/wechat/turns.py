@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -24,6 +25,7 @@ from sqlmodel import Session
 from bot.core.conversation import Conversation
 from bot.core.messages import Inbound
 from bot.core.ports import Outcome
+from handlers.web.threads import start_turn, wait_at_most
 from handlers.wechat.format import SORRY, render, split_chunks
 from handlers.wechat.handover import Handover
 from handlers.wechat.sender import queue_for_delivery, queue_texts
@@ -91,12 +93,11 @@ class TurnRunner:
         deadline = loop.time() + self.budget
         handover = Handover()
         # The loop's executor, not anyio's: the run must outlive this request when it is slow.
-        future = loop.run_in_executor(
-            None, self._claim_and_run, delivery_id, openid, effects, inbound, text, handover
+        future = start_turn(
+            partial(self._claim_and_run, delivery_id, openid, effects, inbound, text, handover)
         )
         future.add_done_callback(_consume)
-        done, _ = await asyncio.wait({future}, timeout=max(deadline - loop.time(), 0))
-        if done:
+        if await wait_at_most(future, max(deadline - loop.time(), 0)):
             result = future.result()  # a database error here answers 503: WeChat retries
             if result is _RETRY:
                 logger.info("wechat: delivery %s is a retry", delivery_id)

@@ -86,3 +86,16 @@ def test_wechat_pushes_are_limited_per_openid(runtime: Runtime) -> None:
         other = c.post("/wechat?openid=o-def&signature=x", content=b"<xml/>")
     assert first.status_code != 429 and other.status_code != 429
     assert second.status_code == 429
+
+
+def test_wechat_chunked_body_over_the_guard_cap_gets_the_apps_413(tight: TestClient) -> None:
+    # POST /wechat is answered in a lane behind the guard (handlers/wechat/adapter.py): a
+    # chunked body over the guard's cap (4096 here, below the adapter's own 64 KiB) is still
+    # the guard's 413, in the shape the app's exception handler gives it.
+    def chunks() -> Iterator[bytes]:
+        for _ in range(10):
+            yield b"x" * 1000
+
+    resp = tight.post("/wechat?signature=x&timestamp=1&nonce=2", content=chunks())
+    assert resp.status_code == 413
+    assert resp.json() == {"detail": "request body too large / 请求内容过大"}

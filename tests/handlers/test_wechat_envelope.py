@@ -1,0 +1,107 @@
+"""handlers/wechat/envelope.py: the same bytes as wechatpy's own calls, and Tencent's vector."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+import xmltodict
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.crypto.base import WeChatCipher
+from wechatpy.exceptions import InvalidAppIdException
+from wechatpy.replies import TextReply
+
+from handlers.wechat import envelope as envelope_module
+from handlers.wechat.envelope import Envelope, text_reply
+from tests.support.wechat import AES_KEY, fixture, text_xml
+
+# Tencent's WXBizMsgCrypt sample (LIBRARY-NOTES §2.4).
+SAMPLE_TOKEN, SAMPLE_APPID = "spamtest", "wx2c2769f8efd9abc2"
+SAMPLE_TS, SAMPLE_NONCE = "1409735669", "1320562132"
+SAMPLE_SIGNATURE = "5d197aaffba7e9b25a30732f161a50dee96bd5fa"
+
+
+def _sample_encrypt() -> str:
+    return str(xmltodict.parse(fixture("tencent_sample_encrypted.xml"))["xml"]["Encrypt"])
+
+
+def _plain(envelope: Envelope, encrypt: str) -> bytes:
+    """The decrypted block: 16 random bytes, length, XML, AppID, padding."""
+    return bytes(WeChatCipher(envelope.key).decrypt(base64.b64decode(encrypt)))
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "content"),
+    [
+        ("gh_10f6c3c3ac5a", "oyORnuP8q7ou2gfYjqLzSIWZf0rs", "商标续展的官费是 500 元。\n1. 有用"),
+        ("gh", "o", ""),
+        ("g]]>h", "o<x/>", "a ]]><evil/> b ]]>"),
+    ],
+)
+def test_text_reply_is_wechatpy_rendering(source: str, target: str, content: str) -> None:
+    cdata = {
+        k: v.replace("]]>", "]]]]><![CDATA[>")
+        for k, v in (("s", source), ("t", target), ("c", content))
+    }
+    expected = TextReply(source=cdata["s"], target=cdata["t"], content=cdata["c"], time=1795572000)
+    rendered = text_reply(source, target, content, 1795572000)
+    assert rendered == expected.render()
+    parsed = xmltodict.parse(rendered)["xml"]
+    assert (parsed["FromUserName"], parsed["ToUserName"]) == (source, target)
+    assert (parsed.get("Content") or "") == content
+
+
+def test_tencent_sample_opens() -> None:
+    envelope = Envelope(SAMPLE_TOKEN, AES_KEY, SAMPLE_APPID)
+    msg = parse_message(envelope.open(_sample_encrypt()))
+    assert msg.type == "text" and msg.content == "abcdteT"
+    assert msg.source == "oyORnuP8q7ou2gfYjqLzSIWZf0rs" and msg.id == 6054768590064713728
+
+
+def test_message_for_another_appid_is_refused() -> None:
+    with pytest.raises(InvalidAppIdException):
+        Envelope(SAMPLE_TOKEN, AES_KEY, "wx0000000000000000").open(_sample_encrypt())
+
+
+def test_sealing_tencent_sample_gives_its_ciphertext_and_signature(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With Tencent's 16 random bytes, sealing the sample's XML must give the sample's bytes.
+    envelope = Envelope(SAMPLE_TOKEN, AES_KEY, SAMPLE_APPID)
+    raw = _plain(envelope, _sample_encrypt())
+    prefix = raw[:16].decode("ascii")
+    monkeypatch.setattr(envelope_module._Prp, "get_random_string", lambda _self: prefix)
+    sealed = xmltodict.parse(
+        envelope.seal(envelope.open(_sample_encrypt()), SAMPLE_NONCE, SAMPLE_TS)
+    )
+    assert sealed["xml"]["Encrypt"] == _sample_encrypt()
+    assert sealed["xml"]["MsgSignature"] == SAMPLE_SIGNATURE
+    assert (sealed["xml"]["TimeStamp"], sealed["xml"]["Nonce"]) == (SAMPLE_TS, SAMPLE_NONCE)
+
+
+def test_seal_is_wechatpy_encrypt_message_byte_for_byte(monkeypatch: pytest.MonkeyPatch) -> None:
+    envelope = Envelope("tmbot-test-token", AES_KEY, SAMPLE_APPID)
+    prefix = "0123456789abcdef"
+    monkeypatch.setattr(envelope_module._Prp, "get_random_string", lambda _self: prefix)
+    monkeypatch.setattr("wechatpy.crypto.base.random_string", lambda _n=16: prefix)
+    xml = text_reply("gh_10f6c3c3ac5a", "oyORnuP8q7ou2gfYjqLzSIWZf0rs", "续展要交多少钱？" * 40, 1)
+    crypto = WeChatCrypto("tmbot-test-token", AES_KEY, SAMPLE_APPID)
+    assert envelope.seal(xml, "42", "1795572000") == crypto.encrypt_message(xml, "42", "1795572000")
+
+
+def test_sealed_reply_opens_with_wechatpy_and_random_bytes_differ() -> None:
+    envelope = Envelope("tmbot-test-token", AES_KEY, SAMPLE_APPID)
+    crypto = WeChatCrypto("tmbot-test-token", AES_KEY, SAMPLE_APPID)
+    xml = text_xml("你好", msg_id=1)
+    sealed = [envelope.seal(xml, "7", "1795572000") for _ in range(2)]
+    for one in sealed:  # checks the signature and the AppID too
+        assert crypto.decrypt_message(one, _field(one, "MsgSignature"), "1795572000", "7") == xml
+    prefixes = [_plain(envelope, _field(one, "Encrypt"))[:16] for one in sealed]
+    assert all(re.fullmatch(rb"[0-9a-f]{16}", p) for p in prefixes)
+    assert prefixes[0] != prefixes[1]
+
+
+def _field(xml: str, name: str) -> str:
+    return str(xmltodict.parse(xml)["xml"][name])

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-__all__ = ("GatedConnection", "gate_writes")
+__all__ = ("GatedConnection", "gate_writes", "is_read", "statement_done", "statement_starts")
 
 _READS = ("SELECT", "PRAGMA")
 
@@ -81,19 +81,35 @@ class GatedConnection(sqlite3.Connection):
             self.gate.leave(self)
 
 
+def is_read(statement: str) -> bool:
+    """Whether `statement` only reads (it needs no gate)."""
+    return statement.lstrip()[:6].upper() in _READS
+
+
+def statement_starts(dbapi: GatedConnection) -> None:
+    """A writing statement is about to run on `dbapi`: wait for the file's gate."""
+    dbapi.gate.enter(dbapi)
+
+
+def statement_done(dbapi: GatedConnection) -> None:
+    """A statement ran on `dbapi`: leave the gate if that ended the transaction."""
+    # RELEASE of an outermost SAVEPOINT, or DDL outside a transaction, commits by itself.
+    if not dbapi.in_transaction:
+        dbapi.gate.leave(dbapi)
+
+
 def _before_execute(conn: Any, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any) -> None:
-    if statement.lstrip()[:6].upper() in _READS:
+    if is_read(statement):
         return
     dbapi = conn.connection.dbapi_connection
     if isinstance(dbapi, GatedConnection):
-        dbapi.gate.enter(dbapi)
+        statement_starts(dbapi)
 
 
 def _after_execute(conn: Any, *_args: Any, **_kwargs: Any) -> None:
-    # RELEASE of an outermost SAVEPOINT, or DDL outside a transaction, commits by itself.
     dbapi = conn.connection.dbapi_connection
-    if isinstance(dbapi, GatedConnection) and not dbapi.in_transaction:
-        dbapi.gate.leave(dbapi)
+    if isinstance(dbapi, GatedConnection):
+        statement_done(dbapi)
 
 
 def gate_writes(engine: Engine) -> None:

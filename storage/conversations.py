@@ -16,7 +16,7 @@ from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
 from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog, utcnow
-from storage.raw_sql import execute, insert_values
+from storage.raw_sql import as_loaded, commit_at_once, execute, insert_values
 
 __all__ = (
     "add_message",
@@ -53,26 +53,24 @@ def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationS
     known = session.identity_map.get(_MAPPER.identity_key_from_primary_key((row[0],)))
     if known is not None:
         return known  # type: ignore[no-any-return]  # read before in this session, as the ORM
-    state: ConversationState = _MAPPER.class_manager.new_instance()
-    state.__dict__.update(zip(_ALL_COLUMNS, row, strict=True))
-    make_transient_to_detached(state)  # as if loaded: later changes are its history
+    state = as_loaded(ConversationState, _ALL_COLUMNS, row)
     session.add(state)
     return state
 
 
 def _create_state(session: Session, channel: str, user_ref: str) -> ConversationState | None:
     # INSERT ... ON CONFLICT DO NOTHING RETURNING id, no ORM flush; the object is then attached
-    # as if it had been read (None when another worker's row won). In a savepoint, as before:
-    # on SQLite, where no transaction is open yet, its RELEASE commits the row at once, so the
-    # turn does not hold the file's write lock while it thinks.
+    # as if it had been read (None when another worker's row won). On SQLite, where no
+    # transaction is open yet, the row is committed at once, so the turn does not hold the
+    # file's write lock while it thinks.
     state = ConversationState(channel=channel, user_ref=user_ref, data={})
     values = {c: getattr(state, c) for c in _STATE_COLUMNS}
-    with session.begin_nested():
+    with commit_at_once(session):
         created = execute(session, _statements, "create", values).first()
     if created is None:
         return None
     state.id = created[0]
-    make_transient_to_detached(state)
+    make_transient_to_detached(state)  # as if read
     session.add(state)
     return state
 
@@ -255,11 +253,24 @@ def claim_delivery(*, session: Session, channel: str, delivery_id: str) -> Proce
 
 
 def find_delivery(*, session: Session, channel: str, delivery_id: str) -> ProcessedDelivery | None:
-    """The record of a delivery already answered, if any."""
-    query = select(ProcessedDelivery).where(
-        ProcessedDelivery.channel == channel, ProcessedDelivery.delivery_id == delivery_id
+    """The record of a delivery already answered, if any (detached: it is only read)."""
+    params = {"b_channel": channel, "b_delivery_id": delivery_id}
+    row = execute(session, _deliveries, "find", params).first()
+    return None if row is None else as_loaded(ProcessedDelivery, _DELIVERY_COLUMNS, row)
+
+
+_DELIVERY_COLUMNS = ("id", "channel", "delivery_id", "response", "created_at")
+
+
+@cache
+def _deliveries(_dialect: str) -> dict[str, Executable]:
+    # Every web chat message asks (its message id is a delivery id): below the ORM.
+    table: Table = ProcessedDelivery.__table__  # type: ignore[attr-defined]
+    find = core_select(*(table.c[c] for c in _DELIVERY_COLUMNS)).where(
+        table.c.channel == bindparam("b_channel"),
+        table.c.delivery_id == bindparam("b_delivery_id"),
     )
-    return session.exec(query).first()
+    return {"find": find}
 
 
 def record_delivery(

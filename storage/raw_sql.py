@@ -16,23 +16,36 @@ a lost connection invalidated. Not done: echo logging and engine events other th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, exc
+from sqlalchemy import Table, bindparam, exc, text
+from sqlalchemy.dialects.sqlite import pysqlite
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.orm import SessionTransaction, class_mapper, make_transient_to_detached
 from sqlalchemy.sql import Executable, Insert
 from sqlmodel import Session
 
 from storage.sqlite_gate import GatedConnection, is_read, statement_done, statement_starts
 
-__all__ = ("Done", "Statements", "execute", "execute_many", "insert_values")
+__all__ = (
+    "Done",
+    "Statements",
+    "as_loaded",
+    "commit_at_once",
+    "execute",
+    "execute_many",
+    "insert_values",
+)
 
 # name -> statement, for one dialect name ("sqlite", "postgresql"); cached by the caller.
 Statements = Callable[[str], Mapping[Any, Executable]]
 _CONNECTION = "tmbot.raw_connection"
+_TEXT_DIALECT = pysqlite.dialect()  # SQLite's own statements (savepoints) have no parameters
+_M = TypeVar("_M")
 
 
 class Done:
@@ -102,6 +115,31 @@ class _Compiled:
         ]
 
 
+def as_loaded(model: type[_M], names: Sequence[str], row: Sequence[Any]) -> _M:
+    """A detached `model` instance holding `row` (columns `names`), as if the ORM had loaded
+    it: changes made to it from now on are its history, and `session.add` makes it persistent."""
+    instance: _M = class_mapper(model).class_manager.new_instance()
+    instance.__dict__.update(zip(names, row, strict=True))
+    make_transient_to_detached(instance)
+    return instance
+
+
+@contextmanager
+def commit_at_once(session: Session) -> Iterator[None]:
+    """On SQLite outside a transaction, what runs inside commits when it ends (a SAVEPOINT and
+    its RELEASE: no file lock held for the rest of the turn); elsewhere it joins the session's
+    transaction. Cheaper than `session.begin_nested()`, for statements that cannot fail on a
+    conflict (ON CONFLICT DO NOTHING): nothing to roll back to."""
+    connection = _connection(session)
+    dbapi = connection.connection.dbapi_connection
+    if not isinstance(dbapi, sqlite3.Connection) or dbapi.in_transaction:
+        yield
+        return
+    _run(connection, _compiled_text("SAVEPOINT tmbot_once"), [], many=False)
+    yield  # an error leaves the transaction open: the session's rollback ends it
+    _run(connection, _compiled_text("RELEASE SAVEPOINT tmbot_once"), [], many=False)
+
+
 def insert_values(table: Table, keys: Sequence[str]) -> dict[str, Any]:
     """`.values()` of an INSERT taking `keys` from each call, as SQLAlchemy would fill it: a
     column left out gets its constant default; one with a computed default must be given."""
@@ -114,6 +152,11 @@ def insert_values(table: Table, keys: Sequence[str]) -> dict[str, Any]:
             raise ValueError(f"{table.name}.{column.name} has a computed default: pass it")
         values[column.name] = default.arg  # type: ignore[attr-defined]
     return values
+
+
+@cache
+def _compiled_text(sql: str) -> _Compiled:
+    return _Compiled(text(sql), _TEXT_DIALECT)
 
 
 @cache

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.conversations import get_state, save_state
+from storage.conversations import find_delivery, get_state, save_state
 from storage.db import make_engine, session_scope
 from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog
 from storage.outbox import OutboxMessage, enqueue, enqueue_new, has_unsent, release_waiting
@@ -234,3 +234,35 @@ def test_sqlite_write_gate_is_left_when_the_transaction_ends(engine: Engine) -> 
         assert dbapi.gate._holder is dbapi  # the write holds the file's gate
         session.commit()
         assert dbapi.gate._holder is None
+
+
+def test_a_new_users_state_is_committed_at_once_on_sqlite(engine: Engine) -> None:
+    with Session(engine) as session:
+        state_id = get_state(session=session, channel="web", user_ref="new").id
+        dbapi = session.connection().connection.dbapi_connection
+        if engine.dialect.name == "sqlite":
+            # The turn does not hold the file's write lock while it thinks.
+            assert isinstance(dbapi, GatedConnection)
+            assert not dbapi.in_transaction and dbapi.gate._holder is None
+        session.rollback()  # on SQLite the row stays: it was committed
+    with Session(engine) as session:
+        found = session.exec(select(ConversationState).where(ConversationState.user_ref == "new"))
+        assert [s.id for s in found] == ([state_id] if engine.dialect.name == "sqlite" else [])
+
+
+def test_find_delivery_reads_the_stored_reply(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        write_turn_rows(
+            session=session,
+            channel="web",
+            user_ref="u",
+            replies=[],
+            question=None,
+            delivery=("found", RESPONSE),
+            now=NOW,
+        )
+    with Session(engine) as session:
+        earlier = find_delivery(session=session, channel="web", delivery_id="found")
+        assert earlier is not None and earlier.response == RESPONSE and earlier.created_at == NOW
+        assert find_delivery(session=session, channel="web", delivery_id="other") is None
+        assert find_delivery(session=session, channel="telegram", delivery_id="found") is None

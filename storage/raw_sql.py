@@ -9,9 +9,9 @@ booleans) and runs the string on the DBAPI cursor of the connection the session 
 in the same transaction. A row so written reads back through the models exactly as one the ORM
 wrote (tests/storage/test_raw_sql.py).
 
-What SQLAlchemy's path did besides is done here too: the SQLite write gate
-(storage/sqlite_gate.py), DBAPI errors raised as SQLAlchemy's (IntegrityError, OperationalError),
-a lost connection invalidated. Not done: echo logging and engine events other than the gate.
+What SQLAlchemy's path did besides is done here too: DBAPI errors raised as SQLAlchemy's
+(IntegrityError, OperationalError), a lost connection invalidated; the SQLite write gate is the
+connection's own (storage/sqlite_gate.py). Not done: echo logging and engine events.
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import SessionTransaction, class_mapper, make_transient_to_detached
 from sqlalchemy.sql import Executable, Insert
 from sqlmodel import Session
-
-from storage.sqlite_gate import GatedConnection, is_read, statement_done, statement_starts
 
 __all__ = (
     "Done",
@@ -64,7 +62,7 @@ class Done:
 class _Compiled:
     """One statement's SQL for one dialect, with how to build its parameters from a call's."""
 
-    __slots__ = ("named", "reads", "results", "slots", "sql")
+    __slots__ = ("named", "results", "slots", "sql")
 
     def __init__(self, statement: Any, dialect: Dialect) -> None:
         columns = getattr(statement, "exported_columns", ())
@@ -75,7 +73,6 @@ class _Compiled:
         self.sql: str = compiled.string
         if "__[POSTCOMPILE_" in self.sql:
             raise ValueError("expanding parameters (IN lists) are not supported here")
-        self.reads = is_read(self.sql)
         positional = compiled.positiontup
         names: Sequence[str] = (
             positional if positional is not None else list(compiled.bind_names.values())
@@ -202,11 +199,7 @@ def execute_many(
 
 
 def _run(connection: Connection, compiled: _Compiled, params: Any, *, many: bool) -> Done:
-    dbapi = connection.connection.dbapi_connection
-    gated = isinstance(dbapi, GatedConnection)
-    if gated and not compiled.reads:
-        statement_starts(dbapi)  # type: ignore[arg-type]
-    cursor = dbapi.cursor()  # type: ignore[union-attr]
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         if many:
             cursor.executemany(compiled.sql, params)
@@ -221,8 +214,6 @@ def _run(connection: Connection, compiled: _Compiled, params: Any, *, many: bool
         raise translated from error
     finally:
         cursor.close()
-        if gated:
-            statement_done(dbapi)  # type: ignore[arg-type]
 
 
 def _translated(

@@ -5,16 +5,18 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, inspect, update
+from sqlalchemy import Table, bindparam, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm import class_mapper, make_transient_to_detached
+from sqlalchemy.orm.attributes import flag_modified, instance_state
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog, utcnow
+from storage.raw_sql import as_loaded, commit_at_once, execute, insert_values
 
 __all__ = (
     "add_message",
@@ -33,88 +35,106 @@ __all__ = (
 
 
 def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationState:
-    """The user's state row, created on first contact."""
-    query, params = _state_query(), {"b_channel": channel, "b_user_ref": user_ref}
-    state = session.exec(query, params=params).first()
-    if state is None:
+    """The user's state row, created on first contact.
+
+    Read below the ORM (storage/raw_sql.py) and put in the session as if the ORM had loaded
+    it: a change to it makes the session's flushes fire, as skills expect (a flush writes the
+    turn's held transcript line, storage/turn_rows.py), and `save_state` writes it.
+    """
+    params = {"b_channel": channel, "b_user_ref": user_ref}
+    row = execute(session, _statements, "read", params).first()
+    if row is None:
         # Another worker may create it between our read and write: then theirs is read.
-        state = (
-            _create_state(session, channel, user_ref) or session.exec(query, params=params).one()
-        )
+        created = _create_state(session, channel, user_ref)
+        if created is not None:
+            return created
+        row = execute(session, _statements, "read", params).first()
+        assert row is not None  # the row that refused ours
+    known = session.identity_map.get(_MAPPER.identity_key_from_primary_key((row[0],)))
+    if known is not None:
+        return known  # type: ignore[no-any-return]  # read before in this session, as the ORM
+    state = as_loaded(ConversationState, _ALL_COLUMNS, row)
+    session.add(state)
     return state
-
-
-@cache
-def _state_query() -> SelectOfScalar[ConversationState]:
-    # Built once: building it per turn cost more than running it.
-    return select(ConversationState).where(
-        col(ConversationState.channel) == bindparam("b_channel"),
-        col(ConversationState.user_ref) == bindparam("b_user_ref"),
-    )
 
 
 def _create_state(session: Session, channel: str, user_ref: str) -> ConversationState | None:
     # INSERT ... ON CONFLICT DO NOTHING RETURNING id, no ORM flush; the object is then attached
-    # as if it had been read (None when another worker's row won). In a savepoint, as before:
-    # on SQLite, where no transaction is open yet, its RELEASE commits the row at once, so the
-    # turn does not hold the file's write lock while it thinks.
+    # as if it had been read (None when another worker's row won). On SQLite, where no
+    # transaction is open yet, the row is committed at once, so the turn does not hold the
+    # file's write lock while it thinks.
     state = ConversationState(channel=channel, user_ref=user_ref, data={})
     values = {c: getattr(state, c) for c in _STATE_COLUMNS}
-    with session.begin_nested():
-        new_id = _execute(session, "create_state", values).scalar()
-    if new_id is None:
+    with commit_at_once(session):
+        created = execute(session, _statements, "create", values).first()
+    if created is None:
         return None
-    state.id = new_id
-    make_transient_to_detached(state)
+    state.id = created[0]
+    make_transient_to_detached(state)  # as if read
     session.add(state)
     return state
 
 
 def save_state(*, session: Session, state: ConversationState) -> None:
     """Write the state row now: its JSON data (always: the turn counter moves) and whichever of
-    the other columns changed in this session, so a concurrent change to another column (staff
-    taking the conversation over) stays; the row then leaves the session, already written."""
-    if state.id is None or state not in session:
+    the other columns changed since it was read, so a concurrent change to another column
+    (staff taking the conversation over) stays; the row then leaves the session, written."""
+    tracked = instance_state(state)
+    if tracked.key is None:
         flag_modified(state, "data")  # not written yet: the ORM writes it at the flush
         state.updated_at = utcnow()
         session.add(state)
         return
-    attrs = inspect(state).attrs
-    changed = tuple(c for c in _STATE_CHANGING if attrs[c].history.has_changes())
+    before, now = tracked.committed_state, tracked.dict
+    changed = tuple(c for c in _STATE_CHANGING if c in before and before[c] != now[c])
     state.updated_at = utcnow()
-    values = {f"b_{c}": getattr(state, c) for c in (*changed, "data", "updated_at")}
+    values = {f"b_{c}": now[c] for c in (*changed, "data", "updated_at")}
     values["b_id"] = state.id
-    _execute(session, changed, values)
-    session.expunge(state)
+    execute(session, _statements, changed, values)
+    if tracked.session_id is not None:
+        session.expunge(state)  # written: the ORM must not write it a second time
 
 
 _STATE_COLUMNS: tuple[str, ...] = ("channel", "user_ref", "lang", "lang_fixed", "status", "data")
 _STATE_COLUMNS += ("created_at", "updated_at")
+_ALL_COLUMNS = ("id", *_STATE_COLUMNS)
 _STATE_CHANGING = ("lang", "lang_fixed", "status")  # data and updated_at are always written
-
-
-def _execute(session: Session, name: str | tuple[str, ...], params: dict[str, Any]) -> Any:
-    connection = session.connection()  # no autoflush: these rows are not the ORM's to order
-    return connection.execute(_statement(connection.dialect.name, name), params)
+_MAPPER = class_mapper(ConversationState)
 
 
 @cache
-def _statement(dialect: str, name: str | tuple[str, ...]) -> Any:
-    """`create_state`, or the UPDATE of the state's data, updated_at and the columns `name`."""
-    table: Table = ConversationState.__table__  # type: ignore[attr-defined]
-    if name == "create_state":
+def _statements(dialect: str) -> _StateStatements:
+    return _StateStatements(dialect)
+
+
+class _StateStatements(dict[Any, Executable]):
+    """`read`, `create`, and the UPDATE of the data, updated_at and the columns of a tuple key
+    (made on first use: eight combinations)."""
+
+    def __init__(self, dialect: str) -> None:
+        table: Table = ConversationState.__table__  # type: ignore[attr-defined]
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        return (
-            insert(table)
+        super().__init__(
+            read=core_select(*(table.c[c] for c in _ALL_COLUMNS)).where(
+                table.c.channel == bindparam("b_channel"),
+                table.c.user_ref == bindparam("b_user_ref"),
+            ),
+            create=insert(table)
+            .values(insert_values(table, _STATE_COLUMNS))
             .on_conflict_do_nothing(index_elements=[table.c.channel, table.c.user_ref])
-            .returning(table.c.id)
+            .returning(table.c.id),
         )
-    columns = (*name, "data", "updated_at")
-    return (
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values({c: bindparam(f"b_{c}") for c in columns})
-    )
+        self.table = table
+
+    def __missing__(self, columns: tuple[str, ...]) -> Executable:
+        columns = (*columns, "data", "updated_at")
+        statement = (
+            update(self.table)
+            .where(self.table.c.id == bindparam("b_id"))
+            .values({c: bindparam(f"b_{c}") for c in columns})
+        )
+        self[columns[:-2]] = statement
+        return statement
 
 
 def add_message(
@@ -233,11 +253,24 @@ def claim_delivery(*, session: Session, channel: str, delivery_id: str) -> Proce
 
 
 def find_delivery(*, session: Session, channel: str, delivery_id: str) -> ProcessedDelivery | None:
-    """The record of a delivery already answered, if any."""
-    query = select(ProcessedDelivery).where(
-        ProcessedDelivery.channel == channel, ProcessedDelivery.delivery_id == delivery_id
+    """The record of a delivery already answered, if any (detached: it is only read)."""
+    params = {"b_channel": channel, "b_delivery_id": delivery_id}
+    row = execute(session, _deliveries, "find", params).first()
+    return None if row is None else as_loaded(ProcessedDelivery, _DELIVERY_COLUMNS, row)
+
+
+_DELIVERY_COLUMNS = ("id", "channel", "delivery_id", "response", "created_at")
+
+
+@cache
+def _deliveries(_dialect: str) -> dict[str, Executable]:
+    # Every web chat message asks (its message id is a delivery id): below the ORM.
+    table: Table = ProcessedDelivery.__table__  # type: ignore[attr-defined]
+    find = core_select(*(table.c[c] for c in _DELIVERY_COLUMNS)).where(
+        table.c.channel == bindparam("b_channel"),
+        table.c.delivery_id == bindparam("b_delivery_id"),
     )
-    return session.exec(query).first()
+    return {"find": find}
 
 
 def record_delivery(

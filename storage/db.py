@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
-from storage.sqlite_gate import GatedConnection, gate_writes
+from storage.sqlite_gate import GatedConnection
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -62,8 +62,6 @@ def make_engine(
             connect_args=connect_args,
             poolclass=StaticPool if memory else None,
         )
-        if not memory:
-            gate_writes(engine)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(

@@ -35,6 +35,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.models import utcnow
+from storage.raw_sql import Done, execute, insert_values
 
 __all__ = (
     "LEASE",
@@ -131,6 +132,10 @@ def enqueue(
     session.add(row)
     session.flush()
     return row
+
+
+_NEW_KEYS: tuple[str, ...] = ("sender", "recipient", "payload", "ref_kind", "ref_id", "dedupe_key")
+_NEW_KEYS += ("next_attempt_at", "status", "attempts", "max_attempts", "created_at")
 
 
 def _values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -295,15 +300,14 @@ def enqueue_new(*, session: Session, rows: list[dict[str, Any]]) -> None:
         _execute(session, "insert_new", row)
 
 
-def _execute(session: Session, name: str, params: dict[str, Any]) -> Any:
-    connection = session.connection()
-    return connection.execute(_statements(connection.dialect.name)[name], params)
+def _execute(session: Session, name: str, params: dict[str, Any]) -> Done:
+    return execute(session, _statements, name, params)
 
 
 @cache
 def _statements(dialect: str) -> dict[str, Any]:
-    """The statements every WeChat message runs, built once per dialect: building ORM
-    statements per call cost more than running them."""
+    """The statements every WeChat message runs, built once per dialect and run below the ORM
+    (storage/raw_sql.py): building and executing ORM statements cost more than running them."""
     table: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
     c = table.c
     mine = (c.sender == bindparam("b_sender"), c.recipient == bindparam("b_recipient"))
@@ -315,11 +319,13 @@ def _statements(dialect: str) -> dict[str, Any]:
         "has_unsent": select(c.id)
         .where(
             *mine,
-            c.status.in_(UNSENT),
+            or_(*(c.status == status for status in UNSENT)),  # no IN list: compiled once
             or_(c.status != "pending", c.attempts > 0, c.next_attempt_at <= bindparam("b_now")),
         )
         .limit(1),
-        "insert_new": upsert(table).on_conflict_do_nothing(index_elements=[c.dedupe_key]),
+        "insert_new": upsert(table)
+        .values(insert_values(table, _NEW_KEYS))
+        .on_conflict_do_nothing(index_elements=[c.dedupe_key]),
     }
 
 

@@ -16,10 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
-__all__ = ("GatedConnection", "gate_writes")
+__all__ = ("GatedConnection", "is_read")
 
 _READS = ("SELECT", "PRAGMA")
 
@@ -54,13 +51,21 @@ def _gate_for(database: str, timeout: float) -> _Gate:
 
 
 class GatedConnection(sqlite3.Connection):
-    """A sqlite3 connection that leaves its file's write gate when its transaction ends."""
+    """A sqlite3 connection whose writing statements wait for its file's write gate, and that
+    leaves the gate when its transaction ends.
+
+    The gate is kept by the connection's cursors themselves, not by engine events: an engine
+    with event listeners pays for them on every connection and statement, and statements run
+    below SQLAlchemy (storage/raw_sql.py) are gated all the same."""
 
     gate: _Gate
 
     def __init__(self, database: str, *args: Any, **kwargs: Any) -> None:
         super().__init__(database, *args, **kwargs)
         self.gate = _gate_for(database, float(kwargs.get("timeout", 5.0)))
+
+    def cursor(self, factory: Any = None) -> Any:  # type: ignore[override]
+        return super().cursor(factory or _GatedCursor)
 
     def commit(self) -> None:
         try:
@@ -81,23 +86,35 @@ class GatedConnection(sqlite3.Connection):
             self.gate.leave(self)
 
 
-def _before_execute(conn: Any, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any) -> None:
-    if statement.lstrip()[:6].upper() in _READS:
-        return
-    dbapi = conn.connection.dbapi_connection
-    if isinstance(dbapi, GatedConnection):
-        dbapi.gate.enter(dbapi)
+class _GatedCursor(sqlite3.Cursor):
+    connection: GatedConnection
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        self._before(sql)
+        try:
+            return super().execute(sql, parameters)
+        finally:
+            self._after()
+
+    def executemany(self, sql: str, parameters: Any, /) -> Any:
+        self._before(sql)
+        try:
+            return super().executemany(sql, parameters)
+        finally:
+            self._after()
+
+    def _before(self, sql: str) -> None:
+        if not is_read(sql):
+            connection = self.connection
+            connection.gate.enter(connection)
+
+    def _after(self) -> None:
+        # RELEASE of an outermost SAVEPOINT, or DDL outside a transaction, commits by itself.
+        connection = self.connection
+        if not connection.in_transaction:
+            connection.gate.leave(connection)
 
 
-def _after_execute(conn: Any, *_args: Any, **_kwargs: Any) -> None:
-    # RELEASE of an outermost SAVEPOINT, or DDL outside a transaction, commits by itself.
-    dbapi = conn.connection.dbapi_connection
-    if isinstance(dbapi, GatedConnection) and not dbapi.in_transaction:
-        dbapi.gate.leave(dbapi)
-
-
-def gate_writes(engine: Engine) -> None:
-    """Queue `engine`'s writers on its file's gate (the engine must connect with
-    `factory=GatedConnection`)."""
-    event.listen(engine, "before_cursor_execute", _before_execute)
-    event.listen(engine, "after_cursor_execute", _after_execute)
+def is_read(statement: str) -> bool:
+    """Whether `statement` only reads (it needs no gate)."""
+    return statement.lstrip()[:6].upper() in _READS

@@ -3,7 +3,7 @@ core inserts.
 
 They are written once and never read back within the turn, so building ORM objects for them (a
 SQLModel instance each, identity map, unit of work) is cost without use: the turn writes them
-with plain INSERTs. Transcript ids stay in order: the user's line is held until the session's
+with plain INSERTs, run below SQLAlchemy's execution path (storage/raw_sql.py). Transcript ids stay in order: the user's line is held until the session's
 first flush (a skill's own rows, e.g. a handoff notice, come after it) or the turn's end.
 """
 
@@ -11,19 +11,44 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import Table, event, insert
+from sqlalchemy.sql import Executable
 from sqlmodel import Session
 
 from storage.models import ChatMessage, ProcessedDelivery, QuestionLog, utcnow
+from storage.raw_sql import execute, execute_many, insert_values
 
 __all__ = ("hold_user_line", "write_turn_rows")
 
-_MESSAGES = insert(ChatMessage.__table__)  # type: ignore[attr-defined]
-_QUESTIONS = insert(QuestionLog.__table__)  # type: ignore[attr-defined]
-_DELIVERIES = insert(ProcessedDelivery.__table__)  # type: ignore[attr-defined]
 _HELD = "tmbot.user_line"
+_LINE_KEYS = ("channel", "user_ref", "direction", "sender", "text", "created_at")
+_QUESTION_KEYS: tuple[str, ...] = (
+    "channel",
+    "user_ref",
+    "created_at",
+    "feedback",
+    "question",
+    "lang",
+    "intent",
+)
+_QUESTION_KEYS += ("outcome", "faq_id", "topic", "score", "tool")
+_DELIVERY_KEYS = ("channel", "delivery_id", "response", "created_at")
+
+
+@cache
+def _statements(_dialect: str) -> dict[str, Executable]:
+    def into(model: Any, keys: tuple[str, ...]) -> Executable:
+        table: Table = model.__table__
+        return insert(table).values(insert_values(table, keys))
+
+    return {
+        "line": into(ChatMessage, _LINE_KEYS),
+        "question": into(QuestionLog, _QUESTION_KEYS),
+        "delivery": into(ProcessedDelivery, _DELIVERY_KEYS),
+    }
 
 
 def _line(
@@ -55,7 +80,7 @@ def hold_user_line(*, session: Session, channel: str, user_ref: str, text: str) 
 def _write_held(session: Session) -> None:
     row = session.info.pop(_HELD, None)
     if row is not None:
-        session.connection().execute(_MESSAGES, [row])
+        execute(session, _statements, "line", row)
 
 
 @event.listens_for(Session, "before_flush")
@@ -88,30 +113,24 @@ def write_turn_rows(
     # skill's rows the user's line goes in one statement with the replies.
     held = session.info.pop(_HELD, None)
     if held is not None and (session.new or session.dirty or session.deleted):
-        session.connection().execute(_MESSAGES, [held])
+        execute(session, _statements, "line", held)
         held = None
     session.flush()
     now = now or utcnow()
     rows = [_line(channel, user_ref, "out", "bot", text, at=now) for text in replies]
     if held is not None:
         rows.insert(0, held)
-    if rows:
-        session.execute(_MESSAGES, rows)
+    if len(rows) == 1:
+        execute(session, _statements, "line", rows[0])
+    else:
+        execute_many(session, _statements, "line", rows)
     if question is not None:
         row = {"channel": channel, "user_ref": user_ref, "created_at": now, "feedback": None}
         row.update(question)
         row["question"] = str(row.get("question", ""))[:2000].replace("\x00", "")
-        session.execute(_QUESTIONS, [row])
+        execute(session, _statements, "question", row)
     if delivery is not None:
         delivery_id, response = delivery
-        session.execute(
-            _DELIVERIES,
-            [
-                {
-                    "channel": channel,
-                    "delivery_id": delivery_id,
-                    "response": response,
-                    "created_at": now,
-                }
-            ],
-        )
+        row = {"channel": channel, "delivery_id": delivery_id, "response": response}
+        row["created_at"] = now
+        execute(session, _statements, "delivery", row)

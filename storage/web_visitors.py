@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel
 
 from storage.models import ChatMessage, utcnow
+from storage.raw_sql import execute
 
 __all__ = ("WebVisitor", "clear_view", "get_visitor", "mark_seen", "mark_transcript_seen")
 
@@ -67,12 +68,15 @@ def mark_seen(*, session: Session, user_ref: str, up_to: int) -> int:
 def mark_transcript_seen(*, session: Session, channel: str, user_ref: str) -> None:
     """The visitor has seen their whole transcript as it stands in this transaction (the turn
     that answered them): one statement, the mark never moves back."""
-    connection = session.connection()
     params = {"b_channel": channel, "b_user_ref": user_ref, "b_now": utcnow()}
-    connection.execute(_seen_upsert(connection.dialect.name), params)
+    execute(session, _statements, "seen", params)  # below the ORM: storage/raw_sql.py
 
 
 @cache
+def _statements(dialect: str) -> dict[str, Any]:
+    return {"seen": _seen_upsert(dialect)}
+
+
 def _seen_upsert(dialect: str) -> Any:
     # Built once per dialect: INSERT ... ON CONFLICT DO UPDATE with the last line's id read in
     # the statement, instead of a query, a read of the row and an ORM update.

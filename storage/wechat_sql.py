@@ -1,6 +1,6 @@
 """The statements every inbound WeChat message runs, built once per dialect with bound
-parameters and executed on the session's connection: building ORM statements per call cost
-more than running them (see docs/benchmarks.md)."""
+parameters and run below the ORM on the session's connection (storage/raw_sql.py): building
+and executing ORM statements per call cost more than running them (see docs/benchmarks.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Executable
 from sqlmodel import Session
+
+from storage import raw_sql
+from storage.raw_sql import Done
 
 __all__ = ("execute",)
 
@@ -78,7 +81,6 @@ def _statements(dialect: str) -> dict[str, Executable]:
     return statements
 
 
-def execute(session: Session, name: str, **params: Any) -> Any:
-    """Run statement `name` in the session's transaction; returns the cursor result."""
-    connection = session.connection()
-    return connection.execute(_statements(connection.dialect.name)[name], params)
+def execute(session: Session, name: str, **params: Any) -> Done:
+    """Run statement `name` in the session's transaction; its rows and rowcount."""
+    return raw_sql.execute(session, _statements, name, params)

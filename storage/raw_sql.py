@@ -1,0 +1,233 @@
+"""The hot fixed statements of a turn, run on the session's own DBAPI connection.
+
+SQLAlchemy's execution path (cache key, compiled-cache lookup, execution context, events,
+result object) cost about six times what sqlite3 spends running a turn's statements. The few
+statements every message runs (state row, transcript rows, WeChat claim ...) are compiled once
+per dialect here, by SQLAlchemy, to the dialect's SQL string; each call then only converts its
+values with the column types' own bind processors (JSON as text, SQLite's datetime format,
+booleans) and runs the string on the DBAPI cursor of the connection the session already uses,
+in the same transaction. A row so written reads back through the models exactly as one the ORM
+wrote (tests/storage/test_raw_sql.py).
+
+What SQLAlchemy's path did besides is done here too: DBAPI errors raised as SQLAlchemy's
+(IntegrityError, OperationalError), a lost connection invalidated; the SQLite write gate is the
+connection's own (storage/sqlite_gate.py). Not done: echo logging and engine events.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, bindparam, exc, text
+from sqlalchemy.dialects.sqlite import pysqlite
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import SessionTransaction, class_mapper, make_transient_to_detached
+from sqlalchemy.sql import Executable, Insert
+from sqlmodel import Session
+
+__all__ = (
+    "Done",
+    "Statements",
+    "as_loaded",
+    "commit_at_once",
+    "execute",
+    "execute_many",
+    "insert_values",
+)
+
+# name -> statement, for one dialect name ("sqlite", "postgresql"); cached by the caller.
+Statements = Callable[[str], Mapping[Any, Executable]]
+_CONNECTION = "tmbot.raw_connection"
+_TEXT_DIALECT = pysqlite.dialect()  # SQLite's own statements (savepoints) have no parameters
+_M = TypeVar("_M")
+
+
+class Done:
+    """What a statement returned: its processed rows (RETURNING, SELECT) and rowcount."""
+
+    __slots__ = ("rowcount", "rows")
+
+    def __init__(self, rows: list[tuple[Any, ...]], rowcount: int) -> None:
+        self.rows = rows
+        self.rowcount = rowcount
+
+    def first(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
+
+
+class _Compiled:
+    """One statement's SQL for one dialect, with how to build its parameters from a call's."""
+
+    __slots__ = ("named", "results", "slots", "sql")
+
+    def __init__(self, statement: Any, dialect: Dialect) -> None:
+        columns = getattr(statement, "exported_columns", ())
+        if isinstance(statement, Insert) and not columns:
+            # Nobody reads the new key back: no implicit RETURNING (PostgreSQL would add one).
+            statement = statement.inline()
+        compiled = statement.compile(dialect=dialect)
+        self.sql: str = compiled.string
+        if "__[POSTCOMPILE_" in self.sql:
+            raise ValueError("expanding parameters (IN lists) are not supported here")
+        positional = compiled.positiontup
+        names: Sequence[str] = (
+            positional if positional is not None else list(compiled.bind_names.values())
+        )
+        self.named = positional is None
+        # Per parameter: (name, the call's key or None for a constant, constant, processor).
+        slots = []
+        for name in names:
+            bind = compiled.binds[name]
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if bind.required or bind.callable is not None:
+                slots.append((name, bind.key, None, process))
+            else:
+                value = process(bind.value) if process is not None else bind.value
+                slots.append((name, None, value, None))
+        self.slots: tuple[tuple[str, str | None, Any, Any], ...] = tuple(slots)
+        self.results = tuple(
+            c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
+        )
+
+    def params(self, values: Mapping[str, Any]) -> Any:
+        out = [
+            const if key is None else (process(values[key]) if process else values[key])
+            for _name, key, const, process in self.slots
+        ]
+        if self.named:
+            return dict(zip((s[0] for s in self.slots), out, strict=True))
+        return out
+
+    def rows(self, fetched: Sequence[Any]) -> list[tuple[Any, ...]]:
+        results = self.results
+        if not any(results):
+            return [tuple(row) for row in fetched]
+        return [
+            tuple(p(v) if p is not None else v for p, v in zip(results, row, strict=True))
+            for row in fetched
+        ]
+
+
+def as_loaded(model: type[_M], names: Sequence[str], row: Sequence[Any]) -> _M:
+    """A detached `model` instance holding `row` (columns `names`), as if the ORM had loaded
+    it: changes made to it from now on are its history, and `session.add` makes it persistent."""
+    instance: _M = class_mapper(model).class_manager.new_instance()
+    instance.__dict__.update(zip(names, row, strict=True))
+    make_transient_to_detached(instance)
+    return instance
+
+
+@contextmanager
+def commit_at_once(session: Session) -> Iterator[None]:
+    """On SQLite outside a transaction, what runs inside commits when it ends (a SAVEPOINT and
+    its RELEASE: no file lock held for the rest of the turn); elsewhere it joins the session's
+    transaction. Cheaper than `session.begin_nested()`, for statements that cannot fail on a
+    conflict (ON CONFLICT DO NOTHING): nothing to roll back to."""
+    connection = _connection(session)
+    dbapi = connection.connection.dbapi_connection
+    if not isinstance(dbapi, sqlite3.Connection) or dbapi.in_transaction:
+        yield
+        return
+    _run(connection, _compiled_text("SAVEPOINT tmbot_once"), [], many=False)
+    yield  # an error leaves the transaction open: the session's rollback ends it
+    _run(connection, _compiled_text("RELEASE SAVEPOINT tmbot_once"), [], many=False)
+
+
+def insert_values(table: Table, keys: Sequence[str]) -> dict[str, Any]:
+    """`.values()` of an INSERT taking `keys` from each call, as SQLAlchemy would fill it: a
+    column left out gets its constant default; one with a computed default must be given."""
+    values: dict[str, Any] = {key: bindparam(key) for key in keys}
+    for column in table.columns:
+        default = column.default
+        if column.name in values or default is None:
+            continue
+        if not default.is_scalar:  # type: ignore[attr-defined]
+            raise ValueError(f"{table.name}.{column.name} has a computed default: pass it")
+        values[column.name] = default.arg  # type: ignore[attr-defined]
+    return values
+
+
+@cache
+def _compiled_text(sql: str) -> _Compiled:
+    return _Compiled(text(sql), _TEXT_DIALECT)
+
+
+@cache
+def _compiled(statements: Statements, dialect: Dialect, name: Hashable) -> _Compiled:
+    return _Compiled(statements(dialect.name)[name], dialect)
+
+
+def _connection(session: Session) -> Connection:
+    # session.connection() walks the ORM's transaction machinery on every call; the connection
+    # of a transaction does not change while it is active, so it is looked up once per
+    # transaction (an ended or failed one is never reused). Inside a savepoint the ORM's own
+    # lookup is what emits the SAVEPOINT: it is not skipped there.
+    if session.in_nested_transaction():
+        return session.connection()
+    transaction: SessionTransaction | None = session.get_transaction()
+    held = session.info.get(_CONNECTION)
+    if held is not None and held[0] is transaction and transaction and transaction.is_active:
+        connection: Connection = held[1]
+        return connection
+    connection = session.connection()
+    session.info[_CONNECTION] = (session.get_transaction(), connection)
+    return connection
+
+
+def execute(
+    session: Session, statements: Statements, name: Hashable, values: Mapping[str, Any]
+) -> Done:
+    """Run statement `name` of `statements` with `values` in the session's transaction."""
+    connection = _connection(session)
+    compiled = _compiled(statements, connection.dialect, name)
+    return _run(connection, compiled, compiled.params(values), many=False)
+
+
+def execute_many(
+    session: Session, statements: Statements, name: Hashable, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Run statement `name` once per row (DBAPI executemany), in the session's transaction."""
+    if not rows:
+        return
+    connection = _connection(session)
+    compiled = _compiled(statements, connection.dialect, name)
+    _run(connection, compiled, [compiled.params(row) for row in rows], many=True)
+
+
+def _run(connection: Connection, compiled: _Compiled, params: Any, *, many: bool) -> Done:
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if many:
+            cursor.executemany(compiled.sql, params)
+            return Done([], cursor.rowcount)
+        cursor.execute(compiled.sql, params)
+        fetched = cursor.fetchall() if cursor.description is not None else []
+        return Done(compiled.rows(fetched), cursor.rowcount)
+    except Exception as error:
+        translated = _translated(connection, compiled.sql, params, error, cursor)
+        if translated is error:
+            raise
+        raise translated from error
+    finally:
+        cursor.close()
+
+
+def _translated(
+    connection: Connection, sql: str, params: Any, error: Exception, cursor: Any
+) -> Exception:
+    # As SQLAlchemy raises it: IntegrityError, OperationalError ... wrapping the DBAPI's error;
+    # a connection the database dropped is invalidated so the pool does not hand it out again.
+    dialect = connection.dialect
+    base = dialect.loaded_dbapi.Error
+    if not isinstance(error, base):
+        return error
+    lost = dialect.is_disconnect(error, connection.connection.dbapi_connection, cursor)
+    if lost:
+        connection.invalidate(error)
+    return exc.DBAPIError.instance(
+        sql, params, error, base, connection_invalidated=lost, dialect=dialect
+    )

@@ -1,13 +1,13 @@
-"""Whether words ask something: the one reading of question words that the core, the FAQ's
-several-questions split and the tools' follow-ups share, so a phrasing learnt by one is known to
-all ("能不能", "是不是", "... 还是 ...", "can we").
+"""Whether words ask something: the readings of question words that the core, the flows' steps,
+the FAQ's several-questions split and the tools' follow-ups share, so a phrasing learnt by one is
+known to all ("能不能", "是不是", "... 还是 ...", "can we").
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ("asks", "asks_whether")
+__all__ = ("asks", "asks_question", "asks_whether")
 
 # Asking for a yes or a no: a question particle or mark (么, but not 怎么, 这么), an "A-not-A"
 # form.
@@ -35,6 +35,15 @@ _WHETHER = re.compile(
 )
 
 
+# A typed answer at a flow's step that is a question in its own right: a question word, a fee
+# word or a question mark. Narrower than `_ASKING` on purpose: "周四可以吗" at the day step picks
+# Thursday, so a yes/no particle does not count here.
+_ASKS_CONTENT = re.compile(
+    r"多少|怎么|如何|哪些|什么|为什么|多久|费用|[?？]|\b(how|what|why|fee|fees|cost)\b",
+    re.IGNORECASE,
+)
+
+
 def asks(text: str) -> bool:
     """Whether `text` (a clause or a piece of a message) asks something."""
     return _ASKING.search(text.strip()) is not None
@@ -43,3 +52,8 @@ def asks(text: str) -> bool:
 def asks_whether(text: str) -> bool:
     """Whether `text` asks if something can or will be done ("香港能顺便一起报吗")."""
     return _WHETHER.search(text) is not None
+
+
+def asks_question(text: str) -> bool:
+    """Whether a typed answer at a flow's step is a question in its own right ("续展费用多少")."""
+    return _ASKS_CONTENT.search(text) is not None

@@ -16,10 +16,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from bot.core.asking import asks_question
 from bot.core.messages import Choice
 
 __all__ = (
-    "asks_question",
     "match_choice",
     "offered",
     "ordinal_of",
@@ -297,17 +297,6 @@ def ordinal_of(text: str) -> int | None:
 
 
 # A question in its own right, even when it names an option: answered, and the step asked again.
-_ASKS = re.compile(
-    r"多少|怎么|如何|哪些|什么|为什么|多久|费用|[?？]|\b(how|what|why|fee|fees|cost)\b",
-    re.IGNORECASE,
-)
-
-
-def asks_question(text: str) -> bool:
-    """Whether a typed answer is a question in its own right ("续展费用多少")."""
-    return bool(_ASKS.search(text))
-
-
 def _name(label: str) -> str:
     return _key(re.split(r"[（(·]", label)[0])
 
@@ -367,7 +356,7 @@ def match_choice(text: str, choices: Sequence[Choice], today: dt.date) -> str | 
         stamp = f"{at:%H:%M}-"
         found = [c for c in timed if stamp in c.label]
         return found[0].payload if found else None
-    if _ASKS.search(text):
+    if asks_question(text):
         return None  # "续展费用多少" at the topic step is a question to answer, not "续展"
     # The name part of a label ("陈晓老师" for "陈晓（演示）（...）").
     named = [c for c in options if len(_name(c.label)) >= 2 and _name(c.label) in key]

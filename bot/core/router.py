@@ -17,9 +17,8 @@ import datetime as dt
 import re
 
 from bot.core.answers import is_yes
-from bot.core.asking import asks
+from bot.core.asking import asks, asks_question
 from bot.core.choices import (
-    asks_question,
     match_choice,
     offered,
     ordinal_of,

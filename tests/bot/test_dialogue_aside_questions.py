@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.asking import asks, asks_whether
+from bot.core.asking import asks, asks_question, asks_whether
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 from tests.bot.test_dialogues import Chat, _text
@@ -72,3 +72,8 @@ def test_one_reading_of_question_words(text: str, asking: bool) -> None:
 def test_whether_reads_yes_no_questions_only() -> None:
     assert asks_whether("香港能顺便一起报吗") and asks_whether("香港能一起报不")
     assert not asks_whether("香港那边怎么保护")
+
+
+def test_a_yes_no_particle_at_a_step_is_no_question_of_its_own() -> None:
+    assert asks_question("续展费用多少") and asks_question("how much?")
+    assert not asks_question("周四可以吗")  # picks Thursday at the day step

@@ -82,7 +82,8 @@ def split_parts(text: str, limit: PartLimit) -> list[str]:
             continue
         if chars:
             parts.append("\n".join(current))
-        pieces = _cut(line, limit)
+        # A line that fits alone is one piece (each of its prefixes fits too).
+        pieces = _cut(line, limit) if _over(length, width, limit) else [line]
         parts.extend(pieces[:-1])
         last = pieces[-1]
         current, chars, size = [last], len(last), _size(last, limit)

@@ -64,6 +64,9 @@ def split_parts(text: str, limit: PartLimit) -> list[str]:
     again from its text for every line (a long answer has dozens)."""
     if not limit.max_bytes and not limit.max_chars:
         return [text.strip()] if text.strip() else []
+    if not _over(len(text), _size(text, limit), limit):
+        # All lines join one part (leading empty lines dropped): most answers.
+        return [text.strip("\n")] if text.strip() else []
     parts: list[str] = []
     current: list[str] = []  # the lines of the part being filled; "" when it is empty
     chars = size = 0  # of "\n".join(current)

@@ -45,12 +45,12 @@ def _plain(text: str, limit: PartLimit) -> list[str]:
 
 def test_random_texts_are_cut_as_before() -> None:
     rng = random.Random(19)
-    alphabet = ["a", "b", " ", "\n", "\n", "商", "标", "😀", "é", "\t"]
+    alphabet = ["a", "b", " ", "\n", "\n", "商", "标", "😀", "é", "\t", "\r"]
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
         limit = PartLimit(
-            max_bytes=rng.choice([0, 1, 2, 3, 4, 5, 8, 13, 20]),
-            max_chars=rng.choice([0, 1, 2, 3, 5, 7, 12]),
+            max_bytes=rng.choice([0, 1, 2, 3, 4, 5, 8, 13, 20, 80, 250]),
+            max_chars=rng.choice([0, 1, 2, 3, 5, 7, 12, 40, 200]),
         )
         assert split_parts(text, limit) == _plain(text, limit), (text, limit)
 

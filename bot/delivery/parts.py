@@ -31,38 +31,66 @@ def limit_for(channel: str) -> PartLimit:
     return LIMITS.get(channel, PartLimit())
 
 
-def _fits(text: str, limit: PartLimit) -> bool:
-    if limit.max_chars and len(text) > limit.max_chars:
-        return False
-    return not (limit.max_bytes and len(text.encode()) > limit.max_bytes)
+def _over(chars: int, size: int, limit: PartLimit) -> bool:
+    """Whether a part of `chars` characters and `size` UTF-8 bytes is over `limit`."""
+    return bool(
+        (limit.max_chars and chars > limit.max_chars)
+        or (limit.max_bytes and size > limit.max_bytes)
+    )
+
+
+def _size(text: str, limit: PartLimit) -> int:
+    # Bytes are counted only when they are limited (as before: nothing encoded otherwise).
+    return len(text.encode()) if limit.max_bytes else 0
 
 
 def _cut(line: str, limit: PartLimit) -> list[str]:
-    pieces, current = [], ""
-    for ch in line:
-        if current and not _fits(current + ch, limit):
-            pieces.append(current)
-            current = ""
-        current += ch
-    return [*pieces, current]
+    """A line too long for one part, cut between characters (a part holds at least one)."""
+    pieces, start, chars, size = [], 0, 0, 0
+    for i, ch in enumerate(line):
+        width = _size(ch, limit)
+        if chars and _over(chars + 1, size + width, limit):
+            pieces.append(line[start:i])
+            start, chars, size = i, 0, 0
+        chars += 1
+        size += width
+    return [*pieces, line[start:]]
 
 
 def split_parts(text: str, limit: PartLimit) -> list[str]:
-    """Text in parts within `limit`, cut at line ends where possible; no empty parts."""
+    """Text in parts within `limit`, cut at line ends where possible; no empty parts.
+
+    Linear: the current part's characters and bytes are counted as lines join it, not measured
+    again from its text for every line (a long answer has dozens)."""
     if not limit.max_bytes and not limit.max_chars:
         return [text.strip()] if text.strip() else []
+    if not _over(len(text), _size(text, limit), limit):
+        # All lines join one part (leading empty lines dropped): most answers.
+        return [text.strip("\n")] if text.strip() else []
     parts: list[str] = []
-    current = ""
+    current: list[str] = []  # the lines of the part being filled; "" when it is empty
+    chars = size = 0  # of "\n".join(current)
     for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if _fits(candidate, limit):
-            current = candidate
+        length, width = len(line), _size(line, limit)
+        if chars:
+            joined_chars, joined_size = chars + 1 + length, size + 1 + width
+        else:
+            joined_chars, joined_size = length, width
+        if not _over(joined_chars, joined_size, limit):
+            if chars:
+                current.append(line)
+            else:
+                current = [line]
+            chars, size = joined_chars, joined_size
             continue
-        if current:
-            parts.append(current)
-        pieces = _cut(line, limit)
+        if chars:
+            parts.append("\n".join(current))
+        # A line that fits alone is one piece (each of its prefixes fits too).
+        pieces = _cut(line, limit) if _over(length, width, limit) else [line]
         parts.extend(pieces[:-1])
-        current = pieces[-1]
-    if current.strip():
-        parts.append(current)
+        last = pieces[-1]
+        current, chars, size = [last], len(last), _size(last, limit)
+    tail = "\n".join(current)
+    if tail.strip():
+        parts.append(tail)
     return [p.strip("\n") for p in parts if p.strip()]

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import base64
+import random
 import re
+from typing import Any
 
 import pytest
 import xmltodict
 from wechatpy import parse_message
-from wechatpy.crypto import WeChatCrypto
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.crypto.base import WeChatCipher
 from wechatpy.exceptions import InvalidAppIdException
 from wechatpy.replies import TextReply
+from wechatpy.utils import WeChatSigner
 
 from handlers.wechat import envelope as envelope_module
-from handlers.wechat.envelope import Envelope, text_reply
+from handlers.wechat.envelope import Envelope, sign, text_reply
 from tests.support.wechat import AES_KEY, fixture, text_xml
 
 # Tencent's WXBizMsgCrypt sample (LIBRARY-NOTES §2.4).
@@ -105,3 +108,51 @@ def test_sealed_reply_opens_with_wechatpy_and_random_bytes_differ() -> None:
 
 def _field(xml: str, name: str) -> str:
     return str(xmltodict.parse(xml)["xml"][name])
+
+
+def test_one_envelope_seals_and_opens_many_messages_as_fresh_ciphers_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The cipher objects live as long as the envelope: every message, before and after others
+    # and after refused ones, gives exactly what wechatpy gives with a cipher of its own.
+    envelope = Envelope("tmbot-test-token", AES_KEY, SAMPLE_APPID)
+    crypto = WeChatCrypto("tmbot-test-token", AES_KEY, SAMPLE_APPID)
+    prp = PrpCrypto(crypto.key)
+    prefix = ["0123456789abcdef"]
+    monkeypatch.setattr(envelope_module._Prp, "get_random_string", lambda _self: prefix[0])
+    monkeypatch.setattr("wechatpy.crypto.base.random_string", lambda _n=16: prefix[0])
+
+    def opened(opener: Any, encrypt: str) -> tuple[str, Any]:
+        try:
+            return "ok", opener(encrypt)
+        except Exception as exc:
+            return type(exc).__name__, None
+
+    rng = random.Random(19)
+    foreign = WeChatCrypto("t", AES_KEY, "wx0000000000000000").encrypt_message("<xml/>", "1")
+    bad = [
+        "",
+        "not base64!!",
+        base64.b64encode(b"0123456789").decode(),  # not whole blocks
+        base64.b64encode(bytes(32)).decode(),  # whole blocks, nonsense inside
+        _field(foreign, "Encrypt"),  # another AppID
+    ]
+    for i in range(300):
+        prefix[0] = f"{rng.getrandbits(64):016x}"
+        xml = text_reply("gh", "o", "续展" * rng.randint(0, 400) + "a" * rng.randint(0, 40), i)
+        sealed = envelope.seal(xml, "42", "1795572000")
+        assert sealed == crypto.encrypt_message(xml, "42", "1795572000")
+        encrypt = _field(sealed, "Encrypt") if i % 3 else rng.choice(bad)
+        assert opened(envelope.open, encrypt) == opened(
+            lambda e: prp.decrypt(e, SAMPLE_APPID), encrypt
+        )
+
+
+def test_sign_is_wechatpys_signer() -> None:
+    rng = random.Random(19)
+    for _ in range(500):
+        count = rng.randint(0, 4)
+        parts = ["".join(rng.choices("ab9Z_-+/=商", k=rng.randint(0, 6))) for _ in range(count)]
+        signer = WeChatSigner()
+        signer.add_data(*parts)
+        assert sign(*parts) == signer.signature

@@ -29,6 +29,8 @@ from sqlalchemy.orm import SessionTransaction, class_mapper, make_transient_to_d
 from sqlalchemy.sql import Executable, Insert
 from sqlmodel import Session
 
+from storage.light import LightSession
+
 __all__ = (
     "Done",
     "Statements",
@@ -162,6 +164,8 @@ def _compiled(statements: Statements, dialect: Dialect, name: Hashable) -> _Comp
 
 
 def _connection(session: Session) -> Connection:
+    if type(session) is LightSession:  # a transaction without an ORM session (storage/light.py)
+        return session.connection()
     # session.connection() walks the ORM's transaction machinery on every call; the connection
     # of a transaction does not change while it is active, so it is looked up once per
     # transaction (an ended or failed one is never reused). Inside a savepoint the ORM's own

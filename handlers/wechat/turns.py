@@ -30,6 +30,7 @@ from handlers.wechat.format import SORRY, render, split_chunks
 from handlers.wechat.handover import Handover
 from handlers.wechat.sender import queue_for_delivery, queue_texts
 from storage.db import session_scope
+from storage.light import light_scope
 from storage.outbox import has_unsent
 from storage.wechat import (
     claim_delivery,
@@ -183,7 +184,9 @@ class TurnRunner:
             logger.error("wechat: delivery %s failed and its claim is stuck", delivery_id)
 
     def _claim(self, delivery_id: str, openid: str, effects: Sequence[Effect]) -> bool:
-        with session_scope(self.engine) as session:
+        # No ORM session unless an effect needs one (storage/light.py): a message's claim and
+        # window upsert are statements below the ORM.
+        with light_scope(self.engine) as session:
             if not claim_delivery(session=session, delivery_id=delivery_id, openid=openid):
                 return False
             for effect in effects:
@@ -207,7 +210,7 @@ class TurnRunner:
     def _finish(
         self, delivery_id: str, openid: str, chunks: list[str], handover: Handover
     ) -> str | None:
-        with session_scope(self.engine) as session:
+        with light_scope(self.engine) as session:
             return self._store(session, delivery_id, openid, chunks, handover)
 
     def _store(
@@ -239,7 +242,7 @@ class TurnRunner:
         return None
 
     def _defer(self, delivery_id: str, openid: str) -> bool:
-        with session_scope(self.engine) as session:
+        with light_scope(self.engine) as session:
             if not defer_delivery(session=session, delivery_id=delivery_id):
                 return False
             queue_for_delivery(

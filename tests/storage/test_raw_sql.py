@@ -266,3 +266,24 @@ def test_find_delivery_reads_the_stored_reply(engine: Engine) -> None:
         assert earlier is not None and earlier.response == RESPONSE and earlier.created_at == NOW
         assert find_delivery(session=session, channel="web", delivery_id="other") is None
         assert find_delivery(session=session, channel="telegram", delivery_id="found") is None
+
+
+@pytest.mark.parametrize("dialect_name", ["sqlite", "postgresql"])
+def test_utc_datetimes_bind_as_sqlalchemy_binds_them(dialect_name: str) -> None:
+    # The shortcut for UTC datetimes (storage/raw_sql.py) against SQLModel's and the dialect's
+    # own processors: the same value for UTC, other offsets and naive values handed on to them.
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlmodel.sql.sqltypes import UTCDateTime
+
+    from storage.raw_sql import _bind_processor
+
+    dialect = (sqlite.dialect if dialect_name == "sqlite" else postgresql.dialect)()
+    full = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    fast = _bind_processor(UTCDateTime(), dialect)
+    assert full is not None and fast is not None and fast is not full
+    east = dt.timezone(dt.timedelta(hours=8))
+    for value in (NOW, NOW.replace(microsecond=0), dt.datetime(1, 1, 1, tzinfo=dt.UTC), None):
+        assert fast(value) == full(value)
+    assert fast(NOW.astimezone(east)) == full(NOW.astimezone(east)) == full(NOW)
+    with pytest.raises(ValueError):  # naive values are refused as before
+        fast(NOW.replace(tzinfo=None))

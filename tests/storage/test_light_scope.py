@@ -1,0 +1,89 @@
+"""`light_scope` (storage/light.py): one transaction for statements run below the ORM and for
+whatever uses the ORM inside it, committed or rolled back together, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from storage.db import make_engine, session_scope
+from storage.light import light_scope
+from storage.outbox import OutboxMessage, enqueue, has_unsent
+from storage.wechat import (
+    WechatDelivery,
+    WechatUser,
+    claim_delivery,
+    record_interaction,
+    record_subscription,
+    release_delivery,
+)
+
+AT = dt.datetime(2026, 12, 6, 5, 4, 3, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def _claims(engine: Engine) -> list[str]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(WechatDelivery.delivery_id)).all())
+
+
+def _user(engine: Engine, openid: str) -> WechatUser | None:
+    with session_scope(engine) as session:
+        return session.get(WechatUser, openid)
+
+
+def test_statements_below_and_through_the_orm_commit_together(engine: Engine) -> None:
+    with light_scope(engine) as session:
+        assert claim_delivery(session=session, delivery_id="d1", openid="o1")
+        record_subscription(session=session, openid="o1", subscribed=True, at=AT)  # ORM
+        record_interaction(session=session, openid="o1", kind="message", at=AT)  # below it
+    assert _claims(engine) == ["d1"]
+    user = _user(engine, "o1")
+    assert user is not None and user.subscribed and user.message_at is not None
+    with light_scope(engine) as session:  # a retry's claim is refused, as in a session
+        assert not claim_delivery(session=session, delivery_id="d1", openid="o1")
+
+
+def test_an_error_rolls_back_both(engine: Engine) -> None:
+    with pytest.raises(RuntimeError), light_scope(engine) as session:
+        claim_delivery(session=session, delivery_id="d2", openid="o2")
+        record_subscription(session=session, openid="o2", subscribed=True, at=AT)
+        session.flush()
+        raise RuntimeError
+    assert _claims(engine) == []
+    assert _user(engine, "o2") is None
+
+
+def test_a_failed_flush_raises_and_keeps_nothing(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        enqueue(session=session, sender="wechat", recipient="o3", payload={}, dedupe_key="k")
+    with pytest.raises(IntegrityError), light_scope(engine) as session:
+        claim_delivery(session=session, delivery_id="d3", openid="o3")
+        enqueue(session=session, sender="wechat", recipient="o3", payload={}, dedupe_key="k")
+    assert _claims(engine) == []
+    with light_scope(engine) as session:  # the pool's connection is usable again
+        assert claim_delivery(session=session, delivery_id="d3", openid="o3")
+    assert _claims(engine) == ["d3"]
+
+
+def test_orm_rows_of_the_scope_are_seen_by_its_later_statements(engine: Engine) -> None:
+    with light_scope(engine) as session:
+        assert not has_unsent(session=session, sender="wechat", recipient="o4")
+        enqueue(session=session, sender="wechat", recipient="o4", payload={"text": "x"})
+        assert has_unsent(session=session, sender="wechat", recipient="o4")
+        claim_delivery(session=session, delivery_id="d4", openid="o4")
+        assert release_delivery(session=session, delivery_id="d4")  # ORM delete of a raw row
+    assert _claims(engine) == []
+    with session_scope(engine) as session:
+        assert len(session.exec(select(OutboxMessage)).all()) == 1

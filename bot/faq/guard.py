@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 
 from bot.core.understand import Interpretation, entry_subject, facets_of, subjects_of
 from knowledge.index import FaqIndex, Match
@@ -176,6 +176,8 @@ class EntryReads:
     reads: dict[str, tuple[str, str | None, str | None]]  # id -> question, family, facet
     # How many entries of the index are on each (subject family, facet).
     pairs: Counter[tuple[str | None, str | None]]
+    # (entry id, facet) -> whether its question asks that facet too, read when first needed
+    _asks: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     def _read(self, entry: FaqEntry) -> tuple[str, str | None, str | None]:
         found = self.reads.get(entry.id)
@@ -189,6 +191,16 @@ class EntryReads:
 
     def facet(self, entry: FaqEntry) -> str | None:
         return self._read(entry)[2]
+
+    def asks_too(self, entry: FaqEntry, facet: str) -> bool:
+        """Whether the entry's question also asks `facet` ("多久，多少钱"): `facet_of_both`."""
+        if entry.id not in self.reads:
+            return facet_of_both(_question(entry), facet)
+        key = (entry.id, facet)
+        found = self._asks.get(key)
+        if found is None:
+            found = self._asks[key] = facet_of_both(self.question(entry), facet)
+        return found
 
 
 def _read(entry: FaqEntry) -> tuple[str, str | None, str | None]:
@@ -324,7 +336,7 @@ def _rerank(
         out = [
             replace(m, score=m.score - PENALTY / 2)
             if _fee_mismatch(asked, reads.facet(m.entry))
-            and not facet_of_both(reads.question(m.entry), asked)
+            and not reads.asks_too(m.entry, asked)
             and families.count(families[i]) > 1
             else m
             for i, m in enumerate(out)
@@ -369,7 +381,13 @@ def _stranger(family: str | None, named: frozenset[str | None]) -> bool:
 
 def facet_of_both(question: str, facet: str) -> bool:
     """Whether the entry's question also asks the given facet ("多久，多少钱")."""
+    rx = _facet_words().get(facet)
+    return bool(rx and rx.search(question))
+
+
+@cache
+def _facet_words() -> dict[str, re.Pattern[str]]:
+    """The lexicon's expression of each facet by name (the last of a name, as `dict` keeps)."""
     from bot.core.understand import lexicon
 
-    rx = dict(lexicon().facets).get(facet)
-    return bool(rx and rx.search(question))
+    return dict(lexicon().facets)

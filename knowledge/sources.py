@@ -9,6 +9,7 @@ the official page of its first legal text.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from knowledge.laws import LawText, load_laws
@@ -45,6 +46,9 @@ CODE_HOSTING_HOSTS = (
 )
 
 
+# Cached: every FAQ answer reads its entry's few source URLs again (`official_link`), and
+# parsing one costs more than the rest of the source line.
+@lru_cache(maxsize=1024)
 def _host(url: str) -> str:
     return (urlparse(url).hostname or "").lower()
 

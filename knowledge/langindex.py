@@ -253,7 +253,7 @@ class LangIndex:
             return []
         spans = [self._spans[e] for e in entries]
         texts = self.texts
-        choices = [texts[p] for first, end in spans for p in range(first, end)]
+        choices = [t for first, end in spans for t in texts[first:end]]
         ratios = process.cdist([text], choices, scorer=fuzz.ratio)[0].tolist()
         out, start = [], 0
         for first, end in spans:

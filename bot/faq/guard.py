@@ -296,7 +296,7 @@ def _rerank(
     reads: EntryReads,
 ) -> list[Match]:
     out = [
-        replace(m, score=m.score - PENALTY * (1.7 if _madrid_led(m) else 1)) if conflict else m
+        m.rescored(m.score - PENALTY * (1.7 if _madrid_led(m) else 1)) if conflict else m
         for m, conflict in zip(matches, conflicts, strict=True)
     ]
     # Each candidate's family, in the order of `out` (the steps below keep it; scores change).
@@ -315,7 +315,7 @@ def _rerank(
         # entry on a specific subject the message never names ("复审要多久出结果" and the
         # opposition's decision time) steps back twice as far.
         out = [
-            replace(m, score=m.score - PENALTY * (1 if _stranger(families[i], said.named) else 0.5))
+            m.rescored(m.score - PENALTY * (1 if _stranger(families[i], said.named) else 0.5))
             if families[i] not in (subject, None)
             else m
             for i, m in enumerate(out)
@@ -323,7 +323,7 @@ def _rerank(
     if interp is not None and interp.followup and subject:
         # A follow-up stays on its subject: entries of another subject step back.
         out = [
-            m if families[i] in (subject, None) else replace(m, score=m.score - PENALTY / 2)
+            m if families[i] in (subject, None) else m.rescored(m.score - PENALTY / 2)
             for i, m in enumerate(out)
         ]
     # A message naming a subject and no facet at all ("想在美国日本注册商标") asks how it is
@@ -334,7 +334,7 @@ def _rerank(
         # fee steps back from "how long is the grace period" / "and if I'm late?", and the
         # other way round; only when another entry of its subject is there to take its place.
         out = [
-            replace(m, score=m.score - PENALTY / 2)
+            m.rescored(m.score - PENALTY / 2)
             if _fee_mismatch(asked, reads.facet(m.entry))
             and not reads.asks_too(m.entry, asked)
             and families.count(families[i]) > 1
@@ -350,9 +350,7 @@ def _rerank(
         ]
         # ... and it is the corpus's only entry on them (else the right one may be unranked).
         if len(fits) == 1 and reads.pairs[(subject, facet)] == 1:
-            out = [
-                replace(m, score=min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out
-            ]
+            out = [m.rescored(min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out]
     return sorted(out, key=lambda m: -m.score)
 
 

@@ -46,9 +46,6 @@ CODE_HOSTING_HOSTS = (
 )
 
 
-# Cached: every FAQ answer reads its entry's few source URLs again (`official_link`), and
-# parsing one costs more than the rest of the source line.
-@lru_cache(maxsize=1024)
 def _host(url: str) -> str:
     return (urlparse(url).hostname or "").lower()
 
@@ -70,10 +67,18 @@ def is_code_hosting(url_or_text: str) -> bool:
     )
 
 
+# Cached: every FAQ answer reads its entry's few source URLs again (`official_link`), and
+# parsing one costs more than the rest of the source line.
+@lru_cache(maxsize=1024)
+def _shown(url: str) -> bool:
+    """Whether a source URL may be shown to users as the official page."""
+    return is_official(url) and not is_code_hosting(url)
+
+
 def official_link(entry: FaqEntry, laws: Mapping[str, LawText] | None = None) -> str | None:
     """The official page to show for `entry`, or None when it has none."""
     for url in entry.sources:
-        if is_official(url) and not is_code_hosting(url):
+        if _shown(url):
             return url
     table = laws or load_laws()
     for key in entry.laws:

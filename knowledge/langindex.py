@@ -218,7 +218,9 @@ class LangIndex:
         if len(cand) < self.n_entries and len(exact) >= EXACT:
             # Whoever could still beat the EXACT-th best is scored exactly too.
             bound[cand] = 0.0
-            rest = np.flatnonzero(bound > np.partition(exact, -EXACT)[-EXACT])
+            kth = exact.copy()  # np.partition, without its wrapper
+            kth.partition(len(kth) - EXACT)
+            rest = (bound > kth[len(kth) - EXACT]).nonzero()[0]
             dice = every[rest] if every is not None else self._best_dice(rest, query, norm)
             scores[rest] += BLEND[0] * dice
             cand = np.concatenate((cand, rest))
@@ -302,7 +304,7 @@ def _top_unsorted(values: np.ndarray, k: int) -> np.ndarray:
     if len(values) > k:
         values_k = (-values).argpartition(k)[:k]
         return values_k[values[values_k] > 0]
-    return np.flatnonzero(values > 0)
+    return (values > 0).nonzero()[0]
 
 
 def _starts(counts: np.ndarray) -> np.ndarray:

@@ -66,14 +66,19 @@ class LangIndex:
         n_vocab = len(self.vocab)
         # Each phrasing's token ids (pairs are in phrasing order), and per token the entries
         # whose phrasings have it (a short question often mixes words of different alternates).
-        self._phr_tok = pair_tok.astype(np.intp)  # `take` casts any other index type per call
+        self._phr_tok = pair_tok
+        # `take` casts any other index type on every call: an intp copy for `_every_dice`, only
+        # in an index small enough to take that path (a fifth of it within CANDIDATES).
+        small = EVERY * self.n_entries <= CANDIDATES
+        self._phr_tok_intp = pair_tok.astype(np.intp) if small else pair_tok
         self._phr_size = sizes
         self._phr_ptr = np.concatenate(([0], np.cumsum(self._phr_size)))
         self._ent_tok = self._phr_ptr[self.offsets]  # an entry's tokens are contiguous too
         self._phr_start = self._phr_ptr[:-1]
         self._ent_start = self.offsets[:-1]
-        # Each entry's phrasings (indices into `texts`) as Python ints, for the fuzzy rescoring.
-        self._spans = list(zip(self.offsets[:-1].tolist(), self.offsets[1:].tolist(), strict=True))
+        # Where each entry's phrasings start in `texts`, as Python ints for the fuzzy rescoring
+        # (0.2 MiB at 5,000 entries; numpy scalars or a gather cost more per question).
+        self._starts = self.offsets.tolist()
         bag_key = _unique(pair_tok.astype(np.int64) * self.n_entries + owners[pair_phr])
         self._bags = _Csr(bag_key // self.n_entries, bag_key % self.n_entries, n_vocab)
         # Words that only an entry's answer has are weak evidence for that entry.
@@ -231,7 +236,7 @@ class LangIndex:
 
     def _every_dice(self, query: np.ndarray, norm: float) -> np.ndarray:
         """`_best_dice` of every entry: the same sums, over the same tokens in the same order."""
-        inter = np.add.reduceat(query.take(self._phr_tok), self._phr_start)
+        inter = np.add.reduceat(query.take(self._phr_tok_intp), self._phr_start)
         inter *= 200.0
         inter /= self.norms + norm
         return np.maximum.reduceat(inter, self._ent_start)
@@ -253,7 +258,8 @@ class LangIndex:
         """Per entry, the best rapidfuzz ratio of `text` with its phrasings, and that phrasing."""
         if not entries:
             return []
-        spans = [self._spans[e] for e in entries]
+        starts = self._starts
+        spans = [(starts[e], starts[e + 1]) for e in entries]
         texts = self.texts
         choices = [t for first, end in spans for t in texts[first:end]]
         ratios = process.cdist([text], choices, scorer=fuzz.ratio)[0].tolist()

@@ -46,6 +46,11 @@ class Match:
     score: float  # 0-100
     phrasing: str  # the phrasing that matched best
 
+    def rescored(self, score: float) -> Match:
+        """The same match at another score (`dataclasses.replace` costs several times more: the
+        FAQ guard rescores a few candidates on every question)."""
+        return Match(self.entry, score, self.phrasing)
+
 
 class FaqIndex:
     """Ranks published entries for a question, in the question's language."""
@@ -96,11 +101,14 @@ class FaqIndex:
         scores, ranked = index.scores(terms, self._valid_mask(today))
         ranked = ranked[scores[ranked] > 0]
         ranked = ranked[(-scores[ranked]).argsort(kind="stable")]
-        leaders = ranked[:RERANK].tolist()
+        lead = ranked[:RERANK]
+        leaders = lead.tolist()
         fuzzy = dict(zip(leaders, index.best_phrasings(leaders, prepared), strict=True))
-        for i, (ratio, _) in fuzzy.items():
+        if leaders:
             # Rescore the leaders on raw strings: typos, order, and very short questions.
-            scores[i] = max(scores[i], (scores[i] + ratio) / 2.0)
+            ratios = np.asarray([ratio for ratio, _ in fuzzy.values()])
+            words = scores[lead]
+            scores[lead] = np.maximum(words, (words + ratios) / 2.0)
         ranked = ranked[(-scores[ranked]).argsort(kind="stable")]
         if not len(ranked):
             return []

@@ -9,6 +9,7 @@ the official page of its first legal text.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import urlparse
 
 from knowledge.laws import LawText, load_laws
@@ -66,10 +67,18 @@ def is_code_hosting(url_or_text: str) -> bool:
     )
 
 
+# Cached: every FAQ answer reads its entry's few source URLs again (`official_link`), and
+# parsing one costs more than the rest of the source line.
+@lru_cache(maxsize=1024)
+def _shown(url: str) -> bool:
+    """Whether a source URL may be shown to users as the official page."""
+    return is_official(url) and not is_code_hosting(url)
+
+
 def official_link(entry: FaqEntry, laws: Mapping[str, LawText] | None = None) -> str | None:
     """The official page to show for `entry`, or None when it has none."""
     for url in entry.sources:
-        if is_official(url) and not is_code_hosting(url):
+        if _shown(url):
             return url
     table = laws or load_laws()
     for key in entry.laws:

@@ -265,12 +265,19 @@ class Screen:
 
     def candidates(self, hay: Hay) -> list[int]:
         found = set(self._always)
+        add = found.add
         for ignore, by_key in self._index.items():
             text = hay.folded if ignore else hay.text
             for key in by_key.keys() & hay.keys(ignore):
                 for n, strings in by_key[key]:
-                    if strings is None or (n not in found and any(s in text for s in strings)):
-                        found.add(n)
+                    if strings is None:
+                        add(n)
+                    elif n not in found:
+                        # A plain loop: `any()` over a generator costs a frame per expression.
+                        for string in strings:
+                            if string in text:
+                                add(n)
+                                break
         return sorted(found)
 
     def matching(self, hay: Hay) -> list[int]:

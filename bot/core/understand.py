@@ -310,18 +310,12 @@ def subjects_of(text: str) -> tuple[str, ...]:
     a non-use cancellation), though before the generic "registration" ("那个注册商标能弄掉吗").
 
     Cached: entries' questions are read again on every turn (bot/faq/guard.py)."""
-    hay = hay_of(text)
-    pre = _prefilters()
-    named = [pre.subjects[n][0] for n in pre.subject_words.matching(hay)]
+    named = list(_in_words(text))
     # `Subject.names(text)` of a subject not named in its words: its colloquial words alone.
     spoken = (
         []
         if any(s != "registration" for s in named)
-        else [
-            name
-            for name in (pre.said_names[n] for n in pre.subject_said.matching(hay))
-            if name not in named
-        ]
+        else [name for name in _in_said_words(text) if name not in named]
     )
     return ordered_subjects(named, spoken, text)
 
@@ -331,11 +325,23 @@ def subjects_named(text: str) -> frozenset[str]:
     """Every subject whose words or colloquial words `text` holds (`Subject.names`), without the
     precedence of `subjects_of`: the literal pre-checks run first (bot/core/needles.py), and the
     answer is cached by text as `subjects_of`'s is."""
-    hay = hay_of(text)
+    return frozenset(_in_words(text)) | frozenset(_in_said_words(text))
+
+
+# The two reads below are shared by `subjects_of` and `subjects_named`, which a FAQ turn asks
+# of the same message (understanding, then the FAQ skill): each screen runs once per text.
+@lru_cache(maxsize=4096)
+def _in_words(text: str) -> tuple[str, ...]:
+    """The subjects named in their words, in lexicon order."""
     pre = _prefilters()
-    return frozenset(pre.subjects[n][0] for n in pre.subject_words.matching(hay)) | frozenset(
-        pre.said_names[n] for n in pre.subject_said.matching(hay)
-    )
+    return tuple(pre.subjects[n][0] for n in pre.subject_words.matching(hay_of(text)))
+
+
+@lru_cache(maxsize=4096)
+def _in_said_words(text: str) -> tuple[str, ...]:
+    """The subjects named in their colloquial words, in lexicon order."""
+    pre = _prefilters()
+    return tuple(pre.said_names[n] for n in pre.subject_said.matching(hay_of(text)))
 
 
 def ordered_subjects(named: list[str], spoken: list[str], text: str) -> tuple[str, ...]:

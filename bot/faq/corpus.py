@@ -145,10 +145,10 @@ def _derive(index: FaqIndex) -> None:
     user 0.4 s at 111 entries (the lexicon's start-up included), more with the corpus."""
     from bot.core.spelling import vocabulary
     from bot.faq.facets import facet_map
-    from bot.faq.guard import subject_facets
+    from bot.faq.guard import entry_reads
 
     facet_map(index)
-    subject_facets(index)
+    entry_reads(index)
     vocabulary(index)
 
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 
 from bot.core.understand import Interpretation, entry_subject, facets_of, subjects_of
 from knowledge.index import FaqIndex, Match
 from knowledge.per_index import per_index
+from knowledge.schema import FaqEntry
 
-__all__ = ("PENALTY", "SURE_MARGIN", "rerank", "sure_fit")
+__all__ = ("PENALTY", "SURE_MARGIN", "EntryReads", "entry_reads", "rerank", "sure_fit")
 
 SURE_MARGIN = 10.0  # how far below the answer threshold a sure fit is still answered
 
@@ -61,6 +62,7 @@ class _Said:
     filing: bool
     validity: bool
     wait: bool
+    named: frozenset[str | None]  # the families of the subjects the text names
 
 
 @lru_cache(maxsize=256)
@@ -75,12 +77,12 @@ def _said(text: str) -> _Said:
         filing=bool(_FILING.search(text)),
         validity=bool(_VALIDITY.search(text)),
         wait=bool(_WAIT.search(text)),
+        named=frozenset(_family(s) for s in subjects_of(text)),
     )
 
 
-def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
+def _conflict(match: Match, said: _Said, interp: Interpretation | None, reads: EntryReads) -> bool:
     entry_id = match.entry.id
-    said = _said(text)
     # After a Madrid answer, "how long do the countries have to refuse" is still Madrid.
     followup_madrid = interp is not None and "madrid" in (interp.subject, interp.context_subject)
     # A Madrid-led entry for a question that names no Madrid matter (national entries may
@@ -93,7 +95,8 @@ def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
         return True
     if entry_id.startswith(_GRACE_IDS) and said.renew and not said.late:
         return True  # "那续展费呢" is the ordinary renewal fee, not the late one
-    if _renewal_for_filing(match, text, interp) or _procedure_for_filing(match, text, interp):
+    family = reads.family(match.entry)
+    if _renewal_for_filing(family, said, interp) or _procedure_for_filing(family, said, interp):
         return True
     if entry_id.startswith("validity-period") and not said.validity:
         # "how long" after a registration answer asks how long registering takes.
@@ -102,12 +105,12 @@ def _conflict(match: Match, text: str, interp: Interpretation | None) -> bool:
     return False
 
 
-def _renewal_for_filing(match: Match, text: str, interp: Interpretation | None) -> bool:
-    """A renewal entry for "商标注册一个类多少钱": a filing question that never says renew; or
-    for "一个类多少钱" said with no subject at all, where nothing before was about renewal."""
-    if _family(entry_subject(_question(match))) != "renewal":
+def _renewal_for_filing(family: str | None, said: _Said, interp: Interpretation | None) -> bool:
+    """A renewal entry (`family`: its subject's) for "商标注册一个类多少钱": a filing question
+    that never says renew; or for "一个类多少钱" said with no subject at all, where nothing
+    before was about renewal."""
+    if family != "renewal":
         return False
-    said = _said(text)
     if said.renew or said.late:
         return False
     if said.filing:
@@ -121,14 +124,15 @@ def _renewal_for_filing(match: Match, text: str, interp: Interpretation | None) 
 _PROCEDURES = frozenset({"change", "assignment", "licence", "pledge", "certificate"})
 
 
-def _procedure_for_filing(match: Match, text: str, interp: Interpretation | None) -> bool:
-    """Another procedure's entry for "商标注册要啥材料": the question names registration alone
-    and asks a measure; the change entry's "商标变更需要什么材料" shares every other word."""
-    if interp is None or {_family(s) for s in subjects_of(text)} != {"registration"}:
+def _procedure_for_filing(family: str | None, said: _Said, interp: Interpretation | None) -> bool:
+    """Another procedure's entry (`family`: its subject's) for "商标注册要啥材料": the question
+    names registration alone and asks a measure; the change entry's "商标变更需要什么材料"
+    shares every other word."""
+    if interp is None or said.named != {"registration"}:
         return False
     if _coarse(interp.facet) not in ("documents", "fee", "time"):
         return False
-    return _family(entry_subject(_question(match))) in _PROCEDURES
+    return family in _PROCEDURES
 
 
 # The guard weighs the seven broad facets it was tuned on; the finer facets of the lexicon
@@ -147,14 +151,13 @@ def _coarse(facet: str | None) -> str | None:
     return facet if facet in _BROAD else None
 
 
-@lru_cache(maxsize=8192)  # called on entry questions, several times per candidate per turn
 def facet_of(text: str) -> str | None:
     """The first broad facet a text asks about."""
     return next((f for f in map(_coarse, facets_of(text)) if f), None)
 
 
-def _question(match: Match) -> str:
-    return match.entry.question.get("zh") + " " + match.entry.question.get("en")
+def _question(entry: FaqEntry) -> str:
+    return entry.question.get("zh") + " " + entry.question.get("en")
 
 
 def _family(subject: str | None) -> str | None:
@@ -163,6 +166,62 @@ def _family(subject: str | None) -> str | None:
 
 _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 BOOST = 12.0
+
+
+@dataclass(frozen=True)
+class EntryReads:
+    """What the guard reads of each entry's question, read once per index rather than several
+    times per candidate per turn: its subject's family and its broad facet, by entry id."""
+
+    reads: dict[str, tuple[str, str | None, str | None]]  # id -> question, family, facet
+    # How many entries of the index are on each (subject family, facet).
+    pairs: Counter[tuple[str | None, str | None]]
+    # (entry id, facet) -> whether its question asks that facet too, read when first needed
+    _asks: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def _read(self, entry: FaqEntry) -> tuple[str, str | None, str | None]:
+        found = self.reads.get(entry.id)
+        return found if found is not None else _read(entry)
+
+    def question(self, entry: FaqEntry) -> str:
+        return self._read(entry)[0]
+
+    def family(self, entry: FaqEntry) -> str | None:
+        return self._read(entry)[1]
+
+    def facet(self, entry: FaqEntry) -> str | None:
+        return self._read(entry)[2]
+
+    def asks_too(self, entry: FaqEntry, facet: str) -> bool:
+        """Whether the entry's question also asks `facet` ("多久，多少钱"): `facet_of_both`."""
+        if entry.id not in self.reads:
+            return facet_of_both(_question(entry), facet)
+        key = (entry.id, facet)
+        found = self._asks.get(key)
+        if found is None:
+            found = self._asks[key] = facet_of_both(self.question(entry), facet)
+        return found
+
+
+def _read(entry: FaqEntry) -> tuple[str, str | None, str | None]:
+    question = _question(entry)
+    return question, _family(entry_subject(question)), facet_of(question)
+
+
+@per_index
+def entry_reads(index: FaqIndex) -> EntryReads:
+    """The guard's reading of every entry of the index (built with the index, bot/faq/corpus.py)."""
+    reads = {entry.id: _read(entry) for entry in index.entries}
+    seen: set[str] = set()
+    pairs: Counter[tuple[str | None, str | None]] = Counter()
+    for entry in index.entries:
+        key = entry.topic or entry.id  # dated variants of one topic count once
+        if key in seen:
+            continue
+        seen.add(key)
+        _, family, facet = reads[entry.id]
+        pairs[(family, facet)] += 1
+    return EntryReads(reads, pairs)
 
 
 def _fee_mismatch(asked: str, entry: str | None) -> bool:
@@ -175,7 +234,7 @@ def _madrid_led(m: Match) -> bool:
     return m.entry.id.startswith(("madrid", "emadrid"))
 
 
-def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
+def sure_fit(matches: list[Match], interp: Interpretation | None, reads: EntryReads) -> bool:
     """Whether the best match is the one entry on the question's subject and facet.
 
     The FAQ skill then answers it from a slightly lower score: subject and facet agreeing is
@@ -187,21 +246,17 @@ def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
     best = matches[0]
     if best.phrasing == CORRECTED:
         return True
-    if _family(entry_subject(_question(best))) != subject:
+    if reads.family(best.entry) != subject:
         return False
-    if _coarse(interp.facet) and facet_of(_question(best)) == _coarse(interp.facet):
+    facet = _coarse(interp.facet)
+    if facet and reads.facet(best.entry) == facet:
         same = [
-            m
-            for m in matches
-            if _family(entry_subject(_question(m))) == subject
-            and facet_of(_question(m)) == _coarse(interp.facet)
+            m for m in matches if reads.family(m.entry) == subject and reads.facet(m.entry) == facet
         ]
         if len(same) == 1:
             return True
-    mismatch = bool(
-        _coarse(interp.facet) and facet_of(_question(best)) not in (_coarse(interp.facet), None)
-    )
-    rivals = sum(_family(entry_subject(_question(m))) == subject for m in matches[1:])
+    mismatch = bool(facet and reads.facet(best.entry) not in (facet, None))
+    rivals = sum(reads.family(m.entry) == subject for m in matches[1:])
     # A follow-up on another facet than the best entry's is sure only when that entry is the
     # one of its subject ("收费不" after customs); with rivals it may be the wrong one.
     if interp.followup and not (mismatch and rivals):
@@ -210,36 +265,20 @@ def sure_fit(matches: list[Match], interp: Interpretation | None) -> bool:
     return False
 
 
-@per_index
-def subject_facets(index: FaqIndex) -> Counter[tuple[str | None, str | None]]:
-    """How many entries of the index are on each (subject family, facet)."""
-    seen: set[str] = set()
-    pairs: Counter[tuple[str | None, str | None]] = Counter()
-    for entry in index.entries:
-        key = entry.topic or entry.id  # dated variants of one topic count once
-        if key in seen:
-            continue
-        seen.add(key)
-        question = entry.question.get("zh") + " " + entry.question.get("en")
-        pairs[(_family(entry_subject(question)), facet_of(question))] += 1
-    return pairs
-
-
 def rerank(
-    matches: list[Match],
-    text: str,
-    interp: Interpretation | None,
-    pairs: Counter[tuple[str | None, str | None]] | None = None,
+    matches: list[Match], text: str, interp: Interpretation | None, reads: EntryReads
 ) -> list[Match]:
     """The matches with subject conflicts penalised, best first."""
     if not matches:
         return matches
-    ranked = _rerank(matches, text, interp, pairs)
+    said = _said(text)
+    conflicts = [_conflict(m, said, interp, reads) for m in matches]
+    ranked = _rerank(matches, conflicts, said, interp, reads)
     if (
         ranked[0].entry.id != matches[0].entry.id
-        and _conflict(matches[0], text, interp)
+        and conflicts[0]
         and interp is not None
-        and _family(entry_subject(_question(ranked[0]))) == _family(interp.subject)
+        and reads.family(ranked[0].entry) == _family(interp.subject)
     ):
         # The confusion the guard exists for, corrected: the entry now first is the one meant.
         return [replace(ranked[0], phrasing=CORRECTED), *ranked[1:]]
@@ -251,39 +290,41 @@ CORRECTED = "\x00corrected"  # marks a match put first by the guard
 
 def _rerank(
     matches: list[Match],
-    text: str,
+    conflicts: list[bool],
+    said: _Said,
     interp: Interpretation | None,
-    pairs: Counter[tuple[str | None, str | None]] | None,
+    reads: EntryReads,
 ) -> list[Match]:
     out = [
-        replace(m, score=m.score - PENALTY * (1.7 if _madrid_led(m) else 1))
-        if _conflict(m, text, interp)
-        else m
-        for m in matches
+        m.rescored(m.score - PENALTY * (1.7 if _madrid_led(m) else 1)) if conflict else m
+        for m, conflict in zip(matches, conflicts, strict=True)
     ]
+    # Each candidate's family, in the order of `out` (the steps below keep it; scores change).
+    families = [reads.family(m.entry) for m in out]
     subject = _family(interp.subject) if interp is not None else None
     facet = _coarse(interp.facet) if interp is not None else None
-    if subject and subject != "registration" and interp is not None and not interp.followup:
+    if (
+        subject
+        and subject != "registration"
+        and interp is not None
+        and not interp.followup
+        and subject in families
+    ):
         # A question naming a specific subject: entries on another subject step back when one
-        # on its own subject is among the candidates ("what is the opposition period").
-        families = [_family(entry_subject(_question(m))) for m in out]
-        named = {_family(s) for s in subjects_of(text)}
-        if subject in families:
-            # An entry on a specific subject the message never names ("复审要多久出结果" and
-            # the opposition's decision time) steps back twice as far.
-            out = [
-                replace(m, score=m.score - PENALTY * (1 if _stranger(families[i], named) else 0.5))
-                if families[i] not in (subject, None)
-                else m
-                for i, m in enumerate(out)
-            ]
+        # on its own subject is among the candidates ("what is the opposition period"); an
+        # entry on a specific subject the message never names ("复审要多久出结果" and the
+        # opposition's decision time) steps back twice as far.
+        out = [
+            m.rescored(m.score - PENALTY * (1 if _stranger(families[i], said.named) else 0.5))
+            if families[i] not in (subject, None)
+            else m
+            for i, m in enumerate(out)
+        ]
     if interp is not None and interp.followup and subject:
         # A follow-up stays on its subject: entries of another subject step back.
         out = [
-            m
-            if _family(entry_subject(_question(m))) in (subject, None)
-            else replace(m, score=m.score - PENALTY / 2)
-            for m in out
+            m if families[i] in (subject, None) else m.rescored(m.score - PENALTY / 2)
+            for i, m in enumerate(out)
         ]
     # A message naming a subject and no facet at all ("想在美国日本注册商标") asks how it is
     # done, not what it costs: it weighs like a question on the procedure.
@@ -292,60 +333,59 @@ def _rerank(
         # A fee is a different question from anything else about one subject: an entry on the
         # fee steps back from "how long is the grace period" / "and if I'm late?", and the
         # other way round; only when another entry of its subject is there to take its place.
-        families = [_family(entry_subject(_question(m))) for m in out]
         out = [
-            replace(m, score=m.score - PENALTY / 2)
-            if _fee_mismatch(asked, facet_of(_question(m)))
-            and not facet_of_both(_question(m), asked)
+            m.rescored(m.score - PENALTY / 2)
+            if _fee_mismatch(asked, reads.facet(m.entry))
+            and not reads.asks_too(m.entry, asked)
             and families.count(families[i]) > 1
             else m
             for i, m in enumerate(out)
         ]
-    if subject and pairs is not None and interp is not None and not interp.followup:
-        out = _sole_first(out, text, subject, pairs)
+    if subject and interp is not None and not interp.followup:
+        out = _sole_first(out, said, subject, reads)
     if subject and facet:
         # Exactly one candidate on the question's subject and facet: it comes first.
         fits = [
-            m
-            for m in out
-            if _family(entry_subject(_question(m))) == subject and facet_of(_question(m)) == facet
+            m for m in out if reads.family(m.entry) == subject and reads.facet(m.entry) == facet
         ]
         # ... and it is the corpus's only entry on them (else the right one may be unranked).
-        if len(fits) == 1 and pairs is not None and pairs[(subject, facet)] == 1:
-            out = [
-                replace(m, score=min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out
-            ]
+        if len(fits) == 1 and reads.pairs[(subject, facet)] == 1:
+            out = [m.rescored(min(100.0, m.score + BOOST)) if m is fits[0] else m for m in out]
     return sorted(out, key=lambda m: -m.score)
 
 
-def _sole_first(
-    out: list[Match], text: str, subject: str, pairs: Counter[tuple[str | None, str | None]]
-) -> list[Match]:
+def _sole_first(out: list[Match], said: _Said, subject: str, reads: EntryReads) -> list[Match]:
     """A question naming a subject the corpus has one entry on ("用县名当商标行不行": place
     names) is that entry's, however many words it shares with broader ones (the
     distinctiveness rule): it comes first, at the score of the best.
 
     Only for a specific subject the message names itself, and only one.
     """
-    named = {_family(s) for s in subjects_of(text)} - {"registration", None}
-    if named != {subject} or sum(n for (f, _), n in pairs.items() if f == subject) != 1:
+    named = said.named - {"registration", None}
+    if named != {subject} or sum(n for (f, _), n in reads.pairs.items() if f == subject) != 1:
         return out
     ranked = sorted(out, key=lambda m: -m.score)
-    sole = [m for m in ranked if _family(entry_subject(_question(m))) == subject]
+    sole = [m for m in ranked if reads.family(m.entry) == subject]
     if len(sole) != 1 or sole[0] is ranked[0]:
         return out
     lifted = replace(sole[0], score=ranked[0].score, phrasing=CORRECTED)
     return [lifted, *(m for m in ranked if m is not sole[0])]
 
 
-def _stranger(family: str | None, named: set[str | None]) -> bool:
+def _stranger(family: str | None, named: frozenset[str | None]) -> bool:
     """An entry's subject that is specific and not among those the message names."""
     return family not in named and family not in (None, "registration")
 
 
 def facet_of_both(question: str, facet: str) -> bool:
     """Whether the entry's question also asks the given facet ("多久，多少钱")."""
+    rx = _facet_words().get(facet)
+    return bool(rx and rx.search(question))
+
+
+@cache
+def _facet_words() -> dict[str, re.Pattern[str]]:
+    """The lexicon's expression of each facet by name (the last of a name, as `dict` keeps)."""
     from bot.core.understand import lexicon
 
-    rx = dict(lexicon().facets).get(facet)
-    return bool(rx and rx.search(question))
+    return dict(lexicon().facets)

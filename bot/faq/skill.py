@@ -39,7 +39,7 @@ from bot.faq.facets import (
     family,
     resolve,
 )
-from bot.faq.guard import PENALTY, SURE_MARGIN, rerank, subject_facets, sure_fit
+from bot.faq.guard import PENALTY, SURE_MARGIN, entry_reads, rerank, sure_fit
 from bot.faq.lapsed import lapsed_entry
 from bot.faq.renewed import renewal_of_context
 from bot.faq.several import questions_in
@@ -311,7 +311,8 @@ class FaqSkill:
             if chosen != interp.subject:
                 interp.followup = chosen == interp.context_subject
                 interp.subject = chosen
-        matches = rerank(matches, ctx.text, interp, subject_facets(index))
+        reads = entry_reads(index)
+        matches = rerank(matches, ctx.text, interp, reads)
         previous = ctx.dialogue.faq_id
         # An everyday matter (the weather, a broken phone) is no facet of the last subject either.
         off_topic = index.neighbour_only(ctx.text) or bool(interp and interp.extra.get("offtopic"))
@@ -347,7 +348,7 @@ class FaqSkill:
             # and an entry on another measure (the damages a court awards) is no answer to it.
             matches, best = [], None
         threshold = settings.answer_threshold
-        if best and sure_fit(matches, interp):
+        if best and sure_fit(matches, interp, reads):
             threshold -= SURE_MARGIN
         if best and best.score >= threshold:
             ctx.data["low_streak"] = 0

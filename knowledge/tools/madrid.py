@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -416,7 +416,10 @@ Matchers = list[tuple[re.Pattern[str], str, bool]]
 # Which matchers can match at all: by the alias as typed (expressions that keep case), by the
 # alias in lower case in the folded message (those that ignore case), and the few left that
 # have no exact substring test (an alias outside ASCII that ignores case: run as they are).
-Needles = tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...], tuple[int, ...]]
+# The first two by the alias's first character: only those of characters the message holds
+# are looked for (a few of some 300).
+ByFirst = dict[str, tuple[tuple[int, str], ...]]
+Needles = tuple[ByFirst, ByFirst, tuple[int, ...]]
 _MATCHERS: dict[int, tuple[Mapping[str, Any], Matchers, Needles]] = {}
 
 
@@ -432,10 +435,10 @@ def _matchers(m: Mapping[str, Any]) -> tuple[Matchers, Needles]:
         ]
         cases = [p.flags & re.IGNORECASE for p, _code, _member in matchers]
         needles = (
-            tuple(
+            _by_first(
                 (i, a) for i, ((a, _c), ic) in enumerate(zip(aliases, cases, strict=True)) if not ic
             ),
-            tuple(
+            _by_first(
                 (i, a.lower())
                 for i, ((a, _c), ic) in enumerate(zip(aliases, cases, strict=True))
                 if ic and a.isascii()
@@ -455,14 +458,28 @@ def _matchers(m: Mapping[str, Any]) -> tuple[Matchers, Needles]:
 _ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
+def _by_first(aliases: Iterable[tuple[int, str]]) -> ByFirst:
+    out: dict[str, list[tuple[int, str]]] = {}
+    for i, alias in aliases:
+        out.setdefault(alias[:1], []).append((i, alias))
+    return {first: tuple(found) for first, found in out.items()}
+
+
+def _occurring(by_first: ByFirst, text: str) -> set[int]:
+    """The aliases (their matchers) that occur in `text`: an empty one always does."""
+    return {
+        i for first in ("", *set(text)) for i, alias in by_first.get(first, ()) if alias in text
+    }
+
+
 def _present(needles: Needles, matchers: Matchers, norm: str) -> set[int]:
     """The matchers that can match `norm`: an alias's expression (the literal alias between
     letter boundaries) matches only where the alias occurs, as typed, or, when it ignores
     case, in lower case once the ASCII twins are folded."""
     kept, lowered, others = needles
-    present = {i for i, alias in kept if alias in norm}
+    present = _occurring(kept, norm)
     folded = norm.translate(_ASCII_TWINS).lower()
-    present.update(i for i, alias in lowered if alias in folded)
+    present.update(_occurring(lowered, folded))
     present.update(i for i in others if matchers[i][0].search(norm))
     return present
 

@@ -77,6 +77,7 @@ def bench_app():  # type: ignore[no-untyped-def]
     core = _EchoCore(runtime.conversation.clock, runtime.engine)
     echo.state.runtime = Runtime(runtime.settings, runtime.engine, core)  # type: ignore[arg-type]
     app.mount("/echo", echo)
+    _echo_in_lane(app, echo)
 
     @app.post("/bare")
     async def bare() -> Response:
@@ -88,6 +89,32 @@ def bench_app():  # type: ignore[no-untyped-def]
     routes = app.router.routes
     routes[:0] = [routes.pop(), routes.pop()]
     return app
+
+
+def _echo_in_lane(app, echo):  # type: ignore[no-untyped-def]
+    """POST /echo/wechat answered where the real POST /wechat is: in a lane right behind the
+    guard. Through the mount it also paid the app's session, exception and routing middleware
+    and the echo app's own stack (about 0.1 ms a message), which the real route skips."""
+    from starlette.middleware import Middleware
+
+    from handlers.wechat import adapter as wechat
+
+    lane = wechat._Lane(echo)
+
+    class _EchoLane:
+        def __init__(self, inner):  # type: ignore[no-untyped-def]
+            self.inner = inner
+
+        async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+            if scope["type"] == "http" and scope["path"] == "/echo/wechat":
+                # As the mount would pass it on: the echo app's runtime, its root path.
+                scope = dict(scope, app=echo, root_path="/echo")
+                await lane(scope, receive, send)
+                return
+            await self.inner(scope, receive, send)
+
+    kinds = [m.cls for m in app.user_middleware]
+    app.user_middleware.insert(kinds.index(wechat._Lane), Middleware(_EchoLane))
 
 
 def _sign(*parts: str) -> str:

@@ -27,7 +27,7 @@ from wechatpy.messages import BaseMessage
 from bot.core.runtime import Runtime
 from handlers.web.deps import get_runtime
 from handlers.wechat.envelope import Envelope, sign, text_reply
-from handlers.wechat.flat_xml import parse_message, parse_xml
+from handlers.wechat.flat_xml import field, parse_message, parse_xml
 from handlers.wechat.inbound import translate
 from handlers.wechat.turns import TurnRunner
 
@@ -106,7 +106,7 @@ class WeChatEndpoint:
     def reply(self, msg: BaseMessage, text: str, nonce: str) -> Response:
         """A passive text reply, encrypted in safe mode."""
         now = int(self.clock.now().timestamp())
-        xml = text_reply(str(msg.target), str(msg.source), text, now)
+        xml = text_reply(str(field(msg, "ToUserName")), str(field(msg, "FromUserName")), text, now)
         if self.crypto is not None:
             xml = self.crypto.seal(xml, nonce, str(now))
         return Response(xml, media_type="application/xml")

@@ -19,7 +19,7 @@ import xmltodict
 from wechatpy.events import EVENT_TYPES
 from wechatpy.messages import MESSAGE_TYPES, BaseMessage, UnknownMessage
 
-__all__ = ("parse_message", "parse_xml")
+__all__ = ("field", "parse_message", "parse_xml")
 
 
 class _NotFlat(Exception):
@@ -119,3 +119,13 @@ def parse_message(xml: str) -> BaseMessage | None:
     else:
         message_class = MESSAGE_TYPES.get(message_type, UnknownMessage)
     return message_class(message)  # type: ignore[no-any-return]
+
+
+def field(msg: BaseMessage, name: str) -> Any:
+    """`msg`'s element `name` as wechatpy's field descriptors read it (`msg.source` is
+    `field(msg, "FromUserName")`), without their work (a `copy.deepcopy` of the default when
+    it is missing, a conversion) on every read. Their `StringField` gives parsed text as it
+    is (`to_text`), a missing element as None (the default), and a nested one (xmltodict's
+    dict or list) as it is, a dict as an `ObjectDict` that reads and prints the same; an
+    `IntegerField` is `int()` of this value, which the caller applies."""
+    return msg._data.get(name)

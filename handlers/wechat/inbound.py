@@ -13,6 +13,7 @@ from sqlmodel import Session
 from wechatpy.messages import BaseMessage
 
 from bot.core.messages import Inbound
+from handlers.wechat.flat_xml import field
 from handlers.wechat.format import media_text
 from handlers.wechat.media import KIND_NAMES
 from storage.conversations import add_message
@@ -49,7 +50,7 @@ class Action:
 
 def _at(msg: BaseMessage, now: dt.datetime) -> dt.datetime:
     try:
-        at = dt.datetime.fromtimestamp(int(msg.time), dt.UTC)
+        at = dt.datetime.fromtimestamp(int(field(msg, "CreateTime")), dt.UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         return now
     return min(at, now)
@@ -96,10 +97,10 @@ def _turn(msg: BaseMessage, text: str, *, callback: bool = False) -> Inbound:
     # No delivery_id for the core: the claim in wechat_delivery already lets one run through.
     return Inbound(
         channel="wechat",
-        user_ref=str(msg.source),
+        user_ref=str(field(msg, "FromUserName")),
         text=text,
         is_callback=callback,
-        extras={"msg_type": msg.type, "to": str(msg.target)},
+        extras={"msg_type": msg.type, "to": str(field(msg, "ToUserName"))},
     )
 
 
@@ -133,7 +134,7 @@ def _event(msg: BaseMessage, openid: str, now: dt.datetime) -> Action:
 
 def translate(msg: BaseMessage, now: dt.datetime) -> Action:
     """The action for one parsed message or event."""
-    openid = str(msg.source or "")[:64]
+    openid = str(field(msg, "FromUserName") or "")[:64]
     kind = str(msg._data.get("MsgType") or "").lower()
     if kind == "event":  # unknown events parse as UnknownMessage: read the raw type
         return _event(msg, openid, now)

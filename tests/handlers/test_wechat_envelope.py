@@ -156,3 +156,50 @@ def test_sign_is_wechatpys_signer() -> None:
         signer = WeChatSigner()
         signer.add_data(*parts)
         assert sign(*parts) == signer.signature
+
+
+def _outcome(decrypt: Any, text: str | bytes, appid: str) -> tuple[str, str]:
+    try:
+        return "opened", str(decrypt(text, appid))
+    except Exception as exc:  # the error's type is the outcome (the adapter maps it to 400/403)
+        return "refused", type(exc).__name__
+
+
+def _encrypted(key: bytes, block: bytes) -> str:
+    """`block`, PKCS#7-padded to 32 bytes, encrypted as WeChat does (IV: the key's start)."""
+    pad = 32 - len(block) % 32
+    return base64.b64encode(WeChatCipher(key).encrypt(block + bytes((pad,)) * pad)).decode()
+
+
+def test_broken_envelopes_fail_as_wechatpys_decrypt_does() -> None:
+    # Open is wechatpy's _decrypt written out: each broken input must end as wechatpy's does,
+    # with the same error first (bad text before another account's AppID).
+    envelope = Envelope("token", AES_KEY, SAMPLE_APPID)
+    key, rng = envelope.key, random.Random(19)
+    good = envelope.seal("<xml>ok</xml>", "n", "1").split("CDATA[")[1].split("]]")[0]
+    xml = "<xml>好</xml>".encode()
+
+    def block(body: bytes, appid: bytes, length: int | None = None) -> bytes:
+        size = len(body) if length is None else length
+        return b"r" * 16 + size.to_bytes(4, "big") + body + appid
+
+    cases: list[str | bytes] = [
+        good,
+        good[:-4],
+        "!!",
+        "",
+        base64.b64encode(bytes(rng.getrandbits(8) for _ in range(48))).decode(),
+        _encrypted(key, block(xml, SAMPLE_APPID.encode())),
+        _encrypted(key, block(b"\xff\xfe", SAMPLE_APPID.encode())),  # text not UTF-8
+        _encrypted(key, block(b"\xff\xfe", b"wxother")),  # and another AppID
+        _encrypted(key, block(xml, b"\xff")),  # an AppID not UTF-8
+        _encrypted(key, block(xml, SAMPLE_APPID.encode(), length=500)),  # a length too long
+        _encrypted(key, b"r" * 18),  # no room for the length
+    ]
+    seen = set()
+    for text in cases:
+        for appid in (SAMPLE_APPID, "wxother"):
+            ours = _outcome(envelope.prp.decrypt, text, appid)
+            assert ours == _outcome(PrpCrypto(key).decrypt, text, appid), (text, appid)
+            seen.add(ours[1] if ours[0] == "refused" else "opened")
+    assert {"opened", "InvalidAppIdException", "UnicodeDecodeError", "error"} <= seen

@@ -113,21 +113,24 @@ def test_turn_rows_read_back_as_the_orm_wrote_them(engine: Engine) -> None:
         assert raw.response == RESPONSE
 
 
-def test_a_delivery_recorded_twice_fails_as_sqlalchemy_integrity_error(engine: Engine) -> None:
-    def record() -> None:
-        with session_scope(engine) as session:
-            write_turn_rows(
-                session=session,
-                channel="web",
-                user_ref="u",
-                replies=[],
-                question=None,
-                delivery=("twice", RESPONSE),
-            )
+def _record_delivery(engine: Engine, delivery_id: str) -> None:
+    """A web-chat turn's delivery row alone, committed."""
+    with session_scope(engine) as session:
+        write_turn_rows(
+            session=session,
+            channel="web",
+            user_ref="u",
+            replies=[],
+            question=None,
+            delivery=(delivery_id, RESPONSE),
+            now=NOW,
+        )
 
-    record()
+
+def test_a_delivery_recorded_twice_fails_as_sqlalchemy_integrity_error(engine: Engine) -> None:
+    _record_delivery(engine, "twice")
     with pytest.raises(IntegrityError):
-        record()
+        _record_delivery(engine, "twice")
 
 
 def test_state_read_changed_and_saved_matches_the_orm(engine: Engine) -> None:
@@ -251,16 +254,7 @@ def test_a_new_users_state_is_committed_at_once_on_sqlite(engine: Engine) -> Non
 
 
 def test_find_delivery_reads_the_stored_reply(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        write_turn_rows(
-            session=session,
-            channel="web",
-            user_ref="u",
-            replies=[],
-            question=None,
-            delivery=("found", RESPONSE),
-            now=NOW,
-        )
+    _record_delivery(engine, "found")
     with Session(engine) as session:
         earlier = find_delivery(session=session, channel="web", delivery_id="found")
         assert earlier is not None and earlier.response == RESPONSE and earlier.created_at == NOW

@@ -149,13 +149,31 @@ def _requests(count: int, offset: int) -> list[tuple[dict[str, str], bytes]]:
     return prepared
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU the server process has used (Linux /proc; 0 elsewhere)."""
+def _cpu_seconds(pid: int) -> tuple[float, float, float, int]:
+    """The server process's CPU so far (Linux /proc; zeros elsewhere): user and system seconds,
+    the event-loop thread's (the main thread) seconds, and context switches of all threads.
+    Callgrind counts only the user part of what the loop and the turn threads do."""
+    tick = os.sysconf("SC_CLK_TCK")
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        loop = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return 0.0, 0.0, 0.0, 0
+    switches = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            status = (task / "status").read_text()
+        except OSError:  # a thread that ended meanwhile
+            continue
+        switches += sum(
+            int(line.split()[1]) for line in status.splitlines() if "ctxt_switches" in line
+        )
+    return (
+        int(fields[11]) / tick,
+        int(fields[12]) / tick,
+        (int(loop[11]) + int(loop[12])) / tick,
+        switches,
+    )
 
 
 async def _run(
@@ -188,10 +206,11 @@ async def _run(
             elif path != "/bare" and "<Encrypt>" not in resp.text:
                 deferred += 1  # `success`: answered later through the customer-service API
 
-    started, cpu = time.perf_counter(), _cpu_seconds(pid)
+    started, before = time.perf_counter(), _cpu_seconds(pid)
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
-    cpu = _cpu_seconds(pid) - cpu
+    user, system, loop, switches = (b - a for a, b in zip(before, _cpu_seconds(pid), strict=True))
+    per = 1000 / max(len(latencies), 1)  # ms per request
     latencies.sort()
     return {
         "n": len(latencies),
@@ -200,7 +219,11 @@ async def _run(
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-        "cpu": cpu / max(len(latencies), 1) * 1000,  # server CPU ms per request
+        "cpu": (user + system) * per,  # server CPU ms per request
+        "user": user * per,
+        "system": system * per,
+        "loop": loop * per,
+        "switches": switches * per / 1000,  # context switches per request
     }
 
 
@@ -282,7 +305,9 @@ def main() -> None:
         print(
             f"{name:8s} {r['n']:6.0f} requests  {r['rps']:8.1f} req/s  "
             f"p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  server CPU {r['cpu']:5.2f} ms/req  "
-            f"failures {r['failures']:.0f}  deferred {r['deferred']:.0f}"
+            f"failures {r['failures']:.0f}  deferred {r['deferred']:.0f}\n"
+            f"{'':8s} server CPU: user {r['user']:.2f}, system {r['system']:.2f}, event-loop "
+            f"thread {r['loop']:.2f} ms/req; {r['switches']:.1f} context switches/req"
         )
     bare = results["bare"]["rps"]
     print(f"ratio wechat/bare: {results['wechat']['rps'] / bare:.2f} (goal >= 0.5)")

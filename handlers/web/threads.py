@@ -103,7 +103,7 @@ async def wait_at_most(future: asyncio.Future[Any], seconds: float) -> bool:
     `asyncio.wait({future}, timeout=...)` for one future, without its sets and counters."""
     if future.done():
         return True
-    loop = asyncio.get_running_loop()
+    loop = future.get_loop()  # the running one, without get_running_loop()'s getpid call
     waiter = loop.create_future()
 
     def wake(_: object = None) -> None:

@@ -205,7 +205,7 @@ def _compiled(statements: Statements, dialect: Dialect, name: Hashable) -> _Comp
 
 
 def _connection(session: Session) -> Connection:
-    if type(session) is LightSession:  # a transaction without an ORM session (storage/light.py)
+    if isinstance(session, LightSession):  # a transaction without an ORM session (light.py)
         return session.connection()
     # session.connection() walks the ORM's transaction machinery on every call; the connection
     # of a transaction does not change while it is active, so it is looked up once per

@@ -118,12 +118,21 @@ def orm_session(session: Session) -> Session:
 
 
 @contextmanager
-def light_scope(engine: Engine, kind: type[LightSession] = LightSession) -> Iterator[Session]:
+def light_scope(
+    bind: Engine | Connection, kind: type[LightSession] = LightSession
+) -> Iterator[Session]:
     """A transaction committed on success and rolled back on error, as `session_scope`'s, that
     makes no ORM session unless one is used (typed as a `Session` for the functions it is
-    passed to: storage's functions take one). `kind`: a `LightSession` class."""
-    with engine.begin() as connection:
-        light = kind(connection)
+    passed to: storage's functions take one). `bind`: an engine (a pooled connection for this
+    transaction) or a connection the caller holds, for transactions in a row on one checkout
+    (a pool's checkout and return cost more than a short transaction). `kind`: a
+    `LightSession` class."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection, light_scope(connection, kind) as session:
+            yield session
+        return
+    with bind.begin():
+        light = kind(bind)
         try:
             yield cast(Session, light)
         except BaseException:

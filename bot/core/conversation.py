@@ -10,7 +10,7 @@ from dataclasses import asdict
 from functools import partial
 from typing import cast
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -124,15 +124,18 @@ class Conversation:
         """Answer one message."""
         return self.handle_turn(inbound).replies
 
-    def handle_turn(self, inbound: Inbound, *, seal: Seal | None = None) -> Outcome:
+    def handle_turn(
+        self, inbound: Inbound, *, seal: Seal | None = None, bind: Connection | None = None
+    ) -> Outcome:
         """Answer one message and say what was made of it (intent, entry, score ...).
 
         `seal` runs inside the turn's transaction once the replies are fixed, so a channel's
-        own bookkeeping commits with the turn or not at all.
+        own bookkeeping commits with the turn or not at all. `bind`: a connection the caller
+        holds (not in a transaction) for the turn's transaction, instead of one from the pool.
         """
         try:
             # No ORM session unless a skill uses one (storage/light.py, storage/turn_rows.py).
-            with light_scope(self.engine, TurnSession) as session:
+            with light_scope(bind or self.engine, TurnSession) as session:
                 if inbound.delivery_id:
                     earlier = find_delivery(
                         session=session, channel=inbound.channel, delivery_id=inbound.delivery_id

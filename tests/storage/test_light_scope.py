@@ -131,3 +131,23 @@ def test_a_turns_flush_writes_the_users_line_when_the_orm_holds_nothing(engine: 
     with session_scope(engine) as session:
         lines = transcript(session=session, channel="web", user_ref="u7")
         assert [(m.sender, m.text) for m in lines] == [("user", "我的电话 123"), ("bot", "好")]
+
+
+def test_scopes_in_a_row_on_one_held_connection_commit_each_on_its_own(engine: Engine) -> None:
+    # The WeChat claim and its turn share one checkout: the claim is committed (seen by other
+    # connections) before the turn's transaction begins, and a failed scope leaves the
+    # connection usable.
+    with engine.connect() as connection:
+        with light_scope(connection) as session:
+            assert claim_delivery(session=session, delivery_id="d8", openid="o8")
+        assert _claims(engine) == ["d8"]
+        with pytest.raises(RuntimeError), light_scope(connection) as session:
+            claim_delivery(session=session, delivery_id="d9", openid="o8")
+            record_subscription(session=session, openid="o8", subscribed=True, at=AT)  # ORM
+            raise RuntimeError
+        with light_scope(connection) as session:
+            assert not claim_delivery(session=session, delivery_id="d8", openid="o8")
+            record_subscription(session=session, openid="o8", subscribed=True, at=AT)
+        assert not connection.closed
+    assert _claims(engine) == ["d8"]
+    assert _user(engine, "o8") is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -43,7 +42,8 @@ __all__ = (
 class TurnState:
     """The user's state row as a turn reads and writes it: plain attributes, no ORM tracking
     (an ORM object cost a turn about 0.3 M instructions: loading, attaching, instrumented
-    reads and writes, expunging). `save_state` writes it back."""
+    reads and writes, expunging), and not its two timestamps, which no turn reads (reading one
+    from SQLite parses a string). `save_state` writes it back."""
 
     id: int
     channel: str
@@ -52,14 +52,12 @@ class TurnState:
     lang_fixed: bool
     status: str
     data: dict[str, Any]
-    created_at: dt.datetime
-    updated_at: dt.datetime
     read: tuple[Any, ...] = ()  # _STATE_CHANGING's values as read: what save_state compares
 
 
 def read_state(*, session: Session, channel: str, user_ref: str) -> TurnState:
     """The user's state row for a turn, created on first contact."""
-    state = TurnState(*_state_row(session, channel, user_ref))
+    state = TurnState(*_state_row(session, channel, user_ref, "read_turn"))
     state.read = _changing(state)
     return state
 
@@ -67,7 +65,7 @@ def read_state(*, session: Session, channel: str, user_ref: str) -> TurnState:
 def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationState:
     """The user's state row as an ORM object in the session, created on first contact (for
     staff and page actions that change one column and let the ORM write it)."""
-    row = _state_row(session, channel, user_ref)
+    row = _state_row(session, channel, user_ref, "read")
     known = session.identity_map.get(_MAPPER.identity_key_from_primary_key((row[0],)))
     if known is not None:
         return known  # type: ignore[no-any-return]  # read before in this session, as the ORM
@@ -76,7 +74,8 @@ def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationS
     return state
 
 
-def _state_row(session: Session, channel: str, user_ref: str) -> tuple[Any, ...]:
+def _state_row(session: Session, channel: str, user_ref: str, read: str) -> tuple[Any, ...]:
+    # The columns of `read` (_READS) of the user's row.
     # Read below the ORM (storage/raw_sql.py); a missing row is created with INSERT ... ON
     # CONFLICT DO NOTHING RETURNING id. Another worker may create it between our read and
     # write: then theirs is read. On SQLite, where no transaction is open yet, the new row is
@@ -84,7 +83,7 @@ def _state_row(session: Session, channel: str, user_ref: str) -> tuple[Any, ...]
     # values are the model's defaults, taken without building a SQLModel instance first (its
     # __init__ cost four times the row's INSERT).
     params = {"b_channel": channel, "b_user_ref": user_ref}
-    row = execute(session, _statements, "read", params).first()
+    row = execute(session, _statements, read, params).first()
     if row is not None:
         return row
     values = {c: make() if make else value for c, value, make in _DEFAULTS}
@@ -92,8 +91,8 @@ def _state_row(session: Session, channel: str, user_ref: str) -> tuple[Any, ...]
     with commit_at_once(session):
         created = execute(session, _statements, "create", values).first()
     if created is not None:
-        return (created[0], *(values[c] for c in _STATE_COLUMNS))
-    row = execute(session, _statements, "read", params).first()
+        return (created[0], *(values[c] for c in _READS[read][1:]))
+    row = execute(session, _statements, read, params).first()
     assert row is not None  # the row that refused ours
     return row
 
@@ -104,15 +103,15 @@ def save_state(*, session: Session, state: TurnState) -> None:
     (staff taking the conversation over) stays."""
     pairs = zip(_STATE_CHANGING, state.read, _changing(state), strict=True)
     changed = tuple(c for c, old, new in pairs if old != new)
-    state.updated_at = utcnow()
-    values = {f"b_{c}": getattr(state, c) for c in (*changed, "data", "updated_at")}
-    values["b_id"] = state.id
+    values = {f"b_{c}": getattr(state, c) for c in (*changed, "data")}
+    values["b_updated_at"], values["b_id"] = utcnow(), state.id
     execute(session, _statements, changed, values)
 
 
 _STATE_COLUMNS: tuple[str, ...] = ("channel", "user_ref", "lang", "lang_fixed", "status", "data")
 _STATE_COLUMNS += ("created_at", "updated_at")
 _ALL_COLUMNS = ("id", *_STATE_COLUMNS)
+_READS = {"read": _ALL_COLUMNS, "read_turn": _ALL_COLUMNS[:-2]}  # a turn's: no timestamps
 _STATE_CHANGING = ("lang", "lang_fixed", "status")  # data and updated_at are always written
 _changing = attrgetter(*_STATE_CHANGING)
 _MAPPER = class_mapper(ConversationState)
@@ -130,17 +129,21 @@ def _statements(dialect: str) -> _StateStatements:
 
 
 class _StateStatements(dict[Any, Executable]):
-    """`read`, `create`, and the UPDATE of the data, updated_at and the columns of a tuple key
-    (made on first use: eight combinations)."""
+    """The reads of _READS, `create`, and the UPDATE of the data, updated_at and the columns of
+    a tuple key (made on first use: eight combinations)."""
 
     def __init__(self, dialect: str) -> None:
         table: Table = ConversationState.__table__  # type: ignore[attr-defined]
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        mine = (
+            table.c.channel == bindparam("b_channel"),
+            table.c.user_ref == bindparam("b_user_ref"),
+        )
         super().__init__(
-            read=core_select(*(table.c[c] for c in _ALL_COLUMNS)).where(
-                table.c.channel == bindparam("b_channel"),
-                table.c.user_ref == bindparam("b_user_ref"),
-            ),
+            {
+                name: core_select(*(table.c[c] for c in columns)).where(*mine)
+                for name, columns in _READS.items()
+            },
             create=insert(table)
             .values(insert_values(table, _STATE_COLUMNS))
             .on_conflict_do_nothing(index_elements=[table.c.channel, table.c.user_ref])

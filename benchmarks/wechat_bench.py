@@ -46,13 +46,15 @@ class _EchoCore:
         self.clock = clock
         self.engine = engine
 
-    def handle_turn(self, _inbound: object, *, seal: object = None) -> object:
+    def handle_turn(self, _inbound: object, *, seal: object = None, bind: object = None) -> object:
         from bot.core.messages import Reply
         from bot.core.ports import Outcome
-        from storage.db import session_scope
+        from storage.light import light_scope
+        from storage.turn_rows import TurnSession
 
         outcome = Outcome([Reply("ok")], "faq")
-        with session_scope(self.engine) as session:  # the WeChat layer stores its answer
+        # The WeChat layer stores its answer in a transaction as the core's (bot/core/conversation.py).
+        with light_scope(bind or self.engine, TurnSession) as session:  # type: ignore[arg-type]
             seal(session, outcome)  # type: ignore[operator]
         return outcome
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, update
@@ -12,7 +14,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import class_mapper
-from sqlalchemy.orm.attributes import flag_modified, instance_state
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
@@ -20,6 +21,7 @@ from storage.models import ChatMessage, ConversationState, ProcessedDelivery, Qu
 from storage.raw_sql import as_loaded, commit_at_once, execute, insert_values
 
 __all__ = (
+    "TurnState",
     "add_message",
     "claim_delivery",
     "find_delivery",
@@ -28,6 +30,7 @@ __all__ = (
     "log_question",
     "mark_suggestion_chosen",
     "pushed_since",
+    "read_state",
     "record_delivery",
     "save_state",
     "transcript",
@@ -35,22 +38,34 @@ __all__ = (
 )
 
 
-def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationState:
-    """The user's state row, created on first contact.
+@dataclass(slots=True)
+class TurnState:
+    """The user's state row as a turn reads and writes it: plain attributes, no ORM tracking
+    (an ORM object cost a turn about 0.3 M instructions: loading, attaching, instrumented
+    reads and writes, expunging), and not its two timestamps, which no turn reads (reading one
+    from SQLite parses a string). `save_state` writes it back."""
 
-    Read below the ORM (storage/raw_sql.py) and put in the session as if the ORM had loaded
-    it: a change to it makes the session's flushes fire, as skills expect (a flush writes the
-    turn's held transcript line, storage/turn_rows.py), and `save_state` writes it.
-    """
-    params = {"b_channel": channel, "b_user_ref": user_ref}
-    row = execute(session, _statements, "read", params).first()
-    if row is None:
-        # Another worker may create it between our read and write: then theirs is read.
-        created = _create_state(session, channel, user_ref)
-        if created is not None:
-            return created
-        row = execute(session, _statements, "read", params).first()
-        assert row is not None  # the row that refused ours
+    id: int
+    channel: str
+    user_ref: str
+    lang: str
+    lang_fixed: bool
+    status: str
+    data: dict[str, Any]
+    read: tuple[Any, ...] = ()  # _STATE_CHANGING's values as read: what save_state compares
+
+
+def read_state(*, session: Session, channel: str, user_ref: str) -> TurnState:
+    """The user's state row for a turn, created on first contact."""
+    state = TurnState(*_state_row(session, channel, user_ref, "read_turn"))
+    state.read = _changing(state)
+    return state
+
+
+def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationState:
+    """The user's state row as an ORM object in the session, created on first contact (for
+    staff and page actions that change one column and let the ORM write it)."""
+    row = _state_row(session, channel, user_ref, "read")
     known = session.identity_map.get(_MAPPER.identity_key_from_primary_key((row[0],)))
     if known is not None:
         return known  # type: ignore[no-any-return]  # read before in this session, as the ORM
@@ -59,49 +74,46 @@ def get_state(*, session: Session, channel: str, user_ref: str) -> ConversationS
     return state
 
 
-def _create_state(session: Session, channel: str, user_ref: str) -> ConversationState | None:
-    # INSERT ... ON CONFLICT DO NOTHING RETURNING id, no ORM flush; the object is then attached
-    # as if it had been read (None when another worker's row won). On SQLite, where no
-    # transaction is open yet, the row is committed at once, so the turn does not hold the
-    # file's write lock while it thinks. The values are the model's defaults, taken without
-    # building a SQLModel instance first (its __init__ cost four times the row's INSERT).
+def _state_row(session: Session, channel: str, user_ref: str, read: str) -> tuple[Any, ...]:
+    # The columns of `read` (_READS) of the user's row.
+    # Read below the ORM (storage/raw_sql.py); a missing row is created with INSERT ... ON
+    # CONFLICT DO NOTHING RETURNING id. Another worker may create it between our read and
+    # write: then theirs is read. On SQLite, where no transaction is open yet, the new row is
+    # committed at once, so the turn does not hold the file's write lock while it thinks. The
+    # values are the model's defaults, taken without building a SQLModel instance first (its
+    # __init__ cost four times the row's INSERT).
+    params = {"b_channel": channel, "b_user_ref": user_ref}
+    row = execute(session, _statements, read, params).first()
+    if row is not None:
+        return row
     values = {c: make() if make else value for c, value, make in _DEFAULTS}
     values["channel"], values["user_ref"] = channel, user_ref
     with commit_at_once(session):
         created = execute(session, _statements, "create", values).first()
-    if created is None:
-        return None
-    state = as_loaded(
-        ConversationState, _ALL_COLUMNS, (created[0], *(values[c] for c in _STATE_COLUMNS))
-    )
-    session.add(state)
-    return state
+    if created is not None:
+        return (created[0], *(values[c] for c in _READS[read][1:]))
+    row = execute(session, _statements, read, params).first()
+    assert row is not None  # the row that refused ours
+    return row
 
 
-def save_state(*, session: Session, state: ConversationState) -> None:
-    """Write the state row now: its JSON data (always: the turn counter moves) and whichever of
-    the other columns changed since it was read, so a concurrent change to another column
-    (staff taking the conversation over) stays; the row then leaves the session, written."""
-    tracked = instance_state(state)
-    if tracked.key is None:
-        flag_modified(state, "data")  # not written yet: the ORM writes it at the flush
-        state.updated_at = utcnow()
-        session.add(state)
-        return
-    before, now = tracked.committed_state, tracked.dict
-    changed = tuple(c for c in _STATE_CHANGING if c in before and before[c] != now[c])
-    state.updated_at = utcnow()
-    values = {f"b_{c}": now[c] for c in (*changed, "data", "updated_at")}
-    values["b_id"] = state.id
+def save_state(*, session: Session, state: TurnState) -> None:
+    """Write the turn's state row: its JSON data (always: the turn counter moves) and whichever
+    of the other columns changed since it was read, so a concurrent change to another column
+    (staff taking the conversation over) stays."""
+    pairs = zip(_STATE_CHANGING, state.read, _changing(state), strict=True)
+    changed = tuple(c for c, old, new in pairs if old != new)
+    values = {f"b_{c}": getattr(state, c) for c in (*changed, "data")}
+    values["b_updated_at"], values["b_id"] = utcnow(), state.id
     execute(session, _statements, changed, values)
-    if tracked.session_id is not None:
-        session.expunge(state)  # written: the ORM must not write it a second time
 
 
 _STATE_COLUMNS: tuple[str, ...] = ("channel", "user_ref", "lang", "lang_fixed", "status", "data")
 _STATE_COLUMNS += ("created_at", "updated_at")
 _ALL_COLUMNS = ("id", *_STATE_COLUMNS)
+_READS = {"read": _ALL_COLUMNS, "read_turn": _ALL_COLUMNS[:-2]}  # a turn's: no timestamps
 _STATE_CHANGING = ("lang", "lang_fixed", "status")  # data and updated_at are always written
+_changing = attrgetter(*_STATE_CHANGING)
 _MAPPER = class_mapper(ConversationState)
 # (column, default, default factory) of a new state row, as the model's __init__ fills them.
 _DEFAULTS: tuple[tuple[str, Any, Callable[[], Any] | None], ...] = tuple(
@@ -117,17 +129,21 @@ def _statements(dialect: str) -> _StateStatements:
 
 
 class _StateStatements(dict[Any, Executable]):
-    """`read`, `create`, and the UPDATE of the data, updated_at and the columns of a tuple key
-    (made on first use: eight combinations)."""
+    """The reads of _READS, `create`, and the UPDATE of the data, updated_at and the columns of
+    a tuple key (made on first use: eight combinations)."""
 
     def __init__(self, dialect: str) -> None:
         table: Table = ConversationState.__table__  # type: ignore[attr-defined]
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        mine = (
+            table.c.channel == bindparam("b_channel"),
+            table.c.user_ref == bindparam("b_user_ref"),
+        )
         super().__init__(
-            read=core_select(*(table.c[c] for c in _ALL_COLUMNS)).where(
-                table.c.channel == bindparam("b_channel"),
-                table.c.user_ref == bindparam("b_user_ref"),
-            ),
+            {
+                name: core_select(*(table.c[c] for c in columns)).where(*mine)
+                for name, columns in _READS.items()
+            },
             create=insert(table)
             .values(insert_values(table, _STATE_COLUMNS))
             .on_conflict_do_nothing(index_elements=[table.c.channel, table.c.user_ref])

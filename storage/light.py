@@ -1,14 +1,15 @@
 """A transaction on one pooled connection, with an ORM session only when something asks for one.
 
-The WeChat claim and its compare-and-sets run a few fixed statements below the ORM
+The WeChat claim and a conversation turn run a few fixed statements below the ORM
 (storage/raw_sql.py). An ORM `Session` around them cost more than the statements themselves
 (its construction, identity map, connection lookup and commit machinery: about 0.3 M of the
 WeChat layer's 2.8 M instructions per message). `light_scope` opens a SQLAlchemy Core
 transaction instead and hands out a `LightSession`: the raw statements run on its connection,
-and anything else (`session.add`, `session.get`, `begin_nested` ... of the rarer effects) is
-passed to a real `Session` made on first use, bound to the same connection, so it works in the
-same transaction. Such a session joins the transaction without owning it: its commit only
-flushes; the scope commits (or rolls back) the transaction itself.
+and anything else (`session.add`, `session.exec`, `begin_nested` ... of the rarer effects and
+skills) is passed to a real `Session` made on first use, bound to the same connection. That
+session takes the transaction over (join mode "control_fully"): its commit is the scope's
+commit, so what listens for it (`after_commit`) hears of it once the data is committed, as
+with `session_scope`.
 """
 
 from __future__ import annotations
@@ -20,35 +21,78 @@ from typing import Any, cast
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-__all__ = ("LightSession", "light_scope")
+__all__ = ("LightSession", "light_scope", "orm_session")
 
 
 class LightSession:
     """Stands in for a `Session` in one `light_scope`: its connection for the statements run
     below the ORM, a real session (same connection) made for anything else."""
 
-    __slots__ = ("_connection", "_session")
+    __slots__ = ("_autoflush", "_connection", "_session", "info")
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, session: Session | None = None) -> None:
         self._connection = connection
-        self._session: Session | None = None
+        self._session = session
+        self._autoflush = True
+        # The session's `info`: the real session's own once there is one (it starts as a copy).
+        self.info: dict[Any, Any] = {} if session is None else session.info
+
+    @classmethod
+    def joining(cls, session: Session) -> LightSession:
+        """One over a real session's transaction, which its owner commits or rolls back."""
+        return cls(session.connection(), session)
 
     def connection(self) -> Connection:
-        """The transaction's connection (a real session's, inside its savepoint)."""
+        """The transaction's connection: the real session's once there is one (its lookup
+        emits a savepoint's SAVEPOINT, and it is the transaction's owner)."""
         session = self._session
-        if session is not None and session.in_nested_transaction():
-            return session.connection()  # the ORM emits the SAVEPOINT on this lookup
-        return self._connection
+        return self._connection if session is None else session.connection()
 
     def flush(self) -> None:
         """Flush the real session's pending objects, if there is one."""
         if self._session is not None:
             self._session.flush()
 
+    # What the ORM holds to write: nothing before the real session is made.
+    @property
+    def new(self) -> Any:
+        return () if self._session is None else self._session.new
+
+    @property
+    def dirty(self) -> Any:
+        return () if self._session is None else self._session.dirty
+
+    @property
+    def deleted(self) -> Any:
+        return () if self._session is None else self._session.deleted
+
+    @property
+    @contextmanager
+    def no_autoflush(self) -> Iterator[LightSession]:
+        """As `Session.no_autoflush`, for a real session made inside it too."""
+        was = self._autoflush
+        self._autoflush = False
+        if self._session is not None:
+            self._session.autoflush = False
+        try:
+            yield self
+        finally:
+            self._autoflush = was
+            if self._session is not None:
+                self._session.autoflush = was
+
     def orm(self) -> Session:
         """The real session on this transaction's connection, made on first use."""
         if self._session is None:
-            self._session = Session(bind=self._connection, expire_on_commit=False)
+            self._session = Session(
+                bind=self._connection,
+                expire_on_commit=False,
+                autoflush=self._autoflush,
+                join_transaction_mode="control_fully",
+                info=self.info,
+            )
+            self._session.connection()  # it takes the transaction over now, not on first query
+            self.info = self._session.info
         return self._session
 
     def __getattr__(self, name: str) -> Any:
@@ -60,18 +104,35 @@ class LightSession:
             return
         try:
             if ok:
-                session.commit()  # a flush: the session joined the transaction, not owns it
+                session.commit()  # the scope's commit: the session took the transaction over
         finally:
             session.close()
 
 
+def orm_session(session: Session) -> Session:
+    """The real `Session` behind `session` (made now for a `LightSession`): what ORM events
+    are listened for on."""
+    if isinstance(session, LightSession):
+        return session.orm()
+    return session
+
+
 @contextmanager
-def light_scope(engine: Engine) -> Iterator[Session]:
+def light_scope(
+    bind: Engine | Connection, kind: type[LightSession] = LightSession
+) -> Iterator[Session]:
     """A transaction committed on success and rolled back on error, as `session_scope`'s, that
     makes no ORM session unless one is used (typed as a `Session` for the functions it is
-    passed to: storage's functions take one)."""
-    with engine.begin() as connection:
-        light = LightSession(connection)
+    passed to: storage's functions take one). `bind`: an engine (a pooled connection for this
+    transaction) or a connection the caller holds, for transactions in a row on one checkout
+    (a pool's checkout and return cost more than a short transaction). `kind`: a
+    `LightSession` class."""
+    if isinstance(bind, Engine):
+        with bind.connect() as connection, light_scope(connection, kind) as session:
+            yield session
+        return
+    with bind.begin():
+        light = kind(bind)
         try:
             yield cast(Session, light)
         except BaseException:

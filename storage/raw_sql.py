@@ -67,7 +67,7 @@ class Done:
 class _Compiled:
     """One statement's SQL for one dialect, with how to build its parameters from a call's."""
 
-    __slots__ = ("named", "names", "plain", "results", "slots", "sql")
+    __slots__ = ("constants", "given", "named", "names", "plain", "processed", "results", "sql")
 
     def __init__(self, statement: Any, dialect: Dialect) -> None:
         columns = getattr(statement, "exported_columns", ())
@@ -83,28 +83,35 @@ class _Compiled:
             positional if positional is not None else list(compiled.bind_names.values())
         )
         self.named = positional is None
-        # Per parameter: (name, the call's key or None for a constant, constant, processor).
-        slots = []
-        for name in names:
+        self.names = tuple(names)
+        # The parameters in order: the statement's constants (processed once, here), into which
+        # a call's values go at their places (through their type's processor, if any).
+        self.constants: list[Any] = []
+        given, processed = [], []
+        for at, name in enumerate(names):
             bind = compiled.binds[name]
             process = _bind_processor(bind.type, dialect)
             if bind.required or bind.callable is not None:
-                slots.append((name, bind.key, None, process))
+                self.constants.append(None)
+                if process is None:
+                    given.append((at, bind.key))
+                else:
+                    processed.append((at, bind.key, process))
             else:
-                value = process(bind.value) if process is not None else bind.value
-                slots.append((name, None, value, None))
-        self.slots: tuple[tuple[str, str | None, Any, Any], ...] = tuple(slots)
-        self.names = tuple(s[0] for s in slots)
+                self.constants.append(process(bind.value) if process is not None else bind.value)
+        self.given: tuple[tuple[int, str], ...] = tuple(given)
+        self.processed: tuple[tuple[int, str, Callable[[Any], Any]], ...] = tuple(processed)
         self.results = tuple(
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
         )
         self.plain = not any(self.results)
 
     def params(self, values: Mapping[str, Any]) -> Any:
-        out = [
-            const if key is None else (values[key] if process is None else process(values[key]))
-            for _name, key, const, process in self.slots
-        ]
+        out = self.constants.copy()
+        for at, key in self.given:
+            out[at] = values[key]
+        for at, key, process in self.processed:
+            out[at] = process(values[key])
         if self.named:
             return dict(zip(self.names, out, strict=True))
         return out
@@ -205,7 +212,7 @@ def _compiled(statements: Statements, dialect: Dialect, name: Hashable) -> _Comp
 
 
 def _connection(session: Session) -> Connection:
-    if type(session) is LightSession:  # a transaction without an ORM session (storage/light.py)
+    if isinstance(session, LightSession):  # a transaction without an ORM session (light.py)
         return session.connection()
     # session.connection() walks the ORM's transaction machinery on every call; the connection
     # of a transaction does not change while it is active, so it is looked up once per

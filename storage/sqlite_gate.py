@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,7 @@ class _GatedCursor(sqlite3.Cursor):
             connection.gate.leave(connection)
 
 
+@lru_cache(maxsize=1024)  # asked before every statement: a turn's are a few fixed strings
 def is_read(statement: str) -> bool:
     """Whether `statement` only reads (it needs no gate)."""
     return statement.lstrip()[:6].upper() in _READS

@@ -1,10 +1,11 @@
-"""A turn's append-only rows (the user's line, reply lines, question log, delivery record) as
-core inserts.
+"""A turn's transaction and its append-only rows (the user's line, reply lines, question log,
+delivery record) as core inserts.
 
 They are written once and never read back within the turn, so building ORM objects for them (a
 SQLModel instance each, identity map, unit of work) is cost without use: the turn writes them
-with plain INSERTs, run below SQLAlchemy's execution path (storage/raw_sql.py). Transcript ids stay in order: the user's line is held until the session's
-first flush (a skill's own rows, e.g. a handoff notice, come after it) or the turn's end.
+with plain INSERTs, run below SQLAlchemy's execution path (storage/raw_sql.py). Transcript ids
+stay in order: the user's line is held until the session's first flush (a skill's own rows,
+e.g. a handoff notice, come after it) or the turn's end.
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Table, event, insert
 from sqlalchemy.sql import Executable
 from sqlmodel import Session
 
+from storage.light import LightSession
 from storage.models import ChatMessage, ProcessedDelivery, QuestionLog, utcnow
 from storage.raw_sql import execute, execute_many, insert_values
 
-__all__ = ("hold_user_line", "write_turn_rows")
+__all__ = ("TurnSession", "hold_user_line", "write_turn_rows")
 
 _HELD = "tmbot.user_line"
 _LINE_KEYS = ("channel", "user_ref", "direction", "sender", "text", "created_at")
@@ -81,6 +83,19 @@ def _write_held(session: Session) -> None:
     row = session.info.pop(_HELD, None)
     if row is not None:
         execute(session, _statements, "line", row)
+
+
+class TurnSession(LightSession):
+    """A turn's transaction (storage/light.py, no ORM session unless a skill uses one) whose
+    flush writes the user's held line first even when the ORM has nothing to write: a skill
+    flushes to read this turn's own line back (a ticket's transcript range, the privacy
+    summary, a redacted contact line)."""
+
+    __slots__ = ()
+
+    def flush(self) -> None:
+        _write_held(cast(Session, self))
+        super().flush()
 
 
 @event.listens_for(Session, "before_flush")

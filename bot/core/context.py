@@ -13,7 +13,7 @@ from sqlmodel import Session
 from bot.core.dialogue import Dialogue
 from bot.core.messages import Inbound
 from bot.core.texts import t
-from storage.models import ConversationState
+from storage.conversations import TurnState
 
 if TYPE_CHECKING:
     from bot.core.services import Services
@@ -28,7 +28,7 @@ class Context:
 
     inbound: Inbound
     text: str  # cleaned text (or the payload of a pressed choice)
-    state: ConversationState
+    state: TurnState
     session: Session
     now: dt.datetime  # UTC
     services: Services  # settings, index, clock ... never the conversation itself

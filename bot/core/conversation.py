@@ -8,8 +8,9 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from functools import partial
+from typing import cast
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -33,11 +34,12 @@ from bot.core.understand import (
 from bot.faq.corpus import OVERRIDE_KEY, IndexProvider
 from knowledge.index import FaqIndex
 from knowledge.normalize import detect_lang
-from storage.conversations import find_delivery, get_state, save_state
+from storage.conversations import find_delivery, read_state, save_state
 from storage.db import session_scope
 from storage.experts import SPECIALTIES
+from storage.light import light_scope
 from storage.models import ProcessedDelivery
-from storage.turn_rows import hold_user_line, write_turn_rows
+from storage.turn_rows import TurnSession, hold_user_line, write_turn_rows
 
 __all__ = ("Conversation", "Seal", "clean_text")
 
@@ -122,14 +124,18 @@ class Conversation:
         """Answer one message."""
         return self.handle_turn(inbound).replies
 
-    def handle_turn(self, inbound: Inbound, *, seal: Seal | None = None) -> Outcome:
+    def handle_turn(
+        self, inbound: Inbound, *, seal: Seal | None = None, bind: Connection | None = None
+    ) -> Outcome:
         """Answer one message and say what was made of it (intent, entry, score ...).
 
         `seal` runs inside the turn's transaction once the replies are fixed, so a channel's
-        own bookkeeping commits with the turn or not at all.
+        own bookkeeping commits with the turn or not at all. `bind`: a connection the caller
+        holds (not in a transaction) for the turn's transaction, instead of one from the pool.
         """
         try:
-            with session_scope(self.engine) as session:
+            # No ORM session unless a skill uses one (storage/light.py, storage/turn_rows.py).
+            with light_scope(bind or self.engine, TurnSession) as session:
                 if inbound.delivery_id:
                     earlier = find_delivery(
                         session=session, channel=inbound.channel, delivery_id=inbound.delivery_id
@@ -161,7 +167,8 @@ class Conversation:
         if index is not None:
             session.info[OVERRIDE_KEY] = index
         try:
-            return self._turn(session, inbound)
+            # The turn's flushes as in `handle_turn`'s, in the caller's transaction.
+            return self._turn(cast(Session, TurnSession.joining(session)), inbound)
         finally:
             session.info.pop(OVERRIDE_KEY, None)
 
@@ -182,7 +189,7 @@ class Conversation:
     def _normalise(self, session: Session, inbound: Inbound) -> tuple[Context, bool]:
         """Clean the text, load the state, settle the language, keep the line in the transcript."""
         text, was_cut = clean_text(inbound.text, self.settings.max_message_chars)
-        state = get_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
+        state = read_state(session=session, channel=inbound.channel, user_ref=inbound.user_ref)
         # Button payloads ("faq:renewal-fee") say nothing about the user's language.
         # Nor do commands ("/start"): the channel's locale decides, else the welcome is bilingual.
         says_nothing = (

@@ -75,8 +75,8 @@ class IndexProvider:
             with session.no_autoflush:
                 version = corpus_version(session=session)
             self._checked_at = now
-            engine = session.get_bind()
-            assert isinstance(engine, Engine)
+            bind = session.get_bind()  # a connection in a turn's transaction (storage/light.py)
+            engine = bind if isinstance(bind, Engine) else bind.engine
             self._engine_url = str(engine.url)
             if index is None:
                 index = self._build_now(session, version)

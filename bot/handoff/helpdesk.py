@@ -19,9 +19,8 @@ from bot.delivery.parts import limit_for, split_parts
 from bot.handoff.alias import user_alias
 from bot.handoff.states import TicketAction, next_status
 from bot.handoff.texts import ht
-from storage.conversations import add_message, get_state
+from storage.conversations import TurnState, add_message, get_state
 from storage.errors import InvalidTransition, TmbotError
-from storage.models import ConversationState
 from storage.outbox import UNSENT, OutboxMessage, enqueue
 from storage.tickets import (
     CloseReason,
@@ -76,7 +75,7 @@ def open_ticket(
     session: Session,
     settings: Settings,
     now: dt.datetime,
-    state: ConversationState,
+    state: TurnState,
     chat_ref: str | None,
     question: str,
     reason: str,
@@ -142,7 +141,7 @@ class TicketQuota(TmbotError):
 
 
 def check_ticket_quota(
-    *, session: Session, settings: Settings, now: dt.datetime, state: ConversationState
+    *, session: Session, settings: Settings, now: dt.datetime, state: TurnState
 ) -> None:
     """Raise TicketQuota when the user has no active ticket and opened too many this hour
     (an active ticket is simply reused, see storage/tickets.create_ticket)."""
@@ -467,7 +466,7 @@ def close_by_user(
     session: Session,
     settings: Settings,
     ticket: Ticket,
-    state: ConversationState,
+    state: TurnState,
     now: dt.datetime,
 ) -> Ticket:
     """The user ended the handoff; they are asked to rate if staff had answered."""

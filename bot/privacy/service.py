@@ -19,6 +19,7 @@ from bot.privacy.texts import DEFAULT_NOTICE
 from storage.bookings import Booking, BookingStatus, cancel_reminders
 from storage.db import session_scope
 from storage.erasers import erase_subject, export_user, summary
+from storage.light import orm_session
 from storage.marks import Mark
 from storage.privacy import current_notice, withdraw_consents
 from storage.retention import RetentionPeriods, sweep_retention
@@ -120,7 +121,7 @@ def erase_after_commit(
         except Exception:  # the turn is answered already; staff can erase from the console
             logger.exception("privacy: erasure of a %s user failed", channel)
 
-    event.listen(session, "after_commit", run, once=True)
+    event.listen(orm_session(session), "after_commit", run, once=True)
 
 
 def retention_periods(settings: Settings) -> RetentionPeriods:

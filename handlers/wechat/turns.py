@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
@@ -144,15 +144,18 @@ class TurnRunner:
         claimed, attempt = False, 0
         while True:
             try:
-                # The claim commits on its own first, so a retry elsewhere waits, not runs.
-                if not claimed and not self._claim(delivery_id, openid, effects):
-                    return _RETRY
-                claimed = True
-                body = text() if callable(text) else text  # effects may have chosen the answer
-                if inbound is None:
-                    chunks = split_chunks(body) if body else []
-                    return self._finish(delivery_id, openid, chunks, handover)
-                return self._run(delivery_id, openid, inbound, handover)
+                # One pooled connection for the claim's transaction and the turn's: a pool's
+                # checkout and return cost more than a short transaction.
+                with self.engine.connect() as connection:
+                    # The claim commits on its own first, so a retry elsewhere waits, not runs.
+                    if not claimed and not self._claim(connection, delivery_id, openid, effects):
+                        return _RETRY
+                    claimed = True
+                    body = text() if callable(text) else text  # effects may have chosen it
+                    if inbound is None:
+                        chunks = split_chunks(body) if body else []
+                        return self._finish(connection, delivery_id, openid, chunks, handover)
+                    return self._run(connection, delivery_id, openid, inbound, handover)
             except OperationalError:  # a busy or stalled database: the answer is worth keeping
                 attempt += 1
                 # While the request waits, three tries and then 503 (WeChat retries); after
@@ -170,7 +173,7 @@ class TurnRunner:
                 time.sleep(min(0.5 * attempt, 5.0))
             except Exception:
                 logger.exception("wechat: answering delivery %s failed", delivery_id)
-                return self._finish(delivery_id, openid, [SORRY], handover)
+                return self._finish(self.engine, delivery_id, openid, [SORRY], handover)
 
     def _give_up(self, delivery_id: str, handover: Handover) -> None:
         # The request still waits: it answers 503, and the released claim lets WeChat's retry
@@ -185,10 +188,12 @@ class TurnRunner:
         except OperationalError:
             logger.error("wechat: delivery %s failed and its claim is stuck", delivery_id)
 
-    def _claim(self, delivery_id: str, openid: str, effects: Sequence[Effect]) -> bool:
+    def _claim(
+        self, bind: Connection, delivery_id: str, openid: str, effects: Sequence[Effect]
+    ) -> bool:
         # No ORM session unless an effect needs one (storage/light.py): a message's claim and
         # window upsert are statements below the ORM.
-        with light_scope(self.engine) as session:
+        with light_scope(bind) as session:
             if not claim_delivery(session=session, delivery_id=delivery_id, openid=openid):
                 return False
             for effect in effects:
@@ -196,7 +201,7 @@ class TurnRunner:
             return True
 
     def _run(
-        self, delivery_id: str, openid: str, inbound: Inbound, handover: Handover
+        self, bind: Connection, delivery_id: str, openid: str, inbound: Inbound, handover: Handover
     ) -> str | None:
         # The answer is stored in the turn's own transaction: one commit for the whole turn.
         sealed: list[str | None] = []
@@ -206,13 +211,18 @@ class TurnRunner:
             sealed.append(self._store(session, delivery_id, openid, chunks, handover))
 
         # The inbound carries no delivery id, so the core always runs the turn and seals it.
-        self.conversation.handle_turn(inbound, seal=seal)
+        self.conversation.handle_turn(inbound, seal=seal, bind=bind)
         return sealed[0]
 
     def _finish(
-        self, delivery_id: str, openid: str, chunks: list[str], handover: Handover
+        self,
+        bind: Engine | Connection,
+        delivery_id: str,
+        openid: str,
+        chunks: list[str],
+        handover: Handover,
     ) -> str | None:
-        with light_scope(self.engine) as session:
+        with light_scope(bind) as session:
             return self._store(session, delivery_id, openid, chunks, handover)
 
     def _store(

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm.attributes import instance_state
 from sqlmodel import Session, select
 
-from storage.conversations import get_state
+from storage.conversations import get_state, read_state
 from storage.db import make_engine, session_scope
 from storage.models import ConversationState
 
@@ -37,3 +37,16 @@ def test_a_new_users_state_is_the_models_defaults(engine: Engine) -> None:
         assert (row.id, row.lang, row.lang_fixed, row.status) == (state.id, "zh", False, "bot")
         assert row.data == {} and model.data == {}
         assert row.created_at == state.created_at
+
+
+def test_a_new_users_turn_state_is_the_models_defaults(engine: Engine) -> None:
+    model = ConversationState(channel="web", user_ref="new")
+    with session_scope(engine) as session:
+        state = read_state(session=session, channel="web", user_ref="new")
+        made = {c: getattr(state, c) for c in ("channel", "user_ref", "lang", "lang_fixed")}
+        assert made == model.model_dump(include={"channel", "user_ref", "lang", "lang_fixed"})
+        assert (state.status, state.data) == (model.status, model.data)
+        state.data["n"] = 1  # the defaults are not shared between users
+    with session_scope(engine) as session:
+        again = read_state(session=session, channel="web", user_ref="new")  # read, not created
+        assert (again.id, again.data, model.data) == (state.id, {}, {})

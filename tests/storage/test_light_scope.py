@@ -1,5 +1,6 @@
 """`light_scope` (storage/light.py): one transaction for statements run below the ORM and for
-whatever uses the ORM inside it, committed or rolled back together, on SQLite and PostgreSQL."""
+whatever uses the ORM inside it, committed or rolled back together, on SQLite and PostgreSQL;
+a turn's (storage/turn_rows.py TurnSession) writes the user's held line at any flush."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from storage.conversations import transcript
 from storage.db import make_engine, session_scope
-from storage.light import light_scope
+from storage.light import light_scope, orm_session
 from storage.outbox import OutboxMessage, enqueue, has_unsent
+from storage.tickets import last_message_id
+from storage.turn_rows import TurnSession, hold_user_line, write_turn_rows
 from storage.wechat import (
     WechatDelivery,
     WechatUser,
@@ -87,3 +92,62 @@ def test_orm_rows_of_the_scope_are_seen_by_its_later_statements(engine: Engine) 
     assert _claims(engine) == []
     with session_scope(engine) as session:
         assert len(session.exec(select(OutboxMessage)).all()) == 1
+
+
+def test_what_listens_for_the_commit_hears_of_it_once_the_data_is_committed(
+    engine: Engine,
+) -> None:
+    # A turn's privacy erasure runs after its commit in a transaction of its own: it must find
+    # the turn's rows committed (and, on SQLite, the file's write lock free).
+    seen: list[list[str]] = []
+    with light_scope(engine) as session:
+        claim_delivery(session=session, delivery_id="d5", openid="o5")
+        event.listen(orm_session(session), "after_commit", lambda _s: seen.append(_claims(engine)))
+    assert seen == [["d5"]]
+
+
+def test_an_orm_session_made_inside_no_autoflush_does_not_autoflush(engine: Engine) -> None:
+    with light_scope(engine) as session:
+        with session.no_autoflush:
+            session.add(WechatUser(openid="o6"))
+            assert session.exec(select(WechatUser)).all() == []  # not flushed to be found
+        assert [u.openid for u in session.exec(select(WechatUser))] == ["o6"]  # autoflush again
+
+
+def test_a_turns_flush_writes_the_users_line_when_the_orm_holds_nothing(engine: Engine) -> None:
+    # A skill flushes to read the turn's own line back (a ticket's transcript range, the
+    # privacy summary): the line is written though no ORM object is pending.
+    with light_scope(engine, TurnSession) as session:
+        hold_user_line(session=session, channel="web", user_ref="u7", text="我的电话 123")
+        assert last_message_id(session=session, channel="web", user_ref="u7") > 0
+        write_turn_rows(
+            session=session,
+            channel="web",
+            user_ref="u7",
+            replies=["好"],
+            question=None,
+            delivery=None,
+        )
+    with session_scope(engine) as session:
+        lines = transcript(session=session, channel="web", user_ref="u7")
+        assert [(m.sender, m.text) for m in lines] == [("user", "我的电话 123"), ("bot", "好")]
+
+
+def test_scopes_in_a_row_on_one_held_connection_commit_each_on_its_own(engine: Engine) -> None:
+    # The WeChat claim and its turn share one checkout: the claim is committed (seen by other
+    # connections) before the turn's transaction begins, and a failed scope leaves the
+    # connection usable.
+    with engine.connect() as connection:
+        with light_scope(connection) as session:
+            assert claim_delivery(session=session, delivery_id="d8", openid="o8")
+        assert _claims(engine) == ["d8"]
+        with pytest.raises(RuntimeError), light_scope(connection) as session:
+            claim_delivery(session=session, delivery_id="d9", openid="o8")
+            record_subscription(session=session, openid="o8", subscribed=True, at=AT)  # ORM
+            raise RuntimeError
+        with light_scope(connection) as session:
+            assert not claim_delivery(session=session, delivery_id="d8", openid="o8")
+            record_subscription(session=session, openid="o8", subscribed=True, at=AT)
+        assert not connection.closed
+    assert _claims(engine) == ["d8"]
+    assert _user(engine, "o8") is not None

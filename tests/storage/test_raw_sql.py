@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.conversations import find_delivery, get_state, save_state
+from storage.conversations import find_delivery, get_state, read_state, save_state
 from storage.db import make_engine, session_scope
 from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog
 from storage.outbox import OutboxMessage, enqueue, enqueue_new, has_unsent, release_waiting
@@ -135,14 +135,19 @@ def test_a_delivery_recorded_twice_fails_as_sqlalchemy_integrity_error(engine: E
 
 def test_state_read_changed_and_saved_matches_the_orm(engine: Engine) -> None:
     with session_scope(engine) as session:
-        state = get_state(session=session, channel="web", user_ref="raw")
+        state = read_state(session=session, channel="web", user_ref="raw")
         assert state.id is not None and state.status == "bot" and state.data == {}
         state.lang, state.lang_fixed = "en", True
         state.data["flow"] = "booking"
         state.data["labels"] = ["是", 1.5, None, True]
         save_state(session=session, state=state)
     with session_scope(engine) as session:
-        state = get_state(session=session, channel="web", user_ref="raw")  # read, not created
+        state = read_state(session=session, channel="web", user_ref="raw")  # read, not created
+        assert (state.lang, state.lang_fixed, state.data["labels"]) == (
+            "en",
+            True,
+            ["是", 1.5, None, True],
+        )
         state.status = "human"
         save_state(session=session, state=state)
     with session_scope(engine) as session:
@@ -169,7 +174,7 @@ def test_saving_the_state_keeps_a_status_changed_meanwhile(engine: Engine) -> No
     with session_scope(engine) as session:
         get_state(session=session, channel="web", user_ref="u")
     with Session(engine) as turn:
-        state = get_state(session=turn, channel="web", user_ref="u")
+        state = read_state(session=turn, channel="web", user_ref="u")
         with session_scope(engine) as staff:  # staff take the conversation over meanwhile
             taken = get_state(session=staff, channel="web", user_ref="u")
             taken.status = "human"

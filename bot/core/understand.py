@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from bot.core.asking import asks
 from bot.core.dialogue import Dialogue
 from bot.core.needles import Prefiltered, Screen, hay_of
-from knowledge.tools.madrid import files_abroad, find_parties
+from knowledge.tools.madrid import files_abroad
 
 __all__ = (
     "CANCEL_WORDS",
@@ -382,7 +382,7 @@ def ordered_subjects(named: list[str], spoken: list[str], text: str) -> tuple[st
         spoken = [s for s in spoken if s != "certificate"]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
-    if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):
+    if "madrid" not in found and "priority" not in found and files_abroad(text):
         # "想在美国日本注册商标": protection in other countries is the Madrid route (or filing
         # there directly), though the message never says Madrid.
         found = ("madrid", *found)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import product
+from re import _compiler, _parser  # type: ignore[attr-defined]
 from re import _constants as c  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
 # The characters outside ASCII that `re` matches to an ASCII letter when it ignores case (İ ı ſ
@@ -162,15 +162,25 @@ def _needles_item(op: Any, av: Any, ignore: bool) -> Strings | None:
     return None
 
 
-def needles(rx: re.Pattern[str]) -> Strings | None:
-    """Strings of which every match of `rx` holds one (lower case when `rx` ignores case, to be
-    looked for in `fold(text)`), or None when the expression's tree does not say."""
+def _tree(rx: re.Pattern[str]) -> Any:
+    """The expression's parse tree, or None when the trees here are not to be read: a bytes,
+    verbose or locale expression, or an inline flag for the whole expression."""
     if not isinstance(rx.pattern, str) or rx.flags & (re.VERBOSE | re.LOCALE):
         return None
     tree = _parser.parse(rx.pattern, rx.flags)
-    if tree.state.flags != rx.flags:
-        return None  # an inline flag for the whole expression
-    found = _needles(tree.data, bool(rx.flags & re.IGNORECASE))
+    return tree if tree.state.flags == rx.flags else None
+
+
+def needles(rx: re.Pattern[str]) -> Strings | None:
+    """Strings of which every match of `rx` holds one (lower case when `rx` ignores case, to be
+    looked for in `fold(text)`), or None when the expression's tree does not say."""
+    tree = _tree(rx)
+    return None if tree is None else _kept(tree.data, bool(rx.flags & re.IGNORECASE))
+
+
+def _kept(items: Any, ignore: bool) -> Strings | None:
+    """`_needles` without the needles that hold another."""
+    found = _needles(items, ignore)
     if found is None:
         return None
     # A needle inside another is enough: "商标" covers "商标注册".
@@ -183,18 +193,22 @@ def needles(rx: re.Pattern[str]) -> Strings | None:
 
 
 def _key(needle: str) -> str:
-    """What indexes a needle: its first two characters (its one character)."""
-    return needle[:2]
+    """What indexes a needle: its first three characters (all of a shorter one). Three, not
+    two: English needles share their first two letters far more often ("how", "hold", "home"),
+    and each needle under a key the text holds is looked for; four cost more in keys than they
+    save (the lexicon's screens on the tuned messages: 316k, 261k, 283k instructions a text)."""
+    return needle[:3]
 
 
 def _keys(text: str) -> frozenset[str]:
-    """The characters and the pairs of adjacent characters of a text."""
-    return frozenset(text).union(text[i : i + 2] for i in range(len(text) - 1))
+    """The characters of a text and its runs of two and three adjacent characters."""
+    pairs = [text[i : i + 2] for i in range(len(text) - 1)]
+    return frozenset(text).union(pairs, [text[i : i + 3] for i in range(len(text) - 2)])
 
 
 class Hay:
     """A message as the pre-checks read it: as typed and folded, with the characters and
-    pairs of characters of each (made on first use). Made once per message."""
+    runs of two and three characters of each (made on first use). Made once per message."""
 
     __slots__ = ("_keys", "folded", "text")
 
@@ -212,7 +226,7 @@ class Hay:
 
 @dataclass(frozen=True)
 class Prefiltered:
-    """An expression with its needles, indexed by their first two characters: `search`
+    """An expression with its needles, indexed by their first three characters: `search`
     answers as `rx.search` does."""
 
     rx: re.Pattern[str]
@@ -222,7 +236,11 @@ class Prefiltered:
 
     @classmethod
     def of(cls, rx: re.Pattern[str]) -> Prefiltered:
-        found = needles(rx)
+        return cls.with_needles(rx, needles(rx))
+
+    @classmethod
+    def with_needles(cls, rx: re.Pattern[str], found: Strings | None) -> Prefiltered:
+        """`rx` with needles read from its tree (None: it is searched on every text)."""
         ignore = bool(rx.flags & re.I)
         if found is None:
             return cls(rx, None, frozenset(), ignore)
@@ -245,11 +263,26 @@ class Prefiltered:
     def search(self, hay: Hay) -> re.Match[str] | None:
         return self.rx.search(hay.text) if self.may_match(hay) else None
 
+    def branches(self) -> tuple[Prefiltered, ...]:
+        """An alternation's branches (`a|b|c`), each compiled alone with its own needles, or the
+        expression itself. `rx` matches a text exactly when one of them does (`search` tries
+        each branch at each position, and nothing follows the alternation), and a branch is a
+        much shorter expression to run than the whole; each keeps the whole's group numbers."""
+        tree = _tree(self.rx)
+        if tree is None or len(tree.data) != 1 or tree.data[0][0] is not c.BRANCH:
+            return (self,)
+        return tuple(
+            Prefiltered.with_needles(
+                _compiler.compile(branch, self.rx.flags), _kept(branch.data, self.ignore)
+            )
+            for branch in tree.data[0][1][1]
+        )
+
 
 class Screen:
     """Several prefiltered expressions pre-checked at once: `candidates(hay)` are the positions
     of those whose `may_match(hay)` holds, in their order, found from the hay's characters and
-    pairs of characters in one pass instead of one intersection per expression."""
+    runs of two and three in one pass instead of one intersection per expression."""
 
     def __init__(self, items: Sequence[Prefiltered]) -> None:
         self.items = tuple(items)
@@ -281,8 +314,21 @@ class Screen:
         return sorted(found)
 
     def matching(self, hay: Hay) -> list[int]:
-        """The positions of the expressions that match `hay.text`, in their order."""
-        return [n for n in self.candidates(hay) if self.items[n].rx.search(hay.text)]
+        """The positions of the expressions that match `hay.text`, in their order: searched
+        branch by branch (`Prefiltered.branches`), only the branches whose needles occur."""
+        branches, owners = self._branches
+        found: list[int] = []
+        for k in branches.candidates(hay):
+            n = owners[k]  # owners ascend with k: a found expression's other branches are skipped
+            if (not found or found[-1] != n) and branches.items[k].rx.search(hay.text):
+                found.append(n)
+        return found
+
+    @cached_property
+    def _branches(self) -> tuple[Screen, tuple[int, ...]]:
+        """A screen of every expression's branches, and the expression each belongs to."""
+        parts = [(n, branch) for n, p in enumerate(self.items) for branch in p.branches()]
+        return Screen([branch for _, branch in parts]), tuple(n for n, _ in parts)
 
     def sub_each(self, hay: Hay, replacements: Sequence[str]) -> str:
         """The text after each expression in turn replaced its matches (`rx.sub(replacements[n],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from bot.core.asking import asks
 from bot.core.dialogue import Dialogue
 from bot.core.needles import Prefiltered, Screen, hay_of
-from knowledge.tools.madrid import files_abroad, find_parties
+from knowledge.tools.madrid import files_abroad
 
 __all__ = (
     "CANCEL_WORDS",
@@ -189,6 +189,12 @@ class Lexicon:
     facet_phrases: dict[str, tuple[str, str]]
     intents: dict[str, tuple[int, tuple[str, ...]]]
     offtopic: re.Pattern[str] | None = None
+
+    @cached_property
+    def subject(self) -> dict[str | None, Subject]:
+        """The subjects by name (a turn looks up the conversation's subject, or None, several
+        times: a dictionary, not a walk through every subject)."""
+        return {s.name: s for s in self.subjects}
 
 
 @cache
@@ -376,7 +382,7 @@ def ordered_subjects(named: list[str], spoken: list[str], text: str) -> tuple[st
         spoken = [s for s in spoken if s != "certificate"]
     found = (*specific, *spoken, *[s for s in named if s == "registration"])
     # An earlier filing abroad whose date is kept for China is the priority claim, not Madrid.
-    if "madrid" not in found and "priority" not in found and files_abroad(text, find_parties(text)):
+    if "madrid" not in found and "priority" not in found and files_abroad(text):
         # "想在美国日本注册商标": protection in other countries is the Madrid route (or filing
         # there directly), though the message never says Madrid.
         found = ("madrid", *found)
@@ -384,7 +390,8 @@ def ordered_subjects(named: list[str], spoken: list[str], text: str) -> tuple[st
 
 
 def _named(subject: str, text: str) -> bool:
-    return any(s.words.search(text) for s in lexicon().subjects if s.name == subject)
+    found = lexicon().subject.get(subject)
+    return found is not None and bool(found.words.search(text))
 
 
 def facet_of(text: str) -> str | None:
@@ -1117,7 +1124,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     points_back = (
         bool(_LEAN.search(text)) and facet_of(text) is not None and not _NOT_YET.search(text)
     )
-    within = next((s.part_of for s in lexicon().subjects if s.name == dialogue.subject), None)
+    within = subject.part_of if (subject := lexicon().subject.get(dialogue.subject)) else None
     if (
         own == ["registration"]
         and dialogue.subject not in (None, "registration")
@@ -1140,7 +1147,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # A subject the message implies without its words ("在美国日本注册" is Madrid's): the
         # words retrieval would match are not there, the facet map answers (bot/faq).
         interp.extra["implied"] = True
-    spoken = next((s for s in lexicon().subjects if s.name == interp.subject), None)
+    spoken = lexicon().subject.get(interp.subject)
     if spoken and not spoken.words.search(text) and spoken.names(text):
         # "能弄掉吗": named in words the corpus never uses, retrieval gets the corpus's too.
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
@@ -1198,7 +1205,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     if interp.intent is None and not own and dialogue.subject and _WHY_FIGURE.search(text):
         # "why does the total jump by 200 just for the extra classes" after a Madrid estimate:
         # a question about a figure just given is the conversation's subject's, however long.
-        subject = next(s for s in lexicon().subjects if s.name == dialogue.subject)
+        subject = lexicon().subject[dialogue.subject]
         interp.query = f"{subject.en if lang == 'en' else subject.zh} {text}"
         for said, zh, en in _FIGURE_PARTS:
             if said.search(text):  # the line of the estimate asked about, in the corpus's words
@@ -1209,7 +1216,7 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     if interp.intent is None and not own and dialogue.subject:
         tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5
         if (short or lean) and (interp.facet or lean or tiny):
-            subject = next(s for s in lexicon().subjects if s.name == dialogue.subject)
+            subject = lexicon().subject[dialogue.subject]
             phrase = subject.en if lang == "en" else subject.zh
             rest = re.sub(r"^(那么|那|and|so|then)\s*", "", text.strip(), flags=re.IGNORECASE)
             interp.query = f"{phrase} {rest}"

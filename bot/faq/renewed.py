@@ -40,7 +40,7 @@ def renewal_of_context(interp: Interpretation | None, text: str, fmap: FacetMap)
     short = len(text) <= 16 if _CJK.search(text) else len(text.split()) <= 9
     if not short or interp.facet not in _TERM_FACETS or not fmap.covers(context, "validity"):
         return False
-    subject = next(s for s in lexicon().subjects if s.name == context)
+    subject = lexicon().subject[context]
     phrase = subject.zh if _CJK.search(text) else subject.en
     interp.subject, interp.facet, interp.followup = context, "validity", True
     interp.query = f"{phrase} {text}"

@@ -391,7 +391,8 @@ def read_facts(
     """Extract every fact the tools can use from `text` (`madrid`: a Madrid follow-up)."""
     norm = unicodedata.normalize("NFKC", text)
     facts = Facts(text=norm, dates=find_dates(norm, today))
-    listed = [m.span() for m in _CLASS_NO.finditer(norm)]
+    class_nos = list(_CLASS_NO.finditer(norm))
+    listed = [m.span() for m in class_nos]
     # "其中有一个类", "另外两个类": some of the classes counted, not how many there are.
     some = _SOME_CLASS_ITEMS.search(norm)
     other = _OTHER_CLASS_ITEMS.search(norm)
@@ -414,7 +415,7 @@ def read_facts(
         facts.other_items = (None, n) if 1 <= n <= 500 else None
         other = rest
     listed += [m.span() for m in (some, other) if m is not None]
-    numbers = {int(n) for m in _CLASS_NO.finditer(norm) for n in re.findall(r"\d+", m.group(0))}
+    numbers = {int(n) for m in class_nos for n in re.findall(r"\d+", m.group(0))}
     numbers = {n for n in numbers if 1 <= n <= 45}
     counts = [
         number(next(g for g in m.groups() if g))

@@ -342,12 +342,15 @@ _TO_CHINA = re.compile(
 )
 
 
-def files_abroad(text: str, parties: Sequence[PartyMatch]) -> bool:
-    """Whether `text`, naming `parties` (find_parties), asks about protecting a mark in Madrid
+def files_abroad(text: str, parties: Sequence[PartyMatch] | None = None) -> bool:
+    """Whether `text`, naming `parties` (find_parties; read here when not given, and only when
+    the text has a word of filing: most have none), asks about protecting a mark in Madrid
     members other than China."""
-    if not parties or not _FILE_WORD.search(text) or _TO_CHINA.search(text):
+    given_none = parties is not None and not parties
+    if given_none or not _FILE_WORD.search(text) or _TO_CHINA.search(text):
         return False
-    return any(p.member and p.code != "CN" for p in parties)
+    named = find_parties(text) if parties is None else parties
+    return any(p.member and p.code != "CN" for p in named)
 
 
 # --- table access -------------------------------------------------------------------------

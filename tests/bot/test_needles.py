@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from bot.core import understand
-from bot.core.needles import Hay, Prefiltered, fold, needles
+from bot.core.needles import Hay, Prefiltered, Screen, fold, needles
 from bot.core.spelling import correct_zh
 
 TUNED = Path(__file__).resolve().parents[1] / "data" / "dialogs" / "tuned.yaml"
@@ -52,6 +52,25 @@ def test_a_screen_picks_the_expressions_each_pre_check_lets_through() -> None:
         for screen in screens:
             each = [n for n, check in enumerate(screen.items) if check.may_match(hay)]
             assert screen.candidates(hay) == each, text
+
+
+def test_an_alternation_is_searched_branch_by_branch() -> None:
+    """`Prefiltered.branches`: each top-level branch alone, with the whole's group numbers (a
+    back-reference still finds its group), and the whole matches where one of them does."""
+    rx = re.compile(r"ab+c|(?<=x)yz|(q)\1|(?:续展|renew)\w*|^only$", re.IGNORECASE)
+    branches = Prefiltered.of(rx).branches()
+    assert [b.rx.groups for b in branches] == [1] * 5
+    assert branches[2].rx.search("aqq") and not branches[2].rx.search("aq")
+    texts = ["ABBC", "ac", "xyz", "yz", "qq", "q", "续展吗", "RENEWAL", "only", "not only", ""]
+    for text in [*texts, *(a + b for a in texts for b in texts)]:
+        hay = Hay(text)
+        assert any(b.search(hay) for b in branches) == bool(rx.search(text)), text
+        screen = Screen([Prefiltered.of(rx), Prefiltered.of(re.compile("b|z"))])
+        plain = [n for n, p in enumerate(screen.items) if p.rx.search(text)]
+        assert screen.matching(hay) == plain, text
+    # not an alternation at its top: the expression itself
+    alone = Prefiltered.of(re.compile(r"(a|b)c"))
+    assert alone.branches() == (alone,)
 
 
 def _subjects_plain(text: str) -> tuple[str, ...]:

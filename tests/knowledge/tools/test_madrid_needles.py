@@ -84,3 +84,21 @@ def test_every_alias_in_any_case_is_found_as_before() -> None:
         for said in (alias, alias.upper(), alias.lower(), alias.title()):
             for text in (f"to {said} please", f"{said}和{said}", said):
                 assert find_parties(text) == _every_expression(text), text
+
+
+@pytest.mark.parametrize(
+    "text", [*TEXTS, "我们想去日本注册", "file in china only", "在中国注册 美国呢"]
+)
+def test_filing_abroad_reads_the_parties_itself_as_the_caller_did(text: str) -> None:
+    """`files_abroad(text)` reads the parties only past its filing word: the same answer as
+    with the parties read first, and none read for a text without such a word."""
+    assert madrid.files_abroad(text) == madrid.files_abroad(text, find_parties(text))
+    assert not madrid.files_abroad(text, [])
+
+
+def test_filing_abroad_without_a_filing_word_reads_no_parties(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(madrid, "find_parties", lambda *_: pytest.fail("parties read"))
+    assert not madrid.files_abroad("指定美国、欧盟和日本要多少钱")
+    assert madrid.files_abroad("想在美日韩注册", find_parties("想在美日韩注册"))

@@ -11,7 +11,11 @@ time, one connection per caller. Prints req/s, p50/p99, errors, server CPU per r
 and workers, from /proc); per worker the requests it served, its CPU per request and (capped)
 how often it was throttled; the client's CPU per request and how busy the machine was; on
 PostgreSQL the connections opened and closed during each level; each worker's resident memory
-after the run. Loopback only; the client shares the machine. `--worker-cpu F` caps each worker
+after the run. Loopback only; the client shares the machine, so it is kept cheap: every request
+of a level is built before it starts, and each caller writes them on one keep-alive connection
+(asyncio protocol on uvloop, responses read by httptools), checks each answer (status 200; a
+WeChat message answered by an encrypted reply or `success`; /api/chat by its replies) and counts
+what is wrong as errors, by kind. `--worker-cpu F` caps each worker
 at F of a core in a cgroup of its own (`benchmarks/cpu_cap.py`), so 1 worker against 2 compares
 capacity on a fixed CPU budget rather than who got a core.
 """
@@ -33,11 +37,15 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
+import httptools
 import httpx
+import uvloop
 
 from benchmarks.cpu_cap import CpuCapError, CpuCaps
 from benchmarks.wechat_bench import AES_KEY, APPID, QUESTIONS, TOKEN, _requests
@@ -175,78 +183,205 @@ async def _sample_pg(server: _Server, peak: list[int], stop: asyncio.Event) -> N
             await asyncio.wait_for(stop.wait(), 0.5)
 
 
+def _http(method: str, path: str, host: str, body: bytes = b"", *headers: str) -> bytes:
+    """One HTTP/1.1 request as bytes, as a client writes it on a keep-alive connection."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "User-Agent: tmbot-load", "Accept: */*"]
+    if method == "POST":
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join([*lines, *headers]) + "\r\n\r\n").encode() + body
+
+
+class _Prepared:
+    """Every request of a level, built before it starts (WeChat signatures, encrypted bodies with
+    fresh MsgIds, signed visitor cookies, JSON bodies), so the timed loop only writes bytes.
+    Request n of a mixed level is the next WeChat message when n is odd, else visitor n % 500's
+    web-chat message (the same requests the client built in the loop before)."""
+
+    def __init__(self, kind: str, host: str, seconds: float, offset: int) -> None:
+        from handlers.web.visitor import COOKIE, sign_visitor
+
+        self.kind = kind
+        self.bare = _http("GET", "/healthz", host)
+        self.chat: list[bytes] = []
+        self.wechat: Iterator[bytes] = iter(())
+        if kind == "bare":
+            return
+        for n in range(500):
+            visitor = "w" + hashlib.sha256(f"load-{offset}-{n}".encode()).hexdigest()[:32]
+            # httpx's JSON body: UTF-8, compact.
+            text = json.dumps(
+                {"text": QUESTIONS[n % len(QUESTIONS)]}, ensure_ascii=False, separators=(",", ":")
+            )
+            self.chat.append(
+                _http(
+                    "POST",
+                    "/api/chat",
+                    host,
+                    text.encode(),
+                    "Content-Type: application/json",
+                    f"Cookie: {COOKIE}={sign_visitor(visitor, SECRET)}",
+                )
+            )
+        self.wechat = iter(
+            [
+                _http("POST", f"/wechat?{urlencode(params)}", host, body)
+                for params, body in _requests(int(seconds * 2000) + 100, offset)
+            ]
+        )
+
+    def pick(self, n: int) -> tuple[str, bytes] | None:
+        """Request n's kind and bytes; None once the level has sent every WeChat message."""
+        if self.kind == "bare":
+            return "bare", self.bare
+        if n % 2:
+            data = next(self.wechat, None)
+            return None if data is None else ("wechat", data)
+        return "chat", self.chat[n % 500]
+
+
+def _problem(kind: str, status: int, body: bytes) -> str | None:
+    """What is wrong with a response, or None: a WeChat message is answered by an encrypted
+    passive reply or `success`, a web-chat message by its replies, each with 200."""
+    if status != 200:
+        return f"status {status}"
+    if kind == "wechat" and body != b"success":
+        if not (body.startswith(b"<xml>") and b"<Encrypt>" in body):
+            return "WeChat answer neither an encrypted reply nor success"
+    elif kind == "chat":
+        try:
+            replies = json.loads(body)["replies"]
+        except (ValueError, KeyError, TypeError):
+            return "/api/chat answer without a replies list"
+        if not replies:
+            return "/api/chat answered no reply"
+    return None
+
+
+class _Connection(asyncio.Protocol):
+    """One caller's keep-alive connection: writes a request's bytes and reads the response with
+    httptools' parser (the one uvicorn serves with). httpx cost the client about 1.1 ms of CPU a
+    request, a quarter of the machine it measured; see docs/benchmarks.md, session 13."""
+
+    def __init__(self) -> None:
+        self.parser = httptools.HttpResponseParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.port = 0  # the client side's port: which worker serves it (_connections_by_worker)
+        self.body: list[bytes] = []
+        self.waiter: asyncio.Future[tuple[int, bytes]] | None = None
+        self.open = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports have asyncio.Transport's methods without being its subclasses.
+        self.transport = cast(asyncio.Transport, transport)
+        self.open = True
+        self.port = transport.get_extra_info("sockname")[1]
+
+    def request(self, data: bytes) -> asyncio.Future[tuple[int, bytes]]:
+        """The response's status and body, once all of it has come."""
+        assert self.transport
+        self.waiter = asyncio.get_running_loop().create_future()
+        self.body = []
+        self.transport.write(data)
+        return self.waiter
+
+    def data_received(self, data: bytes) -> None:
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserError as exc:
+            self._fail(exc)
+
+    def on_body(self, body: bytes) -> None:
+        self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        if not self.parser.should_keep_alive():  # the caller's next request opens another
+            self.close()
+        if self.waiter and not self.waiter.done():
+            self.waiter.set_result((self.parser.get_status_code(), b"".join(self.body)))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._fail(exc or ConnectionResetError("connection closed before the response"))
+
+    def _fail(self, exc: Exception) -> None:
+        self.close()
+        if self.waiter and not self.waiter.done():
+            self.waiter.set_exception(exc)
+
+    def close(self) -> None:
+        self.open = False
+        if self.transport:
+            self.transport.close()
+
+
 async def _level(
     base: str, server: _Server, concurrency: int, seconds: float, kind: str, offset: int
 ) -> dict[str, Any]:
     """One concurrency level for `seconds`: `kind` is "mixed" or "bare"."""
-    from handlers.web.visitor import COOKIE, sign_visitor
-
     latencies: list[float] = []
     by_port: Counter[int] = Counter()
-    errors = 0
-    wechat = iter(_requests(int(seconds * 2000) + 100, offset))
+    errors: Counter[str] = Counter()
+    prepared = _Prepared(kind, base.split("//", 1)[1], seconds, offset)
     counter = itertools.count()
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with contextlib.AsyncExitStack() as stack:
-        # One connection per caller, as a proxy's upstream connections are used. One shared
-        # pool hands each request to its first idle connection: at concurrency 64 the others
-        # sat idle until the server's keep-alive timeout closed them, and the pool's bookkeeping
-        # cost the client about 7 ms of CPU a request (2 ms with a connection each).
-        clients = [
-            await stack.enter_async_context(
-                httpx.AsyncClient(base_url=base, limits=limits, timeout=30)
-            )
-            for _ in range(concurrency)
-        ]
+    loop = asyncio.get_running_loop()
 
-        async def one(client: httpx.AsyncClient, n: int) -> httpx.Response:
-            if kind == "bare":
-                return await client.get("/healthz")
-            if n % 2:
-                params, body = next(wechat)
-                return await client.post("/wechat", params=params, content=body)
-            visitor = "w" + hashlib.sha256(f"load-{offset}-{n % 500}".encode()).hexdigest()[:32]
-            cookies = {COOKIE: sign_visitor(visitor, SECRET)}
-            payload = {"text": QUESTIONS[n % len(QUESTIONS)]}
-            return await client.post("/api/chat", json=payload, cookies=cookies)
+    async def connect() -> _Connection:
+        return (await loop.create_connection(_Connection, "127.0.0.1", server.port))[1]
 
-        async def worker(client: httpx.AsyncClient) -> None:
-            nonlocal errors
-            while time.perf_counter() < deadline:
-                start = time.perf_counter()
-                try:
-                    resp = await one(client, next(counter))
-                except httpx.HTTPError:
-                    errors += 1
-                    continue
-                latencies.append(time.perf_counter() - start)
-                errors += resp.status_code != 200
-                with contextlib.suppress(Exception):  # which connection (so: which worker)
-                    by_port[resp.extensions["network_stream"].get_extra_info("client_addr")[1]] += 1
+    async def caller(conn: _Connection) -> _Connection:
+        while time.perf_counter() < deadline:
+            picked = prepared.pick(next(counter))
+            if picked is None:
+                errors["ran out of prepared WeChat messages"] += 1
+                break
+            what, data = picked
+            start = time.perf_counter()
+            try:
+                if not conn.open:
+                    conn = await connect()
+                status, body = await conn.request(data)
+            except (OSError, httptools.HttpParserError) as exc:
+                errors[type(exc).__name__] += 1
+                continue
+            latencies.append(time.perf_counter() - start)
+            by_port[conn.port] += 1
+            problem = _problem(what, status, body)
+            if problem:
+                errors[problem] += 1
+        return conn  # still open: the server's side names the worker that served it
 
-        pids = _pids(server.pid)
-        if server.caps and server.pg:  # connections opened since the last level included
-            server.caps.favour(server.pg.backends())
-        pg_before = server.pg.sample() if server.pg else None
-        stop, peak = asyncio.Event(), []  # type: ignore[var-annotated]
-        sampler = asyncio.create_task(_sample_pg(server, peak, stop)) if server.pg else None
-        caps_before = {p: server.caps.stat(p) for p in server.workers} if server.caps else {}
-        per_worker = {p: _cpu([p]) for p in server.workers}
-        supervisor = _cpu([server.pid])
-        machine, own = _machine(), time.process_time()
-        started, cpu = time.perf_counter(), _cpu(pids)
-        deadline = started + seconds
-        await asyncio.gather(*(worker(client) for client in clients))
-        elapsed, cpu = time.perf_counter() - started, _cpu(pids) - cpu
-        own = time.process_time() - own
-        machine = tuple(b - a for a, b in zip(machine, _machine(), strict=True))
-        per_worker = {p: _cpu([p]) - c for p, c in per_worker.items()}
-        supervisor = _cpu([server.pid]) - supervisor
-        owners = _connections_by_worker(server)  # before the client closes its connections
-        stop.set()
-        if sampler:
-            await sampler
-        pg_after = server.pg.sample() if server.pg else None
+    # One connection per caller, opened before the level, as a proxy's upstream connections
+    # are used (one shared httpx pool put every request on its first idle connections).
+    connections = [await connect() for _ in range(concurrency)]
+    pids = _pids(server.pid)
+    if server.caps and server.pg:  # connections opened since the last level included
+        server.caps.favour(server.pg.backends())
+    pg_before = server.pg.sample() if server.pg else None
+    stop, peak = asyncio.Event(), []  # type: ignore[var-annotated]
+    sampler = asyncio.create_task(_sample_pg(server, peak, stop)) if server.pg else None
+    caps_before = {p: server.caps.stat(p) for p in server.workers} if server.caps else {}
+    per_worker = {p: _cpu([p]) for p in server.workers}
+    supervisor = _cpu([server.pid])
+    machine, own = _machine(), time.process_time()
+    started, cpu = time.perf_counter(), _cpu(pids)
+    deadline = started + seconds
+    callers = [asyncio.create_task(caller(conn)) for conn in connections]
+    # A response not come 30 s after the level's end is an error, as httpx's timeout made it.
+    done, late = await asyncio.wait(callers, timeout=seconds + 30)
+    elapsed, cpu = time.perf_counter() - started, _cpu(pids) - cpu
+    own = time.process_time() - own
+    machine = tuple(b - a for a, b in zip(machine, _machine(), strict=True))
+    per_worker = {p: _cpu([p]) - c for p, c in per_worker.items()}
+    supervisor = _cpu([server.pid]) - supervisor
+    owners = _connections_by_worker(server)  # before the client closes its connections
+    for task in late:
+        task.cancel()
+        errors["no response within 30 s"] += 1
+    for conn in connections + [task.result() for task in done]:
+        conn.close()
+    stop.set()
+    if sampler:
+        await sampler
+    pg_after = server.pg.sample() if server.pg else None
     latencies.sort()
     n = max(len(latencies), 1)
     served = Counter(dict.fromkeys(server.workers, 0))
@@ -272,7 +407,8 @@ async def _level(
         )
     result: dict[str, Any] = {
         "n": len(latencies),
-        "errors": errors,
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000 if latencies else 0.0,
         "p99": latencies[min(n - 1, int(n * 0.99))] * 1000 if latencies else 0.0,
@@ -386,7 +522,7 @@ def _run_workers(workers: int, url: str, args: argparse.Namespace) -> list[dict[
             else None
         )
         server = _Server(server_proc.pid, port, pids, caps, pg)
-        results = asyncio.run(_measure(base, server, workers, args))
+        results = uvloop.run(_measure(base, server, workers, args))
         if _workers(server.pid, workers) != pids:
             print("  WARNING: the worker processes changed during the run (a worker restarted)")
         print("  worker RSS MiB: " + ", ".join(f"{_rss_mib(p):.0f}" for p in pids))
@@ -435,6 +571,8 @@ def _print(name: str, r: dict[str, Any]) -> None:
     ]
     if r["supervisor_cpu_s"] is not None:
         extra.append(f"supervisor {r['supervisor_cpu_s']:.2f} s CPU")
+    if r["error_kinds"]:
+        extra.append("errors: " + ", ".join(f"{k} {v}" for k, v in r["error_kinds"].items()))
     if r["unattributed"]:
         extra.append(f"{r['unattributed']} req on connections closed before the end")
     if "pg_opened" in r:

@@ -38,8 +38,17 @@ ERASE = _words(
     "删除我的数据", "删除我的个人信息", "delete my data", "erase my data", "/deletemydata",
     "privacy:erase",
 )  # fmt: skip
-ERASE_YES = _words("privacy:erase:yes", "确认删除", "yes, delete", "yes delete", "confirm delete")
-ERASE_NO = _words("privacy:erase:no", "不删除", "keep my data", "取消", "cancel", "no", "不")
+# Answers to "Delete your data?" just asked: the labels of its two buttons, and the plain yes and
+# no a clerk types on a channel without buttons (a bare "yes" used to drop the question unheard).
+ERASE_YES = _words(
+    "privacy:erase:yes", "确认删除", "yes, delete", "yes delete", "confirm delete",
+    "确认", "确定", "是", "是的", "对", "好", "好的", "删除", "删吧", "删掉吧", "可以",
+    "yes", "y", "yeah", "yep", "sure", "ok", "okay", "confirm", "delete", "delete it",
+)  # fmt: skip
+ERASE_NO = _words(
+    "privacy:erase:no", "不删除", "keep my data", "取消", "cancel", "no", "不",
+    "不用", "不用了", "不要", "否", "算了", "n", "nope", "no thanks", "keep it",
+)  # fmt: skip
 STOP_REMINDERS = _words(
     "取消提醒", "不要提醒", "关闭提醒", "stop reminders", "no reminders", "/stopreminders",
     "privacy:reminders",

@@ -286,3 +286,21 @@ def test_privacy_requests_in_ones_own_words(rt: Runtime) -> None:
     for question in ("删除商标信息怎么办", "商标申请人的个人信息会公开吗"):
         answer = joined(say(conv, question, user="u4"))
         assert "个人信息保护说明" not in answer and "确认删除" not in answer
+
+
+def test_a_plain_yes_or_no_answers_the_erasure_question(rt: Runtime) -> None:
+    """On a channel without buttons a clerk types "yes" or "是的", not the button's label: that
+    answers the question just asked; it is not small talk that drops it."""
+    conv = rt.conversation
+    for user, ask, yes in (("e1", "delete my data", "Yes!"), ("z1", "删除我的数据", "是的")):
+        say(conv, "续展要交多少钱", user=user)
+        say(conv, ask, user=user)
+        say(conv, yes, user=user)
+        assert _rows(rt.engine, ChatMessage, user_ref=user) == [], user
+    say(conv, "续展要交多少钱", user="e2")
+    say(conv, "delete my data", user="e2")
+    assert "nothing was deleted" in joined(say(conv, "nope", user="e2"))
+    assert _rows(rt.engine, ChatMessage, user_ref="e2")
+    # Asked afresh, "yes" alone erases nothing: the question was not just asked.
+    say(conv, "yes", user="e2")
+    assert _rows(rt.engine, ChatMessage, user_ref="e2")

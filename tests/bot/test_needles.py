@@ -59,18 +59,45 @@ def test_an_alternation_is_searched_branch_by_branch() -> None:
     back-reference still finds its group), and the whole matches where one of them does."""
     rx = re.compile(r"ab+c|(?<=x)yz|(q)\1|(?:续展|renew)\w*|^only$", re.IGNORECASE)
     branches = Prefiltered.of(rx).branches()
-    assert [b.rx.groups for b in branches] == [1] * 5
-    assert branches[2].rx.search("aqq") and not branches[2].rx.search("aq")
+    assert [b.groups for b, _ in branches] == [1] * 5
+    assert branches[2][0].search("aqq") and not branches[2][0].search("aq")
+    # each branch's own needles, by their keys
+    assert [by_key and sorted(by_key) for _, by_key in branches] == [
+        ["a"],
+        ["yz"],
+        ["q"],
+        ["ren", "续展"],
+        ["onl"],
+    ]
     texts = ["ABBC", "ac", "xyz", "yz", "qq", "q", "续展吗", "RENEWAL", "only", "not only", ""]
     for text in [*texts, *(a + b for a in texts for b in texts)]:
         hay = Hay(text)
-        assert any(b.search(hay) for b in branches) == bool(rx.search(text)), text
+        assert any(b.search(text) for b, _ in branches) == bool(rx.search(text)), text
         screen = Screen([Prefiltered.of(rx), Prefiltered.of(re.compile("b|z"))])
         plain = [n for n, p in enumerate(screen.items) if p.rx.search(text)]
         assert screen.matching(hay) == plain, text
-    # not an alternation at its top: the expression itself
+    # not an alternation at its top: the expression itself, with its needles
     alone = Prefiltered.of(re.compile(r"(a|b)c"))
-    assert alone.branches() == (alone,)
+    assert alone.branches() == ((alone.rx, alone.by_key),)
+
+
+def test_branches_share_the_whole_expressions_needle_strings() -> None:
+    """The lexicon screens' branches hold a needle equal to one of the whole expressions' as
+    that same string, not a copy (memory: issue 19)."""
+    pre = understand._prefilters()
+    for screen in (pre.subject_words, pre.subject_said, pre.facet_words):
+        strings = [n for p in screen.items for v in (p.by_key or {}).values() for n in v]
+        whole, held = set(strings), {id(n) for n in strings}
+        index = screen._branches[0]
+        shared = [
+            n
+            for by_key in index._by_key.values()
+            for entries in by_key.values()
+            for _, found in entries
+            for n in found or ()
+            if n in whole
+        ]
+        assert shared and all(id(n) in held for n in shared)
 
 
 def _subjects_plain(text: str) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ message and on every code point that `re` matches to another when it ignores cas
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import product
@@ -25,6 +25,7 @@ from typing import Any
 _ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _MAX_STRINGS = 64  # a literal set larger than this is not expanded further
 _ZERO_WIDTH = {c.AT, c.ASSERT, c.ASSERT_NOT}
+_REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT)
 
 Strings = frozenset[str]
 _ByKey = dict[str, tuple[str, ...]]  # needles by their keys (`_key`)
@@ -85,7 +86,7 @@ def _exact_item(op: Any, av: Any, ignore: bool) -> Strings | None:
     if op is c.BRANCH:
         out = _branches(av, _exact, ignore)
         return out if out is not None and len(out) <= _MAX_STRINGS else None
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+    if op in _REPEATS:
         low, high, sub = av
         if high > 2:
             return None
@@ -157,10 +158,32 @@ def _needles_item(op: Any, av: Any, ignore: bool) -> Strings | None:
         return None if add or delete else _needles(sub.data, ignore)
     if op is c.BRANCH:
         return _branches(av, _needles, ignore)
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+    if op in _REPEATS:
         low, _high, sub = av
         return _needles(sub.data, ignore) if low >= 1 else None
     return None
+
+
+def _ops(items: Any) -> Iterator[Any]:
+    """The operators of a sequence and of the groups, alternations and repeats in it."""
+    for op, av in items:
+        yield op
+        if op is c.SUBPATTERN:
+            yield from _ops(av[3].data)
+        elif op is c.BRANCH:
+            for branch in av[1]:
+                yield from _ops(branch.data)
+        elif op in _REPEATS:
+            yield from _ops(av[2].data)
+
+
+def _literal(items: Any, ignore: bool) -> bool:
+    """Whether a sequence matches exactly where one of its needles occurs: it matches one of a
+    few strings, found as `_exact` finds them, and checks nothing about where they stand.
+    Ignoring case, a character folds to a needle's character exactly when `re` matches it to
+    the expression's (tests/bot/test_needles.py checks both ways), so no search is needed."""
+    found = _exact(items, ignore)
+    return found is not None and "" not in found and _ZERO_WIDTH.isdisjoint(_ops(items))
 
 
 def _tree(rx: re.Pattern[str]) -> Any:
@@ -261,18 +284,21 @@ class Prefiltered:
 
     def branches(
         self, same: dict[str, str] | None = None
-    ) -> tuple[tuple[re.Pattern[str], _ByKey | None], ...]:
+    ) -> tuple[tuple[re.Pattern[str] | None, _ByKey | None], ...]:
         """An alternation's branches (`a|b|c`), each compiled alone with its own needles (as
         `by_key` holds them), or the expression itself. `rx` matches a text exactly when one of
         them does (`search` tries each branch at each position, and nothing follows the
         alternation), and a branch is a much shorter expression to run than the whole; each
-        keeps the whole's group numbers."""
+        keeps the whole's group numbers. A branch whose needles alone decide (`_literal`) is
+        not compiled: None in place of its expression."""
         tree = _tree(self.rx)
         if tree is None or len(tree.data) != 1 or tree.data[0][0] is not c.BRANCH:
             return ((self.rx, self.by_key),)
         return tuple(
             (
-                _compiler.compile(branch, self.rx.flags),
+                None
+                if _literal(branch.data, self.ignore)
+                else _compiler.compile(branch, self.rx.flags),
                 _by_key(_kept(branch.data, self.ignore), same),
             )
             for branch in tree.data[0][1][1]
@@ -356,12 +382,13 @@ class Screen:
         found: list[int] = []
         for k in index.candidates(hay):
             n = owners[k]  # owners ascend with k: a found expression's other branches are skipped
-            if (not found or found[-1] != n) and patterns[k].search(hay.text):
+            rx = patterns[k]  # None: the branch's needles alone decide (`_literal`)
+            if (not found or found[-1] != n) and (rx is None or rx.search(hay.text)):
                 found.append(n)
         return found
 
     @cached_property
-    def _branches(self) -> tuple[_Index, tuple[re.Pattern[str], ...], tuple[int, ...]]:
+    def _branches(self) -> tuple[_Index, tuple[re.Pattern[str] | None, ...], tuple[int, ...]]:
         """Every expression's branches pre-checked at once, the branches, and the expression
         each belongs to. Only what `matching` reads is kept: no `Prefiltered` per branch."""
         # The branches' needles and keys, as one string each with the whole expressions'.

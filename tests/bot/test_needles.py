@@ -81,6 +81,18 @@ def test_an_alternation_is_searched_branch_by_branch() -> None:
     assert alone.branches() == ((alone.rx, alone.by_key),)
 
 
+def test_a_branch_of_plain_strings_is_decided_by_its_needles() -> None:
+    """A branch that matches one of a few strings and checks nothing about where they stand is
+    not compiled: a text holds a match exactly when it holds one of its needles."""
+    rx = re.compile(r"colou?r|商标(注册)?|\bterm\b|x+|[kq]i", re.IGNORECASE)
+    branches = Prefiltered.of(rx).branches()
+    assert [b is None for b, _ in branches] == [True, True, False, False, True]
+    screen = Screen([Prefiltered.of(rx)])
+    texts = ["COLOUR", "Color", "colr", "商标吗", "term", "terms", "xx", "\u212ai", "K\u0131", "QI"]
+    for text in [*texts, *(a + " " + b for a in texts for b in texts)]:
+        assert screen.matching(Hay(text)) == ([0] if rx.search(text) else []), text
+
+
 def test_branches_share_the_whole_expressions_needle_strings() -> None:
     """The lexicon screens' branches hold a needle equal to one of the whole expressions' as
     that same string, not a copy (memory: issue 19)."""
@@ -165,6 +177,20 @@ def _ignore_case_classes() -> dict[int, set[int]]:
             if len(key) == 1:
                 groups.setdefault(key, set()).add(cp)
     return {cp: members for members in groups.values() for cp in members}
+
+
+def test_re_matches_a_needle_character_to_every_character_that_folds_to_it() -> None:
+    """The converse, on which a branch of plain strings relies (its needles alone decide, no
+    search): each character whose fold is a needle's character (ASCII or CJK) is one `re`
+    matches, ignoring case, to the characters of an expression that give that needle."""
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        folded = fold(ch)
+        if folded.isascii() or "\u3000" <= folded <= "\u9fff":
+            for pattern in {folded, folded.upper()}:
+                assert re.fullmatch(re.escape(pattern), ch, re.IGNORECASE), (hex(cp), pattern)
 
 
 @pytest.mark.parametrize("kind", ["ascii", "cjk"])

@@ -283,7 +283,7 @@ class Prefiltered:
         return self.rx.search(hay.text) if self.may_match(hay) else None
 
     def branches(
-        self, same: dict[str, str] | None = None
+        self, same: dict[Any, Any] | None = None
     ) -> tuple[tuple[re.Pattern[str] | None, _ByKey | None], ...]:
         """An alternation's branches (`a|b|c`), each compiled alone with its own needles (as
         `by_key` holds them), or the expression itself. `rx` matches a text exactly when one of
@@ -305,9 +305,9 @@ class Prefiltered:
         )
 
 
-def _by_key(found: Strings | None, same: dict[str, str] | None = None) -> _ByKey | None:
-    """Needles indexed by their keys (`_key`), in order; each needle and key taken from `same`
-    when it holds an equal string, to share one string among the expressions that hold it."""
+def _by_key(found: Strings | None, same: dict[Any, Any] | None = None) -> _ByKey | None:
+    """Needles indexed by their keys (`_key`), in order; each needle, key and tuple of needles
+    taken from `same` when it holds an equal one, to share one among the expressions."""
     if found is None:
         return None
     one = {} if same is None else same
@@ -316,7 +316,8 @@ def _by_key(found: Strings | None, same: dict[str, str] | None = None) -> _ByKey
         n = one.setdefault(n, n)
         key = _key(n)
         by_key.setdefault(one.setdefault(key, key), []).append(n)
-    return {k: tuple(v) for k, v in by_key.items()}
+    index = {k: tuple(v) for k, v in by_key.items()}
+    return {k: one.setdefault(v, v) for k, v in index.items()}
 
 
 class _Index:
@@ -391,8 +392,8 @@ class Screen:
     def _branches(self) -> tuple[_Index, tuple[re.Pattern[str] | None, ...], tuple[int, ...]]:
         """Every expression's branches pre-checked at once, the branches, and the expression
         each belongs to. Only what `matching` reads is kept: no `Prefiltered` per branch."""
-        # The branches' needles and keys, as one string each with the whole expressions'.
-        same = {s: s for p in self.items for k, v in (p.by_key or {}).items() for s in (k, *v)}
+        # The branches' needles, keys and tuples of needles, as one each with the wholes'.
+        same = {x: x for p in self.items for k, v in (p.by_key or {}).items() for x in (k, v, *v)}
         parts = [
             (n, p.ignore, rx, by_key)
             for n, p in enumerate(self.items)

@@ -94,22 +94,18 @@ def test_a_branch_of_plain_strings_is_decided_by_its_needles() -> None:
 
 
 def test_branches_share_the_whole_expressions_needle_strings() -> None:
-    """The lexicon screens' branches hold a needle equal to one of the whole expressions' as
-    that same string, not a copy (memory: issue 19)."""
+    """The lexicon screens' branches hold a needle, or a tuple of needles, equal to one of the
+    whole expressions' as that same object, not a copy (memory: issue 19)."""
     pre = understand._prefilters()
     for screen in (pre.subject_words, pre.subject_said, pre.facet_words):
-        strings = [n for p in screen.items for v in (p.by_key or {}).values() for n in v]
-        whole, held = set(strings), {id(n) for n in strings}
+        tuples = [v for p in screen.items for v in (p.by_key or {}).values()]
+        strings = [n for v in tuples for n in v]
+        whole = set(strings) | set(tuples)
+        held = {id(x) for x in [*strings, *tuples]}
         index = screen._branches[0]
-        shared = [
-            n
-            for by_key in index._by_key.values()
-            for entries in by_key.values()
-            for _, found in entries
-            for n in found or ()
-            if n in whole
-        ]
-        assert shared and all(id(n) in held for n in shared)
+        found = [f for by_key in index._by_key.values() for e in by_key.values() for _, f in e]
+        shared = [x for f in found for x in (f, *(f or ())) if x in whole]
+        assert shared and all(id(x) in held for x in shared)
 
 
 def _subjects_plain(text: str) -> tuple[str, ...]:

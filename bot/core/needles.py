@@ -12,7 +12,7 @@ message and on every code point that `re` matches to another when it ignores cas
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import product
@@ -25,8 +25,10 @@ from typing import Any
 _ASCII_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 _MAX_STRINGS = 64  # a literal set larger than this is not expanded further
 _ZERO_WIDTH = {c.AT, c.ASSERT, c.ASSERT_NOT}
+_REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT)
 
 Strings = frozenset[str]
+_ByKey = dict[str, tuple[str, ...]]  # needles by their keys (`_key`)
 
 
 def fold(text: str) -> str:
@@ -84,7 +86,7 @@ def _exact_item(op: Any, av: Any, ignore: bool) -> Strings | None:
     if op is c.BRANCH:
         out = _branches(av, _exact, ignore)
         return out if out is not None and len(out) <= _MAX_STRINGS else None
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+    if op in _REPEATS:
         low, high, sub = av
         if high > 2:
             return None
@@ -156,10 +158,32 @@ def _needles_item(op: Any, av: Any, ignore: bool) -> Strings | None:
         return None if add or delete else _needles(sub.data, ignore)
     if op is c.BRANCH:
         return _branches(av, _needles, ignore)
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+    if op in _REPEATS:
         low, _high, sub = av
         return _needles(sub.data, ignore) if low >= 1 else None
     return None
+
+
+def _ops(items: Any) -> Iterator[Any]:
+    """The operators of a sequence and of the groups, alternations and repeats in it."""
+    for op, av in items:
+        yield op
+        if op is c.SUBPATTERN:
+            yield from _ops(av[3].data)
+        elif op is c.BRANCH:
+            for branch in av[1]:
+                yield from _ops(branch.data)
+        elif op in _REPEATS:
+            yield from _ops(av[2].data)
+
+
+def _literal(items: Any, ignore: bool) -> bool:
+    """Whether a sequence matches exactly where one of its needles occurs: it matches one of a
+    few strings, found as `_exact` finds them, and checks nothing about where they stand.
+    Ignoring case, a character folds to a needle's character exactly when `re` matches it to
+    the expression's (tests/bot/test_needles.py checks both ways), so no search is needed."""
+    found = _exact(items, ignore)
+    return found is not None and "" not in found and _ZERO_WIDTH.isdisjoint(_ops(items))
 
 
 def _tree(rx: re.Pattern[str]) -> Any:
@@ -241,14 +265,9 @@ class Prefiltered:
     @classmethod
     def with_needles(cls, rx: re.Pattern[str], found: Strings | None) -> Prefiltered:
         """`rx` with needles read from its tree (None: it is searched on every text)."""
+        index = _by_key(found)
         ignore = bool(rx.flags & re.I)
-        if found is None:
-            return cls(rx, None, frozenset(), ignore)
-        by_key: dict[str, list[str]] = {}
-        for n in sorted(found):
-            by_key.setdefault(_key(n), []).append(n)
-        index = {k: tuple(v) for k, v in by_key.items()}
-        return cls(rx, index, frozenset(index), ignore)
+        return cls(rx, index, frozenset(index or ()), ignore)
 
     def may_match(self, hay: Hay) -> bool:
         """False only when `rx` cannot match `hay.text`."""
@@ -263,43 +282,74 @@ class Prefiltered:
     def search(self, hay: Hay) -> re.Match[str] | None:
         return self.rx.search(hay.text) if self.may_match(hay) else None
 
-    def branches(self) -> tuple[Prefiltered, ...]:
-        """An alternation's branches (`a|b|c`), each compiled alone with its own needles, or the
-        expression itself. `rx` matches a text exactly when one of them does (`search` tries
-        each branch at each position, and nothing follows the alternation), and a branch is a
-        much shorter expression to run than the whole; each keeps the whole's group numbers."""
+    def branches(
+        self, same: dict[Any, Any] | None = None
+    ) -> tuple[tuple[re.Pattern[str] | None, _ByKey | None], ...]:
+        """An alternation's branches (`a|b|c`), each compiled alone with its own needles (as
+        `by_key` holds them), or the expression itself. `rx` matches a text exactly when one of
+        them does (`search` tries each branch at each position, and nothing follows the
+        alternation), and a branch is a much shorter expression to run than the whole; each
+        keeps the whole's group numbers. A branch whose needles alone decide (`_literal`) is
+        not compiled: None in place of its expression."""
         tree = _tree(self.rx)
         if tree is None or len(tree.data) != 1 or tree.data[0][0] is not c.BRANCH:
-            return (self,)
+            return ((self.rx, self.by_key),)
         return tuple(
-            Prefiltered.with_needles(
-                _compiler.compile(branch, self.rx.flags), _kept(branch.data, self.ignore)
+            (
+                None
+                if _literal(branch.data, self.ignore)
+                else _compiler.compile(branch, self.rx.flags),
+                _by_key(_kept(branch.data, self.ignore), same),
             )
             for branch in tree.data[0][1][1]
         )
 
 
-class Screen:
-    """Several prefiltered expressions pre-checked at once: `candidates(hay)` are the positions
-    of those whose `may_match(hay)` holds, in their order, found from the hay's characters and
-    runs of two and three in one pass instead of one intersection per expression."""
+def _by_key(found: Strings | None, same: dict[Any, Any] | None = None) -> _ByKey | None:
+    """Needles indexed by their keys (`_key`), in order; each needle, key and tuple of needles
+    taken from `same` when it holds an equal one, to share one among the expressions."""
+    if found is None:
+        return None
+    one = {} if same is None else same
+    by_key: dict[str, list[str]] = {}
+    for n in sorted(found):
+        n = one.setdefault(n, n)
+        key = _key(n)
+        by_key.setdefault(one.setdefault(key, key), []).append(n)
+    index = {k: tuple(v) for k, v in by_key.items()}
+    return {k: one.setdefault(v, v) for k, v in index.items()}
 
-    def __init__(self, items: Sequence[Prefiltered]) -> None:
-        self.items = tuple(items)
-        self._always = frozenset(n for n, p in enumerate(items) if p.by_key is None)
-        # Per key, the expressions with needles under it, and those needles; None when one
-        # needle is the key itself, which the hay's keys already hold.
+
+class _Index:
+    """Which of several needle sets a hay holds a needle of: `candidates(hay)` are the positions
+    of those, in order (all those without needles among them), found from the hay's characters
+    and runs of two and three in one pass instead of one intersection per set."""
+
+    __slots__ = ("_always", "_by_key")
+
+    def __init__(self, entries: Iterable[tuple[bool, _ByKey | None]]) -> None:
+        always = []
+        # Per key, the sets with needles under it, and those needles; None when one needle is
+        # the key itself, which the hay's keys already hold.
         index: dict[bool, dict[str, list[tuple[int, tuple[str, ...] | None]]]]
         index = {False: {}, True: {}}
-        for n, p in enumerate(items):
-            for key, found in (p.by_key or {}).items():
-                index[p.ignore].setdefault(key, []).append((n, None if key in found else found))
-        self._index = {ignore: by_key for ignore, by_key in index.items() if by_key}
+        for n, (ignore, by_key) in enumerate(entries):
+            if by_key is None:
+                always.append(n)
+            for key, found in (by_key or {}).items():
+                index[ignore].setdefault(key, []).append((n, None if key in found else found))
+        self._always = frozenset(always)
+        # Tuples, not lists: they are read only, and hold no spare room.
+        self._by_key = {
+            ignore: {key: tuple(v) for key, v in by_key.items()}
+            for ignore, by_key in index.items()
+            if by_key
+        }
 
     def candidates(self, hay: Hay) -> list[int]:
         found = set(self._always)
         add = found.add
-        for ignore, by_key in self._index.items():
+        for ignore, by_key in self._by_key.items():
             text = hay.folded if ignore else hay.text
             for key in by_key.keys() & hay.keys(ignore):
                 for n, strings in by_key[key]:
@@ -313,22 +363,44 @@ class Screen:
                                 break
         return sorted(found)
 
+
+class Screen:
+    """Several prefiltered expressions pre-checked at once: `candidates(hay)` are the positions
+    of those whose `may_match(hay)` holds, in their order, found from the hay's characters and
+    runs of two and three in one pass instead of one intersection per expression."""
+
+    def __init__(self, items: Sequence[Prefiltered]) -> None:
+        self.items = tuple(items)
+        self._index = _Index((p.ignore, p.by_key) for p in items)
+
+    def candidates(self, hay: Hay) -> list[int]:
+        return self._index.candidates(hay)
+
     def matching(self, hay: Hay) -> list[int]:
         """The positions of the expressions that match `hay.text`, in their order: searched
         branch by branch (`Prefiltered.branches`), only the branches whose needles occur."""
-        branches, owners = self._branches
+        index, patterns, owners = self._branches
         found: list[int] = []
-        for k in branches.candidates(hay):
+        for k in index.candidates(hay):
             n = owners[k]  # owners ascend with k: a found expression's other branches are skipped
-            if (not found or found[-1] != n) and branches.items[k].rx.search(hay.text):
+            rx = patterns[k]  # None: the branch's needles alone decide (`_literal`)
+            if (not found or found[-1] != n) and (rx is None or rx.search(hay.text)):
                 found.append(n)
         return found
 
     @cached_property
-    def _branches(self) -> tuple[Screen, tuple[int, ...]]:
-        """A screen of every expression's branches, and the expression each belongs to."""
-        parts = [(n, branch) for n, p in enumerate(self.items) for branch in p.branches()]
-        return Screen([branch for _, branch in parts]), tuple(n for n, _ in parts)
+    def _branches(self) -> tuple[_Index, tuple[re.Pattern[str] | None, ...], tuple[int, ...]]:
+        """Every expression's branches pre-checked at once, the branches, and the expression
+        each belongs to. Only what `matching` reads is kept: no `Prefiltered` per branch."""
+        # The branches' needles, keys and tuples of needles, as one each with the wholes'.
+        same = {x: x for p in self.items for k, v in (p.by_key or {}).items() for x in (k, v, *v)}
+        parts = [
+            (n, p.ignore, rx, by_key)
+            for n, p in enumerate(self.items)
+            for rx, by_key in p.branches(same)
+        ]
+        index = _Index((ignore, by_key) for _, ignore, _, by_key in parts)
+        return index, tuple(rx for _, _, rx, _ in parts), tuple(n for n, _, _, _ in parts)
 
     def sub_each(self, hay: Hay, replacements: Sequence[str]) -> str:
         """The text after each expression in turn replaced its matches (`rx.sub(replacements[n],

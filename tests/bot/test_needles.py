@@ -59,18 +59,53 @@ def test_an_alternation_is_searched_branch_by_branch() -> None:
     back-reference still finds its group), and the whole matches where one of them does."""
     rx = re.compile(r"ab+c|(?<=x)yz|(q)\1|(?:续展|renew)\w*|^only$", re.IGNORECASE)
     branches = Prefiltered.of(rx).branches()
-    assert [b.rx.groups for b in branches] == [1] * 5
-    assert branches[2].rx.search("aqq") and not branches[2].rx.search("aq")
+    assert [b.groups for b, _ in branches] == [1] * 5
+    assert branches[2][0].search("aqq") and not branches[2][0].search("aq")
+    # each branch's own needles, by their keys
+    assert [by_key and sorted(by_key) for _, by_key in branches] == [
+        ["a"],
+        ["yz"],
+        ["q"],
+        ["ren", "续展"],
+        ["onl"],
+    ]
     texts = ["ABBC", "ac", "xyz", "yz", "qq", "q", "续展吗", "RENEWAL", "only", "not only", ""]
     for text in [*texts, *(a + b for a in texts for b in texts)]:
         hay = Hay(text)
-        assert any(b.search(hay) for b in branches) == bool(rx.search(text)), text
+        assert any(b.search(text) for b, _ in branches) == bool(rx.search(text)), text
         screen = Screen([Prefiltered.of(rx), Prefiltered.of(re.compile("b|z"))])
         plain = [n for n, p in enumerate(screen.items) if p.rx.search(text)]
         assert screen.matching(hay) == plain, text
-    # not an alternation at its top: the expression itself
+    # not an alternation at its top: the expression itself, with its needles
     alone = Prefiltered.of(re.compile(r"(a|b)c"))
-    assert alone.branches() == (alone,)
+    assert alone.branches() == ((alone.rx, alone.by_key),)
+
+
+def test_a_branch_of_plain_strings_is_decided_by_its_needles() -> None:
+    """A branch that matches one of a few strings and checks nothing about where they stand is
+    not compiled: a text holds a match exactly when it holds one of its needles."""
+    rx = re.compile(r"colou?r|商标(注册)?|\bterm\b|x+|[kq]i", re.IGNORECASE)
+    branches = Prefiltered.of(rx).branches()
+    assert [b is None for b, _ in branches] == [True, True, False, False, True]
+    screen = Screen([Prefiltered.of(rx)])
+    texts = ["COLOUR", "Color", "colr", "商标吗", "term", "terms", "xx", "\u212ai", "K\u0131", "QI"]
+    for text in [*texts, *(a + " " + b for a in texts for b in texts)]:
+        assert screen.matching(Hay(text)) == ([0] if rx.search(text) else []), text
+
+
+def test_branches_share_the_whole_expressions_needle_strings() -> None:
+    """The lexicon screens' branches hold a needle, or a tuple of needles, equal to one of the
+    whole expressions' as that same object, not a copy (memory: issue 19)."""
+    pre = understand._prefilters()
+    for screen in (pre.subject_words, pre.subject_said, pre.facet_words):
+        tuples = [v for p in screen.items for v in (p.by_key or {}).values()]
+        strings = [n for v in tuples for n in v]
+        whole = set(strings) | set(tuples)
+        held = {id(x) for x in [*strings, *tuples]}
+        index = screen._branches[0]
+        found = [f for by_key in index._by_key.values() for e in by_key.values() for _, f in e]
+        shared = [x for f in found for x in (f, *(f or ())) if x in whole]
+        assert shared and all(id(x) in held for x in shared)
 
 
 def _subjects_plain(text: str) -> tuple[str, ...]:
@@ -138,6 +173,20 @@ def _ignore_case_classes() -> dict[int, set[int]]:
             if len(key) == 1:
                 groups.setdefault(key, set()).add(cp)
     return {cp: members for members in groups.values() for cp in members}
+
+
+def test_re_matches_a_needle_character_to_every_character_that_folds_to_it() -> None:
+    """The converse, on which a branch of plain strings relies (its needles alone decide, no
+    search): each character whose fold is a needle's character (ASCII or CJK) is one `re`
+    matches, ignoring case, to the characters of an expression that give that needle."""
+    for cp in range(sys.maxunicode + 1):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        ch = chr(cp)
+        folded = fold(ch)
+        if folded.isascii() or "\u3000" <= folded <= "\u9fff":
+            for pattern in {folded, folded.upper()}:
+                assert re.fullmatch(re.escape(pattern), ch, re.IGNORECASE), (hex(cp), pattern)
 
 
 @pytest.mark.parametrize("kind", ["ascii", "cjk"])

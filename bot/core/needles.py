@@ -260,12 +260,8 @@ class Prefiltered:
 
     @classmethod
     def of(cls, rx: re.Pattern[str]) -> Prefiltered:
-        return cls.with_needles(rx, needles(rx))
-
-    @classmethod
-    def with_needles(cls, rx: re.Pattern[str], found: Strings | None) -> Prefiltered:
-        """`rx` with needles read from its tree (None: it is searched on every text)."""
-        index = _by_key(found)
+        """`rx` with needles read from its tree (none: it is searched on every text)."""
+        index = _by_key(needles(rx))
         ignore = bool(rx.flags & re.I)
         return cls(rx, index, frozenset(index or ()), ignore)
 

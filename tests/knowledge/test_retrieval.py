@@ -114,3 +114,26 @@ def test_how_long_to_register_is_not_how_long_it_lasts(
     index: FaqIndex, text: str, expected: str
 ) -> None:
     assert top(index, text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The question a station hears most. Before these phrasings were in the corpus,
+        # "怎么注册商标" went to geographical indications ("农产品地理标志怎么注册商标"),
+        # "商标怎么申请" to pre-suit injunctions and "我想注册一个商标" to the pendency.
+        "怎么注册商标",
+        "商标怎么申请",
+        "我想注册一个商标",
+        "怎样申请商标",
+        "注册商标怎么办理",
+        "I want to register a trademark",
+        "how can I apply for a trademark",
+        "how to apply for a trademark in China",
+        "we want to register our brand",
+    ],
+)
+def test_how_to_register_is_the_registration_process(index: FaqIndex, text: str) -> None:
+    entry, score = top(index, text)
+    assert entry == "registration-process-overview"
+    assert score >= ANSWER

@@ -1135,6 +1135,8 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         )
     ):
         own = []  # "谁可以申请" after a GI answer: a bare "申请" / "apply" names no subject
+    if anew and own == ["registration"]:
+        interp.extra["anew"] = True  # bot/faq/facets.choose_subject: a filing of its own
     interp.subject = own[0] if own else None
     yields = _YIELDS.get(interp.subject or "", frozenset())
     if dialogue.subject in yields and not _named(interp.subject or "", text):

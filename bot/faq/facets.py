@@ -411,6 +411,7 @@ def choose_subject(
     previous: str | None = None,
     text: str = "",
     facet: str | None = None,
+    anew: bool = False,
 ) -> str | None:
     """The subject a message is about: of those it names and the one the conversation was on,
     the one whose entries retrieval ranks first ("外国那边多久内可以驳回" after a Madrid answer
@@ -450,6 +451,9 @@ def choose_subject(
     if (
         context
         and named
+        # A registration announced as one's own ("我想注册一个商标" after a refusal's review)
+        # is a new filing, not the refusal's, however much the answer just given is on filing.
+        and not (anew and named == ["registration"])
         and family(context) in both
         and all(family(s) in both for s in named)
         and not _OWN_NATIONAL.search(text)

@@ -289,6 +289,7 @@ class FaqSkill:
                 previous=ctx.dialogue.faq_id,
                 text=ctx.text,
                 facet=interp.facet,
+                anew=bool(interp.extra.get("anew")),
             )
             context = interp.context_subject
             asked = facets_of(ctx.text)

@@ -49,3 +49,29 @@ def test_a_broad_answer_still_wins_a_question_on_no_single_subject(chat: Chat) -
     # No subject of its own beyond registering: retrieval's reading is kept.
     assert chat.say("描述性的词能注册商标吗").faq_id == "distinctiveness-art11"
     assert chat.say("声音能注册商标吗").faq_id == "registrable-signs"
+
+
+@pytest.mark.parametrize(
+    ("first", "question"),
+    [
+        # The answer on a refusal's review, a Madrid fee or the review fee is about filing too;
+        # a registration announced as the user's own is still a new filing, not the refusal's.
+        ("商标被驳回了怎么办", "我想注册一个商标"),
+        ("复审费用多少", "我们公司想注册个商标"),
+        ("马德里费用", "我想注册一个商标"),
+        ("my application was refused", "we want to register a new trademark"),
+    ],
+)
+def test_a_filing_of_ones_own_leaves_the_last_subject(
+    rt: Runtime, first: str, question: str
+) -> None:
+    talk = Chat(rt.conversation, "own-filing")
+    assert talk.say(first).intent == "faq"
+    got = talk.say(question)
+    assert (got.intent, got.faq_id) == ("faq", "registration-process-overview")
+
+
+def test_registering_after_the_review_is_still_the_reviews_question(chat: Chat) -> None:
+    # A bare 注册 in a follow-up ("注册下来") stays on the conversation's subject.
+    assert chat.say("商标被驳回了怎么办").faq_id == "rejection-review-deadline"
+    assert chat.say("复审通过了多久能注册下来").faq_id == "rejection-review-deadline"

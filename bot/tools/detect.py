@@ -385,6 +385,22 @@ def _codes_upper(text: str) -> str:
     return _LOWER_CODES.sub(lambda m: m.group(1).upper(), text)
 
 
+# A question closed between two counts: the first was checked, the later one is asked about.
+_CHECKED = re.compile(r"[吗嘛][?？]?|[?？]")
+
+
+def _asked_count(norm: str, said: list[tuple[int, int, int]]) -> int:
+    """The class count a message asks about, of the counts it says (start, end, count) in order:
+    the first ("3个类 每类10项"), unless a question checking it ends before another is said
+    ("一个类别吗？如果申请三个类别呢", "is that for one class? what about three classes")."""
+    _, end, asked = said[0]
+    for start, later_end, count in said[1:]:
+        if count != asked and _CHECKED.search(norm, end, start):
+            asked = count
+        end = later_end
+    return asked
+
+
 def read_facts(
     text: str, today: dt.date, table: FeeTable | None = None, *, madrid: bool = False
 ) -> Facts:
@@ -417,13 +433,14 @@ def read_facts(
     listed += [m.span() for m in (some, other) if m is not None]
     numbers = {int(n) for m in class_nos for n in re.findall(r"\d+", m.group(0))}
     numbers = {n for n in numbers if 1 <= n <= 45}
-    counts = [
-        number(next(g for g in m.groups() if g))
+    said = sorted(
+        (m.start(), m.end(), number(next(g for g in m.groups() if g)))
         for m in (*_ZH_CLASSES.finditer(norm), *_EN_CLASSES.finditer(norm))
         if not any(s < m.end() and m.start() < e for s, e in listed)  # "第9、35、42类"
-    ]
-    counts = [c for c in counts if c and 1 <= c <= 45]
-    facts.classes = counts[0] if counts else (len(numbers) or None)  # "第9类和第42类" = 2
+    )
+    said = [(s, e, c) for s, e, c in said if c and 1 <= c <= 45]
+    counts = [c for _, _, c in said]
+    facts.classes = _asked_count(norm, said) if said else (len(numbers) or None)  # 第9类和第42类: 2
     if facts.classes is None and facts.some_items and facts.other_items and facts.other_items[0]:
         facts.classes = facts.some_items[0] + facts.other_items[0]  # "一个类15项 另外两个类12项"
     facts.numbered = numbered_items(norm, numbers)

@@ -158,3 +158,20 @@ def test_filing_abroad_is_priced_as_madrid(text: str, tool: str | None) -> None:
 )
 def test_colloquial_renewal_is_priced_as_renewal(text: str, tool: str) -> None:
     assert tool_for(text) == tool
+
+
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [
+        # One count checked in a question, then another asked about: the later is priced.
+        ("一个类别吗？如果申请三个类别呢", 3),
+        ("是一个类的价格吗 三个类多少", 3),
+        ("is that for one class? what about three classes", 3),
+        # No question closed between them: the first count, as before.
+        ("3个类 每类10项", 3),
+        ("3个类还是2个类便宜", 3),
+        ("两个类吗? 两个类呢", 2),
+    ],
+)
+def test_the_count_asked_about_after_a_checked_one(text: str, classes: int) -> None:
+    assert read_facts(text, TODAY).classes == classes

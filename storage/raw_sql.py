@@ -32,6 +32,7 @@ from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from storage.datetime_text import sqlite_text
 from storage.light import LightSession
 
 __all__ = (
@@ -137,8 +138,9 @@ def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any],
     """The type's bind processor for `dialect`; for UTC datetimes already in UTC (every value
     tmbot binds: `utcnow()`) a shortcut giving the same value: SQLModel's `UTCDateTime`, then
     SQLite's string format, cost about as much as running a statement (about 13 datetimes per
-    WeChat message). Checked against the full processor on sample values here, and kept only
-    when they agree; any other value still goes through the full processor."""
+    WeChat message); SQLite's text is written from tables of digits (storage/datetime_text.py).
+    Checked against the full processor on sample values here, and kept only when they agree;
+    any other value still goes through the full processor."""
     process: Callable[[Any], Any] | None = type_.dialect_impl(dialect).bind_processor(dialect)
     if process is None or not isinstance(type_, UTCDateTime):
         return process
@@ -147,7 +149,7 @@ def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any],
 
         def fast(value: Any) -> Any:
             if value.__class__ is dt.datetime and value.tzinfo is dt.UTC:
-                return value.isoformat(" ", "microseconds")[:26]
+                return sqlite_text(value)
             return full(value)
 
     else:

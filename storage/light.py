@@ -28,11 +28,12 @@ class LightSession:
     """Stands in for a `Session` in one `light_scope`: its connection for the statements run
     below the ORM, a real session (same connection) made for anything else."""
 
-    __slots__ = ("_autoflush", "_connection", "_session", "info")
+    __slots__ = ("_autoflush", "_below", "_connection", "_session", "info")
 
     def __init__(self, connection: Connection, session: Session | None = None) -> None:
         self._connection = connection
         self._session = session
+        self._below: tuple[Connection, Any] | None = None
         self._autoflush = True
         # The session's `info`: the real session's own once there is one (it starts as a copy).
         self.info: dict[Any, Any] = {} if session is None else session.info
@@ -47,6 +48,19 @@ class LightSession:
         emits a savepoint's SAVEPOINT, and it is the transaction's owner)."""
         session = self._session
         return self._connection if session is None else session.connection()
+
+    def below(self) -> tuple[Connection, Any]:
+        """The connection and a DBAPI cursor for statements run below the ORM
+        (storage/raw_sql.py): one cursor for the scope's statements (one per statement cost
+        about as much as binding its parameters). Once a real session runs the transaction
+        the connection is asked of it each time (its lookup emits a savepoint's SAVEPOINT)."""
+        if self._session is not None:
+            return self._session.connection(), None  # None: raw_sql makes one per statement
+        held = self._below
+        if held is None:
+            dbapi = self._connection.connection.dbapi_connection
+            held = self._below = (self._connection, dbapi.cursor())  # type: ignore[union-attr]
+        return held
 
     def flush(self) -> None:
         """Flush the real session's pending objects, if there is one."""
@@ -93,12 +107,19 @@ class LightSession:
             )
             self._session.connection()  # it takes the transaction over now, not on first query
             self.info = self._session.info
+            self._drop_cursor()
         return self._session
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.orm(), name)
 
+    def _drop_cursor(self) -> None:
+        held, self._below = self._below, None
+        if held is not None:
+            held[1].close()
+
     def _end(self, *, ok: bool) -> None:
+        self._drop_cursor()
         session, self._session = self._session, None
         if session is None:
             return

@@ -130,6 +130,10 @@ _SAMPLES = (
 )
 
 
+# The UTC datetime bound last on SQLite and its text, for every statement's datetimes.
+_LAST_TEXT: list[tuple[Any, str]] = [(None, "")]
+
+
 def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     """The type's bind processor for `dialect`; for UTC datetimes already in UTC (every value
     tmbot binds: `utcnow()`) a shortcut giving the same value: SQLModel's `UTCDateTime`, then
@@ -145,7 +149,12 @@ def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any],
 
         def fast(value: Any) -> Any:
             if value.__class__ is dt.datetime and value.tzinfo is dt.UTC:
-                return sqlite_text(value)
+                held, text = _LAST_TEXT[0]
+                if value is held:  # a scope's time (light.py scope_now), bound again
+                    return text
+                text = sqlite_text(value)
+                _LAST_TEXT[0] = (value, text)  # one tuple: threads see a value with its text
+                return text
             return full(value)
 
     else:

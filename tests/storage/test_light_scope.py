@@ -175,3 +175,21 @@ def test_statements_inside_a_savepoint_roll_back_with_it(engine: Engine) -> None
             raise RuntimeError
         assert claim_delivery(session=session, delivery_id="d13", openid="o11")
     assert _claims(engine) == ["d11", "d13"]
+
+
+def test_a_scopes_rows_carry_one_time_and_the_next_scope_its_own(engine: Engine) -> None:
+    times = []
+    with engine.connect() as connection:
+        for delivery_id, at in (("d14", AT), ("d15", AT + dt.timedelta(minutes=1))):
+            with light_scope(connection) as session:
+                claim_delivery(session=session, delivery_id=delivery_id, openid="o14")
+                record_interaction(session=session, openid="o14", kind="message", at=at)
+            with session_scope(engine) as session:
+                claim = session.exec(
+                    select(WechatDelivery).where(WechatDelivery.delivery_id == delivery_id)
+                ).one()
+                user = session.get(WechatUser, "o14")
+                assert user is not None
+                assert claim.created_at == claim.updated_at == user.updated_at
+                times.append(claim.created_at)
+    assert times[0] < times[1]

@@ -287,6 +287,10 @@ def test_utc_datetimes_bind_as_sqlalchemy_binds_them(dialect_name: str) -> None:
     assert fast(NOW.astimezone(east)) == full(NOW.astimezone(east)) == full(NOW)
     with pytest.raises(ValueError):  # naive values are refused as before
         fast(NOW.replace(tzinfo=None))
+    # The same value bound again (a scope's time) and values in turn give each its own text.
+    later = NOW + dt.timedelta(microseconds=1)
+    for value in (NOW, NOW, later, NOW, later, later):
+        assert fast(value) == full(value)
 
 
 def test_datetimes_are_stored_as_the_orm_stores_them(engine: Engine) -> None:

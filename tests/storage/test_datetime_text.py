@@ -9,7 +9,7 @@ import random
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import DateTime
 
-from storage.datetime_text import sqlite_text
+from storage.datetime_text import iso_text, sqlite_text
 
 
 def _samples() -> list[dt.datetime]:
@@ -37,3 +37,12 @@ def test_the_text_is_sqlalchemys_sqlite_datetime_text() -> None:
     assert process is not None
     for value in _samples():  # aware UTC values, as SQLModel's UTCDateTime hands them on
         assert sqlite_text(value) == process(value)
+
+
+def test_iso_text_is_isoformat() -> None:
+    east = dt.timezone(dt.timedelta(hours=8))
+    for value in _samples():
+        assert iso_text(value) == value.isoformat()
+        assert iso_text(value.replace(tzinfo=None)) == value.replace(tzinfo=None).isoformat()
+        if value.year < 9999:  # in +08:00 the last day would be past year 9999
+            assert iso_text(value.astimezone(east)) == value.astimezone(east).isoformat()

@@ -144,7 +144,7 @@ class LightSession:
 
 def scope_now(session: Session) -> dt.datetime:
     """The time the rows of `session`'s transaction are stamped with: a light scope's own, one
-    for the whole transaction (as PostgreSQL's `now()`), else `utcnow()`. A WeChat message's
+    for the whole transaction (as PostgreSQL's `now()` is one), else `utcnow()`. A WeChat message's
     two scopes took it six times, and each value is bound as text on SQLite (raw_sql.py: the
     same value again is bound at once)."""
     if isinstance(session, LightSession):
@@ -182,7 +182,7 @@ def _pooled_scope(engine: Engine, kind: type[LightSession]) -> Iterator[Session]
 
 class _LightScope:
     """`light_scope` on a held connection: a class, not a generator (the two WeChat scopes of
-    every message; a generator's context manager cost about 5 k instructions a scope more)."""
+    every message; a generator's context manager cost about 8 k instructions a scope more)."""
 
     __slots__ = ("connection", "kind", "light", "transaction")
 

@@ -17,7 +17,8 @@ from sqlalchemy.orm import class_mapper
 from sqlalchemy.sql import Executable
 from sqlmodel import Session, col, select
 
-from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog, utcnow
+from storage.light import scope_now
+from storage.models import ChatMessage, ConversationState, ProcessedDelivery, QuestionLog
 from storage.raw_sql import as_loaded, commit_at_once, execute, insert_values
 
 __all__ = (
@@ -104,7 +105,7 @@ def save_state(*, session: Session, state: TurnState) -> None:
     pairs = zip(_STATE_CHANGING, state.read, _changing(state), strict=True)
     changed = tuple(c for c, old, new in pairs if old != new)
     values = {f"b_{c}": getattr(state, c) for c in (*changed, "data")}
-    values["b_updated_at"], values["b_id"] = utcnow(), state.id
+    values["b_updated_at"], values["b_id"] = scope_now(session), state.id
     execute(session, _statements, changed, values)
 
 

@@ -14,25 +14,31 @@ with `session_scope`.
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, cast
 
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
-__all__ = ("LightSession", "light_scope", "orm_session")
+from storage.models import utcnow
+
+__all__ = ("LightSession", "light_scope", "orm_session", "scope_now")
 
 
 class LightSession:
     """Stands in for a `Session` in one `light_scope`: its connection for the statements run
     below the ORM, a real session (same connection) made for anything else."""
 
-    __slots__ = ("_autoflush", "_connection", "_session", "info")
+    __slots__ = ("_autoflush", "_below", "_connection", "_now", "_session", "info")
 
     def __init__(self, connection: Connection, session: Session | None = None) -> None:
         self._connection = connection
         self._session = session
+        self._below: tuple[Connection, Any] | None = None
+        self._now: dt.datetime | None = None
         self._autoflush = True
         # The session's `info`: the real session's own once there is one (it starts as a copy).
         self.info: dict[Any, Any] = {} if session is None else session.info
@@ -47,6 +53,26 @@ class LightSession:
         emits a savepoint's SAVEPOINT, and it is the transaction's owner)."""
         session = self._session
         return self._connection if session is None else session.connection()
+
+    def below(self) -> tuple[Connection, Any]:
+        """The connection and a DBAPI cursor for statements run below the ORM
+        (storage/raw_sql.py): one cursor for the scope's statements (one per statement cost
+        about as much as binding its parameters). Once a real session runs the transaction
+        the connection is asked of it each time (its lookup emits a savepoint's SAVEPOINT)."""
+        if self._session is not None:
+            return self._session.connection(), None  # None: raw_sql makes one per statement
+        held = self._below
+        if held is None:
+            dbapi = self._connection.connection.dbapi_connection
+            held = self._below = (self._connection, dbapi.cursor())  # type: ignore[union-attr]
+        return held
+
+    def now(self) -> dt.datetime:
+        """The scope's time: `utcnow()` when first asked, then the same for all it writes."""
+        now = self._now
+        if now is None:
+            now = self._now = utcnow()
+        return now
 
     def flush(self) -> None:
         """Flush the real session's pending objects, if there is one."""
@@ -93,12 +119,19 @@ class LightSession:
             )
             self._session.connection()  # it takes the transaction over now, not on first query
             self.info = self._session.info
+            self._drop_cursor()
         return self._session
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.orm(), name)
 
+    def _drop_cursor(self) -> None:
+        held, self._below = self._below, None
+        if held is not None:
+            held[1].close()
+
     def _end(self, *, ok: bool) -> None:
+        self._drop_cursor()
         session, self._session = self._session, None
         if session is None:
             return
@@ -109,6 +142,16 @@ class LightSession:
             session.close()
 
 
+def scope_now(session: Session) -> dt.datetime:
+    """The time the rows of `session`'s transaction are stamped with: a light scope's own, one
+    for the whole transaction (as PostgreSQL's `now()` is one), else `utcnow()`. A WeChat message's
+    two scopes took it six times, and each value is bound as text on SQLite (raw_sql.py: the
+    same value again is bound at once)."""
+    if isinstance(session, LightSession):
+        return session.now()
+    return utcnow()
+
+
 def orm_session(session: Session) -> Session:
     """The real `Session` behind `session` (made now for a `LightSession`): what ORM events
     are listened for on."""
@@ -117,10 +160,9 @@ def orm_session(session: Session) -> Session:
     return session
 
 
-@contextmanager
 def light_scope(
     bind: Engine | Connection, kind: type[LightSession] = LightSession
-) -> Iterator[Session]:
+) -> AbstractContextManager[Session]:
     """A transaction committed on success and rolled back on error, as `session_scope`'s, that
     makes no ORM session unless one is used (typed as a `Session` for the functions it is
     passed to: storage's functions take one). `bind`: an engine (a pooled connection for this
@@ -128,14 +170,34 @@ def light_scope(
     (a pool's checkout and return cost more than a short transaction). `kind`: a
     `LightSession` class."""
     if isinstance(bind, Engine):
-        with bind.connect() as connection, light_scope(connection, kind) as session:
-            yield session
-        return
-    with bind.begin():
-        light = kind(bind)
+        return _pooled_scope(bind, kind)
+    return _LightScope(bind, kind)
+
+
+@contextmanager
+def _pooled_scope(engine: Engine, kind: type[LightSession]) -> Iterator[Session]:
+    with engine.connect() as connection, _LightScope(connection, kind) as session:
+        yield session
+
+
+class _LightScope:
+    """`light_scope` on a held connection: a class, not a generator (the two WeChat scopes of
+    every message; a generator's context manager cost about 8 k instructions a scope more)."""
+
+    __slots__ = ("connection", "kind", "light", "transaction")
+
+    def __init__(self, connection: Connection, kind: type[LightSession]) -> None:
+        self.connection, self.kind = connection, kind
+
+    def __enter__(self) -> Session:
+        self.transaction = self.connection.begin().__enter__()  # as `with connection.begin()`
+        self.light = self.kind(self.connection)
+        return cast(Session, self.light)
+
+    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
         try:
-            yield cast(Session, light)
+            self.light._end(ok=error is None)
         except BaseException:
-            light._end(ok=False)
+            self.transaction.__exit__(*sys.exc_info())
             raise
-        light._end(ok=True)
+        self.transaction.__exit__(kind, error, trace)

@@ -34,6 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from storage.light import scope_now
 from storage.models import utcnow
 from storage.raw_sql import Done, execute, insert_values
 
@@ -138,9 +139,8 @@ _NEW_KEYS: tuple[str, ...] = ("sender", "recipient", "payload", "ref_kind", "ref
 _NEW_KEYS += ("next_attempt_at", "status", "attempts", "max_attempts", "created_at")
 
 
-def _values(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _values(rows: list[dict[str, Any]], now: dt.datetime) -> list[dict[str, Any]]:
     """Column values of new pending rows from `enqueue`'s keywords (`dedupe_key` required)."""
-    now = utcnow()
     return [
         {
             "sender": r["sender"],
@@ -164,7 +164,7 @@ def enqueue_many(*, session: Session, rows: list[dict[str, Any]]) -> dict[str, i
     returns the new row id by dedupe key. For bulk senders such as a reminder pass."""
     if not rows:
         return {}
-    values = _values(rows)
+    values = _values(rows, utcnow())
     # Core executemany: one statement, no per-row ORM objects.
     table: Table = OutboxMessage.__table__  # type: ignore[attr-defined]
     stmt = insert(table).returning(table.c.id, table.c.dedupe_key)  # type: ignore[attr-defined]
@@ -296,7 +296,8 @@ def has_unsent(
 def enqueue_new(*, session: Session, rows: list[dict[str, Any]]) -> None:
     """Queue rows (keys of `enqueue`, `dedupe_key` required), skipping any whose dedupe key was
     queued before: no savepoint and no exception for a retry's rows."""
-    for row in _values(rows):  # one by one: ids (the send order) follow the list's order
+    # One by one: ids (the send order) follow the list's order.
+    for row in _values(rows, scope_now(session)):
         _execute(session, "insert_new", row)
 
 

@@ -32,6 +32,7 @@ from sqlalchemy.types import TypeEngine
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
+from storage.datetime_text import sqlite_text
 from storage.light import LightSession
 
 __all__ = (
@@ -67,7 +68,7 @@ class Done:
 class _Compiled:
     """One statement's SQL for one dialect, with how to build its parameters from a call's."""
 
-    __slots__ = ("constants", "given", "named", "names", "plain", "processed", "results", "sql")
+    __slots__ = ("params", "returns", "rows", "sql")
 
     def __init__(self, statement: Any, dialect: Dialect) -> None:
         columns = getattr(statement, "exported_columns", ())
@@ -82,48 +83,44 @@ class _Compiled:
         names: Sequence[str] = (
             positional if positional is not None else list(compiled.bind_names.values())
         )
-        self.named = positional is None
-        self.names = tuple(names)
-        # The parameters in order: the statement's constants (processed once, here), into which
-        # a call's values go at their places (through their type's processor, if any).
-        self.constants: list[Any] = []
-        given, processed = [], []
+        # The parameters in order: the statement's constants (processed once, here) and a
+        # call's values at their places (through their type's processor, if any).
+        env: dict[str, Any] = {}
+        items = []
         for at, name in enumerate(names):
             bind = compiled.binds[name]
             process = _bind_processor(bind.type, dialect)
             if bind.required or bind.callable is not None:
-                self.constants.append(None)
-                if process is None:
-                    given.append((at, bind.key))
-                else:
-                    processed.append((at, bind.key, process))
+                item = f"v[{bind.key!r}]"
+                if process is not None:
+                    env[f"p{at}"], item = process, f"p{at}({item})"
             else:
-                self.constants.append(process(bind.value) if process is not None else bind.value)
-        self.given: tuple[tuple[int, str], ...] = tuple(given)
-        self.processed: tuple[tuple[int, str, Callable[[Any], Any]], ...] = tuple(processed)
-        self.results = tuple(
-            c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns
+                env[f"c{at}"] = process(bind.value) if process is not None else bind.value
+                item = f"c{at}"
+            items.append(item if positional is not None else f"{name!r}: {item}")
+        listed = ", ".join(items)
+        shape = ("({},)" if items else "()") if positional is not None else "{{{}}}"
+        self.params: Callable[[Mapping[str, Any]], Any] = _function("v", shape.format(listed), env)
+        # A row as the column types read it (their result processors, if any).
+        self.returns = bool(columns)
+        env, items = {}, []
+        for at, column in enumerate(columns):
+            process = column.type.dialect_impl(dialect).result_processor(dialect, None)
+            item = f"r[{at}]"
+            if process is not None:
+                env[f"p{at}"], item = process, f"p{at}({item})"
+            items.append(item)
+        self.rows: Callable[[Sequence[Any]], list[tuple[Any, ...]]] = _function(
+            "fetched", f"[({', '.join(items)},) for r in fetched]" if items else "[]", env
         )
-        self.plain = not any(self.results)
 
-    def params(self, values: Mapping[str, Any]) -> Any:
-        out = self.constants.copy()
-        for at, key in self.given:
-            out[at] = values[key]
-        for at, key, process in self.processed:
-            out[at] = process(values[key])
-        if self.named:
-            return dict(zip(self.names, out, strict=True))
-        return out
 
-    def rows(self, fetched: Sequence[Any]) -> list[tuple[Any, ...]]:
-        results = self.results
-        if self.plain:
-            return [tuple(row) for row in fetched]
-        return [
-            tuple(p(v) if p is not None else v for p, v in zip(results, row, strict=True))
-            for row in fetched
-        ]
+def _function(args: str, body: str, env: dict[str, Any]) -> Callable[..., Any]:
+    """`lambda args: body`, with `env`'s names: a statement's parameters (and its rows) built
+    by one expression written for it, as `namedtuple` and `dataclass` write their methods. A
+    loop over the parameters' places, processors and constants cost several times as much,
+    for about 11 statements a WeChat message."""
+    return eval(f"lambda {args}: {body}", env)  # type: ignore[no-any-return]
 
 
 _SAMPLES = (
@@ -133,12 +130,17 @@ _SAMPLES = (
 )
 
 
+# The UTC datetime bound last on SQLite and its text, for every statement's datetimes.
+_LAST_TEXT: list[tuple[Any, str]] = [(None, "")]
+
+
 def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     """The type's bind processor for `dialect`; for UTC datetimes already in UTC (every value
     tmbot binds: `utcnow()`) a shortcut giving the same value: SQLModel's `UTCDateTime`, then
     SQLite's string format, cost about as much as running a statement (about 13 datetimes per
-    WeChat message). Checked against the full processor on sample values here, and kept only
-    when they agree; any other value still goes through the full processor."""
+    WeChat message); SQLite's text is written from tables of digits (storage/datetime_text.py).
+    Checked against the full processor on sample values here, and kept only when they agree;
+    any other value still goes through the full processor."""
     process: Callable[[Any], Any] | None = type_.dialect_impl(dialect).bind_processor(dialect)
     if process is None or not isinstance(type_, UTCDateTime):
         return process
@@ -147,7 +149,12 @@ def _bind_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any],
 
         def fast(value: Any) -> Any:
             if value.__class__ is dt.datetime and value.tzinfo is dt.UTC:
-                return value.isoformat(" ", "microseconds")[:26]
+                held, text = _LAST_TEXT[0]
+                if value is held:  # a scope's time (light.py scope_now), bound again
+                    return text
+                text = sqlite_text(value)
+                _LAST_TEXT[0] = (value, text)  # one tuple: threads see a value with its text
+                return text
             return full(value)
 
     else:
@@ -177,14 +184,14 @@ def commit_at_once(session: Session) -> Iterator[None]:
     its RELEASE: no file lock held for the rest of the turn); elsewhere it joins the session's
     transaction. Cheaper than `session.begin_nested()`, for statements that cannot fail on a
     conflict (ON CONFLICT DO NOTHING): nothing to roll back to."""
-    connection = _connection(session)
-    dbapi = connection.connection.dbapi_connection
+    held = _held(session)
+    dbapi = held[0].connection.dbapi_connection
     if not isinstance(dbapi, sqlite3.Connection) or dbapi.in_transaction:
         yield
         return
-    _run(connection, _compiled_text("SAVEPOINT tmbot_once"), [], many=False)
+    _run(held, _compiled_text("SAVEPOINT tmbot_once"), (), many=False)
     yield  # an error leaves the transaction open: the session's rollback ends it
-    _run(connection, _compiled_text("RELEASE SAVEPOINT tmbot_once"), [], many=False)
+    _run(held, _compiled_text("RELEASE SAVEPOINT tmbot_once"), (), many=False)
 
 
 def insert_values(table: Table, keys: Sequence[str]) -> dict[str, Any]:
@@ -211,32 +218,34 @@ def _compiled(statements: Statements, dialect: Dialect, name: Hashable) -> _Comp
     return _Compiled(statements(dialect.name)[name], dialect)
 
 
-def _connection(session: Session) -> Connection:
+def _held(session: Session) -> tuple[Connection, Any]:
+    """The session's connection, and a DBAPI cursor on it kept for its transaction (None: one
+    is made per statement)."""
     if isinstance(session, LightSession):  # a transaction without an ORM session (light.py)
-        return session.connection()
+        return session.below()
     # session.connection() walks the ORM's transaction machinery on every call; the connection
     # of a transaction does not change while it is active, so it is looked up once per
     # transaction (an ended or failed one is never reused). Inside a savepoint the ORM's own
     # lookup is what emits the SAVEPOINT: it is not skipped there.
     if session.in_nested_transaction():
-        return session.connection()
+        return session.connection(), None
     transaction: SessionTransaction | None = session.get_transaction()
     held = session.info.get(_CONNECTION)
     if held is not None and held[0] is transaction and transaction and transaction.is_active:
-        connection: Connection = held[1]
-        return connection
+        return held[1]  # type: ignore[no-any-return]
     connection = session.connection()
-    session.info[_CONNECTION] = (session.get_transaction(), connection)
-    return connection
+    pair = (connection, None)
+    session.info[_CONNECTION] = (session.get_transaction(), pair)
+    return pair
 
 
 def execute(
     session: Session, statements: Statements, name: Hashable, values: Mapping[str, Any]
 ) -> Done:
     """Run statement `name` of `statements` with `values` in the session's transaction."""
-    connection = _connection(session)
-    compiled = _compiled(statements, connection.dialect, name)
-    return _run(connection, compiled, compiled.params(values), many=False)
+    held = _held(session)
+    compiled = _compiled(statements, held[0].dialect, name)
+    return _run(held, compiled, compiled.params(values), many=False)
 
 
 def execute_many(
@@ -245,27 +254,32 @@ def execute_many(
     """Run statement `name` once per row (DBAPI executemany), in the session's transaction."""
     if not rows:
         return
-    connection = _connection(session)
-    compiled = _compiled(statements, connection.dialect, name)
-    _run(connection, compiled, [compiled.params(row) for row in rows], many=True)
+    held = _held(session)
+    compiled = _compiled(statements, held[0].dialect, name)
+    _run(held, compiled, [compiled.params(row) for row in rows], many=True)
 
 
-def _run(connection: Connection, compiled: _Compiled, params: Any, *, many: bool) -> Done:
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+def _run(held: tuple[Connection, Any], compiled: _Compiled, params: Any, *, many: bool) -> Done:
+    connection, cursor = held
+    own = cursor is None
+    if own:
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         if many:
             cursor.executemany(compiled.sql, params)
             return Done([], cursor.rowcount)
         cursor.execute(compiled.sql, params)
-        fetched = cursor.fetchall() if cursor.description is not None else []
-        return Done(compiled.rows(fetched), cursor.rowcount)
+        if compiled.returns:
+            return Done(compiled.rows(cursor.fetchall()), cursor.rowcount)
+        return Done([], cursor.rowcount)
     except Exception as error:
         translated = _translated(connection, compiled.sql, params, error, cursor)
         if translated is error:
             raise
         raise translated from error
     finally:
-        cursor.close()
+        if own:
+            cursor.close()
 
 
 def _translated(

@@ -19,8 +19,8 @@ from sqlalchemy import Table, event, insert
 from sqlalchemy.sql import Executable
 from sqlmodel import Session
 
-from storage.light import LightSession
-from storage.models import ChatMessage, ProcessedDelivery, QuestionLog, utcnow
+from storage.light import LightSession, scope_now
+from storage.models import ChatMessage, ProcessedDelivery, QuestionLog
 from storage.raw_sql import execute, execute_many, insert_values
 
 __all__ = ("TurnSession", "hold_user_line", "write_turn_rows")
@@ -59,8 +59,7 @@ def _line(
     direction: str,
     sender: str,
     text: str,
-    *,
-    at: dt.datetime | None = None,
+    at: dt.datetime,
 ) -> dict[str, Any]:
     # PostgreSQL text cannot hold NUL; a transcript line must never fail on what was said.
     clean = text[:8000].replace("\x00", "")
@@ -70,13 +69,13 @@ def _line(
         "direction": direction,
         "sender": sender,
         "text": clean,
-        "created_at": at or utcnow(),
+        "created_at": at,
     }
 
 
 def hold_user_line(*, session: Session, channel: str, user_ref: str, text: str) -> None:
     """The user's transcript line, written before anything else the session writes."""
-    session.info[_HELD] = _line(channel, user_ref, "in", "user", text)
+    session.info[_HELD] = _line(channel, user_ref, "in", "user", text, scope_now(session))
 
 
 def _write_held(session: Session) -> None:
@@ -131,8 +130,8 @@ def write_turn_rows(
         execute(session, _statements, "line", held)
         held = None
     session.flush()
-    now = now or utcnow()
-    rows = [_line(channel, user_ref, "out", "bot", text, at=now) for text in replies]
+    now = now or scope_now(session)
+    rows = [_line(channel, user_ref, "out", "bot", text, now) for text in replies]
     if held is not None:
         rows.insert(0, held)
     if len(rows) == 1:

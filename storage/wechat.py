@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from storage.light import scope_now
 from storage.models import utcnow
 from storage.wechat_sql import execute
 
@@ -108,7 +109,7 @@ def record_interaction(
     *, session: Session, openid: str, kind: Interaction, at: dt.datetime
 ) -> None:
     """Open (or re-open) a customer-service window; a retried delivery changes nothing."""
-    execute(session, f"seen_{kind}", openid=openid, at=at, now=utcnow())
+    execute(session, f"seen_{kind}", openid=openid, at=at, now=scope_now(session))
 
 
 def record_subscription(
@@ -247,7 +248,8 @@ def claim_delivery(*, session: Session, delivery_id: str, openid: str) -> bool:
     INSERT ... ON CONFLICT DO NOTHING RETURNING: no savepoint, no exception, and a returned
     row is reliable where rowcount is not (psycopg).
     """
-    result = execute(session, "claim", delivery_id=delivery_id, openid=openid, now=utcnow())
+    now = scope_now(session)
+    result = execute(session, "claim", delivery_id=delivery_id, openid=openid, now=now)
     return result.first() is not None
 
 
@@ -259,7 +261,8 @@ def get_delivery(*, session: Session, delivery_id: str) -> WechatDelivery | None
 
 def _cas(session: Session, delivery_id: str, old: str, new: str, **chunks: Any) -> bool:
     name = "cas_chunks" if chunks else "cas"
-    result = execute(session, name, d_id=delivery_id, old=old, new=new, now=utcnow(), **chunks)
+    now = scope_now(session)
+    result = execute(session, name, d_id=delivery_id, old=old, new=new, now=now, **chunks)
     return bool(result.rowcount == 1)
 
 

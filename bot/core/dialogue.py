@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any
 
+from storage.datetime_text import iso_text
+
 __all__ = ("MAX_AGE", "MAX_TURNS", "Dialogue")
 
 MAX_TURNS = 5  # turns after which the last subject and tool are forgotten
@@ -45,7 +47,7 @@ class Dialogue:
             d.subject = d.facet = d.faq_id = None
         if d.turn - d.tool_turn > MAX_TURNS:
             d.tool = None
-        d.at = now.isoformat()
+        d.at = iso_text(now)
         return d
 
     def save(self, data: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 from sqlalchemy import event
@@ -15,7 +16,7 @@ from sqlmodel import select
 
 from storage.conversations import transcript
 from storage.db import make_engine, session_scope
-from storage.light import light_scope, orm_session
+from storage.light import LightSession, light_scope, orm_session
 from storage.outbox import OutboxMessage, enqueue, has_unsent
 from storage.tickets import last_message_id
 from storage.turn_rows import TurnSession, hold_user_line, write_turn_rows
@@ -151,3 +152,44 @@ def test_scopes_in_a_row_on_one_held_connection_commit_each_on_its_own(engine: E
         assert not connection.closed
     assert _claims(engine) == ["d8"]
     assert _user(engine, "o8") is not None
+
+
+def test_the_scopes_statements_share_one_cursor_closed_when_it_ends(engine: Engine) -> None:
+    with light_scope(engine) as session:
+        assert claim_delivery(session=session, delivery_id="d10", openid="o10")
+        light = cast(LightSession, session)
+        cursor = light.below()[1]
+        record_interaction(session=session, openid="o10", kind="message", at=AT)
+        assert light.below()[1] is cursor
+    with pytest.raises(engine.dialect.loaded_dbapi.Error):  # closed with the scope
+        cursor.execute("SELECT 1")
+
+
+def test_statements_inside_a_savepoint_roll_back_with_it(engine: Engine) -> None:
+    # Once a real session runs the transaction, its lookup of the connection is what emits a
+    # savepoint's SAVEPOINT: statements below the ORM must ask it, not a kept cursor.
+    with light_scope(engine) as session:
+        assert claim_delivery(session=session, delivery_id="d11", openid="o11")
+        with pytest.raises(RuntimeError), session.begin_nested():
+            assert claim_delivery(session=session, delivery_id="d12", openid="o11")
+            raise RuntimeError
+        assert claim_delivery(session=session, delivery_id="d13", openid="o11")
+    assert _claims(engine) == ["d11", "d13"]
+
+
+def test_a_scopes_rows_carry_one_time_and_the_next_scope_its_own(engine: Engine) -> None:
+    times = []
+    with engine.connect() as connection:
+        for delivery_id, at in (("d14", AT), ("d15", AT + dt.timedelta(minutes=1))):
+            with light_scope(connection) as session:
+                claim_delivery(session=session, delivery_id=delivery_id, openid="o14")
+                record_interaction(session=session, openid="o14", kind="message", at=at)
+            with session_scope(engine) as session:
+                claim = session.exec(
+                    select(WechatDelivery).where(WechatDelivery.delivery_id == delivery_id)
+                ).one()
+                user = session.get(WechatUser, "o14")
+                assert user is not None
+                assert claim.created_at == claim.updated_at == user.updated_at
+                times.append(claim.created_at)
+    assert times[0] < times[1]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
@@ -286,3 +287,29 @@ def test_utc_datetimes_bind_as_sqlalchemy_binds_them(dialect_name: str) -> None:
     assert fast(NOW.astimezone(east)) == full(NOW.astimezone(east)) == full(NOW)
     with pytest.raises(ValueError):  # naive values are refused as before
         fast(NOW.replace(tzinfo=None))
+    # The same value bound again (a scope's time) and values in turn give each its own text.
+    later = NOW + dt.timedelta(microseconds=1)
+    for value in (NOW, NOW, later, NOW, later, later):
+        assert fast(value) == full(value)
+
+
+def test_datetimes_are_stored_as_the_orm_stores_them(engine: Engine) -> None:
+    # The very text (SQLite) or value (PostgreSQL) in the column, not only what reads back.
+    east = dt.timezone(dt.timedelta(hours=8))
+    times = [NOW, NOW.replace(microsecond=0), NOW.replace(microsecond=7), NOW.astimezone(east)]
+    times += [dt.datetime(1999, 1, 2, 3, 4, 5, 600000, tzinfo=dt.UTC), NOW.replace(year=987)]
+    for i, at in enumerate(times):
+        with session_scope(engine) as session:
+            write_turn_rows(
+                session=session, channel="t", user_ref=f"raw{i}", replies=[],
+                question=QUESTION, delivery=None, now=at,
+            )  # fmt: skip
+            session.add(QuestionLog(channel="t", user_ref=f"orm{i}", created_at=at, **QUESTION))
+    stored = text("SELECT user_ref, CAST(created_at AS TEXT) FROM question_log WHERE channel = 't'")
+    with engine.connect() as connection:
+        texts = dict(connection.execute(stored).all())
+    for i in range(len(times)):
+        assert texts[f"raw{i}"] == texts[f"orm{i}"]
+    if engine.dialect.name == "sqlite":
+        assert texts["raw1"] == "2026-12-06 05:04:03.000000"
+        assert texts["raw5"] == "0987-12-06 05:04:03.210987"

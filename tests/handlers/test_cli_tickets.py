@@ -30,7 +30,8 @@ def env(runtime: Runtime, cli_env: Settings) -> Runtime:
 
 def test_list_and_show_json(env: Runtime) -> None:
     say(env.conversation, "续展要交多少钱", user="alice")
-    say(env.conversation, "没用", user="alice")  # the answer did not help: the question goes to staff
+    # The answer did not help: the question goes to staff.
+    say(env.conversation, "没用", user="alice")
     say(env.conversation, "人工", user="alice")
     say(env.conversation, "补充：注册号 12345678", user="alice")
     say(env.conversation, "transfer to a human: my mark was copied", user="bob")

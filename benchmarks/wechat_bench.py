@@ -2,18 +2,24 @@
 FastAPI endpoint returning a fixed XML on the same server, with the same client, in one run.
 
     python benchmarks/wechat_bench.py [--requests 2000] [--concurrency 4] [--seconds 60]
+                                      [--syscalls]
 
 Starts one uvicorn worker on 127.0.0.1 (a fresh SQLite database in a temporary folder, safe
 mode on), warms the endpoints up, then measures each; loopback only, bounded in count and time.
 `adapter` is the same POST /wechat path (signature, decryption, parsing, delivery claim, reply,
 encryption) over a core that answers at once, to separate the WeChat layer from the core.
+`--syscalls` also counts the server's system calls per request with `perf stat` (Linux; needs
+root or kernel.perf_event_paranoid <= 1).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -178,6 +184,38 @@ def _cpu_seconds(pid: int) -> tuple[float, float, float, int]:
     )
 
 
+def _perf_syscalls(pid: int) -> subprocess.Popen[str] | None:
+    """`perf stat` counting the server's system calls (all threads) until interrupted."""
+    perf = shutil.which("perf")
+    if perf is None:
+        return None
+    counter = subprocess.Popen(
+        [perf, "stat", "-x,", "-e", "raw_syscalls:sys_enter", "-p", str(pid)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return counter
+
+
+def _syscalls_counted(counter: subprocess.Popen[str] | None) -> float:
+    """What `counter` counted (NaN without perf, or where the kernel would not let it count)."""
+    if counter is None:
+        return math.nan
+    counter.send_signal(signal.SIGINT)
+    _, report = counter.communicate(timeout=10)
+    return perf_count(report, "raw_syscalls:sys_enter")
+
+
+def perf_count(report: str, event: str) -> float:
+    """`event`'s count in a `perf stat -x,` report (NaN when it was not counted)."""
+    for line in report.splitlines():
+        fields = line.split(",")
+        if len(fields) > 2 and fields[2] == event and fields[0].isdigit():
+            return float(fields[0])
+    return math.nan
+
+
 async def _run(
     client: httpx.AsyncClient,
     pid: int,
@@ -185,6 +223,7 @@ async def _run(
     reqs: list[tuple[dict[str, str], bytes]],
     concurrency: int,
     seconds: float,
+    syscalls: bool = False,
 ) -> dict[str, float]:
     latencies: list[float] = []
     failures = deferred = 0
@@ -208,10 +247,14 @@ async def _run(
             elif path != "/bare" and "<Encrypt>" not in resp.text:
                 deferred += 1  # `success`: answered later through the customer-service API
 
+    counter = _perf_syscalls(pid) if syscalls else None
+    if counter is not None:
+        await asyncio.sleep(0.5)  # attached by then (an idle server makes a few calls a second)
     started, before = time.perf_counter(), _cpu_seconds(pid)
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
     user, system, loop, switches = (b - a for a, b in zip(before, _cpu_seconds(pid), strict=True))
+    calls = _syscalls_counted(counter)
     per = 1000 / max(len(latencies), 1)  # ms per request
     latencies.sort()
     return {
@@ -226,6 +269,7 @@ async def _run(
         "system": system * per,
         "loop": loop * per,
         "switches": switches * per / 1000,  # context switches per request
+        "syscalls": calls * per / 1000,  # system calls per request (NaN: not counted)
     }
 
 
@@ -240,7 +284,9 @@ async def _measure(base: str, pid: int, args: argparse.Namespace) -> dict[str, d
             await _run(client, pid, path, warm, args.concurrency, args.seconds)
         for n, (name, path) in enumerate(PATHS.items()):
             reqs = _requests(args.requests, n * 1_000_000 + 100)
-            results[name] = await _run(client, pid, path, reqs, args.concurrency, args.seconds)
+            results[name] = await _run(
+                client, pid, path, reqs, args.concurrency, args.seconds, args.syscalls
+            )
         return results
 
 
@@ -249,6 +295,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=60.0, help="cap per endpoint")
+    parser.add_argument(
+        "--syscalls", action="store_true", help="count the server's system calls (perf stat)"
+    )
     parser.add_argument(
         "--database-url",
         default="",
@@ -310,6 +359,7 @@ def main() -> None:
             f"failures {r['failures']:.0f}  deferred {r['deferred']:.0f}\n"
             f"{'':8s} server CPU: user {r['user']:.2f}, system {r['system']:.2f}, event-loop "
             f"thread {r['loop']:.2f} ms/req; {r['switches']:.1f} context switches/req"
+            + ("" if math.isnan(r["syscalls"]) else f", {r['syscalls']:.1f} system calls/req")
         )
     bare = results["bare"]["rps"]
     print(f"ratio wechat/bare: {results['wechat']['rps'] / bare:.2f} (goal >= 0.5)")

@@ -31,7 +31,18 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # No mmap_size: a connection that finds the WAL changed by another unmaps the file (munmap,
+    # then fstat and mmap at its next read), so under concurrent writers it saved no system
+    # call; and the pages read most sit in the WAL, which SQLite reads with pread regardless.
     cursor.close()
+
+
+# The connection returned last is the one taken next. SQLite drops a connection's whole page
+# cache when it finds that another connection wrote since its last transaction; first in, first
+# out handed every transaction the connection idle longest, whose cache was always stale: each
+# page a message's transactions touched was read again (some 30 pread calls a message, one
+# request at a time). The connection just used has its cache still valid unless another wrote.
+_SQLITE_FILE_POOL: dict[str, Any] = {"pool_use_lifo": True}
 
 
 def make_engine(
@@ -60,7 +71,7 @@ def make_engine(
             url,
             echo=echo,
             connect_args=connect_args,
-            poolclass=StaticPool if memory else None,
+            **({"poolclass": StaticPool} if memory else _SQLITE_FILE_POOL),
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import parse_qs
 
@@ -16,7 +17,7 @@ import httptools
 import pytest
 
 from benchmarks.load import SECRET, _Connection, _Prepared, _problem
-from benchmarks.wechat_bench import QUESTIONS, TOKEN, _sign
+from benchmarks.wechat_bench import QUESTIONS, TOKEN, _sign, perf_count
 from handlers.web.visitor import COOKIE, read_visitor
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -169,3 +170,12 @@ async def test_connection_close_from_the_server_ends_the_connection_after_the_re
     async with _serve(handler) as conn:
         assert await conn.request(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n") == (200, b"ok")
         assert not conn.open  # the caller opens another for its next request
+
+
+def test_the_system_calls_are_read_from_perf_stat_s_report() -> None:
+    report = "# started on Sun Dec  6\n\n81594,,raw_syscalls:sys_enter,6776825626,100.00,,\n"
+    assert perf_count(report, "raw_syscalls:sys_enter") == 81594
+    # Not allowed to count (perf_event_paranoid), or no such event: not a number, not zero.
+    refused = "<not supported>,,raw_syscalls:sys_enter,0,100.00,,\n"
+    assert math.isnan(perf_count(refused, "raw_syscalls:sys_enter"))
+    assert math.isnan(perf_count("", "raw_syscalls:sys_enter"))

@@ -45,6 +45,10 @@ def bound_threads(settings: Settings) -> ThreadPoolExecutor:
             "opens and closes connections past its pool",
             settings.db_pool_size, threads,
         )  # fmt: skip
+    # Its SimpleQueue wakes a second idle thread per job, which finds nothing and sleeps again
+    # (about six futex calls a turn). A queue with a lock per idle thread saved those one request
+    # at a time, but at four concurrent requests some runs fell into twice the context switches
+    # (a Python-level lock, unlike SimpleQueue, can be held across a switch of the GIL).
     executor = ThreadPoolExecutor(threads, thread_name_prefix="tmbot-turn")
     loop = asyncio.get_running_loop()
     loop.set_default_executor(executor)

@@ -1,6 +1,9 @@
-"""The PostgreSQL pool is sized by settings, so a worker under load reuses its connections."""
+"""The pools: PostgreSQL's is sized by settings, so a worker under load reuses its connections;
+SQLite's hands out the connection returned last."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from sqlalchemy.pool import QueuePool
 
@@ -34,3 +37,18 @@ def test_the_runtime_sizes_its_pool_from_settings(settings: Settings) -> None:
     assert runtime.engine.pool.size() == 9
     assert runtime.engine.pool._max_overflow == 4  # type: ignore[attr-defined]
     runtime.engine.dispose()
+
+
+def test_a_sqlite_file_pool_hands_out_the_connection_returned_last(tmp_path: Path) -> None:
+    # Its page cache is the likeliest to be still valid (storage/db.py): first in, first out
+    # handed out the one idle longest.
+    engine = make_engine(f"sqlite:///{tmp_path}/pool.db")
+    try:
+        first, second = engine.connect(), engine.connect()
+        returned_last = second.connection.dbapi_connection
+        first.close()
+        second.close()
+        with engine.connect() as again:
+            assert again.connection.dbapi_connection is returned_last
+    finally:
+        engine.dispose()

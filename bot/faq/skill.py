@@ -23,7 +23,7 @@ from bot.core.understand import (
     subjects_of,
     understand_text,
 )
-from bot.faq.answer import answer_text
+from bot.faq.answer import served_answer_text
 from bot.faq.both import remember_named, subjects_asked
 from bot.faq.facets import (
     AHEAD,
@@ -228,7 +228,7 @@ class FaqSkill:
         entry = index.resolve(outcome.faq_id or "", ctx.today)
         if entry is None:
             return outcome.replies[0]
-        text = answer_text(entry, ctx.lang, ctx.today, ctx.services.settings)
+        text = served_answer_text(index, entry, ctx.lang, ctx.today, ctx.services.settings)
         return Reply(text, intent="faq", meta={"faq_id": entry.id, "topic": entry.topic})
 
     def _answer(self, ctx: Context) -> Outcome:
@@ -718,7 +718,7 @@ class FaqSkill:
                 log=False,
             )
         lang = ctx.lang
-        text = answer_text(entry, lang, ctx.today, ctx.services.settings)
+        text = served_answer_text(index, entry, lang, ctx.today, ctx.services.settings)
         resolved: dict[str, FaqEntry] = {}
         for rid in entry.related:
             r = index.resolve(rid, ctx.today)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+from bot.core.messages import Choice
 from bot.core.settings import Settings
 from bot.core.texts import t
 from knowledge.figures import render_answer
@@ -17,9 +19,9 @@ from knowledge.sources import official_link, source_names
 from knowledge.tools.fees import FeeTable, load_fee_table
 from knowledge.tools.periods import Period, load_periods
 
-__all__ = ("ANSWERS_KEPT", "answer_text", "served_answer_text")
+__all__ = ("ANSWERS_KEPT", "ServedAnswer", "answer_text", "served_answer")
 
-# Answer texts memoised per index: (entry, language, day, station texts) of the entries asked.
+# Answers memoised per index: (entry, language, day, station texts) of the entries asked.
 ANSWERS_KEPT = 1024
 
 
@@ -60,35 +62,70 @@ def answer_text(
     return text
 
 
-# A memoised text with what it was rendered from: the entry object and the three tables.
-_Rendered = tuple[FaqEntry, FeeTable, Mapping[str, Period], Mapping[str, LawText], str]
+@dataclass(frozen=True)
+class ServedAnswer:
+    """An entry's answer as a turn serves it on one day, in one language, with what it was
+    rendered from (`served_answer` checks those are still the tables in use)."""
+
+    entry: FaqEntry
+    tables: tuple[FeeTable, Mapping[str, Period], Mapping[str, LawText]]
+    text: str  # `answer_text`
+    related: tuple[FaqEntry, ...]  # the first three related entries valid that day, not itself
+    reply: str  # the text with the related questions listed
+    choices: tuple[Choice, ...]  # the related questions' buttons and the feedback ones
 
 
 @per_index
-def _rendered(_index: FaqIndex) -> Memo[_Rendered]:
+def _served(_index: FaqIndex) -> Memo[ServedAnswer]:
     # On the index: an edit swaps in a new index (bot/faq/corpus.py), and its entries' texts.
     return Memo(ANSWERS_KEPT)
 
 
-def served_answer_text(
+def served_answer(
     index: FaqIndex, entry: FaqEntry, lang: str, today: dt.date, settings: Settings
-) -> str:
-    """`answer_text` of an entry of `index`, memoised on the index: a repeated question gives
-    the same text. Keyed by all it reads (the entry, language, day, the station's fee texts);
-    a hit counts only when the entry and the fee, period and law tables are still the very
-    objects it was rendered from (a table reloaded or replaced renders afresh)."""
-    fees, periods, laws = load_fee_table(), load_periods(), load_laws()
+) -> ServedAnswer:
+    """An entry of `index` answered, memoised on the index: a repeated question is served
+    the same answer. Keyed by all it reads (the entry, language, day, the station's fee
+    texts); a hit counts only when the entry and the fee, period and law tables are still the
+    very objects it was rendered from (a table reloaded or replaced renders afresh)."""
+    tables = (load_fee_table(), load_periods(), load_laws())
     key = (entry.id, lang, today, settings.station_fees_zh, settings.station_fees_en)
-    memo = _rendered(index)
+    memo = _served(index)
     found = memo.get(key)
     if (
         found is not None
-        and found[0] is entry
-        and found[1] is fees
-        and found[2] is periods
-        and found[3] is laws
+        and found.entry is entry
+        and all(a is b for a, b in zip(found.tables, tables, strict=True))
     ):
-        return found[4]
+        return found
+    served = _serve(index, entry, lang, today, settings, tables)
+    memo.put(key, served)
+    return served
+
+
+def _serve(
+    index: FaqIndex,
+    entry: FaqEntry,
+    lang: str,
+    today: dt.date,
+    settings: Settings,
+    tables: tuple[FeeTable, Mapping[str, Period], Mapping[str, LawText]],
+) -> ServedAnswer:
+    fees, periods, laws = tables
     text = answer_text(entry, lang, today, settings, fees=fees, periods=periods, laws=laws)
-    memo.put(key, (entry, fees, periods, laws, text))
-    return text
+    resolved: dict[str, FaqEntry] = {}
+    for rid in entry.related:
+        r = index.resolve(rid, today)
+        if r is not None and r.id != entry.id:
+            resolved.setdefault(r.id, r)
+    related = tuple(resolved.values())[:3]
+    reply = text
+    if related:
+        reply += "\n\n" + t("related", lang)
+        reply += "".join(f"\n{i}. {r.question.get(lang)}" for i, r in enumerate(related, 1))
+    choices = (
+        *(Choice(r.question.get(lang), f"faq:{r.id}") for r in related),
+        Choice(t("feedback.up", lang), "feedback:up"),
+        Choice(t("feedback.down", lang), "feedback:down"),
+    )
+    return ServedAnswer(entry, tables, text, related, reply, choices)

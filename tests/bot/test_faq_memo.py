@@ -16,13 +16,15 @@ from bot.core.runtime import Runtime
 from bot.core.settings import BUNDLED_CORPUS, Settings
 from bot.core.understand import Interpretation
 from bot.faq import answer as answer_module
-from bot.faq.answer import ANSWERS_KEPT, answer_text, served_answer_text
+from bot.faq.answer import ANSWERS_KEPT, ServedAnswer, _serve, answer_text, served_answer
 from bot.faq.guard import RERANKS_KEPT, EntryReads, entry_reads, rerank
 from knowledge.glossary import load_glossary
 from knowledge.index import FaqIndex, Match
+from knowledge.laws import load_laws
 from knowledge.loader import load_corpus
 from knowledge.schema import FaqEntry
 from knowledge.tools.fees import DEFAULT_FEES_FILE, FeeTable, load_fee_table
+from knowledge.tools.periods import load_periods
 from storage.db import session_scope
 from storage.faq import get_record, save_entry
 from tests.support.dialog import say
@@ -57,13 +59,17 @@ def test_served_answers_equal_the_texts_rendered_afresh(index: FaqIndex) -> None
         plain.model_copy(update={"station_fees_zh": "本站代办费：面议"}),
         plain.model_copy(update={"station_fees_en": "Ask us about our fees"}),
     ]
+    tables = (load_fee_table(), load_periods(), load_laws())
     differ = {"day": False, "lang": False, "station_zh": False, "station_en": False}
     for entry in index.entries:
         texts = {}
         for day, lang, n in itertools.product((BEFORE, AFTER), ("zh", "en"), range(3)):
-            fresh = answer_text(entry, lang, day, stations[n])
-            assert served_answer_text(index, entry, lang, day, stations[n]) == fresh, entry.id
-            texts[(day, lang, n)] = fresh
+            fresh = _serve(index, entry, lang, day, stations[n], tables)
+            assert fresh.text == answer_text(entry, lang, day, stations[n])
+            assert _plain_answer(served_answer(index, entry, lang, day, stations[n])) == (
+                _plain_answer(fresh)
+            ), entry.id
+            texts[(day, lang, n)] = fresh.text
         differ["day"] |= texts[(BEFORE, "zh", 0)] != texts[(AFTER, "zh", 0)]
         differ["lang"] |= texts[(BEFORE, "zh", 0)] != texts[(BEFORE, "en", 0)]
         differ["station_zh"] |= texts[(BEFORE, "zh", 0)] != texts[(BEFORE, "zh", 1)]
@@ -71,35 +77,39 @@ def test_served_answers_equal_the_texts_rendered_afresh(index: FaqIndex) -> None
     assert all(differ.values()), differ  # each is tested by some entry
 
 
+def _plain_answer(served: ServedAnswer) -> tuple[object, ...]:
+    return (served.text, served.reply, [r.id for r in served.related], served.choices)
+
+
 def test_a_changed_fee_table_shows_at_once(
     index: FaqIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     entry = index.by_id["renewal-fee"]
     settings = Settings()
-    assert "每类450元" in served_answer_text(index, entry, "zh", BEFORE, settings)
-    assert "每类450元" in served_answer_text(index, entry, "zh", BEFORE, settings)  # memoised
+    assert "每类450元" in served_answer(index, entry, "zh", BEFORE, settings).text
+    assert "每类450元" in served_answer(index, entry, "zh", BEFORE, settings).text  # memoised
     monkeypatch.setattr(answer_module, "load_fee_table", lambda: _renewal_at(tmp_path, 460))
-    assert "每类460元" in served_answer_text(index, entry, "zh", BEFORE, settings)
+    assert "每类460元" in served_answer(index, entry, "zh", BEFORE, settings).text
     monkeypatch.undo()
-    assert "每类450元" in served_answer_text(index, entry, "zh", BEFORE, settings)
+    assert "每类450元" in served_answer(index, entry, "zh", BEFORE, settings).text
 
 
 def test_an_entry_replaced_under_the_same_id_is_rendered_afresh(index: FaqIndex) -> None:
     entry = index.by_id["renewal-fee"]
     settings = Settings()
-    served_answer_text(index, entry, "zh", BEFORE, settings)
+    served_answer(index, entry, "zh", BEFORE, settings)
     edited = entry.model_copy(
         update={"answer": entry.answer.model_copy(update={"zh": "【改】" + entry.answer.zh})}
     )
-    assert served_answer_text(index, edited, "zh", BEFORE, settings).startswith("【改】")
+    assert served_answer(index, edited, "zh", BEFORE, settings).text.startswith("【改】")
 
 
 def test_the_memo_of_answers_is_bounded() -> None:
     index = FaqIndex(load_corpus(BUNDLED_CORPUS), load_glossary())
     entry, settings = index.entries[0], Settings()
     for i in range(ANSWERS_KEPT + 20):
-        served_answer_text(index, entry, "zh", BEFORE + dt.timedelta(days=i), settings)
-    assert len(answer_module._rendered(index)) == ANSWERS_KEPT
+        served_answer(index, entry, "zh", BEFORE + dt.timedelta(days=i), settings)
+    assert len(answer_module._served(index)) == ANSWERS_KEPT
 
 
 # --- the guard's rerank ------------------------------------------------------------------------

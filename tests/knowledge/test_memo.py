@@ -112,9 +112,7 @@ def test_search_equals_ranking_afresh_whatever_the_day_language_and_limit(
             # Some question whose ranking moves with this argument alone: the test would see
             # a key without it.
             differ[name] += any(
-                a[name] != b[name]
-                and all(a[k] == b[k] for k in a if k != name)
-                and ra != rb
+                a[name] != b[name] and all(a[k] == b[k] for k in a if k != name) and ra != rb
                 for a, ra in results
                 for b, rb in results
             )

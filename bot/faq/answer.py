@@ -21,8 +21,9 @@ from knowledge.tools.periods import Period, load_periods
 
 __all__ = ("ANSWERS_KEPT", "ServedAnswer", "answer_text", "served_answer")
 
-# Answers memoised per index: (entry, language, day, station texts) of the entries asked.
-ANSWERS_KEPT = 1024
+# Answers memoised per index: (entry, language, day, station texts) of the entries asked
+# (~2 KiB each; two languages of every entry asked today fit at the corpus's size).
+ANSWERS_KEPT = 512
 
 
 def answer_text(
@@ -62,17 +63,22 @@ def answer_text(
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ServedAnswer:
     """An entry's answer as a turn serves it on one day, in one language, with what it was
     rendered from (`served_answer` checks those are still the tables in use)."""
 
     entry: FaqEntry
     tables: tuple[FeeTable, Mapping[str, Period], Mapping[str, LawText]]
-    text: str  # `answer_text`
+    reply: str  # `answer_text`, then the related questions listed
+    text_end: int  # where `answer_text` ends in `reply` (kept once: memos hold thousands)
     related: tuple[FaqEntry, ...]  # the first three related entries valid that day, not itself
-    reply: str  # the text with the related questions listed
     choices: tuple[Choice, ...]  # the related questions' buttons and the feedback ones
+
+    @property
+    def text(self) -> str:
+        """`answer_text`: the answer without the related questions."""
+        return self.reply[: self.text_end]
 
 
 @per_index
@@ -128,4 +134,4 @@ def _serve(
         Choice(t("feedback.up", lang), "feedback:up"),
         Choice(t("feedback.down", lang), "feedback:down"),
     )
-    return ServedAnswer(entry, tables, text, related, reply, choices)
+    return ServedAnswer(entry, tables, reply, len(text), related, choices)

@@ -184,7 +184,7 @@ def _family(subject: str | None) -> str | None:
 
 _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 BOOST = 12.0
-RERANKS_KEPT = 2048  # reranked candidate lists memoised per index (repeated questions)
+RERANKS_KEPT = 1024  # reranked candidate lists memoised per index (~1.5 KiB each)
 
 
 @dataclass(frozen=True)
@@ -296,7 +296,7 @@ def rerank(
     if not matches:
         return matches
     asked = _asked(interp)
-    key = (text, asked, tuple([(m.entry.id, m.score, m.phrasing) for m in matches]))
+    key = (text, asked, *[x for m in matches for x in (m.entry.id, m.score, m.phrasing)])
     found = reads._reranked.get(key)
     if found is None:
         found = tuple(_reranked(matches, text, asked, reads))

@@ -41,11 +41,10 @@ class Memo(Generic[V]):
     def get(self, key: Hashable) -> V | None:
         """The result memoised under `key` (now the most recently used), or None."""
         with self._lock:
-            try:
+            value = self._values.get(key)
+            if value is not None:  # a miss raises nothing: new texts are misses, and many
                 self._values.move_to_end(key)
-            except KeyError:
-                return None
-            return self._values[key]
+            return value
 
     def put(self, key: Hashable, value: V) -> None:
         """Memoise `value` under `key`, evicting the least recently used beyond `size`."""

@@ -8,6 +8,10 @@ parser, no client on the same cores; optionally counted in instructions (callgri
 `--path /api/chat` sends the same questions as web-chat messages (JSON, 500 signed visitor
 cookies) instead: the web chat's cost measured the same way.
 
+`--texts new` sends texts the process has not seen instead of the four questions: the messages
+of the conversations `benchmarks/turn_mix.py` measures (the warm-up sends those it warms up
+with), each once while there are enough (the figure without any memo of a repeated text).
+
 Migrates a fresh SQLite database, builds the app as `benchmarks/wechat_bench.py` serves it
 (`/bare` and `/echo/wechat` included), warms it up with 300 messages, then sends `--requests`
 signed, encrypted text messages (the WeChat benchmark's questions, 500 users, each MsgId new)
@@ -112,14 +116,38 @@ def _wechat_requests(count: int, offset: int) -> list[tuple[dict[str, str], byte
     return [(params, body, "") for params, body in bench._requests(count, offset)]
 
 
-async def _measure(path: str, count: int, instructions: bool) -> None:
+def _cycled(texts: list[str], offset: int) -> list[str]:
+    """`texts` turned so that the message numbered `offset` (the requests number theirs from an
+    offset, and take text `i % len`) is the first of them."""
+    turn = offset % len(texts)
+    return texts[-turn:] + texts[:-turn] if turn else texts
+
+
+def _new_texts(count: int) -> tuple[list[str], list[str]]:
+    """The warm-up's texts and the measured ones, as `benchmarks/turn_mix.py` picks them; the
+    measured ones without repeats and without any the warm-up sent."""
+    from benchmarks.turn_mix import _conversations
+
+    warm = [text for says in _conversations(2, 300) for text in says]
+    sent = set(warm)
+    measured = [t for start in (0, 1, 3) for says in _conversations(start, count) for t in says]
+    return warm, [t for t in dict.fromkeys(measured) if t not in sent][:count]
+
+
+async def _measure(path: str, count: int, instructions: bool, texts: str) -> None:
     from benchmarks import wechat_bench as bench
 
     requests = _chat_requests if path == "/api/chat" else _wechat_requests
+    warm, new = _new_texts(count) if texts == "new" else ([], [])
     app = bench.bench_app()
     async with app.router.lifespan_context(app):
+        if warm:  # the requests take their texts from QUESTIONS
+            bench.QUESTIONS = _cycled(warm, 5_000_000)
         for params, body, cookie in requests(300, 5_000_000):
             await _call(app, path, params, body, cookie)
+        if new:
+            bench.QUESTIONS = _cycled(new, 6_000_000)
+            print(f"texts: {len(new)} new ones for {count} requests")
         prepared = requests(count, 6_000_000)
         answers: Counter[str] = Counter()
         # A full collection of the start-up's objects costs some 55 M instructions and comes
@@ -150,11 +178,14 @@ def main() -> None:
         "--path", default="/wechat", help="/wechat, /echo/wechat, /bare or /api/chat"
     )
     parser.add_argument("--instructions", action="store_true", help="count them with callgrind")
+    parser.add_argument(
+        "--texts", choices=("bench", "new"), default="bench", help="new: texts never sent before"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     count = args.requests or (100 if args.instructions else 1000)
     if args.child:
-        asyncio.run(_measure(args.path, count, args.instructions))
+        asyncio.run(_measure(args.path, count, args.instructions, args.texts))
         return
     from benchmarks.wechat_bench import AES_KEY, APPID, TOKEN
 
@@ -174,7 +205,7 @@ def main() -> None:
         cli = [sys.executable, "-m", "handlers.cli.app", "db", "upgrade"]
         subprocess.run(cli, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         child = [sys.executable, "-m", "benchmarks.wechat_inproc", "--child"]
-        child += ["--requests", str(count), "--path", args.path]
+        child += ["--requests", str(count), "--path", args.path, "--texts", args.texts]
         if not args.instructions:
             subprocess.run(child, env=env, cwd=ROOT, check=True)
             return

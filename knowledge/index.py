@@ -23,7 +23,8 @@ import numpy as np
 
 from knowledge.glossary import Glossary
 from knowledge.langindex import LangIndex, QueryTerms
-from knowledge.normalize import add_words, detect_lang, normalize, tokenize
+from knowledge.memo import Memo
+from knowledge.normalize import add_words, detect_lang, normalize, tokenize, words_taught
 from knowledge.schema import FaqEntry
 from knowledge.scope import Scope
 
@@ -36,11 +37,14 @@ MARGIN = 8.0  # below this lead over the best other topic, the top entry loses c
 MARGIN_COST = 0.5  # points of confidence lost per point of missing lead
 INFO_WORDS = 2.5  # a question weighing less than this many typical words is too thin to answer
 INFO_FLOOR = 0.5  # confidence factor of a question that weighs nothing
+# Rankings memoised per index: the head of a station's questions repeats all day; new texts
+# beyond this many push out the least recently asked (a ranking: ~0.6 KiB).
+SEARCHES_KEPT = 2048
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
-    """One ranked entry for a question."""
+    """One ranked entry for a question (slotted: the memos of rankings hold thousands)."""
 
     entry: FaqEntry
     score: float  # 0-100
@@ -66,6 +70,8 @@ class FaqIndex:
         keys = {t: i for i, t in enumerate(dict.fromkeys(topics))}
         self._topic = np.asarray([keys[t] for t in topics], dtype=np.int32)
         self._valid_cache: tuple[dt.date, np.ndarray] | None = None
+        # Dies with the index: an edit swaps in a new index, with an empty memo (bot/faq/corpus.py).
+        self._searches: Memo[tuple[Match, ...]] = Memo(SEARCHES_KEPT)
 
     def resolve(self, entry_id: str, today: dt.date) -> FaqEntry | None:
         """The entry, or its dated sibling of the same topic that is valid on `today`."""
@@ -87,7 +93,22 @@ class FaqIndex:
     def search(
         self, text: str, *, today: dt.date, lang: str | None = None, limit: int = 5
     ) -> list[Match]:
-        """The best `limit` entries valid on `today`, best first, scored 0-100."""
+        """The best `limit` entries valid on `today`, best first, scored 0-100.
+
+        `rank` memoised: a pure function of its arguments and of this index, but for the
+        segmenter, which may learn words from another index's glossary (`words_taught`). A new
+        list each time (callers filter theirs); the matches themselves are frozen."""
+        key = (text, today, lang, limit, words_taught())
+        found = self._searches.get(key)
+        if found is None:
+            found = tuple(self.rank(text, today=today, lang=lang, limit=limit))
+            self._searches.put(key, found)
+        return list(found)
+
+    def rank(
+        self, text: str, *, today: dt.date, lang: str | None = None, limit: int = 5
+    ) -> list[Match]:
+        """`search` computed afresh, never memoised (what latency benchmarks time)."""
         if not self.entries:
             return []
         normalized = normalize(text)

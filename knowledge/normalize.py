@@ -21,6 +21,7 @@ __all__ = (
     "normalize",
     "stem_en",
     "tokenize",
+    "words_taught",
 )
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -77,8 +78,12 @@ def detect_lang(text: str) -> str | None:
     return "zh" if cjk * 3 >= latin else "en"
 
 
+_taught = 0  # how many times add_words taught the segmenter something new
+
+
 def add_words(words: Iterable[str]) -> None:
     """Teach the segmenter domain terms (马德里, 宽展期, ...) so they stay one token."""
+    global _taught
     added = False
     for word in words:
         if has_cjk(word) and len(word) > 1 and not segmenter.has_word(word):
@@ -86,6 +91,13 @@ def add_words(words: Iterable[str]) -> None:
             added = True
     if added:
         _cut.cache_clear()
+        _taught += 1
+
+
+def words_taught() -> int:
+    """A number that changes whenever `tokenize` may cut a text differently than before (the
+    segmenter learnt words): part of the key of anything memoised from a text's tokens."""
+    return _taught
 
 
 SPLIT_LONGER_THAN = 99  # words longer than this also give their dictionary sub-words

@@ -13,9 +13,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from bot.core.understand import Interpretation, entry_subject, facets_of, subjects_of
 from knowledge.index import FaqIndex, Match
+from knowledge.memo import Memo
 from knowledge.per_index import per_index
 from knowledge.schema import FaqEntry
 
@@ -65,6 +67,22 @@ class _Said:
     named: frozenset[str | None]  # the families of the subjects the text names
 
 
+class _Asked(NamedTuple):
+    """All the guard's penalties read of the interpretation: they are computed from this view
+    alone, so that it can key their memo (`rerank`) with nothing of the conversation left out."""
+
+    subject: str | None
+    context_subject: str | None
+    followup: bool
+    facet: str | None
+
+
+def _asked(interp: Interpretation | None) -> _Asked | None:
+    if interp is None:
+        return None
+    return _Asked(interp.subject, interp.context_subject, interp.followup, interp.facet)
+
+
 @lru_cache(maxsize=256)
 def _said(text: str) -> _Said:
     return _Said(
@@ -81,7 +99,7 @@ def _said(text: str) -> _Said:
     )
 
 
-def _conflict(match: Match, said: _Said, interp: Interpretation | None, reads: EntryReads) -> bool:
+def _conflict(match: Match, said: _Said, interp: _Asked | None, reads: EntryReads) -> bool:
     entry_id = match.entry.id
     # After a Madrid answer, "how long do the countries have to refuse" is still Madrid.
     followup_madrid = interp is not None and "madrid" in (interp.subject, interp.context_subject)
@@ -105,7 +123,7 @@ def _conflict(match: Match, said: _Said, interp: Interpretation | None, reads: E
     return False
 
 
-def _renewal_for_filing(family: str | None, said: _Said, interp: Interpretation | None) -> bool:
+def _renewal_for_filing(family: str | None, said: _Said, interp: _Asked | None) -> bool:
     """A renewal entry (`family`: its subject's) for "商标注册一个类多少钱": a filing question
     that never says renew; or for "一个类多少钱" said with no subject at all, where nothing
     before was about renewal."""
@@ -124,7 +142,7 @@ def _renewal_for_filing(family: str | None, said: _Said, interp: Interpretation 
 _PROCEDURES = frozenset({"change", "assignment", "licence", "pledge", "certificate"})
 
 
-def _procedure_for_filing(family: str | None, said: _Said, interp: Interpretation | None) -> bool:
+def _procedure_for_filing(family: str | None, said: _Said, interp: _Asked | None) -> bool:
     """Another procedure's entry (`family`: its subject's) for "商标注册要啥材料": the question
     names registration alone and asks a measure; the change entry's "商标变更需要什么材料"
     shares every other word."""
@@ -166,6 +184,7 @@ def _family(subject: str | None) -> str | None:
 
 _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 BOOST = 12.0
+RERANKS_KEPT = 1024  # reranked candidate lists memoised per index (~1.5 KiB each)
 
 
 @dataclass(frozen=True)
@@ -178,6 +197,8 @@ class EntryReads:
     pairs: Counter[tuple[str | None, str | None]]
     # (entry id, facet) -> whether its question asks that facet too, read when first needed
     _asks: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # `rerank`'s results on this index's matches (it dies with the index, as this does)
+    _reranked: Memo[tuple[Match, ...]] = field(default_factory=lambda: Memo(RERANKS_KEPT))
 
     def _read(self, entry: FaqEntry) -> tuple[str, str | None, str | None]:
         found = self.reads.get(entry.id)
@@ -268,9 +289,24 @@ def sure_fit(matches: list[Match], interp: Interpretation | None, reads: EntryRe
 def rerank(
     matches: list[Match], text: str, interp: Interpretation | None, reads: EntryReads
 ) -> list[Match]:
-    """The matches with subject conflicts penalised, best first."""
+    """The matches with subject conflicts penalised, best first.
+
+    Memoised on the index's reads: a pure function of the candidates (ids, scores, phrasings:
+    the entries are the index's), the text and what `_Asked` keeps of the interpretation."""
     if not matches:
         return matches
+    asked = _asked(interp)
+    key = (text, asked, *[x for m in matches for x in (m.entry.id, m.score, m.phrasing)])
+    found = reads._reranked.get(key)
+    if found is None:
+        found = tuple(_reranked(matches, text, asked, reads))
+        reads._reranked.put(key, found)
+    return list(found)
+
+
+def _reranked(
+    matches: list[Match], text: str, interp: _Asked | None, reads: EntryReads
+) -> list[Match]:
     said = _said(text)
     conflicts = [_conflict(m, said, interp, reads) for m in matches]
     ranked = _rerank(matches, conflicts, said, interp, reads)
@@ -292,7 +328,7 @@ def _rerank(
     matches: list[Match],
     conflicts: list[bool],
     said: _Said,
-    interp: Interpretation | None,
+    interp: _Asked | None,
     reads: EntryReads,
 ) -> list[Match]:
     out = [

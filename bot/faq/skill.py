@@ -23,7 +23,7 @@ from bot.core.understand import (
     subjects_of,
     understand_text,
 )
-from bot.faq.answer import answer_text
+from bot.faq.answer import served_answer
 from bot.faq.both import remember_named, subjects_asked
 from bot.faq.facets import (
     AHEAD,
@@ -228,7 +228,7 @@ class FaqSkill:
         entry = index.resolve(outcome.faq_id or "", ctx.today)
         if entry is None:
             return outcome.replies[0]
-        text = answer_text(entry, ctx.lang, ctx.today, ctx.services.settings)
+        text = served_answer(index, entry, ctx.lang, ctx.today, ctx.services.settings).text
         return Reply(text, intent="faq", meta={"faq_id": entry.id, "topic": entry.topic})
 
     def _answer(self, ctx: Context) -> Outcome:
@@ -719,21 +719,7 @@ class FaqSkill:
                 log=False,
             )
         lang = ctx.lang
-        text = answer_text(entry, lang, ctx.today, ctx.services.settings)
-        resolved: dict[str, FaqEntry] = {}
-        for rid in entry.related:
-            r = index.resolve(rid, ctx.today)
-            if r is not None and r.id != entry.id:
-                resolved.setdefault(r.id, r)
-        related = list(resolved.values())[:3]
-        choices = [Choice(r.question.get(lang), f"faq:{r.id}") for r in related]
-        if related:
-            text += "\n\n" + ctx.t("related")
-            text += "".join(f"\n{i}. {r.question.get(lang)}" for i, r in enumerate(related, 1))
-        choices += [
-            Choice(ctx.t("feedback.up"), "feedback:up"),
-            Choice(ctx.t("feedback.down"), "feedback:down"),
-        ]
+        served = served_answer(index, entry, lang, ctx.today, ctx.services.settings)
         ctx.data["last_faq_id"] = entry.id
         question = entry.question.get("zh") + " " + entry.question.get("en")
         fmap = facet_map(index)
@@ -750,8 +736,8 @@ class FaqSkill:
             ctx.dialogue.used_tool(dict(seed, seeded=True))
         ctx.data.pop("last_feedback", None)
         reply = Reply(
-            text,
-            choices=tuple(choices),
+            served.reply,
+            choices=served.choices,
             intent="faq",
             meta={"faq_id": entry.id, "topic": entry.topic},
         )
@@ -762,7 +748,7 @@ class FaqSkill:
             faq_id=entry.id,
             topic=entry.topic,
             score=score,
-            suggestions=[_suggestion(r, lang) for r in related],
+            suggestions=[_suggestion(r, lang) for r in served.related],
             log=log,
         )
         if entry.needs_staff:

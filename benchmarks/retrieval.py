@@ -51,7 +51,7 @@ class TmbotSystem:
         self.index = FaqIndex(entries, load_glossary())
 
     def top(self, question: str) -> Hit:
-        matches = self.index.search(question, today=TODAY, limit=3)
+        matches = self.index.rank(question, today=TODAY, limit=3)
         return (matches[0].entry, matches[0].score) if matches else (None, 0.0)
 
 

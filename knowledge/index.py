@@ -39,7 +39,7 @@ INFO_WORDS = 2.5  # a question weighing less than this many typical words is too
 INFO_FLOOR = 0.5  # confidence factor of a question that weighs nothing
 # Rankings memoised per index: the head of a station's questions repeats all day; new texts
 # beyond this many push out the least recently asked (a ranking: ~0.6 KiB).
-SEARCHES_KEPT = 2048
+SEARCHES_KEPT = 1024
 
 
 @dataclass(frozen=True, slots=True)

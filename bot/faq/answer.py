@@ -22,8 +22,8 @@ from knowledge.tools.periods import Period, load_periods
 __all__ = ("ANSWERS_KEPT", "ServedAnswer", "answer_text", "served_answer")
 
 # Answers memoised per index: (entry, language, day, station texts) of the entries asked
-# (~2 KiB each; two languages of every entry asked today fit at the corpus's size).
-ANSWERS_KEPT = 512
+# (~2 KiB each; both languages of every entry of the bundled corpus fit).
+ANSWERS_KEPT = 256
 
 
 def answer_text(

@@ -184,7 +184,7 @@ def _family(subject: str | None) -> str | None:
 
 _FAMILY = {"grace": "renewal"}  # the grace period is part of renewal
 BOOST = 12.0
-RERANKS_KEPT = 1024  # reranked candidate lists memoised per index (~1.5 KiB each)
+RERANKS_KEPT = 512  # reranked candidate lists memoised per index (~1.5 KiB each)
 
 
 @dataclass(frozen=True)

@@ -420,3 +420,20 @@ class Screen:
 def hay_of(text: str) -> Hay:
     """A text's `Hay`, shared by the pre-checks that read the same text in one turn."""
     return Hay(text)
+
+
+class Shelf:
+    """A module's word classes, asked of one text in turn ("does it name a cost? a date? is it
+    the user's own?"): `hits(text)` are the expressions that match `text`, found by one
+    `Screen.matching` instead of a search each, and kept for the last texts read, since one
+    turn asks them of the same text in several places (reading the facts, choosing a tool).
+
+    The hits depend on the text alone (the expressions are fixed), so they are cached by it."""
+
+    def __init__(self, expressions: Iterable[re.Pattern[str]], size: int = 256) -> None:
+        self.expressions = tuple(dict.fromkeys(expressions))  # each once, in order
+        self._screen = Screen([Prefiltered.of(rx) for rx in self.expressions])
+        self.hits = lru_cache(maxsize=size)(self._hits)
+
+    def _hits(self, text: str) -> frozenset[re.Pattern[str]]:
+        return frozenset(self.expressions[n] for n in self._screen.matching(hay_of(text)))

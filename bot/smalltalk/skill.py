@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.core.context import Context
 from bot.core.menu import menu_choices
@@ -277,8 +278,10 @@ def _key(text: str) -> str:
     return _PUNCT.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1024)
 def smalltalk_kind(text: str) -> str | None:
-    """Which kind of small talk the whole message is, if any."""
+    """Which kind of small talk the whole message is, if any. Cached by the text, all it reads:
+    the router asks it inside a flow and the skill again when it answers (`SmalltalkSkill`)."""
     key = _key(text)
     if not key:
         return None

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import product
+from operator import add
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from re import _constants as c  # type: ignore[attr-defined]
 from typing import Any
@@ -225,9 +226,10 @@ def _key(needle: str) -> str:
 
 
 def _keys(text: str) -> frozenset[str]:
-    """The characters of a text and its runs of two and three adjacent characters."""
-    pairs = [text[i : i + 2] for i in range(len(text) - 1)]
-    return frozenset(text).union(pairs, [text[i : i + 3] for i in range(len(text) - 2)])
+    """The characters of a text and its runs of two and three adjacent characters (joined by
+    `map`, not sliced in a comprehension: no bytecode per character)."""
+    pairs = list(map(add, text, text[1:]))
+    return frozenset(text).union(pairs, map(add, pairs, text[2:]))
 
 
 class Hay:
@@ -239,12 +241,14 @@ class Hay:
     def __init__(self, text: str) -> None:
         self.text = text
         self.folded = fold(text)
-        self._keys: dict[bool, frozenset[str]] = {}
+        # By the string they are of: a text that folds to itself (most Chinese ones) has one.
+        self._keys: dict[str, frozenset[str]] = {}
 
     def keys(self, ignore: bool) -> frozenset[str]:
-        found = self._keys.get(ignore)
+        text = self.folded if ignore else self.text
+        found = self._keys.get(text)
         if found is None:
-            found = self._keys[ignore] = _keys(self.folded if ignore else self.text)
+            found = self._keys[text] = _keys(text)
         return found
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.core.needles import Shelf
 from knowledge.tools import (
@@ -396,8 +397,39 @@ def read_facts(
 ) -> Facts:
     """Extract every fact the tools can use from `text` (`madrid`: a Madrid follow-up)."""
     norm = unicodedata.normalize("NFKC", text)
+    said = _text_facts(norm)
+    named = _codes_upper(norm) if madrid or _MADRID_CTX in _WORDS.hits(norm) else norm
+    # A copy of the text's own facts (never the cached one: the skills change theirs), with
+    # the dates, which depend on `today`, and the parties, which depend on the table.
+    return Facts(
+        text=norm,
+        dates=find_dates(norm, today),
+        classes=said.classes,
+        numbers=list(said.numbers),
+        items=list(said.items),
+        numbered=dict(said.numbered),
+        counted=said.counted,
+        some_items=said.some_items,
+        other_items=said.other_items,
+        parties=find_parties(named, table),  # a currency ("瑞士法郎") is not a party
+        colour=said.colour,
+        paper=said.paper,
+        late=said.late,
+        personal=said.personal,
+        asks_when=said.asks_when,
+        asks_how_long=said.asks_how_long,
+        asks_cost=said.asks_cost,
+        compute=said.compute,
+    )
+
+
+@lru_cache(maxsize=256)
+def _text_facts(norm: str) -> Facts:
+    """The facts that depend on the (normalised) text alone: all but the dates and parties.
+    Cached by the text: a turn reads a message's facts in the tools skill and again when it
+    checks for a follow-up, and the same questions come again. Read only: `read_facts` copies."""
     hits = _WORDS.hits(norm)
-    facts = Facts(text=norm, dates=find_dates(norm, today))
+    facts = Facts(text=norm, dates=[])
     class_nos = _all(_CLASS_NO, norm, hits)
     listed = [m.span() for m in class_nos]
     # "其中有一个类", "另外两个类": some of the classes counted, not how many there are.
@@ -452,8 +484,6 @@ def read_facts(
         if n and 1 <= n <= 500:
             items.append(n)
     facts.items = items
-    named = _codes_upper(norm) if madrid or _MADRID_CTX in hits else norm
-    facts.parties = find_parties(named, table)  # a currency ("瑞士法郎") is not a party
     facts.colour = True if _COLOUR in hits and _BW not in hits else (False if _BW in hits else None)
     facts.paper = _PAPER in hits
     facts.late = _LATE in hits

@@ -79,3 +79,94 @@ def test_the_hits_are_cached_by_the_text_and_bounded() -> None:
 def test_an_expression_twice_is_kept_once() -> None:
     rx = re.compile("商标")
     assert Shelf([rx, rx]).expressions == (rx,)
+
+
+def test_the_facts_of_a_text_read_again_are_a_copy_equal_to_the_first() -> None:
+    """`read_facts` keeps what depends on the text alone (`_text_facts`) by the text: a skill
+    changing its facts never changes those read later, and every such field is handed on."""
+    import dataclasses
+    import datetime as dt
+
+    today = dt.date(2026, 12, 6)
+    text = "第9类和第42类 其中35类要报15个小项 彩色 纸质 多少钱 帮我算一下"
+    first = detect.read_facts(text, today)
+    assert first.numbers and first.classes and first.numbered and first.asks_cost
+    first.numbers.append(99)
+    first.items.append(99)
+    first.numbered[99] = 1
+    first.classes = 99
+    again = detect.read_facts(text, today)
+    assert again is not first and 99 not in again.numbers and again.classes != 99
+    assert 99 not in again.items and 99 not in again.numbered
+    kept = detect._text_facts(again.text)
+    for f in dataclasses.fields(detect.Facts):
+        if f.name not in ("dates", "parties"):
+            assert getattr(again, f.name) == getattr(kept, f.name), f.name
+    assert detect._text_facts.cache_info().maxsize is not None
+
+
+def test_the_facts_read_through_the_cache_are_those_read_afresh() -> None:
+    import datetime as dt
+
+    today = dt.date(2026, 12, 6)
+    said = sorted({t for t in MESSAGES if t.isascii() or not t.isupper()})[::3]
+    cached = [detect.read_facts(t, today) for t in said]
+    detect._text_facts.cache_clear()
+    detect._WORDS.hits.cache_clear()
+    assert cached == [detect.read_facts(t, today) for t in said]
+
+
+def _pieces_trying_every_head(key: str) -> list[str] | None:
+    """`smalltalk._pieces` as it was: every head length tried, longest first."""
+    from bot.smalltalk import skill as smalltalk
+
+    if not key:
+        return []
+    key = key.strip("_")
+    for joiner in smalltalk._JOINERS:
+        if not key.startswith(joiner) or len(key) == len(joiner):
+            continue
+        if joiner.isascii() and key[len(joiner)] != "_":
+            continue
+        rest = _pieces_trying_every_head(key[len(joiner) :])
+        if rest:
+            return rest
+    for end in range(len(key), 0, -1):
+        head = key[:end]
+        if key.isascii() and end < len(key) and key[end] != "_":
+            continue
+        kind = smalltalk._KIND_OF.get(head.replace("_", " "))
+        if kind is None:
+            continue
+        rest = _pieces_trying_every_head(key[end:])
+        if rest is not None:
+            return [kind, *rest]
+    return None
+
+
+def test_small_talk_pieces_need_only_the_heads_of_a_phrases_length_and_first_character() -> None:
+    from bot.smalltalk import skill as smalltalk
+
+    phrases = sorted(smalltalk._KIND_OF)
+    joined = [
+        f"{a}{sep}{b}"
+        for a, b in zip(phrases, reversed(phrases), strict=True)
+        for sep in ("", "_", "那", "_then_")
+    ]
+    keys = {smalltalk._key(t) for t in MESSAGES} | set(phrases) | set(joined)
+    found = 0
+    for key in sorted(keys):
+        for piece in (key.replace(" ", "_"), key.replace(" ", "")):
+            expected = _pieces_trying_every_head(piece)
+            assert smalltalk._pieces(piece) == expected, piece
+            found += expected is not None
+    assert found > 1000
+
+
+def test_small_talk_read_again_is_what_it_was() -> None:
+    from bot.smalltalk.skill import smalltalk_kind
+
+    kinds = [smalltalk_kind(t) for t in MESSAGES[::5]]
+    assert kinds == [smalltalk_kind.__wrapped__(t) for t in MESSAGES[::5]]
+    assert {"greeting", "thanks", None} <= set(kinds)
+    assert smalltalk_kind.cache_info().maxsize is not None

@@ -1180,8 +1180,15 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     # "另外问下 ..." starts another question: it leans on nothing, whatever it names.
     lean = _LEAN in hits and _SWITCH not in hits
     interp.extra["lean"] = lean
-    bare = bool(own) and _bare_subject(text)
-    if interp.intent is None and bare and not interp.facet and dialogue.facet and short and lean:
+    if (
+        interp.intent is None
+        and own
+        and not interp.facet
+        and dialogue.facet
+        and short
+        and lean
+        and _bare_subject(text)  # last: it screens the text again for each subject it removes
+    ):
         # "变更呢" after a fee answer, "马德里的呢" after the term: the new subject with the
         # facet asked last (the facet map names the entry; the phrase helps retrieval).
         phrases = lexicon().facet_phrases.get(dialogue.facet)

@@ -238,6 +238,7 @@ class _Prefilters:
     said_names: tuple[str, ...]  # the subjects with colloquial words, in lexicon order
     subject_said: Screen  # their colloquial words
     facet_words: Screen
+    offtopic: Prefiltered | None  # the everyday words (`Lexicon.offtopic`)
 
 
 @cache
@@ -256,6 +257,7 @@ def _prefilters() -> _Prefilters:
         tuple(name for name, _ in said),
         Screen([rx for _, rx in said]),
         Screen([rx for _, rx in facets]),
+        None if lex.offtopic is None else Prefiltered.of(lex.offtopic),
     )
 
 
@@ -805,10 +807,10 @@ _PAPERS = re.compile(r"发票|合同|invoice|contract", re.IGNORECASE)
 
 def _offtopic(text: str) -> bool:
     """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
-    words = lexicon().offtopic
-    if words is None:
+    words, screened = lexicon().offtopic, _prefilters().offtopic
+    if words is None or screened is None:
         return False
-    found = words.search(text)
+    found = screened.search(hay_of(text))  # a big alternation, searched only if it may match
     if found is None or _TM_ANCHOR.search(text):
         return False
     # Papers offered as evidence: only the invoice or contract found, and evidence asked.

@@ -170,3 +170,16 @@ def test_small_talk_read_again_is_what_it_was() -> None:
     assert kinds == [smalltalk_kind.__wrapped__(t) for t in MESSAGES[::5]]
     assert {"greeting", "thanks", None} <= set(kinds)
     assert smalltalk_kind.cache_info().maxsize is not None
+
+
+def test_the_everyday_words_pre_checked_find_what_a_plain_search_finds() -> None:
+    from bot.core.needles import Hay
+
+    words, screened = understand.lexicon().offtopic, understand._prefilters().offtopic
+    assert words is not None and screened is not None and screened.by_key is not None
+    found = 0
+    for text in MESSAGES:
+        plain, checked = words.search(text), screened.search(Hay(text))
+        assert (plain and plain.span()) == (checked and checked.span()), text
+        found += plain is not None
+    assert found > 50

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.core.needles import Shelf
@@ -401,25 +401,13 @@ def read_facts(
     named = _codes_upper(norm) if madrid or _MADRID_CTX in _WORDS.hits(norm) else norm
     # A copy of the text's own facts (never the cached one: the skills change theirs), with
     # the dates, which depend on `today`, and the parties, which depend on the table.
-    return Facts(
-        text=norm,
+    return replace(
+        said,
         dates=find_dates(norm, today),
-        classes=said.classes,
         numbers=list(said.numbers),
         items=list(said.items),
         numbered=dict(said.numbered),
-        counted=said.counted,
-        some_items=said.some_items,
-        other_items=said.other_items,
         parties=find_parties(named, table),  # a currency ("瑞士法郎") is not a party
-        colour=said.colour,
-        paper=said.paper,
-        late=said.late,
-        personal=said.personal,
-        asks_when=said.asks_when,
-        asks_how_long=said.asks_how_long,
-        asks_cost=said.asks_cost,
-        compute=said.compute,
     )
 
 

@@ -117,30 +117,26 @@ def test_the_facts_read_through_the_cache_are_those_read_afresh() -> None:
 
 
 def _pieces_trying_every_head(key: str) -> list[str] | None:
-    """`smalltalk._pieces` as it was: every head length tried, longest first."""
+    """`smalltalk._pieces` as it was: after a joiner, or else every head, longest first."""
     from bot.smalltalk import skill as smalltalk
 
     if not key:
         return []
     key = key.strip("_")
-    for joiner in smalltalk._JOINERS:
-        if not key.startswith(joiner) or len(key) == len(joiner):
-            continue
-        if joiner.isascii() and key[len(joiner)] != "_":
-            continue
-        rest = _pieces_trying_every_head(key[len(joiner) :])
+    joiners = [
+        j
+        for j in smalltalk._JOINERS
+        if key.startswith(j) and len(key) > len(j) and not (j.isascii() and key[len(j)] != "_")
+    ]
+    for rest in map(_pieces_trying_every_head, (key[len(j) :] for j in joiners)):
         if rest:
             return rest
-    for end in range(len(key), 0, -1):
-        head = key[:end]
-        if key.isascii() and end < len(key) and key[end] != "_":
-            continue
-        kind = smalltalk._KIND_OF.get(head.replace("_", " "))
-        if kind is None:
-            continue
-        rest = _pieces_trying_every_head(key[end:])
-        if rest is not None:
-            return [kind, *rest]
+    ends = [e for e in range(len(key), 0, -1) if not key.isascii() or key[e : e + 1] in ("", "_")]
+    for end in ends:
+        kind = smalltalk._KIND_OF.get(key[:end].replace("_", " "))
+        tail = None if kind is None else _pieces_trying_every_head(key[end:])
+        if tail is not None:
+            return [kind, *tail]
     return None
 
 

@@ -1077,11 +1077,13 @@ _ANEW = re.compile(
     r"|filing(?! (one|it|that|this|them|online|on paper|by (post|mail)|electronically|offline)\b)",
     re.I,
 )
+# The registration's own certificate asked for ("那之后多久能拿到证"): registration's, anew.
 _CERTIFICATE = re.compile(
     r"拿(到)?(注册)?证|领(到)?(注册)?证|\bget (the|our|my|a) (registration |trademark "
     r"|tm )?certificate\b",
     re.I,
 )
+# A meeting, and someone unnamed to meet ("can we meet someone"): a booking (`_asked`).
 _MEET = re.compile(r"\b(meet|meeting|sit down)\b", re.I)
 _SOMEONE = re.compile(r"\b(someone|somebody)\b", re.I)
 # The word classes above asked of a whole message, screened at once (bot/core/needles.py).

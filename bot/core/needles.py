@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import product
+from operator import add
 from re import _compiler, _parser  # type: ignore[attr-defined]
 from re import _constants as c  # type: ignore[attr-defined]
 from typing import Any
@@ -225,9 +226,10 @@ def _key(needle: str) -> str:
 
 
 def _keys(text: str) -> frozenset[str]:
-    """The characters of a text and its runs of two and three adjacent characters."""
-    pairs = [text[i : i + 2] for i in range(len(text) - 1)]
-    return frozenset(text).union(pairs, [text[i : i + 3] for i in range(len(text) - 2)])
+    """The characters of a text and its runs of two and three adjacent characters (joined by
+    `map`, not sliced in a comprehension: no bytecode per character)."""
+    pairs = list(map(add, text, text[1:]))
+    return frozenset(text).union(pairs, map(add, pairs, text[2:]))
 
 
 class Hay:
@@ -239,12 +241,14 @@ class Hay:
     def __init__(self, text: str) -> None:
         self.text = text
         self.folded = fold(text)
-        self._keys: dict[bool, frozenset[str]] = {}
+        # By the string they are of: a text that folds to itself (most Chinese ones) has one.
+        self._keys: dict[str, frozenset[str]] = {}
 
     def keys(self, ignore: bool) -> frozenset[str]:
-        found = self._keys.get(ignore)
+        text = self.folded if ignore else self.text
+        found = self._keys.get(text)
         if found is None:
-            found = self._keys[ignore] = _keys(self.folded if ignore else self.text)
+            found = self._keys[text] = _keys(text)
         return found
 
 
@@ -420,3 +424,20 @@ class Screen:
 def hay_of(text: str) -> Hay:
     """A text's `Hay`, shared by the pre-checks that read the same text in one turn."""
     return Hay(text)
+
+
+class Shelf:
+    """A module's word classes, asked of one text in turn ("does it name a cost? a date? is it
+    the user's own?"): `hits(text)` are the expressions that match `text`, found by one
+    `Screen.matching` instead of a search each, and kept for the last texts read, since one
+    turn asks them of the same text in several places (reading the facts, choosing a tool).
+
+    The hits depend on the text alone (the expressions are fixed), so they are cached by it."""
+
+    def __init__(self, expressions: Iterable[re.Pattern[str]], size: int = 256) -> None:
+        self.expressions = tuple(dict.fromkeys(expressions))  # each once, in order
+        self._screen = Screen([Prefiltered.of(rx) for rx in self.expressions])
+        self.hits = lru_cache(maxsize=size)(self._hits)
+
+    def _hits(self, text: str) -> frozenset[re.Pattern[str]]:
+        return frozenset(self.expressions[n] for n in self._screen.matching(hay_of(text)))

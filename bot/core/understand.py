@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.asking import asks
 from bot.core.dialogue import Dialogue
-from bot.core.needles import Prefiltered, Screen, hay_of
+from bot.core.needles import Prefiltered, Screen, Shelf, hay_of
 from knowledge.tools.madrid import files_abroad
 
 __all__ = (
@@ -238,6 +238,7 @@ class _Prefilters:
     said_names: tuple[str, ...]  # the subjects with colloquial words, in lexicon order
     subject_said: Screen  # their colloquial words
     facet_words: Screen
+    offtopic: Prefiltered | None  # the everyday words (`Lexicon.offtopic`)
 
 
 @cache
@@ -256,6 +257,7 @@ def _prefilters() -> _Prefilters:
         tuple(name for name, _ in said),
         Screen([rx for _, rx in said]),
         Screen([rx for _, rx in facets]),
+        None if lex.offtopic is None else Prefiltered.of(lex.offtopic),
     )
 
 
@@ -663,17 +665,18 @@ _OURS = re.compile(
 
 def _asks_to_look(text: str) -> bool:
     """Someone asked to look at the user's case with them."""
-    m = _LOOKS_AT.search(text)
+    m = _LOOKS_AT.search(text) if _LOOKS_AT in _WORDS.hits(text) else None
     return bool(m and _OURS.search(text, m.start()) and not re.match(r"\W*how\b", text, re.I))
 
 
 def _asks_person(text: str) -> bool:
     """A person asked for in words, unless the only person is a trademark agent."""
-    if _asks_to_look(text) and not _TM_AGENT.search(text):
+    hits = _WORDS.hits(text)
+    if _asks_to_look(text) and _TM_AGENT not in hits:
         return True
-    if not (_HUMAN_VERB.search(text) and _HUMAN_WHO.search(text)):
+    if not (_HUMAN_VERB in hits and _HUMAN_WHO in hits):
         return False
-    if _TM_AGENT.search(text) and not _TALK_TO_AGENT.search(text):
+    if _TM_AGENT in hits and _TALK_TO_AGENT not in hits:
         return bool(_HUMAN_WHO.search(re.sub(r"\bagen(t|ts|cy|cies)\b", "", text, flags=re.I)))
     return True
 
@@ -804,10 +807,10 @@ _PAPERS = re.compile(r"发票|合同|invoice|contract", re.IGNORECASE)
 
 def _offtopic(text: str) -> bool:
     """Whether a message is about an everyday matter (lexicon `offtopic`) and not a mark."""
-    words = lexicon().offtopic
-    if words is None:
+    words, screened = lexicon().offtopic, _prefilters().offtopic
+    if words is None or screened is None:
         return False
-    found = words.search(text)
+    found = screened.search(hay_of(text))  # a big alternation, searched only if it may match
     if found is None or _TM_ANCHOR.search(text):
         return False
     # Papers offered as evidence: only the invoice or contract found, and evidence asked.
@@ -929,6 +932,8 @@ _STAFF = re.compile(
 
 def _knows_subject(text: str) -> bool:
     """Someone who knows a subject named right after ("someone who knows madrid filings")."""
+    if _KNOWS_EN not in _WORDS.hits(text):
+        return False
     for m in _KNOWS_EN.finditer(text):
         # "someone on brand strategy": the subject right after; "go over our renewals with
         # somebody who handles them": anywhere, after a verb of knowing or handling.
@@ -941,10 +946,11 @@ def _knows_subject(text: str) -> bool:
 def _consults_expert(text: str) -> bool:
     """An expert asked for to consult ("找个律师电话里聊聊", "someone who knows oppositions
     to go through it with us"), with no staff asked for and no question about the service."""
-    if _ABOUT.search(text) or _IDENTITY.search(text) or _NEED_Q.search(text) or _STAFF.search(text):
+    hits = _WORDS.hits(text)
+    if _ABOUT in hits or _IDENTITY in hits or _NEED_Q in hits or _STAFF in hits:
         return False
-    who = _KNOWS_ZH.search(text) or _EXPERT_ASKED.search(text) or _knows_subject(text)
-    return bool(who and _CONSULT.search(text))
+    who = _KNOWS_ZH in hits or _EXPERT_ASKED in hits or _knows_subject(text)
+    return who and _CONSULT in hits
 
 
 # A condition or a question said before a request ("不收钱的话 帮我安排个老师聊聊", "if it's
@@ -1013,7 +1019,9 @@ _ERRAND = re.compile(
 def _request(text: str, key: str, scores: dict[str, float]) -> str | None:
     """A booking or a person asked for in words ("booking", "handoff"), or None; the score of
     each intent's examples goes to `scores`."""
-    framed = _ERRAND.sub(" ", text)  # "领导让我问问": the user's own boss, not staff asked for
+    hits = _WORDS.hits(text)
+    # "领导让我问问": the user's own boss, not staff asked for
+    framed = _ERRAND.sub(" ", text) if _ERRAND in hits else text
     if framed != text:
         if not framed.strip():
             return None
@@ -1023,47 +1031,80 @@ def _request(text: str, key: str, scores: dict[str, float]) -> str | None:
         # "找个律师电话里聊聊侵权的情况", "someone who knows madrid i could video chat with":
         # an expert to consult is a booking; staff to call back or take over stay a handoff.
         return "booking"
-    if intent == "handoff" and _BOOK_VISIT.search(text) and not _ABOUT.search(text):
+    hits = _WORDS.hits(text)
+    if intent == "handoff" and _BOOK_VISIT in hits and _ABOUT not in hits:
         return "booking"  # someone to see in person ("找个人当面说说"): an expert's slot
-    if intent == "booking" and _BOOKED_BEFORE.search(text):
+    if intent == "booking" and _BOOKED_BEFORE in hits:
         return None
     return intent
 
 
 def _asked(text: str, key: str, scores: dict[str, float]) -> str | None:
     """The intent's examples first, then the word classes: a meeting, a person, a booking."""
+    hits = _WORDS.hits(text)
     for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
-        if not needs.search(text) or _IDENTITY.search(text):
+        if needs not in hits or _IDENTITY in hits:
             continue
         score = intent_score(intent, text)
         scores[intent] = score
-        if score >= lexicon().intents[intent][0] and (score == 100 or not _ABOUT.search(text)):
+        if score >= lexicon().intents[intent][0] and (score == 100 or _ABOUT not in hits):
             return intent
-    if _ABOUT.search(text) or _IDENTITY.search(text) or _NEED_Q.search(text):
+    if _ABOUT in hits or _IDENTITY in hits or _NEED_Q in hits:
         return None
-    if (_BOOK_VISIT.search(text) or re.search(r"\b(meet|meeting|sit down)\b", text, re.I)) and (
-        _BOOK_WHO.search(text) or re.search(r"\b(someone|somebody)\b", text, re.I)
-    ):
+    if (_BOOK_VISIT in hits or _MEET in hits) and (_BOOK_WHO in hits or _SOMEONE in hits):
         return "booking"  # meeting someone is a booking, not a chat with staff
-    if _asks_person(text) or _HUMAN_CLASS.search(text):
+    if _asks_person(text) or _HUMAN_CLASS in hits:
         return "handoff"
     if (
-        (_BOOK_VERB.search(text) and _BOOK_WHO.search(text))
-        or _BOOK_TIME.search(text)
-        or _BOOK_VISIT.search(text)
+        (_BOOK_VERB in hits and _BOOK_WHO in hits)
+        or _BOOK_TIME in hits
+        or _BOOK_VISIT in hits
         or (
-            ((_RESERVE.search(text) and _RESERVED.search(text)) or _RESERVE_ONLY.match(key))
-            and not _MADE_BOOKING.search(text)
+            ((_RESERVE in hits and _RESERVED in hits) or _RESERVE_ONLY.match(key))
+            and _MADE_BOOKING not in hits
         )
     ):
         return "booking"
     return None
 
 
+# A registration named as such, which starts afresh ("那国内注册一个类多少钱").
+_ANEW = re.compile(
+    r"重新|新申请|再申请|国内|商标注册|注册商标|注册一个|注册个|申请商标|reapply|new application"
+    r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)"
+    r"|apply(ing)? for a (new )?(trademark|mark|tm)\b"
+    # "filing online" names the channel of what is asked about, not a new application
+    r"|filing(?! (one|it|that|this|them|online|on paper|by (post|mail)|electronically|offline)\b)",
+    re.I,
+)
+# The registration's own certificate asked for ("那之后多久能拿到证"): registration's, anew.
+_CERTIFICATE = re.compile(
+    r"拿(到)?(注册)?证|领(到)?(注册)?证|\bget (the|our|my|a) (registration |trademark "
+    r"|tm )?certificate\b",
+    re.I,
+)
+# A meeting, and someone unnamed to meet ("can we meet someone"): a booking (`_asked`).
+_MEET = re.compile(r"\b(meet|meeting|sit down)\b", re.I)
+_SOMEONE = re.compile(r"\b(someone|somebody)\b", re.I)
+# The word classes above asked of a whole message, screened at once (bot/core/needles.py).
+_WORDS = Shelf(
+    [
+        _HUMAN_NEEDS, _BOOK_NEEDS, _IDENTITY, _ABOUT, _NEED_Q, _BOOK_VISIT, _MEET, _BOOK_WHO,
+        _SOMEONE, _HUMAN_CLASS, _BOOK_VERB, _BOOK_TIME, _RESERVE, _RESERVED, _MADE_BOOKING,
+        _BOOKED_BEFORE, _LOOKS_AT, _TM_AGENT, _HUMAN_VERB, _HUMAN_WHO, _TALK_TO_AGENT, _STAFF,
+        _KNOWS_ZH, _KNOWS_EN, _EXPERT_ASKED, _CONSULT, _ERRAND, _CJK, _ANEW, _CERTIFICATE,
+        _SWITCH, _FILING_IT, _TM_ANCHOR, _LEAN, _NOT_YET, _NATIONAL, _MADRID_TOO, _BEFORE,
+        _OTHER_RIGHT, _WHY_FIGURE, _ONES,
+    ]
+)  # fmt: skip
+
+
 def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     """The interpretation of `text` given the dialogue context."""
     interp = Interpretation(text=text, query=text, context_subject=dialogue.subject)
     key = _norm(text)
+    hits = _WORDS.hits(text)
+    cjk = _CJK in hits
     if key in CANCEL_WORDS or _only_cancel(key):
         interp.intent = "cancel"
         return interp
@@ -1085,45 +1126,24 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # and the FAQ neither answers nor suggests from words it shares by chance.
         interp.extra["offtopic"] = True
         return interp
-    brief = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
+    brief = len(key) <= 14 if cjk else len(key.split()) <= 9
     # A bare "注册" in a short follow-up is the last subject's ("注册下来管几年" after Madrid);
     # a registration named as such starts afresh ("那国内注册一个类多少钱").
-    anew: object = re.search(
-        r"重新|新申请|再申请|国内|商标注册|注册商标|注册一个|注册个|申请商标|reapply|new application"
-        r"|\bregistration\b|register (a|an|the|our|my) |file a (new )?(trademark|mark)"
-        r"|apply(ing)? for a (new )?(trademark|mark|tm)\b"
-        # "filing online" names the channel of what is asked about, not a new application
-        r"|filing(?! (one|it|that|this|them|online|on paper|by (post|mail)|electronically|offline)\b)",
-        text,
-        re.I,
-    )
     # The registration's own certificate ("那之后多久能拿到证" after an opposition deadline, b15a),
     # unless announced as another question (read alone below).
-    anew = anew or (
-        bool(
-            re.search(
-                r"拿(到)?(注册)?证|领(到)?(注册)?证|\bget (the|our|my|a) (registration |trademark "
-                r"|tm )?certificate\b",
-                text,
-                re.I,
-            )
-        )
-        and not _SWITCH.search(text)
-    )
+    anew = _ANEW in hits or (_CERTIFICATE in hits and _SWITCH not in hits)
     # "whats the official fee for filing it" after an opposition deadline: filing THAT, the
     # conversation's procedure, not a new application ("file it again" is one).
-    filing_it = bool(_FILING_IT.search(text)) and not _TM_ANCHOR.search(text)
+    filing_it = _FILING_IT in hits and _TM_ANCHOR not in hits
     # ... also a longer one asking who may apply ("谁能申请啊 我们是个种植合作社 行不行" after the
     # geographical indication), within a clause or two.
-    asks = len(key) <= 24 if _CJK.search(text) else len(key.split()) <= 16
+    asks = len(key) <= 24 if cjk else len(key.split()) <= 16
     # Longer, it is the last subject's when it points back and asks a facet ("他那个是2022年注册
     # 下来的 现在提还来得及不" after squatting, "and after we file, does the owner get a chance to
     # respond" after non-use, "and the official fee for filing one?" after collective marks).
     # Not when registering is the state asked about ("what if we put the r on before it's
     # registered").
-    points_back = (
-        bool(_LEAN.search(text)) and facet_of(text) is not None and not _NOT_YET.search(text)
-    )
+    points_back = _LEAN in hits and facet_of(text) is not None and _NOT_YET not in hits
     within = subject.part_of if (subject := lexicon().subject.get(dialogue.subject)) else None
     if (
         own == ["registration"]
@@ -1162,12 +1182,19 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.extra["implied"] = interp.extra["spoken"] = True
     elif spoken and spoken.joins:
         interp.query = f"{text} {spoken.en if lang == 'en' else spoken.zh}"
-    short = len(key) <= 14 if _CJK.search(text) else len(key.split()) <= 9
+    short = len(key) <= 14 if cjk else len(key.split()) <= 9
     # "另外问下 ..." starts another question: it leans on nothing, whatever it names.
-    lean = bool(_LEAN.search(text)) and not _SWITCH.search(text)
+    lean = _LEAN in hits and _SWITCH not in hits
     interp.extra["lean"] = lean
-    bare = bool(own) and _bare_subject(text)
-    if interp.intent is None and bare and not interp.facet and dialogue.facet and short and lean:
+    if (
+        interp.intent is None
+        and own
+        and not interp.facet
+        and dialogue.facet
+        and short
+        and lean
+        and _bare_subject(text)  # last: it screens the text again for each subject it removes
+    ):
         # "变更呢" after a fee answer, "马德里的呢" after the term: the new subject with the
         # facet asked last (the facet map names the entry; the phrase helps retrieval).
         phrases = lexicon().facet_phrases.get(dialogue.facet)
@@ -1180,10 +1207,10 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
     if (
         interp.intent is None
         and dialogue.subject == "madrid"
-        and _NATIONAL.search(text)
+        and _NATIONAL in hits
         and not set(own) - {"registration", "madrid"}
-        and not _MADRID_TOO.search(text)
-        and not _BEFORE.search(text)
+        and _MADRID_TOO not in hits
+        and _BEFORE not in hits
         and short
         and interp.facet in _SCOPE_FACETS
         and (interp.facet or dialogue.facet)
@@ -1194,17 +1221,17 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.followup = True
         interp.extra["inherited_facet"] = True
         return interp
-    if interp.intent is None and not own and dialogue.subject and _OTHER_RIGHT.search(text):
+    if interp.intent is None and not own and dialogue.subject and _OTHER_RIGHT in hits:
         # "trademark or design patent? can u help with patents too" after a jingle: a question
         # on the neighbouring rights, read alone, not a facet of the last subject (issue 21).
         interp.extra["switch"] = True
         return interp
-    if interp.intent is None and not own and dialogue.subject and _SWITCH.search(text):
+    if interp.intent is None and not own and dialogue.subject and _SWITCH in hits:
         # "unrelated but someone mentioned a new trademark law, when does it kick in?": the
         # user says it is another question; it is read alone, not as a follow-up.
         interp.extra["switch"] = True
         return interp
-    if interp.intent is None and not own and dialogue.subject and _WHY_FIGURE.search(text):
+    if interp.intent is None and not own and dialogue.subject and _WHY_FIGURE in hits:
         # "why does the total jump by 200 just for the extra classes" after a Madrid estimate:
         # a question about a figure just given is the conversation's subject's, however long.
         subject = lexicon().subject[dialogue.subject]
@@ -1216,13 +1243,13 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         interp.subject, interp.followup = dialogue.subject, True
         return interp
     if interp.intent is None and not own and dialogue.subject:
-        tiny = len(key) <= 8 if _CJK.search(text) else len(key.split()) <= 5
+        tiny = len(key) <= 8 if cjk else len(key.split()) <= 5
         if (short or lean) and (interp.facet or lean or tiny):
             subject = lexicon().subject[dialogue.subject]
             phrase = subject.en if lang == "en" else subject.zh
             rest = re.sub(r"^(那么|那|and|so|then)\s*", "", text.strip(), flags=re.IGNORECASE)
             interp.query = f"{phrase} {rest}"
-            if not interp.facet and dialogue.facet and _ONES.search(text):
+            if not interp.facet and dialogue.facet and _ONES in hits:
                 # "and the individual ones?" after the supplementary fee: the ones are fees.
                 interp.facet = dialogue.facet
                 phrases = lexicon().facet_phrases.get(dialogue.facet)

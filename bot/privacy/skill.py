@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot.core.context import Context
 from bot.core.messages import Choice, Reply
+from bot.core.needles import Shelf
 from bot.core.ports import Outcome
 from bot.privacy import service
 from bot.privacy.texts import pt
@@ -104,14 +105,16 @@ _ASKED = (
     ),
 )
 _A_MARK = re.compile(r"商标|注册号|\btrade ?marks?\b|\bmarks?\b", re.I)
+_WORDS = Shelf([*(rx for _, rx in _ASKED), _A_MARK])  # screened at once (bot/core/needles.py)
 
 
 def asked_in_words(text: str) -> str | None:
     """Which privacy request `text` makes in its own words (notice, mydata, erase, stop), if any."""
     if len(text) > 80:
         return None
+    hits = _WORDS.hits(text)
     for name, pattern in _ASKED:
-        if pattern.search(text) and not (name != "stop" and _A_MARK.search(text)):
+        if pattern in hits and not (name != "stop" and _A_MARK in hits):
             return name
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.core.context import Context
 from bot.core.menu import menu_choices
@@ -122,7 +123,11 @@ _KIND_OF: dict[str, str] = {}
 for _kind, _words in KINDS.items():
     for _word in _words:
         _KIND_OF.setdefault(_word, _kind)
-_LONGEST = max(map(len, _KIND_OF))
+# The lengths the phrases come in, longest first, and their first characters: a head of
+# another length, or starting with another character, is no phrase, and `_pieces` looks up
+# only the others (a question of 40 characters is not looked up 40 times).
+_LENGTHS = sorted({len(w) for w in _KIND_OF}, reverse=True)
+_FIRSTS = frozenset(w[0] for w in _KIND_OF)
 _TEXTS = {
     "greeting": (
         "您好！请问有什么商标问题可以帮您？也可以从下面选一项：",
@@ -277,8 +282,10 @@ def _key(text: str) -> str:
     return _PUNCT.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1024)
 def smalltalk_kind(text: str) -> str | None:
-    """Which kind of small talk the whole message is, if any."""
+    """Which kind of small talk the whole message is, if any. Cached by the text, all it reads:
+    the router asks it inside a flow and the skill again when it answers (`SmalltalkSkill`)."""
     key = _key(text)
     if not key:
         return None
@@ -347,10 +354,13 @@ def _pieces(key: str) -> list[str] | None:
         rest = _pieces(key[len(joiner) :])
         if rest:
             return rest
-    for end in range(min(len(key), _LONGEST), 0, -1):  # a longer head is no phrase
-        head = key[:end]
-        if key.isascii() and end < len(key) and key[end] != "_":
+    if key[:1] not in _FIRSTS:
+        return None
+    ascii_key = key.isascii()
+    for end in _LENGTHS:
+        if end > len(key) or (ascii_key and end < len(key) and key[end] != "_"):
             continue
+        head = key[:end]
         kind = _KIND_OF.get(head.replace("_", " "))
         if kind is None:
             continue

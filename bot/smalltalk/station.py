@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.core.hours import StationHours
+from bot.core.needles import Shelf
 from bot.core.settings import Settings
 
 __all__ = ("asks_about_station", "station_reply")
@@ -29,13 +30,15 @@ _CONTACT = re.compile(
 )
 # Questions about CNIPA's or a mark's own details are the FAQ's ("商标局地址", "注册人地址变更").
 _NOT_OURS = re.compile(r"商标局|知识产权局|变更|注册人|申请人|cnipa|wipo|change of", re.IGNORECASE)
+_WORDS = Shelf([_HOURS, _CONTACT, _NOT_OURS])  # screened at once (bot/core/needles.py)
 
 
 def asks_about_station(text: str) -> bool:
     """Whether `text` asks for the station's hours or contact details."""
-    if _NOT_OURS.search(text) or len(text) > 40:
+    if len(text) > 40:
         return False
-    return bool(_HOURS.search(text) or _CONTACT.search(text))
+    hits = _WORDS.hits(text)
+    return _NOT_OURS not in hits and (_HOURS in hits or _CONTACT in hits)
 
 
 # (hours, phone, address, none published, the assistant's own hours, joined by) per language.

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
+from bot.core.needles import Shelf
 from knowledge.tools import (
     DateResult,
     FeeTable,
@@ -85,6 +87,7 @@ _SENT_BEFORE = _re(
 )
 _SENT_AFTER = _re(r"^\s*(?:发文|发出|寄出|发送|签发)")
 _MAILED = _re(r"邮寄|纸质|by post|mailed|by mail")
+_EXPIRY = _re(r"到期|过期|期满|expire")
 _PERSONAL = _re(
     r"我的|我们|我司|我公司|本公司|咱们|咱家|我家|我(?=这个|那个|的?(?:商标|牌子|品牌))"
     r"|\bmy\b|\bour\b|\bmine\b"
@@ -281,17 +284,21 @@ _ZH_NUMBERED_ITEMS = re.compile(
 )
 
 
-def numbered_items(norm: str, numbers: set[int]) -> dict[int, int]:
-    """Items per class number, for the class numbers named in the message."""
+def numbered_items(
+    norm: str, numbers: set[int], hits: frozenset[re.Pattern[str]] | None = None
+) -> dict[int, int]:
+    """Items per class number, for the class numbers named in the message (`hits`: the
+    message's `_WORDS.hits`, read when not given)."""
+    hits = _WORDS.hits(norm) if hits is None else hits
     found: dict[int, int] = {}
-    for m in _EN_NUMBERED_ITEMS.finditer(norm):
+    for m in _all(_EN_NUMBERED_ITEMS, norm, hits):
         if m.group(3):
             n, cls, said_class = int(m.group(1)), int(m.group(3)), bool(m.group(2))
         else:
             cls, n, said_class = int(m.group(4)), int(m.group(5)), True
         if (said_class or cls in numbers) and 1 <= cls <= 45 and 1 <= n <= 500:
             found[cls] = n
-    for m in _ZH_NUMBERED_ITEMS.finditer(norm):
+    for m in _all(_ZH_NUMBERED_ITEMS, norm, hits):
         cls, count = int(m.group(2)), number(m.group(3))
         if (m.group(1) or cls in numbers) and 1 <= cls <= 45 and count and 1 <= count <= 500:
             found[cls] = count
@@ -406,12 +413,32 @@ def read_facts(
 ) -> Facts:
     """Extract every fact the tools can use from `text` (`madrid`: a Madrid follow-up)."""
     norm = unicodedata.normalize("NFKC", text)
-    facts = Facts(text=norm, dates=find_dates(norm, today))
-    class_nos = list(_CLASS_NO.finditer(norm))
+    said = _text_facts(norm)
+    named = _codes_upper(norm) if madrid or _MADRID_CTX in _WORDS.hits(norm) else norm
+    # A copy of the text's own facts (never the cached one: the skills change theirs), with
+    # the dates, which depend on `today`, and the parties, which depend on the table.
+    return replace(
+        said,
+        dates=find_dates(norm, today),
+        numbers=list(said.numbers),
+        items=list(said.items),
+        numbered=dict(said.numbered),
+        parties=find_parties(named, table),  # a currency ("瑞士法郎") is not a party
+    )
+
+
+@lru_cache(maxsize=256)
+def _text_facts(norm: str) -> Facts:
+    """The facts that depend on the (normalised) text alone: all but the dates and parties.
+    Cached by the text: a turn reads a message's facts in the tools skill and again when it
+    checks for a follow-up, and the same questions come again. Read only: `read_facts` copies."""
+    hits = _WORDS.hits(norm)
+    facts = Facts(text=norm, dates=[])
+    class_nos = _all(_CLASS_NO, norm, hits)
     listed = [m.span() for m in class_nos]
     # "其中有一个类", "另外两个类": some of the classes counted, not how many there are.
-    some = _SOME_CLASS_ITEMS.search(norm)
-    other = _OTHER_CLASS_ITEMS.search(norm)
+    some = _SOME_CLASS_ITEMS.search(norm) if _SOME_CLASS_ITEMS in hits else None
+    other = _OTHER_CLASS_ITEMS.search(norm) if _OTHER_CLASS_ITEMS in hits else None
     if some is not None:
         k_raw, n_raw = _pair(some)
         k, n = (number(k_raw) if k_raw else None), (number(n_raw) if n_raw else None)
@@ -421,12 +448,16 @@ def read_facts(
         n_items = number(n_raw) if n_raw else None
         if n_items and 1 <= n_items <= 500:
             facts.other_items = (number(k_raw) if k_raw else None, n_items)
-    if some is None and (one := _ONE_CLASS_ITEMS.search(norm)) is not None:
+    if (
+        some is None
+        and _ONE_CLASS_ITEMS in hits
+        and (one := _ONE_CLASS_ITEMS.search(norm)) is not None
+    ):
         # "the soap class will have like 13 items": one class singled out by what it covers
         n = int(one.group(1))
         facts.some_items = (1, n) if 1 <= n <= 500 else None
         some = one
-    if other is None and (rest := _REST_ITEMS.search(norm)) is not None:
+    if other is None and _REST_ITEMS in hits and (rest := _REST_ITEMS.search(norm)) is not None:
         n = int(rest.group(1))  # "rest under 10": at most ten, the base
         facts.other_items = (None, n) if 1 <= n <= 500 else None
         other = rest
@@ -435,7 +466,7 @@ def read_facts(
     numbers = {n for n in numbers if 1 <= n <= 45}
     said = sorted(
         (m.start(), m.end(), number(next(g for g in m.groups() if g)))
-        for m in (*_ZH_CLASSES.finditer(norm), *_EN_CLASSES.finditer(norm))
+        for m in (*_all(_ZH_CLASSES, norm, hits), *_all(_EN_CLASSES, norm, hits))
         if not any(s < m.end() and m.start() < e for s, e in listed)  # "第9、35、42类"
     )
     said = [(s, e, c) for s, e, c in said if c and 1 <= c <= 45]
@@ -443,7 +474,7 @@ def read_facts(
     facts.classes = _asked_count(norm, said) if said else (len(numbers) or None)  # 第9类和第42类: 2
     if facts.classes is None and facts.some_items and facts.other_items and facts.other_items[0]:
         facts.classes = facts.some_items[0] + facts.other_items[0]  # "一个类15项 另外两个类12项"
-    facts.numbered = numbered_items(norm, numbers)
+    facts.numbered = numbered_items(norm, numbers, hits)
     if facts.numbered:
         # "12 items for class 9 and 10 for class 42": the 10 is items, not class 10.
         counts_said = {v for k, v in facts.numbered.items()} - set(facts.numbered)
@@ -453,25 +484,19 @@ def read_facts(
     facts.counted = bool(counts)
     facts.numbers = sorted(numbers)
     items = []
-    for m in (*_ZH_ITEMS.finditer(norm), *_EN_ITEMS.finditer(norm)):
+    for m in (*_all(_ZH_ITEMS, norm, hits), *_all(_EN_ITEMS, norm, hits)):
         n = number(next(g for g in m.groups() if g))
         if n and 1 <= n <= 500:
             items.append(n)
     facts.items = items
-    named = _codes_upper(norm) if madrid or _MADRID_CTX.search(norm) else norm
-    facts.parties = find_parties(named, table)  # a currency ("瑞士法郎") is not a party
-    facts.colour = (
-        True
-        if _COLOUR.search(norm) and not _BW.search(norm)
-        else (False if _BW.search(norm) else None)
-    )
-    facts.paper = bool(_PAPER.search(norm))
-    facts.late = bool(_LATE.search(norm))
-    facts.personal = bool(_PERSONAL.search(norm))
-    facts.asks_when = bool(_WHEN.search(norm))
-    facts.asks_how_long = bool(_HOW_LONG.search(norm))
-    facts.asks_cost = bool(_COST.search(norm))
-    facts.compute = bool(_COMPUTE.search(norm))
+    facts.colour = True if _COLOUR in hits and _BW not in hits else (False if _BW in hits else None)
+    facts.paper = _PAPER in hits
+    facts.late = _LATE in hits
+    facts.personal = _PERSONAL in hits
+    facts.asks_when = _WHEN in hits
+    facts.asks_how_long = _HOW_LONG in hits
+    facts.asks_cost = _COST in hits
+    facts.compute = _COMPUTE in hits
     return facts
 
 
@@ -544,11 +569,10 @@ def date_tool(facts: Facts) -> tuple[str, DateResult] | None:
     """The date-based tool the message asks for, with its date; None when no date is tied to one."""
     if not facts.dates:
         return None
-    madrid_renewal = TOPIC["madrid_dependency"].search(facts.text) and _RENEWAL_CTX.search(
-        facts.text
-    )
+    hits = _WORDS.hits(facts.text)
+    madrid_renewal = TOPIC["madrid_dependency"] in hits and _RENEWAL_CTX in hits
     for tool in ("opposition", "rejection_review", "nonuse", "madrid_dependency", "renewal"):
-        if not TOPIC[tool].search(facts.text):
+        if TOPIC[tool] not in hits:
             continue
         if tool in ("madrid_dependency", "renewal") and madrid_renewal:
             return None  # renewing an international registration is WIPO's, not this calculator
@@ -580,28 +604,28 @@ def date_role(facts: Facts, date: DateResult) -> str:
 
 def mailed(facts: Facts) -> bool:
     """Whether a refusal was mailed on paper (else deemed electronic)."""
-    return bool(_MAILED.search(facts.text))
+    return _MAILED in _WORDS.hits(facts.text)
 
 
 def wants_missing_date(facts: Facts) -> str | None:
     """A date tool the user asks about for their own mark without giving the date."""
-    text = facts.text
-    own = facts.personal or bool(_ASK_COMPUTE.search(text))  # "帮我算下续展时间": the user's
-    if facts.dates or not own or _MADRID_CTX.search(text):
+    hits = _WORDS.hits(facts.text)
+    own = facts.personal or _ASK_COMPUTE in hits  # "帮我算下续展时间": the user's
+    if facts.dates or not own or _MADRID_CTX in hits:
         return None
-    if TOPIC["nonuse"].search(text):
+    if TOPIC["nonuse"] in hits:
         # "我们被撤三了，多久内交证据" asks about a procedure, not a date to compute.
         return "nonuse" if facts.compute else None
     for tool in ("opposition", "rejection_review"):
-        if TOPIC[tool].search(text):
+        if TOPIC[tool] in hits:
             # "how many days to file a review" asks the rule; "复审截止哪天" asks a date.
-            if _SUPPOSED.search(text) and not facts.compute:
+            if _SUPPOSED in hits and not facts.compute:
                 return None  # "whats the deadline to appeal when cnipa refuses": the rule
             return tool if facts.asks_when or facts.compute else None
-    expiry = re.search(r"到期|过期|期满|expire", text, re.IGNORECASE)
-    if _WINDOW_Q.search(text) and not facts.compute:
+    expiry = _EXPIRY in hits
+    if _WINDOW_Q in hits and not facts.compute:
         return None
-    if (_RENEWAL_CTX.search(text) or expiry) and (
+    if (_RENEWAL_CTX in hits or expiry) and (
         facts.asks_when or facts.compute or (facts.asks_how_long and expiry)
     ):
         return "renewal"  # "我的商标什么时候续展", "我们的商标还有多久到期"
@@ -622,14 +646,32 @@ _NEW_FILING = re.compile(
 )
 
 
+# Every word class above asked of a whole message, screened at once (bot/core/needles.py).
+_WORDS = Shelf(
+    [
+        *TOPIC.values(),
+        _MAILED, _PERSONAL, _WHEN, _SUPPOSED, _HOW_LONG, _COMPUTE, _ASK_COMPUTE, _WINDOW_Q,
+        _COST, _RENEWAL_CTX, _LATE, _MADRID_CTX, _SUBSEQUENT, _OTHER_PROCEDURE, _PAPER, _COLOUR,
+        _BW, _CLASS_Q, _CLASS_META, _OVER_ITEMS, _EXPIRY, _NEW_FILING,
+        _ZH_CLASSES, _CLASS_NO, _EN_CLASSES, _ZH_ITEMS, _EN_ITEMS, _SOME_CLASS_ITEMS,
+        _OTHER_CLASS_ITEMS, _ONE_CLASS_ITEMS, _REST_ITEMS, _EN_NUMBERED_ITEMS, _ZH_NUMBERED_ITEMS,
+    ]
+)  # fmt: skip
+
+
+def _all(rx: re.Pattern[str], text: str, hits: frozenset[re.Pattern[str]]) -> list[re.Match[str]]:
+    """`rx.finditer(text)`, none when the screen found no match."""
+    return list(rx.finditer(text)) if rx in hits else []
+
+
 def new_filing(text: str) -> bool:
     """Whether a fee question names a new application, not the renewal of a mark."""
-    return bool(_NEW_FILING.search(text))
+    return _NEW_FILING in _WORDS.hits(text)
 
 
 def over_items(text: str) -> bool:
     """Whether the message asks how items past a class's ten are charged (the FAQ's rule)."""
-    return bool(_OVER_ITEMS.search(text))
+    return _OVER_ITEMS in _WORDS.hits(text)
 
 
 def choose(facts: Facts) -> str | None:
@@ -638,7 +680,8 @@ def choose(facts: Facts) -> str | None:
     if found is not None:
         return found[0]
     text = facts.text
-    madrid = bool(_MADRID_CTX.search(text)) or files_abroad(text, facts.parties)
+    hits = _WORDS.hits(text)
+    madrid = _MADRID_CTX in hits or files_abroad(text, facts.parties)
     # "马德里指定美国 英国 2个类": parties and classes typed together ask for the estimate.
     listed = bool(facts.parties) and facts.classes is not None
     # A cost asked for foreign Madrid members and a class count is the estimate, though the
@@ -646,20 +689,20 @@ def choose(facts: Facts) -> str | None:
     # one class").
     abroad = any(p.member and p.code != "CN" for p in facts.parties)
     madrid = madrid or (abroad and listed and facts.asks_cost)
-    if madrid and _SUBSEQUENT.search(text):
+    if madrid and _SUBSEQUENT in hits:
         return None
     if madrid and (facts.asks_cost or (listed and not facts.asks_when and not facts.asks_how_long)):
         if facts.parties or facts.classes is not None:
             return "fee_madrid"
         return None
     explicit = facts.classes is not None and (facts.classes >= 2 or facts.compute)
-    if _RENEWAL_CTX.search(text) and facts.asks_cost and explicit:
+    if _RENEWAL_CTX in hits and facts.asks_cost and explicit:
         return "fee_renewal"
     # Items alone need a class count or an explicit "算一下" to be the user's own filing.
     own_filing = explicit or (facts.items and (facts.classes is not None or facts.compute))
-    national = facts.asks_cost and not _OTHER_PROCEDURE.search(text) and not over_items(text)
-    if national and not _RENEWAL_CTX.search(text) and own_filing:
+    national = facts.asks_cost and _OTHER_PROCEDURE not in hits and _OVER_ITEMS not in hits
+    if national and _RENEWAL_CTX not in hits and own_filing:
         return "fee_national"
-    if _CLASS_Q.search(text) and not _CLASS_META.search(text):
+    if _CLASS_Q in hits and _CLASS_META not in hits:
         return "classes"
     return wants_missing_date(facts)

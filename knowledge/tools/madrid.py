@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Any
 
 from knowledge.tools._data import ToolDataError
@@ -293,6 +294,18 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
     """Find designated-party names in free text ('指定美国、欧盟和日本', 'to the US and EU')."""
     m = (table or load_fee_table()).madrid
     norm = unicodedata.normalize("NFKC", text)
+    # Kept by the table and the text, all they depend on: one turn reads a message's parties
+    # for its subjects (`files_abroad`) and again for the tools' facts. A new list each time.
+    cached = _FOUND.get(id(m))
+    if cached is None or cached[0] is not m:
+        cached = _FOUND[id(m)] = (m, lru_cache(maxsize=256)(partial(_find_parties, m=m)))
+    return list(cached[1](norm))
+
+
+_FOUND: dict[int, tuple[Mapping[str, Any], Callable[[str], tuple[PartyMatch, ...]]]] = {}
+
+
+def _find_parties(norm: str, m: Mapping[str, Any]) -> tuple[PartyMatch, ...]:
     matchers, needles = _matchers(m)
     runs = list(_ABBREVIATED.finditer(norm))
     # Most messages name no country: a substring test per alias (microseconds) finds the few
@@ -300,7 +313,7 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
     # message took 0.1-0.5 ms, 2 ms when one matched).
     present = _present(needles, matchers, norm)
     if not runs and not any(matchers[i][0].search(norm) for i in sorted(present)):
-        return []
+        return ()
     found: list[PartyMatch] = []
     taken: list[tuple[int, int]] = []
     for i, (pattern, code, member) in enumerate(matchers):
@@ -328,7 +341,7 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
             continue
         if all(p.code != q.code for q in out):
             out.append(p)
-    return out
+    return tuple(out)
 
 
 # "想在美国日本注册", "we want to register in the US and Japan too": protection abroad asked

@@ -209,3 +209,18 @@ def test_fold_meets_every_character_re_matches_ignoring_case(kind: str) -> None:
     assert all(
         len(fold(chr(cp))) == 1 for cp in range(sys.maxunicode + 1) if cp < 0xD800 or cp > 0xDFFF
     )
+
+
+@pytest.mark.parametrize("text", ["", "a", "ab", "续展", "abc", "How much 续展费 ＡＢ", "aaaa"])
+def test_a_hays_keys_are_its_characters_and_runs_of_two_and_three(text: str) -> None:
+    from bot.core.needles import _keys
+
+    runs = {text[i : i + n] for n in (1, 2, 3) for i in range(len(text) - n + 1)}
+    assert _keys(text) == runs
+
+
+def test_a_text_that_folds_to_itself_has_its_keys_read_once() -> None:
+    chinese, english = Hay("续展要交多少钱"), Hay("How much")
+    assert chinese.keys(True) is chinese.keys(False)
+    assert english.keys(True) != english.keys(False)
+    assert "how" in english.keys(True) and "How" in english.keys(False)

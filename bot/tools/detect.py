@@ -464,12 +464,12 @@ def _text_facts(norm: str) -> Facts:
     listed += [m.span() for m in (some, other) if m is not None]
     numbers = {int(n) for m in class_nos for n in re.findall(r"\d+", m.group(0))}
     numbers = {n for n in numbers if 1 <= n <= 45}
-    said = sorted(
+    found = sorted(
         (m.start(), m.end(), number(next(g for g in m.groups() if g)))
         for m in (*_all(_ZH_CLASSES, norm, hits), *_all(_EN_CLASSES, norm, hits))
         if not any(s < m.end() and m.start() < e for s, e in listed)  # "第9、35、42类"
     )
-    said = [(s, e, c) for s, e, c in said if c and 1 <= c <= 45]
+    said = [(s, e, c) for s, e, c in found if c is not None and 1 <= c <= 45]
     counts = [c for _, _, c in said]
     facts.classes = _asked_count(norm, said) if said else (len(numbers) or None)  # 第9类和第42类: 2
     if facts.classes is None and facts.some_items and facts.other_items and facts.other_items[0]:

@@ -131,6 +131,11 @@ def test_how_long_to_register_is_not_how_long_it_lasts(
         "how can I apply for a trademark",
         "how to apply for a trademark in China",
         "we want to register our brand",
+        # A brand is protected by registering it as a trademark ("品牌怎么保护" went to the
+        # cross-border e-commerce entry, "想保护一下我们的品牌名" to the term of registration).
+        "品牌怎么保护",
+        "想保护一下我们的品牌名",
+        "how do we protect our brand name",
     ],
 )
 def test_how_to_register_is_the_registration_process(index: FaqIndex, text: str) -> None:

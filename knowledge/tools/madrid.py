@@ -296,13 +296,7 @@ def find_parties(text: str, table: FeeTable | None = None) -> list[PartyMatch]:
     norm = unicodedata.normalize("NFKC", text)
     # Kept by the table and the text, all they depend on: one turn reads a message's parties
     # for its subjects (`files_abroad`) and again for the tools' facts. A new list each time.
-    cached = _FOUND.get(id(m))
-    if cached is None or cached[0] is not m:
-        cached = _FOUND[id(m)] = (m, lru_cache(maxsize=256)(partial(_find_parties, m=m)))
-    return list(cached[1](norm))
-
-
-_FOUND: dict[int, tuple[Mapping[str, Any], Callable[[str], tuple[PartyMatch, ...]]]] = {}
+    return list(_per_table(m).find(norm))
 
 
 def _find_parties(norm: str, m: Mapping[str, Any]) -> tuple[PartyMatch, ...]:
@@ -436,14 +430,32 @@ Matchers = list[tuple[re.Pattern[str], str, bool]]
 # are looked for (a few of some 300).
 ByFirst = dict[str, tuple[tuple[int, str], ...]]
 Needles = tuple[ByFirst, ByFirst, tuple[int, ...]]
-_MATCHERS: dict[int, tuple[Mapping[str, Any], Matchers, Needles]] = {}
+
+
+@dataclass(frozen=True)
+class _PerTable:
+    """What a fee table's Madrid parties give the scan, built once per table: every chat
+    message is scanned for country names."""
+
+    table: Mapping[str, Any]  # the table it was built from (ids of dead objects are reused)
+    matchers: Matchers
+    needles: Needles
+    find: Callable[[str], tuple[PartyMatch, ...]]  # `_find_parties`, kept for the last texts
+
+
+_TABLES: dict[int, _PerTable] = {}
 
 
 def _matchers(m: Mapping[str, Any]) -> tuple[Matchers, Needles]:
     """(pattern, party code, is a member) per alias, longest alias first, and the aliases'
-    needles; built once per table because every chat message is scanned for country names."""
-    cached = _MATCHERS.get(id(m))
-    if cached is None or cached[0] is not m:
+    needles."""
+    found = _per_table(m)
+    return found.matchers, found.needles
+
+
+def _per_table(m: Mapping[str, Any]) -> _PerTable:
+    cached = _TABLES.get(id(m))
+    if cached is None or cached.table is not m:
         nonmembers = _not_members(m)
         aliases = sorted(_aliases(m), key=lambda a: -len(a[0]))
         matchers = [
@@ -465,8 +477,9 @@ def _matchers(m: Mapping[str, Any]) -> tuple[Matchers, Needles]:
                 if ic and not a.isascii()
             ),
         )
-        cached = _MATCHERS[id(m)] = (m, matchers, needles)
-    return cached[1], cached[2]
+        find = lru_cache(maxsize=256)(partial(_find_parties, m=m))
+        cached = _TABLES[id(m)] = _PerTable(m, matchers, needles, find)
+    return cached
 
 
 # The characters outside ASCII that `re` matches to an ASCII letter when it ignores case (İ ı ſ

@@ -33,5 +33,5 @@ def test_another_table_reads_its_own_parties() -> None:
 
 def test_the_kept_parties_are_bounded() -> None:
     find_parties("美国")
-    kept = madrid_module._FOUND[id(load_fee_table().madrid)][1]
+    kept = madrid_module._per_table(load_fee_table().madrid).find
     assert kept.cache_info().maxsize is not None  # type: ignore[attr-defined]

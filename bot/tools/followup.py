@@ -146,6 +146,8 @@ _HOW = re.compile(r"怎么|怎样|如何|哪里|在哪|步骤|流程|操作|\b(h
 # "网上能办吗", "can i do it online": whether it can be done that way, a question for the FAQ.
 _CAN = re.compile(
     r"(能|可以|可不可以|支持|允许)(办|弄|做|交|申请|提交|续|操作)?(吗|么|不|嘛)|能不能|行不行|行吗"
+    # the place between the modal and the verb ("续展能在网上办吗", "可以线上交吗")
+    r"|(能|可以)(在|从|通过|走)?(网上|线上|在线|网站|电子)(办理?|弄|做|交|申请|提交|续展?|操作)(吗|么|不|嘛)"
     r"|\b(can|could|may) (i|we|you|it|one)\b|\bpossible\b|\ballowed\b|\baccept",
     re.IGNORECASE,
 )

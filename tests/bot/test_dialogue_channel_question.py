@@ -21,6 +21,8 @@ rt, chat = dialogues.rt, dialogues.chat
     [
         ("续展要多少钱", "网上能办吗", "renewal-how-to"),
         ("续展要多少钱", "可以在线办不", "renewal-how-to"),
+        ("续展要多少钱", "续展能在网上办吗", "renewal-how-to"),
+        ("续展要多少钱", "可以线上交吗", "renewal-how-to"),
         ("续展要多少钱", "can i do it online", "renewal-how-to"),
         ("renewal fee for 2 classes", "can we file it online", "renewal-how-to"),
         ("renewal fee for 2 classes", "can it be done online", "renewal-how-to"),

@@ -827,7 +827,9 @@ def _only_cancel(key: str) -> bool:
 # itself is a yes-or-no question (the booking's reminder consent) or the flow is not the
 # booking's (a marks reminder question), which the flow reads.
 _SOFT_CANCEL = re.compile(
-    r"^(暂时|先|现在|目前)?(不用了|不需要了|不要了|no thanks?|no thank you|no need|not now|nah)\s*"
+    # a filler and a "no" first: "actually no, not now", "hmm nah"
+    r"^((actually|well|hmm|oh|ok|okay|sorry|嗯|哦|呃)\s*)?((no|nope)\s+)?"
+    r"(暂时|先|现在|目前)?(不用了|不需要了|不要了|no thanks?|no thank you|no need|not now|nah)\s*"
     r"(谢谢|谢了|谢谢你|thanks?|thank you|哈|啊|吧)?$",
     re.I,
 )

@@ -51,6 +51,13 @@ _REMIND = re.compile(
     r"|notify (?:me|us))\b",
     re.I,
 )
+# A reminder asked for without naming what of ("设个提醒", "set a reminder for me"): the renewal
+# deadline's when the conversation is on renewal (booked consultations have reminders of their own).
+_REMIND_BARE = re.compile(
+    r"^(?!.*(?:不要|不用|别|取消|关闭|停止))(?=.*提醒)"
+    r"|^(?!.*\b(?:don'?t|stop|no)\b).*\b(?:remind (?:me|us)|set (?:up )?(?:a |me a )?reminders?)\b",
+    re.I,
+)
 _NUMBERED = re.compile(
     r"^\s*(删除商标|delete mark|remove mark|已续展|renewed|停止提醒|stop reminders)\s*[:：]?\s*(\d{5,10})\s*$",
     re.I,
@@ -96,7 +103,8 @@ class MarksSkill:
             return self._in_flow(ctx, text, key)
         if key in LIST_WORDS:
             return self._list(ctx)
-        if _REMIND.search(text) and not _ADD.match(text):
+        renewal = ctx.dialogue.subject == "renewal" and _REMIND_BARE.search(text) is not None
+        if (renewal or _REMIND.search(text)) and not _ADD.match(text):
             ctx.flow = FLOW
             ctx.flow_data.update(state="collect")
             prompt = mt("remind.intro", ctx.lang) + "\n" + mt("add.prompt", ctx.lang)
@@ -167,13 +175,15 @@ class MarksSkill:
         return Choice(mt("cancel", ctx.lang), "marks:cancel")
 
     def _in_flow(self, ctx: Context, text: str, key: str) -> Outcome | None:
-        if key in CANCEL or text == "marks:cancel":
+        state = ctx.flow_data.get("state", "collect")
+        # "no thanks", "actually no, not now": a no to the consent question there, else a cancel
+        declined = state != "consent" and ctx.interp is not None and ctx.interp.extra.get("soft")
+        if key in CANCEL or text == "marks:cancel" or declined:
             ctx.flow = None
             return _out([_reply(mt("cancelled", ctx.lang))], "cancelled")
         if key in LIST_WORDS or _NUMBERED.match(text) or _ADD.match(text):
             ctx.flow = None  # another of this skill's commands: the add is dropped
             return self.handle(ctx)
-        state = ctx.flow_data.get("state", "collect")
         if state == "clarify":
             return self._clarify(ctx, text)
         if state == "confirm":

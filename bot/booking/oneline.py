@@ -42,6 +42,9 @@ _PERSON_RE = re.compile(
 )
 # Fillers around the parts: "ask for Emily", "找王女士", "我是小周".
 _FILLER_RE = re.compile(r"^(?:ask for|找|我是|我叫|this is|i am|i'm)\s*", re.IGNORECASE)
+# One's own name given at the company step ("我叫王芳，电话138…", "my name is Li Wei"): the
+# contact person; the company is still to be asked.
+_OWN_NAME_RE = re.compile(r"^\s*(?:我叫|我的名字是|我名字叫|my name is|my name's)\s*", re.I)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,9 @@ def read_details(text: str, *, company_wanted: bool) -> Details | None:
 
     `company_wanted`: the company step (company, then the contact); else the contact step.
     """
+    own = _OWN_NAME_RE.match(text) if company_wanted else None
+    if own is not None:
+        text = text[own.end() :]
     found = find_contact(text)
     phone = email = None
     rest, typed = text, ""
@@ -91,6 +97,8 @@ def read_details(text: str, *, company_wanted: bool) -> Details | None:
     rest = _LABEL_RE.sub(" ", rest)
     parts = _parts(rest)
     contact_given = phone is not None or email is not None
+    if own is not None and len(parts) == 1:
+        return Details(contact=parts[0], phone=phone, email=email, typed=typed)
     if not company_wanted:
         if not contact_given:
             return None

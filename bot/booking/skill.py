@@ -377,8 +377,20 @@ class BookingSkill:
             fd["state"] = resume
             note = Reply(bt("change.done", ctx.lang, when=when), intent="booking")
             return act.out([note, prompt(ctx, BookingState(resume), echo=False)])
+        if any(state is s for s, _ in _DETAIL_STEPS):
+            # Details typed ahead in one line ("我叫王芳，电话138…" at the company step) are
+            # not asked again.
+            return self._goto(ctx, self._first_missing(ctx))
         done = bool(ctx.flow_data.get("question"))
         return self._goto(ctx, advance(state, wechat=self._wechat(ctx), details_done=done))
+
+    def _first_missing(self, ctx: Context) -> BookingState:
+        """The first detail step still unanswered, else the step after the details."""
+        fd = ctx.flow_data
+        for step, field in _DETAIL_STEPS:
+            if not fd.get(field) and not (step is S.PHONE and fd.get("email")):
+                return step
+        return advance(S.QUESTION, wechat=self._wechat(ctx))
 
     def _pick(self, ctx: Context, state: S, text: str, key: str, prefix: str) -> str:
         # A pressed button (or a typed number) carries the payload; a typed label also counts.
@@ -503,13 +515,7 @@ class BookingSkill:
             fd.update(phone=got.phone or "", email=got.email, phone_consent_at=ctx.now.isoformat())
             kind = "details.phone" if got.phone else "details.email"
             said.append(bt(kind, lang, value=got.typed or contact))
-        missing = [
-            s for s, f in _DETAIL_STEPS if not fd.get(f) and not (s is S.PHONE and fd.get("email"))
-        ]
-        if missing:
-            fd["state"] = missing[0].value
-        else:
-            fd["state"] = advance(S.QUESTION, wechat=self._wechat(ctx)).value
+        fd["state"] = self._first_missing(ctx).value
         lines = [bt("details.taken", lang, fields=("；" if lang != "en" else "; ").join(said))]
         if contact:
             lines += [bt("phone.note", lang), bt("phone.withdraw", lang)]

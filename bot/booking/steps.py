@@ -148,14 +148,21 @@ def prompt(ctx: Context, state: BookingState, *, echo: bool = True) -> Reply:
     if state in (S.SLOT, S.MOVE_SLOT):
         day = dt.date.fromisoformat(fd["day"])
         slots = _free(ctx, day)
+        prompt = bt("slot.prompt", lang, day=day_label(day, lang))
         if part := fd.get("part"):  # the morning or the afternoon asked for, when any is free
             tz = tz_of(ctx)
             wanted = [s for s in slots if (s.start.astimezone(tz).hour < 12) == (part == "am")]
+            if slots and not wanted:  # said, not left for the user to notice in the times
+                other = "pm" if part == "am" else "am"
+                prompt = bt(
+                    "slot.prompt.other_part", lang, day=day_label(day, lang),
+                    part=bt(f"part.{part}", lang), other=bt(f"part.{other}", lang),
+                )  # fmt: skip
             slots = wanted or slots
         choices = slot_choices(ctx, slots, with_day=False)
         if not choices:
             return _reply(ctx, bt("slot.none", lang))
-        return _reply(ctx, bt("slot.prompt", lang, day=day_label(day, lang)), choices)
+        return _reply(ctx, prompt, choices)
     if state is S.COMPANY:
         # The first step after the slot says which one was taken, as a receptionist repeats it
         # back ("周四 9点40" typed: 12月10日（周四）09:40-10:10, 王明远).

@@ -34,6 +34,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "No free slot in the next {days} days. Go back to choose another expert, or call {phone}.",
     ),
     "slot.prompt": ("{day}可预约的时段：", "Free slots on {day}:"),
+    "slot.prompt.other_part": (
+        "{day}{part}没有可预约的时段，当天{other}可约：",
+        "Nothing is free on {day} in the {part}; free that {other}:",
+    ),
+    "part.am": ("上午", "morning"),
+    "part.pm": ("下午", "afternoon"),
     "slot.none": (
         "这一天已经约满了，请返回选择其他日期。",
         "That day is fully booked; go back and choose another day.",

@@ -107,7 +107,11 @@ _MOVE_WORDS = re.compile(
     r"改约|改期|(改|换|调)(个|一下|一个)?(时间|日子|日期|天)"
     r"|(改|换|挪|调)到(周|星期|礼拜|下周|明天|后天|今天|\d|[一二三四五六七八九十]+号|上午|下午)"
     r"|reschedul|postpone|move (my|the|our) (booking|appointment|consultation)"
-    r"|change (my|the|our) (booking|appointment|time|slot)|(a |another )?different (time|day)",
+    r"|change (my|the|our) (booking|appointment|time|slot)|(a |another )?different (time|day)"
+    # "can I move it to friday?", "push it to next week", "推迟到下周": moved to a day or time
+    r"|\b(move|shift|push|change|switch) (it|that|this)( back| forward)? to\b"
+    r"|\b(move|shift|push|change|switch)\b[^.?!]{0,25}\b(mon|tues|wednes|thurs|fri|satur|sun)day\b"
+    r"|(推迟|延后|延期|提前|往后推|往后挪)(到|一天|两天|一周|几天)",
     re.IGNORECASE,
 )
 _CANCEL_WORDS = re.compile(
@@ -171,7 +175,7 @@ class BookingSkill:
             # "我想改个时间", "取消预约", "can i reschedule" from someone with a booking: the one
             # booking changed, or the list of them to pick from.
             if len(rows) == 1:
-                return self._by_code(ctx, rows[0].code, mode)
+                return self._by_code(ctx, rows[0].code, mode, said=text)
             return act.my_bookings(ctx)
         if text.startswith("book:"):  # a button of a finished or expired flow
             return self._stale_button(ctx, text)
@@ -281,7 +285,7 @@ class BookingSkill:
         ctx.flow_data.pop("day", None)
         return None
 
-    def _by_code(self, ctx: Context, raw: str, mode: str) -> Outcome:
+    def _by_code(self, ctx: Context, raw: str, mode: str, said: str = "") -> Outcome:
         code = "B-" + raw.upper().removeprefix("B").removeprefix("-")
         booking = get_booking(session=ctx.session, code=code)
         owner = (ctx.state.channel, ctx.state.user_ref)
@@ -295,7 +299,21 @@ class BookingSkill:
         ctx.flow = self.name
         first = start(mode)
         ctx.flow_data.update(state=first.value, code=code, expert=booking.expert_id)
-        return act.out([prompt(ctx, first)], "started")
+        asked, head = prompt(ctx, first), ""
+        if first is S.MOVE_DAY:
+            when = slot_time(booking.slot_start, booking.slot_end, tz_of(ctx), ctx.lang)
+            head = bt("move.head", ctx.lang, code=code, time=when)
+        day = match_choice(said, asked.choices, ctx.today) if first is S.MOVE_DAY else None
+        if day is not None and day.startswith("book:day:"):
+            # "can I move it to friday?": that day's times at once
+            moved = self._on_day(ctx, first, Said(day, day))
+            if moved is not None and moved.replies:
+                return act.out([Reply(head, intent="booking"), *moved.replies], "started")
+        named = read_day(said, ctx.today) if first is S.MOVE_DAY else None
+        if named is not None:  # a day with nothing free: said, with the days that are
+            text = head + bt("flow.day_not_offered", ctx.lang, day=day_label(named, ctx.lang))
+            return act.out([Reply(text, asked.choices, "booking")], "started")
+        return act.out([asked], "started")
 
     def _in_flow(self, ctx: Context, text: str, key: str) -> Outcome | None:
         state = BookingState(ctx.flow_data.get("state", S.TOPIC.value))

@@ -163,6 +163,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "改约 {code}（原定 {time}）。请选择新的日期：",
         "Reschedule {code} (now {time}). Choose a new day:",
     ),
+    "move.head": ("改约 {code}（原定 {time}）。", "Reschedule {code} (now {time})."),
     "move.ask": ("确认把预约 {code} 改到 {time} 吗？", "Move booking {code} to {time}?"),
     "move.yes": ("确认改约", "Yes, move it"),
     "move.done": (

@@ -70,3 +70,32 @@ def test_ones_own_name_at_the_company_step_is_the_contact(
     assert ("企业名称" if lang == "zh" else "company") in replies[-1].text
     replies = say(conv, company, user=user)
     assert next_prompt in joined(replies).lower()
+
+
+def _booked(runtime: Runtime, user: str, lang: str) -> None:
+    _to_day_step(runtime, user, lang)
+    conv = runtime.conversation
+    replies = say(conv, "周三下午" if lang == "zh" else "wednesday afternoon", user=user)
+    say(conv, choice(replies, "book:slot:"), user=user)
+    say(conv, "某某科技有限公司, 张三, 13812345678", user=user)
+    say(conv, "续展要准备什么" if lang == "zh" else "renewal documents", user=user)
+    assert "B-" in joined(say(conv, "book:confirm", user=user))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "said"),
+    [
+        ("en", "can I move it to thursday?", "Free slots on"),
+        ("zh", "能改到周四吗", "可预约的时段"),
+        ("zh", "能推迟到周五吗", "周五没有可预约的时段"),
+        ("en", "could we push it to friday", "There is no free time on"),
+    ],
+)
+def test_a_booking_moved_to_a_day_named(runtime: Runtime, lang: str, text: str, said: str) -> None:
+    """After booking, a move to a named day goes to that day's times (or says it has none);
+    before, "can I move it to friday?" was not understood at all."""
+    user = f"move-{text}"
+    _booked(runtime, user, lang)
+    replies = say(runtime.conversation, text, user=user)
+    assert ("改约 B-" if lang == "zh" else "Reschedule B-") in joined(replies)
+    assert said in joined(replies)

@@ -43,11 +43,18 @@ NO_WORDS = frozenset(
     | {"no", "nope", "nah", "no thanks", "no thank you"}
 )
 _TRAIL = re.compile(r"[\s!！。.,，~～]+$")
+# Thanks after the answer ("好的谢谢", "ok thanks", "同意，谢谢您"): the answer is what counts.
+# A bare "嗯" before thanks only acknowledges ("嗯 谢谢"): no yes to a consent question.
+_THANKS = re.compile(
+    r"(?<=[^\s,，。.!！~～嗯])[\s,，。.!！~～]*(谢谢(你|您|啦|了)?|谢了|多谢|感谢|thanks?( you)?|thx|ty)[\s!！。.~～]*$"
+)
 
 
 def answer_key(text: str) -> str:
-    """The typed answer as the word sets hold it: NFKC, lower case, no trailing punctuation."""
-    return _TRAIL.sub("", unicodedata.normalize("NFKC", text).strip().lower())
+    """The typed answer as the word sets hold it: NFKC, lower case, no trailing punctuation
+    nor thanks."""
+    key = _TRAIL.sub("", unicodedata.normalize("NFKC", text).strip().lower())
+    return _THANKS.sub("", key)
 
 
 def is_yes(text: str) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from bot.core.answers import NO_WORDS, YES_WORDS, answer_key
 from bot.core.contact import find_company, find_contact
 from bot.core.context import Context
 from bot.core.hours import StationHours
@@ -74,8 +75,9 @@ _REFERS_BACK_RE = re.compile(
 )
 CLOSE = _words("结束 结束人工 结束服务 done /done end /end /cancel cancel 取消 退出")
 CANCEL = _words("取消 cancel /cancel 算了 不用了 退出 quit")
-YES = _words("同意 可以 好 好的 是 是的 嗯 yes y ok okay agree sure consent:yes")
-NO = _words("不同意 不可以 不 不用 否 不要 no n disagree consent:no")
+# The one yes-or-no vocabulary (bot/core/answers.py) and this question's own words and buttons.
+YES = YES_WORDS | _words("agree consent:yes")
+NO = NO_WORDS | _words("不同意 不可以 n disagree consent:no")
 URGENT = ("紧急", "加急", "急", "截止", "明天到期", "urgent", "asap", "deadline")
 _PUNCT_RE = re.compile(r"[\s!！。.,，~～?？]+$")
 _RATING_RE = re.compile(r"^(?:rate:)?([1-5])\s*(?:分|星|stars?)?$")
@@ -317,7 +319,10 @@ class HandoffSkill:
         key, lang = _key(ctx.text), ctx.lang
         settings = ctx.services.settings
         closing = key in CLOSE
-        if closing or self._withdrawn(ctx, ticket):
+        said = answer_key(ctx.text)  # "好的谢谢": a yes
+        # "不用了" to "是否同意保存？" declines saving the number, not the whole request
+        consent = "handoff_consent" in ctx.data and (said in YES or said in NO)
+        if closing or (not consent and self._withdrawn(ctx, ticket)):
             helpdesk.close_by_user(
                 session=ctx.session, settings=settings, ticket=ticket, state=ctx.state, now=ctx.now
             )
@@ -329,7 +334,7 @@ class HandoffSkill:
                 choices = tuple(Choice(label, p) for label, p in helpdesk.RATE_CHOICES)
             outcome = "closed" if closing else "withdrawn"
             return _said([Reply(text, choices=choices, intent="handoff")], "handoff", outcome)
-        if self._goes_elsewhere(ctx, ticket):
+        if not consent and self._goes_elsewhere(ctx, ticket):
             # "算了 还是约个专家当面聊吧", "actually never mind, quick one: ...": before staff took
             # it, the request is dropped for what the user asks now; the router answers that,
             # after this note.
@@ -349,8 +354,8 @@ class HandoffSkill:
             already = ht("already_open", lang, number=ticket.number)
             return _said([Reply(already, intent="handoff")], "handoff", "handled")
         pending = ctx.data.pop("handoff_consent", None)
-        if pending and (key in YES or key in NO):
-            if key in YES:
+        if pending and consent:
+            if said in YES:
                 ticket.contact, ticket.contact_kind = pending["value"], pending["kind"]
                 ticket.contact_consent_at = ctx.now
                 ctx.session.add(ticket)

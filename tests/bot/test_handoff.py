@@ -390,3 +390,22 @@ def test_an_errand_from_the_users_boss_is_no_request_for_staff(rt: Runtime) -> N
     assert tickets(rt) == []
     # Staff asked for after the errand are still staff asked for.
     assert "说明您的问题" in _texts(say(rt.conversation, "老板让我找你们工作人员聊聊", user="b5"))
+
+
+@pytest.mark.parametrize(
+    ("answer", "saved"),
+    [("好的谢谢", True), ("ok thanks", True), ("不用了", False), ("不用了谢谢", False)],
+)
+def test_consent_answered_with_thanks_or_not_needed(rt: Runtime, answer: str, saved: bool) -> None:
+    """A yes with thanks saves the number (before, "好的谢谢" was relayed and the number lost);
+    "不用了" to the consent question declines saving it and keeps the request open (before, it
+    withdrew the request)."""
+    conv = rt.conversation
+    say(conv, "人工", user="c1")
+    say(conv, "商标被抢注", user="c1")
+    say(conv, "我的手机 138-1234-5678", user="c1")
+    texts = _texts(say(conv, answer, user="c1"))
+    assert ("已保存" in texts or "Saved" in texts) is saved
+    ticket = tickets(rt)[0]
+    assert (ticket.contact == "13812345678") is saved
+    assert ticket.status != "closed"

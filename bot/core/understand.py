@@ -842,6 +842,10 @@ _ONLY_HUMAN = re.compile(r"^((转|找)?(人工|真人|客服)|human|agent|staff|
 # cancellation.
 # A refusal said in lay words ("最后要是不给注册") during an opposition is the opposition's decision.
 _YIELDS = {"invalidation": frozenset({"nonuse"}), "rejection": frozenset({"opposition"})}
+# A refusal by the home office, named during a Madrid conversation ("国内那个申请被驳回了").
+_HOME = re.compile(
+    r"国内|商标局|国家知识产权局|复审|\b(cnipa|domestic|national|home|chinese application)\b", re.I
+)
 
 # Another subject named only to compare ("跟许可备案一样得双方一起去吗" during a pledge, "same as
 # for the licence?"): no subject of the question.
@@ -1166,6 +1170,14 @@ def understand_text(text: str, dialogue: Dialogue, lang: str) -> Interpretation:
         # cancellation the conversation is about, not an invalidation.
         own = [dialogue.subject, *own[1:]]
         interp.subject = dialogue.subject
+    if interp.subject == "rejection" and dialogue.subject == "madrid" and not _HOME.search(text):
+        # "美国那边会不会驳回", "要是驳回了怎么办" during a Madrid filing: a designated
+        # country's refusal, not a refusal by CNIPA and its 15-day review.
+        own = ["madrid", *[s for s in own if s != "madrid"]]
+        interp.subject = "madrid"
+        refusal = "designated country refusal" if lang == "en" else "马德里指定国驳回"
+        interp.query = f"{text} {refusal}"
+        interp.extra["implied"] = interp.extra["spoken"] = True  # the query's words decide
     interp.facet = facet_of(text)
     if interp.subject and not _named(interp.subject, text):
         # A subject the message implies without its words ("在美国日本注册" is Madrid's): the

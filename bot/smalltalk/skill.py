@@ -318,6 +318,22 @@ def _patterned(key: str) -> str | None:
     return None
 
 
+# Who they are, told first and nothing asked yet ("hi, we're a german company selling kitchen
+# knives", "你好，我们是一家小面包店"): welcomed, not "sorry, I cannot answer". Outside a flow
+# only: at a booking's company step it is the answer.
+_INTRO = re.compile(
+    r"^(?:(?:hi|hello|hey|good (?:morning|afternoon|evening))(?: there)?[,!.]*\s*)?"
+    r"(?:we'?re|we are|i'?m|i am|this is|i run|we run|i own|we own) (?:a|an)\b[a-z ,'-]{0,40}?"
+    r"\b(?:company|business|firm|shop|store|factory|startup|brand|manufacturer|seller|retailer"
+    r"|restaurant|cafe|bakery|studio|agency)\b(?: owners?)?"
+    r"(?: (?:selling|making|that (?:sells|makes)|from|based in|in) [a-z ,'-]{1,40})?[.!]*$"
+    r"|^(?:你好|您好|hi|hello)?[,，!！\s]*(?:我们|我)(?:是|开了|开)(?:一家|一个|家|个)"
+    r"[\u4e00-\u9fff]{0,12}(?:公司|企业|店|厂|工作室|餐馆|饭店|超市)[。.!！\s]*$"
+    r"|^(?:你好|您好)?[,，!！\s]*(?:我们|我)是(?:做|卖|开)[\u4e00-\u9fff]{1,10}的[。.!！\s]*$",
+    re.IGNORECASE,
+)
+
+
 _THANKED = re.compile(r"谢|\bthanks?\b|\bthank you\b|\bthx\b|\bty\b|\bcheers\b", re.IGNORECASE)
 
 
@@ -391,6 +407,8 @@ class SmalltalkSkill:
                 [reply], "smalltalk", "handled", result={"smalltalk": "station"}, log=False
             )
         kind = smalltalk_kind(ctx.text)
+        if kind is None and _INTRO.search(_key(ctx.text)) and not subjects_of(ctx.text):
+            kind = "greeting"
         if kind is None:
             return None
         choices: tuple[Choice, ...] = ()

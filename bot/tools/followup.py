@@ -153,9 +153,16 @@ _CAN = re.compile(
 )
 
 
+# "网上和纸质有什么区别", "difference between online and paper": the two ways compared, a
+# question for the FAQ, not the fee on one of them.
+_COMPARE = re.compile(
+    r"区别|差别|不同|不一样|\b(differ\w*|diference|compare\w*|vs\.?|versus)\b", re.I
+)
+
+
 def _channel(facts: Facts) -> bool:
     """The message only names a channel ("纸质的呢", "online?"), or asks its fee ("网上能便宜多少")."""
-    if not (facts.paper or _ONLINE.search(facts.text)):
+    if not (facts.paper or _ONLINE.search(facts.text)) or _COMPARE.search(facts.text):
         return False
     if _COST.search(facts.text):
         return True

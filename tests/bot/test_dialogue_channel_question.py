@@ -53,3 +53,17 @@ def test_a_channel_alone_or_its_fee_recomputes(
 ) -> None:
     got = after(rt.conversation, first, then)
     assert got.intent == "tool" and (got.result or {}).get("tool") == tool
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ("商标注册费用多少", "网上和纸质有什么区别"),
+        ("how much is the filing fee", "whats the difference between online and paper"),
+    ],
+)
+def test_the_two_channels_compared_is_the_faqs(rt: Runtime, first: str, then: str) -> None:
+    """Before, the comparison recomputed the fee on paper (and in English "paper" read as the
+    documents asked for)."""
+    got = after(rt.conversation, first, then)
+    assert (got.intent, got.faq_id) == ("faq", "online-filing")

@@ -17,6 +17,8 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from storage.light import scope_now
 from storage.models import utcnow
+from storage.outbox import release_waiting
+from storage.raw_sql import light_dialect
 from storage.wechat_sql import execute
 
 __all__ = (
@@ -35,6 +37,7 @@ __all__ = (
     "record_subscribe_consent",
     "record_subscription",
     "release_delivery",
+    "reopen_window",
     "revoke_subscribe_consent",
     "set_delivery_status",
     "take_consent",
@@ -110,6 +113,20 @@ def record_interaction(
 ) -> None:
     """Open (or re-open) a customer-service window; a retried delivery changes nothing."""
     execute(session, f"seen_{kind}", openid=openid, at=at, now=scope_now(session))
+
+
+def reopen_window(*, session: Session, openid: str, kind: Interaction, at: dt.datetime) -> None:
+    """The user wrote (or clicked): `record_interaction`, then `release_waiting` (what waited
+    in the outbox for the user is due now, first, in order). On PostgreSQL in a light scope,
+    one statement (the release with the window's upsert in its WITH clause): neither reads
+    what the other writes."""
+    if light_dialect(session) != "postgresql":
+        record_interaction(session=session, openid=openid, kind=kind, at=at)
+        release_waiting(session=session, sender="wechat", recipient=openid, now=at)
+        return
+    now = scope_now(session)
+    release = {"b_sender": "wechat", "b_recipient": openid, "b_now": at}
+    execute(session, f"reopen_{kind}", openid=openid, at=at, now=now, **release)
 
 
 def record_subscription(

@@ -14,6 +14,7 @@ from sqlalchemy.sql import Executable
 from sqlmodel import Session
 
 from storage import raw_sql
+from storage.outbox import release_statement
 from storage.raw_sql import Done
 
 __all__ = ("execute",)
@@ -43,6 +44,7 @@ def _statements(dialect: str) -> dict[str, Executable]:
         .returning(literal_column("1"))
     )
     statements: dict[str, Executable] = {"claim": claim}
+    release = release_statement(dialect)
     for kind in ("message", "event"):
         at, sent = f"{kind}_at", f"{kind}_sent"
         upsert = insert(users).values(
@@ -54,7 +56,7 @@ def _statements(dialect: str) -> dict[str, Executable]:
             **{at: bindparam("at")},
         )
         current = users.c[at]
-        statements[f"seen_{kind}"] = upsert.on_conflict_do_update(
+        seen = statements[f"seen_{kind}"] = upsert.on_conflict_do_update(
             index_elements=[users.c.openid],
             set_={
                 at: upsert.excluded[at],
@@ -64,6 +66,8 @@ def _statements(dialect: str) -> dict[str, Executable]:
             },
             where=current.is_(None) | (current < upsert.excluded[at]),
         )
+        # With the outbox's release of what waited for the user (storage/wechat.py `reopen_window`).
+        statements[f"reopen_{kind}"] = release.add_cte(seen.cte(f"seen_{kind}"))
     statements["cas"] = (
         update(deliveries)
         .where(

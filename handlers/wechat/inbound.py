@@ -17,13 +17,13 @@ from handlers.wechat.flat_xml import field
 from handlers.wechat.format import media_text
 from handlers.wechat.media import KIND_NAMES
 from storage.conversations import add_message
-from storage.outbox import enqueue, release_waiting
+from storage.outbox import enqueue
 from storage.tickets import active_ticket
 from storage.wechat import (
     Interaction,
-    record_interaction,
     record_subscribe_consent,
     record_subscription,
+    reopen_window,
     revoke_subscribe_consent,
 )
 
@@ -58,9 +58,8 @@ def _at(msg: BaseMessage, now: dt.datetime) -> dt.datetime:
 
 def _seen(openid: str, kind: Interaction, at: dt.datetime) -> Effect:
     def effect(session: Session) -> None:
-        record_interaction(session=session, openid=openid, kind=kind, at=at)
         # The window is open again: what waited for the user goes out now, first, in order.
-        release_waiting(session=session, sender="wechat", recipient=openid, now=at)
+        reopen_window(session=session, openid=openid, kind=kind, at=at)
 
     return effect
 

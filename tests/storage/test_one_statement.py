@@ -25,8 +25,8 @@ from storage.turn_rows import TurnSession, hold_user_line, write_turn_rows
 from storage.wechat import WechatDelivery, WechatUser, claim_and_reopen, reopen_window
 
 AT = dt.datetime(2026, 12, 6, 5, 4, 3, tzinfo=dt.UTC)
-QUESTION = {"question": "注册费多少", "lang": "zh", "intent": "faq", "outcome": "answered"}
-QUESTION |= {"faq_id": "fee", "topic": "fees", "score": 0.9, "tool": None}
+QUESTION: dict[str, Any] = {"question": "注册费多少", "lang": "zh", "intent": "faq"}
+QUESTION |= {"outcome": "answered", "faq_id": "fee", "topic": "fees", "score": 0.9, "tool": None}
 
 
 @pytest.fixture

@@ -132,6 +132,11 @@ class _Postgres:
         )
         return [int(pid) for (pid,) in rows]
 
+    def own_pid(self) -> int:
+        from sqlalchemy import text
+
+        return int(self.conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
     def close(self) -> None:
         self.conn.close()
         self.engine.dispose()
@@ -356,6 +361,13 @@ async def _level(
     if server.caps and server.pg:  # connections opened since the last level included
         server.caps.favour(server.pg.backends())
     pg_before = server.pg.sample() if server.pg else None
+    # The CPU of the database's server processes (this host's): those open now, and any the
+    # pool opens during the level (counted from 0); one closed before the end is not counted.
+    backends = (
+        {p: _cpu([p]) for p in server.pg.backends() if p != server.pg.own_pid()}
+        if server.pg
+        else {}
+    )
     stop, peak = asyncio.Event(), []  # type: ignore[var-annotated]
     sampler = asyncio.create_task(_sample_pg(server, peak, stop)) if server.pg else None
     caps_before = {p: server.caps.stat(p) for p in server.workers} if server.caps else {}
@@ -382,6 +394,11 @@ async def _level(
     if sampler:
         await sampler
     pg_after = server.pg.sample() if server.pg else None
+    if server.pg:
+        watcher = server.pg.own_pid()
+        backends = {
+            p: _cpu([p]) - backends.get(p, 0.0) for p in server.pg.backends() if p != watcher
+        }
     latencies.sort()
     n = max(len(latencies), 1)
     served = Counter(dict.fromkeys(server.workers, 0))
@@ -429,6 +446,7 @@ async def _level(
             "pg_opened": opened,
             # Opened and closed again within the level: the pool's churn (growth is not).
             "pg_closed": opened - (pg_after[0] - pg_before[0]),
+            "pg_cpu": sum(backends.values()) / n * 1000,
         }
     return result
 
@@ -578,7 +596,8 @@ def _print(name: str, r: dict[str, Any]) -> None:
     if "pg_opened" in r:
         extra.append(
             f"PostgreSQL: {r['pg_opened']} connections opened, {r['pg_closed']} closed, "
-            f"{r['pg_open']} open at the end (peak {r['pg_peak']})"
+            f"{r['pg_open']} open at the end (peak {r['pg_peak']}), backends "
+            f"{r['pg_cpu']:.2f} ms CPU/req"
         )
     print("      " + "; ".join(extra))
 

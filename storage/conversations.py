@@ -34,6 +34,8 @@ __all__ = (
     "read_state",
     "record_delivery",
     "save_state",
+    "state_statement",
+    "state_update",
     "transcript",
     "transcript_after",
 )
@@ -102,11 +104,23 @@ def save_state(*, session: Session, state: TurnState) -> None:
     """Write the turn's state row: its JSON data (always: the turn counter moves) and whichever
     of the other columns changed since it was read, so a concurrent change to another column
     (staff taking the conversation over) stays."""
+    changed, values = state_update(session=session, state=state)
+    execute(session, _statements, changed, values)
+
+
+def state_update(*, session: Session, state: TurnState) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """What `save_state` runs: the columns it writes besides the data and updated_at (the key
+    of its UPDATE in `state_statement`), and the UPDATE's parameters (named b_<column>)."""
     pairs = zip(_STATE_CHANGING, state.read, _changing(state), strict=True)
     changed = tuple(c for c, old, new in pairs if old != new)
     values = {f"b_{c}": getattr(state, c) for c in (*changed, "data")}
     values["b_updated_at"], values["b_id"] = scope_now(session), state.id
-    execute(session, _statements, changed, values)
+    return changed, values
+
+
+def state_statement(dialect: str, changed: tuple[str, ...]) -> Executable:
+    """The UPDATE of `state_update`'s columns (for a statement that runs it with others)."""
+    return _statements(dialect)[changed]
 
 
 _STATE_COLUMNS: tuple[str, ...] = ("channel", "user_ref", "lang", "lang_fixed", "status", "data")

@@ -45,6 +45,22 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 _SQLITE_FILE_POOL: dict[str, Any] = {"pool_use_lifo": True}
 
 
+def _ping(dbapi_connection: Any) -> bool:
+    """The pool's pre-ping on PostgreSQL: an empty query, as SQLAlchemy's psycopg dialect sends
+    (one round trip: a connection the server closed or lost is found before it is handed out),
+    sent by libpq itself. The dialect's switched the connection to autocommit and back and
+    made a cursor for it, the ping of every request. False (the pool reconnects) when the
+    server does not answer."""
+    from psycopg.pq import ConnStatus, ExecStatus
+
+    pgconn = dbapi_connection.pgconn
+    try:
+        result = pgconn.exec_(b";")
+    except Exception:  # psycopg's OperationalError: no result at all
+        return False
+    return bool(pgconn.status == ConnStatus.OK and result.status == ExecStatus.EMPTY_QUERY)
+
+
 def make_engine(
     url: str,
     *,
@@ -75,7 +91,7 @@ def make_engine(
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         echo=echo,
         pool_pre_ping=True,
@@ -85,6 +101,9 @@ def make_engine(
         pool_recycle=pool_recycle,
         pool_use_lifo=True,  # idle connections past the burst age out instead of all staying warm
     )
+    if engine.dialect.driver == "psycopg":
+        engine.dialect.do_ping = _ping  # type: ignore[method-assign]
+    return engine
 
 
 def alembic_config(url: str) -> Config:

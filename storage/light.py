@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from storage.models import utcnow
 
-__all__ = ("LightSession", "light_scope", "orm_session", "scope_now")
+__all__ = ("LightSession", "light_scope", "on_its_own", "orm_session", "scope_now")
 
 
 class LightSession:
@@ -178,6 +178,23 @@ def light_scope(
 def _pooled_scope(engine: Engine, kind: type[LightSession]) -> Iterator[Session]:
     with engine.connect() as connection, _LightScope(connection, kind) as session:
         yield session
+
+
+@contextmanager
+def on_its_own(connection: Connection) -> Iterator[Session]:
+    """A `LightSession` whose statement commits by itself (PostgreSQL: the connection in
+    autocommit while it runs), on a connection the caller holds, not in a transaction: no
+    round trips for BEGIN and COMMIT around it. For one statement, which is atomic on its own;
+    below the ORM only (an ORM session would begin a transaction of its own)."""
+    dbapi: Any = connection.connection.dbapi_connection
+    dbapi.autocommit = True
+    light = LightSession(connection)
+    try:
+        yield cast(Session, light)
+    finally:
+        light._drop_cursor()
+        if not connection.invalidated:  # a lost connection is closed and dropped anyway
+            dbapi.autocommit = False
 
 
 class _LightScope:

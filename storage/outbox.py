@@ -53,6 +53,7 @@ __all__ = (
     "mark_retry",
     "mark_sent",
     "mark_waiting",
+    "release_statement",
     "release_waiting",
     "renew_lease",
     "retry_now",
@@ -281,6 +282,12 @@ def release_waiting(*, session: Session, sender: str, recipient: str, now: dt.da
     """The user wrote: their waiting rows are due now, in their order. Returns how many."""
     params = {"b_sender": sender, "b_recipient": recipient, "b_now": now}
     return int(_execute(session, "release_waiting", params).rowcount or 0)
+
+
+def release_statement(dialect: str) -> Any:
+    """`release_waiting`'s UPDATE (parameters b_sender, b_recipient, b_now), for a statement
+    that runs it with another (storage/wechat.py `reopen_window`)."""
+    return _statements(dialect)["release_waiting"]
 
 
 def has_unsent(

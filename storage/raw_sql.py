@@ -43,6 +43,7 @@ __all__ = (
     "execute",
     "execute_many",
     "insert_values",
+    "light_dialect",
 )
 
 # name -> statement, for one dialect name ("sqlite", "postgresql"); cached by the caller.
@@ -194,10 +195,11 @@ def commit_at_once(session: Session) -> Iterator[None]:
     _run(held, _compiled_text("RELEASE SAVEPOINT tmbot_once"), (), many=False)
 
 
-def insert_values(table: Table, keys: Sequence[str]) -> dict[str, Any]:
+def insert_values(table: Table, keys: Sequence[str], prefix: str = "") -> dict[str, Any]:
     """`.values()` of an INSERT taking `keys` from each call, as SQLAlchemy would fill it: a
-    column left out gets its constant default; one with a computed default must be given."""
-    values: dict[str, Any] = {key: bindparam(key) for key in keys}
+    column left out gets its constant default; one with a computed default must be given.
+    `prefix`: of the parameters' names (several rows, or tables, in one statement)."""
+    values: dict[str, Any] = {key: bindparam(prefix + key) for key in keys}
     for column in table.columns:
         default = column.default
         if column.name in values or default is None:
@@ -216,6 +218,15 @@ def _compiled_text(sql: str) -> _Compiled:
 @cache
 def _compiled(statements: Statements, dialect: Dialect, name: Hashable) -> _Compiled:
     return _Compiled(statements(dialect.name)[name], dialect)
+
+
+def light_dialect(session: Session) -> str | None:
+    """The dialect's name ("postgresql", "sqlite") when `session` is a light scope that made no
+    ORM session (storage/light.py), whose statements may be combined into one; else None."""
+    if not isinstance(session, LightSession):
+        return None
+    connection, cursor = session.below()
+    return None if cursor is None else connection.dialect.name
 
 
 def _held(session: Session) -> tuple[Connection, Any]:

@@ -12,11 +12,14 @@ import datetime as dt
 from typing import Any, Literal
 
 from sqlalchemy import JSON, Column, UniqueConstraint, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from storage.light import scope_now
+from storage.light import on_its_own, scope_now
 from storage.models import utcnow
+from storage.outbox import release_waiting
+from storage.raw_sql import light_dialect
 from storage.wechat_sql import execute
 
 __all__ = (
@@ -25,6 +28,7 @@ __all__ = (
     "WechatConsent",
     "WechatDelivery",
     "WechatUser",
+    "claim_and_reopen",
     "claim_delivery",
     "defer_delivery",
     "finish_delivery",
@@ -35,6 +39,7 @@ __all__ = (
     "record_subscribe_consent",
     "record_subscription",
     "release_delivery",
+    "reopen_window",
     "revoke_subscribe_consent",
     "set_delivery_status",
     "take_consent",
@@ -110,6 +115,20 @@ def record_interaction(
 ) -> None:
     """Open (or re-open) a customer-service window; a retried delivery changes nothing."""
     execute(session, f"seen_{kind}", openid=openid, at=at, now=scope_now(session))
+
+
+def reopen_window(*, session: Session, openid: str, kind: Interaction, at: dt.datetime) -> None:
+    """The user wrote (or clicked): `record_interaction`, then `release_waiting` (what waited
+    in the outbox for the user is due now, first, in order). On PostgreSQL in a light scope,
+    one statement (the release with the window's upsert in its WITH clause): neither reads
+    what the other writes."""
+    if light_dialect(session) != "postgresql":
+        record_interaction(session=session, openid=openid, kind=kind, at=at)
+        release_waiting(session=session, sender="wechat", recipient=openid, now=at)
+        return
+    now = scope_now(session)
+    release = {"b_sender": "wechat", "b_recipient": openid, "b_now": at}
+    execute(session, f"reopen_{kind}", openid=openid, at=at, now=now, **release)
 
 
 def record_subscription(
@@ -240,6 +259,21 @@ def give_back_consent(*, session: Session, openid: str, template_id: str) -> Non
         )
         .values(remaining=WechatConsent.remaining + 1)
     )
+
+
+def claim_and_reopen(
+    connection: Connection, *, delivery_id: str, openid: str, kind: Interaction, at: dt.datetime
+) -> bool:
+    """`claim_delivery` and, when claimed, `reopen_window`, as one statement that commits by
+    itself (PostgreSQL) on `connection` (held, not in a transaction): a message's claim without
+    the round trips of BEGIN, COMMIT and a second statement. A statement is atomic: the window
+    opens and the outbox releases iff the claim is taken, as in one transaction."""
+    with on_its_own(connection) as session:
+        now = scope_now(session)
+        release = {"b_sender": "wechat", "b_recipient": openid, "b_now": at}
+        params = {"delivery_id": delivery_id, "openid": openid, "at": at, "now": now}
+        result = execute(session, f"claim_reopen_{kind}", **params, **release)
+    return result.first() is not None
 
 
 def claim_delivery(*, session: Session, delivery_id: str, openid: str) -> bool:

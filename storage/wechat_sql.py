@@ -7,13 +7,14 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, literal_column, update
+from sqlalchemy import Table, bindparam, exists, literal, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Executable
 from sqlmodel import Session
 
 from storage import raw_sql
+from storage.outbox import release_statement
 from storage.raw_sql import Done
 
 __all__ = ("execute",)
@@ -43,6 +44,7 @@ def _statements(dialect: str) -> dict[str, Executable]:
         .returning(literal_column("1"))
     )
     statements: dict[str, Executable] = {"claim": claim}
+    release = release_statement(dialect)
     for kind in ("message", "event"):
         at, sent = f"{kind}_at", f"{kind}_sent"
         upsert = insert(users).values(
@@ -54,7 +56,7 @@ def _statements(dialect: str) -> dict[str, Executable]:
             **{at: bindparam("at")},
         )
         current = users.c[at]
-        statements[f"seen_{kind}"] = upsert.on_conflict_do_update(
+        seen = statements[f"seen_{kind}"] = upsert.on_conflict_do_update(
             index_elements=[users.c.openid],
             set_={
                 at: upsert.excluded[at],
@@ -64,6 +66,10 @@ def _statements(dialect: str) -> dict[str, Executable]:
             },
             where=current.is_(None) | (current < upsert.excluded[at]),
         )
+        # With the outbox's release of what waited for the user (storage/wechat.py `reopen_window`).
+        statements[f"reopen_{kind}"] = release.add_cte(seen.cte(f"seen_{kind}"))
+        if dialect == "postgresql":
+            statements[f"claim_reopen_{kind}"] = _claim_reopen(claim, release, kind)
     statements["cas"] = (
         update(deliveries)
         .where(
@@ -79,6 +85,43 @@ def _statements(dialect: str) -> dict[str, Executable]:
         .values(status=bindparam("new"), updated_at=bindparam("now"), chunks=bindparam("chunks"))
     )
     return statements
+
+
+def _claim_reopen(claim: Any, release: Any, kind: str) -> Executable:
+    """PostgreSQL: the claim, and only when it is taken the window's upsert and the outbox's
+    release, in one statement (storage/wechat.py `claim_and_reopen`); a row when claimed."""
+    from storage.wechat import WechatUser
+
+    users = _table(WechatUser)
+    taken = claim.cte("claim")
+    at = f"{kind}_at"
+    columns = ["openid", "subscribed", "message_sent", "event_sent", "updated_at", at]
+    values = select(
+        bindparam("openid", type_=users.c.openid.type),
+        literal(True),
+        literal(0),
+        literal(0),
+        bindparam("now", type_=users.c.updated_at.type),
+        bindparam("at", type_=users.c[at].type),
+    ).select_from(taken)
+    upsert = pg_insert(users).from_select(columns, values)
+    current = users.c[at]
+    seen = upsert.on_conflict_do_update(
+        index_elements=[users.c.openid],
+        set_={
+            at: upsert.excluded[at],
+            f"{kind}_sent": 0,
+            "subscribed": True,
+            "updated_at": upsert.excluded.updated_at,
+        },
+        where=current.is_(None) | (current < upsert.excluded[at]),
+    )
+    released = release.where(exists(select(literal_column("1")).select_from(taken)))
+    return (
+        select(literal_column("1"))
+        .select_from(taken)
+        .add_cte(seen.cte(f"seen_{kind}"), released.cte("released"))
+    )
 
 
 def execute(session: Session, name: str, **params: Any) -> Done:

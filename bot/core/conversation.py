@@ -34,7 +34,7 @@ from bot.core.understand import (
 from bot.faq.corpus import OVERRIDE_KEY, IndexProvider
 from knowledge.index import FaqIndex
 from knowledge.normalize import detect_lang
-from storage.conversations import find_delivery, read_state, save_state
+from storage.conversations import find_delivery, read_state
 from storage.db import session_scope
 from storage.experts import SPECIALTIES
 from storage.light import light_scope
@@ -276,7 +276,6 @@ class Conversation:
         state.data["choices"] = [c.payload for c in choices]
         state.data["choice_labels"] = [c.label for c in choices]
         ctx.dialogue.save(state.data)
-        save_state(session=session, state=state)
         question = clean_text(inbound.text, self.settings.max_message_chars)[0]
         logged = None
         if outcome.log and question:
@@ -303,4 +302,5 @@ class Conversation:
             question=logged,
             delivery=delivery,
             now=ctx.now,
+            state=state,  # written first (with them, in one statement, on PostgreSQL)
         )

@@ -17,17 +17,17 @@ from handlers.wechat.flat_xml import field
 from handlers.wechat.format import media_text
 from handlers.wechat.media import KIND_NAMES
 from storage.conversations import add_message
-from storage.outbox import enqueue, release_waiting
+from storage.outbox import enqueue
 from storage.tickets import active_ticket
 from storage.wechat import (
     Interaction,
-    record_interaction,
     record_subscribe_consent,
     record_subscription,
+    reopen_window,
     revoke_subscribe_consent,
 )
 
-__all__ = ("Action", "translate")
+__all__ = ("Action", "Seen", "translate")
 
 logger = logging.getLogger(__name__)
 Effect = Callable[[Session], None]
@@ -56,13 +56,22 @@ def _at(msg: BaseMessage, now: dt.datetime) -> dt.datetime:
     return min(at, now)
 
 
-def _seen(openid: str, kind: Interaction, at: dt.datetime) -> Effect:
-    def effect(session: Session) -> None:
-        record_interaction(session=session, openid=openid, kind=kind, at=at)
-        # The window is open again: what waited for the user goes out now, first, in order.
-        release_waiting(session=session, sender="wechat", recipient=openid, now=at)
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """The effect of every message and most events: the user's window opens again, and what
+    waited for the user goes out now, first, in order. An object, not a closure: the claim
+    runs a message's only effect with the claim itself (handlers/wechat/turns.py)."""
 
-    return effect
+    openid: str
+    kind: Interaction
+    at: dt.datetime
+
+    def __call__(self, session: Session) -> None:
+        reopen_window(session=session, openid=self.openid, kind=self.kind, at=self.at)
+
+
+def _seen(openid: str, kind: Interaction, at: dt.datetime) -> Effect:
+    return Seen(openid, kind, at)
 
 
 def _follow(openid: str, subscribed: bool, at: dt.datetime) -> Effect:

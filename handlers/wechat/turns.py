@@ -28,11 +28,13 @@ from bot.core.ports import Outcome
 from handlers.web.threads import start_turn, wait_at_most
 from handlers.wechat.format import SORRY, render, split_chunks
 from handlers.wechat.handover import Handover
+from handlers.wechat.inbound import Seen
 from handlers.wechat.sender import queue_for_delivery, queue_texts
 from storage.db import session_scope
 from storage.light import light_scope
 from storage.outbox import has_unsent
 from storage.wechat import (
+    claim_and_reopen,
     claim_delivery,
     defer_delivery,
     finish_delivery,
@@ -191,6 +193,12 @@ class TurnRunner:
     def _claim(
         self, bind: Connection, delivery_id: str, openid: str, effects: Sequence[Effect]
     ) -> bool:
+        seen = effects[0] if len(effects) == 1 else None
+        if isinstance(seen, Seen) and bind.dialect.name == "postgresql":
+            # A message's claim and window in one statement committed on its own.
+            return claim_and_reopen(
+                bind, delivery_id=delivery_id, openid=openid, kind=seen.kind, at=seen.at
+            )
         # No ORM session unless an effect needs one (storage/light.py): a message's claim and
         # window upsert are statements below the ORM.
         with light_scope(bind) as session:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from sqlalchemy import text
 from sqlalchemy.pool import QueuePool
 
 from bot.core.runtime import build_runtime
@@ -52,3 +54,22 @@ def test_a_sqlite_file_pool_hands_out_the_connection_returned_last(tmp_path: Pat
             assert again.connection.dbapi_connection is returned_last
     finally:
         engine.dispose()
+
+
+def test_a_connection_the_server_closed_is_not_handed_out(db_url: str) -> None:
+    # The pre-ping (storage/db.py `_ping` on PostgreSQL): a pooled connection whose server
+    # process was terminated (a restart does the same) is replaced at checkout, not used.
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's pre-ping")
+    engine = make_engine(db_url, pool_size=1)
+    with engine.connect() as connection:
+        first = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with make_engine(db_url).connect() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    with engine.connect() as connection:  # no error: the ping found it gone
+        second = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        assert second != first
+        assert connection.connection.dbapi_connection.autocommit is False  # type: ignore[union-attr]
+    with engine.connect() as connection:  # a live connection passes the ping and is kept
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() == second
+    engine.dispose()

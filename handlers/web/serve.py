@@ -56,7 +56,7 @@ OPTIMIZE = "2"
 # tmbot has no WebSocket route (the staff desk's live updates are Server-Sent Events): uvicorn's
 # default ("auto") imports the `websockets` package and its protocol in every worker (47
 # modules, about 2 MiB resident) only to answer an upgrade request with 403 in the end. Without
-# it, uvicorn serves such a request as plain HTTP (a 404, as any unknown path).
+# it, uvicorn serves such a request as plain HTTP (a 404 for an unknown path) and logs a warning.
 WEBSOCKETS = "none"
 
 

@@ -420,7 +420,15 @@ class Screen:
                 return hay.text
 
 
-@lru_cache(maxsize=256)
+# A turn reads a handful of texts (the message, its corrected form, candidates' questions); a
+# text asked again is answered by the caches above the hays (`subjects_of`, `facets_of`,
+# `Shelf.hits`, by text). 256 hays kept the index's own texts read at start-up (the facet map:
+# their characters and runs of two and three, about 10 kB each), 2.5 MiB in every worker that
+# no turn read again.
+HAYS_KEPT = 32
+
+
+@lru_cache(maxsize=HAYS_KEPT)
 def hay_of(text: str) -> Hay:
     """A text's `Hay`, shared by the pre-checks that read the same text in one turn."""
     return Hay(text)

@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from handlers.web.auth import ExpertUser
-from handlers.web.pages import templates
+from handlers.web.pages import page_global
 from storage.changes import fingerprint
 from storage.ticket_reads import unread_counts
 from storage.tickets import ACTIVE, Ticket
@@ -179,4 +179,4 @@ def desk_state(request: Request) -> dict[str, Any]:
     return state
 
 
-templates.env.globals["desk_state"] = desk_state
+page_global("desk_state", desk_state)

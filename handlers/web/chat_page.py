@@ -7,21 +7,24 @@ The page is rendered on the server with the station's name, logo, address, phone
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from handlers.web.deps import SettingsDep
 from handlers.web.station import station_info
 from handlers.web.visitor import visitor_for
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 __all__ = ("router",)
 
 router = APIRouter()
 STATIC = Path(__file__).resolve().parent / "static"
-_env = Environment(loader=FileSystemLoader(STATIC), autoescape=select_autoescape(["html"]))
 # Everything the page runs or loads comes from here (the logo may be elsewhere over HTTPS).
 _CSP = (
     "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
@@ -43,8 +46,17 @@ _ASSETS = {
 }
 
 
+@cache
+def _env() -> Environment:
+    # Made by the first page served: a worker that only answers the channels never imports
+    # Jinja2 (handlers/web/pages.py).
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(loader=FileSystemLoader(STATIC), autoescape=select_autoescape(["html"]))
+
+
 def _page(name: str, settings: SettingsDep) -> str:
-    return _env.get_template(name).render(station=station_info(settings))
+    return _env().get_template(name).render(station=station_info(settings))
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -55,3 +55,10 @@ def test_the_server_limits_malloc_arenas_and_drops_docstrings(tmp_path: Path) ->
     assert served["PYTHONOPTIMIZE"] == "2"
     assert server_env({"MALLOC_ARENA_MAX": "8"})["MALLOC_ARENA_MAX"] == "8"  # the operator's
     assert server_env({"PYTHONOPTIMIZE": "0"})["PYTHONOPTIMIZE"] == "0"
+
+
+def test_the_workers_have_no_websocket_protocol() -> None:
+    # tmbot has no WebSocket route: uvicorn's "auto" imported the websockets package for nothing.
+    from handlers.web.serve import _config
+
+    assert _config("127.0.0.1", 8000).ws == "none"

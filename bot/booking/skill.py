@@ -31,7 +31,7 @@ from bot.core.ports import Outcome
 from bot.core.station import station_phone
 from bot.core.understand import booking_topic
 from bot.privacy.consents import record_booking_consents
-from storage.bookings import get_booking
+from storage.bookings import Booking, get_booking
 from storage.errors import SlotTaken
 from storage.experts import SPECIALTIES, Expert
 
@@ -299,21 +299,30 @@ class BookingSkill:
         ctx.flow = self.name
         first = start(mode)
         ctx.flow_data.update(state=first.value, code=code, expert=booking.expert_id)
-        asked, head = prompt(ctx, first), ""
-        if first is S.MOVE_DAY:
-            when = slot_time(booking.slot_start, booking.slot_end, tz_of(ctx), ctx.lang)
-            head = bt("move.head", ctx.lang, code=code, time=when)
-        day = match_choice(said, asked.choices, ctx.today) if first is S.MOVE_DAY else None
+        asked = prompt(ctx, first)
+        if first is S.MOVE_DAY and said:
+            moved = self._moved_to_named_day(ctx, booking, asked, said)
+            if moved is not None:
+                return moved
+        return act.out([asked], "started")
+
+    def _moved_to_named_day(
+        self, ctx: Context, booking: Booking, asked: Reply, said: str
+    ) -> Outcome | None:
+        """ "can I move it to friday?": that day's times at once, or that the day has none;
+        None when no day is named."""
+        when = slot_time(booking.slot_start, booking.slot_end, tz_of(ctx), ctx.lang)
+        head = bt("move.head", ctx.lang, code=booking.code, time=when)
+        day = match_choice(said, asked.choices, ctx.today)
         if day is not None and day.startswith("book:day:"):
-            # "can I move it to friday?": that day's times at once
-            moved = self._on_day(ctx, first, Said(day, day))
+            moved = self._on_day(ctx, S.MOVE_DAY, Said(day, day))
             if moved is not None and moved.replies:
                 return act.out([Reply(head, intent="booking"), *moved.replies], "started")
-        named = read_day(said, ctx.today) if first is S.MOVE_DAY else None
-        if named is not None:  # a day with nothing free: said, with the days that are
-            text = head + bt("flow.day_not_offered", ctx.lang, day=day_label(named, ctx.lang))
-            return act.out([Reply(text, asked.choices, "booking")], "started")
-        return act.out([asked], "started")
+        named = read_day(said, ctx.today)
+        if named is None:
+            return None
+        text = head + bt("flow.day_not_offered", ctx.lang, day=day_label(named, ctx.lang))
+        return act.out([Reply(text, asked.choices, "booking")], "started")
 
     def _in_flow(self, ctx: Context, text: str, key: str) -> Outcome | None:
         state = BookingState(ctx.flow_data.get("state", S.TOPIC.value))

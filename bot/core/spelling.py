@@ -96,6 +96,8 @@ _SUFFIXES = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("
 def _stem(word: str) -> str:
     """The word without a common English ending ("copied", "copies" -> "copy")."""
     for suffix, instead in _SUFFIXES:
+        if suffix == "s" and word.endswith("ss"):
+            return word  # "class" is no plural: its stem "clas" made "clases" a known form
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)] + instead
     return word

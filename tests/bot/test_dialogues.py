@@ -555,6 +555,14 @@ def test_english_typos_are_read_as_the_words_meant(chat: Chat) -> None:
     assert tool.intent == "tool" and tool.result and tool.result["expiry"] == "2026-08-14"
 
 
+def test_a_typo_of_a_word_ending_in_ss_is_put_right(chat: Chat) -> None:
+    # "clases" was taken for a form of "class" (whose stem was "clas"), so stayed as typed and
+    # the count after a fee answer went to the FAQ on multi-class filings.
+    chat.say("how much is the filing fee")
+    fee = chat.say("3 clases")
+    assert fee.intent == "tool" and fee.result and fee.result["classes"] == 3
+
+
 def test_a_typo_never_reaches_staff_corrected(rt: Runtime) -> None:
     # What staff read is what the user typed; the correction is only for reading it.
     asked = Chat(rt.conversation, "t1").say("get me a human, my renewl was refused")

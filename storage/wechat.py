@@ -127,8 +127,12 @@ def reopen_window(*, session: Session, openid: str, kind: Interaction, at: dt.da
         release_waiting(session=session, sender="wechat", recipient=openid, now=at)
         return
     now = scope_now(session)
-    release = {"b_sender": "wechat", "b_recipient": openid, "b_now": at}
-    execute(session, f"reopen_{kind}", openid=openid, at=at, now=now, **release)
+    execute(session, f"reopen_{kind}", openid=openid, at=at, now=now, **_released(openid, at))
+
+
+def _released(openid: str, at: dt.datetime) -> dict[str, Any]:
+    """The parameters of the outbox's release (`release_waiting`) in a combined statement."""
+    return {"b_sender": "wechat", "b_recipient": openid, "b_now": at}
 
 
 def record_subscription(
@@ -270,9 +274,8 @@ def claim_and_reopen(
     opens and the outbox releases iff the claim is taken, as in one transaction."""
     with on_its_own(connection) as session:
         now = scope_now(session)
-        release = {"b_sender": "wechat", "b_recipient": openid, "b_now": at}
         params = {"delivery_id": delivery_id, "openid": openid, "at": at, "now": now}
-        result = execute(session, f"claim_reopen_{kind}", **params, **release)
+        result = execute(session, f"claim_reopen_{kind}", **params, **_released(openid, at))
     return result.first() is not None
 
 

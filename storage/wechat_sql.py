@@ -46,7 +46,7 @@ def _statements(dialect: str) -> dict[str, Executable]:
     statements: dict[str, Executable] = {"claim": claim}
     release = release_statement(dialect)
     for kind in ("message", "event"):
-        at, sent = f"{kind}_at", f"{kind}_sent"
+        at = f"{kind}_at"
         upsert = insert(users).values(
             openid=bindparam("openid"),
             subscribed=True,
@@ -55,20 +55,11 @@ def _statements(dialect: str) -> dict[str, Executable]:
             updated_at=bindparam("now"),
             **{at: bindparam("at")},
         )
-        current = users.c[at]
-        seen = statements[f"seen_{kind}"] = upsert.on_conflict_do_update(
-            index_elements=[users.c.openid],
-            set_={
-                at: upsert.excluded[at],
-                sent: 0,
-                "subscribed": True,
-                "updated_at": upsert.excluded.updated_at,
-            },
-            where=current.is_(None) | (current < upsert.excluded[at]),
-        )
-        # With the outbox's release of what waited for the user (storage/wechat.py `reopen_window`).
-        statements[f"reopen_{kind}"] = release.add_cte(seen.cte(f"seen_{kind}"))
+        seen = statements[f"seen_{kind}"] = _window_opened(upsert, users, kind)
         if dialect == "postgresql":
+            # With the outbox's release of what waited for the user (storage/wechat.py
+            # `reopen_window`), and that after the claim (`claim_and_reopen`).
+            statements[f"reopen_{kind}"] = release.add_cte(seen.cte(f"seen_{kind}"))
             statements[f"claim_reopen_{kind}"] = _claim_reopen(claim, release, kind)
     statements["cas"] = (
         update(deliveries)
@@ -85,6 +76,22 @@ def _statements(dialect: str) -> dict[str, Executable]:
         .values(status=bindparam("new"), updated_at=bindparam("now"), chunks=bindparam("chunks"))
     )
     return statements
+
+
+def _window_opened(upsert: Any, users: Table, kind: str) -> Any:
+    """The user's row upserted as written to (`kind` "message" or "event"): its window starts
+    at `at` unless a later one is already recorded, its count of messages sent in it is 0."""
+    at, current = f"{kind}_at", users.c[f"{kind}_at"]
+    return upsert.on_conflict_do_update(
+        index_elements=[users.c.openid],
+        set_={
+            at: upsert.excluded[at],
+            f"{kind}_sent": 0,
+            "subscribed": True,
+            "updated_at": upsert.excluded.updated_at,
+        },
+        where=current.is_(None) | (current < upsert.excluded[at]),
+    )
 
 
 def _claim_reopen(claim: Any, release: Any, kind: str) -> Executable:
@@ -104,18 +111,7 @@ def _claim_reopen(claim: Any, release: Any, kind: str) -> Executable:
         bindparam("now", type_=users.c.updated_at.type),
         bindparam("at", type_=users.c[at].type),
     ).select_from(taken)
-    upsert = pg_insert(users).from_select(columns, values)
-    current = users.c[at]
-    seen = upsert.on_conflict_do_update(
-        index_elements=[users.c.openid],
-        set_={
-            at: upsert.excluded[at],
-            f"{kind}_sent": 0,
-            "subscribed": True,
-            "updated_at": upsert.excluded.updated_at,
-        },
-        where=current.is_(None) | (current < upsert.excluded[at]),
-    )
+    seen = _window_opened(pg_insert(users).from_select(columns, values), users, kind)
     released = release.where(exists(select(literal_column("1")).select_from(taken)))
     return (
         select(literal_column("1"))

@@ -42,11 +42,12 @@ _ADD = re.compile(
 # Asked in one's own words ("到期前提醒我续展", "can you remind me when my trademark needs
 # renewing"): the same add flow, which asks for the marks. Refusals ("不要提醒") are the privacy
 # skill's, asked first.
+_NOT_ZH = r"^(?!.*(?:不要|不用|别|取消|关闭|停止))"  # "不要提醒": the privacy skill's
+_NOT_EN = r"^(?!.*\b(?:don'?t|stop|no)\b)"
 _REMIND = re.compile(
-    r"^(?!.*(?:不要|不用|别|取消|关闭|停止))"
-    r".*(?:(?:提醒|通知).{0,8}(?:续展|到期|过期)|(?:续展|到期|过期).{0,6}(?:提醒|通知)"
+    _NOT_ZH + r".*(?:(?:提醒|通知).{0,8}(?:续展|到期|过期)|(?:续展|到期|过期).{0,6}(?:提醒|通知)"
     r"|(?:设|设置|开通|订阅)(?:个|一个|一下)?(?:续展|到期)?提醒)"
-    r"|^(?!.*\b(?:don'?t|stop|no)\b)(?=.*\b(?:renew\w*|expir\w*|deadlines?|due|trade ?marks?|marks?)\b)"
+    r"|" + _NOT_EN + r"(?=.*\b(?:renew\w*|expir\w*|deadlines?|due|trade ?marks?|marks?)\b)"
     r".*\b(?:remind (?:me|us)|(?:renewal|expiry|deadline) reminders?|set (?:up )?(?:a )?reminders?"
     r"|notify (?:me|us))\b",
     re.I,
@@ -54,8 +55,8 @@ _REMIND = re.compile(
 # A reminder asked for without naming what of ("设个提醒", "set a reminder for me"): the renewal
 # deadline's when the conversation is on renewal (booked consultations have reminders of their own).
 _REMIND_BARE = re.compile(
-    r"^(?!.*(?:不要|不用|别|取消|关闭|停止))(?=.*提醒)"
-    r"|^(?!.*\b(?:don'?t|stop|no)\b).*\b(?:remind (?:me|us)|set (?:up )?(?:a |me a )?reminders?)\b",
+    _NOT_ZH + r"(?=.*提醒)"
+    r"|" + _NOT_EN + r".*\b(?:remind (?:me|us)|set (?:up )?(?:a |me a )?reminders?)\b",
     re.I,
 )
 _NUMBERED = re.compile(

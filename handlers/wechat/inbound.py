@@ -70,10 +70,6 @@ class Seen:
         reopen_window(session=session, openid=self.openid, kind=self.kind, at=self.at)
 
 
-def _seen(openid: str, kind: Interaction, at: dt.datetime) -> Effect:
-    return Seen(openid, kind, at)
-
-
 def _follow(openid: str, subscribed: bool, at: dt.datetime) -> Effect:
     return lambda s: record_subscription(session=s, openid=openid, subscribed=subscribed, at=at)
 
@@ -119,7 +115,7 @@ def _event(msg: BaseMessage, openid: str, now: dt.datetime) -> Action:
     # WeChat: events are de-duplicated by FromUserName + CreateTime; the event name is added
     # because a follow and a location report can share the same second.
     delivery_id = f"{openid}:{msg._data.get('CreateTime', '')}:{event}"[:128]
-    seen = _seen(openid, "event", at)
+    seen = Seen(openid, "event", at)
     if event in ("subscribe", "subscribe_scan"):
         follow = _follow(openid, True, at)
         return Action(delivery_id, openid, _turn(msg, "你好"), effects=(follow, seen))
@@ -149,7 +145,7 @@ def translate(msg: BaseMessage, now: dt.datetime) -> Action:
         return _event(msg, openid, now)
     delivery_id = str(msg._data.get("MsgId") or f"{openid}:{msg._data.get('CreateTime', '')}")
     delivery_id = delivery_id[:128]
-    seen = (_seen(openid, "message", _at(msg, now)),)
+    seen = (Seen(openid, "message", _at(msg, now)),)
     if msg.type == "text":
         text = str(msg._data.get("Content") or "")
         return Action(delivery_id, openid, _turn(msg, text), effects=seen)

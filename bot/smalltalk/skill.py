@@ -17,6 +17,7 @@ from bot.core.messages import Choice, Reply
 from bot.core.ports import Outcome
 from bot.core.texts import catalog
 from bot.core.understand import subjects_of
+from bot.smalltalk.holds import holds_registration, holds_reply
 from bot.smalltalk.station import asks_about_station, station_reply
 
 __all__ = ("KINDS", "SmalltalkSkill", "smalltalk_kind")
@@ -409,6 +410,11 @@ class SmalltalkSkill:
         kind = smalltalk_kind(ctx.text)
         if kind is None and _INTRO.search(_key(ctx.text)) and not subjects_of(ctx.text):
             kind = "greeting"
+        if kind is None and holds_registration(_key(ctx.text)):
+            reply = Reply(holds_reply(ctx.dialogue.subject, ctx.lang), intent="smalltalk")
+            return Outcome(
+                [reply], "smalltalk", "handled", result={"smalltalk": "holds"}, log=False
+            )
         if kind is None:
             return None
         choices: tuple[Choice, ...] = ()

@@ -41,6 +41,7 @@ from bot.faq.facets import (
 )
 from bot.faq.guard import PENALTY, SURE_MARGIN, entry_reads, rerank, sure_fit
 from bot.faq.lapsed import lapsed_entry
+from bot.faq.measures import states_measure
 from bot.faq.renewed import renewal_of_context
 from bot.faq.several import questions_in
 from knowledge.index import Match
@@ -344,7 +345,8 @@ class FaqSkill:
             ctx.data["low_streak"] = 0
             score = next((m.score for m in matches if m.entry.id == fit), settings.answer_threshold)
             return self.answer_entry(ctx, fit, score=max(score, settings.answer_threshold))
-        if interp is not None and _unanswerable(fmap, interp):
+        unanswerable = interp is not None and _unanswerable(fmap, interp)
+        if unanswerable:
             # "要花多少钱" after the infringement remedies: no entry gives what enforcing costs,
             # and an entry on another measure (the damages a court awards) is no answer to it.
             matches, best = [], None
@@ -376,7 +378,7 @@ class FaqSkill:
                 score = next((m.score for m in matches if m.entry.id == found), 0.0)
                 return self.answer_entry(ctx, found, score=score)
         weak = best is None or best.score < settings.suggest_threshold
-        again = self._same_entry(ctx, previous) if weak else None
+        again = self._same_entry(ctx, previous, measure=unanswerable) if weak else None
         if again is not None:
             return again
         candidates = _distinct(m for m in matches if m.score >= settings.suggest_threshold)[:3]
@@ -685,16 +687,22 @@ class FaqSkill:
         alone = index.search(ctx.text, today=ctx.today, lang=ctx.lang, limit=1)
         return bool(alone) and alone[0].entry.id == entry_id
 
-    def _same_entry(self, ctx: Context, previous: str | None) -> Outcome | None:
+    def _same_entry(
+        self, ctx: Context, previous: str | None, *, measure: bool = False
+    ) -> Outcome | None:
         """A follow-up nothing else answers ("过期了呢" after the Madrid term) may be about the
         entry just answered: read with that entry's question in front, it is answered again
-        only when it then clearly matches."""
+        only when it then clearly matches. A `measure` no entry of the subject gives is asked
+        of it only when its answer states one ("how much does that cost" after the remedies,
+        which name no cost, is not answered with the remedies again)."""
         interp = ctx.interp
         if previous is None or interp is None or not interp.followup:
             return None
         index = ctx.services.index.get(ctx.session)
         entry = index.resolve(previous, ctx.today)
         if entry is None:
+            return None
+        if measure and not states_measure(entry.answer.get(ctx.lang), interp.facet):
             return None
         query = f"{entry.question.get(ctx.lang)} {ctx.text}"
         found = index.search(query, today=ctx.today, lang=ctx.lang, limit=2)

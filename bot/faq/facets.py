@@ -107,6 +107,18 @@ def _listed(note: dict[str, object], kind: str) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
+def _fills(note: dict[str, object], score: Counter[str]) -> list[tuple[str, dict[str, int]]]:
+    """The subjects an entry fills in for, each with the facets it answers of them: its own
+    facets for a subject listed (`fills: [gi]`), or only those named (`fills: {opposition:
+    [expired]}`: a missed opposition period leaves the invalidation, nothing else of it does)."""
+    value = note.get("fills")
+    if isinstance(value, dict):
+        return [
+            (str(s), dict.fromkeys(map(str, facets or ()), PRIMARY)) for s, facets in value.items()
+        ]
+    return [(other, dict(score)) for other in _listed(note, "fills")]
+
+
 @dataclass(frozen=True)
 class FacetMap:
     """Entry subjects and the weight of each (subject family, facet) -> entry id."""
@@ -293,8 +305,8 @@ def build(entries: list[FaqEntry]) -> FacetMap:
             score[facet] = max(score[facet], ALSO)
         for facet, weight in score.items():
             weights[(str(family(subject)), facet)][entry.id] = weight
-        for other in _listed(note, "fills"):
-            fills.append((str(family(other)), entry.id, dict(score)))
+        for other, filled in _fills(note, score):
+            fills.append((str(family(other)), entry.id, filled))
         parts = note.get("narrow")
         for part, facets in parts.items() if isinstance(parts, dict) else []:
             for facet in facets or ():

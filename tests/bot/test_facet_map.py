@@ -34,3 +34,12 @@ def test_a_facet_of_a_subject_names_one_entry() -> None:
 def test_a_bare_facet_is_only_a_facet() -> None:
     assert bare_facet("那收费呢") and bare_facet("and the fee for that?")
     assert not bare_facet("那单独规费呢") and not bare_facet("how much extra")
+
+
+def test_a_subject_filled_for_only_the_facets_named() -> None:
+    # facets.yaml `fills: {opposition: [expired]}`: the opposition period missed leaves the
+    # invalidation; the invalidation's fee or time is no answer on the opposition's.
+    fmap = build([e for e in load_corpus(BUNDLED_CORPUS) if e.status == "published"])
+    assert fmap.best("opposition", "expired") == "invalidation-time-limit"
+    assert fmap.best("opposition", "fee") != "invalidation-time-limit"
+    assert "invalidation-time-limit" not in fmap.winners("opposition", "result_time")

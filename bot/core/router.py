@@ -101,7 +101,7 @@ _DETAIL_STEPS = frozenset({"company", "contact", "phone"})
 # Steps that offer experts, days or times to pick from.
 _PICK_STEPS = frozenset({"expert", "day", "slot", "move_day", "move_slot"})
 # Booking steps where "好的" / "ok" is the answer (yes), not small talk.
-_YES_STEPS = frozenset({"notice", "confirm", "move_confirm", "cancel_confirm"})
+_YES_STEPS = frozenset({"notice", "confirm", "move_confirm", "cancel_confirm", "consent"})
 _ALWAYS = ("book:back", "book:cancel", "book:start", "book:my", "book:cancelcode:", "book:move:")
 
 
@@ -323,10 +323,11 @@ class Router:
         kind = small.kind_of(ctx.text)
         if kind is None:
             return None
-        if ctx.flow == "booking":
+        if ctx.flow in ("booking", "marks"):
             state = str(ctx.flow_data.get("state", ""))
             if kind == "ack" and state in _YES_STEPS:
                 return None  # "好的" at the summary confirms: the flow reads it
+        if ctx.flow == "booking":
             choices = offered(ctx.data)
             if choices and match_choice(ctx.text, choices, ctx.today) is not None:
                 return None  # it names an option after all

@@ -25,7 +25,7 @@ def default_skills() -> Skills:
     order after the active flow and the global interrupts.
     """
     handoff, booking, tools = HandoffSkill(), BookingSkill(), ToolsSkill()
-    small = SmalltalkSkill()
+    small, marks = SmalltalkSkill(), MarksSkill()
     return Skills(
         [
             PrivacySkill(),  # only its own phrases ("我的数据", "删除我的数据", "取消提醒" ...)
@@ -33,7 +33,7 @@ def default_skills() -> Skills:
             CommandSkill(),
             small,
             booking,
-            MarksSkill(),
+            marks,
             tools,
             OfferingFaq(FaqSkill()),
         ],
@@ -42,5 +42,5 @@ def default_skills() -> Skills:
         booking_steps=booking,
         tool_follow_ups=tools,
         small_talk=small,
-        step_askers={"booking": booking, "tools": tools, "handoff": handoff},
+        step_askers={"booking": booking, "tools": tools, "handoff": handoff, "marks": marks},
     )

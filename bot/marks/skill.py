@@ -172,6 +172,19 @@ class MarksSkill:
 
     # --- the add flow -------------------------------------------------------------------------
 
+    def ask_again(self, ctx: Context) -> Reply | None:
+        """The step the add flow waits on, after small talk typed in its place ("yes" to the
+        prompt for the marks: "OK." and the prompt again, the flow kept)."""
+        if ctx.flow != FLOW:
+            return None
+        state = ctx.flow_data.get("state", "collect")
+        if state == "consent":
+            return self._consent_prompt(ctx)
+        if state in ("clarify", "confirm"):
+            drafts = [Draft.from_dict(d) for d in ctx.flow_data.get("drafts", [])]
+            return self._next_question(ctx, drafts).replies[0]
+        return _reply(mt("add.prompt", ctx.lang), (self._cancel(ctx),))
+
     def _cancel(self, ctx: Context) -> Choice:
         return Choice(mt("cancel", ctx.lang), "marks:cancel")
 

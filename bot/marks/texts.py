@@ -38,7 +38,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "第{line}行（注册号 {number}）：{question}",
         "Line {line} (no. {number}): {question}",
     ),
-    "confirm.head": ("请确认以下{count}件商标：", "Please confirm these {count} marks:"),
+    "confirm.head": ("请确认以下{count}件商标：", "Please confirm the marks below ({count}):"),
     "confirm.yes": ("确认保存", "Save them"),
     "cancel": ("取消", "Cancel"),
     "cancelled": ("好的，没有保存。", "OK, nothing was saved."),

@@ -53,7 +53,7 @@ def test_add_marks_in_english_step_by_step(runtime: Runtime) -> None:
             ("add a mark", "Send your marks, one per line"),
             (
                 "34567890 Acme 9,35 expires 2027-03-07\n45678901 Acme Tech class 42 2017-08-10",
-                "Please confirm these 2 marks",
+                "Please confirm the marks below (2)",
             ),
             ("yes", "Saved 2 mark(s)"),
             ("no reminders", "OK, no reminders"),
@@ -75,7 +75,7 @@ def test_an_ambiguous_date_is_asked_back(runtime: Runtime) -> None:
             ("add a mark", "Send your marks"),
             ("34567890 Acme 9 registered 03/07/2016", "Line 1 (no. 34567890)"),
             ("July", "Line 1"),  # still not a date: asked again
-            ("2016-07-03", "Please confirm these 1 marks"),
+            ("2016-07-03", "Please confirm the marks below (1)"),
             ("yes", "Saved 1 mark(s)"),
         ],
         user="amb",
@@ -208,3 +208,23 @@ def test_the_reminder_buttons_label_typed_and_giving_up_in_words(runtime: Runtim
     )
     assert _marks(runtime) == []
     assert_dialog(conv, [("Remind me before it is due", "Send your marks")], user="e1")
+
+
+def test_small_talk_at_a_step_keeps_the_flow(runtime: Runtime) -> None:
+    # Before, "yes" to the prompt for the marks was answered "OK. If there is anything else..."
+    # and the flow was gone: the marks typed next were read as a renewal question.
+    conv = runtime.conversation
+    assert_dialog(
+        conv,
+        [
+            ("can you remind me when my trademark needs renewing", "Send your marks"),
+            ("yes", "Send your marks"),
+            ("thanks", "Send your marks"),
+            ("34567890 Acme 9 expires 2027-03-07", "Please confirm the marks below (1)"),
+            ("ok", "Saved 1 mark(s)"),  # at the confirmation, an ok is the answer
+            ("sure", "Done: I will remind you"),  # ... and at the consent question
+        ],
+        user="small-steps",
+    )
+    marks = _marks(runtime, "small-steps")
+    assert [(m.registration_number, m.consent) for m in marks] == [("34567890", True)]

@@ -24,6 +24,9 @@ rt, chat = dialogues.rt, dialogues.chat
         ("how long is the opposition period", "what if we missed it", "invalidation-time-limit"),
         ("续展期限是多久", "期限过了怎么办", "renewal-grace-period"),
         ("when can i renew", "what if we missed it", "renewal-grace-period"),
+        # Late, not never: the grace period, not the cancellation of a mark never renewed.
+        ("when can i renew", "what if i'm late", "renewal-grace-period"),
+        ("续展期限是多久", "要是晚了呢", "renewal-grace-period"),
     ],
 )
 def test_a_missed_deadline_gets_what_is_left(

@@ -57,6 +57,8 @@ TOOL_SEEDS: dict[str, dict[str, Any]] = {
     "filing-fee": {"tool": "fee_national", "classes": 1},
     "renewal-fee": {"tool": "fee_renewal", "classes": 1},
     "renewal-late-fee": {"tool": "fee_renewal", "classes": 1, "late": True},
+    # what renewing in the grace period costs: the fee and the late fee ("那2个类要多少钱")
+    "renewal-grace-period": {"tool": "fee_renewal", "classes": 1, "late": True},
     # a date typed after the deadline rule: the deadline from that date
     "rejection-review-deadline": {"tool": "rejection_review"},
     "opposition-period": {"tool": "opposition"},
@@ -739,8 +741,11 @@ class FaqSkill:
             subject = asked
         ctx.dialogue.answered(subject, facet_of(question), entry.id)
         seed = TOOL_SEEDS.get(entry.id)
-        if seed is not None and not ctx.dialogue.tool:
-            # "注册商标多少钱" answered from the FAQ, then "那4个类呢": the fee tool recomputes.
+        tool = ctx.dialogue.tool
+        if seed is not None and (not tool or tool.get("seeded")):
+            # "注册商标多少钱" answered from the FAQ, then "那4个类呢": the fee tool recomputes;
+            # the last answer's figure, over an earlier answer's ("续展费多少" after the grace
+            # period is the fee without the late fee).
             ctx.dialogue.used_tool(dict(seed, seeded=True))
         ctx.data.pop("last_feedback", None)
         reply = Reply(

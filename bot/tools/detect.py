@@ -80,7 +80,7 @@ _EXPIRY_AFTER = _re(r"^\s*(?:就|要|将|会|已经?|正好)?\s*(?:到期|期满
 _EXPIRY_BEFORE = _re(
     r"(?:到期日?|期满日?|届满日?|有效期(?:上|里)?(?:写的?|写着|显示的?|标的?|印的?|注明)?(?:是|为)?(?:至|到|截至|截止到?|只到)|截止日期|expir\w*|lapses?"
     r"|(?:valid|good) (?:until|till|to|through|thru)|runs? out|ran out|running out|\bends?|\bending)"
-    r"\s*(?:是|为|在|于|:|：|on|date|is|at)?\s*(?:on\s*)?$"
+    r"\s*(?:是|为|在|于|:|：|on|date|is|at|in)?\s*(?:on\s*)?$"
 )
 _SENT_BEFORE = _re(
     r"(?:发文|发出|寄出|发送|签发|sent|issued|dated|mailed)\W*(?:日期?|on|date)?\W*$"

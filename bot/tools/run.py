@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import calendar as calendar_mod
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +39,7 @@ from knowledge.tools import (
     renewal_fee,
     renewal_status,
     suggest_classes,
+    year_month,
 )
 
 __all__ = (
@@ -253,18 +252,14 @@ def date_question(
     return Answer(text, result, pending={"tool": tool, "expiry": expiry, **keep}, computed=False)
 
 
-_YEAR_MONTH = re.compile(r"(\d{4}|\d{2})\s*年\s*(\d{1,2})\s*月")
-
-
 def _month_hint(
     raw: str, *, expiry: bool, today: dt.date, cfg: ToolConfig, lang: str
 ) -> str | None:
-    m = _YEAR_MONTH.search(unicodedata.normalize("NFKC", raw))
-    if m is None:
+    found = year_month(raw)
+    if found is None:
         return None
-    year, month = int(m.group(1)), int(m.group(2))
-    year += 2000 if year < 100 else 0
-    if not 1 <= month <= 12 or not 1950 <= year <= today.year + 50:
+    year, month = found
+    if not 1950 <= year <= today.year + 50:
         return None
     last = calendar_mod.monthrange(year, month)[1]
     ends = [
@@ -287,12 +282,11 @@ def _month_hint(
             + fee
             + (" " if lang == "en" else "")
         )
-    label = f"{year}-{month:02d}" if lang == "en" else f"{year}年{month}月"
-    label += (
-        (" expiry" if lang == "en" else "到期")
-        if expiry
-        else (" registration" if lang == "en" else "核准注册")
-    )
+    if lang == "en":
+        kind = "an expiry" if expiry else "a registration"
+        label = f"{kind} in {calendar_mod.month_name[month]} {year}"
+    else:
+        label = f"{year}年{month}月" + ("到期" if expiry else "核准注册")
     example = f"{year}-{month:02d}-15" if lang == "en" else f"{year}年{month}月15日"
     return tt(
         "month.hint", lang, month=label, phase=tt(f"phase.{phase}", lang), fee=fee, example=example

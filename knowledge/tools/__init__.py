@@ -6,7 +6,15 @@ loads the bundled files under ``knowledge/data/``), so results are reproducible 
 
 from knowledge.tools._data import ToolDataError
 from knowledge.tools.counting import Deadline, add_months, deadline, term_expiry
-from knowledge.tools.dates import Ambiguous, DateResult, Invalid, ParsedDate, find_dates, parse_date
+from knowledge.tools.dates import (
+    Ambiguous,
+    DateResult,
+    Invalid,
+    ParsedDate,
+    find_dates,
+    parse_date,
+    year_month,
+)
 from knowledge.tools.deadlines import RenewalPhase, RenewalResult, renewal_status
 from knowledge.tools.fees import (
     FeeLine,
@@ -94,4 +102,5 @@ __all__ = (
     "suggest_classes",
     "term_expiry",
     "working_day_on_or_after",
+    "year_month",
 )

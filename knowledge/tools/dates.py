@@ -4,6 +4,7 @@ Understood forms (full-width digits are normalised first):
 - year first: ``2016-03-07``, ``2016/3/7``, ``2016.3.7``, ``20160307``
 - Chinese: ``2016年3月7日``, ``16年3月7日``, ``二〇一六年三月七日``
 - English: ``March 7 2016``, ``March 7th, 2016``, ``7 Mar 2016``, ``Mar. 7, 2016``, ``7-Mar-2016``
+- a month without its day: ``2016年3月``, ``March 2016``, ``Mar. 2016`` (``Ambiguous``, missing_day)
 - numeric with the year last: ``13/03/2016`` (only one reading is a real date)
 - ``今天`` / ``today`` and ``昨天`` / ``yesterday``
 
@@ -32,6 +33,7 @@ __all__ = (
     "ParsedDate",
     "find_dates",
     "parse_date",
+    "year_month",
 )
 
 AmbiguousReason = Literal["day_month_order", "missing_year", "missing_day"]
@@ -286,6 +288,29 @@ def _rule_chinese(m: re.Match[str], today: dt.date) -> DateResult | None:
     return _build(y, int(mo), int(d), m, today, note)
 
 
+def _rule_month_year(m: re.Match[str], _today: dt.date) -> DateResult | None:
+    return Ambiguous(text=m.group(0), reason="missing_day", start=m.start(), end=m.end())
+
+
+_YEAR_MONTH = (
+    re.compile(r"(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})\s*月"),
+    re.compile(r"\b(?P<mon>" + _MONTH_RE + r")[\s,]*(?:of\s+)?(?P<y>(?:19|20)\d{2})\b", re.I),
+)
+
+
+def year_month(text: str) -> tuple[int, int] | None:
+    """The (year, month) of a month named without its day ("2016年3月", "March 2016")."""
+    text = unicodedata.normalize("NFKC", text)
+    for rx in _YEAR_MONTH:
+        if m := rx.search(text):
+            year = int(m.group("y"))
+            year += 2000 if year < 100 else 0
+            mon = m.groupdict().get("mon")
+            month = _MONTHS[mon.rstrip(".").lower()] if mon else int(m.group("m"))
+            return (year, month) if 1 <= month <= 12 else None
+    return None
+
+
 def _missing_year(month: int, day: int, m: re.Match[str], today: dt.date) -> DateResult:
     """A day and month without the year: this year's or last year's, the user is asked."""
     cands = tuple(
@@ -404,6 +429,13 @@ _RULES = (
             re.IGNORECASE,
         ),
         _rule_day_first,
+    ),
+    # A month and year without the day ("registered in march 2016"): the day is asked.
+    (
+        re.compile(
+            r"\b(?P<mon>" + _MONTH_RE + r")[\s,]*(?:of\s+)?(?P<y>(?:19|20)\d{2})\b", re.IGNORECASE
+        ),
+        _rule_month_year,
     ),
     (
         re.compile(

@@ -21,6 +21,7 @@ import pytest
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 from tests.bot.test_dialogue_tool_inputs import _talk
+from tests.support.dialog import turn
 
 rt, chat = dialogues.rt, dialogues.chat
 
@@ -457,3 +458,36 @@ def test_a_region_outside_madrid_added_in_words_stays_the_estimate(
     # Told to add it (not asked whether it can be): the estimate, which says it is no member.
     intent, r = _talk(rt, *texts)
     assert (intent, r.get("tool")) == ("tool", "fee_madrid"), texts[-1]
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "total"),
+    [
+        ("what is the grace period", "how much does that cost for 2 classes", "1350 CNY online"),
+        ("宽展期是啥", "3个类要多少钱", "合计网上 2025 元"),
+    ],
+)
+def test_a_fee_after_the_grace_period_answer_is_the_late_renewal(
+    rt: Runtime, first: str, then: str, total: str
+) -> None:
+    # Before, the renewal fee alone (900 CNY for 2 classes): the answer just given was on
+    # renewing in the grace period, whose cost includes the late fee.
+    user = f"grace-fee-{first}"
+    turn(rt.conversation, first, user=user)
+    got = turn(rt.conversation, then, user=user)
+    assert got.intent == "tool" and total in got.replies[0].text
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("our mark was registered in march 2016, when do we renew", "a registration in March 2016"),
+        ("expires in august 2027, when can we renew", "an expiry in August 2027"),
+        ("2016年3月注册的 什么时候续展", "2016年3月核准注册"),
+    ],
+)
+def test_a_month_without_its_day_says_what_is_sure(rt: Runtime, text: str, says: str) -> None:
+    # Before, "march 2016" was no date at all (asked for one), and "expires in" read the
+    # month as the registration's.
+    got = turn(rt.conversation, text, user=f"month-{text}")
+    assert got.intent == "tool" and says in got.replies[0].text

@@ -123,10 +123,27 @@ def test_may_without_a_year_is_not_a_date() -> None:
     assert find_dates("may 2 2016", TODAY)[0] == ParsedDate(D(2016, 5, 2), "may 2 2016", 0, 10)
 
 
-def test_missing_day_is_asked() -> None:
-    result = parse_date("2016年3月注册的", TODAY)
+@pytest.mark.parametrize(
+    ("text", "month"),
+    [
+        ("2016年3月注册的", (2016, 3)),
+        ("registered in march 2016", (2016, 3)),  # before: no date found at all
+        ("expires Aug. 2027", (2027, 8)),
+        ("we registered it in may 2017", (2017, 5)),  # with a year, "may" is the month
+    ],
+)
+def test_missing_day_is_asked(text: str, month: tuple[int, int]) -> None:
+    result = parse_date(text, TODAY)
     assert isinstance(result, Ambiguous)
     assert result.reason == "missing_day"
+    assert dates.year_month(result.text) == month
+
+
+def test_a_month_with_its_day_is_still_a_date() -> None:
+    assert parse_date("registered on march 7 2016", TODAY) == ParsedDate(
+        D(2016, 3, 7), "march 7 2016", 14, 26
+    )
+    assert isinstance(parse_date("7 march 2016", TODAY), ParsedDate)
 
 
 @pytest.mark.parametrize(

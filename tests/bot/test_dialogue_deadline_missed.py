@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
-from tests.support.dialog import turn
+from tests.support.dialog import after
 
 rt, chat = dialogues.rt, dialogues.chat
 
@@ -32,9 +32,7 @@ rt, chat = dialogues.rt, dialogues.chat
 def test_a_missed_deadline_gets_what_is_left(
     rt: Runtime, first: str, then: str, entry: str
 ) -> None:
-    user = f"missed-{first}-{then}"
-    turn(rt.conversation, first, user=user)
-    got = turn(rt.conversation, then, user=user)
+    got = after(rt.conversation, first, then, user=f"missed-{first}-{then}")
     assert (got.intent, got.faq_id) == ("faq", entry)
 
 
@@ -51,7 +49,5 @@ def test_a_measure_the_answer_states_is_that_answer(
 ) -> None:
     # facets.yaml: the proof of a lawful source, the fine for advertising "驰名商标", the
     # subsequent designation's own fees.
-    user = f"states-{first}-{then}"
-    turn(rt.conversation, first, user=user)
-    got = turn(rt.conversation, then, user=user)
+    got = after(rt.conversation, first, then, user=f"states-{first}-{then}")
     assert (got.intent, got.faq_id) == ("faq", entry)

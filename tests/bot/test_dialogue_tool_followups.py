@@ -21,7 +21,7 @@ import pytest
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
 from tests.bot.test_dialogue_tool_inputs import _talk
-from tests.support.dialog import turn
+from tests.support.dialog import after, turn
 
 rt, chat = dialogues.rt, dialogues.chat
 
@@ -472,9 +472,7 @@ def test_a_fee_after_the_grace_period_answer_is_the_late_renewal(
 ) -> None:
     # Before, the renewal fee alone (900 CNY for 2 classes): the answer just given was on
     # renewing in the grace period, whose cost includes the late fee.
-    user = f"grace-fee-{first}"
-    turn(rt.conversation, first, user=user)
-    got = turn(rt.conversation, then, user=user)
+    got = after(rt.conversation, first, then, user=f"grace-fee-{first}")
     assert got.intent == "tool" and total in got.replies[0].text
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.runtime import Runtime
 from tests.bot import test_dialogues as dialogues
-from tests.support.dialog import turn
+from tests.support.dialog import after
 
 rt, chat = dialogues.rt, dialogues.chat
 
@@ -27,14 +27,12 @@ rt, chat = dialogues.rt, dialogues.chat
     ],
 )
 def test_the_remedies_are_not_given_again_for_a_measure(rt: Runtime, first: str, then: str) -> None:
-    user = f"measure-{first}-{then}"
-    assert turn(rt.conversation, first, user=user).faq_id == "infringement-remedies"
-    got = turn(rt.conversation, then, user=user)
+    got = after(rt.conversation, first, then, user=f"measure-{first}-{then}")
     assert (got.intent, got.faq_id) == ("unknown", None)
 
 
 def test_a_measure_the_subject_gives_is_still_answered(rt: Runtime) -> None:
-    user = "measure-given"
-    turn(rt.conversation, "how do i renew my trademark", user=user)
-    got = turn(rt.conversation, "how much does that cost", user=user)
+    got = after(
+        rt.conversation, "how do i renew my trademark", "how much does that cost", user="given"
+    )
     assert (got.intent, got.faq_id) == ("faq", "renewal-fee")

@@ -13,7 +13,7 @@ import pytest
 from bot.core.runtime import Runtime
 from bot.smalltalk.holds import holds_registration
 from tests.bot import test_dialogues as dialogues
-from tests.support.dialog import turn
+from tests.support.dialog import after, turn
 
 rt, chat = dialogues.rt, dialogues.chat
 
@@ -39,9 +39,7 @@ rt, chat = dialogues.rt, dialogues.chat
 def test_holding_a_registration_is_read_against_the_last_answer(
     rt: Runtime, first: str, told: str, says: str
 ) -> None:
-    user = f"holds-{told}"
-    turn(rt.conversation, first, user=user)
-    got = turn(rt.conversation, told, user=user)
+    got = after(rt.conversation, first, told, user=f"holds-{told}")
     assert (got.intent, (got.result or {}).get("smalltalk")) == ("smalltalk", "holds")
     assert says in got.replies[0].text
 

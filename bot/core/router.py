@@ -327,6 +327,8 @@ class Router:
             state = str(ctx.flow_data.get("state", ""))
             if kind == "ack" and state in _YES_STEPS:
                 return None  # "好的" at the summary confirms: the flow reads it
+        if ctx.flow == "marks" and kind == "goodbye":
+            return None  # "no thanks", "嗯 不用了": the add flow's own "nothing was saved"
         if ctx.flow == "booking":
             choices = offered(ctx.data)
             if choices and match_choice(ctx.text, choices, ctx.today) is not None:

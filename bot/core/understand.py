@@ -690,7 +690,7 @@ _ABOUT = re.compile(
 # Whether one needs someone is a question, not a request ("should i consult a lawyer before
 # filing", "是否需要律师").
 _NEED_Q = re.compile(
-    r"\b(should|must) (i|we)\b|\bdo (i|we) (really )?need\b|\bis it (necessary|required|mandatory)"
+    r"\b(should|must) (i|we)\b|\bdo (i|we) (really )?(need|have to)\b|\bis it (necessary|required|mandatory)"
     r"|是否需要|是否必须|必须(要)?(找|请)",
     re.I,
 )
@@ -1051,6 +1051,8 @@ def _asked(text: str, key: str, scores: dict[str, float]) -> str | None:
     for intent, needs in (("handoff", _HUMAN_NEEDS), ("booking", _BOOK_NEEDS)):
         if needs not in hits or _IDENTITY in hits:
             continue
+        if intent == "booking" and _NEED_Q in hits and _BOOK_VISIT in hits:
+            continue  # "do we have to go to cnipa in person": a duty asked, not a visit booked
         score = intent_score(intent, text)
         scores[intent] = score
         if score >= lexicon().intents[intent][0] and (score == 100 or _ABOUT not in hits):

@@ -44,7 +44,8 @@ KINDS: dict[str, frozenset[str]] = {
     "greeting": _set(
         "你好 您好 你好呀 您好呀 哈喽 嗨 hi hello hey 早 早上好 上午好 中午好 下午好 晚上好 "
         "good_morning good_afternoon good_evening hi_there hello_there 你好啊 您好啊 哈罗 嗨喽 "
-        "/start start hey_there 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗 yo"
+        "/start start hey_there 早啊 早呀 早安 午安 早上好呀 good_day morning hiya 亲 亲亲 在线吗 yo "
+        "helo hallo hellow hii hiii heya helo_there"
     ),
     "presence": _set(
         "在吗 在不 在不在 在没 在否 在伐 在么 有人吗 有没有人 有人在吗 在嘛 还在吗 你在吗 您在吗 人呢 喂 喂喂 "

@@ -329,8 +329,9 @@ _INTRO = re.compile(
     r"\b(?:company|business|firm|shop|store|factory|startup|brand|manufacturer|seller|retailer"
     r"|restaurant|cafe|bakery|studio|agency)\b(?: owners?)?"
     r"(?: (?:selling|making|that (?:sells|makes)|from|based in|in) [a-z ,'-]{1,40})?[.!]*$"
-    r"|^(?:你好|您好|hi|hello)?[,，!！\s]*(?:我们|我)(?:是|开了|开)(?:一家|一个|家|个)"
-    r"[\u4e00-\u9fff]{0,12}(?:公司|企业|店|厂|工作室|餐馆|饭店|超市)[。.!！\s]*$"
+    r"|^(?:你好|您好|hi|hello)?[,，!！\s]*(?:我们|我)(?:是|开了|开)(?:一家|一个|家|个)?"
+    r"[\u4e00-\u9fff]{0,12}(?:公司|企业|店|厂|工作室|餐馆|饭店|超市|个体户|个体工商户|事务所|律所|法务)"
+    r"[。.!！\s]*$"
     r"|^(?:你好|您好)?[,，!！\s]*(?:我们|我)是(?:做|卖|开)[\u4e00-\u9fff]{1,10}的[。.!！\s]*$",
     re.IGNORECASE,
 )

@@ -23,6 +23,9 @@ rt, chat = dialogues.rt, dialogues.chat
         "i'm a small business owner",
         "我们是一家小面包店",
         "你好，我们是做餐饮的",
+        "你好，我们是做茶叶的小公司",  # no 一家 before the kind of business
+        "我们是个体户",
+        "我是公司法务",
     ],
 )
 def test_an_introduction_is_welcomed(rt: Runtime, text: str) -> None:

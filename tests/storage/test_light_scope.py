@@ -40,8 +40,11 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 def _claims(engine: Engine) -> list[str]:
+    # Ordered: without ORDER BY, PostgreSQL may return a row written after a rolled-back
+    # savepoint before an earlier one (seen in CI: ['d13', 'd11']).
     with session_scope(engine) as session:
-        return list(session.exec(select(WechatDelivery.delivery_id)).all())
+        query = select(WechatDelivery.delivery_id).order_by(WechatDelivery.delivery_id)
+        return list(session.exec(query).all())
 
 
 def _user(engine: Engine, openid: str) -> WechatUser | None:

@@ -65,8 +65,6 @@ _TEXTS = {
     ),
 }
 _t = catalog("holds", _TEXTS)
-# The subject whose last answer the registration is the condition of.
-_ENFORCING = frozenset({"infringement"})
 
 
 def holds_registration(key: str) -> bool:
@@ -75,7 +73,6 @@ def holds_registration(key: str) -> bool:
 
 
 def holds_reply(subject: str | None, lang: str) -> str:
-    """What holding a registration means after an answer on `subject`."""
-    if subject in _ENFORCING:
-        return _t("infringement", lang)
-    return _t("madrid" if subject == "madrid" else "other", lang)
+    """What holding a registration means after an answer on `subject` (the subjects with a
+    text of their own: the infringement routes it enforces, Madrid's basic mark)."""
+    return _t(subject if subject in ("infringement", "madrid") else "other", lang)

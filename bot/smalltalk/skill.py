@@ -410,9 +410,10 @@ class SmalltalkSkill:
                 [reply], "smalltalk", "handled", result={"smalltalk": "station"}, log=False
             )
         kind = smalltalk_kind(ctx.text)
-        if kind is None and _INTRO.search(_key(ctx.text)) and not subjects_of(ctx.text):
+        key = _key(ctx.text) if kind is None else ""
+        if kind is None and _INTRO.search(key) and not subjects_of(ctx.text):
             kind = "greeting"
-        if kind is None and holds_registration(_key(ctx.text)):
+        if kind is None and holds_registration(key):
             reply = Reply(holds_reply(ctx.dialogue.subject, ctx.lang), intent="smalltalk")
             return Outcome(
                 [reply], "smalltalk", "handled", result={"smalltalk": "holds"}, log=False

@@ -292,10 +292,12 @@ def _rule_month_year(m: re.Match[str], _today: dt.date) -> DateResult | None:
     return Ambiguous(text=m.group(0), reason="missing_day", start=m.start(), end=m.end())
 
 
-_YEAR_MONTH = (
-    re.compile(r"(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})\s*月"),
-    re.compile(r"\b(?P<mon>" + _MONTH_RE + r")[\s,]*(?:of\s+)?(?P<y>(?:19|20)\d{2})\b", re.I),
+# A month and year without the day ("registered in march 2016"): a rule below, and read back
+# by `year_month` with the Chinese form.
+_MONTH_YEAR = re.compile(
+    r"\b(?P<mon>" + _MONTH_RE + r")[\s,]*(?:of\s+)?(?P<y>(?:19|20)\d{2})\b", re.IGNORECASE
 )
+_YEAR_MONTH = (re.compile(r"(?P<y>\d{4}|\d{2})\s*年\s*(?P<m>\d{1,2})\s*月"), _MONTH_YEAR)
 
 
 def year_month(text: str) -> tuple[int, int] | None:
@@ -430,13 +432,7 @@ _RULES = (
         ),
         _rule_day_first,
     ),
-    # A month and year without the day ("registered in march 2016"): the day is asked.
-    (
-        re.compile(
-            r"\b(?P<mon>" + _MONTH_RE + r")[\s,]*(?:of\s+)?(?P<y>(?:19|20)\d{2})\b", re.IGNORECASE
-        ),
-        _rule_month_year,
-    ),
+    (_MONTH_YEAR, _rule_month_year),  # the day is asked
     (
         re.compile(
             _NB
